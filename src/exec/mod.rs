@@ -1,0 +1,10 @@
+//! Execution: the session that runs statements, its settings and output sink, file scans, help
+//! text, and turning engine errors into ddq errors.
+
+pub mod errors;
+pub mod help;
+pub mod scan;
+pub mod script;
+pub mod session;
+pub mod settings;
+pub mod sink;

@@ -1,0 +1,418 @@
+//! Reads one partition of a CSV table: a byte range of one file, cut at line boundaries the way
+//! Dask cuts them, parsed by arrow-csv into typed batches.
+//!
+//! A partition `[start, end)` of a file owns the lines whose preceding newline lies in
+//! `[start, end)` (and partition 0 also owns the first line). So a range really begins after
+//! the first newline at or after `start` (at 0 for the first range) and ends after the first
+//! newline at or after `end`; neighbouring ranges meet exactly and every line is read once.
+//! A quoted field containing a newline can be cut in two, as in Dask.
+//!
+//! Parsing is fast and says little when it fails; on failure the range is read again with the
+//! `csv` crate, checking each value with the same parsers, to name file, line, column and value.
+
+use super::CsvOptions;
+use super::csv_schema::{CsvLayout, open_error, plan_layout};
+use super::dtype::{NaValues, dtype_name, parse_bool, value_fits};
+use super::files::display;
+use crate::error::{DdqError, Result};
+use csv::ByteRecord;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, RecordBatch};
+use datafusion::arrow::csv::ReaderBuilder;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::arrow::error::ArrowError;
+use regex::Regex;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Bytes read from disk at a time while parsing a range.
+const READ_BUFFER: usize = 1 << 20;
+/// Bytes read at a time while looking for a newline.
+const SEEK_BUFFER: usize = 64 * 1024;
+
+/// One partition: a byte range of one file, before it is cut at newlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ByteRange {
+    pub file: usize,
+    pub start: u64,
+    pub end: u64,
+}
+
+/// Everything needed to read any partition of a CSV table.
+#[derive(Debug)]
+pub(crate) struct CsvSource {
+    files: Vec<PathBuf>,
+    ranges: Vec<ByteRange>,
+    sep: u8,
+    header: bool,
+    na: NaValues,
+    null_regex: Regex,
+    layout: CsvLayout,
+    /// Every file column as arrow-csv parses it: bool columns are read as text and converted
+    /// here, because arrow-csv does not accept 0/1 as booleans.
+    decode_schema: SchemaRef,
+    /// The visible columns with their final types.
+    schema: SchemaRef,
+}
+
+impl CsvSource {
+    pub(crate) fn open(files: Vec<PathBuf>, options: &CsvOptions) -> Result<CsvSource> {
+        check_options(options)?;
+        let na = NaValues::new(&options.na_values);
+        let null_regex = na.to_regex()?;
+        let layout = plan_layout(&files, options, &na)?;
+        let mut ranges = Vec::new();
+        for (index, path) in files.iter().enumerate() {
+            let size = std::fs::metadata(path)
+                .map_err(|e| open_error(path, e))?
+                .len();
+            ranges.extend(split_file(index, size, options.blocksize));
+        }
+        let decode_fields: Vec<Field> = layout
+            .columns
+            .iter()
+            .zip(&layout.types)
+            .map(|(name, data_type)| {
+                let read_as = match data_type {
+                    DataType::Boolean => DataType::Utf8,
+                    other => other.clone(),
+                };
+                Field::new(name, read_as, true)
+            })
+            .collect();
+        let visible_fields: Vec<Field> = layout
+            .visible
+            .iter()
+            .map(|&i| Field::new(&layout.columns[i], layout.types[i].clone(), true))
+            .collect();
+        Ok(CsvSource {
+            files,
+            ranges,
+            sep: options.sep,
+            header: options.header,
+            na,
+            null_regex,
+            layout,
+            decode_schema: Arc::new(Schema::new(decode_fields)),
+            schema: Arc::new(Schema::new(visible_fields)),
+        })
+    }
+
+    pub(crate) fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// The visible columns, without the hidden ordering columns.
+    pub(crate) fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.schema)
+    }
+
+    pub(crate) fn partition_count(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Reads partition `partition`, passing batches of at most `batch_size` rows holding the
+    /// visible columns `columns` (positions in `schema()`, ascending) to `emit` until it returns
+    /// false, the range ends or `limit` rows were passed.
+    pub(crate) fn read(
+        &self,
+        partition: usize,
+        columns: &[usize],
+        batch_size: usize,
+        limit: Option<usize>,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        let range = self
+            .ranges
+            .get(partition)
+            .copied()
+            .ok_or_else(|| DdqError::execution(format!("no CSV partition {partition}")))?;
+        let path = &self.files[range.file];
+        let mut file = File::open(path).map_err(|e| open_error(path, e))?;
+        let (start, end) = line_bounds(&mut file, range).map_err(|e| open_error(path, e))?;
+        if end <= start {
+            return Ok(());
+        }
+        file.seek(SeekFrom::Start(start))
+            .map_err(|e| open_error(path, e))?;
+        let input = BufReader::with_capacity(READ_BUFFER, file.take(end - start));
+        let projection: Vec<usize> = columns.iter().map(|&c| self.layout.visible[c]).collect();
+        let reader = ReaderBuilder::new(Arc::clone(&self.decode_schema))
+            .with_header(self.header && start == 0)
+            .with_delimiter(self.sep)
+            .with_null_regex(self.null_regex.clone())
+            .with_truncated_rows(true)
+            .with_batch_size(batch_size.max(1))
+            .with_projection(projection.clone())
+            .build_buffered(input)
+            .map_err(|e| DdqError::input(format!("{}: {e}", display(path))))?;
+
+        let mut passed = 0usize;
+        for batch in reader {
+            let batch = batch
+                .and_then(|b| self.convert_bools(b, &projection))
+                .map_err(|cause| self.diagnose(path, start, end, &projection, cause))?;
+            let wanted = limit.map_or(usize::MAX, |l| l - passed);
+            let batch = if batch.num_rows() > wanted {
+                batch.slice(0, wanted)
+            } else {
+                batch
+            };
+            passed += batch.num_rows();
+            if batch.num_rows() > 0 && !emit(batch)? {
+                return Ok(());
+            }
+            if limit.is_some_and(|l| passed >= l) {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns the text read for bool columns into booleans (True/False in any case, 1/0).
+    fn convert_bools(
+        &self,
+        batch: RecordBatch,
+        projection: &[usize],
+    ) -> std::result::Result<RecordBatch, ArrowError> {
+        let has_bools = projection
+            .iter()
+            .any(|&c| self.layout.types[c] == DataType::Boolean);
+        if !has_bools {
+            return Ok(batch);
+        }
+        let mut columns = Vec::with_capacity(projection.len());
+        let mut fields = Vec::with_capacity(projection.len());
+        for (array, &c) in batch.columns().iter().zip(projection) {
+            let data_type = &self.layout.types[c];
+            fields.push(Field::new(&self.layout.columns[c], data_type.clone(), true));
+            if *data_type == DataType::Boolean {
+                columns.push(text_to_bools(array)?);
+            } else {
+                columns.push(Arc::clone(array));
+            }
+        }
+        let options = datafusion::arrow::array::RecordBatchOptions::new()
+            .with_row_count(Some(batch.num_rows()));
+        RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)
+    }
+
+    /// Finds the value that made parsing fail and says where it is; falls back to arrow's
+    /// message (with the file name) if the re-read finds nothing wrong.
+    fn diagnose(
+        &self,
+        path: &Path,
+        start: u64,
+        end: u64,
+        projection: &[usize],
+        cause: ArrowError,
+    ) -> DdqError {
+        match self.find_bad_value(path, start, end, projection) {
+            Ok(Some(err)) => err,
+            Ok(None) | Err(_) => {
+                DdqError::input(format!("{}: {}", display(path), arrow_message(&cause)))
+            }
+        }
+    }
+
+    fn find_bad_value(
+        &self,
+        path: &Path,
+        start: u64,
+        end: u64,
+        projection: &[usize],
+    ) -> std::io::Result<Option<DdqError>> {
+        let mut file = File::open(path)?;
+        let lines_before = count_newlines(&mut file, start)?;
+        file.seek(SeekFrom::Start(start))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.sep)
+            .from_reader(BufReader::with_capacity(
+                READ_BUFFER,
+                file.take(end - start),
+            ));
+        let mut record = ByteRecord::new();
+        let mut skip_header = self.header && start == 0;
+        let width = self.layout.columns.len();
+        loop {
+            let line =
+                |record: &ByteRecord| lines_before + record.position().map_or(0, |p| p.line());
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(None),
+                Err(e) => {
+                    let at = e.position().map_or(0, |p| p.line()) + lines_before;
+                    return Ok(Some(DdqError::input(format!(
+                        "{}:{at}: {e}",
+                        display(path)
+                    ))));
+                }
+            }
+            if std::mem::take(&mut skip_header) {
+                continue;
+            }
+            let line = line(&record);
+            if record.len() > width {
+                return Ok(Some(
+                    DdqError::input(format!(
+                        "{}:{line}: expected {width} fields, found {}",
+                        display(path),
+                        record.len()
+                    ))
+                    .with_help("check the separator (sep=) and the quoting of that line"),
+                ));
+            }
+            for &column in projection {
+                let Some(bytes) = record.get(column) else {
+                    continue;
+                };
+                if let Some(err) = self.check_value(path, line, column, bytes) {
+                    return Ok(Some(err));
+                }
+            }
+        }
+    }
+
+    fn check_value(&self, path: &Path, line: u64, column: usize, bytes: &[u8]) -> Option<DdqError> {
+        let name = &self.layout.columns[column];
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return Some(DdqError::input(format!(
+                "{}:{line}: column {name:?}: the value is not valid UTF-8",
+                display(path)
+            )));
+        };
+        let data_type = &self.layout.types[column];
+        if self.na.is_na(text) || value_fits(data_type, text) {
+            return None;
+        }
+        Some(self.bad_value_error(path, line, column, text))
+    }
+
+    fn bad_value_error(&self, path: &Path, line: u64, column: usize, text: &str) -> DdqError {
+        let name = &self.layout.columns[column];
+        let data_type = &self.layout.types[column];
+        // Suggest the narrowest type that would hold the value.
+        let fits_float = value_fits(&DataType::Float64, text)
+            && matches!(data_type, DataType::Int64 | DataType::Int32);
+        let suggested = if fits_float { "float64" } else { "object" };
+        let how = format!("declare the column's type with dtype={{{name:?}: \"{suggested}\"}}");
+        let help = if self.layout.declared[column] {
+            how
+        } else {
+            format!(
+                "the type {} was inferred from a sample of the rows; {how}",
+                dtype_name(data_type)
+            )
+        };
+        DdqError::input(format!(
+            "{}:{line}: column {name:?}: cannot parse {text:?} as {}",
+            display(path),
+            dtype_name(data_type)
+        ))
+        .with_help(help)
+    }
+}
+
+fn check_options(options: &CsvOptions) -> Result<()> {
+    if options.blocksize == 0 {
+        return Err(DdqError::input(
+            "blocksize must be a positive number of bytes",
+        ));
+    }
+    if matches!(options.sep, b'\n' | b'\r' | b'"') {
+        return Err(DdqError::input(format!(
+            "sep={:?} cannot be used as a field separator",
+            char::from(options.sep)
+        )));
+    }
+    Ok(())
+}
+
+/// The byte ranges of one file: `blocksize` bytes each, at least one per file (even if empty).
+fn split_file(file: usize, size: u64, blocksize: u64) -> impl Iterator<Item = ByteRange> {
+    let count = size.div_ceil(blocksize).max(1);
+    (0..count).map(move |i| ByteRange {
+        file,
+        start: i * blocksize,
+        end: ((i + 1) * blocksize).min(size),
+    })
+}
+
+/// Where a range really starts and ends once cut at newlines (see the module comment).
+fn line_bounds(file: &mut File, range: ByteRange) -> std::io::Result<(u64, u64)> {
+    let size = file.metadata()?.len();
+    let start = line_start_at(file, range.start, size)?;
+    let end = line_start_at(file, range.end, size)?;
+    Ok((start, end))
+}
+
+/// The position just after the first newline at or after `offset` (0 stays 0; end of file if
+/// there is no newline).
+fn line_start_at(file: &mut File, offset: u64, size: u64) -> std::io::Result<u64> {
+    if offset == 0 || offset >= size {
+        return Ok(offset.min(size));
+    }
+    file.seek(SeekFrom::Start(offset))?;
+    let mut buffer = vec![0u8; SEEK_BUFFER];
+    let mut position = offset;
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(position);
+        }
+        if let Some(i) = buffer[..read].iter().position(|&b| b == b'\n') {
+            return Ok(position + i as u64 + 1);
+        }
+        position += read as u64;
+    }
+}
+
+/// Newlines before `offset`: only counted when an error needs a line number.
+fn count_newlines(file: &mut File, offset: u64) -> std::io::Result<u64> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut input = BufReader::with_capacity(READ_BUFFER, file.take(offset));
+    let mut buffer = vec![0u8; READ_BUFFER];
+    let mut count = 0u64;
+    loop {
+        let read = input.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(count);
+        }
+        count += buffer[..read].iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+}
+
+fn text_to_bools(array: &ArrayRef) -> std::result::Result<ArrayRef, ArrowError> {
+    let text = array.as_string_opt::<i32>().ok_or_else(|| {
+        ArrowError::CastError(format!(
+            "expected text for a bool column, got {}",
+            array.data_type()
+        ))
+    })?;
+    let mut bools = BooleanBuilder::with_capacity(text.len());
+    for value in text.iter() {
+        match value {
+            None => bools.append_null(),
+            Some(s) => match parse_bool(s) {
+                Some(b) => bools.append_value(b),
+                None => {
+                    return Err(ArrowError::ParseError(format!(
+                        "cannot parse {s:?} as bool"
+                    )));
+                }
+            },
+        }
+    }
+    Ok(Arc::new(bools.finish()))
+}
+
+/// Arrow's message without its "Parser error: " style prefix.
+fn arrow_message(err: &ArrowError) -> String {
+    match err {
+        ArrowError::ParseError(m) | ArrowError::CsvError(m) | ArrowError::CastError(m) => m.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,146 @@
+//! pandas' names for column types and its default missing-value strings, and the one place that
+//! decides whether a text value fits a column type (so inference, reading and error diagnosis
+//! can never disagree).
+
+use crate::error::{DdqError, Result};
+use datafusion::arrow::compute::kernels::cast_utils::{Parser, string_to_datetime};
+use datafusion::arrow::datatypes::{
+    DataType, Float32Type, Float64Type, Int32Type, Int64Type, TimeUnit,
+};
+use regex::Regex;
+use std::collections::HashSet;
+
+/// The strings pandas reads as NaN by default (`pandas._libs.parsers.STR_NA_VALUES`).
+pub(crate) const PANDAS_NA_VALUES: [&str; 19] = [
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
+/// Maps a pandas dtype name (`dtype={"col": "float64"}`) to the Arrow type ddq stores it as.
+pub fn parse_dtype(name: &str) -> Option<DataType> {
+    let data_type = match name.trim() {
+        "int64" | "Int64" | "int" | "i8" => DataType::Int64,
+        "int32" | "Int32" | "i4" => DataType::Int32,
+        "float64" | "Float64" | "float" | "f8" => DataType::Float64,
+        "float32" | "Float32" | "f4" => DataType::Float32,
+        "object" | "str" | "string" | "category" | "O" => DataType::Utf8,
+        "bool" | "boolean" => DataType::Boolean,
+        "datetime64[ns]" | "datetime64" => DataType::Timestamp(TimeUnit::Nanosecond, None),
+        _ => return None,
+    };
+    Some(data_type)
+}
+
+/// The pandas name of a type, for messages and hints.
+pub(crate) fn dtype_name(data_type: &DataType) -> String {
+    match data_type {
+        DataType::Int64 => "int64".to_string(),
+        DataType::Int32 => "int32".to_string(),
+        DataType::Float64 => "float64".to_string(),
+        DataType::Float32 => "float32".to_string(),
+        DataType::Boolean => "bool".to_string(),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "object".to_string(),
+        DataType::Timestamp(TimeUnit::Nanosecond, None) => "datetime64[ns]".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The set of strings read as missing: pandas' defaults plus the user's `na_values`.
+#[derive(Debug, Clone)]
+pub(crate) struct NaValues {
+    values: HashSet<String>,
+}
+
+impl NaValues {
+    pub(crate) fn new(extra: &[String]) -> Self {
+        let values = PANDAS_NA_VALUES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(extra.iter().cloned())
+            .collect();
+        NaValues { values }
+    }
+
+    pub(crate) fn is_na(&self, text: &str) -> bool {
+        self.values.contains(text)
+    }
+
+    /// The same set as an anchored regex, the form arrow-csv's reader takes.
+    pub(crate) fn to_regex(&self) -> Result<Regex> {
+        let mut sorted: Vec<&str> = self.values.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        let alternatives: Vec<String> = sorted.iter().map(|s| regex::escape(s)).collect();
+        let pattern = format!("^(?:{})$", alternatives.join("|"));
+        Regex::new(&pattern).map_err(|e| DdqError::input(format!("unusable na_values: {e}")))
+    }
+}
+
+/// Reads a boolean the way ddq accepts them for `bool` columns: True/False in any case, or 1/0.
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    let text = text.trim();
+    if text == "1" || text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text == "0" || text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether a non-missing text value can be stored in a column of `data_type`, using the very
+/// parsers arrow-csv uses when reading.
+pub(crate) fn value_fits(data_type: &DataType, text: &str) -> bool {
+    match data_type {
+        DataType::Int64 => Int64Type::parse(text).is_some(),
+        DataType::Int32 => Int32Type::parse(text).is_some(),
+        DataType::Float64 => Float64Type::parse(text).is_some(),
+        DataType::Float32 => Float32Type::parse(text).is_some(),
+        DataType::Boolean => parse_bool(text).is_some(),
+        DataType::Timestamp(TimeUnit::Nanosecond, None) => string_to_datetime(&chrono::Utc, text)
+            .ok()
+            .and_then(|t| t.timestamp_nanos_opt())
+            .is_some(),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_pandas_names() {
+        assert_eq!(parse_dtype("int64"), Some(DataType::Int64));
+        assert_eq!(parse_dtype("Int64"), Some(DataType::Int64));
+        assert_eq!(parse_dtype("int32"), Some(DataType::Int32));
+        assert_eq!(parse_dtype("float"), Some(DataType::Float64));
+        assert_eq!(parse_dtype("float32"), Some(DataType::Float32));
+        assert_eq!(parse_dtype("category"), Some(DataType::Utf8));
+        assert_eq!(parse_dtype("object"), Some(DataType::Utf8));
+        assert_eq!(parse_dtype("boolean"), Some(DataType::Boolean));
+        assert_eq!(
+            parse_dtype("datetime64[ns]"),
+            Some(DataType::Timestamp(TimeUnit::Nanosecond, None))
+        );
+        assert_eq!(parse_dtype("complex128"), None);
+    }
+
+    #[test]
+    fn na_regex_matches_exactly_the_set() {
+        let na = NaValues::new(&["missing".to_string()]);
+        let regex = na.to_regex().expect("regex");
+        for value in ["", "NA", "#N/A N/A", "-1.#IND", "missing", "nan"] {
+            assert!(na.is_na(value) && regex.is_match(value), "{value:?}");
+        }
+        for value in ["0", "NAN", "NA ", "1.#INDX", "missingx"] {
+            assert!(!na.is_na(value) && !regex.is_match(value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn bools_accept_words_and_digits() {
+        assert_eq!(parse_bool("TRUE"), Some(true));
+        assert_eq!(parse_bool("0"), Some(false));
+        assert_eq!(parse_bool("yes"), None);
+    }
+}

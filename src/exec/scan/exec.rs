@@ -1,0 +1,380 @@
+//! The scan's `ExecutionPlan`: runs the table's (Dask) partitions on DataFusion's partitions and
+//! stamps every row with its partition index and row number.
+//!
+//! DataFusion partitions are contiguous groups of table partitions, one group per core: running
+//! thousands of file partitions as separate DataFusion partitions would start them all at once.
+//! A group reads its partitions in order, so each DataFusion partition's output is sorted by
+//! (`__ddq_part`, `__ddq_row`), which the plan declares: restoring natural order is then a merge,
+//! not a sort. Reading and parsing block, so each group runs on tokio's blocking pool and sends
+//! its batches through a small channel (which also bounds memory).
+
+use super::csv_read::CsvSource;
+use super::parquet_read::ParquetSource;
+use crate::error::{DdqError, Result};
+use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt64Array};
+use datafusion::arrow::compute::SortOptions;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::error::DataFusionError;
+use datafusion::execution::TaskContext;
+use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::{
+    EquivalenceProperties, Partitioning, PhysicalExpr, PhysicalSortExpr,
+};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::stream::RecordBatchReceiverStream;
+use datafusion::physical_plan::{
+    DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, ReplaceChildrenOptions,
+    SendableRecordBatchStream,
+};
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Batches buffered per DataFusion partition between the reading thread and the query.
+const CHANNEL_BATCHES: usize = 2;
+
+/// The files behind a table and how to read one of their partitions.
+#[derive(Debug)]
+pub(crate) enum Source {
+    Csv(CsvSource),
+    Parquet(ParquetSource),
+}
+
+impl Source {
+    pub(crate) fn files(&self) -> &[std::path::PathBuf] {
+        match self {
+            Source::Csv(csv) => csv.files(),
+            Source::Parquet(parquet) => parquet.files(),
+        }
+    }
+
+    /// The visible columns.
+    pub(crate) fn schema(&self) -> SchemaRef {
+        match self {
+            Source::Csv(csv) => csv.schema(),
+            Source::Parquet(parquet) => parquet.schema(),
+        }
+    }
+
+    pub(crate) fn partition_count(&self) -> usize {
+        match self {
+            Source::Csv(csv) => csv.partition_count(),
+            Source::Parquet(parquet) => parquet.partition_count(),
+        }
+    }
+
+    fn format_name(&self) -> &'static str {
+        match self {
+            Source::Csv(_) => "csv",
+            Source::Parquet(_) => "parquet",
+        }
+    }
+
+    fn read(
+        &self,
+        partition: usize,
+        columns: &[usize],
+        batch_size: usize,
+        limit: Option<usize>,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        match self {
+            Source::Csv(csv) => csv.read(partition, columns, batch_size, limit, emit),
+            Source::Parquet(parquet) => parquet.read(partition, columns, batch_size, limit, emit),
+        }
+    }
+}
+
+/// Where each output column comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum OutputColumn {
+    /// Position in the batches the source returns.
+    Visible(usize),
+    Part,
+    Row,
+}
+
+#[derive(Debug)]
+pub(crate) struct ScanExec {
+    source: Arc<Source>,
+    schema: SchemaRef,
+    /// Visible columns the source must read, as positions in its schema, ascending.
+    columns: Arc<Vec<usize>>,
+    outputs: Arc<Vec<OutputColumn>>,
+    /// Table partitions to read (after pruning), ascending.
+    partitions: Arc<Vec<usize>>,
+    /// Slices of `partitions`, one per DataFusion partition.
+    groups: Vec<Range<usize>>,
+    limit: Option<usize>,
+    properties: Arc<PlanProperties>,
+}
+
+impl ScanExec {
+    /// `projection` indexes the table schema (visible columns, then PART, then ROW).
+    pub(crate) fn new(
+        source: Arc<Source>,
+        table_schema: &SchemaRef,
+        projection: &[usize],
+        partitions: Vec<usize>,
+        target_partitions: usize,
+        limit: Option<usize>,
+    ) -> Result<ScanExec> {
+        let visible_count = source.schema().fields().len();
+        let mut columns: Vec<usize> = projection
+            .iter()
+            .copied()
+            .filter(|&i| i < visible_count)
+            .collect();
+        columns.sort_unstable();
+        columns.dedup();
+        let mut outputs = Vec::with_capacity(projection.len());
+        for &index in projection {
+            let output = match index.checked_sub(visible_count) {
+                None => OutputColumn::Visible(columns.binary_search(&index).unwrap_or(0)),
+                Some(0) => OutputColumn::Part,
+                Some(1) => OutputColumn::Row,
+                Some(_) => {
+                    return Err(DdqError::execution(format!(
+                        "projection asks for column {index} of a table with {} columns",
+                        visible_count + 2
+                    )));
+                }
+            };
+            outputs.push(output);
+        }
+        let schema = Arc::new(
+            table_schema
+                .project(projection)
+                .map_err(|e| DdqError::execution(e.to_string()))?,
+        );
+        let groups = split_evenly(partitions.len(), target_partitions);
+        let properties = plan_properties(&schema, &outputs, groups.len());
+        Ok(ScanExec {
+            source,
+            schema,
+            columns: Arc::new(columns),
+            outputs: Arc::new(outputs),
+            partitions: Arc::new(partitions),
+            groups,
+            limit,
+            properties: Arc::new(properties),
+        })
+    }
+}
+
+/// `count` items in at most `target` contiguous, non-empty groups of nearly equal size (one
+/// empty group when there is nothing to read, since a plan needs a partition).
+fn split_evenly(count: usize, target: usize) -> Vec<Range<usize>> {
+    let groups = target.max(1).min(count).max(1);
+    (0..groups)
+        .map(|g| (g * count / groups)..((g + 1) * count / groups))
+        .collect()
+}
+
+/// Declares the output sorted by partition, then row, within each DataFusion partition.
+fn plan_properties(
+    schema: &SchemaRef,
+    outputs: &[OutputColumn],
+    partitions: usize,
+) -> PlanProperties {
+    let position = |wanted: OutputColumn| outputs.iter().position(|&o| o == wanted);
+    let sort_key = |index: usize| {
+        let column: Arc<dyn PhysicalExpr> =
+            Arc::new(Column::new(schema.field(index).name(), index));
+        PhysicalSortExpr::new(column, SortOptions::default())
+    };
+    let mut ordering = Vec::new();
+    if let Some(part) = position(OutputColumn::Part) {
+        ordering.push(sort_key(part));
+        if let Some(row) = position(OutputColumn::Row) {
+            ordering.push(sort_key(row));
+        }
+    }
+    let equivalence = if ordering.is_empty() {
+        EquivalenceProperties::new(Arc::clone(schema))
+    } else {
+        EquivalenceProperties::new_with_orderings(Arc::clone(schema), [ordering])
+    };
+    PlanProperties::new(
+        equivalence,
+        Partitioning::UnknownPartitioning(partitions),
+        EmissionType::Incremental,
+        Boundedness::Bounded,
+    )
+}
+
+impl DisplayAs for ScanExec {
+    fn fmt_as(&self, t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        let names: Vec<&str> = self
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        match t {
+            DisplayFormatType::Default | DisplayFormatType::Verbose => {
+                write!(
+                    f,
+                    "DdqScanExec: format={}, files={}, partitions={}/{}, projection=[{}]",
+                    self.source.format_name(),
+                    self.source.files().len(),
+                    self.partitions.len(),
+                    self.source.partition_count(),
+                    names.join(", ")
+                )?;
+                if let Some(limit) = self.limit {
+                    write!(f, ", limit={limit}")?;
+                }
+                Ok(())
+            }
+            DisplayFormatType::TreeRender => {
+                writeln!(f, "format={}", self.source.format_name())?;
+                write!(f, "partitions={}", self.partitions.len())
+            }
+        }
+    }
+}
+
+impl ExecutionPlan for ScanExec {
+    fn name(&self) -> &str {
+        "DdqScanExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![]
+    }
+
+    fn apply_expressions(
+        &self,
+        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> datafusion::error::Result<TreeNodeRecursion>,
+    ) -> datafusion::error::Result<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn replace_children(
+        self: Arc<Self>,
+        _children: Vec<Arc<dyn ExecutionPlan>>,
+        _options: ReplaceChildrenOptions,
+    ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
+        Ok(self)
+    }
+
+    fn with_new_children(
+        self: Arc<Self>,
+        _children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
+        Ok(self)
+    }
+
+    fn execute(
+        &self,
+        partition: usize,
+        context: Arc<TaskContext>,
+    ) -> datafusion::error::Result<SendableRecordBatchStream> {
+        let group = self.groups.get(partition).cloned().ok_or_else(|| {
+            DataFusionError::Internal(format!(
+                "DdqScanExec has {} partitions, asked for {partition}",
+                self.groups.len()
+            ))
+        })?;
+        let job = GroupJob {
+            source: Arc::clone(&self.source),
+            schema: Arc::clone(&self.schema),
+            columns: Arc::clone(&self.columns),
+            outputs: Arc::clone(&self.outputs),
+            partitions: Arc::clone(&self.partitions),
+            group,
+            batch_size: context.session_config().batch_size(),
+            limit: self.limit,
+        };
+        let mut builder =
+            RecordBatchReceiverStream::builder(Arc::clone(&self.schema), CHANNEL_BATCHES);
+        let sender = builder.tx();
+        builder.spawn_blocking(move || {
+            job.run(&mut |batch| sender.blocking_send(Ok(batch)).is_ok())
+                .map_err(|e| DataFusionError::External(Box::new(e)))
+        });
+        Ok(builder.build())
+    }
+}
+
+/// The work of one DataFusion partition, owned by the blocking thread that does it.
+struct GroupJob {
+    source: Arc<Source>,
+    schema: SchemaRef,
+    columns: Arc<Vec<usize>>,
+    outputs: Arc<Vec<OutputColumn>>,
+    partitions: Arc<Vec<usize>>,
+    group: Range<usize>,
+    batch_size: usize,
+    limit: Option<usize>,
+}
+
+impl GroupJob {
+    /// Reads the group's partitions in order, passing stamped batches to `send` until it
+    /// returns false (the query stopped listening) or `limit` rows were sent.
+    fn run(&self, send: &mut dyn FnMut(RecordBatch) -> bool) -> Result<()> {
+        let mut left = self.limit;
+        let mut listening = true;
+        for &partition in &self.partitions[self.group.clone()] {
+            if left == Some(0) || !listening {
+                break;
+            }
+            let mut next_row = 0u64;
+            self.source.read(
+                partition,
+                &self.columns,
+                self.batch_size,
+                left,
+                &mut |batch| {
+                    let rows = batch.num_rows();
+                    let stamped = self.stamp(&batch, partition as u64, next_row)?;
+                    next_row += rows as u64;
+                    left = left.map(|l| l.saturating_sub(rows));
+                    listening = send(stamped);
+                    Ok(listening && left != Some(0))
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The output batch: the projected visible columns plus the partition and row columns.
+    fn stamp(&self, batch: &RecordBatch, partition: u64, first_row: u64) -> Result<RecordBatch> {
+        let rows = batch.num_rows();
+        let arrays: Vec<ArrayRef> = self
+            .outputs
+            .iter()
+            .map(|output| -> ArrayRef {
+                match *output {
+                    OutputColumn::Visible(i) => Arc::clone(batch.column(i)),
+                    OutputColumn::Part => Arc::new(UInt64Array::from_value(partition, rows)),
+                    OutputColumn::Row => Arc::new(UInt64Array::from_iter_values(
+                        first_row..first_row + rows as u64,
+                    )),
+                }
+            })
+            .collect();
+        let options = RecordBatchOptions::new().with_row_count(Some(rows));
+        RecordBatch::try_new_with_options(Arc::clone(&self.schema), arrays, &options)
+            .map_err(|e| DdqError::execution(format!("cannot assemble a scanned batch: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_contiguous_and_cover_everything() {
+        assert_eq!(split_evenly(10, 4), [0..2, 2..5, 5..7, 7..10]);
+        assert_eq!(split_evenly(2, 8), [0..1, 1..2]);
+        assert_eq!(split_evenly(0, 8), vec![Range { start: 0, end: 0 }]);
+        assert_eq!(split_evenly(3, 0), vec![Range { start: 0, end: 3 }]);
+    }
+}

@@ -1,0 +1,134 @@
+//! Turns the user's paths and globs into the ordered list of files a table reads, with the
+//! ordering Dask uses (each glob's matches sorted as strings, patterns in the order given).
+
+use crate::error::{DdqError, Result};
+use glob::MatchOptions;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+/// Every file named by `patterns`: plain paths must exist, globs must match at least one file.
+pub(crate) fn expand_patterns(patterns: &[String]) -> Result<Vec<PathBuf>> {
+    if patterns.is_empty() {
+        return Err(DdqError::input("no file or glob given"));
+    }
+    let mut files = Vec::new();
+    for pattern in patterns {
+        if is_glob(pattern) {
+            files.extend(expand_glob(pattern)?);
+        } else {
+            files.push(existing_file(pattern)?);
+        }
+    }
+    Ok(files)
+}
+
+/// The text of a path as it appears in messages: as the user wrote it (relative stays relative).
+pub(crate) fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '['])
+}
+
+fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>> {
+    // Like Python's glob: `*` does not match hidden files.
+    let options = MatchOptions {
+        require_literal_leading_dot: true,
+        ..MatchOptions::new()
+    };
+    let entries = glob::glob_with(pattern, options)
+        .map_err(|e| DdqError::input(format!("invalid glob {pattern:?}: {e}")))?;
+    let mut matches = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| {
+            DdqError::input(format!("cannot read {}: {}", display(e.path()), e.error()))
+        })?;
+        if path.is_file() {
+            matches.push(path);
+        }
+    }
+    if matches.is_empty() {
+        return Err(DdqError::input(format!("no files match {pattern:?}"))
+            .with_help("globs are relative to the directory ddq was started in"));
+    }
+    // Python sorts the strings; PathBuf's own order compares components and differs for `-`.
+    matches.sort_by_cached_key(|p| p.to_string_lossy().into_owned());
+    Ok(matches)
+}
+
+fn existing_file(name: &str) -> Result<PathBuf> {
+    let path = PathBuf::from(name);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_file() => Ok(path),
+        Ok(_) => Err(
+            DdqError::input(format!("{name} is a directory, not a file")).with_help(format!(
+                "to read every CSV file in it, use \"{name}/*.csv\""
+            )),
+        ),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            Err(DdqError::input(format!("file not found: {name}")))
+        }
+        Err(e) => Err(DdqError::input(format!("cannot read {name}: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn touch(dir: &Path, name: &str) {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("mkdir");
+        }
+        fs::write(path, "a\n1\n").expect("write");
+    }
+
+    #[test]
+    fn globs_are_sorted_as_strings_and_patterns_keep_their_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in [
+            "b.csv",
+            "a-1.csv",
+            "a/x.csv",
+            "a.csv",
+            ".hidden.csv",
+            "sub/deep/c.csv",
+        ] {
+            touch(dir.path(), name);
+        }
+        let root = dir.path().display().to_string();
+        let found =
+            expand_patterns(&[format!("{root}/*.csv"), format!("{root}/a.csv")]).expect("expand");
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.path())
+                    .expect("prefix")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, ["a-1.csv", "a.csv", "b.csv", "a.csv"]);
+
+        let deep = expand_patterns(&[format!("{root}/**/c.csv")]).expect("expand");
+        assert_eq!(deep.len(), 1);
+    }
+
+    #[test]
+    fn a_glob_matching_nothing_names_the_pattern() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pattern = format!("{}/*.csv", dir.path().display());
+        let err = expand_patterns(std::slice::from_ref(&pattern)).expect_err("no match");
+        assert_eq!(err.kind, crate::error::ErrorKind::Input);
+        assert!(err.message.contains(&pattern), "{}", err.message);
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let err = expand_patterns(&["no/such/file.csv".to_string()]).expect_err("missing");
+        assert_eq!(err.message, "file not found: no/such/file.csv");
+    }
+}

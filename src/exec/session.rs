@@ -1,0 +1,484 @@
+//! A ddq session: the DataFusion context, the variables bound so far, the settings, and the one
+//! execution path that REPL lines, `ddq run` files and `ddq -c` text all go through.
+
+use crate::error::{DdqError, ErrorKind, Result};
+use crate::exec::settings::Settings;
+use crate::exec::sink::Sink;
+use crate::lang::ast::{Command, Expr, ExprKind, Stmt, StmtKind};
+use crate::lang::parser;
+use crate::lang::span::Source;
+use crate::output::{self, Format, Layout, ResultKind};
+use crate::plan::value::{Accessor, Frame, GroupBy, Scalar, Series, Value, display_name, is_hidden};
+use crate::plan::{Planner, order, read, series};
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::execution::config::SessionConfig;
+use datafusion::logical_expr::LogicalPlanBuilder;
+use datafusion::prelude::{DataFrame, SessionContext};
+use datafusion::scalar::ScalarValue;
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What the caller should do after a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+pub struct Session {
+    ctx: SessionContext,
+    vars: HashMap<String, Value>,
+    /// The frame last bound or read, named in the prompt.
+    current: Option<String>,
+    pub settings: Settings,
+    out: Sink,
+}
+
+impl Session {
+    pub fn new(settings: Settings, out: Sink) -> Session {
+        let config = SessionConfig::new()
+            .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .with_information_schema(false);
+        let ctx = SessionContext::new_with_config(config);
+        ctx.register_udf(crate::plan::udf::row_hash_udf().as_ref().clone());
+        Session {
+            ctx,
+            vars: HashMap::new(),
+            current: None,
+            settings,
+            out,
+        }
+    }
+
+    pub fn prompt(&self) -> String {
+        format!("{}> ", self.current.as_deref().unwrap_or("ddq"))
+    }
+
+    /// Names of bound variables and, for frames, their columns (for completion).
+    pub fn variables(&self) -> &HashMap<String, Value> {
+        &self.vars
+    }
+
+    /// Parses and runs every statement of `source`, stopping at the first error.
+    pub async fn run_source(&mut self, source: &Source) -> Result<Flow> {
+        let statements = parser::parse(source)?;
+        for stmt in &statements {
+            let flow = self.run_statement(stmt).await.map_err(|e| e.at(stmt.span))?;
+            if flow == Flow::Quit {
+                return Ok(Flow::Quit);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    pub async fn run_statement(&mut self, stmt: &Stmt) -> Result<Flow> {
+        match &stmt.kind {
+            StmtKind::Import { .. } => {}
+            StmtKind::Assign { target, value } => {
+                let evaluated = self.planner().eval(value)?;
+                if matches!(evaluated, Value::Frame(_)) {
+                    self.current = Some(target.name.clone());
+                }
+                self.vars.insert(target.name.clone(), evaluated);
+            }
+            StmtKind::Expr(expr) => {
+                let value = self.planner().eval(expr)?;
+                let bare_name = matches!(expr.kind, ExprKind::Name(_));
+                self.print_value(value, bare_name).await?;
+            }
+            StmtKind::Command(command) => return Box::pin(self.run_command(command)).await,
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn planner(&self) -> Planner<'_> {
+        Planner::new(&self.ctx, &self.vars)
+    }
+
+    async fn run_command(&mut self, command: &Command) -> Result<Flow> {
+        match command {
+            Command::Read { path, path_span, alias } => {
+                let value = read::read_path(&self.planner(), path).map_err(|e| e.at(*path_span))?;
+                let name = match alias {
+                    Some(ident) => ident.name.clone(),
+                    None => default_frame_name(path),
+                };
+                self.current = Some(name.clone());
+                self.vars.insert(name.clone(), value);
+                if !self.settings.quiet {
+                    eprintln!("read {path} as {name}");
+                }
+            }
+            Command::Head { value, rows } => {
+                let n = rows.unwrap_or(5).max(0) as usize;
+                let value = match self.planner().eval(value)? {
+                    Value::Frame(frame) => Value::Frame(order::head(&frame, n)?),
+                    Value::Series(s) => {
+                        let frame = series::to_frame(&s)?;
+                        let internal = frame.value_columns().pop().unwrap_or_default();
+                        Value::Series(Series {
+                            frame: order::head(&frame, n)?,
+                            expr: crate::plan::value::column(&internal),
+                            name: s.name,
+                        })
+                    }
+                    other => return Err(DdqError::type_error(format!("head needs a frame or a series, not {}", other.kind_name()))),
+                };
+                self.print_value(value, false).await?;
+            }
+            Command::Schema { value } => match self.planner().eval(value)? {
+                Value::Frame(frame) => {
+                    let text = lazy_repr(&frame);
+                    self.write_text(&text)?;
+                }
+                Value::Series(s) => {
+                    let t = crate::plan::ops::expr_type(&s.frame, &s.expr)?;
+                    self.write_text(&format!("{}: {}\n", s.name, output::pandas_dtype(&t)))?;
+                }
+                other => return Err(DdqError::type_error(format!("schema needs a frame or a series, not {}", other.kind_name()))),
+            },
+            Command::Explain { value, analyze } => {
+                let df = match self.planner().eval(value)? {
+                    Value::Frame(frame) => output_frame(&frame)?.0,
+                    Value::Series(s) => output_frame(&series::to_frame(&s)?)?.0,
+                    Value::Scalar(s) => scalar_frame(&self.ctx, &s)?,
+                    other => return Err(DdqError::type_error(format!("explain needs a frame, series or scalar, not {}", other.kind_name()))),
+                };
+                let batches = df.explain(false, *analyze)?.collect().await?;
+                let text = explain_text(&batches);
+                self.write_text(&text)?;
+            }
+            Command::Visualize { .. } => {
+                return Err(DdqError::unsupported("`visualize` is not available in this build of ddq")
+                    .with_help("`explain EXPR` prints the logical and physical plans"));
+            }
+            Command::Set { name, value } => {
+                let text = self.settings.apply(name.as_ref(), value.as_deref())?;
+                if !text.is_empty() {
+                    self.write_text(&text)?;
+                }
+            }
+            Command::Help { topic } => {
+                let text = crate::exec::help::help_text(topic.as_ref().map(|t| t.name.as_str()))?;
+                self.write_text(&text)?;
+            }
+            Command::Time { stmt } => {
+                let started = Instant::now();
+                let flow = Box::pin(self.run_statement(stmt)).await?;
+                eprintln!("Wall time: {}", format_duration(started.elapsed().as_secs_f64()));
+                return Ok(flow);
+            }
+            Command::TimeIt { stmt, runs } => {
+                let runs = runs.unwrap_or(3).clamp(1, 1000) as usize;
+                let mut times = Vec::with_capacity(runs);
+                let saved = std::mem::replace(&mut self.out, Sink::discard());
+                for _ in 0..runs {
+                    let started = Instant::now();
+                    let result = Box::pin(self.run_statement(stmt)).await;
+                    times.push(started.elapsed().as_secs_f64());
+                    if let Err(e) = result {
+                        self.out = saved;
+                        return Err(e);
+                    }
+                }
+                self.out = saved;
+                let mean = times.iter().sum::<f64>() / runs as f64;
+                let var = times.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / (runs.max(2) - 1) as f64;
+                eprintln!(
+                    "{} ± {} per loop (mean ± std. dev. of {runs} runs, 1 loop each)",
+                    format_duration(mean),
+                    format_duration(var.sqrt())
+                );
+            }
+            Command::Quit => return Ok(Flow::Quit),
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn write_text(&mut self, text: &str) -> Result<()> {
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Computes a value and prints it in the session's format.
+    pub async fn print_value(&mut self, value: Value, bare_name: bool) -> Result<()> {
+        match value {
+            Value::Frame(frame) if bare_name && self.settings.format == Format::Table => {
+                let text = lazy_repr(&frame);
+                self.write_text(&text)
+            }
+            Value::Frame(frame) => self.print_frame(&frame, ResultKind::Frame).await,
+            Value::Series(s) => {
+                let frame = series::to_frame(&s)?;
+                self.print_frame(&frame, ResultKind::Series { name: s.name.clone() }).await
+            }
+            Value::Scalar(s) => {
+                let v = self.compute_scalar(&s).await?;
+                let text = output::format_scalar(&v, self.settings.format);
+                self.write_text(&format!("{text}\n"))
+            }
+            Value::None => Ok(()),
+            Value::Columns(names) => {
+                let text = match self.settings.format {
+                    Format::Table => columns_repr(&names),
+                    Format::Csv => std::iter::once("column".to_string()).chain(names.iter().map(|n| csv_field(n))).collect::<Vec<_>>().join("\n") + "\n",
+                    Format::Json => names.iter().map(|n| format!("{{\"column\":{}}}\n", json_string(n))).collect(),
+                };
+                self.write_text(&text)
+            }
+            Value::GroupBy(gb) => {
+                let text = groupby_repr(&gb);
+                self.write_text(&text)
+            }
+            Value::Accessor(accessor) => {
+                let what = match accessor {
+                    Accessor::Dt(_) => "a .dt accessor: take a field such as .dt.year",
+                    Accessor::Str(_) => "a .str accessor: call a method such as .str.lower()",
+                    Accessor::Loc(_) => "a .loc indexer: index it, e.g. df.loc[mask, [\"col\"]]",
+                    Accessor::Iloc(_) => "an .iloc indexer: index it, e.g. df.iloc[:, [1, 3]]",
+                    Accessor::Partitions(_) => "a .partitions indexer: index it, e.g. df.partitions[0]",
+                };
+                self.write_text(&format!("<{what}>\n"))
+            }
+            other => {
+                let text = Box::pin(self.python_repr(other)).await?;
+                self.write_text(&format!("{text}\n"))
+            }
+        }
+    }
+
+    /// Python's repr of plain values, computing any engine scalars inside them.
+    async fn python_repr(&self, value: Value) -> Result<String> {
+        Ok(match value {
+            Value::Int(i) => i.to_string(),
+            Value::Float(x) => output::format_float_python(x),
+            Value::Str(s) => python_string(&s),
+            Value::Bool(b) => if b { "True".into() } else { "False".into() },
+            Value::None => "None".into(),
+            Value::Scalar(s) => {
+                let v = self.compute_scalar(&s).await?;
+                output::format_scalar(&v, Format::Table)
+            }
+            Value::List(items) => format!("[{}]", self.repr_items(items).await?.join(", ")),
+            Value::Tuple(items) => {
+                let parts = self.repr_items(items).await?;
+                if parts.len() == 1 { format!("({},)", parts[0]) } else { format!("({})", parts.join(", ")) }
+            }
+            Value::Dict(pairs) => {
+                let mut parts = Vec::new();
+                for (k, v) in pairs {
+                    let k = Box::pin(self.python_repr(k)).await?;
+                    let v = Box::pin(self.python_repr(v)).await?;
+                    parts.push(format!("{k}: {v}"));
+                }
+                format!("{{{}}}", parts.join(", "))
+            }
+            Value::Slice(a, b, c) => format!(
+                "slice({}, {}, {})",
+                a.map_or("None".into(), |v| v.to_string()),
+                b.map_or("None".into(), |v| v.to_string()),
+                c.map_or("None".into(), |v| v.to_string())
+            ),
+            Value::Module(m) => format!("<module '{m}'>"),
+            Value::Columns(names) => columns_repr(&names).trim_end().to_string(),
+            other => format!("<{}>", other.kind_name()),
+        })
+    }
+
+    async fn repr_items(&self, items: Vec<Value>) -> Result<Vec<String>> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(Box::pin(self.python_repr(item)).await?);
+        }
+        Ok(out)
+    }
+
+    async fn compute_scalar(&self, scalar: &Scalar) -> Result<ScalarValue> {
+        let batches = scalar_frame(&self.ctx, scalar)?.collect().await?;
+        let batch = batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| DdqError::execution("the scalar query returned no row"))?;
+        Ok(ScalarValue::try_from_array(batch.column(0), 0)?)
+    }
+
+    /// Streams a frame's rows, in pandas order, into the output format.
+    async fn print_frame(&mut self, frame: &Frame, kind: ResultKind) -> Result<()> {
+        let (df, schema) = output_frame(frame)?;
+        let layout = Layout { kind, index_columns: frame.index_columns };
+        let mut writer = output::result_writer(
+            self.settings.format,
+            layout,
+            schema.clone(),
+            Box::new(self.out.clone()),
+            &self.settings.display,
+        );
+        let mut stream = df.execute_stream().await?;
+        while let Some(batch) = stream.next().await {
+            let batch = batch?;
+            let renamed = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
+                .map_err(|e| DdqError::execution(e.to_string()))?;
+            writer.write_batch(&renamed)?;
+        }
+        writer.finish()
+    }
+
+    /// Ends the session: a file given with `--output` is renamed into place.
+    pub fn finish(self) -> Result<()> {
+        self.out.commit()
+    }
+
+    pub fn abandon(self) {
+        self.out.abandon();
+    }
+}
+
+/// The plan that produces a frame's visible columns in order, and the schema to show them under.
+pub fn output_frame(frame: &Frame) -> Result<(DataFrame, SchemaRef)> {
+    let sorted = order::sorted(frame)?;
+    let columns = frame.columns();
+    let exprs = columns.iter().map(|c| crate::plan::value::column(c)).collect::<Vec<_>>();
+    let df = sorted.select(exprs)?;
+    let fields: Vec<Field> = df
+        .schema()
+        .fields()
+        .iter()
+        .filter(|f| !is_hidden(f.name()))
+        .map(|f| f.as_ref().clone().with_name(display_name(f.name())))
+        .collect();
+    Ok((df, Arc::new(Schema::new(fields))))
+}
+
+fn scalar_frame(ctx: &SessionContext, scalar: &Scalar) -> Result<DataFrame> {
+    let plan = LogicalPlanBuilder::empty(true)
+        .project(vec![scalar.expr.clone().alias(scalar.name.clone())])?
+        .build()?;
+    Ok(DataFrame::new(ctx.state(), plan))
+}
+
+/// A frame's structure without computing it, like Dask's lazy repr.
+pub fn lazy_repr(frame: &Frame) -> String {
+    let columns = frame.columns();
+    let width = columns.iter().map(|c| c.chars().count()).max().unwrap_or(0).max(6);
+    let mut text = format!(
+        "ddq DataFrame Structure: {} columns, npartitions={} ({})\n",
+        columns.len(),
+        frame.npartitions,
+        frame.origin
+    );
+    for (i, name) in columns.iter().enumerate() {
+        let t = frame.data_type(name).map(|t| output::pandas_dtype(&t)).unwrap_or_default();
+        let marker = if i < frame.index_columns { " (key)" } else { "" };
+        text.push_str(&format!("{:>width$}  {t}{marker}\n", display_name(name)));
+    }
+    text.push_str("(lazy: .compute(), .head() or any method computes rows)\n");
+    text
+}
+
+fn groupby_repr(gb: &GroupBy) -> String {
+    let keys: Vec<&str> = gb.keys.iter().map(|(_, n)| n.as_str()).collect();
+    format!(
+        "<GroupBy by [{}] over {} columns: call an aggregation such as .mean(), .count() or .agg(...)>\n",
+        keys.join(", "),
+        crate::plan::selection_columns(gb).len()
+    )
+}
+
+fn columns_repr(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| python_string(n)).collect();
+    format!("Index([{}], dtype='object')\n", quoted.join(", "))
+}
+
+fn python_string(s: &str) -> String {
+    if s.contains('\'') && !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn explain_text(batches: &[RecordBatch]) -> String {
+    let mut text = String::new();
+    for batch in batches {
+        let (Some(kinds), Some(plans)) = (batch.column(0).as_any().downcast_ref::<datafusion::arrow::array::StringArray>(), batch.column(1).as_any().downcast_ref::<datafusion::arrow::array::StringArray>()) else {
+            continue;
+        };
+        for i in 0..batch.num_rows() {
+            text.push_str(&format!("{}:\n{}\n\n", kinds.value(i), plans.value(i)));
+        }
+    }
+    text
+}
+
+/// `read "data/nycflights/*.csv"` binds `nycflights`; `read "x.csv"` binds `x`.
+fn default_frame_name(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("df");
+    let raw = if stem.contains(['*', '?', '[']) {
+        p.parent().and_then(|d| d.file_name()).and_then(|s| s.to_str()).unwrap_or("df")
+    } else {
+        stem
+    };
+    let mut name: String = raw.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    name
+}
+
+fn format_duration(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else if seconds >= 1e-3 {
+        format!("{:.1} ms", seconds * 1e3)
+    } else {
+        format!("{:.0} µs", seconds * 1e6)
+    }
+}
+
+/// The error raised when Ctrl-C interrupts a query.
+pub fn cancelled() -> DdqError {
+    DdqError::new(ErrorKind::Cancelled, "query cancelled")
+}
+
+#[allow(dead_code)]
+fn is_lazy_name(expr: &Expr) -> bool {
+    matches!(expr.kind, ExprKind::Name(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_names_come_from_the_path() {
+        assert_eq!(default_frame_name("data/nycflights/*.csv"), "nycflights");
+        assert_eq!(default_frame_name("flights.csv"), "flights");
+        assert_eq!(default_frame_name("data/2019-q1.csv"), "_2019_q1");
+    }
+}

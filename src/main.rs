@@ -1,0 +1,135 @@
+//! The ddq binary: command-line arguments, then the library. Everything else lives in `ddq::`.
+
+use clap::{Parser, Subcommand};
+use ddq::exec::script::{self, Outcome};
+use ddq::exec::session::Session;
+use ddq::exec::settings::Settings;
+use ddq::exec::sink::Sink;
+use ddq::lang::span::Source;
+use ddq::output::Format;
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "Examples:
+  ddq                                         start the REPL
+  ddq run queries/nycflights.q                run a script
+  ddq -c 'read_csv(\"data/nycflights/*.csv\").Dest.value_counts()' > counts.csv
+  echo 'len(read_csv(\"data/nycflights/*.csv\"))' | ddq run -";
+
+/// pandas- and Dask-style dataframe commands on Apache DataFusion.
+#[derive(Parser)]
+#[command(name = "ddq", version, about, after_help = EXAMPLES)]
+struct Cli {
+    /// Run these statements and exit (`;` or newlines separate them).
+    #[arg(short = 'c', long = "command", value_name = "STATEMENTS")]
+    command: Option<String>,
+    /// Output format: table, csv or json [default: table on a terminal, csv otherwise].
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<Format>,
+    /// Write results to FILE (atomically: a temporary file renamed when done).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print nothing but results and errors.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(subcommand)]
+    action: Option<Action>,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Run a script of statements (`-` reads standard input).
+    Run {
+        /// The script, e.g. queries/nycflights.q
+        file: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout_is_terminal = std::io::stdout().is_terminal() && cli.output.is_none();
+    let format = cli.format.unwrap_or(if stdout_is_terminal { Format::Table } else { Format::Csv });
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let sink = match &cli.output {
+        Some(path) => match Sink::file(path.clone()) {
+            Ok(sink) => sink,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        None => Sink::stdout(),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut session = Session::new(Settings::new(format, cli.quiet), sink);
+    let source = match (&cli.command, &cli.action) {
+        (Some(text), _) => Some(Source::new("<command>", text.clone())),
+        (None, Some(Action::Run { file })) => match read_script(file) {
+            Ok(source) => Some(source),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+        (None, None) if !std::io::stdin().is_terminal() => match read_script("-") {
+            Ok(source) => Some(source),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+        (None, None) => None,
+    };
+    let outcome = match source {
+        Some(source) => runtime.block_on(script::run(&mut session, &source, color)),
+        None => match ddq::repl::run(&mut session, &runtime, color) {
+            Ok(()) => Outcome::Ok,
+            Err(e) => {
+                eprintln!("error: {e}");
+                Outcome::Failed
+            }
+        },
+    };
+    finish(session, outcome)
+}
+
+fn read_script(file: &str) -> Result<Source, String> {
+    if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(Source::new("<stdin>", text));
+    }
+    std::fs::read_to_string(file)
+        .map(|text| Source::new(file, text))
+        .map_err(|e| format!("cannot read {file}: {e}"))
+}
+
+fn finish(session: Session, outcome: Outcome) -> ExitCode {
+    match outcome {
+        Outcome::Ok => match session.finish() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if ddq::output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Outcome::ClosedPipe => {
+            session.abandon();
+            ExitCode::SUCCESS
+        }
+        Outcome::Failed => {
+            session.abandon();
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The JSON renderer: JSON lines, one object per row with keys in column order, streamed batch by
+//! batch. Missing values, NaN and infinities are `null`; datetimes are ISO 8601 strings.
+
+use super::float::{format_f32_python, format_float_python};
+use super::values::{ColumnReader, DateTimeStyle, Value, write_date, write_datetime};
+use super::{ResultWriter, check_batch_width, visible_columns, write_error};
+use crate::error::Result;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use std::fmt::Write as _;
+use std::io::{BufWriter, Write};
+
+pub(crate) struct JsonLinesWriter {
+    out: BufWriter<Box<dyn Write + Send>>,
+    schema: SchemaRef,
+    columns: Vec<usize>,
+    /// Each shown column's key, already quoted and escaped.
+    keys: Vec<String>,
+    /// Reused for every row so writing a row does not allocate.
+    line: String,
+}
+
+impl JsonLinesWriter {
+    pub(crate) fn new(schema: SchemaRef, out: Box<dyn Write + Send>) -> JsonLinesWriter {
+        let columns = visible_columns(&schema);
+        let keys = columns
+            .iter()
+            .map(|&index| {
+                let mut key = String::new();
+                write_json_string(&mut key, schema.field(index).name());
+                key
+            })
+            .collect();
+        JsonLinesWriter {
+            out: BufWriter::new(out),
+            schema,
+            columns,
+            keys,
+            line: String::new(),
+        }
+    }
+}
+
+impl ResultWriter for JsonLinesWriter {
+    fn write_batch(&mut self, batch: &RecordBatch) -> Result<()> {
+        check_batch_width(&self.schema, batch)?;
+        let readers = self
+            .columns
+            .iter()
+            .map(|&index| ColumnReader::new(batch.column(index)))
+            .collect::<Result<Vec<_>>>()?;
+        for row in 0..batch.num_rows() {
+            self.line.clear();
+            self.line.push('{');
+            for (position, (reader, key)) in readers.iter().zip(&self.keys).enumerate() {
+                if position > 0 {
+                    self.line.push(',');
+                }
+                self.line.push_str(key);
+                self.line.push(':');
+                write_json_value(&mut self.line, &reader.value(row)?);
+            }
+            self.line.push_str("}\n");
+            self.out
+                .write_all(self.line.as_bytes())
+                .map_err(write_error)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.out.flush().map_err(write_error)
+    }
+}
+
+/// Writes one value as JSON. Floats use Python's repr, which is always a valid JSON number once
+/// NaN and infinities (which JSON lacks) are turned into `null`.
+pub(crate) fn write_json_value(out: &mut String, value: &Value) {
+    // Writing to a String cannot fail.
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Float(v) if !v.is_finite() => out.push_str("null"),
+        Value::Float32(v) if !v.is_finite() => out.push_str("null"),
+        Value::Int(v) => {
+            let _ = write!(out, "{v}");
+        }
+        Value::UInt(v) => {
+            let _ = write!(out, "{v}");
+        }
+        Value::Float(v) => out.push_str(&format_float_python(*v)),
+        Value::Float32(v) => out.push_str(&format_f32_python(*v)),
+        Value::Bool(v) => {
+            let _ = write!(out, "{v}");
+        }
+        Value::Text(text) => write_json_string(out, text),
+        Value::DateTime(at, offset) => {
+            let mut text = String::new();
+            write_datetime(
+                &mut text,
+                at,
+                offset.as_ref(),
+                DateTimeStyle::for_single(at),
+                'T',
+            );
+            write_json_string(out, &text);
+        }
+        Value::Date(date) => {
+            let mut text = String::new();
+            write_date(&mut text, date);
+            write_json_string(out, &text);
+        }
+        Value::Number(text) => out.push_str(text),
+    }
+}
+
+/// Writes `text` as a JSON string literal, escaping quotes, backslashes and control characters.
+pub(crate) fn write_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{DisplayOptions, Format, Layout, ResultKind, result_writer};
+    use super::*;
+    use datafusion::arrow::array::{
+        ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array,
+        StringArray, TimestampMillisecondArray,
+    };
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for SharedBuffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn json_of(batches: &[RecordBatch]) -> String {
+        let buffer = SharedBuffer::default();
+        let layout = Layout {
+            kind: ResultKind::Frame,
+            index_columns: 0,
+        };
+        let mut writer = result_writer(
+            Format::Json,
+            layout,
+            batches[0].schema(),
+            Box::new(buffer.clone()),
+            &DisplayOptions::default(),
+        );
+        for batch in batches {
+            writer.write_batch(batch).unwrap();
+        }
+        writer.finish().unwrap();
+        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn one_object_per_row_in_column_order() {
+        let decimals = Decimal128Array::from(vec![Some(12345), None])
+            .with_precision_and_scale(10, 2)
+            .unwrap();
+        let batch = RecordBatch::try_from_iter(vec![
+            (
+                "z",
+                Arc::new(Int64Array::from(vec![Some(1), None])) as ArrayRef,
+            ),
+            ("a", Arc::new(Float64Array::from(vec![1434.0, f64::NAN]))),
+            (
+                "s",
+                Arc::new(StringArray::from(vec![Some("say \"hi\"\n"), None])),
+            ),
+            ("b", Arc::new(BooleanArray::from(vec![true, false]))),
+            ("d", Arc::new(Date32Array::from(vec![Some(7305), None]))),
+            (
+                "t",
+                Arc::new(TimestampMillisecondArray::from(vec![631204200500, 0])),
+            ),
+            ("m", Arc::new(decimals)),
+            ("__ddq_hidden", Arc::new(Int64Array::from(vec![7, 8]))),
+        ])
+        .unwrap();
+        let expected = concat!(
+            r#"{"z":1,"a":1434.0,"s":"say \"hi\"\n","b":true,"d":"1990-01-01","t":"1990-01-01T14:30:00.500","m":123.45}"#,
+            "\n",
+            r#"{"z":null,"a":null,"s":null,"b":false,"d":null,"t":"1970-01-01T00:00:00","m":null}"#,
+            "\n",
+        );
+        assert_eq!(json_of(&[batch]), expected);
+    }
+
+    #[test]
+    fn infinities_become_null_and_tiny_floats_stay_numbers() {
+        let batch = RecordBatch::try_from_iter(vec![(
+            "x",
+            Arc::new(Float64Array::from(vec![f64::INFINITY, 1e-5])) as ArrayRef,
+        )])
+        .unwrap();
+        assert_eq!(json_of(&[batch]), "{\"x\":null}\n{\"x\":1e-05}\n");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let mut out = String::new();
+        write_json_string(&mut out, "a\u{1}b\\c\td");
+        assert_eq!(out, r#""a\u0001b\\c\td""#);
+    }
+}

@@ -1,0 +1,897 @@
+//! The table renderer: a result printed the way pandas prints a DataFrame or Series, without the
+//! row index (key columns are ordinary leading columns).
+//!
+//! Laid out by hand rather than with comfy-table: pandas' look needs per-column decisions that a
+//! table crate does not make (float decimals shared by a column, `..` or `...` depending on the
+//! column's width, a `...` column, right-aligned headers with exactly two spaces between columns
+//! and no terminal-width wrapping), and the layout itself is a dozen lines.
+
+use super::float::{format_float_column, format_float_python};
+use super::values::{
+    ColumnKind, ColumnReader, DateTimeStyle, Value, pandas_dtype, write_date, write_datetime,
+};
+use super::{
+    DisplayOptions, Layout, ResultKind, ResultWriter, check_batch_width, visible_columns,
+    write_error,
+};
+use crate::error::Result;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use std::collections::VecDeque;
+use std::io::Write;
+use std::ops::Range;
+
+type Row = Vec<Value<'static>>;
+
+pub(crate) struct TableWriter {
+    out: Box<dyn Write + Send>,
+    schema: SchemaRef,
+    series: Option<SeriesFooter>,
+    columns: ColumnPlan,
+    window: RowWindow<Row>,
+}
+
+struct SeriesFooter {
+    name: String,
+    dtype: String,
+}
+
+impl TableWriter {
+    pub(crate) fn new(
+        layout: Layout,
+        schema: SchemaRef,
+        out: Box<dyn Write + Send>,
+        options: &DisplayOptions,
+    ) -> TableWriter {
+        let columns = ColumnPlan::new(visible_columns(&schema), options.max_columns);
+        let series = match layout.kind {
+            ResultKind::Frame => None,
+            ResultKind::Series { name } => Some(SeriesFooter {
+                name,
+                dtype: series_dtype(&schema, &columns.visible, layout.index_columns),
+            }),
+        };
+        TableWriter {
+            out,
+            schema,
+            series,
+            columns,
+            window: RowWindow::new(options),
+        }
+    }
+
+    fn readers(&self, batch: &RecordBatch, rows: &Range<usize>) -> Result<Vec<ColumnReader>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.columns
+            .shown
+            .iter()
+            .map(|&index| ColumnReader::new(&batch.column(index).slice(rows.start, rows.len())))
+            .collect()
+    }
+
+    fn render(self) -> (Box<dyn Write + Send>, String) {
+        let TableWriter {
+            out,
+            schema,
+            series,
+            columns,
+            window,
+        } = self;
+        let total = window.total;
+        let names: Vec<&str> = columns
+            .visible
+            .iter()
+            .map(|&index| schema.field(index).name().as_str())
+            .collect();
+        if total == 0 || names.is_empty() {
+            return (out, render_empty(series.as_ref(), &names, total));
+        }
+        let shown = window.into_shown();
+        let mut text_columns: Vec<TextColumn> = columns
+            .shown
+            .iter()
+            .enumerate()
+            .map(|(position, &index)| {
+                let field = schema.field(index);
+                let values: Vec<&Value> = shown.rows.iter().map(|row| &row[position]).collect();
+                TextColumn {
+                    header: escape_text(field.name()),
+                    cells: format_cells(ColumnKind::of(field.data_type()), &values),
+                }
+            })
+            .collect();
+        if let Some(position) = columns.elided_at {
+            text_columns.insert(position, TextColumn::dots(shown.rows.len()));
+        }
+        let mut text = lay_out(&text_columns, shown.dots_after);
+        let rows_truncated = shown.dots_after.is_some();
+        match &series {
+            Some(footer) => text.push_str(&series_footer(footer, rows_truncated, total)),
+            None if rows_truncated || columns.elided_at.is_some() => {
+                text.push_str(&format!("\n[{total} rows x {} columns]\n", names.len()));
+            }
+            None => {}
+        }
+        (out, text)
+    }
+}
+
+impl ResultWriter for TableWriter {
+    fn write_batch(&mut self, batch: &RecordBatch) -> Result<()> {
+        check_batch_width(&self.schema, batch)?;
+        let (head, tail) = self.window.rows_wanted(batch.num_rows());
+        if head.is_empty() && tail.is_empty() || self.columns.shown.is_empty() {
+            self.window.skip(batch.num_rows());
+            return Ok(());
+        }
+        // Readers over just the wanted slices: a huge batch costs no more than the rows kept.
+        let tail_only = tail.start.max(head.end)..tail.end;
+        let head_readers = self.readers(batch, &head)?;
+        let tail_readers = self.readers(batch, &tail_only)?;
+        self.window.take(batch.num_rows(), |row| {
+            let (readers, offset) = if row < head.end {
+                (&head_readers, head.start)
+            } else {
+                (&tail_readers, tail_only.start)
+            };
+            readers
+                .iter()
+                .map(|reader| reader.value(row - offset).map(Value::into_owned))
+                .collect()
+        })
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        let (mut out, text) = self.render();
+        out.write_all(text.as_bytes()).map_err(write_error)?;
+        out.flush().map_err(write_error)
+    }
+}
+
+/// The series' dtype is its value column's: the first visible column after the keys.
+fn series_dtype(schema: &SchemaRef, visible: &[usize], index_columns: usize) -> String {
+    let value_column = visible
+        .iter()
+        .find(|&&index| index >= index_columns)
+        .or(visible.last());
+    match value_column {
+        Some(&index) => pandas_dtype(schema.field(index).data_type()),
+        None => "object".to_string(),
+    }
+}
+
+fn series_footer(footer: &SeriesFooter, truncated: bool, total: usize) -> String {
+    let mut parts = Vec::new();
+    if !footer.name.is_empty() {
+        parts.push(format!("Name: {}", footer.name));
+    }
+    if truncated {
+        parts.push(format!("Length: {total}"));
+    }
+    parts.push(format!("dtype: {}", footer.dtype));
+    format!("{}\n", parts.join(", "))
+}
+
+fn render_empty(series: Option<&SeriesFooter>, names: &[&str], total: usize) -> String {
+    match series {
+        Some(footer) if footer.name.is_empty() => {
+            format!("Series([], dtype: {})\n", footer.dtype)
+        }
+        Some(footer) => format!(
+            "Series([], Name: {}, dtype: {})\n",
+            footer.name, footer.dtype
+        ),
+        None if total == 0 => format!(
+            "Empty DataFrame\nColumns: [{}]\nIndex: []\n",
+            names.join(", ")
+        ),
+        None => format!("Empty DataFrame\nColumns: []\n[{total} rows x 0 columns]\n"),
+    }
+}
+
+/// Which columns are shown: all visible ones, or pandas' first and last halves of
+/// `max_columns` with a `...` column between.
+struct ColumnPlan {
+    visible: Vec<usize>,
+    shown: Vec<usize>,
+    /// Position in `shown` where the `...` column goes.
+    elided_at: Option<usize>,
+}
+
+impl ColumnPlan {
+    fn new(visible: Vec<usize>, max_columns: usize) -> ColumnPlan {
+        if max_columns == 0 || visible.len() <= max_columns {
+            return ColumnPlan {
+                shown: visible.clone(),
+                visible,
+                elided_at: None,
+            };
+        }
+        let half = max_columns / 2;
+        let (shown, elided_at) = if half >= 1 {
+            let right = &visible[visible.len() - half..];
+            ([&visible[..half], right].concat(), half)
+        } else {
+            (visible[..max_columns].to_vec(), max_columns)
+        };
+        ColumnPlan {
+            visible,
+            shown,
+            elided_at: Some(elided_at),
+        }
+    }
+}
+
+/// The rows a table will print, gathered from a stream of any length: everything up to
+/// `max_rows` rows; past that, pandas shows only `min_rows` of them, half from each end, so a
+/// ring buffer keeps the last few while the count goes on.
+struct RowWindow<T> {
+    max_rows: usize,
+    head_shown: usize,
+    tail_shown: usize,
+    head: Vec<T>,
+    tail: VecDeque<T>,
+    total: usize,
+}
+
+/// The rows `RowWindow::into_shown` picked, and where the `...` row goes if rows were elided.
+struct ShownRows<T> {
+    rows: Vec<T>,
+    dots_after: Option<usize>,
+}
+
+impl<T: Clone> RowWindow<T> {
+    fn new(options: &DisplayOptions) -> RowWindow<T> {
+        let fitted = if options.min_rows > 0 {
+            options.min_rows.min(options.max_rows)
+        } else {
+            options.max_rows
+        };
+        let edge = fitted / 2;
+        let (head_shown, tail_shown) = if edge >= 1 { (edge, edge) } else { (fitted, 0) };
+        RowWindow {
+            max_rows: options.max_rows,
+            head_shown,
+            tail_shown,
+            head: Vec::new(),
+            tail: VecDeque::new(),
+            total: 0,
+        }
+    }
+
+    fn head_capacity(&self) -> usize {
+        if self.max_rows == 0 {
+            usize::MAX
+        } else {
+            self.max_rows
+        }
+    }
+
+    /// The rows of the next batch (of `len` rows) that belong at the head and at the tail.
+    fn rows_wanted(&self, len: usize) -> (Range<usize>, Range<usize>) {
+        let head_room = self.head_capacity().saturating_sub(self.total);
+        let tail_start = if self.max_rows == 0 {
+            len
+        } else {
+            len.saturating_sub(self.tail_shown)
+        };
+        (0..len.min(head_room), tail_start..len)
+    }
+
+    fn skip(&mut self, len: usize) {
+        self.total += len;
+    }
+
+    /// Takes what it needs from a batch of `len` rows, reading each wanted row once.
+    fn take(&mut self, len: usize, mut read: impl FnMut(usize) -> Result<T>) -> Result<()> {
+        let (head, tail) = self.rows_wanted(len);
+        for row in head.clone() {
+            let value = read(row)?;
+            if tail.contains(&row) {
+                self.push_tail(value.clone());
+            }
+            self.head.push(value);
+        }
+        for row in tail.start.max(head.end)..tail.end {
+            let value = read(row)?;
+            self.push_tail(value);
+        }
+        self.total += len;
+        Ok(())
+    }
+
+    fn push_tail(&mut self, value: T) {
+        self.tail.push_back(value);
+        if self.tail.len() > self.tail_shown {
+            self.tail.pop_front();
+        }
+    }
+
+    fn into_shown(self) -> ShownRows<T> {
+        let truncated = self.max_rows > 0 && self.total > self.max_rows;
+        if !truncated {
+            return ShownRows {
+                rows: self.head,
+                dots_after: None,
+            };
+        }
+        let mut rows = self.head;
+        rows.truncate(self.head_shown);
+        rows.extend(self.tail);
+        ShownRows {
+            rows,
+            dots_after: Some(self.head_shown),
+        }
+    }
+}
+
+/// One column's text, header and cells, before alignment.
+struct TextColumn {
+    header: String,
+    cells: Vec<String>,
+}
+
+impl TextColumn {
+    fn dots(rows: usize) -> TextColumn {
+        TextColumn {
+            header: "...".to_string(),
+            cells: vec!["...".to_string(); rows],
+        }
+    }
+}
+
+fn text_width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// Right-aligns every column under its header with two spaces between columns, inserting the
+/// `...` row after row `dots_after`. pandas writes `..` in columns narrower than three.
+fn lay_out(columns: &[TextColumn], dots_after: Option<usize>) -> String {
+    let widths: Vec<usize> = columns
+        .iter()
+        .map(|column| {
+            let widest = column.cells.iter().map(|cell| text_width(cell)).max();
+            let width = widest.unwrap_or(0).max(text_width(&column.header));
+            if dots_after.is_some() {
+                width.max(2)
+            } else {
+                width
+            }
+        })
+        .collect();
+    let mut text = aligned_line(&widths, |index| columns[index].header.as_str());
+    let rows = columns.first().map_or(0, |column| column.cells.len());
+    for row in 0..rows {
+        if dots_after == Some(row) {
+            text.push_str(&dots_line(&widths));
+        }
+        text.push_str(&aligned_line(&widths, |index| {
+            columns[index].cells[row].as_str()
+        }));
+    }
+    // Only when every shown row is from the head (`min_rows` of 1).
+    if dots_after == Some(rows) {
+        text.push_str(&dots_line(&widths));
+    }
+    text
+}
+
+fn dots_line(widths: &[usize]) -> String {
+    aligned_line(
+        widths,
+        |index| if widths[index] >= 3 { "..." } else { ".." },
+    )
+}
+
+fn aligned_line<'a>(widths: &[usize], cell_of: impl Fn(usize) -> &'a str) -> String {
+    let cells: Vec<String> = widths
+        .iter()
+        .enumerate()
+        .map(|(index, &width)| format!("{:>width$}", cell_of(index)))
+        .collect();
+    format!("{}\n", cells.join("  "))
+}
+
+/// Formats the shown values of one column; floats and datetimes are formatted column-wide.
+fn format_cells(kind: ColumnKind, values: &[&Value]) -> Vec<String> {
+    match kind {
+        ColumnKind::Float => {
+            let floats: Vec<Option<f64>> = values.iter().map(|value| value.as_f64()).collect();
+            format_float_column(&floats)
+        }
+        ColumnKind::DateTime => {
+            let style = DateTimeStyle::for_values(values.iter().copied());
+            values
+                .iter()
+                .map(|value| datetime_cell(value, style, kind))
+                .collect()
+        }
+        _ => values.iter().map(|value| plain_cell(value, kind)).collect(),
+    }
+}
+
+fn datetime_cell(value: &Value, style: DateTimeStyle, kind: ColumnKind) -> String {
+    match value {
+        Value::DateTime(at, offset) => {
+            let mut text = String::new();
+            write_datetime(&mut text, at, offset.as_ref(), style, ' ');
+            text
+        }
+        other => plain_cell(other, kind),
+    }
+}
+
+fn plain_cell(value: &Value, kind: ColumnKind) -> String {
+    match value {
+        Value::Null => kind.null_text().to_string(),
+        Value::Int(v) => v.to_string(),
+        Value::UInt(v) => v.to_string(),
+        Value::Float(v) => format_float_python(*v),
+        Value::Float32(v) => format_float_python(f64::from(*v)),
+        Value::Bool(true) => "True".to_string(),
+        Value::Bool(false) => "False".to_string(),
+        Value::Text(text) => escape_text(text),
+        Value::DateTime(at, offset) => {
+            let mut text = String::new();
+            write_datetime(
+                &mut text,
+                at,
+                offset.as_ref(),
+                DateTimeStyle::for_single(at),
+                ' ',
+            );
+            text
+        }
+        Value::Date(date) => {
+            let mut text = String::new();
+            write_date(&mut text, date);
+            text
+        }
+        Value::Number(text) => text.clone(),
+    }
+}
+
+/// pandas escapes tabs and line breaks inside cells so each row stays on one line.
+fn escape_text(text: &str) -> String {
+    if !text.contains(['\t', '\n', '\r']) {
+        return text.to_string();
+    }
+    text.replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Format, result_writer};
+    use super::*;
+    use chrono::NaiveDate;
+    use datafusion::arrow::array::{
+        ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray,
+        TimestampNanosecondArray,
+    };
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use std::sync::{Arc, Mutex};
+
+    /// A `Write` the test can read back after the writer (which owns it) is finished.
+    #[derive(Clone, Default)]
+    struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for SharedBuffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+        RecordBatch::try_from_iter(columns).unwrap()
+    }
+
+    fn render_with(
+        kind: ResultKind,
+        index_columns: usize,
+        batches: &[RecordBatch],
+        options: &DisplayOptions,
+    ) -> String {
+        let buffer = SharedBuffer::default();
+        let layout = Layout {
+            kind,
+            index_columns,
+        };
+        let schema = batches[0].schema();
+        let mut writer = result_writer(
+            Format::Table,
+            layout,
+            schema,
+            Box::new(buffer.clone()),
+            options,
+        );
+        for batch in batches {
+            writer.write_batch(batch).unwrap();
+        }
+        writer.finish().unwrap();
+        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    }
+
+    fn frame(batches: &[RecordBatch]) -> String {
+        render_with(ResultKind::Frame, 0, batches, &DisplayOptions::default())
+    }
+
+    fn series(name: &str, index_columns: usize, batches: &[RecordBatch]) -> String {
+        let kind = ResultKind::Series {
+            name: name.to_string(),
+        };
+        render_with(kind, index_columns, batches, &DisplayOptions::default())
+    }
+
+    fn ints(values: impl IntoIterator<Item = i64>) -> ArrayRef {
+        Arc::new(Int64Array::from_iter_values(values))
+    }
+
+    #[test]
+    fn small_frame_is_right_aligned_with_two_spaces() {
+        let result = frame(&[batch(vec![
+            ("a", ints([1, 22])),
+            ("bb", Arc::new(StringArray::from(vec!["x", "yyy"]))),
+            ("f", Arc::new(Float64Array::from(vec![1.0, 2.5]))),
+        ])]);
+        assert_eq!(result, " a   bb    f\n 1    x  1.0\n22  yyy  2.5\n");
+    }
+
+    #[test]
+    fn nulls_of_each_type_read_like_pandas() {
+        let stamps = TimestampNanosecondArray::from(vec![Some(0), None]);
+        let result = frame(&[batch(vec![
+            (
+                "i",
+                Arc::new(Int64Array::from(vec![Some(1), None])) as ArrayRef,
+            ),
+            (
+                "f",
+                Arc::new(Float64Array::from(vec![Some(1.123456789), None])),
+            ),
+            ("s", Arc::new(StringArray::from(vec![Some("x"), None]))),
+            ("b", Arc::new(BooleanArray::from(vec![Some(true), None]))),
+            ("t", Arc::new(stamps)),
+            ("d", Arc::new(Date32Array::from(vec![None, Some(7305)]))),
+        ])]);
+        let expected = concat!(
+            "   i         f    s     b           t           d\n",
+            "   1  1.123457    x  True  1970-01-01         NaT\n",
+            "<NA>       NaN  NaN  <NA>         NaT  1990-01-01\n",
+        );
+        assert_eq!(result, expected);
+    }
+
+    #[test]
+    fn datetimes_show_time_only_when_some_value_needs_it() {
+        let day = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        let nanos = |h, m| {
+            let at = day.and_hms_opt(h, m, 0).unwrap().and_utc();
+            at.timestamp_nanos_opt().unwrap()
+        };
+        let midnight_only = Arc::new(TimestampNanosecondArray::from(vec![nanos(0, 0)]));
+        let with_time = Arc::new(TimestampNanosecondArray::from(vec![
+            nanos(0, 0),
+            nanos(14, 30),
+        ]));
+        assert_eq!(
+            frame(&[batch(vec![("t", midnight_only)])]),
+            "         t\n1990-01-01\n"
+        );
+        assert_eq!(
+            frame(&[batch(vec![("t", with_time)])]),
+            "                  t\n1990-01-01 00:00:00\n1990-01-01 14:30:00\n"
+        );
+    }
+
+    #[test]
+    fn sixty_rows_are_all_printed_without_a_footer() {
+        let result = frame(&[batch(vec![("a", ints(0..60))])]);
+        let lines: Vec<&str> = result.lines().collect();
+        assert_eq!(lines.len(), 61);
+        assert_eq!(lines[0], " a");
+        assert_eq!(lines[60], "59");
+        assert!(!result.contains("..."));
+        assert!(!result.contains("rows x"));
+    }
+
+    #[test]
+    fn sixty_one_rows_show_five_each_end_and_dimensions() {
+        let result = frame(&[batch(vec![("a", ints(0..61)), ("b", ints(1000..1061))])]);
+        let expected = concat!(
+            " a     b\n",
+            " 0  1000\n",
+            " 1  1001\n",
+            " 2  1002\n",
+            " 3  1003\n",
+            " 4  1004\n",
+            "..   ...\n",
+            "56  1056\n",
+            "57  1057\n",
+            "58  1058\n",
+            "59  1059\n",
+            "60  1060\n",
+            "\n",
+            "[61 rows x 2 columns]\n",
+        );
+        assert_eq!(result, expected);
+    }
+
+    #[test]
+    fn truncation_works_across_many_small_batches() {
+        let batches: Vec<RecordBatch> = (0..100)
+            .map(|start| batch(vec![("a", ints([start * 3, start * 3 + 1, start * 3 + 2]))]))
+            .collect();
+        let result = frame(&batches);
+        let lines: Vec<&str> = result.lines().collect();
+        assert_eq!(&lines[1..6], ["  0", "  1", "  2", "  3", "  4"]);
+        assert_eq!(lines[6], "...");
+        assert_eq!(&lines[7..12], ["295", "296", "297", "298", "299"]);
+        assert_eq!(lines[13], "[300 rows x 1 columns]");
+    }
+
+    #[test]
+    fn tail_spanning_two_batches_keeps_the_last_rows() {
+        let result = frame(&[
+            batch(vec![("a", ints(0..70))]),
+            batch(vec![("a", ints(70..72))]),
+        ]);
+        let tail: Vec<&str> = result.lines().skip(7).take(5).collect();
+        assert_eq!(tail, ["67", "68", "69", "70", "71"]);
+    }
+
+    #[test]
+    fn floats_are_formatted_over_shown_rows_only() {
+        // pandas formats the truncated frame: the hidden 0.123 in the middle does not add decimals.
+        let mut values = vec![1.0; 61];
+        values[30] = 0.123;
+        let result = frame(&[batch(vec![("f", Arc::new(Float64Array::from(values)))])]);
+        assert!(result.lines().nth(1) == Some("1.0"), "{result}");
+    }
+
+    #[test]
+    fn many_columns_elide_the_middle() {
+        let columns: Vec<(String, ArrayRef)> =
+            (0..25).map(|i| (format!("c{i}"), ints([i]))).collect();
+        let batch = RecordBatch::try_from_iter(columns).unwrap();
+        let result = frame(&[batch]);
+        let expected = concat!(
+            "c0  c1  c2  c3  c4  c5  c6  c7  c8  c9  ...  c15  c16  c17  c18  c19  c20  c21  c22  c23  c24\n",
+            " 0   1   2   3   4   5   6   7   8   9  ...   15   16   17   18   19   20   21   22   23   24\n",
+            "\n",
+            "[1 rows x 25 columns]\n",
+        );
+        assert_eq!(result, expected);
+    }
+
+    #[test]
+    fn twenty_columns_are_all_shown() {
+        let columns: Vec<(String, ArrayRef)> =
+            (0..20).map(|i| (format!("c{i}"), ints([i]))).collect();
+        let result = frame(&[RecordBatch::try_from_iter(columns).unwrap()]);
+        assert!(!result.contains("..."), "{result}");
+        assert!(result.contains("c10"));
+    }
+
+    #[test]
+    fn hidden_columns_are_never_shown_or_counted() {
+        let columns: Vec<(String, ArrayRef)> = (0..21)
+            .map(|i| (format!("c{i}"), ints([i])))
+            .chain([("__ddq_order".to_string(), ints([9]))])
+            .collect();
+        let result = frame(&[RecordBatch::try_from_iter(columns).unwrap()]);
+        assert!(!result.contains("__ddq_"), "{result}");
+        assert!(result.ends_with("[1 rows x 21 columns]\n"), "{result}");
+        let small = frame(&[batch(vec![("__ddq_key", ints([5])), ("a", ints([1]))])]);
+        assert_eq!(small, "a\n1\n");
+    }
+
+    #[test]
+    fn series_has_name_and_dtype_footer() {
+        let result = series(
+            "DepDelay",
+            1,
+            &[batch(vec![
+                (
+                    "Origin",
+                    Arc::new(StringArray::from(vec!["EWR", "JFK"])) as ArrayRef,
+                ),
+                ("DepDelay", Arc::new(Float64Array::from(vec![10.25, 12.0]))),
+            ])],
+        );
+        let expected = concat!(
+            "Origin  DepDelay\n",
+            "   EWR     10.25\n",
+            "   JFK     12.00\n",
+            "Name: DepDelay, dtype: float64\n",
+        );
+        assert_eq!(result, expected);
+    }
+
+    #[test]
+    fn truncated_series_reports_length_not_dimensions() {
+        let result = series("x", 0, &[batch(vec![("x", ints(0..100))])]);
+        assert!(
+            result.ends_with("99\nName: x, Length: 100, dtype: int64\n"),
+            "{result}"
+        );
+        assert!(result.contains("\n..\n"), "{result}");
+        assert!(!result.contains("rows x"));
+    }
+
+    #[test]
+    fn empty_results_print_like_pandas() {
+        let empty_frame = batch(vec![("a", ints([])), ("b", ints([]))]);
+        assert_eq!(
+            frame(&[empty_frame]),
+            "Empty DataFrame\nColumns: [a, b]\nIndex: []\n"
+        );
+        let empty_series = batch(vec![("x", Arc::new(Float64Array::from(Vec::<f64>::new())))]);
+        assert_eq!(
+            series("x", 0, &[empty_series]),
+            "Series([], Name: x, dtype: float64)\n"
+        );
+    }
+
+    #[test]
+    fn options_change_the_limits() {
+        let options = DisplayOptions {
+            max_rows: 4,
+            min_rows: 2,
+            max_columns: 0,
+        };
+        let result = render_with(
+            ResultKind::Frame,
+            0,
+            &[batch(vec![("a", ints(0..5))])],
+            &options,
+        );
+        assert_eq!(result, " a\n 0\n..\n 4\n\n[5 rows x 1 columns]\n");
+        let unlimited = DisplayOptions {
+            max_rows: 0,
+            ..options
+        };
+        let all = render_with(
+            ResultKind::Frame,
+            0,
+            &[batch(vec![("a", ints(0..100))])],
+            &unlimited,
+        );
+        assert_eq!(all.lines().count(), 101);
+    }
+
+    #[test]
+    fn strings_with_line_breaks_stay_on_one_line() {
+        let result = frame(&[batch(vec![(
+            "s",
+            Arc::new(StringArray::from(vec!["a\nb"])) as ArrayRef,
+        )])]);
+        assert_eq!(result, "   s\na\\nb\n");
+    }
+
+    fn window(max_rows: usize, min_rows: usize) -> RowWindow<usize> {
+        RowWindow::new(&DisplayOptions {
+            max_rows,
+            min_rows,
+            max_columns: 20,
+        })
+    }
+
+    fn feed(window: &mut RowWindow<usize>, start: usize, len: usize) -> Vec<usize> {
+        let mut reads = Vec::new();
+        window
+            .take(len, |row| {
+                reads.push(start + row);
+                Ok(start + row)
+            })
+            .unwrap();
+        reads
+    }
+
+    #[test]
+    fn window_reads_only_the_rows_it_may_print() {
+        let mut rows = window(60, 10);
+        let reads = feed(&mut rows, 0, 1000);
+        assert_eq!(reads, (0..60).chain(995..1000).collect::<Vec<_>>());
+        assert_eq!(feed(&mut rows, 1000, 3), [1000, 1001, 1002]);
+        let shown = rows.into_shown();
+        assert_eq!(shown.rows, [0, 1, 2, 3, 4, 998, 999, 1000, 1001, 1002]);
+        assert_eq!(shown.dots_after, Some(5));
+    }
+
+    #[test]
+    fn window_boundary_is_max_rows_across_batches() {
+        let mut exactly = window(60, 10);
+        feed(&mut exactly, 0, 30);
+        feed(&mut exactly, 30, 30);
+        let shown = exactly.into_shown();
+        assert_eq!(shown.rows, (0..60).collect::<Vec<_>>());
+        assert_eq!(shown.dots_after, None);
+
+        let mut one_more = window(60, 10);
+        feed(&mut one_more, 0, 30);
+        feed(&mut one_more, 30, 31);
+        let shown = one_more.into_shown();
+        assert_eq!(shown.rows, [0, 1, 2, 3, 4, 56, 57, 58, 59, 60]);
+    }
+
+    #[test]
+    fn window_follows_pandas_for_odd_and_extreme_min_rows() {
+        let mut odd = window(60, 11);
+        feed(&mut odd, 0, 100);
+        assert_eq!(odd.into_shown().rows.len(), 10);
+
+        let mut larger_than_max = window(60, 100);
+        feed(&mut larger_than_max, 0, 100);
+        let shown = larger_than_max.into_shown();
+        assert_eq!(shown.rows.len(), 60);
+        assert_eq!(shown.dots_after, Some(30));
+
+        let mut single = window(60, 1);
+        feed(&mut single, 0, 100);
+        let shown = single.into_shown();
+        assert_eq!((shown.rows, shown.dots_after), (vec![0], Some(1)));
+    }
+
+    #[test]
+    fn series_without_keys_and_min_rows_of_one() {
+        let options = DisplayOptions {
+            max_rows: 3,
+            min_rows: 1,
+            max_columns: 20,
+        };
+        let kind = ResultKind::Series {
+            name: "n".to_string(),
+        };
+        let result = render_with(kind, 0, &[batch(vec![("n", ints(100..110))])], &options);
+        assert_eq!(
+            result,
+            "  n
+100
+...
+Name: n, Length: 10, dtype: int64
+"
+        );
+    }
+
+    #[test]
+    fn odd_max_columns_shows_equal_halves() {
+        let columns: Vec<(String, ArrayRef)> =
+            (0..6).map(|i| (format!("c{i}"), ints([i]))).collect();
+        let options = DisplayOptions {
+            max_rows: 60,
+            min_rows: 10,
+            max_columns: 5,
+        };
+        let batch = RecordBatch::try_from_iter(columns).unwrap();
+        let result = render_with(ResultKind::Frame, 0, &[batch], &options);
+        assert_eq!(
+            result,
+            "c0  c1  ...  c4  c5\n 0   1  ...   4   5\n\n[1 rows x 6 columns]\n"
+        );
+    }
+
+    #[test]
+    fn mismatched_batch_is_an_error_not_a_panic() {
+        let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, false)]));
+        let mut writer = result_writer(
+            Format::Table,
+            Layout {
+                kind: ResultKind::Frame,
+                index_columns: 0,
+            },
+            schema,
+            Box::new(SharedBuffer::default()),
+            &DisplayOptions::default(),
+        );
+        let wide = batch(vec![("a", ints([1])), ("b", ints([2]))]);
+        assert!(writer.write_batch(&wide).is_err());
+    }
+}

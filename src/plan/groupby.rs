@@ -1,0 +1,450 @@
+//! Aggregation: reductions of a series to a scalar, of a frame to a series per column, and groupby
+//! with pandas' result shape (keys as the leading columns, sorted by key, null keys dropped).
+
+use crate::error::{DdqError, Result};
+use crate::plan::ops::{expr_type, float, is_integer, is_numeric, is_text};
+use crate::plan::value::{
+    DUPLICATE_SUFFIX, Frame, GroupBy, Scalar, Selection, Series, Value, column, display_name,
+};
+use crate::plan::verbs::{self, Args, Receiver};
+use crate::plan::{check_columns, column_names, selection_columns, unknown_column};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::functions_aggregate::first_last::{first_value_udaf, last_value_udaf};
+use datafusion::functions_nested::expr_fn::make_array;
+use datafusion::logical_expr::expr::NullTreatment;
+use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit, scalar_subquery};
+use std::sync::Arc;
+
+/// The aggregations ddq knows, by their pandas names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Agg {
+    Count,
+    Size,
+    Sum,
+    Mean,
+    Min,
+    Max,
+    Std { ddof: i64 },
+    Var { ddof: i64 },
+    Median,
+    Nunique,
+    First,
+    Last,
+}
+
+pub const AGG_NAMES: &[&str] = &[
+    "count", "size", "sum", "mean", "min", "max", "std", "var", "median", "nunique", "first", "last",
+];
+
+impl Agg {
+    pub fn parse(name: &str) -> Option<Agg> {
+        Some(match name {
+            "count" => Agg::Count,
+            "size" => Agg::Size,
+            "sum" => Agg::Sum,
+            "mean" | "avg" => Agg::Mean,
+            "min" => Agg::Min,
+            "max" => Agg::Max,
+            "std" => Agg::Std { ddof: 1 },
+            "var" => Agg::Var { ddof: 1 },
+            "median" => Agg::Median,
+            "nunique" => Agg::Nunique,
+            "first" => Agg::First,
+            "last" => Agg::Last,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Agg::Count => "count",
+            Agg::Size => "size",
+            Agg::Sum => "sum",
+            Agg::Mean => "mean",
+            Agg::Min => "min",
+            Agg::Max => "max",
+            Agg::Std { .. } => "std",
+            Agg::Var { .. } => "var",
+            Agg::Median => "median",
+            Agg::Nunique => "nunique",
+            Agg::First => "first",
+            Agg::Last => "last",
+        }
+    }
+
+    /// Aggregations that only make sense on numbers (pandas' numeric_only for whole frames).
+    fn numeric_only(self) -> bool {
+        matches!(
+            self,
+            Agg::Sum | Agg::Mean | Agg::Std { .. } | Agg::Var { .. } | Agg::Median
+        )
+    }
+
+    /// Reads the ddof argument of std/var.
+    fn with_args(self, args: &Args) -> Result<Agg> {
+        let ddof = match args.get("ddof") {
+            None => 1,
+            Some(Value::Int(d @ (0 | 1))) => *d,
+            Some(_) => return Err(args.invalid("ddof", "ddof must be 0 or 1")),
+        };
+        Ok(match self {
+            Agg::Std { .. } => Agg::Std { ddof },
+            Agg::Var { .. } => Agg::Var { ddof },
+            other => other,
+        })
+    }
+}
+
+fn parse_agg(name: &str) -> Result<Agg> {
+    Agg::parse(name).ok_or_else(|| {
+        DdqError::unsupported(format!("unknown aggregation `{name}`"))
+            .suggest(name, AGG_NAMES.iter().copied())
+            .with_help(format!("supported: {}", AGG_NAMES.join(", ")))
+    })
+}
+
+/// The aggregate expression for one column; `order` is the frame's row order (for first/last).
+pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &str) -> Result<Expr> {
+    if agg.numeric_only() && !is_numeric(t) {
+        return Err(DdqError::type_error(format!(
+            "cannot compute {} of column `{column}` of dtype {}",
+            agg.name(),
+            crate::output::pandas_dtype(t)
+        ))
+        .with_help("select numeric columns first, e.g. `df.select_dtypes(include=\"number\")`"));
+    }
+    let as_number = |e: Expr| if *t == DataType::Boolean { cast(e, DataType::Int64) } else { e };
+    Ok(match agg {
+        Agg::Count => agg::count(e),
+        Agg::Size => agg::count(lit(1)),
+        Agg::Sum => agg::sum(as_number(e)),
+        Agg::Mean => agg::avg(float(e)),
+        Agg::Min => agg::min(e),
+        Agg::Max => agg::max(e),
+        Agg::Std { ddof: 0 } => agg::stddev_pop(float(e)),
+        Agg::Std { .. } => agg::stddev(float(e)),
+        Agg::Var { ddof: 0 } => agg::var_pop(float(e)),
+        Agg::Var { .. } => agg::var_sample(float(e)),
+        Agg::Median => agg::median(float(e)),
+        Agg::Nunique => agg::count_distinct(e),
+        Agg::First | Agg::Last => {
+            let udaf = if agg == Agg::First { first_value_udaf() } else { last_value_udaf() };
+            udaf.call(vec![e])
+                .order_by(order.to_vec())
+                .null_treatment(NullTreatment::IgnoreNulls)
+                .build()?
+        }
+    })
+}
+
+/// A one-row, one-column plan as a lazy scalar.
+fn scalar_of(df: datafusion::prelude::DataFrame, name: &str) -> Scalar {
+    Scalar {
+        expr: scalar_subquery(Arc::new(df.into_unoptimized_plan())),
+        name: name.to_string(),
+    }
+}
+
+pub fn row_count(frame: &Frame) -> Result<Scalar> {
+    let df = frame.df.clone().aggregate(vec![], vec![agg::count(lit(1)).alias("len")])?;
+    Ok(scalar_of(df, "len"))
+}
+
+/// `series.sum()` and friends.
+pub fn reduce_series(series: &Series, agg: Agg, args: &Args) -> Result<Value> {
+    let agg = agg.with_args(args)?;
+    let t = expr_type(&series.frame, &series.expr)?;
+    let e = agg_expr(agg, series.expr.clone(), &t, &series.frame.order, &series.name)?;
+    let df = series.frame.df.clone().aggregate(vec![], vec![e.alias("value")])?;
+    Ok(Value::Scalar(scalar_of(df, &series.name)))
+}
+
+/// `df.count()` and friends: one row per column, keyed by the column name, in frame order.
+pub fn reduce_frame(frame: &Frame, agg: Agg, args: &Args) -> Result<Value> {
+    let agg = agg.with_args(args)?;
+    let mut columns = Vec::new();
+    for name in frame.value_columns() {
+        let t = frame.data_type(&name).unwrap_or(DataType::Null);
+        if !agg.numeric_only() || is_numeric(&t) {
+            columns.push((name, t));
+        }
+    }
+    if columns.is_empty() {
+        return Err(DdqError::type_error(format!(
+            "the frame has no columns {} can be computed for",
+            agg.name()
+        )));
+    }
+    let result_type = reduction_type(agg, &columns);
+    let mut aggregates = Vec::new();
+    for (i, (name, t)) in columns.iter().enumerate() {
+        let e = agg_expr(agg, column(name), t, &frame.order, name)?;
+        aggregates.push(cast(e, result_type.clone()).alias(format!("__ddq_c{i}")));
+    }
+    let one_row = frame.df.clone().aggregate(vec![], aggregates)?;
+    let names = make_array(columns.iter().map(|(n, _)| lit(display_name(n).to_string())).collect());
+    let positions = make_array((0..columns.len() as i64).map(lit).collect());
+    let values = make_array((0..columns.len()).map(|i| column(&format!("__ddq_c{i}"))).collect());
+    let value_name = agg.name();
+    let df = one_row
+        .select(vec![
+            names.alias("column"),
+            values.alias(value_name),
+            positions.alias("__ddq_colpos"),
+        ])?
+        .unnest_columns(&["column", value_name, "__ddq_colpos"])?;
+    let frame = Frame {
+        df,
+        order: vec![column("__ddq_colpos").sort(true, false)],
+        index_columns: 1,
+        npartitions: 1,
+        partition: None,
+        origin: agg.name().to_string(),
+    };
+    Ok(Value::Series(Series {
+        frame,
+        expr: column(value_name),
+        name: value_name.to_string(),
+    }))
+}
+
+/// The common type a frame reduction's values are put in (pandas would give one dtype too).
+fn reduction_type(agg: Agg, columns: &[(String, DataType)]) -> DataType {
+    match agg {
+        Agg::Count | Agg::Size | Agg::Nunique => DataType::Int64,
+        Agg::Mean | Agg::Std { .. } | Agg::Var { .. } | Agg::Median => DataType::Float64,
+        _ if columns.iter().all(|(_, t)| is_integer(t)) => DataType::Int64,
+        _ if columns.iter().all(|(_, t)| is_numeric(t)) => DataType::Float64,
+        _ => DataType::Utf8,
+    }
+}
+
+/// `frame.groupby(by)`.
+pub fn groupby_of(frame: &Frame, by: Value, args: &Args) -> Result<Value> {
+    let dropna = match args.get("dropna") {
+        None | Some(Value::Bool(true)) => true,
+        Some(Value::Bool(false)) => false,
+        Some(_) => return Err(args.invalid("dropna", "dropna must be True or False")),
+    };
+    let items = match by {
+        Value::List(items) | Value::Tuple(items) => items,
+        Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
+        single => vec![single],
+    };
+    if items.is_empty() {
+        return Err(args.invalid("by", "groupby needs at least one key"));
+    }
+    let mut keys = Vec::new();
+    for item in items {
+        match item {
+            Value::Str(name) => {
+                check_columns(frame, std::slice::from_ref(&name))?;
+                keys.push((column(&name), name));
+            }
+            Value::Series(s) => {
+                if s.frame.df.logical_plan() != frame.df.logical_plan() {
+                    return Err(args.invalid(
+                        "by",
+                        format!("the key series `{}` must come from the frame being grouped", s.name),
+                    ));
+                }
+                keys.push((s.expr, s.name));
+            }
+            other => {
+                return Err(args.invalid(
+                    "by",
+                    format!("groupby keys must be column names or series, not {}", other.kind_name()),
+                ));
+            }
+        }
+    }
+    Ok(Value::GroupBy(GroupBy {
+        frame: frame.clone(),
+        keys,
+        selection: Selection::All,
+        dropna,
+    }))
+}
+
+/// `gb.col`
+pub fn attribute(gb: GroupBy, name: &str) -> Result<Value> {
+    if gb.frame.columns().iter().any(|c| c == name) {
+        return Ok(Value::GroupBy(GroupBy {
+            selection: Selection::Series(name.to_string()),
+            ..gb
+        }));
+    }
+    let columns = gb.frame.columns();
+    Err(verbs::unknown_verb(Receiver::GroupBy, name, &columns))
+}
+
+/// `gb["col"]`, `gb[["a", "b"]]`
+pub fn select(gb: GroupBy, index: Value) -> Result<Value> {
+    let selection = match &index {
+        Value::Str(name) => Selection::Series(name.clone()),
+        other => match column_names(other) {
+            Some(names) => Selection::Columns(names),
+            None => {
+                return Err(DdqError::type_error(format!(
+                    "a groupby is indexed by a column name or a list of names, not {}",
+                    other.kind_name()
+                )));
+            }
+        },
+    };
+    let names = match &selection {
+        Selection::Series(n) => vec![n.clone()],
+        Selection::Columns(ns) => ns.clone(),
+        Selection::All => vec![],
+    };
+    for name in &names {
+        if !gb.frame.columns().contains(name) {
+            return Err(unknown_column(name, &gb.frame));
+        }
+    }
+    Ok(Value::GroupBy(GroupBy { selection, ..gb }))
+}
+
+pub fn method(gb: GroupBy, name: &str, mut args: Args) -> Result<Value> {
+    match name {
+        "agg" | "aggregate" => {
+            let func = args.require("func")?;
+            aggregate_with(&gb, func, &args)
+        }
+        "size" => {
+            let frame = aggregate(&gb, &[(String::new(), Agg::Size, "size".to_string())])?;
+            Ok(as_series(frame, "size"))
+        }
+        other => {
+            let agg = parse_agg(other)?.with_args(&args)?;
+            aggregate_all(&gb, agg)
+        }
+    }
+}
+
+/// One aggregation over the groupby's selection.
+fn aggregate_all(gb: &GroupBy, agg: Agg) -> Result<Value> {
+    let mut specs = Vec::new();
+    for name in selection_columns(gb) {
+        let t = gb.frame.data_type(&name).unwrap_or(DataType::Null);
+        if gb.selection == Selection::All && agg.numeric_only() && !is_numeric(&t) {
+            continue;
+        }
+        specs.push((name.clone(), agg, name));
+    }
+    let frame = aggregate(gb, &specs)?;
+    match &gb.selection {
+        Selection::Series(name) => Ok(as_series(frame, name)),
+        _ => Ok(Value::Frame(frame)),
+    }
+}
+
+/// `agg("fn")`, `agg(["fn", ...])`, `agg({"col": "fn" | ["fn", ...]})`
+fn aggregate_with(gb: &GroupBy, func: Value, args: &Args) -> Result<Value> {
+    match func {
+        Value::Str(name) => aggregate_all(gb, parse_agg(&name)?),
+        Value::List(items) | Value::Tuple(items) => {
+            let funcs = agg_list(&items, args)?;
+            let columns = selection_columns(gb);
+            let single = matches!(gb.selection, Selection::Series(_));
+            let mut specs = Vec::new();
+            for name in &columns {
+                for agg in &funcs {
+                    let out = if single { agg.name().to_string() } else { format!("{name}_{}", agg.name()) };
+                    specs.push((name.clone(), *agg, out));
+                }
+            }
+            Ok(Value::Frame(aggregate(gb, &specs)?))
+        }
+        Value::Dict(pairs) => {
+            let mut specs = Vec::new();
+            for (key, value) in pairs {
+                let Value::Str(name) = key else {
+                    return Err(args.invalid("func", "agg({...}) keys must be column names"));
+                };
+                check_columns(&gb.frame, std::slice::from_ref(&name))?;
+                match value {
+                    Value::Str(f) => specs.push((name.clone(), parse_agg(&f)?, name)),
+                    Value::List(items) => {
+                        for agg in agg_list(&items, args)? {
+                            specs.push((name.clone(), agg, format!("{name}_{}", agg.name())));
+                        }
+                    }
+                    _ => return Err(args.invalid("func", "agg({...}) values must be names or lists of names")),
+                }
+            }
+            Ok(Value::Frame(aggregate(gb, &specs)?))
+        }
+        other => Err(args.invalid(
+            "func",
+            format!("agg() takes a name, a list of names or a dict, not {}", other.kind_name()),
+        )),
+    }
+}
+
+fn agg_list(items: &[Value], args: &Args) -> Result<Vec<Agg>> {
+    items
+        .iter()
+        .map(|v| match v {
+            Value::Str(s) => parse_agg(s),
+            _ => Err(args.invalid("func", "aggregation names must be strings")),
+        })
+        .collect()
+}
+
+/// Runs the aggregation: one output column per (input column, aggregation, output name).
+pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame> {
+    let frame = &gb.frame;
+    let mut df = frame.df.clone();
+    if gb.dropna {
+        for (key, _) in &gb.keys {
+            df = df.filter(key.clone().is_not_null())?;
+        }
+    }
+    let key_names: Vec<&String> = gb.keys.iter().map(|(_, n)| n).collect();
+    let group_exprs: Vec<Expr> = gb.keys.iter().map(|(e, n)| e.clone().alias(n)).collect();
+    let mut aggregates = Vec::new();
+    let mut used: Vec<String> = key_names.iter().map(|s| s.to_string()).collect();
+    for (name, agg, out) in specs {
+        let (e, t) = if *agg == Agg::Size {
+            (lit(1), DataType::Int64)
+        } else {
+            (column(name), frame.data_type(name).unwrap_or(DataType::Null))
+        };
+        let mut internal = out.clone();
+        while used.contains(&internal) {
+            internal.push_str(DUPLICATE_SUFFIX);
+        }
+        used.push(internal.clone());
+        aggregates.push(agg_expr(*agg, e, &t, &frame.order, name)?.alias(internal));
+    }
+    let df = df.aggregate(group_exprs, aggregates)?;
+    Ok(Frame {
+        df,
+        order: key_names.iter().map(|k| column(k).sort(true, false)).collect(),
+        index_columns: key_names.len(),
+        npartitions: frame.npartitions,
+        partition: None,
+        origin: "groupby".into(),
+    })
+}
+
+/// A groupby result with one value column as a keyed series.
+fn as_series(frame: Frame, name: &str) -> Value {
+    let internal = frame
+        .value_columns()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| name.to_string());
+    Value::Series(Series {
+        frame,
+        expr: column(&internal),
+        name: name.to_string(),
+    })
+}
+
+/// Whether a column's type is text (for select_dtypes and describe).
+pub fn is_object(t: &DataType) -> bool {
+    is_text(t)
+}

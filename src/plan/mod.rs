@@ -1,0 +1,371 @@
+//! AST to DataFusion plans. `Planner::eval` turns an expression into a `Value`: frames and series
+//! become DataFusion `DataFrame`s and `Expr`s built through the DataFrame API, never SQL text.
+//! Nothing here executes a query; `exec` does that when a value is printed.
+
+pub mod frame;
+pub mod groupby;
+pub mod ops;
+pub mod order;
+pub mod read;
+pub mod series;
+pub mod udf;
+pub mod value;
+pub mod verbs;
+
+use crate::error::{DdqError, Result, closest_match};
+use crate::lang::ast::{Arg, Expr, ExprKind};
+use crate::lang::span::Span;
+use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value};
+use crate::plan::verbs::{Args, Receiver};
+use datafusion::prelude::SessionContext;
+use std::collections::HashMap;
+
+/// Names that stand for Python modules in pasted notebook code (`dd.read_csv`, `pd.concat`).
+pub const MODULES: &[&str] = &["dd", "pd", "dask", "np", "numpy", "pandas"];
+
+/// Evaluates expressions against the variables of a session.
+pub struct Planner<'a> {
+    pub ctx: &'a SessionContext,
+    pub vars: &'a HashMap<String, Value>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(ctx: &'a SessionContext, vars: &'a HashMap<String, Value>) -> Self {
+        Planner { ctx, vars }
+    }
+
+    pub fn eval(&self, expr: &Expr) -> Result<Value> {
+        self.eval_kind(expr).map_err(|e| e.at(expr.span))
+    }
+
+    fn eval_kind(&self, expr: &Expr) -> Result<Value> {
+        match &expr.kind {
+            ExprKind::Name(name) => self.eval_name(name),
+            ExprKind::Int(i) => Ok(Value::Int(*i)),
+            ExprKind::Float(f) => Ok(Value::Float(*f)),
+            ExprKind::Str(s) => Ok(Value::Str(s.clone())),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::None => Ok(Value::None),
+            ExprKind::List(items) => Ok(Value::List(self.eval_all(items)?)),
+            ExprKind::Tuple(items) => Ok(Value::Tuple(self.eval_all(items)?)),
+            ExprKind::Dict(pairs) => {
+                let mut out = Vec::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    out.push((self.eval(k)?, self.eval(v)?));
+                }
+                Ok(Value::Dict(out))
+            }
+            ExprKind::Attr { value, name } => {
+                let receiver = self.eval(value)?;
+                self.attribute(receiver, &name.name)
+                    .map_err(|e| e.at(name.span))
+            }
+            ExprKind::Subscript { value, index } => {
+                let receiver = self.eval(value)?;
+                let index_value = self.eval(index)?;
+                self.subscript(receiver, index_value)
+                    .map_err(|e| e.at(index.span))
+            }
+            ExprKind::Slice { lower, upper, step } => Ok(Value::Slice(
+                self.slice_bound(lower)?,
+                self.slice_bound(upper)?,
+                self.slice_bound(step)?,
+            )),
+            ExprKind::Call { func, args } => self.call(func, args, expr.span),
+            ExprKind::Unary { op, operand } => {
+                let value = self.eval(operand)?;
+                ops::unary(*op, value)
+            }
+            ExprKind::Binary { op, left, right } => {
+                let l = self.eval(left)?;
+                let r = self.eval(right)?;
+                ops::binary(self, *op, l, r)
+            }
+        }
+    }
+
+    fn eval_all(&self, items: &[Expr]) -> Result<Vec<Value>> {
+        items.iter().map(|e| self.eval(e)).collect()
+    }
+
+    fn slice_bound(&self, bound: &Option<Box<Expr>>) -> Result<Option<i64>> {
+        match bound {
+            None => Ok(None),
+            Some(e) => match self.eval(e)? {
+                Value::Int(i) => Ok(Some(i)),
+                Value::None => Ok(None),
+                other => Err(DdqError::type_error(format!(
+                    "slice bounds must be integers, not {}",
+                    other.kind_name()
+                ))
+                .at(e.span)),
+            },
+        }
+    }
+
+    fn eval_name(&self, name: &str) -> Result<Value> {
+        if let Some(value) = self.vars.get(name) {
+            return Ok(value.clone());
+        }
+        if MODULES.contains(&name) {
+            return Ok(Value::Module(name.to_string()));
+        }
+        if verbs::find(Receiver::Function, name).is_some() {
+            return Err(DdqError::type_error(format!(
+                "`{name}` is a function: call it as `{name}(...)`"
+            )));
+        }
+        let candidates: Vec<&str> = self
+            .vars
+            .keys()
+            .map(String::as_str)
+            .chain(verbs::verbs_for(Receiver::Function).map(|v| v.name))
+            .collect();
+        let mut err = DdqError::unknown(format!("name `{name}` is not defined"));
+        if let Some(best) = closest_match(name, candidates) {
+            err = err.with_help(format!("did you mean `{best}`?"));
+        } else if !self.vars.is_empty() {
+            let mut names: Vec<&String> = self.vars.keys().collect();
+            names.sort();
+            let listed: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+            err = err.with_help(format!("defined: {}", listed.join(", ")));
+        } else {
+            err = err.with_help(
+                "read data first, e.g. `ddf = read_csv(\"data/nycflights/*.csv\")`".to_string(),
+            );
+        }
+        Err(err)
+    }
+
+    fn attribute(&self, receiver: Value, name: &str) -> Result<Value> {
+        match receiver {
+            Value::Frame(frame) => frame::attribute(self, frame, name),
+            Value::Series(series) => series::attribute(self, series, name),
+            Value::GroupBy(gb) => groupby::attribute(gb, name),
+            Value::Accessor(Accessor::Dt(series)) => series::dt_field(series, name),
+            Value::Module(module) => Err(DdqError::type_error(format!(
+                "`{module}.{name}` is not something ddq evaluates on its own; call a function such as `{module}.read_csv(...)`"
+            ))),
+            other => Err(DdqError::type_error(format!(
+                "{} has no attribute `{name}`",
+                other.kind_name()
+            ))),
+        }
+    }
+
+    fn subscript(&self, receiver: Value, index: Value) -> Result<Value> {
+        match receiver {
+            Value::Frame(frame) => frame::subscript(self, frame, index),
+            Value::Series(series) => series::subscript(self, series, index),
+            Value::GroupBy(gb) => groupby::select(gb, index),
+            Value::Accessor(Accessor::Loc(frame)) => frame::loc(self, frame, index),
+            Value::Accessor(Accessor::Iloc(frame)) => frame::iloc(frame, index),
+            Value::Accessor(Accessor::Partitions(frame)) => frame::partition(frame, index),
+            Value::List(items) | Value::Tuple(items) => index_sequence(items, index),
+            Value::Columns(names) => index_sequence(names.into_iter().map(Value::Str).collect(), index),
+            Value::Dict(pairs) => pairs
+                .into_iter()
+                .find(|(k, _)| ops::literal_eq(k, &index))
+                .map(|(_, v)| v)
+                .ok_or_else(|| DdqError::unknown("key not found in dict")),
+            other => Err(DdqError::type_error(format!(
+                "{} cannot be indexed with [...]",
+                other.kind_name()
+            ))),
+        }
+    }
+
+    fn call(&self, func: &Expr, args: &[Arg], span: Span) -> Result<Value> {
+        // `name(...)` for a name that is not a variable, and `dd.name(...)`, are functions.
+        let function_name = match &func.kind {
+            ExprKind::Name(name) if !self.vars.contains_key(name) => Some((name.as_str(), func.span)),
+            ExprKind::Attr { value, name } => match &value.kind {
+                ExprKind::Name(module)
+                    if MODULES.contains(&module.as_str()) && !self.vars.contains_key(module) =>
+                {
+                    Some((name.name.as_str(), name.span))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((name, name_span)) = function_name {
+            let verb = verbs::find(Receiver::Function, name).ok_or_else(|| {
+                verbs::unknown_verb(Receiver::Function, name, &[]).at(name_span)
+            })?;
+            let args = self.bind(verb, args, span)?;
+            return self.call_function(name, args);
+        }
+        let ExprKind::Attr { value, name } = &func.kind else {
+            let callee = self.eval(func)?;
+            return Err(DdqError::type_error(format!("{} is not callable", callee.kind_name())).at(func.span));
+        };
+        let receiver = self.eval(value)?;
+        let receiver_kind = receiver_of(&receiver, &name.name).map_err(|e| e.at(name.span))?;
+        let verb = verbs::find(receiver_kind, &name.name)
+            .filter(|v| v.form == verbs::Form::Method)
+            .ok_or_else(|| self.unknown_method(&receiver, receiver_kind, &name.name).at(name.span))?;
+        let args = self.bind(verb, args, span)?;
+        self.call_method(receiver, &name.name, args)
+            .map_err(|e| e.at(name.span))
+    }
+
+    fn unknown_method(&self, receiver: &Value, kind: Receiver, name: &str) -> DdqError {
+        if let Some(verb) = verbs::find(kind, name) {
+            return DdqError::type_error(format!(
+                "`{name}` is an attribute, not a method: write `{}` without parentheses",
+                verb.signature
+            ));
+        }
+        let columns = match receiver {
+            Value::Frame(f) => f.columns(),
+            _ => vec![],
+        };
+        verbs::unknown_verb(kind, name, &columns)
+    }
+
+    fn bind(&self, verb: &'static verbs::Verb, args: &[Arg], span: Span) -> Result<Args> {
+        let mut positional = Vec::new();
+        let mut keywords = Vec::new();
+        for arg in args {
+            let value = self.eval(&arg.value)?;
+            match &arg.name {
+                Some(ident) => keywords.push((ident.clone(), value)),
+                None => positional.push((value, arg.value.span)),
+            }
+        }
+        Args::bind(verb, positional, keywords, span)
+    }
+
+    fn call_function(&self, name: &str, mut args: Args) -> Result<Value> {
+        match name {
+            "read_csv" => read::read_csv(self, args),
+            "read_parquet" => read::read_parquet(self, args),
+            "len" => match args.require("value")? {
+                Value::Frame(frame) => Ok(Value::Scalar(groupby::row_count(&frame)?)),
+                Value::Series(series) => Ok(Value::Scalar(groupby::row_count(&series.frame)?)),
+                Value::List(items) | Value::Tuple(items) => Ok(Value::Int(items.len() as i64)),
+                Value::Columns(names) => Ok(Value::Int(names.len() as i64)),
+                Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
+                Value::Dict(pairs) => Ok(Value::Int(pairs.len() as i64)),
+                other => Err(args.invalid("value", format!("len() of {} is not defined", other.kind_name()))),
+            },
+            "print" => args.require("value"),
+            "concat" => frame::concat(self, args),
+            _ => Err(verbs::unknown_verb(Receiver::Function, name, &[])),
+        }
+    }
+
+    fn call_method(&self, receiver: Value, name: &str, args: Args) -> Result<Value> {
+        match receiver {
+            Value::Frame(frame) => frame::method(self, frame, name, args),
+            Value::Series(series) => series::method(self, series, name, args),
+            Value::GroupBy(gb) => groupby::method(gb, name, args),
+            Value::Accessor(Accessor::Str(series)) => series::str_method(series, name, args),
+            Value::Scalar(scalar) => ops::scalar_method(scalar, name, args),
+            other => Err(DdqError::type_error(format!(
+                "{} has no method `{name}`",
+                other.kind_name()
+            ))),
+        }
+    }
+}
+
+/// Which registry receiver a value's methods come from.
+fn receiver_of(value: &Value, name: &str) -> Result<Receiver> {
+    Ok(match value {
+        Value::Frame(_) => Receiver::Frame,
+        Value::Series(_) => Receiver::Series,
+        Value::GroupBy(_) => Receiver::GroupBy,
+        Value::Accessor(Accessor::Dt(_)) => Receiver::Dt,
+        Value::Accessor(Accessor::Str(_)) => Receiver::Str,
+        Value::Scalar(_) => Receiver::Scalar,
+        other => {
+            return Err(DdqError::type_error(format!(
+                "{} has no method `{name}`",
+                other.kind_name()
+            )));
+        }
+    })
+}
+
+fn index_sequence(items: Vec<Value>, index: Value) -> Result<Value> {
+    let Value::Int(i) = index else {
+        return Err(DdqError::type_error(format!(
+            "list indices must be integers, not {}",
+            index.kind_name()
+        )));
+    };
+    let len = items.len() as i64;
+    let position = if i < 0 { len + i } else { i };
+    if position < 0 || position >= len {
+        return Err(DdqError::type_error(format!(
+            "index {i} is out of range for a list of {len}"
+        )));
+    }
+    Ok(items.into_iter().nth(position as usize).unwrap_or(Value::None))
+}
+
+/// Reads a value as a list of column names: a string, a list of strings or a `df.columns` Index.
+pub fn column_names(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Str(s) => Some(vec![s.clone()]),
+        Value::Columns(names) => Some(names.clone()),
+        Value::List(items) | Value::Tuple(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// The error for a column that does not exist, with a did-you-mean over the frame's columns.
+pub fn unknown_column(name: &str, frame: &Frame) -> DdqError {
+    let columns = frame.columns();
+    let err = DdqError::unknown(format!("column `{name}` not found"));
+    match closest_match(name, columns.iter().map(String::as_str)) {
+        Some(best) => err.with_help(format!("did you mean `{best}`?")),
+        None => err.with_help(format!("columns: {}", columns.join(", "))),
+    }
+}
+
+/// Checks that every name is a visible column of the frame.
+pub fn check_columns(frame: &Frame, names: &[String]) -> Result<()> {
+    let columns = frame.columns();
+    for name in names {
+        if !columns.contains(name) {
+            return Err(unknown_column(name, frame));
+        }
+    }
+    Ok(())
+}
+
+/// A groupby's selection applied to a frame (for messages and key/value splits).
+pub fn selection_columns(gb: &GroupBy) -> Vec<String> {
+    let keys: Vec<&String> = gb.keys.iter().map(|(_, n)| n).collect();
+    match &gb.selection {
+        Selection::All => gb
+            .frame
+            .value_columns()
+            .into_iter()
+            .filter(|c| !keys.contains(&c))
+            .collect(),
+        Selection::Series(c) => vec![c.clone()],
+        Selection::Columns(cs) => cs.clone(),
+    }
+}
+
+/// A series over a frame's column.
+pub fn column_series(frame: &Frame, name: &str) -> Result<Series> {
+    if !frame.columns().iter().any(|c| c == name) {
+        return Err(unknown_column(name, frame));
+    }
+    Ok(Series {
+        frame: frame.clone(),
+        expr: value::column(name),
+        name: value::display_name(name).to_string(),
+    })
+}

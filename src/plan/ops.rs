@@ -1,0 +1,504 @@
+//! Operators between values with pandas semantics: series with series (same frame, or aligned on
+//! their keys), series with scalars, scalars with scalars, and plain Python arithmetic on literals.
+
+use crate::error::{DdqError, Result};
+use crate::lang::ast::{BinOp, UnaryOp};
+use crate::plan::Planner;
+use crate::plan::value::{Frame, Scalar, Series, Value, column, display_name};
+use crate::plan::verbs::Args;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{DFSchema, JoinType};
+use datafusion::functions::expr_fn as f;
+use datafusion::logical_expr::{Expr, ExprSchemable, Operator, binary_expr, cast, lit};
+use datafusion::scalar::ScalarValue;
+
+/// One side of a binary operation, once frames and literals are told apart.
+enum Operand {
+    Series(Series),
+    Scalar(Scalar),
+    Literal(Expr),
+}
+
+pub fn unary(op: UnaryOp, value: Value) -> Result<Value> {
+    match value {
+        Value::Series(s) => {
+            let data_type = expr_type(&s.frame, &s.expr)?;
+            let expr = unary_expr(op, s.expr.clone(), &data_type, &s.name)?;
+            Ok(Value::Series(Series { expr, ..s }))
+        }
+        Value::Scalar(s) => {
+            let data_type = s.expr.get_type(&DFSchema::empty())?;
+            let expr = unary_expr(op, s.expr.clone(), &data_type, &s.name)?;
+            Ok(Value::Scalar(Scalar { expr, ..s }))
+        }
+        Value::Int(i) => match op {
+            UnaryOp::Neg => Ok(Value::Int(-i)),
+            UnaryOp::Pos => Ok(Value::Int(i)),
+            UnaryOp::Invert => Ok(Value::Int(!i)),
+            UnaryOp::Not => Ok(Value::Bool(i == 0)),
+        },
+        Value::Float(x) => match op {
+            UnaryOp::Neg => Ok(Value::Float(-x)),
+            UnaryOp::Pos => Ok(Value::Float(x)),
+            UnaryOp::Not => Ok(Value::Bool(x == 0.0)),
+            UnaryOp::Invert => Err(bad_unary(op, "a float")),
+        },
+        Value::Bool(b) => match op {
+            UnaryOp::Not | UnaryOp::Invert => Ok(Value::Bool(!b)),
+            UnaryOp::Neg => Ok(Value::Int(-(b as i64))),
+            UnaryOp::Pos => Ok(Value::Int(b as i64)),
+        },
+        other => Err(bad_unary(op, other.kind_name())),
+    }
+}
+
+fn bad_unary(op: UnaryOp, what: &str) -> DdqError {
+    DdqError::type_error(format!("bad operand for unary `{}`: {what}", op.symbol()))
+}
+
+fn unary_expr(op: UnaryOp, expr: Expr, data_type: &DataType, name: &str) -> Result<Expr> {
+    match op {
+        UnaryOp::Neg if is_numeric(data_type) => Ok(Expr::Negative(Box::new(expr))),
+        UnaryOp::Pos if is_numeric(data_type) => Ok(expr),
+        UnaryOp::Invert | UnaryOp::Not if *data_type == DataType::Boolean => Ok(!expr),
+        UnaryOp::Not => Err(DdqError::type_error(format!(
+            "the truth value of series `{name}` is ambiguous"
+        ))
+        .with_help("use `~` to negate a boolean series")),
+        _ => Err(DdqError::type_error(format!(
+            "bad operand for unary `{}`: series `{name}` of dtype {}",
+            op.symbol(),
+            crate::output::pandas_dtype(data_type)
+        ))),
+    }
+}
+
+pub fn binary(planner: &Planner, op: BinOp, left: Value, right: Value) -> Result<Value> {
+    if let Some(value) = python_binary(op, &left, &right)? {
+        return Ok(value);
+    }
+    if let (Value::Frame(frame), other) = (&left, &right) {
+        return frame_binary(planner, op, frame, other, false);
+    }
+    if let (other, Value::Frame(frame)) = (&left, &right) {
+        return frame_binary(planner, op, frame, other, true);
+    }
+    if matches!(op, BinOp::And | BinOp::Or | BinOp::In | BinOp::NotIn) {
+        let help = match op {
+            BinOp::And => "use `&` between boolean series, with parentheses around comparisons",
+            BinOp::Or => "use `|` between boolean series, with parentheses around comparisons",
+            _ => "use `series.isin([...])`",
+        };
+        return Err(DdqError::type_error(format!(
+            "`{}` cannot be used with a series: its truth value is ambiguous",
+            op.symbol()
+        ))
+        .with_help(help));
+    }
+    let l = operand(left, op)?;
+    let r = operand(right, op)?;
+    match (l, r) {
+        (Operand::Series(a), Operand::Series(b)) => {
+            let (frame, ae, be) = align(&a, &b)?;
+            let name = if a.name == b.name { a.name.clone() } else { a.name.clone() };
+            let expr = typed_binary(&frame_schema(&frame), op, ae, be, (&a.name, &b.name))?;
+            Ok(Value::Series(Series { frame, expr, name }))
+        }
+        (Operand::Series(s), other) => {
+            let other_expr = other_expr(other);
+            let expr = typed_binary(&frame_schema(&s.frame), op, s.expr.clone(), other_expr, (&s.name, "value"))?;
+            Ok(Value::Series(Series { expr, ..s }))
+        }
+        (other, Operand::Series(s)) => {
+            let other_expr = other_expr(other);
+            let expr = typed_binary(&frame_schema(&s.frame), op, other_expr, s.expr.clone(), ("value", &s.name))?;
+            Ok(Value::Series(Series { expr, ..s }))
+        }
+        (a, b) => {
+            let name = match (&a, &b) {
+                (Operand::Scalar(s), _) | (_, Operand::Scalar(s)) => s.name.clone(),
+                _ => "value".to_string(),
+            };
+            let expr = typed_binary(&DFSchema::empty(), op, other_expr(a), other_expr(b), ("value", "value"))?;
+            Ok(Value::Scalar(Scalar { expr, name }))
+        }
+    }
+}
+
+fn other_expr(operand: Operand) -> Expr {
+    match operand {
+        Operand::Series(s) => s.expr,
+        Operand::Scalar(s) => s.expr,
+        Operand::Literal(e) => e,
+    }
+}
+
+fn operand(value: Value, op: BinOp) -> Result<Operand> {
+    match value {
+        Value::Series(s) => Ok(Operand::Series(s)),
+        Value::Scalar(s) => Ok(Operand::Scalar(s)),
+        other => match literal_expr(&other) {
+            Some(e) => Ok(Operand::Literal(e)),
+            None => Err(DdqError::type_error(format!(
+                "unsupported operand for `{}`: {}",
+                op.symbol(),
+                other.kind_name()
+            ))),
+        },
+    }
+}
+
+/// A Python literal as a DataFusion literal.
+pub fn literal_expr(value: &Value) -> Option<Expr> {
+    literal_scalar(value).map(lit)
+}
+
+pub fn literal_scalar(value: &Value) -> Option<ScalarValue> {
+    match value {
+        Value::Int(i) => Some(ScalarValue::Int64(Some(*i))),
+        Value::Float(x) => Some(ScalarValue::Float64(Some(*x))),
+        Value::Str(s) => Some(ScalarValue::Utf8(Some(s.clone()))),
+        Value::Bool(b) => Some(ScalarValue::Boolean(Some(*b))),
+        Value::None => Some(ScalarValue::Null),
+        _ => None,
+    }
+}
+
+/// Equality of two Python literals (dict lookups, `in`).
+pub fn literal_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => (*x as f64) == *y,
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::None, Value::None) => true,
+        _ => false,
+    }
+}
+
+pub fn frame_schema(frame: &Frame) -> DFSchema {
+    frame.df.schema().clone()
+}
+
+pub fn expr_type(frame: &Frame, expr: &Expr) -> Result<DataType> {
+    Ok(expr.get_type(frame.df.schema())?)
+}
+
+pub fn is_numeric(t: &DataType) -> bool {
+    t.is_numeric() || *t == DataType::Boolean || *t == DataType::Null
+}
+
+pub fn is_integer(t: &DataType) -> bool {
+    t.is_integer() || *t == DataType::Boolean
+}
+
+pub fn is_text(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+pub fn is_temporal(t: &DataType) -> bool {
+    t.is_temporal()
+}
+
+/// Builds `l op r` after checking the operand types the way pandas would reject them.
+fn typed_binary(schema: &DFSchema, op: BinOp, l: Expr, r: Expr, names: (&str, &str)) -> Result<Expr> {
+    let lt = l.get_type(schema)?;
+    let rt = r.get_type(schema)?;
+    let mismatch = || {
+        DdqError::type_error(format!(
+            "unsupported operand types for `{}`: `{}` ({}) and `{}` ({})",
+            op.symbol(),
+            names.0,
+            crate::output::pandas_dtype(&lt),
+            names.1,
+            crate::output::pandas_dtype(&rt)
+        ))
+    };
+    let both_numeric = is_numeric(&lt) && is_numeric(&rt);
+    let expr = match op {
+        BinOp::Add if is_text(&lt) && is_text(&rt) => f::concat(vec![l, r]),
+        BinOp::Add | BinOp::Sub if is_temporal(&lt) || is_temporal(&rt) => {
+            binary_expr(l, if op == BinOp::Add { Operator::Plus } else { Operator::Minus }, r)
+        }
+        BinOp::Add | BinOp::Sub | BinOp::Mul if both_numeric => {
+            let operator = match op {
+                BinOp::Add => Operator::Plus,
+                BinOp::Sub => Operator::Minus,
+                _ => Operator::Multiply,
+            };
+            binary_expr(numeric(l, &lt), operator, numeric(r, &rt))
+        }
+        BinOp::Div if both_numeric => float(l) / float(r),
+        BinOp::FloorDiv if both_numeric => {
+            let quotient = f::floor(float(l) / float(r));
+            if is_integer(&lt) && is_integer(&rt) {
+                cast(quotient, DataType::Int64)
+            } else {
+                quotient
+            }
+        }
+        BinOp::Mod if both_numeric => {
+            // Python's modulo takes the divisor's sign: ((l % r) + r) % r.
+            let (l, r) = (numeric(l, &lt), numeric(r, &rt));
+            binary_expr(
+                binary_expr(binary_expr(l, Operator::Modulo, r.clone()), Operator::Plus, r.clone()),
+                Operator::Modulo,
+                r,
+            )
+        }
+        BinOp::Pow if both_numeric => {
+            if is_integer(&lt) && is_integer(&rt) {
+                f::power(cast(l, DataType::Int64), cast(r, DataType::Int64))
+            } else {
+                f::power(float(l), float(r))
+            }
+        }
+        BinOp::Eq | BinOp::NotEq | BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq => {
+            let comparable = both_numeric
+                || (is_text(&lt) && is_text(&rt))
+                || (is_temporal(&lt) && (is_temporal(&rt) || is_text(&rt)))
+                || (is_temporal(&rt) && is_text(&lt))
+                || lt == DataType::Null
+                || rt == DataType::Null;
+            if !comparable {
+                return Err(mismatch());
+            }
+            let operator = match op {
+                BinOp::Eq => Operator::Eq,
+                BinOp::NotEq => Operator::NotEq,
+                BinOp::Lt => Operator::Lt,
+                BinOp::LtEq => Operator::LtEq,
+                BinOp::Gt => Operator::Gt,
+                _ => Operator::GtEq,
+            };
+            binary_expr(l, operator, r)
+        }
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
+            if lt == DataType::Boolean && rt == DataType::Boolean =>
+        {
+            match op {
+                BinOp::BitAnd => l.and(r),
+                BinOp::BitOr => l.or(r),
+                _ => binary_expr(l, Operator::IsDistinctFrom, r),
+            }
+        }
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if lt.is_integer() && rt.is_integer() => {
+            let operator = match op {
+                BinOp::BitAnd => Operator::BitwiseAnd,
+                BinOp::BitOr => Operator::BitwiseOr,
+                _ => Operator::BitwiseXor,
+            };
+            binary_expr(l, operator, r)
+        }
+        _ => return Err(mismatch()),
+    };
+    Ok(expr)
+}
+
+/// Booleans take part in arithmetic as 0/1, as in pandas.
+fn numeric(expr: Expr, t: &DataType) -> Expr {
+    if *t == DataType::Boolean {
+        cast(expr, DataType::Int64)
+    } else {
+        expr
+    }
+}
+
+pub fn float(expr: Expr) -> Expr {
+    cast(expr, DataType::Float64)
+}
+
+/// Puts two series over one frame so an expression can use both: the same frame as is, or two
+/// keyed results joined on their keys (pandas index alignment, an outer join sorted by key).
+pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
+    if a.frame.df.logical_plan() == b.frame.df.logical_plan() {
+        return Ok((a.frame.clone(), a.expr.clone(), b.expr.clone()));
+    }
+    let a_keys = a.frame.key_columns();
+    let b_keys = b.frame.key_columns();
+    if a_keys.is_empty() || a_keys != b_keys {
+        return Err(DdqError::type_error(format!(
+            "cannot combine series `{}` and `{}`: they come from different frames and are not keyed alike",
+            a.name, b.name
+        ))
+        .with_help("combine columns of one frame, or two groupby results with the same keys"));
+    }
+    let left = keyed_values(a, "__ddq_left")?.alias("l")?;
+    let right = keyed_values(b, "__ddq_right")?.alias("r")?;
+    let on = a_keys.iter().map(|k| qualified("l", k).eq(qualified("r", k)));
+    let joined = left.join_on(right, JoinType::Full, on)?;
+    let mut select: Vec<Expr> = a_keys
+        .iter()
+        .map(|k| {
+            f::coalesce(vec![qualified("l", k), qualified("r", k)]).alias(k)
+        })
+        .collect();
+    select.push(qualified("l", "__ddq_left").alias("__ddq_left"));
+    select.push(qualified("r", "__ddq_right").alias("__ddq_right"));
+    let df = joined.select(select)?;
+    let frame = Frame {
+        df,
+        order: a_keys.iter().map(|k| column(k).sort(true, false)).collect(),
+        index_columns: a_keys.len(),
+        npartitions: a.frame.npartitions.max(b.frame.npartitions),
+        partition: None,
+        origin: "align".into(),
+    };
+    Ok((frame, column("__ddq_left"), column("__ddq_right")))
+}
+
+/// A column of one side of a join, by its exact name.
+pub fn qualified(relation: &str, name: &str) -> Expr {
+    Expr::Column(datafusion::common::Column::new(Some(relation), name))
+}
+
+/// A keyed series as a frame of its keys and one value column with the given name.
+fn keyed_values(series: &Series, value_name: &str) -> Result<datafusion::prelude::DataFrame> {
+    let mut select: Vec<Expr> = series.frame.key_columns().iter().map(|k| column(k)).collect();
+    select.push(series.expr.clone().alias(value_name));
+    Ok(series.frame.df.clone().select(select)?)
+}
+
+/// Operations between a frame and a scalar or literal apply to every value column.
+fn frame_binary(planner: &Planner, op: BinOp, frame: &Frame, other: &Value, reversed: bool) -> Result<Value> {
+    if matches!(other, Value::Frame(_) | Value::Series(_)) {
+        return Err(DdqError::unsupported(format!(
+            "`{}` between a frame and {} is not supported",
+            op.symbol(),
+            other.kind_name()
+        ))
+        .with_help("combine columns one at a time, e.g. `df.a + df.b`"));
+    }
+    let mut select: Vec<Expr> = frame.key_columns().iter().map(|k| column(k)).collect();
+    for name in frame.value_columns() {
+        let series = Value::Series(crate::plan::column_series(frame, &name)?);
+        let (l, r) = if reversed { (other.clone(), series) } else { (series, other.clone()) };
+        let Value::Series(result) = binary(planner, op, l, r)? else {
+            return Err(DdqError::type_error("frame arithmetic did not give a series"));
+        };
+        select.push(result.expr.alias(&name));
+    }
+    select.extend(frame.hidden_columns().iter().map(|h| column(h)));
+    Ok(Value::Frame(frame.with_df(frame.df.clone().select(select)?)))
+}
+
+/// Python arithmetic between plain literals (`1 + 1`, `"a" + "b"`), so they need no engine.
+fn python_binary(op: BinOp, left: &Value, right: &Value) -> Result<Option<Value>> {
+    use Value::{Bool, Float, Int, Str};
+    let number = |v: &Value| match v {
+        Int(i) => Some(*i as f64),
+        Float(x) => Some(*x),
+        Bool(b) => Some(*b as i64 as f64),
+        _ => None,
+    };
+    let int = |v: &Value| match v {
+        Int(i) => Some(*i),
+        Bool(b) => Some(*b as i64),
+        _ => None,
+    };
+    let value = match (op, left, right) {
+        (BinOp::And, l, r) if is_plain(l) && is_plain(r) => {
+            if truthy(l) { r.clone() } else { l.clone() }
+        }
+        (BinOp::Or, l, r) if is_plain(l) && is_plain(r) => {
+            if truthy(l) { l.clone() } else { r.clone() }
+        }
+        (BinOp::In | BinOp::NotIn, l, Value::List(items) | Value::Tuple(items)) if is_plain(l) => {
+            let found = items.iter().any(|i| literal_eq(l, i));
+            Bool(found == (op == BinOp::In))
+        }
+        (BinOp::Add, Str(a), Str(b)) => Str(format!("{a}{b}")),
+        (BinOp::Eq, l, r) if is_plain(l) && is_plain(r) => Bool(literal_eq(l, r)),
+        (BinOp::NotEq, l, r) if is_plain(l) && is_plain(r) => Bool(!literal_eq(l, r)),
+        _ => match (int(left), int(right), number(left), number(right)) {
+            (Some(a), Some(b), _, _) => match int_op(op, a, b)? {
+                Some(v) => v,
+                None => return Ok(None),
+            },
+            (_, _, Some(a), Some(b)) => match float_op(op, a, b) {
+                Some(v) => v,
+                None => return Ok(None),
+            },
+            _ => return Ok(None),
+        },
+    };
+    Ok(Some(value))
+}
+
+fn is_plain(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::Bool(_) | Value::None)
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Int(i) => *i != 0,
+        Value::Float(x) => *x != 0.0,
+        Value::Str(s) => !s.is_empty(),
+        Value::Bool(b) => *b,
+        _ => false,
+    }
+}
+
+fn int_op(op: BinOp, a: i64, b: i64) -> Result<Option<Value>> {
+    let overflow = || DdqError::type_error("integer overflow");
+    let zero = || DdqError::type_error("division by zero");
+    Ok(Some(match op {
+        BinOp::Add => Value::Int(a.checked_add(b).ok_or_else(overflow)?),
+        BinOp::Sub => Value::Int(a.checked_sub(b).ok_or_else(overflow)?),
+        BinOp::Mul => Value::Int(a.checked_mul(b).ok_or_else(overflow)?),
+        BinOp::Div if b == 0 => return Err(zero()),
+        BinOp::Div => Value::Float(a as f64 / b as f64),
+        BinOp::FloorDiv if b == 0 => return Err(zero()),
+        BinOp::FloorDiv => Value::Int(a.div_euclid(b) - if b < 0 && a.rem_euclid(b) != 0 { 1 } else { 0 }),
+        BinOp::Mod if b == 0 => return Err(zero()),
+        BinOp::Mod => Value::Int(((a % b) + b) % b),
+        BinOp::Pow if b >= 0 => Value::Int(a.checked_pow(u32::try_from(b).map_err(|_| overflow())?).ok_or_else(overflow)?),
+        BinOp::Pow => Value::Float((a as f64).powf(b as f64)),
+        BinOp::Lt => Value::Bool(a < b),
+        BinOp::LtEq => Value::Bool(a <= b),
+        BinOp::Gt => Value::Bool(a > b),
+        BinOp::GtEq => Value::Bool(a >= b),
+        BinOp::BitAnd => Value::Int(a & b),
+        BinOp::BitOr => Value::Int(a | b),
+        BinOp::BitXor => Value::Int(a ^ b),
+        _ => return Ok(None),
+    }))
+}
+
+fn float_op(op: BinOp, a: f64, b: f64) -> Option<Value> {
+    Some(match op {
+        BinOp::Add => Value::Float(a + b),
+        BinOp::Sub => Value::Float(a - b),
+        BinOp::Mul => Value::Float(a * b),
+        BinOp::Div => Value::Float(a / b),
+        BinOp::FloorDiv => Value::Float((a / b).floor()),
+        BinOp::Mod => Value::Float(a - b * (a / b).floor()),
+        BinOp::Pow => Value::Float(a.powf(b)),
+        BinOp::Lt => Value::Bool(a < b),
+        BinOp::LtEq => Value::Bool(a <= b),
+        BinOp::Gt => Value::Bool(a > b),
+        BinOp::GtEq => Value::Bool(a >= b),
+        _ => return None,
+    })
+}
+
+/// Methods of engine scalars: `.compute()` and `.round()` are all a scalar needs.
+pub fn scalar_method(scalar: Scalar, name: &str, mut args: Args) -> Result<Value> {
+    match name {
+        "compute" => {
+            crate::plan::series::check_scheduler(&mut args)?;
+            Ok(Value::Scalar(scalar))
+        }
+        _ => Err(crate::plan::verbs::unknown_verb(crate::plan::verbs::Receiver::Scalar, name, &[])),
+    }
+}
+
+/// The display name of a column expression, if it is a plain column.
+pub fn plain_column_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Column(c) => Some(display_name(&c.name).to_string()),
+        Expr::Alias(a) => plain_column_name(&a.expr),
+        _ => None,
+    }
+}

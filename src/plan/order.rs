@@ -1,0 +1,106 @@
+//! Row order. pandas results have a defined order (file order, key order, a stable sort) but a
+//! parallel engine does not keep one, so every frame carries the sort that restores it; these
+//! helpers apply it, take rows from either end, and turn it into explicit positions.
+
+use crate::error::Result;
+use crate::plan::value::{Frame, column};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::functions_aggregate::count::count_udaf;
+use datafusion::functions_window::expr_fn::row_number;
+use datafusion::logical_expr::expr::WindowFunction;
+use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit};
+use datafusion::prelude::DataFrame;
+
+/// The frame's plan sorted into pandas order.
+pub fn sorted(frame: &Frame) -> Result<DataFrame> {
+    if frame.order.is_empty() {
+        Ok(frame.df.clone())
+    } else {
+        Ok(frame.df.clone().sort(frame.order.clone())?)
+    }
+}
+
+/// The first `n` rows in order.
+pub fn head(frame: &Frame, n: usize) -> Result<Frame> {
+    let df = sorted(frame)?.limit(0, Some(n))?;
+    Ok(Frame {
+        npartitions: 1,
+        ..frame.with_df(df)
+    })
+}
+
+/// The last `n` rows, still printed in order.
+pub fn tail(frame: &Frame, n: usize) -> Result<Frame> {
+    if frame.order.is_empty() {
+        let positioned = with_position(frame, "__ddq_tailpos")?;
+        let reversed = vec![column("__ddq_tailpos").sort(false, false)];
+        let df = positioned.df.clone().sort(reversed)?.limit(0, Some(n))?;
+        return Ok(Frame {
+            order: vec![column("__ddq_tailpos").sort(true, false)],
+            npartitions: 1,
+            ..frame.with_df(df)
+        });
+    }
+    let reversed: Vec<SortExpr> = frame.order.iter().map(reverse).collect();
+    let df = frame.df.clone().sort(reversed)?.limit(0, Some(n))?;
+    Ok(Frame {
+        npartitions: 1,
+        ..frame.with_df(df)
+    })
+}
+
+fn reverse(sort: &SortExpr) -> SortExpr {
+    SortExpr::new(sort.expr.clone(), !sort.asc, !sort.nulls_first)
+}
+
+/// Adds a hidden 0-based position column (the row's place in pandas order) named `name`.
+/// The frame's order becomes that column, so later projections cannot lose it.
+pub fn with_position(frame: &Frame, name: &str) -> Result<Frame> {
+    let number = row_number().order_by(frame.order.clone()).build()?;
+    let position = cast(number, DataType::Int64) - lit(1i64);
+    let df = frame.df.clone().with_column(name, position)?;
+    Ok(Frame {
+        order: vec![column(name).sort(true, false)],
+        ..frame.with_df(df)
+    })
+}
+
+/// Adds a hidden column with the total row count (a window over the whole frame).
+pub fn with_total(frame: &Frame, name: &str) -> Result<Frame> {
+    let total = Expr::from(WindowFunction::new(count_udaf(), vec![lit(1)]));
+    Ok(frame.with_df(frame.df.clone().with_column(name, total)?))
+}
+
+/// Whether every column the order refers to is still in `columns`.
+pub fn order_survives(frame: &Frame, columns: &[String]) -> bool {
+    frame.order.iter().all(|s| {
+        s.expr
+            .column_refs()
+            .iter()
+            .all(|c| columns.iter().any(|k| *k == c.name))
+    })
+}
+
+/// Makes sure a projection to `keep` (plus hidden columns) keeps the order: when the order uses a
+/// column that is about to be dropped, it is first turned into a hidden position column.
+pub fn keep_order_for(frame: &Frame, keep: &[String]) -> Result<Frame> {
+    let mut kept: Vec<String> = keep.to_vec();
+    kept.extend(frame.hidden_columns());
+    if order_survives(frame, &kept) {
+        Ok(frame.clone())
+    } else {
+        with_position(frame, &unique_hidden(frame, "__ddq_pos"))
+    }
+}
+
+/// A hidden column name not yet used in the frame.
+pub fn unique_hidden(frame: &Frame, base: &str) -> String {
+    let hidden = frame.hidden_columns();
+    let mut name = base.to_string();
+    let mut i = 1;
+    while hidden.contains(&name) {
+        name = format!("{base}{i}");
+        i += 1;
+    }
+    name
+}

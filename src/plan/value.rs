@@ -1,0 +1,198 @@
+//! The values a ddq expression evaluates to. Frames, series and engine scalars are lazy: they hold
+//! DataFusion plans and expressions, and only `exec` runs them. Python literals stay plain values
+//! until an operation needs them as DataFusion literals.
+
+use datafusion::arrow::datatypes::{DataType, Schema};
+use datafusion::logical_expr::{Expr, SortExpr};
+use datafusion::prelude::DataFrame;
+
+/// Columns whose names start with this are ddq's own bookkeeping (row order, partition numbers)
+/// and are never shown to the user.
+pub const HIDDEN_PREFIX: &str = "__ddq_";
+
+/// Suffix used internally when a value column would repeat a key column's name
+/// (`groupby("Origin").Origin.count()` has a key `Origin` and a value `Origin`).
+pub const DUPLICATE_SUFFIX: &str = "\u{1}dup";
+
+/// The user-facing name of an internal column name.
+pub fn display_name(internal: &str) -> &str {
+    internal.strip_suffix(DUPLICATE_SUFFIX).unwrap_or(internal)
+}
+
+pub fn is_hidden(name: &str) -> bool {
+    name.starts_with(HIDDEN_PREFIX)
+}
+
+/// A column reference that is never parsed: names may contain dots, spaces or capitals.
+pub fn column(name: &str) -> Expr {
+    Expr::Column(datafusion::common::Column::from_name(name))
+}
+
+/// A lazy table with pandas row order.
+#[derive(Clone)]
+pub struct Frame {
+    /// Visible columns (keys first when `index_columns > 0`) plus any hidden columns.
+    pub df: DataFrame,
+    /// How to sort rows to get pandas' order: the file order of a scan, the keys of a groupby,
+    /// the `by` of `sort_values` followed by the previous order (a stable sort). Empty when the
+    /// order is already fixed by the plan or does not matter.
+    pub order: Vec<SortExpr>,
+    /// Leading key columns (a groupby result's index), printed first.
+    pub index_columns: usize,
+    pub npartitions: usize,
+    /// An expression giving each row's partition number, for `.partitions[i]`.
+    pub partition: Option<Expr>,
+    /// A description of where the frame came from, for the lazy repr (`read-csv`, ...).
+    pub origin: String,
+}
+
+impl Frame {
+    pub fn schema(&self) -> Schema {
+        self.df.schema().as_arrow().clone()
+    }
+
+    /// Names of the visible columns, keys included, in order.
+    pub fn columns(&self) -> Vec<String> {
+        self.df
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .filter(|n| !is_hidden(n))
+            .collect()
+    }
+
+    /// Names of the visible non-key columns.
+    pub fn value_columns(&self) -> Vec<String> {
+        self.columns().into_iter().skip(self.index_columns).collect()
+    }
+
+    pub fn key_columns(&self) -> Vec<String> {
+        self.columns().into_iter().take(self.index_columns).collect()
+    }
+
+    pub fn hidden_columns(&self) -> Vec<String> {
+        self.df
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .filter(|n| is_hidden(n))
+            .collect()
+    }
+
+    pub fn data_type(&self, name: &str) -> Option<DataType> {
+        self.df
+            .schema()
+            .fields()
+            .iter()
+            .find(|f| f.name() == name)
+            .map(|f| f.data_type().clone())
+    }
+
+    /// The same frame over a new plan that keeps this frame's row bookkeeping.
+    pub fn with_df(&self, df: DataFrame) -> Frame {
+        Frame {
+            df,
+            ..self.clone()
+        }
+    }
+}
+
+/// One column of values: an expression over a frame. Series built from the same frame combine
+/// into one expression; keyed series (groupby results) from different frames align on their keys.
+#[derive(Clone)]
+pub struct Series {
+    pub frame: Frame,
+    pub expr: Expr,
+    pub name: String,
+}
+
+/// An engine scalar: an expression evaluated over a single row, usually holding scalar subqueries
+/// (`ddf.DepDelay.max()`), so it stays lazy and can be used inside other plans.
+#[derive(Clone)]
+pub struct Scalar {
+    pub expr: Expr,
+    pub name: String,
+}
+
+/// `frame.groupby(keys)`, optionally with a column selection.
+#[derive(Clone)]
+pub struct GroupBy {
+    pub frame: Frame,
+    /// Key expressions with the names their columns get.
+    pub keys: Vec<(Expr, String)>,
+    pub selection: Selection,
+    pub dropna: bool,
+}
+
+#[derive(Clone, PartialEq)]
+pub enum Selection {
+    /// All non-key columns.
+    All,
+    /// `gb["col"]` or `gb.col`: results are series.
+    Series(String),
+    /// `gb[["a", "b"]]`: results are frames.
+    Columns(Vec<String>),
+}
+
+/// Accessors that are values only until their attribute or subscript is taken.
+#[derive(Clone)]
+pub enum Accessor {
+    Dt(Series),
+    Str(Series),
+    Loc(Frame),
+    Iloc(Frame),
+    Partitions(Frame),
+}
+
+#[derive(Clone)]
+pub enum Value {
+    Frame(Frame),
+    Series(Series),
+    Scalar(Scalar),
+    GroupBy(GroupBy),
+    Accessor(Accessor),
+    /// A pandas `Index` of column names (`df.columns`), usable wherever a list of names is.
+    Columns(Vec<String>),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+    None,
+    /// A slice `a:b:c` inside a subscript.
+    Slice(Option<i64>, Option<i64>, Option<i64>),
+    List(Vec<Value>),
+    Tuple(Vec<Value>),
+    Dict(Vec<(Value, Value)>),
+    /// `dd`, `pd`, `dask`, `np`: names that only prefix functions.
+    Module(String),
+}
+
+impl Value {
+    /// What the value is, for messages: "a frame", "a series", ...
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Frame(_) => "a frame",
+            Value::Series(_) => "a series",
+            Value::Scalar(_) => "a scalar",
+            Value::GroupBy(_) => "a groupby",
+            Value::Accessor(Accessor::Dt(_)) => "a .dt accessor",
+            Value::Accessor(Accessor::Str(_)) => "a .str accessor",
+            Value::Accessor(Accessor::Loc(_)) => "a .loc indexer",
+            Value::Accessor(Accessor::Iloc(_)) => "an .iloc indexer",
+            Value::Accessor(Accessor::Partitions(_)) => "a .partitions indexer",
+            Value::Columns(_) => "an Index of column names",
+            Value::Int(_) => "an int",
+            Value::Float(_) => "a float",
+            Value::Str(_) => "a string",
+            Value::Bool(_) => "a bool",
+            Value::None => "None",
+            Value::Slice(..) => "a slice",
+            Value::List(_) => "a list",
+            Value::Tuple(_) => "a tuple",
+            Value::Dict(_) => "a dict",
+            Value::Module(_) => "a module",
+        }
+    }
+}

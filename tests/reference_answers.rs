@@ -1,0 +1,439 @@
+//! Correctness of ddq against pandas: runs every task of `queries/nycflights.q` through the real
+//! binary on the committed sample (`data/nycflights/`) and compares its CSV output with the answer
+//! pandas gives (`tests/reference/nycflights/`, written by `tests/reference/make_reference.py`).
+//!
+//! `tasks.tsv` there names each task, how to compare it (`exact`, or `sample` for a random
+//! sample) and the ddq statements that produce it. Cells compare as numbers when both sides
+//! parse as numbers, so `1434` and `1434.0` agree and float noise below 1e-9 is forgiven.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const TASKS_FILE: &str = "tests/reference/nycflights/tasks.tsv";
+const REFERENCE_DIR: &str = "tests/reference/nycflights";
+const WORKFLOW_FILE: &str = "queries/nycflights.q";
+const RELATIVE_TOLERANCE: f64 = 1e-9;
+/// A hung query must fail its task, not stall the whole test run.
+const TASK_TIMEOUT: Duration = Duration::from_secs(180);
+/// Enough mismatches to see a pattern without flooding the report.
+const MISMATCHES_SHOWN_PER_TASK: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// Same header, same rows in the same order.
+    Exact,
+    /// Same header and row count; every row must be a row of the sampled frame.
+    Sample,
+}
+
+#[derive(Debug)]
+struct Task {
+    name: String,
+    mode: Mode,
+    /// ddq statements, `; `-separated, exactly as they appear in the workflow.
+    statements: String,
+}
+
+type Table = Vec<Vec<String>>;
+
+fn project_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+fn read_text(relative: &str) -> String {
+    let path = project_path(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn parse_task_line(line: &str) -> Result<Task, String> {
+    let fields: Vec<&str> = line.split('\t').collect();
+    let [name, mode, statements] = fields[..] else {
+        return Err(format!(
+            "expected `name<TAB>mode<TAB>statements`, found {line:?}"
+        ));
+    };
+    let mode = match mode {
+        "exact" => Mode::Exact,
+        "sample" => Mode::Sample,
+        other => return Err(format!("expected mode exact or sample, found {other:?}")),
+    };
+    Ok(Task {
+        name: name.to_string(),
+        mode,
+        statements: statements.to_string(),
+    })
+}
+
+fn read_tasks() -> Vec<Task> {
+    let tasks: Vec<Task> = read_text(TASKS_FILE)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| parse_task_line(line).unwrap_or_else(|e| panic!("{TASKS_FILE}: {e}")))
+        .collect();
+    assert!(!tasks.is_empty(), "{TASKS_FILE} lists no task");
+    tasks
+}
+
+/// The workflow's statements, one per line, without comments and blank lines.
+fn workflow_statements() -> Vec<String> {
+    read_text(WORKFLOW_FILE)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The workflow's `ddf = dd.read_csv(...)` line, which every task runs first.
+fn read_statement(statements: &[String]) -> String {
+    statements
+        .iter()
+        .find(|s| s.contains("read_csv("))
+        .unwrap_or_else(|| panic!("{WORKFLOW_FILE} has no read_csv statement"))
+        .clone()
+}
+
+/// Statements after the read, which the tasks must cover between them.
+fn statements_after_read(statements: &[String]) -> &[String] {
+    let read_at = statements
+        .iter()
+        .position(|s| s.contains("read_csv("))
+        .unwrap_or_else(|| panic!("{WORKFLOW_FILE} has no read_csv statement"));
+    &statements[read_at + 1..]
+}
+
+fn split_statements(joined: &str) -> Vec<&str> {
+    joined.split("; ").map(str::trim).collect()
+}
+
+fn drain<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        // A read error just truncates what we report; the exit status still tells the story.
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+/// Runs `ddq --format csv -c PROGRAM` from the project root; returns stdout or why it failed.
+fn run_ddq(program: &str) -> Result<String, String> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--format", "csv", "-c", program])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start ddq: {e}"))?;
+    let stdout = drain(child.stdout.take().expect("stdout is piped"));
+    let stderr = drain(child.stderr.take().expect("stderr is piped"));
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > TASK_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("ddq took longer than {TASK_TIMEOUT:?}"));
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("cannot wait for ddq: {e}")),
+        }
+    };
+    let stdout = String::from_utf8_lossy(&stdout.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned();
+    if !status.success() {
+        return Err(format!("ddq exited with {status}; stderr:\n{stderr}"));
+    }
+    Ok(stdout)
+}
+
+/// All records, the header included as the first (a scalar answer is a lone "header" cell).
+fn parse_csv(text: &str) -> Result<Table, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|record| {
+            record
+                .map(|r| r.iter().map(str::to_string).collect())
+                .map_err(|e| format!("not valid CSV: {e}"))
+        })
+        .collect()
+}
+
+fn numbers_agree(a: f64, b: f64) -> bool {
+    if a == b {
+        return true;
+    }
+    let scale = a.abs().max(b.abs());
+    if a == 0.0 || b == 0.0 {
+        return (a - b).abs() <= RELATIVE_TOLERANCE;
+    }
+    (a - b).abs() <= RELATIVE_TOLERANCE * scale
+}
+
+/// Empty cells are nulls; numbers compare by value; anything else as text.
+fn cells_equal(expected: &str, actual: &str) -> bool {
+    if expected.is_empty() || actual.is_empty() {
+        return expected.is_empty() && actual.is_empty();
+    }
+    match (expected.parse::<f64>(), actual.parse::<f64>()) {
+        (Ok(a), Ok(b)) => numbers_agree(a, b),
+        _ => expected == actual,
+    }
+}
+
+/// The name of column `index` for messages, from the reference header when it has one.
+fn column_name(header: &[String], index: usize) -> String {
+    match header.get(index) {
+        Some(name) => format!("{index} ({name})"),
+        None => index.to_string(),
+    }
+}
+
+/// Every differing cell of one row; `row` is 0 for the header, then 1-based data rows.
+fn row_mismatches(
+    header: &[String],
+    row: usize,
+    expected: &[String],
+    actual: &[String],
+) -> Vec<String> {
+    if expected.len() != actual.len() {
+        return vec![format!(
+            "row {row}: expected {} cells {expected:?}, found {} cells {actual:?}",
+            expected.len(),
+            actual.len()
+        )];
+    }
+    expected
+        .iter()
+        .zip(actual)
+        .enumerate()
+        .filter(|(_, (e, a))| !cells_equal(e, a))
+        .map(|(column, (e, a))| {
+            format!(
+                "row {row}, column {}: expected {e:?}, found {a:?}",
+                column_name(header, column)
+            )
+        })
+        .collect()
+}
+
+fn summarize(mut problems: Vec<String>) -> Result<(), String> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let hidden = problems.len().saturating_sub(MISMATCHES_SHOWN_PER_TASK);
+    problems.truncate(MISMATCHES_SHOWN_PER_TASK);
+    if hidden > 0 {
+        problems.push(format!("... and {hidden} more"));
+    }
+    Err(problems.join("\n    "))
+}
+
+fn compare_exact(expected: &Table, actual: &Table) -> Result<(), String> {
+    let header = expected.first().cloned().unwrap_or_default();
+    let mut problems = Vec::new();
+    if expected.len() != actual.len() {
+        problems.push(format!(
+            "expected {} data rows, found {}",
+            expected.len().saturating_sub(1),
+            actual.len().saturating_sub(1)
+        ));
+    }
+    for (row, (e, a)) in expected.iter().zip(actual).enumerate() {
+        problems.extend(row_mismatches(&header, row, e, a));
+    }
+    summarize(problems)
+}
+
+/// A row as a set key: numbers by value, so `64` and `64.0` are the same row.
+fn canonical_row(row: &[String]) -> Vec<String> {
+    row.iter()
+        .map(|cell| match cell.parse::<f64>() {
+            Ok(number) if !cell.is_empty() => format!("{number:?}"),
+            _ => cell.clone(),
+        })
+        .collect()
+}
+
+fn compare_sample(expected: &Table, actual: &Table, population: &Table) -> Result<(), String> {
+    let header = expected.first().cloned().unwrap_or_default();
+    let mut problems = Vec::new();
+    match actual.first() {
+        Some(found) => problems.extend(row_mismatches(&header, 0, &header, found)),
+        None => problems.push("expected a header, found no output".to_string()),
+    }
+    if expected.len() != actual.len() {
+        problems.push(format!(
+            "expected a sample of {} rows, found {}",
+            expected.len().saturating_sub(1),
+            actual.len().saturating_sub(1)
+        ));
+    }
+    let known: HashSet<Vec<String>> = population
+        .iter()
+        .skip(1)
+        .map(|r| canonical_row(r))
+        .collect();
+    for (row, found) in actual.iter().enumerate().skip(1) {
+        if !known.contains(&canonical_row(found)) {
+            problems.push(format!(
+                "row {row}: {found:?} is not a row of the sampled frame"
+            ));
+        }
+    }
+    summarize(problems)
+}
+
+fn reference_table(file_name: &str) -> Result<Table, String> {
+    let relative = format!("{REFERENCE_DIR}/{file_name}");
+    let path = project_path(&relative);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    parse_csv(&text).map_err(|e| format!("{relative}: {e}"))
+}
+
+fn check_task(read: &str, task: &Task) -> Result<(), String> {
+    let expected = reference_table(&format!("{}.csv", task.name))?;
+    let program = format!("{read}; {}", task.statements);
+    let stdout = run_ddq(&program)?;
+    let actual = parse_csv(&stdout).map_err(|e| format!("ddq output: {e}"))?;
+    match task.mode {
+        Mode::Exact => compare_exact(&expected, &actual),
+        Mode::Sample => {
+            let population = reference_table(&format!("{}.population.csv", task.name))?;
+            compare_sample(&expected, &actual, &population)
+        }
+    }
+}
+
+#[test]
+fn ddq_matches_pandas_on_every_task() {
+    let read = read_statement(&workflow_statements());
+    let tasks = read_tasks();
+    let failures: Vec<String> = tasks
+        .iter()
+        .filter_map(|task| {
+            check_task(&read, task)
+                .err()
+                .map(|why| format!("task {} ({}):\n    {why}", task.name, task.statements))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} tasks differ from pandas:\n\n{}",
+        failures.len(),
+        tasks.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn tasks_and_workflow_have_the_same_statements() {
+    let workflow = workflow_statements();
+    let after_read = statements_after_read(&workflow);
+    let tasks = read_tasks();
+    let mut problems = Vec::new();
+    let mut covered = HashSet::new();
+    for task in &tasks {
+        for statement in split_statements(&task.statements) {
+            if !after_read.iter().any(|s| s == statement) {
+                problems.push(format!(
+                    "task {}: `{statement}` is not in {WORKFLOW_FILE}",
+                    task.name
+                ));
+            }
+            covered.insert(statement.to_string());
+        }
+    }
+    for statement in after_read {
+        if !covered.contains(statement) && !statement.starts_with("import ") {
+            problems.push(format!(
+                "`{statement}` in {WORKFLOW_FILE} has no task in {TASKS_FILE}"
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{TASKS_FILE} and {WORKFLOW_FILE} have drifted apart (rerun tests/reference/regenerate.sh):\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_task_has_a_reference_answer() {
+    for task in read_tasks() {
+        let table =
+            reference_table(&format!("{}.csv", task.name)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !table.is_empty(),
+            "the reference answer of {} is empty",
+            task.name
+        );
+        if task.mode == Mode::Sample {
+            reference_table(&format!("{}.population.csv", task.name))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
+
+#[test]
+fn numbers_compare_by_value_and_text_by_spelling() {
+    assert!(cells_equal("1434", "1434.0"));
+    assert!(cells_equal("0.30000000000000004", "0.3"));
+    assert!(cells_equal("", ""));
+    assert!(cells_equal("True", "True"));
+    assert!(cells_equal("0", "0.0"));
+    assert!(!cells_equal("0.1", "0.1000001"));
+    assert!(!cells_equal("0", "1e-6"));
+    assert!(!cells_equal("", "0"));
+    assert!(!cells_equal("True", "true"));
+    assert!(!cells_equal("1990-01-01", "1990-01-01 00:00:00"));
+}
+
+#[test]
+fn exact_comparison_names_row_column_and_both_values() {
+    let expected = parse_csv("Origin,Origin\nEWR,6949\nJFK,6712\n").unwrap();
+    let same = parse_csv("Origin,Origin\nEWR,6949.0\nJFK,6712\n").unwrap();
+    let wrong = parse_csv("Origin,Origin\nEWR,6949\nJFK,6713\n").unwrap();
+    let short = parse_csv("Origin,Origin\nEWR,6949\n").unwrap();
+    assert_eq!(compare_exact(&expected, &same), Ok(()));
+    let report = compare_exact(&expected, &wrong).unwrap_err();
+    assert!(report.contains("row 2, column 1 (Origin)"), "{report}");
+    assert!(
+        report.contains("\"6712\"") && report.contains("\"6713\""),
+        "{report}"
+    );
+    assert!(
+        compare_exact(&expected, &short)
+            .unwrap_err()
+            .contains("expected 2 data rows, found 1")
+    );
+}
+
+#[test]
+fn a_lone_empty_cell_is_a_row_not_a_blank_line() {
+    let table = parse_csv("TailNum\n\"\"\nN123AA\n").unwrap();
+    assert_eq!(table.len(), 3);
+    assert_eq!(table[1], vec![String::new()]);
+}
+
+#[test]
+fn sample_rows_must_come_from_the_population() {
+    let expected = parse_csv("CRSElapsedTime,TailNum\n58.0,N533TW\n").unwrap();
+    let population = parse_csv("CRSElapsedTime,TailNum\n58.0,N533TW\n60.0,\n").unwrap();
+    let other_row = parse_csv("CRSElapsedTime,TailNum\n60,\n").unwrap();
+    let unknown_row = parse_csv("CRSElapsedTime,TailNum\n61.0,\n").unwrap();
+    let too_many = parse_csv("CRSElapsedTime,TailNum\n60,\n58,N533TW\n").unwrap();
+    assert_eq!(compare_sample(&expected, &other_row, &population), Ok(()));
+    assert!(compare_sample(&expected, &unknown_row, &population).is_err());
+    assert!(compare_sample(&expected, &too_many, &population).is_err());
+}
