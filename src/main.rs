@@ -33,6 +33,9 @@ struct Cli {
     /// Print nothing but results and errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Run the REPL even when standard input is not a terminal (errors do not stop it).
+    #[arg(short, long)]
+    interactive: bool,
     #[command(subcommand)]
     action: Option<Action>,
 }
@@ -78,7 +81,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
-        (None, None) if !std::io::stdin().is_terminal() => match read_script("-") {
+        (None, None) if !cli.interactive && !std::io::stdin().is_terminal() => match read_script("-") {
             Ok(source) => Some(source),
             Err(message) => {
                 eprintln!("error: {message}");

@@ -33,7 +33,11 @@ pub enum StmtKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// `read "GLOB" [as NAME]`
-    Read { path: String, path_span: Span, alias: Option<Ident> },
+    Read {
+        path: String,
+        path_span: Span,
+        alias: Option<Ident>,
+    },
     /// `head EXPR [N]`
     Head { value: Expr, rows: Option<i64> },
     /// `schema EXPR`
@@ -43,7 +47,10 @@ pub enum Command {
     /// `visualize EXPR [to FILE]`
     Visualize { value: Expr, file: Option<String> },
     /// `set`, `set NAME`, `set NAME VALUE`; the value is the raw text after the name.
-    Set { name: Option<Ident>, value: Option<String> },
+    Set {
+        name: Option<Ident>,
+        value: Option<String>,
+    },
     /// `help [TOPIC]`
     Help { topic: Option<Ident> },
     /// `%time STMT`
@@ -72,18 +79,34 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     Dict(Vec<(Expr, Expr)>),
     /// `value.name`
-    Attr { value: Box<Expr>, name: Ident },
+    Attr {
+        value: Box<Expr>,
+        name: Ident,
+    },
     /// `value[index]`; `df.iloc[:, [1, 3]]` has a `Tuple` index whose first item is a `Slice`.
-    Subscript { value: Box<Expr>, index: Box<Expr> },
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `lower:upper:step` inside a subscript; each part optional.
     Slice {
         lower: Option<Box<Expr>>,
         upper: Option<Box<Expr>>,
         step: Option<Box<Expr>>,
     },
-    Call { func: Box<Expr>, args: Vec<Arg> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Arg>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

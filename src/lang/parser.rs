@@ -12,8 +12,10 @@ use crate::lang::span::{Source, Span};
 use crate::lang::tokens::{self, Keyword, Token, TokenKind};
 
 /// How deeply expressions may nest (brackets, unary operators, `**` chains, operator and method
-/// chains) before parsing stops with an error; deep enough for any real query, shallow enough
-/// that neither the parser nor later passes over the tree can overflow the stack.
+/// chains, `%time` prefixes) before parsing stops with an error; deep enough for any real query,
+/// shallow enough that neither the parser nor later passes over the tree can overflow the stack.
+/// A level costs about 11 KB of stack in a debug build and 2 KB in a release build, so the
+/// limit fits a 2 MB thread (the test harness's, tokio's) either way.
 pub const MAX_DEPTH: usize = 100;
 
 const SUPPORTED: &str = "ddq supports names, literals, lists, tuples, dicts, attribute access, \
@@ -88,13 +90,15 @@ impl<'a> Parser<'a> {
         &self.nth(n).kind
     }
 
-    fn advance(&mut self) -> Token {
-        let token = self.peek().clone();
-        if token.kind != TokenKind::Eof {
+    /// Consumes the current token (never moving past `Eof`) and returns its span; callers that
+    /// need its value read it with `peek` first, so no token is cloned.
+    fn advance(&mut self) -> Span {
+        let span = self.peek().span;
+        if self.peek_kind() != &TokenKind::Eof {
             self.pos += 1;
         }
-        self.prev_end = token.span.end;
-        token
+        self.prev_end = span.end;
+        span
     }
 
     fn eat(&mut self, kind: &TokenKind) -> bool {
@@ -106,7 +110,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn expect(&mut self, kind: &TokenKind, what: &str) -> Result<Token> {
+    fn expect(&mut self, kind: &TokenKind, what: &str) -> Result<Span> {
         if self.peek_kind() == kind {
             Ok(self.advance())
         } else {
@@ -115,12 +119,45 @@ impl<'a> Parser<'a> {
     }
 
     /// THE parse error: "expected WHAT, found <the current token>", at the current token.
+    /// At the end of input inside brackets, the help names the bracket left open.
+    #[cold]
+    #[inline(never)]
     fn expected(&self, what: &str) -> DdqError {
         let token = self.peek();
         match token.kind {
             TokenKind::Unknown(c) => tokens::unexpected_character(c, token.span),
+            TokenKind::Eof => {
+                let err = DdqError::expected(what, &token.kind, token.span);
+                match self.unclosed_bracket() {
+                    Some(open) => {
+                        let (line, col) = Source::new("", self.text).line_col(open.start);
+                        let bracket = &self.text[open.start..open.end];
+                        err.with_help(format!(
+                            "the \"{bracket}\" at line {line}, column {col} is never closed"
+                        ))
+                    }
+                    None => err,
+                }
+            }
             _ => DdqError::expected(what, &token.kind, token.span),
         }
+    }
+
+    /// The innermost bracket opened before the current token and not closed.
+    fn unclosed_bracket(&self) -> Option<Span> {
+        let mut open = Vec::new();
+        for token in &self.tokens[..self.pos.min(self.tokens.len())] {
+            match token.kind {
+                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => {
+                    open.push(token.span)
+                }
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        open.pop()
     }
 
     fn at_statement_end(&self) -> bool {
@@ -141,24 +178,36 @@ impl<'a> Parser<'a> {
         self.nth(1).span.start == self.peek().span.end
     }
 
-    /// Runs `parse` one nesting level deeper, failing once `MAX_DEPTH` is reached.
-    fn nested<T>(&mut self, parse: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+    /// Goes one nesting level deeper, failing once `MAX_DEPTH` is reached. Callers restore
+    /// `depth` on success; after an error parsing stops, so there is nothing to restore.
+    fn enter(&mut self) -> Result<()> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// `binary(min)` one level deeper.
+    fn nested_binary(&mut self, min: u8) -> Result<Expr> {
         self.enter()?;
-        let result = parse(self);
+        let result = self.binary(min);
         self.depth -= 1;
         result
     }
 
-    fn enter(&mut self) -> Result<()> {
-        if self.depth >= MAX_DEPTH {
-            return Err(DdqError::syntax(
-                format!("expression is nested too deeply (the limit is {MAX_DEPTH} levels)"),
-                self.peek().span,
-            )
-            .with_help("split it into several statements with intermediate names"));
-        }
-        self.depth += 1;
-        Ok(())
+    // Error builders live in their own never-inlined functions: in debug builds every
+    // temporary of an inlined `format!` would otherwise enlarge the frames of the recursive
+    // functions, and with them the stack each nesting level costs.
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self) -> DdqError {
+        DdqError::syntax(
+            format!("expression is nested too deeply (the limit is {MAX_DEPTH} levels)"),
+            self.peek().span,
+        )
+        .with_help("split it into several statements with intermediate names")
     }
 
     // ----- statements -----
@@ -194,7 +243,7 @@ impl<'a> Parser<'a> {
         }
         match self.peek_kind() {
             TokenKind::Keyword(Keyword::Import) => return self.import(),
-            TokenKind::Keyword(Keyword::From) => return self.from_import(),
+            TokenKind::Keyword(Keyword::From) => return self.import_from(),
             TokenKind::Keyword(keyword) if is_statement_keyword(*keyword) => {
                 return Err(unsupported_statement(*keyword, self.peek().span));
             }
@@ -290,7 +339,9 @@ impl<'a> Parser<'a> {
                 };
                 Ok(Command::Head { value, rows })
             }
-            "schema" => Ok(Command::Schema { value: self.expr()? }),
+            "schema" => Ok(Command::Schema {
+                value: self.expr()?,
+            }),
             "explain" => {
                 let analyze = self.peek_kind() == &TokenKind::Name("analyze".into())
                     && starts_explained_value(self.nth_kind(1));
@@ -329,7 +380,7 @@ impl<'a> Parser<'a> {
         let TokenKind::Str(path) = self.peek_kind().clone() else {
             return Err(self.expected("a quoted path such as \"data/*.csv\""));
         };
-        let path_span = self.advance().span;
+        let path_span = self.advance();
         let alias = if self.eat(&TokenKind::Keyword(Keyword::As)) {
             Some(self.ident("a name after \"as\"")?)
         } else {
@@ -358,17 +409,19 @@ impl<'a> Parser<'a> {
                 value: None,
             });
         }
-        let first = self.advance();
-        let mut value = match &first.kind {
-            TokenKind::Str(text) if self.at_statement_end() => text.clone(),
-            _ => String::new(),
+        let first = self.peek().clone();
+        self.advance();
+        let value = match first.kind {
+            TokenKind::Str(text) if self.at_statement_end() => text,
+            _ => {
+                while !self.at_statement_end() {
+                    self.advance();
+                }
+                self.text[first.span.start..self.prev_end]
+                    .trim()
+                    .to_string()
+            }
         };
-        while !self.at_statement_end() {
-            self.advance();
-        }
-        if value.is_empty() {
-            value = self.text[first.span.start..self.prev_end].trim().to_string();
-        }
         Ok(Command::Set {
             name: Some(name),
             value: Some(value),
@@ -381,7 +434,7 @@ impl<'a> Parser<'a> {
         }
         let topic = match self.peek_kind().clone() {
             TokenKind::Percent if self.next_is_adjacent() => {
-                let percent = self.advance().span;
+                let percent = self.advance();
                 let name = self.ident("a magic name")?;
                 Ident {
                     name: format!("%{}", name.name),
@@ -390,14 +443,14 @@ impl<'a> Parser<'a> {
             }
             TokenKind::Name(_) => self.dotted_ident("a topic")?,
             TokenKind::Keyword(keyword) => {
-                let span = self.advance().span;
+                let span = self.advance();
                 Ident {
                     name: keyword.as_str().to_string(),
                     span,
                 }
             }
             TokenKind::Str(name) => {
-                let span = self.advance().span;
+                let span = self.advance();
                 Ident { name, span }
             }
             _ => return Err(self.expected("a topic such as `groupby`")),
@@ -417,7 +470,9 @@ impl<'a> Parser<'a> {
                 .expected("a statement to time")
                 .with_help(format!("usage: {}", spec.usage)));
         }
-        let stmt = Box::new(self.nested(|p| p.statement())?);
+        self.enter()?;
+        let stmt = Box::new(self.statement()?);
+        self.depth -= 1;
         Ok(match spec.name {
             "%timeit" => Command::TimeIt { stmt, runs },
             _ => Command::Time { stmt },
@@ -464,7 +519,7 @@ impl<'a> Parser<'a> {
     fn ident(&mut self, what: &str) -> Result<Ident> {
         match self.peek_kind().clone() {
             TokenKind::Name(name) => {
-                let span = self.advance().span;
+                let span = self.advance();
                 Ok(Ident { name, span })
             }
             _ => Err(self.expected(what)),
@@ -503,7 +558,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `from [.]a.b import c [as d], e` or `import (c, e)` or `import *`.
-    fn from_import(&mut self) -> Result<StmtKind> {
+    fn import_from(&mut self) -> Result<StmtKind> {
         self.advance();
         let mut module = String::new();
         loop {
@@ -559,7 +614,7 @@ impl<'a> Parser<'a> {
     }
 
     fn expr(&mut self) -> Result<Expr> {
-        self.nested(|p| p.binary(prec::LOWEST))
+        self.nested_binary(prec::LOWEST)
     }
 
     /// An expression node spanning from `start` to the end of the last consumed token.
@@ -590,16 +645,11 @@ impl<'a> Parser<'a> {
                 self.advance();
             }
             let right = match op {
-                BinOp::Pow => self.nested(|p| p.binary(prec::UNARY))?,
+                BinOp::Pow => self.nested_binary(prec::UNARY)?,
                 _ => self.binary(op_prec + 1)?,
             };
             if op.is_comparison() && left_is_comparison {
-                return Err(DdqError::new(
-                    ErrorKind::Unsupported,
-                    "chained comparisons such as `a < b < c` are not supported",
-                )
-                .at(left.span.to(right.span))
-                .with_help("combine two comparisons: `(a < b) & (b < c)`"));
+                return Err(chained_comparison(left.span.to(right.span)));
             }
             let span = left.span.to(right.span);
             left = Expr {
@@ -649,6 +699,16 @@ impl<'a> Parser<'a> {
 
     /// Python constructs that can follow an operand but that ddq does not support.
     fn reject_unsupported_infix(&self) -> Result<()> {
+        match self.peek_kind() {
+            TokenKind::Keyword(Keyword::If | Keyword::For | Keyword::Async | Keyword::Is)
+            | TokenKind::Unsupported(":=" | "<<" | ">>" | "@") => Err(self.unsupported_infix()),
+            _ => Ok(()),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unsupported_infix(&self) -> DdqError {
         let span = self.peek().span;
         let (message, help) = match self.peek_kind() {
             TokenKind::Keyword(Keyword::If) => (
@@ -657,8 +717,7 @@ impl<'a> Parser<'a> {
             ),
             TokenKind::Keyword(Keyword::For | Keyword::Async) => (
                 "comprehensions and generator expressions are not supported".to_string(),
-                "write the list out, or use a frame method such as `.apply` or `.isin`"
-                    .to_string(),
+                "write the list out, or use a frame method such as `.apply` or `.isin`".to_string(),
             ),
             TokenKind::Keyword(Keyword::Is) => (
                 "`is` comparisons are not supported".to_string(),
@@ -669,54 +728,36 @@ impl<'a> Parser<'a> {
                 "assignment expressions (`:=`) are not supported".to_string(),
                 "assign on a line of its own: `name = value`".to_string(),
             ),
-            TokenKind::Unsupported(op @ ("<<" | ">>" | "@")) => (
-                format!("the `{op}` operator is not supported"),
+            other => (
+                format!(
+                    "the `{}` operator is not supported",
+                    other.punct().unwrap_or("?")
+                ),
                 SUPPORTED.to_string(),
             ),
-            _ => return Ok(()),
         };
-        Err(DdqError::new(ErrorKind::Unsupported, message)
+        DdqError::new(ErrorKind::Unsupported, message)
             .at(span)
-            .with_help(help))
+            .with_help(help)
     }
 
     fn prefix(&mut self, min: u8) -> Result<Expr> {
-        let token = self.peek().clone();
-        let op = match token.kind {
+        let op = match self.peek_kind() {
             TokenKind::Minus => UnaryOp::Neg,
             TokenKind::Plus => UnaryOp::Pos,
             TokenKind::Tilde => UnaryOp::Invert,
-            TokenKind::Keyword(Keyword::Not) => {
-                // Python's grammar has no `a == not b`: `not` binds looser than comparisons.
-                if min > prec::NOT {
-                    return Err(self
-                        .expected("an expression")
-                        .with_help("put the `not` expression in parentheses: `(not x)`"));
-                }
-                UnaryOp::Not
-            }
-            TokenKind::Keyword(Keyword::Lambda) => {
-                return Err(unsupported("lambda expressions are not supported", token.span));
-            }
-            TokenKind::Keyword(keyword @ (Keyword::Await | Keyword::Yield)) => {
-                return Err(unsupported(
-                    &format!("`{keyword}` expressions are not supported"),
-                    token.span,
-                ));
-            }
-            TokenKind::Star | TokenKind::DoubleStar => {
-                return Err(DdqError::new(
-                    ErrorKind::Unsupported,
-                    "unpacking with `*` or `**` is not supported",
-                )
-                .at(token.span)
-                .with_help("write the items or keyword arguments out"));
-            }
+            // Python's grammar has no `a == not b`: `not` binds looser than comparisons.
+            TokenKind::Keyword(Keyword::Not) if min <= prec::NOT => UnaryOp::Not,
+            TokenKind::Keyword(
+                Keyword::Not | Keyword::Lambda | Keyword::Await | Keyword::Yield,
+            )
+            | TokenKind::Star
+            | TokenKind::DoubleStar => return Err(self.unsupported_prefix()),
             _ => return self.postfix(),
         };
-        self.advance();
-        let operand = self.nested(|p| p.binary(op.precedence()))?;
-        let span = token.span.to(operand.span);
+        let start = self.advance().start;
+        let operand = self.nested_binary(op.precedence())?;
+        let span = Span::new(start, operand.span.end);
         Ok(Expr {
             kind: ExprKind::Unary {
                 op,
@@ -724,6 +765,29 @@ impl<'a> Parser<'a> {
             },
             span,
         })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unsupported_prefix(&self) -> DdqError {
+        let span = self.peek().span;
+        match self.peek_kind() {
+            TokenKind::Keyword(Keyword::Lambda) => {
+                unsupported("lambda expressions are not supported", span)
+            }
+            TokenKind::Keyword(keyword @ (Keyword::Await | Keyword::Yield)) => {
+                unsupported(&format!("`{keyword}` expressions are not supported"), span)
+            }
+            TokenKind::Star | TokenKind::DoubleStar => DdqError::new(
+                ErrorKind::Unsupported,
+                "unpacking with `*` or `**` is not supported",
+            )
+            .at(span)
+            .with_help("write the items or keyword arguments out"),
+            _ => self
+                .expected("an expression")
+                .with_help("put the `not` expression in parentheses: `(not x)`"),
+        }
     }
 
     /// An atom followed by any chain of `.name`, `(args)` and `[index]`.
@@ -767,28 +831,32 @@ impl<'a> Parser<'a> {
     }
 
     fn atom(&mut self) -> Result<Expr> {
-        let token = self.peek().clone();
-        let kind = match token.kind {
-            TokenKind::Name(name) => ExprKind::Name(name),
-            TokenKind::Int(value) => ExprKind::Int(value),
-            TokenKind::Float(value) => ExprKind::Float(value),
-            TokenKind::Str(_) => return Ok(self.strings()),
+        let kind = match self.peek_kind() {
+            TokenKind::Name(name) => ExprKind::Name(name.clone()),
+            TokenKind::Int(value) => ExprKind::Int(*value),
+            TokenKind::Float(value) => ExprKind::Float(*value),
             TokenKind::Keyword(Keyword::True) => ExprKind::Bool(true),
             TokenKind::Keyword(Keyword::False) => ExprKind::Bool(false),
             TokenKind::Keyword(Keyword::None) => ExprKind::None,
+            TokenKind::Str(_) => return Ok(self.strings()),
             TokenKind::LParen => return self.parenthesised(),
             TokenKind::LBracket => return self.list(),
             TokenKind::LBrace => return self.dict(),
-            TokenKind::Unsupported("...") => {
-                return Err(unsupported("`...` (Ellipsis) is not supported", token.span));
-            }
-            _ => return Err(self.expected("an expression")),
+            _ => return Err(self.not_an_atom()),
         };
-        self.advance();
-        Ok(Expr {
-            kind,
-            span: token.span,
-        })
+        let span = self.advance();
+        Ok(Expr { kind, span })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn not_an_atom(&self) -> DdqError {
+        match self.peek_kind() {
+            TokenKind::Unsupported("...") => {
+                unsupported("`...` (Ellipsis) is not supported", self.peek().span)
+            }
+            _ => self.expected("an expression"),
+        }
     }
 
     /// Adjacent string literals concatenate, as in Python: `"a" "b"` is `"ab"`.
@@ -805,7 +873,7 @@ impl<'a> Parser<'a> {
     /// `(x)` (a parenthesised expression, whose span then includes the parentheses), `()`,
     /// `(x,)` and `(x, y)`.
     fn parenthesised(&mut self) -> Result<Expr> {
-        let start = self.advance().span.start;
+        let start = self.advance().start;
         if self.eat(&TokenKind::RParen) {
             return Ok(self.node(ExprKind::Tuple(Vec::new()), start));
         }
@@ -828,7 +896,7 @@ impl<'a> Parser<'a> {
     }
 
     fn list(&mut self) -> Result<Expr> {
-        let start = self.advance().span.start;
+        let start = self.advance().start;
         let mut items = Vec::new();
         loop {
             if self.eat(&TokenKind::RBracket) {
@@ -853,7 +921,7 @@ impl<'a> Parser<'a> {
     }
 
     fn dict(&mut self) -> Result<Expr> {
-        let start = self.advance().span.start;
+        let start = self.advance().start;
         let mut entries = Vec::new();
         loop {
             if self.eat(&TokenKind::RBrace) {
@@ -1078,7 +1146,9 @@ fn continues_as_python(next: &TokenKind) -> bool {
             | TokenKind::LtEq
             | TokenKind::Gt
             | TokenKind::GtEq
-            | TokenKind::Keyword(Keyword::And | Keyword::Or | Keyword::In | Keyword::Is | Keyword::If)
+            | TokenKind::Keyword(
+                Keyword::And | Keyword::Or | Keyword::In | Keyword::Is | Keyword::If
+            )
     )
 }
 
@@ -1112,7 +1182,9 @@ fn is_statement_keyword(keyword: Keyword) -> bool {
 
 fn unsupported_statement(keyword: Keyword, span: Span) -> DdqError {
     let what = match keyword {
-        Keyword::Def | Keyword::Class => "defining functions and classes is not supported".to_string(),
+        Keyword::Def | Keyword::Class => {
+            "defining functions and classes is not supported".to_string()
+        }
         Keyword::If | Keyword::Elif | Keyword::Else | Keyword::For | Keyword::While => {
             "control flow (`if`, `for`, `while`) is not supported".to_string()
         }
@@ -1120,7 +1192,20 @@ fn unsupported_statement(keyword: Keyword, span: Span) -> DdqError {
     };
     DdqError::new(ErrorKind::Unsupported, what)
         .at(span)
-        .with_help("a statement is `NAME = EXPR`, an expression, an import or a command (see `help`)")
+        .with_help(
+            "a statement is `NAME = EXPR`, an expression, an import or a command (see `help`)",
+        )
+}
+
+#[cold]
+#[inline(never)]
+fn chained_comparison(span: Span) -> DdqError {
+    DdqError::new(
+        ErrorKind::Unsupported,
+        "chained comparisons such as `a < b < c` are not supported",
+    )
+    .at(span)
+    .with_help("combine two comparisons: `(a < b) & (b < c)`")
 }
 
 fn unsupported(message: &str, span: Span) -> DdqError {
@@ -1151,15 +1236,16 @@ fn assignment_target(target: Expr) -> Result<Ident> {
             "assign each name on its own line",
         ),
         _ => {
-            return Err(DdqError::syntax("cannot assign to this expression", target.span)
-                .with_help("the left side of `=` must be a name"));
+            return Err(
+                DdqError::syntax("cannot assign to this expression", target.span)
+                    .with_help("the left side of `=` must be a name"),
+            );
         }
     };
     Err(DdqError::new(ErrorKind::Unsupported, message)
         .at(target.span)
         .with_help(help))
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -1218,12 +1304,16 @@ mod tests {
             ExprKind::List(items) => format!("[{}]", list(items)),
             ExprKind::Tuple(items) => format!("(tuple {})", list(items)),
             ExprKind::Dict(entries) => {
-                let entries: Vec<String> =
-                    entries.iter().map(|(k, v)| format!("{}: {}", tree(k), tree(v))).collect();
+                let entries: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", tree(k), tree(v)))
+                    .collect();
                 format!("{{{}}}", entries.join(", "))
             }
             ExprKind::Attr { value, name } => format!("(. {} {})", tree(value), name.name),
-            ExprKind::Subscript { value, index } => format!("(sub {} {})", tree(value), tree(index)),
+            ExprKind::Subscript { value, index } => {
+                format!("(sub {} {})", tree(value), tree(index))
+            }
             ExprKind::Slice { lower, upper, step } => {
                 format!("(slice {} {} {})", opt(lower), opt(upper), opt(step))
             }
@@ -1377,7 +1467,11 @@ mod tests {
     }
 
     fn print_all(stmts: &[Stmt]) -> String {
-        stmts.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("\n")
+        stmts
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     // ----- precedence -----
@@ -1409,10 +1503,16 @@ mod tests {
             ("a or b and c", "(or a (and b c))"),
             ("a and not b", "(and a (not b))"),
             ("not not a", "(not (not a))"),
-            ("a in [1, 2] and b not in c", "(and (in a [1 2]) (not in b c))"),
+            (
+                "a in [1, 2] and b not in c",
+                "(and (in a [1 2]) (not in b c))",
+            ),
             ("(a + b) * c", "(* (+ a b) c)"),
             ("(a < b) < c", "(< (< a b) c)"),
-            ("(df.a > 1) & (df.b != 'x')", "(& (> (. df a) 1) (!= (. df b) \"x\"))"),
+            (
+                "(df.a > 1) & (df.b != 'x')",
+                "(& (> (. df a) 1) (!= (. df b) \"x\"))",
+            ),
             ("x.y(z)[0].w", "(. (sub (call (. x y) z) 0) w)"),
             ("-x.y", "(- (. x y))"),
             ("2 ** x.y", "(** 2 (. x y))"),
@@ -1452,7 +1552,10 @@ mod tests {
             (r#"r"\d+""#, ExprKind::Str("\\d+".into())),
             (r#""tab\there""#, ExprKind::Str("tab\there".into())),
             ("'a' \"b\" 'c'", ExprKind::Str("abc".into())),
-            ("\"\"\"multi\nline\"\"\"", ExprKind::Str("multi\nline".into())),
+            (
+                "\"\"\"multi\nline\"\"\"",
+                ExprKind::Str("multi\nline".into()),
+            ),
             ("True", ExprKind::Bool(true)),
             ("False", ExprKind::Bool(false)),
             ("None", ExprKind::None),
@@ -1492,7 +1595,10 @@ mod tests {
             t("dd.read_csv('x/*.csv', parse_dates={'Date': [0, 1, 2]})"),
             "(call (. dd read_csv) \"x/*.csv\" parse_dates={\"Date\": [0 1 2]})"
         );
-        assert_eq!(t("x.compute(scheduler='threads')"), "(call (. x compute) scheduler=\"threads\")");
+        assert_eq!(
+            t("x.compute(scheduler='threads')"),
+            "(call (. x compute) scheduler=\"threads\")"
+        );
         assert_eq!(t("f(a == b)"), "(call f (== a b))");
         assert_eq!(t("f(\n  a,\n  b=2,\n)"), "(call f a b=2)");
         let call = expr("f(a, k=1)");
@@ -1508,7 +1614,10 @@ mod tests {
         assert_eq!(t("df['a']"), "(sub df \"a\")");
         assert_eq!(t("df[['a', 'b']]"), "(sub df [\"a\" \"b\"])");
         assert_eq!(t("df[df.a > 1]"), "(sub df (> (. df a) 1))");
-        assert_eq!(t("df.iloc[:, [1, 3]]"), "(sub (. df iloc) (tuple (slice _ _ _) [1 3]))");
+        assert_eq!(
+            t("df.iloc[:, [1, 3]]"),
+            "(sub (. df iloc) (tuple (slice _ _ _) [1 3]))"
+        );
         assert_eq!(t("x[1:2]"), "(sub x (slice 1 2 _))");
         assert_eq!(t("x[1:]"), "(sub x (slice 1 _ _))");
         assert_eq!(t("x[:-1]"), "(sub x (slice _ (- 1) _))");
@@ -1543,10 +1652,19 @@ mod tests {
         let StmtKind::Assign { target, value } = one("x = a + 1") else {
             panic!()
         };
-        assert_eq!(target, Ident { name: "x".into(), span: Span::new(0, 1) });
+        assert_eq!(
+            target,
+            Ident {
+                name: "x".into(),
+                span: Span::new(0, 1)
+            }
+        );
         assert_eq!(tree(&value), "(+ a 1)");
         assert_eq!(tree(&value_of(one("x = 1, 2"))), "(tuple 1 2)");
-        assert_eq!(tree(&value_of(one("df.a.mean()"))), "(call (. (. df a) mean))");
+        assert_eq!(
+            tree(&value_of(one("df.a.mean()"))),
+            "(call (. (. df a) mean))"
+        );
         assert!(matches!(one("x == 1"), StmtKind::Expr(_)));
     }
 
@@ -1564,7 +1682,10 @@ mod tests {
         assert_eq!(stmts("x = f(1,\n      2)\ny = 3").len(), 2);
         assert_eq!(tree(&value_of(one("x = 1 + \\\n  2"))), "(+ 1 2)");
         assert_eq!(tree(&value_of(one("x = [\n  1,\n  2,\n]"))), "[1 2]");
-        assert_eq!(tree(&value_of(one("d = {\n 'a': 1,  # one\n 'b': 2\n}"))), "{\"a\": 1, \"b\": 2}");
+        assert_eq!(
+            tree(&value_of(one("d = {\n 'a': 1,  # one\n 'b': 2\n}"))),
+            "{\"a\": 1, \"b\": 2}"
+        );
         assert_eq!(
             tree(&value_of(one("(ddf.groupby('a')\n    .b\n    .mean())"))),
             "(call (. (. (call (. ddf groupby) \"a\") b) mean))"
@@ -1587,9 +1708,22 @@ mod tests {
         assert_eq!(module("from a import *"), "a");
         assert_eq!(module("from . import x"), ".");
         assert_eq!(module("from ..pkg import x"), "..pkg");
-        assert_eq!(error("import"), ("expected a module name, found end of input".into(), 6, 6));
-        assert_eq!(error("from a b"), ("expected \"import\", found \"b\"".into(), 7, 8));
-        assert_eq!(error("import a as"), ("expected a name after \"as\", found end of input".into(), 11, 11));
+        assert_eq!(
+            error("import"),
+            ("expected a module name, found end of input".into(), 6, 6)
+        );
+        assert_eq!(
+            error("from a b"),
+            ("expected \"import\", found \"b\"".into(), 7, 8)
+        );
+        assert_eq!(
+            error("import a as"),
+            (
+                "expected a name after \"as\", found end of input".into(),
+                11,
+                11
+            )
+        );
     }
 
     // ----- commands -----
@@ -1610,17 +1744,32 @@ mod tests {
 
     #[test]
     fn commands() {
-        let Command::Read { path, path_span, alias } = command("read \"data/*.csv\" as flights") else {
+        let Command::Read {
+            path,
+            path_span,
+            alias,
+        } = command("read \"data/*.csv\" as flights")
+        else {
             panic!()
         };
         assert_eq!(path, "data/*.csv");
         assert_eq!(path_span, Span::new(5, 17));
-        assert_eq!(alias.map(|a| (a.name, a.span)), Some(("flights".into(), Span::new(21, 28))));
-        assert!(matches!(command("read 'x.csv'"), Command::Read { alias: None, .. }));
+        assert_eq!(
+            alias.map(|a| (a.name, a.span)),
+            Some(("flights".into(), Span::new(21, 28)))
+        );
+        assert!(matches!(
+            command("read 'x.csv'"),
+            Command::Read { alias: None, .. }
+        ));
 
-        let Command::Head { value, rows } = command("head df.a 10") else { panic!() };
+        let Command::Head { value, rows } = command("head df.a 10") else {
+            panic!()
+        };
         assert_eq!((tree(&value), rows), ("(. df a)".into(), Some(10)));
-        let Command::Head { rows, .. } = command("head df") else { panic!() };
+        let Command::Head { rows, .. } = command("head df") else {
+            panic!()
+        };
         assert_eq!(rows, None);
 
         assert!(matches!(command("schema flights"), Command::Schema { .. }));
@@ -1628,17 +1777,27 @@ mod tests {
         let Command::Explain { value, analyze } = command("explain analyze df.a.mean()") else {
             panic!()
         };
-        assert_eq!((tree(&value), analyze), ("(call (. (. df a) mean))".into(), true));
-        let Command::Explain { value, analyze } = command("explain analyze") else { panic!() };
+        assert_eq!(
+            (tree(&value), analyze),
+            ("(call (. (. df a) mean))".into(), true)
+        );
+        let Command::Explain { value, analyze } = command("explain analyze") else {
+            panic!()
+        };
         assert_eq!((tree(&value), analyze), ("analyze".into(), false));
-        let Command::Explain { value, analyze } = command("explain analyze(x)") else { panic!() };
+        let Command::Explain { value, analyze } = command("explain analyze(x)") else {
+            panic!()
+        };
         assert_eq!((tree(&value), analyze), ("(call analyze x)".into(), false));
 
         let Command::Visualize { file, .. } = command("visualize df to \"p.dot\"") else {
             panic!()
         };
         assert_eq!(file.as_deref(), Some("p.dot"));
-        assert!(matches!(command("visualize df"), Command::Visualize { file: None, .. }));
+        assert!(matches!(
+            command("visualize df"),
+            Command::Visualize { file: None, .. }
+        ));
 
         assert!(matches!(command("quit"), Command::Quit));
         assert!(matches!(command("exit"), Command::Quit));
@@ -1652,13 +1811,28 @@ mod tests {
         };
         assert_eq!(set("set"), (None, None));
         assert_eq!(set("set max_rows"), (Some("max_rows".into()), None));
-        assert_eq!(set("set max_rows 20"), (Some("max_rows".into()), Some("20".into())));
-        assert_eq!(set("set memory_limit 2GB"), (Some("memory_limit".into()), Some("2GB".into())));
-        assert_eq!(set("set prompt  $ > # note"), (Some("prompt".into()), Some("$ >".into())));
-        assert_eq!(set("set output \"my file.csv\""), (Some("output".into()), Some("my file.csv".into())));
+        assert_eq!(
+            set("set max_rows 20"),
+            (Some("max_rows".into()), Some("20".into()))
+        );
+        assert_eq!(
+            set("set memory_limit 2GB"),
+            (Some("memory_limit".into()), Some("2GB".into()))
+        );
+        assert_eq!(
+            set("set prompt  $ > # note"),
+            (Some("prompt".into()), Some("$ >".into()))
+        );
+        assert_eq!(
+            set("set output \"my file.csv\""),
+            (Some("output".into()), Some("my file.csv".into()))
+        );
         assert_eq!(
             set("set datafusion.execution.batch_size 8192"),
-            (Some("datafusion.execution.batch_size".into()), Some("8192".into()))
+            (
+                Some("datafusion.execution.batch_size".into()),
+                Some("8192".into())
+            )
         );
         assert_eq!(stmts("set a 1; set b 2").len(), 2);
     }
@@ -1679,20 +1853,30 @@ mod tests {
 
     #[test]
     fn magics() {
-        let Command::Time { stmt } = command("%time x = df.a.sum()") else { panic!() };
+        let Command::Time { stmt } = command("%time x = df.a.sum()") else {
+            panic!()
+        };
         assert!(matches!(stmt.kind, StmtKind::Assign { .. }));
         assert_eq!(stmt.span, Span::new(6, 20));
         let all = stmts("%time x = 1");
         assert_eq!(all[0].span, Span::new(0, 11));
 
-        let Command::Time { stmt } = command("%time head df 3") else { panic!() };
-        assert!(matches!(stmt.kind, StmtKind::Command(Command::Head { rows: Some(3), .. })));
+        let Command::Time { stmt } = command("%time head df 3") else {
+            panic!()
+        };
+        assert!(matches!(
+            stmt.kind,
+            StmtKind::Command(Command::Head { rows: Some(3), .. })
+        ));
 
         let runs = |text: &str| match command(text) {
             Command::TimeIt { runs, stmt } => (runs, stmt.to_string()),
             other => panic!("{other:?}"),
         };
-        assert_eq!(runs("%timeit -n 3 df.a.mean()"), (Some(3), "df.a.mean()".into()));
+        assert_eq!(
+            runs("%timeit -n 3 df.a.mean()"),
+            (Some(3), "df.a.mean()".into())
+        );
         assert_eq!(runs("%timeit -n5 x"), (Some(5), "x".into()));
         assert_eq!(runs("%timeit x"), (None, "x".into()));
         assert_eq!(runs("%timeit -x"), (None, "-x".into()));
@@ -1710,13 +1894,19 @@ mod tests {
         assert_eq!(tree(&value_of(one("quit()"))), "(call quit)");
         assert_eq!(tree(&value_of(one("x = head"))), "head");
         // Only names in the command table are commands.
-        assert_eq!(error("reader 'x'").0, "expected end of statement, found string \"x\"");
+        assert_eq!(
+            error("reader 'x'").0,
+            "expected end of statement, found string \"x\""
+        );
     }
 
     #[test]
     fn command_errors_carry_their_usage() {
         let err = error_full("read data.csv");
-        assert_eq!(err.message, "expected a quoted path such as \"data/*.csv\", found \"data\"");
+        assert_eq!(
+            err.message,
+            "expected a quoted path such as \"data/*.csv\", found \"data\""
+        );
         assert_eq!(err.span, Some(Span::new(5, 9)));
         assert_eq!(err.help.as_deref(), Some("usage: read \"GLOB\" [as NAME]"));
 
@@ -1724,22 +1914,64 @@ mod tests {
         assert_eq!(err.message, "expected an expression, found end of input");
         assert_eq!(err.help.as_deref(), Some("usage: head EXPR [N]"));
 
-        assert_eq!(error("quit now"), ("expected end of statement, found \"now\"".into(), 5, 8));
+        assert_eq!(
+            error("quit now"),
+            ("expected end of statement, found \"now\"".into(), 5, 8)
+        );
         assert_eq!(
             error("visualize df to plan"),
-            ("expected a quoted file name such as \"plan.dot\", found \"plan\"".into(), 16, 20)
+            (
+                "expected a quoted file name such as \"plan.dot\", found \"plan\"".into(),
+                16,
+                20
+            )
         );
-        assert_eq!(error("head df 3 4"), ("expected end of statement, found \"4\"".into(), 10, 11));
-        assert_eq!(error("help )"), ("expected a topic such as `groupby`, found \")\"".into(), 5, 6));
-        assert_eq!(error("set 1"), ("expected a setting name, found \"1\"".into(), 4, 5));
+        assert_eq!(
+            error("head df 3 4"),
+            ("expected end of statement, found \"4\"".into(), 10, 11)
+        );
+        assert_eq!(
+            error("help )"),
+            (
+                "expected a topic such as `groupby`, found \")\"".into(),
+                5,
+                6
+            )
+        );
+        assert_eq!(
+            error("set 1"),
+            ("expected a setting name, found \"1\"".into(), 4, 5)
+        );
 
         let err = error_full("%foo x");
-        assert_eq!((err.message.as_str(), err.span), ("unknown magic `%foo`", Some(Span::new(0, 4))));
-        assert_eq!(err.help.as_deref(), Some("supported magics: %time, %timeit"));
-        assert_eq!(error("%time"), ("expected a statement to time, found end of input".into(), 5, 5));
-        assert_eq!(error("%timeit -n 0 x"), ("the number of runs must be at least 1".into(), 8, 12));
-        assert_eq!(error("%timeit -n x"), ("expected a number of runs, found \"x\"".into(), 11, 12));
-        assert_eq!(error("%time x = = 1"), ("expected an expression, found \"=\"".into(), 10, 11));
+        assert_eq!(
+            (err.message.as_str(), err.span),
+            ("unknown magic `%foo`", Some(Span::new(0, 4)))
+        );
+        assert_eq!(
+            err.help.as_deref(),
+            Some("supported magics: %time, %timeit")
+        );
+        assert_eq!(
+            error("%time"),
+            (
+                "expected a statement to time, found end of input".into(),
+                5,
+                5
+            )
+        );
+        assert_eq!(
+            error("%timeit -n 0 x"),
+            ("the number of runs must be at least 1".into(), 8, 12)
+        );
+        assert_eq!(
+            error("%timeit -n x"),
+            ("expected a number of runs, found \"x\"".into(), 11, 12)
+        );
+        assert_eq!(
+            error("%time x = = 1"),
+            ("expected an expression, found \"=\"".into(), 10, 11)
+        );
     }
 
     // ----- errors -----
@@ -1747,16 +1979,31 @@ mod tests {
     #[test]
     fn syntax_errors_point_at_the_offending_token() {
         let cases: &[(&str, &str, usize, usize)] = &[
-            ("ddf.groupby(", "expected an argument or \")\", found end of input", 12, 12),
+            (
+                "ddf.groupby(",
+                "expected an argument or \")\", found end of input",
+                12,
+                12,
+            ),
             ("x = = 1", "expected an expression, found \"=\"", 4, 5),
             ("x = ", "expected an expression, found end of input", 4, 4),
             ("x =\ny", "expected an expression, found end of line", 3, 4),
             ("x = 1 2", "expected end of statement, found \"2\"", 6, 7),
             ("f(a b)", "expected \",\" or \")\", found \"b\"", 4, 5),
-            ("f(a,", "expected an argument or \")\", found end of input", 4, 4),
+            (
+                "f(a,",
+                "expected an argument or \")\", found end of input",
+                4,
+                4,
+            ),
             ("f(a=)", "expected an expression, found \")\"", 4, 5),
             ("[1 2]", "expected \",\" or \"]\", found \"2\"", 3, 4),
-            ("[1,", "expected an expression or \"]\", found end of input", 3, 3),
+            (
+                "[1,",
+                "expected an expression or \"]\", found end of input",
+                3,
+                3,
+            ),
             ("{1: 2 3}", "expected \",\" or \"}\", found \"3\"", 6, 7),
             ("{'a' 1}", "expected \":\", found \"1\"", 5, 6),
             ("{", "expected a key or \"}\", found end of input", 1, 1),
@@ -1774,9 +2021,19 @@ mod tests {
             ("f(a, $)", "unexpected character \"$\"", 5, 6),
             ("x = 'abc", "unterminated string", 4, 8),
             ("1 = x", "cannot assign to this expression", 0, 1),
-            ("f(a=1, b)", "positional argument follows keyword argument", 7, 8),
+            (
+                "f(a=1, b)",
+                "positional argument follows keyword argument",
+                7,
+                8,
+            ),
             ("f(a=1, a=2)", "keyword argument \"a\" repeated", 7, 8),
-            ("x = 1 +", "expected an expression, found end of input", 7, 7),
+            (
+                "x = 1 +",
+                "expected an expression, found end of input",
+                7,
+                7,
+            ),
             ("a,, b", "expected end of statement, found \",\"", 2, 3),
         ];
         for (text, message, start, end) in cases {
@@ -1786,32 +2043,123 @@ mod tests {
     }
 
     #[test]
+    fn end_of_input_inside_brackets_names_the_open_bracket() {
+        let err = error_full("x = 1\ny = ddf.groupby('a').b.mean(\nz = 3\n");
+        assert_eq!(err.message, "expected \",\" or \")\", found end of input");
+        assert_eq!(
+            err.help.as_deref(),
+            Some("the \"(\" at line 2, column 28 is never closed")
+        );
+        let err = error_full("f([1, (2)");
+        assert_eq!(
+            err.help.as_deref(),
+            Some("the \"[\" at line 1, column 3 is never closed")
+        );
+        assert_eq!(error_full("x = ").help, None);
+    }
+
+    #[test]
     fn unsupported_python_is_named() {
         let cases: &[(&str, &str, usize, usize)] = &[
-            ("a < b < c", "chained comparisons such as `a < b < c` are not supported", 0, 9),
-            ("x == 1 != y", "chained comparisons such as `a < b < c` are not supported", 0, 11),
+            (
+                "a < b < c",
+                "chained comparisons such as `a < b < c` are not supported",
+                0,
+                9,
+            ),
+            (
+                "x == 1 != y",
+                "chained comparisons such as `a < b < c` are not supported",
+                0,
+                11,
+            ),
             ("lambda x: x", "lambda expressions are not supported", 0, 6),
-            ("df.a.apply(lambda x: x + 1)", "lambda expressions are not supported", 11, 17),
-            ("a if b else c", "conditional expressions (`x if c else y`) are not supported", 2, 4),
-            ("[x for x in y]", "comprehensions and generator expressions are not supported", 3, 6),
-            ("sum(x for x in y)", "comprehensions and generator expressions are not supported", 6, 9),
-            ("f(*args)", "unpacking with `*` or `**` is not supported", 2, 3),
-            ("f(**kw)", "unpacking with `*` or `**` is not supported", 2, 4),
+            (
+                "df.a.apply(lambda x: x + 1)",
+                "lambda expressions are not supported",
+                11,
+                17,
+            ),
+            (
+                "a if b else c",
+                "conditional expressions (`x if c else y`) are not supported",
+                2,
+                4,
+            ),
+            (
+                "[x for x in y]",
+                "comprehensions and generator expressions are not supported",
+                3,
+                6,
+            ),
+            (
+                "sum(x for x in y)",
+                "comprehensions and generator expressions are not supported",
+                6,
+                9,
+            ),
+            (
+                "f(*args)",
+                "unpacking with `*` or `**` is not supported",
+                2,
+                3,
+            ),
+            (
+                "f(**kw)",
+                "unpacking with `*` or `**` is not supported",
+                2,
+                4,
+            ),
             ("[*a]", "unpacking with `*` or `**` is not supported", 1, 2),
-            ("(y := 1)", "assignment expressions (`:=`) are not supported", 3, 5),
+            (
+                "(y := 1)",
+                "assignment expressions (`:=`) are not supported",
+                3,
+                5,
+            ),
             ("f'x{y}'", "f-strings are not supported", 0, 7),
             ("x is None", "`is` comparisons are not supported", 2, 4),
             ("a << 1", "the `<<` operator is not supported", 2, 4),
             ("a @ b", "the `@` operator is not supported", 2, 3),
             ("{1, 2}", "set literals are not supported", 1, 2),
             ("x[...]", "`...` (Ellipsis) is not supported", 2, 5),
-            ("df['a'] = 1", "assigning to a subscript (`df[\"col\"] = ...`) is not supported", 0, 7),
-            ("df.a = 1", "assigning to an attribute is not supported", 0, 4),
-            ("a, b = 1, 2", "unpacking assignment (`a, b = ...`) is not supported", 0, 4),
-            ("a = b = 1", "chained assignment (`a = b = value`) is not supported", 6, 7),
+            (
+                "df['a'] = 1",
+                "assigning to a subscript (`df[\"col\"] = ...`) is not supported",
+                0,
+                7,
+            ),
+            (
+                "df.a = 1",
+                "assigning to an attribute is not supported",
+                0,
+                4,
+            ),
+            (
+                "a, b = 1, 2",
+                "unpacking assignment (`a, b = ...`) is not supported",
+                0,
+                4,
+            ),
+            (
+                "a = b = 1",
+                "chained assignment (`a = b = value`) is not supported",
+                6,
+                7,
+            ),
             ("x += 1", "augmented assignment `+=` is not supported", 2, 4),
-            ("def f(): pass", "defining functions and classes is not supported", 0, 3),
-            ("for x in y: pass", "control flow (`if`, `for`, `while`) is not supported", 0, 3),
+            (
+                "def f(): pass",
+                "defining functions and classes is not supported",
+                0,
+                3,
+            ),
+            (
+                "for x in y: pass",
+                "control flow (`if`, `for`, `while`) is not supported",
+                0,
+                3,
+            ),
             ("return x", "`return` statements are not supported", 0, 6),
             ("await x", "`await` expressions are not supported", 0, 5),
             ("1j", "complex numbers are not supported", 0, 2),
@@ -1900,8 +2248,14 @@ mod tests {
         for (text, printed) in cases {
             assert_eq!(expr(text).to_string(), printed, "{text}");
         }
-        assert_eq!(print_all(&stmts("read 'a.csv' as a; head a 3")), "read \"a.csv\" as a\nhead a 3");
-        assert_eq!(print_all(&stmts("%timeit -n 2 x = 1")), "%timeit -n 2 x = 1");
+        assert_eq!(
+            print_all(&stmts("read 'a.csv' as a; head a 3")),
+            "read \"a.csv\" as a\nhead a 3"
+        );
+        assert_eq!(
+            print_all(&stmts("%timeit -n 2 x = 1")),
+            "%timeit -n 2 x = 1"
+        );
     }
 
     const ROUND_TRIP: &[&str] = &[
@@ -1931,8 +2285,16 @@ mod tests {
             let printed = print_all(&first);
             let second = stmts(&printed);
             let strip_all = |s: &[Stmt]| s.iter().map(strip_stmt).collect::<Vec<_>>();
-            assert_eq!(strip_all(&first), strip_all(&second), "{text}\nprinted as\n{printed}");
-            assert_eq!(print_all(&second), printed, "printing is not stable for {text}");
+            assert_eq!(
+                strip_all(&first),
+                strip_all(&second),
+                "{text}\nprinted as\n{printed}"
+            );
+            assert_eq!(
+                print_all(&second),
+                printed,
+                "printing is not stable for {text}"
+            );
         }
     }
 
@@ -1958,7 +2320,10 @@ mod tests {
 
     impl Lcg {
         fn next(&mut self, below: usize) -> usize {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((self.0 >> 33) as usize) % below.max(1)
         }
     }
@@ -1969,10 +2334,10 @@ mod tests {
             Ok(stmts) => {
                 let printed = print_all(&stmts);
                 // What Display writes must parse again (set values are raw text, so skip them).
-                if !printed.contains("set ") {
-                    if let Err(err) = parse(&Source::new("<printed>", printed.clone())) {
-                        panic!("{text:?} printed as {printed:?} does not parse: {err}");
-                    }
+                if !printed.contains("set ")
+                    && let Err(err) = parse(&Source::new("<printed>", printed.clone()))
+                {
+                    panic!("{text:?} printed as {printed:?} does not parse: {err}");
                 }
             }
             Err(err) => {

@@ -10,8 +10,9 @@ use ariadne::{Color, Config, Fmt, IndexType, Label, Report, ReportKind};
 /// ANSI colour only when `color` is set.
 pub fn render(err: &DdqError, source: &Source, color: bool) -> String {
     let mut out = match err.span {
-        Some(span) => render_with_source(err, span, source, color)
-            .unwrap_or_else(|| headline(err, color)),
+        Some(span) => {
+            render_with_source(err, span, source, color).unwrap_or_else(|| headline(err, color))
+        }
         None => headline(err, color),
     };
     if let Some(help) = &err.help {
@@ -49,11 +50,14 @@ fn render_with_source(err: &DdqError, span: Span, source: &Source, color: bool) 
     let label = Label::new((name.clone(), range.clone()))
         .with_message("here")
         .with_color(Color::Red);
-    let report = Report::build(ReportKind::Custom("error", Color::Red), (name.clone(), range))
-        .with_config(config)
-        .with_message(&err.message)
-        .with_label(label)
-        .finish();
+    let report = Report::build(
+        ReportKind::Custom("error", Color::Red),
+        (name.clone(), range),
+    )
+    .with_config(config)
+    .with_message(&err.message)
+    .with_label(label)
+    .finish();
     let mut out = Vec::new();
     report
         .write(ariadne::sources([(name, source.text.as_str())]), &mut out)
@@ -114,7 +118,10 @@ mod tests {
         assert!(lines[1].contains("job.q:2:5"), "{text}");
         assert!(text.contains(" 2 │ z = = 1"), "{text}");
         assert!(text.contains("here"), "{text}");
-        assert!(!text.contains("x = 1"), "only the error's line is shown:\n{text}");
+        assert!(
+            !text.contains("x = 1"),
+            "only the error's line is shown:\n{text}"
+        );
         assert_eq!(lines.last(), Some(&"help: write a value after `=`"));
         assert!(!text.contains('\x1b'), "no colour unless asked:\n{text}");
     }
@@ -124,7 +131,10 @@ mod tests {
         let source = Source::new("<repl>", "df.groupby(\"a\").mena()");
         let err = DdqError::unknown("no method mena").at(Span::new(16, 20));
         let text = render(&err, &source, false);
-        let code_line = text.lines().find(|l| l.contains("df.groupby")).unwrap_or_default();
+        let code_line = text
+            .lines()
+            .find(|l| l.contains("df.groupby"))
+            .unwrap_or_default();
         let marker_line = text.lines().find(|l| l.contains('┬')).unwrap_or_default();
         let code_col = code_line.find("mena").unwrap_or(0);
         let marker_col = marker_line.find('─').unwrap_or(usize::MAX);
@@ -148,7 +158,8 @@ mod tests {
     #[test]
     fn without_span_is_one_line_plus_help() {
         let source = Source::new("<repl>", "x");
-        let err = DdqError::new(ErrorKind::Unknown, "no column Foo").with_help("did you mean `foo`?");
+        let err =
+            DdqError::new(ErrorKind::Unknown, "no column Foo").with_help("did you mean `foo`?");
         assert_eq!(
             render(&err, &source, false),
             "error: no column Foo\nhelp: did you mean `foo`?\n"

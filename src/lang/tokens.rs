@@ -229,10 +229,7 @@ fn quote_for_message(value: &str) -> String {
 /// Splits `text` into tokens, ending with `Eof`. A character that starts no token is an error.
 pub fn tokenize(text: &str) -> Result<Vec<Token>> {
     let tokens = tokenize_lenient(text)?;
-    if let Some(token) = tokens
-        .iter()
-        .find(|t| matches!(t.kind, TokenKind::Unknown(_)))
-    {
+    for token in &tokens {
         if let TokenKind::Unknown(c) = token.kind {
             return Err(unexpected_character(c, token.span));
         }
@@ -264,8 +261,12 @@ pub(crate) fn unexpected_character(c: char, span: Span) -> DdqError {
     match c {
         '“' | '”' | '‘' | '’' => err.with_help("use plain quotes (\" or ') around strings"),
         '!' => err.with_help("shell escapes (`!cmd`) are not supported; use `!=` for not-equal"),
-        '$' | '?' | '`' => err.with_help("ddq reads a Python subset: names, literals, calls and operators"),
-        '\\' => err.with_help("a backslash continues a line only when it is the last character on it"),
+        '$' | '?' | '`' => {
+            err.with_help("ddq reads a Python subset: names, literals, calls and operators")
+        }
+        '\\' => {
+            err.with_help("a backslash continues a line only when it is the last character on it")
+        }
         _ => err,
     }
 }
@@ -368,10 +369,10 @@ impl<'a> Lexer<'a> {
             self.bump();
         }
         let word = &self.text[start..self.pos];
-        if matches!(self.peek(), Some('"' | '\'')) {
-            if let Some(prefix) = StringPrefix::parse(word) {
-                return self.string(start, prefix);
-            }
+        if matches!(self.peek(), Some('"' | '\''))
+            && let Some(prefix) = StringPrefix::parse(word)
+        {
+            return self.string(start, prefix);
         }
         let kind = match Keyword::from_word(word) {
             Some(keyword) => TokenKind::Keyword(keyword),
@@ -492,18 +493,20 @@ impl<'a> Lexer<'a> {
         }
         if matches!(self.peek(), Some('j' | 'J')) {
             self.bump();
-            return Err(DdqError::new(
-                ErrorKind::Unsupported,
-                "complex numbers are not supported",
-            )
-            .at(Span::new(start, self.pos))
-            .with_help("use an int or float literal"));
+            return Err(
+                DdqError::new(ErrorKind::Unsupported, "complex numbers are not supported")
+                    .at(Span::new(start, self.pos))
+                    .with_help("use an int or float literal"),
+            );
         }
         let text = &self.text[start..self.pos];
         if is_float {
             self.push_float(text, start)
         } else {
-            if text.len() > 1 && text.starts_with('0') && text.bytes().any(|b| b != b'0' && b != b'_') {
+            if text.len() > 1
+                && text.starts_with('0')
+                && text.bytes().any(|b| b != b'0' && b != b'_')
+            {
                 return Err(DdqError::syntax(
                     "leading zeros are not allowed in integer literals",
                     Span::new(start, self.pos),
@@ -515,10 +518,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn digits(&mut self) {
-        while self
-            .peek()
-            .is_some_and(|c| c.is_ascii_digit() || c == '_')
-        {
+        while self.peek().is_some_and(|c| c.is_ascii_digit() || c == '_') {
             self.bump();
         }
     }
@@ -529,9 +529,10 @@ impl<'a> Lexer<'a> {
         let value = i64::from_str_radix(&digits, radix).map_err(|err| {
             use std::num::IntErrorKind;
             match err.kind() {
-                IntErrorKind::PosOverflow => {
-                    DdqError::syntax("integer literal is too large (the limit is 2**63 - 1)", span)
-                }
+                IntErrorKind::PosOverflow => DdqError::syntax(
+                    "integer literal is too large (the limit is 2**63 - 1)",
+                    span,
+                ),
                 _ => invalid_number(span),
             }
         })?;
@@ -597,9 +598,13 @@ impl<'a> Lexer<'a> {
         }
         let span = Span::new(start, self.pos);
         if prefix.format {
-            return Err(DdqError::new(ErrorKind::Unsupported, "f-strings are not supported")
-                .at(span)
-                .with_help("use a plain string; to build text from columns, use `+` on string series"));
+            return Err(
+                DdqError::new(ErrorKind::Unsupported, "f-strings are not supported")
+                    .at(span)
+                    .with_help(
+                        "use a plain string; to build text from columns, use `+` on string series",
+                    ),
+            );
         }
         if prefix.bytes {
             return Err(
@@ -687,7 +692,10 @@ impl<'a> Lexer<'a> {
             }
         };
         let decoded = char::from_u32(code).ok_or_else(|| {
-            DdqError::syntax("invalid character code in escape", Span::new(escape_start, self.pos))
+            DdqError::syntax(
+                "invalid character code in escape",
+                Span::new(escape_start, self.pos),
+            )
         })?;
         value.push(decoded);
         Ok(())
@@ -725,12 +733,29 @@ impl StringPrefix {
     fn parse(word: &str) -> Option<StringPrefix> {
         let lower = word.to_ascii_lowercase();
         let prefix = match lower.as_str() {
-            "r" => StringPrefix { raw: true, ..Default::default() },
+            "r" => StringPrefix {
+                raw: true,
+                ..Default::default()
+            },
             "u" => StringPrefix::default(),
-            "f" => StringPrefix { format: true, ..Default::default() },
-            "rf" | "fr" => StringPrefix { raw: true, format: true, bytes: false },
-            "b" => StringPrefix { bytes: true, ..Default::default() },
-            "rb" | "br" => StringPrefix { raw: true, format: false, bytes: true },
+            "f" => StringPrefix {
+                format: true,
+                ..Default::default()
+            },
+            "rf" | "fr" => StringPrefix {
+                raw: true,
+                format: true,
+                bytes: false,
+            },
+            "b" => StringPrefix {
+                bytes: true,
+                ..Default::default()
+            },
+            "rb" | "br" => StringPrefix {
+                raw: true,
+                format: false,
+                bytes: true,
+            },
             _ => return None,
         };
         Some(prefix)
@@ -792,8 +817,12 @@ mod tests {
     #[test]
     fn spans_are_byte_offsets() {
         let tokens = tokenize("x = 'é' + 10").unwrap();
-        let spans: Vec<(usize, usize)> = tokens.iter().map(|t| (t.span.start, t.span.end)).collect();
-        assert_eq!(spans, vec![(0, 1), (2, 3), (4, 8), (9, 10), (11, 13), (13, 13)]);
+        let spans: Vec<(usize, usize)> =
+            tokens.iter().map(|t| (t.span.start, t.span.end)).collect();
+        assert_eq!(
+            spans,
+            vec![(0, 1), (2, 3), (4, 8), (9, 10), (11, 13), (13, 13)]
+        );
     }
 
     #[test]
@@ -829,16 +858,31 @@ mod tests {
         assert_eq!(error("0x").0, "invalid number literal");
         assert_eq!(error("0xZZ").0, "invalid number literal");
         assert_eq!(error("1e1_").0, "invalid number literal");
-        assert_eq!(error("012").0, "leading zeros are not allowed in integer literals");
-        assert_eq!(error("3j"), ("complex numbers are not supported".into(), Some(Span::new(0, 2))));
+        assert_eq!(
+            error("012").0,
+            "leading zeros are not allowed in integer literals"
+        );
+        assert_eq!(
+            error("3j"),
+            (
+                "complex numbers are not supported".into(),
+                Some(Span::new(0, 2))
+            )
+        );
     }
 
     #[test]
     fn strings_and_escapes() {
         assert_eq!(single("'a'"), TokenKind::Str("a".into()));
         assert_eq!(single("\"a'b\""), TokenKind::Str("a'b".into()));
-        assert_eq!(single(r#""a\"b\\c\n\t""#), TokenKind::Str("a\"b\\c\n\t".into()));
-        assert_eq!(single(r#""\x41\u00e9\U0001F600\101\0""#), TokenKind::Str("Aé😀A\0".into()));
+        assert_eq!(
+            single(r#""a\"b\\c\n\t""#),
+            TokenKind::Str("a\"b\\c\n\t".into())
+        );
+        assert_eq!(
+            single(r#""\x41\u00e9\U0001F600\101\0""#),
+            TokenKind::Str("Aé😀A\0".into())
+        );
         assert_eq!(single(r#""\d+""#), TokenKind::Str("\\d+".into()));
         assert_eq!(single(r#"r"\d+\"""#), TokenKind::Str("\\d+\\\"".into()));
         assert_eq!(single(r#"R'\n'"#), TokenKind::Str("\\n".into()));
@@ -851,14 +895,32 @@ mod tests {
 
     #[test]
     fn string_errors() {
-        assert_eq!(error("x = 'abc"), ("unterminated string".into(), Some(Span::new(4, 8))));
-        assert_eq!(error("x = 'abc\ny = 1"), ("unterminated string".into(), Some(Span::new(4, 8))));
+        assert_eq!(
+            error("x = 'abc"),
+            ("unterminated string".into(), Some(Span::new(4, 8)))
+        );
+        assert_eq!(
+            error("x = 'abc\ny = 1"),
+            ("unterminated string".into(), Some(Span::new(4, 8)))
+        );
         assert_eq!(
             error("x = '''abc\n"),
-            ("unterminated triple-quoted string".into(), Some(Span::new(4, 11)))
+            (
+                "unterminated triple-quoted string".into(),
+                Some(Span::new(4, 11))
+            )
         );
-        assert_eq!(error("f'{x}'"), ("f-strings are not supported".into(), Some(Span::new(0, 6))));
-        assert_eq!(error("b'x'"), ("bytes literals are not supported".into(), Some(Span::new(0, 4))));
+        assert_eq!(
+            error("f'{x}'"),
+            ("f-strings are not supported".into(), Some(Span::new(0, 6)))
+        );
+        assert_eq!(
+            error("b'x'"),
+            (
+                "bytes literals are not supported".into(),
+                Some(Span::new(0, 4))
+            )
+        );
         assert_eq!(error(r"'\x4'").0, "truncated escape: expected 2 hex digits");
         assert_eq!(error(r"'\U00110000'").0, "invalid character code in escape");
         assert_eq!(
@@ -916,9 +978,19 @@ mod tests {
             kinds("a # comment\nb; c"),
             vec![name("a"), Newline, name("b"), Semicolon, name("c"), Eof]
         );
-        assert_eq!(kinds("f(a,\n b)\n"), vec![
-            name("f"), LParen, name("a"), Comma, name("b"), RParen, Newline, Eof
-        ]);
+        assert_eq!(
+            kinds("f(a,\n b)\n"),
+            vec![
+                name("f"),
+                LParen,
+                name("a"),
+                Comma,
+                name("b"),
+                RParen,
+                Newline,
+                Eof
+            ]
+        );
         assert_eq!(kinds("a + \\\n b"), vec![name("a"), Plus, name("b"), Eof]);
         assert_eq!(kinds("a + \\\r\n b"), vec![name("a"), Plus, name("b"), Eof]);
         // A stray closer must not let later newlines vanish.
@@ -927,8 +999,14 @@ mod tests {
 
     #[test]
     fn stray_characters() {
-        assert_eq!(error("x = $y"), ("unexpected character \"$\"".into(), Some(Span::new(4, 5))));
-        assert_eq!(error("a \\ b"), ("unexpected character \"\\\"".into(), Some(Span::new(2, 3))));
+        assert_eq!(
+            error("x = $y"),
+            ("unexpected character \"$\"".into(), Some(Span::new(4, 5)))
+        );
+        assert_eq!(
+            error("a \\ b"),
+            ("unexpected character \"\\\"".into(), Some(Span::new(2, 3)))
+        );
         assert_eq!(error("!ls").0, "unexpected character \"!\"");
         let lenient = tokenize_lenient("set prompt $").unwrap();
         assert_eq!(lenient[2].kind, TokenKind::Unknown('$'));
@@ -940,7 +1018,10 @@ mod tests {
         assert_eq!(TokenKind::Eof.to_string(), "end of input");
         assert_eq!(TokenKind::Newline.to_string(), "end of line");
         assert_eq!(TokenKind::Name("df".into()).to_string(), "\"df\"");
-        assert_eq!(TokenKind::Keyword(Keyword::Lambda).to_string(), "\"lambda\"");
+        assert_eq!(
+            TokenKind::Keyword(Keyword::Lambda).to_string(),
+            "\"lambda\""
+        );
         assert_eq!(TokenKind::Str("ab".into()).to_string(), "string \"ab\"");
         assert_eq!(TokenKind::Float(0.5).to_string(), "\"0.5\"");
     }

@@ -2,7 +2,7 @@
 //! with pandas' result shape (keys as the leading columns, sorted by key, null keys dropped).
 
 use crate::error::{DdqError, Result};
-use crate::plan::ops::{expr_type, float, is_integer, is_numeric, is_text};
+use crate::plan::ops::{expr_type, float, is_integer, is_numeric};
 use crate::plan::value::{
     DUPLICATE_SUFFIX, Frame, GroupBy, Scalar, Selection, Series, Value, column, display_name,
 };
@@ -13,7 +13,11 @@ use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_aggregate::first_last::{first_value_udaf, last_value_udaf};
 use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::logical_expr::expr::NullTreatment;
-use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit, scalar_subquery};
+use datafusion::common::{Column, UnnestOptions};
+use datafusion::logical_expr::{
+    Expr, ExprFunctionExt, LogicalPlanBuilder, SortExpr, cast, lit, scalar_subquery,
+};
+use datafusion::prelude::DataFrame;
 use std::sync::Arc;
 
 /// The aggregations ddq knows, by their pandas names.
@@ -139,7 +143,7 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
 }
 
 /// A one-row, one-column plan as a lazy scalar.
-fn scalar_of(df: datafusion::prelude::DataFrame, name: &str) -> Scalar {
+fn scalar_of(df: DataFrame, name: &str) -> Scalar {
     Scalar {
         expr: scalar_subquery(Arc::new(df.into_unoptimized_plan())),
         name: name.to_string(),
@@ -193,7 +197,8 @@ pub fn reduce_frame(frame: &Frame, agg: Agg, args: &Args) -> Result<Value> {
             values.alias(value_name),
             positions.alias("__ddq_colpos"),
         ])?
-        .unnest_columns(&["column", value_name, "__ddq_colpos"])?;
+        ;
+    let df = unnest_exact(df, &["column", value_name, "__ddq_colpos"])?;
     let frame = Frame {
         df,
         order: vec![column("__ddq_colpos").sort(true, false)],
@@ -207,6 +212,16 @@ pub fn reduce_frame(frame: &Frame, agg: Agg, args: &Args) -> Result<Value> {
         expr: column(value_name),
         name: value_name.to_string(),
     }))
+}
+
+/// Unnests list columns named exactly (DataFrame::unnest_columns would parse and lower-case them).
+pub fn unnest_exact(df: DataFrame, names: &[&str]) -> Result<DataFrame> {
+    let (state, plan) = df.into_parts();
+    let columns = names.iter().map(|n| Column::from_name(*n)).collect();
+    let plan = LogicalPlanBuilder::from(plan)
+        .unnest_columns_with_options(columns, UnnestOptions::default())?
+        .build()?;
+    Ok(DataFrame::new(state, plan))
 }
 
 /// The common type a frame reduction's values are put in (pandas would give one dtype too).
@@ -444,7 +459,3 @@ fn as_series(frame: Frame, name: &str) -> Value {
     })
 }
 
-/// Whether a column's type is text (for select_dtypes and describe).
-pub fn is_object(t: &DataType) -> bool {
-    is_text(t)
-}

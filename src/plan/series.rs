@@ -532,7 +532,7 @@ pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
     }
     let mut unnest: Vec<&str> = vec!["statistic", "__ddq_statpos"];
     unnest.extend(numeric.iter().map(String::as_str));
-    let df = one_row.select(select)?.unnest_columns(&unnest)?;
+    let df = groupby::unnest_exact(one_row.select(select)?, &unnest)?;
     let mut reordered: Vec<Expr> = vec![column("statistic")];
     reordered.extend(numeric.iter().map(|c| column(c)));
     reordered.push(column("__ddq_statpos"));

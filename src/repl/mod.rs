@@ -24,6 +24,26 @@ impl Validator for ReplHelper {
     }
 }
 
+/// One statement, over as many lines as an open bracket or string needs. On a terminal the
+/// validator already does this; piped input (`ddq -i < file`) has no validator, so it is done here.
+fn read_statement(
+    editor: &mut Editor<ReplHelper, rustyline::history::DefaultHistory>,
+    prompt: &str,
+) -> rustyline::Result<String> {
+    let mut text = editor.readline(prompt)?;
+    while parser::is_incomplete(&text) {
+        match editor.readline("...> ") {
+            Ok(more) => {
+                text.push('\n');
+                text.push_str(&more);
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(text)
+}
+
 pub fn run(session: &mut Session, runtime: &tokio::runtime::Runtime, color: bool) -> crate::Result<()> {
     let mut editor: Editor<ReplHelper, rustyline::history::DefaultHistory> =
         Editor::new().map_err(|e| crate::DdqError::input(format!("cannot start the line editor: {e}")))?;
@@ -32,7 +52,7 @@ pub fn run(session: &mut Session, runtime: &tokio::runtime::Runtime, color: bool
         eprintln!("ddq {} — pandas/Dask-style dataframes on DataFusion. `help` lists commands, Ctrl-D quits.", env!("CARGO_PKG_VERSION"));
     }
     loop {
-        match editor.readline(&session.prompt()) {
+        match read_statement(&mut editor, &session.prompt()) {
             Ok(line) => {
                 if line.trim().is_empty() {
                     continue;

@@ -131,11 +131,14 @@ impl TableProvider for FileTable {
 mod tests {
     use super::*;
     use crate::error::{DdqError, ErrorKind};
+    use crate::exec::scan::parse_dtype;
     use datafusion::arrow::array::{
         Array, AsArray, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
     };
     use datafusion::arrow::compute::concat_batches;
-    use datafusion::arrow::datatypes::{Float64Type, Int64Type, UInt64Type};
+    use datafusion::arrow::datatypes::{
+        Float64Type, Int64Type, TimestampNanosecondType, UInt64Type,
+    };
     use datafusion::functions_aggregate::expr_fn::count;
     use datafusion::physical_plan::displayable;
     use datafusion::prelude::{DataFrame, SessionConfig, SessionContext, col, lit};
@@ -514,6 +517,43 @@ mod tests {
         let shown = displayable(plan.as_ref()).indent(false).to_string();
         assert!(shown.contains("SortPreservingMergeExec"), "{shown}");
         assert!(!shown.contains("SortExec"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn separators_crlf_empty_files_and_dates() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = write(
+            dir.path(),
+            "a.csv",
+            "when;n\r\n2013-01-01;1\r\n2013-01-02 10:30:00;2\r\n",
+        );
+        let b = write(dir.path(), "b.csv", "");
+        let options = CsvOptions {
+            sep: b';',
+            dtype: vec![(
+                "when".to_string(),
+                parse_dtype("datetime64[ns]").expect("dtype"),
+            )],
+            blocksize: 20,
+            ..CsvOptions::default()
+        };
+        let table = csv(&[&a, &b], options).expect("open");
+        assert_eq!(table.npartitions(), 3 + 1);
+        let batch = in_natural_order(frame(table)).await;
+        let when = batch.column(0).as_primitive::<TimestampNanosecondType>();
+        let day = 86_400_000_000_000i64;
+        assert_eq!(
+            when.values().to_vec(),
+            [15706 * day, 15707 * day + 37_800_000_000_000]
+        );
+        assert_eq!(
+            batch
+                .column(1)
+                .as_primitive::<Int64Type>()
+                .values()
+                .to_vec(),
+            [1, 2]
+        );
     }
 
     #[test]
