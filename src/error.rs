@@ -120,29 +120,50 @@ impl From<std::io::Error> for DdqError {
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a plausible typo.
-pub fn closest_match<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest_match<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .map(|c| {
+            let candidate = c.to_lowercase();
+            // `fraction` for `frac`, `Dest` for `Destination`: a shared stem is a typo too.
+            let stem = candidate.len().min(lower.len()) >= 3
+                && (candidate.starts_with(&lower) || lower.starts_with(&candidate));
+            let distance = edit_distance(&lower, &candidate);
+            (if stem { distance.min(1) } else { distance }, c)
+        })
         .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
+/// Edit distance where swapping two neighbouring letters (`maen` for `mean`) counts as one edit.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut row = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = prev[j] + usize::from(ca != cb);
-            row[j + 1] = substitution.min(prev[j + 1] + 1).min(row[j] + 1);
-        }
-        prev = row;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -155,5 +176,10 @@ mod tests {
         assert_eq!(closest_match("Orign", cols), Some("Origin"));
         assert_eq!(closest_match("depdelay", cols), Some("DepDelay"));
         assert_eq!(closest_match("Distance", cols), None);
+        assert_eq!(
+            closest_match("fraction", ["n", "frac", "replace"]),
+            Some("frac")
+        );
+        assert_eq!(closest_match("maen", ["mean", "max"]), Some("mean"));
     }
 }

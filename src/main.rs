@@ -52,7 +52,11 @@ enum Action {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout_is_terminal = std::io::stdout().is_terminal() && cli.output.is_none();
-    let format = cli.format.unwrap_or(if stdout_is_terminal { Format::Table } else { Format::Csv });
+    let format = cli.format.unwrap_or(if stdout_is_terminal {
+        Format::Table
+    } else {
+        Format::Csv
+    });
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let sink = match &cli.output {
         Some(path) => match Sink::file(path.clone()) {
@@ -64,7 +68,10 @@ fn main() -> ExitCode {
         },
         None => Sink::stdout(),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -81,13 +88,15 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
-        (None, None) if !cli.interactive && !std::io::stdin().is_terminal() => match read_script("-") {
-            Ok(source) => Some(source),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::FAILURE;
+        (None, None) if !cli.interactive && !std::io::stdin().is_terminal() => {
+            match read_script("-") {
+                Ok(source) => Some(source),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::FAILURE;
+                }
             }
-        },
+        }
         (None, None) => None,
     };
     let outcome = match source {

@@ -26,7 +26,11 @@ fn overview() -> String {
     }
     for group in groups {
         text.push_str(&format!("\n{group}:\n  "));
-        let names: Vec<&str> = VERBS.iter().filter(|v| v.group == group).map(|v| v.name).collect();
+        let names: Vec<&str> = VERBS
+            .iter()
+            .filter(|v| v.group == group)
+            .map(|v| v.name)
+            .collect();
         let mut unique: Vec<&str> = Vec::new();
         for n in names {
             if !unique.contains(&n) {
@@ -37,7 +41,13 @@ fn overview() -> String {
         text.push('\n');
     }
     text.push_str("\nSettings (set NAME VALUE): ");
-    text.push_str(&SETTINGS.iter().map(|s| s.name).collect::<Vec<_>>().join(", "));
+    text.push_str(
+        &SETTINGS
+            .iter()
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     text.push_str("\n\n`help NAME` shows a verb's or command's signature and an example.\n");
     text
 }
@@ -45,7 +55,10 @@ fn overview() -> String {
 fn topic_text(name: &str) -> Result<String> {
     let mut text = String::new();
     if let Some(c) = COMMANDS.iter().find(|c| c.name == name) {
-        text.push_str(&format!("{}\n  {}\n  example: {}\n", c.usage, c.summary, c.example));
+        text.push_str(&format!(
+            "{}\n  {}\n  example: {}\n",
+            c.usage, c.summary, c.example
+        ));
     }
     for v in verbs::named(name) {
         let on: Vec<&str> = v.receivers.iter().map(|r| r.describe()).collect();
@@ -61,7 +74,10 @@ fn topic_text(name: &str) -> Result<String> {
         text.push_str(&format!("set {} {}\n  {}\n", s.name, s.values, s.summary));
     }
     if text.is_empty() {
-        let names = COMMANDS.iter().map(|c| c.name).chain(VERBS.iter().map(|v| v.name));
+        let names = COMMANDS
+            .iter()
+            .map(|c| c.name)
+            .chain(VERBS.iter().map(|v| v.name));
         let err = DdqError::unknown(format!("no help for `{name}`"));
         return Err(match closest_match(name, names) {
             Some(best) => err.with_help(format!("did you mean `{best}`?")),

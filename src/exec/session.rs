@@ -8,7 +8,9 @@ use crate::lang::ast::{Command, Expr, ExprKind, Stmt, StmtKind};
 use crate::lang::parser;
 use crate::lang::span::Source;
 use crate::output::{self, Format, Layout, ResultKind};
-use crate::plan::value::{Accessor, Frame, GroupBy, Scalar, Series, Value, display_name, is_hidden};
+use crate::plan::value::{
+    Accessor, Frame, GroupBy, Scalar, Series, Value, display_name, is_hidden,
+};
 use crate::plan::{Planner, order, read, series};
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -67,7 +69,10 @@ impl Session {
     pub async fn run_source(&mut self, source: &Source) -> Result<Flow> {
         let statements = parser::parse(source)?;
         for stmt in &statements {
-            let flow = self.run_statement(stmt).await.map_err(|e| e.at(stmt.span))?;
+            let flow = self
+                .run_statement(stmt)
+                .await
+                .map_err(|e| e.at(stmt.span))?;
             if flow == Flow::Quit {
                 return Ok(Flow::Quit);
             }
@@ -101,7 +106,11 @@ impl Session {
 
     async fn run_command(&mut self, command: &Command) -> Result<Flow> {
         match command {
-            Command::Read { path, path_span, alias } => {
+            Command::Read {
+                path,
+                path_span,
+                alias,
+            } => {
                 let value = read::read_path(&self.planner(), path).map_err(|e| e.at(*path_span))?;
                 let name = match alias {
                     Some(ident) => ident.name.clone(),
@@ -126,7 +135,12 @@ impl Session {
                             name: s.name,
                         })
                     }
-                    other => return Err(DdqError::type_error(format!("head needs a frame or a series, not {}", other.kind_name()))),
+                    other => {
+                        return Err(DdqError::type_error(format!(
+                            "head needs a frame or a series, not {}",
+                            other.kind_name()
+                        )));
+                    }
                 };
                 self.print_value(value, false).await?;
             }
@@ -139,22 +153,34 @@ impl Session {
                     let t = crate::plan::ops::expr_type(&s.frame, &s.expr)?;
                     self.write_text(&format!("{}: {}\n", s.name, output::pandas_dtype(&t)))?;
                 }
-                other => return Err(DdqError::type_error(format!("schema needs a frame or a series, not {}", other.kind_name()))),
+                other => {
+                    return Err(DdqError::type_error(format!(
+                        "schema needs a frame or a series, not {}",
+                        other.kind_name()
+                    )));
+                }
             },
             Command::Explain { value, analyze } => {
                 let df = match self.planner().eval(value)? {
                     Value::Frame(frame) => output_frame(&frame)?.0,
                     Value::Series(s) => output_frame(&series::to_frame(&s)?)?.0,
                     Value::Scalar(s) => scalar_frame(&self.ctx, &s)?,
-                    other => return Err(DdqError::type_error(format!("explain needs a frame, series or scalar, not {}", other.kind_name()))),
+                    other => {
+                        return Err(DdqError::type_error(format!(
+                            "explain needs a frame, series or scalar, not {}",
+                            other.kind_name()
+                        )));
+                    }
                 };
                 let batches = df.explain(false, *analyze)?.collect().await?;
                 let text = explain_text(&batches);
                 self.write_text(&text)?;
             }
             Command::Visualize { .. } => {
-                return Err(DdqError::unsupported("`visualize` is not available in this build of ddq")
-                    .with_help("`explain EXPR` prints the logical and physical plans"));
+                return Err(DdqError::unsupported(
+                    "`visualize` is not available in this build of ddq",
+                )
+                .with_help("`explain EXPR` prints the logical and physical plans"));
             }
             Command::Set { name, value } => {
                 let text = self.settings.apply(name.as_ref(), value.as_deref())?;
@@ -169,7 +195,10 @@ impl Session {
             Command::Time { stmt } => {
                 let started = Instant::now();
                 let flow = Box::pin(self.run_statement(stmt)).await?;
-                eprintln!("Wall time: {}", format_duration(started.elapsed().as_secs_f64()));
+                eprintln!(
+                    "Wall time: {}",
+                    format_duration(started.elapsed().as_secs_f64())
+                );
                 return Ok(flow);
             }
             Command::TimeIt { stmt, runs } => {
@@ -187,7 +216,8 @@ impl Session {
                 }
                 self.out = saved;
                 let mean = times.iter().sum::<f64>() / runs as f64;
-                let var = times.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / (runs.max(2) - 1) as f64;
+                let var = times.iter().map(|t| (t - mean).powi(2)).sum::<f64>()
+                    / (runs.max(2) - 1) as f64;
                 eprintln!(
                     "{} ± {} per loop (mean ± std. dev. of {runs} runs, 1 loop each)",
                     format_duration(mean),
@@ -215,7 +245,13 @@ impl Session {
             Value::Frame(frame) => self.print_frame(&frame, ResultKind::Frame).await,
             Value::Series(s) => {
                 let frame = series::to_frame(&s)?;
-                self.print_frame(&frame, ResultKind::Series { name: s.name.clone() }).await
+                self.print_frame(
+                    &frame,
+                    ResultKind::Series {
+                        name: s.name.clone(),
+                    },
+                )
+                .await
             }
             Value::Scalar(s) => {
                 let v = self.compute_scalar(&s).await?;
@@ -226,8 +262,17 @@ impl Session {
             Value::Columns(names) => {
                 let text = match self.settings.format {
                     Format::Table => columns_repr(&names),
-                    Format::Csv => std::iter::once("column".to_string()).chain(names.iter().map(|n| csv_field(n))).collect::<Vec<_>>().join("\n") + "\n",
-                    Format::Json => names.iter().map(|n| format!("{{\"column\":{}}}\n", json_string(n))).collect(),
+                    Format::Csv => {
+                        std::iter::once("column".to_string())
+                            .chain(names.iter().map(|n| csv_field(n)))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                            + "\n"
+                    }
+                    Format::Json => names
+                        .iter()
+                        .map(|n| format!("{{\"column\":{}}}\n", json_string(n)))
+                        .collect(),
                 };
                 self.write_text(&text)
             }
@@ -241,7 +286,9 @@ impl Session {
                     Accessor::Str(_) => "a .str accessor: call a method such as .str.lower()",
                     Accessor::Loc(_) => "a .loc indexer: index it, e.g. df.loc[mask, [\"col\"]]",
                     Accessor::Iloc(_) => "an .iloc indexer: index it, e.g. df.iloc[:, [1, 3]]",
-                    Accessor::Partitions(_) => "a .partitions indexer: index it, e.g. df.partitions[0]",
+                    Accessor::Partitions(_) => {
+                        "a .partitions indexer: index it, e.g. df.partitions[0]"
+                    }
                 };
                 self.write_text(&format!("<{what}>\n"))
             }
@@ -258,7 +305,13 @@ impl Session {
             Value::Int(i) => i.to_string(),
             Value::Float(x) => output::format_float_python(x),
             Value::Str(s) => python_string(&s),
-            Value::Bool(b) => if b { "True".into() } else { "False".into() },
+            Value::Bool(b) => {
+                if b {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
             Value::None => "None".into(),
             Value::Scalar(s) => {
                 let v = self.compute_scalar(&s).await?;
@@ -267,7 +320,11 @@ impl Session {
             Value::List(items) => format!("[{}]", self.repr_items(items).await?.join(", ")),
             Value::Tuple(items) => {
                 let parts = self.repr_items(items).await?;
-                if parts.len() == 1 { format!("({},)", parts[0]) } else { format!("({})", parts.join(", ")) }
+                if parts.len() == 1 {
+                    format!("({},)", parts[0])
+                } else {
+                    format!("({})", parts.join(", "))
+                }
             }
             Value::Dict(pairs) => {
                 let mut parts = Vec::new();
@@ -300,14 +357,20 @@ impl Session {
 
     async fn compute_scalar(&self, scalar: &Scalar) -> Result<ScalarValue> {
         let batches = scalar_frame(&self.ctx, scalar)?.collect().await?;
-        let batch = batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| DdqError::execution("the scalar query returned no row"))?;
+        let batch = batches
+            .iter()
+            .find(|b| b.num_rows() > 0)
+            .ok_or_else(|| DdqError::execution("the scalar query returned no row"))?;
         Ok(ScalarValue::try_from_array(batch.column(0), 0)?)
     }
 
     /// Streams a frame's rows, in pandas order, into the output format.
     async fn print_frame(&mut self, frame: &Frame, kind: ResultKind) -> Result<()> {
         let (df, schema) = output_frame(frame)?;
-        let layout = Layout { kind, index_columns: frame.index_columns };
+        let layout = Layout {
+            kind,
+            index_columns: frame.index_columns,
+        };
         let mut writer = output::result_writer(
             self.settings.format,
             layout,
@@ -339,7 +402,10 @@ impl Session {
 pub fn output_frame(frame: &Frame) -> Result<(DataFrame, SchemaRef)> {
     let sorted = order::sorted(frame)?;
     let columns = frame.columns();
-    let exprs = columns.iter().map(|c| crate::plan::value::column(c)).collect::<Vec<_>>();
+    let exprs = columns
+        .iter()
+        .map(|c| crate::plan::value::column(c))
+        .collect::<Vec<_>>();
     let df = sorted.select(exprs)?;
     let fields: Vec<Field> = df
         .schema()
@@ -361,7 +427,12 @@ fn scalar_frame(ctx: &SessionContext, scalar: &Scalar) -> Result<DataFrame> {
 /// A frame's structure without computing it, like Dask's lazy repr.
 pub fn lazy_repr(frame: &Frame) -> String {
     let columns = frame.columns();
-    let width = columns.iter().map(|c| c.chars().count()).max().unwrap_or(0).max(6);
+    let width = columns
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
     let mut text = format!(
         "ddq DataFrame Structure: {} columns, npartitions={} ({})\n",
         columns.len(),
@@ -369,8 +440,15 @@ pub fn lazy_repr(frame: &Frame) -> String {
         frame.origin
     );
     for (i, name) in columns.iter().enumerate() {
-        let t = frame.data_type(name).map(|t| output::pandas_dtype(&t)).unwrap_or_default();
-        let marker = if i < frame.index_columns { " (key)" } else { "" };
+        let t = frame
+            .data_type(name)
+            .map(|t| output::pandas_dtype(&t))
+            .unwrap_or_default();
+        let marker = if i < frame.index_columns {
+            " (key)"
+        } else {
+            ""
+        };
         text.push_str(&format!("{:>width$}  {t}{marker}\n", display_name(name)));
     }
     text.push_str("(lazy: .compute(), .head() or any method computes rows)\n");
@@ -425,7 +503,16 @@ fn json_string(s: &str) -> String {
 fn explain_text(batches: &[RecordBatch]) -> String {
     let mut text = String::new();
     for batch in batches {
-        let (Some(kinds), Some(plans)) = (batch.column(0).as_any().downcast_ref::<datafusion::arrow::array::StringArray>(), batch.column(1).as_any().downcast_ref::<datafusion::arrow::array::StringArray>()) else {
+        let (Some(kinds), Some(plans)) = (
+            batch
+                .column(0)
+                .as_any()
+                .downcast_ref::<datafusion::arrow::array::StringArray>(),
+            batch
+                .column(1)
+                .as_any()
+                .downcast_ref::<datafusion::arrow::array::StringArray>(),
+        ) else {
             continue;
         };
         for i in 0..batch.num_rows() {
@@ -440,11 +527,23 @@ fn default_frame_name(path: &str) -> String {
     let p = std::path::Path::new(path);
     let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("df");
     let raw = if stem.contains(['*', '?', '[']) {
-        p.parent().and_then(|d| d.file_name()).and_then(|s| s.to_str()).unwrap_or("df")
+        p.parent()
+            .and_then(|d| d.file_name())
+            .and_then(|s| s.to_str())
+            .unwrap_or("df")
     } else {
         stem
     };
-    let mut name: String = raw.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let mut name: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }

@@ -12,11 +12,31 @@ pub struct SettingSpec {
 }
 
 pub const SETTINGS: &[SettingSpec] = &[
-    SettingSpec { name: "format", values: "table | csv | json", summary: "How results are printed (the --format flag)." },
-    SettingSpec { name: "max_rows", values: "N (0: no limit)", summary: "Tables longer than this show their first and last rows only." },
-    SettingSpec { name: "min_rows", values: "N", summary: "How many rows a shortened table shows." },
-    SettingSpec { name: "max_columns", values: "N (0: no limit)", summary: "Tables wider than this show their first and last columns only." },
-    SettingSpec { name: "quiet", values: "true | false", summary: "Suppress notices on stderr (the --quiet flag)." },
+    SettingSpec {
+        name: "format",
+        values: "table | csv | json",
+        summary: "How results are printed (the --format flag).",
+    },
+    SettingSpec {
+        name: "max_rows",
+        values: "N (0: no limit)",
+        summary: "Tables longer than this show their first and last rows only.",
+    },
+    SettingSpec {
+        name: "min_rows",
+        values: "N",
+        summary: "How many rows a shortened table shows.",
+    },
+    SettingSpec {
+        name: "max_columns",
+        values: "N (0: no limit)",
+        summary: "Tables wider than this show their first and last columns only.",
+    },
+    SettingSpec {
+        name: "quiet",
+        values: "true | false",
+        summary: "Suppress notices on stderr (the --quiet flag).",
+    },
 ];
 
 #[derive(Debug, Clone)]
@@ -67,7 +87,12 @@ impl Settings {
     pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
         let spec = spec(name)?;
         let value = value.trim().trim_matches('"');
-        let invalid = || DdqError::type_error(format!("invalid value `{value}` for {name}; expected {}", spec.values));
+        let invalid = || {
+            DdqError::type_error(format!(
+                "invalid value `{value}` for {name}; expected {}",
+                spec.values
+            ))
+        };
         match name {
             "format" => self.format = value.parse().map_err(|_| invalid())?,
             "max_rows" => self.display.max_rows = value.parse().map_err(|_| invalid())?,

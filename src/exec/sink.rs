@@ -34,19 +34,27 @@ impl Sink {
 
     /// Results go to `path`, through a temporary file beside it.
     pub fn file(path: PathBuf) -> io::Result<Sink> {
-        let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let temp = path.with_file_name(format!(".{file_name}.ddq-{}.tmp", std::process::id()));
         let writer = BufWriter::new(File::create(&temp)?);
         Ok(Sink::with(Target::File { writer, temp, path }))
     }
 
     fn with(target: Target) -> Sink {
-        Sink { target: Arc::new(Mutex::new(target)) }
+        Sink {
+            target: Arc::new(Mutex::new(target)),
+        }
     }
 
     /// Renames a file target into place.
     pub fn commit(self) -> crate::error::Result<()> {
-        let mut guard = self.target.lock().map_err(|_| io::Error::other("output lock poisoned"))?;
+        let mut guard = self
+            .target
+            .lock()
+            .map_err(|_| io::Error::other("output lock poisoned"))?;
         if let Target::File { writer, temp, path } = &mut *guard {
             writer.flush()?;
             writer.get_ref().sync_all()?;
@@ -67,7 +75,10 @@ impl Sink {
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut guard = self.target.lock().map_err(|_| io::Error::other("output lock poisoned"))?;
+        let mut guard = self
+            .target
+            .lock()
+            .map_err(|_| io::Error::other("output lock poisoned"))?;
         match &mut *guard {
             Target::Stdout => io::stdout().lock().write(buf),
             Target::Discard => Ok(buf.len()),
@@ -76,7 +87,10 @@ impl Write for Sink {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let mut guard = self.target.lock().map_err(|_| io::Error::other("output lock poisoned"))?;
+        let mut guard = self
+            .target
+            .lock()
+            .map_err(|_| io::Error::other("output lock poisoned"))?;
         match &mut *guard {
             Target::Stdout => io::stdout().lock().flush(),
             Target::Discard => Ok(()),

@@ -1,6 +1,6 @@
 //! Frame attributes, indexing (`[]`, `.loc`, `.iloc`, `.partitions`) and methods.
 
-use crate::error::{DdqError, Result};
+use crate::error::{DdqError, Result, closest_match};
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::{expr_type, is_numeric, is_temporal, is_text, literal_expr, qualified};
 use crate::plan::order::{self, keep_order_for, unique_hidden, with_position, with_total};
@@ -29,16 +29,17 @@ pub fn attribute(planner: &Planner, frame: Frame, name: &str) -> Result<Value> {
         "iloc" => Ok(Value::Accessor(Accessor::Iloc(frame))),
         "partitions" => Ok(Value::Accessor(Accessor::Partitions(frame))),
         _ => Err(match verbs::find(Receiver::Frame, name) {
-            Some(_) => DdqError::type_error(format!(
-                "`{name}` is a method: call it as `{name}()`"
-            )),
+            Some(_) => DdqError::type_error(format!("`{name}` is a method: call it as `{name}()`")),
+            // A near-miss of a column is the likelier typo than a near-miss of a method.
+            None if closest_match(name, frame.columns().iter().map(String::as_str)).is_some() => {
+                unknown_column(name, &frame)
+            }
             None => {
-                let columns = frame.columns();
-                let err = verbs::unknown_verb(Receiver::Frame, name, &columns);
-                if err.help.is_none() {
-                    unknown_column(name, &frame)
-                } else {
+                let err = verbs::unknown_verb(Receiver::Frame, name, &[]);
+                if err.help.is_some() {
                     err
+                } else {
+                    unknown_column(name, &frame)
                 }
             }
         }),
@@ -47,7 +48,11 @@ pub fn attribute(planner: &Planner, frame: Frame, name: &str) -> Result<Value> {
 
 /// `df.dtypes`: a series of pandas dtype names keyed by column name.
 fn dtypes(planner: &Planner, frame: &Frame) -> Result<Value> {
-    let names: Vec<String> = frame.value_columns().iter().map(|n| display_name(n).to_string()).collect();
+    let names: Vec<String> = frame
+        .value_columns()
+        .iter()
+        .map(|n| display_name(n).to_string())
+        .collect();
     let types: Vec<String> = frame
         .value_columns()
         .iter()
@@ -60,7 +65,9 @@ pub fn subscript(planner: &Planner, frame: Frame, index: Value) -> Result<Value>
     match index {
         Value::Str(name) => Ok(Value::Series(column_series(&frame, &name)?)),
         Value::Series(mask) => filter(&frame, &mask).map(Value::Frame),
-        Value::Slice(start, stop, step) => iloc_rows(&frame, RowSelector::Slice(start, stop, step)).map(Value::Frame),
+        Value::Slice(start, stop, step) => {
+            iloc_rows(&frame, RowSelector::Slice(start, stop, step)).map(Value::Frame)
+        }
         other => match column_names(&other) {
             Some(names) => select(&frame, &names).map(Value::Frame),
             None => {
@@ -111,7 +118,10 @@ pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
     let (rows, cols) = match index {
         Value::Tuple(items) if items.len() == 2 => {
             let mut it = items.into_iter();
-            (it.next().unwrap_or(Value::None), Some(it.next().unwrap_or(Value::None)))
+            (
+                it.next().unwrap_or(Value::None),
+                Some(it.next().unwrap_or(Value::None)),
+            )
         }
         other => (other, None),
     };
@@ -156,7 +166,10 @@ pub fn iloc(frame: Frame, index: Value) -> Result<Value> {
     let (rows, cols) = match index {
         Value::Tuple(items) if items.len() == 2 => {
             let mut it = items.into_iter();
-            (it.next().unwrap_or(Value::None), Some(it.next().unwrap_or(Value::None)))
+            (
+                it.next().unwrap_or(Value::None),
+                Some(it.next().unwrap_or(Value::None)),
+            )
         }
         other => (other, None),
     };
@@ -217,7 +230,12 @@ fn int_list(items: &[Value]) -> Result<Vec<i64>> {
         .collect()
 }
 
-fn slice_positions(len: i64, start: Option<i64>, stop: Option<i64>, step: Option<i64>) -> Result<Vec<i64>> {
+fn slice_positions(
+    len: i64,
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: Option<i64>,
+) -> Result<Vec<i64>> {
     let step = step.unwrap_or(1);
     if step <= 0 {
         return Err(DdqError::unsupported("slice steps must be positive"));
@@ -234,7 +252,10 @@ fn iloc_rows(frame: &Frame, selector: RowSelector) -> Result<Frame> {
         if a >= 0 && stop.is_none_or(|b| b >= 0) {
             let fetch = stop.map(|b| (b - a).max(0) as usize);
             let df = order::sorted(frame)?.limit(a as usize, fetch)?;
-            return Ok(Frame { npartitions: 1, ..frame.with_df(df) });
+            return Ok(Frame {
+                npartitions: 1,
+                ..frame.with_df(df)
+            });
         }
     }
     let pos = unique_hidden(frame, "__ddq_ipos");
@@ -264,7 +285,10 @@ fn iloc_rows(frame: &Frame, selector: RowSelector) -> Result<Frame> {
         }
     };
     let df = positioned.df.clone().filter(predicate)?;
-    Ok(Frame { npartitions: 1, ..positioned.with_df(df) })
+    Ok(Frame {
+        npartitions: 1,
+        ..positioned.with_df(df)
+    })
 }
 
 /// `df.partitions[i]`
@@ -293,7 +317,7 @@ pub fn partition(frame: Frame, index: Value) -> Result<Value> {
     }))
 }
 
-pub fn method(planner: &Planner, frame: Frame, name: &str, mut args: Args) -> Result<Value> {
+pub fn method(planner: &Planner, frame: Frame, name: &str, args: Args) -> Result<Value> {
     match name {
         "head" => {
             let n = int_arg(&args, "n", 5)?;
@@ -304,7 +328,7 @@ pub fn method(planner: &Planner, frame: Frame, name: &str, mut args: Args) -> Re
             Ok(Value::Frame(order::tail(&frame, n.max(0) as usize)?))
         }
         "compute" | "persist" => {
-            check_scheduler(&mut args)?;
+            check_scheduler(&args)?;
             Ok(Value::Frame(frame))
         }
         "repartition" => repartition(frame, &args),
@@ -318,28 +342,44 @@ pub fn method(planner: &Planner, frame: Frame, name: &str, mut args: Args) -> Re
         }
         "agg" | "aggregate" => match args.require("func")? {
             Value::Str(f) => {
-                let agg = Agg::parse(&f).ok_or_else(|| args.invalid("func", format!("unknown aggregation `{f}`")))?;
+                let agg = Agg::parse(&f)
+                    .ok_or_else(|| args.invalid("func", format!("unknown aggregation `{f}`")))?;
                 groupby::reduce_frame(&frame, agg, &args)
             }
-            other => Err(args.invalid("func", format!("frame.agg() takes one aggregation name, not {}", other.kind_name()))),
+            other => Err(args.invalid(
+                "func",
+                format!(
+                    "frame.agg() takes one aggregation name, not {}",
+                    other.kind_name()
+                ),
+            )),
         },
         "describe" => crate::plan::series::describe(&frame, frame.value_columns()),
         "sample" => series::sample(&frame, &args).map(Value::Frame),
         "nlargest" | "nsmallest" => {
             let n = int_arg(&args, "n", 5)?;
-            let columns = args
-                .get("columns")
-                .and_then(column_names)
-                .ok_or_else(|| args.invalid("columns", "nlargest() needs `columns`: a name or a list of names"))?;
+            let columns = args.get("columns").and_then(column_names).ok_or_else(|| {
+                args.invalid(
+                    "columns",
+                    "nlargest() needs `columns`: a name or a list of names",
+                )
+            })?;
             check_columns(&frame, &columns)?;
             let by: Vec<Expr> = columns.iter().map(|c| column(c)).collect();
-            Ok(Value::Frame(series::top_n(&frame, by, n, name == "nlargest")?))
+            Ok(Value::Frame(series::top_n(
+                &frame,
+                by,
+                n,
+                name == "nlargest",
+            )?))
         }
         "select_dtypes" => select_dtypes(&frame, &args),
         "drop_duplicates" => {
             let subset = match args.get("subset") {
                 None | Some(Value::None) => frame.value_columns(),
-                Some(v) => column_names(v).ok_or_else(|| args.invalid("subset", "subset must be a name or a list of names"))?,
+                Some(v) => column_names(v).ok_or_else(|| {
+                    args.invalid("subset", "subset must be a name or a list of names")
+                })?,
             };
             check_columns(&frame, &subset)?;
             let keys: Vec<Expr> = subset.iter().map(|c| column(c)).collect();
@@ -364,37 +404,59 @@ pub fn int_arg(args: &Args, name: &str, default: i64) -> Result<i64> {
     match args.get(name) {
         None | Some(Value::None) => Ok(default),
         Some(Value::Int(i)) => Ok(*i),
-        Some(other) => Err(args.invalid(name, format!("`{name}` must be an integer, not {}", other.kind_name()))),
+        Some(other) => Err(args.invalid(
+            name,
+            format!("`{name}` must be an integer, not {}", other.kind_name()),
+        )),
     }
 }
 
 fn repartition(frame: Frame, args: &Args) -> Result<Value> {
     let k = match args.get("npartitions") {
         Some(Value::Int(k)) if *k >= 1 => *k as u64,
-        Some(_) => return Err(args.invalid("npartitions", "npartitions must be a positive integer")),
+        Some(_) => {
+            return Err(args.invalid("npartitions", "npartitions must be a positive integer"));
+        }
         None => return Err(args.invalid("npartitions", "repartition() needs npartitions=N")),
     };
     let n = frame.npartitions as u64;
     // Fewer partitions: merge neighbours, as Dask does. More: split rows evenly in order.
     if let (Some(part), true) = (frame.partition.clone(), k <= n) {
-        let merged = cast(cast(part, DataType::UInt64) * lit(k) / lit(n), DataType::UInt64);
-        return Ok(Value::Frame(Frame { npartitions: k as usize, partition: Some(merged), ..frame }));
+        let merged = cast(
+            cast(part, DataType::UInt64) * lit(k) / lit(n),
+            DataType::UInt64,
+        );
+        return Ok(Value::Frame(Frame {
+            npartitions: k as usize,
+            partition: Some(merged),
+            ..frame
+        }));
     }
     let pos = unique_hidden(&frame, "__ddq_rpos");
     let total = unique_hidden(&frame, "__ddq_rtotal");
     let positioned = with_total(&with_position(&frame, &pos)?, &total)?;
     let expr = cast(
-        cast(column(&pos), DataType::UInt64) * lit(k) / f::greatest(vec![cast(column(&total), DataType::UInt64), lit(1u64)]),
+        cast(column(&pos), DataType::UInt64) * lit(k)
+            / f::greatest(vec![cast(column(&total), DataType::UInt64), lit(1u64)]),
         DataType::UInt64,
     );
-    Ok(Value::Frame(Frame { npartitions: k as usize, partition: Some(expr), ..positioned }))
+    Ok(Value::Frame(Frame {
+        npartitions: k as usize,
+        partition: Some(expr),
+        ..positioned
+    }))
 }
 
 fn select_dtypes(frame: &Frame, args: &Args) -> Result<Value> {
     let kinds = |name: &str| -> Result<Vec<String>> {
         match args.get(name) {
             None | Some(Value::None) => Ok(vec![]),
-            Some(v) => column_names(v).ok_or_else(|| args.invalid(name, format!("`{name}` must be a dtype name or a list of them"))),
+            Some(v) => column_names(v).ok_or_else(|| {
+                args.invalid(
+                    name,
+                    format!("`{name}` must be a dtype name or a list of them"),
+                )
+            }),
         }
     };
     let include = kinds("include")?;
@@ -438,7 +500,8 @@ fn select_dtypes(frame: &Frame, args: &Args) -> Result<Value> {
 fn dropna(frame: &Frame, args: &Args) -> Result<Value> {
     let subset = match args.get("subset") {
         None | Some(Value::None) => frame.value_columns(),
-        Some(v) => column_names(v).ok_or_else(|| args.invalid("subset", "subset must be a name or a list of names"))?,
+        Some(v) => column_names(v)
+            .ok_or_else(|| args.invalid("subset", "subset must be a name or a list of names"))?,
     };
     check_columns(frame, &subset)?;
     let all = match args.get("how") {
@@ -478,7 +541,8 @@ fn assign(frame: &Frame, args: Args) -> Result<Value> {
             }
             Value::Scalar(s) => s.expr,
             other => literal_expr(&other).ok_or_else(|| {
-                DdqError::type_error(format!("cannot assign {} to a column", other.kind_name())).at(ident.span)
+                DdqError::type_error(format!("cannot assign {} to a column", other.kind_name()))
+                    .at(ident.span)
             })?,
         };
         df = df.with_column(&ident.name, expr)?;
@@ -507,7 +571,11 @@ fn astype(frame: &Frame, args: &Args) -> Result<Value> {
                         check_columns(frame, std::slice::from_ref(c))?;
                         wanted.push((c.clone(), t.clone()));
                     }
-                    _ => return Err(args.invalid("dtype", "astype({...}) maps column names to dtype names")),
+                    _ => {
+                        return Err(
+                            args.invalid("dtype", "astype({...}) maps column names to dtype names")
+                        );
+                    }
                 }
             }
             map_columns(frame, |s| match wanted.iter().find(|(c, _)| *c == s.name) {
@@ -572,40 +640,64 @@ fn drop(frame: &Frame, args: &Args) -> Result<Value> {
         (Some(v), _, _) => column_names(v),
         (None, Some(v), Some(Value::Int(1)) | Some(Value::Str(_))) => column_names(v),
         (None, Some(_), _) => {
-            return Err(args.invalid("axis", "ddq frames have no row labels: drop columns with drop(columns=[...])"));
+            return Err(args.invalid(
+                "axis",
+                "ddq frames have no row labels: drop columns with drop(columns=[...])",
+            ));
         }
         (None, None, _) => return Err(args.invalid("columns", "drop() needs columns=[...]")),
     }
     .ok_or_else(|| args.invalid("columns", "columns must be a name or a list of names"))?;
     check_columns(frame, &names)?;
-    let keep: Vec<String> = frame.value_columns().into_iter().filter(|c| !names.contains(c)).collect();
+    let keep: Vec<String> = frame
+        .value_columns()
+        .into_iter()
+        .filter(|c| !names.contains(c))
+        .collect();
     select(frame, &keep).map(Value::Frame)
 }
 
 fn sort_values(frame: &Frame, args: &Args) -> Result<Value> {
-    let by = args
-        .get("by")
-        .and_then(column_names)
-        .ok_or_else(|| args.invalid("by", "sort_values() needs by: a column name or a list of names"))?;
+    let by = args.get("by").and_then(column_names).ok_or_else(|| {
+        args.invalid(
+            "by",
+            "sort_values() needs by: a column name or a list of names",
+        )
+    })?;
     check_columns(frame, &by)?;
     let exprs: Vec<Expr> = by.iter().map(|c| column(c)).collect();
     let ascending = series::ascending_flags(args, by.len())?;
     let nulls_first = series::nulls_first(args)?;
-    Ok(Value::Frame(series::sorted_by(frame, exprs, &ascending, nulls_first)))
+    Ok(Value::Frame(series::sorted_by(
+        frame,
+        exprs,
+        &ascending,
+        nulls_first,
+    )))
 }
 
 /// `pd.concat([a, b, ...])`: rows of each frame in turn.
-pub fn concat(_planner: &Planner, mut args: Args) -> Result<Value> {
+pub fn concat(_planner: &Planner, args: Args) -> Result<Value> {
     let items = match args.require("objs")? {
         Value::List(items) | Value::Tuple(items) => items,
-        other => return Err(args.invalid("objs", format!("concat() takes a list of frames, not {}", other.kind_name()))),
+        other => {
+            return Err(args.invalid(
+                "objs",
+                format!("concat() takes a list of frames, not {}", other.kind_name()),
+            ));
+        }
     };
     let mut frames = Vec::new();
     for item in items {
         match item {
             Value::Frame(f) => frames.push(f),
             Value::Series(s) => frames.push(series::to_frame(&s)?),
-            other => return Err(args.invalid("objs", format!("concat() takes frames, not {}", other.kind_name()))),
+            other => {
+                return Err(args.invalid(
+                    "objs",
+                    format!("concat() takes frames, not {}", other.kind_name()),
+                ));
+            }
         }
     }
     let Some(first) = frames.first() else {
@@ -616,11 +708,14 @@ pub fn concat(_planner: &Planner, mut args: Args) -> Result<Value> {
     let mut npartitions = 0;
     for (i, frame) in frames.iter().enumerate() {
         if frame.columns() != columns {
-            return Err(args.invalid("objs", format!(
-                "frame {i} has columns [{}], the first has [{}]",
-                frame.columns().join(", "),
-                columns.join(", ")
-            )));
+            return Err(args.invalid(
+                "objs",
+                format!(
+                    "frame {i} has columns [{}], the first has [{}]",
+                    frame.columns().join(", "),
+                    columns.join(", ")
+                ),
+            ));
         }
         npartitions += frame.npartitions;
         let positioned = with_position(frame, "__ddq_catpos")?;
@@ -636,7 +731,10 @@ pub fn concat(_planner: &Planner, mut args: Args) -> Result<Value> {
     let df = combined.ok_or_else(|| args.invalid("objs", "concat() needs at least one frame"))?;
     Ok(Value::Frame(Frame {
         df,
-        order: vec![column("__ddq_cat").sort(true, false), column("__ddq_catpos").sort(true, false)],
+        order: vec![
+            column("__ddq_cat").sort(true, false),
+            column("__ddq_catpos").sort(true, false),
+        ],
         index_columns: first.index_columns,
         npartitions,
         partition: None,
@@ -653,21 +751,43 @@ fn merge(_planner: &Planner, left: &Frame, args: &Args) -> Result<Value> {
     };
     let how = match args.get("how") {
         None => "inner".to_string(),
-        Some(Value::Str(h)) if ["inner", "left", "right", "outer"].contains(&h.as_str()) => h.clone(),
+        Some(Value::Str(h)) if ["inner", "left", "right", "outer"].contains(&h.as_str()) => {
+            h.clone()
+        }
         Some(_) => return Err(args.invalid("how", "how must be one of inner, left, right, outer")),
     };
-    let names = |name: &str| args.get(name).map(|v| column_names(v).ok_or_else(|| args.invalid(name, format!("`{name}` must be a name or a list of names")))).transpose();
+    let names = |name: &str| {
+        args.get(name)
+            .map(|v| {
+                column_names(v).ok_or_else(|| {
+                    args.invalid(name, format!("`{name}` must be a name or a list of names"))
+                })
+            })
+            .transpose()
+    };
     let (left_on, right_on) = match (names("on")?, names("left_on")?, names("right_on")?) {
         (Some(on), None, None) => (on.clone(), on),
         (None, Some(l), Some(r)) if l.len() == r.len() => (l, r),
         (None, None, None) => {
-            let shared: Vec<String> = left.value_columns().into_iter().filter(|c| right.value_columns().contains(c)).collect();
+            let shared: Vec<String> = left
+                .value_columns()
+                .into_iter()
+                .filter(|c| right.value_columns().contains(c))
+                .collect();
             if shared.is_empty() {
-                return Err(args.invalid("on", "the frames share no column to merge on; give on= or left_on=/right_on="));
+                return Err(args.invalid(
+                    "on",
+                    "the frames share no column to merge on; give on= or left_on=/right_on=",
+                ));
             }
             (shared.clone(), shared)
         }
-        _ => return Err(args.invalid("on", "give either on= or both left_on= and right_on= with the same number of names")),
+        _ => {
+            return Err(args.invalid(
+                "on",
+                "give either on= or both left_on= and right_on= with the same number of names",
+            ));
+        }
     };
     check_columns(left, &left_on)?;
     check_columns(&right, &right_on)?;
@@ -683,8 +803,16 @@ fn merge(_planner: &Planner, left: &Frame, args: &Args) -> Result<Value> {
     let lq = |c: &str| qualified("l", c);
     let rq = |c: &str| qualified("r", c);
     let on = left_on.iter().zip(&right_on).map(|(a, b)| lq(a).eq(rq(b)));
-    let joined = l.df.clone().alias("l")?.join_on(r.df.clone().alias("r")?, join_type, on)?;
-    let shared_keys: Vec<&String> = left_on.iter().zip(&right_on).filter(|(a, b)| a == b).map(|(a, _)| a).collect();
+    let joined =
+        l.df.clone()
+            .alias("l")?
+            .join_on(r.df.clone().alias("r")?, join_type, on)?;
+    let shared_keys: Vec<&String> = left_on
+        .iter()
+        .zip(&right_on)
+        .filter(|(a, b)| a == b)
+        .map(|(a, _)| a)
+        .collect();
     let left_columns = left.columns();
     let right_columns = right.columns();
     let mut exprs = Vec::new();
@@ -694,23 +822,40 @@ fn merge(_planner: &Planner, left: &Frame, args: &Args) -> Result<Value> {
         } else {
             lq(c)
         };
-        let name = if right_columns.contains(c) && !shared_keys.contains(&c) { format!("{c}{lx}") } else { c.clone() };
+        let name = if right_columns.contains(c) && !shared_keys.contains(&c) {
+            format!("{c}{lx}")
+        } else {
+            c.clone()
+        };
         exprs.push(e.alias(name));
     }
     for c in &right_columns {
         if shared_keys.contains(&c) {
             continue;
         }
-        let name = if left_columns.contains(c) { format!("{c}{ry}") } else { c.clone() };
+        let name = if left_columns.contains(c) {
+            format!("{c}{ry}")
+        } else {
+            c.clone()
+        };
         exprs.push(rq(c).alias(name));
     }
     exprs.push(lq("__ddq_lpos").alias("__ddq_lpos"));
     exprs.push(rq("__ddq_rpos").alias("__ddq_rpos"));
     let df = joined.select(exprs)?;
     let order = match how.as_str() {
-        "outer" => left_on.iter().map(|k| column(k).sort(true, false)).collect(),
-        "right" => vec![column("__ddq_rpos").sort(true, false), column("__ddq_lpos").sort(true, false)],
-        _ => vec![column("__ddq_lpos").sort(true, false), column("__ddq_rpos").sort(true, false)],
+        "outer" => left_on
+            .iter()
+            .map(|k| column(k).sort(true, false))
+            .collect(),
+        "right" => vec![
+            column("__ddq_rpos").sort(true, false),
+            column("__ddq_lpos").sort(true, false),
+        ],
+        _ => vec![
+            column("__ddq_lpos").sort(true, false),
+            column("__ddq_rpos").sort(true, false),
+        ],
     };
     Ok(Value::Frame(Frame {
         df,
@@ -725,10 +870,12 @@ fn merge(_planner: &Planner, left: &Frame, args: &Args) -> Result<Value> {
 fn suffixes(args: &Args) -> Result<(String, String)> {
     match args.get("suffixes") {
         None => Ok(("_x".into(), "_y".into())),
-        Some(Value::List(items) | Value::Tuple(items)) if items.len() == 2 => match (&items[0], &items[1]) {
-            (Value::Str(a), Value::Str(b)) => Ok((a.clone(), b.clone())),
-            _ => Err(args.invalid("suffixes", "suffixes must be two strings")),
-        },
+        Some(Value::List(items) | Value::Tuple(items)) if items.len() == 2 => {
+            match (&items[0], &items[1]) {
+                (Value::Str(a), Value::Str(b)) => Ok((a.clone(), b.clone())),
+                _ => Err(args.invalid("suffixes", "suffixes must be two strings")),
+            }
+        }
         Some(_) => Err(args.invalid("suffixes", "suffixes must be two strings")),
     }
 }

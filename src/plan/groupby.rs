@@ -9,11 +9,11 @@ use crate::plan::value::{
 use crate::plan::verbs::{self, Args, Receiver};
 use crate::plan::{check_columns, column_names, selection_columns, unknown_column};
 use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{Column, UnnestOptions};
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_aggregate::first_last::{first_value_udaf, last_value_udaf};
 use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::logical_expr::expr::NullTreatment;
-use datafusion::common::{Column, UnnestOptions};
 use datafusion::logical_expr::{
     Expr, ExprFunctionExt, LogicalPlanBuilder, SortExpr, cast, lit, scalar_subquery,
 };
@@ -38,7 +38,8 @@ pub enum Agg {
 }
 
 pub const AGG_NAMES: &[&str] = &[
-    "count", "size", "sum", "mean", "min", "max", "std", "var", "median", "nunique", "first", "last",
+    "count", "size", "sum", "mean", "min", "max", "std", "var", "median", "nunique", "first",
+    "last",
 ];
 
 impl Agg {
@@ -118,7 +119,13 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
         ))
         .with_help("select numeric columns first, e.g. `df.select_dtypes(include=\"number\")`"));
     }
-    let as_number = |e: Expr| if *t == DataType::Boolean { cast(e, DataType::Int64) } else { e };
+    let as_number = |e: Expr| {
+        if *t == DataType::Boolean {
+            cast(e, DataType::Int64)
+        } else {
+            e
+        }
+    };
     Ok(match agg {
         Agg::Count => agg::count(e),
         Agg::Size => agg::count(lit(1)),
@@ -133,7 +140,11 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
         Agg::Median => agg::median(float(e)),
         Agg::Nunique => agg::count_distinct(e),
         Agg::First | Agg::Last => {
-            let udaf = if agg == Agg::First { first_value_udaf() } else { last_value_udaf() };
+            let udaf = if agg == Agg::First {
+                first_value_udaf()
+            } else {
+                last_value_udaf()
+            };
             udaf.call(vec![e])
                 .order_by(order.to_vec())
                 .null_treatment(NullTreatment::IgnoreNulls)
@@ -151,7 +162,10 @@ fn scalar_of(df: DataFrame, name: &str) -> Scalar {
 }
 
 pub fn row_count(frame: &Frame) -> Result<Scalar> {
-    let df = frame.df.clone().aggregate(vec![], vec![agg::count(lit(1)).alias("len")])?;
+    let df = frame
+        .df
+        .clone()
+        .aggregate(vec![], vec![agg::count(lit(1)).alias("len")])?;
     Ok(scalar_of(df, "len"))
 }
 
@@ -159,8 +173,18 @@ pub fn row_count(frame: &Frame) -> Result<Scalar> {
 pub fn reduce_series(series: &Series, agg: Agg, args: &Args) -> Result<Value> {
     let agg = agg.with_args(args)?;
     let t = expr_type(&series.frame, &series.expr)?;
-    let e = agg_expr(agg, series.expr.clone(), &t, &series.frame.order, &series.name)?;
-    let df = series.frame.df.clone().aggregate(vec![], vec![e.alias("value")])?;
+    let e = agg_expr(
+        agg,
+        series.expr.clone(),
+        &t,
+        &series.frame.order,
+        &series.name,
+    )?;
+    let df = series
+        .frame
+        .df
+        .clone()
+        .aggregate(vec![], vec![e.alias("value")])?;
     Ok(Value::Scalar(scalar_of(df, &series.name)))
 }
 
@@ -187,17 +211,24 @@ pub fn reduce_frame(frame: &Frame, agg: Agg, args: &Args) -> Result<Value> {
         aggregates.push(cast(e, result_type.clone()).alias(format!("__ddq_c{i}")));
     }
     let one_row = frame.df.clone().aggregate(vec![], aggregates)?;
-    let names = make_array(columns.iter().map(|(n, _)| lit(display_name(n).to_string())).collect());
+    let names = make_array(
+        columns
+            .iter()
+            .map(|(n, _)| lit(display_name(n).to_string()))
+            .collect(),
+    );
     let positions = make_array((0..columns.len() as i64).map(lit).collect());
-    let values = make_array((0..columns.len()).map(|i| column(&format!("__ddq_c{i}"))).collect());
+    let values = make_array(
+        (0..columns.len())
+            .map(|i| column(&format!("__ddq_c{i}")))
+            .collect(),
+    );
     let value_name = agg.name();
-    let df = one_row
-        .select(vec![
-            names.alias("column"),
-            values.alias(value_name),
-            positions.alias("__ddq_colpos"),
-        ])?
-        ;
+    let df = one_row.select(vec![
+        names.alias("column"),
+        values.alias(value_name),
+        positions.alias("__ddq_colpos"),
+    ])?;
     let df = unnest_exact(df, &["column", value_name, "__ddq_colpos"])?;
     let frame = Frame {
         df,
@@ -254,14 +285,18 @@ pub fn groupby_of(frame: &Frame, by: Value, args: &Args) -> Result<Value> {
     for item in items {
         match item {
             Value::Str(name) => {
-                check_columns(frame, std::slice::from_ref(&name))?;
+                check_columns(frame, std::slice::from_ref(&name))
+                    .map_err(|e| e.at(args.span("by")))?;
                 keys.push((column(&name), name));
             }
             Value::Series(s) => {
                 if s.frame.df.logical_plan() != frame.df.logical_plan() {
                     return Err(args.invalid(
                         "by",
-                        format!("the key series `{}` must come from the frame being grouped", s.name),
+                        format!(
+                            "the key series `{}` must come from the frame being grouped",
+                            s.name
+                        ),
                     ));
                 }
                 keys.push((s.expr, s.name));
@@ -269,7 +304,10 @@ pub fn groupby_of(frame: &Frame, by: Value, args: &Args) -> Result<Value> {
             other => {
                 return Err(args.invalid(
                     "by",
-                    format!("groupby keys must be column names or series, not {}", other.kind_name()),
+                    format!(
+                        "groupby keys must be column names or series, not {}",
+                        other.kind_name()
+                    ),
                 ));
             }
         }
@@ -321,7 +359,7 @@ pub fn select(gb: GroupBy, index: Value) -> Result<Value> {
     Ok(Value::GroupBy(GroupBy { selection, ..gb }))
 }
 
-pub fn method(gb: GroupBy, name: &str, mut args: Args) -> Result<Value> {
+pub fn method(gb: GroupBy, name: &str, args: Args) -> Result<Value> {
     match name {
         "agg" | "aggregate" => {
             let func = args.require("func")?;
@@ -366,7 +404,11 @@ fn aggregate_with(gb: &GroupBy, func: Value, args: &Args) -> Result<Value> {
             let mut specs = Vec::new();
             for name in &columns {
                 for agg in &funcs {
-                    let out = if single { agg.name().to_string() } else { format!("{name}_{}", agg.name()) };
+                    let out = if single {
+                        agg.name().to_string()
+                    } else {
+                        format!("{name}_{}", agg.name())
+                    };
                     specs.push((name.clone(), *agg, out));
                 }
             }
@@ -386,14 +428,20 @@ fn aggregate_with(gb: &GroupBy, func: Value, args: &Args) -> Result<Value> {
                             specs.push((name.clone(), agg, format!("{name}_{}", agg.name())));
                         }
                     }
-                    _ => return Err(args.invalid("func", "agg({...}) values must be names or lists of names")),
+                    _ => {
+                        return Err(args
+                            .invalid("func", "agg({...}) values must be names or lists of names"));
+                    }
                 }
             }
             Ok(Value::Frame(aggregate(gb, &specs)?))
         }
         other => Err(args.invalid(
             "func",
-            format!("agg() takes a name, a list of names or a dict, not {}", other.kind_name()),
+            format!(
+                "agg() takes a name, a list of names or a dict, not {}",
+                other.kind_name()
+            ),
         )),
     }
 }
@@ -425,7 +473,10 @@ pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame>
         let (e, t) = if *agg == Agg::Size {
             (lit(1), DataType::Int64)
         } else {
-            (column(name), frame.data_type(name).unwrap_or(DataType::Null))
+            (
+                column(name),
+                frame.data_type(name).unwrap_or(DataType::Null),
+            )
         };
         let mut internal = out.clone();
         while used.contains(&internal) {
@@ -437,7 +488,10 @@ pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame>
     let df = df.aggregate(group_exprs, aggregates)?;
     Ok(Frame {
         df,
-        order: key_names.iter().map(|k| column(k).sort(true, false)).collect(),
+        order: key_names
+            .iter()
+            .map(|k| column(k).sort(true, false))
+            .collect(),
         index_columns: key_names.len(),
         npartitions: frame.npartitions,
         partition: None,
@@ -458,4 +512,3 @@ fn as_series(frame: Frame, name: &str) -> Value {
         name: name.to_string(),
     })
 }
-

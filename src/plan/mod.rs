@@ -162,7 +162,9 @@ impl<'a> Planner<'a> {
             Value::Accessor(Accessor::Iloc(frame)) => frame::iloc(frame, index),
             Value::Accessor(Accessor::Partitions(frame)) => frame::partition(frame, index),
             Value::List(items) | Value::Tuple(items) => index_sequence(items, index),
-            Value::Columns(names) => index_sequence(names.into_iter().map(Value::Str).collect(), index),
+            Value::Columns(names) => {
+                index_sequence(names.into_iter().map(Value::Str).collect(), index)
+            }
             Value::Dict(pairs) => pairs
                 .into_iter()
                 .find(|(k, _)| ops::literal_eq(k, &index))
@@ -178,7 +180,9 @@ impl<'a> Planner<'a> {
     fn call(&self, func: &Expr, args: &[Arg], span: Span) -> Result<Value> {
         // `name(...)` for a name that is not a variable, and `dd.name(...)`, are functions.
         let function_name = match &func.kind {
-            ExprKind::Name(name) if !self.vars.contains_key(name) => Some((name.as_str(), func.span)),
+            ExprKind::Name(name) if !self.vars.contains_key(name) => {
+                Some((name.as_str(), func.span))
+            }
             ExprKind::Attr { value, name } => match &value.kind {
                 ExprKind::Name(module)
                     if MODULES.contains(&module.as_str()) && !self.vars.contains_key(module) =>
@@ -190,21 +194,26 @@ impl<'a> Planner<'a> {
             _ => None,
         };
         if let Some((name, name_span)) = function_name {
-            let verb = verbs::find(Receiver::Function, name).ok_or_else(|| {
-                verbs::unknown_verb(Receiver::Function, name, &[]).at(name_span)
-            })?;
+            let verb = verbs::find(Receiver::Function, name)
+                .ok_or_else(|| verbs::unknown_verb(Receiver::Function, name, &[]).at(name_span))?;
             let args = self.bind(verb, args, span)?;
             return self.call_function(name, args);
         }
         let ExprKind::Attr { value, name } = &func.kind else {
             let callee = self.eval(func)?;
-            return Err(DdqError::type_error(format!("{} is not callable", callee.kind_name())).at(func.span));
+            return Err(
+                DdqError::type_error(format!("{} is not callable", callee.kind_name()))
+                    .at(func.span),
+            );
         };
         let receiver = self.eval(value)?;
         let receiver_kind = receiver_of(&receiver, &name.name).map_err(|e| e.at(name.span))?;
         let verb = verbs::find(receiver_kind, &name.name)
             .filter(|v| v.form == verbs::Form::Method)
-            .ok_or_else(|| self.unknown_method(&receiver, receiver_kind, &name.name).at(name.span))?;
+            .ok_or_else(|| {
+                self.unknown_method(&receiver, receiver_kind, &name.name)
+                    .at(name.span)
+            })?;
         let args = self.bind(verb, args, span)?;
         self.call_method(receiver, &name.name, args)
             .map_err(|e| e.at(name.span))
@@ -237,7 +246,7 @@ impl<'a> Planner<'a> {
         Args::bind(verb, positional, keywords, span)
     }
 
-    fn call_function(&self, name: &str, mut args: Args) -> Result<Value> {
+    fn call_function(&self, name: &str, args: Args) -> Result<Value> {
         match name {
             "read_csv" => read::read_csv(self, args),
             "read_parquet" => read::read_parquet(self, args),
@@ -248,7 +257,10 @@ impl<'a> Planner<'a> {
                 Value::Columns(names) => Ok(Value::Int(names.len() as i64)),
                 Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
                 Value::Dict(pairs) => Ok(Value::Int(pairs.len() as i64)),
-                other => Err(args.invalid("value", format!("len() of {} is not defined", other.kind_name()))),
+                other => Err(args.invalid(
+                    "value",
+                    format!("len() of {} is not defined", other.kind_name()),
+                )),
             },
             "print" => args.require("value"),
             "concat" => frame::concat(self, args),
@@ -303,7 +315,10 @@ fn index_sequence(items: Vec<Value>, index: Value) -> Result<Value> {
             "index {i} is out of range for a list of {len}"
         )));
     }
-    Ok(items.into_iter().nth(position as usize).unwrap_or(Value::None))
+    Ok(items
+        .into_iter()
+        .nth(position as usize)
+        .unwrap_or(Value::None))
 }
 
 /// Reads a value as a list of column names: a string, a list of strings or a `df.columns` Index.

@@ -100,18 +100,34 @@ pub fn binary(planner: &Planner, op: BinOp, left: Value, right: Value) -> Result
     match (l, r) {
         (Operand::Series(a), Operand::Series(b)) => {
             let (frame, ae, be) = align(&a, &b)?;
-            let name = if a.name == b.name { a.name.clone() } else { a.name.clone() };
+            let name = if a.name == b.name {
+                a.name.clone()
+            } else {
+                a.name.clone()
+            };
             let expr = typed_binary(&frame_schema(&frame), op, ae, be, (&a.name, &b.name))?;
             Ok(Value::Series(Series { frame, expr, name }))
         }
         (Operand::Series(s), other) => {
             let other_expr = other_expr(other);
-            let expr = typed_binary(&frame_schema(&s.frame), op, s.expr.clone(), other_expr, (&s.name, "value"))?;
+            let expr = typed_binary(
+                &frame_schema(&s.frame),
+                op,
+                s.expr.clone(),
+                other_expr,
+                (&s.name, "value"),
+            )?;
             Ok(Value::Series(Series { expr, ..s }))
         }
         (other, Operand::Series(s)) => {
             let other_expr = other_expr(other);
-            let expr = typed_binary(&frame_schema(&s.frame), op, other_expr, s.expr.clone(), ("value", &s.name))?;
+            let expr = typed_binary(
+                &frame_schema(&s.frame),
+                op,
+                other_expr,
+                s.expr.clone(),
+                ("value", &s.name),
+            )?;
             Ok(Value::Series(Series { expr, ..s }))
         }
         (a, b) => {
@@ -119,7 +135,13 @@ pub fn binary(planner: &Planner, op: BinOp, left: Value, right: Value) -> Result
                 (Operand::Scalar(s), _) | (_, Operand::Scalar(s)) => s.name.clone(),
                 _ => "value".to_string(),
             };
-            let expr = typed_binary(&DFSchema::empty(), op, other_expr(a), other_expr(b), ("value", "value"))?;
+            let expr = typed_binary(
+                &DFSchema::empty(),
+                op,
+                other_expr(a),
+                other_expr(b),
+                ("value", "value"),
+            )?;
             Ok(Value::Scalar(Scalar { expr, name }))
         }
     }
@@ -202,7 +224,13 @@ pub fn is_temporal(t: &DataType) -> bool {
 }
 
 /// Builds `l op r` after checking the operand types the way pandas would reject them.
-fn typed_binary(schema: &DFSchema, op: BinOp, l: Expr, r: Expr, names: (&str, &str)) -> Result<Expr> {
+fn typed_binary(
+    schema: &DFSchema,
+    op: BinOp,
+    l: Expr,
+    r: Expr,
+    names: (&str, &str),
+) -> Result<Expr> {
     let lt = l.get_type(schema)?;
     let rt = r.get_type(schema)?;
     let mismatch = || {
@@ -218,9 +246,15 @@ fn typed_binary(schema: &DFSchema, op: BinOp, l: Expr, r: Expr, names: (&str, &s
     let both_numeric = is_numeric(&lt) && is_numeric(&rt);
     let expr = match op {
         BinOp::Add if is_text(&lt) && is_text(&rt) => f::concat(vec![l, r]),
-        BinOp::Add | BinOp::Sub if is_temporal(&lt) || is_temporal(&rt) => {
-            binary_expr(l, if op == BinOp::Add { Operator::Plus } else { Operator::Minus }, r)
-        }
+        BinOp::Add | BinOp::Sub if is_temporal(&lt) || is_temporal(&rt) => binary_expr(
+            l,
+            if op == BinOp::Add {
+                Operator::Plus
+            } else {
+                Operator::Minus
+            },
+            r,
+        ),
         BinOp::Add | BinOp::Sub | BinOp::Mul if both_numeric => {
             let operator = match op {
                 BinOp::Add => Operator::Plus,
@@ -242,7 +276,11 @@ fn typed_binary(schema: &DFSchema, op: BinOp, l: Expr, r: Expr, names: (&str, &s
             // Python's modulo takes the divisor's sign: ((l % r) + r) % r.
             let (l, r) = (numeric(l, &lt), numeric(r, &rt));
             binary_expr(
-                binary_expr(binary_expr(l, Operator::Modulo, r.clone()), Operator::Plus, r.clone()),
+                binary_expr(
+                    binary_expr(l, Operator::Modulo, r.clone()),
+                    Operator::Plus,
+                    r.clone(),
+                ),
                 Operator::Modulo,
                 r,
             )
@@ -326,13 +364,13 @@ pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
     }
     let left = keyed_values(a, "__ddq_left")?.alias("l")?;
     let right = keyed_values(b, "__ddq_right")?.alias("r")?;
-    let on = a_keys.iter().map(|k| qualified("l", k).eq(qualified("r", k)));
+    let on = a_keys
+        .iter()
+        .map(|k| qualified("l", k).eq(qualified("r", k)));
     let joined = left.join_on(right, JoinType::Full, on)?;
     let mut select: Vec<Expr> = a_keys
         .iter()
-        .map(|k| {
-            f::coalesce(vec![qualified("l", k), qualified("r", k)]).alias(k)
-        })
+        .map(|k| f::coalesce(vec![qualified("l", k), qualified("r", k)]).alias(k))
         .collect();
     select.push(qualified("l", "__ddq_left").alias("__ddq_left"));
     select.push(qualified("r", "__ddq_right").alias("__ddq_right"));
@@ -355,13 +393,24 @@ pub fn qualified(relation: &str, name: &str) -> Expr {
 
 /// A keyed series as a frame of its keys and one value column with the given name.
 fn keyed_values(series: &Series, value_name: &str) -> Result<datafusion::prelude::DataFrame> {
-    let mut select: Vec<Expr> = series.frame.key_columns().iter().map(|k| column(k)).collect();
+    let mut select: Vec<Expr> = series
+        .frame
+        .key_columns()
+        .iter()
+        .map(|k| column(k))
+        .collect();
     select.push(series.expr.clone().alias(value_name));
     Ok(series.frame.df.clone().select(select)?)
 }
 
 /// Operations between a frame and a scalar or literal apply to every value column.
-fn frame_binary(planner: &Planner, op: BinOp, frame: &Frame, other: &Value, reversed: bool) -> Result<Value> {
+fn frame_binary(
+    planner: &Planner,
+    op: BinOp,
+    frame: &Frame,
+    other: &Value,
+    reversed: bool,
+) -> Result<Value> {
     if matches!(other, Value::Frame(_) | Value::Series(_)) {
         return Err(DdqError::unsupported(format!(
             "`{}` between a frame and {} is not supported",
@@ -373,14 +422,22 @@ fn frame_binary(planner: &Planner, op: BinOp, frame: &Frame, other: &Value, reve
     let mut select: Vec<Expr> = frame.key_columns().iter().map(|k| column(k)).collect();
     for name in frame.value_columns() {
         let series = Value::Series(crate::plan::column_series(frame, &name)?);
-        let (l, r) = if reversed { (other.clone(), series) } else { (series, other.clone()) };
+        let (l, r) = if reversed {
+            (other.clone(), series)
+        } else {
+            (series, other.clone())
+        };
         let Value::Series(result) = binary(planner, op, l, r)? else {
-            return Err(DdqError::type_error("frame arithmetic did not give a series"));
+            return Err(DdqError::type_error(
+                "frame arithmetic did not give a series",
+            ));
         };
         select.push(result.expr.alias(&name));
     }
     select.extend(frame.hidden_columns().iter().map(|h| column(h)));
-    Ok(Value::Frame(frame.with_df(frame.df.clone().select(select)?)))
+    Ok(Value::Frame(
+        frame.with_df(frame.df.clone().select(select)?),
+    ))
 }
 
 /// Python arithmetic between plain literals (`1 + 1`, `"a" + "b"`), so they need no engine.
@@ -399,10 +456,18 @@ fn python_binary(op: BinOp, left: &Value, right: &Value) -> Result<Option<Value>
     };
     let value = match (op, left, right) {
         (BinOp::And, l, r) if is_plain(l) && is_plain(r) => {
-            if truthy(l) { r.clone() } else { l.clone() }
+            if truthy(l) {
+                r.clone()
+            } else {
+                l.clone()
+            }
         }
         (BinOp::Or, l, r) if is_plain(l) && is_plain(r) => {
-            if truthy(l) { l.clone() } else { r.clone() }
+            if truthy(l) {
+                l.clone()
+            } else {
+                r.clone()
+            }
         }
         (BinOp::In | BinOp::NotIn, l, Value::List(items) | Value::Tuple(items)) if is_plain(l) => {
             let found = items.iter().any(|i| literal_eq(l, i));
@@ -427,7 +492,10 @@ fn python_binary(op: BinOp, left: &Value, right: &Value) -> Result<Option<Value>
 }
 
 fn is_plain(v: &Value) -> bool {
-    matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::Bool(_) | Value::None)
+    matches!(
+        v,
+        Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::Bool(_) | Value::None
+    )
 }
 
 fn truthy(v: &Value) -> bool {
@@ -450,10 +518,15 @@ fn int_op(op: BinOp, a: i64, b: i64) -> Result<Option<Value>> {
         BinOp::Div if b == 0 => return Err(zero()),
         BinOp::Div => Value::Float(a as f64 / b as f64),
         BinOp::FloorDiv if b == 0 => return Err(zero()),
-        BinOp::FloorDiv => Value::Int(a.div_euclid(b) - if b < 0 && a.rem_euclid(b) != 0 { 1 } else { 0 }),
+        BinOp::FloorDiv => {
+            Value::Int(a.div_euclid(b) - if b < 0 && a.rem_euclid(b) != 0 { 1 } else { 0 })
+        }
         BinOp::Mod if b == 0 => return Err(zero()),
         BinOp::Mod => Value::Int(((a % b) + b) % b),
-        BinOp::Pow if b >= 0 => Value::Int(a.checked_pow(u32::try_from(b).map_err(|_| overflow())?).ok_or_else(overflow)?),
+        BinOp::Pow if b >= 0 => Value::Int(
+            a.checked_pow(u32::try_from(b).map_err(|_| overflow())?)
+                .ok_or_else(overflow)?,
+        ),
         BinOp::Pow => Value::Float((a as f64).powf(b as f64)),
         BinOp::Lt => Value::Bool(a < b),
         BinOp::LtEq => Value::Bool(a <= b),
@@ -484,13 +557,17 @@ fn float_op(op: BinOp, a: f64, b: f64) -> Option<Value> {
 }
 
 /// Methods of engine scalars: `.compute()` and `.round()` are all a scalar needs.
-pub fn scalar_method(scalar: Scalar, name: &str, mut args: Args) -> Result<Value> {
+pub fn scalar_method(scalar: Scalar, name: &str, args: Args) -> Result<Value> {
     match name {
         "compute" => {
-            crate::plan::series::check_scheduler(&mut args)?;
+            crate::plan::series::check_scheduler(&args)?;
             Ok(Value::Scalar(scalar))
         }
-        _ => Err(crate::plan::verbs::unknown_verb(crate::plan::verbs::Receiver::Scalar, name, &[])),
+        _ => Err(crate::plan::verbs::unknown_verb(
+            crate::plan::verbs::Receiver::Scalar,
+            name,
+            &[],
+        )),
     }
 }
 

@@ -41,7 +41,9 @@ pub fn attribute(planner: &Planner, series: Series, name: &str) -> Result<Value>
             Ok(Value::Str(crate::output::pandas_dtype(&t)))
         }
         "name" => Ok(Value::Str(series.name.clone())),
-        "shape" => Ok(Value::Tuple(vec![Value::Scalar(groupby::row_count(&series.frame)?)])),
+        "shape" => Ok(Value::Tuple(vec![Value::Scalar(groupby::row_count(
+            &series.frame,
+        )?)])),
         "npartitions" => Ok(Value::Int(series.frame.npartitions as i64)),
         _ => Err(match verbs::find(Receiver::Series, name) {
             Some(_) => DdqError::type_error(format!("`{name}` is a method: call it as `{name}()`")),
@@ -73,30 +75,58 @@ pub fn subscript(planner: &Planner, series: Series, index: Value) -> Result<Valu
     }
 }
 
-pub fn method(planner: &Planner, series: Series, name: &str, mut args: Args) -> Result<Value> {
-    let with_expr = |expr: Expr| Ok(Value::Series(Series { expr, ..series.clone() }));
+pub fn method(planner: &Planner, series: Series, name: &str, args: Args) -> Result<Value> {
+    let with_expr = |expr: Expr| {
+        Ok(Value::Series(Series {
+            expr,
+            ..series.clone()
+        }))
+    };
     match name {
         "compute" | "persist" => {
-            check_scheduler(&mut args)?;
+            check_scheduler(&args)?;
             Ok(Value::Series(series))
         }
-        "head" | "tail" | "sample" | "drop_duplicates" | "dropna" | "nlargest" | "nsmallest" | "sort_values" => {
+        "head" | "tail" | "sample" | "drop_duplicates" | "dropna" | "nlargest" | "nsmallest"
+        | "sort_values" => {
             let frame = to_frame(&series)?;
             let internal = frame.value_columns().pop().unwrap_or_default();
             let key = column(&internal);
             let result = match name {
-                "head" => crate::plan::order::head(&frame, crate::plan::frame::int_arg(&args, "n", 5)?.max(0) as usize)?,
-                "tail" => crate::plan::order::tail(&frame, crate::plan::frame::int_arg(&args, "n", 5)?.max(0) as usize)?,
+                "head" => crate::plan::order::head(
+                    &frame,
+                    crate::plan::frame::int_arg(&args, "n", 5)?.max(0) as usize,
+                )?,
+                "tail" => crate::plan::order::tail(
+                    &frame,
+                    crate::plan::frame::int_arg(&args, "n", 5)?.max(0) as usize,
+                )?,
                 "sample" => sample(&frame, &args)?,
                 "drop_duplicates" => drop_duplicates(&frame, vec![key], &args)?,
-                "dropna" => frame.with_df(frame.df.clone().filter(isna(&Series { frame: frame.clone(), expr: key, name: series.name.clone() }, false))?),
+                "dropna" => frame.with_df(frame.df.clone().filter(isna(
+                    &Series {
+                        frame: frame.clone(),
+                        expr: key,
+                        name: series.name.clone(),
+                    },
+                    false,
+                ))?),
                 "sort_values" => {
                     let ascending = ascending_flags(&args, 1)?;
                     sorted_by(&frame, vec![key], &ascending, nulls_first(&args)?)
                 }
-                _ => top_n(&frame, vec![key], crate::plan::frame::int_arg(&args, "n", 5)?, name == "nlargest")?,
+                _ => top_n(
+                    &frame,
+                    vec![key],
+                    crate::plan::frame::int_arg(&args, "n", 5)?,
+                    name == "nlargest",
+                )?,
             };
-            Ok(Value::Series(Series { frame: result, expr: column(&internal), name: series.name }))
+            Ok(Value::Series(Series {
+                frame: result,
+                expr: column(&internal),
+                name: series.name,
+            }))
         }
         "count" | "sum" | "mean" | "min" | "max" | "std" | "var" | "median" | "nunique" => {
             let agg = Agg::parse(name).ok_or_else(|| DdqError::unknown(name.to_string()))?;
@@ -104,10 +134,17 @@ pub fn method(planner: &Planner, series: Series, name: &str, mut args: Args) -> 
         }
         "agg" | "aggregate" => match args.require("func")? {
             Value::Str(f) => {
-                let agg = Agg::parse(&f).ok_or_else(|| args.invalid("func", format!("unknown aggregation `{f}`")))?;
+                let agg = Agg::parse(&f)
+                    .ok_or_else(|| args.invalid("func", format!("unknown aggregation `{f}`")))?;
                 groupby::reduce_series(&series, agg, &args)
             }
-            other => Err(args.invalid("func", format!("series.agg() takes one aggregation name, not {}", other.kind_name()))),
+            other => Err(args.invalid(
+                "func",
+                format!(
+                    "series.agg() takes one aggregation name, not {}",
+                    other.kind_name()
+                ),
+            )),
         },
         "describe" => {
             let frame = to_frame(&series)?;
@@ -119,7 +156,11 @@ pub fn method(planner: &Planner, series: Series, name: &str, mut args: Args) -> 
             let frame = to_frame(&series)?;
             let internal = frame.value_columns().pop().unwrap_or_default();
             let result = drop_duplicates(&frame, vec![column(&internal)], &args)?;
-            Ok(Value::Series(Series { frame: result, expr: column(&internal), name: series.name }))
+            Ok(Value::Series(Series {
+                frame: result,
+                expr: column(&internal),
+                name: series.name,
+            }))
         }
         "isna" | "isnull" => with_expr(isna(&series, true)),
         "notna" | "notnull" => with_expr(isna(&series, false)),
@@ -128,13 +169,25 @@ pub fn method(planner: &Planner, series: Series, name: &str, mut args: Args) -> 
             let values = match args.require("values")? {
                 Value::List(items) | Value::Tuple(items) => items,
                 Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
-                other => return Err(args.invalid("values", format!("isin() takes a list, not {}", other.kind_name()))),
+                other => {
+                    return Err(args.invalid(
+                        "values",
+                        format!("isin() takes a list, not {}", other.kind_name()),
+                    ));
+                }
             };
             let list = values
                 .iter()
-                .map(|v| literal_expr(v).ok_or_else(|| args.invalid("values", "isin() takes a list of plain values")))
+                .map(|v| {
+                    literal_expr(v).ok_or_else(|| {
+                        args.invalid("values", "isin() takes a list of plain values")
+                    })
+                })
                 .collect::<Result<Vec<_>>>()?;
-            with_expr(f::coalesce(vec![in_list(series.expr.clone(), list, false), lit(false)]))
+            with_expr(f::coalesce(vec![
+                in_list(series.expr.clone(), list, false),
+                lit(false),
+            ]))
         }
         "between" => {
             let low = literal_or_scalar(&args, "left")?;
@@ -142,11 +195,28 @@ pub fn method(planner: &Planner, series: Series, name: &str, mut args: Args) -> 
             let e = series.expr.clone();
             let inclusive = match args.get("inclusive") {
                 None => "both".to_string(),
-                Some(Value::Str(s)) if ["both", "neither", "left", "right"].contains(&s.as_str()) => s.clone(),
-                Some(_) => return Err(args.invalid("inclusive", "inclusive must be both, neither, left or right")),
+                Some(Value::Str(s))
+                    if ["both", "neither", "left", "right"].contains(&s.as_str()) =>
+                {
+                    s.clone()
+                }
+                Some(_) => {
+                    return Err(args.invalid(
+                        "inclusive",
+                        "inclusive must be both, neither, left or right",
+                    ));
+                }
             };
-            let lower = if inclusive == "both" || inclusive == "left" { e.clone().gt_eq(low) } else { e.clone().gt(low) };
-            let upper = if inclusive == "both" || inclusive == "right" { e.lt_eq(high) } else { e.lt(high) };
+            let lower = if inclusive == "both" || inclusive == "left" {
+                e.clone().gt_eq(low)
+            } else {
+                e.clone().gt(low)
+            };
+            let upper = if inclusive == "both" || inclusive == "right" {
+                e.lt_eq(high)
+            } else {
+                e.lt(high)
+            };
             with_expr(f::coalesce(vec![lower.and(upper), lit(false)]))
         }
         "abs" => with_expr(f::abs(series.expr.clone())),
@@ -156,13 +226,21 @@ pub fn method(planner: &Planner, series: Series, name: &str, mut args: Args) -> 
         }
         "astype" => {
             let Some(Value::Str(t)) = args.get("dtype") else {
-                return Err(args.invalid("dtype", "astype() takes a dtype name such as \"float64\""));
+                return Err(
+                    args.invalid("dtype", "astype() takes a dtype name such as \"float64\"")
+                );
             };
             with_expr(astype_expr(&series, t, &args)?)
         }
         "rename" => match args.get("index").or(args.get("columns")) {
-            Some(Value::Str(new)) => Ok(Value::Series(Series { name: new.clone(), ..series })),
-            _ => Err(args.invalid("index", "series.rename() takes the new name, e.g. rename(\"delay\")")),
+            Some(Value::Str(new)) => Ok(Value::Series(Series {
+                name: new.clone(),
+                ..series
+            })),
+            _ => Err(args.invalid(
+                "index",
+                "series.rename() takes the new name, e.g. rename(\"delay\")",
+            )),
         },
         _ => {
             let _ = planner;
@@ -174,21 +252,38 @@ pub fn method(planner: &Planner, series: Series, name: &str, mut args: Args) -> 
 fn literal_or_scalar(args: &Args, name: &str) -> Result<Expr> {
     match args.get(name) {
         Some(Value::Scalar(s)) => Ok(s.expr.clone()),
-        Some(v) => literal_expr(v).ok_or_else(|| args.invalid(name, format!("`{name}` must be a plain value"))),
+        Some(v) => literal_expr(v)
+            .ok_or_else(|| args.invalid(name, format!("`{name}` must be a plain value"))),
         None => Err(args.invalid(name, format!("missing argument `{name}`"))),
     }
 }
 
 /// `compute(scheduler=...)`: the threaded scheduler is the one ddq runs statements on.
-pub fn check_scheduler(args: &mut Args) -> Result<()> {
+pub fn check_scheduler(args: &Args) -> Result<()> {
     match args.get("scheduler") {
         None => Ok(()),
-        Some(Value::Str(s)) if ["threads", "threading", "sync", "synchronous", "single-threaded"].contains(&s.as_str()) => Ok(()),
+        Some(Value::Str(s))
+            if [
+                "threads",
+                "threading",
+                "sync",
+                "synchronous",
+                "single-threaded",
+            ]
+            .contains(&s.as_str()) =>
+        {
+            Ok(())
+        }
         Some(Value::Str(s)) => Err(args.invalid(
             "scheduler",
-            format!("scheduler \"{s}\" is not available in this build of ddq; supported: \"threads\""),
+            format!(
+                "scheduler \"{s}\" is not available in this build of ddq; supported: \"threads\""
+            ),
         )),
-        Some(_) => Err(args.invalid("scheduler", "scheduler must be a string such as \"threads\"")),
+        Some(_) => Err(args.invalid(
+            "scheduler",
+            "scheduler must be a string such as \"threads\"",
+        )),
     }
 }
 
@@ -200,7 +295,9 @@ pub fn parse_type(name: &str) -> Option<DataType> {
 pub fn astype_expr(series: &Series, dtype: &str, args: &Args) -> Result<Expr> {
     let t = parse_type(dtype).ok_or_else(|| {
         args.invalid("dtype", format!("unknown dtype `{dtype}`"))
-            .with_help("supported: int64, int32, float64, float32, object, str, bool, datetime64[ns]")
+            .with_help(
+                "supported: int64, int32, float64, float32, object, str, bool, datetime64[ns]",
+            )
     })?;
     Ok(cast(series.expr.clone(), t))
 }
@@ -210,7 +307,9 @@ pub fn isna(series: &Series, missing: bool) -> Expr {
     let t = expr_type(&series.frame, &series.expr).unwrap_or(DataType::Null);
     let e = series.expr.clone();
     let is_missing = if matches!(t, DataType::Float64 | DataType::Float32) {
-        e.clone().is_null().or(f::coalesce(vec![f::isnan(e), lit(false)]))
+        e.clone()
+            .is_null()
+            .or(f::coalesce(vec![f::isnan(e), lit(false)]))
     } else {
         e.is_null()
     };
@@ -231,7 +330,8 @@ pub fn fillna(series: &Series, args: &Args) -> Result<Expr> {
     };
     let fill = match value {
         Value::Scalar(s) => s.expr,
-        other => literal_expr(&other).ok_or_else(|| args.invalid("value", "fillna() takes a plain value"))?,
+        other => literal_expr(&other)
+            .ok_or_else(|| args.invalid("value", "fillna() takes a plain value"))?,
     };
     let e = series.expr.clone();
     Ok(Expr::Case(datafusion::logical_expr::Case::new(
@@ -311,17 +411,35 @@ pub fn to_frame(series: &Series) -> Result<Frame> {
     let mut exprs: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
     exprs.push(series.expr.clone().alias(&internal));
     exprs.extend(frame.hidden_columns().iter().map(|h| column(h)));
-    let needs_position = !crate::plan::order::order_survives(frame, &[keys.clone(), frame.hidden_columns()].concat());
-    let base = if needs_position { with_position(frame, &unique_hidden(frame, "__ddq_pos"))? } else { frame.clone() };
+    let needs_position = !crate::plan::order::order_survives(
+        frame,
+        &[keys.clone(), frame.hidden_columns()].concat(),
+    );
+    let base = if needs_position {
+        with_position(frame, &unique_hidden(frame, "__ddq_pos"))?
+    } else {
+        frame.clone()
+    };
     let mut exprs_with_position = exprs;
     if needs_position {
-        exprs_with_position.extend(base.hidden_columns().iter().filter(|h| !frame.hidden_columns().contains(h)).map(|h| column(h)));
+        exprs_with_position.extend(
+            base.hidden_columns()
+                .iter()
+                .filter(|h| !frame.hidden_columns().contains(h))
+                .map(|h| column(h)),
+        );
     }
     Ok(base.with_df(base.df.clone().select(exprs_with_position)?))
 }
 
 /// A small keyed series made from literal values (`df.dtypes`).
-pub fn literal_series(planner: &Planner, key: &str, keys: Vec<String>, name: &str, values: Vec<String>) -> Result<Value> {
+pub fn literal_series(
+    planner: &Planner,
+    key: &str,
+    keys: Vec<String>,
+    name: &str,
+    values: Vec<String>,
+) -> Result<Value> {
     let positions: Vec<u64> = (0..keys.len() as u64).collect();
     let schema = Arc::new(Schema::new(vec![
         Field::new(key, DataType::Utf8, false),
@@ -333,7 +451,8 @@ pub fn literal_series(planner: &Planner, key: &str, keys: Vec<String>, name: &st
         Arc::new(StringArray::from(values)),
         Arc::new(UInt64Array::from(positions)),
     ];
-    let batch = RecordBatch::try_new(schema, columns).map_err(|e| DdqError::execution(e.to_string()))?;
+    let batch =
+        RecordBatch::try_new(schema, columns).map_err(|e| DdqError::execution(e.to_string()))?;
     let df = planner.ctx.read_batch(batch)?;
     Ok(Value::Series(Series {
         frame: Frame {
@@ -373,14 +492,21 @@ fn value_counts(series: &Series, args: &Args) -> Result<Value> {
                 vec![column(&internal)],
             )),
         )?;
-        let df = with_sum.with_column(&internal, float(column(&internal)) / float(column(&total)))?;
+        let df =
+            with_sum.with_column(&internal, float(column(&internal)) / float(column(&total)))?;
         frame = frame.with_df(df);
     }
     if sort {
         let key_order = frame.order.clone();
-        frame.order = std::iter::once(column(&internal).sort(ascending, false)).chain(key_order).collect();
+        frame.order = std::iter::once(column(&internal).sort(ascending, false))
+            .chain(key_order)
+            .collect();
     }
-    Ok(Value::Series(Series { frame, expr: column(&internal), name: value_name.to_string() }))
+    Ok(Value::Series(Series {
+        frame,
+        expr: column(&internal),
+        name: value_name.to_string(),
+    }))
 }
 
 /// `sort_values(ascending=...)` as one flag per key.
@@ -392,10 +518,16 @@ pub fn ascending_flags(args: &Args, keys: usize) -> Result<Vec<bool>> {
             .iter()
             .map(|v| match v {
                 Value::Bool(b) => Ok(*b),
-                _ => Err(args.invalid("ascending", "ascending must be True/False or a list of them")),
+                _ => Err(args.invalid(
+                    "ascending",
+                    "ascending must be True/False or a list of them",
+                )),
             })
             .collect(),
-        Some(_) => Err(args.invalid("ascending", "ascending must be True/False or one flag per key")),
+        Some(_) => Err(args.invalid(
+            "ascending",
+            "ascending must be True/False or one flag per key",
+        )),
     }
 }
 
@@ -416,7 +548,10 @@ pub fn sorted_by(frame: &Frame, keys: Vec<Expr>, ascending: &[bool], nulls_first
         .map(|(k, asc)| k.sort(*asc, nulls_first))
         .collect();
     order.extend(frame.order.iter().cloned());
-    Frame { order, ..frame.clone() }
+    Frame {
+        order,
+        ..frame.clone()
+    }
 }
 
 /// `nlargest` / `nsmallest`: the first n rows of a sort, nulls never chosen.
@@ -438,7 +573,11 @@ pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, args: &Args) -> Result<Fr
         Some(Value::Bool(false)) => "none".to_string(),
         Some(_) => return Err(args.invalid("keep", "keep must be \"first\", \"last\" or False")),
     };
-    let positioned = if frame.order.is_empty() { with_position(frame, &unique_hidden(frame, "__ddq_pos"))? } else { frame.clone() };
+    let positioned = if frame.order.is_empty() {
+        with_position(frame, &unique_hidden(frame, "__ddq_pos"))?
+    } else {
+        frame.clone()
+    };
     let marker = unique_hidden(&positioned, "__ddq_dup");
     let window = if keep == "none" {
         Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
@@ -451,11 +590,19 @@ pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, args: &Args) -> Result<Fr
         let order: Vec<SortExpr> = if keep == "first" {
             positioned.order.clone()
         } else {
-            positioned.order.iter().map(|s| SortExpr::new(s.expr.clone(), !s.asc, !s.nulls_first)).collect()
+            positioned
+                .order
+                .iter()
+                .map(|s| SortExpr::new(s.expr.clone(), !s.asc, !s.nulls_first))
+                .collect()
         };
         row_number().partition_by(keys).order_by(order).build()?
     };
-    let df = positioned.df.clone().with_column(&marker, window)?.filter(column(&marker).eq(lit(1u64)).or(column(&marker).eq(lit(1i64))))?;
+    let df = positioned.df.clone().with_column(&marker, window)?.filter(
+        column(&marker)
+            .eq(lit(1u64))
+            .or(column(&marker).eq(lit(1i64))),
+    )?;
     Ok(positioned.with_df(df))
 }
 
@@ -477,11 +624,20 @@ pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
     let total = unique_hidden(frame, "__ddq_stotal");
     let positioned = with_total(&with_position(frame, &pos)?, &total)?;
     let wanted = match (args.get("frac"), args.get("n")) {
-        (Some(Value::Float(x)), None) if (0.0..=1.0).contains(x) => f::round(vec![float(column(&total)) * lit(*x)]),
-        (Some(Value::Int(x)), None) if (0..=1).contains(x) => float(column(&total)) * lit(*x as f64),
+        (Some(Value::Float(x)), None) if (0.0..=1.0).contains(x) => {
+            f::round(vec![float(column(&total)) * lit(*x)])
+        }
+        (Some(Value::Int(x)), None) if (0..=1).contains(x) => {
+            float(column(&total)) * lit(*x as f64)
+        }
         (None, Some(Value::Int(n))) if *n >= 0 => lit(*n as f64),
         (None, None) => lit(1.0),
-        _ => return Err(args.invalid("frac", "give frac= between 0 and 1, or n= a non-negative integer")),
+        _ => {
+            return Err(args.invalid(
+                "frac",
+                "give frac= between 0 and 1, or n= a non-negative integer",
+            ));
+        }
     };
     let hash = unique_hidden(&positioned, "__ddq_hash");
     let rank = unique_hidden(&positioned, "__ddq_rank");
@@ -489,7 +645,15 @@ pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
         .df
         .clone()
         .with_column(&hash, row_hash(lit(seed), column(&pos)))?
-        .with_column(&rank, row_number().order_by(vec![column(&hash).sort(true, false), column(&pos).sort(true, false)]).build()?)?
+        .with_column(
+            &rank,
+            row_number()
+                .order_by(vec![
+                    column(&hash).sort(true, false),
+                    column(&pos).sort(true, false),
+                ])
+                .build()?,
+        )?
         .filter(float(column(&rank)).lt_eq(wanted))?;
     Ok(positioned.with_df(df))
 }
@@ -498,10 +662,16 @@ pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
 pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
     let numeric: Vec<String> = columns
         .into_iter()
-        .filter(|c| frame.data_type(c).is_some_and(|t| is_numeric(&t) && t != DataType::Boolean))
+        .filter(|c| {
+            frame
+                .data_type(c)
+                .is_some_and(|t| is_numeric(&t) && t != DataType::Boolean)
+        })
         .collect();
     if numeric.is_empty() {
-        return Err(DdqError::type_error("describe() needs at least one numeric column"));
+        return Err(DdqError::type_error(
+            "describe() needs at least one numeric column",
+        ));
     }
     const STATS: [&str; 8] = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
     let mut aggregates = Vec::new();
@@ -528,7 +698,14 @@ pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
         make_array((0..STATS.len() as i64).map(lit).collect()).alias("__ddq_statpos"),
     ];
     for (i, c) in numeric.iter().enumerate() {
-        select.push(make_array((0..STATS.len()).map(|j| column(&format!("__ddq_s{i}_{j}"))).collect()).alias(c));
+        select.push(
+            make_array(
+                (0..STATS.len())
+                    .map(|j| column(&format!("__ddq_s{i}_{j}")))
+                    .collect(),
+            )
+            .alias(c),
+        );
     }
     let mut unnest: Vec<&str> = vec!["statistic", "__ddq_statpos"];
     unnest.extend(numeric.iter().map(String::as_str));

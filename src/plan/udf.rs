@@ -18,7 +18,10 @@ pub struct RowHash {
 impl Default for RowHash {
     fn default() -> Self {
         RowHash {
-            signature: Signature::exact(vec![DataType::Int64, DataType::Int64], Volatility::Immutable),
+            signature: Signature::exact(
+                vec![DataType::Int64, DataType::Int64],
+                Volatility::Immutable,
+            ),
         }
     }
 }
@@ -55,7 +58,9 @@ impl ScalarUDFImpl for RowHash {
                 if seeds.is_null(i) || positions.is_null(i) {
                     None
                 } else {
-                    Some(splitmix64(splitmix64(seeds.value(i) as u64) ^ positions.value(i) as u64))
+                    Some(splitmix64(
+                        splitmix64(seeds.value(i) as u64) ^ positions.value(i) as u64,
+                    ))
                 }
             })
             .collect();
@@ -79,7 +84,9 @@ mod tests {
     fn hash_is_deterministic_and_spreads() {
         assert_eq!(splitmix64(1), splitmix64(1));
         assert_ne!(splitmix64(1), splitmix64(2));
-        let low = (0..1000u64).filter(|i| splitmix64(*i) < u64::MAX / 2).count();
+        let low = (0..1000u64)
+            .filter(|i| splitmix64(*i) < u64::MAX / 2)
+            .count();
         assert!((400..600).contains(&low), "{low}");
     }
 }

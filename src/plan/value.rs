@@ -64,11 +64,17 @@ impl Frame {
 
     /// Names of the visible non-key columns.
     pub fn value_columns(&self) -> Vec<String> {
-        self.columns().into_iter().skip(self.index_columns).collect()
+        self.columns()
+            .into_iter()
+            .skip(self.index_columns)
+            .collect()
     }
 
     pub fn key_columns(&self) -> Vec<String> {
-        self.columns().into_iter().take(self.index_columns).collect()
+        self.columns()
+            .into_iter()
+            .take(self.index_columns)
+            .collect()
     }
 
     pub fn hidden_columns(&self) -> Vec<String> {
@@ -92,10 +98,7 @@ impl Frame {
 
     /// The same frame over a new plan that keeps this frame's row bookkeeping.
     pub fn with_df(&self, df: DataFrame) -> Frame {
-        Frame {
-            df,
-            ..self.clone()
-        }
+        Frame { df, ..self.clone() }
     }
 }
 

@@ -44,12 +44,19 @@ fn read_statement(
     Ok(text)
 }
 
-pub fn run(session: &mut Session, runtime: &tokio::runtime::Runtime, color: bool) -> crate::Result<()> {
-    let mut editor: Editor<ReplHelper, rustyline::history::DefaultHistory> =
-        Editor::new().map_err(|e| crate::DdqError::input(format!("cannot start the line editor: {e}")))?;
+pub fn run(
+    session: &mut Session,
+    runtime: &tokio::runtime::Runtime,
+    color: bool,
+) -> crate::Result<()> {
+    let mut editor: Editor<ReplHelper, rustyline::history::DefaultHistory> = Editor::new()
+        .map_err(|e| crate::DdqError::input(format!("cannot start the line editor: {e}")))?;
     editor.set_helper(Some(ReplHelper));
     if !session.settings.quiet {
-        eprintln!("ddq {} — pandas/Dask-style dataframes on DataFusion. `help` lists commands, Ctrl-D quits.", env!("CARGO_PKG_VERSION"));
+        eprintln!(
+            "ddq {} — pandas/Dask-style dataframes on DataFusion. `help` lists commands, Ctrl-D quits.",
+            env!("CARGO_PKG_VERSION")
+        );
     }
     loop {
         match read_statement(&mut editor, &session.prompt()) {

@@ -1,0 +1,521 @@
+//! Transcript tests over the real binary: `ddq run`, `ddq -c`, piped scripts, the REPL on piped
+//! input (`-i`), output files, and every kind of bad input the core must answer with one clear
+//! error (and never a panic).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const READ: &str = r#"ddf = read_csv("data/nycflights/*.csv", parse_dates={"Date": [0, 1, 2]}, dtype={"CRSElapsedTime": "float64", "TailNum": "object", "Cancelled": "bool"})"#;
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn ddq_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the ddq binary starts");
+    if let Some(text) = stdin {
+        let mut input = child.stdin.take().expect("stdin is piped");
+        input
+            .write_all(text.as_bytes())
+            .expect("stdin accepts the script");
+    }
+    let output = child.wait_with_output().expect("ddq finishes");
+    let run = Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code().unwrap_or(-1),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "ddq panicked on {args:?}:\n{}",
+        run.stderr
+    );
+    run
+}
+
+fn ddq(args: &[&str], stdin: Option<&str>) -> Run {
+    ddq_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin)
+}
+
+fn with_read(statements: &str) -> String {
+    format!("{READ}; {statements}")
+}
+
+/// Runs `-c` and expects an error whose message contains every `needle`.
+fn expect_error(statements: &str, needles: &[&str]) -> Run {
+    let run = ddq(&["--format", "csv", "-c", statements], None);
+    assert_eq!(
+        run.code, 1,
+        "expected failure for {statements}\nstdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    for needle in needles {
+        assert!(
+            run.stderr.contains(needle),
+            "stderr of {statements} lacks {needle:?}:\n{}",
+            run.stderr
+        );
+    }
+    run
+}
+
+#[test]
+fn workflow_prints_the_committed_output() {
+    let run = ddq(&["--format", "table", "run", "queries/nycflights.q"], None);
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    let expected = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/nycflights.out"),
+    )
+    .expect("queries/nycflights.out is committed");
+    if run.stdout != expected {
+        let line = run
+            .stdout
+            .lines()
+            .zip(expected.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| run.stdout.lines().count().min(expected.lines().count()));
+        panic!(
+            "output differs from queries/nycflights.out at line {}:\n  got:      {:?}\n  expected: {:?}",
+            line + 1,
+            run.stdout.lines().nth(line),
+            expected.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn piped_output_defaults_to_csv_with_keys_first() {
+    let run = ddq(
+        &["-c", &with_read(r#"ddf.groupby("Origin").DepDelay.max()"#)],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Origin,DepDelay\nEWR,1006.0\nJFK,446.0\nLGA,623.0\n"
+    );
+}
+
+#[test]
+fn notebook_lines_paste_as_written() {
+    let script = format!(
+        "import dask.dataframe as dd\nimport pandas as pd\nfrom dask.distributed import Client\n{}\n{}\n{}\n{}\n",
+        READ.replace("read_csv", "dd.read_csv"),
+        "ddf = ddf.persist()",
+        r#"ddf[~ddf.Cancelled].groupby("Origin").Origin.count().compute()"#,
+        r#"ddf.DepDelay.max().compute(scheduler="threads")"#,
+    );
+    let run = ddq(&["--format", "csv", "run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Origin,Origin\nEWR,6949\nJFK,6712\nLGA,6741\n1006.0\n"
+    );
+}
+
+#[test]
+fn scalars_print_bare_and_python_literals_evaluate() {
+    let run = ddq(
+        &["-c", "1 + 1; 7 // 2; 2 ** 10; 'a' + 'b'; [1, 2.5, None]"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "2\n3\n1024\n'ab'\n[1, 2.5, None]\n");
+}
+
+#[test]
+fn json_lines_have_one_object_per_row() {
+    let run = ddq(
+        &[
+            "--format",
+            "json",
+            "-c",
+            &with_read(r#"ddf.Cancelled.value_counts()"#),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "{\"Cancelled\":false,\"count\":20402}\n{\"Cancelled\":true,\"count\":398}\n"
+    );
+}
+
+#[test]
+fn a_bare_frame_name_prints_its_lazy_structure() {
+    let run = ddq(&["--format", "table", "-c", &with_read("ddf")], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("ddq DataFrame Structure: 21 columns, npartitions=10"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("           Date  datetime64[ns]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn read_command_binds_a_frame_named_after_the_path() {
+    let script = "read \"data/nycflights/*.csv\"\nlen(nycflights)\nread \"data/nycflights/1990.csv\" as first\nlen(first)\n";
+    let run = ddq(&["--format", "csv", "run", "-"], Some(script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "20800");
+    let first: i64 = lines[1].parse().expect("a row count");
+    assert!(first > 0 && first < 20800, "{first}");
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let out = dir.path().join("counts.csv");
+    let out_arg = out.to_string_lossy().to_string();
+    let ok = ddq(
+        &[
+            "--output",
+            &out_arg,
+            "-c",
+            &with_read("ddf.Cancelled.value_counts()"),
+        ],
+        None,
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert_eq!(ok.stdout, "");
+    let good = std::fs::read_to_string(&out).expect("the output file exists");
+    assert_eq!(good, "Cancelled,count\nFalse,20402\nTrue,398\n");
+    // A failing run prints part of its results first, and must leave the good file as it was.
+    let failed = ddq(
+        &[
+            "--output",
+            &out_arg,
+            "-c",
+            &with_read("ddf.Cancelled.value_counts(); ddf.nosuch"),
+        ],
+        None,
+    );
+    assert_eq!(failed.code, 1);
+    assert_eq!(std::fs::read_to_string(&out).expect("still there"), good);
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("readable")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| *p != out)
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary files left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn run_stops_at_the_first_error_with_file_and_line() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let script = dir.path().join("job.q");
+    std::fs::write(
+        &script,
+        format!("{READ}\nlen(ddf)\nddf.groupby(\"Orign\").DepDelay.mean()\nlen(ddf)\n"),
+    )
+    .expect("written");
+    let run = ddq(&["--format", "csv", "run", &script.to_string_lossy()], None);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout, "20800\n",
+        "statements after the error must not run"
+    );
+    let first_line = run.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first_line.ends_with("job.q:3:13: error: column `Orign` not found"),
+        "{first_line}"
+    );
+    assert!(
+        run.stderr.contains("did you mean `Origin`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_repl_reports_errors_and_keeps_going() {
+    let script = format!(
+        "{READ}\nddf.nosuch\nddf.DepDelay.meen()\nlen(ddf)\nddf.groupby(\n    \"Origin\"\n).DepDelay.max()\n"
+    );
+    let run = ddq(&["-i", "--quiet", "--format", "csv"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "20800\nOrigin,DepDelay\nEWR,1006.0\nJFK,446.0\nLGA,623.0\n"
+    );
+    assert!(
+        run.stderr.contains("column `nosuch` not found"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `mean`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn syntax_errors_show_the_line_with_a_caret() {
+    let run = expect_error(
+        "x = = 1",
+        &["<command>:1:5: error: expected an expression, found \"=\""],
+    );
+    assert!(run.stderr.contains(" 1 │ x = = 1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("│     ┬"),
+        "the caret sits under the second `=`:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_columns_methods_and_names_suggest_a_fix() {
+    expect_error(
+        &with_read("ddf.DepDelya.mean()"),
+        &["column `DepDelya` not found", "did you mean `DepDelay`?"],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.meen()"),
+        &["has no attribute or method `meen`", "did you mean `mean`?"],
+    );
+    expect_error(
+        &with_read("dff.head()"),
+        &["name `dff` is not defined", "did you mean `ddf`?"],
+    );
+    expect_error(
+        &with_read("ddf.groupby(\"Origin\").DepDelay.maen()"),
+        &[
+            "a groupby has no attribute or method `maen`",
+            "did you mean `mean`?",
+        ],
+    );
+    expect_error(
+        &with_read("ddf.groupby(\"Origin\").agg(\"avrage\")"),
+        &[
+            "unknown aggregation `avrage`",
+            "supported: count, size, sum, mean",
+        ],
+    );
+}
+
+#[test]
+fn unsupported_arguments_name_the_supported_ones() {
+    expect_error(
+        &with_read("ddf.sample(fraction=0.1)"),
+        &[
+            "sample() does not support the argument `fraction`; supported: n, frac, replace, random_state",
+            "did you mean `frac`?",
+        ],
+    );
+    expect_error(
+        r#"read_csv("data/nycflights/*.csv", engine="pyarrow")"#,
+        &[
+            "does not support the argument `engine`",
+            "supported: path, sep",
+        ],
+    );
+    expect_error(
+        &with_read("ddf.compute(scheduler=\"processes\")"),
+        &[
+            "scheduler \"processes\" is not available",
+            "supported: \"threads\"",
+        ],
+    );
+}
+
+#[test]
+fn missing_files_and_empty_globs_are_named() {
+    expect_error(r#"read_csv("data/nope/*.csv")"#, &["data/nope/*.csv"]);
+    expect_error(
+        r#"read_csv("data/nycflights/2042.csv")"#,
+        &["data/nycflights/2042.csv"],
+    );
+}
+
+#[test]
+fn operations_between_incompatible_types_are_refused() {
+    expect_error(
+        &with_read("ddf.Origin + 1"),
+        &["unsupported operand types for `+`", "object", "int64"],
+    );
+    expect_error(
+        &with_read("ddf.Dest.mean()"),
+        &["cannot compute mean of column `Dest` of dtype object"],
+    );
+    expect_error(
+        &with_read("ddf[ddf.Origin]"),
+        &["a boolean series is needed"],
+    );
+    expect_error(
+        &with_read("ddf.DayOfWeek == 1 and ddf.Cancelled"),
+        &["truth value is ambiguous", "use `&`"],
+    );
+}
+
+#[test]
+fn a_malformed_csv_row_names_file_line_and_value() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut text = String::from("a,b\n");
+    for i in 0..3000 {
+        text.push_str(&format!("{i},{}\n", i * 2));
+    }
+    text.push_str("3000,oops\n");
+    std::fs::write(dir.path().join("x.csv"), text).expect("written");
+    let run = ddq_in(
+        dir.path(),
+        &[
+            "-c",
+            "read_csv(\"x.csv\", dtype={\"b\": \"float64\"}).b.sum()",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("x.csv:3002"), "{}", run.stderr);
+    assert!(run.stderr.contains("\"oops\""), "{}", run.stderr);
+    assert!(run.stderr.contains("column \"b\""), "{}", run.stderr);
+}
+
+#[test]
+fn inference_reads_every_file_and_widens_like_pandas() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        dir.path().join("1.csv"),
+        "n,empty,flag\n1,,True\n2,,False\n",
+    )
+    .expect("written");
+    std::fs::write(
+        dir.path().join("2.csv"),
+        "n,empty,flag\n3.5,,True\n,,False\n",
+    )
+    .expect("written");
+    let run = ddq_in(
+        dir.path(),
+        &[
+            "--format",
+            "csv",
+            "-c",
+            "df = read_csv(\"*.csv\"); df.dtypes; df.n.sum()",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "column,dtype\nn,float64\nempty,float64\nflag,bool\n6.5\n"
+    );
+}
+
+#[test]
+fn help_lists_examples() {
+    let run = ddq(&["--help"], None);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.contains("ddq run queries/nycflights.q"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("--format"), "{}", run.stdout);
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let inputs = [
+        "",
+        ";",
+        ";;",
+        "(",
+        ")",
+        "[1,",
+        "{'a': }",
+        "ddf",
+        "ddf.",
+        "ddf[",
+        "ddf[[]]",
+        "1/0",
+        "1//0",
+        "2**-1",
+        "ddf.iloc[]",
+        "ddf.iloc[:, 99]",
+        "ddf.iloc[[99999]]",
+        "ddf.partitions[99]",
+        "ddf.head(-1)",
+        "ddf.groupby([])",
+        "ddf.groupby('Origin')",
+        "ddf.groupby('Origin')['nope']",
+        "ddf.loc[1]",
+        "ddf.sample(frac=2)",
+        "ddf.repartition(npartitions=0)",
+        "ddf.astype('complex')",
+        "ddf['DepDelay'][1]",
+        "ddf.merge(ddf, on='nope')",
+        "ddf.DepDelay.between('a', 'b')",
+        "ddf.Date.dt.year + ddf.Origin",
+        "read_csv()",
+        "read_csv(1)",
+        "len()",
+        "len(1, 2)",
+        "print()",
+        "lambda x: x",
+        "x if y else z",
+        "\"unterminated",
+        "ddf.Origin.str.contains()",
+        "ddf.DepDelay.dt.year",
+        "ddf.DepDelay.str.lower()",
+        "head",
+        "help nosuchthing",
+        "set nosuch 1",
+        "set max_rows many",
+        "%time",
+        "ddf.columns[99]",
+        "ddf.agg({'DepDelay': 'nope'})",
+        "ddf.groupby('Origin').agg(1)",
+        "not ddf.Cancelled",
+        "-ddf.Origin",
+        "ddf.rename(columns=1)",
+        "ddf.drop(columns=['nope'])",
+        "ddf.sort_values('nope')",
+        "concat([])",
+        "ddf.iloc[::0]",
+        "ddf.iloc[:, ::-1]",
+        "ddf.fillna()",
+        "ddf.nlargest(3)",
+        "ddf.select_dtypes()",
+    ];
+    for input in inputs {
+        let run = ddq(&["--format", "csv", "-c", &with_read(input)], None);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "exit code {} for {input:?}:\n{}",
+            run.code,
+            run.stderr
+        );
+        if run.code == 1 {
+            assert!(
+                run.stderr.contains("error"),
+                "no error message for {input:?}:\n{}",
+                run.stderr
+            );
+        }
+    }
+}
