@@ -6,10 +6,10 @@ use datafusion::error::DataFusionError;
 
 pub fn from_datafusion(err: DataFusionError) -> DdqError {
     let root = err.find_root();
-    if let DataFusionError::External(inner) = root {
-        if let Some(ddq) = inner.downcast_ref::<DdqError>() {
-            return ddq.clone();
-        }
+    if let DataFusionError::External(inner) = root
+        && let Some(ddq) = inner.downcast_ref::<DdqError>()
+    {
+        return ddq.clone();
     }
     let kind = match root {
         DataFusionError::ResourcesExhausted(_) => ErrorKind::Execution,

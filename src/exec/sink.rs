@@ -65,10 +65,10 @@ impl Sink {
 
     /// Drops a file target's temporary file, leaving any existing file untouched.
     pub fn abandon(self) {
-        if let Ok(guard) = self.target.lock() {
-            if let Target::File { temp, .. } = &*guard {
-                let _ = std::fs::remove_file(temp);
-            }
+        if let Ok(guard) = self.target.lock()
+            && let Target::File { temp, .. } = &*guard
+        {
+            let _ = std::fs::remove_file(temp);
         }
     }
 }

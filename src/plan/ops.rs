@@ -14,7 +14,7 @@ use datafusion::scalar::ScalarValue;
 
 /// One side of a binary operation, once frames and literals are told apart.
 enum Operand {
-    Series(Series),
+    Series(Box<Series>),
     Scalar(Scalar),
     Literal(Expr),
 }
@@ -100,15 +100,14 @@ pub fn binary(planner: &Planner, op: BinOp, left: Value, right: Value) -> Result
     match (l, r) {
         (Operand::Series(a), Operand::Series(b)) => {
             let (frame, ae, be) = align(&a, &b)?;
-            let name = if a.name == b.name {
-                a.name.clone()
-            } else {
-                a.name.clone()
-            };
+            // pandas keeps a shared name and drops differing ones; ddq keeps the left one so
+            // the result still has a column header.
+            let name = a.name.clone();
             let expr = typed_binary(&frame_schema(&frame), op, ae, be, (&a.name, &b.name))?;
             Ok(Value::Series(Series { frame, expr, name }))
         }
         (Operand::Series(s), other) => {
+            let s = *s;
             let other_expr = other_expr(other);
             let expr = typed_binary(
                 &frame_schema(&s.frame),
@@ -120,6 +119,7 @@ pub fn binary(planner: &Planner, op: BinOp, left: Value, right: Value) -> Result
             Ok(Value::Series(Series { expr, ..s }))
         }
         (other, Operand::Series(s)) => {
+            let s = *s;
             let other_expr = other_expr(other);
             let expr = typed_binary(
                 &frame_schema(&s.frame),
@@ -157,7 +157,7 @@ fn other_expr(operand: Operand) -> Expr {
 
 fn operand(value: Value, op: BinOp) -> Result<Operand> {
     match value {
-        Value::Series(s) => Ok(Operand::Series(s)),
+        Value::Series(s) => Ok(Operand::Series(Box::new(s))),
         Value::Scalar(s) => Ok(Operand::Scalar(s)),
         other => match literal_expr(&other) {
             Some(e) => Ok(Operand::Literal(e)),

@@ -77,7 +77,7 @@ pub fn order_survives(frame: &Frame, columns: &[String]) -> bool {
         s.expr
             .column_refs()
             .iter()
-            .all(|c| columns.iter().any(|k| *k == c.name))
+            .all(|c| columns.contains(&c.name))
     })
 }
 
