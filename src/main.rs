@@ -1,9 +1,9 @@
 //! The ddq binary: command-line arguments, then the library. Everything else lives in `ddq::`.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use ddq::exec::script::{self, Outcome};
 use ddq::exec::session::Session;
-use ddq::exec::settings::Settings;
+use ddq::exec::settings::{self, Settings};
 use ddq::exec::sink::Sink;
 use ddq::lang::span::Source;
 use ddq::output::Format;
@@ -24,15 +24,9 @@ struct Cli {
     /// Run these statements and exit (`;` or newlines separate them).
     #[arg(short = 'c', long = "command", value_name = "STATEMENTS")]
     command: Option<String>,
-    /// Output format: table, csv or json [default: table on a terminal, csv otherwise].
-    #[arg(long, value_name = "FORMAT")]
-    format: Option<Format>,
     /// Write results to FILE (atomically: a temporary file renamed when done).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Print nothing but results and errors.
-    #[arg(short, long)]
-    quiet: bool,
     /// Run the REPL even when standard input is not a terminal (errors do not stop it).
     #[arg(short, long)]
     interactive: bool,
@@ -50,13 +44,22 @@ enum Action {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The settings' flags (--format, --max-rows, --quiet, ...) come from the same table as `set`.
+    let matches = settings::add_flags(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let stdout_is_terminal = std::io::stdout().is_terminal() && cli.output.is_none();
-    let format = cli.format.unwrap_or(if stdout_is_terminal {
+    let default_format = if stdout_is_terminal {
         Format::Table
     } else {
         Format::Csv
-    });
+    };
+    let settings = match Settings::from_flags(&matches, default_format) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let sink = match &cli.output {
         Some(path) => match Sink::file(path.clone()) {
@@ -78,7 +81,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut session = Session::new(Settings::new(format, cli.quiet), sink);
+    let mut session = Session::new(settings, sink);
     let source = match (&cli.command, &cli.action) {
         (Some(text), _) => Some(Source::new("<command>", text.clone())),
         (None, Some(Action::Run { file })) => match read_script(file) {

@@ -1,21 +1,30 @@
-//! Correctness of ddq against pandas: runs every task of `queries/nycflights.q` through the real
+//! Correctness of ddq against pandas: runs every task of every reference suite through the real
 //! binary on the committed sample (`data/nycflights/`) and compares its CSV output with the answer
-//! pandas gives (`tests/reference/nycflights/`, written by `tests/reference/make_reference.py`).
+//! pandas gives, written by `tests/reference/make_reference.py` into one directory per suite:
+//! `nycflights/` holds the tasks of the workflow `queries/nycflights.q` (which must not drift
+//! apart from it), `operations/` one small task per operation of the language.
 //!
-//! `tasks.tsv` there names each task, how to compare it (`exact`, or `sample` for a random
-//! sample) and the ddq statements that produce it. Cells compare as numbers when both sides
-//! parse as numbers, so `1434` and `1434.0` agree and float noise below 1e-9 is forgiven.
+//! A suite's `tasks.tsv` names each task, how to compare it (`exact`, or `sample` for a random
+//! sample) and the ddq statements that produce it; every task runs after the suite's prelude.
+//! Cells compare as numbers when both sides parse as numbers, so `1434` and `1434.0` agree and
+//! float noise below 1e-9 is forgiven.
 
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const TASKS_FILE: &str = "tests/reference/nycflights/tasks.tsv";
-const REFERENCE_DIR: &str = "tests/reference/nycflights";
+const REFERENCE_ROOT: &str = "tests/reference";
 const WORKFLOW_FILE: &str = "queries/nycflights.q";
+/// The file in a suite directory that lists its tasks; a directory with one is a suite.
+const TASKS_FILE_NAME: &str = "tasks.tsv";
+/// The statements a suite's tasks run first, unless it takes the workflow's read.
+const PRELUDE_FILE_NAME: &str = "prelude.q";
+/// ddq runs its queries on all cores anyway; more tasks at once would only queue up.
+const MAX_TASKS_AT_ONCE: usize = 4;
 const RELATIVE_TOLERANCE: f64 = 1e-9;
 /// A hung query must fail its task, not stall the whole test run.
 const TASK_TIMEOUT: Duration = Duration::from_secs(180);
@@ -28,6 +37,57 @@ enum Mode {
     Exact,
     /// Same header and row count; every row must be a row of the sampled frame.
     Sample,
+}
+
+/// Where a suite's tasks get the statements they run first.
+#[derive(Debug, Clone, Copy)]
+enum Prelude {
+    /// The `read_csv` statement of `queries/nycflights.q`, so the workflow's tasks read exactly
+    /// as the workflow does.
+    WorkflowRead,
+    /// The statements of the suite's `prelude.q`.
+    File,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Suite {
+    /// The directory under `tests/reference/`.
+    name: &'static str,
+    prelude: Prelude,
+}
+
+const WORKFLOW_SUITE: Suite = Suite {
+    name: "nycflights",
+    prelude: Prelude::WorkflowRead,
+};
+const OPERATIONS_SUITE: Suite = Suite {
+    name: "operations",
+    prelude: Prelude::File,
+};
+/// Every suite; `every_suite_directory_is_run` keeps this in step with `tests/reference/`.
+const SUITES: [Suite; 2] = [WORKFLOW_SUITE, OPERATIONS_SUITE];
+
+impl Suite {
+    fn file(&self, file_name: &str) -> String {
+        format!("{REFERENCE_ROOT}/{}/{file_name}", self.name)
+    }
+
+    fn tasks_file(&self) -> String {
+        self.file(TASKS_FILE_NAME)
+    }
+
+    /// The statements every task of the suite runs first, `; `-joined.
+    fn prelude(&self) -> String {
+        match self.prelude {
+            Prelude::WorkflowRead => read_statement(&workflow_statements()),
+            Prelude::File => {
+                let file = self.file(PRELUDE_FILE_NAME);
+                let statements = code_lines(&read_text(&file));
+                assert!(!statements.is_empty(), "{file} has no statement");
+                statements.join("; ")
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -68,27 +128,31 @@ fn parse_task_line(line: &str) -> Result<Task, String> {
     })
 }
 
-fn read_tasks() -> Vec<Task> {
-    let tasks: Vec<Task> = read_text(TASKS_FILE)
+fn read_tasks(suite: &Suite) -> Vec<Task> {
+    let file = suite.tasks_file();
+    let tasks: Vec<Task> = read_text(&file)
         .lines()
         .filter(|line| !line.trim().is_empty())
-        .map(|line| parse_task_line(line).unwrap_or_else(|e| panic!("{TASKS_FILE}: {e}")))
+        .map(|line| parse_task_line(line).unwrap_or_else(|e| panic!("{file}: {e}")))
         .collect();
-    assert!(!tasks.is_empty(), "{TASKS_FILE} lists no task");
+    assert!(!tasks.is_empty(), "{file} lists no task");
     tasks
 }
 
-/// The workflow's statements, one per line, without comments and blank lines.
-fn workflow_statements() -> Vec<String> {
-    read_text(WORKFLOW_FILE)
-        .lines()
+/// A ddq script's statements, one per line, without comments and blank lines.
+fn code_lines(text: &str) -> Vec<String> {
+    text.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .map(str::to_string)
         .collect()
 }
 
-/// The workflow's `ddf = dd.read_csv(...)` line, which every task runs first.
+fn workflow_statements() -> Vec<String> {
+    code_lines(&read_text(WORKFLOW_FILE))
+}
+
+/// The workflow's `ddf = dd.read_csv(...)` line, which every workflow task runs first.
 fn read_statement(statements: &[String]) -> String {
     statements
         .iter()
@@ -293,46 +357,107 @@ fn compare_sample(expected: &Table, actual: &Table, population: &Table) -> Resul
     summarize(problems)
 }
 
-fn reference_table(file_name: &str) -> Result<Table, String> {
-    let relative = format!("{REFERENCE_DIR}/{file_name}");
+fn reference_table(suite: &Suite, file_name: &str) -> Result<Table, String> {
+    let relative = suite.file(file_name);
     let path = project_path(&relative);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     parse_csv(&text).map_err(|e| format!("{relative}: {e}"))
 }
 
-fn check_task(read: &str, task: &Task) -> Result<(), String> {
-    let expected = reference_table(&format!("{}.csv", task.name))?;
-    let program = format!("{read}; {}", task.statements);
+fn check_task(suite: &Suite, prelude: &str, task: &Task) -> Result<(), String> {
+    let expected = reference_table(suite, &format!("{}.csv", task.name))?;
+    let program = format!("{prelude}; {}", task.statements);
     let stdout = run_ddq(&program)?;
     let actual = parse_csv(&stdout).map_err(|e| format!("ddq output: {e}"))?;
     match task.mode {
         Mode::Exact => compare_exact(&expected, &actual),
         Mode::Sample => {
-            let population = reference_table(&format!("{}.population.csv", task.name))?;
+            let population = reference_table(suite, &format!("{}.population.csv", task.name))?;
             compare_sample(&expected, &actual, &population)
         }
     }
 }
 
-#[test]
-fn ddq_matches_pandas_on_every_task() {
-    let read = read_statement(&workflow_statements());
-    let tasks = read_tasks();
-    let failures: Vec<String> = tasks
-        .iter()
-        .filter_map(|task| {
-            check_task(&read, task)
-                .err()
-                .map(|why| format!("task {} ({}):\n    {why}", task.name, task.statements))
-        })
-        .collect();
+/// `check(item)` for every item, a few at a time, the results in the items' order.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_TASKS_AT_ONCE);
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else {
+                            return done;
+                        };
+                        done.push((index, check(item)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a task checker panicked"))
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Runs every task of the suite and fails with the report of every task that differs.
+fn assert_suite_matches_pandas(suite: &Suite) {
+    let prelude = suite.prelude();
+    let tasks = read_tasks(suite);
+    let failures: Vec<String> = map_in_parallel(&tasks, |task| {
+        check_task(suite, &prelude, task)
+            .err()
+            .map(|why| format!("task {} ({}):\n    {why}", task.name, task.statements))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     assert!(
         failures.is_empty(),
-        "{} of {} tasks differ from pandas:\n\n{}",
+        "{} of {} tasks of the {} suite differ from pandas:\n\n{}",
         failures.len(),
         tasks.len(),
+        suite.name,
         failures.join("\n\n")
+    );
+}
+
+#[test]
+fn ddq_matches_pandas_on_every_workflow_task() {
+    assert_suite_matches_pandas(&WORKFLOW_SUITE);
+}
+
+#[test]
+fn ddq_matches_pandas_on_every_operation_task() {
+    assert_suite_matches_pandas(&OPERATIONS_SUITE);
+}
+
+/// A suite directory that `SUITES` does not name would silently never run.
+#[test]
+fn every_suite_directory_is_run() {
+    let root = project_path(REFERENCE_ROOT);
+    let entries =
+        std::fs::read_dir(&root).unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()));
+    let mut on_disk: Vec<String> = entries
+        .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display())))
+        .filter(|entry| entry.path().join(TASKS_FILE_NAME).is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut known: Vec<String> = SUITES.iter().map(|s| s.name.to_string()).collect();
+    known.sort();
+    assert_eq!(
+        on_disk, known,
+        "the suite directories under {REFERENCE_ROOT} and SUITES disagree"
     );
 }
 
@@ -340,7 +465,8 @@ fn ddq_matches_pandas_on_every_task() {
 fn tasks_and_workflow_have_the_same_statements() {
     let workflow = workflow_statements();
     let after_read = statements_after_read(&workflow);
-    let tasks = read_tasks();
+    let tasks = read_tasks(&WORKFLOW_SUITE);
+    let tasks_file = WORKFLOW_SUITE.tasks_file();
     let mut problems = Vec::new();
     let mut covered = HashSet::new();
     for task in &tasks {
@@ -357,30 +483,52 @@ fn tasks_and_workflow_have_the_same_statements() {
     for statement in after_read {
         if !covered.contains(statement) && !statement.starts_with("import ") {
             problems.push(format!(
-                "`{statement}` in {WORKFLOW_FILE} has no task in {TASKS_FILE}"
+                "`{statement}` in {WORKFLOW_FILE} has no task in {tasks_file}"
             ));
         }
     }
     assert!(
         problems.is_empty(),
-        "{TASKS_FILE} and {WORKFLOW_FILE} have drifted apart (rerun tests/reference/regenerate.sh):\n{}",
+        "{tasks_file} and {WORKFLOW_FILE} have drifted apart (rerun tests/reference/regenerate.sh):\n{}",
         problems.join("\n")
+    );
+}
+
+/// The operations suite must read the data exactly as the workflow does, since pandas' side
+/// reads it once for both (`read_flights` in make_reference.py).
+#[test]
+fn operations_prelude_is_the_workflow_read() {
+    let workflow_read = read_statement(&workflow_statements()).replace("dd.read_csv(", "read_csv(");
+    assert_eq!(
+        OPERATIONS_SUITE.prelude(),
+        workflow_read,
+        "rerun tests/reference/regenerate.sh"
     );
 }
 
 #[test]
 fn every_task_has_a_reference_answer() {
-    for task in read_tasks() {
-        let table =
-            reference_table(&format!("{}.csv", task.name)).unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            !table.is_empty(),
-            "the reference answer of {} is empty",
-            task.name
-        );
-        if task.mode == Mode::Sample {
-            reference_table(&format!("{}.population.csv", task.name))
+    for suite in &SUITES {
+        let mut names = HashSet::new();
+        for task in read_tasks(suite) {
+            assert!(
+                names.insert(task.name.clone()),
+                "{} lists task {} twice",
+                suite.tasks_file(),
+                task.name
+            );
+            let table = reference_table(suite, &format!("{}.csv", task.name))
                 .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                !table.is_empty(),
+                "the reference answer of {}/{} is empty",
+                suite.name,
+                task.name
+            );
+            if task.mode == Mode::Sample {
+                reference_table(suite, &format!("{}.population.csv", task.name))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
         }
     }
 }
@@ -436,4 +584,21 @@ fn sample_rows_must_come_from_the_population() {
     assert_eq!(compare_sample(&expected, &other_row, &population), Ok(()));
     assert!(compare_sample(&expected, &unknown_row, &population).is_err());
     assert!(compare_sample(&expected, &too_many, &population).is_err());
+}
+
+#[test]
+fn parallel_checks_report_in_task_order() {
+    let items: Vec<u64> = (0..40).collect();
+    let results = map_in_parallel(&items, |n| {
+        // Uneven work, so finishing order differs from task order.
+        thread::sleep(Duration::from_millis((40 - n) % 7));
+        n * 10
+    });
+    assert_eq!(results, items.iter().map(|n| n * 10).collect::<Vec<_>>());
+}
+
+#[test]
+fn prelude_files_skip_comments_and_blank_lines() {
+    let lines = code_lines("# read the data\n\nddf = read_csv(\"x.csv\")\n  x = 1  \n");
+    assert_eq!(lines, vec!["ddf = read_csv(\"x.csv\")", "x = 1"]);
 }

@@ -8,3 +8,6 @@ pub mod script;
 pub mod session;
 pub mod settings;
 pub mod sink;
+pub mod timing;
+pub mod visualize;
+pub mod write;

@@ -4,24 +4,21 @@
 use crate::error::{DdqError, ErrorKind, Result};
 use crate::exec::settings::Settings;
 use crate::exec::sink::Sink;
-use crate::lang::ast::{Command, Expr, ExprKind, Stmt, StmtKind};
+use crate::lang::ast::{Command, ExprKind, Stmt, StmtKind};
 use crate::lang::parser;
 use crate::lang::span::Source;
-use crate::output::{self, Format, Layout, ResultKind};
-use crate::plan::value::{
-    Accessor, Frame, GroupBy, Scalar, Series, Value, display_name, is_hidden,
-};
+use crate::output::{self, Format, Layout, ResultKind, ResultWriter};
+use crate::plan::value::{Accessor, Action, Frame, GroupBy, Scalar, Series, Value, display_name};
 use crate::plan::{Planner, order, read, series};
-use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::config::SessionConfig;
-use datafusion::logical_expr::LogicalPlanBuilder;
 use datafusion::prelude::{DataFrame, SessionContext};
 use datafusion::scalar::ScalarValue;
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Instant;
 
 /// What the caller should do after a statement.
@@ -161,26 +158,15 @@ impl Session {
                 }
             },
             Command::Explain { value, analyze } => {
-                let df = match self.planner().eval(value)? {
-                    Value::Frame(frame) => output_frame(&frame)?.0,
-                    Value::Series(s) => output_frame(&series::to_frame(&s)?)?.0,
-                    Value::Scalar(s) => scalar_frame(&self.ctx, &s)?,
-                    other => {
-                        return Err(DdqError::type_error(format!(
-                            "explain needs a frame, series or scalar, not {}",
-                            other.kind_name()
-                        )));
-                    }
-                };
+                let df = self.plan_of(value)?;
                 let batches = df.explain(false, *analyze)?.collect().await?;
                 let text = explain_text(&batches);
                 self.write_text(&text)?;
             }
-            Command::Visualize { .. } => {
-                return Err(DdqError::unsupported(
-                    "`visualize` is not available in this build of ddq",
-                )
-                .with_help("`explain EXPR` prints the logical and physical plans"));
+            Command::Visualize { value, file } => {
+                let df = self.plan_of(value)?;
+                let path = file.clone().unwrap_or_else(|| "mydask.png".to_string());
+                self.perform(Action::Visualize { df, path }).await?;
             }
             Command::Set { name, value } => {
                 let text = self.settings.apply(name.as_ref(), value.as_deref())?;
@@ -193,16 +179,22 @@ impl Session {
                 self.write_text(&text)?;
             }
             Command::Time { stmt } => {
+                let cpu = crate::exec::timing::CpuTimes::now();
                 let started = Instant::now();
                 let flow = Box::pin(self.run_statement(stmt)).await?;
+                let wall = started.elapsed().as_secs_f64();
+                let used = crate::exec::timing::CpuTimes::now().since(&cpu);
                 eprintln!(
-                    "Wall time: {}",
-                    format_duration(started.elapsed().as_secs_f64())
+                    "CPU times: user {}, sys: {}, total: {}\nWall time: {}",
+                    format_duration(used.user),
+                    format_duration(used.system),
+                    format_duration(used.user + used.system),
+                    format_duration(wall)
                 );
                 return Ok(flow);
             }
             Command::TimeIt { stmt, runs } => {
-                let runs = runs.unwrap_or(3).clamp(1, 1000) as usize;
+                let runs = runs.unwrap_or(7).clamp(1, 1000) as usize;
                 let mut times = Vec::with_capacity(runs);
                 let saved = std::mem::replace(&mut self.out, Sink::discard());
                 for _ in 0..runs {
@@ -216,8 +208,8 @@ impl Session {
                 }
                 self.out = saved;
                 let mean = times.iter().sum::<f64>() / runs as f64;
-                let var = times.iter().map(|t| (t - mean).powi(2)).sum::<f64>()
-                    / (runs.max(2) - 1) as f64;
+                // IPython reports the population standard deviation of the runs.
+                let var = times.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / runs as f64;
                 eprintln!(
                     "{} ± {} per loop (mean ± std. dev. of {runs} runs, 1 loop each)",
                     format_duration(mean),
@@ -227,6 +219,19 @@ impl Session {
             Command::Quit => return Ok(Flow::Quit),
         }
         Ok(Flow::Continue)
+    }
+
+    /// The plan behind an expression's value, for `explain` and `visualize`.
+    fn plan_of(&self, expr: &crate::lang::ast::Expr) -> Result<DataFrame> {
+        match self.planner().eval(expr)? {
+            Value::Frame(frame) => Ok(order::display_frame(&frame)?.0),
+            Value::Series(s) => Ok(order::display_frame(&series::to_frame(&s)?)?.0),
+            Value::Scalar(s) => s.to_dataframe(&self.ctx),
+            other => Err(DdqError::type_error(format!(
+                "only frames, series and scalars have plans, not {}",
+                other.kind_name()
+            ))),
+        }
     }
 
     fn write_text(&mut self, text: &str) -> Result<()> {
@@ -259,6 +264,7 @@ impl Session {
                 self.write_text(&format!("{text}\n"))
             }
             Value::None => Ok(()),
+            Value::Action(action) => self.perform(*action).await,
             Value::Columns(names) => {
                 let text = match self.settings.format {
                     Format::Table => columns_repr(&names),
@@ -297,6 +303,31 @@ impl Session {
                 self.write_text(&format!("{text}\n"))
             }
         }
+    }
+
+    /// Writes files or draws a plan, saying on stderr where the result went.
+    async fn perform(&mut self, action: Action) -> Result<()> {
+        let notice = match action {
+            Action::Write(request) => {
+                let (rows, files) = crate::exec::write::perform(&request).await?;
+                match files.as_slice() {
+                    [one] => format!("wrote {rows} rows to {}", one.display()),
+                    many => format!(
+                        "wrote {rows} rows to {} files ({})",
+                        many.len(),
+                        request.path
+                    ),
+                }
+            }
+            Action::Visualize { df, path } => {
+                crate::exec::visualize::draw(df, Path::new(&path)).await?;
+                format!("wrote the plan graph to {path}")
+            }
+        };
+        if !self.settings.quiet {
+            eprintln!("{notice}");
+        }
+        Ok(())
     }
 
     /// Python's repr of plain values, computing any engine scalars inside them.
@@ -356,7 +387,7 @@ impl Session {
     }
 
     async fn compute_scalar(&self, scalar: &Scalar) -> Result<ScalarValue> {
-        let batches = scalar_frame(&self.ctx, scalar)?.collect().await?;
+        let batches = scalar.to_dataframe(&self.ctx)?.collect().await?;
         let batch = batches
             .iter()
             .find(|b| b.num_rows() > 0)
@@ -366,26 +397,19 @@ impl Session {
 
     /// Streams a frame's rows, in pandas order, into the output format.
     async fn print_frame(&mut self, frame: &Frame, kind: ResultKind) -> Result<()> {
-        let (df, schema) = output_frame(frame)?;
+        let (df, schema) = order::display_frame(frame)?;
         let layout = Layout {
             kind,
             index_columns: frame.index_columns,
         };
-        let mut writer = output::result_writer(
+        let writer = output::result_writer(
             self.settings.format,
             layout,
             schema.clone(),
             Box::new(self.out.clone()),
             &self.settings.display,
         );
-        let mut stream = df.execute_stream().await?;
-        while let Some(batch) = stream.next().await {
-            let batch = batch?;
-            let renamed = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
-                .map_err(|e| DdqError::execution(e.to_string()))?;
-            writer.write_batch(&renamed)?;
-        }
-        writer.finish()
+        stream_into(df, schema, writer).await.map(|_| ())
     }
 
     /// Ends the session: a file given with `--output` is renamed into place.
@@ -396,32 +420,32 @@ impl Session {
     pub fn abandon(self) {
         self.out.abandon();
     }
+
+    /// The DataFusion context, so tab completion can build (never run) plans for the text before
+    /// a dot to learn that value's kind and columns.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
 }
 
-/// The plan that produces a frame's visible columns in order, and the schema to show them under.
-pub fn output_frame(frame: &Frame) -> Result<(DataFrame, SchemaRef)> {
-    let sorted = order::sorted(frame)?;
-    let columns = frame.columns();
-    let exprs = columns
-        .iter()
-        .map(|c| crate::plan::value::column(c))
-        .collect::<Vec<_>>();
-    let df = sorted.select(exprs)?;
-    let fields: Vec<Field> = df
-        .schema()
-        .fields()
-        .iter()
-        .filter(|f| !is_hidden(f.name()))
-        .map(|f| f.as_ref().clone().with_name(display_name(f.name())))
-        .collect();
-    Ok((df, Arc::new(Schema::new(fields))))
-}
-
-fn scalar_frame(ctx: &SessionContext, scalar: &Scalar) -> Result<DataFrame> {
-    let plan = LogicalPlanBuilder::empty(true)
-        .project(vec![scalar.expr.clone().alias(scalar.name.clone())])?
-        .build()?;
-    Ok(DataFrame::new(ctx.state(), plan))
+/// Executes a plan and feeds every batch, under the display schema, to a result writer.
+/// Returns the number of rows.
+pub async fn stream_into(
+    df: DataFrame,
+    schema: SchemaRef,
+    mut writer: Box<dyn ResultWriter + Send>,
+) -> Result<usize> {
+    let mut stream = df.execute_stream().await?;
+    let mut rows = 0;
+    while let Some(batch) = stream.next().await {
+        let batch = batch?;
+        rows += batch.num_rows();
+        let renamed = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
+            .map_err(|e| DdqError::execution(e.to_string()))?;
+        writer.write_batch(&renamed)?;
+    }
+    writer.finish()?;
+    Ok(rows)
 }
 
 /// A frame's structure without computing it, like Dask's lazy repr.
@@ -563,11 +587,6 @@ fn format_duration(seconds: f64) -> String {
 /// The error raised when Ctrl-C interrupts a query.
 pub fn cancelled() -> DdqError {
     DdqError::new(ErrorKind::Cancelled, "query cancelled")
-}
-
-#[allow(dead_code)]
-fn is_lazy_name(expr: &Expr) -> bool {
-    matches!(expr.kind, ExprKind::Name(_))
 }
 
 #[cfg(test)]

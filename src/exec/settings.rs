@@ -1,5 +1,6 @@
 //! Session settings. Each setting is defined once, in `SETTINGS`, with its help; the `set`
-//! command and the command-line flags both go through `Settings::set`.
+//! command and the command-line flags (generated from the same table) both go through
+//! `Settings::set`, so `--max-rows 20` and `set max_rows 20` cannot disagree.
 
 use crate::error::{DdqError, Result, closest_match};
 use crate::lang::ast::Ident;
@@ -9,35 +10,81 @@ pub struct SettingSpec {
     pub name: &'static str,
     pub values: &'static str,
     pub summary: &'static str,
+    /// On the command line: a switch (`--quiet`) rather than a flag with a value.
+    pub switch: bool,
+    /// The value's placeholder in `--help`.
+    pub placeholder: &'static str,
+    pub short: Option<char>,
 }
 
 pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
         name: "format",
+        placeholder: "FORMAT",
         values: "table | csv | json",
-        summary: "How results are printed (the --format flag).",
+        summary: "How results are printed [default: table on a terminal, csv otherwise].",
+        switch: false,
+        short: None,
     },
     SettingSpec {
         name: "max_rows",
+        placeholder: "N",
         values: "N (0: no limit)",
-        summary: "Tables longer than this show their first and last rows only.",
+        summary: "Tables longer than this show their first and last rows only [default: 60].",
+        switch: false,
+        short: None,
     },
     SettingSpec {
         name: "min_rows",
+        placeholder: "N",
         values: "N",
-        summary: "How many rows a shortened table shows.",
+        summary: "How many rows a shortened table shows [default: 10].",
+        switch: false,
+        short: None,
     },
     SettingSpec {
         name: "max_columns",
+        placeholder: "N",
         values: "N (0: no limit)",
-        summary: "Tables wider than this show their first and last columns only.",
+        summary: "Tables wider than this show their first and last columns only [default: 20].",
+        switch: false,
+        short: None,
     },
     SettingSpec {
         name: "quiet",
+        placeholder: "",
         values: "true | false",
-        summary: "Suppress notices on stderr (the --quiet flag).",
+        summary: "Print nothing but results and errors.",
+        switch: true,
+        short: Some('q'),
     },
 ];
+
+impl SettingSpec {
+    /// The command-line spelling: `max_rows` is `--max-rows`.
+    pub fn flag(&self) -> String {
+        self.name.replace('_', "-")
+    }
+}
+
+/// Adds one command-line flag per setting to a clap command.
+pub fn add_flags(mut command: clap::Command) -> clap::Command {
+    for spec in SETTINGS {
+        let mut arg = clap::Arg::new(spec.name)
+            .long(spec.flag())
+            .help(spec.summary);
+        if let Some(short) = spec.short {
+            arg = arg.short(short);
+        }
+        arg = if spec.switch {
+            arg.action(clap::ArgAction::SetTrue)
+        } else {
+            arg.value_name(spec.placeholder)
+        };
+        command = command.arg(arg);
+    }
+    command
+}
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -53,6 +100,23 @@ impl Settings {
             display: DisplayOptions::default(),
             quiet,
         }
+    }
+
+    /// Settings from parsed command-line flags, on top of the defaults.
+    pub fn from_flags(matches: &clap::ArgMatches, default_format: Format) -> Result<Settings> {
+        let mut settings = Settings::new(default_format, false);
+        for spec in SETTINGS {
+            if spec.switch {
+                if matches.get_flag(spec.name) {
+                    settings.set(spec.name, "true")?;
+                }
+            } else if let Some(value) = matches.get_one::<String>(spec.name) {
+                settings.set(spec.name, value).map_err(|e| {
+                    DdqError::new(e.kind, format!("--{}: {}", spec.flag(), e.message))
+                })?;
+            }
+        }
+        Ok(settings)
     }
 
     /// `set` (list all), `set NAME` (show one), `set NAME VALUE` (change one).

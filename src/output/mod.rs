@@ -10,6 +10,7 @@
 mod csv_writer;
 mod float;
 mod json_lines;
+mod parquet_file;
 mod scalar;
 mod table;
 mod values;
@@ -124,6 +125,8 @@ pub fn result_writer(
         Format::Json => Box::new(json_lines::JsonLinesWriter::new(schema, out)),
     }
 }
+
+pub use parquet_file::ParquetResultWriter;
 
 /// True when `err` means the reader of the output closed it (e.g. `ddq ... | head`): the caller
 /// should stop quietly and exit successfully, as command-line tools do.

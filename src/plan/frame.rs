@@ -5,7 +5,9 @@ use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::{expr_type, is_numeric, is_temporal, is_text, literal_expr, qualified};
 use crate::plan::order::{self, keep_order_for, unique_hidden, with_position, with_total};
 use crate::plan::series::{self, check_scheduler, parse_type};
-use crate::plan::value::{Accessor, Frame, Series, Value, column, display_name};
+use crate::plan::value::{
+    Accessor, Action, FileFormat, Frame, Series, Value, WriteRequest, column, display_name,
+};
 use crate::plan::verbs::{self, Args, Receiver};
 use crate::plan::{Planner, check_columns, column_names, column_series, unknown_column};
 use datafusion::arrow::datatypes::DataType;
@@ -395,8 +397,60 @@ pub fn method(planner: &Planner, frame: Frame, name: &str, args: Args) -> Result
         "isna" | "isnull" => map_columns(&frame, |s| Ok(series::isna(s, true))),
         "notna" | "notnull" => map_columns(&frame, |s| Ok(series::isna(s, false))),
         "merge" => merge(planner, &frame, &args),
+        "to_csv" | "to_parquet" => write_request(frame, name, &args),
+        "visualize" => visualize_request(order::display_frame(&frame)?.0, &args),
         _ => Err(verbs::unknown_verb(Receiver::Frame, name, &frame.columns())),
     }
+}
+
+/// `to_csv(path)` / `to_parquet(path)`: checked here, written by `exec` when the statement runs.
+pub fn write_request(frame: Frame, verb: &str, args: &Args) -> Result<Value> {
+    let path = match args.require("path")? {
+        Value::Str(p) if !p.is_empty() => p,
+        other => {
+            return Err(args.invalid(
+                "path",
+                format!(
+                    "the path must be a non-empty string, not {}",
+                    other.kind_name()
+                ),
+            ));
+        }
+    };
+    if matches!(args.get("single_file"), Some(Value::Bool(true))) && path.contains('*') {
+        return Err(args.invalid(
+            "single_file",
+            "single_file=True writes one file: leave `*` out of the name",
+        ));
+    }
+    let format = if verb == "to_csv" {
+        FileFormat::Csv
+    } else {
+        FileFormat::Parquet
+    };
+    Ok(Value::Action(Box::new(Action::Write(WriteRequest {
+        frame,
+        path,
+        format,
+    }))))
+}
+
+/// `visualize(filename="mydask", format="png")`: Dask's defaults; a name with an extension
+/// chooses the format itself.
+pub fn visualize_request(df: datafusion::prelude::DataFrame, args: &Args) -> Result<Value> {
+    let filename = match args.get("filename") {
+        None => "mydask".to_string(),
+        Some(Value::Str(f)) if !f.is_empty() => f.clone(),
+        Some(_) => return Err(args.invalid("filename", "filename must be a non-empty string")),
+    };
+    let has_extension = std::path::Path::new(&filename).extension().is_some();
+    let path = match args.get("format") {
+        Some(Value::Str(f)) => format!("{filename}.{f}"),
+        Some(_) => return Err(args.invalid("format", "format must be \"png\", \"svg\" or \"dot\"")),
+        None if has_extension => filename,
+        None => format!("{filename}.png"),
+    };
+    Ok(Value::Action(Box::new(Action::Visualize { df, path })))
 }
 
 /// An integer argument with a default.

@@ -12,6 +12,9 @@ pub mod udf;
 pub mod value;
 pub mod verbs;
 
+#[cfg(test)]
+mod tests;
+
 use crate::error::{DdqError, Result, closest_match};
 use crate::lang::ast::{Arg, Expr, ExprKind};
 use crate::lang::span::Span;
@@ -274,7 +277,7 @@ impl<'a> Planner<'a> {
             Value::Series(series) => series::method(self, series, name, args),
             Value::GroupBy(gb) => groupby::method(gb, name, args),
             Value::Accessor(Accessor::Str(series)) => series::str_method(series, name, args),
-            Value::Scalar(scalar) => ops::scalar_method(scalar, name, args),
+            Value::Scalar(scalar) => ops::scalar_method(self, scalar, name, args),
             other => Err(DdqError::type_error(format!(
                 "{} has no method `{name}`",
                 other.kind_name()

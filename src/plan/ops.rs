@@ -557,8 +557,11 @@ fn float_op(op: BinOp, a: f64, b: f64) -> Option<Value> {
 }
 
 /// Methods of engine scalars: `.compute()` and `.round()` are all a scalar needs.
-pub fn scalar_method(scalar: Scalar, name: &str, args: Args) -> Result<Value> {
+pub fn scalar_method(planner: &Planner, scalar: Scalar, name: &str, args: Args) -> Result<Value> {
     match name {
+        "visualize" => {
+            crate::plan::frame::visualize_request(scalar.to_dataframe(planner.ctx)?, &args)
+        }
         "compute" => {
             crate::plan::series::check_scheduler(&args)?;
             Ok(Value::Scalar(scalar))

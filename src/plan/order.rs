@@ -3,13 +3,14 @@
 //! helpers apply it, take rows from either end, and turn it into explicit positions.
 
 use crate::error::Result;
-use crate::plan::value::{Frame, column};
-use datafusion::arrow::datatypes::DataType;
+use crate::plan::value::{Frame, column, display_name, is_hidden};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::functions_aggregate::count::count_udaf;
 use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::expr::WindowFunction;
 use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit};
 use datafusion::prelude::DataFrame;
+use std::sync::Arc;
 
 /// The frame's plan sorted into pandas order.
 pub fn sorted(frame: &Frame) -> Result<DataFrame> {
@@ -103,4 +104,19 @@ pub fn unique_hidden(frame: &Frame, base: &str) -> String {
         i += 1;
     }
     name
+}
+
+/// The plan that produces a frame's visible columns in pandas order, and the schema that shows
+/// them under their display names (a value column may repeat a key's name).
+pub fn display_frame(frame: &Frame) -> Result<(DataFrame, SchemaRef)> {
+    let columns = frame.columns();
+    let df = sorted(frame)?.select(columns.iter().map(|c| column(c)).collect::<Vec<_>>())?;
+    let fields: Vec<Field> = df
+        .schema()
+        .fields()
+        .iter()
+        .filter(|f| !is_hidden(f.name()))
+        .map(|f| f.as_ref().clone().with_name(display_name(f.name())))
+        .collect();
+    Ok((df, Arc::new(Schema::new(fields))))
 }

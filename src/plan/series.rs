@@ -152,6 +152,13 @@ pub fn method(planner: &Planner, series: Series, name: &str, args: Args) -> Resu
             describe(&frame, columns)
         }
         "value_counts" => value_counts(&series, &args),
+        "to_csv" | "to_parquet" => {
+            crate::plan::frame::write_request(to_frame(&series)?, name, &args)
+        }
+        "visualize" => {
+            let (df, _) = crate::plan::order::display_frame(&to_frame(&series)?)?;
+            crate::plan::frame::visualize_request(df, &args)
+        }
         "unique" => {
             let frame = to_frame(&series)?;
             let internal = frame.value_columns().pop().unwrap_or_default();

@@ -119,6 +119,19 @@ pub struct Scalar {
     pub name: String,
 }
 
+impl Scalar {
+    /// The one-row plan that computes the scalar.
+    pub fn to_dataframe(
+        &self,
+        ctx: &datafusion::prelude::SessionContext,
+    ) -> crate::error::Result<DataFrame> {
+        let plan = datafusion::logical_expr::LogicalPlanBuilder::empty(true)
+            .project(vec![self.expr.clone().alias(self.name.clone())])?
+            .build()?;
+        Ok(DataFrame::new(ctx.state(), plan))
+    }
+}
+
 /// `frame.groupby(keys)`, optionally with a column selection.
 #[derive(Clone)]
 pub struct GroupBy {
@@ -137,6 +150,31 @@ pub enum Selection {
     Series(String),
     /// `gb[["a", "b"]]`: results are frames.
     Columns(Vec<String>),
+}
+
+/// Effects the planner describes and `exec` performs.
+#[derive(Clone)]
+pub enum Action {
+    Write(WriteRequest),
+    /// Draw the plan of `df` as a graph into `path` (.dot, .svg or .png).
+    Visualize {
+        df: DataFrame,
+        path: String,
+    },
+}
+
+/// A request to write a frame to files, made by `to_csv`/`to_parquet`; `exec` performs it.
+#[derive(Clone)]
+pub struct WriteRequest {
+    pub frame: Frame,
+    pub path: String,
+    pub format: FileFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Parquet,
 }
 
 /// Accessors that are values only until their attribute or subscript is taken.
@@ -170,6 +208,8 @@ pub enum Value {
     Dict(Vec<(Value, Value)>),
     /// `dd`, `pd`, `dask`, `np`: names that only prefix functions.
     Module(String),
+    /// Something with an effect (writing files, drawing a plan), performed when the statement runs.
+    Action(Box<Action>),
 }
 
 impl Value {
@@ -196,6 +236,7 @@ impl Value {
             Value::Tuple(_) => "a tuple",
             Value::Dict(_) => "a dict",
             Value::Module(_) => "a module",
+            Value::Action(_) => "an action",
         }
     }
 }

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Computes pandas' answer to every task of queries/nycflights.q on the committed sample.
+"""Computes pandas' answers for ddq's reference suites on the committed sample.
 
 ddq claims to give the answers a Dask user would get. Dask delegates every one of these
-operations to pandas, so pandas on the same files is the oracle: this script writes one CSV per
-task into tests/reference/nycflights/, in the exact layout ddq's `--format csv` output follows,
-plus tasks.tsv, which tells tests/reference_answers.rs which ddq statements produce each file.
+operations to pandas, so pandas on the same files is the oracle. Each suite is a directory of
+tests/reference/ holding one CSV per task, in the exact layout ddq's `--format csv` output
+follows, plus tasks.tsv, which tells tests/reference_answers.rs which ddq statements produce
+each file:
+  * nycflights/ - every task of queries/nycflights.q, the Dask course workflow; its read
+    statement comes from the workflow itself;
+  * operations/ - one small task per operation of the language, run after the statement in
+    its prelude.q (the workflow's read, without the `dd.` prefix).
 
-Run it through regenerate.sh (which pins pandas); run it again whenever data/nycflights or
-queries/nycflights.q changes, and commit what it writes.
+Run it through regenerate.sh (which pins pandas); run it again whenever data/nycflights,
+queries/nycflights.q or a task here changes, and commit what it writes.
 
 Layout of the answer files (ddq's CSV output follows the same rules):
   * a frame with no keys: header, then rows, no index;
@@ -15,7 +20,11 @@ Layout of the answer files (ddq's CSV output follows the same rules):
     the value columns (a series' value column is named after the series);
   * a plain series: one column headed by its name;
   * ddf.columns -> one column `column`; ddf.dtypes -> `column,dtype`; ddf.count() -> `column,count`;
-  * a scalar: the bare value on one line;
+  * a per-column reduction of a frame (sum, mean, isna().sum(), ...) -> `column,<fn>`, and a
+    row taken as a series (df.iloc[5]) -> `column,5`; describe() -> key column `statistic`;
+  * groupby(...).size() -> value column `size`; value_counts(normalize=True) -> `proportion`;
+  * unique() -> a plain series named after the column, in order of first appearance;
+  * a scalar: the bare value on one line (a timestamp as str() prints it); a tuple as repr;
   * floats as Python repr, nulls as empty fields, booleans as True/False, all-midnight
     datetimes as YYYY-MM-DD.
 """
@@ -29,7 +38,12 @@ import pandas as pd
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA_GLOB = os.path.join(ROOT, "data", "nycflights", "*.csv")
 WORKFLOW = os.path.join(ROOT, "queries", "nycflights.q")
-OUT_DIR = os.path.join(ROOT, "tests", "reference", "nycflights")
+REFERENCE_DIR = os.path.join(ROOT, "tests", "reference")
+# The operations suite's first statement: the workflow's read, which read_flights() mirrors.
+OPERATIONS_PRELUDE = (
+    'ddf = read_csv("data/nycflights/*.csv", parse_dates={"Date": [0, 1, 2]}, '
+    'dtype={"CRSElapsedTime": "float64", "TailNum": "object", "Cancelled": "bool"})'
+)
 
 # The dtype= argument of the workflow's read_csv.
 DTYPES = {"CRSElapsedTime": "float64", "TailNum": "object", "Cancelled": "bool"}
@@ -69,7 +83,12 @@ def keyed_csv(result):
 
 
 def scalar_csv(value):
-    # numpy 2 scalars repr as np.float64(...), so go through Python's float.
+    """A printed scalar, as print() shows it; numpy 2 scalars repr as np.float64(...), so go
+    through Python's own types."""
+    if isinstance(value, (bool, str, pd.Timestamp)) or getattr(value, "dtype", None) == bool:
+        return f"{value}\n"
+    if isinstance(value, tuple):
+        return f"{tuple(int(v) for v in value)!r}\n"
     if isinstance(value, float) or (hasattr(value, "dtype") and value.dtype.kind == "f"):
         return f"{float(value)!r}\n"
     return f"{int(value)}\n"
@@ -78,6 +97,28 @@ def scalar_csv(value):
 def named_column_csv(index_header, value_header, pairs):
     frame = pd.DataFrame(list(pairs), columns=[index_header, value_header])
     return frame_csv(frame)
+
+
+def series_csv(series):
+    """A plain series: one column headed by its name."""
+    return frame_csv(series.to_frame())
+
+
+def per_column_csv(series, value_header):
+    """A series indexed by column names (a frame reduction, a row taken by position)."""
+    return named_column_csv("column", value_header, series.items())
+
+
+def unique_csv(series):
+    return series_csv(pd.Series(series.unique(), name=series.name))
+
+
+def describe_csv(described):
+    return keyed_csv(described.rename_axis("statistic"))
+
+
+def size_csv(sizes):
+    return keyed_csv(sizes.rename("size"))
 
 
 def partition(ddf, sizes, number):
@@ -91,7 +132,7 @@ def nyc_dest_means(ddf):
 
 
 # (task name, mode, ddq statements exactly as written in queries/nycflights.q, pandas answer)
-TASKS = [
+WORKFLOW_TASKS = [
     ("columns", "exact", ["ddf.columns"], lambda d, s: frame_csv(pd.DataFrame({"column": list(d.columns)}))),
     ("dtypes", "exact", ["ddf.dtypes"], lambda d, s: named_column_csv("column", "dtype", ((c, str(t)) for c, t in d.dtypes.items()))),
     ("npartitions", "exact", ["ddf.npartitions"], lambda d, s: scalar_csv(len(s))),
@@ -165,19 +206,483 @@ TASKS = [
 ]
 
 
-def workflow_statements():
-    """The statements of queries/nycflights.q after its read_csv line, one per line."""
+# Frames the merge tasks join: a few flights, and the distinct long routes (several per key).
+MERGE_FRAMES = [
+    'a = ddf[["Dest", "Origin", "FlightNum"]].iloc[0:12]',
+    'b = ddf[ddf.Distance > 2000][["Dest", "Distance"]].drop_duplicates()',
+]
+
+
+def merge_frames(d):
+    return d[["Dest", "Origin", "FlightNum"]].iloc[0:12], d[d.Distance > 2000][["Dest", "Distance"]].drop_duplicates()
+
+
+def merged(d, how):
+    a, b = merge_frames(d)
+    return frame_csv(a.merge(b, on="Dest", how=how))
+
+
+def with_date_fields(d):
+    x = d[d.FlightNum == 251]
+    fields = x.assign(Year=x.Date.dt.year, Month=x.Date.dt.month, Day=x.Date.dt.day, Weekday=x.Date.dt.dayofweek)
+    return fields[["Date", "DayOfWeek", "Year", "Month", "Day", "Weekday"]]
+
+
+def floor_and_modulo_floats(d):
+    x = d[d.DepDelay < -10]
+    return x.assign(Weeks=x.DepDelay // 7, Rest=x.DepDelay % 7)[["DepDelay", "Weeks", "Rest"]]
+
+
+def floor_and_modulo_ints(d):
+    x = d[d.CRSArrTime < d.CRSDepTime]
+    spans = x.assign(
+        Span=x.CRSArrTime - x.CRSDepTime,
+        Hours=(x.CRSArrTime - x.CRSDepTime) // 100,
+        Rest=(x.CRSArrTime - x.CRSDepTime) % 100,
+    )
+    return spans[["CRSDepTime", "CRSArrTime", "Span", "Hours", "Rest"]].head(10)
+
+
+def routes(d):
+    return d.assign(Route=d.Origin.str.lower() + "-" + d.Dest.str.lower())
+
+
+# Small tasks, one per operation of the language, each checked against pandas. The pandas side
+# is written as pandas spells ddq's documented behaviour: sorts are stable (kind="stable"),
+# frame reductions are numeric_only=True for sum/mean/std/var/median, null group keys dropped.
+OPERATION_TASKS = [
+    # Shape and attributes
+    ("head", "exact", ["ddf.head(7)"], lambda d, s: frame_csv(d.head(7))),
+    ("tail_columns", "exact", ['ddf[["Origin", "Dest", "DepDelay"]].tail(6)'], lambda d, s: frame_csv(d[["Origin", "Dest", "DepDelay"]].tail(6))),
+    ("len_filtered", "exact", ["len(ddf[ddf.DepDelay > 60])"], lambda d, s: scalar_csv(len(d[d.DepDelay > 60]))),
+    ("len_series", "exact", ["len(ddf.TailNum)"], lambda d, s: scalar_csv(len(d.TailNum))),
+    ("shape", "exact", ["ddf.shape"], lambda d, s: scalar_csv(d.shape)),
+    ("shape_filtered", "exact", ['ddf[ddf.Origin == "JFK"][["Dest", "Distance"]].shape'], lambda d, s: scalar_csv(d[d.Origin == "JFK"][["Dest", "Distance"]].shape)),
+    ("columns_selection", "exact", ['ddf[["Dest", "Origin", "Distance"]].columns'], lambda d, s: frame_csv(pd.DataFrame({"column": ["Dest", "Origin", "Distance"]}))),
+    (
+        "dtypes_after_astype",
+        "exact",
+        ['ddf[["Date", "Distance", "Cancelled", "Origin"]].astype({"Distance": "float64", "Cancelled": "int64"}).dtypes'],
+        lambda d, s: named_column_csv("column", "dtype", ((c, str(t)) for c, t in d[["Date", "Distance", "Cancelled", "Origin"]].astype({"Distance": "float64", "Cancelled": "int64"}).dtypes.items())),
+    ),
+    # Column selection
+    ("column_attribute", "exact", ["ddf.DepDelay.head(5)"], lambda d, s: series_csv(d.DepDelay.head(5))),
+    ("column_subscript", "exact", ['ddf["Dest"].tail(4)'], lambda d, s: series_csv(d["Dest"].tail(4))),
+    ("column_list", "exact", ['ddf[["Dest", "Origin", "Distance"]].head(5)'], lambda d, s: frame_csv(d[["Dest", "Origin", "Distance"]].head(5))),
+    # Boolean masks and comparisons
+    (
+        "mask_and",
+        "exact",
+        ['ddf[(ddf.Origin == "JFK") & (ddf.DepDelay > 180)][["Date", "Origin", "Dest", "DepDelay"]]'],
+        lambda d, s: frame_csv(d[(d.Origin == "JFK") & (d.DepDelay > 180)][["Date", "Origin", "Dest", "DepDelay"]]),
+    ),
+    (
+        "mask_or_not_with_nulls",
+        "exact",
+        ['ddf[~(ddf.DepDelay <= 250) | (ddf.Distance > 2575)][["Dest", "DepDelay"]]'],
+        lambda d, s: frame_csv(d[~(d.DepDelay <= 250) | (d.Distance > 2575)][["Dest", "DepDelay"]]),
+    ),
+    ("mask_not_equal_with_nulls", "exact", ["len(ddf[ddf.DepDelay != 0])"], lambda d, s: scalar_csv(len(d[d.DepDelay != 0]))),
+    ("mask_column_vs_column", "exact", ["len(ddf[ddf.ArrDelay > ddf.DepDelay])"], lambda d, s: scalar_csv(len(d[d.ArrDelay > d.DepDelay]))),
+    ("mask_text_order", "exact", ['len(ddf[ddf.Dest < "C"])'], lambda d, s: scalar_csv(len(d[d.Dest < "C"]))),
+    (
+        "mask_bool_column",
+        "exact",
+        ["len(ddf[~ddf.Cancelled & (ddf.Diverted == 0) & (ddf.Distance >= 1000)])"],
+        lambda d, s: scalar_csv(len(d[~d.Cancelled & (d.Diverted == 0) & (d.Distance >= 1000)])),
+    ),
+    # loc and iloc
+    ("loc_mask", "exact", ["ddf.loc[ddf.Distance > 2500].head(10)"], lambda d, s: frame_csv(d.loc[d.Distance > 2500].head(10))),
+    (
+        "loc_mask_columns",
+        "exact",
+        ['ddf.loc[ddf.DepDelay > 300, ["Date", "Origin", "DepDelay"]]'],
+        lambda d, s: frame_csv(d.loc[d.DepDelay > 300, ["Date", "Origin", "DepDelay"]]),
+    ),
+    ("loc_all_rows", "exact", ['ddf.loc[:, ["Origin", "ArrDelay"]].tail(5)'], lambda d, s: frame_csv(d.loc[:, ["Origin", "ArrDelay"]].tail(5))),
+    ("iloc_columns", "exact", ["ddf.iloc[:, [0, 14, 15]].head(5)"], lambda d, s: frame_csv(d.iloc[:, [0, 14, 15]].head(5))),
+    ("iloc_slice", "exact", ["ddf.iloc[100:105]"], lambda d, s: frame_csv(d.iloc[100:105])),
+    ("iloc_negative_slice", "exact", ["ddf.iloc[-3:]"], lambda d, s: frame_csv(d.iloc[-3:])),
+    ("iloc_list", "exact", ["ddf.iloc[[0, -1]]"], lambda d, s: frame_csv(d.iloc[[0, -1]])),
+    ("iloc_int", "exact", ["ddf.iloc[5]"], lambda d, s: per_column_csv(d.iloc[5], "5")),
+    ("iloc_rows_columns", "exact", ["ddf.iloc[2038:2043, [0, 14, 15]]"], lambda d, s: frame_csv(d.iloc[2038:2043, [0, 14, 15]])),
+    # Reductions of a series
+    ("series_count", "exact", ["ddf.TailNum.count()"], lambda d, s: scalar_csv(d.TailNum.count())),
+    ("series_sum", "exact", ["ddf.Distance.sum()"], lambda d, s: scalar_csv(d.Distance.sum())),
+    ("series_sum_bool", "exact", ["ddf.Cancelled.sum()"], lambda d, s: scalar_csv(d.Cancelled.sum())),
+    ("series_mean", "exact", ["ddf.ArrDelay.mean()"], lambda d, s: scalar_csv(d.ArrDelay.mean())),
+    ("series_min", "exact", ["ddf.ArrDelay.min()"], lambda d, s: scalar_csv(d.ArrDelay.min())),
+    ("series_min_text", "exact", ["ddf.Dest.min()"], lambda d, s: scalar_csv(d.Dest.min())),
+    ("series_max_date", "exact", ["ddf.Date.max()"], lambda d, s: scalar_csv(d.Date.max())),
+    ("series_std", "exact", ["ddf.DepDelay.std()"], lambda d, s: scalar_csv(d.DepDelay.std())),
+    ("series_var", "exact", ["ddf.ArrDelay.var()"], lambda d, s: scalar_csv(d.ArrDelay.var())),
+    ("series_nunique", "exact", ["ddf.TailNum.nunique()"], lambda d, s: scalar_csv(d.TailNum.nunique())),
+    ("series_median", "exact", ["ddf.DepDelay.median()"], lambda d, s: scalar_csv(d.DepDelay.median())),
+    # Reductions of a frame, one value per column
+    ("frame_count", "exact", ["ddf[ddf.Cancelled].count()"], lambda d, s: per_column_csv(d[d.Cancelled].count(), "count")),
+    ("frame_sum", "exact", ["ddf.sum()"], lambda d, s: per_column_csv(d.sum(numeric_only=True), "sum")),
+    ("frame_mean", "exact", ['ddf[["DepDelay", "ArrDelay", "Cancelled"]].mean()'], lambda d, s: per_column_csv(d[["DepDelay", "ArrDelay", "Cancelled"]].mean(numeric_only=True), "mean")),
+    ("frame_min", "exact", ['ddf[["DepDelay", "Distance", "Origin", "Cancelled"]].min()'], lambda d, s: per_column_csv(d[["DepDelay", "Distance", "Origin", "Cancelled"]].min(), "min")),
+    ("frame_max", "exact", ['ddf[["Origin", "Date", "Cancelled", "DepDelay"]].max()'], lambda d, s: per_column_csv(d[["Origin", "Date", "Cancelled", "DepDelay"]].max(), "max")),
+    ("frame_std", "exact", ["ddf.std()"], lambda d, s: per_column_csv(d.std(numeric_only=True), "std")),
+    ("frame_var", "exact", ['ddf[["DepDelay", "Distance", "Cancelled", "Origin"]].var()'], lambda d, s: per_column_csv(d[["DepDelay", "Distance", "Cancelled", "Origin"]].var(numeric_only=True), "var")),
+    (
+        "frame_nunique",
+        "exact",
+        ['ddf[["Origin", "Dest", "TailNum", "DayOfWeek", "Cancelled"]].nunique()'],
+        lambda d, s: per_column_csv(d[["Origin", "Dest", "TailNum", "DayOfWeek", "Cancelled"]].nunique(), "nunique"),
+    ),
+    ("frame_median", "exact", ["ddf.median()"], lambda d, s: per_column_csv(d.median(numeric_only=True), "median")),
+    # describe
+    (
+        "describe_frame",
+        "exact",
+        ['ddf[["DepDelay", "Distance", "CRSElapsedTime"]].describe()'],
+        lambda d, s: describe_csv(d[["DepDelay", "Distance", "CRSElapsedTime"]].describe()),
+    ),
+    ("describe_series", "exact", ["ddf.ArrDelay.describe()"], lambda d, s: describe_csv(d.ArrDelay.describe())),
+    # value_counts
+    ("value_counts", "exact", ["ddf.DayOfWeek.value_counts()"], lambda d, s: keyed_csv(d.DayOfWeek.value_counts())),
+    ("value_counts_normalize", "exact", ["ddf.Origin.value_counts(normalize=True)"], lambda d, s: keyed_csv(d.Origin.value_counts(normalize=True))),
+    ("value_counts_ascending", "exact", ["ddf.UniqueCarrier.value_counts(ascending=True)"], lambda d, s: keyed_csv(d.UniqueCarrier.value_counts(ascending=True))),
+    # Missing values
+    ("isna_sum", "exact", ["ddf.TailNum.isna().sum()"], lambda d, s: scalar_csv(d.TailNum.isna().sum())),
+    (
+        "frame_isna_sum",
+        "exact",
+        ['ddf[["TailNum", "DepDelay", "AirTime"]].isna().sum()'],
+        lambda d, s: per_column_csv(d[["TailNum", "DepDelay", "AirTime"]].isna().sum(), "sum"),
+    ),
+    (
+        "notna_rows",
+        "exact",
+        ['ddf[ddf.AirTime.notna()][["Date", "Origin", "AirTime"]].head(5)'],
+        lambda d, s: frame_csv(d[d.AirTime.notna()][["Date", "Origin", "AirTime"]].head(5)),
+    ),
+    ("fillna_scalar", "exact", ["ddf.DepDelay.fillna(0).mean()"], lambda d, s: scalar_csv(d.DepDelay.fillna(0).mean())),
+    (
+        "fillna_dict",
+        "exact",
+        ['ddf[["Date", "TailNum", "AirTime"]].fillna({"TailNum": "UNKNOWN", "AirTime": -1}).iloc[10140:10150]'],
+        lambda d, s: frame_csv(d[["Date", "TailNum", "AirTime"]].fillna({"TailNum": "UNKNOWN", "AirTime": -1}).iloc[10140:10150]),
+    ),
+    (
+        "dropna_subset",
+        "exact",
+        ['ddf.dropna(subset=["TailNum"])[["Date", "TailNum", "Origin"]].head(5)'],
+        lambda d, s: frame_csv(d.dropna(subset=["TailNum"])[["Date", "TailNum", "Origin"]].head(5)),
+    ),
+    ("dropna_len", "exact", ["len(ddf.dropna())"], lambda d, s: scalar_csv(len(d.dropna()))),
+    # isin and between
+    (
+        "isin_text",
+        "exact",
+        ['ddf[ddf.Dest.isin(["BOS", "ORD", "ATL"])][["Date", "Origin", "Dest"]].head(8)'],
+        lambda d, s: frame_csv(d[d.Dest.isin(["BOS", "ORD", "ATL"])][["Date", "Origin", "Dest"]].head(8)),
+    ),
+    ("isin_numbers", "exact", ["len(ddf[ddf.DayOfWeek.isin([6, 7])])"], lambda d, s: scalar_csv(len(d[d.DayOfWeek.isin([6, 7])]))),
+    ("between", "exact", ["len(ddf[ddf.DepDelay.between(10, 20)])"], lambda d, s: scalar_csv(len(d[d.DepDelay.between(10, 20)]))),
+    (
+        "between_neither",
+        "exact",
+        ['len(ddf[ddf.DepDelay.between(10, 20, inclusive="neither")])'],
+        lambda d, s: scalar_csv(len(d[d.DepDelay.between(10, 20, inclusive="neither")])),
+    ),
+    # Arithmetic
+    ("add_scalar", "exact", ["(ddf.DepDelay + 10).head(5)"], lambda d, s: series_csv((d.DepDelay + 10).head(5))),
+    ("multiply_scalar", "exact", ["(ddf.Distance * 1.609).head(5)"], lambda d, s: series_csv((d.Distance * 1.609).head(5))),
+    (
+        "subtract_columns",
+        "exact",
+        ['ddf.assign(Gain=ddf.DepDelay - ddf.ArrDelay)[["DepDelay", "ArrDelay", "Gain"]].tail(6)'],
+        lambda d, s: frame_csv(d.assign(Gain=d.DepDelay - d.ArrDelay)[["DepDelay", "ArrDelay", "Gain"]].tail(6)),
+    ),
+    (
+        "true_division_of_ints",
+        "exact",
+        ['ddf.assign(Half=ddf.Distance / 2, PerDay=ddf.Distance / ddf.DayOfWeek)[["Distance", "DayOfWeek", "Half", "PerDay"]].head(6)'],
+        lambda d, s: frame_csv(d.assign(Half=d.Distance / 2, PerDay=d.Distance / d.DayOfWeek)[["Distance", "DayOfWeek", "Half", "PerDay"]].head(6)),
+    ),
+    (
+        "division_by_zero",
+        "exact",
+        ['ddf.assign(Ratio=ddf.Distance / (ddf.DayOfWeek - 1))[["Distance", "DayOfWeek", "Ratio"]].head(4)'],
+        lambda d, s: frame_csv(d.assign(Ratio=d.Distance / (d.DayOfWeek - 1))[["Distance", "DayOfWeek", "Ratio"]].head(4)),
+    ),
+    (
+        "floor_division_and_modulo_floats",
+        "exact",
+        ["x = ddf[ddf.DepDelay < -10]", 'x.assign(Weeks=x.DepDelay // 7, Rest=x.DepDelay % 7)[["DepDelay", "Weeks", "Rest"]]'],
+        lambda d, s: frame_csv(floor_and_modulo_floats(d)),
+    ),
+    (
+        "floor_division_and_modulo_ints",
+        "exact",
+        [
+            "x = ddf[ddf.CRSArrTime < ddf.CRSDepTime]",
+            'x.assign(Span=x.CRSArrTime - x.CRSDepTime, Hours=(x.CRSArrTime - x.CRSDepTime) // 100, Rest=(x.CRSArrTime - x.CRSDepTime) % 100)[["CRSDepTime", "CRSArrTime", "Span", "Hours", "Rest"]].head(10)',
+        ],
+        lambda d, s: frame_csv(floor_and_modulo_ints(d)),
+    ),
+    (
+        "power",
+        "exact",
+        ['ddf.assign(Square=ddf.DayOfWeek ** 2, Root=ddf.Distance ** 0.5)[["DayOfWeek", "Square", "Distance", "Root"]].head(5)'],
+        lambda d, s: frame_csv(d.assign(Square=d.DayOfWeek**2, Root=d.Distance**0.5)[["DayOfWeek", "Square", "Distance", "Root"]].head(5)),
+    ),
+    # Reshaping columns
+    ("assign_replaces_in_place", "exact", ["ddf.assign(Origin=ddf.Origin.str.lower()).head(3)"], lambda d, s: frame_csv(d.assign(Origin=d.Origin.str.lower()).head(3))),
+    ("astype_str", "exact", ['ddf.Distance.astype("str").str.len().value_counts()'], lambda d, s: keyed_csv(d.Distance.astype("str").str.len().value_counts())),
+    (
+        "rename",
+        "exact",
+        ['ddf.rename(columns={"DepDelay": "delay", "Origin": "from"})[["from", "delay"]].head(3)'],
+        lambda d, s: frame_csv(d.rename(columns={"DepDelay": "delay", "Origin": "from"})[["from", "delay"]].head(3)),
+    ),
+    (
+        "drop_columns",
+        "exact",
+        ['ddf.drop(columns=["TailNum", "TaxiIn", "TaxiOut"]).columns'],
+        lambda d, s: frame_csv(pd.DataFrame({"column": list(d.drop(columns=["TailNum", "TaxiIn", "TaxiOut"]).columns)})),
+    ),
+    (
+        "select_dtypes_number",
+        "exact",
+        ['ddf.select_dtypes(include="number").columns'],
+        lambda d, s: frame_csv(pd.DataFrame({"column": list(d.select_dtypes(include="number").columns)})),
+    ),
+    (
+        "select_dtypes_object",
+        "exact",
+        ['ddf.select_dtypes(include="object").columns'],
+        lambda d, s: frame_csv(pd.DataFrame({"column": list(d.select_dtypes(include="object").columns)})),
+    ),
+    # Sorting and picking rows
+    (
+        "sort_descending",
+        "exact",
+        ['ddf.sort_values("DepDelay", ascending=False)[["Date", "Origin", "DepDelay"]].head(10)'],
+        lambda d, s: frame_csv(d.sort_values("DepDelay", ascending=False, kind="stable")[["Date", "Origin", "DepDelay"]].head(10)),
+    ),
+    (
+        "sort_two_keys",
+        "exact",
+        ['ddf.sort_values(["Origin", "Distance"])[["Origin", "Distance", "Dest", "FlightNum"]].head(10)'],
+        lambda d, s: frame_csv(d.sort_values(["Origin", "Distance"], kind="stable")[["Origin", "Distance", "Dest", "FlightNum"]].head(10)),
+    ),
+    (
+        "sort_mixed_directions",
+        "exact",
+        ['ddf.sort_values(["Dest", "ArrDelay"], ascending=[True, False])[["Dest", "ArrDelay", "Date"]].head(10)'],
+        lambda d, s: frame_csv(d.sort_values(["Dest", "ArrDelay"], ascending=[True, False], kind="stable")[["Dest", "ArrDelay", "Date"]].head(10)),
+    ),
+    (
+        "sort_nulls_last",
+        "exact",
+        ['ddf.sort_values("DepDelay")[["Date", "DepDelay"]].tail(3)'],
+        lambda d, s: frame_csv(d.sort_values("DepDelay", kind="stable")[["Date", "DepDelay"]].tail(3)),
+    ),
+    ("sort_series", "exact", ["ddf.ArrDelay.sort_values().head(5)"], lambda d, s: series_csv(d.ArrDelay.sort_values(kind="stable").head(5))),
+    (
+        "nlargest",
+        "exact",
+        ['ddf.nlargest(5, "DepDelay")[["Date", "Origin", "Dest", "DepDelay"]]'],
+        lambda d, s: frame_csv(d.nlargest(5, "DepDelay")[["Date", "Origin", "Dest", "DepDelay"]]),
+    ),
+    (
+        "nsmallest_with_ties",
+        "exact",
+        ['ddf.nsmallest(6, "ArrDelay")[["Date", "Dest", "ArrDelay"]]'],
+        lambda d, s: frame_csv(d.nsmallest(6, "ArrDelay")[["Date", "Dest", "ArrDelay"]]),
+    ),
+    ("series_nsmallest", "exact", ["ddf.DepDelay.nsmallest(5)"], lambda d, s: series_csv(d.DepDelay.nsmallest(5))),
+    ("drop_duplicates", "exact", ['ddf[["Origin", "Dest"]].drop_duplicates().head(15)'], lambda d, s: frame_csv(d[["Origin", "Dest"]].drop_duplicates().head(15))),
+    (
+        "drop_duplicates_subset",
+        "exact",
+        ['ddf.drop_duplicates(subset=["UniqueCarrier"])[["UniqueCarrier", "Date", "FlightNum"]]'],
+        lambda d, s: frame_csv(d.drop_duplicates(subset=["UniqueCarrier"])[["UniqueCarrier", "Date", "FlightNum"]]),
+    ),
+    ("unique", "exact", ["ddf.Dest.unique()"], lambda d, s: unique_csv(d.Dest)),
+    ("unique_with_null", "exact", ["ddf.iloc[10140:10150].TailNum.unique()"], lambda d, s: unique_csv(d.iloc[10140:10150].TailNum)),
+    # merge
+    ("merge_inner", "exact", MERGE_FRAMES + ['a.merge(b, on="Dest")'], lambda d, s: merged(d, "inner")),
+    ("merge_left", "exact", MERGE_FRAMES + ['a.merge(b, on="Dest", how="left")'], lambda d, s: merged(d, "left")),
+    ("merge_outer", "exact", MERGE_FRAMES + ['a.merge(b, on="Dest", how="outer")'], lambda d, s: merged(d, "outer")),
+    # .dt and .str
+    (
+        "dt_fields",
+        "exact",
+        [
+            "x = ddf[ddf.FlightNum == 251]",
+            'x.assign(Year=x.Date.dt.year, Month=x.Date.dt.month, Day=x.Date.dt.day, Weekday=x.Date.dt.dayofweek)[["Date", "DayOfWeek", "Year", "Month", "Day", "Weekday"]]',
+        ],
+        lambda d, s: frame_csv(with_date_fields(d)),
+    ),
+    ("dt_month_groups", "exact", ["ddf.groupby(ddf.Date.dt.month).size()"], lambda d, s: size_csv(d.groupby(d.Date.dt.month).size())),
+    ("dt_dayofweek", "exact", ["ddf.groupby(ddf.Date.dt.dayofweek).DayOfWeek.mean()"], lambda d, s: keyed_csv(d.groupby(d.Date.dt.dayofweek).DayOfWeek.mean())),
+    ("str_lower", "exact", ["ddf.Origin.str.lower().unique()"], lambda d, s: unique_csv(d.Origin.str.lower())),
+    (
+        "str_concat",
+        "exact",
+        ['ddf.assign(Route=ddf.Origin.str.lower() + "-" + ddf.Dest.str.lower())[["Origin", "Dest", "Route"]].head(5)'],
+        lambda d, s: frame_csv(routes(d)[["Origin", "Dest", "Route"]].head(5)),
+    ),
+    (
+        "str_upper",
+        "exact",
+        ['ddf.assign(Route=ddf.Origin.str.lower() + "-" + ddf.Dest.str.lower()).Route.str.upper().head(5)'],
+        lambda d, s: series_csv(routes(d).Route.str.upper().head(5)),
+    ),
+    ("str_len_with_nulls", "exact", ["ddf.iloc[10140:10150].TailNum.str.len()"], lambda d, s: series_csv(d.iloc[10140:10150].TailNum.str.len())),
+    ("str_contains", "exact", ['len(ddf[ddf.TailNum.str.contains("N1", na=False)])'], lambda d, s: scalar_csv(len(d[d.TailNum.str.contains("N1", na=False)]))),
+    (
+        "str_contains_regex",
+        "exact",
+        ['ddf[ddf.TailNum.str.contains("^N[0-9]{3}AA$", na=False)].TailNum.nunique()'],
+        lambda d, s: scalar_csv(d[d.TailNum.str.contains("^N[0-9]{3}AA$", na=False)].TailNum.nunique()),
+    ),
+    ("str_startswith", "exact", ['ddf[ddf.Dest.str.startswith("S")].Dest.unique()'], lambda d, s: unique_csv(d[d.Dest.str.startswith("S")].Dest)),
+    ("str_endswith", "exact", ['ddf[ddf.Dest.str.endswith("O")].Dest.value_counts()'], lambda d, s: keyed_csv(d[d.Dest.str.endswith("O")].Dest.value_counts())),
+    # groupby
+    ("groupby_count", "exact", ['ddf.groupby("Origin").count()'], lambda d, s: keyed_csv(d.groupby("Origin").count())),
+    ("groupby_size", "exact", ['ddf.groupby("Dest").size()'], lambda d, s: size_csv(d.groupby("Dest").size())),
+    (
+        "groupby_sum",
+        "exact",
+        ['ddf.groupby("Origin")[["DepDelay", "Distance", "Cancelled"]].sum()'],
+        lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay", "Distance", "Cancelled"]].sum()),
+    ),
+    (
+        "groupby_two_keys_mean",
+        "exact",
+        ['ddf.groupby(["Origin", "UniqueCarrier"]).ArrDelay.mean()'],
+        lambda d, s: keyed_csv(d.groupby(["Origin", "UniqueCarrier"]).ArrDelay.mean()),
+    ),
+    ("groupby_min_date", "exact", ['ddf.groupby("Origin").Date.min()'], lambda d, s: keyed_csv(d.groupby("Origin").Date.min())),
+    ("groupby_max", "exact", ['ddf.groupby("UniqueCarrier").Distance.max()'], lambda d, s: keyed_csv(d.groupby("UniqueCarrier").Distance.max())),
+    ("groupby_std", "exact", ['ddf.groupby("DayOfWeek").DepDelay.std()'], lambda d, s: keyed_csv(d.groupby("DayOfWeek").DepDelay.std())),
+    ("groupby_var_bool_key", "exact", ['ddf.groupby(["Origin", "Cancelled"]).Distance.var()'], lambda d, s: keyed_csv(d.groupby(["Origin", "Cancelled"]).Distance.var())),
+    ("groupby_nunique", "exact", ['ddf.groupby("Origin").Dest.nunique()'], lambda d, s: keyed_csv(d.groupby("Origin").Dest.nunique())),
+    ("groupby_first", "exact", ['ddf.groupby("UniqueCarrier").TailNum.first()'], lambda d, s: keyed_csv(d.groupby("UniqueCarrier").TailNum.first())),
+    (
+        "groupby_last_frame",
+        "exact",
+        ['ddf.groupby("Origin")[["TailNum", "AirTime", "Date"]].last()'],
+        lambda d, s: keyed_csv(d.groupby("Origin")[["TailNum", "AirTime", "Date"]].last()),
+    ),
+    ("groupby_median", "exact", ['ddf.groupby("Origin").ArrDelay.median()'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.median())),
+    ("groupby_subscript", "exact", ['ddf.groupby("Dest")["Distance"].mean()'], lambda d, s: keyed_csv(d.groupby("Dest")["Distance"].mean())),
+    (
+        "groupby_column_list",
+        "exact",
+        ['ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].max()'],
+        lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay", "ArrDelay"]].max()),
+    ),
+    (
+        "groupby_agg_name",
+        "exact",
+        ['ddf.groupby("Origin")[["Distance", "AirTime"]].agg("sum")'],
+        lambda d, s: keyed_csv(d.groupby("Origin")[["Distance", "AirTime"]].agg("sum")),
+    ),
+    (
+        "groupby_agg_list",
+        "exact",
+        ['ddf.groupby("Origin").DepDelay.agg(["count", "mean", "std", "median"])'],
+        lambda d, s: keyed_csv(d.groupby("Origin").DepDelay.agg(["count", "mean", "std", "median"])),
+    ),
+    (
+        "groupby_agg_dict",
+        "exact",
+        ['ddf.groupby("UniqueCarrier").agg({"DepDelay": "mean", "Distance": "max", "TailNum": "nunique"})'],
+        lambda d, s: keyed_csv(d.groupby("UniqueCarrier").agg({"DepDelay": "mean", "Distance": "max", "TailNum": "nunique"})),
+    ),
+    (
+        "groupby_aligned_ratio",
+        "exact",
+        ['ddf[ddf.Dest == "BOS"].groupby("UniqueCarrier").Dest.count() / ddf.groupby("UniqueCarrier").Dest.count()'],
+        lambda d, s: keyed_csv(d[d.Dest == "BOS"].groupby("UniqueCarrier").Dest.count() / d.groupby("UniqueCarrier").Dest.count()),
+    ),
+    (
+        "groupby_difference",
+        "exact",
+        ['ddf[ddf.Distance > 1000].groupby("Origin").DepDelay.mean() - ddf.groupby("Origin").DepDelay.mean()'],
+        lambda d, s: keyed_csv(d[d.Distance > 1000].groupby("Origin").DepDelay.mean() - d.groupby("Origin").DepDelay.mean()),
+    ),
+    ("groupby_null_keys", "exact", ['ddf.iloc[10140:10150].groupby("TailNum").size()'], lambda d, s: size_csv(d.iloc[10140:10150].groupby("TailNum").size())),
+    ("groupby_series_key", "exact", ["ddf.groupby(ddf.Distance > 1000).DepDelay.mean()"], lambda d, s: keyed_csv(d.groupby(d.Distance > 1000).DepDelay.mean())),
+    ("groupby_bool_key", "exact", ['ddf.groupby("Cancelled").DepDelay.count()'], lambda d, s: keyed_csv(d.groupby("Cancelled").DepDelay.count())),
+    # sample and concat
+    (
+        "sample_n",
+        "sample",
+        ['ddf[["Origin", "Dest", "DayOfWeek"]].sample(n=5, random_state=1)'],
+        lambda d, s: frame_csv(d[["Origin", "Dest", "DayOfWeek"]].sample(n=5, random_state=1)),
+    ),
+    ("concat", "exact", ["concat([ddf.head(3), ddf.tail(2)])"], lambda d, s: frame_csv(pd.concat([d.head(3), d.tail(2)]))),
+    (
+        "concat_ignore_index",
+        "exact",
+        ['pd.concat([ddf[ddf.Origin == "JFK"][["Origin", "Dest"]].head(2), ddf[ddf.Origin == "LGA"][["Origin", "Dest"]].head(2)], ignore_index=True)'],
+        lambda d, s: frame_csv(pd.concat([d[d.Origin == "JFK"][["Origin", "Dest"]].head(2), d[d.Origin == "LGA"][["Origin", "Dest"]].head(2)], ignore_index=True)),
+    ),
+]
+
+
+class Suite:
+    """A directory of answers: its tasks, the populations of its sampled tasks, and the
+    statement its tasks run after (None: the workflow's own read, taken from the workflow)."""
+
+    def __init__(self, name, tasks, populations, prelude):
+        self.name = name
+        self.tasks = tasks
+        self.populations = populations
+        self.prelude = prelude
+
+    @property
+    def out_dir(self):
+        return os.path.join(REFERENCE_DIR, self.name)
+
+
+# A sampled answer cannot be compared row for row; the test checks that each row ddq samples
+# is one of these (the distinct rows of the frame being sampled).
+SUITES = [
+    Suite(
+        "nycflights",
+        WORKFLOW_TASKS,
+        {"sample": lambda d: d[["CRSElapsedTime", "TailNum"]].drop_duplicates()},
+        None,
+    ),
+    Suite(
+        "operations",
+        OPERATION_TASKS,
+        {"sample_n": lambda d: d[["Origin", "Dest", "DayOfWeek"]].drop_duplicates()},
+        OPERATIONS_PRELUDE,
+    ),
+]
+
+
+def workflow_code():
+    """The statements of queries/nycflights.q, one per line, without comments and blank lines."""
     with open(WORKFLOW, encoding="utf-8") as f:
         lines = [line.strip() for line in f]
-    code = [line for line in lines if line and not line.startswith("#")]
-    read_at = next(i for i, line in enumerate(code) if "read_csv(" in line)
-    return code[read_at + 1 :]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def workflow_read_at(code):
+    return next(i for i, line in enumerate(code) if "read_csv(" in line)
+
+
+def workflow_statements():
+    """The statements of queries/nycflights.q after its read_csv line."""
+    code = workflow_code()
+    return code[workflow_read_at(code) + 1 :]
 
 
 def check_tasks_match_workflow():
     """Refuse to write answers for statements the workflow does not run, or to miss one it does."""
     in_workflow = workflow_statements()
-    in_tasks = [stmt for _, _, stmts, _ in TASKS for stmt in stmts]
+    in_tasks = [stmt for _, _, stmts, _ in WORKFLOW_TASKS for stmt in stmts]
     unknown = [s for s in in_tasks if s not in in_workflow]
     uncovered = [s for s in in_workflow if s not in in_tasks]
     if unknown or uncovered:
@@ -188,27 +693,54 @@ def check_tasks_match_workflow():
         )
 
 
-def write(name, text):
-    with open(os.path.join(OUT_DIR, name), "w", encoding="utf-8", newline="") as f:
+def check_prelude_reads_like_workflow():
+    """read_flights() mirrors the workflow's read, so every prelude must be that read."""
+    code = workflow_code()
+    workflow_read = code[workflow_read_at(code)].replace("dd.read_csv(", "read_csv(")
+    for suite in SUITES:
+        if suite.prelude is not None and suite.prelude != workflow_read:
+            sys.exit(f"the {suite.name} prelude is not the workflow's read:\n  {suite.prelude}\n  {workflow_read}")
+
+
+def check_task_names_unique(suite):
+    names = [name for name, _, _, _ in suite.tasks]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        sys.exit(f"{suite.name}: task names used twice: {', '.join(repeated)}")
+    statements = [stmt for _, _, stmts, _ in suite.tasks for stmt in stmts]
+    joined = [stmt for stmt in statements if "; " in stmt or "\t" in stmt]
+    if joined:
+        sys.exit(f"{suite.name}: tasks.tsv cannot hold statements with '; ' or tabs: {joined}")
+
+
+def write(out_dir, name, text):
+    with open(os.path.join(out_dir, name), "w", encoding="utf-8", newline="") as f:
         f.write(text)
+
+
+def write_suite(suite, flights, sizes):
+    check_task_names_unique(suite)
+    os.makedirs(suite.out_dir, exist_ok=True)
+    for old in glob.glob(os.path.join(suite.out_dir, "*")):
+        os.remove(old)
+    rows = []
+    for name, mode, statements, answer in suite.tasks:
+        write(suite.out_dir, f"{name}.csv", answer(flights, sizes))
+        rows.append(f"{name}\t{mode}\t{'; '.join(statements)}\n")
+        if mode == "sample":
+            write(suite.out_dir, f"{name}.population.csv", frame_csv(suite.populations[name](flights)))
+    write(suite.out_dir, "tasks.tsv", "".join(rows))
+    if suite.prelude is not None:
+        write(suite.out_dir, "prelude.q", suite.prelude + "\n")
+    print(f"wrote {len(suite.tasks)} answers for {len(flights)} rows to {suite.out_dir}", file=sys.stderr)
 
 
 def main():
     check_tasks_match_workflow()
+    check_prelude_reads_like_workflow()
     flights, sizes = read_flights()
-    os.makedirs(OUT_DIR, exist_ok=True)
-    for old in glob.glob(os.path.join(OUT_DIR, "*")):
-        os.remove(old)
-    rows = []
-    for name, mode, statements, answer in TASKS:
-        write(f"{name}.csv", answer(flights, sizes))
-        rows.append(f"{name}\t{mode}\t{'; '.join(statements)}\n")
-    # A sampled answer cannot be compared row for row; the test checks that each row ddq
-    # samples is one of these (the distinct rows of the frame being sampled).
-    population = flights[["CRSElapsedTime", "TailNum"]].drop_duplicates()
-    write("sample.population.csv", frame_csv(population))
-    write("tasks.tsv", "".join(rows))
-    print(f"wrote {len(TASKS)} answers for {len(flights)} rows to {OUT_DIR}", file=sys.stderr)
+    for suite in SUITES:
+        write_suite(suite, flights, sizes)
 
 
 if __name__ == "__main__":

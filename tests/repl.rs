@@ -1,0 +1,244 @@
+//! The REPL at a real terminal: the binary runs in a pseudo-terminal and is typed at like a
+//! person would, prompt by prompt. Covers the prompt naming the frame, Tab completion, error
+//! rendering, multi-line statements, Ctrl-C cancelling a long query, history and Ctrl-D.
+//!
+//! Every wait is generous (a loaded two-core machine running a debug build is slow); nothing
+//! asserts a duration beyond "within the timeout".
+
+#![cfg(unix)]
+
+use rexpect::reader::Options;
+use rexpect::session::PtySession;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+use tempfile::TempDir;
+
+const READ: &str = r#"ddf = read_csv("data/nycflights/*.csv")"#;
+
+/// A ddq REPL in a pseudo-terminal, with its home and data directories in a temporary one.
+struct Repl {
+    pty: PtySession,
+    home: TempDir,
+}
+
+impl Repl {
+    fn start() -> Repl {
+        Repl::start_with_home(tempfile::tempdir().expect("a temporary home"))
+    }
+
+    /// A REPL whose `HOME` and `XDG_DATA_HOME` are inside `home` (so history goes there).
+    fn start_with_home(home: TempDir) -> Repl {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ddq"));
+        command
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        let options = Options::new()
+            .timeout_ms(Some(120_000))
+            .strip_ansi_escape_codes(true);
+        let pty = rexpect::session::spawn_with_options(command, options).expect("ddq starts");
+        let mut repl = Repl { pty, home };
+        repl.expect("ddq> ");
+        repl
+    }
+
+    fn history_file(&self) -> PathBuf {
+        self.home.path().join("data").join("ddq").join("history")
+    }
+
+    /// Waits for `text` in the output and returns everything before it.
+    fn expect(&mut self, text: &str) -> String {
+        match self.pty.exp_string(text) {
+            Ok(before) => before,
+            Err(e) => panic!("waiting for {text:?}: {e}"),
+        }
+    }
+
+    /// Waits for a line that is exactly `text` (so typed input echoing it does not count).
+    fn expect_line(&mut self, text: &str) -> String {
+        let pattern = format!("(?m)^{}\\r?$", regex::escape(text));
+        match self.pty.exp_regex(&pattern) {
+            Ok((before, _)) => before,
+            Err(e) => panic!("waiting for the line {text:?}: {e}"),
+        }
+    }
+
+    /// Sends keys without Enter (for Tab and friends).
+    fn keys(&mut self, keys: &str) {
+        self.pty.send(keys).expect("keys are sent");
+        self.pty.flush().expect("keys are flushed");
+    }
+
+    /// Types a line and presses Enter.
+    fn line(&mut self, text: &str) {
+        self.keys(&format!("{text}\r"));
+    }
+
+    /// Types a statement and waits for the prompt that follows it; returns the output between.
+    fn run(&mut self, text: &str, prompt: &str) -> String {
+        self.line(text);
+        self.expect(prompt)
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.pty.send_control(c).expect("a control key is sent");
+    }
+
+    /// Presses Ctrl-D at an empty prompt, checks that ddq exits with status 0, and hands back
+    /// the home directory for a later session.
+    fn quit(mut self) -> TempDir {
+        self.ctrl('d');
+        self.pty.exp_eof().expect("ddq exits on Ctrl-D");
+        // rexpect does not re-export nix's `WaitStatus`; its Debug form is `Exited(Pid(N), CODE)`.
+        let status = format!("{:?}", self.pty.process().wait());
+        assert!(
+            status.starts_with("Ok(Exited(") && status.ends_with(", 0))"),
+            "ddq did not exit with status 0: {status}"
+        );
+        self.home
+    }
+}
+
+#[test]
+fn prompt_names_the_frame_last_bound() {
+    let mut repl = Repl::start();
+    repl.run(READ, "ddf> ");
+    repl.run("small = ddf.head(3)", "small> ");
+    // A series or scalar is not a frame: the prompt stays.
+    repl.run("s = small.DepDelay", "small> ");
+    repl.line("len(ddf)");
+    repl.expect_line("20800");
+    repl.expect("small> ");
+    repl.quit();
+}
+
+#[test]
+fn tab_lists_columns_and_methods_from_the_session() {
+    let mut repl = Repl::start();
+    repl.run(READ, "ddf> ");
+    // Two Tabs list the candidates when they share no longer prefix.
+    repl.keys("ddf.Dep\t\t");
+    let listing = repl.expect("DepTime");
+    assert!(listing.contains("DepDelay"), "{listing}");
+    repl.ctrl('u');
+    // One Tab completes a unique column, then a unique method; Enter runs the result.
+    repl.keys("ddf.DepDel\t");
+    repl.expect("ddf.DepDelay");
+    repl.keys(".value_co\t");
+    repl.expect("value_counts");
+    let out = repl.run("()", "ddf> ");
+    assert!(out.contains("count"), "{out}");
+    // Methods follow the value: a groupby offers its aggregations.
+    repl.keys("ddf.groupby(\"Origin\").DepDelay.me\t\t");
+    let listing = repl.expect("median");
+    assert!(listing.contains("mean"), "{listing}");
+    repl.ctrl('u');
+    // Column names inside a subscript string, closing the quote.
+    repl.keys("ddf[\"Orig\t");
+    repl.expect("ddf[\"Origin\"");
+    repl.ctrl('u');
+    // Keyword arguments of the verb being called.
+    repl.keys("ddf.sample(fr\t");
+    repl.expect("frac=");
+    repl.ctrl('u');
+    repl.quit();
+}
+
+#[test]
+fn an_error_is_rendered_and_the_session_goes_on() {
+    let mut repl = Repl::start();
+    repl.run(READ, "ddf> ");
+    let out = repl.run("ddf.DepDelya.mean()", "ddf> ");
+    assert!(out.contains("DepDelya"), "{out}");
+    assert!(out.contains("did you mean `DepDelay`?"), "{out}");
+    assert!(out.contains('^'), "the span is underlined: {out}");
+    let out = repl.run("ddf.DepDelay.max()", "ddf> ");
+    assert!(
+        out.lines().any(|l| l.trim().parse::<f64>().is_ok()),
+        "{out}"
+    );
+    repl.quit();
+}
+
+#[test]
+fn an_open_bracket_continues_the_statement() {
+    let mut repl = Repl::start();
+    repl.run(READ, "ddf> ");
+    repl.line("means = ddf.groupby(");
+    repl.line("    \"Origin\"");
+    repl.line(").DepDelay.mean()");
+    repl.expect("ddf> ");
+    let out = repl.run("means", "ddf> ");
+    for origin in ["EWR", "JFK", "LGA"] {
+        assert!(out.contains(origin), "{out}");
+    }
+    repl.quit();
+}
+
+#[test]
+fn ctrl_c_cancels_a_long_query_and_keeps_the_session() {
+    let mut repl = Repl::start();
+    repl.run(READ, "ddf> ");
+    repl.run("big = concat([ddf, ddf, ddf])", "big> ");
+    // Every row paired with every row of the same `Cancelled` value: billions of rows, far
+    // more than any machine finishes before the interrupt.
+    repl.line(r#"len(big.merge(big, on="Cancelled"))"#);
+    std::thread::sleep(Duration::from_secs(2));
+    repl.ctrl('c');
+    let out = repl.expect("big> ");
+    assert!(out.contains("query cancelled"), "{out}");
+    // The frames are still bound and the next query runs normally.
+    repl.line("len(ddf)");
+    repl.expect_line("20800");
+    repl.line("len(big)");
+    repl.expect_line("62400");
+    repl.quit();
+}
+
+#[test]
+fn ctrl_c_clears_the_line_and_ctrl_d_exits() {
+    let mut repl = Repl::start();
+    repl.keys("this is not ddq");
+    repl.ctrl('c');
+    repl.expect("ddq> ");
+    repl.line("1 + 1");
+    let before = repl.expect_line("2");
+    assert!(!before.contains("error"), "{before}");
+    repl.quit();
+}
+
+#[test]
+fn history_is_kept_in_the_data_directory() {
+    let mut repl = Repl::start();
+    repl.line("40 + 2");
+    repl.expect_line("42");
+    let history = repl.history_file();
+    let home = repl.quit();
+    let saved = std::fs::read_to_string(&history).expect("the history file is written");
+    assert!(saved.contains("40 + 2"), "{saved}");
+    // The next session starts with it: Up recalls the entry and Enter runs it.
+    let mut again = Repl::start_with_home(home);
+    again.keys("\x1b[A");
+    again.expect("40 + 2");
+    again.keys("\r");
+    again.expect_line("42");
+    again.quit();
+}
+
+#[test]
+fn an_unwritable_history_is_a_warning_only() {
+    let home = tempfile::tempdir().expect("a temporary home");
+    // The data directory is a file, so `data/ddq/history` cannot be created.
+    std::fs::write(home.path().join("data"), "").expect("a file in the way");
+    let mut repl = Repl::start_with_home(home);
+    repl.line("1 + 2");
+    let before = repl.expect_line("3");
+    assert!(before.contains("warning: cannot save history"), "{before}");
+    repl.line("2 + 3");
+    let before = repl.expect_line("5");
+    assert!(!before.contains("warning"), "warned once only: {before}");
+    repl.quit();
+}
