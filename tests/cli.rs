@@ -519,3 +519,188 @@ fn odd_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn to_csv_and_to_parquet_write_whole_files_that_read_back() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/nycflights/*.csv");
+    let read = format!("ddf = read_csv({:?})", data.to_string_lossy());
+    let script = format!(
+        "{read}\nddf.to_csv(\"parts/*.csv\")\nddf.groupby(\"Origin\").DepDelay.max().to_csv(\"max.csv\")\nddf.to_parquet(\"pq/\")\nlen(read_csv(\"parts/*.csv\"))\nlen(read_parquet(\"pq/*.parquet\"))\n"
+    );
+    let run = ddq_in(dir.path(), &["--format", "csv", "run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "20800\n20800\n");
+    assert!(
+        run.stderr
+            .contains("wrote 20800 rows to 10 files (parts/*.csv)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("max.csv")).expect("max.csv"),
+        "Origin,DepDelay\nEWR,1006.0\nJFK,446.0\nLGA,623.0\n"
+    );
+    let first = std::fs::read_to_string(dir.path().join("parts/0.csv")).expect("parts/0.csv");
+    assert!(first.starts_with("Year,Month,DayofMonth,"), "{first}");
+    assert!(dir.path().join("pq/part.9.parquet").exists());
+}
+
+#[test]
+fn a_failed_write_leaves_no_file() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("x.csv"), "a,b\n1,2\n2,oops\n").expect("written");
+    let run = ddq_in(
+        dir.path(),
+        &[
+            "-c",
+            "read_csv(\"x.csv\", dtype={\"b\": \"int64\"}).to_csv(\"out.csv\")",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("readable")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["x.csv".to_string()],
+        "only the input may remain"
+    );
+}
+
+#[test]
+fn visualize_writes_dot_svg_and_png() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/nycflights/*.csv");
+    let script = format!(
+        "ddf = read_csv({:?})\nddf.groupby(\"Dest\")[\"ArrDelay\"].min().visualize(\"g.dot\")\nvisualize ddf.DepDelay.max() to \"g.svg\"\nddf.groupby(\"Dest\")[\"ArrDelay\"].min().visualize()\n",
+        data.to_string_lossy()
+    );
+    let run = ddq_in(dir.path(), &["run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dot = std::fs::read_to_string(dir.path().join("g.dot")).expect("g.dot");
+    assert!(dot.starts_with("digraph plan {"), "{dot}");
+    assert!(dot.contains("DdqScanExec"), "{dot}");
+    assert!(dot.contains("AggregateExec"), "{dot}");
+    let svg = std::fs::read_to_string(dir.path().join("g.svg")).expect("g.svg");
+    assert!(svg.contains("<svg") && svg.contains("partition"), "{svg}");
+    let png =
+        std::fs::read(dir.path().join("mydask.png")).expect("mydask.png, Dask's default name");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        run.stderr.contains("wrote the plan graph to mydask.png"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn time_magic_reports_cpu_and_wall_time_on_stderr() {
+    let run = ddq(
+        &[
+            "--format",
+            "csv",
+            "-c",
+            &with_read("%time len(ddf); %timeit -n 2 len(ddf)"),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout, "20800\n",
+        "only results on stdout; %timeit prints none"
+    );
+    assert!(run.stderr.contains("CPU times: user "), "{}", run.stderr);
+    assert!(run.stderr.contains("Wall time: "), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("per loop (mean ± std. dev. of 2 runs, 1 loop each)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
+        .args(["-c", &with_read("ddf")])
+        .args(["--format", "csv"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ddq starts");
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("some output");
+    drop(stdout);
+    let output = child.wait_with_output().expect("ddq ends");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn settings_flags_and_the_set_command_agree() {
+    let run = ddq(
+        &[
+            "--max-rows",
+            "4",
+            "--format",
+            "table",
+            "-c",
+            &with_read("set max_rows; set format csv; set format; ddf.Origin.nunique()"),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "max_rows = 4\nformat = csv\n3\n");
+    let bad = ddq(&["--max-rows", "many", "-c", "1"], None);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("--max-rows: invalid value `many` for max_rows"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn help_names_every_group_and_explains_a_verb() {
+    let run = ddq(&["-c", "help; help groupby"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for group in [
+        "Commands:",
+        "Reading:",
+        "Grouping:",
+        "Aggregating:",
+        "Dates and strings:",
+    ] {
+        assert!(
+            run.stdout.contains(group),
+            "help lacks {group}:\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stdout.contains("groupby(key | [keys] | series)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("example: ddf.groupby(\"Origin\").DepDelay.mean()"),
+        "{}",
+        run.stdout
+    );
+    expect_error(
+        "help groupbyy",
+        &["no help for `groupbyy`", "did you mean `groupby`?"],
+    );
+}

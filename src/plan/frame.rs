@@ -13,7 +13,8 @@ use crate::plan::{Planner, check_columns, column_names, column_series, unknown_c
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
-use datafusion::logical_expr::{Expr, cast, lit};
+use datafusion::logical_expr::{Case, Expr, LogicalPlanBuilder, cast, lit};
+use datafusion::prelude::DataFrame;
 
 pub fn attribute(planner: &Planner, frame: Frame, name: &str) -> Result<Value> {
     if frame.columns().iter().any(|c| c == name) {
@@ -248,47 +249,110 @@ fn slice_positions(
 }
 
 fn iloc_rows(frame: &Frame, selector: RowSelector) -> Result<Frame> {
-    // Non-negative contiguous slices need no row count: sort, skip, fetch.
-    if let RowSelector::Slice(start, stop, None | Some(1)) = selector {
-        let a = start.unwrap_or(0);
-        if a >= 0 && stop.is_none_or(|b| b >= 0) {
+    match selector {
+        RowSelector::Slice(_, _, Some(0)) => Err(DdqError::type_error("slice step cannot be zero")),
+        // Non-negative contiguous slices need no row count: sort, skip, fetch.
+        RowSelector::Slice(start, stop, None | Some(1))
+            if start.unwrap_or(0) >= 0 && stop.is_none_or(|b| b >= 0) =>
+        {
+            let a = start.unwrap_or(0);
             let fetch = stop.map(|b| (b - a).max(0) as usize);
             let df = order::sorted(frame)?.limit(a as usize, fetch)?;
-            return Ok(Frame {
+            Ok(Frame {
                 npartitions: 1,
                 ..frame.with_df(df)
-            });
+            })
         }
+        RowSelector::Slice(start, stop, step) => iloc_slice(frame, start, stop, step.unwrap_or(1)),
+        RowSelector::Positions(list) => iloc_positions(frame, &list),
     }
+}
+
+/// A frame with its rows' positions and the row count as hidden columns, and their names.
+fn positioned(frame: &Frame) -> Result<(Frame, Expr, Expr)> {
     let pos = unique_hidden(frame, "__ddq_ipos");
     let total = unique_hidden(frame, "__ddq_itotal");
     let positioned = with_total(&with_position(frame, &pos)?, &total)?;
-    let p = column(&pos);
-    let n = column(&total);
+    Ok((positioned, column(&pos), column(&total)))
+}
+
+/// A Python slice of rows with any bounds and step, by position (negative counts from the end).
+fn iloc_slice(frame: &Frame, start: Option<i64>, stop: Option<i64>, step: i64) -> Result<Frame> {
+    let (positioned, p, n) = positioned(frame)?;
     let resolve = |i: i64| if i < 0 { n.clone() + lit(i) } else { lit(i) };
-    let predicate = match selector {
-        RowSelector::Positions(list) => list
-            .into_iter()
-            .map(|i| p.clone().eq(resolve(i)))
-            .reduce(Expr::or)
-            .unwrap_or(lit(false)),
-        RowSelector::Slice(start, stop, step) => {
-            let lower = start.map(|a| p.clone().gt_eq(resolve(a)));
-            let upper = stop.map(|b| p.clone().lt(resolve(b)));
-            let step = step.filter(|s| *s > 1).map(|s| {
-                let offset = start.map(resolve).unwrap_or(lit(0i64));
-                ((p.clone() - offset) % lit(s)).eq(lit(0i64))
-            });
-            [lower, upper, step]
-                .into_iter()
-                .flatten()
-                .reduce(Expr::and)
-                .unwrap_or(lit(true))
-        }
+    let predicate = if step > 0 {
+        let lower = f::greatest(vec![start.map_or(lit(0i64), resolve), lit(0i64)]);
+        let upper = stop.map_or(n.clone(), resolve);
+        p.clone()
+            .gt_eq(lower.clone())
+            .and(p.clone().lt(upper))
+            .and(((p.clone() - lower) % lit(step)).eq(lit(0i64)))
+    } else {
+        // Backwards: from `start` (default the last row) down to just after `stop`.
+        let upper = f::least(vec![
+            start.map_or(n.clone() - lit(1i64), resolve),
+            n.clone() - lit(1i64),
+        ]);
+        let lower = stop.map_or(lit(-1i64), |b| f::greatest(vec![resolve(b), lit(-1i64)]));
+        p.clone()
+            .lt_eq(upper.clone())
+            .and(p.clone().gt(lower))
+            .and(((upper - p.clone()) % lit(-step)).eq(lit(0i64)))
     };
     let df = positioned.df.clone().filter(predicate)?;
     Ok(Frame {
         npartitions: 1,
+        order: vec![p.sort(step > 0, false)],
+        ..positioned.with_df(df)
+    })
+}
+
+/// `iloc[[i, j, ...]]`: the rows in the order listed, repeats included, as pandas does. The
+/// list becomes a small table joined to the rows' positions.
+fn iloc_positions(frame: &Frame, list: &[i64]) -> Result<Frame> {
+    let (positioned, p, n) = positioned(frame)?;
+    if list.is_empty() {
+        let df = positioned.df.clone().filter(lit(false))?;
+        return Ok(Frame {
+            npartitions: 1,
+            ..positioned.with_df(df)
+        });
+    }
+    let rows: Vec<Vec<Expr>> = list
+        .iter()
+        .enumerate()
+        .map(|(k, i)| vec![lit(k as i64), lit(*i)])
+        .collect();
+    let (state, _) = positioned.df.clone().into_parts();
+    let wanted = DataFrame::new(state, LogicalPlanBuilder::values(rows)?.build()?).select(vec![
+        column("column1").alias("__ddq_iorder"),
+        column("column2").alias("__ddq_iwant"),
+    ])?;
+    let want = column("__ddq_iwant");
+    let target = Expr::Case(Case::new(
+        None,
+        vec![(
+            Box::new(want.clone().lt(lit(0i64))),
+            Box::new(n.clone() + want.clone()),
+        )],
+        Some(Box::new(want)),
+    ));
+    let mut keep: Vec<Expr> = positioned
+        .df
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| column(f.name()))
+        .collect();
+    keep.push(column("__ddq_iorder"));
+    let df = positioned
+        .df
+        .clone()
+        .join_on(wanted, JoinType::Inner, [p.eq(target)])?
+        .select(keep)?;
+    Ok(Frame {
+        npartitions: 1,
+        order: vec![column("__ddq_iorder").sort(true, false)],
         ..positioned.with_df(df)
     })
 }
@@ -321,14 +385,15 @@ pub fn partition(frame: Frame, index: Value) -> Result<Value> {
 
 pub fn method(planner: &Planner, frame: Frame, name: &str, args: Args) -> Result<Value> {
     match name {
-        "head" => {
-            let n = int_arg(&args, "n", 5)?;
-            Ok(Value::Frame(order::head(&frame, n.max(0) as usize)?))
-        }
-        "tail" => {
-            let n = int_arg(&args, "n", 5)?;
-            Ok(Value::Frame(order::tail(&frame, n.max(0) as usize)?))
-        }
+        // pandas: head(-n) is every row but the last n, tail(-n) every row but the first n.
+        "head" => match int_arg(&args, "n", 5)? {
+            n if n >= 0 => Ok(Value::Frame(order::head(&frame, n as usize)?)),
+            n => iloc_rows(&frame, RowSelector::Slice(None, Some(n), None)).map(Value::Frame),
+        },
+        "tail" => match int_arg(&args, "n", 5)? {
+            n if n >= 0 => Ok(Value::Frame(order::tail(&frame, n as usize)?)),
+            n => iloc_rows(&frame, RowSelector::Slice(Some(-n), None, None)).map(Value::Frame),
+        },
         "compute" | "persist" => {
             check_scheduler(&args)?;
             Ok(Value::Frame(frame))

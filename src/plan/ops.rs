@@ -32,7 +32,10 @@ pub fn unary(op: UnaryOp, value: Value) -> Result<Value> {
             Ok(Value::Scalar(Scalar { expr, ..s }))
         }
         Value::Int(i) => match op {
-            UnaryOp::Neg => Ok(Value::Int(-i)),
+            UnaryOp::Neg => i
+                .checked_neg()
+                .map(Value::Int)
+                .ok_or_else(|| DdqError::type_error("integer overflow")),
             UnaryOp::Pos => Ok(Value::Int(i)),
             UnaryOp::Invert => Ok(Value::Int(!i)),
             UnaryOp::Not => Ok(Value::Bool(i == 0)),
@@ -481,7 +484,7 @@ fn python_binary(op: BinOp, left: &Value, right: &Value) -> Result<Option<Value>
                 Some(v) => v,
                 None => return Ok(None),
             },
-            (_, _, Some(a), Some(b)) => match float_op(op, a, b) {
+            (_, _, Some(a), Some(b)) => match float_op(op, a, b)? {
                 Some(v) => v,
                 None => return Ok(None),
             },
@@ -518,11 +521,18 @@ fn int_op(op: BinOp, a: i64, b: i64) -> Result<Option<Value>> {
         BinOp::Div if b == 0 => return Err(zero()),
         BinOp::Div => Value::Float(a as f64 / b as f64),
         BinOp::FloorDiv if b == 0 => return Err(zero()),
+        // Python rounds the quotient towards negative infinity and gives the remainder the
+        // divisor's sign; from the Euclidean pair that is one step down when b < 0.
         BinOp::FloorDiv => {
-            Value::Int(a.div_euclid(b) - if b < 0 && a.rem_euclid(b) != 0 { 1 } else { 0 })
+            let q = a.checked_div_euclid(b).ok_or_else(overflow)?;
+            let adjust = b < 0 && a.rem_euclid(b) != 0;
+            Value::Int(if adjust { q - 1 } else { q })
         }
         BinOp::Mod if b == 0 => return Err(zero()),
-        BinOp::Mod => Value::Int(((a % b) + b) % b),
+        BinOp::Mod => {
+            let r = a.checked_rem_euclid(b).ok_or_else(overflow)?;
+            Value::Int(if b < 0 && r != 0 { r + b } else { r })
+        }
         BinOp::Pow if b >= 0 => Value::Int(
             a.checked_pow(u32::try_from(b).map_err(|_| overflow())?)
                 .ok_or_else(overflow)?,
@@ -539,8 +549,11 @@ fn int_op(op: BinOp, a: i64, b: i64) -> Result<Option<Value>> {
     }))
 }
 
-fn float_op(op: BinOp, a: f64, b: f64) -> Option<Value> {
-    Some(match op {
+fn float_op(op: BinOp, a: f64, b: f64) -> Result<Option<Value>> {
+    if b == 0.0 && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
+        return Err(DdqError::type_error("float division by zero"));
+    }
+    Ok(Some(match op {
         BinOp::Add => Value::Float(a + b),
         BinOp::Sub => Value::Float(a - b),
         BinOp::Mul => Value::Float(a * b),
@@ -552,13 +565,18 @@ fn float_op(op: BinOp, a: f64, b: f64) -> Option<Value> {
         BinOp::LtEq => Value::Bool(a <= b),
         BinOp::Gt => Value::Bool(a > b),
         BinOp::GtEq => Value::Bool(a >= b),
-        _ => return None,
-    })
+        _ => return Ok(None),
+    }))
 }
 
 /// Methods of engine scalars: `.compute()` and `.round()` are all a scalar needs.
 pub fn scalar_method(planner: &Planner, scalar: Scalar, name: &str, args: Args) -> Result<Value> {
     match name {
+        "round" => {
+            let decimals = crate::plan::frame::int_arg(&args, "decimals", 0)?;
+            let expr = f::round(vec![float(scalar.expr), lit(decimals)]);
+            Ok(Value::Scalar(Scalar { expr, ..scalar }))
+        }
         "visualize" => {
             crate::plan::frame::visualize_request(scalar.to_dataframe(planner.ctx)?, &args)
         }

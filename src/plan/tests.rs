@@ -716,8 +716,8 @@ async fn value_counts_orders_by_count_descending_then_by_value() {
 
 const POSITIVE: &str = "flights[flights.DepDelay > 0]";
 
-#[tokio::test]
-async fn test_csv_has_several_partitions() {
+#[test]
+fn flights_fixture_has_several_partitions() {
     let fx = Fixture::new();
     let Value::Int(n) = fx.value("flights.npartitions") else {
         panic!("npartitions is not an int");

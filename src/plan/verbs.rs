@@ -89,7 +89,7 @@ pub const VERBS: &[Verb] = &[
         params: &["path", "columns"],
         signature: "read_parquet(path | glob | [paths], columns=[...])",
         summary: "Read Parquet files lazily, one partition per row group.",
-        example: "pq = read_parquet(\"data/flights.parquet\")",
+        example: "len(read_parquet(\"data/nycflights-1990.parquet\"))",
         group: "Reading",
     },
     Verb {
@@ -497,7 +497,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "round",
-        receivers: &[Series],
+        receivers: &[Series, Scalar],
         form: Method,
         params: &["decimals"],
         signature: "round(decimals=0)",

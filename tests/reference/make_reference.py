@@ -324,6 +324,8 @@ OPERATION_TASKS = [
     ("frame_mean", "exact", ['ddf[["DepDelay", "ArrDelay", "Cancelled"]].mean()'], lambda d, s: per_column_csv(d[["DepDelay", "ArrDelay", "Cancelled"]].mean(numeric_only=True), "mean")),
     ("frame_min", "exact", ['ddf[["DepDelay", "Distance", "Origin", "Cancelled"]].min()'], lambda d, s: per_column_csv(d[["DepDelay", "Distance", "Origin", "Cancelled"]].min(), "min")),
     ("frame_max", "exact", ['ddf[["Origin", "Date", "Cancelled", "DepDelay"]].max()'], lambda d, s: per_column_csv(d[["Origin", "Date", "Cancelled", "DepDelay"]].max(), "max")),
+    ("frame_min_date", "exact", ['ddf[["Date"]].min()'], lambda d, s: per_column_csv(d[["Date"]].min(), "min")),
+    ("frame_max_bool_and_int", "exact", ['ddf[["Cancelled", "Diverted"]].max()'], lambda d, s: per_column_csv(d[["Cancelled", "Diverted"]].max(), "max")),
     ("frame_std", "exact", ["ddf.std()"], lambda d, s: per_column_csv(d.std(numeric_only=True), "std")),
     ("frame_var", "exact", ['ddf[["DepDelay", "Distance", "Cancelled", "Origin"]].var()'], lambda d, s: per_column_csv(d[["DepDelay", "Distance", "Cancelled", "Origin"]].var(numeric_only=True), "var")),
     (
