@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Execution,
     /// The user interrupted the query.
     Cancelled,
+    /// A query needed more memory than the memory limit allows, even with spilling.
+    Memory,
 }
 
 #[derive(Debug, Clone)]

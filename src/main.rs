@@ -81,7 +81,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut session = Session::new(settings, sink);
+    let mut session = match Session::new(settings, sink) {
+        Ok(session) => session,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let source = match (&cli.command, &cli.action) {
         (Some(text), _) => Some(Source::new("<command>", text.clone())),
         (None, Some(Action::Run { file })) => match read_script(file) {

@@ -12,7 +12,7 @@ pub fn from_datafusion(err: DataFusionError) -> DdqError {
         return ddq.clone();
     }
     let kind = match root {
-        DataFusionError::ResourcesExhausted(_) => ErrorKind::Execution,
+        DataFusionError::ResourcesExhausted(_) => ErrorKind::Memory,
         DataFusionError::IoError(_) => ErrorKind::Input,
         DataFusionError::NotImplemented(_) => ErrorKind::Unsupported,
         _ => ErrorKind::Execution,

@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod help;
+pub mod memory;
 pub mod scan;
 pub mod script;
 pub mod session;

@@ -38,19 +38,15 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(settings: Settings, out: Sink) -> Session {
-        let config = SessionConfig::new()
-            .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
-            .with_information_schema(false);
-        let ctx = SessionContext::new_with_config(config);
-        ctx.register_udf(crate::plan::udf::row_hash_udf().as_ref().clone());
-        Session {
+    pub fn new(settings: Settings, out: Sink) -> Result<Session> {
+        let ctx = build_context(&settings)?;
+        Ok(Session {
             ctx,
             vars: HashMap::new(),
             current: None,
             settings,
             out,
-        }
+        })
     }
 
     pub fn prompt(&self) -> String {
@@ -69,12 +65,26 @@ impl Session {
             let flow = self
                 .run_statement(stmt)
                 .await
-                .map_err(|e| e.at(stmt.span))?;
+                .map_err(|e| self.explain_memory(e).at(stmt.span))?;
             if flow == Flow::Quit {
                 return Ok(Flow::Quit);
             }
         }
         Ok(Flow::Continue)
+    }
+
+    /// A query that ran out of memory says what the limit is and how to raise it.
+    fn explain_memory(&self, err: DdqError) -> DdqError {
+        if err.kind != ErrorKind::Memory || err.help.is_some() {
+            return err;
+        }
+        let limit = crate::exec::memory::format_size(self.settings.memory_limit);
+        let message = format!(
+            "the query needs more memory than the limit of {limit}, even spilling to disk ({})",
+            err.message
+        );
+        DdqError::new(ErrorKind::Memory, message)
+            .with_help("raise the limit with `set memory_limit 4GB` or `--memory-limit 4GB`")
     }
 
     pub async fn run_statement(&mut self, stmt: &Stmt) -> Result<Flow> {
@@ -170,6 +180,9 @@ impl Session {
             }
             Command::Set { name, value } => {
                 let text = self.settings.apply(name.as_ref(), value.as_deref())?;
+                if name.as_ref().is_some_and(|n| n.name == "memory_limit") && value.is_some() {
+                    self.ctx = build_context(&self.settings)?;
+                }
                 if !text.is_empty() {
                     self.write_text(&text)?;
                 }
@@ -224,8 +237,11 @@ impl Session {
     /// The plan behind an expression's value, for `explain` and `visualize`.
     fn plan_of(&self, expr: &crate::lang::ast::Expr) -> Result<DataFrame> {
         match self.planner().eval(expr)? {
-            Value::Frame(frame) => Ok(order::display_frame(&frame)?.0),
-            Value::Series(s) => Ok(order::display_frame(&series::to_frame(&s)?)?.0),
+            Value::Frame(frame) => Ok(rebind(&self.ctx, order::display_frame(&frame)?.0)),
+            Value::Series(s) => Ok(rebind(
+                &self.ctx,
+                order::display_frame(&series::to_frame(&s)?)?.0,
+            )),
             Value::Scalar(s) => s.to_dataframe(&self.ctx),
             other => Err(DdqError::type_error(format!(
                 "only frames, series and scalars have plans, not {}",
@@ -309,7 +325,7 @@ impl Session {
     async fn perform(&mut self, action: Action) -> Result<()> {
         let notice = match action {
             Action::Write(request) => {
-                let (rows, files) = crate::exec::write::perform(&request).await?;
+                let (rows, files) = crate::exec::write::perform(&self.ctx, &request).await?;
                 match files.as_slice() {
                     [one] => format!("wrote {rows} rows to {}", one.display()),
                     many => format!(
@@ -409,7 +425,7 @@ impl Session {
             Box::new(self.out.clone()),
             &self.settings.display,
         );
-        stream_into(df, schema, writer).await.map(|_| ())
+        stream_into(&self.ctx, df, schema, writer).await.map(|_| ())
     }
 
     /// Ends the session: a file given with `--output` is renamed into place.
@@ -428,14 +444,32 @@ impl Session {
     }
 }
 
+/// A DataFusion context with the session's settings: all cores, and the memory cap.
+fn build_context(settings: &Settings) -> Result<SessionContext> {
+    let config = SessionConfig::new()
+        .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .with_information_schema(false);
+    let runtime = crate::exec::memory::runtime(settings.memory_limit)?;
+    let ctx = SessionContext::new_with_config_rt(config, runtime);
+    ctx.register_udf(crate::plan::udf::row_hash_udf().as_ref().clone());
+    Ok(ctx)
+}
+
+/// The plan under the session's current context: frames keep the context they were made in, and
+/// a `set memory_limit` since then must still apply to them.
+pub fn rebind(ctx: &SessionContext, df: DataFrame) -> DataFrame {
+    DataFrame::new(ctx.state(), df.into_unoptimized_plan())
+}
+
 /// Executes a plan and feeds every batch, under the display schema, to a result writer.
 /// Returns the number of rows.
 pub async fn stream_into(
+    ctx: &SessionContext,
     df: DataFrame,
     schema: SchemaRef,
     mut writer: Box<dyn ResultWriter + Send>,
 ) -> Result<usize> {
-    let mut stream = df.execute_stream().await?;
+    let mut stream = rebind(ctx, df).execute_stream().await?;
     let mut rows = 0;
     while let Some(batch) = stream.next().await {
         let batch = batch?;

@@ -3,6 +3,7 @@
 //! `Settings::set`, so `--max-rows 20` and `set max_rows 20` cannot disagree.
 
 use crate::error::{DdqError, Result, closest_match};
+use crate::exec::memory;
 use crate::lang::ast::Ident;
 use crate::output::{DisplayOptions, Format};
 
@@ -51,6 +52,14 @@ pub const SETTINGS: &[SettingSpec] = &[
         short: None,
     },
     SettingSpec {
+        name: "memory_limit",
+        placeholder: "SIZE",
+        values: "SIZE such as 256MB, 2GB, 512MiB, or auto",
+        summary: "Memory queries may use before they spill to disk [default: half the machine's memory].",
+        switch: false,
+        short: None,
+    },
+    SettingSpec {
         name: "quiet",
         placeholder: "",
         values: "true | false",
@@ -91,6 +100,8 @@ pub struct Settings {
     pub format: Format,
     pub display: DisplayOptions,
     pub quiet: bool,
+    /// Bytes of memory queries may hold before spilling.
+    pub memory_limit: u64,
 }
 
 impl Settings {
@@ -99,6 +110,7 @@ impl Settings {
             format,
             display: DisplayOptions::default(),
             quiet,
+            memory_limit: memory::default_limit(),
         }
     }
 
@@ -144,6 +156,7 @@ impl Settings {
             "min_rows" => self.display.min_rows.to_string(),
             "max_columns" => self.display.max_columns.to_string(),
             "quiet" => self.quiet.to_string(),
+            "memory_limit" => memory::format_size(self.memory_limit),
             _ => String::new(),
         }
     }
@@ -162,6 +175,7 @@ impl Settings {
             "max_rows" => self.display.max_rows = value.parse().map_err(|_| invalid())?,
             "min_rows" => self.display.min_rows = value.parse().map_err(|_| invalid())?,
             "max_columns" => self.display.max_columns = value.parse().map_err(|_| invalid())?,
+            "memory_limit" => self.memory_limit = memory::parse_size(value)?,
             "quiet" => {
                 self.quiet = match value {
                     "true" | "True" | "on" | "1" => true,

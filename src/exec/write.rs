@@ -10,6 +10,7 @@ use crate::output::{
 use crate::plan::frame;
 use crate::plan::order::display_frame;
 use crate::plan::value::{FileFormat, Frame, Value, WriteRequest};
+use datafusion::prelude::SessionContext;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -53,7 +54,10 @@ impl Drop for PendingFiles {
 }
 
 /// Performs a write; returns the number of rows written and the files, for the notice.
-pub async fn perform(request: &WriteRequest) -> Result<(usize, Vec<PathBuf>)> {
+pub async fn perform(
+    ctx: &SessionContext,
+    request: &WriteRequest,
+) -> Result<(usize, Vec<PathBuf>)> {
     let targets = targets(request)?;
     let mut pending = PendingFiles { files: Vec::new() };
     let mut rows = 0;
@@ -65,7 +69,7 @@ pub async fn perform(request: &WriteRequest) -> Result<(usize, Vec<PathBuf>)> {
             })?;
         }
         let temp = pending.temp_for(path.clone());
-        rows += write_file(&frame, request.format, &temp).await?;
+        rows += write_file(ctx, &frame, request.format, &temp).await?;
         written.push(path);
     }
     pending.commit()?;
@@ -106,7 +110,12 @@ fn targets(request: &WriteRequest) -> Result<Vec<(Frame, PathBuf)>> {
     Ok(out)
 }
 
-async fn write_file(frame: &Frame, format: FileFormat, temp: &Path) -> Result<usize> {
+async fn write_file(
+    ctx: &SessionContext,
+    frame: &Frame,
+    format: FileFormat,
+    temp: &Path,
+) -> Result<usize> {
     let (df, schema) = display_frame(frame)?;
     let file = File::create(temp)
         .map_err(|e| DdqError::input(format!("cannot write {}: {e}", temp.display())))?;
@@ -123,5 +132,5 @@ async fn write_file(frame: &Frame, format: FileFormat, temp: &Path) -> Result<us
         ),
         FileFormat::Parquet => Box::new(ParquetResultWriter::new(schema.clone(), file)?),
     };
-    stream_into(df, schema, writer).await
+    stream_into(ctx, df, schema, writer).await
 }

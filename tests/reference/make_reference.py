@@ -602,8 +602,9 @@ OPERATION_TASKS = [
     (
         "groupby_aligned_ratio",
         "exact",
-        ['ddf[ddf.Dest == "BOS"].groupby("UniqueCarrier").Dest.count() / ddf.groupby("UniqueCarrier").Dest.count()'],
-        lambda d, s: keyed_csv(d[d.Dest == "BOS"].groupby("UniqueCarrier").Dest.count() / d.groupby("UniqueCarrier").Dest.count()),
+        # EA and HP have no such delay: their keys are missing on the left, so pandas gives NaN.
+        ['ddf[ddf.DepDelay > 200].groupby("UniqueCarrier").Dest.count() / ddf.groupby("UniqueCarrier").Dest.count()'],
+        lambda d, s: keyed_csv(d[d.DepDelay > 200].groupby("UniqueCarrier").Dest.count() / d.groupby("UniqueCarrier").Dest.count()),
     ),
     (
         "groupby_difference",
