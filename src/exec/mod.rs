@@ -2,8 +2,10 @@
 //! text, and turning engine errors into ddq errors.
 
 pub mod errors;
+pub mod executor;
 pub mod help;
 pub mod memory;
+pub mod progress;
 pub mod scan;
 pub mod script;
 pub mod session;

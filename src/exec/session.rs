@@ -2,22 +2,22 @@
 //! execution path that REPL lines, `ddq run` files and `ddq -c` text all go through.
 
 use crate::error::{DdqError, ErrorKind, Result};
+use crate::exec::executor::Executor;
+use crate::exec::progress::BarMode;
 use crate::exec::settings::Settings;
 use crate::exec::sink::Sink;
 use crate::lang::ast::{Command, ExprKind, Stmt, StmtKind};
 use crate::lang::parser;
 use crate::lang::span::Source;
-use crate::output::{self, Format, Layout, ResultKind, ResultWriter};
+use crate::output::{self, Format, Layout, ResultKind};
 use crate::plan::value::{Accessor, Action, Frame, GroupBy, Scalar, Series, Value, display_name};
 use crate::plan::{Planner, order, read, series};
-use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::config::SessionConfig;
 use datafusion::prelude::{DataFrame, SessionContext};
 use datafusion::scalar::ScalarValue;
-use futures::StreamExt;
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -71,6 +71,20 @@ impl Session {
             }
         }
         Ok(Flow::Continue)
+    }
+
+    /// Runs plans for this session: its current context, and a progress bar when stderr is a
+    /// terminal and the user has not asked for quiet.
+    pub fn executor(&self) -> Executor {
+        let bar = if self.settings.quiet || !std::io::stderr().is_terminal() {
+            BarMode::Off
+        } else {
+            self.settings.progress
+        };
+        Executor {
+            ctx: self.ctx.clone(),
+            bar,
+        }
     }
 
     /// A query that ran out of memory says what the limit is and how to raise it.
@@ -237,11 +251,10 @@ impl Session {
     /// The plan behind an expression's value, for `explain` and `visualize`.
     fn plan_of(&self, expr: &crate::lang::ast::Expr) -> Result<DataFrame> {
         match self.planner().eval(expr)? {
-            Value::Frame(frame) => Ok(rebind(&self.ctx, order::display_frame(&frame)?.0)),
-            Value::Series(s) => Ok(rebind(
-                &self.ctx,
-                order::display_frame(&series::to_frame(&s)?)?.0,
-            )),
+            Value::Frame(frame) => Ok(self.executor().rebind(order::display_frame(&frame)?.0)),
+            Value::Series(s) => Ok(self
+                .executor()
+                .rebind(order::display_frame(&series::to_frame(&s)?)?.0)),
             Value::Scalar(s) => s.to_dataframe(&self.ctx),
             other => Err(DdqError::type_error(format!(
                 "only frames, series and scalars have plans, not {}",
@@ -325,7 +338,7 @@ impl Session {
     async fn perform(&mut self, action: Action) -> Result<()> {
         let notice = match action {
             Action::Write(request) => {
-                let (rows, files) = crate::exec::write::perform(&self.ctx, &request).await?;
+                let (rows, files) = crate::exec::write::perform(&self.executor(), &request).await?;
                 match files.as_slice() {
                     [one] => format!("wrote {rows} rows to {}", one.display()),
                     many => format!(
@@ -403,7 +416,10 @@ impl Session {
     }
 
     async fn compute_scalar(&self, scalar: &Scalar) -> Result<ScalarValue> {
-        let batches = scalar.to_dataframe(&self.ctx)?.collect().await?;
+        let batches = self
+            .executor()
+            .collect(scalar.to_dataframe(&self.ctx)?)
+            .await?;
         let batch = batches
             .iter()
             .find(|b| b.num_rows() > 0)
@@ -425,7 +441,10 @@ impl Session {
             Box::new(self.out.clone()),
             &self.settings.display,
         );
-        stream_into(&self.ctx, df, schema, writer).await.map(|_| ())
+        self.executor()
+            .stream_into(df, schema, writer)
+            .await
+            .map(|_| ())
     }
 
     /// Ends the session: a file given with `--output` is renamed into place.
@@ -453,33 +472,6 @@ fn build_context(settings: &Settings) -> Result<SessionContext> {
     let ctx = SessionContext::new_with_config_rt(config, runtime);
     ctx.register_udf(crate::plan::udf::row_hash_udf().as_ref().clone());
     Ok(ctx)
-}
-
-/// The plan under the session's current context: frames keep the context they were made in, and
-/// a `set memory_limit` since then must still apply to them.
-pub fn rebind(ctx: &SessionContext, df: DataFrame) -> DataFrame {
-    DataFrame::new(ctx.state(), df.into_unoptimized_plan())
-}
-
-/// Executes a plan and feeds every batch, under the display schema, to a result writer.
-/// Returns the number of rows.
-pub async fn stream_into(
-    ctx: &SessionContext,
-    df: DataFrame,
-    schema: SchemaRef,
-    mut writer: Box<dyn ResultWriter + Send>,
-) -> Result<usize> {
-    let mut stream = rebind(ctx, df).execute_stream().await?;
-    let mut rows = 0;
-    while let Some(batch) = stream.next().await {
-        let batch = batch?;
-        rows += batch.num_rows();
-        let renamed = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
-            .map_err(|e| DdqError::execution(e.to_string()))?;
-        writer.write_batch(&renamed)?;
-    }
-    writer.finish()?;
-    Ok(rows)
 }
 
 /// A frame's structure without computing it, like Dask's lazy repr.

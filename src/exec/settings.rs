@@ -4,6 +4,7 @@
 
 use crate::error::{DdqError, Result, closest_match};
 use crate::exec::memory;
+use crate::exec::progress::BarMode;
 use crate::lang::ast::Ident;
 use crate::output::{DisplayOptions, Format};
 
@@ -60,6 +61,14 @@ pub const SETTINGS: &[SettingSpec] = &[
         short: None,
     },
     SettingSpec {
+        name: "progress",
+        placeholder: "MODE",
+        values: "clear | keep | off",
+        summary: "The progress bar of long statements on a terminal: cleared when done, kept, or never drawn [default: clear].",
+        switch: false,
+        short: None,
+    },
+    SettingSpec {
         name: "quiet",
         placeholder: "",
         values: "true | false",
@@ -102,6 +111,7 @@ pub struct Settings {
     pub quiet: bool,
     /// Bytes of memory queries may hold before spilling.
     pub memory_limit: u64,
+    pub progress: BarMode,
 }
 
 impl Settings {
@@ -111,6 +121,7 @@ impl Settings {
             display: DisplayOptions::default(),
             quiet,
             memory_limit: memory::default_limit(),
+            progress: BarMode::Clear,
         }
     }
 
@@ -157,6 +168,11 @@ impl Settings {
             "max_columns" => self.display.max_columns.to_string(),
             "quiet" => self.quiet.to_string(),
             "memory_limit" => memory::format_size(self.memory_limit),
+            "progress" => match self.progress {
+                BarMode::Clear => "clear".into(),
+                BarMode::Keep => "keep".into(),
+                BarMode::Off => "off".into(),
+            },
             _ => String::new(),
         }
     }
@@ -176,6 +192,14 @@ impl Settings {
             "min_rows" => self.display.min_rows = value.parse().map_err(|_| invalid())?,
             "max_columns" => self.display.max_columns = value.parse().map_err(|_| invalid())?,
             "memory_limit" => self.memory_limit = memory::parse_size(value)?,
+            "progress" => {
+                self.progress = match value {
+                    "clear" => BarMode::Clear,
+                    "keep" => BarMode::Keep,
+                    "off" => BarMode::Off,
+                    _ => return Err(invalid()),
+                }
+            }
             "quiet" => {
                 self.quiet = match value {
                     "true" | "True" | "on" | "1" => true,

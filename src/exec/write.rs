@@ -3,14 +3,13 @@
 //! error or Ctrl-C leaves no partial file and never replaces a good one.
 
 use crate::error::{DdqError, Result};
-use crate::exec::session::stream_into;
+use crate::exec::executor::Executor;
 use crate::output::{
     self, DisplayOptions, Format, Layout, ParquetResultWriter, ResultKind, ResultWriter,
 };
 use crate::plan::frame;
 use crate::plan::order::display_frame;
 use crate::plan::value::{FileFormat, Frame, Value, WriteRequest};
-use datafusion::prelude::SessionContext;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -54,10 +53,7 @@ impl Drop for PendingFiles {
 }
 
 /// Performs a write; returns the number of rows written and the files, for the notice.
-pub async fn perform(
-    ctx: &SessionContext,
-    request: &WriteRequest,
-) -> Result<(usize, Vec<PathBuf>)> {
+pub async fn perform(executor: &Executor, request: &WriteRequest) -> Result<(usize, Vec<PathBuf>)> {
     let targets = targets(request)?;
     let mut pending = PendingFiles { files: Vec::new() };
     let mut rows = 0;
@@ -69,7 +65,7 @@ pub async fn perform(
             })?;
         }
         let temp = pending.temp_for(path.clone());
-        rows += write_file(ctx, &frame, request.format, &temp).await?;
+        rows += write_file(executor, &frame, request.format, &temp).await?;
         written.push(path);
     }
     pending.commit()?;
@@ -111,7 +107,7 @@ fn targets(request: &WriteRequest) -> Result<Vec<(Frame, PathBuf)>> {
 }
 
 async fn write_file(
-    ctx: &SessionContext,
+    executor: &Executor,
     frame: &Frame,
     format: FileFormat,
     temp: &Path,
@@ -132,5 +128,5 @@ async fn write_file(
         ),
         FileFormat::Parquet => Box::new(ParquetResultWriter::new(schema.clone(), file)?),
     };
-    stream_into(ctx, df, schema, writer).await
+    executor.stream_into(df, schema, writer).await
 }

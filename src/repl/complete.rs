@@ -821,7 +821,7 @@ mod tests {
         );
         // The closing quote is not doubled when it is already there.
         let line = "ddf[\"Or\"]";
-        let (_, candidates) = complete(line, 6, &Fake);
+        let (_, candidates) = complete(line, 7, &Fake);
         assert_eq!(candidates[0].replacement, "Origin");
         // A list literal is not a subscript.
         assert!(displays("[\"De").1.is_empty());

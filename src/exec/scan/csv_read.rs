@@ -15,6 +15,7 @@ use super::csv_schema::{CsvLayout, open_error, plan_layout};
 use super::dtype::{NaValues, dtype_name, parse_bool, value_fits};
 use super::files::display;
 use crate::error::{DdqError, Result};
+use crate::exec::progress::{CountingReader, ScanProgress};
 use csv::ByteRecord;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, RecordBatch};
 use datafusion::arrow::csv::ReaderBuilder;
@@ -108,6 +109,13 @@ impl CsvSource {
         Arc::clone(&self.schema)
     }
 
+    /// The length of a partition's byte range.
+    pub(crate) fn partition_bytes(&self, partition: usize) -> u64 {
+        self.ranges
+            .get(partition)
+            .map_or(0, |r| r.end.saturating_sub(r.start))
+    }
+
     pub(crate) fn partition_count(&self) -> usize {
         self.ranges.len()
     }
@@ -121,6 +129,7 @@ impl CsvSource {
         columns: &[usize],
         batch_size: usize,
         limit: Option<usize>,
+        progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
         let range = self
@@ -136,7 +145,8 @@ impl CsvSource {
         }
         file.seek(SeekFrom::Start(start))
             .map_err(|e| open_error(path, e))?;
-        let input = BufReader::with_capacity(READ_BUFFER, file.take(end - start));
+        let counted = CountingReader::new(file.take(end - start), progress.cloned());
+        let input = BufReader::with_capacity(READ_BUFFER, counted);
         let projection: Vec<usize> = columns.iter().map(|&c| self.layout.visible[c]).collect();
         let reader = ReaderBuilder::new(Arc::clone(&self.decode_schema))
             .with_header(self.header && start == 0)

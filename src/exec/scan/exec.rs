@@ -11,6 +11,7 @@
 use super::csv_read::CsvSource;
 use super::parquet_read::ParquetSource;
 use crate::error::{DdqError, Result};
+use crate::exec::progress::ScanProgress;
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt64Array};
 use datafusion::arrow::compute::SortOptions;
 use datafusion::arrow::datatypes::SchemaRef;
@@ -77,11 +78,22 @@ impl Source {
         columns: &[usize],
         batch_size: usize,
         limit: Option<usize>,
+        progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
         match self {
-            Source::Csv(csv) => csv.read(partition, columns, batch_size, limit, emit),
-            Source::Parquet(parquet) => parquet.read(partition, columns, batch_size, limit, emit),
+            Source::Csv(csv) => csv.read(partition, columns, batch_size, limit, progress, emit),
+            Source::Parquet(parquet) => {
+                parquet.read(partition, columns, batch_size, limit, progress, emit)
+            }
+        }
+    }
+
+    /// The bytes a partition's scan reads, for the progress total.
+    fn partition_bytes(&self, partition: usize) -> u64 {
+        match self {
+            Source::Csv(csv) => csv.partition_bytes(partition),
+            Source::Parquet(parquet) => parquet.partition_bytes(partition),
         }
     }
 }
@@ -282,7 +294,16 @@ impl ExecutionPlan for ScanExec {
                 self.groups.len()
             ))
         })?;
+        let progress = context.session_config().get_extension::<ScanProgress>();
+        if let Some(progress) = &progress {
+            let bytes = self.partitions[group.clone()]
+                .iter()
+                .map(|&p| self.source.partition_bytes(p))
+                .sum();
+            progress.add_total(bytes);
+        }
         let job = GroupJob {
+            progress,
             source: Arc::clone(&self.source),
             schema: Arc::clone(&self.schema),
             columns: Arc::clone(&self.columns),
@@ -305,6 +326,7 @@ impl ExecutionPlan for ScanExec {
 
 /// The work of one DataFusion partition, owned by the blocking thread that does it.
 struct GroupJob {
+    progress: Option<Arc<ScanProgress>>,
     source: Arc<Source>,
     schema: SchemaRef,
     columns: Arc<Vec<usize>>,
@@ -331,6 +353,7 @@ impl GroupJob {
                 &self.columns,
                 self.batch_size,
                 left,
+                self.progress.as_ref(),
                 &mut |batch| {
                     let rows = batch.num_rows();
                     let stamped = self.stamp(&batch, partition as u64, next_row)?;

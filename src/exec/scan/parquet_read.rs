@@ -3,6 +3,7 @@
 
 use super::files::display;
 use crate::error::{DdqError, Result};
+use crate::exec::progress::ScanProgress;
 use datafusion::arrow::array::{RecordBatch, RecordBatchOptions};
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::parquet::arrow::ProjectionMask;
@@ -69,12 +70,24 @@ impl ParquetSource {
     }
 
     /// Reads row group `partition`; same contract as `CsvSource::read`.
+    /// The compressed size of a partition's row group, for the progress total.
+    pub(crate) fn partition_bytes(&self, partition: usize) -> u64 {
+        self.row_groups.get(partition).map_or(0, |g| {
+            let size = self.metadata[g.file]
+                .metadata()
+                .row_group(g.index)
+                .compressed_size();
+            u64::try_from(size).unwrap_or(0)
+        })
+    }
+
     pub(crate) fn read(
         &self,
         partition: usize,
         columns: &[usize],
         batch_size: usize,
         limit: Option<usize>,
+        progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
         let group = self
@@ -98,8 +111,15 @@ impl ParquetSource {
             .with_limit(rows)
             .build()
             .map_err(|e| read_error(path, e))?;
+        let group_bytes = self.partition_bytes(partition);
         for batch in reader {
             let batch = batch.map_err(|e| read_error(path, e))?;
+            if let Some(progress) = progress {
+                // Parquet decodes whole column chunks, so progress is the row group's share.
+                let share =
+                    group_bytes as u128 * batch.num_rows() as u128 / group.rows.max(1) as u128;
+                progress.add_read(share as u64);
+            }
             if batch.num_rows() > 0 && !emit(batch)? {
                 return Ok(());
             }

@@ -1,0 +1,170 @@
+"""The Section D workflow (queries/nycflights.q) in DuckDB: SQL over a view of read_csv.
+
+The view is read_csv over the ten files with the Date column made from the three date
+columns, so every query reads the CSV files again (as Dask and Polars' lazy API do). DuckDB
+samples the first file for types, where TailNum, AirTime, TaxiIn and TaxiOut are empty, so
+those get explicit types, as do the exercise's dtype= columns. Each result is fetched whole as
+an Arrow table. DuckDB has no partitions: `npartitions` is 1 and `partitions[1]` is the rows that
+Dask's second partition holds, read from their file with LIMIT/OFFSET (DuckDB keeps file order).
+"""
+
+import duckdb
+
+from _common import NYC_AIRPORTS, Workflow, csv_files, parse_args, partition_range
+
+TYPES = {
+    "CRSElapsedTime": "DOUBLE",
+    "TailNum": "VARCHAR",
+    "Cancelled": "BOOLEAN",
+    "AirTime": "DOUBLE",
+    "TaxiIn": "DOUBLE",
+    "TaxiOut": "DOUBLE",
+}
+NUMERIC_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE"}
+
+
+def flights_sql(files):
+    """A SELECT that reads `files` the way the exercise's read_csv does."""
+    file_list = ", ".join(sql_string(f) for f in files)
+    types = ", ".join(f"{sql_string(k)}: {sql_string(v)}" for k, v in TYPES.items())
+    return (
+        "SELECT make_date(Year, Month, DayofMonth) AS Date, * EXCLUDE (Year, Month, DayofMonth) "
+        f"FROM read_csv([{file_list}], header = true, types = {{{types}}})"
+    )
+
+
+def sql_string(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def rows_of(result):
+    if hasattr(result, "to_pylist"):
+        return [list(row.values()) for row in result.to_pylist()]
+    return [[result]]
+
+
+def materialise(result):
+    if hasattr(result, "num_rows"):
+        return result.num_rows
+    if isinstance(result, list):
+        return len(result)
+    return 1
+
+
+def main():
+    args = parse_args("duckdb")
+    files = csv_files(args.data)
+    con = duckdb.connect()
+    wf = Workflow("duckdb", rows_of, materialise)
+
+    def table(sql):
+        return con.sql(sql).fetch_arrow_table()
+
+    def scalar(sql):
+        return con.sql(sql).fetchone()[0]
+
+    def read():
+        con.sql(f"CREATE VIEW flights AS {flights_sql(files)}")
+        return con.sql("SELECT * FROM flights")
+
+    flights = wf.run("read", read)
+    wf.run("columns", lambda: flights.columns)
+    wf.run("dtypes", lambda: flights.dtypes)
+    wf.run("npartitions", lambda: 1)
+    wf.run("len", lambda: scalar("SELECT count(*) FROM flights"))
+    wf.run("tail", lambda: tail(con, files[-1], 10))
+    wf.run(
+        "sample",
+        lambda: table(
+            "SELECT CRSElapsedTime, TailNum FROM flights "
+            "USING SAMPLE 0.1 PERCENT (bernoulli, 42)"
+        ),
+    )
+    wf.run("series_tailnum", lambda: table("SELECT TailNum FROM flights"))
+    wf.run(
+        "loc_lt_mean",
+        lambda: table("SELECT * FROM flights WHERE ArrTime < (SELECT avg(ArrTime) FROM flights)"),
+    )
+    second, fourth = flights.columns[1], flights.columns[3]
+    wf.run("iloc_cols", lambda: table(f'SELECT "{second}", "{fourth}" FROM flights'))
+    wf.run("repartition", lambda: 5)
+    wf.run("partition_1", lambda: one_partition(con, files, 1))
+    wf.run(
+        "count",
+        lambda: table(
+            "UNPIVOT (SELECT count(COLUMNS(*)) FROM flights) ON COLUMNS(*) "
+            "INTO NAME column_name VALUE count"
+        ),
+    )
+    wf.run(
+        "value_counts",
+        lambda: table(
+            "SELECT Cancelled, count(*) AS count FROM flights "
+            "GROUP BY Cancelled ORDER BY count DESC"
+        ),
+    )
+    wf.run("max_depdelay", lambda: scalar("SELECT max(DepDelay) FROM flights"))
+    wf.run("cancelled_rows", lambda: table("SELECT * FROM flights WHERE Cancelled"))
+    wf.run("monday_len", lambda: scalar("SELECT count(*) FROM flights WHERE DayOfWeek = 1"))
+    wf.run(
+        "noncancelled_per_origin",
+        lambda: table(
+            "SELECT Origin, count(Origin) AS Origin_count FROM flights WHERE NOT Cancelled "
+            "GROUP BY Origin ORDER BY Origin"
+        ),
+    )
+    wf.run(
+        "noncancelled_ratio",
+        lambda: table(
+            "SELECT Origin, count(Origin) FILTER (WHERE NOT Cancelled) / count(Origin) AS ratio "
+            "FROM flights GROUP BY Origin ORDER BY Origin"
+        ),
+    )
+    wf.run(
+        "mean_delay_origin_weekday",
+        lambda: table(
+            "SELECT Origin, DayOfWeek, avg(DepDelay) AS DepDelay FROM flights "
+            "GROUP BY Origin, DayOfWeek ORDER BY Origin, DayOfWeek"
+        ),
+    )
+    numcols = [c for c, t in zip(flights.columns, flights.dtypes) if str(t) in NUMERIC_TYPES]
+    means = ", ".join(f'avg("{c}") AS "{c}"' for c in numcols)
+    airports = ", ".join(sql_string(a) for a in NYC_AIRPORTS)
+    wf.run(
+        "nyc_dest_means",
+        lambda: table(
+            f"SELECT Dest, {means} FROM flights WHERE Dest IN ({airports}) "
+            "GROUP BY Dest ORDER BY Dest"
+        ),
+    )
+    wf.run(
+        "yearly_max",
+        lambda: table(
+            "SELECT year(Date) AS Date, max(ActualElapsedTime) AS ActualElapsedTime, "
+            "max(Distance) AS Distance FROM flights GROUP BY 1 ORDER BY 1"
+        ),
+    )
+    wf.run(
+        "min_arrdelay_dest",
+        lambda: table(
+            "SELECT Dest, min(ArrDelay) AS ArrDelay FROM flights GROUP BY Dest ORDER BY Dest"
+        ),
+    )
+    wf.write(args.report)
+
+
+def tail(con, last_file, n):
+    """Dask's tail: the last rows of the last partition (here: of the last file)."""
+    rows = con.sql(f"SELECT count(*) FROM ({flights_sql([last_file])})").fetchone()[0]
+    offset = max(0, rows - n)
+    return con.sql(f"{flights_sql([last_file])} LIMIT {n} OFFSET {offset}").fetch_arrow_table()
+
+
+def one_partition(con, files, index):
+    path, first_row, nrows = partition_range(files, index)
+    sql = f"{flights_sql([path])} LIMIT {nrows} OFFSET {first_row}"
+    return con.sql(sql).fetch_arrow_table()
+
+
+if __name__ == "__main__":
+    main()
