@@ -470,7 +470,9 @@ fn build_context(settings: &Settings) -> Result<SessionContext> {
         .with_information_schema(false);
     let runtime = crate::exec::memory::runtime(settings.memory_limit)?;
     let ctx = SessionContext::new_with_config_rt(config, runtime);
-    ctx.register_udf(crate::plan::udf::row_hash_udf().as_ref().clone());
+    for udf in crate::plan::udf::all() {
+        ctx.register_udf(udf);
+    }
     Ok(ctx)
 }
 

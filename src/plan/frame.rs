@@ -179,7 +179,14 @@ pub fn iloc(frame: Frame, index: Value) -> Result<Value> {
     let mut result = match rows {
         Value::Slice(None, None, None) => frame,
         Value::Slice(a, b, c) => iloc_rows(&frame, RowSelector::Slice(a, b, c))?,
-        Value::Int(i) => iloc_rows(&frame, RowSelector::Positions(vec![i]))?,
+        Value::Int(i) => {
+            // One position gives that row as a series keyed by column name, as in pandas.
+            let mut row = iloc_rows(&frame, RowSelector::Positions(vec![i]))?;
+            if let Some(cols) = cols {
+                row = select(&row, &iloc_column_names(&row, cols)?)?;
+            }
+            return Ok(Value::Series(groupby::row_series(&row, &i.to_string())?));
+        }
         Value::List(items) => iloc_rows(&frame, RowSelector::Positions(int_list(&items)?))?,
         other => {
             return Err(DdqError::type_error(format!(
@@ -189,35 +196,41 @@ pub fn iloc(frame: Frame, index: Value) -> Result<Value> {
         }
     };
     if let Some(cols) = cols {
-        let columns = result.value_columns();
-        let picked: Vec<i64> = match cols {
-            Value::Slice(a, b, c) => slice_positions(columns.len() as i64, a, b, c)?,
-            Value::Int(i) => vec![i],
-            Value::List(items) => int_list(&items)?,
-            other => {
-                return Err(DdqError::type_error(format!(
-                    "iloc columns must be an integer, a list of integers or a slice, not {}",
-                    other.kind_name()
-                )));
-            }
-        };
-        let mut names = Vec::new();
-        for i in picked {
-            let position = if i < 0 { columns.len() as i64 + i } else { i };
-            let name = usize::try_from(position)
-                .ok()
-                .and_then(|p| columns.get(p))
-                .ok_or_else(|| {
-                    DdqError::type_error(format!(
-                        "column position {i} is out of range: the frame has {} columns",
-                        columns.len()
-                    ))
-                })?;
-            names.push(name.clone());
-        }
+        let names = iloc_column_names(&result, cols)?;
         result = select(&result, &names)?;
     }
     Ok(Value::Frame(result))
+}
+
+/// The column names an `iloc` column selector picks.
+fn iloc_column_names(frame: &Frame, cols: Value) -> Result<Vec<String>> {
+    let columns = frame.value_columns();
+    let picked: Vec<i64> = match cols {
+        Value::Slice(a, b, c) => slice_positions(columns.len() as i64, a, b, c)?,
+        Value::Int(i) => vec![i],
+        Value::List(items) => int_list(&items)?,
+        other => {
+            return Err(DdqError::type_error(format!(
+                "iloc columns must be an integer, a list of integers or a slice, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    let mut names = Vec::new();
+    for i in picked {
+        let position = if i < 0 { columns.len() as i64 + i } else { i };
+        let name = usize::try_from(position)
+            .ok()
+            .and_then(|p| columns.get(p))
+            .ok_or_else(|| {
+                DdqError::type_error(format!(
+                    "column position {i} is out of range: the frame has {} columns",
+                    columns.len()
+                ))
+            })?;
+        names.push(name.clone());
+    }
+    Ok(names)
 }
 
 fn int_list(items: &[Value]) -> Result<Vec<i64>> {
@@ -963,9 +976,14 @@ fn merge(_planner: &Planner, left: &Frame, args: &Args) -> Result<Value> {
     exprs.push(rq("__ddq_rpos").alias("__ddq_rpos"));
     let df = joined.select(exprs)?;
     let order = match how.as_str() {
+        // pandas sorts an outer merge by key; rows of one key keep left order, then right order.
         "outer" => left_on
             .iter()
             .map(|k| column(k).sort(true, false))
+            .chain([
+                column("__ddq_lpos").sort(true, false),
+                column("__ddq_rpos").sort(true, false),
+            ])
             .collect(),
         "right" => vec![
             column("__ddq_rpos").sort(true, false),

@@ -3,12 +3,13 @@
 
 use crate::error::{DdqError, Result};
 use crate::plan::ops::{expr_type, float, is_integer, is_numeric};
+use crate::plan::udf::python_str;
 use crate::plan::value::{
     DUPLICATE_SUFFIX, Frame, GroupBy, Scalar, Selection, Series, Value, column, display_name,
 };
 use crate::plan::verbs::{self, Args, Receiver};
 use crate::plan::{check_columns, column_names, selection_columns, unknown_column};
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::{Column, UnnestOptions};
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_aggregate::first_last::{first_value_udaf, last_value_udaf};
@@ -208,24 +209,29 @@ pub fn reduce_frame(frame: &Frame, agg: Agg, args: &Args) -> Result<Value> {
     let mut aggregates = Vec::new();
     for (i, (name, t)) in columns.iter().enumerate() {
         let e = agg_expr(agg, column(name), t, &frame.order, name)?;
-        aggregates.push(cast(e, result_type.clone()).alias(format!("__ddq_c{i}")));
+        aggregates.push(as_reduction_type(e, &result_type).alias(format!("__ddq_c{i}")));
     }
     let one_row = frame.df.clone().aggregate(vec![], aggregates)?;
-    let names = make_array(
-        columns
-            .iter()
-            .map(|(n, _)| lit(display_name(n).to_string()))
-            .collect(),
-    );
-    let positions = make_array((0..columns.len() as i64).map(lit).collect());
+    let names: Vec<String> = columns
+        .iter()
+        .map(|(n, _)| display_name(n).to_string())
+        .collect();
+    Ok(Value::Series(unpivot_row(one_row, &names, agg.name())?))
+}
+
+/// Turns a one-row plan whose columns are `__ddq_c0`, `__ddq_c1`, ... (already of one type) into
+/// a series keyed by column name, one row per column in order: pandas' shape for `df.count()`
+/// and for one row taken out of a frame.
+pub fn unpivot_row(one_row: DataFrame, names: &[String], value_name: &str) -> Result<Series> {
+    let keys = make_array(names.iter().map(|n| lit(n.clone())).collect());
+    let positions = make_array((0..names.len() as i64).map(lit).collect());
     let values = make_array(
-        (0..columns.len())
+        (0..names.len())
             .map(|i| column(&format!("__ddq_c{i}")))
             .collect(),
     );
-    let value_name = agg.name();
     let df = one_row.select(vec![
-        names.alias("column"),
+        keys.alias("column"),
         values.alias(value_name),
         positions.alias("__ddq_colpos"),
     ])?;
@@ -236,13 +242,38 @@ pub fn reduce_frame(frame: &Frame, agg: Agg, args: &Args) -> Result<Value> {
         index_columns: 1,
         npartitions: 1,
         partition: None,
-        origin: agg.name().to_string(),
+        origin: value_name.to_string(),
     };
-    Ok(Value::Series(Series {
+    Ok(Series {
         frame,
         expr: column(value_name),
         name: value_name.to_string(),
-    }))
+    })
+}
+
+/// One row of a frame as a series keyed by column name (`df.iloc[5]`), in the columns' common
+/// type as pandas picks it.
+pub fn row_series(row: &Frame, name: &str) -> Result<Series> {
+    let columns: Vec<(String, DataType)> = row
+        .value_columns()
+        .into_iter()
+        .map(|c| {
+            let t = row.data_type(&c).unwrap_or(DataType::Null);
+            (c, t)
+        })
+        .collect();
+    let t = reduction_type(Agg::First, &columns);
+    let values: Vec<Expr> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| as_reduction_type(column(c), &t).alias(format!("__ddq_c{i}")))
+        .collect();
+    let one_row = crate::plan::order::sorted(row)?.select(values)?;
+    let names: Vec<String> = columns
+        .iter()
+        .map(|(n, _)| display_name(n).to_string())
+        .collect();
+    unpivot_row(one_row, &names, name)
 }
 
 /// Unnests list columns named exactly (DataFrame::unnest_columns would parse and lower-case them).
@@ -255,14 +286,29 @@ pub fn unnest_exact(df: DataFrame, names: &[&str]) -> Result<DataFrame> {
     Ok(DataFrame::new(state, plan))
 }
 
-/// The common type a frame reduction's values are put in (pandas would give one dtype too).
+/// The type a frame reduction's values share, as pandas would choose the result's dtype; mixed
+/// kinds become text, pandas' `object`.
 fn reduction_type(agg: Agg, columns: &[(String, DataType)]) -> DataType {
+    let all = |test: fn(&DataType) -> bool| columns.iter().all(|(_, t)| test(t));
     match agg {
         Agg::Count | Agg::Size | Agg::Nunique => DataType::Int64,
         Agg::Mean | Agg::Std { .. } | Agg::Var { .. } | Agg::Median => DataType::Float64,
-        _ if columns.iter().all(|(_, t)| is_integer(t)) => DataType::Int64,
-        _ if columns.iter().all(|(_, t)| is_numeric(t)) => DataType::Float64,
+        Agg::Sum if all(is_integer) => DataType::Int64,
+        Agg::Sum => DataType::Float64,
+        _ if all(|t| *t == DataType::Boolean) => DataType::Boolean,
+        _ if all(|t| t.is_integer()) => DataType::Int64,
+        _ if all(|t| t.is_numeric()) => DataType::Float64,
+        _ if all(|t| t.is_temporal()) => DataType::Timestamp(TimeUnit::Nanosecond, None),
         _ => DataType::Utf8,
+    }
+}
+
+/// A value in the reduction's shared type; text the way Python's `str()` shows it.
+fn as_reduction_type(e: Expr, t: &DataType) -> Expr {
+    if *t == DataType::Utf8 {
+        python_str(e)
+    } else {
+        cast(e, t.clone())
     }
 }
 

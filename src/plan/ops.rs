@@ -313,7 +313,10 @@ fn typed_binary(
                 BinOp::Gt => Operator::Gt,
                 _ => Operator::GtEq,
             };
-            binary_expr(l, operator, r)
+            // pandas compares a missing value as unequal to everything: False, and True for
+            // `!=`, before any `~`, `&` or `|` is applied (SQL would give null).
+            let missing = op == BinOp::NotEq;
+            f::coalesce(vec![binary_expr(l, operator, r), lit(missing)])
         }
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
             if lt == DataType::Boolean && rt == DataType::Boolean =>

@@ -340,6 +340,13 @@ pub fn fillna(series: &Series, args: &Args) -> Result<Expr> {
         other => literal_expr(&other)
             .ok_or_else(|| args.invalid("value", "fillna() takes a plain value"))?,
     };
+    // The fill takes the column's type, as pandas keeps a float column float when filled with -1.
+    let t = expr_type(&series.frame, &series.expr)?;
+    let fill = if t == DataType::Null {
+        fill
+    } else {
+        cast(fill, t)
+    };
     let e = series.expr.clone();
     Ok(Expr::Case(datafusion::logical_expr::Case::new(
         None,

@@ -750,13 +750,15 @@ async fn tail_after_a_filter_keeps_file_order() {
 #[tokio::test]
 async fn iloc_slices_after_a_filter_count_in_file_order() {
     let fx = Fixture::new();
+    // A single position is the row itself, as a series keyed by column name (pandas).
+    assert_eq!(fx.kind(&format!("{POSITIVE}.iloc[3]")), "a series");
     for (index, expected) in [
         ("1:3", vec!["12.0", "7.0"]),
         ("-2:", vec!["3.0", "9.0"]),
         ("::2", vec!["5.0", "7.0", "3.0"]),
         ("-4:-1", vec!["7.0", "21.0", "3.0"]),
         ("[0, -1]", vec!["5.0", "9.0"]),
-        ("3", vec!["21.0"]),
+        ("[3]", vec!["21.0"]),
     ] {
         let text = format!("{POSITIVE}.iloc[{index}]");
         assert_eq!(

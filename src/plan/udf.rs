@@ -1,9 +1,10 @@
-//! ddq's own scalar function: a seeded hash of a row position, so `sample(random_state=...)`
-//! picks the same rows on every run and on every scheduler.
+//! ddq's own scalar functions: a seeded hash of a row position, so `sample(random_state=...)`
+//! picks the same rows on every run and on every scheduler; and Python's `str()` of any value,
+//! for results pandas holds as `object` (a row of mixed columns, `min` over mixed columns).
 
-use datafusion::arrow::array::{Array, AsArray, UInt64Array};
+use datafusion::arrow::array::{Array, AsArray, StringArray, UInt64Array};
 use datafusion::arrow::datatypes::{DataType, Int64Type};
-use datafusion::common::{Result, exec_err};
+use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
@@ -66,6 +67,67 @@ impl ScalarUDFImpl for RowHash {
             .collect();
         Ok(ColumnarValue::Array(Arc::new(hashed)))
     }
+}
+
+/// `ddq_python_str(x)`: the text Python's `str()` gives for the value (`625.0`, `True`,
+/// `1990-01-02 00:00:00`); null stays null.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct PythonStr {
+    signature: Signature,
+}
+
+impl Default for PythonStr {
+    fn default() -> Self {
+        PythonStr {
+            signature: Signature::any(1, Volatility::Immutable),
+        }
+    }
+}
+
+impl ScalarUDFImpl for PythonStr {
+    fn name(&self) -> &str {
+        "ddq_python_str"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let [values] = arrays.as_slice() else {
+            return exec_err!("ddq_python_str takes one argument");
+        };
+        let mut texts = Vec::with_capacity(values.len());
+        for i in 0..values.len() {
+            texts.push(if values.is_null(i) {
+                None
+            } else {
+                let value = ScalarValue::try_from_array(values, i)?;
+                Some(crate::output::format_scalar(
+                    &value,
+                    crate::output::Format::Csv,
+                ))
+            });
+        }
+        Ok(ColumnarValue::Array(Arc::new(StringArray::from(texts))))
+    }
+}
+
+pub fn python_str(value: Expr) -> Expr {
+    Arc::new(ScalarUDF::from(PythonStr::default())).call(vec![value])
+}
+
+/// Every function ddq adds, for registering with a session.
+pub fn all() -> Vec<ScalarUDF> {
+    vec![
+        ScalarUDF::from(RowHash::default()),
+        ScalarUDF::from(PythonStr::default()),
+    ]
 }
 
 pub fn row_hash_udf() -> Arc<ScalarUDF> {

@@ -2,8 +2,11 @@
 
 Every statement is the exercise's own, run on the threaded scheduler (the exercise's section 12
 scheduler, and Dask's default for dataframes); each `.compute()` reads the CSV files again,
-because that is what Dask does without `persist()`.
+because that is what Dask does without `persist()`. pandas 2.x's FutureWarning about
+`parse_dates={"Date": [0, 1, 2]}`, printed once per partition read, is silenced.
 """
+
+import warnings
 
 import dask
 import dask.dataframe as dd
@@ -32,6 +35,7 @@ def main():
     args = parse_args("dask")
     files = csv_files(args.data)
     dask.config.set(scheduler="threads")
+    warnings.filterwarnings("ignore", category=FutureWarning)
     wf = Workflow("dask", rows_of, materialise)
 
     ddf = wf.run(
