@@ -67,6 +67,15 @@ impl Repl {
         }
     }
 
+    /// Types a statement, waits for the output line `line` and then for the next prompt;
+    /// returns the output before `line`.
+    fn run_to_line(&mut self, text: &str, line: &str, prompt: &str) -> String {
+        self.line(text);
+        let before = self.expect_line(line);
+        self.expect(prompt);
+        before
+    }
+
     /// Sends keys without Enter (for Tab and friends).
     fn keys(&mut self, keys: &str) {
         self.pty.send(keys).expect("keys are sent");
@@ -79,6 +88,8 @@ impl Repl {
     }
 
     /// Types a statement and waits for the prompt that follows it; returns the output between.
+    /// Keys must only be sent at a fresh prompt: until the line editor has switched the terminal
+    /// to raw mode, the terminal's line discipline eats control keys such as Ctrl-D.
     fn run(&mut self, text: &str, prompt: &str) -> String {
         self.line(text);
         self.expect(prompt)
@@ -110,9 +121,7 @@ fn prompt_names_the_frame_last_bound() {
     repl.run("small = ddf.head(3)", "small> ");
     // A series or scalar is not a frame: the prompt stays.
     repl.run("s = small.DepDelay", "small> ");
-    repl.line("len(ddf)");
-    repl.expect_line("20800");
-    repl.expect("small> ");
+    repl.run_to_line("len(ddf)", "20800", "small> ");
     repl.quit();
 }
 
@@ -133,8 +142,8 @@ fn tab_lists_columns_and_methods_from_the_session() {
     repl.expect("ddf.DepDelay");
     repl.keys(".value_co\t");
     repl.expect("value_counts");
-    repl.line("()");
-    repl.expect("Name: count");
+    repl.run("()", "Name: count");
+    repl.expect("ddf> ");
     // Methods follow the value: a groupby's column offers the aggregations.
     repl.keys("ddf.groupby(\"Origin\").DepDelay.me\t\t");
     let listing = repl.expect("ddf> ddf.groupby(");
@@ -162,8 +171,7 @@ fn an_error_is_rendered_and_the_session_goes_on() {
     assert!(out.contains("DepDelya"), "{out}");
     assert!(out.contains("did you mean `DepDelay`?"), "{out}");
     assert!(out.contains("here"), "the span is labelled: {out}");
-    repl.line("ddf.DepDelay.max()");
-    repl.expect_line("1006.0");
+    repl.run_to_line("ddf.DepDelay.max()", "1006.0", "ddf> ");
     repl.quit();
 }
 
@@ -209,10 +217,8 @@ fn ctrl_c_cancels_a_long_query_and_keeps_the_session() {
     let out = repl.expect("big> ");
     assert!(out.contains("query cancelled"), "{out}");
     // The frames are still bound and the next queries run normally.
-    repl.line("len(ddf)");
-    repl.expect_line("20800");
-    repl.line("len(big)");
-    repl.expect_line("4000000");
+    repl.run_to_line("len(ddf)", "20800", "big> ");
+    repl.run_to_line("len(big)", "4000000", "big> ");
     repl.quit();
 }
 
@@ -222,8 +228,7 @@ fn ctrl_c_clears_the_line_and_ctrl_d_exits() {
     repl.keys("this is not ddq");
     repl.ctrl('c');
     repl.expect("ddq> ");
-    repl.line("1 + 1");
-    let before = repl.expect_line("2");
+    let before = repl.run_to_line("1 + 1", "2", "ddq> ");
     assert!(!before.contains("error"), "{before}");
     repl.quit();
 }
@@ -231,8 +236,7 @@ fn ctrl_c_clears_the_line_and_ctrl_d_exits() {
 #[test]
 fn history_is_kept_in_the_data_directory() {
     let mut repl = Repl::start();
-    repl.line("40 + 2");
-    repl.expect_line("42");
+    repl.run_to_line("40 + 2", "42", "ddq> ");
     let history = repl.history_file();
     let home = repl.quit();
     let saved = std::fs::read_to_string(&history).expect("the history file is written");
@@ -241,8 +245,7 @@ fn history_is_kept_in_the_data_directory() {
     let mut again = Repl::start_with_home(home);
     again.keys("\x1b[A");
     again.expect("40 + 2");
-    again.keys("\r");
-    again.expect_line("42");
+    again.run_to_line("", "42", "ddq> ");
     again.quit();
 }
 
@@ -252,11 +255,9 @@ fn an_unwritable_history_is_a_warning_only() {
     // The data directory is a file, so `data/ddq/history` cannot be created.
     std::fs::write(home.path().join("data"), "").expect("a file in the way");
     let mut repl = Repl::start_with_home(home);
-    repl.line("1 + 2");
-    let before = repl.expect_line("3");
+    let before = repl.run_to_line("1 + 2", "3", "ddq> ");
     assert!(before.contains("warning: cannot save history"), "{before}");
-    repl.line("2 + 3");
-    let before = repl.expect_line("5");
+    let before = repl.run_to_line("2 + 3", "5", "ddq> ");
     assert!(!before.contains("warning"), "warned once only: {before}");
     repl.quit();
 }

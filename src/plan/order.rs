@@ -5,10 +5,9 @@
 use crate::error::Result;
 use crate::plan::value::{Frame, column, display_name, is_hidden};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use datafusion::functions_aggregate::count::count_udaf;
+use datafusion::functions_aggregate::expr_fn::count;
 use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::expr::WindowFunction;
-use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit};
+use datafusion::logical_expr::{ExprFunctionExt, SortExpr, cast, lit, scalar_subquery};
 use datafusion::prelude::DataFrame;
 use std::sync::Arc;
 
@@ -66,9 +65,14 @@ pub fn with_position(frame: &Frame, name: &str) -> Result<Frame> {
     })
 }
 
-/// Adds a hidden column with the total row count (a window over the whole frame).
+/// Adds a hidden column with the total row count. A count over the whole frame as a window
+/// would hold every row in memory until the end; a scalar subquery counts in a stream.
 pub fn with_total(frame: &Frame, name: &str) -> Result<Frame> {
-    let total = Expr::from(WindowFunction::new(count_udaf(), vec![lit(1)]));
+    let counted = frame
+        .df
+        .clone()
+        .aggregate(vec![], vec![count(lit(1)).alias(name)])?;
+    let total = scalar_subquery(Arc::new(counted.into_unoptimized_plan()));
     Ok(frame.with_df(frame.df.clone().with_column(name, total)?))
 }
 
