@@ -118,7 +118,10 @@ fn main() -> ExitCode {
             }
         },
     };
-    finish(session, outcome)
+    let code = finish(session, outcome);
+    // A cancelled query may still occupy a worker thread until it next yields; do not wait for it.
+    runtime.shutdown_background();
+    code
 }
 
 fn read_script(file: &str) -> Result<Source, String> {

@@ -704,3 +704,46 @@ fn help_names_every_group_and_explains_a_verb() {
         &["no help for `groupbyy`", "did you mean `groupby`?"],
     );
 }
+
+#[test]
+fn read_csv_options_follow_pandas() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("semi.csv"), "a;b;c\n1;x;-\n2;y;3.5\n").expect("written");
+    std::fs::write(dir.path().join("bare.csv"), "1,2\n3,4\n").expect("written");
+    let script = r#"s = read_csv("semi.csv", sep=";", usecols=["c", "a"], na_values=["-"])
+s.dtypes
+s
+b = read_csv("bare.csv", header=None)
+b
+read_csv(["bare.csv", "bare.csv"], header=None).shape
+"#;
+    let run = ddq_in(dir.path(), &["--format", "csv", "run", "-"], Some(script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout, "column,dtype\na,int64\nc,float64\na,c\n1,\n2,3.5\n0,1\n1,2\n3,4\n(4, 2)\n",
+        "usecols keeps file order, na_values adds to pandas' NA strings, header=None numbers columns"
+    );
+}
+
+#[test]
+fn parse_dates_builds_a_date_first_or_parses_in_place() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        dir.path().join("d.csv"),
+        "y,m,d,when,v\n1999,12,31,2001-02-03 04:05:06,1\n2000,1,2,2001-02-04 00:00:00,2\n",
+    )
+    .expect("written");
+    let script = r#"a = read_csv("d.csv", parse_dates={"Date": ["y", "m", "d"]})
+a.columns
+a.Date.dt.dayofweek
+b = read_csv("d.csv", parse_dates=["when"])
+b.when.dt.hour
+b.dtypes
+"#;
+    let run = ddq_in(dir.path(), &["--format", "csv", "run", "-"], Some(script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "column\nDate\nwhen\nv\nDate\n4\n6\nwhen\n4\n0\ncolumn,dtype\ny,int64\nm,int64\nd,int64\nwhen,datetime64[ns]\nv,int64\n"
+    );
+}

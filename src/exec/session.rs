@@ -35,6 +35,8 @@ pub struct Session {
     current: Option<String>,
     pub settings: Settings,
     out: Sink,
+    /// The real output while `%timeit` discards its runs' results.
+    timed_out: Option<Sink>,
 }
 
 impl Session {
@@ -46,6 +48,7 @@ impl Session {
             current: None,
             settings,
             out,
+            timed_out: None,
         })
     }
 
@@ -60,6 +63,7 @@ impl Session {
 
     /// Parses and runs every statement of `source`, stopping at the first error.
     pub async fn run_source(&mut self, source: &Source) -> Result<Flow> {
+        self.restore_output();
         let statements = parser::parse(source)?;
         for stmt in &statements {
             let flow = self
@@ -71,6 +75,13 @@ impl Session {
             }
         }
         Ok(Flow::Continue)
+    }
+
+    /// Puts back the output `%timeit` set aside.
+    fn restore_output(&mut self) {
+        if let Some(out) = self.timed_out.take() {
+            self.out = out;
+        }
     }
 
     /// Runs plans for this session: its current context, and a progress bar when stderr is a
@@ -223,17 +234,19 @@ impl Session {
             Command::TimeIt { stmt, runs } => {
                 let runs = runs.unwrap_or(7).clamp(1, 1000) as usize;
                 let mut times = Vec::with_capacity(runs);
-                let saved = std::mem::replace(&mut self.out, Sink::discard());
+                // Kept aside rather than in a local, so Ctrl-C (which drops this future) cannot
+                // leave the session printing nowhere: the next statement puts it back.
+                self.timed_out = Some(std::mem::replace(&mut self.out, Sink::discard()));
                 for _ in 0..runs {
                     let started = Instant::now();
                     let result = Box::pin(self.run_statement(stmt)).await;
                     times.push(started.elapsed().as_secs_f64());
                     if let Err(e) = result {
-                        self.out = saved;
+                        self.restore_output();
                         return Err(e);
                     }
                 }
-                self.out = saved;
+                self.restore_output();
                 let mean = times.iter().sum::<f64>() / runs as f64;
                 // IPython reports the population standard deviation of the runs.
                 let var = times.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / runs as f64;
@@ -448,11 +461,13 @@ impl Session {
     }
 
     /// Ends the session: a file given with `--output` is renamed into place.
-    pub fn finish(self) -> Result<()> {
+    pub fn finish(mut self) -> Result<()> {
+        self.restore_output();
         self.out.commit()
     }
 
-    pub fn abandon(self) {
+    pub fn abandon(mut self) {
+        self.restore_output();
         self.out.abandon();
     }
 
