@@ -9,6 +9,7 @@ machine can give (and says so) rather than letting the kernel's OOM killer pick 
 
 ddq runs a copy of queries/nycflights.q with the data path replaced and every statement wrapped
 in `%time`, results going to /dev/null as CSV; the per-statement times come from its stderr.
+Each ddq run gets an empty cache directory, so no run profits from an earlier one.
 The Python engines (engines/*_workflow.py) write their per-task times and small answers as
 JSON. At 1x the answers of every engine are compared with pandas' and each mismatch is a
 warning line; the benchmark never fails on them.
