@@ -135,20 +135,9 @@ mod tests {
         TimestampSecondArray,
     };
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
-    #[derive(Clone, Default)]
-    struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for SharedBuffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::output::test_support::SharedBuffer;
 
     /// A reader that went away, like `head` after its first lines.
     struct ClosedPipe;

@@ -140,20 +140,9 @@ mod tests {
         ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array,
         StringArray, TimestampMillisecondArray,
     };
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
-    #[derive(Clone, Default)]
-    struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for SharedBuffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::output::test_support::SharedBuffer;
 
     fn json_of(batches: &[RecordBatch]) -> String {
         let buffer = SharedBuffer::default();

@@ -210,3 +210,24 @@ mod tests {
         );
     }
 }
+
+/// What the renderers' tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    /// A `Write` a test can read back after the writer (which owns it) is finished.
+    #[derive(Clone, Default)]
+    pub(crate) struct SharedBuffer(pub(crate) Arc<Mutex<Vec<u8>>>);
+
+    impl Write for SharedBuffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+}

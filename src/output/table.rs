@@ -473,21 +473,9 @@ mod tests {
         TimestampNanosecondArray,
     };
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
-    /// A `Write` the test can read back after the writer (which owns it) is finished.
-    #[derive(Clone, Default)]
-    struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for SharedBuffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::output::test_support::SharedBuffer;
 
     fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
         RecordBatch::try_from_iter(columns).unwrap()

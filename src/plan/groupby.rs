@@ -102,6 +102,24 @@ impl Agg {
     }
 }
 
+/// The aggregation a frame or series method asks for: the method's own name (`df.sum()`), or
+/// the one name given to `agg("sum")`.
+pub fn reduction_of(method: &str, args: &Args) -> Result<Agg> {
+    if method != "agg" && method != "aggregate" {
+        return parse_agg(method);
+    }
+    match args.require("func")? {
+        Value::Str(f) => parse_agg(&f).map_err(|e| e.at(args.span("func"))),
+        other => Err(args.invalid(
+            "func",
+            format!(
+                "agg() on a frame or series takes one aggregation name, not {}",
+                other.kind_name()
+            ),
+        )),
+    }
+}
+
 fn parse_agg(name: &str) -> Result<Agg> {
     Agg::parse(name).ok_or_else(|| {
         DdqError::unsupported(format!("unknown aggregation `{name}`"))
