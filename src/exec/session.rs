@@ -256,6 +256,10 @@ impl Session {
                     format_duration(var.sqrt())
                 );
             }
+            Command::Cache { clear } => {
+                let text = crate::exec::cache::command(*clear)?;
+                self.write_text(&text)?;
+            }
             Command::Quit => return Ok(Flow::Quit),
         }
         Ok(Flow::Continue)

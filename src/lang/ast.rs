@@ -53,6 +53,8 @@ pub enum Command {
     },
     /// `help [TOPIC]`
     Help { topic: Option<Ident> },
+    /// `cache` lists the scan cache, `cache clear` empties it.
+    Cache { clear: bool },
     /// `%time STMT`
     Time { stmt: Box<Stmt> },
     /// `%timeit [-n N] STMT`
@@ -491,6 +493,7 @@ impl fmt::Display for Command {
                 Some(topic) => write!(f, "help {}", topic.name),
                 None => f.write_str("help"),
             },
+            Command::Cache { clear } => f.write_str(if *clear { "cache clear" } else { "cache" }),
             Command::Time { stmt } => write!(f, "%time {stmt}"),
             Command::TimeIt { stmt, runs } => match runs {
                 Some(runs) => write!(f, "%timeit -n {runs} {stmt}"),

@@ -50,6 +50,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         example: "set max_rows 20",
     },
     CommandSpec {
+        name: "cache",
+        usage: "cache [clear]",
+        summary: "List the scan cache (Arrow copies of parsed CSV partitions); `clear` deletes it",
+        example: "cache",
+    },
+    CommandSpec {
         name: "help",
         usage: "help [TOPIC]",
         summary: "Show help for a command, method or function",

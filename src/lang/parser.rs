@@ -369,6 +369,10 @@ impl<'a> Parser<'a> {
             }
             "set" => self.set_command(),
             "help" => self.help_command(),
+            "cache" => {
+                let clear = self.eat(&TokenKind::Name("clear".into()));
+                Ok(Command::Cache { clear })
+            }
             "quit" | "exit" => Ok(Command::Quit),
             other => Err(DdqError::unsupported(format!(
                 "the command `{other}` is listed but has no parser"
@@ -1457,6 +1461,7 @@ mod tests {
                     stmt: Box::new(strip_stmt(stmt)),
                     runs: *runs,
                 },
+                Command::Cache { clear } => Command::Cache { clear: *clear },
                 Command::Quit => Command::Quit,
             }),
         };
@@ -1801,6 +1806,17 @@ mod tests {
 
         assert!(matches!(command("quit"), Command::Quit));
         assert!(matches!(command("exit"), Command::Quit));
+
+        assert!(matches!(command("cache"), Command::Cache { clear: false }));
+        assert!(matches!(
+            command("cache clear"),
+            Command::Cache { clear: true }
+        ));
+        assert!(
+            error("cache everything")
+                .0
+                .starts_with("expected end of statement")
+        );
     }
 
     #[test]

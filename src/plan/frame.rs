@@ -1,7 +1,7 @@
 //! Frame attributes, indexing (`[]`, `.loc`, `.iloc`, `.partitions`) and methods.
 
 use crate::error::{DdqError, Result, closest_match};
-use crate::plan::groupby::{self, Agg};
+use crate::plan::groupby;
 use crate::plan::ops::{expr_type, is_numeric, is_temporal, is_text, literal_expr, qualified};
 use crate::plan::order::{self, keep_order_for, unique_hidden, with_position, with_total};
 use crate::plan::series::{self, check_scheduler, parse_type};
@@ -116,18 +116,21 @@ pub fn filter(frame: &Frame, mask: &Series) -> Result<Frame> {
     Ok(frame.with_df(frame.df.clone().filter(mask.expr.clone().is_true())?))
 }
 
-/// `df.loc[mask]`, `df.loc[mask, cols]`, `df.loc[:, cols]`
-pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
-    let (rows, cols) = match index {
+/// `[rows, cols]` into its two parts; `[rows]` has no column part.
+fn split_indexer(index: Value) -> (Value, Option<Value>) {
+    match index {
         Value::Tuple(items) if items.len() == 2 => {
             let mut it = items.into_iter();
-            (
-                it.next().unwrap_or(Value::None),
-                Some(it.next().unwrap_or(Value::None)),
-            )
+            let rows = it.next().unwrap_or(Value::None);
+            (rows, it.next())
         }
         other => (other, None),
-    };
+    }
+}
+
+/// `df.loc[mask]`, `df.loc[mask, cols]`, `df.loc[:, cols]`
+pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
+    let (rows, cols) = split_indexer(index);
     let mut result = match rows {
         Value::Slice(None, None, None) => frame,
         Value::Series(mask) => filter(&frame, &mask)?,
@@ -166,16 +169,7 @@ enum RowSelector {
 
 /// `df.iloc[rows]`, `df.iloc[rows, cols]`
 pub fn iloc(frame: Frame, index: Value) -> Result<Value> {
-    let (rows, cols) = match index {
-        Value::Tuple(items) if items.len() == 2 => {
-            let mut it = items.into_iter();
-            (
-                it.next().unwrap_or(Value::None),
-                Some(it.next().unwrap_or(Value::None)),
-            )
-        }
-        other => (other, None),
-    };
+    let (rows, cols) = split_indexer(index);
     let mut result = match rows {
         Value::Slice(None, None, None) => frame,
         Value::Slice(a, b, c) => iloc_rows(&frame, RowSelector::Slice(a, b, c))?,
@@ -407,33 +401,21 @@ pub fn method(planner: &Planner, frame: Frame, name: &str, args: Args) -> Result
             n if n >= 0 => Ok(Value::Frame(order::tail(&frame, n as usize)?)),
             n => iloc_rows(&frame, RowSelector::Slice(Some(-n), None, None)).map(Value::Frame),
         },
-        "compute" | "persist" => {
+        "compute" => {
             check_scheduler(&args)?;
             Ok(Value::Frame(frame))
+        }
+        "persist" => {
+            check_scheduler(&args)?;
+            crate::exec::persist::persist_frame(planner.ctx, &frame).map(Value::Frame)
         }
         "repartition" => repartition(frame, &args),
         "groupby" => {
             let by = args.require("by")?;
             groupby::groupby_of(&frame, by, &args)
         }
-        "count" | "sum" | "mean" | "min" | "max" | "std" | "var" | "median" | "nunique" => {
-            let agg = Agg::parse(name).ok_or_else(|| DdqError::unknown(name.to_string()))?;
-            groupby::reduce_frame(&frame, agg, &args)
-        }
-        "agg" | "aggregate" => match args.require("func")? {
-            Value::Str(f) => {
-                let agg = Agg::parse(&f)
-                    .ok_or_else(|| args.invalid("func", format!("unknown aggregation `{f}`")))?;
-                groupby::reduce_frame(&frame, agg, &args)
-            }
-            other => Err(args.invalid(
-                "func",
-                format!(
-                    "frame.agg() takes one aggregation name, not {}",
-                    other.kind_name()
-                ),
-            )),
-        },
+        "count" | "sum" | "mean" | "min" | "max" | "std" | "var" | "median" | "nunique" | "agg"
+        | "aggregate" => groupby::reduce_frame(&frame, groupby::reduction_of(name, &args)?, &args),
         "describe" => crate::plan::series::describe(&frame, frame.value_columns()),
         "sample" => series::sample(&frame, &args).map(Value::Frame),
         "nlargest" | "nsmallest" => {

@@ -83,9 +83,19 @@ pub fn method(planner: &Planner, series: Series, name: &str, args: Args) -> Resu
         }))
     };
     match name {
-        "compute" | "persist" => {
+        "compute" => {
             check_scheduler(&args)?;
             Ok(Value::Series(series))
+        }
+        "persist" => {
+            check_scheduler(&args)?;
+            let frame = to_frame(&series)?;
+            let internal = frame.value_columns().pop().unwrap_or_default();
+            Ok(Value::Series(Series {
+                frame: crate::exec::persist::persist_frame(planner.ctx, &frame)?,
+                expr: column(&internal),
+                name: series.name,
+            }))
         }
         "head" | "tail" | "sample" | "drop_duplicates" | "dropna" | "nlargest" | "nsmallest"
         | "sort_values" => {
@@ -128,24 +138,10 @@ pub fn method(planner: &Planner, series: Series, name: &str, args: Args) -> Resu
                 name: series.name,
             }))
         }
-        "count" | "sum" | "mean" | "min" | "max" | "std" | "var" | "median" | "nunique" => {
-            let agg = Agg::parse(name).ok_or_else(|| DdqError::unknown(name.to_string()))?;
-            groupby::reduce_series(&series, agg, &args)
+        "count" | "sum" | "mean" | "min" | "max" | "std" | "var" | "median" | "nunique" | "agg"
+        | "aggregate" => {
+            groupby::reduce_series(&series, groupby::reduction_of(name, &args)?, &args)
         }
-        "agg" | "aggregate" => match args.require("func")? {
-            Value::Str(f) => {
-                let agg = Agg::parse(&f)
-                    .ok_or_else(|| args.invalid("func", format!("unknown aggregation `{f}`")))?;
-                groupby::reduce_series(&series, agg, &args)
-            }
-            other => Err(args.invalid(
-                "func",
-                format!(
-                    "series.agg() takes one aggregation name, not {}",
-                    other.kind_name()
-                ),
-            )),
-        },
         "describe" => {
             let frame = to_frame(&series)?;
             let columns = frame.value_columns();

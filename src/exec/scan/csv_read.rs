@@ -15,11 +15,16 @@ use super::csv_schema::{CsvLayout, open_error, plan_layout};
 use super::dtype::{NaValues, dtype_name, parse_bool, value_fits};
 use super::files::display;
 use crate::error::{DdqError, Result};
+use crate::exec::cache::{CacheRead, PartitionKey, ScanCache};
 use crate::exec::progress::{CountingReader, ScanProgress};
 use csv::ByteRecord;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, RecordBatch};
+use datafusion::arrow::array::{
+    Array, ArrayRef, ArrowPrimitiveType, AsArray, BooleanBuilder, PrimitiveArray, RecordBatch,
+    StringArray,
+};
 use datafusion::arrow::csv::ReaderBuilder;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::arrow::datatypes::{Float32Type, Float64Type};
 use datafusion::arrow::error::ArrowError;
 use regex::Regex;
 use std::fs::File;
@@ -55,10 +60,18 @@ pub(crate) struct CsvSource {
     decode_schema: SchemaRef,
     /// The visible columns with their final types.
     schema: SchemaRef,
+    /// Where full reads keep a columnar copy of each partition, if anywhere.
+    cache: Option<ScanCache>,
+    /// How this table parses its files: part of every cache key.
+    fingerprint: String,
 }
 
 impl CsvSource {
-    pub(crate) fn open(files: Vec<PathBuf>, options: &CsvOptions) -> Result<CsvSource> {
+    pub(crate) fn open(
+        files: Vec<PathBuf>,
+        options: &CsvOptions,
+        cache: Option<ScanCache>,
+    ) -> Result<CsvSource> {
         check_options(options)?;
         let na = NaValues::new(&options.na_values);
         let null_regex = na.to_regex()?;
@@ -87,6 +100,9 @@ impl CsvSource {
             .iter()
             .map(|&i| Field::new(&layout.columns[i], layout.types[i].clone(), true))
             .collect();
+        let decode_schema = Arc::new(Schema::new(decode_fields));
+        let schema = Arc::new(Schema::new(visible_fields));
+        let fingerprint = fingerprint(options, &na, &decode_schema, &schema);
         Ok(CsvSource {
             files,
             ranges,
@@ -95,8 +111,10 @@ impl CsvSource {
             na,
             null_regex,
             layout,
-            decode_schema: Arc::new(Schema::new(decode_fields)),
-            schema: Arc::new(Schema::new(visible_fields)),
+            decode_schema,
+            schema,
+            cache,
+            fingerprint,
         })
     }
 
@@ -109,11 +127,18 @@ impl CsvSource {
         Arc::clone(&self.schema)
     }
 
-    /// The length of a partition's byte range.
+    /// What reading a partition in full reads: its cached copy, or its byte range of CSV.
     pub(crate) fn partition_bytes(&self, partition: usize) -> u64 {
-        self.ranges
-            .get(partition)
-            .map_or(0, |r| r.end.saturating_sub(r.start))
+        let Some(range) = self.ranges.get(partition) else {
+            return 0;
+        };
+        let cached = self
+            .cache_key(*range)
+            .and_then(|(cache, key)| cache.lookup(&key));
+        match cached {
+            Some(entry) => entry.bytes(),
+            None => range.end.saturating_sub(range.start),
+        }
     }
 
     pub(crate) fn partition_count(&self) -> usize {
@@ -123,6 +148,10 @@ impl CsvSource {
     /// Reads partition `partition`, passing batches of at most `batch_size` rows holding the
     /// visible columns `columns` (positions in `schema()`, ascending) to `emit` until it returns
     /// false, the range ends or `limit` rows were passed.
+    ///
+    /// A full read (no limit) goes through the scan cache: a cached partition is read from its
+    /// Arrow copy; otherwise every visible column is parsed, so the copy written on the way
+    /// serves any later projection.
     pub(crate) fn read(
         &self,
         partition: usize,
@@ -132,38 +161,241 @@ impl CsvSource {
         progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        let range = self
-            .ranges
+        let range = self.range(partition)?;
+        let cached = match limit {
+            None => self.cache_key(range),
+            Some(_) => None,
+        };
+        let Some((cache, key)) = cached else {
+            return self.read_parsed(range, columns, batch_size, limit, 0, progress, emit);
+        };
+        if let Some(entry) = cache.lookup(&key) {
+            match entry.read(columns, progress, emit)? {
+                CacheRead::Done => return Ok(()),
+                CacheRead::Broken { rows } => {
+                    entry.discard();
+                    if rows > 0 {
+                        // Rows already passed on cannot be taken back: parse the rest.
+                        return self
+                            .read_parsed(range, columns, batch_size, None, rows, progress, emit);
+                    }
+                }
+            }
+        }
+        self.read_and_cache(cache, &key, range, columns, batch_size, progress, emit)
+    }
+
+    fn range(&self, partition: usize) -> Result<ByteRange> {
+        self.ranges
             .get(partition)
             .copied()
-            .ok_or_else(|| DdqError::execution(format!("no CSV partition {partition}")))?;
-        let path = &self.files[range.file];
+            .ok_or_else(|| DdqError::execution(format!("no CSV partition {partition}")))
+    }
+
+    /// The cache and the key of a range as its file is now, when caching is on.
+    fn cache_key(&self, range: ByteRange) -> Option<(&ScanCache, PartitionKey)> {
+        let cache = self.cache.as_ref()?;
+        let key = PartitionKey::of(
+            &self.files[range.file],
+            range.start,
+            range.end,
+            &self.fingerprint,
+        )?;
+        Some((cache, key))
+    }
+
+    /// Parses every visible column of a range, writing the cache entry and passing the wanted
+    /// columns on. If a column nobody asked for does not parse, the range is read again with the
+    /// wanted columns only, as without the cache (that error is not the query's).
+    #[allow(clippy::too_many_arguments)]
+    fn read_and_cache(
+        &self,
+        cache: &ScanCache,
+        key: &PartitionKey,
+        range: ByteRange,
+        columns: &[usize],
+        batch_size: usize,
+        progress: Option<&Arc<ScanProgress>>,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        let Some(mut writer) = cache.create(key, &self.schema) else {
+            return self.read_parsed(range, columns, batch_size, None, 0, progress, emit);
+        };
+        let all: Vec<usize> = (0..self.schema.fields().len()).collect();
+        let mut passed = 0usize;
+        let mut emit_error = None;
+        let parsed = self.parse(range, &all, batch_size, None, 0, progress, &mut |full| {
+            let full = self.as_visible(full)?;
+            writer.write(&full);
+            let wanted = full
+                .project(columns)
+                .map_err(|e| DdqError::execution(format!("cannot project a parsed batch: {e}")))?;
+            passed += wanted.num_rows();
+            emit(wanted).or_else(|e| {
+                emit_error = Some(e);
+                Ok(false)
+            })
+        });
+        if let Some(e) = emit_error {
+            return Err(e);
+        }
+        match parsed {
+            Ok(Parsed::Complete) => {
+                writer.commit();
+                Ok(())
+            }
+            Ok(Parsed::Stopped) => Ok(()),
+            Err(ParseFailure::Data { .. }) => {
+                drop(writer);
+                self.read_parsed(range, columns, batch_size, None, passed, progress, emit)
+            }
+            Err(ParseFailure::Other(e)) => Err(e),
+        }
+    }
+
+    /// A fully parsed batch under the visible schema, as the cache entry stores it.
+    fn as_visible(&self, batch: RecordBatch) -> Result<RecordBatch> {
+        if batch.schema() == self.schema {
+            return Ok(batch);
+        }
+        let options = datafusion::arrow::array::RecordBatchOptions::new()
+            .with_row_count(Some(batch.num_rows()));
+        RecordBatch::try_new_with_options(
+            Arc::clone(&self.schema),
+            batch.columns().to_vec(),
+            &options,
+        )
+        .map_err(|e| DdqError::execution(format!("cannot assemble a parsed batch: {e}")))
+    }
+
+    /// Parses a range, naming the file, line, column and value of any value that does not parse.
+    #[allow(clippy::too_many_arguments)]
+    fn read_parsed(
+        &self,
+        range: ByteRange,
+        columns: &[usize],
+        batch_size: usize,
+        limit: Option<usize>,
+        skip: usize,
+        progress: Option<&Arc<ScanProgress>>,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        match self.parse(range, columns, batch_size, limit, skip, progress, emit) {
+            Ok(_) => Ok(()),
+            Err(ParseFailure::Other(e)) => Err(e),
+            Err(ParseFailure::Data {
+                start,
+                end,
+                projection,
+                cause,
+            }) => Err(self.diagnose(&self.files[range.file], start, end, &projection, cause)),
+        }
+    }
+
+    /// Parses a range's `columns` with arrow-csv, leaving out its first `skip` rows.
+    ///
+    /// Matching every field against the missing-value regex is the largest cost of parsing. With
+    /// pandas' default missing values it is skipped: arrow-csv then reads only empty fields as
+    /// missing, `finish_batch` turns the other missing-value strings of text columns into
+    /// nulls, and in any other column they do not parse, so a batch that fails is read again,
+    /// from where it starts, with the regex.
+    #[allow(clippy::too_many_arguments)]
+    fn parse(
+        &self,
+        range: ByteRange,
+        columns: &[usize],
+        batch_size: usize,
+        limit: Option<usize>,
+        skip: usize,
+        progress: Option<&Arc<ScanProgress>>,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> std::result::Result<Parsed, ParseFailure> {
+        let mut attempt = Attempt {
+            range,
+            columns,
+            batch_size,
+            limit,
+            skip,
+            with_regex: !self.na.only_pandas_defaults(),
+        };
+        loop {
+            match self.parse_attempt(&attempt, progress, emit) {
+                Err(ParseAttemptFailure::WithoutRegex { consumed, passed }) => {
+                    attempt.skip = consumed;
+                    attempt.limit = attempt.limit.map(|l| l - passed);
+                    attempt.with_regex = true;
+                }
+                Err(ParseAttemptFailure::Failed(failure)) => return Err(failure),
+                Ok(parsed) => return Ok(parsed),
+            }
+        }
+    }
+
+    fn parse_attempt(
+        &self,
+        attempt: &Attempt,
+        progress: Option<&Arc<ScanProgress>>,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> std::result::Result<Parsed, ParseAttemptFailure> {
+        let path = &self.files[attempt.range.file];
         let mut file = File::open(path).map_err(|e| open_error(path, e))?;
-        let (start, end) = line_bounds(&mut file, range).map_err(|e| open_error(path, e))?;
+        let (start, end) =
+            line_bounds(&mut file, attempt.range).map_err(|e| open_error(path, e))?;
         if end <= start {
-            return Ok(());
+            return Ok(Parsed::Complete);
         }
         file.seek(SeekFrom::Start(start))
             .map_err(|e| open_error(path, e))?;
         let counted = CountingReader::new(file.take(end - start), progress.cloned());
         let input = BufReader::with_capacity(READ_BUFFER, counted);
-        let projection: Vec<usize> = columns.iter().map(|&c| self.layout.visible[c]).collect();
-        let reader = ReaderBuilder::new(Arc::clone(&self.decode_schema))
+        let projection: Vec<usize> = attempt
+            .columns
+            .iter()
+            .map(|&c| self.layout.visible[c])
+            .collect();
+        let mut builder = ReaderBuilder::new(Arc::clone(&self.decode_schema))
             .with_header(self.header && start == 0)
             .with_delimiter(self.sep)
-            .with_null_regex(self.null_regex.clone())
             .with_truncated_rows(true)
-            .with_batch_size(batch_size.max(1))
-            .with_projection(projection.clone())
+            .with_batch_size(attempt.batch_size.max(1))
+            .with_projection(projection.clone());
+        if attempt.with_regex {
+            builder = builder.with_null_regex(self.null_regex.clone());
+        }
+        let reader = builder
             .build_buffered(input)
             .map_err(|e| DdqError::input(format!("{}: {e}", display(path))))?;
 
+        let mut skip = attempt.skip;
+        let mut consumed = 0usize;
         let mut passed = 0usize;
         for batch in reader {
-            let batch = batch
-                .and_then(|b| self.convert_bools(b, &projection))
-                .map_err(|cause| self.diagnose(path, start, end, &projection, cause))?;
-            let wanted = limit.map_or(usize::MAX, |l| l - passed);
+            let batch = match batch.and_then(|b| self.finish_batch(b, &projection)) {
+                Ok(batch) => batch,
+                Err(_) if !attempt.with_regex => {
+                    return Err(ParseAttemptFailure::WithoutRegex {
+                        consumed: consumed.max(attempt.skip),
+                        passed,
+                    });
+                }
+                Err(cause) => {
+                    return Err(ParseAttemptFailure::Failed(ParseFailure::Data {
+                        start,
+                        end,
+                        projection,
+                        cause,
+                    }));
+                }
+            };
+            consumed += batch.num_rows();
+            let batch = if skip > 0 {
+                let skipped = skip.min(batch.num_rows());
+                skip -= skipped;
+                batch.slice(skipped, batch.num_rows() - skipped)
+            } else {
+                batch
+            };
+            let wanted = attempt.limit.map_or(usize::MAX, |l| l - passed);
             let batch = if batch.num_rows() > wanted {
                 batch.slice(0, wanted)
             } else {
@@ -171,37 +403,37 @@ impl CsvSource {
             };
             passed += batch.num_rows();
             if batch.num_rows() > 0 && !emit(batch)? {
-                return Ok(());
+                return Ok(Parsed::Stopped);
             }
-            if limit.is_some_and(|l| passed >= l) {
-                return Ok(());
+            if attempt.limit.is_some_and(|l| passed >= l) {
+                return Ok(Parsed::Stopped);
             }
         }
-        Ok(())
+        Ok(Parsed::Complete)
     }
 
-    /// Turns the text read for bool columns into booleans (True/False in any case, 1/0).
-    fn convert_bools(
+    /// Gives a batch as arrow-csv decodes it its final form: missing-value strings of text
+    /// columns become nulls (the regex may not have run), float NaNs become nulls (pandas
+    /// counts them as missing), and bool columns, read as text, become booleans (True/False in
+    /// any case, 1/0).
+    fn finish_batch(
         &self,
         batch: RecordBatch,
         projection: &[usize],
     ) -> std::result::Result<RecordBatch, ArrowError> {
-        let has_bools = projection
-            .iter()
-            .any(|&c| self.layout.types[c] == DataType::Boolean);
-        if !has_bools {
-            return Ok(batch);
-        }
         let mut columns = Vec::with_capacity(projection.len());
         let mut fields = Vec::with_capacity(projection.len());
         for (array, &c) in batch.columns().iter().zip(projection) {
             let data_type = &self.layout.types[c];
             fields.push(Field::new(&self.layout.columns[c], data_type.clone(), true));
-            if *data_type == DataType::Boolean {
-                columns.push(text_to_bools(array)?);
-            } else {
-                columns.push(Arc::clone(array));
-            }
+            let array = match data_type {
+                DataType::Utf8 => null_na_strings(array, &self.na)?,
+                DataType::Boolean => text_to_bools(&null_na_strings(array, &self.na)?)?,
+                DataType::Float64 => null_nans::<Float64Type>(array, f64::is_nan),
+                DataType::Float32 => null_nans::<Float32Type>(array, f32::is_nan),
+                _ => Arc::clone(array),
+            };
+            columns.push(array);
         }
         let options = datafusion::arrow::array::RecordBatchOptions::new()
             .with_row_count(Some(batch.num_rows()));
@@ -326,6 +558,83 @@ impl CsvSource {
     }
 }
 
+/// Everything that decides what a range parses to, besides the file itself.
+fn fingerprint(
+    options: &CsvOptions,
+    na: &NaValues,
+    decode_schema: &Schema,
+    visible: &Schema,
+) -> String {
+    let fields = |schema: &Schema| -> Vec<String> {
+        schema
+            .fields()
+            .iter()
+            .map(|f| format!("{}: {}", f.name(), f.data_type()))
+            .collect()
+    };
+    format!(
+        "format=csv-v2\nsep={}\nheader={}\nna={:?}\nfile columns={:?}\ncolumns={:?}",
+        options.sep,
+        options.header,
+        na.sorted(),
+        fields(decode_schema),
+        fields(visible)
+    )
+}
+
+/// One try at parsing a range.
+struct Attempt<'a> {
+    range: ByteRange,
+    columns: &'a [usize],
+    batch_size: usize,
+    limit: Option<usize>,
+    skip: usize,
+    /// Whether arrow-csv matches every field against the missing-value regex.
+    with_regex: bool,
+}
+
+enum ParseAttemptFailure {
+    /// A batch did not parse without the regex: `consumed` rows parsed before it (skipped
+    /// ones included), `passed` of them were passed on.
+    WithoutRegex {
+        consumed: usize,
+        passed: usize,
+    },
+    Failed(ParseFailure),
+}
+
+impl From<DdqError> for ParseAttemptFailure {
+    fn from(e: DdqError) -> Self {
+        ParseAttemptFailure::Failed(ParseFailure::Other(e))
+    }
+}
+
+/// How parsing a range ended when it did not fail.
+enum Parsed {
+    /// The whole range was read.
+    Complete,
+    /// The consumer stopped listening, or the limit was reached.
+    Stopped,
+}
+
+/// Why parsing a range failed: a value that does not parse (diagnosed by the caller, who may
+/// also try without the column), or anything else.
+enum ParseFailure {
+    Data {
+        start: u64,
+        end: u64,
+        projection: Vec<usize>,
+        cause: ArrowError,
+    },
+    Other(DdqError),
+}
+
+impl From<DdqError> for ParseFailure {
+    fn from(e: DdqError) -> Self {
+        ParseFailure::Other(e)
+    }
+}
+
 fn check_options(options: &CsvOptions) -> Result<()> {
     if options.blocksize == 0 {
         return Err(DdqError::input(
@@ -393,6 +702,30 @@ fn count_newlines(file: &mut File, offset: u64) -> std::io::Result<u64> {
         }
         count += buffer[..read].iter().filter(|&&b| b == b'\n').count() as u64;
     }
+}
+
+/// Text with its missing-value strings as nulls.
+fn null_na_strings(array: &ArrayRef, na: &NaValues) -> std::result::Result<ArrayRef, ArrowError> {
+    let text = array.as_string_opt::<i32>().ok_or_else(|| {
+        ArrowError::CastError(format!("expected text, got {}", array.data_type()))
+    })?;
+    if !text.iter().flatten().any(|s| na.is_na(s)) {
+        return Ok(Arc::clone(array));
+    }
+    let kept: StringArray = text.iter().map(|v| v.filter(|s| !na.is_na(s))).collect();
+    Ok(Arc::new(kept))
+}
+
+/// Floats with their NaNs as nulls.
+fn null_nans<T: ArrowPrimitiveType>(array: &ArrayRef, is_nan: fn(T::Native) -> bool) -> ArrayRef {
+    let Some(floats) = array.as_primitive_opt::<T>() else {
+        return Arc::clone(array);
+    };
+    if !floats.values().iter().any(|&v| is_nan(v)) {
+        return Arc::clone(array);
+    }
+    let kept: PrimitiveArray<T> = floats.iter().map(|v| v.filter(|&x| !is_nan(x))).collect();
+    Arc::new(kept)
 }
 
 fn text_to_bools(array: &ArrayRef) -> std::result::Result<ArrayRef, ArrowError> {

@@ -49,20 +49,51 @@ pub(crate) fn dtype_name(data_type: &DataType) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct NaValues {
     values: HashSet<String>,
+    /// The longest string in the set, and the first bytes of its non-empty strings: most
+    /// values are ruled out by these before any hashing.
+    max_len: usize,
+    first_bytes: [bool; 256],
 }
 
 impl NaValues {
     pub(crate) fn new(extra: &[String]) -> Self {
-        let values = PANDAS_NA_VALUES
+        let values: HashSet<String> = PANDAS_NA_VALUES
             .iter()
             .map(|s| s.to_string())
             .chain(extra.iter().cloned())
             .collect();
-        NaValues { values }
+        let mut first_bytes = [false; 256];
+        for value in &values {
+            if let Some(&b) = value.as_bytes().first() {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
+        NaValues {
+            max_len: values.iter().map(String::len).max().unwrap_or(0),
+            first_bytes,
+            values,
+        }
     }
 
     pub(crate) fn is_na(&self, text: &str) -> bool {
-        self.values.contains(text)
+        let could_be = match text.as_bytes().first() {
+            None => true,
+            Some(&b) => text.len() <= self.max_len && self.first_bytes[usize::from(b)],
+        };
+        could_be && self.values.contains(text)
+    }
+
+    /// Whether the set is pandas' default one: then no number, date or bool spells a missing
+    /// value, except the float NaN spellings, which parse as NaN.
+    pub(crate) fn only_pandas_defaults(&self) -> bool {
+        self.values.len() == PANDAS_NA_VALUES.len()
+    }
+
+    /// The strings, sorted: a stable description of the set.
+    pub(crate) fn sorted(&self) -> Vec<&str> {
+        let mut sorted: Vec<&str> = self.values.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        sorted
     }
 
     /// The same set as an anchored regex, the form arrow-csv's reader takes.

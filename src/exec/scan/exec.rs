@@ -38,7 +38,7 @@ const CHANNEL_BATCHES: usize = 2;
 /// The files behind a table and how to read one of their partitions.
 #[derive(Debug)]
 pub(crate) enum Source {
-    Csv(CsvSource),
+    Csv(Box<CsvSource>),
     Parquet(ParquetSource),
 }
 

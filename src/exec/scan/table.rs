@@ -9,6 +9,7 @@ use super::parquet_read::ParquetSource;
 use super::part_filter::{is_partition_filter, partitions_kept};
 use super::{CsvOptions, PART_COLUMN, ROW_COLUMN};
 use crate::error::Result;
+use crate::exec::cache::ScanCache;
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableProvider};
@@ -29,11 +30,21 @@ pub struct FileTable {
 impl FileTable {
     /// Opens CSV files named by paths or globs: reads headers, infers types from a sample of
     /// every file, and splits the files into `options.blocksize` byte ranges.
+    /// Full reads keep a columnar copy of each partition in the scan cache (see
+    /// `exec::cache`) and read it instead of the CSV next time.
     pub fn open_csv(patterns: &[String], options: CsvOptions) -> Result<FileTable> {
+        FileTable::open_csv_cached(patterns, options, ScanCache::from_env())
+    }
+
+    /// `open_csv` with the scan cache in a given place, or none.
+    pub fn open_csv_cached(
+        patterns: &[String],
+        options: CsvOptions,
+        cache: Option<ScanCache>,
+    ) -> Result<FileTable> {
         let files = expand_patterns(patterns)?;
-        Ok(FileTable::new(Source::Csv(CsvSource::open(
-            files, &options,
-        )?)))
+        let source = CsvSource::open(files, &options, cache)?;
+        Ok(FileTable::new(Source::Csv(Box::new(source))))
     }
 
     /// Opens Parquet files named by paths or globs; one partition per row group.
@@ -652,5 +663,269 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    // ----- the scan cache -----
+
+    fn cached(pattern: &str, options: CsvOptions, cache: &Path) -> FileTable {
+        FileTable::open_csv_cached(&[pattern.to_string()], options, Some(ScanCache::at(cache)))
+            .expect("open")
+    }
+
+    fn entries(cache: &Path) -> usize {
+        ScanCache::at(cache)
+            .list()
+            .expect("list")
+            .files
+            .iter()
+            .map(|f| f.partitions)
+            .sum()
+    }
+
+    /// Rewrites a file with other text of the same length, keeping its modification time, so
+    /// only a cache can still answer with the old rows.
+    fn replace_keeping_size_and_mtime(path: &str, text: &str) {
+        let old = std::fs::metadata(path).expect("metadata");
+        assert_eq!(old.len() as usize, text.len(), "same size");
+        std::fs::write(path, text).expect("rewrite");
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .expect("open")
+            .set_modified(old.modified().expect("mtime"))
+            .expect("set mtime");
+    }
+
+    #[tokio::test]
+    async fn a_second_full_read_comes_from_the_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = dir.path().join("cache");
+        let (paths, total) = numbered_files(dir.path());
+        let pattern = format!("{}/part-*.csv", dir.path().display());
+        let options = CsvOptions {
+            blocksize: 1000,
+            ..CsvOptions::default()
+        };
+        let plain = in_natural_order(frame(csv(&[&pattern], options.clone()).expect("open"))).await;
+        let table = cached(&pattern, options.clone(), &cache);
+        let partitions = table.npartitions();
+        // The first read asks for one column and caches them all.
+        let first = rows_of(frame(table).select(vec![col("value")]).expect("select")).await;
+        assert_eq!(first.num_rows(), total);
+        assert_eq!(entries(&cache), partitions);
+
+        // Same size, same mtime, other values: the cached rows answer.
+        let text = std::fs::read_to_string(&paths[0]).expect("read");
+        let (header, body) = text.split_once('\n').expect("header");
+        let other = format!("{header}\n{}", body.replace(",w", ",v"));
+        assert_ne!(other, text);
+        replace_keeping_size_and_mtime(&paths[0], &other);
+        let again = in_natural_order(frame(cached(&pattern, options.clone(), &cache))).await;
+        assert_eq!(again, plain);
+
+        // A changed size invalidates the file's entries.
+        std::fs::write(&paths[0], format!("{text}999,x,1\n")).expect("append");
+        let changed = in_natural_order(frame(cached(&pattern, options.clone(), &cache))).await;
+        assert_eq!(changed.num_rows(), total + 1);
+        // part-1.csv holds the first 300 rows; the new row follows them.
+        let words = changed.column(1).as_string::<i32>();
+        assert_eq!(words.value(300), "x");
+        assert_eq!(entries(&cache), npartitions(&pattern, options));
+    }
+
+    fn npartitions(pattern: &str, options: CsvOptions) -> usize {
+        csv(&[pattern], options).expect("open").npartitions()
+    }
+
+    #[tokio::test]
+    async fn limited_reads_and_failed_reads_cache_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = dir.path().join("cache");
+        let (_, _) = numbered_files(dir.path());
+        let pattern = format!("{}/part-*.csv", dir.path().display());
+        let limited = frame(cached(&pattern, CsvOptions::default(), &cache))
+            .limit(0, Some(5))
+            .expect("limit");
+        assert_eq!(rows_of(limited).await.num_rows(), 5);
+        assert_eq!(entries(&cache), 0);
+
+        let path = write(dir.path(), "bad.csv", "a,b\n1,2\n3,x\n");
+        let options = CsvOptions {
+            dtype: vec![("b".to_string(), DataType::Int64)],
+            ..CsvOptions::default()
+        };
+        let err = frame(cached(&path, options.clone(), &cache))
+            .collect()
+            .await
+            .expect_err("bad value");
+        assert_eq!(
+            DdqError::from(err).message,
+            format!("{path}:3: column \"b\": cannot parse \"x\" as int64")
+        );
+        // Column `a` alone reads fine: the bad value is in a column nobody asked for.
+        let a = frame(cached(&path, options, &cache))
+            .select(vec![col("a")])
+            .expect("select");
+        let batch = rows_of(a).await;
+        assert_eq!(
+            batch
+                .column(0)
+                .as_primitive::<Int64Type>()
+                .values()
+                .to_vec(),
+            [1, 3]
+        );
+        assert_eq!(entries(&cache), 0);
+    }
+
+    #[tokio::test]
+    async fn an_unwritable_cache_is_no_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (_, total) = numbered_files(dir.path());
+        let pattern = format!("{}/part-*.csv", dir.path().display());
+        // A file where the cache directory should be: nothing can be created in it.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, "").expect("write");
+        for _ in 0..2 {
+            let table = cached(&pattern, CsvOptions::default(), &blocked);
+            assert_eq!(frame(table).count().await.expect("count"), total);
+        }
+    }
+
+    #[tokio::test]
+    async fn cached_reads_report_progress() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = dir.path().join("cache");
+        let (_, _) = numbered_files(dir.path());
+        let pattern = format!("{}/part-*.csv", dir.path().display());
+        let run = |table: FileTable| async move {
+            let progress = Arc::new(crate::exec::progress::ScanProgress::default());
+            let config = SessionConfig::new()
+                .with_target_partitions(2)
+                .with_extension(Arc::clone(&progress));
+            let ctx = SessionContext::new_with_config(config);
+            let df = ctx.read_table(Arc::new(table)).expect("read");
+            df.collect().await.expect("collect");
+            progress.snapshot()
+        };
+        let (read, total) = run(cached(&pattern, CsvOptions::default(), &cache)).await;
+        let csv_bytes: u64 = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
+            .map(|e| e.metadata().expect("metadata").len())
+            .sum();
+        assert_eq!((read, total), (csv_bytes, csv_bytes));
+        let cached_bytes: u64 = ScanCache::at(&cache)
+            .list()
+            .expect("list")
+            .files
+            .iter()
+            .map(|f| f.bytes)
+            .sum();
+        let (read, total) = run(cached(&pattern, CsvOptions::default(), &cache)).await;
+        assert_eq!((read, total), (cached_bytes, cached_bytes));
+    }
+
+    #[tokio::test]
+    async fn missing_value_strings_are_nulls_in_every_type_and_batch() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut text = String::from("i,f,s,b,extra\n");
+        // Clean rows first, so the spellings below land in later batches (batch size 7).
+        for k in 0..20 {
+            writeln!(text, "{k},{k}.5,w{k},True,{k}").expect("fmt");
+        }
+        text.push_str("NA,NaN,NULL,n/a,-999\n");
+        text.push_str("1,nan,<NA>,,1\n");
+        text.push_str(",-nan,N/A,False,2\n");
+        text.push_str("#N/A,1.#IND,x,NA,3\n");
+        text.push_str("5,-1.#QNAN,None,1,4\n");
+        let path = write(dir.path(), "na.csv", &text);
+        let options = CsvOptions {
+            dtype: vec![
+                ("i".to_string(), DataType::Int64),
+                ("f".to_string(), DataType::Float64),
+                ("b".to_string(), DataType::Boolean),
+            ],
+            ..CsvOptions::default()
+        };
+        let batch = in_natural_order(frame(csv(&[&path], options.clone()).expect("open"))).await;
+        let tail = batch.slice(20, 5);
+        let nulls = |i: usize| -> Vec<bool> { (0..5).map(|r| tail.column(i).is_null(r)).collect() };
+        assert_eq!(nulls(0), [true, false, true, true, false]);
+        assert_eq!(nulls(1), [true, true, true, true, true]);
+        assert_eq!(nulls(2), [true, true, true, false, true]);
+        assert_eq!(nulls(3), [true, true, false, true, false]);
+        assert_eq!(nulls(4), [false; 5]);
+        assert_eq!(batch.column(0).null_count(), 3);
+
+        // Without the int column and the `1.#` spellings nothing fails to parse without the
+        // regex: the other spellings must still be nulls.
+        let mut fast = String::from("f,s,b\n");
+        fast.push_str("NaN,NULL,n/a\n1.5,<NA>,\n-nan,N/A,False\nnan,x,NA\n2,None,1\n");
+        let fast_path = write(dir.path(), "fast.csv", &fast);
+        let fast_options = CsvOptions {
+            dtype: vec![
+                ("f".to_string(), DataType::Float64),
+                ("b".to_string(), DataType::Boolean),
+            ],
+            ..CsvOptions::default()
+        };
+        let batch = in_natural_order(frame(csv(&[&fast_path], fast_options).expect("open"))).await;
+        let nulls =
+            |i: usize| -> Vec<bool> { (0..5).map(|r| batch.column(i).is_null(r)).collect() };
+        assert_eq!(nulls(0), [true, false, true, true, false]);
+        assert_eq!(nulls(1), [true, true, true, false, true]);
+        assert_eq!(nulls(2), [true, true, false, true, false]);
+
+        // An extra missing value that parses as a number.
+        let extra = CsvOptions {
+            na_values: vec!["-999".to_string()],
+            ..options
+        };
+        let batch = in_natural_order(frame(csv(&[&path], extra).expect("open"))).await;
+        assert_eq!(batch.column(4).null_count(), 1);
+        assert!(batch.column(4).is_null(20));
+        assert_eq!(batch.column(0).null_count(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_fallback_after_some_batches_keeps_every_row_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut text = String::from("n,m\n");
+        for k in 0..100 {
+            // Missing ints spelled out in a few late rows only.
+            let n = if k % 37 == 36 {
+                "NA".to_string()
+            } else {
+                k.to_string()
+            };
+            writeln!(text, "{n},{k}").expect("fmt");
+        }
+        let path = write(dir.path(), "late.csv", &text);
+        let options = CsvOptions {
+            dtype: vec![("n".to_string(), DataType::Int64)],
+            ..CsvOptions::default()
+        };
+        let cache = dir.path().join("cache");
+        for table in [
+            csv(&[&path], options.clone()).expect("open"),
+            cached(&path, options.clone(), &cache),
+            cached(&path, options.clone(), &cache),
+        ] {
+            let batch = in_natural_order(frame(table)).await;
+            let m = batch
+                .column(1)
+                .as_primitive::<Int64Type>()
+                .values()
+                .to_vec();
+            assert_eq!(m, (0..100).collect::<Vec<i64>>());
+            assert_eq!(batch.column(0).null_count(), 2);
+        }
+        assert_eq!(entries(&cache), 1);
+        let limited = frame(csv(&[&path], options).expect("open"))
+            .limit(0, Some(50))
+            .expect("limit");
+        assert_eq!(rows_of(limited).await.num_rows(), 50);
     }
 }

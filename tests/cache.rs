@@ -1,0 +1,248 @@
+//! The scan cache and `persist()` over the real binary: a repeated statement reads the cached
+//! copy (shown by changing a file behind the cache's back without changing its size or mtime),
+//! a changed size invalidates it, `cache` and `cache clear` show and drop it, and the Section D
+//! workflow answers the same cold, warm, without a cache and with `persist()`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const WORKFLOW: &str = "queries/nycflights.q";
+
+struct Run {
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `ddq ARGS` in `dir` with the cache in `cache`; fails the test unless it succeeds.
+fn ddq(dir: &Path, cache: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_ddq"))
+        .args(args)
+        .current_dir(dir)
+        .env("DDQ_CACHE_DIR", cache)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the ddq binary starts");
+    let run = Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        output.status.success() && !run.stderr.contains("panicked"),
+        "ddq {args:?} failed:\n{}",
+        run.stderr
+    );
+    run
+}
+
+fn project_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Files in the cache directory with the given extension, at any depth.
+fn cache_files(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(cache_files(&path, extension));
+        } else if path.extension().is_some_and(|e| e == extension) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// Two small CSV files: `x` sums to 1 + 2 + 3 + 4 = 10.
+fn two_files(dir: &Path) -> PathBuf {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::write(data.join("a.csv"), "x,name\n1,aa\n2,bb\n").expect("write a");
+    std::fs::write(data.join("b.csv"), "x,name\n3,cc\n4,dd\n").expect("write b");
+    data
+}
+
+/// `touch -r`: gives `path` the modification time it had before being rewritten.
+fn rewrite_keeping_size_and_mtime(path: &Path, text: &str) {
+    let before = std::fs::metadata(path).expect("metadata");
+    assert_eq!(
+        before.len() as usize,
+        text.len(),
+        "the new text has the same size"
+    );
+    std::fs::write(path, text).expect("rewrite");
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open")
+        .set_modified(before.modified().expect("mtime"))
+        .expect("set mtime");
+}
+
+const SUM_X: &str = r#"ddf = read_csv("data/*.csv"); ddf.x.sum()"#;
+
+#[test]
+fn a_repeated_statement_reads_the_cache_until_a_file_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let data = two_files(dir.path());
+
+    assert_eq!(ddq(dir.path(), &cache, &["-c", SUM_X]).stdout.trim(), "10");
+    assert_eq!(cache_files(&cache, "arrow").len(), 2);
+
+    // Other digits, same size and mtime: the cached copy still answers.
+    rewrite_keeping_size_and_mtime(&data.join("a.csv"), "x,name\n5,aa\n6,bb\n");
+    assert_eq!(ddq(dir.path(), &cache, &["-c", SUM_X]).stdout.trim(), "10");
+
+    // A new size: the file is parsed again, and its stale copy is replaced.
+    std::fs::write(data.join("a.csv"), "x,name\n5,aa\n6,bb\n7,ee\n").expect("grow");
+    assert_eq!(ddq(dir.path(), &cache, &["-c", SUM_X]).stdout.trim(), "25");
+    assert_eq!(cache_files(&cache, "arrow").len(), 2);
+    assert!(cache_files(&cache, "tmp").is_empty());
+}
+
+#[test]
+fn cache_lists_the_files_and_cache_clear_empties_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let data = two_files(dir.path());
+
+    let empty = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
+    assert!(empty.starts_with("the scan cache is empty"), "{empty}");
+
+    ddq(dir.path(), &cache, &["-c", SUM_X]);
+    let listing = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), 3, "{listing}");
+    for (line, name) in lines.iter().zip(["a.csv", "b.csv"]) {
+        let path = std::fs::canonicalize(data.join(name)).expect("canonical");
+        assert!(line.starts_with(&path.display().to_string()), "{line}");
+        assert!(line.contains("1 partition"), "{line}");
+    }
+    assert!(
+        lines[2].starts_with("total: 2 files, 2 partitions"),
+        "{listing}"
+    );
+
+    let cleared = ddq(dir.path(), &cache, &["-c", "cache clear"]).stdout;
+    assert!(
+        cleared.starts_with("removed 2 cached partitions"),
+        "{cleared}"
+    );
+    assert!(cache_files(&cache, "arrow").is_empty());
+    let after = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
+    assert!(after.starts_with("the scan cache is empty"), "{after}");
+}
+
+#[test]
+fn an_unwritable_cache_warns_once_and_answers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_files(dir.path());
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, "").expect("a file where the directory should be");
+    let run = ddq(
+        dir.path(),
+        &blocked,
+        &["-c", &format!("{SUM_X}; ddf.x.max()")],
+    );
+    assert_eq!(run.stdout, "10\n4\n");
+    assert_eq!(
+        run.stderr.matches("cannot write the scan cache").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_workflow_answers_the_same_cold_warm_and_without_a_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let cold = ddq(project_dir(), &cache, &["run", WORKFLOW]).stdout;
+    assert!(!cache_files(&cache, "arrow").is_empty());
+    let warm = ddq(project_dir(), &cache, &["run", WORKFLOW]).stdout;
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, "").expect("write");
+    let uncached = ddq(project_dir(), &blocked, &["run", WORKFLOW]).stdout;
+    assert!(cold.lines().count() > 100, "{cold}");
+    assert_eq!(cold, warm);
+    assert_eq!(cold, uncached);
+}
+
+#[test]
+fn persist_changes_no_answer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let script = std::fs::read_to_string(project_dir().join(WORKFLOW)).expect("workflow");
+    let read_line = script
+        .lines()
+        .find(|l| l.starts_with("ddf = "))
+        .expect("the workflow reads the data");
+    let persisted = script.replacen(
+        read_line,
+        &format!("{read_line}\nddf = ddf.persist()\ndelays = ddf.DepDelay.persist()"),
+        1,
+    );
+    let persisted_path = dir.path().join("persisted.q");
+    std::fs::write(&persisted_path, persisted + "\ndelays.max()\n").expect("write script");
+    let plain_path = dir.path().join("plain.q");
+    std::fs::write(&plain_path, script + "\nddf.DepDelay.max()\n").expect("write script");
+
+    let plain = ddq(
+        project_dir(),
+        &cache,
+        &["run", &plain_path.display().to_string()],
+    )
+    .stdout;
+    let kept = ddq(
+        project_dir(),
+        &cache,
+        &["run", &persisted_path.display().to_string()],
+    )
+    .stdout;
+    assert_eq!(plain, kept);
+    // Persisted frames spill nothing at the default limit, and leave nothing behind.
+    assert!(cache_files(&cache.join("persist"), "arrow").is_empty());
+}
+
+#[test]
+fn persisted_frames_that_spill_answer_the_same_and_clean_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    // Eight copies of the sample: far more than half of the 24 MB memory limit once parsed.
+    let files = ["\"data/nycflights/*.csv\""; 8].join(", ");
+    let read = format!(
+        "ddf = read_csv([{files}], dtype={{\"CRSElapsedTime\": \"float64\", \"TailNum\": \"object\", \"Cancelled\": \"bool\"}})"
+    );
+    let statements = "ddf.groupby(\"Origin\").DepDelay.mean()\nlen(ddf)\nddf.tail(3)\nddf.partitions[13].DepDelay.sum()\n";
+    let plain_path = dir.path().join("plain.q");
+    let persisted_path = dir.path().join("persisted.q");
+    std::fs::write(&plain_path, format!("{read}\n{statements}")).expect("write");
+    std::fs::write(
+        &persisted_path,
+        format!("{read}\nddf = ddf.persist()\n{statements}explain ddf\n"),
+    )
+    .expect("write");
+    let run = |path: &Path| {
+        ddq(
+            project_dir(),
+            &cache,
+            &["--memory-limit", "24MB", "run", &path.display().to_string()],
+        )
+        .stdout
+    };
+    let plain = run(&plain_path);
+    let persisted = run(&persisted_path);
+    let (answers, explained) = persisted.split_at(plain.len().min(persisted.len()));
+    assert_eq!(plain, answers);
+    let kept = explained
+        .lines()
+        .find(|l| l.contains("DdqPersistExec"))
+        .unwrap_or_else(|| panic!("no persisted scan in:\n{explained}"));
+    assert!(!kept.contains(" 0 partitions spilled"), "{kept}");
+    assert!(kept.contains("partitions spilled"), "{kept}");
+    assert!(cache_files(&cache.join("persist"), "arrow").is_empty());
+}
