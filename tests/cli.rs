@@ -16,6 +16,11 @@ struct Run {
 
 fn ddq_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
+        // Keep the scan cache of test runs out of the user's own cache directory.
+        .env(
+            "DDQ_CACHE_DIR",
+            std::env::temp_dir().join("ddq-test-scan-cache"),
+        )
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -625,6 +630,11 @@ fn time_magic_reports_cpu_and_wall_time_on_stderr() {
 #[test]
 fn a_closed_pipe_ends_quietly() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
+        // Keep the scan cache of test runs out of the user's own cache directory.
+        .env(
+            "DDQ_CACHE_DIR",
+            std::env::temp_dir().join("ddq-test-scan-cache"),
+        )
         .args(["-c", &with_read("ddf")])
         .args(["--format", "csv"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))

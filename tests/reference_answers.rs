@@ -186,6 +186,11 @@ fn drain<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<Vec<u8>> {
 /// Runs `ddq --format csv -c PROGRAM` from the project root; returns stdout or why it failed.
 fn run_ddq(program: &str) -> Result<String, String> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
+        // Keep the scan cache of test runs out of the user's own cache directory.
+        .env(
+            "DDQ_CACHE_DIR",
+            std::env::temp_dir().join("ddq-test-scan-cache"),
+        )
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["--format", "csv", "-c", program])
         .stdin(Stdio::null())

@@ -17,6 +17,11 @@ fn every_verb_example_runs() {
             .replace("/tmp/", &format!("{}/", dir.path().display()));
         let statements = format!("{READ}\n{example}\n");
         let output = Command::new(env!("CARGO_BIN_EXE_ddq"))
+            // Keep the scan cache of test runs out of the user's own cache directory.
+            .env(
+                "DDQ_CACHE_DIR",
+                std::env::temp_dir().join("ddq-test-scan-cache"),
+            )
             .args(["--format", "csv", "--quiet", "-c", &statements])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()

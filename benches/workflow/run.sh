@@ -2,9 +2,10 @@
 # The workflow benchmark, in one command: the Section D task list of queries/nycflights.q in
 # ddq, pandas, Dask, Polars and DuckDB, on 1x and 10x data, with wall time and peak memory.
 #
-#   benches/workflow/run.sh             # 1x and 10x (10x takes a while: Dask alone ~4 min)
+#   benches/workflow/run.sh             # 1x and 10x (~17 min on 2 cores; Dask at 10x ~8 min)
 #   benches/workflow/run.sh --quick     # 1x only
 #   benches/workflow/run.sh --engines ddq,polars --quick
+#   benches/workflow/run.sh --repeat 3  # each engine 3 times; the median run is shown
 #
 # It prepares, each step skipped when already done:
 #   data    ${DDQ_BENCH_DIR:-~/.cache/ddq-bench}/nycflights-1x and -10x (data/generate.py)
@@ -28,7 +29,7 @@ runner_args=()
 for arg in "$@"; do
     case "$arg" in
         --quick) quick=1; runner_args+=("--quick") ;;
-        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) runner_args+=("$arg") ;;
     esac
 done

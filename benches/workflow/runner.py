@@ -159,6 +159,9 @@ def parse_args():
     parser.add_argument("--memory-limit", default="256MB", help="ddq's --memory-limit at 10x")
     parser.add_argument("--max-memory-gb", type=float, default=20.0)
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per engine run")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per engine and scale; the median is shown"
+    )
     return parser.parse_args()
 
 
@@ -167,47 +170,76 @@ def parse_args():
 
 
 def run_engine(engine, scale, data, args, limit_supported, guard, results, notes):
+    """Runs one engine at one scale `args.repeat` times; keeps the run of median wall time
+    (its per-task times and answers) and the largest peak RSS of all runs."""
     result = {"engine": engine, "scale": scale, "status": "ok", "tasks": {}, "answers": {}}
-    log = os.path.join(args.work, f"{engine}-{scale}x.stderr")
     if engine == "ddq":
-        script = os.path.join(args.work, f"nycflights-{scale}x.q")
-        statements = write_ddq_script(args.repo, data, script)
-        command = [args.ddq, "--format", "csv"]
-        if scale == 10:
-            if limit_supported:
-                command += ["--memory-limit", args.memory_limit]
-                result["memory_limit"] = args.memory_limit
-            else:
-                notes.append(
-                    f"ddq --help does not list --memory-limit: the 10x run was NOT capped "
-                    f"at {args.memory_limit}."
-                )
-        command += ["run", script]
+        command, statements = ddq_command(scale, data, args, limit_supported, result, notes)
+        outputs = statements
     else:
         skip = pandas_skip_reason(engine, scale, results, guard)
         if skip:
             result["status"] = "skipped"
             notes.append(skip)
             return result
-        report_file = os.path.join(args.work, f"{engine}-{scale}x.json")
+        outputs = os.path.join(args.work, f"{engine}-{scale}x.json")
         engine_script = os.path.join(HERE, "engines", f"{engine}_workflow.py")
-        command = [sys.executable, engine_script, "--data", data, "--report", report_file]
+        command = [sys.executable, engine_script, "--data", data, "--report", outputs]
 
-    env = fresh_ddq_cache(args.work, f"{scale}x") if engine == "ddq" else None
-    measured = measure(command, log, guard, args.timeout, env)
-    result.update(measured)
-    if measured["status"] != "ok":
-        print(f"  {engine} {scale}x {measured['status']}; last lines of {log}:")
-        print(indent(tail_of(log, 8)))
-        return result
-    if engine == "ddq":
-        result["tasks"] = ddq_task_times(log, statements)
-    else:
-        with open(report_file) as f:
-            report = json.load(f)
-        result["tasks"] = task_times(report["tasks"])
-        result["answers"] = report["answers"]
+    runs = []
+    for attempt in range(args.repeat):
+        log = os.path.join(args.work, f"{engine}-{scale}x-run{attempt + 1}.stderr")
+        run = run_once(engine, scale, command, log, outputs, guard, args)
+        runs.append(run)
+        if run["status"] != "ok":
+            result.update(run)
+            return result
+    by_wall = sorted(runs, key=lambda r: r["wall"])
+    result.update(by_wall[(len(by_wall) - 1) // 2])
+    result["rss"] = max(r["rss"] for r in runs)
+    result["walls"] = [r["wall"] for r in runs]
     return result
+
+
+def ddq_command(scale, data, args, limit_supported, result, notes):
+    """ddq's command line and the statements of the script it runs."""
+    script = os.path.join(args.work, f"nycflights-{scale}x.q")
+    statements = write_ddq_script(args.repo, data, script)
+    command = [args.ddq, "--format", "csv"]
+    if scale == 10:
+        if limit_supported:
+            command += ["--memory-limit", args.memory_limit]
+            result["memory_limit"] = args.memory_limit
+        else:
+            notes.append(
+                f"ddq --help does not list --memory-limit: the 10x run was NOT capped "
+                f"at {args.memory_limit}."
+            )
+    return command + ["run", script], statements
+
+
+def run_once(engine, scale, command, log, outputs, guard, args):
+    """One measured run; `outputs` is ddq's statements or a Python engine's report file."""
+    cache = os.path.join(args.work, f"ddq-cache-{scale}x")
+    env = fresh_ddq_cache(cache) if engine == "ddq" else None
+    run = measure(command, log, guard, args.timeout, env)
+    if engine == "ddq":
+        run["cache_bytes"] = directory_size(cache)
+        shutil.rmtree(cache, ignore_errors=True)
+    if run["status"] != "ok":
+        print(f"  {engine} {scale}x {run['status']}; last lines of {log}:")
+        print(indent(tail_of(log, 8)))
+        return run
+    if engine == "ddq":
+        run["tasks"] = ddq_task_times(log, outputs)
+    else:
+        with open(outputs) as f:
+            report = json.load(f)
+        run["tasks"] = task_times(report["tasks"])
+        run["answers"] = report["answers"]
+    if args.repeat > 1:
+        print(f"  {engine} {scale}x run: {run['wall']:.2f} s, {run['rss'] / MB:.0f} MB")
+    return run
 
 
 def pandas_skip_reason(engine, scale, results, guard):
@@ -226,11 +258,10 @@ def pandas_skip_reason(engine, scale, results, guard):
     )
 
 
-def fresh_ddq_cache(work, name):
+def fresh_ddq_cache(cache):
     """An environment whose cache directory (XDG_CACHE_HOME) is new and empty, so that ddq
     cannot reuse columnar copies of the CSVs that an earlier run left behind: within a run
     ddq may cache what it likes, across runs it starts from the CSVs like everyone else."""
-    cache = os.path.join(work, f"ddq-cache-{name}")
     shutil.rmtree(cache, ignore_errors=True)
     os.makedirs(cache)
     return dict(os.environ, XDG_CACHE_HOME=cache)
@@ -499,6 +530,7 @@ def ddq_answers(args):
         lines.append(f'"@@{task}"')
         lines.extend(statements)
     script = os.path.join(args.work, "checks-1x.q")
+    cache = os.path.join(args.work, "ddq-cache-checks")
     with open(script, "w") as out:
         out.write("\n".join(lines) + "\n")
     done = subprocess.run(
@@ -506,8 +538,9 @@ def ddq_answers(args):
         capture_output=True,
         text=True,
         check=False,
-        env=fresh_ddq_cache(args.work, "checks"),
+        env=fresh_ddq_cache(cache),
     )
+    shutil.rmtree(cache, ignore_errors=True)
     if done.returncode != 0:
         print(f"warning: ddq's check run failed: {done.stderr.strip()[-500:]}")
     return parse_marked_sections(done.stdout)
@@ -603,6 +636,11 @@ def render_report(results, notes, warnings, args, limit_supported):
         "hold each in memory. Wall time is the whole process, start-up and imports included; "
         "peak RSS is that of the process tree.\n"
     )
+    if args.repeat > 1:
+        out.append(
+            f"Each engine ran {args.repeat} times per scale: wall times are the median run's "
+            "(its per-task times below), peak RSS the largest of the runs.\n"
+        )
     out.append(summary_table(results))
     scan = ddq_scan_line(results, args)
     if scan:
@@ -658,7 +696,8 @@ def ddq_scan_line(results, args):
         lines.append(
             f"- ddq's first full scan of the CSVs (`len(ddf)`) at {result['scale']}x: "
             f"{seconds:.2f} s for {size / MB:.0f} MB, {size / MB / seconds:.0f} MB/s "
-            f"(type inference at `read_csv`: {result['tasks'].get('read', 0.0):.2f} s)"
+            f"(type inference at `read_csv`: {result['tasks'].get('read', 0.0):.2f} s); "
+            f"its cache directory held {result.get('cache_bytes', 0) / MB:.0f} MB at exit"
         )
     return "\n".join(lines)
 
@@ -690,6 +729,13 @@ def data_size(directory):
         for name in os.listdir(directory)
         if name.endswith(".csv")
     )
+
+
+def directory_size(directory):
+    total = 0
+    for root, _, names in os.walk(directory):
+        total += sum(os.path.getsize(os.path.join(root, name)) for name in names)
+    return total
 
 
 def cpu_model():

@@ -16,7 +16,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "read",
         usage: "read \"GLOB\" [as NAME]",
-        summary: "Read the CSV, Parquet or JSON files matching GLOB into a frame",
+        summary: "Read the CSV or Parquet files matching GLOB into a frame",
         example: "read \"data/nycflights/*.csv\" as flights",
     },
     CommandSpec {
@@ -40,7 +40,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "visualize",
         usage: "visualize EXPR [to \"FILE\"]",
-        summary: "Draw the query plan as a Graphviz graph",
+        summary: "Draw the query plan as PNG, SVG or DOT (no graphviz needed)",
         example: "visualize flights.DepDelay.mean() to \"plan.dot\"",
     },
     CommandSpec {

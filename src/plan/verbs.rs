@@ -259,7 +259,7 @@ pub const VERBS: &[Verb] = &[
         form: Method,
         params: &["scheduler"],
         signature: "persist()",
-        summary: "Accepted for Dask compatibility; returns the same lazy value.",
+        summary: "Computes the value once, on first use, and keeps it (in memory up to half the memory limit, the rest spilled to disk).",
         example: "ddf = ddf.persist()",
         group: "Dask compatibility",
     },

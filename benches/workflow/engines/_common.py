@@ -7,7 +7,7 @@ small answers the runner compares across engines. At exit the script writes both
 
     python3 engines/pandas_workflow.py --data DIR --report FILE
 
-The task names here are the runner's names; keep them in step with runner.py's TASKS.
+The task names here are the runner's names; keep them in step with runner.py's TASK_ORDER.
 """
 
 import argparse
