@@ -63,7 +63,14 @@ fn with_read(statements: &str) -> String {
 
 /// Runs `-c` and expects an error whose message contains every `needle`.
 fn expect_error(statements: &str, needles: &[&str]) -> Run {
-    let run = ddq(&["--format", "csv", "-c", statements], None);
+    expect_error_with(&[], statements, needles)
+}
+
+/// `expect_error` with extra command-line flags.
+fn expect_error_with(flags: &[&str], statements: &str, needles: &[&str]) -> Run {
+    let mut args = flags.to_vec();
+    args.extend(["--format", "csv", "-c", statements]);
+    let run = ddq(&args, None);
     assert_eq!(
         run.code, 1,
         "expected failure for {statements}\nstdout:\n{}\nstderr:\n{}",
@@ -756,4 +763,31 @@ b.dtypes
         run.stdout,
         "column\nDate\nwhen\nv\nDate\n4\n6\nwhen\n4\n0\ncolumn,dtype\ny,int64\nm,int64\nd,int64\nwhen,datetime64[ns]\nv,int64\n"
     );
+}
+
+#[test]
+fn a_query_over_the_memory_limit_names_the_limit() {
+    let run = expect_error_with(
+        &["--memory-limit", "50kB"],
+        &with_read("ddf.sort_values(\"DepDelay\").head(2)"),
+        &[
+            "needs more memory than the limit of 50kB",
+            "set memory_limit 4GB",
+            "--memory-limit",
+        ],
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let ok = ddq(
+        &[
+            "--memory-limit",
+            "64MB",
+            "--format",
+            "csv",
+            "-c",
+            &with_read("len(ddf.drop_duplicates())"),
+        ],
+        None,
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert_eq!(ok.stdout, "20800\n");
 }
