@@ -576,6 +576,9 @@ pub fn top_n(frame: &Frame, keys: Vec<Expr>, n: i64, largest: bool) -> Result<Fr
 }
 
 /// Rows whose `keys` did not occur before (keep="first"), after (keep="last"), or at all (False).
+/// Planned as a grouped aggregate over the keys (the first or last row's position and values per
+/// group), which spills to disk, rather than a window partitioned by the keys, which must hold
+/// its hash partitions in memory.
 pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, args: &Args) -> Result<Frame> {
     let keep = match args.get("keep") {
         None => "first".to_string(),
@@ -583,37 +586,51 @@ pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, args: &Args) -> Result<Fr
         Some(Value::Bool(false)) => "none".to_string(),
         Some(_) => return Err(args.invalid("keep", "keep must be \"first\", \"last\" or False")),
     };
-    let positioned = if frame.order.is_empty() {
-        with_position(frame, &unique_hidden(frame, "__ddq_pos"))?
-    } else {
-        frame.clone()
-    };
-    let marker = unique_hidden(&positioned, "__ddq_dup");
-    let window = if keep == "none" {
-        Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
-            datafusion::functions_aggregate::count::count_udaf(),
-            vec![lit(1)],
-        ))
-        .partition_by(keys)
-        .build()?
-    } else {
-        let order: Vec<SortExpr> = if keep == "first" {
-            positioned.order.clone()
+    let key_names: Vec<String> = keys
+        .iter()
+        .map(|k| match k {
+            Expr::Column(c) => Ok(c.name.clone()),
+            _ => Err(DdqError::type_error("drop_duplicates keys must be columns")),
+        })
+        .collect::<Result<_>>()?;
+    let pos = unique_hidden(frame, "__ddq_pos");
+    let positioned = with_position(frame, &pos)?;
+    let count_name = unique_hidden(&positioned, "__ddq_dups");
+    let by_position = column(&pos).sort(keep != "last", false);
+    let mut aggregates = vec![
+        if keep == "last" {
+            agg::max(column(&pos))
         } else {
-            positioned
-                .order
-                .iter()
-                .map(|s| SortExpr::new(s.expr.clone(), !s.asc, !s.nulls_first))
-                .collect()
-        };
-        row_number().partition_by(keys).order_by(order).build()?
+            agg::min(column(&pos))
+        }
+        .alias(&pos),
+        agg::count(lit(1)).alias(&count_name),
+    ];
+    for name in frame.columns().iter().filter(|c| !key_names.contains(c)) {
+        let value = datafusion::functions_aggregate::first_last::first_value_udaf()
+            .call(vec![column(name)])
+            .order_by(vec![by_position.clone()])
+            .build()?;
+        aggregates.push(value.alias(name));
+    }
+    let grouped = positioned
+        .df
+        .clone()
+        .aggregate(key_names.iter().map(|k| column(k)).collect(), aggregates)?;
+    let grouped = if keep == "none" {
+        grouped.filter(column(&count_name).eq(lit(1i64)))?
+    } else {
+        grouped
     };
-    let df = positioned.df.clone().with_column(&marker, window)?.filter(
-        column(&marker)
-            .eq(lit(1u64))
-            .or(column(&marker).eq(lit(1i64))),
-    )?;
-    Ok(positioned.with_df(df))
+    let mut select: Vec<Expr> = frame.columns().iter().map(|c| column(c)).collect();
+    select.push(column(&pos));
+    Ok(Frame {
+        df: grouped.select(select)?,
+        order: vec![column(&pos).sort(true, false)],
+        partition: None,
+        npartitions: frame.npartitions,
+        ..frame.clone()
+    })
 }
 
 /// A reproducible sample: exactly round(frac * len) rows (or n), chosen by a seeded hash of
