@@ -699,7 +699,6 @@ fn schema_of(frame: &Frame) -> datafusion::arrow::datatypes::Schema {
 mod tests {
     use super::*;
     use crate::exec::scan::{CsvOptions, FileTable, PART_COLUMN, ROW_COLUMN};
-    use crate::plan::value::column;
     use datafusion::arrow::array::AsArray;
     use datafusion::arrow::datatypes::{Int64Type, UInt64Type};
     use datafusion::execution::memory_pool::FairSpillPool;
@@ -732,18 +731,9 @@ mod tests {
         };
         let table =
             FileTable::open_csv_cached(&[path.display().to_string()], options, None).expect("open");
-        let npartitions = table.npartitions();
-        Frame {
-            df: ctx.read_table(Arc::new(table)).expect("read"),
-            order: vec![
-                column(PART_COLUMN).sort(true, false),
-                column(ROW_COLUMN).sort(true, false),
-            ],
-            index_columns: 0,
-            npartitions,
-            partition: Some(column(PART_COLUMN)),
-            origin: "read-csv".into(),
-        }
+        let vars = std::collections::HashMap::new();
+        let planner = crate::plan::Planner::new(ctx, &vars);
+        crate::plan::read::table_frame(&planner, table, "read-csv").expect("read")
     }
 
     /// Column `n` of a frame in pandas order, sorted here rather than by a plan (whose sort

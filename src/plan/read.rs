@@ -146,7 +146,8 @@ fn dtypes(value: &Value, args: &Args) -> Result<Vec<(String, DataType)>> {
     Ok(out)
 }
 
-fn table_frame(planner: &Planner, table: FileTable, origin: &str) -> Result<Frame> {
+/// A frame over a file scan, in file order, one Dask partition per scan partition.
+pub fn table_frame(planner: &Planner, table: FileTable, origin: &str) -> Result<Frame> {
     let npartitions = table.npartitions();
     let df = planner.ctx.read_table(Arc::new(table))?;
     Ok(Frame {
