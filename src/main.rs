@@ -1,6 +1,7 @@
 //! The ddq binary: command-line arguments, then the library. Everything else lives in `ddq::`.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use ddq::exec::cluster;
 use ddq::exec::script::{self, Outcome};
 use ddq::exec::session::Session;
 use ddq::exec::settings::{self, Settings};
@@ -8,6 +9,7 @@ use ddq::exec::sink::Sink;
 use ddq::lang::span::Source;
 use ddq::output::Format;
 use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,6 +42,42 @@ enum Action {
     Run {
         /// The script, e.g. queries/nycflights.q
         file: String,
+    },
+    /// Run a cluster's scheduler (Ballista), for workers to join and `--scheduler distributed`.
+    Scheduler {
+        /// The address to listen on; its port serves gRPC and the REST API (/api/jobs).
+        #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:50050")]
+        bind: SocketAddr,
+        /// Exit when the process that started this one does (local clusters).
+        #[arg(long, hide = true)]
+        exit_with_parent: bool,
+    },
+    /// Run a cluster worker (a Ballista executor) that joins the scheduler at HOST:PORT.
+    Worker {
+        /// The scheduler to join, e.g. 10.0.0.1:50050.
+        #[arg(long, value_name = "HOST:PORT")]
+        scheduler: String,
+        /// Tasks run at once [default: the machine's cores].
+        #[arg(long, value_name = "T")]
+        threads: Option<usize>,
+        /// Memory its tasks may hold before spilling, e.g. 4GB [default: Ballista's share of RAM].
+        #[arg(long, value_name = "SIZE")]
+        memory_limit: Option<String>,
+        /// The address to listen on; its port serves results and shuffles (Arrow Flight).
+        #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:50051")]
+        bind: SocketAddr,
+        /// The port of the worker's task service.
+        #[arg(long, value_name = "PORT", default_value_t = 50052)]
+        grpc_port: u16,
+        /// The host name or IP the other machines reach this worker at [default: this
+        /// machine's address on the way to the scheduler].
+        #[arg(long, value_name = "HOST")]
+        advertise: Option<String>,
+        /// Where shuffle files and spills go [default: a temporary directory].
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+        #[arg(long, hide = true)]
+        exit_with_parent: bool,
     },
 }
 
@@ -81,6 +119,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(action @ (Action::Scheduler { .. } | Action::Worker { .. })) = cli.action {
+        let code = match runtime.block_on(serve(action)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+        runtime.shutdown_background();
+        return code;
+    }
     let mut session = match Session::new(settings, sink) {
         Ok(session) => session,
         Err(e) => {
@@ -97,6 +146,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
+        (None, Some(Action::Scheduler { .. } | Action::Worker { .. })) => None,
         (None, None) if !cli.interactive && !std::io::stdin().is_terminal() => {
             match read_script("-") {
                 Ok(source) => Some(source),
@@ -122,6 +172,61 @@ fn main() -> ExitCode {
     // A cancelled query may still occupy a worker thread until it next yields; do not wait for it.
     runtime.shutdown_background();
     code
+}
+
+/// `ddq scheduler` and `ddq worker`: run one process of a cluster until it is stopped.
+async fn serve(action: Action) -> Result<(), ddq::error::DdqError> {
+    cluster::serve::log_to_stderr();
+    match action {
+        Action::Scheduler {
+            bind,
+            exit_with_parent,
+        } => {
+            if exit_with_parent {
+                cluster::serve::exit_with_parent();
+            }
+            eprintln!("ddq scheduler listening on {bind} (REST API: http://{bind}/api/executors)");
+            cluster::serve::run_scheduler(bind).await
+        }
+        Action::Worker {
+            scheduler,
+            threads,
+            memory_limit,
+            bind,
+            grpc_port,
+            advertise,
+            work_dir,
+            exit_with_parent,
+        } => {
+            if exit_with_parent {
+                cluster::serve::exit_with_parent();
+            }
+            let memory_limit = memory_limit
+                .map(|size| ddq::exec::memory::parse_size(&size))
+                .transpose()?;
+            let temporary = match work_dir {
+                Some(_) => None,
+                None => Some(tempfile::Builder::new().prefix("ddq-worker-").tempdir()?),
+            };
+            let work_dir = work_dir
+                .or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()))
+                .unwrap_or_default();
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            eprintln!("ddq worker on {bind} with {threads} threads, joining {scheduler}");
+            cluster::serve::run_worker(cluster::serve::WorkerOptions {
+                scheduler,
+                bind,
+                grpc_port,
+                advertise,
+                threads,
+                memory_limit,
+                work_dir,
+            })
+            .await
+        }
+        Action::Run { .. } => Ok(()),
+    }
 }
 
 fn read_script(file: &str) -> Result<Source, String> {

@@ -1,12 +1,16 @@
 //! Running plans: every query ddq executes goes through `Executor`, which binds it to the
-//! session's current context (so a changed memory limit applies to frames made earlier) and
-//! follows it with the progress bar the scans drive.
+//! session's current context (so a changed memory limit or scheduler applies to frames made
+//! earlier) and follows it with a progress bar: driven by the scans in this process, or by
+//! the job's stages on a cluster.
 
 use crate::error::{DdqError, Result};
-use crate::exec::progress::{BarMode, ProgressDisplay, ScanProgress};
+use crate::exec::cluster::job::JobWatch;
+use crate::exec::progress::{BarMode, Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::output::ResultWriter;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::{DataFrame, SessionContext};
 use futures::StreamExt;
 use std::sync::Arc;
@@ -15,6 +19,28 @@ use std::sync::Arc;
 pub struct Executor {
     pub ctx: SessionContext,
     pub bar: BarMode,
+    /// The cluster's scheduler (HOST:PORT) when `ctx` sends plans to one.
+    pub scheduler: Option<String>,
+}
+
+/// A plan that has started, with what follows it.
+struct Running {
+    stream: SendableRecordBatchStream,
+    display: ProgressDisplay,
+    job: Option<JobWatch>,
+}
+
+impl Running {
+    /// Stops the bar. A job that did not run to its end is cancelled on the scheduler
+    /// (dropping its `JobWatch` does that).
+    async fn finish(self, completed: bool) {
+        if let Some(job) = self.job
+            && completed
+        {
+            job.finish();
+        }
+        self.display.finish().await;
+    }
 }
 
 impl Executor {
@@ -23,11 +49,50 @@ impl Executor {
         DataFrame::new(self.ctx.state(), df.into_unoptimized_plan())
     }
 
-    /// The plan under the current context, with scans reporting into `progress`.
-    fn bind_with(&self, df: DataFrame, progress: Arc<ScanProgress>) -> DataFrame {
+    /// Starts a plan: here, with scans reporting into the bar, or on the cluster, with the
+    /// job's stages doing so.
+    async fn start(&self, df: DataFrame) -> Result<Running> {
+        let plan = df.into_unoptimized_plan();
         let mut state = self.ctx.state();
-        state.config_mut().set_extension(progress);
-        DataFrame::new(state, df.into_unoptimized_plan())
+        match &self.scheduler {
+            None => {
+                let progress = Arc::new(ScanProgress::default());
+                state.config_mut().set_extension(Arc::clone(&progress));
+                let display = ProgressDisplay::start(Progress::Scan(progress), self.bar);
+                let stream = DataFrame::new(state, plan).execute_stream().await;
+                match stream {
+                    Ok(stream) => Ok(Running {
+                        stream,
+                        display,
+                        job: None,
+                    }),
+                    Err(e) => {
+                        display.finish().await;
+                        Err(e.into())
+                    }
+                }
+            }
+            Some(address) => {
+                let df = DataFrame::new(state, plan);
+                let task_ctx = Arc::new(df.task_ctx());
+                let physical = df.create_physical_plan().await?;
+                let stages = Arc::new(StageProgress::default());
+                let display =
+                    ProgressDisplay::start(Progress::Stages(Arc::clone(&stages)), self.bar);
+                let job = JobWatch::start(&physical, address, stages);
+                match execute_stream(physical, task_ctx) {
+                    Ok(stream) => Ok(Running {
+                        stream,
+                        display,
+                        job: Some(job),
+                    }),
+                    Err(e) => {
+                        display.finish().await;
+                        Err(e.into())
+                    }
+                }
+            }
+        }
     }
 
     /// Executes a plan and feeds every batch, under the display schema, to a result writer.
@@ -38,12 +103,10 @@ impl Executor {
         schema: SchemaRef,
         mut writer: Box<dyn ResultWriter + Send>,
     ) -> Result<usize> {
-        let progress = Arc::new(ScanProgress::default());
-        let display = ProgressDisplay::start(progress.clone(), self.bar);
+        let mut running = self.start(df).await?;
         let result = async {
-            let mut stream = self.bind_with(df, progress).execute_stream().await?;
             let mut rows = 0;
-            while let Some(batch) = stream.next().await {
+            while let Some(batch) = running.stream.next().await {
                 let batch = batch?;
                 rows += batch.num_rows();
                 let renamed = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
@@ -54,20 +117,25 @@ impl Executor {
             Ok(rows)
         }
         .await;
-        display.finish().await;
+        running.finish(result.is_ok()).await;
         result
     }
 
     /// Executes a plan whose result is small (a scalar) and collects it.
     pub async fn collect(&self, df: DataFrame) -> Result<Vec<RecordBatch>> {
-        let progress = Arc::new(ScanProgress::default());
-        let display = ProgressDisplay::start(progress.clone(), self.bar);
-        let result = self
-            .bind_with(df, progress)
-            .collect()
-            .await
-            .map_err(DdqError::from);
-        display.finish().await;
-        result
+        let mut running = self.start(df).await?;
+        let mut batches = Vec::new();
+        let mut result = Ok(());
+        while let Some(batch) = running.stream.next().await {
+            match batch {
+                Ok(batch) => batches.push(batch),
+                Err(e) => {
+                    result = Err(e.into());
+                    break;
+                }
+            }
+        }
+        running.finish(result.is_ok()).await;
+        result.map(|()| batches)
     }
 }

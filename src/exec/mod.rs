@@ -2,6 +2,7 @@
 //! text, and turning engine errors into ddq errors.
 
 pub mod cache;
+pub mod cluster;
 pub mod errors;
 pub mod executor;
 pub mod help;

@@ -138,6 +138,13 @@ pub struct PersistTable {
     spill_dir: PathBuf,
 }
 
+impl PersistTable {
+    /// The plan the table computes.
+    pub fn plan(&self) -> &LogicalPlan {
+        &self.plan
+    }
+}
+
 impl fmt::Debug for PersistTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PersistTable")

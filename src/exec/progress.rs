@@ -34,6 +34,74 @@ impl ScanProgress {
     }
 }
 
+/// A cluster job's progress, from its scheduler: stages done of stages in all.
+#[derive(Debug, Default)]
+pub struct StageProgress {
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl StageProgress {
+    pub fn update(&self, done: u64, total: u64) {
+        self.done.store(done, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> (u64, u64) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// What a progress bar follows: this process' scans, or a cluster job's stages.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Scan(Arc<ScanProgress>),
+    Stages(Arc<StageProgress>),
+}
+
+impl Progress {
+    /// (done, total) in the bar's unit, and what is running.
+    fn snapshot(&self) -> (u64, u64, String) {
+        match self {
+            Progress::Scan(scan) => {
+                let (read, total) = scan.snapshot();
+                let stage = if total > 0 && read >= total {
+                    "computing"
+                } else {
+                    "reading"
+                };
+                (read, total.max(read), stage.to_string())
+            }
+            Progress::Stages(stages) => {
+                let (done, total) = stages.snapshot();
+                let stage = if total == 0 {
+                    "submitted".to_string()
+                } else {
+                    format!("stage {}/{total}", (done + 1).min(total))
+                };
+                (done, total.max(done), stage)
+            }
+        }
+    }
+
+    fn style(&self) -> ProgressStyle {
+        let template = match self {
+            Progress::Scan(_) => {
+                "{msg:>9} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {elapsed_precise} ETA {eta}"
+            }
+            Progress::Stages(_) => {
+                "{msg:>11} [{bar:30}] {pos}/{len} stages {elapsed_precise} ETA {eta}"
+            }
+        };
+        ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ")
+    }
+}
+
 /// A reader that reports the bytes passing through it.
 pub struct CountingReader<R> {
     inner: R,
@@ -75,7 +143,7 @@ const APPEAR_AFTER: Duration = Duration::from_millis(500);
 const TICK: Duration = Duration::from_millis(100);
 
 impl ProgressDisplay {
-    pub fn start(progress: Arc<ScanProgress>, mode: BarMode) -> ProgressDisplay {
+    pub fn start(progress: Progress, mode: BarMode) -> ProgressDisplay {
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             if mode == BarMode::Off
@@ -86,16 +154,12 @@ impl ProgressDisplay {
                 return;
             }
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(style());
+            bar.set_style(progress.style());
             loop {
-                let (read, total) = progress.snapshot();
-                bar.set_length(total.max(read));
-                bar.set_position(read);
-                bar.set_message(if total > 0 && read >= total {
-                    "computing"
-                } else {
-                    "reading"
-                });
+                let (done, total, stage) = progress.snapshot();
+                bar.set_length(total);
+                bar.set_position(done);
+                bar.set_message(stage);
                 if tokio::time::timeout(TICK, stopped.changed()).await.is_ok() {
                     break;
                 }
@@ -113,14 +177,6 @@ impl ProgressDisplay {
         let _ = self.stop.send(true);
         let _ = self.task.await;
     }
-}
-
-fn style() -> ProgressStyle {
-    ProgressStyle::with_template(
-        "{msg:>9} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {elapsed_precise} ETA {eta}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar())
-    .progress_chars("=> ")
 }
 
 #[cfg(test)]

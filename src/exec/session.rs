@@ -2,6 +2,7 @@
 //! execution path that REPL lines, `ddq run` files and `ddq -c` text all go through.
 
 use crate::error::{DdqError, ErrorKind, Result};
+use crate::exec::cluster::{Cluster, SchedulerKind};
 use crate::exec::executor::Executor;
 use crate::exec::progress::BarMode;
 use crate::exec::settings::Settings;
@@ -37,6 +38,10 @@ pub struct Session {
     out: Sink,
     /// The real output while `%timeit` discards its runs' results.
     timed_out: Option<Sink>,
+    /// The cluster of the `processes` or `distributed` scheduler, once used.
+    cluster: Option<Cluster>,
+    /// The scheduler the running statement asked for with `.compute(scheduler=...)`.
+    statement_scheduler: Option<SchedulerKind>,
 }
 
 impl Session {
@@ -49,6 +54,8 @@ impl Session {
             settings,
             out,
             timed_out: None,
+            cluster: None,
+            statement_scheduler: None,
         })
     }
 
@@ -66,6 +73,7 @@ impl Session {
         self.restore_output();
         let statements = parser::parse(source)?;
         for stmt in &statements {
+            self.statement_scheduler = None;
             let flow = self
                 .run_statement(stmt)
                 .await
@@ -92,9 +100,63 @@ impl Session {
         } else {
             self.settings.progress
         };
-        Executor {
-            ctx: self.ctx.clone(),
-            bar,
+        let kind = self.statement_scheduler.unwrap_or(self.settings.scheduler);
+        match &self.cluster {
+            Some(cluster) if kind != SchedulerKind::Threads && cluster.kind == kind => Executor {
+                ctx: cluster.ctx.clone(),
+                bar,
+                scheduler: Some(cluster.address.clone()),
+            },
+            _ => Executor {
+                ctx: self.ctx.clone(),
+                bar,
+                scheduler: None,
+            },
+        }
+    }
+
+    /// Makes sure statements can run on `kind`: starts the local cluster, or connects to the
+    /// one at the `address` setting, unless the session already has the one the settings ask for.
+    async fn ensure_scheduler(&mut self, kind: SchedulerKind) -> Result<()> {
+        match kind {
+            SchedulerKind::Threads => Ok(()),
+            SchedulerKind::Processes => {
+                let shape = self.settings.local_shape();
+                if let Some(cluster) = &self.cluster
+                    && cluster.local.as_ref().is_some_and(|l| l.shape == shape)
+                {
+                    return Ok(());
+                }
+                // The old cluster stops before the new one starts.
+                self.cluster = None;
+                if !self.settings.quiet {
+                    eprintln!(
+                        "starting a local cluster: {} workers x {} threads, {} of memory",
+                        shape.workers,
+                        shape.threads_per_worker,
+                        crate::exec::memory::format_size(shape.memory_limit)
+                    );
+                }
+                self.cluster = Some(Cluster::start_local(shape).await?);
+                Ok(())
+            }
+            SchedulerKind::Distributed => {
+                let address = self.settings.address.clone().ok_or_else(|| {
+                    DdqError::input("the distributed scheduler needs the address of a cluster")
+                        .with_help(
+                            "start ddq with --address df://HOST:PORT, or `set address df://HOST:PORT`",
+                        )
+                })?;
+                if let Some(cluster) = &self.cluster
+                    && cluster.kind == SchedulerKind::Distributed
+                    && cluster.address == address
+                {
+                    return Ok(());
+                }
+                self.cluster = None;
+                self.cluster = Some(Cluster::connect(&address).await?);
+                Ok(())
+            }
         }
     }
 
@@ -123,9 +185,18 @@ impl Session {
                 self.vars.insert(target.name.clone(), evaluated);
             }
             StmtKind::Expr(expr) => {
-                let value = self.planner().eval(expr)?;
+                let (value, requested) = {
+                    let planner = self.planner();
+                    let value = planner.eval(expr)?;
+                    (value, planner.requested_scheduler())
+                };
                 let bare_name = matches!(expr.kind, ExprKind::Name(_));
-                self.print_value(value, bare_name).await?;
+                self.ensure_scheduler(requested.unwrap_or(self.settings.scheduler))
+                    .await?;
+                self.statement_scheduler = requested;
+                let printed = self.print_value(value, bare_name).await;
+                self.statement_scheduler = None;
+                printed?;
             }
             StmtKind::Command(command) => return Box::pin(self.run_command(command)).await,
         }
@@ -137,6 +208,9 @@ impl Session {
     }
 
     async fn run_command(&mut self, command: &Command) -> Result<Flow> {
+        if matches!(command, Command::Head { .. } | Command::Explain { .. }) {
+            self.ensure_scheduler(self.settings.scheduler).await?;
+        }
         match command {
             Command::Read {
                 path,
@@ -204,9 +278,17 @@ impl Session {
                 self.perform(Action::Visualize { df, path }).await?;
             }
             Command::Set { name, value } => {
+                let before = self.settings.clone();
                 let text = self.settings.apply(name.as_ref(), value.as_deref())?;
                 if name.as_ref().is_some_and(|n| n.name == "memory_limit") && value.is_some() {
                     self.ctx = build_context(&self.settings)?;
+                }
+                if name.as_ref().is_some_and(|n| n.name == "scheduler") && value.is_some() {
+                    // Start (or reach) the cluster now, so a mistake shows here, not later.
+                    if let Err(e) = self.ensure_scheduler(self.settings.scheduler).await {
+                        self.settings = before;
+                        return Err(e);
+                    }
                 }
                 if !text.is_empty() {
                     self.write_text(&text)?;
@@ -260,9 +342,29 @@ impl Session {
                 let text = crate::exec::cache::command(*clear)?;
                 self.write_text(&text)?;
             }
+            Command::Cluster => {
+                self.ensure_scheduler(self.settings.scheduler).await?;
+                let text = self.cluster_status().await?;
+                self.write_text(&text)?;
+            }
             Command::Quit => return Ok(Flow::Quit),
         }
         Ok(Flow::Continue)
+    }
+
+    /// What `cluster` prints for the session's scheduler.
+    async fn cluster_status(&mut self) -> Result<String> {
+        if let Some(cluster) = &mut self.cluster
+            && cluster.kind == self.settings.scheduler
+        {
+            return cluster.status().await;
+        }
+        let threads = self.ctx.state().config().target_partitions();
+        let limit = crate::exec::memory::format_size(self.settings.memory_limit);
+        Ok(format!(
+            "<Client: scheduler='threads' processes=1 threads={threads}, memory={limit}>\n\
+             Scheduler:  threads (in this process; `set scheduler processes` starts a local cluster)\n"
+        ))
     }
 
     /// The plan behind an expression's value, for `explain` and `visualize`.

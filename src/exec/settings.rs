@@ -3,6 +3,7 @@
 //! `Settings::set`, so `--max-rows 20` and `set max_rows 20` cannot disagree.
 
 use crate::error::{DdqError, Result, closest_match};
+use crate::exec::cluster::{LocalShape, SchedulerKind, default_shape};
 use crate::exec::memory;
 use crate::exec::progress::BarMode;
 use crate::lang::ast::Ident;
@@ -69,6 +70,38 @@ pub const SETTINGS: &[SettingSpec] = &[
         short: None,
     },
     SettingSpec {
+        name: "scheduler",
+        placeholder: "NAME",
+        values: "threads | processes | distributed",
+        summary: "Where statements run: this process' threads, a local cluster of worker processes, or the cluster at --address [default: threads].",
+        switch: false,
+        short: None,
+    },
+    SettingSpec {
+        name: "workers",
+        placeholder: "N",
+        values: "N, or auto",
+        summary: "Worker processes of the local cluster (--scheduler processes) [default: from the machine's cores].",
+        switch: false,
+        short: None,
+    },
+    SettingSpec {
+        name: "threads_per_worker",
+        placeholder: "T",
+        values: "T, or auto",
+        summary: "Threads of each local worker [default: the cores divided among the workers].",
+        switch: false,
+        short: None,
+    },
+    SettingSpec {
+        name: "address",
+        placeholder: "URL",
+        values: "df://HOST:PORT of a `ddq scheduler`",
+        summary: "The cluster --scheduler distributed runs on.",
+        switch: false,
+        short: None,
+    },
+    SettingSpec {
         name: "quiet",
         placeholder: "",
         values: "true | false",
@@ -112,6 +145,12 @@ pub struct Settings {
     /// Bytes of memory queries may hold before spilling.
     pub memory_limit: u64,
     pub progress: BarMode,
+    pub scheduler: SchedulerKind,
+    /// Local cluster size; `None`: from the machine.
+    pub workers: Option<usize>,
+    pub threads_per_worker: Option<usize>,
+    /// The distributed scheduler's HOST:PORT.
+    pub address: Option<String>,
 }
 
 impl Settings {
@@ -122,6 +161,10 @@ impl Settings {
             quiet,
             memory_limit: memory::default_limit(),
             progress: BarMode::Clear,
+            scheduler: SchedulerKind::Threads,
+            workers: None,
+            threads_per_worker: None,
+            address: None,
         }
     }
 
@@ -168,6 +211,19 @@ impl Settings {
             "max_columns" => self.display.max_columns.to_string(),
             "quiet" => self.quiet.to_string(),
             "memory_limit" => memory::format_size(self.memory_limit),
+            "scheduler" => self.scheduler.to_string(),
+            "workers" => {
+                let (workers, _) = self.local_shape_counts();
+                format_count(self.workers, workers)
+            }
+            "threads_per_worker" => {
+                let (_, threads) = self.local_shape_counts();
+                format_count(self.threads_per_worker, threads)
+            }
+            "address" => self
+                .address
+                .as_ref()
+                .map_or_else(|| "none".to_string(), |a| format!("df://{a}")),
             "progress" => match self.progress {
                 BarMode::Clear => "clear".into(),
                 BarMode::Keep => "keep".into(),
@@ -192,6 +248,15 @@ impl Settings {
             "min_rows" => self.display.min_rows = value.parse().map_err(|_| invalid())?,
             "max_columns" => self.display.max_columns = value.parse().map_err(|_| invalid())?,
             "memory_limit" => self.memory_limit = memory::parse_size(value)?,
+            "scheduler" => self.scheduler = value.parse()?,
+            "workers" => self.workers = parse_count(value).ok_or_else(invalid)?,
+            "threads_per_worker" => {
+                self.threads_per_worker = parse_count(value).ok_or_else(invalid)?
+            }
+            "address" => {
+                let (host, port) = crate::exec::cluster::serve::split_host_port(value)?;
+                self.address = Some(format!("{host}:{port}"));
+            }
             "progress" => {
                 self.progress = match value {
                     "clear" => BarMode::Clear,
@@ -210,6 +275,57 @@ impl Settings {
             _ => return Err(invalid()),
         }
         Ok(())
+    }
+}
+
+impl Settings {
+    /// Workers and threads per worker of a local cluster: as set, the rest from the machine's
+    /// cores (like Dask's `LocalCluster`).
+    fn local_shape_counts(&self) -> (usize, usize) {
+        let cores = machine_cores();
+        match (self.workers, self.threads_per_worker) {
+            (Some(w), Some(t)) => (w, t),
+            (Some(w), None) => (w, (cores / w).max(1)),
+            (None, Some(t)) => ((cores / t).max(1), t),
+            (None, None) => default_shape(cores),
+        }
+    }
+
+    /// The local cluster `--scheduler processes` starts; all workers share the memory limit.
+    pub fn local_shape(&self) -> LocalShape {
+        let (workers, threads_per_worker) = self.local_shape_counts();
+        LocalShape {
+            workers,
+            threads_per_worker,
+            memory_limit: self.memory_limit,
+        }
+    }
+}
+
+/// The machine's logical cores, as sysinfo counts them.
+fn machine_cores() -> usize {
+    let counted = sysinfo::System::new_with_specifics(
+        sysinfo::RefreshKind::nothing().with_cpu(sysinfo::CpuRefreshKind::nothing()),
+    )
+    .map_or(0, |system| system.cpus().len());
+    match counted {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
+
+/// A positive count, or `auto` (`None`).
+fn parse_count(value: &str) -> Option<Option<usize>> {
+    match value {
+        "auto" => Some(None),
+        _ => value.parse::<usize>().ok().filter(|&n| n > 0).map(Some),
+    }
+}
+
+fn format_count(set: Option<usize>, effective: usize) -> String {
+    match set {
+        Some(n) => n.to_string(),
+        None => format!("auto ({effective})"),
     }
 }
 

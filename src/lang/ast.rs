@@ -55,6 +55,8 @@ pub enum Command {
     Help { topic: Option<Ident> },
     /// `cache` lists the scan cache, `cache clear` empties it.
     Cache { clear: bool },
+    /// `cluster` (or `client`) shows where statements run.
+    Cluster,
     /// `%time STMT`
     Time { stmt: Box<Stmt> },
     /// `%timeit [-n N] STMT`
@@ -494,6 +496,7 @@ impl fmt::Display for Command {
                 None => f.write_str("help"),
             },
             Command::Cache { clear } => f.write_str(if *clear { "cache clear" } else { "cache" }),
+            Command::Cluster => f.write_str("cluster"),
             Command::Time { stmt } => write!(f, "%time {stmt}"),
             Command::TimeIt { stmt, runs } => match runs {
                 Some(runs) => write!(f, "%timeit -n {runs} {stmt}"),

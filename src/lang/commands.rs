@@ -56,6 +56,18 @@ pub const COMMANDS: &[CommandSpec] = &[
         example: "cache",
     },
     CommandSpec {
+        name: "cluster",
+        usage: "cluster",
+        summary: "Show where statements run: the scheduler, each worker with its threads and memory, the dashboard",
+        example: "cluster",
+    },
+    CommandSpec {
+        name: "client",
+        usage: "client",
+        summary: "Show the cluster (same as cluster, named like Dask's Client)",
+        example: "client",
+    },
+    CommandSpec {
         name: "help",
         usage: "help [TOPIC]",
         summary: "Show help for a command, method or function",

@@ -373,6 +373,7 @@ impl<'a> Parser<'a> {
                 let clear = self.eat(&TokenKind::Name("clear".into()));
                 Ok(Command::Cache { clear })
             }
+            "cluster" | "client" => Ok(Command::Cluster),
             "quit" | "exit" => Ok(Command::Quit),
             other => Err(DdqError::unsupported(format!(
                 "the command `{other}` is listed but has no parser"
@@ -1462,6 +1463,7 @@ mod tests {
                     runs: *runs,
                 },
                 Command::Cache { clear } => Command::Cache { clear: *clear },
+                Command::Cluster => Command::Cluster,
                 Command::Quit => Command::Quit,
             }),
         };
@@ -1808,6 +1810,8 @@ mod tests {
         assert!(matches!(command("exit"), Command::Quit));
 
         assert!(matches!(command("cache"), Command::Cache { clear: false }));
+        assert!(matches!(command("cluster"), Command::Cluster));
+        assert!(matches!(command("client"), Command::Cluster));
         assert!(matches!(
             command("cache clear"),
             Command::Cache { clear: true }

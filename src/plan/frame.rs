@@ -4,7 +4,7 @@ use crate::error::{DdqError, Result, closest_match};
 use crate::plan::groupby;
 use crate::plan::ops::{expr_type, is_numeric, is_temporal, is_text, literal_expr, qualified};
 use crate::plan::order::{self, keep_order_for, unique_hidden, with_position, with_total};
-use crate::plan::series::{self, check_scheduler, parse_type};
+use crate::plan::series::{self, parse_type};
 use crate::plan::value::{
     Accessor, Action, FileFormat, Frame, Series, Value, WriteRequest, column, display_name,
 };
@@ -402,11 +402,11 @@ pub fn method(planner: &Planner, frame: Frame, name: &str, args: Args) -> Result
             n => iloc_rows(&frame, RowSelector::Slice(Some(-n), None, None)).map(Value::Frame),
         },
         "compute" => {
-            check_scheduler(&args)?;
+            planner.request_scheduler(&args)?;
             Ok(Value::Frame(frame))
         }
         "persist" => {
-            check_scheduler(&args)?;
+            planner.request_scheduler(&args)?;
             crate::exec::persist::persist_frame(planner.ctx, &frame).map(Value::Frame)
         }
         "repartition" => repartition(frame, &args),

@@ -30,11 +30,29 @@ pub const MODULES: &[&str] = &["dd", "pd", "dask", "np", "numpy", "pandas"];
 pub struct Planner<'a> {
     pub ctx: &'a SessionContext,
     pub vars: &'a HashMap<String, Value>,
+    /// The scheduler a `.compute(scheduler=...)` in the statement asked for.
+    scheduler: std::cell::Cell<Option<crate::exec::cluster::SchedulerKind>>,
 }
 
 impl<'a> Planner<'a> {
     pub fn new(ctx: &'a SessionContext, vars: &'a HashMap<String, Value>) -> Self {
-        Planner { ctx, vars }
+        Planner {
+            ctx,
+            vars,
+            scheduler: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Records `compute(scheduler=...)`, for the session to run the statement there.
+    pub fn request_scheduler(&self, args: &verbs::Args) -> Result<()> {
+        if let Some(kind) = series::scheduler_arg(args)? {
+            self.scheduler.set(Some(kind));
+        }
+        Ok(())
+    }
+
+    pub fn requested_scheduler(&self) -> Option<crate::exec::cluster::SchedulerKind> {
+        self.scheduler.get()
     }
 
     pub fn eval(&self, expr: &Expr) -> Result<Value> {

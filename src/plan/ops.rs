@@ -584,7 +584,7 @@ pub fn scalar_method(planner: &Planner, scalar: Scalar, name: &str, args: Args) 
             crate::plan::frame::visualize_request(scalar.to_dataframe(planner.ctx)?, &args)
         }
         "compute" => {
-            crate::plan::series::check_scheduler(&args)?;
+            planner.request_scheduler(&args)?;
             Ok(Value::Scalar(scalar))
         }
         _ => Err(crate::plan::verbs::unknown_verb(

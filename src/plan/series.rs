@@ -2,6 +2,7 @@
 //! frames share with series (sampling, sorting, de-duplicating, missing values, dtype casts).
 
 use crate::error::{DdqError, Result};
+use crate::exec::cluster::SchedulerKind;
 use crate::plan::Planner;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::{expr_type, float, is_numeric, is_temporal, is_text, literal_expr};
@@ -84,11 +85,11 @@ pub fn method(planner: &Planner, series: Series, name: &str, args: Args) -> Resu
     };
     match name {
         "compute" => {
-            check_scheduler(&args)?;
+            planner.request_scheduler(&args)?;
             Ok(Value::Series(series))
         }
         "persist" => {
-            check_scheduler(&args)?;
+            planner.request_scheduler(&args)?;
             let frame = to_frame(&series)?;
             let internal = frame.value_columns().pop().unwrap_or_default();
             Ok(Value::Series(Series {
@@ -261,31 +262,17 @@ fn literal_or_scalar(args: &Args, name: &str) -> Result<Expr> {
     }
 }
 
-/// `compute(scheduler=...)`: the threaded scheduler is the one ddq runs statements on.
-pub fn check_scheduler(args: &Args) -> Result<()> {
+/// `compute(scheduler=...)`: the scheduler one statement asks for, by Dask's names.
+pub fn scheduler_arg(args: &Args) -> Result<Option<SchedulerKind>> {
     match args.get("scheduler") {
-        None => Ok(()),
-        Some(Value::Str(s))
-            if [
-                "threads",
-                "threading",
-                "sync",
-                "synchronous",
-                "single-threaded",
-            ]
-            .contains(&s.as_str()) =>
-        {
-            Ok(())
-        }
-        Some(Value::Str(s)) => Err(args.invalid(
-            "scheduler",
-            format!(
-                "scheduler \"{s}\" is not available in this build of ddq; supported: \"threads\""
-            ),
-        )),
+        None => Ok(None),
+        Some(Value::Str(s)) => s
+            .parse()
+            .map(Some)
+            .map_err(|e: crate::error::DdqError| args.invalid("scheduler", e.message)),
         Some(_) => Err(args.invalid(
             "scheduler",
-            "scheduler must be a string such as \"threads\"",
+            "scheduler must be a string such as \"threads\" or \"processes\"",
         )),
     }
 }

@@ -45,6 +45,22 @@ pub(crate) struct ByteRange {
     pub end: u64,
 }
 
+/// A CSV source as plain data, for Ballista's plan serialisation: the files, their byte ranges,
+/// how to parse them and the column layout already inferred.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct CsvSpec {
+    files: Vec<PathBuf>,
+    ranges: Vec<(usize, u64, u64)>,
+    sep: u8,
+    header: bool,
+    na_values: Vec<String>,
+    columns: Vec<String>,
+    /// Arrow's spelling of each column's type (`DataType`'s `Display`, parsed by `FromStr`).
+    types: Vec<String>,
+    declared: Vec<bool>,
+    visible: Vec<usize>,
+}
+
 /// Everything needed to read any partition of a CSV table.
 #[derive(Debug)]
 pub(crate) struct CsvSource {
@@ -74,7 +90,6 @@ impl CsvSource {
     ) -> Result<CsvSource> {
         check_options(options)?;
         let na = NaValues::new(&options.na_values);
-        let null_regex = na.to_regex()?;
         let layout = plan_layout(&files, options, &na)?;
         let mut ranges = Vec::new();
         for (index, path) in files.iter().enumerate() {
@@ -83,6 +98,72 @@ impl CsvSource {
                 .len();
             ranges.extend(split_file(index, size, options.blocksize));
         }
+        CsvSource::assemble(
+            files,
+            ranges,
+            options.sep,
+            options.header,
+            na,
+            layout,
+            cache,
+        )
+    }
+
+    /// The source a [`CsvSpec`] describes, with no file read: the layout travels in the spec,
+    /// so a Ballista process rebuilding the scan of every task does not infer types again.
+    pub(crate) fn from_spec(spec: CsvSpec, cache: Option<ScanCache>) -> Result<CsvSource> {
+        let types = spec
+            .types
+            .iter()
+            .map(|t| {
+                t.parse::<DataType>()
+                    .map_err(|e| DdqError::execution(format!("unknown column type {t:?}: {e}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let layout = CsvLayout {
+            columns: spec.columns,
+            types,
+            declared: spec.declared,
+            visible: spec.visible,
+        };
+        let ranges = spec
+            .ranges
+            .iter()
+            .map(|&(file, start, end)| ByteRange { file, start, end })
+            .collect();
+        let na = NaValues::new(&spec.na_values);
+        CsvSource::assemble(spec.files, ranges, spec.sep, spec.header, na, layout, cache)
+    }
+
+    /// Everything [`CsvSource::from_spec`] needs to rebuild this source elsewhere.
+    pub(crate) fn spec(&self) -> CsvSpec {
+        CsvSpec {
+            files: self.files.clone(),
+            ranges: self
+                .ranges
+                .iter()
+                .map(|r| (r.file, r.start, r.end))
+                .collect(),
+            sep: self.sep,
+            header: self.header,
+            na_values: self.na.sorted().into_iter().map(str::to_string).collect(),
+            columns: self.layout.columns.clone(),
+            types: self.layout.types.iter().map(|t| t.to_string()).collect(),
+            declared: self.layout.declared.clone(),
+            visible: self.layout.visible.clone(),
+        }
+    }
+
+    fn assemble(
+        files: Vec<PathBuf>,
+        ranges: Vec<ByteRange>,
+        sep: u8,
+        header: bool,
+        na: NaValues,
+        layout: CsvLayout,
+        cache: Option<ScanCache>,
+    ) -> Result<CsvSource> {
+        let null_regex = na.to_regex()?;
         let decode_fields: Vec<Field> = layout
             .columns
             .iter()
@@ -102,12 +183,12 @@ impl CsvSource {
             .collect();
         let decode_schema = Arc::new(Schema::new(decode_fields));
         let schema = Arc::new(Schema::new(visible_fields));
-        let fingerprint = fingerprint(options, &na, &decode_schema, &schema);
+        let fingerprint = fingerprint(sep, header, &na, &decode_schema, &schema);
         Ok(CsvSource {
             files,
             ranges,
-            sep: options.sep,
-            header: options.header,
+            sep,
+            header,
             na,
             null_regex,
             layout,
@@ -560,7 +641,8 @@ impl CsvSource {
 
 /// Everything that decides what a range parses to, besides the file itself.
 fn fingerprint(
-    options: &CsvOptions,
+    sep: u8,
+    header: bool,
     na: &NaValues,
     decode_schema: &Schema,
     visible: &Schema,
@@ -574,8 +656,8 @@ fn fingerprint(
     };
     format!(
         "format=csv-v2\nsep={}\nheader={}\nna={:?}\nfile columns={:?}\ncolumns={:?}",
-        options.sep,
-        options.header,
+        sep,
+        header,
         na.sorted(),
         fields(decode_schema),
         fields(visible)

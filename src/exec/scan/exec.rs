@@ -16,6 +16,8 @@ use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt64
 use datafusion::arrow::compute::SortOptions;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::DataFusionError;
 use datafusion::execution::TaskContext;
 use datafusion::physical_expr::expressions::Column;
@@ -23,11 +25,12 @@ use datafusion::physical_expr::{
     EquivalenceProperties, Partitioning, PhysicalExpr, PhysicalSortExpr,
 };
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
-use datafusion::physical_plan::stream::RecordBatchReceiverStream;
+use datafusion::physical_plan::stream::{RecordBatchReceiverStream, RecordBatchStreamAdapter};
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, ReplaceChildrenOptions,
     SendableRecordBatchStream,
 };
+use futures::{StreamExt, TryStreamExt};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -107,7 +110,7 @@ enum OutputColumn {
     Row,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ScanExec {
     source: Arc<Source>,
     schema: SchemaRef,
@@ -120,6 +123,8 @@ pub(crate) struct ScanExec {
     groups: Vec<Range<usize>>,
     limit: Option<usize>,
     properties: Arc<PlanProperties>,
+    /// The table columns asked for (see `ScanExec::new`), so the scan can be rebuilt elsewhere.
+    projection: Vec<usize>,
 }
 
 impl ScanExec {
@@ -171,7 +176,25 @@ impl ScanExec {
             groups,
             limit,
             properties: Arc::new(properties),
+            projection: projection.to_vec(),
         })
+    }
+}
+
+impl ScanExec {
+    pub(crate) fn source(&self) -> &Arc<Source> {
+        &self.source
+    }
+
+    /// The arguments `ScanExec::new` needs, besides the source, to make this scan again: the
+    /// projection, the table partitions, the DataFusion partition count and the limit.
+    pub(crate) fn recipe(&self) -> (&[usize], Vec<usize>, usize, Option<usize>) {
+        let partitions = self
+            .groups
+            .iter()
+            .flat_map(|g| self.partitions[g.clone()].iter().copied())
+            .collect();
+        (&self.projection, partitions, self.groups.len(), self.limit)
     }
 }
 
@@ -231,7 +254,7 @@ impl DisplayAs for ScanExec {
                     "DdqScanExec: format={}, files={}, partitions={}/{}, projection=[{}]",
                     self.source.format_name(),
                     self.source.files().len(),
-                    self.partitions.len(),
+                    self.groups.iter().map(|g| g.len()).sum::<usize>(),
                     self.source.partition_count(),
                     names.join(", ")
                 )?;
@@ -242,7 +265,11 @@ impl DisplayAs for ScanExec {
             }
             DisplayFormatType::TreeRender => {
                 writeln!(f, "format={}", self.source.format_name())?;
-                write!(f, "partitions={}", self.partitions.len())
+                write!(
+                    f,
+                    "partitions={}",
+                    self.groups.iter().map(|g| g.len()).sum::<usize>()
+                )
             }
         }
     }
@@ -321,6 +348,168 @@ impl ExecutionPlan for ScanExec {
                 .map_err(|e| DataFusionError::External(Box::new(e)))
         });
         Ok(builder.build())
+    }
+}
+
+/// A scan as a Ballista cluster runs it.
+///
+/// Ballista's scheduler gives each task the partitions it computes by rewriting the leaves of
+/// the stage's plan it knows (file and memory scans, shuffle readers) to those partitions; a
+/// leaf it does not know keeps all of them and each task would read every partition. So on a
+/// cluster a scan reads through an `anchor` leaf Ballista does know: an in-memory table whose
+/// partition `g` holds one row, the number `g`. After the scheduler's rewrite, partition `j`
+/// of the anchor says which scan partition a task's partition `j` is, and the node has as many
+/// partitions as the anchor kept (all of them where the stage reads the scan whole).
+#[derive(Debug)]
+pub(crate) struct ScanTaskExec {
+    scan: ScanExec,
+    anchor: Arc<dyn ExecutionPlan>,
+    properties: Arc<PlanProperties>,
+}
+
+/// The anchor's one column: the scan partition a partition stands for.
+const ANCHOR_COLUMN: &str = "scan_partition";
+
+impl ScanTaskExec {
+    pub(crate) fn new(scan: ScanExec, anchor: Arc<dyn ExecutionPlan>) -> ScanTaskExec {
+        let partitions = anchor.properties().output_partitioning().partition_count();
+        let properties = plan_properties(&scan.schema, &scan.outputs, partitions);
+        ScanTaskExec {
+            scan,
+            anchor,
+            properties: Arc::new(properties),
+        }
+    }
+
+    pub(crate) fn scan(&self) -> &ScanExec {
+        &self.scan
+    }
+
+    /// The scan with its anchor (the scan itself if it has one partition: a task computing
+    /// it computes all of it).
+    pub(crate) fn over_anchor(scan: ScanExec) -> Result<Arc<dyn ExecutionPlan>> {
+        if scan.groups.len() <= 1 {
+            return Ok(Arc::new(scan));
+        }
+        let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(vec![
+            datafusion::arrow::datatypes::Field::new(
+                ANCHOR_COLUMN,
+                datafusion::arrow::datatypes::DataType::UInt64,
+                false,
+            ),
+        ]));
+        let partitions = (0..scan.groups.len() as u64)
+            .map(|g| {
+                let column: ArrayRef = Arc::new(UInt64Array::from(vec![g]));
+                RecordBatch::try_new(Arc::clone(&schema), vec![column]).map(|b| vec![b])
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| DdqError::execution(format!("cannot build a scan's anchor: {e}")))?;
+        let anchor = MemorySourceConfig::try_new(&partitions, schema, None)
+            .map_err(|e| DdqError::execution(format!("cannot build a scan's anchor: {e}")))?;
+        let anchor = DataSourceExec::from_data_source(anchor);
+        Ok(Arc::new(ScanTaskExec::new(scan, anchor)))
+    }
+
+    fn with_anchor(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> Arc<dyn ExecutionPlan> {
+        match children.into_iter().next() {
+            Some(anchor) => Arc::new(ScanTaskExec::new(self.scan.clone(), anchor)),
+            None => self,
+        }
+    }
+}
+
+/// The scan partition partition `partition` of `anchor` stands for.
+async fn anchored_partition(
+    anchor: Arc<dyn ExecutionPlan>,
+    partition: usize,
+    context: Arc<TaskContext>,
+) -> datafusion::error::Result<usize> {
+    let mut stream = anchor.execute(partition, context)?;
+    while let Some(batch) = stream.next().await {
+        let batch = batch?;
+        if batch.num_rows() > 0
+            && let Some(numbers) = batch.column(0).as_any().downcast_ref::<UInt64Array>()
+        {
+            return Ok(numbers.value(0) as usize);
+        }
+    }
+    Err(DataFusionError::Internal(format!(
+        "the anchor of a scan has no row in partition {partition}"
+    )))
+}
+
+impl DisplayAs for ScanTaskExec {
+    fn fmt_as(&self, t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "DdqScanTaskExec: partitions={} of ",
+            self.properties.output_partitioning().partition_count()
+        )?;
+        self.scan.fmt_as(t, f)
+    }
+}
+
+impl ExecutionPlan for ScanTaskExec {
+    fn name(&self) -> &str {
+        "DdqScanTaskExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.anchor]
+    }
+
+    fn apply_expressions(
+        &self,
+        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> datafusion::error::Result<TreeNodeRecursion>,
+    ) -> datafusion::error::Result<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn replace_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+        _options: ReplaceChildrenOptions,
+    ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
+        // The partition count follows the anchor, so properties are always recomputed.
+        Ok(self.with_anchor(children))
+    }
+
+    fn with_new_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
+        Ok(self.with_anchor(children))
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        // The anchor's partitions are the scan's: splitting them up would break that.
+        vec![false]
+    }
+
+    fn execute(
+        &self,
+        partition: usize,
+        context: Arc<TaskContext>,
+    ) -> datafusion::error::Result<SendableRecordBatchStream> {
+        let anchor = Arc::clone(&self.anchor);
+        let scan = self.scan.clone();
+        let stream = futures::stream::once(async move {
+            let group = anchored_partition(anchor, partition, Arc::clone(&context)).await?;
+            scan.execute(group, context)
+        })
+        .try_flatten();
+        Ok(Box::pin(RecordBatchStreamAdapter::new(
+            Arc::clone(&self.scan.schema),
+            stream,
+        )))
     }
 }
 

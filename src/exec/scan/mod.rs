@@ -11,7 +11,7 @@
 //! Layout: `files` expands patterns, `dtype` holds pandas' type names and NA strings,
 //! `csv_schema` infers column types, `csv_read` reads one byte range, `parquet_read` one row
 //! group, `part_filter` prunes partitions from filters on [`PART_COLUMN`], `exec` is the
-//! `ExecutionPlan` and `table` the `TableProvider`.
+//! `ExecutionPlan`, `table` the `TableProvider`, and `wire` their form in Ballista's plans.
 
 use datafusion::arrow::datatypes::DataType;
 
@@ -23,6 +23,7 @@ mod files;
 mod parquet_read;
 mod part_filter;
 mod table;
+pub mod wire;
 
 pub use dtype::parse_dtype;
 pub use table::FileTable;

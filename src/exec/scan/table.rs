@@ -3,7 +3,7 @@
 //! partition count, and the scan with projection, partition pruning and a row limit.
 
 use super::csv_read::CsvSource;
-use super::exec::{ScanExec, Source};
+use super::exec::{ScanExec, ScanTaskExec, Source};
 use super::files::expand_patterns;
 use super::parquet_read::ParquetSource;
 use super::part_filter::{is_partition_filter, partitions_kept};
@@ -25,6 +25,9 @@ use std::sync::Arc;
 pub struct FileTable {
     source: Arc<Source>,
     schema: SchemaRef,
+    /// Planned on a Ballista scheduler: scans split into one node per partition (see
+    /// `ScanTaskExec`).
+    on_cluster: bool,
 }
 
 impl FileTable {
@@ -44,16 +47,18 @@ impl FileTable {
     ) -> Result<FileTable> {
         let files = expand_patterns(patterns)?;
         let source = CsvSource::open(files, &options, cache)?;
-        Ok(FileTable::new(Source::Csv(Box::new(source))))
+        Ok(FileTable::from_source(Source::Csv(Box::new(source))))
     }
 
     /// Opens Parquet files named by paths or globs; one partition per row group.
     pub fn open_parquet(patterns: &[String]) -> Result<FileTable> {
         let files = expand_patterns(patterns)?;
-        Ok(FileTable::new(Source::Parquet(ParquetSource::open(files)?)))
+        Ok(FileTable::from_source(Source::Parquet(
+            ParquetSource::open(files)?,
+        )))
     }
 
-    fn new(source: Source) -> FileTable {
+    pub(crate) fn from_source(source: Source) -> FileTable {
         let mut fields: Vec<Field> = source
             .schema()
             .fields()
@@ -65,12 +70,25 @@ impl FileTable {
         FileTable {
             source: Arc::new(source),
             schema: Arc::new(Schema::new(fields)),
+            on_cluster: false,
         }
     }
 
     /// The number of partitions, as Dask counts them (`ddf.npartitions`).
     pub fn npartitions(&self) -> usize {
         self.source.partition_count()
+    }
+
+    /// The table as a Ballista scheduler plans it.
+    pub(crate) fn on_cluster(self) -> FileTable {
+        FileTable {
+            on_cluster: true,
+            ..self
+        }
+    }
+
+    pub(crate) fn source(&self) -> &Arc<Source> {
+        &self.source
     }
 
     /// The files read, in partition order.
@@ -118,6 +136,10 @@ impl TableProvider for FileTable {
             limit,
         )
         .map_err(|e| DataFusionError::External(Box::new(e)))?;
+        if self.on_cluster {
+            return ScanTaskExec::over_anchor(exec)
+                .map_err(|e| DataFusionError::External(Box::new(e)));
+        }
         Ok(Arc::new(exec))
     }
 

@@ -1,0 +1,249 @@
+//! Ballista's plan codecs, taught ddq's own pieces: the `FileTable` scan (logical) and its
+//! `DdqScanExec` (physical), persisted frames, small in-memory tables, and the functions ddq
+//! adds. Everything else goes to Ballista's own codecs. Without these a plan over `read_csv`
+//! could not leave the client; with them nothing falls back to threads silently.
+
+use crate::exec::persist::PersistTable;
+use crate::exec::scan::{FileTable, wire};
+use ballista_core::serde::{BallistaLogicalExtensionCodec, BallistaPhysicalExtensionCodec};
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::ipc::reader::StreamReader;
+use datafusion::arrow::ipc::writer::StreamWriter;
+use datafusion::catalog::TableProvider;
+use datafusion::catalog::view::ViewTable;
+use datafusion::common::TableReference;
+use datafusion::datasource::MemTable;
+use datafusion::datasource::file_format::FileFormatFactory;
+use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::TaskContext;
+use datafusion::execution::{FunctionRegistry, SessionState, SessionStateBuilder};
+use datafusion::logical_expr::{AggregateUDF, Extension, LogicalPlan, ScalarUDF, WindowUDF};
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion_proto::bytes::{
+    logical_plan_from_bytes_with_extension_codec, logical_plan_to_bytes_with_extension_codec,
+};
+use datafusion_proto::logical_plan::LogicalExtensionCodec;
+use datafusion_proto::physical_plan::{PhysicalExtensionCodec, PhysicalProtoConverterExtension};
+use std::sync::{Arc, LazyLock};
+
+/// The first byte of a table provider ddq encoded, saying which kind it is.
+const FILE_TABLE: u8 = b'F';
+const PERSISTED: u8 = b'P';
+const IN_MEMORY: u8 = b'M';
+/// Marks a physical node ddq encoded (Ballista's own nodes are protobuf, which never starts so).
+const SCAN_MARK: &[u8] = b"ddq-scan:";
+
+fn external(e: crate::error::DdqError) -> DataFusionError {
+    DataFusionError::External(Box::new(e))
+}
+
+/// Every function a ddq client plans with: DataFusion's defaults (Ballista's workers register
+/// fewer, e.g. not `make_array`) and ddq's own.
+static FUNCTIONS: LazyLock<SessionState> = LazyLock::new(|| {
+    let mut state = SessionStateBuilder::new().with_default_features().build();
+    for udf in crate::plan::udf::all() {
+        let _ = state.register_udf(Arc::new(udf));
+    }
+    state
+});
+
+fn scalar_function(name: &str) -> Option<Arc<ScalarUDF>> {
+    FUNCTIONS.scalar_functions().get(name).cloned()
+}
+
+fn aggregate_function(name: &str) -> Option<Arc<AggregateUDF>> {
+    FUNCTIONS.aggregate_functions().get(name).cloned()
+}
+
+fn window_function(name: &str) -> Option<Arc<WindowUDF>> {
+    FUNCTIONS.window_functions().get(name).cloned()
+}
+
+#[derive(Debug, Default)]
+pub struct DdqLogicalCodec {
+    ballista: BallistaLogicalExtensionCodec,
+}
+
+impl DdqLogicalCodec {
+    fn encode_persisted(&self, table: &PersistTable, buf: &mut Vec<u8>) -> Result<()> {
+        let plan = logical_plan_to_bytes_with_extension_codec(table.plan(), self)?;
+        buf.push(PERSISTED);
+        buf.extend_from_slice(&plan);
+        Ok(())
+    }
+
+    /// A persisted frame arrives as its plan: the kept partitions live in the client's memory,
+    /// which the cluster's processes cannot see, so there it is computed again (its CSV comes
+    /// from the scan cache).
+    fn decode_persisted(&self, bytes: &[u8], ctx: &TaskContext) -> Result<Arc<dyn TableProvider>> {
+        let plan: LogicalPlan = logical_plan_from_bytes_with_extension_codec(bytes, ctx, self)?;
+        Ok(Arc::new(ViewTable::new(plan, None)))
+    }
+}
+
+fn encode_in_memory(table: &MemTable, buf: &mut Vec<u8>) -> Result<()> {
+    buf.push(IN_MEMORY);
+    let mut writer = StreamWriter::try_new(&mut *buf, &table.schema())?;
+    for partition in &table.batches {
+        let batches = partition.try_read().map_err(|_| {
+            DataFusionError::Execution("an in-memory table is being written to".into())
+        })?;
+        for batch in batches.iter() {
+            writer.write(batch)?;
+        }
+    }
+    writer.finish()?;
+    Ok(())
+}
+
+fn decode_in_memory(bytes: &[u8], schema: SchemaRef) -> Result<Arc<dyn TableProvider>> {
+    let reader = StreamReader::try_new(bytes, None)?;
+    let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(Arc::new(MemTable::try_new(schema, vec![batches])?))
+}
+
+impl LogicalExtensionCodec for DdqLogicalCodec {
+    fn try_decode(
+        &self,
+        buf: &[u8],
+        inputs: &[LogicalPlan],
+        ctx: &TaskContext,
+    ) -> Result<Extension> {
+        self.ballista.try_decode(buf, inputs, ctx)
+    }
+
+    fn try_encode(&self, node: &Extension, buf: &mut Vec<u8>) -> Result<()> {
+        self.ballista.try_encode(node, buf)
+    }
+
+    fn try_decode_table_provider(
+        &self,
+        buf: &[u8],
+        table_ref: &TableReference,
+        schema: SchemaRef,
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn TableProvider>> {
+        match buf.split_first() {
+            Some((&FILE_TABLE, rest)) => Ok(Arc::new(wire::decode_table(rest).map_err(external)?)),
+            Some((&PERSISTED, rest)) => self.decode_persisted(rest, ctx),
+            Some((&IN_MEMORY, rest)) => decode_in_memory(rest, schema),
+            _ => self
+                .ballista
+                .try_decode_table_provider(buf, table_ref, schema, ctx),
+        }
+    }
+
+    fn try_encode_table_provider(
+        &self,
+        table_ref: &TableReference,
+        node: Arc<dyn TableProvider>,
+        buf: &mut Vec<u8>,
+    ) -> Result<()> {
+        if let Some(table) = node.downcast_ref::<FileTable>() {
+            buf.push(FILE_TABLE);
+            buf.extend_from_slice(&wire::encode_table(table).map_err(external)?);
+            Ok(())
+        } else if let Some(table) = node.downcast_ref::<PersistTable>() {
+            self.encode_persisted(table, buf)
+        } else if let Some(table) = node.downcast_ref::<MemTable>() {
+            encode_in_memory(table, buf)
+        } else {
+            self.ballista
+                .try_encode_table_provider(table_ref, node, buf)
+        }
+    }
+
+    fn try_decode_file_format(
+        &self,
+        buf: &[u8],
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn FileFormatFactory>> {
+        self.ballista.try_decode_file_format(buf, ctx)
+    }
+
+    fn try_encode_file_format(
+        &self,
+        buf: &mut Vec<u8>,
+        node: Arc<dyn FileFormatFactory>,
+    ) -> Result<()> {
+        self.ballista.try_encode_file_format(buf, node)
+    }
+
+    fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
+        match scalar_function(name) {
+            Some(udf) => Ok(udf),
+            None => self.ballista.try_decode_udf(name, buf),
+        }
+    }
+
+    fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> Result<Arc<AggregateUDF>> {
+        match aggregate_function(name) {
+            Some(udaf) => Ok(udaf),
+            None => self.ballista.try_decode_udaf(name, buf),
+        }
+    }
+
+    fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>> {
+        match window_function(name) {
+            Some(udwf) => Ok(udwf),
+            None => self.ballista.try_decode_udwf(name, buf),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct DdqPhysicalCodec {
+    ballista: BallistaPhysicalExtensionCodec,
+}
+
+impl PhysicalExtensionCodec for DdqPhysicalCodec {
+    fn try_decode(
+        &self,
+        buf: &[u8],
+        inputs: &[Arc<dyn ExecutionPlan>],
+        ctx: &TaskContext,
+        proto_converter: &dyn PhysicalProtoConverterExtension,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        match buf.strip_prefix(SCAN_MARK) {
+            Some(scan) => wire::decode_scan(scan, inputs).map_err(external),
+            None => self.ballista.try_decode(buf, inputs, ctx, proto_converter),
+        }
+    }
+
+    fn try_encode(
+        &self,
+        node: Arc<dyn ExecutionPlan>,
+        buf: &mut Vec<u8>,
+        proto_converter: &dyn PhysicalProtoConverterExtension,
+    ) -> Result<()> {
+        match wire::encode_scan(node.as_ref()) {
+            Some(scan) => {
+                buf.extend_from_slice(SCAN_MARK);
+                buf.extend_from_slice(&scan.map_err(external)?);
+                Ok(())
+            }
+            None => self.ballista.try_encode(node, buf, proto_converter),
+        }
+    }
+
+    fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
+        match scalar_function(name) {
+            Some(udf) => Ok(udf),
+            None => self.ballista.try_decode_udf(name, buf),
+        }
+    }
+
+    fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> Result<Arc<AggregateUDF>> {
+        match aggregate_function(name) {
+            Some(udaf) => Ok(udaf),
+            None => self.ballista.try_decode_udaf(name, buf),
+        }
+    }
+
+    fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>> {
+        match window_function(name) {
+            Some(udwf) => Ok(udwf),
+            None => self.ballista.try_decode_udwf(name, buf),
+        }
+    }
+}

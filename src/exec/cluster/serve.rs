@@ -1,0 +1,203 @@
+//! The cluster's processes, run from ddq's own binary: `ddq scheduler` (Ballista's scheduler)
+//! and `ddq worker` (a Ballista executor). Both carry ddq's codecs, so plans over `read_csv`
+//! and ddq's functions decode there.
+//!
+//! Heartbeats are frequent and the scheduler gives up on a silent executor after a few seconds,
+//! so a worker that dies is noticed while the user waits, not minutes later.
+
+use super::codec::{DdqLogicalCodec, DdqPhysicalCodec};
+use crate::error::{DdqError, Result};
+use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_process};
+use ballista_scheduler::cluster::BallistaCluster;
+use ballista_scheduler::config::SchedulerConfig;
+use ballista_scheduler::scheduler_process::start_server;
+use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Seconds between an executor's heartbeats.
+const HEARTBEAT_SECONDS: u64 = 2;
+/// Seconds of silence after which the scheduler counts an executor as lost.
+const EXECUTOR_TIMEOUT_SECONDS: u64 = 6;
+
+/// Runs a scheduler on `bind` until the process is stopped.
+pub async fn run_scheduler(bind: SocketAddr) -> Result<()> {
+    let mut config = SchedulerConfig::default()
+        .with_hostname(bind.ip().to_string())
+        .with_port(bind.port());
+    config.bind_host = bind.ip().to_string();
+    config.executor_timeout_seconds = EXECUTOR_TIMEOUT_SECONDS;
+    config.expire_dead_executor_interval_seconds = 1;
+    config.no_executors_grace_period_seconds = EXECUTOR_TIMEOUT_SECONDS;
+    config.override_logical_codec = Some(Arc::new(DdqLogicalCodec::default()));
+    config.override_physical_codec = Some(Arc::new(DdqPhysicalCodec::default()));
+    let cluster = BallistaCluster::new_from_config(&config)
+        .await
+        .map_err(|e| DdqError::execution(format!("cannot set up the scheduler: {e}")))?;
+    start_server(cluster, bind, Arc::new(config))
+        .await
+        .map_err(|e| DdqError::execution(format!("the scheduler on {bind} stopped: {e}")))
+}
+
+/// How to run one worker.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// The scheduler, as HOST:PORT.
+    pub scheduler: String,
+    /// The address to listen on; its port serves Arrow Flight (results and shuffles).
+    pub bind: SocketAddr,
+    /// The port of the worker's task service.
+    pub grpc_port: u16,
+    /// The host other processes reach this worker at (default: the address this machine uses
+    /// to reach the scheduler).
+    pub advertise: Option<String>,
+    pub threads: usize,
+    /// Bytes of memory its tasks may hold before spilling; `None`: Ballista's default share.
+    pub memory_limit: Option<u64>,
+    /// Where shuffle files and spills go.
+    pub work_dir: PathBuf,
+}
+
+/// Runs a worker until the process is stopped.
+pub async fn run_worker(options: WorkerOptions) -> Result<()> {
+    let (scheduler_host, scheduler_port) = split_host_port(&options.scheduler)?;
+    let advertise = match &options.advertise {
+        Some(host) => host.clone(),
+        None => local_address_towards(&options.scheduler)?,
+    };
+    std::fs::create_dir_all(&options.work_dir).map_err(|e| {
+        DdqError::input(format!(
+            "cannot create the work directory {}: {e}",
+            options.work_dir.display()
+        ))
+    })?;
+    let config = ExecutorProcessConfig {
+        bind_host: options.bind.ip().to_string(),
+        external_host: Some(advertise),
+        port: options.bind.port(),
+        grpc_port: options.grpc_port,
+        scheduler_host,
+        scheduler_port,
+        scheduler_connect_timeout_seconds: 10,
+        vcores: options.threads.max(1),
+        work_dir: Some(options.work_dir.display().to_string()),
+        executor_heartbeat_interval_seconds: HEARTBEAT_SECONDS,
+        memory_pool_size: options.memory_limit,
+        override_logical_codec: Some(Arc::new(DdqLogicalCodec::default())),
+        override_physical_codec: Some(Arc::new(DdqPhysicalCodec::default())),
+        ..ExecutorProcessConfig::default()
+    };
+    start_executor_process(Arc::new(config))
+        .await
+        .map_err(|e| DdqError::execution(format!("the worker stopped: {e}")))
+}
+
+/// `HOST:PORT` (a `df://` prefix allowed) as its two parts.
+pub fn split_host_port(address: &str) -> Result<(String, u16)> {
+    let bare = address
+        .trim()
+        .trim_start_matches("df://")
+        .trim_end_matches('/');
+    let bad = || {
+        DdqError::input(format!("`{address}` is not a HOST:PORT address"))
+            .with_help("write it like 127.0.0.1:50050 or df://scheduler.example:50050")
+    };
+    let (host, port) = bare.rsplit_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok((host.trim_matches(['[', ']']).to_string(), port))
+}
+
+/// The local IP address this machine would use to reach `address` (no packet is sent).
+fn local_address_towards(address: &str) -> Result<String> {
+    let (host, port) = split_host_port(address)?;
+    let target = (host.as_str(), port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| DdqError::input(format!("cannot resolve the scheduler host `{host}`")))?;
+    let unspecified: SocketAddr = if target.is_ipv4() {
+        "0.0.0.0:0".parse().expect("literal address")
+    } else {
+        "[::]:0".parse().expect("literal address")
+    };
+    let socket = UdpSocket::bind(unspecified)
+        .and_then(|s| s.connect(target).map(|()| s))
+        .map_err(|e| DdqError::input(format!("no route to the scheduler at {address}: {e}")))?;
+    let local = socket
+        .local_addr()
+        .map_err(|e| DdqError::input(format!("no route to the scheduler at {address}: {e}")))?;
+    Ok(local.ip().to_string())
+}
+
+/// Ballista's log lines on stderr (a local cluster sends them to its log files): warnings and
+/// errors, or down to the level `RUST_LOG` names (`info`, `debug`).
+pub fn log_to_stderr() {
+    let level = match std::env::var("RUST_LOG").as_deref() {
+        Ok("trace") => log::LevelFilter::Trace,
+        Ok("debug") => log::LevelFilter::Debug,
+        Ok("info") => log::LevelFilter::Info,
+        Ok("error") => log::LevelFilter::Error,
+        _ => log::LevelFilter::Warn,
+    };
+    if log::set_logger(&STDERR_LOG).is_ok() {
+        log::set_max_level(level);
+    }
+}
+
+struct StderrLog;
+
+static STDERR_LOG: StderrLog = StderrLog;
+
+impl log::Log for StderrLog {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.level() <= log::max_level()
+    }
+
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            eprintln!("{} {}: {}", record.level(), record.target(), record.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Exits this process when the process that started it goes away, however it ended (even
+/// killed with SIGKILL, when nothing of it can clean up): a local cluster never outlives ddq.
+pub fn exit_with_parent() {
+    // SAFETY: getppid has no preconditions and cannot fail.
+    let parent = unsafe { libc::getppid() };
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(200));
+            // SAFETY: as above.
+            if unsafe { libc::getppid() } != parent {
+                std::process::exit(0);
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_split_into_host_and_port() {
+        assert_eq!(
+            split_host_port("df://10.0.0.1:50050").unwrap(),
+            ("10.0.0.1".to_string(), 50050)
+        );
+        assert_eq!(
+            split_host_port("localhost:7000").unwrap(),
+            ("localhost".to_string(), 7000)
+        );
+        assert!(split_host_port("localhost").is_err());
+        assert!(split_host_port(":80").is_err());
+        assert!(split_host_port("host:port").is_err());
+    }
+}
