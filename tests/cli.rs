@@ -348,10 +348,10 @@ fn unsupported_arguments_name_the_supported_ones() {
         ],
     );
     expect_error(
-        &with_read("ddf.compute(scheduler=\"processes\")"),
+        &with_read("ddf.compute(scheduler=\"proceses\")"),
         &[
-            "scheduler \"processes\" is not available",
-            "supported: \"threads\"",
+            "unknown scheduler \"proceses\"",
+            "schedulers: \"threads\", \"processes\", \"distributed\"",
         ],
     );
 }

@@ -33,7 +33,13 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ENGINES = ["ddq", "pandas", "dask", "polars", "duckdb"]
+ENGINES = ["ddq", "ddq-processes", "pandas", "dask", "polars", "duckdb"]
+# ddq on a local Ballista cluster of 2 single-threaded worker processes (as many threads as
+# the 2-core machine has), to measure what the processes scheduler costs over threads.
+DDQ_ENGINE_FLAGS = {
+    "ddq": [],
+    "ddq-processes": ["--scheduler", "processes", "--workers", "2", "--threads-per-worker", "1"],
+}
 PYTHON_ENGINES = ["pandas", "dask", "polars", "duckdb"]
 
 # Each statement of queries/nycflights.q, and the task it is part of in the engines' scripts
@@ -173,8 +179,8 @@ def run_engine(engine, scale, data, args, limit_supported, guard, results, notes
     """Runs one engine at one scale `args.repeat` times; keeps the run of median wall time
     (its per-task times and answers) and the largest peak RSS of all runs."""
     result = {"engine": engine, "scale": scale, "status": "ok", "tasks": {}, "answers": {}}
-    if engine == "ddq":
-        command, statements = ddq_command(scale, data, args, limit_supported, result, notes)
+    if engine in DDQ_ENGINE_FLAGS:
+        command, statements = ddq_command(engine, scale, data, args, limit_supported, result, notes)
         outputs = statements
     else:
         skip = pandas_skip_reason(engine, scale, results, guard)
@@ -201,11 +207,11 @@ def run_engine(engine, scale, data, args, limit_supported, guard, results, notes
     return result
 
 
-def ddq_command(scale, data, args, limit_supported, result, notes):
+def ddq_command(engine, scale, data, args, limit_supported, result, notes):
     """ddq's command line and the statements of the script it runs."""
     script = os.path.join(args.work, f"nycflights-{scale}x.q")
     statements = write_ddq_script(args.repo, data, script)
-    command = [args.ddq, "--format", "csv"]
+    command = [args.ddq, "--format", "csv"] + DDQ_ENGINE_FLAGS[engine]
     if scale == 10:
         if limit_supported:
             command += ["--memory-limit", args.memory_limit]
@@ -221,16 +227,17 @@ def ddq_command(scale, data, args, limit_supported, result, notes):
 def run_once(engine, scale, command, log, outputs, guard, args):
     """One measured run; `outputs` is ddq's statements or a Python engine's report file."""
     cache = os.path.join(args.work, f"ddq-cache-{scale}x")
-    env = fresh_ddq_cache(cache) if engine == "ddq" else None
+    is_ddq = engine in DDQ_ENGINE_FLAGS
+    env = fresh_ddq_cache(cache) if is_ddq else None
     run = measure(command, log, guard, args.timeout, env)
-    if engine == "ddq":
+    if is_ddq:
         run["cache_bytes"] = directory_size(cache)
         shutil.rmtree(cache, ignore_errors=True)
     if run["status"] != "ok":
         print(f"  {engine} {scale}x {run['status']}; last lines of {log}:")
         print(indent(tail_of(log, 8)))
         return run
-    if engine == "ddq":
+    if is_ddq:
         run["tasks"] = ddq_task_times(log, outputs)
     else:
         with open(outputs) as f:
@@ -501,8 +508,9 @@ def check_answers(results, args):
     reference = at_1x.get("pandas", {}).get("answers")
     if not reference:
         return ["warning: pandas did not finish at 1x; answers not compared"]
-    if "ddq" in at_1x:
-        at_1x["ddq"]["answers"] = ddq_answers(args)
+    for engine, flags in DDQ_ENGINE_FLAGS.items():
+        if engine in at_1x:
+            at_1x[engine]["answers"] = ddq_answers(args, flags)
     warnings = []
     for engine, result in at_1x.items():
         if engine == "pandas":
@@ -522,7 +530,7 @@ def check_answers(results, args):
     return warnings
 
 
-def ddq_answers(args):
+def ddq_answers(args, flags):
     """Runs the checked tasks in ddq (untimed) and parses its CSV output into rows."""
     read = with_data_path(nycflights_statements(args.repo)[1], args.data_1x)
     lines = [read]
@@ -534,7 +542,7 @@ def ddq_answers(args):
     with open(script, "w") as out:
         out.write("\n".join(lines) + "\n")
     done = subprocess.run(
-        [args.ddq, "--format", "csv", "--quiet", "run", script],
+        [args.ddq, "--format", "csv", "--quiet", *flags, "run", script],
         capture_output=True,
         text=True,
         check=False,
@@ -642,6 +650,9 @@ def render_report(results, notes, warnings, args, limit_supported):
             "(its per-task times below), peak RSS the largest of the runs.\n"
         )
     out.append(summary_table(results))
+    overhead = processes_overhead_line(results)
+    if overhead:
+        out.append(overhead)
     scan = ddq_scan_line(results, args)
     if scan:
         out.append(scan)
@@ -684,6 +695,28 @@ def summary_table(results):
             f"{wall_ratio} | {rss_ratio} | {status} |"
         )
     return "\n".join(rows) + "\n"
+
+
+def processes_overhead_line(results):
+    """What the processes scheduler costs: its wall time over threads', per scale."""
+    parts = []
+    for scale in sorted({r["scale"] for r in results}):
+        walls = {
+            r["engine"]: r["wall"]
+            for r in results
+            if r["scale"] == scale and r["status"] == "ok" and r["engine"] in DDQ_ENGINE_FLAGS
+        }
+        if "ddq" in walls and "ddq-processes" in walls:
+            parts.append(
+                f"{scale}x: {walls['ddq-processes']:.2f} s vs {walls['ddq']:.2f} s, "
+                f"{walls['ddq-processes'] / walls['ddq']:.2f}x"
+            )
+    if not parts:
+        return None
+    return (
+        "- ddq on a local cluster (`--scheduler processes --workers 2 --threads-per-worker 1`) "
+        "against ddq on threads, same run: " + "; ".join(parts)
+    )
 
 
 def ddq_scan_line(results, args):

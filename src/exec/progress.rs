@@ -4,8 +4,8 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Read;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -34,26 +34,35 @@ impl ScanProgress {
     }
 }
 
-/// A cluster job's progress, from its scheduler: stages done of stages in all.
+/// A cluster job's progress, from its scheduler: stages done of stages in all, and the tasks
+/// of the stages running.
 #[derive(Debug, Default)]
 pub struct StageProgress {
-    done: AtomicU64,
-    total: AtomicU64,
+    counts: Mutex<StageCounts>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StageCounts {
+    pub stages: u64,
+    pub stages_done: u64,
+    pub tasks: u64,
+    pub tasks_done: u64,
 }
 
 impl StageProgress {
-    pub fn update(&self, done: u64, total: u64) {
-        self.done.store(done, Ordering::Relaxed);
-        self.total.store(total, Ordering::Relaxed);
+    pub fn update(&self, counts: StageCounts) {
+        if let Ok(mut current) = self.counts.lock() {
+            *current = counts;
+        }
     }
 
-    pub fn snapshot(&self) -> (u64, u64) {
-        (
-            self.done.load(Ordering::Relaxed),
-            self.total.load(Ordering::Relaxed),
-        )
+    pub fn snapshot(&self) -> StageCounts {
+        self.counts.lock().map(|c| *c).unwrap_or_default()
     }
 }
+
+/// The bar counts a stage as this many steps, so running stages advance it task by task.
+const STEPS_PER_STAGE: u64 = 1000;
 
 /// What a progress bar follows: this process' scans, or a cluster job's stages.
 #[derive(Debug, Clone)]
@@ -76,13 +85,23 @@ impl Progress {
                 (read, total.max(read), stage.to_string())
             }
             Progress::Stages(stages) => {
-                let (done, total) = stages.snapshot();
-                let stage = if total == 0 {
-                    "submitted".to_string()
-                } else {
-                    format!("stage {}/{total}", (done + 1).min(total))
-                };
-                (done, total.max(done), stage)
+                let c = stages.snapshot();
+                if c.stages == 0 {
+                    return (0, 0, "submitted".to_string());
+                }
+                let running = (c.tasks_done * STEPS_PER_STAGE)
+                    .checked_div(c.tasks)
+                    .unwrap_or(0);
+                let done =
+                    (c.stages_done * STEPS_PER_STAGE + running).min(c.stages * STEPS_PER_STAGE);
+                let stage = format!(
+                    "stage {}/{}, {}/{} tasks",
+                    (c.stages_done + 1).min(c.stages),
+                    c.stages,
+                    c.tasks_done,
+                    c.tasks
+                );
+                (done, c.stages * STEPS_PER_STAGE, stage)
             }
         }
     }
@@ -92,9 +111,7 @@ impl Progress {
             Progress::Scan(_) => {
                 "{msg:>9} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {elapsed_precise} ETA {eta}"
             }
-            Progress::Stages(_) => {
-                "{msg:>11} [{bar:30}] {pos}/{len} stages {elapsed_precise} ETA {eta}"
-            }
+            Progress::Stages(_) => "{msg} [{bar:30}] {percent}% {elapsed_precise} ETA {eta}",
         };
         ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())

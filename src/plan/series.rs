@@ -266,10 +266,13 @@ fn literal_or_scalar(args: &Args, name: &str) -> Result<Expr> {
 pub fn scheduler_arg(args: &Args) -> Result<Option<SchedulerKind>> {
     match args.get("scheduler") {
         None => Ok(None),
-        Some(Value::Str(s)) => s
-            .parse()
-            .map(Some)
-            .map_err(|e: crate::error::DdqError| args.invalid("scheduler", e.message)),
+        Some(Value::Str(s)) => s.parse().map(Some).map_err(|e: crate::error::DdqError| {
+            let invalid = args.invalid("scheduler", e.message);
+            match e.help {
+                Some(help) => invalid.with_help(help),
+                None => invalid,
+            }
+        }),
         Some(_) => Err(args.invalid(
             "scheduler",
             "scheduler must be a string such as \"threads\" or \"processes\"",

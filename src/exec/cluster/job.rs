@@ -4,7 +4,7 @@
 //! is cancelled on the scheduler, since dropping the result stream does not stop it there.
 
 use super::rest;
-use crate::exec::progress::StageProgress;
+use crate::exec::progress::{StageCounts, StageProgress};
 use ballista_core::execution_plans::DistributedQueryExec;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion_proto::protobuf::LogicalPlanNode;
@@ -31,6 +31,23 @@ fn job_id_of(node: &Arc<dyn ExecutionPlan>) -> Option<String> {
         .map(|id| id.to_string())
 }
 
+/// A job's stages and the tasks of its running stages, as the scheduler counts them now.
+async fn counts(address: &str, id: &str) -> Option<StageCounts> {
+    let job = rest::job(address, id).await.ok()?;
+    let stages = rest::job_stages(address, id).await.unwrap_or_default();
+    let (tasks_done, tasks) = stages
+        .iter()
+        .filter(|s| s.stage_status == "Running")
+        .map(|s| s.task_counts())
+        .fold((0, 0), |(d, t), (done, known)| (d + done, t + known));
+    Some(StageCounts {
+        stages: job.num_stages as u64,
+        stages_done: job.completed_stages as u64,
+        tasks,
+        tasks_done,
+    })
+}
+
 pub struct JobWatch {
     node: Option<Arc<dyn ExecutionPlan>>,
     address: String,
@@ -53,9 +70,9 @@ impl JobWatch {
             tokio::spawn(async move {
                 while !finished.load(Ordering::Relaxed) {
                     if let Some(id) = job_id_of(&node)
-                        && let Ok(state) = rest::job(&address, &id).await
+                        && let Some(counts) = counts(&address, &id).await
                     {
-                        progress.update(state.completed_stages as u64, state.num_stages as u64);
+                        progress.update(counts);
                     }
                     tokio::time::sleep(POLL).await;
                 }

@@ -12,7 +12,7 @@ pub mod local;
 pub mod rest;
 pub mod serve;
 
-use crate::error::{DdqError, Result};
+use crate::error::{DdqError, Result, closest_match};
 use crate::exec::memory::format_size;
 use ballista::prelude::{SessionConfigExt, SessionContextExt};
 use codec::{DdqLogicalCodec, DdqPhysicalCodec};
@@ -44,8 +44,15 @@ impl FromStr for SchedulerKind {
             }
             "processes" | "multiprocessing" => Ok(SchedulerKind::Processes),
             "distributed" => Ok(SchedulerKind::Distributed),
-            other => Err(DdqError::input(format!("unknown scheduler \"{other}\""))
-                .with_help("schedulers: \"threads\", \"processes\", \"distributed\"")),
+            other => {
+                let names = ["threads", "processes", "distributed"];
+                let list = "schedulers: \"threads\", \"processes\", \"distributed\"";
+                let help = match closest_match(other, names.iter().copied()) {
+                    Some(best) => format!("did you mean \"{best}\"? {list}"),
+                    None => list.to_string(),
+                };
+                Err(DdqError::input(format!("unknown scheduler \"{other}\"")).with_help(help))
+            }
         }
     }
 }

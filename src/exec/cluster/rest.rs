@@ -50,6 +50,39 @@ pub struct JobState {
     pub completed_stages: usize,
 }
 
+/// One stage of a job: its state, and its tasks' states.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StageState {
+    pub stage_status: String,
+    #[serde(default)]
+    tasks: Vec<Option<TaskState>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct TaskState {
+    /// `"Running"`, `"Successful"`, or `{"Failed": {...}}`.
+    status: serde_json::Value,
+}
+
+impl StageState {
+    /// (tasks finished, tasks known) of the stage.
+    pub fn task_counts(&self) -> (u64, u64) {
+        let known = self.tasks.iter().flatten().count() as u64;
+        let done = self
+            .tasks
+            .iter()
+            .flatten()
+            .filter(|t| t.status.as_str() == Some("Successful"))
+            .count() as u64;
+        (done, known)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct StagesAnswer {
+    stages: Vec<StageState>,
+}
+
 /// Calls `method path` on the scheduler at `address` (HOST:PORT) and returns the body of a
 /// 2xx answer.
 async fn call(address: &str, method: &str, path: &str) -> Result<String> {
@@ -132,6 +165,11 @@ pub async fn job(address: &str, job_id: &str) -> Result<JobState> {
     parse(address, &body)
 }
 
+pub async fn job_stages(address: &str, job_id: &str) -> Result<Vec<StageState>> {
+    let body = call(address, "GET", &format!("/api/job/{job_id}/stages")).await?;
+    parse::<StagesAnswer>(address, &body).map(|answer| answer.stages)
+}
+
 pub async fn cancel_job(address: &str, job_id: &str) -> Result<()> {
     call(address, "PATCH", &format!("/api/job/{job_id}"))
         .await
@@ -148,6 +186,16 @@ mod tests {
             dechunk("4\r\n[{\"a\r\n3\r\n\":1\r\n2\r\n}]\r\n0\r\n\r\n"),
             "[{\"a\":1}]"
         );
+    }
+
+    #[test]
+    fn stage_tasks_are_counted_by_status() {
+        let stage: StageState = serde_json::from_str(
+            r#"{"stage_id":"1","stage_status":"Running","tasks":[{"status":"Successful"},
+                {"status":"Running"},{"status":{"Failed":{"reason":"x","error":"y"}}},null]}"#,
+        )
+        .unwrap();
+        assert_eq!(stage.task_counts(), (1, 3));
     }
 
     #[test]

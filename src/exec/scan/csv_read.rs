@@ -45,6 +45,11 @@ pub(crate) struct ByteRange {
     pub end: u64,
 }
 
+/// `path` from the root, so that a process with another working directory finds it.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// A CSV source as plain data, for Ballista's plan serialisation: the files, their byte ranges,
 /// how to parse them and the column layout already inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -138,7 +143,7 @@ impl CsvSource {
     /// Everything [`CsvSource::from_spec`] needs to rebuild this source elsewhere.
     pub(crate) fn spec(&self) -> CsvSpec {
         CsvSpec {
-            files: self.files.clone(),
+            files: self.files.iter().map(|f| absolute(f)).collect(),
             ranges: self
                 .ranges
                 .iter()

@@ -3,7 +3,7 @@
 //! arrive there able to read the same partitions with the same types. They travel as JSON of
 //! plain data (files, byte ranges, the inferred layout), so no process infers types again.
 
-use super::csv_read::{CsvSource, CsvSpec};
+use super::csv_read::{CsvSource, CsvSpec, absolute};
 use super::exec::{ScanExec, ScanTaskExec, Source};
 use super::parquet_read::ParquetSource;
 use super::table::FileTable;
@@ -40,7 +40,7 @@ fn spec_of(source: &Source) -> SourceSpec {
     match source {
         Source::Csv(csv) => SourceSpec::Csv(csv.spec()),
         Source::Parquet(parquet) => SourceSpec::Parquet {
-            files: parquet.files().to_vec(),
+            files: parquet.files().iter().map(|f| absolute(f)).collect(),
         },
     }
 }
