@@ -326,6 +326,38 @@ fn the_session_switches_schedulers_like_dask() {
 }
 
 #[test]
+fn dask_client_and_config_set_choose_the_scheduler() {
+    let _guard = one_at_a_time();
+    let marker = marker("client");
+    let script = format!(
+        "from dask.distributed import Client\n\
+         client = Client(n_workers=1, threads_per_worker=1, memory_limit=\"512MB\")\n\
+         client\n\
+         {READ}\n\
+         len(ddf)\n\
+         dask.config.set(scheduler=\"threads\")\n\
+         cluster\n"
+    );
+    let out = run(&marker, &["--format", "csv", "-c", &script]);
+    assert_eq!(out.code, 0, "stderr:\n{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("starting a local cluster: 1 workers x 1 threads, 512MB"),
+        "memory_limit is per worker, as in Dask:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("processes=1 threads=1"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("memory_limit=512MB"), "{}", out.stdout);
+    assert!(out.stdout.contains("20800"), "{}", out.stdout);
+    assert!(out.stdout.contains("scheduler='threads'"), "{}", out.stdout);
+    assert_all_gone(&marker);
+}
+
+#[test]
 fn a_worker_killed_mid_query_is_survived_and_shown_lost() {
     let _guard = one_at_a_time();
     let marker = marker("fault");

@@ -11,7 +11,9 @@ use crate::lang::ast::{Command, ExprKind, Stmt, StmtKind};
 use crate::lang::parser;
 use crate::lang::span::Source;
 use crate::output::{self, Format, Layout, ResultKind};
-use crate::plan::value::{Accessor, Action, Frame, GroupBy, Scalar, Series, Value, display_name};
+use crate::plan::value::{
+    Accessor, Action, Frame, GroupBy, Scalar, ScheduleRequest, Series, Value, display_name,
+};
 use crate::plan::{Planner, order, read, series};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::config::SessionConfig;
@@ -179,6 +181,13 @@ impl Session {
             StmtKind::Import { .. } => {}
             StmtKind::Assign { target, value } => {
                 let evaluated = self.planner().eval(value)?;
+                // `client = Client(...)` connects now, as in Dask; printing `client` later
+                // shows the cluster.
+                if let Value::Action(action) = &evaluated
+                    && let Action::Schedule(request) = action.as_ref()
+                {
+                    self.schedule(request).await?;
+                }
                 if matches!(evaluated, Value::Frame(_)) {
                     self.current = Some(target.name.clone());
                 }
@@ -352,6 +361,37 @@ impl Session {
         Ok(Flow::Continue)
     }
 
+    /// Carries out `Client(...)` or `dask.config.set(scheduler=...)`: the settings they name,
+    /// then the cluster they ask for. On failure the settings stay as they were.
+    async fn schedule(&mut self, request: &ScheduleRequest) -> Result<()> {
+        let before = self.settings.clone();
+        self.settings.scheduler = request.scheduler;
+        if let Some(address) = &request.address {
+            self.settings.address = Some(address.clone());
+        }
+        if let Some(workers) = request.workers {
+            self.settings.workers = Some(workers);
+        }
+        if let Some(threads) = request.threads_per_worker {
+            self.settings.threads_per_worker = Some(threads);
+        }
+        if let Some(per_worker) = request.memory_limit_per_worker {
+            let workers = self.settings.local_shape().workers as u64;
+            self.settings.memory_limit = per_worker.saturating_mul(workers);
+        }
+        let result = async {
+            if self.settings.memory_limit != before.memory_limit {
+                self.ctx = build_context(&self.settings)?;
+            }
+            self.ensure_scheduler(self.settings.scheduler).await
+        }
+        .await;
+        if result.is_err() {
+            self.settings = before;
+        }
+        result
+    }
+
     /// What `cluster` prints for the session's scheduler.
     async fn cluster_status(&mut self) -> Result<String> {
         if let Some(cluster) = &mut self.cluster
@@ -470,6 +510,14 @@ impl Session {
             Action::Visualize { df, path } => {
                 crate::exec::visualize::draw(df, Path::new(&path)).await?;
                 format!("wrote the plan graph to {path}")
+            }
+            Action::Schedule(request) => {
+                self.schedule(&request).await?;
+                if request.is_client {
+                    let text = self.cluster_status().await?;
+                    self.write_text(&text)?;
+                }
+                return Ok(());
             }
         };
         if !self.settings.quiet {

@@ -7,6 +7,7 @@ pub mod groupby;
 pub mod ops;
 pub mod order;
 pub mod read;
+pub mod schedule;
 pub mod series;
 pub mod udf;
 pub mod value;
@@ -210,6 +211,16 @@ impl<'a> Planner<'a> {
                 {
                     Some((name.name.as_str(), name.span))
                 }
+                // `dask.config.set(...)`, the one function ddq takes from a submodule.
+                ExprKind::Attr {
+                    value: inner,
+                    name: config,
+                } if name.name == "set"
+                    && config.name == "config"
+                    && matches!(&inner.kind, ExprKind::Name(m) if m == "dask" && !self.vars.contains_key(m)) =>
+                {
+                    Some(("dask.config.set", func.span))
+                }
                 _ => None,
             },
             _ => None,
@@ -285,6 +296,8 @@ impl<'a> Planner<'a> {
             },
             "print" => args.require("value"),
             "concat" => frame::concat(self, args),
+            "Client" => schedule::client(args),
+            "dask.config.set" => schedule::config_set(args),
             _ => Err(verbs::unknown_verb(Receiver::Function, name, &[])),
         }
     }

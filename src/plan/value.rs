@@ -156,11 +156,27 @@ pub enum Selection {
 #[derive(Clone)]
 pub enum Action {
     Write(WriteRequest),
+    /// Run later statements elsewhere: `Client(...)`, `dask.config.set(scheduler=...)`.
+    Schedule(ScheduleRequest),
     /// Draw the plan of `df` as a graph into `path` (.dot, .svg or .png).
     Visualize {
         df: DataFrame,
         path: String,
     },
+}
+
+/// Where statements should run from now on; unset fields keep the session's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleRequest {
+    pub scheduler: crate::exec::cluster::SchedulerKind,
+    /// The distributed scheduler's `df://HOST:PORT`.
+    pub address: Option<String>,
+    pub workers: Option<usize>,
+    pub threads_per_worker: Option<usize>,
+    /// Per worker, as Dask's `Client(memory_limit=...)` means it.
+    pub memory_limit_per_worker: Option<u64>,
+    /// `Client(...)` shows the cluster when printed; `dask.config.set` prints nothing.
+    pub is_client: bool,
 }
 
 /// A request to write a frame to files, made by `to_csv`/`to_parquet`; `exec` performs it.

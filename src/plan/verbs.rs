@@ -112,6 +112,27 @@ pub const VERBS: &[Verb] = &[
         example: "print(ddf.DepDelay.max())",
         group: "Inspecting",
     },
+    // Schedulers.
+    Verb {
+        name: "Client",
+        receivers: &[Function],
+        form: Method,
+        params: &["address", "n_workers", "threads_per_worker", "memory_limit"],
+        signature: "Client(address=\"df://HOST:PORT\" | n_workers=N, threads_per_worker=T, memory_limit=\"2GB\")",
+        summary: "Run statements on a cluster, like dask.distributed's Client: a local one of N worker processes (memory_limit is per worker), or the one at address.",
+        example: "client = Client(n_workers=2, threads_per_worker=1)",
+        group: "Schedulers",
+    },
+    Verb {
+        name: "dask.config.set",
+        receivers: &[Function],
+        form: Method,
+        params: &["scheduler"],
+        signature: "dask.config.set(scheduler=\"threads\" | \"processes\" | \"distributed\")",
+        summary: "Choose where statements run (the same as `set scheduler NAME`).",
+        example: "dask.config.set(scheduler=\"threads\")",
+        group: "Schedulers",
+    },
     Verb {
         name: "concat",
         receivers: &[Function],
