@@ -43,6 +43,11 @@ impl Running {
     }
 }
 
+/// Batches rendered at once: one per core.
+fn render_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 impl Executor {
     /// The plan under the current context, without progress reporting (for `explain`).
     pub fn rebind(&self, df: DataFrame) -> DataFrame {
@@ -105,13 +110,42 @@ impl Executor {
     ) -> Result<usize> {
         let mut running = self.start(df).await?;
         let result = async {
+            let rename = |batch: RecordBatch| {
+                RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
+                    .map_err(|e| DdqError::execution(e.to_string()))
+            };
             let mut rows = 0;
-            while let Some(batch) = running.stream.next().await {
-                let batch = batch?;
-                rows += batch.num_rows();
-                let renamed = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
-                    .map_err(|e| DdqError::execution(e.to_string()))?;
-                writer.write_batch(&renamed)?;
+            match writer.renderer() {
+                Some(render) => {
+                    // Up to one batch per core renders while the query goes on; the bytes are
+                    // written in batch order.
+                    let mut rendered = (&mut running.stream)
+                        .map(|batch| {
+                            let render = render.clone();
+                            let renamed = batch.map_err(DdqError::from).and_then(rename);
+                            async move {
+                                let batch = renamed?;
+                                let rows = batch.num_rows();
+                                let bytes = tokio::task::spawn_blocking(move || render(&batch))
+                                    .await
+                                    .map_err(|e| DdqError::execution(e.to_string()))??;
+                                Ok::<_, DdqError>((rows, bytes))
+                            }
+                        })
+                        .buffered(render_threads());
+                    while let Some(rendered_batch) = rendered.next().await {
+                        let (batch_rows, bytes) = rendered_batch?;
+                        rows += batch_rows;
+                        writer.write_rendered(&bytes)?;
+                    }
+                }
+                None => {
+                    while let Some(batch) = running.stream.next().await {
+                        let batch = rename(batch?)?;
+                        rows += batch.num_rows();
+                        writer.write_batch(&batch)?;
+                    }
+                }
             }
             writer.finish()?;
             Ok(rows)

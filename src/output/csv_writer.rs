@@ -2,32 +2,30 @@
 //! `DataFrame.to_csv(index=False)` writes (floats as Python `repr`, empty for missing values,
 //! `True`/`False`, fields quoted only when they need it).
 
-use super::float::{format_f32_python, format_float_python};
+use super::float::{format_f32_python, write_float_python};
 use super::values::{ColumnKind, ColumnReader, DateTimeStyle, Value, write_date, write_datetime};
-use super::{ResultWriter, check_batch_width, visible_columns, write_error};
+use super::{BatchRenderer, ResultWriter, check_batch_width, visible_columns, write_error};
 use crate::error::{DdqError, Result};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use std::fmt::Write as _;
 use std::io::Write;
+use std::sync::Arc;
 
 pub(crate) struct CsvResultWriter {
-    csv: csv::Writer<Box<dyn Write + Send>>,
+    out: Box<dyn Write + Send>,
     schema: SchemaRef,
     columns: Vec<usize>,
     header_written: bool,
-    /// Reused for every field so writing a row does not allocate.
-    field: String,
 }
 
 impl CsvResultWriter {
     pub(crate) fn new(schema: SchemaRef, out: Box<dyn Write + Send>) -> CsvResultWriter {
         CsvResultWriter {
-            csv: csv::WriterBuilder::new().from_writer(out),
+            out,
             columns: visible_columns(&schema),
             schema,
             header_written: false,
-            field: String::new(),
         }
     }
 
@@ -40,41 +38,65 @@ impl CsvResultWriter {
             .columns
             .iter()
             .map(|&index| self.schema.field(index).name().as_str());
-        self.csv.write_record(names).map_err(csv_error)
+        let mut csv = csv::WriterBuilder::new().from_writer(Vec::new());
+        csv.write_record(names).map_err(csv_error)?;
+        let header = csv
+            .into_inner()
+            .map_err(|e| DdqError::execution(format!("cannot render CSV: {e}")))?;
+        self.out.write_all(&header).map_err(write_error)
     }
 }
 
 impl ResultWriter for CsvResultWriter {
     fn write_batch(&mut self, batch: &RecordBatch) -> Result<()> {
-        check_batch_width(&self.schema, batch)?;
+        let bytes = render_rows(&self.schema, &self.columns, batch)?;
+        self.write_rendered(&bytes)
+    }
+
+    fn renderer(&self) -> Option<BatchRenderer> {
+        let schema = self.schema.clone();
+        let columns = self.columns.clone();
+        Some(Arc::new(move |batch: &RecordBatch| {
+            render_rows(&schema, &columns, batch)
+        }))
+    }
+
+    fn write_rendered(&mut self, bytes: &[u8]) -> Result<()> {
         self.write_header()?;
-        let readers = self
-            .columns
-            .iter()
-            .map(|&index| ColumnReader::new(batch.column(index)))
-            .collect::<Result<Vec<_>>>()?;
-        let styles = readers
-            .iter()
-            .zip(&self.columns)
-            .map(|(reader, &index)| batch_style(reader, &self.schema, index, batch.num_rows()))
-            .collect::<Result<Vec<_>>>()?;
-        for row in 0..batch.num_rows() {
-            for (reader, style) in readers.iter().zip(&styles) {
-                self.field.clear();
-                write_csv_field(&mut self.field, &reader.value(row)?, *style);
-                self.csv.write_field(&self.field).map_err(csv_error)?;
-            }
-            self.csv
-                .write_record(std::iter::empty::<&[u8]>())
-                .map_err(csv_error)?;
-        }
-        Ok(())
+        self.out.write_all(bytes).map_err(write_error)
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.write_header()?;
-        self.csv.flush().map_err(write_error)
+        self.out.flush().map_err(write_error)
     }
+}
+
+/// Every row of `batch` as CSV records (the `columns` of `schema`).
+fn render_rows(schema: &SchemaRef, columns: &[usize], batch: &RecordBatch) -> Result<Vec<u8>> {
+    check_batch_width(schema, batch)?;
+    let readers = columns
+        .iter()
+        .map(|&index| ColumnReader::new(batch.column(index)))
+        .collect::<Result<Vec<_>>>()?;
+    let styles = readers
+        .iter()
+        .zip(columns)
+        .map(|(reader, &index)| batch_style(reader, schema, index, batch.num_rows()))
+        .collect::<Result<Vec<_>>>()?;
+    let mut csv = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut field = String::new();
+    for row in 0..batch.num_rows() {
+        for (reader, style) in readers.iter().zip(&styles) {
+            field.clear();
+            write_csv_field(&mut field, &reader.value(row)?, *style);
+            csv.write_field(&field).map_err(csv_error)?;
+        }
+        csv.write_record(std::iter::empty::<&[u8]>())
+            .map_err(csv_error)?;
+    }
+    csv.into_inner()
+        .map_err(|e| DdqError::execution(format!("cannot render CSV: {e}")))
 }
 
 /// Datetime columns drop the time when a whole batch is at midnight; decided per batch because
@@ -106,7 +128,7 @@ fn write_csv_field(out: &mut String, value: &Value, style: DateTimeStyle) {
         Value::UInt(v) => {
             let _ = write!(out, "{v}");
         }
-        Value::Float(v) => out.push_str(&format_float_python(*v)),
+        Value::Float(v) => write_float_python(out, *v),
         Value::Float32(v) => out.push_str(&format_f32_python(*v)),
         Value::Bool(true) => out.push_str("True"),
         Value::Bool(false) => out.push_str("False"),

@@ -1,18 +1,35 @@
 //! Float text the way Python and pandas write it: `repr` for single values and CSV (`1434.0`,
 //! `1e-05`), and pandas' column-wide fixed or scientific notation for tables (`display.precision=6`).
 
+use std::fmt::Write as _;
+
 /// pandas' `display.precision`: decimals shown before trailing zeros are trimmed.
 const PRECISION: usize = 6;
 
 /// Python's `repr(float)`: the shortest text that reads back as the same value, positional for
 /// 1e-4 <= |v| < 1e16 and scientific otherwise, e.g. `1.0`, `0.1`, `1e-05`, `1e+16`, `nan`, `inf`.
 pub fn format_float_python(v: f64) -> String {
+    let mut out = String::new();
+    write_float_python(&mut out, v);
+    out
+}
+
+/// Python's `repr` of `v`, appended to `out`.
+pub fn write_float_python(out: &mut String, v: f64) {
+    // Whole numbers below 1e16 print positionally with ".0": the common case in data (delays,
+    // times, counts read as float), written without building the digit string. Every such value
+    // is exactly an i64.
+    if v.fract() == 0.0 && v.abs() < 1e16 && !(v == 0.0 && v.is_sign_negative()) {
+        let _ = write!(out, "{}.0", v as i64);
+        return;
+    }
     if !v.is_finite() {
-        return non_finite(v.is_nan(), v.is_sign_negative());
+        out.push_str(&non_finite(v.is_nan(), v.is_sign_negative()));
+        return;
     }
     // Rust's `{:e}` is the shortest round-trip digit string, which is what Python's repr uses too;
     // only the placement of the decimal point and the exponent's shape differ.
-    python_repr_from_shortest(&format!("{v:e}"))
+    out.push_str(&python_repr_from_shortest(&format!("{v:e}")));
 }
 
 /// numpy's `str(np.float32)`: like [`format_float_python`] but with the shortest digits that
@@ -175,6 +192,8 @@ mod tests {
             (1.2345e20, "1.2345e+20"),
             (1e100, "1e+100"),
             (1234567890123456.0, "1234567890123456.0"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (-7.0, "-7.0"),
             (123456.789, "123456.789"),
             (0.1 + 0.2, "0.30000000000000004"),
             (f64::NAN, "nan"),

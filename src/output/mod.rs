@@ -108,8 +108,27 @@ impl Default for DisplayOptions {
 /// A sink for one result: batches in order, then `finish` exactly once.
 pub trait ResultWriter {
     fn write_batch(&mut self, batch: &RecordBatch) -> Result<()>;
+
+    /// For writers whose output is each batch's bytes one after another (CSV): what makes
+    /// those bytes, so batches can be rendered on several threads and handed to
+    /// `write_rendered` in order. Rendering, not the query, is what bounds printing a large
+    /// result as CSV.
+    fn renderer(&self) -> Option<BatchRenderer> {
+        None
+    }
+
+    /// Writes bytes the `renderer` made, in batch order.
+    fn write_rendered(&mut self, _bytes: &[u8]) -> Result<()> {
+        Err(DdqError::execution(
+            "this output format renders batch by batch",
+        ))
+    }
+
     fn finish(self: Box<Self>) -> Result<()>;
 }
+
+/// Renders one batch to the bytes a writer would write for it; runs on any thread.
+pub type BatchRenderer = std::sync::Arc<dyn Fn(&RecordBatch) -> Result<Vec<u8>> + Send + Sync>;
 
 /// The writer for `format`. `schema` is the schema of the batches that will be written.
 pub fn result_writer(

@@ -3,7 +3,7 @@
 
 use super::arrow_error;
 use crate::error::Result;
-use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike};
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Date32Array, Date64Array, Float32Array, Float64Array,
@@ -363,12 +363,18 @@ pub(crate) fn write_datetime(
     style: DateTimeStyle,
     separator: char,
 ) {
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{}", at.format("%Y-%m-%d"));
+    write_date(out, &at.date());
     if style.date_only {
         return;
     }
-    let _ = write!(out, "{separator}{}", at.format("%H:%M:%S"));
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        "{separator}{:02}:{:02}:{:02}",
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
     if style.fraction_digits > 0 {
         let nanos = at.nanosecond() % 1_000_000_000;
         let scaled = nanos / 10u32.pow(9 - style.fraction_digits as u32);
@@ -380,7 +386,17 @@ pub(crate) fn write_datetime(
 }
 
 pub(crate) fn write_date(out: &mut String, date: &NaiveDate) {
-    let _ = write!(out, "{}", date.format("%Y-%m-%d"));
+    // Writing to a String cannot fail. Years outside 0..=9999 keep chrono's signed form.
+    let _ = match date.year() {
+        0..=9999 => write!(
+            out,
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            date.month(),
+            date.day()
+        ),
+        _ => write!(out, "{}", date.format("%Y-%m-%d")),
+    };
 }
 
 #[cfg(test)]

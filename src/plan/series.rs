@@ -3,6 +3,7 @@
 
 use crate::error::{DdqError, Result};
 use crate::exec::cluster::SchedulerKind;
+use crate::exec::scan::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::Planner;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::{expr_type, float, is_numeric, is_temporal, is_text, literal_expr};
@@ -623,8 +624,14 @@ pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, args: &Args) -> Result<Fr
     })
 }
 
-/// A reproducible sample: exactly round(frac * len) rows (or n), chosen by a seeded hash of
-/// each row's position, returned in file order.
+/// A reproducible sample: exactly round(frac * len) rows (or n), the rows with the smallest
+/// seeded hashes of their place in the files, returned in file order.
+///
+/// Ranking every row by its hash would sort the whole frame in one partition. Instead a filter
+/// that streams keeps the candidates: rows whose hash, as a fraction of its range, is below
+/// twice the sampled share plus 64 rows' worth. Only those are ranked. The candidates number
+/// 2k + 64 on average for a sample of k, and fewer than k pass with a probability below e^-32
+/// (a Chernoff bound: the hashes are splitmix64, uniform).
 pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
     if matches!(args.get("replace"), Some(Value::Bool(true))) {
         return Err(args.invalid("replace", "sampling with replacement is not supported"));
@@ -637,18 +644,25 @@ pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
         Some(Value::Int(s)) => *s,
         Some(_) => return Err(args.invalid("random_state", "random_state must be an integer")),
     };
-    let pos = unique_hidden(frame, "__ddq_spos");
-    let total = unique_hidden(frame, "__ddq_stotal");
-    let positioned = with_total(&with_position(frame, &pos)?, &total)?;
-    let wanted = match (args.get("frac"), args.get("n")) {
+    let (base, identity) = match place_in_files(frame) {
+        Some(identity) => (frame.clone(), identity),
+        None => {
+            let pos = unique_hidden(frame, "__ddq_spos");
+            (with_position(frame, &pos)?, column(&pos))
+        }
+    };
+    let total = unique_hidden(&base, "__ddq_stotal");
+    let counted = with_total(&base, &total)?;
+    let rows = float(column(&total));
+    let (wanted, share) = match (args.get("frac"), args.get("n")) {
         (Some(Value::Float(x)), None) if (0.0..=1.0).contains(x) => {
-            f::round(vec![float(column(&total)) * lit(*x)])
+            (f::round(vec![rows.clone() * lit(*x)]), lit(*x))
         }
         (Some(Value::Int(x)), None) if (0..=1).contains(x) => {
-            float(column(&total)) * lit(*x as f64)
+            (rows.clone() * lit(*x as f64), lit(*x as f64))
         }
-        (None, Some(Value::Int(n))) if *n >= 0 => lit(*n as f64),
-        (None, None) => lit(1.0),
+        (None, Some(Value::Int(n))) if *n >= 0 => (lit(*n as f64), lit(*n as f64) / rows.clone()),
+        (None, None) => (lit(1.0), lit(1.0) / rows.clone()),
         _ => {
             return Err(args.invalid(
                 "frac",
@@ -656,23 +670,41 @@ pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
             ));
         }
     };
-    let hash = unique_hidden(&positioned, "__ddq_hash");
-    let rank = unique_hidden(&positioned, "__ddq_rank");
-    let df = positioned
+    let hash = unique_hidden(&counted, "__ddq_hash");
+    let rank = unique_hidden(&counted, "__ddq_rank");
+    let fraction = float(column(&hash)) / lit(18_446_744_073_709_551_616.0_f64);
+    let candidate_share = share * lit(2.0) + lit(64.0) / rows;
+    let df = counted
         .df
         .clone()
-        .with_column(&hash, row_hash(lit(seed), column(&pos)))?
+        .with_column(&hash, row_hash(lit(seed), identity.clone()))?
+        .filter(fraction.lt(candidate_share))?
         .with_column(
             &rank,
             row_number()
                 .order_by(vec![
                     column(&hash).sort(true, false),
-                    column(&pos).sort(true, false),
+                    identity.sort(true, false),
                 ])
                 .build()?,
         )?
         .filter(float(column(&rank)).lt_eq(wanted))?;
-    Ok(positioned.with_df(df))
+    Ok(counted.with_df(df))
+}
+
+/// A row's place in the files as one Int64 (partition in the high bits, row within it in the
+/// low), when the frame is still in file order; `None` when it is not.
+fn place_in_files(frame: &Frame) -> Option<Expr> {
+    let is_column = |sort: &SortExpr, name: &str| {
+        sort.asc && matches!(&sort.expr, Expr::Column(c) if c.name == name)
+    };
+    match frame.order.as_slice() {
+        [part, row] if is_column(part, PART_COLUMN) && is_column(row, ROW_COLUMN) => Some(
+            cast(column(PART_COLUMN), DataType::Int64) * lit(1i64 << 32)
+                + cast(column(ROW_COLUMN), DataType::Int64),
+        ),
+        _ => None,
+    }
 }
 
 /// `describe()`: count, mean, std, min, quartiles and max of numeric columns, one row each.
