@@ -401,6 +401,43 @@ fn a_worker_killed_mid_query_is_survived_and_shown_lost() {
 }
 
 #[test]
+fn ctrl_c_cancels_the_job_on_the_cluster_and_the_session_goes_on() {
+    let _guard = one_at_a_time();
+    let marker = marker("cancel");
+    let paths = vec!["\"data/nycflights/*.csv\""; 60].join(", ");
+    let mut repl = Repl::start(&marker, PROCESSES);
+    repl.send(&format!("big = read_csv([{paths}])"));
+    repl.send("cluster");
+    let address = scheduler_address(&repl.read_until("Workers:"));
+    repl.send(r#"big.sort_values("DepDelay").head(3)"#);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !http_get(&address, "/api/jobs").contains("\"Running\"") {
+        assert!(Instant::now() < deadline, "the query never started running");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &repl.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !http_get(&address, "/api/jobs").contains("Cancelled") {
+        assert!(
+            Instant::now() < deadline,
+            "the job was not cancelled on the scheduler: {}",
+            http_get(&address, "/api/jobs")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    repl.send("len(big)");
+    let (rest, stderr, code) = repl.finish();
+    assert_eq!(code, 0, "stderr:\n{stderr}");
+    assert!(stderr.contains("query cancelled"), "{stderr}");
+    assert!(rest.contains("1248000"), "the session goes on:\n{rest}");
+    assert_all_gone(&marker);
+}
+
+#[test]
 fn killing_ddq_takes_its_cluster_with_it() {
     let _guard = one_at_a_time();
     let marker = marker("killed");
