@@ -223,6 +223,25 @@ fn ctrl_c_cancels_a_long_query_and_keeps_the_session() {
 }
 
 #[test]
+fn a_long_query_draws_a_progress_bar_on_threads_and_on_a_cluster() {
+    let data = tempfile::tempdir().expect("a data directory");
+    write_big_csv(data.path());
+    let mut repl = Repl::start();
+    let read_big = format!("big = read_csv(\"{}/*.csv\")", data.path().display());
+    repl.run(&read_big, "big> ");
+    // Here the scans count the bytes they read.
+    let out = repl.run(r#"big.groupby("k").x.std()"#, "big> ");
+    assert!(out.contains("reading [") || out.contains("computing ["), "{out}");
+    assert!(out.contains(" ETA "), "{out}");
+    // On a cluster the scheduler counts the job's stages and tasks.
+    repl.run("set scheduler processes", "big> ");
+    let out = repl.run(r#"big.groupby("k").x.std()"#, "big> ");
+    assert!(out.contains("stage 1/"), "{out}");
+    assert!(out.contains(" tasks ["), "{out}");
+    repl.quit();
+}
+
+#[test]
 fn ctrl_c_clears_the_line_and_ctrl_d_exits() {
     let mut repl = Repl::start();
     repl.keys("this is not ddq");
