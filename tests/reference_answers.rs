@@ -183,8 +183,9 @@ fn drain<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<Vec<u8>> {
     })
 }
 
-/// Runs `ddq --format csv -c PROGRAM` from the project root; returns stdout or why it failed.
-fn run_ddq(program: &str) -> Result<String, String> {
+/// Runs `ddq --format csv FLAGS -c PROGRAM` from the project root; returns stdout or why it
+/// failed.
+fn run_ddq(flags: &[String], program: &str) -> Result<String, String> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
         // Keep the scan cache of test runs out of the user's own cache directory.
         .env(
@@ -192,7 +193,9 @@ fn run_ddq(program: &str) -> Result<String, String> {
             std::env::temp_dir().join("ddq-test-scan-cache"),
         )
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["--format", "csv", "-c", program])
+        .args(["--format", "csv"])
+        .args(flags)
+        .args(["-c", program])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -370,10 +373,10 @@ fn reference_table(suite: &Suite, file_name: &str) -> Result<Table, String> {
     parse_csv(&text).map_err(|e| format!("{relative}: {e}"))
 }
 
-fn check_task(suite: &Suite, prelude: &str, task: &Task) -> Result<(), String> {
+fn check_task(suite: &Suite, prelude: &str, task: &Task, flags: &[String]) -> Result<(), String> {
     let expected = reference_table(suite, &format!("{}.csv", task.name))?;
     let program = format!("{prelude}; {}", task.statements);
-    let stdout = run_ddq(&program)?;
+    let stdout = run_ddq(flags, &program)?;
     let actual = parse_csv(&stdout).map_err(|e| format!("ddq output: {e}"))?;
     match task.mode {
         Mode::Exact => compare_exact(&expected, &actual),
@@ -414,12 +417,13 @@ fn map_in_parallel<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// Runs every task of the suite and fails with the report of every task that differs.
-fn assert_suite_matches_pandas(suite: &Suite) {
+/// Runs every task of the suite (with `flags` on ddq's command line) and fails with the report
+/// of every task that differs.
+fn assert_suite_matches_pandas(suite: &Suite, flags: &[String]) {
     let prelude = suite.prelude();
     let tasks = read_tasks(suite);
     let failures: Vec<String> = map_in_parallel(&tasks, |task| {
-        check_task(suite, &prelude, task)
+        check_task(suite, &prelude, task, flags)
             .err()
             .map(|why| format!("task {} ({}):\n    {why}", task.name, task.statements))
     })
@@ -438,12 +442,119 @@ fn assert_suite_matches_pandas(suite: &Suite) {
 
 #[test]
 fn ddq_matches_pandas_on_every_workflow_task() {
-    assert_suite_matches_pandas(&WORKFLOW_SUITE);
+    assert_suite_matches_pandas(&WORKFLOW_SUITE, &[]);
 }
 
 #[test]
 fn ddq_matches_pandas_on_every_operation_task() {
-    assert_suite_matches_pandas(&OPERATIONS_SUITE);
+    assert_suite_matches_pandas(&OPERATIONS_SUITE, &[]);
+}
+
+/// A free loopback port (free now; nothing else here races for it).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// `ddq scheduler` and two `ddq worker`s on loopback, stopped (workers first) on drop.
+struct Cluster {
+    address: String,
+    processes: Vec<std::process::Child>,
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let address = format!("127.0.0.1:{}", free_port());
+        let spawn = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_ddq"))
+                .args(args)
+                .arg("--exit-with-parent")
+                .env(
+                    "DDQ_CACHE_DIR",
+                    std::env::temp_dir().join("ddq-test-scan-cache"),
+                )
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("a cluster process starts")
+        };
+        let mut cluster = Cluster {
+            processes: vec![spawn(&["scheduler", "--bind", &address])],
+            address,
+        };
+        for _ in 0..2 {
+            let bind = format!("127.0.0.1:{}", free_port());
+            let grpc = free_port().to_string();
+            let scheduler = cluster.address.clone();
+            cluster.processes.push(spawn(&[
+                "worker",
+                "--scheduler",
+                &scheduler,
+                "--bind",
+                &bind,
+                "--grpc-port",
+                &grpc,
+                "--threads",
+                "1",
+            ]));
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while cluster.registered_workers() < 2 {
+            assert!(Instant::now() < deadline, "the workers never registered");
+            thread::sleep(Duration::from_millis(50));
+        }
+        cluster
+    }
+
+    /// Workers the scheduler's REST API lists.
+    fn registered_workers(&self) -> usize {
+        use std::io::Write as _;
+        let Ok(mut stream) = std::net::TcpStream::connect(&self.address) else {
+            return 0;
+        };
+        let request = format!(
+            "GET /api/executors HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        );
+        let mut answer = String::new();
+        if stream.write_all(request.as_bytes()).is_err()
+            || stream.read_to_string(&mut answer).is_err()
+        {
+            return 0;
+        }
+        answer
+            .matches("\"grpc_port\"")
+            .count()
+            .max(answer.matches("\"host\"").count())
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for process in self.processes.iter_mut().rev() {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+    }
+}
+
+/// Every task of every suite again, on a Ballista cluster of two worker processes: plans cross
+/// process boundaries (serialised with ddq's codecs) and tasks split the partitions, yet every
+/// answer must still be pandas'.
+#[test]
+fn ddq_on_a_cluster_matches_pandas_on_every_task() {
+    let cluster = Cluster::start();
+    let flags: Vec<String> = ["--scheduler", "distributed", "--address", &cluster.address]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for suite in &SUITES {
+        assert_suite_matches_pandas(suite, &flags);
+    }
 }
 
 /// A suite directory that `SUITES` does not name would silently never run.

@@ -231,7 +231,10 @@ fn a_long_query_draws_a_progress_bar_on_threads_and_on_a_cluster() {
     repl.run(&read_big, "big> ");
     // Here the scans count the bytes they read.
     let out = repl.run(r#"big.groupby("k").x.std()"#, "big> ");
-    assert!(out.contains("reading [") || out.contains("computing ["), "{out}");
+    assert!(
+        out.contains("reading [") || out.contains("computing ["),
+        "{out}"
+    );
     assert!(out.contains(" ETA "), "{out}");
     // On a cluster the scheduler counts the job's stages and tasks.
     repl.run("set scheduler processes", "big> ");
