@@ -193,13 +193,10 @@ impl Cluster {
             self.address, self.kind
         ));
         text.push_str(&format!("Dashboard:  http://{}/api/jobs\n", self.address));
-        let limit = self
-            .local
-            .as_ref()
-            .map(|l| l.shape.memory_limit / l.shape.workers.max(1) as u64);
         text.push_str("Workers:\n");
         for w in &workers {
-            let memory_limit = limit.map_or_else(|| "auto".to_string(), format_size);
+            let memory_limit =
+                serve::memory_limit_of(&w.id).map_or_else(|| "auto".to_string(), format_size);
             let used = w
                 .metric("proc_physical_memory")
                 .map_or_else(|| "-".to_string(), format_size);

@@ -73,6 +73,7 @@ pub async fn run_worker(options: WorkerOptions) -> Result<()> {
         ))
     })?;
     let config = ExecutorProcessConfig {
+        executor_id: worker_id(options.memory_limit),
         bind_host: options.bind.ip().to_string(),
         external_host: Some(advertise),
         port: options.bind.port(),
@@ -91,6 +92,24 @@ pub async fn run_worker(options: WorkerOptions) -> Result<()> {
     start_executor_process(Arc::new(config))
         .await
         .map_err(|e| DdqError::execution(format!("the worker stopped: {e}")))
+}
+
+/// A worker's id, which carries its memory limit: Ballista's scheduler lists each worker's
+/// threads but not its memory limit, and `cluster` shows both.
+fn worker_id(memory_limit: Option<u64>) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    let unique = hasher.finish();
+    match memory_limit {
+        Some(bytes) => format!("ddq-{unique:016x}-mem{bytes}"),
+        None => format!("ddq-{unique:016x}"),
+    }
+}
+
+/// The memory limit a worker's id carries (see `worker_id`).
+pub fn memory_limit_of(worker_id: &str) -> Option<u64> {
+    worker_id.rsplit_once("-mem")?.1.parse().ok()
 }
 
 /// `HOST:PORT` (a `df://` prefix allowed) as its two parts.
@@ -185,6 +204,16 @@ pub fn exit_with_parent() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn worker_ids_carry_the_memory_limit() {
+        assert_eq!(
+            memory_limit_of(&worker_id(Some(512_000_000))),
+            Some(512_000_000)
+        );
+        assert_eq!(memory_limit_of(&worker_id(None)), None);
+        assert_ne!(worker_id(None), worker_id(None));
+    }
 
     #[test]
     fn addresses_split_into_host_and_port() {
