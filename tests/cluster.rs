@@ -216,6 +216,26 @@ fn http_get(address: &str, path: &str) -> String {
     response
 }
 
+/// A REPL on a local cluster with `big` bound to `copies` copies of the sample, and the
+/// scheduler's address.
+fn cluster_with_big_frame(marker: &str, copies: usize) -> (Repl, String) {
+    let paths = vec!["\"data/nycflights/*.csv\""; copies].join(", ");
+    let mut repl = Repl::start(marker, PROCESSES);
+    repl.send(&format!("big = read_csv([{paths}])"));
+    repl.send("cluster");
+    let address = scheduler_address(&repl.read_until("Workers:"));
+    (repl, address)
+}
+
+/// Waits until the scheduler at `address` runs a job.
+fn wait_for_a_running_job(address: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !http_get(address, "/api/jobs").contains("\"Running\"") {
+        assert!(Instant::now() < deadline, "the query never started running");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The scheduler address in the output of `cluster`.
 fn scheduler_address(cluster_output: &[String]) -> String {
     cluster_output
@@ -363,18 +383,9 @@ fn a_worker_killed_mid_query_is_survived_and_shown_lost() {
     let marker = marker("fault");
     // Twenty copies of the sample: long enough (seconds, in a debug build) to kill a worker
     // while the query runs.
-    let paths = vec!["\"data/nycflights/*.csv\""; 20].join(", ");
-    let mut repl = Repl::start(&marker, PROCESSES);
-    repl.send(&format!("big = read_csv([{paths}])"));
-    repl.send("cluster");
-    let cluster = repl.read_until("Workers:");
-    let address = scheduler_address(&cluster);
+    let (mut repl, address) = cluster_with_big_frame(&marker, 20);
     repl.send(r#"big.groupby("Dest").DepDelay.mean().head(2)"#);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !http_get(&address, "/api/jobs").contains("\"Running\"") {
-        assert!(Instant::now() < deadline, "the query never started running");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_a_running_job(&address);
     let workers: Vec<u32> = cluster_processes(&marker)
         .into_iter()
         .filter(|(_, role)| role == "worker")
@@ -404,17 +415,9 @@ fn a_worker_killed_mid_query_is_survived_and_shown_lost() {
 fn ctrl_c_cancels_the_job_on_the_cluster_and_the_session_goes_on() {
     let _guard = one_at_a_time();
     let marker = marker("cancel");
-    let paths = vec!["\"data/nycflights/*.csv\""; 60].join(", ");
-    let mut repl = Repl::start(&marker, PROCESSES);
-    repl.send(&format!("big = read_csv([{paths}])"));
-    repl.send("cluster");
-    let address = scheduler_address(&repl.read_until("Workers:"));
+    let (mut repl, address) = cluster_with_big_frame(&marker, 60);
     repl.send(r#"big.sort_values("DepDelay").head(3)"#);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !http_get(&address, "/api/jobs").contains("\"Running\"") {
-        assert!(Instant::now() < deadline, "the query never started running");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_a_running_job(&address);
     let status = Command::new("kill")
         .args(["-INT", &repl.child.id().to_string()])
         .status()

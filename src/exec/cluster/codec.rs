@@ -47,6 +47,17 @@ static FUNCTIONS: LazyLock<SessionState> = LazyLock::new(|| {
     state
 });
 
+/// A function ddq knows, or what Ballista's codec makes of the name.
+fn known_or<F: ?Sized>(
+    known: Option<Arc<F>>,
+    ballista: impl FnOnce() -> Result<Arc<F>>,
+) -> Result<Arc<F>> {
+    match known {
+        Some(function) => Ok(function),
+        None => ballista(),
+    }
+}
+
 fn scalar_function(name: &str) -> Option<Arc<ScalarUDF>> {
     FUNCTIONS.scalar_functions().get(name).cloned()
 }
@@ -170,24 +181,21 @@ impl LogicalExtensionCodec for DdqLogicalCodec {
     }
 
     fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
-        match scalar_function(name) {
-            Some(udf) => Ok(udf),
-            None => self.ballista.try_decode_udf(name, buf),
-        }
+        known_or(scalar_function(name), || {
+            self.ballista.try_decode_udf(name, buf)
+        })
     }
 
     fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> Result<Arc<AggregateUDF>> {
-        match aggregate_function(name) {
-            Some(udaf) => Ok(udaf),
-            None => self.ballista.try_decode_udaf(name, buf),
-        }
+        known_or(aggregate_function(name), || {
+            self.ballista.try_decode_udaf(name, buf)
+        })
     }
 
     fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>> {
-        match window_function(name) {
-            Some(udwf) => Ok(udwf),
-            None => self.ballista.try_decode_udwf(name, buf),
-        }
+        known_or(window_function(name), || {
+            self.ballista.try_decode_udwf(name, buf)
+        })
     }
 }
 
@@ -227,23 +235,20 @@ impl PhysicalExtensionCodec for DdqPhysicalCodec {
     }
 
     fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
-        match scalar_function(name) {
-            Some(udf) => Ok(udf),
-            None => self.ballista.try_decode_udf(name, buf),
-        }
+        known_or(scalar_function(name), || {
+            self.ballista.try_decode_udf(name, buf)
+        })
     }
 
     fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> Result<Arc<AggregateUDF>> {
-        match aggregate_function(name) {
-            Some(udaf) => Ok(udaf),
-            None => self.ballista.try_decode_udaf(name, buf),
-        }
+        known_or(aggregate_function(name), || {
+            self.ballista.try_decode_udaf(name, buf)
+        })
     }
 
     fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>> {
-        match window_function(name) {
-            Some(udwf) => Ok(udwf),
-            None => self.ballista.try_decode_udwf(name, buf),
-        }
+        known_or(window_function(name), || {
+            self.ballista.try_decode_udwf(name, buf)
+        })
     }
 }
