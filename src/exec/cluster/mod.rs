@@ -137,9 +137,9 @@ impl Cluster {
             .with_ballista_physical_extension_codec(Arc::new(DdqPhysicalCodec::default()))
             .with_target_partitions(threads.max(1))
             .with_information_schema(false)
-            // Pull mode tells the client the job id as soon as the job is submitted, which the
-            // progress bar and cancellation need.
-            .set_bool("ballista.client.pull", true)
+            // Push mode: the scheduler streams the job's status (polling would add up to 50 ms to
+            // every statement); the client learns the job id from the first status.
+            .set_bool("ballista.client.pull", false)
             .set_u64("ballista.client.grpc_connect_timeout_seconds", 3)
             // The adaptive planner rejects some of ddq's ordered plans (a merge on keys that
             // are constant in each input of a union) and then never ends the job.

@@ -15,6 +15,8 @@ use crate::exec::progress::ScanProgress;
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt64Array};
 use datafusion::arrow::compute::SortOptions;
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::common::Statistics;
+use datafusion::common::stats::Precision;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source::DataSourceExec;
@@ -367,6 +369,10 @@ pub(crate) struct ScanTaskExec {
     properties: Arc<PlanProperties>,
 }
 
+/// Bytes per row assumed for a row-count estimate (CSV rows of real tables are rarely shorter;
+/// only the order of magnitude matters to the planner).
+const ESTIMATED_ROW_BYTES: u64 = 64;
+
 /// The anchor's one column: the scan partition a partition stands for.
 const ANCHOR_COLUMN: &str = "scan_partition";
 
@@ -492,6 +498,24 @@ impl ExecutionPlan for ScanTaskExec {
     fn benefits_from_input_partitioning(&self) -> Vec<bool> {
         // The anchor's partitions are the scan's: splitting them up would break that.
         vec![false]
+    }
+
+    /// A size estimate, so that Ballista's planner (which, unlike a local session, turns a
+    /// scalar subquery into a join) collects the one-row side of a join and not the scan.
+    fn partition_statistics(
+        &self,
+        _partition: Option<usize>,
+    ) -> datafusion::error::Result<Arc<Statistics>> {
+        let bytes: u64 = self
+            .scan
+            .partitions
+            .iter()
+            .map(|&p| self.scan.source.partition_bytes(p))
+            .sum();
+        let mut statistics = Statistics::new_unknown(&self.scan.schema);
+        statistics.total_byte_size = Precision::Inexact(bytes as usize);
+        statistics.num_rows = Precision::Inexact((bytes / ESTIMATED_ROW_BYTES).max(1) as usize);
+        Ok(Arc::new(statistics))
     }
 
     fn execute(
