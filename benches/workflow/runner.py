@@ -179,6 +179,11 @@ def run_engine(engine, scale, data, args, limit_supported, guard, results, notes
     """Runs one engine at one scale `args.repeat` times; keeps the run of median wall time
     (its per-task times and answers) and the largest peak RSS of all runs."""
     result = {"engine": engine, "scale": scale, "status": "ok", "tasks": {}, "answers": {}}
+    if engine == "ddq-processes" and scale != 1:
+        result["status"] = "skipped"
+        notes.append("ddq-processes runs at 1x only: it measures what the processes scheduler "
+                     "costs over threads, not another engine.")
+        return result
     if engine in DDQ_ENGINE_FLAGS:
         command, statements = ddq_command(engine, scale, data, args, limit_supported, result, notes)
         outputs = statements
