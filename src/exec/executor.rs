@@ -4,7 +4,7 @@
 //! the job's stages on a cluster.
 
 use crate::error::{DdqError, Result};
-use crate::exec::cluster::job::JobWatch;
+use crate::exec::cluster::job::{JobWatch, unique_job_name};
 use crate::exec::progress::{BarMode, Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::output::ResultWriter;
 use datafusion::arrow::datatypes::SchemaRef;
@@ -78,13 +78,18 @@ impl Executor {
                 }
             }
             Some(address) => {
+                let name = unique_job_name();
+                state
+                    .config_mut()
+                    .options_mut()
+                    .set("ballista.job.name", &name)?;
                 let df = DataFrame::new(state, plan);
                 let task_ctx = Arc::new(df.task_ctx());
                 let physical = df.create_physical_plan().await?;
                 let stages = Arc::new(StageProgress::default());
                 let display =
                     ProgressDisplay::start(Progress::Stages(Arc::clone(&stages)), self.bar);
-                let job = JobWatch::start(&physical, address, stages);
+                let job = JobWatch::start(address, &name, stages);
                 match execute_stream(physical, task_ctx) {
                     Ok(stream) => Ok(Running {
                         stream,

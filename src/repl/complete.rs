@@ -344,7 +344,11 @@ fn members(receiver: &str, catalog: &dyn Catalog) -> Vec<Candidate> {
         );
     }
     if let Some(receiver) = shape.receiver {
-        out.extend(sorted_unique(verbs::verbs_for(receiver).map(|v| v.name)));
+        out.extend(sorted_unique(
+            verbs::verbs_for(receiver)
+                .filter(named_alone)
+                .map(|v| v.name),
+        ));
     }
     out
 }
@@ -362,9 +366,17 @@ fn value_names(catalog: &dyn Catalog) -> Vec<Candidate> {
     names.sort();
     let mut out: Vec<Candidate> = names.into_iter().map(Candidate::plain).collect();
     out.extend(sorted_unique(
-        verbs::verbs_for(Receiver::Function).map(|v| v.name),
+        verbs::verbs_for(Receiver::Function)
+            .filter(named_alone)
+            .map(|v| v.name),
     ));
     out
+}
+
+/// A verb written as its name alone; `dask.config.set` is a dotted path the parser resolves
+/// as a whole, so it is not offered after `d` or `dask.`.
+fn named_alone(verb: &&verbs::Verb) -> bool {
+    !verb.name.contains('.')
 }
 
 /// Arguments of `help` and `set`, whose words are not expressions.
@@ -759,6 +771,7 @@ mod tests {
 
     fn registry_names(receiver: Receiver, prefix: &str) -> Vec<String> {
         let mut names: Vec<String> = verbs::verbs_for(receiver)
+            .filter(named_alone)
             .map(|v| v.name.to_string())
             .filter(|n| n.starts_with(prefix))
             .collect();
@@ -875,7 +888,7 @@ mod tests {
         for c in COMMANDS {
             assert!(everything.contains(&c.name.to_string()), "{}", c.name);
         }
-        for v in verbs::verbs_for(Receiver::Function) {
+        for v in verbs::verbs_for(Receiver::Function).filter(named_alone) {
             assert!(everything.contains(&v.name.to_string()), "{}", v.name);
         }
     }

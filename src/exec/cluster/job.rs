@@ -1,34 +1,27 @@
-//! Following a statement's job on a cluster: the job id comes from Ballista's client plan as
-//! soon as the job is submitted; from then on the scheduler's REST API gives its stages, which
-//! drive the progress bar. A job whose statement stops early (Ctrl-C, an error, a closed pipe)
-//! is cancelled on the scheduler, since dropping the result stream does not stop it there.
+//! Following a statement's job on a cluster. Each statement's job gets a name of its own
+//! (`ddq-PID-N`), by which the scheduler's REST API finds its id (Ballista's client only learns
+//! the id when the job ends, in its push mode); from then on the job's stages drive the progress
+//! bar. A job whose statement stops early (Ctrl-C, an error, a closed pipe) is cancelled on the
+//! scheduler, since dropping the result stream does not stop it there.
 
 use super::rest;
 use crate::exec::progress::{StageCounts, StageProgress};
-use ballista_core::execution_plans::DistributedQueryExec;
-use datafusion::physical_plan::ExecutionPlan;
-use datafusion_proto::protobuf::LogicalPlanNode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_millis(200);
 
-/// The client's node of a distributed plan, wherever it sits in `plan`.
-fn distributed_node(plan: &Arc<dyn ExecutionPlan>) -> Option<Arc<dyn ExecutionPlan>> {
-    if plan
-        .downcast_ref::<DistributedQueryExec<LogicalPlanNode>>()
-        .is_some()
-    {
-        return Some(Arc::clone(plan));
-    }
-    plan.children().into_iter().find_map(distributed_node)
-}
+/// Numbers this process' jobs.
+static JOBS: AtomicU64 = AtomicU64::new(0);
 
-fn job_id_of(node: &Arc<dyn ExecutionPlan>) -> Option<String> {
-    node.downcast_ref::<DistributedQueryExec<LogicalPlanNode>>()?
-        .job_id()
-        .map(|id| id.to_string())
+/// A name no other job on the cluster has.
+pub fn unique_job_name() -> String {
+    format!(
+        "ddq-{}-{}",
+        std::process::id(),
+        JOBS.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A job's stages and the tasks of its running stages, as the scheduler counts them now.
@@ -48,41 +41,51 @@ async fn counts(address: &str, id: &str) -> Option<StageCounts> {
     })
 }
 
+/// The job's id, looked up by name once and then remembered.
+async fn job_id(address: &str, name: &str, known: &Mutex<Option<String>>) -> Option<String> {
+    if let Some(id) = known.lock().ok()?.clone() {
+        return Some(id);
+    }
+    let id = rest::job_named(address, name).await.ok().flatten()?;
+    if let Ok(mut known) = known.lock() {
+        *known = Some(id.clone());
+    }
+    Some(id)
+}
+
 pub struct JobWatch {
-    node: Option<Arc<dyn ExecutionPlan>>,
     address: String,
+    name: String,
+    id: Arc<Mutex<Option<String>>>,
     finished: Arc<AtomicBool>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl JobWatch {
-    /// Starts following the job `plan` submits to the scheduler at `address`.
-    pub fn start(
-        plan: &Arc<dyn ExecutionPlan>,
-        address: &str,
-        progress: Arc<StageProgress>,
-    ) -> JobWatch {
-        let node = distributed_node(plan);
+    /// Starts following the job named `name` on the scheduler at `address`.
+    pub fn start(address: &str, name: &str, progress: Arc<StageProgress>) -> JobWatch {
         let finished = Arc::new(AtomicBool::new(false));
-        let task = node.clone().map(|node| {
-            let address = address.to_string();
-            let finished = Arc::clone(&finished);
+        let id = Arc::new(Mutex::new(None));
+        let task = {
+            let (address, name) = (address.to_string(), name.to_string());
+            let (finished, id) = (Arc::clone(&finished), Arc::clone(&id));
             tokio::spawn(async move {
                 while !finished.load(Ordering::Relaxed) {
-                    if let Some(id) = job_id_of(&node)
-                        && let Some(counts) = counts(&address, &id).await
+                    if let Some(job) = job_id(&address, &name, &id).await
+                        && let Some(counts) = counts(&address, &job).await
                     {
                         progress.update(counts);
                     }
                     tokio::time::sleep(POLL).await;
                 }
             })
-        });
+        };
         JobWatch {
-            node,
             address: address.to_string(),
+            name: name.to_string(),
+            id,
             finished,
-            task,
+            task: Some(task),
         }
     }
 
@@ -103,13 +106,16 @@ impl Drop for JobWatch {
         if self.finished.swap(true, Ordering::Relaxed) {
             return;
         }
-        let Some(id) = self.node.as_ref().and_then(job_id_of) else {
-            return;
-        };
-        let address = self.address.clone();
+        let (address, name, id) = (
+            self.address.clone(),
+            self.name.clone(),
+            Arc::clone(&self.id),
+        );
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                let _ = rest::cancel_job(&address, &id).await;
+                if let Some(job) = job_id(&address, &name, &id).await {
+                    let _ = rest::cancel_job(&address, &job).await;
+                }
             });
         }
     }

@@ -165,6 +165,22 @@ pub async fn job(address: &str, job_id: &str) -> Result<JobState> {
     parse(address, &body)
 }
 
+#[derive(Debug, Clone, Deserialize)]
+struct JobSummary {
+    job_id: String,
+    job_name: String,
+}
+
+/// The id of the job named `name`, if the scheduler has it.
+pub async fn job_named(address: &str, name: &str) -> Result<Option<String>> {
+    let body = call(address, "GET", "/api/jobs").await?;
+    let jobs: Vec<JobSummary> = parse(address, &body)?;
+    Ok(jobs
+        .into_iter()
+        .find(|job| job.job_name == name)
+        .map(|job| job.job_id))
+}
+
 pub async fn job_stages(address: &str, job_id: &str) -> Result<Vec<StageState>> {
     let body = call(address, "GET", &format!("/api/job/{job_id}/stages")).await?;
     parse::<StagesAnswer>(address, &body).map(|answer| answer.stages)
