@@ -17,7 +17,9 @@ const EXAMPLES: &str = "Examples:
   ddq                                         start the REPL
   ddq run queries/nycflights.q                run a script
   ddq -c 'read_csv(\"data/nycflights/*.csv\").Dest.value_counts()' > counts.csv
-  echo 'len(read_csv(\"data/nycflights/*.csv\"))' | ddq run -";
+  echo 'len(read_csv(\"data/nycflights/*.csv\"))' | ddq run -
+  ddq --scheduler processes --workers 2 run queries/nycflights.q    on a local cluster
+  ddq scheduler --bind 0.0.0.0:50050; ddq worker --scheduler HOST:50050   a cluster's processes";
 
 /// pandas- and Dask-style dataframe commands on Apache DataFusion.
 #[derive(Parser)]

@@ -87,6 +87,9 @@ impl LocalCluster {
             shape,
             dir,
         };
+        // Workers that start before the scheduler listens wait a while before retrying: start
+        // them once it answers.
+        cluster.wait_until_ready().await?;
         let per_worker = (memory_limit / workers.max(1) as u64)
             .max(1 << 20)
             .to_string();
@@ -126,7 +129,8 @@ impl LocalCluster {
         Ok(cluster)
     }
 
-    /// Waits until the scheduler lists every worker, failing early if a process dies.
+    /// Waits until the scheduler answers and lists every worker started so far, failing early
+    /// if a process dies.
     async fn wait_until_ready(&mut self) -> Result<()> {
         let started = Instant::now();
         loop {
@@ -156,7 +160,7 @@ impl LocalCluster {
                     START_TIMEOUT.as_secs()
                 )));
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 
