@@ -59,23 +59,13 @@ impl Executor {
     async fn start(&self, df: DataFrame) -> Result<Running> {
         let plan = df.into_unoptimized_plan();
         let mut state = self.ctx.state();
-        match &self.scheduler {
+        let (display, job, stream) = match &self.scheduler {
             None => {
                 let progress = Arc::new(ScanProgress::default());
                 state.config_mut().set_extension(Arc::clone(&progress));
                 let display = ProgressDisplay::start(Progress::Scan(progress), self.bar);
                 let stream = DataFrame::new(state, plan).execute_stream().await;
-                match stream {
-                    Ok(stream) => Ok(Running {
-                        stream,
-                        display,
-                        job: None,
-                    }),
-                    Err(e) => {
-                        display.finish().await;
-                        Err(e.into())
-                    }
-                }
+                (display, None, stream)
             }
             Some(address) => {
                 let name = unique_job_name();
@@ -90,17 +80,18 @@ impl Executor {
                 let display =
                     ProgressDisplay::start(Progress::Stages(Arc::clone(&stages)), self.bar);
                 let job = JobWatch::start(address, &name, stages);
-                match execute_stream(physical, task_ctx) {
-                    Ok(stream) => Ok(Running {
-                        stream,
-                        display,
-                        job: Some(job),
-                    }),
-                    Err(e) => {
-                        display.finish().await;
-                        Err(e.into())
-                    }
-                }
+                (display, Some(job), execute_stream(physical, task_ctx))
+            }
+        };
+        match stream {
+            Ok(stream) => Ok(Running {
+                stream,
+                display,
+                job,
+            }),
+            Err(e) => {
+                display.finish().await;
+                Err(e.into())
             }
         }
     }

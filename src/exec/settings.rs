@@ -254,8 +254,7 @@ impl Settings {
                 self.threads_per_worker = parse_count(value).ok_or_else(invalid)?
             }
             "address" => {
-                let (host, port) = crate::exec::cluster::serve::split_host_port(value)?;
-                self.address = Some(format!("{host}:{port}"));
+                self.address = Some(crate::exec::cluster::serve::scheduler_address(value)?)
             }
             "progress" => {
                 self.progress = match value {

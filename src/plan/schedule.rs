@@ -18,10 +18,7 @@ fn positive(args: &Args, name: &str) -> Result<Option<usize>> {
 pub fn client(args: Args) -> Result<Value> {
     let address = match args.get("address") {
         None | Some(Value::None) => None,
-        Some(Value::Str(address)) => {
-            let (host, port) = crate::exec::cluster::serve::split_host_port(address)?;
-            Some(format!("{host}:{port}"))
-        }
+        Some(Value::Str(address)) => Some(crate::exec::cluster::serve::scheduler_address(address)?),
         Some(_) => {
             return Err(args.invalid(
                 "address",

@@ -119,8 +119,7 @@ impl Cluster {
 
     /// Connects to a running cluster, failing within seconds if nothing answers.
     pub async fn connect(address: &str) -> Result<Cluster> {
-        let (host, port) = serve::split_host_port(address)?;
-        let address = format!("{host}:{port}");
+        let address = serve::scheduler_address(address)?;
         let workers = rest::workers(&address).await?;
         let threads: u64 = workers.iter().filter_map(|w| w.threads()).sum();
         Cluster::connect_to(

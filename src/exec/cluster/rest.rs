@@ -45,7 +45,6 @@ impl WorkerState {
 /// A job's progress: stages in all and done.
 #[derive(Debug, Clone, Deserialize)]
 pub struct JobState {
-    pub status: String,
     pub num_stages: usize,
     pub completed_stages: usize,
 }

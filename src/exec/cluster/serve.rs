@@ -112,6 +112,12 @@ pub fn memory_limit_of(worker_id: &str) -> Option<u64> {
     worker_id.rsplit_once("-mem")?.1.parse().ok()
 }
 
+/// A scheduler address as ddq keeps it, `HOST:PORT`, from `HOST:PORT` or `df://HOST:PORT`.
+pub fn scheduler_address(address: &str) -> Result<String> {
+    let (host, port) = split_host_port(address)?;
+    Ok(format!("{host}:{port}"))
+}
+
 /// `HOST:PORT` (a `df://` prefix allowed) as its two parts.
 pub fn split_host_port(address: &str) -> Result<(String, u16)> {
     let bare = address

@@ -190,13 +190,13 @@ impl ScanExec {
 
     /// The arguments `ScanExec::new` needs, besides the source, to make this scan again: the
     /// projection, the table partitions, the DataFusion partition count and the limit.
-    pub(crate) fn recipe(&self) -> (&[usize], Vec<usize>, usize, Option<usize>) {
-        let partitions = self
-            .groups
-            .iter()
-            .flat_map(|g| self.partitions[g.clone()].iter().copied())
-            .collect();
-        (&self.projection, partitions, self.groups.len(), self.limit)
+    pub(crate) fn recipe(&self) -> (&[usize], &[usize], usize, Option<usize>) {
+        (
+            &self.projection,
+            &self.partitions,
+            self.groups.len(),
+            self.limit,
+        )
     }
 }
 

@@ -77,7 +77,7 @@ fn scan_spec(scan: &ScanExec) -> ScanSpec {
     ScanSpec {
         source: spec_of(scan.source()),
         projection: projection.to_vec(),
-        partitions,
+        partitions: partitions.to_vec(),
         target_partitions,
         limit,
     }
