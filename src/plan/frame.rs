@@ -11,7 +11,7 @@ use crate::plan::value::{
 use crate::plan::verbs::{self, Args, Receiver};
 use crate::plan::{Planner, check_columns, column_names, column_series, unknown_column};
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{JoinType, ScalarValue};
+use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
 use datafusion::logical_expr::{Case, Expr, LogicalPlanBuilder, cast, lit};
 use datafusion::prelude::DataFrame;
@@ -113,22 +113,7 @@ pub fn filter(frame: &Frame, mask: &Series) -> Result<Frame> {
         ))
         .with_help("compare it first, e.g. `df[df.col > 0]`"));
     }
-    let keep = without_false_default(&mask.expr).is_true();
-    Ok(frame.with_df(frame.df.clone().filter(keep)?))
-}
-
-/// `inner` for a mask `coalesce(inner, false)` (how comparisons give pandas' False for missing
-/// values), since keeping rows where it is true is the same. The simplifier would otherwise
-/// expand the coalesce and repeat `inner`, and with it any scalar subquery inside (the mean in
-/// `df[df.x < df.x.mean()]`), which then runs twice.
-fn without_false_default(mask: &Expr) -> Expr {
-    if let Expr::ScalarFunction(call) = mask
-        && call.name() == "coalesce"
-        && let [inner, Expr::Literal(ScalarValue::Boolean(Some(false)), _)] = call.args.as_slice()
-    {
-        return inner.clone();
-    }
-    mask.clone()
+    Ok(frame.with_df(frame.df.clone().filter(mask.expr.clone().is_true())?))
 }
 
 /// `[rows, cols]` into its two parts; `[rows]` has no column part.

@@ -314,9 +314,16 @@ fn typed_binary(
                 _ => Operator::GtEq,
             };
             // pandas compares a missing value as unequal to everything: False, and True for
-            // `!=`, before any `~`, `&` or `|` is applied (SQL would give null).
-            let missing = op == BinOp::NotEq;
-            f::coalesce(vec![binary_expr(l, operator, r), lit(missing)])
+            // `!=`, before any `~`, `&` or `|` is applied (SQL would give null). `IS TRUE` /
+            // `IS NOT FALSE` say that without repeating the comparison, which the simplifier's
+            // expansion of a `coalesce` did (and with it any scalar subquery inside it, such as
+            // the mean in `df[df.x < df.x.mean()]`, which then ran twice).
+            let compared = binary_expr(l, operator, r);
+            if op == BinOp::NotEq {
+                compared.is_not_false()
+            } else {
+                compared.is_true()
+            }
         }
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
             if lt == DataType::Boolean && rt == DataType::Boolean =>
