@@ -8,7 +8,9 @@ from /proc, whichever is larger). A guard kills an engine whose tree outgrows th
 machine can give (and says so) rather than letting the kernel's OOM killer pick a victim.
 
 ddq runs a copy of queries/nycflights.q with the data path replaced and every statement wrapped
-in `%time`, results going to /dev/null as CSV; the per-statement times come from its stderr.
+in `%time`, stdout on /dev/null; the per-statement times come from its stderr. `ddq` prints each
+result as its REPL does (pandas' display: every row computed and counted, the first and last five
+shown), `ddq-csv` writes each whole as CSV text (`--format csv`).
 Each ddq run gets an empty cache directory, so no run profits from an earlier one.
 The Python engines (engines/*_workflow.py) write their per-task times and small answers as
 JSON. At 1x the answers of every engine are compared with pandas' and each mismatch is a
@@ -33,13 +35,18 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ENGINES = ["ddq", "ddq-processes", "pandas", "dask", "polars", "duckdb"]
-# ddq on a local Ballista cluster of 2 single-threaded worker processes (as many threads as
-# the 2-core machine has), to measure what the processes scheduler costs over threads.
+ENGINES = ["ddq", "ddq-csv", "ddq-processes", "pandas", "dask", "polars", "duckdb"]
+# ddq as its users see results (the REPL's display), ddq writing every result whole as CSV, and
+# ddq on a local Ballista cluster of 2 single-threaded worker processes (as many threads as the
+# 2-core machine has), to measure what the processes scheduler costs over threads.
 DDQ_ENGINE_FLAGS = {
     "ddq": [],
+    "ddq-csv": ["--format", "csv"],
     "ddq-processes": ["--scheduler", "processes", "--workers", "2", "--threads-per-worker", "1"],
 }
+# The ddq variants that run at 1x only: they measure what an output format or a scheduler
+# costs, not another engine.
+DDQ_1X_ONLY = ["ddq-csv", "ddq-processes"]
 PYTHON_ENGINES = ["pandas", "dask", "polars", "duckdb"]
 
 # Each statement of queries/nycflights.q, and the task it is part of in the engines' scripts
@@ -179,10 +186,12 @@ def run_engine(engine, scale, data, args, limit_supported, guard, results, notes
     """Runs one engine at one scale `args.repeat` times; keeps the run of median wall time
     (its per-task times and answers) and the largest peak RSS of all runs."""
     result = {"engine": engine, "scale": scale, "status": "ok", "tasks": {}, "answers": {}}
-    if engine == "ddq-processes" and scale != 1:
+    if engine in DDQ_1X_ONLY and scale != 1:
         result["status"] = "skipped"
-        notes.append("ddq-processes runs at 1x only: it measures what the processes scheduler "
-                     "costs over threads, not another engine.")
+        note = (f"{', '.join(DDQ_1X_ONLY)} run at 1x only: they measure what CSV output and the "
+                "processes scheduler cost, not another engine.")
+        if note not in notes:
+            notes.append(note)
         return result
     if engine in DDQ_ENGINE_FLAGS:
         command, statements = ddq_command(engine, scale, data, args, limit_supported, result, notes)
@@ -216,7 +225,7 @@ def ddq_command(engine, scale, data, args, limit_supported, result, notes):
     """ddq's command line and the statements of the script it runs."""
     script = os.path.join(args.work, f"nycflights-{scale}x.q")
     statements = write_ddq_script(args.repo, data, script)
-    command = [args.ddq, "--format", "csv"] + DDQ_ENGINE_FLAGS[engine]
+    command = [args.ddq] + DDQ_ENGINE_FLAGS[engine]
     if scale == 10:
         if limit_supported:
             command += ["--memory-limit", args.memory_limit]
@@ -537,6 +546,7 @@ def check_answers(results, args):
 
 def ddq_answers(args, flags):
     """Runs the checked tasks in ddq (untimed) and parses its CSV output into rows."""
+    flags = [f for f in flags if f not in ("--format", "csv")]
     read = with_data_path(nycflights_statements(args.repo)[1], args.data_1x)
     lines = [read]
     for task, statements in DDQ_CHECKS:
@@ -644,10 +654,12 @@ def render_report(results, notes, warnings, args, limit_supported):
     out.append(
         "Each engine runs the 17 tasks of queries/nycflights.q (23 statements) in its own "
         "process, one after another, on the same files (read from the page cache). Every "
-        "result is computed whole: ddq writes each as CSV to /dev/null; pandas, Dask, Polars "
-        "(lazy, one `collect()` per task) and DuckDB (SQL over `read_csv`, Arrow results) "
-        "hold each in memory. Wall time is the whole process, start-up and imports included; "
-        "peak RSS is that of the process tree.\n"
+        "result is computed whole: `ddq` prints each as its REPL does (every row computed and "
+        "counted, the first and last five shown, as pandas displays a frame), `ddq-csv` writes "
+        "each whole as CSV text, both to /dev/null; pandas, Dask, Polars (lazy, one `collect()` "
+        "per task) and DuckDB (SQL over `read_csv`, Arrow results) hold each in memory. Wall "
+        "time is the whole process, start-up and imports included; peak RSS is that of the "
+        "process tree.\n"
     )
     if args.repeat > 1:
         out.append(
@@ -655,9 +667,9 @@ def render_report(results, notes, warnings, args, limit_supported):
             "(its per-task times below), peak RSS the largest of the runs.\n"
         )
     out.append(summary_table(results))
-    overhead = processes_overhead_line(results)
-    if overhead:
-        out.append(overhead)
+    variants = variant_lines(results)
+    if variants:
+        out.append(variants)
     scan = ddq_scan_line(results, args)
     if scan:
         out.append(scan)
@@ -702,26 +714,33 @@ def summary_table(results):
     return "\n".join(rows) + "\n"
 
 
-def processes_overhead_line(results):
-    """What the processes scheduler costs: its wall time over threads', per scale."""
-    parts = []
-    for scale in sorted({r["scale"] for r in results}):
-        walls = {
-            r["engine"]: r["wall"]
-            for r in results
-            if r["scale"] == scale and r["status"] == "ok" and r["engine"] in DDQ_ENGINE_FLAGS
-        }
-        if "ddq" in walls and "ddq-processes" in walls:
-            parts.append(
-                f"{scale}x: {walls['ddq-processes']:.2f} s vs {walls['ddq']:.2f} s, "
-                f"{walls['ddq-processes'] / walls['ddq']:.2f}x"
-            )
-    if not parts:
-        return None
-    return (
-        "- ddq on a local cluster (`--scheduler processes --workers 2 --threads-per-worker 1`) "
-        "against ddq on threads, same run: " + "; ".join(parts)
-    )
+# What each ddq variant's line in the report says it is, against plain `ddq`.
+DDQ_VARIANT_TITLES = {
+    "ddq-csv": "ddq writing every result whole as CSV (`--format csv`) against its display",
+    "ddq-processes": "ddq on a local cluster (`--scheduler processes --workers 2 "
+                     "--threads-per-worker 1`) against ddq on threads",
+}
+
+
+def variant_lines(results):
+    """What each ddq variant costs over plain ddq: its wall time over ddq's, per scale."""
+    lines = []
+    for variant, title in DDQ_VARIANT_TITLES.items():
+        parts = []
+        for scale in sorted({r["scale"] for r in results}):
+            walls = {
+                r["engine"]: r["wall"]
+                for r in results
+                if r["scale"] == scale and r["status"] == "ok" and r["engine"] in DDQ_ENGINE_FLAGS
+            }
+            if "ddq" in walls and variant in walls:
+                parts.append(
+                    f"{scale}x: {walls[variant]:.2f} s vs {walls['ddq']:.2f} s, "
+                    f"{walls[variant] / walls['ddq']:.2f}x"
+                )
+        if parts:
+            lines.append(f"- {title}, same run: " + "; ".join(parts))
+    return "\n".join(lines)
 
 
 def ddq_scan_line(results, args):

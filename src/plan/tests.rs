@@ -748,6 +748,24 @@ async fn tail_after_a_filter_keeps_file_order() {
 }
 
 #[tokio::test]
+async fn tail_reads_the_partitions_last_first_and_spans_as_many_as_it_needs() {
+    let fx = Fixture::new();
+    let all = fx.column("flights", "Dest").await;
+    for n in 1..=all.len() + 1 {
+        let expected = all[all.len().saturating_sub(n)..].to_vec();
+        let got = fx.column(&format!("flights.tail({n})"), "Dest").await;
+        assert_eq!(got, expected, "tail({n})");
+    }
+    let (df, _) = fx.output_plan(fx.value("flights.tail(2)")).expect("a plan");
+    let plan = df.create_physical_plan().await.expect("physical plan");
+    let text = datafusion::physical_plan::displayable(plan.as_ref())
+        .indent(true)
+        .to_string();
+    assert!(text.contains("last_first"), "{text}");
+    assert!(text.contains("TopK"), "{text}");
+}
+
+#[tokio::test]
 async fn iloc_slices_after_a_filter_count_in_file_order() {
     let fx = Fixture::new();
     // A single position is the row itself, as a series keyed by column name (pandas).

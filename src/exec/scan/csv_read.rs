@@ -11,6 +11,7 @@
 //! `csv` crate, checking each value with the same parsers, to name file, line, column and value.
 
 use super::CsvOptions;
+use super::csv_fast::{FastEnd, FastReader};
 use super::csv_schema::{CsvLayout, open_error, plan_layout};
 use super::dtype::{NaValues, dtype_name, parse_bool, value_fits};
 use super::files::display;
@@ -378,7 +379,8 @@ impl CsvSource {
         }
     }
 
-    /// Parses a range's `columns` with arrow-csv, leaving out its first `skip` rows.
+    /// Parses a range's `columns`, leaving out its first `skip` rows: with the fast reader
+    /// (`csv_fast`) as far as it goes, then with arrow-csv.
     ///
     /// Matching every field against the missing-value regex is the largest cost of parsing. With
     /// pandas' default missing values it is skipped: arrow-csv then reads only empty fields as
@@ -404,6 +406,14 @@ impl CsvSource {
             skip,
             with_regex: !self.na.only_pandas_defaults(),
         };
+        match self.parse_fast(&attempt, progress, emit)? {
+            FastOutcome::Done(parsed) => return Ok(parsed),
+            FastOutcome::Unsupported => {}
+            FastOutcome::GaveUp { consumed, passed } => {
+                attempt.skip = consumed;
+                attempt.limit = attempt.limit.map(|l| l - passed);
+            }
+        }
         loop {
             match self.parse_attempt(&attempt, progress, emit) {
                 Err(ParseAttemptFailure::WithoutRegex { consumed, passed }) => {
@@ -417,6 +427,69 @@ impl CsvSource {
         }
     }
 
+    /// The fast reader's try at a range: whether it read all of it, gave up part way (the rest
+    /// is arrow-csv's), or cannot read these columns at all.
+    fn parse_fast(
+        &self,
+        attempt: &Attempt,
+        progress: Option<&Arc<ScanProgress>>,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<FastOutcome> {
+        let projection = self.file_columns(attempt.columns);
+        let fields: Vec<Field> = projection
+            .iter()
+            .map(|&c| Field::new(&self.layout.columns[c], self.layout.types[c].clone(), true))
+            .collect();
+        let Some(mut reader) = FastReader::new(
+            self.sep,
+            &self.na,
+            &self.layout.types,
+            &projection,
+            Arc::new(Schema::new(fields)),
+            attempt.batch_size,
+        ) else {
+            return Ok(FastOutcome::Unsupported);
+        };
+        let Some(range) = self.open_range(attempt.range, progress)? else {
+            return Ok(FastOutcome::Done(Parsed::Complete));
+        };
+        let mut delivery = Delivery::new(attempt.skip, attempt.limit, emit);
+        let header = self.header && range.start == 0;
+        let end = reader.run(range.reader, header, &mut |batch| delivery.deliver(batch))?;
+        Ok(match end {
+            FastEnd::Complete => FastOutcome::Done(Parsed::Complete),
+            FastEnd::Stopped => FastOutcome::Done(Parsed::Stopped),
+            FastEnd::GaveUp { rows } => FastOutcome::GaveUp {
+                consumed: rows.max(attempt.skip),
+                passed: delivery.passed,
+            },
+        })
+    }
+
+    /// The file columns behind positions in the visible schema.
+    fn file_columns(&self, columns: &[usize]) -> Vec<usize> {
+        columns.iter().map(|&c| self.layout.visible[c]).collect()
+    }
+
+    /// A reader of a range cut at line boundaries, counting what it reads; none when the range
+    /// holds no line.
+    fn open_range(
+        &self,
+        range: ByteRange,
+        progress: Option<&Arc<ScanProgress>>,
+    ) -> Result<Option<OpenRange>> {
+        let path = &self.files[range.file];
+        let mut file = File::open(path).map_err(|e| open_error(path, e))?;
+        let (start, end) = line_bounds(&mut file, range).map_err(|e| open_error(path, e))?;
+        if end <= start {
+            return Ok(None);
+        }
+        file.seek(SeekFrom::Start(start))
+            .map_err(|e| open_error(path, e))?;
+        let reader = CountingReader::new(file.take(end - start), progress.cloned());
+        Ok(Some(OpenRange { reader, start, end }))
+    }
+
     fn parse_attempt(
         &self,
         attempt: &Attempt,
@@ -424,21 +497,12 @@ impl CsvSource {
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> std::result::Result<Parsed, ParseAttemptFailure> {
         let path = &self.files[attempt.range.file];
-        let mut file = File::open(path).map_err(|e| open_error(path, e))?;
-        let (start, end) =
-            line_bounds(&mut file, attempt.range).map_err(|e| open_error(path, e))?;
-        if end <= start {
+        let Some(OpenRange { reader, start, end }) = self.open_range(attempt.range, progress)?
+        else {
             return Ok(Parsed::Complete);
-        }
-        file.seek(SeekFrom::Start(start))
-            .map_err(|e| open_error(path, e))?;
-        let counted = CountingReader::new(file.take(end - start), progress.cloned());
-        let input = BufReader::with_capacity(READ_BUFFER, counted);
-        let projection: Vec<usize> = attempt
-            .columns
-            .iter()
-            .map(|&c| self.layout.visible[c])
-            .collect();
+        };
+        let input = BufReader::with_capacity(READ_BUFFER, reader);
+        let projection = self.file_columns(attempt.columns);
         let mut builder = ReaderBuilder::new(Arc::clone(&self.decode_schema))
             .with_header(self.header && start == 0)
             .with_delimiter(self.sep)
@@ -452,16 +516,14 @@ impl CsvSource {
             .build_buffered(input)
             .map_err(|e| DdqError::input(format!("{}: {e}", display(path))))?;
 
-        let mut skip = attempt.skip;
-        let mut consumed = 0usize;
-        let mut passed = 0usize;
+        let mut delivery = Delivery::new(attempt.skip, attempt.limit, emit);
         for batch in reader {
             let batch = match batch.and_then(|b| self.finish_batch(b, &projection)) {
                 Ok(batch) => batch,
                 Err(_) if !attempt.with_regex => {
                     return Err(ParseAttemptFailure::WithoutRegex {
-                        consumed: consumed.max(attempt.skip),
-                        passed,
+                        consumed: delivery.consumed.max(attempt.skip),
+                        passed: delivery.passed,
                     });
                 }
                 Err(cause) => {
@@ -473,25 +535,7 @@ impl CsvSource {
                     }));
                 }
             };
-            consumed += batch.num_rows();
-            let batch = if skip > 0 {
-                let skipped = skip.min(batch.num_rows());
-                skip -= skipped;
-                batch.slice(skipped, batch.num_rows() - skipped)
-            } else {
-                batch
-            };
-            let wanted = attempt.limit.map_or(usize::MAX, |l| l - passed);
-            let batch = if batch.num_rows() > wanted {
-                batch.slice(0, wanted)
-            } else {
-                batch
-            };
-            passed += batch.num_rows();
-            if batch.num_rows() > 0 && !emit(batch)? {
-                return Ok(Parsed::Stopped);
-            }
-            if attempt.limit.is_some_and(|l| passed >= l) {
+            if !delivery.deliver(batch)? {
                 return Ok(Parsed::Stopped);
             }
         }
@@ -693,6 +737,71 @@ enum ParseAttemptFailure {
 impl From<DdqError> for ParseAttemptFailure {
     fn from(e: DdqError) -> Self {
         ParseAttemptFailure::Failed(ParseFailure::Other(e))
+    }
+}
+
+/// A range cut at line boundaries: a reader of its bytes (counting them for the progress bar)
+/// and where it starts and ends in its file.
+struct OpenRange {
+    reader: CountingReader<std::io::Take<File>>,
+    start: u64,
+    end: u64,
+}
+
+/// What the fast reader made of a range.
+enum FastOutcome {
+    Done(Parsed),
+    /// It cannot parse these columns (a type or missing values it does not handle).
+    Unsupported,
+    /// It gave up after `consumed` rows of the range (skipped ones included), `passed` of
+    /// them passed on.
+    GaveUp {
+        consumed: usize,
+        passed: usize,
+    },
+}
+
+/// Passes a range's parsed batches on, leaving out its first `skip` rows and stopping after
+/// `limit` rows.
+struct Delivery<'e> {
+    skip: usize,
+    limit: Option<usize>,
+    /// Rows parsed, skipped ones included.
+    consumed: usize,
+    /// Rows passed on.
+    passed: usize,
+    emit: &'e mut dyn FnMut(RecordBatch) -> Result<bool>,
+}
+
+impl<'e> Delivery<'e> {
+    fn new(
+        skip: usize,
+        limit: Option<usize>,
+        emit: &'e mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Delivery<'e> {
+        Delivery {
+            skip,
+            limit,
+            consumed: 0,
+            passed: 0,
+            emit,
+        }
+    }
+
+    /// Passes on the part of the next batch that is wanted; false once nothing more is (the
+    /// consumer stopped listening, or the limit was reached).
+    fn deliver(&mut self, batch: RecordBatch) -> Result<bool> {
+        self.consumed += batch.num_rows();
+        let skipped = self.skip.min(batch.num_rows());
+        self.skip -= skipped;
+        let wanted = self.limit.map_or(usize::MAX, |l| l - self.passed);
+        let rows = (batch.num_rows() - skipped).min(wanted);
+        let batch = batch.slice(skipped, rows);
+        self.passed += rows;
+        if rows > 0 && !(self.emit)(batch)? {
+            return Ok(false);
+        }
+        Ok(self.limit.is_none_or(|l| self.passed < l))
     }
 }
 

@@ -5,7 +5,8 @@
 //! thousands of file partitions as separate DataFusion partitions would start them all at once.
 //! A group reads its partitions in order, so each DataFusion partition's output is sorted by
 //! (`__ddq_part`, `__ddq_row`), which the plan declares: restoring natural order is then a merge,
-//! not a sort. Reading and parsing block, so each group runs on tokio's blocking pool and sends
+//! not a sort. A sort that wants the last rows first (`tail`) gets the partitions in reverse:
+//! see [`ScanExec::reversed_for`]. Reading and parsing block, so each group runs on tokio's blocking pool and sends
 //! its batches through a small channel (which also bounds memory).
 
 use super::csv_read::CsvSource;
@@ -30,7 +31,7 @@ use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::{RecordBatchReceiverStream, RecordBatchStreamAdapter};
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, ReplaceChildrenOptions,
-    SendableRecordBatchStream,
+    SendableRecordBatchStream, SortOrderPushdownResult,
 };
 use futures::{StreamExt, TryStreamExt};
 use std::fmt;
@@ -39,6 +40,12 @@ use std::sync::Arc;
 
 /// Batches buffered per DataFusion partition between the reading thread and the query.
 const CHANNEL_BATCHES: usize = 2;
+
+/// The order a sort asks for when it wants the last rows first (`tail`: `DESC NULLS FIRST`).
+const DESCENDING: SortOptions = SortOptions {
+    descending: true,
+    nulls_first: true,
+};
 
 /// The files behind a table and how to read one of their partitions.
 #[derive(Debug)]
@@ -119,7 +126,8 @@ pub(crate) struct ScanExec {
     /// Visible columns the source must read, as positions in its schema, ascending.
     columns: Arc<Vec<usize>>,
     outputs: Arc<Vec<OutputColumn>>,
-    /// Table partitions to read (after pruning), ascending.
+    /// Table partitions to read (after pruning): ascending, or descending for a scan that feeds
+    /// a sort wanting the last rows first.
     partitions: Arc<Vec<usize>>,
     /// Slices of `partitions`, one per DataFusion partition.
     groups: Vec<Range<usize>>,
@@ -168,7 +176,7 @@ impl ScanExec {
                 .map_err(|e| DdqError::execution(e.to_string()))?,
         );
         let groups = split_evenly(partitions.len(), target_partitions);
-        let properties = plan_properties(&schema, &outputs, groups.len());
+        let properties = plan_properties(&schema, &outputs, &partitions, groups.len());
         Ok(ScanExec {
             source,
             schema,
@@ -186,6 +194,28 @@ impl ScanExec {
 impl ScanExec {
     pub(crate) fn source(&self) -> &Arc<Source> {
         &self.source
+    }
+
+    /// This scan reading its partitions last first, for a sort whose first key is the partition
+    /// index descending: `tail(n)` is a top-n by (partition, row) descending, and with its input
+    /// declared sorted by partition descending DataFusion's top-n stops at the first batch of a
+    /// partition that cannot beat the rows it holds, so it reads the last partition or so of
+    /// each group instead of every row. The sort stays (rows within a partition still ascend).
+    fn reversed_for(&self, order: &[PhysicalSortExpr]) -> Option<ScanExec> {
+        let first = order.first()?;
+        let part = self.outputs.iter().position(|&o| o == OutputColumn::Part)?;
+        let column = first.expr.downcast_ref::<Column>()?;
+        let wanted = column.index() == part && first.options == DESCENDING;
+        if !wanted || self.limit.is_some() || is_descending(&self.partitions) {
+            return None;
+        }
+        let reversed: Vec<usize> = self.partitions.iter().rev().copied().collect();
+        let properties = plan_properties(&self.schema, &self.outputs, &reversed, self.groups.len());
+        Some(ScanExec {
+            partitions: Arc::new(reversed),
+            properties: Arc::new(properties),
+            ..self.clone()
+        })
     }
 
     /// The arguments `ScanExec::new` needs, besides the source, to make this scan again: the
@@ -209,23 +239,35 @@ fn split_evenly(count: usize, target: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Declares the output sorted by partition, then row, within each DataFusion partition.
+/// Whether the partitions are read last first (see [`ScanExec::reversed_for`]).
+fn is_descending(partitions: &[usize]) -> bool {
+    partitions.windows(2).any(|pair| pair[0] > pair[1])
+}
+
+/// Declares the output sorted by partition, then row, within each DataFusion partition; when
+/// the partitions are read last first, sorted by partition descending (rows within a partition
+/// still ascend, so nothing is declared about them).
 fn plan_properties(
     schema: &SchemaRef,
     outputs: &[OutputColumn],
+    read: &[usize],
     partitions: usize,
 ) -> PlanProperties {
     let position = |wanted: OutputColumn| outputs.iter().position(|&o| o == wanted);
-    let sort_key = |index: usize| {
+    let sort_key = |index: usize, options: SortOptions| {
         let column: Arc<dyn PhysicalExpr> =
             Arc::new(Column::new(schema.field(index).name(), index));
-        PhysicalSortExpr::new(column, SortOptions::default())
+        PhysicalSortExpr::new(column, options)
     };
     let mut ordering = Vec::new();
     if let Some(part) = position(OutputColumn::Part) {
-        ordering.push(sort_key(part));
-        if let Some(row) = position(OutputColumn::Row) {
-            ordering.push(sort_key(row));
+        if is_descending(read) {
+            ordering.push(sort_key(part, DESCENDING));
+        } else {
+            ordering.push(sort_key(part, SortOptions::default()));
+            if let Some(row) = position(OutputColumn::Row) {
+                ordering.push(sort_key(row, SortOptions::default()));
+            }
         }
     }
     let equivalence = if ordering.is_empty() {
@@ -262,6 +304,9 @@ impl DisplayAs for ScanExec {
                 )?;
                 if let Some(limit) = self.limit {
                     write!(f, ", limit={limit}")?;
+                }
+                if is_descending(&self.partitions) {
+                    write!(f, ", last_first")?;
                 }
                 Ok(())
             }
@@ -310,6 +355,18 @@ impl ExecutionPlan for ScanExec {
         _children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
         Ok(self)
+    }
+
+    fn try_pushdown_sort(
+        &self,
+        order: &[PhysicalSortExpr],
+    ) -> datafusion::error::Result<SortOrderPushdownResult<Arc<dyn ExecutionPlan>>> {
+        Ok(match self.reversed_for(order) {
+            Some(reversed) => SortOrderPushdownResult::Inexact {
+                inner: Arc::new(reversed),
+            },
+            None => SortOrderPushdownResult::Unsupported,
+        })
     }
 
     fn execute(
@@ -379,7 +436,7 @@ const ANCHOR_COLUMN: &str = "scan_partition";
 impl ScanTaskExec {
     pub(crate) fn new(scan: ScanExec, anchor: Arc<dyn ExecutionPlan>) -> ScanTaskExec {
         let partitions = anchor.properties().output_partitioning().partition_count();
-        let properties = plan_properties(&scan.schema, &scan.outputs, partitions);
+        let properties = plan_properties(&scan.schema, &scan.outputs, &scan.partitions, partitions);
         ScanTaskExec {
             scan,
             anchor,
