@@ -39,10 +39,12 @@ ENGINES = ["ddq", "ddq-csv", "ddq-processes", "pandas", "dask", "polars", "duckd
 # ddq as its users see results (the REPL's display), ddq writing every result whole as CSV, and
 # ddq on a local Ballista cluster of 2 single-threaded worker processes (as many threads as the
 # 2-core machine has), to measure what the processes scheduler costs over threads.
+# (ddq's default output is the display on a terminal and CSV otherwise, so it is named.)
 DDQ_ENGINE_FLAGS = {
-    "ddq": [],
+    "ddq": ["--format", "table"],
     "ddq-csv": ["--format", "csv"],
-    "ddq-processes": ["--scheduler", "processes", "--workers", "2", "--threads-per-worker", "1"],
+    "ddq-processes": ["--format", "table", "--scheduler", "processes", "--workers", "2",
+                      "--threads-per-worker", "1"],
 }
 # The ddq variants that run at 1x only: they measure what an output format or a scheduler
 # costs, not another engine.
@@ -544,9 +546,22 @@ def check_answers(results, args):
     return warnings
 
 
+def without_format(flags):
+    """ddq's flags without `--format X` (the answers are read as CSV)."""
+    kept, skip = [], False
+    for flag in flags:
+        if skip:
+            skip = False
+        elif flag == "--format":
+            skip = True
+        else:
+            kept.append(flag)
+    return kept
+
+
 def ddq_answers(args, flags):
     """Runs the checked tasks in ddq (untimed) and parses its CSV output into rows."""
-    flags = [f for f in flags if f not in ("--format", "csv")]
+    flags = without_format(flags)
     read = with_data_path(nycflights_statements(args.repo)[1], args.data_1x)
     lines = [read]
     for task, statements in DDQ_CHECKS:

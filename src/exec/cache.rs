@@ -640,7 +640,9 @@ pub(crate) struct PartitionWriter {
 impl PartitionWriter {
     fn start(&mut self, schema: &SchemaRef) -> std::io::Result<()> {
         let file = File::create(&self.temp)?;
-        let mut writer = FileWriter::try_new(BufWriter::with_capacity(1 << 20, file), schema)
+        // A small buffer: it gathers the messages' small headers, while each batch's body
+        // (hundreds of KB) is bigger and goes straight to the file instead of being copied.
+        let mut writer = FileWriter::try_new(BufWriter::with_capacity(64 << 10, file), schema)
             .map_err(std::io::Error::other)?;
         writer.write_metadata(KEY_METADATA, self.key.text());
         writer.write_metadata(SOURCE_METADATA, self.key.source.to_string_lossy());

@@ -29,6 +29,18 @@ use std::sync::Arc;
 /// Bytes read at a time.
 const READ_CHUNK: usize = 1 << 20;
 
+/// Lines split and converted at a time: their field bounds and bytes stay in the processor's
+/// cache while each column is converted.
+const WINDOW_LINES: usize = 1024;
+
+/// How far `split_lines` got in a chunk: the next special byte (an index into the positions)
+/// and where the next field starts.
+#[derive(Default)]
+struct Cursor {
+    special: usize,
+    field_start: usize,
+}
+
 /// Where a short line's missing field would be: it reads as a missing value, as with arrow-csv's
 /// truncated rows.
 const ABSENT: (u32, u32) = (u32::MAX, u32::MAX);
@@ -160,8 +172,8 @@ impl Builder {
 }
 
 /// How a numeric column reads its values: a quick parser for the plain spellings most values
-/// have (none when the text is anything else), then arrow's own for the rest; and which values
-/// are missing (NaN, in pandas).
+/// have (none when the text is anything else; never NaN), then arrow's own for the rest; and
+/// which values are missing (NaN, in pandas).
 struct NumberParsing<N> {
     quick: fn(&[u8]) -> Option<N>,
     is_nan: fn(N) -> bool,
@@ -200,7 +212,11 @@ where
         builder.append_null();
         return true;
     };
-    match (parsing.quick)(text.as_bytes()).or_else(|| T::parse(text)) {
+    if let Some(value) = (parsing.quick)(text.as_bytes()) {
+        builder.append_value(value); // never NaN
+        return true;
+    }
+    match T::parse(text) {
         Some(value) if (parsing.is_nan)(value) => builder.append_null(),
         Some(value) => builder.append_value(value),
         None if na.is_na(text) => builder.append_null(),
@@ -248,14 +264,22 @@ fn plain_decimal(text: &[u8]) -> Option<f64> {
         return None;
     }
     let mut mantissa = 0u64;
+    let mut whole = 0u64;
     let mut decimals = 0usize;
+    let mut fraction_is_zero = true;
     let mut seen_digit = false;
     let mut seen_point = false;
     for &b in digits {
         match b {
             b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                decimals += usize::from(seen_point);
+                let digit = u64::from(b - b'0');
+                mantissa = mantissa * 10 + digit;
+                if seen_point {
+                    decimals += 1;
+                    fraction_is_zero &= digit == 0;
+                } else {
+                    whole = mantissa;
+                }
                 seen_digit = true;
             }
             b'.' if !seen_point => seen_point = true,
@@ -265,7 +289,12 @@ fn plain_decimal(text: &[u8]) -> Option<f64> {
     if !seen_digit || mantissa > 1 << 53 {
         return None;
     }
-    let value = mantissa as f64 / POWERS_OF_TEN[decimals];
+    // Whole numbers (most values: "2142.0") need no division: the integer is exact.
+    let value = if fraction_is_zero {
+        whole as f64
+    } else {
+        mantissa as f64 / POWERS_OF_TEN[decimals]
+    };
     Some(if negative { -value } else { value })
 }
 
@@ -350,16 +379,17 @@ impl<'a> FastReader<'a> {
                     .map_or(complete, |end| end + 1);
             }
             let lines = &buffer[first..complete];
-            let (count, clean) = self.split_lines(lines);
-            let fields_ascii = lines.is_ascii();
-            let mut done = 0;
-            while done < count {
-                let take = (self.batch_size - filled).min(count - done);
-                if !self.append_lines(lines, done..done + take, fields_ascii) {
+            self.specials.clear();
+            special_positions(lines, self.sep, &mut self.specials);
+            let ascii = lines.is_ascii();
+            let mut cursor = Cursor::default();
+            while cursor.field_start < lines.len() {
+                let wanted = (self.batch_size - filled).min(WINDOW_LINES);
+                let (count, clean) = self.split_lines(lines, &mut cursor, wanted);
+                if !self.append_lines(lines, 0..count, ascii) || !clean {
                     return Ok(FastEnd::GaveUp { rows: passed });
                 }
-                done += take;
-                filled += take;
+                filled += count;
                 if filled == self.batch_size {
                     passed += filled;
                     filled = 0;
@@ -367,9 +397,6 @@ impl<'a> FastReader<'a> {
                         return Ok(FastEnd::Stopped);
                     }
                 }
-            }
-            if !clean {
-                return Ok(FastEnd::GaveUp { rows: passed });
             }
             buffer.drain(..complete);
         }
@@ -379,30 +406,37 @@ impl<'a> FastReader<'a> {
         Ok(FastEnd::Complete)
     }
 
-    /// Notes where the wanted fields of each line of `lines` (whole lines; the last may lack its
-    /// line end) lie, in `self.bounds`. Returns how many lines it split and whether that is all
-    /// of them (false: the next line is one the fast path does not handle).
-    fn split_lines(&mut self, lines: &[u8]) -> (usize, bool) {
-        self.specials.clear();
-        special_positions(lines, self.sep, &mut self.specials);
+    /// Notes where the wanted fields of up to `max_lines` lines of `lines` (whole lines; the last
+    /// may lack its line end) lie, in `self.bounds`, from where `cursor` is (using the special
+    /// bytes in `self.specials`). Returns how many lines it split and whether it can go on
+    /// (false: the next line is one the fast path does not handle).
+    fn split_lines(
+        &mut self,
+        lines: &[u8],
+        cursor: &mut Cursor,
+        max_lines: usize,
+    ) -> (usize, bool) {
         self.bounds.clear();
         let wanted = self.builders.len();
         let width = self.slots.len();
-        let mut specials = self.specials.iter().map(|&p| p as usize).peekable();
         let mut count = 0;
-        let mut field_start = 0usize;
-        while field_start < lines.len() {
+        while cursor.field_start < lines.len() && count < max_lines {
             self.bounds.resize((count + 1) * wanted, ABSENT);
             let row = &mut self.bounds[count * wanted..];
             let mut column = 0;
             loop {
-                let at = specials.next().unwrap_or(lines.len());
+                let field_start = cursor.field_start;
+                let at = self
+                    .specials
+                    .get(cursor.special)
+                    .map_or(lines.len(), |&p| p as usize);
+                cursor.special += 1;
                 // What ends the field, and where the next one starts.
                 let (ends_line, next) = match lines.get(at) {
                     None => (true, at),
                     Some(b'\n') => (true, at + 1),
                     Some(b'\r') if lines.get(at + 1) == Some(&b'\n') => {
-                        specials.next();
+                        cursor.special += 1;
                         (true, at + 2)
                     }
                     Some(&b) if b == self.sep => (false, at + 1),
@@ -419,7 +453,7 @@ impl<'a> FastReader<'a> {
                     row[slot] = (field_start as u32, at as u32);
                 }
                 column += 1;
-                field_start = next;
+                cursor.field_start = next;
                 if ends_line {
                     break;
                 }

@@ -1,5 +1,6 @@
 //! Reads one partition of a CSV table: a byte range of one file, cut at line boundaries the way
-//! Dask cuts them, parsed by arrow-csv into typed batches.
+//! Dask cuts them, parsed into typed batches: by `csv_fast` as far as the CSV is plain, by
+//! arrow-csv from where it is not.
 //!
 //! A partition `[start, end)` of a file owns the lines whose preceding newline lies in
 //! `[start, end)` (and partition 0 also owns the first line). So a range really begins after

@@ -49,9 +49,10 @@ pub(crate) fn dtype_name(data_type: &DataType) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct NaValues {
     values: HashSet<String>,
-    /// The longest string in the set, and the first bytes of its non-empty strings: most
-    /// values are ruled out by these before any hashing.
-    max_len: usize,
+    /// The strings by length (`by_len[n]` holds those of `n` bytes): a value is compared with
+    /// the few of its own length, cheaper than hashing it (every text field is checked).
+    by_len: Vec<Vec<String>>,
+    /// The first bytes of the non-empty strings: most values are ruled out by these at once.
     first_bytes: [bool; 256],
 }
 
@@ -68,19 +69,27 @@ impl NaValues {
                 first_bytes[usize::from(b)] = true;
             }
         }
+        let max_len = values.iter().map(String::len).max().unwrap_or(0);
+        let mut by_len = vec![Vec::new(); max_len + 1];
+        for value in &values {
+            by_len[value.len()].push(value.clone());
+        }
         NaValues {
-            max_len: values.iter().map(String::len).max().unwrap_or(0),
+            by_len,
             first_bytes,
             values,
         }
     }
 
     pub(crate) fn is_na(&self, text: &str) -> bool {
-        let could_be = match text.as_bytes().first() {
-            None => true,
-            Some(&b) => text.len() <= self.max_len && self.first_bytes[usize::from(b)],
-        };
-        could_be && self.values.contains(text)
+        if let Some(&b) = text.as_bytes().first()
+            && !self.first_bytes[usize::from(b)]
+        {
+            return false;
+        }
+        self.by_len
+            .get(text.len())
+            .is_some_and(|same_length| same_length.iter().any(|value| value == text))
     }
 
     /// Whether the set is pandas' default one: then no number, date or bool spells a missing
