@@ -19,9 +19,12 @@ use crate::exec::progress::ScanProgress;
 use datafusion::arrow::array::{
     Array, ArrayRef, MutableArrayData, RecordBatch, RecordBatchOptions, make_array,
 };
+use datafusion::arrow::buffer::Buffer;
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::ipc::reader::FileReaderBuilder;
+use datafusion::arrow::ipc::convert::fb_to_schema;
+use datafusion::arrow::ipc::reader::{FileDecoder, read_footer_length};
 use datafusion::arrow::ipc::writer::FileWriter;
+use datafusion::arrow::ipc::{Block, root_as_footer};
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, ErrorKind};
@@ -383,10 +386,8 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 /// The source file an entry was made from (from its footer) and the entry's size.
 fn describe_entry(path: &Path) -> Option<(PathBuf, u64)> {
     let bytes = std::fs::metadata(path).ok()?.len();
-    let reader = FileReaderBuilder::new()
-        .build(File::open(path).ok()?)
-        .ok()?;
-    let source = reader.custom_metadata().get(SOURCE_METADATA)?;
+    let entry = MappedEntry::open(path, &[]).ok()?;
+    let source = entry.metadata.get(SOURCE_METADATA)?;
     Some((PathBuf::from(source), bytes))
 }
 
@@ -558,31 +559,23 @@ impl CachedPartition {
         progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<CacheRead> {
-        let opened = File::open(&self.path)
-            .map_err(|e| e.to_string())
-            .and_then(|f| {
-                FileReaderBuilder::new()
-                    .with_projection(columns.to_vec())
-                    .build(f)
-                    .map_err(|e| e.to_string())
-            });
-        let Ok(reader) = opened else {
+        let Ok(entry) = MappedEntry::open(&self.path, columns) else {
             return Ok(CacheRead::Broken { rows: 0 });
         };
-        if reader.custom_metadata().get(KEY_METADATA) != Some(&self.key_text) {
+        if entry.metadata.get(KEY_METADATA) != Some(&self.key_text) {
             return Ok(CacheRead::Broken { rows: 0 });
         }
-        let full_width = reader
-            .custom_metadata()
+        let full_width = entry
+            .metadata
             .get(WIDTH_METADATA)
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or(usize::MAX);
         let narrower = columns.len() < full_width;
-        let batches = reader.num_batches().max(1) as u64;
+        let batches = entry.blocks.len().max(1) as u64;
         let mut reported = 0u64;
         let mut rows = 0usize;
-        for (index, batch) in reader.enumerate() {
-            let Ok(batch) = batch else {
+        for index in 0..entry.blocks.len() {
+            let Ok(batch) = entry.batch(index) else {
                 return Ok(CacheRead::Broken { rows });
             };
             let batch = if narrower { compact(&batch) } else { batch };
@@ -606,6 +599,107 @@ impl CachedPartition {
     pub(crate) fn discard(self) {
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// A cache entry whose batches are decoded from memory-mapped blocks.
+///
+/// Reading an entry through a file reader copies every column of every batch into memory, even
+/// when a statement wants one column of twenty; mapped, a projection only touches the pages of
+/// the columns it decodes (and `compact` copies just those). Each batch maps its own block, so
+/// what stays mapped (and resident) is what the query still holds, not the whole entry.
+struct MappedEntry {
+    file: File,
+    decoder: FileDecoder,
+    /// Where each record batch's message lies in the file.
+    blocks: Vec<Block>,
+    metadata: std::collections::HashMap<String, String>,
+}
+
+impl MappedEntry {
+    fn open(path: &Path, columns: &[usize]) -> std::result::Result<MappedEntry, String> {
+        let mut file = File::open(path).map_err(|e| e.to_string())?;
+        let size = file.metadata().map_err(|e| e.to_string())?.len();
+        let trailer_start = size.checked_sub(10).ok_or("too short")?;
+        let mut trailer = [0u8; 10];
+        read_at(&mut file, trailer_start, &mut trailer)?;
+        let footer_len = read_footer_length(trailer).map_err(|e| e.to_string())?;
+        let footer_start = trailer_start
+            .checked_sub(footer_len as u64)
+            .ok_or("bad footer")?;
+        let mut footer_bytes = vec![0u8; footer_len];
+        read_at(&mut file, footer_start, &mut footer_bytes)?;
+        let footer = root_as_footer(&footer_bytes).map_err(|e| e.to_string())?;
+        let schema = fb_to_schema(footer.schema().ok_or("no schema")?);
+        let blocks = footer
+            .recordBatches()
+            .map(|b| b.iter().copied().collect())
+            .unwrap_or_default();
+        let metadata = footer
+            .custom_metadata()
+            .map(|pairs| {
+                pairs
+                    .iter()
+                    .filter_map(|kv| Some((kv.key()?.to_string(), kv.value()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let decoder =
+            FileDecoder::new(Arc::new(schema), footer.version()).with_projection(columns.to_vec());
+        Ok(MappedEntry {
+            file,
+            decoder,
+            blocks,
+            metadata,
+        })
+    }
+
+    /// Decodes batch `index` from a mapping of its block alone; its arrays point into that
+    /// mapping, which lives as long as they do.
+    fn batch(&self, index: usize) -> std::result::Result<RecordBatch, String> {
+        let block = &self.blocks[index];
+        let start = u64::try_from(block.offset()).map_err(|e| e.to_string())?;
+        let length = usize::try_from(block.bodyLength()).map_err(|e| e.to_string())?
+            + usize::try_from(block.metaDataLength()).map_err(|e| e.to_string())?;
+        // Mappings start on a page boundary.
+        let lead = (start % page_size()) as usize;
+        // SAFETY: entries are written under a temporary name and renamed into place, never
+        // changed afterwards; removing one (a stale entry, `cache clear`) leaves a mapping
+        // intact. A block past the end of the file fails to map rather than mapping garbage.
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(start - lead as u64)
+                .len(lead + length)
+                .map(&self.file)
+        }
+        .map_err(|e| e.to_string())?;
+        if map.len() < lead + length {
+            return Err("a block lies past the end of the file".to_string());
+        }
+        let pointer = std::ptr::NonNull::new(map[lead..].as_ptr().cast_mut()).ok_or("null map")?;
+        let owner: Arc<dyn datafusion::arrow::alloc::Allocation> = Arc::new(map);
+        // SAFETY: `pointer..pointer + length` lies within the mapping (checked above), which
+        // `owner` keeps alive as long as any array built on this buffer.
+        let data = unsafe { Buffer::from_custom_allocation(pointer, length, owner) };
+        self.decoder
+            .read_record_batch(block, &data)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "an empty block".to_string())
+    }
+}
+
+/// Reads exactly `out.len()` bytes of `file` at `offset`.
+fn read_at(file: &mut File, offset: u64, out: &mut [u8]) -> std::result::Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset))
+        .and_then(|_| file.read_exact(out))
+        .map_err(|e| e.to_string())
+}
+
+/// The size of a memory page, which mappings are aligned to.
+fn page_size() -> u64 {
+    // SAFETY: sysconf only reads a system setting.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    u64::try_from(size).ok().filter(|&s| s > 0).unwrap_or(4096)
 }
 
 /// Copies a batch's arrays into buffers of their own. Arrays read from an IPC file with a

@@ -557,6 +557,19 @@ impl ExecutionPlan for ScanTaskExec {
         vec![false]
     }
 
+    fn try_pushdown_sort(
+        &self,
+        order: &[PhysicalSortExpr],
+    ) -> datafusion::error::Result<SortOrderPushdownResult<Arc<dyn ExecutionPlan>>> {
+        // The anchor numbers groups, not partitions, so it serves the reversed scan as it is.
+        Ok(match self.scan.reversed_for(order) {
+            Some(reversed) => SortOrderPushdownResult::Inexact {
+                inner: Arc::new(ScanTaskExec::new(reversed, Arc::clone(&self.anchor))),
+            },
+            None => SortOrderPushdownResult::Unsupported,
+        })
+    }
+
     /// A size estimate, so that Ballista's planner (which, unlike a local session, turns a
     /// scalar subquery into a join) collects the one-row side of a join and not the scan.
     fn partition_statistics(
