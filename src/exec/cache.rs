@@ -287,14 +287,15 @@ impl ScanCache {
         Ok(listing)
     }
 
-    /// Deletes every entry (and the spill files of persisted frames no live frame uses).
+    /// Deletes every entry, and the spill files of persisted frames no live frame uses: not this
+    /// process's live ones, nor those of another ddq still running.
     pub fn clear(&self) -> Result<Cleared> {
         let mut cleared = Cleared::default();
         let live = live_spill_files();
         for dir in subdirectories(&self.dir)? {
             let spills = dir.file_name().is_some_and(|n| n == PERSIST_SUBDIR);
             for file in files_in(&dir) {
-                if live.contains(&file) {
+                if live.contains(&file) || (spills && spilled_by_another_running_process(&file)) {
                     continue;
                 }
                 let bytes = std::fs::metadata(&file).map_or(0, |m| m.len());
@@ -319,6 +320,30 @@ impl ScanCache {
         }
         Ok(cleared)
     }
+}
+
+/// Whether a spill file was written by another process that is still running: spill files are
+/// named `PID-N.arrow` after the process that wrote them (see `persist.rs`).
+fn spilled_by_another_running_process(file: &Path) -> bool {
+    let writer = file
+        .file_name()
+        .and_then(|name| name.to_str())
+        .and_then(|name| name.split('-').next())
+        .and_then(|pid| pid.parse::<u32>().ok());
+    match writer {
+        Some(pid) if pid != std::process::id() => process_is_running(pid),
+        _ => false,
+    }
+}
+
+/// Whether a process with this id exists (signal 0 checks without sending anything).
+fn process_is_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 sends nothing; it only reports whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Removes the entries of other versions of a source file and abandoned temporary files.
@@ -960,7 +985,7 @@ mod tests {
     }
 
     #[test]
-    fn clear_removes_everything_but_live_spills() {
+    fn clear_removes_everything_but_spills_in_use() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = ScanCache::at(dir.path().join("cache"));
         let path = source(dir.path(), "n,s\n1,a\n");
@@ -970,16 +995,29 @@ mod tests {
         writer.commit();
         let spills = cache.dir().join(PERSIST_SUBDIR);
         std::fs::create_dir_all(&spills).expect("mkdir");
-        let live = spills.join("live.arrow");
-        let dead = spills.join("dead.arrow");
-        std::fs::write(&live, b"x").expect("write");
-        std::fs::write(&dead, b"x").expect("write");
+        let own = std::process::id();
+        let live = spills.join(format!("{own}-1.arrow"));
+        let dead = spills.join(format!("{own}-2.arrow"));
+        // Another ddq still running (a child standing in for it), and one that has exited.
+        let mut running = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("start a process");
+        let mut exited = std::process::Command::new("true")
+            .spawn()
+            .expect("start a process");
+        exited.wait().expect("wait");
+        let others = spills.join(format!("{}-1.arrow", running.id()));
+        let orphaned = spills.join(format!("{}-1.arrow", exited.id()));
+        for file in [&live, &dead, &others, &orphaned] {
+            std::fs::write(file, b"x").expect("write");
+        }
         register_live_spill(&live);
 
         let text = describe_listing(&cache.list().expect("list"), cache.dir());
         assert!(text.contains("1 partition"), "{text}");
         assert!(
-            text.contains("persisted frames spilled to disk: 2 files"),
+            text.contains("persisted frames spilled to disk: 4 files"),
             "{text}"
         );
 
@@ -988,6 +1026,14 @@ mod tests {
         assert!(cleared.bytes > 0);
         assert!(cache.lookup(&key).is_none());
         assert!(live.exists() && !dead.exists());
+        assert!(
+            others.exists(),
+            "another running process's spill was removed"
+        );
+        assert!(!orphaned.exists(), "an exited process's spill was kept");
+        let _ = running.kill();
+        let _ = running.wait();
+        std::fs::remove_file(&others).expect("remove");
         unregister_live_spill(&live);
         let text = describe_listing(&cache.list().expect("list"), cache.dir());
         assert!(text.starts_with("the scan cache is empty"), "{text}");
