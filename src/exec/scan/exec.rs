@@ -6,8 +6,8 @@
 //! A group reads its partitions in order, so each DataFusion partition's output is sorted by
 //! (`__ddq_part`, `__ddq_row`), which the plan declares: restoring natural order is then a merge,
 //! not a sort. A sort that wants the last rows first (`tail`) gets the partitions in reverse:
-//! see [`ScanExec::reversed_for`]. Reading and parsing block, so each group runs on tokio's blocking pool and sends
-//! its batches through a small channel (which also bounds memory).
+//! see [`ScanExec::reversed_for`]. Reading and parsing block, so each group runs on tokio's
+//! blocking pool and sends its batches through a small channel (which also bounds memory).
 
 use super::csv_read::CsvSource;
 use super::parquet_read::ParquetSource;
