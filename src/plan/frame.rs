@@ -113,7 +113,9 @@ pub fn filter(frame: &Frame, mask: &Series) -> Result<Frame> {
         ))
         .with_help("compare it first, e.g. `df[df.col > 0]`"));
     }
-    Ok(frame.with_df(frame.df.clone().filter(mask.expr.clone().is_true())?))
+    // A filter keeps the rows where the mask is true, dropping missing ones as pandas' False
+    // does; wrapping the mask in `IS TRUE` would only repeat that.
+    Ok(frame.with_df(frame.df.clone().filter(mask.expr.clone())?))
 }
 
 /// `[rows, cols]` into its two parts; `[rows]` has no column part.
