@@ -48,7 +48,6 @@ pub(crate) fn dtype_name(data_type: &DataType) -> String {
 /// The set of strings read as missing: pandas' defaults plus the user's `na_values`.
 #[derive(Debug, Clone)]
 pub(crate) struct NaValues {
-    values: HashSet<String>,
     /// The strings by length (`by_len[n]` holds those of `n` bytes): a value is compared with
     /// the few of its own length, cheaper than hashing it (every text field is checked).
     by_len: Vec<Vec<String>>,
@@ -71,13 +70,12 @@ impl NaValues {
         }
         let max_len = values.iter().map(String::len).max().unwrap_or(0);
         let mut by_len = vec![Vec::new(); max_len + 1];
-        for value in &values {
-            by_len[value.len()].push(value.clone());
+        for value in values {
+            by_len[value.len()].push(value);
         }
         NaValues {
             by_len,
             first_bytes,
-            values,
         }
     }
 
@@ -95,21 +93,19 @@ impl NaValues {
     /// Whether the set is pandas' default one: then no number, date or bool spells a missing
     /// value, except the float NaN spellings, which parse as NaN.
     pub(crate) fn only_pandas_defaults(&self) -> bool {
-        self.values.len() == PANDAS_NA_VALUES.len()
+        self.by_len.iter().map(Vec::len).sum::<usize>() == PANDAS_NA_VALUES.len()
     }
 
     /// The strings, sorted: a stable description of the set.
     pub(crate) fn sorted(&self) -> Vec<&str> {
-        let mut sorted: Vec<&str> = self.values.iter().map(String::as_str).collect();
+        let mut sorted: Vec<&str> = self.by_len.iter().flatten().map(String::as_str).collect();
         sorted.sort_unstable();
         sorted
     }
 
     /// The same set as an anchored regex, the form arrow-csv's reader takes.
     pub(crate) fn to_regex(&self) -> Result<Regex> {
-        let mut sorted: Vec<&str> = self.values.iter().map(String::as_str).collect();
-        sorted.sort_unstable();
-        let alternatives: Vec<String> = sorted.iter().map(|s| regex::escape(s)).collect();
+        let alternatives: Vec<String> = self.sorted().iter().map(|s| regex::escape(s)).collect();
         let pattern = format!("^(?:{})$", alternatives.join("|"));
         Regex::new(&pattern).map_err(|e| DdqError::input(format!("unusable na_values: {e}")))
     }
