@@ -45,6 +45,12 @@ const ENTRY_EXTENSION: &str = "arrow";
 const TEMP_EXTENSION: &str = "tmp";
 /// Subdirectory for the spill files of persisted frames (see `persist.rs`).
 pub const PERSIST_SUBDIR: &str = "persist";
+
+/// The name of this process's spill file number `n`: it starts with the process id, so that
+/// `cache clear` can tell a running process's spills (see `spilled_by_another_running_process`).
+pub(crate) fn spill_file_name(n: u64) -> String {
+    format!("{}-{n}.arrow", std::process::id())
+}
 /// A temporary file this old belongs to a writer that died; younger ones may still be written.
 const ABANDONED_AFTER: Duration = Duration::from_secs(3600);
 
@@ -322,8 +328,8 @@ impl ScanCache {
     }
 }
 
-/// Whether a spill file was written by another process that is still running: spill files are
-/// named `PID-N.arrow` after the process that wrote them (see `persist.rs`).
+/// Whether a spill file was written by another process that is still running (its name starts
+/// with the writer's process id: see `spill_file_name`).
 fn spilled_by_another_running_process(file: &Path) -> bool {
     let writer = file
         .file_name()

@@ -527,10 +527,8 @@ struct SpillFile {
 
 impl SpillFile {
     fn create(dir: &Path, schema: &SchemaRef) -> DfResult<SpillFile> {
-        let path = dir.join(format!(
-            "{}-{}.arrow",
-            std::process::id(),
-            PERSIST_COUNTER.fetch_add(1, Ordering::Relaxed)
+        let path = dir.join(cache::spill_file_name(
+            PERSIST_COUNTER.fetch_add(1, Ordering::Relaxed),
         ));
         let spill_error = |e: &dyn fmt::Display| {
             DataFusionError::External(Box::new(
