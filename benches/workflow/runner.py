@@ -46,10 +46,14 @@ DDQ_ENGINE_FLAGS = {
     "ddq-processes": ["--format", "table", "--scheduler", "processes", "--workers", "2",
                       "--threads-per-worker", "1"],
 }
-# The ddq variants that run at 1x only: they measure what an output format or a scheduler
-# costs, not another engine.
-DDQ_1X_ONLY = ["ddq-csv", "ddq-processes"]
 PYTHON_ENGINES = ["pandas", "dask", "polars", "duckdb"]
+# The ddq variants, and what the report's line on each says it is, against plain `ddq`. They run
+# at 1x only: they measure what an output format or a scheduler costs, not another engine.
+DDQ_VARIANT_TITLES = {
+    "ddq-csv": "ddq writing every result whole as CSV (`--format csv`) against its display",
+    "ddq-processes": "ddq on a local cluster (`--scheduler processes --workers 2 "
+                     "--threads-per-worker 1`) against ddq on threads",
+}
 
 # Each statement of queries/nycflights.q, and the task it is part of in the engines' scripts
 # (engines/_common.py names them). A task made of two statements (binding a name, then using
@@ -188,9 +192,9 @@ def run_engine(engine, scale, data, args, limit_supported, guard, results, notes
     """Runs one engine at one scale `args.repeat` times; keeps the run of median wall time
     (its per-task times and answers) and the largest peak RSS of all runs."""
     result = {"engine": engine, "scale": scale, "status": "ok", "tasks": {}, "answers": {}}
-    if engine in DDQ_1X_ONLY and scale != 1:
+    if engine in DDQ_VARIANT_TITLES and scale != 1:
         result["status"] = "skipped"
-        note = (f"{', '.join(DDQ_1X_ONLY)} run at 1x only: they measure what CSV output and the "
+        note = (f"{', '.join(DDQ_VARIANT_TITLES)} run at 1x only: they measure what CSV output and the "
                 "processes scheduler cost, not another engine.")
         if note not in notes:
             notes.append(note)
@@ -729,12 +733,6 @@ def summary_table(results):
     return "\n".join(rows) + "\n"
 
 
-# What each ddq variant's line in the report says it is, against plain `ddq`.
-DDQ_VARIANT_TITLES = {
-    "ddq-csv": "ddq writing every result whole as CSV (`--format csv`) against its display",
-    "ddq-processes": "ddq on a local cluster (`--scheduler processes --workers 2 "
-                     "--threads-per-worker 1`) against ddq on threads",
-}
 
 
 def variant_lines(results):

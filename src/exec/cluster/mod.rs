@@ -137,7 +137,8 @@ impl Cluster {
             .with_target_partitions(threads.max(1))
             .with_information_schema(false)
             // Push mode: the scheduler streams the job's status (polling would add up to 50 ms to
-            // every statement); the client learns the job id from the first status.
+            // every statement). The client then learns the job id only at the end, so the
+            // progress bar and cancellation find the job by its name (see `job.rs`).
             .set_bool("ballista.client.pull", false)
             .set_u64("ballista.client.grpc_connect_timeout_seconds", 3)
             // The adaptive planner rejects some of ddq's ordered plans (a merge on keys that

@@ -10,9 +10,9 @@
 //!
 //! Layout: `files` expands patterns, `dtype` holds pandas' type names and NA strings,
 //! `csv_schema` infers column types, `csv_read` reads one byte range (`csv_fast` is its fast path
-//! for plain CSV), `parquet_read` one row
-//! group, `part_filter` prunes partitions from filters on [`PART_COLUMN`], `exec` is the
-//! `ExecutionPlan`, `table` the `TableProvider`, and `wire` their form in Ballista's plans.
+//! for plain CSV), `parquet_read` one row group, `part_filter` prunes partitions from filters on
+//! [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the `TableProvider`, and `wire` their
+//! form in Ballista's plans.
 
 use datafusion::arrow::datatypes::DataType;
 
