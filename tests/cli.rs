@@ -766,6 +766,29 @@ b.dtypes
 }
 
 #[test]
+fn parse_dates_refuses_parts_that_make_no_date() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        dir.path().join("d.csv"),
+        "y,m,d,v\n2000,2,29,1\n2001,2,29,2\n",
+    )
+    .expect("written");
+    let script = "a = read_csv(\"d.csv\", parse_dates={\"Date\": [\"y\", \"m\", \"d\"]})\na.Date\n";
+    let run = ddq_in(dir.path(), &["--format", "csv", "run", "-"], Some(script));
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("year 2001, month 2, day 29 is not a date"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(dir.path().join("d.csv"), "y,m,d,v\n2000,2,29,1\n").expect("written");
+    let run = ddq_in(dir.path(), &["--format", "csv", "run", "-"], Some(script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Date\n2000-02-29\n", "2000 is a leap year");
+}
+
+#[test]
 fn a_query_over_the_memory_limit_names_the_limit() {
     let run = expect_error_with(
         &["--memory-limit", "50kB"],

@@ -1,9 +1,13 @@
 //! ddq's own scalar functions: a seeded hash of a row position, so `sample(random_state=...)`
 //! picks the same rows on every run and on every scheduler; and Python's `str()` of any value,
-//! for results pandas holds as `object` (a row of mixed columns, `min` over mixed columns).
+//! for results pandas holds as `object` (a row of mixed columns, `min` over mixed columns); and
+//! a date from year, month and day columns (`parse_dates={"Date": [0, 1, 2]}`).
 
-use datafusion::arrow::array::{Array, AsArray, StringArray, UInt64Array};
-use datafusion::arrow::datatypes::{DataType, Int64Type};
+use datafusion::arrow::array::{
+    Array, AsArray, StringArray, TimestampNanosecondArray, UInt64Array,
+};
+use datafusion::arrow::buffer::NullBuffer;
+use datafusion::arrow::datatypes::{DataType, Int64Type, TimeUnit};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
@@ -122,11 +126,117 @@ pub fn python_str(value: Expr) -> Expr {
     Arc::new(ScalarUDF::from(PythonStr::default())).call(vec![value])
 }
 
+/// `ddq_date_from_parts(year, month, day)`: midnight of that day as a nanosecond timestamp
+/// (pandas' datetime64[ns]); null when a part is. A part that makes no date (month 13, 30
+/// February) or a day beyond what nanoseconds reach is an error, as in pandas.
+///
+/// DataFusion's `make_date` does the same through chrono and Int32 arguments, then needs a cast
+/// to a timestamp; a whole-frame statement pays that on every row, every time, so this computes
+/// the day number with integer arithmetic only.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct DateFromParts {
+    signature: Signature,
+}
+
+impl Default for DateFromParts {
+    fn default() -> Self {
+        DateFromParts {
+            signature: Signature::exact(vec![DataType::Int64; 3], Volatility::Immutable),
+        }
+    }
+}
+
+const NANOS_PER_DAY: i64 = 86_400_000_000_000;
+
+/// Days since 1970-01-01 of a day of the proleptic Gregorian calendar (Howard Hinnant's
+/// `days_from_civil`); none when the parts make no date.
+fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i64> {
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl ScalarUDFImpl for DateFromParts {
+    fn name(&self) -> &str {
+        "ddq_date_from_parts"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Timestamp(TimeUnit::Nanosecond, None))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let [years, months, days] = arrays.as_slice() else {
+            return exec_err!("ddq_date_from_parts takes three arguments");
+        };
+        let (years, months, days) = (
+            years.as_primitive::<Int64Type>(),
+            months.as_primitive::<Int64Type>(),
+            days.as_primitive::<Int64Type>(),
+        );
+        let nulls = NullBuffer::union_many([years.nulls(), months.nulls(), days.nulls()]);
+        let mut values = Vec::with_capacity(years.len());
+        for i in 0..years.len() {
+            if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+                values.push(0);
+                continue;
+            }
+            let (year, month, day) = (years.value(i), months.value(i), days.value(i));
+            let Some(days) = days_from_civil(year, month, day) else {
+                return exec_err!(
+                    "parse_dates: year {year}, month {month}, day {day} is not a date"
+                );
+            };
+            let Some(nanos) = days.checked_mul(NANOS_PER_DAY) else {
+                return exec_err!(
+                    "parse_dates: {year:04}-{month:02}-{day:02} is out of bounds for datetime64[ns] \
+                     (1677-09-22 to 2262-04-11)"
+                );
+            };
+            values.push(nanos);
+        }
+        let dates = TimestampNanosecondArray::new(values.into(), nulls);
+        Ok(ColumnarValue::Array(Arc::new(dates)))
+    }
+}
+
+/// A date column from year, month and day expressions (any integer type).
+pub fn date_from_parts(year: Expr, month: Expr, day: Expr) -> Expr {
+    let int64 = |e: Expr| datafusion::logical_expr::cast(e, DataType::Int64);
+    Arc::new(ScalarUDF::from(DateFromParts::default())).call(vec![
+        int64(year),
+        int64(month),
+        int64(day),
+    ])
+}
+
 /// Every function ddq adds, for registering with a session.
 pub fn all() -> Vec<ScalarUDF> {
     vec![
         ScalarUDF::from(RowHash::default()),
         ScalarUDF::from(PythonStr::default()),
+        ScalarUDF::from(DateFromParts::default()),
     ]
 }
 
@@ -150,5 +260,25 @@ mod tests {
             .filter(|i| splitmix64(*i) < u64::MAX / 2)
             .count();
         assert!((400..600).contains(&low), "{low}");
+    }
+
+    #[test]
+    fn day_numbers_match_chrono_for_every_day_of_four_centuries() {
+        use chrono::NaiveDate;
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+        for year in [1600, 1677, 1899, 1900, 1969, 1970, 2000, 2024, 2100, 2262] {
+            for month in 1..=12 {
+                for day in 1..=31 {
+                    let ours = days_from_civil(year, month, day);
+                    let theirs = NaiveDate::from_ymd_opt(year as i32, month as u32, day as u32)
+                        .map(|d| (d - epoch).num_days());
+                    assert_eq!(ours, theirs, "{year}-{month}-{day}");
+                }
+            }
+        }
+        assert_eq!(days_from_civil(2001, 0, 1), None);
+        assert_eq!(days_from_civil(2001, 13, 1), None);
+        assert_eq!(days_from_civil(2001, 1, 0), None);
+        assert_eq!(days_from_civil(-1, 3, 1), Some(-719_834));
     }
 }
