@@ -5,15 +5,18 @@
 
 use crate::error::{DdqError, Result};
 use crate::exec::cluster::job::{JobWatch, unique_job_name};
+use crate::exec::ends::replace_final_merge;
 use crate::exec::progress::{BarMode, Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::output::ResultWriter;
+use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::execution::SendableRecordBatchStream;
-use datafusion::physical_plan::execute_stream;
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::prelude::{DataFrame, SessionContext};
 use futures::StreamExt;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 #[derive(Clone)]
 pub struct Executor {
@@ -23,14 +26,22 @@ pub struct Executor {
     pub scheduler: Option<String>,
 }
 
-/// A plan that has started, with what follows it.
+/// A plan that is ready to run, with what follows it.
 struct Running {
-    stream: SendableRecordBatchStream,
+    plan: Arc<dyn ExecutionPlan>,
+    task_ctx: Arc<TaskContext>,
     display: ProgressDisplay,
     job: Option<JobWatch>,
 }
 
 impl Running {
+    fn stream(&self) -> Result<SendableRecordBatchStream> {
+        Ok(execute_stream(
+            Arc::clone(&self.plan),
+            Arc::clone(&self.task_ctx),
+        )?)
+    }
+
     /// Stops the bar. A job that did not run to its end is cancelled on the scheduler
     /// (dropping its `JobWatch` does that).
     async fn finish(self, completed: bool) {
@@ -54,46 +65,44 @@ impl Executor {
         DataFrame::new(self.ctx.state(), df.into_unoptimized_plan())
     }
 
-    /// Starts a plan: here, with scans reporting into the bar, or on the cluster, with the
-    /// job's stages doing so.
+    /// Plans a query for running: here, with scans reporting into the bar, or on the cluster,
+    /// with the job's stages doing so.
     async fn start(&self, df: DataFrame) -> Result<Running> {
         let plan = df.into_unoptimized_plan();
         let mut state = self.ctx.state();
-        let (display, job, stream) = match &self.scheduler {
-            None => {
-                let progress = Arc::new(ScanProgress::default());
-                state.config_mut().set_extension(Arc::clone(&progress));
-                let display = ProgressDisplay::start(Progress::Scan(progress), self.bar);
-                let stream = DataFrame::new(state, plan).execute_stream().await;
-                (display, None, stream)
-            }
-            Some(address) => {
-                let name = unique_job_name();
+        let scan_progress = Arc::new(ScanProgress::default());
+        let job_name = unique_job_name();
+        match &self.scheduler {
+            None => state.config_mut().set_extension(Arc::clone(&scan_progress)),
+            Some(_) => {
                 state
                     .config_mut()
                     .options_mut()
-                    .set("ballista.job.name", &name)?;
-                let df = DataFrame::new(state, plan);
-                let task_ctx = Arc::new(df.task_ctx());
-                let physical = df.create_physical_plan().await?;
+                    .set("ballista.job.name", &job_name)?;
+            }
+        }
+        let df = DataFrame::new(state, plan);
+        let task_ctx = Arc::new(df.task_ctx());
+        let plan = df.create_physical_plan().await?;
+        let (display, job) = match &self.scheduler {
+            None => (
+                ProgressDisplay::start(Progress::Scan(scan_progress), self.bar),
+                None,
+            ),
+            Some(address) => {
                 let stages = Arc::new(StageProgress::default());
                 let display =
                     ProgressDisplay::start(Progress::Stages(Arc::clone(&stages)), self.bar);
-                let job = JobWatch::start(address, &name, stages);
-                (display, Some(job), execute_stream(physical, task_ctx))
+                let job = JobWatch::start(address, &job_name, stages);
+                (display, Some(job))
             }
         };
-        match stream {
-            Ok(stream) => Ok(Running {
-                stream,
-                display,
-                job,
-            }),
-            Err(e) => {
-                display.finish().await;
-                Err(e.into())
-            }
-        }
+        Ok(Running {
+            plan,
+            task_ctx,
+            display,
+            job,
+        })
     }
 
     /// Executes a plan and feeds every batch, under the display schema, to a result writer.
@@ -105,44 +114,65 @@ impl Executor {
         mut writer: Box<dyn ResultWriter + Send>,
     ) -> Result<usize> {
         let mut running = self.start(df).await?;
+        let ends = match (&self.scheduler, writer.shown_ends()) {
+            (None, Some((first, last))) => replace_final_merge(&running.plan, first, last)
+                .map(|(plan, rows)| (plan, rows, (first, last))),
+            _ => None,
+        };
+        let rename = |batch: RecordBatch| {
+            RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
+                .map_err(|e| DdqError::execution(e.to_string()))
+        };
         let result = async {
-            let rename = |batch: RecordBatch| {
-                RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
-                    .map_err(|e| DdqError::execution(e.to_string()))
+            let rows = match ends {
+                Some((plan, rows, ends)) => {
+                    running.plan = plan;
+                    let kept = collect_stream(running.stream()?).await?;
+                    let kept = concat_batches(&running.plan.schema(), &kept)
+                        .map_err(|e| DdqError::execution(e.to_string()))?;
+                    let total = rows.load(Ordering::Relaxed);
+                    write_ends(writer.as_mut(), rename(kept)?, total, ends)?;
+                    total
+                }
+                None => match writer.renderer() {
+                    Some(render) => {
+                        // Up to one batch per core renders while the query goes on; the bytes
+                        // are written in batch order.
+                        let mut rows = 0;
+                        let mut rendered = running
+                            .stream()?
+                            .map(|batch| {
+                                let render = render.clone();
+                                let renamed = batch.map_err(DdqError::from).and_then(rename);
+                                async move {
+                                    let batch = renamed?;
+                                    let rows = batch.num_rows();
+                                    let bytes = tokio::task::spawn_blocking(move || render(&batch))
+                                        .await
+                                        .map_err(|e| DdqError::execution(e.to_string()))??;
+                                    Ok::<_, DdqError>((rows, bytes))
+                                }
+                            })
+                            .buffered(render_threads());
+                        while let Some(rendered_batch) = rendered.next().await {
+                            let (batch_rows, bytes) = rendered_batch?;
+                            rows += batch_rows;
+                            writer.write_rendered(&bytes)?;
+                        }
+                        rows
+                    }
+                    None => {
+                        let mut rows = 0;
+                        let mut stream = running.stream()?;
+                        while let Some(batch) = stream.next().await {
+                            let batch = rename(batch?)?;
+                            rows += batch.num_rows();
+                            writer.write_batch(&batch)?;
+                        }
+                        rows
+                    }
+                },
             };
-            let mut rows = 0;
-            match writer.renderer() {
-                Some(render) => {
-                    // Up to one batch per core renders while the query goes on; the bytes are
-                    // written in batch order.
-                    let mut rendered = (&mut running.stream)
-                        .map(|batch| {
-                            let render = render.clone();
-                            let renamed = batch.map_err(DdqError::from).and_then(rename);
-                            async move {
-                                let batch = renamed?;
-                                let rows = batch.num_rows();
-                                let bytes = tokio::task::spawn_blocking(move || render(&batch))
-                                    .await
-                                    .map_err(|e| DdqError::execution(e.to_string()))??;
-                                Ok::<_, DdqError>((rows, bytes))
-                            }
-                        })
-                        .buffered(render_threads());
-                    while let Some(rendered_batch) = rendered.next().await {
-                        let (batch_rows, bytes) = rendered_batch?;
-                        rows += batch_rows;
-                        writer.write_rendered(&bytes)?;
-                    }
-                }
-                None => {
-                    while let Some(batch) = running.stream.next().await {
-                        let batch = rename(batch?)?;
-                        rows += batch.num_rows();
-                        writer.write_batch(&batch)?;
-                    }
-                }
-            }
             writer.finish()?;
             Ok(rows)
         }
@@ -153,19 +183,43 @@ impl Executor {
 
     /// Executes a plan whose result is small (a scalar) and collects it.
     pub async fn collect(&self, df: DataFrame) -> Result<Vec<RecordBatch>> {
-        let mut running = self.start(df).await?;
-        let mut batches = Vec::new();
-        let mut result = Ok(());
-        while let Some(batch) = running.stream.next().await {
-            match batch {
-                Ok(batch) => batches.push(batch),
-                Err(e) => {
-                    result = Err(e.into());
-                    break;
-                }
-            }
-        }
+        let running = self.start(df).await?;
+        let result = match running.stream() {
+            Ok(stream) => collect_stream(stream).await,
+            Err(e) => Err(e),
+        };
         running.finish(result.is_ok()).await;
-        result.map(|()| batches)
+        result
     }
+}
+
+async fn collect_stream(mut stream: SendableRecordBatchStream) -> Result<Vec<RecordBatch>> {
+    let mut batches = Vec::new();
+    while let Some(batch) = stream.next().await {
+        batches.push(batch?);
+    }
+    Ok(batches)
+}
+
+/// Gives a writer that shows only a result's ends what it would keep had it seen every row:
+/// the first rows, the count of those between, the last rows. `kept` holds the first and the
+/// last rows in order (or every row, when there are no more than both).
+fn write_ends(
+    writer: &mut (dyn ResultWriter + Send),
+    kept: RecordBatch,
+    rows: usize,
+    (first, last): (usize, usize),
+) -> Result<()> {
+    let head = rows.min(first);
+    let tail = (rows - head).min(last);
+    if kept.num_rows() < head + tail {
+        return Err(DdqError::execution(format!(
+            "the result's ends hold {} rows, fewer than the {} shown",
+            kept.num_rows(),
+            head + tail
+        )));
+    }
+    writer.write_batch(&kept.slice(0, head))?;
+    writer.skip_rows(rows - head - tail);
+    writer.write_batch(&kept.slice(kept.num_rows() - tail, tail))
 }

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod cluster;
+pub(crate) mod ends;
 pub mod errors;
 pub mod executor;
 pub mod help;

@@ -117,6 +117,17 @@ pub trait ResultWriter {
         None
     }
 
+    /// For writers that show only a result's first rows and its last rows and count the rest
+    /// (the REPL's table): how many of each they keep. The executor may then find just those
+    /// rows (see `exec::ends`), write the first, pass the count of the rows between to
+    /// `skip_rows`, then write the last.
+    fn shown_ends(&self) -> Option<(usize, usize)> {
+        None
+    }
+
+    /// Counts rows that are among neither the first nor the last shown (see `shown_ends`).
+    fn skip_rows(&mut self, _rows: usize) {}
+
     /// Writes bytes the `renderer` made, in batch order.
     fn write_rendered(&mut self, _bytes: &[u8]) -> Result<()> {
         Err(DdqError::execution(

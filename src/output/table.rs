@@ -143,6 +143,14 @@ impl ResultWriter for TableWriter {
         })
     }
 
+    fn shown_ends(&self) -> Option<(usize, usize)> {
+        (self.window.max_rows > 0).then(|| (self.window.head_capacity(), self.window.tail_shown))
+    }
+
+    fn skip_rows(&mut self, rows: usize) {
+        self.window.skip(rows);
+    }
+
     fn finish(self: Box<Self>) -> Result<()> {
         let (mut out, text) = self.render();
         out.write_all(text.as_bytes()).map_err(write_error)?;
