@@ -275,8 +275,8 @@ fn combined_date(frame: &Frame, names: &[String]) -> Result<Expr> {
         .iter()
         .all(|n| frame.data_type(n).is_some_and(|t| t.is_integer()));
     if numeric && names.len() == 3 {
-        let part = |i: usize| column(&names[i]);
-        return Ok(crate::plan::udf::date_from_parts(part(0), part(1), part(2)));
+        let [year, month, day] = [0, 1, 2].map(|i| column(&names[i]));
+        return Ok(crate::plan::udf::date_from_parts(year, month, day));
     }
     if names.is_empty() {
         return Err(DdqError::type_error(

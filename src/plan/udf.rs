@@ -263,7 +263,7 @@ mod tests {
     }
 
     #[test]
-    fn day_numbers_match_chrono_for_every_day_of_four_centuries() {
+    fn day_numbers_match_chrono_on_every_day_of_years_across_four_centuries() {
         use chrono::NaiveDate;
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
         for year in [1600, 1677, 1899, 1900, 1969, 1970, 2000, 2024, 2100, 2262] {
