@@ -7,13 +7,30 @@
 //! new batches: a third of such a statement's time. When only the ends are shown, [`EndsExec`]
 //! takes the merge's place: each partition keeps its own first and last rows while counting the
 //! others, and since every row shown is among those, ordering the few kept gives the same table.
+//!
+//! On a cluster the merge is a stage of its own, and every row of the result would be written
+//! to shuffle files by the workers and fetched by this process. There [`cluster_ends_query`]
+//! puts [`PartitionEndsExec`] below the merge instead: each partition keeps its ends where it
+//! is computed, and only those travel.
 
 use crate::exec::cache::compact;
+use async_trait::async_trait;
+use datafusion::arrow::array::{RecordBatchOptions, UInt64Array};
 use datafusion::arrow::compute::concat_batches;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::catalog::Session;
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::common::{Column, DFSchema, DFSchemaRef};
 use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::context::QueryPlanner;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
+use datafusion::logical_expr::{
+    Expr, Extension, LogicalPlan, LogicalPlanBuilder, UserDefinedLogicalNode,
+    UserDefinedLogicalNodeCore,
+};
+use datafusion::physical_expr::EquivalenceProperties;
 use datafusion::physical_expr::{LexOrdering, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{
     Boundedness, ChildrenPropertiesMode, EmissionType, ReplaceChildrenOptions,
@@ -27,7 +44,9 @@ use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning,
     PlanProperties,
 };
+use datafusion::physical_planner::{DefaultPhysicalPlanner, ExtensionPlanner, PhysicalPlanner};
 use futures::StreamExt;
+use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
@@ -73,6 +92,295 @@ fn replace_merge(
     *main = replace_merge(main, make)?;
     let recompute = ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute);
     Arc::clone(plan).replace_children(children, recompute).ok()
+}
+
+/// On each partition's first kept row, how many rows the partition had (0 on the others), so
+/// the sum over every kept row is the result's row count.
+pub(crate) const ROWS_COLUMN: &str = "__ddq_rows";
+
+/// For a plan that ends by putting its rows in order and choosing the columns shown, the plan
+/// a cluster runs instead when only the `first` and `last` rows are shown: each partition keeps
+/// its own ends ([`PartitionEndsNode`]), the merge that restores order merges those, and the
+/// shown columns come with [`ROWS_COLUMN`]. Its result holds the first and last rows in order
+/// (among others) and sums to the row count. None for plans of another shape, and for results
+/// cut to a few rows already (`head`, `tail`): there is nothing to gain, and DataFusion may turn
+/// a cut to no rows into an empty relation, which loses its columns on the way to a cluster.
+pub(crate) fn cluster_ends_query(
+    plan: &LogicalPlan,
+    (first, last): (usize, usize),
+) -> Result<Option<LogicalPlan>> {
+    let LogicalPlan::Projection(projection) = plan else {
+        return Ok(None);
+    };
+    let LogicalPlan::Sort(sort) = projection.input.as_ref() else {
+        return Ok(None);
+    };
+    if sort.fetch.is_some() || is_cut(&sort.input)? {
+        return Ok(None);
+    }
+    let ends = PartitionEndsNode::new(sort.input.as_ref().clone(), (first, last))?;
+    let mut shown = projection.expr.clone();
+    shown.push(Expr::Column(Column::from_name(ROWS_COLUMN)));
+    let query = LogicalPlanBuilder::from(LogicalPlan::Extension(Extension {
+        node: Arc::new(ends),
+    }))
+    .sort(sort.expr.clone())?
+    .project(shown)?
+    .build()?;
+    Ok(Some(query))
+}
+
+/// Whether the plan limits its rows anywhere, or has none.
+fn is_cut(plan: &LogicalPlan) -> Result<bool> {
+    plan.exists(|node| {
+        Ok(match node {
+            LogicalPlan::Limit(_) | LogicalPlan::EmptyRelation(_) => true,
+            LogicalPlan::Sort(sort) => sort.fetch.is_some(),
+            _ => false,
+        })
+    })
+}
+
+/// The logical side of [`PartitionEndsExec`]: its input's columns plus [`ROWS_COLUMN`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PartitionEndsNode {
+    input: LogicalPlan,
+    ends: (usize, usize),
+    schema: DFSchemaRef,
+}
+
+impl PartitionEndsNode {
+    pub(crate) fn new(input: LogicalPlan, ends: (usize, usize)) -> Result<PartitionEndsNode> {
+        let rows = DFSchema::from_unqualified_fields(
+            vec![Field::new(ROWS_COLUMN, DataType::UInt64, false)].into(),
+            HashMap::new(),
+        )?;
+        let mut schema = input.schema().as_ref().clone();
+        schema.merge(&rows);
+        Ok(PartitionEndsNode {
+            input,
+            ends,
+            schema: Arc::new(schema),
+        })
+    }
+
+    pub(crate) fn ends(&self) -> (usize, usize) {
+        self.ends
+    }
+}
+
+impl PartialOrd for PartitionEndsNode {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        match self.input.partial_cmp(&other.input) {
+            Some(std::cmp::Ordering::Equal) => self.ends.partial_cmp(&other.ends),
+            unequal => unequal,
+        }
+    }
+}
+
+impl UserDefinedLogicalNodeCore for PartitionEndsNode {
+    fn name(&self) -> &str {
+        "DdqPartitionEnds"
+    }
+
+    fn inputs(&self) -> Vec<&LogicalPlan> {
+        vec![&self.input]
+    }
+
+    fn schema(&self) -> &DFSchemaRef {
+        &self.schema
+    }
+
+    fn expressions(&self) -> Vec<Expr> {
+        vec![]
+    }
+
+    fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "DdqPartitionEnds: first={}, last={}",
+            self.ends.0, self.ends.1
+        )
+    }
+
+    fn with_exprs_and_inputs(
+        &self,
+        _exprs: Vec<Expr>,
+        mut inputs: Vec<LogicalPlan>,
+    ) -> Result<Self> {
+        let input = inputs
+            .pop()
+            .ok_or_else(|| DataFusionError::Internal("DdqPartitionEnds has one input".into()))?;
+        PartitionEndsNode::new(input, self.ends)
+    }
+}
+
+/// Plans [`PartitionEndsNode`]s; the scheduler of a ddq cluster plans with it.
+#[derive(Debug, Default)]
+pub(crate) struct EndsPlanner;
+
+#[async_trait]
+impl ExtensionPlanner for EndsPlanner {
+    async fn plan_extension(
+        &self,
+        _planner: &dyn PhysicalPlanner,
+        node: &dyn UserDefinedLogicalNode,
+        _logical_inputs: &[&LogicalPlan],
+        physical_inputs: &[Arc<dyn ExecutionPlan>],
+        _session: &dyn Session,
+        _planning_ctx: &PhysicalPlanningContext,
+    ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+        let Some(ends) = node.as_any().downcast_ref::<PartitionEndsNode>() else {
+            return Ok(None);
+        };
+        let input = physical_inputs
+            .first()
+            .ok_or_else(|| DataFusionError::Internal("DdqPartitionEnds has one input".into()))?;
+        Ok(Some(Arc::new(PartitionEndsExec::new(
+            Arc::clone(input),
+            ends.ends,
+        )?)))
+    }
+}
+
+/// DataFusion's planner with [`EndsPlanner`] beside it.
+#[derive(Debug, Default)]
+pub(crate) struct DdqQueryPlanner;
+
+#[async_trait]
+impl QueryPlanner for DdqQueryPlanner {
+    async fn create_physical_plan(
+        &self,
+        logical_plan: &LogicalPlan,
+        session: &dyn Session,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        DefaultPhysicalPlanner::with_extension_planners(vec![Arc::new(EndsPlanner)])
+            .create_physical_plan(logical_plan, session)
+            .await
+    }
+}
+
+/// Each partition's first and last rows, in order, and on the first of them its row count
+/// (see [`ROWS_COLUMN`]). Below the merge that restores a result's order it leaves that merge
+/// (and, on a cluster, the shuffle before it) a few rows per partition instead of every row.
+#[derive(Debug)]
+pub(crate) struct PartitionEndsExec {
+    input: Arc<dyn ExecutionPlan>,
+    ends: (usize, usize),
+    schema: SchemaRef,
+    properties: Arc<PlanProperties>,
+}
+
+impl PartitionEndsExec {
+    pub(crate) fn new(input: Arc<dyn ExecutionPlan>, ends: (usize, usize)) -> Result<Self> {
+        let mut fields: Vec<FieldRef> = input.schema().fields().iter().cloned().collect();
+        fields.push(Arc::new(Field::new(ROWS_COLUMN, DataType::UInt64, false)));
+        let schema = Arc::new(Schema::new(fields));
+        let input_properties = input.equivalence_properties();
+        let mut equivalence = EquivalenceProperties::new(Arc::clone(&schema));
+        if let Some(ordering) = input_properties.output_ordering() {
+            equivalence.add_ordering(ordering);
+        }
+        let properties = PlanProperties::new(
+            equivalence,
+            input.output_partitioning().clone(),
+            EmissionType::Final,
+            Boundedness::Bounded,
+        );
+        Ok(PartitionEndsExec {
+            input,
+            ends,
+            schema,
+            properties: Arc::new(properties),
+        })
+    }
+
+    pub(crate) fn ends(&self) -> (usize, usize) {
+        self.ends
+    }
+}
+
+impl DisplayAs for PartitionEndsExec {
+    fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "DdqPartitionEndsExec: first={}, last={}",
+            self.ends.0, self.ends.1
+        )
+    }
+}
+
+impl ExecutionPlan for PartitionEndsExec {
+    fn name(&self) -> &str {
+        "DdqPartitionEndsExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn maintains_input_order(&self) -> Vec<bool> {
+        vec![true]
+    }
+
+    fn apply_expressions(
+        &self,
+        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>,
+    ) -> Result<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let recompute = ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute);
+        self.replace_children(children, recompute)
+    }
+
+    fn replace_children(
+        self: Arc<Self>,
+        mut children: Vec<Arc<dyn ExecutionPlan>>,
+        _options: ReplaceChildrenOptions,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let input = children.pop().ok_or_else(|| {
+            DataFusionError::Internal("DdqPartitionEndsExec has one input".into())
+        })?;
+        Ok(Arc::new(PartitionEndsExec::new(input, self.ends)?))
+    }
+
+    fn execute(
+        &self,
+        partition: usize,
+        context: Arc<TaskContext>,
+    ) -> Result<SendableRecordBatchStream> {
+        let stream = self.input.execute(partition, context)?;
+        let (input_schema, schema, ends) =
+            (self.input.schema(), Arc::clone(&self.schema), self.ends);
+        let kept = {
+            let schema = Arc::clone(&schema);
+            async move {
+                let kept = keep_ends(stream, ends).await?;
+                let batches: Vec<RecordBatch> = kept.head.into_iter().chain(kept.tail).collect();
+                let rows = concat_batches(&input_schema, &batches)?;
+                let count = (0..rows.num_rows()).map(|i| if i == 0 { kept.rows as u64 } else { 0 });
+                let mut columns = rows.columns().to_vec();
+                columns.push(Arc::new(UInt64Array::from_iter_values(count)));
+                let options = RecordBatchOptions::new().with_row_count(Some(rows.num_rows()));
+                Ok(RecordBatch::try_new_with_options(
+                    schema, columns, &options,
+                )?)
+            }
+        };
+        Ok(Box::pin(RecordBatchStreamAdapter::new(
+            schema,
+            futures::stream::once(kept),
+        )))
+    }
 }
 
 /// In place of a merge of ordered partitions: the result's first and last rows, in order, as

@@ -5,13 +5,18 @@
 
 use crate::error::{DdqError, Result};
 use crate::exec::cluster::job::{JobWatch, unique_job_name};
-use crate::exec::ends::replace_final_merge;
+use crate::exec::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
 use crate::exec::progress::{BarMode, Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::output::ResultWriter;
+use datafusion::arrow::array::UInt64Array;
 use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::datasource::{MemTable, source_as_provider};
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::prelude::{DataFrame, SessionContext};
 use futures::StreamExt;
@@ -21,6 +26,8 @@ use std::sync::atomic::Ordering;
 #[derive(Clone)]
 pub struct Executor {
     pub ctx: SessionContext,
+    /// This process' own context: the same as `ctx` unless that sends plans to a cluster.
+    pub local: SessionContext,
     pub bar: BarMode,
     /// The cluster's scheduler (HOST:PORT) when `ctx` sends plans to one.
     pub scheduler: Option<String>,
@@ -69,10 +76,14 @@ impl Executor {
     /// with the job's stages doing so.
     async fn start(&self, df: DataFrame) -> Result<Running> {
         let plan = df.into_unoptimized_plan();
-        let mut state = self.ctx.state();
+        let scheduler = self.scheduler_for(&plan);
+        let mut state = match scheduler {
+            Some(_) => self.ctx.state(),
+            None => self.local.state(),
+        };
         let scan_progress = Arc::new(ScanProgress::default());
         let job_name = unique_job_name();
-        match &self.scheduler {
+        match scheduler {
             None => state.config_mut().set_extension(Arc::clone(&scan_progress)),
             Some(_) => {
                 state
@@ -84,7 +95,7 @@ impl Executor {
         let df = DataFrame::new(state, plan);
         let task_ctx = Arc::new(df.task_ctx());
         let plan = df.create_physical_plan().await?;
-        let (display, job) = match &self.scheduler {
+        let (display, job) = match scheduler {
             None => (
                 ProgressDisplay::start(Progress::Scan(scan_progress), self.bar),
                 None,
@@ -105,6 +116,13 @@ impl Executor {
         })
     }
 
+    /// The cluster's scheduler when the plan runs there: plans that read no files (a frame's
+    /// dtypes, small tables made in the session) are answered here, where the data already is,
+    /// without a job's round trips.
+    fn scheduler_for(&self, plan: &LogicalPlan) -> Option<&String> {
+        self.scheduler.as_ref().filter(|_| reads_files(plan))
+    }
+
     /// Executes a plan and feeds every batch, under the display schema, to a result writer.
     /// Returns the number of rows.
     pub async fn stream_into(
@@ -113,9 +131,17 @@ impl Executor {
         schema: SchemaRef,
         mut writer: Box<dyn ResultWriter + Send>,
     ) -> Result<usize> {
+        if self.scheduler_for(df.logical_plan()).is_some()
+            && let Some(ends) = writer.shown_ends()
+            && let Some(query) = cluster_ends_query(df.logical_plan(), ends)?
+        {
+            let query = DataFrame::new(self.ctx.state(), query);
+            return self.write_cluster_ends(query, schema, writer, ends).await;
+        }
+        let here = self.scheduler_for(df.logical_plan()).is_none();
         let mut running = self.start(df).await?;
-        let ends = match (&self.scheduler, writer.shown_ends()) {
-            (None, Some((first, last))) => replace_final_merge(&running.plan, first, last)
+        let ends = match (here, writer.shown_ends()) {
+            (true, Some((first, last))) => replace_final_merge(&running.plan, first, last)
                 .map(|(plan, rows)| (plan, rows, (first, last))),
             _ => None,
         };
@@ -181,6 +207,21 @@ impl Executor {
         result
     }
 
+    /// Runs a [`cluster_ends_query`] and gives the writer the ends it shows.
+    async fn write_cluster_ends(
+        &self,
+        query: DataFrame,
+        schema: SchemaRef,
+        mut writer: Box<dyn ResultWriter + Send>,
+        ends: (usize, usize),
+    ) -> Result<usize> {
+        let batches = self.collect(query).await?;
+        let (kept, rows) = kept_ends(&batches, &schema)?;
+        write_ends(writer.as_mut(), kept, rows, ends)?;
+        writer.finish()?;
+        Ok(rows)
+    }
+
     /// Executes a plan whose result is small (a scalar) and collects it.
     pub async fn collect(&self, df: DataFrame) -> Result<Vec<RecordBatch>> {
         let running = self.start(df).await?;
@@ -193,12 +234,50 @@ impl Executor {
     }
 }
 
+/// Whether the plan scans a table other than one held in memory.
+fn reads_files(plan: &LogicalPlan) -> bool {
+    let mut files = false;
+    let _ = plan.apply_with_subqueries(|node| {
+        if let LogicalPlan::TableScan(scan) = node {
+            let in_memory = source_as_provider(&scan.source)
+                .is_ok_and(|provider| provider.downcast_ref::<MemTable>().is_some());
+            files = !in_memory;
+        }
+        Ok(if files {
+            TreeNodeRecursion::Stop
+        } else {
+            TreeNodeRecursion::Continue
+        })
+    });
+    files
+}
+
 async fn collect_stream(mut stream: SendableRecordBatchStream) -> Result<Vec<RecordBatch>> {
     let mut batches = Vec::new();
     while let Some(batch) = stream.next().await {
         batches.push(batch?);
     }
     Ok(batches)
+}
+
+/// A [`cluster_ends_query`]'s rows (the first and last rows of the result, in order, among
+/// others) under the display schema, and the result's row count, which they sum to.
+fn kept_ends(batches: &[RecordBatch], schema: &SchemaRef) -> Result<(RecordBatch, usize)> {
+    let arrow_error = |e: ArrowError| DdqError::execution(e.to_string());
+    let Some(first) = batches.first() else {
+        return Ok((RecordBatch::new_empty(Arc::clone(schema)), 0));
+    };
+    let kept = concat_batches(&first.schema(), batches).map_err(arrow_error)?;
+    let counts = kept
+        .column_by_name(ROWS_COLUMN)
+        .and_then(|c| c.as_any().downcast_ref::<UInt64Array>())
+        .ok_or_else(|| {
+            DdqError::execution(format!("the ends query has no column {ROWS_COLUMN}"))
+        })?;
+    let rows = counts.values().iter().sum::<u64>() as usize;
+    let shown = kept.columns()[..schema.fields().len()].to_vec();
+    let kept = RecordBatch::try_new(Arc::clone(schema), shown).map_err(arrow_error)?;
+    Ok((kept, rows))
 }
 
 /// Gives a writer that shows only a result's ends what it would keep had it seen every row:

@@ -106,11 +106,13 @@ impl Session {
         match &self.cluster {
             Some(cluster) if kind != SchedulerKind::Threads && cluster.kind == kind => Executor {
                 ctx: cluster.ctx.clone(),
+                local: self.ctx.clone(),
                 bar,
                 scheduler: Some(cluster.address.clone()),
             },
             _ => Executor {
                 ctx: self.ctx.clone(),
+                local: self.ctx.clone(),
                 bar,
                 scheduler: None,
             },

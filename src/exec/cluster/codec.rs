@@ -3,6 +3,7 @@
 //! adds. Everything else goes to Ballista's own codecs. Without these a plan over `read_csv`
 //! could not leave the client; with them nothing falls back to threads silently.
 
+use crate::exec::ends::{PartitionEndsExec, PartitionEndsNode};
 use crate::exec::persist::PersistTable;
 use crate::exec::scan::{FileTable, wire};
 use ballista_core::serde::{BallistaLogicalExtensionCodec, BallistaPhysicalExtensionCodec};
@@ -32,6 +33,33 @@ const PERSISTED: u8 = b'P';
 const IN_MEMORY: u8 = b'M';
 /// Marks a physical node ddq encoded (Ballista's own nodes are protobuf, which never starts so).
 const SCAN_MARK: &[u8] = b"ddq-scan:";
+/// Marks a [`PartitionEndsNode`] or [`PartitionEndsExec`], followed by its two row counts.
+const ENDS_MARK: &[u8] = b"ddq-ends:";
+
+fn encode_ends((first, last): (usize, usize), buf: &mut Vec<u8>) {
+    buf.extend_from_slice(ENDS_MARK);
+    buf.extend_from_slice(&(first as u64).to_le_bytes());
+    buf.extend_from_slice(&(last as u64).to_le_bytes());
+}
+
+/// The two row counts after an [`ENDS_MARK`], or None if `buf` is not an ends node.
+fn decode_ends(buf: &[u8]) -> Option<(usize, usize)> {
+    let counts = buf.strip_prefix(ENDS_MARK)?;
+    let first = u64::from_le_bytes(counts.get(..8)?.try_into().ok()?);
+    let last = u64::from_le_bytes(counts.get(8..16)?.try_into().ok()?);
+    Some((first as usize, last as usize))
+}
+
+/// The one input of an ends node.
+fn only_input<T: Clone>(inputs: &[T]) -> Result<T> {
+    match inputs {
+        [input] => Ok(input.clone()),
+        _ => Err(DataFusionError::Internal(format!(
+            "an ends node has one input, not {}",
+            inputs.len()
+        ))),
+    }
+}
 
 fn external(e: crate::error::DdqError) -> DataFusionError {
     DataFusionError::External(Box::new(e))
@@ -120,11 +148,22 @@ impl LogicalExtensionCodec for DdqLogicalCodec {
         inputs: &[LogicalPlan],
         ctx: &TaskContext,
     ) -> Result<Extension> {
-        self.ballista.try_decode(buf, inputs, ctx)
+        match decode_ends(buf) {
+            Some(ends) => Ok(Extension {
+                node: Arc::new(PartitionEndsNode::new(only_input(inputs)?, ends)?),
+            }),
+            None => self.ballista.try_decode(buf, inputs, ctx),
+        }
     }
 
     fn try_encode(&self, node: &Extension, buf: &mut Vec<u8>) -> Result<()> {
-        self.ballista.try_encode(node, buf)
+        match node.node.as_any().downcast_ref::<PartitionEndsNode>() {
+            Some(ends) => {
+                encode_ends(ends.ends(), buf);
+                Ok(())
+            }
+            None => self.ballista.try_encode(node, buf),
+        }
     }
 
     fn try_decode_table_provider(
@@ -212,6 +251,9 @@ impl PhysicalExtensionCodec for DdqPhysicalCodec {
         ctx: &TaskContext,
         proto_converter: &dyn PhysicalProtoConverterExtension,
     ) -> Result<Arc<dyn ExecutionPlan>> {
+        if let Some(ends) = decode_ends(buf) {
+            return Ok(Arc::new(PartitionEndsExec::new(only_input(inputs)?, ends)?));
+        }
         match buf.strip_prefix(SCAN_MARK) {
             Some(scan) => wire::decode_scan(scan, inputs).map_err(external),
             None => self.ballista.try_decode(buf, inputs, ctx, proto_converter),
@@ -224,6 +266,10 @@ impl PhysicalExtensionCodec for DdqPhysicalCodec {
         buf: &mut Vec<u8>,
         proto_converter: &dyn PhysicalProtoConverterExtension,
     ) -> Result<()> {
+        if let Some(ends) = node.downcast_ref::<PartitionEndsExec>() {
+            encode_ends(ends.ends(), buf);
+            return Ok(());
+        }
         match wire::encode_scan(node.as_ref()) {
             Some(scan) => {
                 buf.extend_from_slice(SCAN_MARK);

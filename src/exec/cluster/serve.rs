@@ -7,10 +7,12 @@
 
 use super::codec::{DdqLogicalCodec, DdqPhysicalCodec};
 use crate::error::{DdqError, Result};
+use crate::exec::ends::DdqQueryPlanner;
 use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_process};
 use ballista_scheduler::cluster::BallistaCluster;
 use ballista_scheduler::config::SchedulerConfig;
 use ballista_scheduler::scheduler_process::start_server;
+use datafusion::execution::SessionStateBuilder;
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +34,13 @@ pub async fn run_scheduler(bind: SocketAddr) -> Result<()> {
     config.no_executors_grace_period_seconds = EXECUTOR_TIMEOUT_SECONDS;
     config.override_logical_codec = Some(Arc::new(DdqLogicalCodec::default()));
     config.override_physical_codec = Some(Arc::new(DdqPhysicalCodec::default()));
+    // ddq's own logical nodes (the ends of a shown result) are planned here.
+    config.override_session_builder = Some(Arc::new(|config| {
+        let state = ballista_core::utils::default_session_builder(config)?;
+        Ok(SessionStateBuilder::new_from_existing(state)
+            .with_query_planner(Arc::new(DdqQueryPlanner))
+            .build())
+    }));
     let cluster = BallistaCluster::new_from_config(&config)
         .await
         .map_err(|e| DdqError::execution(format!("cannot set up the scheduler: {e}")))?;

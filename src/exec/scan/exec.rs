@@ -357,6 +357,20 @@ impl ExecutionPlan for ScanExec {
         Ok(self)
     }
 
+    /// A limit here holds for each partition, as for DataFusion's file scans: a merge that
+    /// wants the first n rows in order needs n of each, and on a cluster only those are
+    /// written for it to merge.
+    fn with_fetch(&self, limit: Option<usize>) -> Option<Arc<dyn ExecutionPlan>> {
+        Some(Arc::new(ScanExec {
+            limit,
+            ..self.clone()
+        }))
+    }
+
+    fn fetch(&self) -> Option<usize> {
+        self.limit
+    }
+
     fn try_pushdown_sort(
         &self,
         order: &[PhysicalSortExpr],
@@ -555,6 +569,18 @@ impl ExecutionPlan for ScanTaskExec {
     fn benefits_from_input_partitioning(&self) -> Vec<bool> {
         // The anchor's partitions are the scan's: splitting them up would break that.
         vec![false]
+    }
+
+    fn with_fetch(&self, limit: Option<usize>) -> Option<Arc<dyn ExecutionPlan>> {
+        let scan = ScanExec {
+            limit,
+            ..self.scan.clone()
+        };
+        Some(Arc::new(ScanTaskExec::new(scan, Arc::clone(&self.anchor))))
+    }
+
+    fn fetch(&self) -> Option<usize> {
+        self.scan.limit
     }
 
     fn try_pushdown_sort(
