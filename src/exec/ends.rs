@@ -130,6 +130,17 @@ pub(crate) fn cluster_ends_query(
     Ok(Some(query))
 }
 
+/// The input of a node that has exactly one (`node` names it in the error).
+pub(crate) fn one_input<T>(inputs: Vec<T>, node: &str) -> Result<T> {
+    let count = inputs.len();
+    match <[T; 1]>::try_from(inputs) {
+        Ok([input]) => Ok(input),
+        Err(_) => Err(DataFusionError::Internal(format!(
+            "{node} has one input, not {count}"
+        ))),
+    }
+}
+
 /// Whether the plan limits its rows anywhere, or has none.
 fn is_cut(plan: &LogicalPlan) -> Result<bool> {
     plan.exists(|node| {
@@ -150,6 +161,8 @@ pub(crate) struct PartitionEndsNode {
 }
 
 impl PartitionEndsNode {
+    pub(crate) const NAME: &str = "DdqPartitionEnds";
+
     pub(crate) fn new(input: LogicalPlan, ends: (usize, usize)) -> Result<PartitionEndsNode> {
         let rows = DFSchema::from_unqualified_fields(
             vec![Field::new(ROWS_COLUMN, DataType::UInt64, false)].into(),
@@ -180,7 +193,7 @@ impl PartialOrd for PartitionEndsNode {
 
 impl UserDefinedLogicalNodeCore for PartitionEndsNode {
     fn name(&self) -> &str {
-        "DdqPartitionEnds"
+        Self::NAME
     }
 
     fn inputs(&self) -> Vec<&LogicalPlan> {
@@ -198,20 +211,15 @@ impl UserDefinedLogicalNodeCore for PartitionEndsNode {
     fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(
             f,
-            "DdqPartitionEnds: first={}, last={}",
-            self.ends.0, self.ends.1
+            "{}: first={}, last={}",
+            Self::NAME,
+            self.ends.0,
+            self.ends.1
         )
     }
 
-    fn with_exprs_and_inputs(
-        &self,
-        _exprs: Vec<Expr>,
-        mut inputs: Vec<LogicalPlan>,
-    ) -> Result<Self> {
-        let input = inputs
-            .pop()
-            .ok_or_else(|| DataFusionError::Internal("DdqPartitionEnds has one input".into()))?;
-        PartitionEndsNode::new(input, self.ends)
+    fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, inputs: Vec<LogicalPlan>) -> Result<Self> {
+        PartitionEndsNode::new(one_input(inputs, PartitionEndsNode::NAME)?, self.ends)
     }
 }
 
@@ -233,13 +241,8 @@ impl ExtensionPlanner for EndsPlanner {
         let Some(ends) = node.as_any().downcast_ref::<PartitionEndsNode>() else {
             return Ok(None);
         };
-        let input = physical_inputs
-            .first()
-            .ok_or_else(|| DataFusionError::Internal("DdqPartitionEnds has one input".into()))?;
-        Ok(Some(Arc::new(PartitionEndsExec::new(
-            Arc::clone(input),
-            ends.ends,
-        )?)))
+        let input = one_input(physical_inputs.to_vec(), PartitionEndsNode::NAME)?;
+        Ok(Some(Arc::new(PartitionEndsExec::new(input, ends.ends)?)))
     }
 }
 
@@ -272,6 +275,8 @@ pub(crate) struct PartitionEndsExec {
 }
 
 impl PartitionEndsExec {
+    pub(crate) const NAME: &str = "DdqPartitionEndsExec";
+
     pub(crate) fn new(input: Arc<dyn ExecutionPlan>, ends: (usize, usize)) -> Result<Self> {
         let mut fields: Vec<FieldRef> = input.schema().fields().iter().cloned().collect();
         fields.push(Arc::new(Field::new(ROWS_COLUMN, DataType::UInt64, false)));
@@ -304,15 +309,17 @@ impl DisplayAs for PartitionEndsExec {
     fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         write!(
             f,
-            "DdqPartitionEndsExec: first={}, last={}",
-            self.ends.0, self.ends.1
+            "{}: first={}, last={}",
+            Self::NAME,
+            self.ends.0,
+            self.ends.1
         )
     }
 }
 
 impl ExecutionPlan for PartitionEndsExec {
     fn name(&self) -> &str {
-        "DdqPartitionEndsExec"
+        Self::NAME
     }
 
     fn properties(&self) -> &Arc<PlanProperties> {
@@ -344,12 +351,10 @@ impl ExecutionPlan for PartitionEndsExec {
 
     fn replace_children(
         self: Arc<Self>,
-        mut children: Vec<Arc<dyn ExecutionPlan>>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
         _options: ReplaceChildrenOptions,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let input = children.pop().ok_or_else(|| {
-            DataFusionError::Internal("DdqPartitionEndsExec has one input".into())
-        })?;
+        let input = one_input(children, self.name())?;
         Ok(Arc::new(PartitionEndsExec::new(input, self.ends)?))
     }
 
@@ -463,12 +468,10 @@ impl ExecutionPlan for EndsExec {
 
     fn replace_children(
         self: Arc<Self>,
-        mut children: Vec<Arc<dyn ExecutionPlan>>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
         _options: ReplaceChildrenOptions,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let input = children
-            .pop()
-            .ok_or_else(|| DataFusionError::Internal("DdqEndsExec has one input".into()))?;
+        let input = one_input(children, self.name())?;
         Ok(Arc::new(EndsExec::new(
             input,
             self.ordering.clone(),

@@ -131,14 +131,14 @@ impl Executor {
         schema: SchemaRef,
         mut writer: Box<dyn ResultWriter + Send>,
     ) -> Result<usize> {
-        if self.scheduler_for(df.logical_plan()).is_some()
+        let here = self.scheduler_for(df.logical_plan()).is_none();
+        if !here
             && let Some(ends) = writer.shown_ends()
             && let Some(query) = cluster_ends_query(df.logical_plan(), ends)?
         {
             let query = DataFrame::new(self.ctx.state(), query);
             return self.write_cluster_ends(query, schema, writer, ends).await;
         }
-        let here = self.scheduler_for(df.logical_plan()).is_none();
         let mut running = self.start(df).await?;
         let ends = match (here, writer.shown_ends()) {
             (true, Some((first, last))) => replace_final_merge(&running.plan, first, last)

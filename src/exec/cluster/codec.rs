@@ -3,7 +3,7 @@
 //! adds. Everything else goes to Ballista's own codecs. Without these a plan over `read_csv`
 //! could not leave the client; with them nothing falls back to threads silently.
 
-use crate::exec::ends::{PartitionEndsExec, PartitionEndsNode};
+use crate::exec::ends::{PartitionEndsExec, PartitionEndsNode, one_input};
 use crate::exec::persist::PersistTable;
 use crate::exec::scan::{FileTable, wire};
 use ballista_core::serde::{BallistaLogicalExtensionCodec, BallistaPhysicalExtensionCodec};
@@ -48,17 +48,6 @@ fn decode_ends(buf: &[u8]) -> Option<(usize, usize)> {
     let first = u64::from_le_bytes(counts.get(..8)?.try_into().ok()?);
     let last = u64::from_le_bytes(counts.get(8..16)?.try_into().ok()?);
     Some((first as usize, last as usize))
-}
-
-/// The one input of an ends node.
-fn only_input<T: Clone>(inputs: &[T]) -> Result<T> {
-    match inputs {
-        [input] => Ok(input.clone()),
-        _ => Err(DataFusionError::Internal(format!(
-            "an ends node has one input, not {}",
-            inputs.len()
-        ))),
-    }
 }
 
 fn external(e: crate::error::DdqError) -> DataFusionError {
@@ -150,7 +139,10 @@ impl LogicalExtensionCodec for DdqLogicalCodec {
     ) -> Result<Extension> {
         match decode_ends(buf) {
             Some(ends) => Ok(Extension {
-                node: Arc::new(PartitionEndsNode::new(only_input(inputs)?, ends)?),
+                node: Arc::new(PartitionEndsNode::new(
+                    one_input(inputs.to_vec(), PartitionEndsNode::NAME)?,
+                    ends,
+                )?),
             }),
             None => self.ballista.try_decode(buf, inputs, ctx),
         }
@@ -252,7 +244,10 @@ impl PhysicalExtensionCodec for DdqPhysicalCodec {
         proto_converter: &dyn PhysicalProtoConverterExtension,
     ) -> Result<Arc<dyn ExecutionPlan>> {
         if let Some(ends) = decode_ends(buf) {
-            return Ok(Arc::new(PartitionEndsExec::new(only_input(inputs)?, ends)?));
+            return Ok(Arc::new(PartitionEndsExec::new(
+                one_input(inputs.to_vec(), PartitionEndsExec::NAME)?,
+                ends,
+            )?));
         }
         match buf.strip_prefix(SCAN_MARK) {
             Some(scan) => wire::decode_scan(scan, inputs).map_err(external),
