@@ -296,6 +296,9 @@ def fresh_ddq_cache(cache):
 
 def measure(command, log, guard, timeout, env=None):
     """Wall time, peak RSS and exit status of `command` and everything it starts."""
+    # Dirty pages left by whatever ran before (a build, the previous engine's files, ddq's
+    # cache) are written back by kernel threads that take a core from the measured run.
+    os.sync()
     started = time.perf_counter()
     with open(log, "w") as err:
         child = subprocess.Popen(

@@ -7,6 +7,7 @@ use crate::error::{DdqError, Result};
 use crate::exec::cluster::job::{JobWatch, unique_job_name};
 use crate::exec::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
 use crate::exec::progress::{BarMode, Progress, ProgressDisplay, ScanProgress, StageProgress};
+use crate::exec::subqueries::{single_value, uncorrelated_scalar_subqueries, with_values};
 use crate::output::ResultWriter;
 use datafusion::arrow::array::UInt64Array;
 use datafusion::arrow::compute::concat_batches;
@@ -77,6 +78,10 @@ impl Executor {
     async fn start(&self, df: DataFrame) -> Result<Running> {
         let plan = df.into_unoptimized_plan();
         let scheduler = self.scheduler_for(&plan);
+        let plan = match scheduler {
+            Some(_) => self.with_subqueries_computed(plan).await?,
+            None => plan,
+        };
         let mut state = match scheduler {
             Some(_) => self.ctx.state(),
             None => self.local.state(),
@@ -114,6 +119,23 @@ impl Executor {
             display,
             job,
         })
+    }
+
+    /// For a plan that runs on the cluster: the plan with each of its scalar subqueries
+    /// computed first, as a job of its own, and its value put in its place (see
+    /// [`crate::exec::subqueries`]).
+    async fn with_subqueries_computed(&self, plan: LogicalPlan) -> Result<LogicalPlan> {
+        let mut values = Vec::new();
+        for subquery in uncorrelated_scalar_subqueries(&plan)? {
+            let df = DataFrame::new(self.ctx.state(), subquery.as_ref().clone());
+            // Boxed: the subquery's own subqueries come back here.
+            let batches = Box::pin(self.collect(df)).await?;
+            values.push((Arc::clone(&subquery), single_value(&subquery, &batches)?));
+        }
+        if values.is_empty() {
+            return Ok(plan);
+        }
+        Ok(with_values(plan, &values)?)
     }
 
     /// The cluster's scheduler when the plan runs there: plans that read no files (a frame's
@@ -301,4 +323,67 @@ fn write_ends(
     writer.write_batch(&kept.slice(0, head))?;
     writer.skip_rows(rows - head - tail);
     writer.write_batch(&kept.slice(kept.num_rows() - tail, tail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::ends::PartitionEndsExec;
+    use datafusion::arrow::array::{Array, Int64Array};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::datasource::memory::MemorySourceConfig;
+    use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
+    use datafusion::physical_plan::collect;
+    use datafusion::physical_plan::expressions::col;
+    use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
+
+    fn positions(schema: &SchemaRef, range: std::ops::Range<i64>) -> RecordBatch {
+        let values = Arc::new(Int64Array::from_iter_values(range));
+        RecordBatch::try_new(Arc::clone(schema), vec![values]).unwrap()
+    }
+
+    fn values(batch: &RecordBatch) -> Vec<i64> {
+        let array = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .unwrap();
+        array.values().to_vec()
+    }
+
+    /// What a cluster computes for a shown frame, run here: each partition's ends, merged in order.
+    #[tokio::test]
+    async fn the_kept_ends_of_every_partition_hold_the_results_ends_and_row_count() {
+        let schema = Arc::new(Schema::new(vec![Field::new("pos", DataType::Int64, false)]));
+        let partitions = vec![
+            vec![positions(&schema, 0..4), positions(&schema, 4..10)],
+            vec![positions(&schema, 10..25)],
+            vec![],
+        ];
+        let scan =
+            MemorySourceConfig::try_new_exec(&partitions, Arc::clone(&schema), None).unwrap();
+        let ends = Arc::new(PartitionEndsExec::new(scan, (2, 3)).unwrap());
+        let order = LexOrdering::new(vec![PhysicalSortExpr::new_default(
+            col("pos", &ends.schema()).unwrap(),
+        )])
+        .unwrap();
+        let merged = Arc::new(SortPreservingMergeExec::new(order, ends));
+        let batches = collect(merged, SessionContext::new().task_ctx())
+            .await
+            .unwrap();
+
+        let (kept, rows) = kept_ends(&batches, &schema).unwrap();
+        assert_eq!(rows, 25);
+        assert_eq!(kept.schema(), schema);
+        assert_eq!(values(&kept), [0, 1, 7, 8, 9, 10, 11, 22, 23, 24]);
+        assert_eq!(kept.column(0).null_count(), 0);
+    }
+
+    #[test]
+    fn no_kept_batches_is_an_empty_result_with_the_shown_columns() {
+        let schema = Arc::new(Schema::new(vec![Field::new("pos", DataType::Int64, false)]));
+        let (kept, rows) = kept_ends(&[], &schema).unwrap();
+        assert_eq!((kept.num_rows(), rows), (0, 0));
+        assert_eq!(kept.schema(), schema);
+    }
 }

@@ -15,6 +15,7 @@ pub mod script;
 pub mod session;
 pub mod settings;
 pub mod sink;
+pub(crate) mod subqueries;
 pub mod timing;
 pub mod visualize;
 pub mod write;

@@ -293,3 +293,67 @@ impl PhysicalExtensionCodec for DdqPhysicalCodec {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::logical_expr::{LogicalPlanBuilder, lit};
+    use datafusion::physical_plan::empty::EmptyExec;
+    use datafusion::prelude::SessionContext;
+    use datafusion_proto::bytes::{
+        physical_plan_from_bytes_with_extension_codec, physical_plan_to_bytes_with_extension_codec,
+    };
+
+    #[test]
+    fn a_partition_ends_node_keeps_its_row_counts_and_input_on_the_way_to_a_cluster() {
+        let input = LogicalPlanBuilder::values(vec![vec![lit(1_i64)], vec![lit(2_i64)]])
+            .unwrap()
+            .build()
+            .unwrap();
+        let plan = LogicalPlan::Extension(Extension {
+            node: Arc::new(PartitionEndsNode::new(input, (5, 7)).unwrap()),
+        });
+        let codec = DdqLogicalCodec::default();
+        let bytes = logical_plan_to_bytes_with_extension_codec(&plan, &codec).unwrap();
+        let task_ctx = SessionContext::new().task_ctx();
+        let back = logical_plan_from_bytes_with_extension_codec(&bytes, &task_ctx, &codec).unwrap();
+        let LogicalPlan::Extension(extension) = &back else {
+            panic!("decoded as {back}");
+        };
+        let node = extension.node.as_any().downcast_ref::<PartitionEndsNode>();
+        assert_eq!(node.map(PartitionEndsNode::ends), Some((5, 7)));
+        assert_eq!(
+            back.display_indent().to_string(),
+            plan.display_indent().to_string()
+        );
+        assert_eq!(back.schema(), plan.schema());
+    }
+
+    #[test]
+    fn a_partition_ends_exec_keeps_its_row_counts_and_input_on_the_way_to_a_worker() {
+        let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)]));
+        let plan: Arc<dyn ExecutionPlan> =
+            Arc::new(PartitionEndsExec::new(Arc::new(EmptyExec::new(schema)), (3, 4)).unwrap());
+        let codec = DdqPhysicalCodec::default();
+        let bytes = physical_plan_to_bytes_with_extension_codec(Arc::clone(&plan), &codec).unwrap();
+        let task_ctx = SessionContext::new().task_ctx();
+        let back =
+            physical_plan_from_bytes_with_extension_codec(&bytes, &task_ctx, &codec).unwrap();
+        let ends = back
+            .downcast_ref::<PartitionEndsExec>()
+            .map(PartitionEndsExec::ends);
+        assert_eq!(ends, Some((3, 4)));
+        assert_eq!(back.schema(), plan.schema());
+        assert!(back.children()[0].is::<EmptyExec>());
+    }
+
+    #[test]
+    fn ends_that_are_cut_short_are_not_taken_for_an_ends_node() {
+        let mut buf = Vec::new();
+        encode_ends((10, 20), &mut buf);
+        assert_eq!(decode_ends(&buf), Some((10, 20)));
+        assert_eq!(decode_ends(&buf[..buf.len() - 1]), None);
+        assert_eq!(decode_ends(b"ddq-scan:"), None);
+    }
+}
