@@ -139,6 +139,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    {
+        let _in_runtime = runtime.enter();
+        session.start_cluster_early();
+    }
     let source = match (&cli.command, &cli.action) {
         (Some(text), _) => Some(Source::new("<command>", text.clone())),
         (None, Some(Action::Run { file })) => match read_script(file) {

@@ -475,6 +475,25 @@ fn an_error_ends_a_script_and_its_cluster() {
     assert_all_gone(&marker);
 }
 
+/// `--scheduler processes` starts the cluster with the session; a script that never needs it
+/// (or ends while it is still starting) leaves none of its processes behind.
+#[test]
+fn a_cluster_started_with_the_session_and_never_used_is_stopped_with_it() {
+    let _guard = one_at_a_time();
+    let marker = marker("unused");
+    let mut args = PROCESSES.to_vec();
+    args.extend(["-c", "1 + 1"]);
+    let done = run(&marker, &args);
+    assert_eq!(done.code, 0, "stderr:\n{}", done.stderr);
+    assert_eq!(done.stdout.trim(), "2");
+    assert!(
+        done.stderr.contains("starting a local cluster"),
+        "{}",
+        done.stderr
+    );
+    assert_all_gone(&marker);
+}
+
 #[test]
 fn a_scheduler_that_does_not_answer_fails_within_seconds() {
     let marker = marker("silent");

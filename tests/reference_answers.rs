@@ -450,12 +450,15 @@ fn ddq_matches_pandas_on_every_operation_task() {
     assert_suite_matches_pandas(&OPERATIONS_SUITE, &[]);
 }
 
-/// A free loopback port (free now; nothing else here races for it).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
+/// `count` different free loopback ports (each listener is held until all are picked, or the
+/// next bind could hand out one just closed).
+fn free_ports(count: usize) -> Vec<u16> {
+    let held: Vec<std::net::TcpListener> = (0..count)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port"))
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().expect("a bound address").port())
+        .collect()
 }
 
 /// `ddq scheduler` and two `ddq worker`s on loopback, stopped (workers first) on drop.
@@ -466,7 +469,8 @@ struct Cluster {
 
 impl Cluster {
     fn start() -> Cluster {
-        let address = format!("127.0.0.1:{}", free_port());
+        let mut ports = free_ports(5).into_iter();
+        let address = format!("127.0.0.1:{}", ports.next().unwrap());
         let spawn = |args: &[&str]| {
             Command::new(env!("CARGO_BIN_EXE_ddq"))
                 .args(args)
@@ -487,8 +491,8 @@ impl Cluster {
             address,
         };
         for _ in 0..2 {
-            let bind = format!("127.0.0.1:{}", free_port());
-            let grpc = free_port().to_string();
+            let bind = format!("127.0.0.1:{}", ports.next().unwrap());
+            let grpc = ports.next().unwrap().to_string();
             let scheduler = cluster.address.clone();
             cluster.processes.push(spawn(&[
                 "worker",

@@ -15,11 +15,13 @@
 
 use crate::exec::cache::compact;
 use async_trait::async_trait;
-use datafusion::arrow::array::{RecordBatchOptions, UInt64Array};
+use datafusion::arrow::array::{Array, RecordBatchOptions, UInt32Array, UInt64Array};
 use datafusion::arrow::compute::concat_batches;
+use datafusion::arrow::compute::{prep_null_mask_filter, take_record_batch};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::Session;
+use datafusion::common::cast::as_boolean_array;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use datafusion::common::{Column, DFSchema, DFSchemaRef};
 use datafusion::error::{DataFusionError, Result};
@@ -35,6 +37,7 @@ use datafusion::physical_expr::{LexOrdering, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{
     Boundedness, ChildrenPropertiesMode, EmissionType, ReplaceChildrenOptions,
 };
+use datafusion::physical_plan::filter::FilterExec;
 use datafusion::physical_plan::projection::ProjectionExec;
 use datafusion::physical_plan::scalar_subquery::ScalarSubqueryExec;
 use datafusion::physical_plan::sorts::sort::sort_batch;
@@ -363,13 +366,14 @@ impl ExecutionPlan for PartitionEndsExec {
         partition: usize,
         context: Arc<TaskContext>,
     ) -> Result<SendableRecordBatchStream> {
-        let stream = self.input.execute(partition, context)?;
+        let (input, predicate) = read_through_filter(&self.input);
+        let stream = input.execute(partition, context)?;
         let (input_schema, schema, ends) =
             (self.input.schema(), Arc::clone(&self.schema), self.ends);
         let kept = {
             let schema = Arc::clone(&schema);
             async move {
-                let kept = keep_ends(stream, ends).await?;
+                let kept = keep_ends(stream, ends, predicate).await?;
                 let batches: Vec<RecordBatch> = kept.head.into_iter().chain(kept.tail).collect();
                 let rows = concat_batches(&input_schema, &batches)?;
                 let count = (0..rows.num_rows()).map(|i| if i == 0 { kept.rows as u64 } else { 0 });
@@ -490,9 +494,10 @@ impl ExecutionPlan for EndsExec {
                 "DdqEndsExec has one partition, asked for {partition}"
             )));
         }
-        let partitions = self.input.output_partitioning().partition_count();
+        let (input, predicate) = read_through_filter(&self.input);
+        let partitions = input.output_partitioning().partition_count();
         let streams = (0..partitions)
-            .map(|p| self.input.execute(p, Arc::clone(&context)))
+            .map(|p| input.execute(p, Arc::clone(&context)))
             .collect::<Result<Vec<_>>>()?;
         let schema = self.input.schema();
         let (ordering, ends, rows) = (self.ordering.clone(), self.ends, Arc::clone(&self.rows));
@@ -501,7 +506,7 @@ impl ExecutionPlan for EndsExec {
             async move {
                 let mut tasks = JoinSet::new();
                 for stream in streams {
-                    tasks.spawn(keep_ends(stream, ends));
+                    tasks.spawn(keep_ends(stream, ends, predicate.clone()));
                 }
                 let mut total = 0;
                 let mut batches = Vec::new();
@@ -533,15 +538,48 @@ struct PartitionEnds {
     tail_rows: usize,
 }
 
+/// The ends of one partition of `stream`; with a predicate, of the rows it holds for.
 async fn keep_ends(
     mut stream: SendableRecordBatchStream,
     ends: (usize, usize),
+    predicate: Option<Arc<dyn PhysicalExpr>>,
 ) -> Result<PartitionEnds> {
     let mut kept = PartitionEnds::default();
     while let Some(batch) = stream.next().await {
-        kept.add(&batch?, ends);
+        let batch = batch?;
+        match &predicate {
+            None => kept.add(&batch, ends),
+            Some(predicate) => kept.add_rows(&batch, &passing_rows(predicate, &batch)?, ends)?,
+        }
     }
     Ok(kept)
+}
+
+/// What an ends node reads, and the predicate it applies itself. A filter right below it is
+/// read through: the node counts the rows the filter's predicate holds for and copies only the
+/// few it keeps, where the filter would copy every passing row of every column (a whole frame's
+/// worth, for `ddf[ddf.ArrTime < ddf.ArrTime.mean()]`) for the node to drop nearly all of them.
+fn read_through_filter(
+    input: &Arc<dyn ExecutionPlan>,
+) -> (Arc<dyn ExecutionPlan>, Option<Arc<dyn PhysicalExpr>>) {
+    match input.downcast_ref::<FilterExec>() {
+        Some(filter) if filter.projection().is_none() && filter.fetch().is_none() => (
+            Arc::clone(filter.input()),
+            Some(Arc::clone(filter.predicate())),
+        ),
+        _ => (Arc::clone(input), None),
+    }
+}
+
+/// The positions of the rows `predicate` holds for; a null counts as false, as in a filter.
+fn passing_rows(predicate: &Arc<dyn PhysicalExpr>, batch: &RecordBatch) -> Result<Vec<u32>> {
+    let mask = predicate.evaluate(batch)?.into_array(batch.num_rows())?;
+    let mask = as_boolean_array(&mask)?;
+    let mask = match mask.nulls() {
+        Some(_) => prep_null_mask_filter(mask),
+        None => mask.clone(),
+    };
+    Ok(mask.values().set_indices().map(|i| i as u32).collect())
 }
 
 impl PartitionEnds {
@@ -561,6 +599,36 @@ impl PartitionEnds {
                 .push_back(compact(&batch.slice(len - to_tail, to_tail)));
             self.tail_rows += to_tail;
         }
+        self.trim_tail(last);
+    }
+
+    /// Keeps what belongs to the ends among the rows at `passing` (ascending) of a partition's
+    /// next batch.
+    fn add_rows(
+        &mut self,
+        batch: &RecordBatch,
+        passing: &[u32],
+        (first, last): (usize, usize),
+    ) -> Result<()> {
+        let len = passing.len();
+        self.rows += len;
+        let to_head = first.saturating_sub(self.head_rows).min(len);
+        if to_head > 0 {
+            self.head.push(take_rows(batch, &passing[..to_head])?);
+            self.head_rows += to_head;
+        }
+        let to_tail = (len - to_head).min(last);
+        if to_tail > 0 {
+            self.tail
+                .push_back(take_rows(batch, &passing[len - to_tail..])?);
+            self.tail_rows += to_tail;
+        }
+        self.trim_tail(last);
+        Ok(())
+    }
+
+    /// Drops the oldest tail batches while the others hold `last` rows without them.
+    fn trim_tail(&mut self, last: usize) {
         while let Some(oldest) = self.tail.front() {
             if self.tail_rows - oldest.num_rows() < last {
                 break;
@@ -569,4 +637,8 @@ impl PartitionEnds {
             self.tail.pop_front();
         }
     }
+}
+
+fn take_rows(batch: &RecordBatch, rows: &[u32]) -> Result<RecordBatch> {
+    Ok(take_record_batch(batch, &UInt32Array::from(rows.to_vec()))?)
 }

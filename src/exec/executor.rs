@@ -77,11 +77,13 @@ impl Executor {
     /// with the job's stages doing so.
     async fn start(&self, df: DataFrame) -> Result<Running> {
         let plan = df.into_unoptimized_plan();
-        let scheduler = self.scheduler_for(&plan);
-        let plan = match scheduler {
+        let plan = match self.scheduler_for(&plan) {
             Some(_) => self.with_subqueries_computed(plan).await?,
             None => plan,
         };
+        // With its subqueries' values in place, a plan may read no files any more (a scalar
+        // shown as a one-row frame): it is answered here.
+        let scheduler = self.scheduler_for(&plan);
         let mut state = match scheduler {
             Some(_) => self.ctx.state(),
             None => self.local.state(),
@@ -109,7 +111,7 @@ impl Executor {
                 let stages = Arc::new(StageProgress::default());
                 let display =
                     ProgressDisplay::start(Progress::Stages(Arc::clone(&stages)), self.bar);
-                let job = JobWatch::start(address, &job_name, stages);
+                let job = JobWatch::start(address, &job_name, stages, self.bar != BarMode::Off);
                 (display, Some(job))
             }
         };
@@ -332,9 +334,11 @@ mod tests {
     use datafusion::arrow::array::{Array, Int64Array};
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
     use datafusion::datasource::memory::MemorySourceConfig;
+    use datafusion::logical_expr::Operator;
     use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
     use datafusion::physical_plan::collect;
-    use datafusion::physical_plan::expressions::col;
+    use datafusion::physical_plan::expressions::{binary, col, lit};
+    use datafusion::physical_plan::filter::FilterExec;
     use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
 
     fn positions(schema: &SchemaRef, range: std::ops::Range<i64>) -> RecordBatch {
@@ -377,6 +381,39 @@ mod tests {
         assert_eq!(kept.schema(), schema);
         assert_eq!(values(&kept), [0, 1, 7, 8, 9, 10, 11, 22, 23, 24]);
         assert_eq!(kept.column(0).null_count(), 0);
+    }
+
+    /// The same, through a filter the ends node reads through: only rows that pass count.
+    #[tokio::test]
+    async fn the_kept_ends_below_a_filter_are_those_of_the_rows_that_pass_it() {
+        let schema = Arc::new(Schema::new(vec![Field::new("pos", DataType::Int64, false)]));
+        let partitions = vec![
+            vec![positions(&schema, 0..4), positions(&schema, 4..10)],
+            vec![positions(&schema, 10..25)],
+        ];
+        let scan =
+            MemorySourceConfig::try_new_exec(&partitions, Arc::clone(&schema), None).unwrap();
+        let at_least_five = binary(
+            col("pos", &schema).unwrap(),
+            Operator::GtEq,
+            lit(5_i64),
+            &schema,
+        )
+        .unwrap();
+        let filter = Arc::new(FilterExec::try_new(at_least_five, scan).unwrap());
+        let ends = Arc::new(PartitionEndsExec::new(filter, (2, 3)).unwrap());
+        let order = LexOrdering::new(vec![PhysicalSortExpr::new_default(
+            col("pos", &ends.schema()).unwrap(),
+        )])
+        .unwrap();
+        let merged = Arc::new(SortPreservingMergeExec::new(order, ends));
+        let batches = collect(merged, SessionContext::new().task_ctx())
+            .await
+            .unwrap();
+
+        let (kept, rows) = kept_ends(&batches, &schema).unwrap();
+        assert_eq!(rows, 20);
+        assert_eq!(values(&kept), [5, 6, 7, 8, 9, 10, 11, 22, 23, 24]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! execution path that REPL lines, `ddq run` files and `ddq -c` text all go through.
 
 use crate::error::{DdqError, ErrorKind, Result};
-use crate::exec::cluster::{Cluster, SchedulerKind};
+use crate::exec::cluster::{Cluster, LocalShape, SchedulerKind};
 use crate::exec::executor::Executor;
 use crate::exec::progress::BarMode;
 use crate::exec::settings::Settings;
@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
+use tokio::task::JoinHandle;
 
 /// What the caller should do after a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,9 @@ pub struct Session {
     timed_out: Option<Sink>,
     /// The cluster of the `processes` or `distributed` scheduler, once used.
     cluster: Option<Cluster>,
+    /// The local cluster of `--scheduler processes`, starting since the session began, and the
+    /// shape it was started with.
+    starting: Option<(LocalShape, JoinHandle<Result<Cluster>>)>,
     /// The scheduler the running statement asked for with `.compute(scheduler=...)`.
     statement_scheduler: Option<SchedulerKind>,
 }
@@ -57,8 +61,59 @@ impl Session {
             out,
             timed_out: None,
             cluster: None,
+            starting: None,
             statement_scheduler: None,
         })
+    }
+
+    /// With `--scheduler processes`, starts the local cluster now, in the background: the first
+    /// statements (reading a CSV's schema) run while its processes come up, as a Dask `Client`
+    /// starts its workers when it is made. Needs a tokio runtime.
+    pub fn start_cluster_early(&mut self) {
+        if self.settings.scheduler != SchedulerKind::Processes
+            || self.cluster.is_some()
+            || self.starting.is_some()
+        {
+            return;
+        }
+        let shape = self.settings.local_shape();
+        self.announce_cluster(shape);
+        self.starting = Some((shape, tokio::spawn(Cluster::start_local(shape))));
+    }
+
+    fn announce_cluster(&self, shape: LocalShape) {
+        if !self.settings.quiet {
+            eprintln!(
+                "starting a local cluster: {} workers x {} threads, {} of memory",
+                shape.workers,
+                shape.threads_per_worker,
+                crate::exec::memory::format_size(shape.memory_limit)
+            );
+        }
+    }
+
+    /// The cluster started early, once it is up; none when none was started or it has a
+    /// shape other than `shape` (it stops then).
+    async fn started_early(&mut self, shape: LocalShape) -> Result<Option<Cluster>> {
+        let Some((started_shape, task)) = self.starting.take() else {
+            return Ok(None);
+        };
+        let started = task
+            .await
+            .map_err(|e| DdqError::execution(format!("the local cluster did not start: {e}")))?;
+        Ok(if started_shape == shape {
+            Some(started?)
+        } else {
+            None
+        })
+    }
+
+    /// Stops a cluster still starting when the session ends, so none of its processes is left.
+    fn stop_starting_cluster(&mut self) {
+        if let Some((_, task)) = self.starting.take() {
+            task.abort();
+            let _ = futures::executor::block_on(task);
+        }
     }
 
     pub fn prompt(&self) -> String {
@@ -133,14 +188,11 @@ impl Session {
                 }
                 // The old cluster stops before the new one starts.
                 self.cluster = None;
-                if !self.settings.quiet {
-                    eprintln!(
-                        "starting a local cluster: {} workers x {} threads, {} of memory",
-                        shape.workers,
-                        shape.threads_per_worker,
-                        crate::exec::memory::format_size(shape.memory_limit)
-                    );
+                if let Some(cluster) = self.started_early(shape).await? {
+                    self.cluster = Some(cluster);
+                    return Ok(());
                 }
+                self.announce_cluster(shape);
                 self.cluster = Some(Cluster::start_local(shape).await?);
                 Ok(())
             }
@@ -618,11 +670,13 @@ impl Session {
 
     /// Ends the session: a file given with `--output` is renamed into place.
     pub fn finish(mut self) -> Result<()> {
+        self.stop_starting_cluster();
         self.restore_output();
         self.out.commit()
     }
 
     pub fn abandon(mut self) {
+        self.stop_starting_cluster();
         self.restore_output();
         self.out.abandon();
     }

@@ -8,11 +8,11 @@ use crate::plan::Planner;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::{expr_type, float, is_numeric, is_temporal, is_text, literal_expr};
 use crate::plan::order::{unique_hidden, with_position, with_total};
-use crate::plan::udf::row_hash;
+use crate::plan::udf::{DateField, date_field, row_hash};
 use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value, column};
 use crate::plan::verbs::{self, Args, Receiver};
 use datafusion::arrow::array::{ArrayRef, StringArray, UInt64Array};
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
@@ -345,6 +345,11 @@ pub fn fillna(series: &Series, args: &Args) -> Result<Expr> {
 /// The `.dt` fields.
 pub fn dt_field(series: Series, name: &str) -> Result<Value> {
     let e = series.expr.clone();
+    let nanoseconds = DataType::Timestamp(TimeUnit::Nanosecond, None);
+    if DateField::named(name).is_some() && expr_type(&series.frame, &e)? == nanoseconds {
+        let expr = date_field(name, e);
+        return Ok(Value::Series(Series { expr, ..series }));
+    }
     let part = |p: &str| cast(f::date_part(lit(p), e.clone()), DataType::Int32);
     let expr = match name {
         "year" => part("year"),

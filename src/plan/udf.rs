@@ -1,13 +1,14 @@
 //! ddq's own scalar functions: a seeded hash of a row position, so `sample(random_state=...)`
 //! picks the same rows on every run and on every scheduler; and Python's `str()` of any value,
 //! for results pandas holds as `object` (a row of mixed columns, `min` over mixed columns); and
-//! a date from year, month and day columns (`parse_dates={"Date": [0, 1, 2]}`).
+//! a date from year, month and day columns (`parse_dates={"Date": [0, 1, 2]}`), and the `.dt`
+//! fields of such dates.
 
 use datafusion::arrow::array::{
-    Array, AsArray, StringArray, TimestampNanosecondArray, UInt64Array,
+    Array, AsArray, Int32Array, StringArray, TimestampNanosecondArray, UInt64Array,
 };
 use datafusion::arrow::buffer::NullBuffer;
-use datafusion::arrow::datatypes::{DataType, Int64Type, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Int64Type, TimeUnit, TimestampNanosecondType};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
@@ -197,12 +198,21 @@ impl ScalarUDFImpl for DateFromParts {
         );
         let nulls = NullBuffer::union_many([years.nulls(), months.nulls(), days.nulls()]);
         let mut values = Vec::with_capacity(years.len());
+        // Rows come mostly in date order: a run of rows on one day converts it once.
+        let mut previous: Option<((i64, i64, i64), i64)> = None;
         for i in 0..years.len() {
             if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
                 values.push(0);
                 continue;
             }
-            let (year, month, day) = (years.value(i), months.value(i), days.value(i));
+            let parts = (years.value(i), months.value(i), days.value(i));
+            if let Some((same, nanos)) = previous
+                && same == parts
+            {
+                values.push(nanos);
+                continue;
+            }
+            let (year, month, day) = parts;
             let Some(days) = days_from_civil(year, month, day) else {
                 return exec_err!(
                     "parse_dates: year {year}, month {month}, day {day} is not a date"
@@ -215,6 +225,7 @@ impl ScalarUDFImpl for DateFromParts {
                 );
             };
             values.push(nanos);
+            previous = Some((parts, nanos));
         }
         let dates = TimestampNanosecondArray::new(values.into(), nulls);
         Ok(ColumnarValue::Array(Arc::new(dates)))
@@ -231,12 +242,167 @@ pub fn date_from_parts(year: Expr, month: Expr, day: Expr) -> Expr {
     ])
 }
 
+/// Year, month and day of a day number (days since 1970-01-01; Howard Hinnant's
+/// `civil_from_days`, the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A `.dt` field of a timestamp, as pandas numbers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateField {
+    Year,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Second,
+    Quarter,
+    DayOfYear,
+    /// Monday is 0.
+    DayOfWeek,
+}
+
+impl DateField {
+    pub fn named(name: &str) -> Option<DateField> {
+        Some(match name {
+            "year" => DateField::Year,
+            "month" => DateField::Month,
+            "day" => DateField::Day,
+            "hour" => DateField::Hour,
+            "minute" => DateField::Minute,
+            "second" => DateField::Second,
+            "quarter" => DateField::Quarter,
+            "dayofyear" => DateField::DayOfYear,
+            "dayofweek" | "weekday" => DateField::DayOfWeek,
+            _ => return None,
+        })
+    }
+
+    /// The field of a day (`days` since 1970-01-01).
+    fn of_day(self, days: i64) -> i64 {
+        let (year, month, day) = civil_from_days(days);
+        match self {
+            DateField::Year => year,
+            DateField::Month => month,
+            DateField::Day => day,
+            DateField::Quarter => (month - 1) / 3 + 1,
+            DateField::DayOfYear => days - days_from_civil(year, 1, 1).unwrap_or(days) + 1,
+            // 1970-01-01 was a Thursday.
+            DateField::DayOfWeek => (days + 3).rem_euclid(7),
+            DateField::Hour | DateField::Minute | DateField::Second => 0,
+        }
+    }
+
+    /// The field of a time of day (`nanos` since midnight).
+    fn of_time(self, nanos: i64) -> Option<i64> {
+        let seconds = nanos / 1_000_000_000;
+        match self {
+            DateField::Hour => Some(seconds / 3600),
+            DateField::Minute => Some(seconds / 60 % 60),
+            DateField::Second => Some(seconds % 60),
+            _ => None,
+        }
+    }
+}
+
+/// `ddq_date_field(field, timestamp)`: a `.dt` field of nanosecond timestamps without a time
+/// zone (what `parse_dates` makes), as Int32. The engine's own `date_part` converts every value
+/// to a calendar date and time; this works on the day number, once per run of rows on the same
+/// day (rows of a frame come mostly in date order).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct DateFieldOf {
+    signature: Signature,
+}
+
+impl Default for DateFieldOf {
+    fn default() -> Self {
+        DateFieldOf {
+            signature: Signature::exact(
+                vec![
+                    DataType::Utf8,
+                    DataType::Timestamp(TimeUnit::Nanosecond, None),
+                ],
+                Volatility::Immutable,
+            ),
+        }
+    }
+}
+
+impl ScalarUDFImpl for DateFieldOf {
+    fn name(&self) -> &str {
+        "ddq_date_field"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Int32)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let [
+            ColumnarValue::Scalar(ScalarValue::Utf8(Some(name))),
+            timestamps,
+        ] = args.args.as_slice()
+        else {
+            return exec_err!("ddq_date_field takes a field name and timestamps");
+        };
+        let Some(field) = DateField::named(name) else {
+            return exec_err!("ddq_date_field: no date field {name}");
+        };
+        let timestamps = timestamps.to_array(args.number_rows)?;
+        let timestamps = timestamps.as_primitive::<TimestampNanosecondType>();
+        let mut previous_day: Option<(i64, i64)> = None;
+        let values = timestamps.values().iter().map(|&nanos| {
+            let (day, time) = (
+                nanos.div_euclid(NANOS_PER_DAY),
+                nanos.rem_euclid(NANOS_PER_DAY),
+            );
+            let value = field.of_time(time).unwrap_or_else(|| match previous_day {
+                Some((same, value)) if same == day => value,
+                _ => {
+                    let value = field.of_day(day);
+                    previous_day = Some((day, value));
+                    value
+                }
+            });
+            value as i32
+        });
+        let values = Int32Array::new(values.collect(), timestamps.nulls().cloned());
+        Ok(ColumnarValue::Array(Arc::new(values)))
+    }
+}
+
+/// A `.dt` field of nanosecond timestamps without a time zone.
+pub fn date_field(field: &str, timestamps: Expr) -> Expr {
+    Arc::new(ScalarUDF::from(DateFieldOf::default()))
+        .call(vec![datafusion::logical_expr::lit(field), timestamps])
+}
+
 /// Every function ddq adds, for registering with a session.
 pub fn all() -> Vec<ScalarUDF> {
     vec![
         ScalarUDF::from(RowHash::default()),
         ScalarUDF::from(PythonStr::default()),
         ScalarUDF::from(DateFromParts::default()),
+        ScalarUDF::from(DateFieldOf::default()),
     ]
 }
 
@@ -280,5 +446,33 @@ mod tests {
         assert_eq!(days_from_civil(2001, 13, 1), None);
         assert_eq!(days_from_civil(2001, 1, 0), None);
         assert_eq!(days_from_civil(-1, 3, 1), Some(-719_834));
+    }
+
+    #[test]
+    fn date_fields_match_chrono_on_every_day_of_years_across_four_centuries() {
+        use chrono::{Datelike, NaiveDate};
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+        for day in (-135_000..110_000).step_by(7).chain(-800..800) {
+            let date = epoch + chrono::Duration::days(day);
+            let expected = [
+                (DateField::Year, i64::from(date.year())),
+                (DateField::Month, i64::from(date.month())),
+                (DateField::Day, i64::from(date.day())),
+                (DateField::Quarter, i64::from(date.month0() / 3 + 1)),
+                (DateField::DayOfYear, i64::from(date.ordinal())),
+                (
+                    DateField::DayOfWeek,
+                    i64::from(date.weekday().num_days_from_monday()),
+                ),
+            ];
+            for (field, value) in expected {
+                assert_eq!(field.of_day(day), value, "{field:?} of {date}");
+            }
+        }
+        let time = ((13 * 60 + 7) * 60 + 59) * 1_000_000_000 + 999;
+        assert_eq!(DateField::Hour.of_time(time), Some(13));
+        assert_eq!(DateField::Minute.of_time(time), Some(7));
+        assert_eq!(DateField::Second.of_time(time), Some(59));
+        assert_eq!(DateField::Year.of_time(time), None);
     }
 }

@@ -62,30 +62,36 @@ pub struct JobWatch {
 }
 
 impl JobWatch {
-    /// Starts following the job named `name` on the scheduler at `address`.
-    pub fn start(address: &str, name: &str, progress: Arc<StageProgress>) -> JobWatch {
+    /// Starts following the job named `name` on the scheduler at `address`: its stages go to
+    /// `progress` when `shown` (a bar may be drawn). The first look comes after a poll's wait:
+    /// most jobs are over by then, and the scheduler, on the same few cores, is spared the
+    /// lookups while it plans and launches them.
+    pub fn start(address: &str, name: &str, progress: Arc<StageProgress>, shown: bool) -> JobWatch {
         let finished = Arc::new(AtomicBool::new(false));
         let id = Arc::new(Mutex::new(None));
-        let task = {
+        let task = shown.then(|| {
             let (address, name) = (address.to_string(), name.to_string());
             let (finished, id) = (Arc::clone(&finished), Arc::clone(&id));
             tokio::spawn(async move {
-                while !finished.load(Ordering::Relaxed) {
+                loop {
+                    tokio::time::sleep(POLL).await;
+                    if finished.load(Ordering::Relaxed) {
+                        break;
+                    }
                     if let Some(job) = job_id(&address, &name, &id).await
                         && let Some(counts) = counts(&address, &job).await
                     {
                         progress.update(counts);
                     }
-                    tokio::time::sleep(POLL).await;
                 }
             })
-        };
+        });
         JobWatch {
             address: address.to_string(),
             name: name.to_string(),
             id,
             finished,
-            task: Some(task),
+            task,
         }
     }
 

@@ -41,6 +41,13 @@ impl Member {
     }
 }
 
+/// A member dropped on its own (a cluster that was still starting) stops too.
+impl Drop for Member {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 /// A worker this session started.
 pub struct LocalWorker {
     member: Member,
@@ -74,7 +81,13 @@ impl LocalCluster {
             .map_err(|e| {
                 DdqError::execution(format!("cannot create the cluster's directory: {e}"))
             })?;
-        let address = format!("127.0.0.1:{}", free_port()?);
+        let mut ports = free_ports(1 + 2 * workers)?.into_iter();
+        let mut next_port = move || {
+            ports
+                .next()
+                .ok_or_else(|| DdqError::execution("ran out of picked ports"))
+        };
+        let address = format!("127.0.0.1:{}", next_port()?);
         let scheduler = spawn(
             &exe,
             &["scheduler", "--bind", &address, "--exit-with-parent"],
@@ -94,8 +107,8 @@ impl LocalCluster {
             .max(1 << 20)
             .to_string();
         for n in 0..workers {
-            let flight = format!("127.0.0.1:{}", free_port()?);
-            let grpc = free_port()?.to_string();
+            let flight = format!("127.0.0.1:{}", next_port()?);
+            let grpc = next_port()?.to_string();
             let work_dir = cluster.dir.path().join(format!("worker-{n}"));
             let args = [
                 "worker",
@@ -180,12 +193,16 @@ impl Drop for LocalCluster {
     }
 }
 
-/// A loopback port nobody listens on now. (Executors advertise the port they are given, so
-/// port 0 cannot be used; the port is free unless another program takes it in between.)
-fn free_port() -> Result<u16> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
+/// `count` different loopback ports nobody listens on now. (Executors advertise the port they
+/// are given, so port 0 cannot be used; a port is free unless another program takes it in
+/// between.) Every listener is held until all are picked: one closed at once can be handed out
+/// again by the next bind, and two workers given the same port would not start.
+fn free_ports(count: usize) -> Result<Vec<u16>> {
+    let listeners = (0..count)
+        .map(|_| TcpListener::bind("127.0.0.1:0"))
+        .collect::<std::io::Result<Vec<_>>>();
+    listeners
+        .and_then(|held| held.iter().map(|l| Ok(l.local_addr()?.port())).collect())
         .map_err(|e| DdqError::execution(format!("no free loopback port: {e}")))
 }
 
