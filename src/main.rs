@@ -139,10 +139,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    {
-        let _in_runtime = runtime.enter();
-        session.start_cluster_early();
-    }
     let source = match (&cli.command, &cli.action) {
         (Some(text), _) => Some(Source::new("<command>", text.clone())),
         (None, Some(Action::Run { file })) => match read_script(file) {
@@ -164,6 +160,10 @@ fn main() -> ExitCode {
         }
         (None, None) => None,
     };
+    {
+        let _in_runtime = runtime.enter();
+        session.start_cluster_early();
+    }
     let outcome = match source {
         Some(source) => runtime.block_on(script::run(&mut session, &source, color)),
         None => match ddq::repl::run(&mut session, &runtime, color) {

@@ -52,6 +52,7 @@ use futures::StreamExt;
 use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::task::JoinSet;
@@ -548,8 +549,11 @@ async fn keep_ends(
     while let Some(batch) = stream.next().await {
         let batch = batch?;
         match &predicate {
-            None => kept.add(&batch, ends),
-            Some(predicate) => kept.add_rows(&batch, &passing_rows(predicate, &batch)?, ends)?,
+            None => kept.add(&batch, BatchRows::All(batch.num_rows()), ends)?,
+            Some(predicate) => {
+                let passing = passing_rows(predicate, &batch)?;
+                kept.add(&batch, BatchRows::At(&passing), ends)?;
+            }
         }
     }
     Ok(kept)
@@ -583,44 +587,25 @@ fn passing_rows(predicate: &Arc<dyn PhysicalExpr>, batch: &RecordBatch) -> Resul
 }
 
 impl PartitionEnds {
-    /// Keeps what belongs to the ends of a partition's next batch. Kept rows are copied: a slice
-    /// would hold the whole batch (and the cache mapping it may point into).
-    fn add(&mut self, batch: &RecordBatch, (first, last): (usize, usize)) {
-        let len = batch.num_rows();
-        self.rows += len;
-        let to_head = first.saturating_sub(self.head_rows).min(len);
-        if to_head > 0 {
-            self.head.push(compact(&batch.slice(0, to_head)));
-            self.head_rows += to_head;
-        }
-        let to_tail = (len - to_head).min(last);
-        if to_tail > 0 {
-            self.tail
-                .push_back(compact(&batch.slice(len - to_tail, to_tail)));
-            self.tail_rows += to_tail;
-        }
-        self.trim_tail(last);
-    }
-
-    /// Keeps what belongs to the ends among the rows at `passing` (ascending) of a partition's
-    /// next batch.
-    fn add_rows(
+    /// Keeps what belongs to the ends among a partition's next rows: those of `batch` at
+    /// `rows`. Kept rows are copied: a slice would hold the whole batch (and the cache mapping
+    /// it may point into).
+    fn add(
         &mut self,
         batch: &RecordBatch,
-        passing: &[u32],
+        rows: BatchRows,
         (first, last): (usize, usize),
     ) -> Result<()> {
-        let len = passing.len();
+        let len = rows.len();
         self.rows += len;
         let to_head = first.saturating_sub(self.head_rows).min(len);
         if to_head > 0 {
-            self.head.push(take_rows(batch, &passing[..to_head])?);
+            self.head.push(rows.copy(batch, 0..to_head)?);
             self.head_rows += to_head;
         }
         let to_tail = (len - to_head).min(last);
         if to_tail > 0 {
-            self.tail
-                .push_back(take_rows(batch, &passing[len - to_tail..])?);
+            self.tail.push_back(rows.copy(batch, len - to_tail..len)?);
             self.tail_rows += to_tail;
         }
         self.trim_tail(last);
@@ -639,6 +624,28 @@ impl PartitionEnds {
     }
 }
 
-fn take_rows(batch: &RecordBatch, rows: &[u32]) -> Result<RecordBatch> {
-    Ok(take_record_batch(batch, &UInt32Array::from(rows.to_vec()))?)
+/// Which rows of a batch a partition goes on with: all of them, or those a filter passes.
+#[derive(Clone, Copy)]
+enum BatchRows<'a> {
+    All(usize),
+    At(&'a [u32]),
+}
+
+impl BatchRows<'_> {
+    fn len(self) -> usize {
+        match self {
+            BatchRows::All(rows) => rows,
+            BatchRows::At(positions) => positions.len(),
+        }
+    }
+
+    /// A copy of the rows at `range` among these.
+    fn copy(self, batch: &RecordBatch, range: Range<usize>) -> Result<RecordBatch> {
+        Ok(match self {
+            BatchRows::All(_) => compact(&batch.slice(range.start, range.len())),
+            BatchRows::At(positions) => {
+                take_record_batch(batch, &UInt32Array::from(positions[range].to_vec()))?
+            }
+        })
+    }
 }

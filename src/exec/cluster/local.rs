@@ -81,13 +81,9 @@ impl LocalCluster {
             .map_err(|e| {
                 DdqError::execution(format!("cannot create the cluster's directory: {e}"))
             })?;
-        let mut ports = free_ports(1 + 2 * workers)?.into_iter();
-        let mut next_port = move || {
-            ports
-                .next()
-                .ok_or_else(|| DdqError::execution("ran out of picked ports"))
-        };
-        let address = format!("127.0.0.1:{}", next_port()?);
+        // The scheduler's port, then each worker's Flight and task ports.
+        let ports = free_ports(1 + 2 * workers)?;
+        let address = format!("127.0.0.1:{}", ports[0]);
         let scheduler = spawn(
             &exe,
             &["scheduler", "--bind", &address, "--exit-with-parent"],
@@ -107,8 +103,8 @@ impl LocalCluster {
             .max(1 << 20)
             .to_string();
         for n in 0..workers {
-            let flight = format!("127.0.0.1:{}", next_port()?);
-            let grpc = next_port()?.to_string();
+            let flight = format!("127.0.0.1:{}", ports[1 + 2 * n]);
+            let grpc = ports[2 + 2 * n].to_string();
             let work_dir = cluster.dir.path().join(format!("worker-{n}"));
             let args = [
                 "worker",
