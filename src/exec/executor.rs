@@ -355,7 +355,24 @@ mod tests {
         array.values().to_vec()
     }
 
-    /// What a cluster computes for a shown frame, run here: each partition's ends, merged in order.
+    /// What a cluster computes for a shown frame, run here: each partition's ends (first 2,
+    /// last 3) of `input`, merged in order, and the kept rows and count taken from that.
+    async fn kept_ends_over(
+        input: Arc<dyn ExecutionPlan>,
+        schema: &SchemaRef,
+    ) -> (RecordBatch, usize) {
+        let ends = Arc::new(PartitionEndsExec::new(input, (2, 3)).unwrap());
+        let order = LexOrdering::new(vec![PhysicalSortExpr::new_default(
+            col("pos", &ends.schema()).unwrap(),
+        )])
+        .unwrap();
+        let merged = Arc::new(SortPreservingMergeExec::new(order, ends));
+        let batches = collect(merged, SessionContext::new().task_ctx())
+            .await
+            .unwrap();
+        kept_ends(&batches, schema).unwrap()
+    }
+
     #[tokio::test]
     async fn the_kept_ends_of_every_partition_hold_the_results_ends_and_row_count() {
         let schema = Arc::new(Schema::new(vec![Field::new("pos", DataType::Int64, false)]));
@@ -366,17 +383,8 @@ mod tests {
         ];
         let scan =
             MemorySourceConfig::try_new_exec(&partitions, Arc::clone(&schema), None).unwrap();
-        let ends = Arc::new(PartitionEndsExec::new(scan, (2, 3)).unwrap());
-        let order = LexOrdering::new(vec![PhysicalSortExpr::new_default(
-            col("pos", &ends.schema()).unwrap(),
-        )])
-        .unwrap();
-        let merged = Arc::new(SortPreservingMergeExec::new(order, ends));
-        let batches = collect(merged, SessionContext::new().task_ctx())
-            .await
-            .unwrap();
 
-        let (kept, rows) = kept_ends(&batches, &schema).unwrap();
+        let (kept, rows) = kept_ends_over(scan, &schema).await;
         assert_eq!(rows, 25);
         assert_eq!(kept.schema(), schema);
         assert_eq!(values(&kept), [0, 1, 7, 8, 9, 10, 11, 22, 23, 24]);
@@ -401,17 +409,8 @@ mod tests {
         )
         .unwrap();
         let filter = Arc::new(FilterExec::try_new(at_least_five, scan).unwrap());
-        let ends = Arc::new(PartitionEndsExec::new(filter, (2, 3)).unwrap());
-        let order = LexOrdering::new(vec![PhysicalSortExpr::new_default(
-            col("pos", &ends.schema()).unwrap(),
-        )])
-        .unwrap();
-        let merged = Arc::new(SortPreservingMergeExec::new(order, ends));
-        let batches = collect(merged, SessionContext::new().task_ctx())
-            .await
-            .unwrap();
 
-        let (kept, rows) = kept_ends(&batches, &schema).unwrap();
+        let (kept, rows) = kept_ends_over(filter, &schema).await;
         assert_eq!(rows, 20);
         assert_eq!(values(&kept), [5, 6, 7, 8, 9, 10, 11, 22, 23, 24]);
     }

@@ -346,26 +346,24 @@ pub fn fillna(series: &Series, args: &Args) -> Result<Expr> {
 pub fn dt_field(series: Series, name: &str) -> Result<Value> {
     let e = series.expr.clone();
     let nanoseconds = DataType::Timestamp(TimeUnit::Nanosecond, None);
-    if DateField::named(name).is_some() && expr_type(&series.frame, &e)? == nanoseconds {
-        let expr = date_field(name, e);
-        return Ok(Value::Series(Series { expr, ..series }));
-    }
-    let part = |p: &str| cast(f::date_part(lit(p), e.clone()), DataType::Int32);
-    let expr = match name {
-        "year" => part("year"),
-        "month" => part("month"),
-        "day" => part("day"),
-        "hour" => part("hour"),
-        "minute" => part("minute"),
-        "second" => part("second"),
-        "quarter" => part("quarter"),
-        "dayofyear" => part("doy"),
-        // pandas counts Monday as 0; the engine's `dow` counts Sunday as 0.
-        "dayofweek" | "weekday" => (part("dow") + lit(6i32)) % lit(7i32),
-        "date" => cast(e, DataType::Date32),
-        _ => return Err(verbs::unknown_verb(Receiver::Dt, name, &[])),
+    let expr = match DateField::named(name) {
+        Some(_) if expr_type(&series.frame, &e)? == nanoseconds => date_field(name, e),
+        Some(field) => engine_date_field(field, e),
+        None if name == "date" => cast(e, DataType::Date32),
+        None => return Err(verbs::unknown_verb(Receiver::Dt, name, &[])),
     };
     Ok(Value::Series(Series { expr, ..series }))
+}
+
+/// A `.dt` field through the engine's `date_part`, for dates and for timestamps of another unit
+/// or with a time zone.
+fn engine_date_field(field: DateField, e: Expr) -> Expr {
+    let part = cast(f::date_part(lit(field.engine_part()), e), DataType::Int32);
+    match field {
+        // pandas counts Monday as 0; the engine's `dow` counts Sunday as 0.
+        DateField::DayOfWeek => (part + lit(6i32)) % lit(7i32),
+        _ => part,
+    }
 }
 
 /// The `.str` methods.

@@ -293,6 +293,21 @@ impl DateField {
         })
     }
 
+    /// The engine's name for the field (`date_part`'s first argument).
+    pub fn engine_part(self) -> &'static str {
+        match self {
+            DateField::Year => "year",
+            DateField::Month => "month",
+            DateField::Day => "day",
+            DateField::Hour => "hour",
+            DateField::Minute => "minute",
+            DateField::Second => "second",
+            DateField::Quarter => "quarter",
+            DateField::DayOfYear => "doy",
+            DateField::DayOfWeek => "dow",
+        }
+    }
+
     /// The field of a day (`days` since 1970-01-01).
     fn of_day(self, days: i64) -> i64 {
         let (year, month, day) = civil_from_days(days);
