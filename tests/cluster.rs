@@ -323,6 +323,10 @@ fn the_session_switches_schedulers_like_dask() {
         jobs_before >= 1,
         "the statement ran as a job on the cluster"
     );
+    // The workers count their partitions and ddq adds the counts up: the job is one stage,
+    // not a second one that merges on a worker.
+    let jobs = http_get(&address, "/api/jobs");
+    assert!(jobs.contains(r#""num_stages":1,"#), "{jobs}");
     // One statement on threads: no new job on the cluster.
     repl.send(r#"ddf.DepDelay.max().compute(scheduler="threads")"#);
     repl.read_until("1006.0");
@@ -458,6 +462,27 @@ fn killing_ddq_takes_its_cluster_with_it() {
     );
     let _ = repl.child.kill();
     let _ = repl.child.wait();
+    assert_all_gone(&marker);
+}
+
+/// A `persist()`ed frame lives in the client; plans over it reach the cluster as logical plans
+/// carrying the frame's definition (the physical plans ddq sends otherwise cannot carry it).
+#[test]
+fn a_persisted_frame_answers_on_processes_as_on_threads() {
+    let _guard = one_at_a_time();
+    let marker = marker("persist");
+    let statements = format!(
+        "{READ}; late = ddf[ddf.DepDelay > 10].persist(); len(late); \
+         late.groupby(\"Origin\").DepDelay.mean().compute()"
+    );
+    let threads = run(&marker, &["--format", "csv", "-c", &statements]);
+    assert_eq!(threads.code, 0, "stderr:\n{}", threads.stderr);
+    let mut args = PROCESSES.to_vec();
+    args.extend(["--format", "csv", "-c", &statements]);
+    let processes = run(&marker, &args);
+    assert_eq!(processes.code, 0, "stderr:\n{}", processes.stderr);
+    assert!(threads.stdout.contains("EWR,"), "{}", threads.stdout);
+    assert_eq!(processes.stdout, threads.stdout);
     assert_all_gone(&marker);
 }
 

@@ -5,6 +5,7 @@
 
 use crate::error::{DdqError, Result};
 use crate::exec::cluster::job::{JobWatch, unique_job_name};
+use crate::exec::cluster::submit::{JobClient, planning_state};
 use crate::exec::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
 use crate::exec::progress::{BarMode, Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::exec::subqueries::{single_value, uncorrelated_scalar_subqueries, with_values};
@@ -16,7 +17,7 @@ use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::datasource::{MemTable, source_as_provider};
-use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::execution::{SendableRecordBatchStream, SessionState, TaskContext};
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::prelude::{DataFrame, SessionContext};
@@ -30,8 +31,8 @@ pub struct Executor {
     /// This process' own context: the same as `ctx` unless that sends plans to a cluster.
     pub local: SessionContext,
     pub bar: BarMode,
-    /// The cluster's scheduler (HOST:PORT) when `ctx` sends plans to one.
-    pub scheduler: Option<String>,
+    /// The cluster when `ctx` sends plans to one.
+    pub cluster: Option<Arc<JobClient>>,
 }
 
 /// A plan that is ready to run, with what follows it.
@@ -77,20 +78,20 @@ impl Executor {
     /// with the job's stages doing so.
     async fn start(&self, df: DataFrame) -> Result<Running> {
         let plan = df.into_unoptimized_plan();
-        let plan = match self.scheduler_for(&plan) {
+        let plan = match self.cluster_for(&plan) {
             Some(_) => self.with_subqueries_computed(plan).await?,
             None => plan,
         };
         // With its subqueries' values in place, a plan may read no files any more (a scalar
         // shown as a one-row frame): it is answered here.
-        let scheduler = self.scheduler_for(&plan);
-        let mut state = match scheduler {
+        let cluster = self.cluster_for(&plan).cloned();
+        let mut state = match cluster {
             Some(_) => self.ctx.state(),
             None => self.local.state(),
         };
         let scan_progress = Arc::new(ScanProgress::default());
         let job_name = unique_job_name();
-        match scheduler {
+        match cluster {
             None => state.config_mut().set_extension(Arc::clone(&scan_progress)),
             Some(_) => {
                 state
@@ -99,19 +100,25 @@ impl Executor {
                     .set("ballista.job.name", &job_name)?;
             }
         }
-        let df = DataFrame::new(state, plan);
-        let task_ctx = Arc::new(df.task_ctx());
-        let plan = df.create_physical_plan().await?;
-        let (display, job) = match scheduler {
+        let (plan, task_ctx) = match &cluster {
+            Some(jobs) => self.plan_for_cluster(jobs, state, plan).await?,
+            None => {
+                let df = DataFrame::new(state, plan);
+                let task_ctx = Arc::new(df.task_ctx());
+                (df.create_physical_plan().await?, task_ctx)
+            }
+        };
+        let (display, job) = match cluster {
             None => (
                 ProgressDisplay::start(Progress::Scan(scan_progress), self.bar),
                 None,
             ),
-            Some(address) => {
+            Some(jobs) => {
                 let stages = Arc::new(StageProgress::default());
                 let display =
                     ProgressDisplay::start(Progress::Stages(Arc::clone(&stages)), self.bar);
-                let job = JobWatch::start(address, &job_name, stages, self.bar != BarMode::Off);
+                let job =
+                    JobWatch::start(jobs.address(), &job_name, stages, self.bar != BarMode::Off);
                 (display, Some(job))
             }
         };
@@ -121,6 +128,29 @@ impl Executor {
             display,
             job,
         })
+    }
+
+    /// A plan for the cluster, planned here and cut below its final merge (see
+    /// [`crate::exec::cluster::submit`]); planned by the scheduler when its distributed part
+    /// cannot be sent as a physical plan. `state` is the cluster context's, with the job's name.
+    async fn plan_for_cluster(
+        &self,
+        jobs: &Arc<JobClient>,
+        state: SessionState,
+        plan: LogicalPlan,
+    ) -> Result<(Arc<dyn ExecutionPlan>, Arc<TaskContext>)> {
+        let here = planning_state(state.config().clone(), self.local.runtime_env());
+        let df = DataFrame::new(here, plan.clone());
+        let task_ctx = Arc::new(df.task_ctx());
+        let planned = df.create_physical_plan().await?;
+        if let Some(plan) =
+            jobs.cluster_part(planned, task_ctx.session_config(), state.session_id())
+        {
+            return Ok((plan, task_ctx));
+        }
+        let df = DataFrame::new(state, plan);
+        let task_ctx = Arc::new(df.task_ctx());
+        Ok((df.create_physical_plan().await?, task_ctx))
     }
 
     /// For a plan that runs on the cluster: the plan with each of its scalar subqueries
@@ -140,11 +170,11 @@ impl Executor {
         Ok(with_values(plan, &values)?)
     }
 
-    /// The cluster's scheduler when the plan runs there: plans that read no files (a frame's
+    /// The cluster when the plan runs there: plans that read no files (a frame's
     /// dtypes, small tables made in the session) are answered here, where the data already is,
     /// without a job's round trips.
-    fn scheduler_for(&self, plan: &LogicalPlan) -> Option<&String> {
-        self.scheduler.as_ref().filter(|_| reads_files(plan))
+    fn cluster_for(&self, plan: &LogicalPlan) -> Option<&Arc<JobClient>> {
+        self.cluster.as_ref().filter(|_| reads_files(plan))
     }
 
     /// Executes a plan and feeds every batch, under the display schema, to a result writer.
@@ -155,7 +185,7 @@ impl Executor {
         schema: SchemaRef,
         mut writer: Box<dyn ResultWriter + Send>,
     ) -> Result<usize> {
-        let here = self.scheduler_for(df.logical_plan()).is_none();
+        let here = self.cluster_for(df.logical_plan()).is_none();
         if !here
             && let Some(ends) = writer.shown_ends()
             && let Some(query) = cluster_ends_query(df.logical_plan(), ends)?

@@ -22,6 +22,7 @@ use datafusion::scalar::ScalarValue;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::task::JoinHandle;
 
@@ -163,13 +164,13 @@ impl Session {
                 ctx: cluster.ctx.clone(),
                 local: self.ctx.clone(),
                 bar,
-                scheduler: Some(cluster.address.clone()),
+                cluster: Some(Arc::clone(&cluster.jobs)),
             },
             _ => Executor {
                 ctx: self.ctx.clone(),
                 local: self.ctx.clone(),
                 bar,
-                scheduler: None,
+                cluster: None,
             },
         }
     }

@@ -4,13 +4,15 @@
 //!
 //! Layout: `codec` teaches Ballista's plan serialisation ddq's scans and functions, `serve`
 //! runs the scheduler and worker processes, `local` starts and stops a cluster of them, `rest`
-//! reads the scheduler's REST API (workers, job progress) and `job` follows a running job.
+//! reads the scheduler's REST API (workers, job progress), `submit` sends a statement's plan as
+//! a job and reads its result back, and `job` follows a running job.
 
 pub mod codec;
 pub mod job;
 pub mod local;
 pub mod rest;
 pub mod serve;
+pub mod submit;
 
 use crate::error::{DdqError, Result, closest_match};
 use crate::exec::memory::format_size;
@@ -23,6 +25,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
+use submit::JobClient;
 
 /// Where statements run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +99,8 @@ pub struct Cluster {
     pub address: String,
     /// The context whose plans go to the cluster.
     pub ctx: SessionContext,
+    /// Jobs sent as physical plans planned here (see `submit`).
+    pub jobs: Arc<JobClient>,
     /// The processes this session started (`processes` only).
     pub local: Option<LocalCluster>,
     /// Every worker seen so far (id → address), so `cluster` can name the ones lost.
@@ -144,6 +149,8 @@ impl Cluster {
             // The adaptive planner rejects some of ddq's ordered plans (a merge on keys that
             // are constant in each input of a union) and then never ends the job.
             .with_ballista_adaptive_query_planner(false);
+        let jobs =
+            JobClient::new(address, &config.ballista_config()).map_err(DdqError::execution)?;
         let state = SessionStateBuilder::new()
             .with_default_features()
             .with_config(config)
@@ -160,6 +167,7 @@ impl Cluster {
             kind,
             address: address.to_string(),
             ctx,
+            jobs: Arc::new(jobs),
             local: None,
             seen: Mutex::new(BTreeMap::new()),
         };

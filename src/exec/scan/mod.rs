@@ -29,6 +29,7 @@ pub mod wire;
 
 pub use dtype::parse_dtype;
 pub use table::FileTable;
+pub(crate) use table::PlannedForCluster;
 
 /// Hidden column: the global partition index (UInt64), in file order.
 pub const PART_COLUMN: &str = "__ddq_part";

@@ -21,6 +21,11 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Marks a session config whose plans are for a cluster though planned in this process (see
+/// `exec::cluster::submit`): scans split as the scheduler would split them.
+#[derive(Debug)]
+pub(crate) struct PlannedForCluster;
+
 /// A table over CSV or Parquet files, read partition by partition.
 pub struct FileTable {
     source: Arc<Source>,
@@ -136,7 +141,12 @@ impl TableProvider for FileTable {
             limit,
         )
         .map_err(|e| DataFusionError::External(Box::new(e)))?;
-        if self.on_cluster {
+        if self.on_cluster
+            || state
+                .config()
+                .get_extension::<PlannedForCluster>()
+                .is_some()
+        {
             return ScanTaskExec::over_anchor(exec)
                 .map_err(|e| DataFusionError::External(Box::new(e)));
         }
