@@ -8,10 +8,10 @@
 //! takes the merge's place: each partition keeps its own first and last rows while counting the
 //! others, and since every row shown is among those, ordering the few kept gives the same table.
 //!
-//! On a cluster the merge is a stage of its own, and every row of the result would be written
-//! to shuffle files by the workers and fetched by this process. There [`cluster_ends_query`]
-//! puts [`PartitionEndsExec`] below the merge instead: each partition keeps its ends where it
-//! is computed, and only those travel.
+//! On a cluster the merge runs in this process (see `cluster::submit`), so every row of the
+//! result would be written to files by the workers and fetched from them. There
+//! [`cluster_ends_query`] puts [`PartitionEndsExec`] below the merge instead: each partition
+//! keeps its ends where it is computed, and only those travel.
 
 use crate::exec::cache::compact;
 use async_trait::async_trait;
