@@ -148,8 +148,7 @@ def main():
     for scale in scales:
         data = args.data_1x if scale == 1 else args.data_10x
         warm_page_cache(data)
-        for engine in engines:
-            result = run_engine(engine, scale, data, args, limit_supported, guard, results, notes)
+        for result in run_scale(engines, scale, data, args, limit_supported, guard, results, notes):
             results.append(result)
             print_result_line(result)
 
@@ -188,9 +187,44 @@ def parse_args():
 # Running one engine
 
 
-def run_engine(engine, scale, data, args, limit_supported, guard, results, notes):
-    """Runs one engine at one scale `args.repeat` times; keeps the run of median wall time
-    (its per-task times and answers) and the largest peak RSS of all runs."""
+def run_scale(engines, scale, data, args, limit_supported, guard, results, notes):
+    """Runs every engine at one scale `args.repeat` times, in rounds of one run per engine, so
+    that a slow spell of the machine falls on the engines of a round alike rather than on all
+    runs of one engine. Each engine keeps its run of median wall time (its per-task times and
+    answers), the largest peak RSS of all runs and every run's wall time."""
+    engine_results = []
+    commands = []
+    for engine in engines:
+        result, command, outputs = prepare_engine(engine, scale, data, args, limit_supported,
+                                                  guard, results, notes)
+        engine_results.append(result)
+        commands.append((command, outputs))
+    runs = [[] for _ in engines]
+    for attempt in range(args.repeat):
+        for i, engine in enumerate(engines):
+            result = engine_results[i]
+            if result["status"] != "ok":
+                continue
+            command, outputs = commands[i]
+            log = os.path.join(args.work, f"{engine}-{scale}x-run{attempt + 1}.stderr")
+            run = run_once(engine, scale, command, log, outputs, guard, args)
+            runs[i].append(run)
+            if run["status"] != "ok":
+                result.update(run)
+    for result, engine_runs in zip(engine_results, runs):
+        if result["status"] != "ok":
+            continue
+        by_wall = sorted(engine_runs, key=lambda r: r["wall"])
+        result.update(by_wall[(len(by_wall) - 1) // 2])
+        result["rss"] = max(r["rss"] for r in engine_runs)
+        result["walls"] = [r["wall"] for r in engine_runs]
+    return engine_results
+
+
+def prepare_engine(engine, scale, data, args, limit_supported, guard, results, notes):
+    """An engine's result to fill (its status `skipped` when it does not run at this scale),
+    its command line, and what its runs are read against: ddq's statements or the report file
+    a Python engine writes."""
     result = {"engine": engine, "scale": scale, "status": "ok", "tasks": {}, "answers": {}}
     if engine in DDQ_VARIANT_TITLES and scale != 1:
         result["status"] = "skipped"
@@ -198,33 +232,19 @@ def run_engine(engine, scale, data, args, limit_supported, guard, results, notes
                 "processes scheduler cost, not another engine.")
         if note not in notes:
             notes.append(note)
-        return result
+        return result, None, None
     if engine in DDQ_ENGINE_FLAGS:
         command, statements = ddq_command(engine, scale, data, args, limit_supported, result, notes)
-        outputs = statements
-    else:
-        skip = pandas_skip_reason(engine, scale, results, guard)
-        if skip:
-            result["status"] = "skipped"
-            notes.append(skip)
-            return result
-        outputs = os.path.join(args.work, f"{engine}-{scale}x.json")
-        engine_script = os.path.join(HERE, "engines", f"{engine}_workflow.py")
-        command = [sys.executable, engine_script, "--data", data, "--report", outputs]
-
-    runs = []
-    for attempt in range(args.repeat):
-        log = os.path.join(args.work, f"{engine}-{scale}x-run{attempt + 1}.stderr")
-        run = run_once(engine, scale, command, log, outputs, guard, args)
-        runs.append(run)
-        if run["status"] != "ok":
-            result.update(run)
-            return result
-    by_wall = sorted(runs, key=lambda r: r["wall"])
-    result.update(by_wall[(len(by_wall) - 1) // 2])
-    result["rss"] = max(r["rss"] for r in runs)
-    result["walls"] = [r["wall"] for r in runs]
-    return result
+        return result, command, statements
+    skip = pandas_skip_reason(engine, scale, results, guard)
+    if skip:
+        result["status"] = "skipped"
+        notes.append(skip)
+        return result, None, None
+    outputs = os.path.join(args.work, f"{engine}-{scale}x.json")
+    engine_script = os.path.join(HERE, "engines", f"{engine}_workflow.py")
+    command = [sys.executable, engine_script, "--data", data, "--report", outputs]
+    return result, command, outputs
 
 
 def ddq_command(engine, scale, data, args, limit_supported, result, notes):
@@ -685,8 +705,9 @@ def render_report(results, notes, warnings, args, limit_supported):
     )
     if args.repeat > 1:
         out.append(
-            f"Each engine ran {args.repeat} times per scale: wall times are the median run's "
-            "(its per-task times below), peak RSS the largest of the runs.\n"
+            f"Each engine ran {args.repeat} times per scale, in rounds of one run per engine: "
+            "wall times are the median run's (its per-task times below), peak RSS the largest "
+            "of the runs.\n"
         )
     out.append(summary_table(results))
     variants = variant_lines(results)
@@ -752,11 +773,27 @@ def variant_lines(results):
             if "ddq" in walls and variant in walls:
                 parts.append(
                     f"{scale}x: {walls[variant]:.2f} s vs {walls['ddq']:.2f} s, "
-                    f"{walls[variant] / walls['ddq']:.2f}x"
+                    f"{walls[variant] / walls['ddq']:.2f}x" + round_ratios(results, scale, variant)
                 )
         if parts:
             lines.append(f"- {title}, same run: " + "; ".join(parts))
     return "\n".join(lines)
+
+
+def round_ratios(results, scale, variant):
+    """A variant's wall time over ddq's in each round of runs (see `run_scale`), and their
+    median: the two ran one after the other, so a slow spell of the machine touches both."""
+    rounds = {
+        r["engine"]: r.get("walls", [])
+        for r in results
+        if r["scale"] == scale and r["engine"] in ("ddq", variant) and r["status"] == "ok"
+    }
+    pairs = list(zip(rounds.get("ddq", []), rounds.get(variant, [])))
+    if len(pairs) < 2:
+        return ""
+    ratios = sorted(v / d for d, v in pairs)
+    listed = ", ".join(f"{v / d:.2f}x" for d, v in pairs)
+    return f" (round by round: {listed}; median {ratios[(len(ratios) - 1) // 2]:.2f}x)"
 
 
 def ddq_scan_line(results, args):
