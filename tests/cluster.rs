@@ -327,6 +327,15 @@ fn the_session_switches_schedulers_like_dask() {
     // not a second one that merges on a worker.
     let jobs = http_get(&address, "/api/jobs");
     assert!(jobs.contains(r#""num_stages":1,"#), "{jobs}");
+    // `explain` shows that split: the merge here, the group-by in the job.
+    repl.send(r#"explain ddf.groupby("Origin").DepDelay.mean()"#);
+    let explained = repl.read_until("AggregateExec: mode=Partial").join("\n");
+    let (here, job) = explained
+        .split_once("job (on the cluster at")
+        .unwrap_or_else(|| panic!("no job in:\n{explained}"));
+    assert!(here.contains("SortPreservingMergeExec"), "{explained}");
+    assert!(here.contains("DdqJobExec: partitions=2"), "{explained}");
+    assert!(job.contains("AggregateExec: mode=FinalPartitioned"), "{explained}");
     // One statement on threads: no new job on the cluster.
     repl.send(r#"ddf.DepDelay.max().compute(scheduler="threads")"#);
     repl.read_until("1006.0");

@@ -5,7 +5,7 @@
 
 use crate::error::{DdqError, Result};
 use crate::exec::cluster::job::{JobWatch, unique_job_name};
-use crate::exec::cluster::submit::{JobClient, planning_state};
+use crate::exec::cluster::submit::{JobClient, explain_cut, planning_state};
 use crate::exec::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
 use crate::exec::progress::{BarMode, Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::exec::subqueries::{single_value, uncorrelated_scalar_subqueries, with_values};
@@ -276,6 +276,35 @@ impl Executor {
         Ok(rows)
     }
 
+    /// What `explain` prints. On a cluster, without `analyze`, the plan as ddq runs it there:
+    /// the optimized logical plan, the part this process runs and the job the cluster runs
+    /// (DataFusion's own explanation would ask the scheduler, which plans the whole statement
+    /// as one Ballista job, the final merge included).
+    pub async fn explain(&self, df: DataFrame, analyze: bool) -> Result<String> {
+        if !analyze && let Some(jobs) = self.cluster_for(df.logical_plan()) {
+            let state = self.ctx.state();
+            let plan = df.logical_plan().clone();
+            let note = match uncorrelated_scalar_subqueries(&plan)?.is_empty() {
+                true => "",
+                false => {
+                    "note: on a cluster each scalar subquery runs first, as a job of its own, \
+                     and its value takes its place; the plans below still show the subquery\n\n"
+                }
+            };
+            let here = planning_state(state.config().clone(), self.local.runtime_env());
+            let logical = here.optimize(&plan)?;
+            let (physical, _) = self.plan_for_cluster(jobs, state, plan).await?;
+            if let Some(cut) = explain_cut(&physical) {
+                return Ok(format!(
+                    "{note}logical_plan:\n{}\n\n{cut}",
+                    logical.display_indent()
+                ));
+            }
+        }
+        let batches = df.explain(false, analyze)?.collect().await?;
+        Ok(explain_text(&batches))
+    }
+
     /// Executes a plan whose result is small (a scalar) and collects it.
     pub async fn collect(&self, df: DataFrame) -> Result<Vec<RecordBatch>> {
         let running = self.start(df).await?;
@@ -286,6 +315,28 @@ impl Executor {
         running.finish(result.is_ok()).await;
         result
     }
+}
+
+fn explain_text(batches: &[RecordBatch]) -> String {
+    let mut text = String::new();
+    for batch in batches {
+        let (Some(kinds), Some(plans)) = (
+            batch
+                .column(0)
+                .as_any()
+                .downcast_ref::<datafusion::arrow::array::StringArray>(),
+            batch
+                .column(1)
+                .as_any()
+                .downcast_ref::<datafusion::arrow::array::StringArray>(),
+        ) else {
+            continue;
+        };
+        for i in 0..batch.num_rows() {
+            text.push_str(&format!("{}:\n{}\n\n", kinds.value(i), plans.value(i)));
+        }
+    }
+    text
 }
 
 /// Whether the plan scans a table other than one held in memory.

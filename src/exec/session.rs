@@ -15,7 +15,6 @@ use crate::plan::value::{
     Accessor, Action, Frame, GroupBy, Scalar, ScheduleRequest, Series, Value, display_name,
 };
 use crate::plan::{Planner, order, read, series};
-use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::config::SessionConfig;
 use datafusion::prelude::{DataFrame, SessionContext};
 use datafusion::scalar::ScalarValue;
@@ -332,8 +331,7 @@ impl Session {
             },
             Command::Explain { value, analyze } => {
                 let df = self.plan_of(value)?;
-                let batches = df.explain(false, *analyze)?.collect().await?;
-                let text = explain_text(&batches);
+                let text = self.executor().explain(df, *analyze).await?;
                 self.write_text(&text)?;
             }
             Command::Visualize { value, file } => {
@@ -776,28 +774,6 @@ fn json_string(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn explain_text(batches: &[RecordBatch]) -> String {
-    let mut text = String::new();
-    for batch in batches {
-        let (Some(kinds), Some(plans)) = (
-            batch
-                .column(0)
-                .as_any()
-                .downcast_ref::<datafusion::arrow::array::StringArray>(),
-            batch
-                .column(1)
-                .as_any()
-                .downcast_ref::<datafusion::arrow::array::StringArray>(),
-        ) else {
-            continue;
-        };
-        for i in 0..batch.num_rows() {
-            text.push_str(&format!("{}:\n{}\n\n", kinds.value(i), plans.value(i)));
-        }
-    }
-    text
 }
 
 /// `read "data/nycflights/*.csv"` binds `nycflights`; `read "x.csv"` binds `x`.

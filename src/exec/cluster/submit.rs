@@ -38,6 +38,7 @@ use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMerge
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, PlanProperties,
+    displayable,
 };
 use datafusion::prelude::SessionConfig;
 use datafusion_proto::physical_plan::AsExecutionPlan;
@@ -422,6 +423,37 @@ impl ExecutionPlan for JobExec {
             self.schema(),
             futures::stream::once(locations).try_flatten(),
         )))
+    }
+}
+
+/// How a plan cut by [`JobClient::cluster_part`] runs, for `explain`: the part this process
+/// runs (each job one node in it) and what each job computes; `None` for a plan without a job.
+pub fn explain_cut(plan: &Arc<dyn ExecutionPlan>) -> Option<String> {
+    let mut jobs = Vec::new();
+    jobs_in(plan, &mut jobs);
+    if jobs.is_empty() {
+        return None;
+    }
+    let mut text = format!(
+        "physical_plan (in this process):\n{}\n",
+        displayable(plan.as_ref()).indent(true)
+    );
+    for job in jobs {
+        text.push_str(&format!(
+            "job (on the cluster at {}; Ballista splits it into stages at each shuffle):\n{}\n",
+            job.client.address,
+            displayable(job.part.as_ref()).indent(true)
+        ));
+    }
+    Some(text)
+}
+
+fn jobs_in<'a>(plan: &'a Arc<dyn ExecutionPlan>, jobs: &mut Vec<&'a JobExec>) {
+    if let Some(job) = plan.downcast_ref::<JobExec>() {
+        jobs.push(job);
+    }
+    for child in plan.children() {
+        jobs_in(child, jobs);
     }
 }
 
