@@ -335,7 +335,10 @@ fn the_session_switches_schedulers_like_dask() {
         .unwrap_or_else(|| panic!("no job in:\n{explained}"));
     assert!(here.contains("SortPreservingMergeExec"), "{explained}");
     assert!(here.contains("DdqJobExec: partitions=2"), "{explained}");
-    assert!(job.contains("AggregateExec: mode=FinalPartitioned"), "{explained}");
+    assert!(
+        job.contains("AggregateExec: mode=FinalPartitioned"),
+        "{explained}"
+    );
     // One statement on threads: no new job on the cluster.
     repl.send(r#"ddf.DepDelay.max().compute(scheduler="threads")"#);
     repl.read_until("1006.0");

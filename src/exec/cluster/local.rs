@@ -96,9 +96,8 @@ impl LocalCluster {
             shape,
             dir,
         };
-        // Workers that start before the scheduler listens wait a while before retrying: start
-        // them once it answers.
-        cluster.wait_until_ready().await?;
+        // The workers start beside the scheduler: each waits until the scheduler listens (see
+        // `serve::run_worker`) while it loads.
         let per_worker = (memory_limit / workers.max(1) as u64)
             .max(1 << 20)
             .to_string();

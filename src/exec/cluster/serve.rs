@@ -21,6 +21,8 @@ use std::time::Duration;
 
 /// Seconds between an executor's heartbeats.
 const HEARTBEAT_SECONDS: u64 = 2;
+/// How long a starting worker waits for its scheduler to listen.
+const SCHEDULER_WAIT: Duration = Duration::from_secs(10);
 /// Seconds of silence after which the scheduler counts an executor as lost.
 const EXECUTOR_TIMEOUT_SECONDS: u64 = 6;
 
@@ -123,9 +125,23 @@ pub async fn run_worker(options: WorkerOptions) -> Result<()> {
         override_physical_codec: Some(Arc::new(DdqPhysicalCodec::default())),
         ..ExecutorProcessConfig::default()
     };
+    wait_for_scheduler(&options.scheduler).await;
     start_executor_process(Arc::new(config))
         .await
         .map_err(|e| DdqError::execution(format!("the worker stopped: {e}")))
+}
+
+/// Waits until the scheduler accepts connections, trying every few milliseconds for up to
+/// `SCHEDULER_WAIT`: Ballista's executor waits half a second after each failed attempt, so a
+/// worker started together with its scheduler (as a local cluster starts them) would lose that
+/// much. A scheduler that never answers is left to Ballista's own attempts to report.
+async fn wait_for_scheduler(address: &str) {
+    let deadline = tokio::time::Instant::now() + SCHEDULER_WAIT;
+    while tokio::net::TcpStream::connect(address).await.is_err()
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 /// A worker's id, which carries its memory limit: Ballista's scheduler lists each worker's
