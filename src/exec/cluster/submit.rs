@@ -66,7 +66,8 @@ impl JobClient {
     pub fn new(address: &str, config: &BallistaConfig) -> std::result::Result<JobClient, String> {
         let grpc = GrpcClientConfig::from(config);
         let max_message_size = config.grpc_client_max_message_size();
-        let endpoint = create_grpc_client_endpoint(format!("http://{address}"), Some(&grpc))
+        let scheme = if grpc.use_tls { "https" } else { "http" };
+        let endpoint = create_grpc_client_endpoint(format!("{scheme}://{address}"), Some(&grpc))
             .map_err(|e| format!("cannot use the scheduler address {address}: {e}"))?;
         let scheduler = SchedulerGrpcClient::new(endpoint.connect_lazy())
             .max_encoding_message_size(max_message_size)
@@ -114,19 +115,26 @@ impl JobClient {
         let mut scheduler = self.scheduler.clone();
         let mut request = tonic::Request::new(request);
         ballista_core::version::insert_version_header(request.metadata_mut());
-        let unreachable = |e: tonic::Status| {
+        let refused = |e: tonic::Status| {
+            let address = &self.address;
             format!(
-                "the scheduler at {} did not take the job: {}",
-                self.address,
-                e.message()
+                "the scheduler at {address} did not take the job: {}",
+                status_text(&e)
+            )
+        };
+        let lost = |e: tonic::Status| {
+            let address = &self.address;
+            format!(
+                "lost the scheduler at {address} while the job ran: {}",
+                status_text(&e)
             )
         };
         let mut statuses = scheduler
             .execute_query_push(request)
             .await
-            .map_err(unreachable)?
+            .map_err(refused)?
             .into_inner();
-        while let Some(update) = statuses.message().await.map_err(unreachable)? {
+        while let Some(update) = statuses.message().await.map_err(lost)? {
             let GetJobStatusResult {
                 status,
                 flight_proxy,
@@ -161,7 +169,7 @@ impl JobClient {
             host,
             port,
             self.max_message_size,
-            false,
+            self.grpc.use_tls,
             None,
             self.grpc.io_retries_times,
             self.grpc.io_retry_wait_time_ms,
@@ -222,6 +230,15 @@ impl fmt::Debug for JobClient {
         f.debug_struct("JobClient")
             .field("address", &self.address)
             .finish_non_exhaustive()
+    }
+}
+
+/// A gRPC status as a person reads it: its message, or its code when it has none (a
+/// connection refused or reset carries no message).
+fn status_text(status: &tonic::Status) -> String {
+    match status.message() {
+        "" => format!("{:?}", status.code()),
+        message => message.to_string(),
     }
 }
 
