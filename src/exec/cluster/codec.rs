@@ -50,7 +50,7 @@ fn decode_ends(buf: &[u8]) -> Option<(usize, usize)> {
     Some((first as usize, last as usize))
 }
 
-fn external(e: crate::error::DdqError) -> DataFusionError {
+pub(super) fn external(e: crate::error::DdqError) -> DataFusionError {
     DataFusionError::External(Box::new(e))
 }
 

@@ -13,7 +13,8 @@
 //! as a logical plan the scheduler plans ([`JobClient::cluster_part`] answers `None`): one over
 //! a `persist()`ed frame, which only the logical plan carries (as the frame's definition).
 
-use crate::exec::cluster::codec::DdqPhysicalCodec;
+use crate::exec::cluster::codec::{DdqPhysicalCodec, external};
+use crate::exec::cluster::serve::split_host_port;
 use crate::exec::ends::DdqQueryPlanner;
 use crate::exec::scan::PlannedForCluster;
 use ballista_core::client::BallistaClient;
@@ -200,8 +201,8 @@ impl JobClient {
             ));
         };
         let (host, port) = match proxy {
-            Some(FlightProxy::External(address)) => split_host_port(&address)?,
-            Some(FlightProxy::Local(true)) => split_host_port(&self.address)?,
+            Some(FlightProxy::External(address)) => split_host_port(&address).map_err(external)?,
+            Some(FlightProxy::Local(true)) => split_host_port(&self.address).map_err(external)?,
             _ => (worker.host.clone(), worker.port as u16),
         };
         let mut client = self.worker(&host, port).await?;
@@ -240,13 +241,6 @@ fn status_text(status: &tonic::Status) -> String {
         "" => format!("{:?}", status.code()),
         message => message.to_string(),
     }
-}
-
-fn split_host_port(address: &str) -> Result<(String, u16)> {
-    address
-        .rsplit_once(':')
-        .and_then(|(host, port)| Some((host.to_string(), port.parse().ok()?)))
-        .ok_or_else(|| DataFusionError::Execution(format!("no HOST:PORT in {address:?}")))
 }
 
 /// The settings a job carries: every option of the session it was planned in (target
@@ -318,10 +312,9 @@ struct JobOutput {
 pub struct JobExec {
     /// The part, kept for display.
     part: Arc<dyn ExecutionPlan>,
-    /// The part as Ballista's physical plan format carries it, with ddq's codec.
-    encoded: Arc<Vec<u8>>,
-    settings: Arc<Vec<KeyValuePair>>,
-    session_id: String,
+    /// The job as the scheduler takes it: the part in Ballista's physical plan format (with
+    /// ddq's codec) and the session's settings. Sent once, by the first partition asked for.
+    request: Arc<ExecuteQueryParams>,
     client: Arc<JobClient>,
     properties: Arc<PlanProperties>,
     output: Arc<OnceCell<std::result::Result<Arc<JobOutput>, String>>>,
@@ -342,24 +335,19 @@ impl JobExec {
         )?;
         let mut encoded = Vec::new();
         node.try_encode(&mut encoded)?;
+        let request = ExecuteQueryParams {
+            query: Some(Query::PhysicalPlan(encoded)),
+            settings,
+            session_id: session_id.to_string(),
+            operation_id: String::new(),
+        };
         Ok(JobExec {
             properties: Arc::clone(part.properties()),
             part,
-            encoded: Arc::new(encoded),
-            settings: Arc::new(settings),
-            session_id: session_id.to_string(),
+            request: Arc::new(request),
             client,
             output: Arc::new(OnceCell::new()),
         })
-    }
-
-    fn request(&self) -> ExecuteQueryParams {
-        ExecuteQueryParams {
-            query: Some(Query::PhysicalPlan(self.encoded.as_ref().clone())),
-            settings: self.settings.as_ref().clone(),
-            session_id: self.session_id.clone(),
-            operation_id: String::new(),
-        }
     }
 }
 
@@ -411,10 +399,11 @@ impl ExecutionPlan for JobExec {
     ) -> Result<SendableRecordBatchStream> {
         let client = Arc::clone(&self.client);
         let output = Arc::clone(&self.output);
-        let request = self.request();
+        let request = Arc::clone(&self.request);
         let locations = async move {
+            let run = || async { client.run(request.as_ref().clone()).await.map(Arc::new) };
             let output = output
-                .get_or_init(|| async { client.run(request).await.map(Arc::new) })
+                .get_or_init(run)
                 .await
                 .clone()
                 .map_err(DataFusionError::Execution)?;
