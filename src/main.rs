@@ -1,14 +1,10 @@
 //! The ddq binary: command-line arguments, then the library. Everything else lives in `ddq::`.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use ddq::exec::cluster;
-use ddq::exec::script::{self, Outcome};
-use ddq::exec::session::Session;
-use ddq::exec::settings::{self, Settings};
-use ddq::exec::sink::Sink;
-use ddq::lang::span::Source;
-use ddq::output::Format;
-use std::io::{IsTerminal, Read};
+use ddq::config::settings;
+use ddq::config::size::parse_size;
+use ddq::engine::cluster::serve::{self, Role, WorkerOptions};
+use ddq::launch::{self, Invocation};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,8 +59,8 @@ enum Action {
         #[arg(long, value_name = "T")]
         threads: Option<usize>,
         /// Memory its tasks may hold before spilling, e.g. 4GB [default: Ballista's share of RAM].
-        #[arg(long, value_name = "SIZE")]
-        memory_limit: Option<String>,
+        #[arg(long, value_name = "SIZE", value_parser = |s: &str| parse_size(s).map_err(|e| e.to_string()))]
+        memory_limit: Option<u64>,
         /// The address to listen on; its port serves results and shuffles (Arrow Flight).
         #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:50051")]
         bind: SocketAddr,
@@ -87,114 +83,12 @@ fn main() -> ExitCode {
     // The settings' flags (--format, --max-rows, --quiet, ...) come from the same table as `set`.
     let matches = settings::add_flags(Cli::command()).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let stdout_is_terminal = std::io::stdout().is_terminal() && cli.output.is_none();
-    let default_format = if stdout_is_terminal {
-        Format::Table
-    } else {
-        Format::Csv
-    };
-    let settings = match Settings::from_flags(&matches, default_format) {
-        Ok(settings) => settings,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let sink = match &cli.output {
-        Some(path) => match Sink::file(path.clone()) {
-            Ok(sink) => sink,
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return ExitCode::FAILURE;
-            }
-        },
-        None => Sink::stdout(),
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Some(action @ (Action::Scheduler { .. } | Action::Worker { .. })) = cli.action {
-        let code = match runtime.block_on(serve(action)) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        };
-        runtime.shutdown_background();
-        return code;
-    }
-    let mut session = match Session::new(settings, sink) {
-        Ok(session) => session,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let source = match (&cli.command, &cli.action) {
-        (Some(text), _) => Some(Source::new("<command>", text.clone())),
-        (None, Some(Action::Run { file })) => match read_script(file) {
-            Ok(source) => Some(source),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::FAILURE;
-            }
-        },
-        (None, Some(Action::Scheduler { .. } | Action::Worker { .. })) => None,
-        (None, None) if !cli.interactive && !std::io::stdin().is_terminal() => {
-            match read_script("-") {
-                Ok(source) => Some(source),
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    return ExitCode::FAILURE;
-                }
-            }
-        }
-        (None, None) => None,
-    };
-    {
-        let _in_runtime = runtime.enter();
-        session.start_cluster_early();
-    }
-    let outcome = match source {
-        Some(source) => runtime.block_on(script::run(&mut session, &source, color)),
-        None => match ddq::repl::run(&mut session, &runtime, color) {
-            Ok(()) => Outcome::Ok,
-            Err(e) => {
-                eprintln!("error: {e}");
-                Outcome::Failed
-            }
-        },
-    };
-    let code = finish(session, outcome);
-    // A cancelled query may still occupy a worker thread until it next yields; do not wait for it.
-    runtime.shutdown_background();
-    code
-}
-
-/// `ddq scheduler` and `ddq worker`: run one process of a cluster until it is stopped.
-async fn serve(action: Action) -> Result<(), ddq::error::DdqError> {
-    cluster::serve::log_to_stderr();
-    match action {
-        Action::Scheduler {
+    match cli.action {
+        Some(Action::Scheduler {
             bind,
             exit_with_parent,
-        } => {
-            if exit_with_parent {
-                cluster::serve::exit_with_parent();
-            }
-            eprintln!("ddq scheduler listening on {bind} (REST API: http://{bind}/api/executors)");
-            cluster::serve::run_scheduler(bind).await
-        }
-        Action::Worker {
+        }) => serve::run_process(Role::Scheduler { bind }, exit_with_parent),
+        Some(Action::Worker {
             scheduler,
             threads,
             memory_limit,
@@ -203,24 +97,8 @@ async fn serve(action: Action) -> Result<(), ddq::error::DdqError> {
             advertise,
             work_dir,
             exit_with_parent,
-        } => {
-            if exit_with_parent {
-                cluster::serve::exit_with_parent();
-            }
-            let memory_limit = memory_limit
-                .map(|size| ddq::exec::memory::parse_size(&size))
-                .transpose()?;
-            let temporary = match work_dir {
-                Some(_) => None,
-                None => Some(tempfile::Builder::new().prefix("ddq-worker-").tempdir()?),
-            };
-            let work_dir = work_dir
-                .or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()))
-                .unwrap_or_default();
-            let threads = threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            eprintln!("ddq worker on {bind} with {threads} threads, joining {scheduler}");
-            cluster::serve::run_worker(cluster::serve::WorkerOptions {
+        }) => {
+            let options = WorkerOptions {
                 scheduler,
                 bind,
                 grpc_port,
@@ -228,43 +106,21 @@ async fn serve(action: Action) -> Result<(), ddq::error::DdqError> {
                 threads,
                 memory_limit,
                 work_dir,
-            })
-            .await
+            };
+            serve::run_process(Role::Worker(options), exit_with_parent)
         }
-        Action::Run { .. } => Ok(()),
-    }
-}
-
-fn read_script(file: &str) -> Result<Source, String> {
-    if file == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(Source::new("<stdin>", text));
-    }
-    std::fs::read_to_string(file)
-        .map(|text| Source::new(file, text))
-        .map_err(|e| format!("cannot read {file}: {e}"))
-}
-
-fn finish(session: Session, outcome: Outcome) -> ExitCode {
-    match outcome {
-        Outcome::Ok => match session.finish() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) if ddq::output::is_broken_pipe(&e) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        },
-        Outcome::ClosedPipe => {
-            session.abandon();
-            ExitCode::SUCCESS
-        }
-        Outcome::Failed => {
-            session.abandon();
-            ExitCode::FAILURE
+        action => {
+            let script = match action {
+                Some(Action::Run { file }) => Some(file),
+                _ => None,
+            };
+            let invocation = Invocation {
+                command: cli.command,
+                script,
+                output: cli.output,
+                interactive: cli.interactive,
+            };
+            launch::run(invocation, &matches)
         }
     }
 }

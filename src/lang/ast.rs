@@ -1,7 +1,7 @@
 //! The syntax tree of ddq's Python subset and its short commands. Every node carries the span of
 //! the text it came from, so planning errors can point at the exact column.
 
-use crate::lang::span::Span;
+use crate::error::span::Span;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -4,11 +4,11 @@
 //! support get an error naming what is supported, and a depth guard turns absurdly nested input
 //! into an error instead of a stack overflow.
 
+use crate::error::span::{Source, Span};
 use crate::error::{DdqError, ErrorKind, Result};
 use crate::lang::ast::precedence as prec;
 use crate::lang::ast::{Arg, BinOp, Command, Expr, ExprKind, Ident, Stmt, StmtKind, UnaryOp};
 use crate::lang::commands::{self, CommandSpec};
-use crate::lang::span::{Source, Span};
 use crate::lang::tokens::{self, Keyword, Token, TokenKind};
 
 /// How deeply expressions may nest (brackets, unary operators, `**` chains, operator and method
@@ -2361,8 +2361,8 @@ mod tests {
                 }
             }
             Err(err) => {
-                let _ = crate::lang::report::render(&err, &source, false);
-                let _ = crate::lang::report::location(&err, &source);
+                let _ = crate::error::report::render(&err, &source, false);
+                let _ = crate::error::report::location(&err, &source);
             }
         }
         let _ = parse_expression(text);

@@ -3,8 +3,8 @@
 //! newlines inside an open bracket and after a backslash are not statement ends, `#` starts a
 //! comment, and string and number literals decode the way Python decodes them.
 
+use crate::error::span::Span;
 use crate::error::{DdqError, ErrorKind, Result};
-use crate::lang::span::Span;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]

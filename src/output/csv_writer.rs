@@ -2,10 +2,12 @@
 //! `DataFrame.to_csv(index=False)` writes (floats as Python `repr`, empty for missing values,
 //! `True`/`False`, fields quoted only when they need it).
 
-use super::float::{format_f32_python, write_float_python};
-use super::values::{ColumnKind, ColumnReader, DateTimeStyle, Value, write_date, write_datetime};
 use super::{BatchRenderer, ResultWriter, check_batch_width, visible_columns, write_error};
 use crate::error::{DdqError, Result};
+use crate::types::float::{format_f32_python, write_float_python};
+use crate::types::values::{
+    ColumnKind, ColumnReader, DateTimeStyle, Value, write_date, write_datetime,
+};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use std::fmt::Write as _;

@@ -8,23 +8,14 @@
 //! are never shown.
 
 mod csv_writer;
-mod float;
 mod json_lines;
 mod parquet_file;
-mod scalar;
 mod table;
-mod values;
 
+use crate::config::display::{DisplayOptions, Format};
 use crate::error::{DdqError, ErrorKind, Result};
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatch;
-use std::fmt;
-use std::str::FromStr;
-
-pub use float::format_float_python;
-pub use scalar::format_scalar;
-pub use values::pandas_dtype;
 
 /// Columns whose names start with this are internal to ddq's plans and never rendered.
 pub const HIDDEN_COLUMN_PREFIX: &str = "__ddq_";
@@ -32,42 +23,6 @@ pub const HIDDEN_COLUMN_PREFIX: &str = "__ddq_";
 /// The message of the error that stands for "the reader of our output went away"; see
 /// [`is_broken_pipe`].
 const BROKEN_PIPE_MESSAGE: &str = "output closed (broken pipe)";
-
-/// How results are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Aligned text the way pandas prints a DataFrame or Series, without the row index.
-    Table,
-    /// RFC 4180 CSV with a header row.
-    Csv,
-    /// JSON lines: one object per row.
-    Json,
-}
-
-impl FromStr for Format {
-    type Err = DdqError;
-
-    fn from_str(text: &str) -> Result<Self> {
-        match text.to_ascii_lowercase().as_str() {
-            "table" => Ok(Format::Table),
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            _ => Err(DdqError::unknown(format!(
-                "unknown output format `{text}`: expected one of table, csv, json"
-            ))),
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Format::Table => "table",
-            Format::Csv => "csv",
-            Format::Json => "json",
-        })
-    }
-}
 
 /// Whether a result is printed as a pandas DataFrame or as a Series (which adds a `Name:` footer).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,28 +36,6 @@ pub enum ResultKind {
 pub struct Layout {
     pub kind: ResultKind,
     pub index_columns: usize,
-}
-
-/// pandas' display options that apply to ddq's table output.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DisplayOptions {
-    /// More rows than this and the middle is elided; 0 means never elide.
-    pub max_rows: usize,
-    /// How many rows (half at each end) an elided result shows.
-    pub min_rows: usize,
-    /// More columns than this and the middle ones are elided; 0 means never elide.
-    pub max_columns: usize,
-}
-
-impl Default for DisplayOptions {
-    /// pandas' defaults (`display.max_rows`, `display.min_rows`, `display.max_columns`).
-    fn default() -> Self {
-        DisplayOptions {
-            max_rows: 60,
-            min_rows: 10,
-            max_columns: 20,
-        }
-    }
 }
 
 /// A sink for one result: batches in order, then `finish` exactly once.
@@ -119,7 +52,7 @@ pub trait ResultWriter {
 
     /// For writers that show only a result's first rows and its last rows and count the rest
     /// (the REPL's table): how many of each they keep. The executor may then find just those
-    /// rows (see `exec::ends`), write the first, pass the count of the rows between to
+    /// rows (see `engine::ends`), write the first, pass the count of the rows between to
     /// `skip_rows`, then write the last.
     fn shown_ends(&self) -> Option<(usize, usize)> {
         None
@@ -173,13 +106,6 @@ pub(crate) fn write_error(err: std::io::Error) -> DdqError {
     }
 }
 
-pub(crate) fn arrow_error(err: ArrowError) -> DdqError {
-    match err {
-        ArrowError::IoError(_, io) => write_error(io),
-        other => DdqError::execution(other.to_string()),
-    }
-}
-
 /// Indices (into the schema) of the columns that may be shown, in order.
 pub(crate) fn visible_columns(schema: &SchemaRef) -> Vec<usize> {
     schema
@@ -209,35 +135,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn format_parses_and_displays() {
-        for format in [Format::Table, Format::Csv, Format::Json] {
-            assert_eq!(format.to_string().parse::<Format>().unwrap(), format);
-        }
-        assert_eq!("CSV".parse::<Format>().unwrap(), Format::Csv);
-        let err = "parquet".parse::<Format>().unwrap_err();
-        assert!(err.message.contains("table, csv, json"), "{}", err.message);
-    }
-
-    #[test]
     fn broken_pipe_is_recognised_and_other_errors_are_not() {
         let pipe = write_error(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
         assert!(is_broken_pipe(&pipe));
         let other = write_error(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
         assert!(!is_broken_pipe(&other));
-        let through_arrow = arrow_error(ArrowError::IoError(
-            "x".into(),
-            std::io::Error::from(std::io::ErrorKind::BrokenPipe),
-        ));
-        assert!(is_broken_pipe(&through_arrow));
-    }
-
-    #[test]
-    fn default_options_are_pandas_defaults() {
-        let options = DisplayOptions::default();
-        assert_eq!(
-            (options.max_rows, options.min_rows, options.max_columns),
-            (60, 10, 20)
-        );
     }
 }
 

@@ -6,15 +6,16 @@
 //! column's width, a `...` column, right-aligned headers with exactly two spaces between columns
 //! and no terminal-width wrapping), and the layout itself is a dozen lines.
 
-use super::float::{format_float_column, format_float_python};
-use super::values::{
-    ColumnKind, ColumnReader, DateTimeStyle, Value, pandas_dtype, write_date, write_datetime,
-};
 use super::{
     DisplayOptions, Layout, ResultKind, ResultWriter, check_batch_width, visible_columns,
     write_error,
 };
 use crate::error::Result;
+use crate::types::dtype::pandas_dtype;
+use crate::types::float::{format_float_column, format_float_python};
+use crate::types::values::{
+    ColumnKind, ColumnReader, DateTimeStyle, Value, write_date, write_datetime,
+};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use std::collections::VecDeque;

@@ -59,7 +59,7 @@ fn dtypes(planner: &Planner, frame: &Frame) -> Result<Value> {
     let types: Vec<String> = frame
         .value_columns()
         .iter()
-        .map(|n| crate::output::pandas_dtype(&frame.data_type(n).unwrap_or(DataType::Null)))
+        .map(|n| crate::types::dtype::pandas_dtype(&frame.data_type(n).unwrap_or(DataType::Null)))
         .collect();
     series::literal_series(planner, "column", names, "dtype", types)
 }
@@ -109,7 +109,7 @@ pub fn filter(frame: &Frame, mask: &Series) -> Result<Frame> {
         return Err(DdqError::type_error(format!(
             "cannot filter rows by series `{}` of dtype {}: a boolean series is needed",
             mask.name,
-            crate::output::pandas_dtype(&t)
+            crate::types::dtype::pandas_dtype(&t)
         ))
         .with_help("compare it first, e.g. `df[df.col > 0]`"));
     }
@@ -409,7 +409,10 @@ pub fn method(planner: &Planner, frame: Frame, name: &str, args: Args) -> Result
         }
         "persist" => {
             planner.request_scheduler(&args)?;
-            crate::exec::persist::persist_frame(planner.ctx, &frame).map(Value::Frame)
+            planner
+                .sources
+                .persist(planner.ctx, &frame)
+                .map(Value::Frame)
         }
         "repartition" => repartition(frame, &args),
         "groupby" => {

@@ -134,7 +134,7 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
         return Err(DdqError::type_error(format!(
             "cannot compute {} of column `{column}` of dtype {}",
             agg.name(),
-            crate::output::pandas_dtype(t)
+            crate::types::dtype::pandas_dtype(t)
         ))
         .with_help("select numeric columns first, e.g. `df.select_dtypes(include=\"number\")`"));
     }

@@ -9,16 +9,15 @@ pub mod order;
 pub mod read;
 pub mod schedule;
 pub mod series;
+pub mod sources;
 pub mod udf;
 pub mod value;
 pub mod verbs;
 
-#[cfg(test)]
-mod tests;
-
+use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
 use crate::lang::ast::{Arg, Expr, ExprKind};
-use crate::lang::span::Span;
+use crate::plan::sources::Sources;
 use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value};
 use crate::plan::verbs::{Args, Receiver};
 use datafusion::prelude::SessionContext;
@@ -31,15 +30,22 @@ pub const MODULES: &[&str] = &["dd", "pd", "dask", "np", "numpy", "pandas"];
 pub struct Planner<'a> {
     pub ctx: &'a SessionContext,
     pub vars: &'a HashMap<String, Value>,
+    /// Files and persisted frames, from the engine.
+    pub sources: &'a dyn Sources,
     /// The scheduler a `.compute(scheduler=...)` in the statement asked for.
-    scheduler: std::cell::Cell<Option<crate::exec::cluster::SchedulerKind>>,
+    scheduler: std::cell::Cell<Option<crate::config::scheduler::SchedulerKind>>,
 }
 
 impl<'a> Planner<'a> {
-    pub fn new(ctx: &'a SessionContext, vars: &'a HashMap<String, Value>) -> Self {
+    pub fn new(
+        ctx: &'a SessionContext,
+        vars: &'a HashMap<String, Value>,
+        sources: &'a dyn Sources,
+    ) -> Self {
         Planner {
             ctx,
             vars,
+            sources,
             scheduler: std::cell::Cell::new(None),
         }
     }
@@ -52,7 +58,7 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 
-    pub fn requested_scheduler(&self) -> Option<crate::exec::cluster::SchedulerKind> {
+    pub fn requested_scheduler(&self) -> Option<crate::config::scheduler::SchedulerKind> {
         self.scheduler.get()
     }
 

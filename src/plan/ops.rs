@@ -71,7 +71,7 @@ fn unary_expr(op: UnaryOp, expr: Expr, data_type: &DataType, name: &str) -> Resu
         _ => Err(DdqError::type_error(format!(
             "bad operand for unary `{}`: series `{name}` of dtype {}",
             op.symbol(),
-            crate::output::pandas_dtype(data_type)
+            crate::types::dtype::pandas_dtype(data_type)
         ))),
     }
 }
@@ -241,9 +241,9 @@ fn typed_binary(
             "unsupported operand types for `{}`: `{}` ({}) and `{}` ({})",
             op.symbol(),
             names.0,
-            crate::output::pandas_dtype(&lt),
+            crate::types::dtype::pandas_dtype(&lt),
             names.1,
-            crate::output::pandas_dtype(&rt)
+            crate::types::dtype::pandas_dtype(&rt)
         ))
     };
     let both_numeric = is_numeric(&lt) && is_numeric(&rt);

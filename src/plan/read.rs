@@ -1,15 +1,15 @@
 //! `read_csv(...)`, `read_parquet(...)` and the `read` command: pandas' reading keywords turned
-//! into a `FileTable` scan plus the projections pandas applies after reading (`parse_dates`).
+//! into a scan of the engine's (`plan::sources`) plus the projections pandas applies after reading (`parse_dates`).
 
 use crate::error::{DdqError, Result};
-use crate::exec::scan::{CsvOptions, FileTable, PART_COLUMN, ROW_COLUMN, parse_dtype};
+use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN, SourceTable};
 use crate::plan::value::{Frame, Value, column};
 use crate::plan::verbs::Args;
 use crate::plan::{Planner, column_names};
+use crate::types::dtype::parse_dtype;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::functions::expr_fn as f;
 use datafusion::logical_expr::{Expr, cast, lit};
-use std::sync::Arc;
 
 const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Nanosecond, None);
 
@@ -70,7 +70,10 @@ pub fn read_csv(planner: &Planner, args: Args) -> Result<Value> {
     if let Some(v) = args.get("dtype") {
         options.dtype = dtypes(v, &args)?;
     }
-    let table = FileTable::open_csv(&patterns, options).map_err(|e| e.at(args.span("path")))?;
+    let table = planner
+        .sources
+        .open_csv(&patterns, options)
+        .map_err(|e| e.at(args.span("path")))?;
     let frame = table_frame(planner, table, "read-csv")?;
     match args.get("parse_dates") {
         None | Some(Value::Bool(false)) => Ok(Value::Frame(frame)),
@@ -80,7 +83,10 @@ pub fn read_csv(planner: &Planner, args: Args) -> Result<Value> {
 
 pub fn read_parquet(planner: &Planner, args: Args) -> Result<Value> {
     let patterns = paths(&args)?;
-    let table = FileTable::open_parquet(&patterns).map_err(|e| e.at(args.span("path")))?;
+    let table = planner
+        .sources
+        .open_parquet(&patterns)
+        .map_err(|e| e.at(args.span("path")))?;
     let frame = table_frame(planner, table, "read-parquet")?;
     match args.get("columns") {
         None | Some(Value::None) => Ok(Value::Frame(frame)),
@@ -95,9 +101,11 @@ pub fn read_parquet(planner: &Planner, args: Args) -> Result<Value> {
 /// `read "GLOB"`: CSV or Parquet by the file extension.
 pub fn read_path(planner: &Planner, path: &str) -> Result<Value> {
     let table = if path.ends_with(".parquet") || path.ends_with(".pq") {
-        FileTable::open_parquet(&[path.to_string()])?
+        planner.sources.open_parquet(&[path.to_string()])?
     } else {
-        FileTable::open_csv(&[path.to_string()], CsvOptions::default())?
+        planner
+            .sources
+            .open_csv(&[path.to_string()], CsvOptions::default())?
     };
     let origin = if path.ends_with(".parquet") {
         "read-parquet"
@@ -147,9 +155,9 @@ fn dtypes(value: &Value, args: &Args) -> Result<Vec<(String, DataType)>> {
 }
 
 /// A frame over a file scan, in file order, one Dask partition per scan partition.
-pub fn table_frame(planner: &Planner, table: FileTable, origin: &str) -> Result<Frame> {
-    let npartitions = table.npartitions();
-    let df = planner.ctx.read_table(Arc::new(table))?;
+pub fn table_frame(planner: &Planner, table: SourceTable, origin: &str) -> Result<Frame> {
+    let npartitions = table.npartitions;
+    let df = planner.ctx.read_table(table.provider)?;
     Ok(Frame {
         df,
         order: vec![

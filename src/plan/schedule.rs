@@ -1,52 +1,48 @@
 //! Dask's ways of choosing a scheduler, as requests the session carries out:
 //! `Client(n_workers=2, threads_per_worker=1, memory_limit="1GB")` (a local cluster),
 //! `Client("df://HOST:PORT")` (an existing one) and `dask.config.set(scheduler="processes")`.
+//! `Client`'s keywords are settings' (`config::settings`, each row's `client_keyword`), read by
+//! the settings' own parsers.
 
+use crate::config::display::Format;
+use crate::config::scheduler::SchedulerKind;
+use crate::config::settings::{Settings, client_setting};
 use crate::error::Result;
-use crate::exec::cluster::SchedulerKind;
 use crate::plan::value::{Action, ScheduleRequest, Value};
 use crate::plan::verbs::Args;
 
-fn positive(args: &Args, name: &str) -> Result<Option<usize>> {
-    match args.get(name) {
-        None | Some(Value::None) => Ok(None),
-        Some(Value::Int(n)) if *n > 0 => Ok(Some(*n as usize)),
-        Some(_) => Err(args.invalid(name, format!("`{name}` must be a positive whole number"))),
-    }
-}
-
 pub fn client(args: Args) -> Result<Value> {
-    let address = match args.get("address") {
-        None | Some(Value::None) => None,
-        Some(Value::Str(address)) => Some(crate::exec::cluster::serve::scheduler_address(address)?),
-        Some(_) => {
-            return Err(args.invalid(
-                "address",
-                "`address` must be a string such as \"df://scheduler:50050\"",
-            ));
-        }
-    };
-    let memory_limit_per_worker = match args.get("memory_limit") {
-        None | Some(Value::None) => None,
-        Some(Value::Str(size)) => Some(crate::exec::memory::parse_size(size)?),
-        Some(Value::Int(bytes)) if *bytes > 0 => Some(*bytes as u64),
-        Some(_) => {
-            return Err(args.invalid(
-                "memory_limit",
-                "`memory_limit` must be a size such as \"2GB\"",
-            ));
-        }
-    };
+    let mut changes = Vec::new();
+    // Checked now, against scratch settings, so a bad value points at its argument.
+    let mut scratch = Settings::new(Format::Table, true);
+    for keyword in args.verb().params {
+        let text = match args.get(keyword) {
+            None | Some(Value::None) => continue,
+            Some(Value::Str(text)) => text.clone(),
+            Some(Value::Int(n)) => n.to_string(),
+            Some(other) => {
+                return Err(args.invalid(
+                    keyword,
+                    format!("`{keyword}` cannot be {}", other.kind_name()),
+                ));
+            }
+        };
+        let setting = client_setting(keyword).ok_or_else(|| {
+            args.invalid(keyword, format!("`{keyword}` is not a setting of Client"))
+        })?;
+        setting
+            .set(&mut scratch, &text)
+            .map_err(|e| args.invalid(keyword, e.message))?;
+        changes.push((setting, text));
+    }
+    let distributed = changes.iter().any(|(setting, _)| setting.name == "address");
     let request = ScheduleRequest {
-        scheduler: if address.is_some() {
+        scheduler: if distributed {
             SchedulerKind::Distributed
         } else {
             SchedulerKind::Processes
         },
-        address,
-        workers: positive(&args, "n_workers")?,
-        threads_per_worker: positive(&args, "threads_per_worker")?,
-        memory_limit_per_worker,
+        changes,
         is_client: true,
     };
     Ok(Value::Action(Box::new(Action::Schedule(request))))
@@ -66,10 +62,7 @@ pub fn config_set(args: Args) -> Result<Value> {
     };
     Ok(Value::Action(Box::new(Action::Schedule(ScheduleRequest {
         scheduler,
-        address: None,
-        workers: None,
-        threads_per_worker: None,
-        memory_limit_per_worker: None,
+        changes: Vec::new(),
         is_client: false,
     }))))
 }

@@ -1,13 +1,13 @@
 //! Series attributes and methods, the `.dt` and `.str` accessors, and the row-wise helpers that
 //! frames share with series (sampling, sorting, de-duplicating, missing values, dtype casts).
 
+use crate::config::scheduler::SchedulerKind;
 use crate::error::{DdqError, Result};
-use crate::exec::cluster::SchedulerKind;
-use crate::exec::scan::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::Planner;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::{expr_type, float, is_numeric, is_temporal, is_text, literal_expr};
 use crate::plan::order::{unique_hidden, with_position, with_total};
+use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::udf::{DateField, date_field, row_hash};
 use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value, column};
 use crate::plan::verbs::{self, Args, Receiver};
@@ -40,7 +40,7 @@ pub fn attribute(planner: &Planner, series: Series, name: &str) -> Result<Value>
         }
         "dtype" => {
             let t = expr_type(&series.frame, &series.expr)?;
-            Ok(Value::Str(crate::output::pandas_dtype(&t)))
+            Ok(Value::Str(crate::types::dtype::pandas_dtype(&t)))
         }
         "name" => Ok(Value::Str(series.name.clone())),
         "shape" => Ok(Value::Tuple(vec![Value::Scalar(groupby::row_count(
@@ -58,7 +58,7 @@ fn accessor_error(accessor: &str, series: &Series, t: &DataType, wanted: &str) -
     DdqError::type_error(format!(
         "can only use .{accessor} with {wanted} values; series `{}` has dtype {}",
         series.name,
-        crate::output::pandas_dtype(t)
+        crate::types::dtype::pandas_dtype(t)
     ))
 }
 
@@ -94,7 +94,7 @@ pub fn method(planner: &Planner, series: Series, name: &str, args: Args) -> Resu
             let frame = to_frame(&series)?;
             let internal = frame.value_columns().pop().unwrap_or_default();
             Ok(Value::Series(Series {
-                frame: crate::exec::persist::persist_frame(planner.ctx, &frame)?,
+                frame: planner.sources.persist(planner.ctx, &frame)?,
                 expr: column(&internal),
                 name: series.name,
             }))
@@ -283,7 +283,7 @@ pub fn scheduler_arg(args: &Args) -> Result<Option<SchedulerKind>> {
 
 /// A pandas dtype name as an Arrow type (the scan's table of names, so both agree).
 pub fn parse_type(name: &str) -> Option<DataType> {
-    crate::exec::scan::parse_dtype(name)
+    crate::types::dtype::parse_dtype(name)
 }
 
 pub fn astype_expr(series: &Series, dtype: &str, args: &Args) -> Result<Expr> {

@@ -113,9 +113,9 @@ impl ScalarUDFImpl for PythonStr {
                 None
             } else {
                 let value = ScalarValue::try_from_array(values, i)?;
-                Some(crate::output::format_scalar(
+                Some(crate::types::scalar::format_scalar(
                     &value,
-                    crate::output::Format::Csv,
+                    crate::config::display::Format::Csv,
                 ))
             });
         }

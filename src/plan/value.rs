@@ -168,13 +168,11 @@ pub enum Action {
 /// Where statements should run from now on; unset fields keep the session's settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleRequest {
-    pub scheduler: crate::exec::cluster::SchedulerKind,
-    /// The distributed scheduler's `df://HOST:PORT`.
-    pub address: Option<String>,
-    pub workers: Option<usize>,
-    pub threads_per_worker: Option<usize>,
-    /// Per worker, as Dask's `Client(memory_limit=...)` means it.
-    pub memory_limit_per_worker: Option<u64>,
+    pub scheduler: crate::config::scheduler::SchedulerKind,
+    /// The settings `Client(...)` changes and the text of their values, already checked by
+    /// the settings' own parsers: `(workers, "2")`. A `memory_limit` is per worker, as Dask
+    /// means it.
+    pub changes: Vec<(&'static crate::config::settings::Setting, String)>,
     /// `Client(...)` shows the cluster when printed; `dask.config.set` prints nothing.
     pub is_client: bool,
 }

@@ -2,9 +2,9 @@
 //! receivers it applies to, its parameters, help text and an example. The planner binds call
 //! arguments against it, and help and completion are generated from it, so they cannot disagree.
 
+use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
 use crate::lang::ast::Ident;
-use crate::lang::span::Span;
 use crate::plan::value::Value;
 
 /// What a verb is called on.

@@ -3,14 +3,15 @@
 //! completion cannot offer what ddq would reject. To know what a value before a dot is, the text
 //! is planned with the real planner, which only builds plans: completion never runs a query.
 
-use crate::exec::session::Session;
-use crate::exec::settings::SETTINGS;
+use crate::config::settings::SETTINGS;
+use crate::engine::sources::EngineSources;
 use crate::lang::commands::COMMANDS;
 use crate::lang::parser;
 use crate::lang::tokens::{self, Keyword, TokenKind};
 use crate::plan::value::{Accessor, Value, display_name};
 use crate::plan::verbs::{self, Receiver, VERBS};
 use crate::plan::{Planner, selection_columns};
+use crate::session::Session;
 use datafusion::prelude::SessionContext;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -636,7 +637,9 @@ impl Catalog for SessionIndex {
             return None;
         }
         let expr = parser::parse_expression(text).ok()?;
-        let value = Planner::new(&self.ctx, &self.vars).eval(&expr).ok()?;
+        let value = Planner::new(&self.ctx, &self.vars, &EngineSources)
+            .eval(&expr)
+            .ok()?;
         Some(shape_of_value(&value))
     }
 }

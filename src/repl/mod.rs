@@ -5,10 +5,10 @@
 
 pub mod complete;
 
-use crate::exec::script::report_error;
-use crate::exec::session::{Flow, Session, cancelled};
+use crate::error::span::Source;
 use crate::lang::parser;
-use crate::lang::span::Source;
+use crate::session::script::report_error;
+use crate::session::{Flow, Session, cancelled};
 use complete::SessionCompleter;
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
@@ -103,16 +103,18 @@ fn read_statement(editor: &mut LineEditor, prompt: &str) -> rustyline::Result<St
     Ok(text)
 }
 
-fn new_editor() -> crate::Result<LineEditor> {
+fn new_editor() -> crate::error::Result<LineEditor> {
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(false)
         .history_ignore_dups(true)
         .and_then(|b| b.max_history_size(10_000))
         .map(|b| b.build())
-        .map_err(|e| crate::DdqError::input(format!("cannot configure the line editor: {e}")))?;
+        .map_err(|e| {
+            crate::error::DdqError::input(format!("cannot configure the line editor: {e}"))
+        })?;
     let mut editor: LineEditor = Editor::with_config(config)
-        .map_err(|e| crate::DdqError::input(format!("cannot start the line editor: {e}")))?;
+        .map_err(|e| crate::error::DdqError::input(format!("cannot start the line editor: {e}")))?;
     editor.set_helper(Some(ReplHelper {
         completer: SessionCompleter::default(),
     }));
@@ -123,7 +125,7 @@ pub fn run(
     session: &mut Session,
     runtime: &tokio::runtime::Runtime,
     color: bool,
-) -> crate::Result<()> {
+) -> crate::error::Result<()> {
     let mut editor = new_editor()?;
     let mut history = HistoryFile::for_terminal();
     history.load(&mut editor);
@@ -155,7 +157,11 @@ pub fn run(
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
-            Err(err) => return Err(crate::DdqError::input(format!("cannot read input: {err}"))),
+            Err(err) => {
+                return Err(crate::error::DdqError::input(format!(
+                    "cannot read input: {err}"
+                )));
+            }
         }
     }
     Ok(())
@@ -168,7 +174,7 @@ fn run_cancellable(
     session: &mut Session,
     runtime: &tokio::runtime::Runtime,
     source: &Source,
-) -> crate::Result<Flow> {
+) -> crate::error::Result<Flow> {
     runtime.block_on(async {
         tokio::select! {
             result = session.run_source(source) => result,

@@ -1,0 +1,507 @@
+//! Running plans: every query ddq executes goes through `Executor`, which binds it to the
+//! session's current context (so a changed memory limit or scheduler applies to frames made
+//! earlier) and follows it with a progress bar: driven by the scans in this process, or by
+//! the job's stages on a cluster.
+
+use crate::config::display::BarMode;
+use crate::engine::cluster::job::{JobWatch, unique_job_name};
+use crate::engine::cluster::submit::{JobClient, explain_cut, planning_state};
+use crate::engine::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
+use crate::engine::progress::{Progress, ProgressDisplay, ScanProgress, StageProgress};
+use crate::engine::subqueries::{single_value, uncorrelated_scalar_subqueries, with_values};
+use crate::error::{DdqError, Result};
+use crate::output::ResultWriter;
+use datafusion::arrow::array::UInt64Array;
+use datafusion::arrow::compute::concat_batches;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::error::ArrowError;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::datasource::{MemTable, source_as_provider};
+use datafusion::execution::{SendableRecordBatchStream, SessionState, TaskContext};
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::physical_plan::{ExecutionPlan, execute_stream};
+use datafusion::prelude::{DataFrame, SessionContext};
+use futures::StreamExt;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+#[derive(Clone)]
+pub struct Executor {
+    pub ctx: SessionContext,
+    /// This process' own context: the same as `ctx` unless that sends plans to a cluster.
+    pub local: SessionContext,
+    pub bar: BarMode,
+    /// The cluster when `ctx` sends plans to one.
+    pub cluster: Option<Arc<JobClient>>,
+}
+
+/// A plan that is ready to run, with what follows it.
+struct Running {
+    plan: Arc<dyn ExecutionPlan>,
+    task_ctx: Arc<TaskContext>,
+    display: ProgressDisplay,
+    job: Option<JobWatch>,
+}
+
+impl Running {
+    fn stream(&self) -> Result<SendableRecordBatchStream> {
+        Ok(execute_stream(
+            Arc::clone(&self.plan),
+            Arc::clone(&self.task_ctx),
+        )?)
+    }
+
+    /// Stops the bar. A job that did not run to its end is cancelled on the scheduler
+    /// (dropping its `JobWatch` does that).
+    async fn finish(self, completed: bool) {
+        if let Some(job) = self.job
+            && completed
+        {
+            job.finish();
+        }
+        self.display.finish().await;
+    }
+}
+
+/// Batches rendered at once: one per core.
+fn render_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+impl Executor {
+    /// The plan under the current context, without progress reporting (for `explain`).
+    pub fn rebind(&self, df: DataFrame) -> DataFrame {
+        DataFrame::new(self.ctx.state(), df.into_unoptimized_plan())
+    }
+
+    /// Plans a query for running: here, with scans reporting into the bar, or on the cluster,
+    /// with the job's stages doing so.
+    async fn start(&self, df: DataFrame) -> Result<Running> {
+        let plan = df.into_unoptimized_plan();
+        let plan = match self.cluster_for(&plan) {
+            Some(_) => self.with_subqueries_computed(plan).await?,
+            None => plan,
+        };
+        // With its subqueries' values in place, a plan may read no files any more (a scalar
+        // shown as a one-row frame): it is answered here.
+        let cluster = self.cluster_for(&plan).cloned();
+        let mut state = match cluster {
+            Some(_) => self.ctx.state(),
+            None => self.local.state(),
+        };
+        let scan_progress = Arc::new(ScanProgress::default());
+        let job_name = unique_job_name();
+        match cluster {
+            None => state.config_mut().set_extension(Arc::clone(&scan_progress)),
+            Some(_) => {
+                state
+                    .config_mut()
+                    .options_mut()
+                    .set("ballista.job.name", &job_name)?;
+            }
+        }
+        let (plan, task_ctx) = match &cluster {
+            Some(jobs) => self.plan_for_cluster(jobs, state, plan).await?,
+            None => {
+                let df = DataFrame::new(state, plan);
+                let task_ctx = Arc::new(df.task_ctx());
+                (df.create_physical_plan().await?, task_ctx)
+            }
+        };
+        let (display, job) = match cluster {
+            None => (
+                ProgressDisplay::start(Progress::Scan(scan_progress), self.bar),
+                None,
+            ),
+            Some(jobs) => {
+                let stages = Arc::new(StageProgress::default());
+                let display =
+                    ProgressDisplay::start(Progress::Stages(Arc::clone(&stages)), self.bar);
+                let job =
+                    JobWatch::start(jobs.address(), &job_name, stages, self.bar != BarMode::Off);
+                (display, Some(job))
+            }
+        };
+        Ok(Running {
+            plan,
+            task_ctx,
+            display,
+            job,
+        })
+    }
+
+    /// A plan for the cluster, planned here and cut below its final merge (see
+    /// [`crate::engine::cluster::submit`]); planned by the scheduler when its distributed part
+    /// cannot be sent as a physical plan. `state` is the cluster context's, with the job's name.
+    async fn plan_for_cluster(
+        &self,
+        jobs: &Arc<JobClient>,
+        state: SessionState,
+        plan: LogicalPlan,
+    ) -> Result<(Arc<dyn ExecutionPlan>, Arc<TaskContext>)> {
+        let here = planning_state(state.config().clone(), self.local.runtime_env());
+        let df = DataFrame::new(here, plan.clone());
+        let task_ctx = Arc::new(df.task_ctx());
+        let planned = df.create_physical_plan().await?;
+        if let Some(plan) =
+            jobs.cluster_part(planned, task_ctx.session_config(), state.session_id())
+        {
+            return Ok((plan, task_ctx));
+        }
+        let df = DataFrame::new(state, plan);
+        let task_ctx = Arc::new(df.task_ctx());
+        Ok((df.create_physical_plan().await?, task_ctx))
+    }
+
+    /// For a plan that runs on the cluster: the plan with each of its scalar subqueries
+    /// computed first, as a job of its own, and its value put in its place (see
+    /// [`crate::engine::subqueries`]).
+    async fn with_subqueries_computed(&self, plan: LogicalPlan) -> Result<LogicalPlan> {
+        let mut values = Vec::new();
+        for subquery in uncorrelated_scalar_subqueries(&plan)? {
+            let df = DataFrame::new(self.ctx.state(), subquery.as_ref().clone());
+            // Boxed: the subquery's own subqueries come back here.
+            let batches = Box::pin(self.collect(df)).await?;
+            values.push((Arc::clone(&subquery), single_value(&subquery, &batches)?));
+        }
+        if values.is_empty() {
+            return Ok(plan);
+        }
+        Ok(with_values(plan, &values)?)
+    }
+
+    /// The cluster when the plan runs there: plans that read no files (a frame's
+    /// dtypes, small tables made in the session) are answered here, where the data already is,
+    /// without a job's round trips.
+    fn cluster_for(&self, plan: &LogicalPlan) -> Option<&Arc<JobClient>> {
+        self.cluster.as_ref().filter(|_| reads_files(plan))
+    }
+
+    /// Executes a plan and feeds every batch, under the display schema, to a result writer.
+    /// Returns the number of rows.
+    pub async fn stream_into(
+        &self,
+        df: DataFrame,
+        schema: SchemaRef,
+        mut writer: Box<dyn ResultWriter + Send>,
+    ) -> Result<usize> {
+        let here = self.cluster_for(df.logical_plan()).is_none();
+        if !here
+            && let Some(ends) = writer.shown_ends()
+            && let Some(query) = cluster_ends_query(df.logical_plan(), ends)?
+        {
+            let query = DataFrame::new(self.ctx.state(), query);
+            return self.write_cluster_ends(query, schema, writer, ends).await;
+        }
+        let mut running = self.start(df).await?;
+        let ends = match (here, writer.shown_ends()) {
+            (true, Some((first, last))) => replace_final_merge(&running.plan, first, last)
+                .map(|(plan, rows)| (plan, rows, (first, last))),
+            _ => None,
+        };
+        let rename = |batch: RecordBatch| {
+            RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
+                .map_err(|e| DdqError::execution(e.to_string()))
+        };
+        let result = async {
+            let rows = match ends {
+                Some((plan, rows, ends)) => {
+                    running.plan = plan;
+                    let kept = collect_stream(running.stream()?).await?;
+                    let kept = concat_batches(&running.plan.schema(), &kept)
+                        .map_err(|e| DdqError::execution(e.to_string()))?;
+                    let total = rows.load(Ordering::Relaxed);
+                    write_ends(writer.as_mut(), rename(kept)?, total, ends)?;
+                    total
+                }
+                None => match writer.renderer() {
+                    Some(render) => {
+                        // Up to one batch per core renders while the query goes on; the bytes
+                        // are written in batch order.
+                        let mut rows = 0;
+                        let mut rendered = running
+                            .stream()?
+                            .map(|batch| {
+                                let render = render.clone();
+                                let renamed = batch.map_err(DdqError::from).and_then(rename);
+                                async move {
+                                    let batch = renamed?;
+                                    let rows = batch.num_rows();
+                                    let bytes = tokio::task::spawn_blocking(move || render(&batch))
+                                        .await
+                                        .map_err(|e| DdqError::execution(e.to_string()))??;
+                                    Ok::<_, DdqError>((rows, bytes))
+                                }
+                            })
+                            .buffered(render_threads());
+                        while let Some(rendered_batch) = rendered.next().await {
+                            let (batch_rows, bytes) = rendered_batch?;
+                            rows += batch_rows;
+                            writer.write_rendered(&bytes)?;
+                        }
+                        rows
+                    }
+                    None => {
+                        let mut rows = 0;
+                        let mut stream = running.stream()?;
+                        while let Some(batch) = stream.next().await {
+                            let batch = rename(batch?)?;
+                            rows += batch.num_rows();
+                            writer.write_batch(&batch)?;
+                        }
+                        rows
+                    }
+                },
+            };
+            writer.finish()?;
+            Ok(rows)
+        }
+        .await;
+        running.finish(result.is_ok()).await;
+        result
+    }
+
+    /// Runs a [`cluster_ends_query`] and gives the writer the ends it shows.
+    async fn write_cluster_ends(
+        &self,
+        query: DataFrame,
+        schema: SchemaRef,
+        mut writer: Box<dyn ResultWriter + Send>,
+        ends: (usize, usize),
+    ) -> Result<usize> {
+        let batches = self.collect(query).await?;
+        let (kept, rows) = kept_ends(&batches, &schema)?;
+        write_ends(writer.as_mut(), kept, rows, ends)?;
+        writer.finish()?;
+        Ok(rows)
+    }
+
+    /// What `explain` prints. On a cluster, without `analyze`, the plan as ddq runs it there:
+    /// the optimized logical plan, the part this process runs and the job the cluster runs
+    /// (DataFusion's own explanation would ask the scheduler, which plans the whole statement
+    /// as one Ballista job, the final merge included).
+    pub async fn explain(&self, df: DataFrame, analyze: bool) -> Result<String> {
+        if !analyze && let Some(jobs) = self.cluster_for(df.logical_plan()) {
+            let state = self.ctx.state();
+            let plan = df.logical_plan().clone();
+            let note = match uncorrelated_scalar_subqueries(&plan)?.is_empty() {
+                true => "",
+                false => {
+                    "note: on a cluster each scalar subquery runs first, as a job of its own, \
+                     and its value takes its place; the plans below still show the subquery\n\n"
+                }
+            };
+            let here = planning_state(state.config().clone(), self.local.runtime_env());
+            let logical = here.optimize(&plan)?;
+            let (physical, _) = self.plan_for_cluster(jobs, state, plan).await?;
+            if let Some(cut) = explain_cut(&physical) {
+                return Ok(format!(
+                    "{note}logical_plan:\n{}\n\n{cut}",
+                    logical.display_indent()
+                ));
+            }
+        }
+        let batches = df.explain(false, analyze)?.collect().await?;
+        Ok(explain_text(&batches))
+    }
+
+    /// Executes a plan whose result is small (a scalar) and collects it.
+    pub async fn collect(&self, df: DataFrame) -> Result<Vec<RecordBatch>> {
+        let running = self.start(df).await?;
+        let result = match running.stream() {
+            Ok(stream) => collect_stream(stream).await,
+            Err(e) => Err(e),
+        };
+        running.finish(result.is_ok()).await;
+        result
+    }
+}
+
+fn explain_text(batches: &[RecordBatch]) -> String {
+    let mut text = String::new();
+    for batch in batches {
+        let (Some(kinds), Some(plans)) = (
+            batch
+                .column(0)
+                .as_any()
+                .downcast_ref::<datafusion::arrow::array::StringArray>(),
+            batch
+                .column(1)
+                .as_any()
+                .downcast_ref::<datafusion::arrow::array::StringArray>(),
+        ) else {
+            continue;
+        };
+        for i in 0..batch.num_rows() {
+            text.push_str(&format!("{}:\n{}\n\n", kinds.value(i), plans.value(i)));
+        }
+    }
+    text
+}
+
+/// Whether the plan scans a table other than one held in memory.
+fn reads_files(plan: &LogicalPlan) -> bool {
+    let mut files = false;
+    let _ = plan.apply_with_subqueries(|node| {
+        if let LogicalPlan::TableScan(scan) = node {
+            let in_memory = source_as_provider(&scan.source)
+                .is_ok_and(|provider| provider.downcast_ref::<MemTable>().is_some());
+            files = !in_memory;
+        }
+        Ok(if files {
+            TreeNodeRecursion::Stop
+        } else {
+            TreeNodeRecursion::Continue
+        })
+    });
+    files
+}
+
+async fn collect_stream(mut stream: SendableRecordBatchStream) -> Result<Vec<RecordBatch>> {
+    let mut batches = Vec::new();
+    while let Some(batch) = stream.next().await {
+        batches.push(batch?);
+    }
+    Ok(batches)
+}
+
+/// A [`cluster_ends_query`]'s rows (the first and last rows of the result, in order, among
+/// others) under the display schema, and the result's row count, which they sum to.
+fn kept_ends(batches: &[RecordBatch], schema: &SchemaRef) -> Result<(RecordBatch, usize)> {
+    let arrow_error = |e: ArrowError| DdqError::execution(e.to_string());
+    let Some(first) = batches.first() else {
+        return Ok((RecordBatch::new_empty(Arc::clone(schema)), 0));
+    };
+    let kept = concat_batches(&first.schema(), batches).map_err(arrow_error)?;
+    let counts = kept
+        .column_by_name(ROWS_COLUMN)
+        .and_then(|c| c.as_any().downcast_ref::<UInt64Array>())
+        .ok_or_else(|| {
+            DdqError::execution(format!("the ends query has no column {ROWS_COLUMN}"))
+        })?;
+    let rows = counts.values().iter().sum::<u64>() as usize;
+    let shown = kept.columns()[..schema.fields().len()].to_vec();
+    let kept = RecordBatch::try_new(Arc::clone(schema), shown).map_err(arrow_error)?;
+    Ok((kept, rows))
+}
+
+/// Gives a writer that shows only a result's ends what it would keep had it seen every row:
+/// the first rows, the count of those between, the last rows. `kept` holds the first and the
+/// last rows in order (or every row, when there are no more than both).
+fn write_ends(
+    writer: &mut (dyn ResultWriter + Send),
+    kept: RecordBatch,
+    rows: usize,
+    (first, last): (usize, usize),
+) -> Result<()> {
+    let head = rows.min(first);
+    let tail = (rows - head).min(last);
+    if kept.num_rows() < head + tail {
+        return Err(DdqError::execution(format!(
+            "the result's ends hold {} rows, fewer than the {} shown",
+            kept.num_rows(),
+            head + tail
+        )));
+    }
+    writer.write_batch(&kept.slice(0, head))?;
+    writer.skip_rows(rows - head - tail);
+    writer.write_batch(&kept.slice(kept.num_rows() - tail, tail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ends::PartitionEndsExec;
+    use datafusion::arrow::array::{Array, Int64Array};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::datasource::memory::MemorySourceConfig;
+    use datafusion::logical_expr::Operator;
+    use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
+    use datafusion::physical_plan::collect;
+    use datafusion::physical_plan::expressions::{binary, col, lit};
+    use datafusion::physical_plan::filter::FilterExec;
+    use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
+
+    fn positions(schema: &SchemaRef, range: std::ops::Range<i64>) -> RecordBatch {
+        let values = Arc::new(Int64Array::from_iter_values(range));
+        RecordBatch::try_new(Arc::clone(schema), vec![values]).unwrap()
+    }
+
+    fn values(batch: &RecordBatch) -> Vec<i64> {
+        let array = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .unwrap();
+        array.values().to_vec()
+    }
+
+    /// What a cluster computes for a shown frame, run here: each partition's ends (first 2,
+    /// last 3) of `input`, merged in order, and the kept rows and count taken from that.
+    async fn kept_ends_over(
+        input: Arc<dyn ExecutionPlan>,
+        schema: &SchemaRef,
+    ) -> (RecordBatch, usize) {
+        let ends = Arc::new(PartitionEndsExec::new(input, (2, 3)).unwrap());
+        let order = LexOrdering::new(vec![PhysicalSortExpr::new_default(
+            col("pos", &ends.schema()).unwrap(),
+        )])
+        .unwrap();
+        let merged = Arc::new(SortPreservingMergeExec::new(order, ends));
+        let batches = collect(merged, SessionContext::new().task_ctx())
+            .await
+            .unwrap();
+        kept_ends(&batches, schema).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_kept_ends_of_every_partition_hold_the_results_ends_and_row_count() {
+        let schema = Arc::new(Schema::new(vec![Field::new("pos", DataType::Int64, false)]));
+        let partitions = vec![
+            vec![positions(&schema, 0..4), positions(&schema, 4..10)],
+            vec![positions(&schema, 10..25)],
+            vec![],
+        ];
+        let scan =
+            MemorySourceConfig::try_new_exec(&partitions, Arc::clone(&schema), None).unwrap();
+
+        let (kept, rows) = kept_ends_over(scan, &schema).await;
+        assert_eq!(rows, 25);
+        assert_eq!(kept.schema(), schema);
+        assert_eq!(values(&kept), [0, 1, 7, 8, 9, 10, 11, 22, 23, 24]);
+        assert_eq!(kept.column(0).null_count(), 0);
+    }
+
+    /// The same, through a filter the ends node reads through: only rows that pass count.
+    #[tokio::test]
+    async fn the_kept_ends_below_a_filter_are_those_of_the_rows_that_pass_it() {
+        let schema = Arc::new(Schema::new(vec![Field::new("pos", DataType::Int64, false)]));
+        let partitions = vec![
+            vec![positions(&schema, 0..4), positions(&schema, 4..10)],
+            vec![positions(&schema, 10..25)],
+        ];
+        let scan =
+            MemorySourceConfig::try_new_exec(&partitions, Arc::clone(&schema), None).unwrap();
+        let at_least_five = binary(
+            col("pos", &schema).unwrap(),
+            Operator::GtEq,
+            lit(5_i64),
+            &schema,
+        )
+        .unwrap();
+        let filter = Arc::new(FilterExec::try_new(at_least_five, scan).unwrap());
+
+        let (kept, rows) = kept_ends_over(filter, &schema).await;
+        assert_eq!(rows, 20);
+        assert_eq!(values(&kept), [5, 6, 7, 8, 9, 10, 11, 22, 23, 24]);
+    }
+
+    #[test]
+    fn no_kept_batches_is_an_empty_result_with_the_shown_columns() {
+        let schema = Arc::new(Schema::new(vec![Field::new("pos", DataType::Int64, false)]));
+        let (kept, rows) = kept_ends(&[], &schema).unwrap();
+        assert_eq!((kept.num_rows(), rows), (0, 0));
+        assert_eq!(kept.schema(), schema);
+    }
+}

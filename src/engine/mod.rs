@@ -1,0 +1,21 @@
+//! What runs plans: the ordered file scan and its columnar cache (`scan`, `cache`), the memory
+//! cap and spilling (`memory`), persisted frames (`persist`), the nodes that keep a shown frame's
+//! first and last rows (`ends`), the executor that streams a plan into a renderer, writing files
+//! (`write`), drawing plans (`visualize`), progress, and the cluster schedulers (`cluster`).
+//! It implements the planner's `Sources` trait (`sources`), the one way `plan` reaches files.
+
+pub mod cache;
+pub mod cluster;
+pub(crate) mod ends;
+pub mod executor;
+pub mod memory;
+pub mod persist;
+pub mod progress;
+pub mod scan;
+pub mod sources;
+pub(crate) mod subqueries;
+pub mod visualize;
+pub mod write;
+
+#[cfg(test)]
+mod planner_tests;

@@ -1,0 +1,206 @@
+//! Progress of a running statement, counted by the scan itself: every scan adds the bytes it is
+//! about to read to a total and the bytes it has read as it reads them. The bar (indicatif, on
+//! stderr, only on a terminal) reads those counters; nothing here guesses from a timer.
+
+use crate::config::display::BarMode;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Shared counters, handed to the scans through the DataFusion session config.
+#[derive(Debug, Default)]
+pub struct ScanProgress {
+    read: AtomicU64,
+    total: AtomicU64,
+}
+
+impl ScanProgress {
+    pub fn add_total(&self, bytes: u64) {
+        self.total.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    pub fn add_read(&self, bytes: u64) {
+        self.read.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// (bytes read, bytes to read) so far.
+    pub fn snapshot(&self) -> (u64, u64) {
+        (
+            self.read.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// A cluster job's progress, from its scheduler: stages done of stages in all, and the tasks
+/// of the stages running.
+#[derive(Debug, Default)]
+pub struct StageProgress {
+    counts: Mutex<StageCounts>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StageCounts {
+    pub stages: u64,
+    pub stages_done: u64,
+    pub tasks: u64,
+    pub tasks_done: u64,
+}
+
+impl StageProgress {
+    pub fn update(&self, counts: StageCounts) {
+        if let Ok(mut current) = self.counts.lock() {
+            *current = counts;
+        }
+    }
+
+    pub fn snapshot(&self) -> StageCounts {
+        self.counts.lock().map(|c| *c).unwrap_or_default()
+    }
+}
+
+/// The bar counts a stage as this many steps, so running stages advance it task by task.
+const STEPS_PER_STAGE: u64 = 1000;
+
+/// What a progress bar follows: this process' scans, or a cluster job's stages.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Scan(Arc<ScanProgress>),
+    Stages(Arc<StageProgress>),
+}
+
+impl Progress {
+    /// (done, total) in the bar's unit, and what is running.
+    fn snapshot(&self) -> (u64, u64, String) {
+        match self {
+            Progress::Scan(scan) => {
+                let (read, total) = scan.snapshot();
+                let stage = if total > 0 && read >= total {
+                    "computing"
+                } else {
+                    "reading"
+                };
+                (read, total.max(read), stage.to_string())
+            }
+            Progress::Stages(stages) => {
+                let c = stages.snapshot();
+                if c.stages == 0 {
+                    return (0, 0, "submitted".to_string());
+                }
+                let running = (c.tasks_done * STEPS_PER_STAGE)
+                    .checked_div(c.tasks)
+                    .unwrap_or(0);
+                let done =
+                    (c.stages_done * STEPS_PER_STAGE + running).min(c.stages * STEPS_PER_STAGE);
+                let stage = format!(
+                    "stage {}/{}, {}/{} tasks",
+                    (c.stages_done + 1).min(c.stages),
+                    c.stages,
+                    c.tasks_done,
+                    c.tasks
+                );
+                (done, c.stages * STEPS_PER_STAGE, stage)
+            }
+        }
+    }
+
+    fn style(&self) -> ProgressStyle {
+        let template = match self {
+            Progress::Scan(_) => {
+                "{msg:>9} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {elapsed_precise} ETA {eta}"
+            }
+            Progress::Stages(_) => "{msg} [{bar:30}] {percent}% {elapsed_precise} ETA {eta}",
+        };
+        ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ")
+    }
+}
+
+/// A reader that reports the bytes passing through it.
+pub struct CountingReader<R> {
+    inner: R,
+    progress: Option<Arc<ScanProgress>>,
+}
+
+impl<R> CountingReader<R> {
+    pub fn new(inner: R, progress: Option<Arc<ScanProgress>>) -> Self {
+        CountingReader { inner, progress }
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(progress) = &self.progress {
+            progress.add_read(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// A bar that appears once a statement has run for half a second and follows `progress` until
+/// `finish` is called.
+pub struct ProgressDisplay {
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+const APPEAR_AFTER: Duration = Duration::from_millis(500);
+const TICK: Duration = Duration::from_millis(100);
+
+impl ProgressDisplay {
+    pub fn start(progress: Progress, mode: BarMode) -> ProgressDisplay {
+        let (stop, mut stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            if mode == BarMode::Off
+                || tokio::time::timeout(APPEAR_AFTER, stopped.changed())
+                    .await
+                    .is_ok()
+            {
+                return;
+            }
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(progress.style());
+            loop {
+                let (done, total, stage) = progress.snapshot();
+                bar.set_length(total);
+                bar.set_position(done);
+                bar.set_message(stage);
+                if tokio::time::timeout(TICK, stopped.changed()).await.is_ok() {
+                    break;
+                }
+            }
+            if mode == BarMode::Keep {
+                bar.finish_with_message("done");
+            } else {
+                bar.finish_and_clear();
+            }
+        });
+        ProgressDisplay { stop, task }
+    }
+
+    pub async fn finish(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_counting_reader_reports_every_byte() {
+        let progress = Arc::new(ScanProgress::default());
+        progress.add_total(11);
+        let mut reader = CountingReader::new(&b"hello world"[..], Some(progress.clone()));
+        let mut text = String::new();
+        reader.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "hello world");
+        assert_eq!(progress.snapshot(), (11, 11));
+    }
+}

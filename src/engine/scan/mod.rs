@@ -1,0 +1,28 @@
+//! ddq's own file scan: a DataFusion table over CSV or Parquet files that streams them partition
+//! by partition and numbers every row, so pandas/Dask row order ("natural order") can be restored
+//! after any parallel plan.
+//!
+//! Why not DataFusion's CSV source: pandas-style type inference over every file, Dask-compatible
+//! partitions (`partitions[i]`, `npartitions`), and errors that name the file, line, column and
+//! value. Two hidden `UInt64` columns follow the visible ones (`plan::sources::PART_COLUMN` and
+//! `ROW_COLUMN`, the contract the planner orders by).
+//!
+//! Layout: `files` expands patterns, `dtype` holds pandas' NA strings,
+//! `csv_schema` infers column types, `csv_read` reads one byte range (`csv_fast` is its fast path
+//! for plain CSV), `parquet_read` one row group, `part_filter` prunes partitions from filters on
+//! [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the `TableProvider`, and `wire` their
+//! form in Ballista's plans.
+
+mod csv_fast;
+mod csv_read;
+mod csv_schema;
+mod dtype;
+mod exec;
+mod files;
+mod parquet_read;
+mod part_filter;
+mod table;
+pub mod wire;
+
+pub use table::FileTable;
+pub(crate) use table::PlannedForCluster;

@@ -1,0 +1,35 @@
+//! The engine's side of the planner's `Sources` trait: ddq's own file scan for `read_csv` and
+//! `read_parquet`, and `persist()` computing a frame once and keeping it.
+
+use crate::engine::persist::persist_frame;
+use crate::engine::scan::FileTable;
+use crate::error::Result;
+use crate::plan::sources::{CsvOptions, SourceTable, Sources};
+use crate::plan::value::Frame;
+use datafusion::prelude::SessionContext;
+use std::sync::Arc;
+
+/// Files read through the scan (and its cache), frames persisted in memory or spill files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EngineSources;
+
+impl Sources for EngineSources {
+    fn open_csv(&self, patterns: &[String], options: CsvOptions) -> Result<SourceTable> {
+        Ok(source_table(FileTable::open_csv(patterns, options)?))
+    }
+
+    fn open_parquet(&self, patterns: &[String]) -> Result<SourceTable> {
+        Ok(source_table(FileTable::open_parquet(patterns)?))
+    }
+
+    fn persist(&self, ctx: &SessionContext, frame: &Frame) -> Result<Frame> {
+        persist_frame(ctx, frame)
+    }
+}
+
+fn source_table(table: FileTable) -> SourceTable {
+    SourceTable {
+        npartitions: table.npartitions(),
+        provider: Arc::new(table),
+    }
+}

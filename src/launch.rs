@@ -1,0 +1,129 @@
+//! From the command line's flags to an exit code, for every way ddq runs statements: `-c`,
+//! `run FILE`, `run -`, piped input and the REPL. The settings come from the same flags as
+//! `set`; results go to stdout or, with `--output`, to a file renamed into place at the end.
+
+use crate::config::display::Format;
+use crate::config::settings::Settings;
+use crate::error::span::Source;
+use crate::session::Session;
+use crate::session::script::{self, Outcome};
+use crate::session::sink::Sink;
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What the command line asked to run.
+pub struct Invocation {
+    /// `-c STATEMENTS`
+    pub command: Option<String>,
+    /// `run FILE` (`-`: standard input)
+    pub script: Option<String>,
+    /// `--output FILE`
+    pub output: Option<PathBuf>,
+    /// `-i`: the REPL even when standard input is not a terminal.
+    pub interactive: bool,
+}
+
+/// Runs what `invocation` asks, with the settings the flags in `matches` give.
+pub fn run(invocation: Invocation, matches: &clap::ArgMatches) -> ExitCode {
+    let stdout_is_terminal = std::io::stdout().is_terminal() && invocation.output.is_none();
+    let default_format = if stdout_is_terminal {
+        Format::Table
+    } else {
+        Format::Csv
+    };
+    let settings = match Settings::from_flags(matches, default_format) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match start(invocation, settings) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String> {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let sink = match &invocation.output {
+        Some(path) => {
+            Sink::file(path.clone()).map_err(|e| format!("cannot write {}: {e}", path.display()))?
+        }
+        None => Sink::stdout(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let mut session = Session::new(settings, sink).map_err(|e| e.to_string())?;
+    let source = source_of(&invocation)?;
+    {
+        let _in_runtime = runtime.enter();
+        session.start_cluster_early();
+    }
+    let outcome = match source {
+        Some(source) => runtime.block_on(script::run(&mut session, &source, color)),
+        None => match crate::repl::run(&mut session, &runtime, color) {
+            Ok(()) => Outcome::Ok,
+            Err(e) => {
+                eprintln!("error: {e}");
+                Outcome::Failed
+            }
+        },
+    };
+    let code = finish(session, outcome);
+    // A cancelled query may still occupy a worker thread until it next yields; do not wait for it.
+    runtime.shutdown_background();
+    Ok(code)
+}
+
+/// The statements to run: `-c`, the script, or piped standard input; none for the REPL.
+fn source_of(invocation: &Invocation) -> Result<Option<Source>, String> {
+    Ok(match (&invocation.command, &invocation.script) {
+        (Some(text), _) => Some(Source::new("<command>", text.clone())),
+        (None, Some(file)) => Some(read_script(file)?),
+        (None, None) if !invocation.interactive && !std::io::stdin().is_terminal() => {
+            Some(read_script("-")?)
+        }
+        (None, None) => None,
+    })
+}
+
+fn read_script(file: &str) -> Result<Source, String> {
+    if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(Source::new("<stdin>", text));
+    }
+    std::fs::read_to_string(file)
+        .map(|text| Source::new(file, text))
+        .map_err(|e| format!("cannot read {file}: {e}"))
+}
+
+fn finish(session: Session, outcome: Outcome) -> ExitCode {
+    match outcome {
+        Outcome::Ok => match session.finish() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if crate::output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Outcome::ClosedPipe => {
+            session.abandon();
+            ExitCode::SUCCESS
+        }
+        Outcome::Failed => {
+            session.abandon();
+            ExitCode::FAILURE
+        }
+    }
+}

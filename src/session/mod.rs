@@ -1,0 +1,649 @@
+//! A ddq session: the DataFusion context, the variables bound so far, the settings, and the one
+//! execution path that REPL lines, `ddq run` files and `ddq -c` text all go through. Beside it:
+//! scripts (`script`), help text (`help`), `%time`'s CPU times (`timing`) and where results go
+//! (`sink`).
+
+mod commands;
+pub mod help;
+pub mod script;
+pub mod sink;
+pub mod timing;
+
+use crate::config::display::BarMode;
+use crate::config::display::Format;
+use crate::config::scheduler::{LocalShape, SchedulerKind};
+use crate::config::settings::Settings;
+use crate::engine::cluster::Cluster;
+use crate::engine::executor::Executor;
+use crate::engine::sources::EngineSources;
+use crate::error::span::Source;
+use crate::error::{DdqError, ErrorKind, Result};
+use crate::lang::ast::{ExprKind, Stmt, StmtKind};
+use crate::lang::parser;
+use crate::output::{self, Layout, ResultKind};
+use crate::plan::value::{
+    Accessor, Action, Frame, GroupBy, Scalar, ScheduleRequest, Value, display_name,
+};
+use crate::plan::{Planner, order, series};
+use crate::session::sink::Sink;
+use crate::types::{dtype::pandas_dtype, float::format_float_python, scalar::format_scalar};
+use datafusion::execution::config::SessionConfig;
+use datafusion::prelude::{DataFrame, SessionContext};
+use datafusion::scalar::ScalarValue;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+
+/// What the caller should do after a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+pub struct Session {
+    ctx: SessionContext,
+    vars: HashMap<String, Value>,
+    /// The frame last bound or read, named in the prompt.
+    current: Option<String>,
+    pub settings: Settings,
+    out: Sink,
+    /// The real output while `%timeit` discards its runs' results.
+    timed_out: Option<Sink>,
+    /// The cluster of the `processes` or `distributed` scheduler, once used.
+    cluster: Option<Cluster>,
+    /// The local cluster of `--scheduler processes`, starting since the session began, and the
+    /// shape it was started with.
+    starting: Option<(LocalShape, JoinHandle<Result<Cluster>>)>,
+    /// The scheduler the running statement asked for with `.compute(scheduler=...)`.
+    statement_scheduler: Option<SchedulerKind>,
+}
+
+impl Session {
+    pub fn new(settings: Settings, out: Sink) -> Result<Session> {
+        let ctx = build_context(&settings)?;
+        Ok(Session {
+            ctx,
+            vars: HashMap::new(),
+            current: None,
+            settings,
+            out,
+            timed_out: None,
+            cluster: None,
+            starting: None,
+            statement_scheduler: None,
+        })
+    }
+
+    /// With `--scheduler processes`, starts the local cluster now, in the background: the first
+    /// statements (reading a CSV's schema) run while its processes come up, as a Dask `Client`
+    /// starts its workers when it is made. Needs a tokio runtime.
+    pub fn start_cluster_early(&mut self) {
+        if self.settings.scheduler != SchedulerKind::Processes
+            || self.cluster.is_some()
+            || self.starting.is_some()
+        {
+            return;
+        }
+        let shape = self.settings.local_shape();
+        self.announce_cluster(shape);
+        self.starting = Some((shape, tokio::spawn(Cluster::start_local(shape))));
+    }
+
+    fn announce_cluster(&self, shape: LocalShape) {
+        if !self.settings.quiet {
+            eprintln!(
+                "starting a local cluster: {} workers x {} threads, {} of memory",
+                shape.workers,
+                shape.threads_per_worker,
+                crate::config::size::format_size(shape.memory_limit)
+            );
+        }
+    }
+
+    /// The cluster started early, once it is up; none when none was started or it has a
+    /// shape other than `shape` (it stops then).
+    async fn started_early(&mut self, shape: LocalShape) -> Result<Option<Cluster>> {
+        let Some((started_shape, task)) = self.starting.take() else {
+            return Ok(None);
+        };
+        let started = task
+            .await
+            .map_err(|e| DdqError::execution(format!("the local cluster did not start: {e}")))?;
+        Ok(if started_shape == shape {
+            Some(started?)
+        } else {
+            None
+        })
+    }
+
+    /// Stops a cluster still starting when the session ends, so none of its processes is left.
+    fn stop_starting_cluster(&mut self) {
+        if let Some((_, task)) = self.starting.take() {
+            task.abort();
+            let _ = futures::executor::block_on(task);
+        }
+    }
+
+    pub fn prompt(&self) -> String {
+        format!("{}> ", self.current.as_deref().unwrap_or("ddq"))
+    }
+
+    /// Names of bound variables and, for frames, their columns (for completion).
+    pub fn variables(&self) -> &HashMap<String, Value> {
+        &self.vars
+    }
+
+    /// Parses and runs every statement of `source`, stopping at the first error.
+    pub async fn run_source(&mut self, source: &Source) -> Result<Flow> {
+        self.restore_output();
+        let statements = parser::parse(source)?;
+        for stmt in &statements {
+            self.statement_scheduler = None;
+            let flow = self
+                .run_statement(stmt)
+                .await
+                .map_err(|e| self.explain_memory(e).at(stmt.span))?;
+            if flow == Flow::Quit {
+                return Ok(Flow::Quit);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Puts back the output `%timeit` set aside.
+    fn restore_output(&mut self) {
+        if let Some(out) = self.timed_out.take() {
+            self.out = out;
+        }
+    }
+
+    /// Runs plans for this session: its current context, and a progress bar when stderr is a
+    /// terminal and the user has not asked for quiet.
+    pub fn executor(&self) -> Executor {
+        let bar = if self.settings.quiet || !std::io::stderr().is_terminal() {
+            BarMode::Off
+        } else {
+            self.settings.progress
+        };
+        let kind = self.statement_scheduler.unwrap_or(self.settings.scheduler);
+        match &self.cluster {
+            Some(cluster) if kind != SchedulerKind::Threads && cluster.kind == kind => Executor {
+                ctx: cluster.ctx.clone(),
+                local: self.ctx.clone(),
+                bar,
+                cluster: Some(Arc::clone(&cluster.jobs)),
+            },
+            _ => Executor {
+                ctx: self.ctx.clone(),
+                local: self.ctx.clone(),
+                bar,
+                cluster: None,
+            },
+        }
+    }
+
+    /// Makes sure statements can run on `kind`: starts the local cluster, or connects to the
+    /// one at the `address` setting, unless the session already has the one the settings ask for.
+    async fn ensure_scheduler(&mut self, kind: SchedulerKind) -> Result<()> {
+        match kind {
+            SchedulerKind::Threads => Ok(()),
+            SchedulerKind::Processes => {
+                let shape = self.settings.local_shape();
+                if let Some(cluster) = &self.cluster
+                    && cluster.local.as_ref().is_some_and(|l| l.shape == shape)
+                {
+                    return Ok(());
+                }
+                // The old cluster stops before the new one starts.
+                self.cluster = None;
+                if let Some(cluster) = self.started_early(shape).await? {
+                    self.cluster = Some(cluster);
+                    return Ok(());
+                }
+                self.announce_cluster(shape);
+                self.cluster = Some(Cluster::start_local(shape).await?);
+                Ok(())
+            }
+            SchedulerKind::Distributed => {
+                let address = self.settings.address.clone().ok_or_else(|| {
+                    DdqError::input("the distributed scheduler needs the address of a cluster")
+                        .with_help(
+                            "start ddq with --address df://HOST:PORT, or `set address df://HOST:PORT`",
+                        )
+                })?;
+                if let Some(cluster) = &self.cluster
+                    && cluster.kind == SchedulerKind::Distributed
+                    && cluster.address == address
+                {
+                    return Ok(());
+                }
+                self.cluster = None;
+                self.cluster = Some(Cluster::connect(&address).await?);
+                Ok(())
+            }
+        }
+    }
+
+    /// A query that ran out of memory says what the limit is and how to raise it.
+    fn explain_memory(&self, err: DdqError) -> DdqError {
+        if err.kind != ErrorKind::Memory || err.help.is_some() {
+            return err;
+        }
+        let limit = crate::config::size::format_size(self.settings.memory_limit);
+        let message = format!(
+            "the query needs more memory than the limit of {limit}, even spilling to disk ({})",
+            err.message
+        );
+        DdqError::new(ErrorKind::Memory, message)
+            .with_help("raise the limit with `set memory_limit 4GB` or `--memory-limit 4GB`")
+    }
+
+    pub async fn run_statement(&mut self, stmt: &Stmt) -> Result<Flow> {
+        match &stmt.kind {
+            StmtKind::Import { .. } => {}
+            StmtKind::Assign { target, value } => {
+                let evaluated = self.planner().eval(value)?;
+                // `client = Client(...)` connects now, as in Dask; printing `client` later
+                // shows the cluster.
+                if let Value::Action(action) = &evaluated
+                    && let Action::Schedule(request) = action.as_ref()
+                {
+                    self.schedule(request).await?;
+                }
+                if matches!(evaluated, Value::Frame(_)) {
+                    self.current = Some(target.name.clone());
+                }
+                self.vars.insert(target.name.clone(), evaluated);
+            }
+            StmtKind::Expr(expr) => {
+                let (value, requested) = {
+                    let planner = self.planner();
+                    let value = planner.eval(expr)?;
+                    (value, planner.requested_scheduler())
+                };
+                let bare_name = matches!(expr.kind, ExprKind::Name(_));
+                self.ensure_scheduler(requested.unwrap_or(self.settings.scheduler))
+                    .await?;
+                self.statement_scheduler = requested;
+                let printed = self.print_value(value, bare_name).await;
+                self.statement_scheduler = None;
+                printed?;
+            }
+            StmtKind::Command(command) => return Box::pin(command.execute(self)).await,
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn planner(&self) -> Planner<'_> {
+        Planner::new(&self.ctx, &self.vars, &EngineSources)
+    }
+
+    /// Carries out `Client(...)` or `dask.config.set(scheduler=...)`: the settings they name,
+    /// then the cluster they ask for. On failure the settings stay as they were.
+    async fn schedule(&mut self, request: &ScheduleRequest) -> Result<()> {
+        let before = self.settings.clone();
+        self.settings.scheduler = request.scheduler;
+        let mut per_worker_memory = false;
+        for (setting, value) in &request.changes {
+            if let Err(e) = setting.set(&mut self.settings, value) {
+                self.settings = before;
+                return Err(e);
+            }
+            per_worker_memory |= setting.name == "memory_limit";
+        }
+        if per_worker_memory {
+            let workers = self.settings.local_shape().workers as u64;
+            self.settings.memory_limit = self.settings.memory_limit.saturating_mul(workers);
+        }
+        let result = async {
+            if self.settings.memory_limit != before.memory_limit {
+                self.ctx = build_context(&self.settings)?;
+            }
+            self.ensure_scheduler(self.settings.scheduler).await
+        }
+        .await;
+        if result.is_err() {
+            self.settings = before;
+        }
+        result
+    }
+
+    /// What `cluster` prints for the session's scheduler.
+    async fn cluster_status(&mut self) -> Result<String> {
+        if let Some(cluster) = &mut self.cluster
+            && cluster.kind == self.settings.scheduler
+        {
+            return cluster.status().await;
+        }
+        let threads = self.ctx.state().config().target_partitions();
+        let limit = crate::config::size::format_size(self.settings.memory_limit);
+        Ok(format!(
+            "<Client: scheduler='threads' processes=1 threads={threads}, memory={limit}>\n\
+             Scheduler:  threads (in this process; `set scheduler processes` starts a local cluster)\n"
+        ))
+    }
+
+    /// The plan behind an expression's value, for `explain` and `visualize`.
+    fn plan_of(&self, expr: &crate::lang::ast::Expr) -> Result<DataFrame> {
+        match self.planner().eval(expr)? {
+            Value::Frame(frame) => Ok(self.executor().rebind(order::display_frame(&frame)?.0)),
+            Value::Series(s) => Ok(self
+                .executor()
+                .rebind(order::display_frame(&series::to_frame(&s)?)?.0)),
+            Value::Scalar(s) => s.to_dataframe(&self.ctx),
+            other => Err(DdqError::type_error(format!(
+                "only frames, series and scalars have plans, not {}",
+                other.kind_name()
+            ))),
+        }
+    }
+
+    fn write_text(&mut self, text: &str) -> Result<()> {
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Computes a value and prints it in the session's format.
+    pub async fn print_value(&mut self, value: Value, bare_name: bool) -> Result<()> {
+        match value {
+            Value::Frame(frame) if bare_name && self.settings.format == Format::Table => {
+                let text = lazy_repr(&frame);
+                self.write_text(&text)
+            }
+            Value::Frame(frame) => self.print_frame(&frame, ResultKind::Frame).await,
+            Value::Series(s) => {
+                let frame = series::to_frame(&s)?;
+                self.print_frame(
+                    &frame,
+                    ResultKind::Series {
+                        name: s.name.clone(),
+                    },
+                )
+                .await
+            }
+            Value::Scalar(s) => {
+                let v = self.compute_scalar(&s).await?;
+                let text = format_scalar(&v, self.settings.format);
+                self.write_text(&format!("{text}\n"))
+            }
+            Value::None => Ok(()),
+            Value::Action(action) => self.perform(*action).await,
+            Value::Columns(names) => {
+                let text = match self.settings.format {
+                    Format::Table => columns_repr(&names),
+                    Format::Csv => {
+                        std::iter::once("column".to_string())
+                            .chain(names.iter().map(|n| csv_field(n)))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                            + "\n"
+                    }
+                    Format::Json => names
+                        .iter()
+                        .map(|n| format!("{{\"column\":{}}}\n", json_string(n)))
+                        .collect(),
+                };
+                self.write_text(&text)
+            }
+            Value::GroupBy(gb) => {
+                let text = groupby_repr(&gb);
+                self.write_text(&text)
+            }
+            Value::Accessor(accessor) => {
+                let what = match accessor {
+                    Accessor::Dt(_) => "a .dt accessor: take a field such as .dt.year",
+                    Accessor::Str(_) => "a .str accessor: call a method such as .str.lower()",
+                    Accessor::Loc(_) => "a .loc indexer: index it, e.g. df.loc[mask, [\"col\"]]",
+                    Accessor::Iloc(_) => "an .iloc indexer: index it, e.g. df.iloc[:, [1, 3]]",
+                    Accessor::Partitions(_) => {
+                        "a .partitions indexer: index it, e.g. df.partitions[0]"
+                    }
+                };
+                self.write_text(&format!("<{what}>\n"))
+            }
+            other => {
+                let text = Box::pin(self.python_repr(other)).await?;
+                self.write_text(&format!("{text}\n"))
+            }
+        }
+    }
+
+    /// Writes files or draws a plan, saying on stderr where the result went.
+    async fn perform(&mut self, action: Action) -> Result<()> {
+        let notice = match action {
+            Action::Write(request) => {
+                let (rows, files) =
+                    crate::engine::write::perform(&self.executor(), &request).await?;
+                match files.as_slice() {
+                    [one] => format!("wrote {rows} rows to {}", one.display()),
+                    many => format!(
+                        "wrote {rows} rows to {} files ({})",
+                        many.len(),
+                        request.path
+                    ),
+                }
+            }
+            Action::Visualize { df, path } => {
+                crate::engine::visualize::draw(df, Path::new(&path)).await?;
+                format!("wrote the plan graph to {path}")
+            }
+            Action::Schedule(request) => {
+                self.schedule(&request).await?;
+                if request.is_client {
+                    let text = self.cluster_status().await?;
+                    self.write_text(&text)?;
+                }
+                return Ok(());
+            }
+        };
+        if !self.settings.quiet {
+            eprintln!("{notice}");
+        }
+        Ok(())
+    }
+
+    /// Python's repr of plain values, computing any engine scalars inside them.
+    async fn python_repr(&self, value: Value) -> Result<String> {
+        Ok(match value {
+            Value::Int(i) => i.to_string(),
+            Value::Float(x) => format_float_python(x),
+            Value::Str(s) => python_string(&s),
+            Value::Bool(b) => {
+                if b {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
+            Value::None => "None".into(),
+            Value::Scalar(s) => {
+                let v = self.compute_scalar(&s).await?;
+                format_scalar(&v, Format::Table)
+            }
+            Value::List(items) => format!("[{}]", self.repr_items(items).await?.join(", ")),
+            Value::Tuple(items) => {
+                let parts = self.repr_items(items).await?;
+                if parts.len() == 1 {
+                    format!("({},)", parts[0])
+                } else {
+                    format!("({})", parts.join(", "))
+                }
+            }
+            Value::Dict(pairs) => {
+                let mut parts = Vec::new();
+                for (k, v) in pairs {
+                    let k = Box::pin(self.python_repr(k)).await?;
+                    let v = Box::pin(self.python_repr(v)).await?;
+                    parts.push(format!("{k}: {v}"));
+                }
+                format!("{{{}}}", parts.join(", "))
+            }
+            Value::Slice(a, b, c) => format!(
+                "slice({}, {}, {})",
+                a.map_or("None".into(), |v| v.to_string()),
+                b.map_or("None".into(), |v| v.to_string()),
+                c.map_or("None".into(), |v| v.to_string())
+            ),
+            Value::Module(m) => format!("<module '{m}'>"),
+            Value::Columns(names) => columns_repr(&names).trim_end().to_string(),
+            other => format!("<{}>", other.kind_name()),
+        })
+    }
+
+    async fn repr_items(&self, items: Vec<Value>) -> Result<Vec<String>> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(Box::pin(self.python_repr(item)).await?);
+        }
+        Ok(out)
+    }
+
+    async fn compute_scalar(&self, scalar: &Scalar) -> Result<ScalarValue> {
+        let batches = self
+            .executor()
+            .collect(scalar.to_dataframe(&self.ctx)?)
+            .await?;
+        let batch = batches
+            .iter()
+            .find(|b| b.num_rows() > 0)
+            .ok_or_else(|| DdqError::execution("the scalar query returned no row"))?;
+        Ok(ScalarValue::try_from_array(batch.column(0), 0)?)
+    }
+
+    /// Streams a frame's rows, in pandas order, into the output format.
+    async fn print_frame(&mut self, frame: &Frame, kind: ResultKind) -> Result<()> {
+        let (df, schema) = order::display_frame(frame)?;
+        let layout = Layout {
+            kind,
+            index_columns: frame.index_columns,
+        };
+        let writer = output::result_writer(
+            self.settings.format,
+            layout,
+            schema.clone(),
+            Box::new(self.out.clone()),
+            &self.settings.display,
+        );
+        self.executor()
+            .stream_into(df, schema, writer)
+            .await
+            .map(|_| ())
+    }
+
+    /// Ends the session: a file given with `--output` is renamed into place.
+    pub fn finish(mut self) -> Result<()> {
+        self.stop_starting_cluster();
+        self.restore_output();
+        self.out.commit()
+    }
+
+    pub fn abandon(mut self) {
+        self.stop_starting_cluster();
+        self.restore_output();
+        self.out.abandon();
+    }
+
+    /// The DataFusion context, so tab completion can build (never run) plans for the text before
+    /// a dot to learn that value's kind and columns.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+}
+
+/// A DataFusion context with the session's settings: all cores, and the memory cap.
+fn build_context(settings: &Settings) -> Result<SessionContext> {
+    let config = SessionConfig::new()
+        .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .with_information_schema(false);
+    let runtime = crate::engine::memory::runtime(settings.memory_limit)?;
+    let ctx = SessionContext::new_with_config_rt(config, runtime);
+    for udf in crate::plan::udf::all() {
+        ctx.register_udf(udf);
+    }
+    Ok(ctx)
+}
+
+/// A frame's structure without computing it, like Dask's lazy repr.
+pub fn lazy_repr(frame: &Frame) -> String {
+    let columns = frame.columns();
+    let width = columns
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let mut text = format!(
+        "ddq DataFrame Structure: {} columns, npartitions={} ({})\n",
+        columns.len(),
+        frame.npartitions,
+        frame.origin
+    );
+    for (i, name) in columns.iter().enumerate() {
+        let t = frame
+            .data_type(name)
+            .map(|t| pandas_dtype(&t))
+            .unwrap_or_default();
+        let marker = if i < frame.index_columns {
+            " (key)"
+        } else {
+            ""
+        };
+        text.push_str(&format!("{:>width$}  {t}{marker}\n", display_name(name)));
+    }
+    text.push_str("(lazy: .compute(), .head() or any method computes rows)\n");
+    text
+}
+
+fn groupby_repr(gb: &GroupBy) -> String {
+    let keys: Vec<&str> = gb.keys.iter().map(|(_, n)| n.as_str()).collect();
+    format!(
+        "<GroupBy by [{}] over {} columns: call an aggregation such as .mean(), .count() or .agg(...)>\n",
+        keys.join(", "),
+        crate::plan::selection_columns(gb).len()
+    )
+}
+
+fn columns_repr(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| python_string(n)).collect();
+    format!("Index([{}], dtype='object')\n", quoted.join(", "))
+}
+
+fn python_string(s: &str) -> String {
+    if s.contains('\'') && !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The error raised when Ctrl-C interrupts a query.
+pub fn cancelled() -> DdqError {
+    DdqError::new(ErrorKind::Cancelled, "query cancelled")
+}

@@ -1,0 +1,152 @@
+//! Single values (a computed aggregate such as `df.a.mean()`) as Python prints them, or as JSON.
+
+use super::float::{format_f32_python, format_float_python};
+use super::text::write_json_value;
+use super::values::{ColumnKind, ColumnReader, DateTimeStyle, Value, write_date, write_datetime};
+use crate::config::display::Format;
+use datafusion::scalar::ScalarValue;
+
+/// `value` as ddq prints it: for tables and CSV the bare value Python's `print` shows (`5`,
+/// `1434.0`, `True`, text without quotes, `NaN` for a missing float, `None` for other missing
+/// values); for JSON a JSON value.
+pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
+    // Reading the value through a one-element array reuses the column renderers' rules exactly.
+    let read = value
+        .to_array_of_size(1)
+        .ok()
+        .and_then(|array| ColumnReader::new(&array).ok())
+        .and_then(|reader| reader.value(0).ok().map(Value::into_owned));
+    let Some(read) = read else {
+        return value.to_string();
+    };
+    match format {
+        Format::Json => {
+            let mut out = String::new();
+            write_json_value(&mut out, &read);
+            out
+        }
+        Format::Table | Format::Csv => python_text(&read, ColumnKind::of(&value.data_type())),
+    }
+}
+
+fn python_text(value: &Value, kind: ColumnKind) -> String {
+    match value {
+        Value::Null if kind == ColumnKind::Float => "NaN".to_string(),
+        Value::Null => "None".to_string(),
+        Value::Int(v) => v.to_string(),
+        Value::UInt(v) => v.to_string(),
+        Value::Float(v) => format_float_python(*v),
+        Value::Float32(v) => format_f32_python(*v),
+        Value::Bool(true) => "True".to_string(),
+        Value::Bool(false) => "False".to_string(),
+        Value::Text(text) => text.to_string(),
+        Value::DateTime(at, offset) => {
+            let mut out = String::new();
+            write_datetime(
+                &mut out,
+                at,
+                offset.as_ref(),
+                DateTimeStyle::for_single(at),
+                ' ',
+            );
+            out
+        }
+        Value::Date(date) => {
+            let mut out = String::new();
+            write_date(&mut out, date);
+            out
+        }
+        Value::Number(text) => text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(value: ScalarValue) -> (String, String) {
+        (
+            format_scalar(&value, Format::Table),
+            format_scalar(&value, Format::Json),
+        )
+    }
+
+    #[test]
+    fn numbers_and_bools_print_like_python() {
+        assert_eq!(both(ScalarValue::Int64(Some(5))), ("5".into(), "5".into()));
+        assert_eq!(
+            both(ScalarValue::Float64(Some(1434.0))),
+            ("1434.0".into(), "1434.0".into())
+        );
+        assert_eq!(
+            both(ScalarValue::Boolean(Some(true))),
+            ("True".into(), "true".into())
+        );
+        assert_eq!(
+            format_scalar(&ScalarValue::UInt32(Some(7)), Format::Csv),
+            "7"
+        );
+        assert_eq!(
+            format_scalar(&ScalarValue::Float32(Some(0.1)), Format::Table),
+            "0.1"
+        );
+        assert_eq!(
+            format_scalar(&ScalarValue::Float64(Some(f64::NAN)), Format::Table),
+            "nan"
+        );
+    }
+
+    #[test]
+    fn text_is_bare_for_tables_and_quoted_for_json() {
+        assert_eq!(
+            both(ScalarValue::Utf8(Some("JFK \"x\"".into()))),
+            ("JFK \"x\"".into(), r#""JFK \"x\"""#.into())
+        );
+        assert_eq!(
+            format_scalar(&ScalarValue::Utf8View(Some("a".into())), Format::Table),
+            "a"
+        );
+    }
+
+    #[test]
+    fn nulls_print_as_nan_for_floats_and_none_otherwise() {
+        assert_eq!(
+            both(ScalarValue::Float64(None)),
+            ("NaN".into(), "null".into())
+        );
+        assert_eq!(
+            both(ScalarValue::Int64(None)),
+            ("None".into(), "null".into())
+        );
+        assert_eq!(
+            both(ScalarValue::Utf8(None)),
+            ("None".into(), "null".into())
+        );
+        assert_eq!(both(ScalarValue::Null), ("None".into(), "null".into()));
+    }
+
+    #[test]
+    fn datetimes_print_like_pandas_timestamps() {
+        let at = ScalarValue::TimestampSecond(Some(631204200), None);
+        assert_eq!(
+            both(at),
+            (
+                "1990-01-01 14:30:00".into(),
+                "\"1990-01-01T14:30:00\"".into()
+            )
+        );
+        let midnight = ScalarValue::TimestampSecond(Some(631152000), None);
+        assert_eq!(
+            format_scalar(&midnight, Format::Table),
+            "1990-01-01 00:00:00"
+        );
+        let date = ScalarValue::Date32(Some(7305));
+        assert_eq!(both(date), ("1990-01-01".into(), "\"1990-01-01\"".into()));
+    }
+
+    #[test]
+    fn decimals_are_numbers() {
+        let decimal = ScalarValue::Decimal128(Some(12345), 10, 2);
+        assert_eq!(both(decimal), ("123.45".into(), "123.45".into()));
+    }
+}
