@@ -3,40 +3,21 @@
 //! a changed size invalidates it, `cache` and `cache clear` show and drop it, and the Section D
 //! workflow answers the same cold, warm, without a cache and with `persist()`.
 
+mod common;
+
+use common::{Run, WORKFLOW, project_dir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-const WORKFLOW: &str = "queries/nycflights.q";
-
-struct Run {
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs `ddq ARGS` in `dir` with the cache in `cache`; fails the test unless it succeeds.
 fn ddq(dir: &Path, cache: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_ddq"))
-        .args(args)
-        .current_dir(dir)
-        .env("DDQ_CACHE_DIR", cache)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the ddq binary starts");
-    let run = Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(
-        output.status.success() && !run.stderr.contains("panicked"),
-        "ddq {args:?} failed:\n{}",
-        run.stderr
+    let run = common::run(
+        common::ddq_command(args)
+            .current_dir(dir)
+            .env("DDQ_CACHE_DIR", cache),
+        None,
     );
+    assert!(run.code == 0, "ddq {args:?} failed:\n{}", run.stderr);
     run
-}
-
-fn project_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Files in the cache directory with the given extension, at any depth.

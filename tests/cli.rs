@@ -2,60 +2,11 @@
 //! input (`-i`), output files, and every kind of bad input the core must answer with one clear
 //! error (and never a panic).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
-const READ: &str = r#"ddf = read_csv("data/nycflights/*.csv", parse_dates={"Date": [0, 1, 2]}, dtype={"CRSElapsedTime": "float64", "TailNum": "object", "Cancelled": "bool"})"#;
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn ddq_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
-        // Keep the scan cache of test runs out of the user's own cache directory.
-        .env(
-            "DDQ_CACHE_DIR",
-            std::env::temp_dir().join("ddq-test-scan-cache"),
-        )
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the ddq binary starts");
-    if let Some(text) = stdin {
-        let mut input = child.stdin.take().expect("stdin is piped");
-        input
-            .write_all(text.as_bytes())
-            .expect("stdin accepts the script");
-    }
-    let output = child.wait_with_output().expect("ddq finishes");
-    let run = Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "ddq panicked on {args:?}:\n{}",
-        run.stderr
-    );
-    run
-}
-
-fn ddq(args: &[&str], stdin: Option<&str>) -> Run {
-    ddq_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin)
-}
+use common::{READ, Run, ddq, ddq_in, project_dir};
+use std::path::PathBuf;
+use std::process::Stdio;
 
 fn with_read(statements: &str) -> String {
     format!("{READ}; {statements}")
@@ -90,10 +41,7 @@ fn expect_error_with(flags: &[&str], statements: &str, needles: &[&str]) -> Run 
 fn workflow_prints_the_committed_output() {
     let run = ddq(&["--format", "table", "run", "queries/nycflights.q"], None);
     assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
-    let expected = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/nycflights.out"),
-    )
-    .expect("queries/nycflights.out is committed");
+    let expected = common::workflow_output();
     if run.stdout != expected {
         let line = run
             .stdout
@@ -535,7 +483,7 @@ fn odd_input_never_panics() {
 #[test]
 fn to_csv_and_to_parquet_write_whole_files_that_read_back() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/nycflights/*.csv");
+    let data = project_dir().join("data/nycflights/*.csv");
     let read = format!("ddf = read_csv({:?})", data.to_string_lossy());
     let script = format!(
         "{read}\nddf.to_csv(\"parts/*.csv\")\nddf.groupby(\"Origin\").DepDelay.max().to_csv(\"max.csv\")\nddf.to_parquet(\"pq/\")\nlen(read_csv(\"parts/*.csv\"))\nlen(read_parquet(\"pq/*.parquet\"))\n"
@@ -585,7 +533,7 @@ fn a_failed_write_leaves_no_file() {
 #[test]
 fn visualize_writes_dot_svg_and_png() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/nycflights/*.csv");
+    let data = project_dir().join("data/nycflights/*.csv");
     let script = format!(
         "ddf = read_csv({:?})\nddf.groupby(\"Dest\")[\"ArrDelay\"].min().visualize(\"g.dot\")\nvisualize ddf.DepDelay.max() to \"g.svg\"\nddf.groupby(\"Dest\")[\"ArrDelay\"].min().visualize()\n",
         data.to_string_lossy()
@@ -636,15 +584,7 @@ fn time_magic_reports_cpu_and_wall_time_on_stderr() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
-        // Keep the scan cache of test runs out of the user's own cache directory.
-        .env(
-            "DDQ_CACHE_DIR",
-            std::env::temp_dir().join("ddq-test-scan-cache"),
-        )
-        .args(["-c", &with_read("ddf")])
-        .args(["--format", "csv"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let mut child = common::ddq_command(&["-c", &with_read("ddf"), "--format", "csv"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

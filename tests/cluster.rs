@@ -7,14 +7,15 @@
 //! Every ddq started here carries a marker in its environment, which its cluster's processes
 //! inherit: that is how a test finds them (and proves them gone) in /proc.
 
+mod common;
+
+use common::{DDQ, READ, Run, WORKFLOW, http_get, project_dir};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::net::TcpListener;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const READ: &str = r#"ddf = read_csv("data/nycflights/*.csv", parse_dates={"Date": [0, 1, 2]}, dtype={"CRSElapsedTime": "float64", "TailNum": "object", "Cancelled": "bool"})"#;
 const PROCESSES: &[&str] = &[
     "--scheduler",
     "processes",
@@ -39,42 +40,15 @@ fn marker(test: &str) -> String {
     format!("{}-{test}", std::process::id())
 }
 
+/// `ddq ARGS` (see `common::ddq_command`) carrying `marker` in its environment.
 fn ddq_command(marker: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ddq"));
+    let mut command = common::ddq_command(args);
+    command.env("DDQ_TEST_MARKER", marker);
     command
-        .env(
-            "DDQ_CACHE_DIR",
-            std::env::temp_dir().join("ddq-test-scan-cache"),
-        )
-        .env("DDQ_TEST_MARKER", marker)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args);
-    command
-}
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
 }
 
 fn run(marker: &str, args: &[&str]) -> Run {
-    let output = ddq_command(marker, args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("ddq runs");
-    let run = Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "ddq panicked:\n{}",
-        run.stderr
-    );
-    run
+    common::run(&mut ddq_command(marker, args), None)
 }
 
 /// The processes whose environment carries `marker`, with their ddq subcommand.
@@ -201,21 +175,6 @@ impl Repl {
     }
 }
 
-/// GET `path` from the scheduler's REST API.
-fn http_get(address: &str, path: &str) -> String {
-    let Ok(mut stream) = TcpStream::connect(address) else {
-        return String::new();
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(3)));
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_err() {
-        return String::new();
-    }
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    response
-}
-
 /// A REPL on a local cluster with `big` bound to `copies` copies of the sample, and the
 /// scheduler's address.
 fn cluster_with_big_frame(marker: &str, copies: usize) -> (Repl, String) {
@@ -253,13 +212,10 @@ fn scheduler_address(cluster_output: &[String]) -> String {
 fn the_workflow_gives_the_same_output_on_threads_and_on_processes() {
     let _guard = one_at_a_time();
     let marker = marker("workflow");
-    let threads = run(
-        &marker,
-        &["--format", "table", "run", "queries/nycflights.q"],
-    );
+    let threads = run(&marker, &["--format", "table", "run", WORKFLOW]);
     assert_eq!(threads.code, 0, "stderr:\n{}", threads.stderr);
     let mut args = PROCESSES.to_vec();
-    args.extend(["--format", "table", "run", "queries/nycflights.q"]);
+    args.extend(["--format", "table", "run", WORKFLOW]);
     let processes = run(&marker, &args);
     assert_eq!(processes.code, 0, "stderr:\n{}", processes.stderr);
     assert!(
@@ -283,10 +239,7 @@ fn the_workflow_gives_the_same_output_on_threads_and_on_processes() {
         );
     }
     assert_eq!(threads.stdout, processes.stdout);
-    let expected = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/nycflights.out"),
-    )
-    .expect("queries/nycflights.out is committed");
+    let expected = common::workflow_output();
     assert_eq!(processes.stdout, expected);
     assert_all_gone(&marker);
 }
@@ -677,18 +630,20 @@ impl Hosts {
         Some(hosts)
     }
 
+    /// `ddq ARGS` on host number `host`, in the project directory.
+    fn ddq(&self, host: usize, args: &[&str]) -> Command {
+        let mut command = Command::new("ip");
+        command
+            .args(["netns", "exec", &self.names[host], DDQ])
+            .args(args)
+            .current_dir(project_dir());
+        command
+    }
+
     fn spawn(&mut self, host: usize, marker: &str, args: &[&str]) {
-        let mut all = vec![
-            "netns",
-            "exec",
-            &self.names[host],
-            env!("CARGO_BIN_EXE_ddq"),
-        ];
-        all.extend(args);
-        let child = Command::new("ip")
-            .args(&all)
+        let child = self
+            .ddq(host, args)
             .env("DDQ_TEST_MARKER", marker)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -750,17 +705,12 @@ fn a_cluster_across_network_hosts_gives_the_same_workflow_output() {
     }
     // The client runs on the scheduler's host and waits until both workers have registered.
     let deadline = Instant::now() + Duration::from_secs(30);
+    let address = format!("df://{scheduler}");
+    let distributed = ["--scheduler", "distributed", "--address", &address];
     let output = loop {
-        let output = Command::new("ip")
-            .args(["netns", "exec", &hosts.names[0], env!("CARGO_BIN_EXE_ddq")])
-            .args([
-                "--scheduler",
-                "distributed",
-                "--address",
-                &format!("df://{scheduler}"),
-            ])
+        let output = hosts
+            .ddq(0, &distributed)
             .args(["--format", "table", "-c", "cluster"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
             .expect("ddq runs");
         let text = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -775,20 +725,10 @@ fn a_cluster_across_network_hosts_gives_the_same_workflow_output() {
     };
     assert!(output.contains(&format!("{subnet}.2:50051")), "{output}");
     assert!(output.contains(&format!("{subnet}.3:50051")), "{output}");
-    let run = Command::new("ip")
-        .args(["netns", "exec", &hosts.names[0], env!("CARGO_BIN_EXE_ddq")])
-        .args([
-            "--scheduler",
-            "distributed",
-            "--address",
-            &format!("df://{scheduler}"),
-        ])
-        .args(["--format", "table", "run", "queries/nycflights.q"])
-        .env(
-            "DDQ_CACHE_DIR",
-            std::env::temp_dir().join("ddq-test-scan-cache"),
-        )
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let run = hosts
+        .ddq(0, &distributed)
+        .args(["--format", "table", "run", WORKFLOW])
+        .env("DDQ_CACHE_DIR", common::test_cache_dir())
         .output()
         .expect("ddq runs");
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -797,9 +737,6 @@ fn a_cluster_across_network_hosts_gives_the_same_workflow_output() {
         "stderr:\n{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let expected = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/nycflights.out"),
-    )
-    .expect("queries/nycflights.out is committed");
+    let expected = common::workflow_output();
     assert_eq!(stdout, expected);
 }

@@ -9,16 +9,17 @@
 //! Cells compare as numbers when both sides parse as numbers, so `1434` and `1434.0` agree and
 //! float noise below 1e-9 is forgiven.
 
+mod common;
+
+use common::{WORKFLOW, http_get, project_path};
 use std::collections::HashSet;
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 const REFERENCE_ROOT: &str = "tests/reference";
-const WORKFLOW_FILE: &str = "queries/nycflights.q";
 /// The file in a suite directory that lists its tasks; a directory with one is a suite.
 const TASKS_FILE_NAME: &str = "tasks.tsv";
 /// The statements a suite's tasks run first, unless it takes the workflow's read.
@@ -100,10 +101,6 @@ struct Task {
 
 type Table = Vec<Vec<String>>;
 
-fn project_path(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
-
 fn read_text(relative: &str) -> String {
     let path = project_path(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
@@ -149,7 +146,7 @@ fn code_lines(text: &str) -> Vec<String> {
 }
 
 fn workflow_statements() -> Vec<String> {
-    code_lines(&read_text(WORKFLOW_FILE))
+    code_lines(&read_text(WORKFLOW))
 }
 
 /// The workflow's `ddf = dd.read_csv(...)` line, which every workflow task runs first.
@@ -157,7 +154,7 @@ fn read_statement(statements: &[String]) -> String {
     statements
         .iter()
         .find(|s| s.contains("read_csv("))
-        .unwrap_or_else(|| panic!("{WORKFLOW_FILE} has no read_csv statement"))
+        .unwrap_or_else(|| panic!("{WORKFLOW} has no read_csv statement"))
         .clone()
 }
 
@@ -166,7 +163,7 @@ fn statements_after_read(statements: &[String]) -> &[String] {
     let read_at = statements
         .iter()
         .position(|s| s.contains("read_csv("))
-        .unwrap_or_else(|| panic!("{WORKFLOW_FILE} has no read_csv statement"));
+        .unwrap_or_else(|| panic!("{WORKFLOW} has no read_csv statement"));
     &statements[read_at + 1..]
 }
 
@@ -186,14 +183,7 @@ fn drain<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<Vec<u8>> {
 /// Runs `ddq --format csv FLAGS -c PROGRAM` from the project root; returns stdout or why it
 /// failed.
 fn run_ddq(flags: &[String], program: &str) -> Result<String, String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ddq"))
-        // Keep the scan cache of test runs out of the user's own cache directory.
-        .env(
-            "DDQ_CACHE_DIR",
-            std::env::temp_dir().join("ddq-test-scan-cache"),
-        )
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["--format", "csv"])
+    let mut child = common::ddq_command(&["--format", "csv"])
         .args(flags)
         .args(["-c", program])
         .stdin(Stdio::null())
@@ -472,14 +462,8 @@ impl Cluster {
         let mut ports = free_ports(5).into_iter();
         let address = format!("127.0.0.1:{}", ports.next().unwrap());
         let spawn = |args: &[&str]| {
-            Command::new(env!("CARGO_BIN_EXE_ddq"))
-                .args(args)
+            common::ddq_command(args)
                 .arg("--exit-with-parent")
-                .env(
-                    "DDQ_CACHE_DIR",
-                    std::env::temp_dir().join("ddq-test-scan-cache"),
-                )
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -516,22 +500,10 @@ impl Cluster {
 
     /// Workers the scheduler's REST API lists.
     fn registered_workers(&self) -> usize {
-        use std::io::Write as _;
-        let Ok(mut stream) = std::net::TcpStream::connect(&self.address) else {
-            return 0;
-        };
-        let request = format!(
-            "GET /api/executors HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.address
-        );
-        let mut answer = String::new();
-        if stream.write_all(request.as_bytes()).is_err()
-            || stream.read_to_string(&mut answer).is_err()
-        {
-            return 0;
-        }
         // One `last_seen` per worker.
-        answer.matches("\"last_seen\"").count()
+        http_get(&self.address, "/api/executors")
+            .matches("\"last_seen\"")
+            .count()
     }
 }
 
@@ -591,7 +563,7 @@ fn tasks_and_workflow_have_the_same_statements() {
         for statement in split_statements(&task.statements) {
             if !after_read.iter().any(|s| s == statement) {
                 problems.push(format!(
-                    "task {}: `{statement}` is not in {WORKFLOW_FILE}",
+                    "task {}: `{statement}` is not in {WORKFLOW}",
                     task.name
                 ));
             }
@@ -601,13 +573,13 @@ fn tasks_and_workflow_have_the_same_statements() {
     for statement in after_read {
         if !covered.contains(statement) && !statement.starts_with("import ") {
             problems.push(format!(
-                "`{statement}` in {WORKFLOW_FILE} has no task in {tasks_file}"
+                "`{statement}` in {WORKFLOW} has no task in {tasks_file}"
             ));
         }
     }
     assert!(
         problems.is_empty(),
-        "{tasks_file} and {WORKFLOW_FILE} have drifted apart (rerun tests/reference/regenerate.sh):\n{}",
+        "{tasks_file} and {WORKFLOW} have drifted apart (rerun tests/reference/regenerate.sh):\n{}",
         problems.join("\n")
     );
 }

@@ -7,6 +7,9 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{DDQ, project_dir};
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 use std::path::{Path, PathBuf};
@@ -29,9 +32,9 @@ impl Repl {
 
     /// A REPL whose `HOME` and `XDG_DATA_HOME` are inside `home` (so history goes there).
     fn start_with_home(home: TempDir) -> Repl {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ddq"));
+        let mut command = Command::new(DDQ);
         command
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(project_dir())
             .env("HOME", home.path())
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("NO_COLOR", "1")

@@ -1,10 +1,10 @@
 //! Every verb's example in the registry (the one `help NAME` shows) runs through the real binary
 //! against the sample data, so help can never advertise something that does not work.
 
-use ddq::plan::verbs::VERBS;
-use std::process::Command;
+mod common;
 
-const READ: &str = r#"ddf = read_csv("data/nycflights/*.csv", parse_dates={"Date": [0, 1, 2]}, dtype={"CRSElapsedTime": "float64", "TailNum": "object", "Cancelled": "bool"})"#;
+use common::READ;
+use ddq::plan::verbs::VERBS;
 
 #[test]
 fn every_verb_example_runs() {
@@ -16,14 +16,7 @@ fn every_verb_example_runs() {
             .example
             .replace("/tmp/", &format!("{}/", dir.path().display()));
         let statements = format!("{READ}\n{example}\n");
-        let output = Command::new(env!("CARGO_BIN_EXE_ddq"))
-            // Keep the scan cache of test runs out of the user's own cache directory.
-            .env(
-                "DDQ_CACHE_DIR",
-                std::env::temp_dir().join("ddq-test-scan-cache"),
-            )
-            .args(["--format", "csv", "--quiet", "-c", &statements])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let output = common::ddq_command(&["--format", "csv", "--quiet", "-c", &statements])
             .output()
             .expect("ddq runs");
         if !output.status.success() {
