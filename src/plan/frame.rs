@@ -1,68 +1,19 @@
 //! Frame attributes, indexing (`[]`, `.loc`, `.iloc`, `.partitions`) and methods.
 
-use crate::error::{DdqError, Result, closest_match};
+use crate::error::{DdqError, Result};
+use crate::lang::ast::Ident;
 use crate::plan::groupby;
 use crate::plan::ops::{expr_type, is_numeric, is_temporal, is_text, literal_expr, qualified};
 use crate::plan::order::{self, keep_order_for, unique_hidden, with_position, with_total};
 use crate::plan::series::{self, parse_type};
-use crate::plan::value::{
-    Accessor, Action, FileFormat, Frame, Series, Value, WriteRequest, column, display_name,
-};
-use crate::plan::verbs::{self, Args, Receiver};
-use crate::plan::{Planner, check_columns, column_names, column_series, unknown_column};
+use crate::plan::value::{Action, FileFormat, Frame, Series, Value, WriteRequest, column};
+use crate::plan::verbs::Arg;
+use crate::plan::{Planner, check_columns, column_names, column_series};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
 use datafusion::logical_expr::{Case, Expr, LogicalPlanBuilder, cast, lit};
 use datafusion::prelude::DataFrame;
-
-pub fn attribute(planner: &Planner, frame: Frame, name: &str) -> Result<Value> {
-    if frame.columns().iter().any(|c| c == name) {
-        return Ok(Value::Series(column_series(&frame, name)?));
-    }
-    match name {
-        "columns" => Ok(Value::Columns(frame.value_columns())),
-        "dtypes" => dtypes(planner, &frame),
-        "shape" => Ok(Value::Tuple(vec![
-            Value::Scalar(groupby::row_count(&frame)?),
-            Value::Int(frame.value_columns().len() as i64),
-        ])),
-        "npartitions" => Ok(Value::Int(frame.npartitions as i64)),
-        "loc" => Ok(Value::Accessor(Accessor::Loc(frame))),
-        "iloc" => Ok(Value::Accessor(Accessor::Iloc(frame))),
-        "partitions" => Ok(Value::Accessor(Accessor::Partitions(frame))),
-        _ => Err(match verbs::find(Receiver::Frame, name) {
-            Some(_) => DdqError::type_error(format!("`{name}` is a method: call it as `{name}()`")),
-            // A near-miss of a column is the likelier typo than a near-miss of a method.
-            None if closest_match(name, frame.columns().iter().map(String::as_str)).is_some() => {
-                unknown_column(name, &frame)
-            }
-            None => {
-                let err = verbs::unknown_verb(Receiver::Frame, name, &[]);
-                if err.help.is_some() {
-                    err
-                } else {
-                    unknown_column(name, &frame)
-                }
-            }
-        }),
-    }
-}
-
-/// `df.dtypes`: a series of pandas dtype names keyed by column name.
-fn dtypes(planner: &Planner, frame: &Frame) -> Result<Value> {
-    let names: Vec<String> = frame
-        .value_columns()
-        .iter()
-        .map(|n| display_name(n).to_string())
-        .collect();
-    let types: Vec<String> = frame
-        .value_columns()
-        .iter()
-        .map(|n| crate::types::dtype::pandas_dtype(&frame.data_type(n).unwrap_or(DataType::Null)))
-        .collect();
-    series::literal_series(planner, "column", names, "dtype", types)
-}
 
 pub fn subscript(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
     match index {
@@ -161,6 +112,11 @@ pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
         };
     }
     Ok(Value::Frame(result))
+}
+
+/// Rows `start..stop` by position, Python's slice (negative counts from the end).
+pub fn rows_slice(frame: &Frame, start: Option<i64>, stop: Option<i64>) -> Result<Frame> {
+    iloc_rows(frame, RowSelector::Slice(start, stop, None))
 }
 
 /// Which rows an `iloc` takes.
@@ -392,101 +348,29 @@ pub fn partition(frame: Frame, index: Value) -> Result<Value> {
     }))
 }
 
-pub fn method(planner: &Planner, frame: Frame, name: &str, args: Args) -> Result<Value> {
-    match name {
-        // pandas: head(-n) is every row but the last n, tail(-n) every row but the first n.
-        "head" => match int_arg(&args, "n", 5)? {
-            n if n >= 0 => Ok(Value::Frame(order::head(&frame, n as usize)?)),
-            n => iloc_rows(&frame, RowSelector::Slice(None, Some(n), None)).map(Value::Frame),
-        },
-        "tail" => match int_arg(&args, "n", 5)? {
-            n if n >= 0 => Ok(Value::Frame(order::tail(&frame, n as usize)?)),
-            n => iloc_rows(&frame, RowSelector::Slice(Some(-n), None, None)).map(Value::Frame),
-        },
-        "compute" => {
-            planner.request_scheduler(&args)?;
-            Ok(Value::Frame(frame))
-        }
-        "persist" => {
-            planner.request_scheduler(&args)?;
-            planner
-                .sources
-                .persist(planner.ctx, &frame)
-                .map(Value::Frame)
-        }
-        "repartition" => repartition(frame, &args),
-        "groupby" => {
-            let by = args.require("by")?;
-            groupby::groupby_of(&frame, by, &args)
-        }
-        "count" | "sum" | "mean" | "min" | "max" | "std" | "var" | "median" | "nunique" | "agg"
-        | "aggregate" => groupby::reduce_frame(&frame, groupby::reduction_of(name, &args)?, &args),
-        "describe" => crate::plan::series::describe(&frame, frame.value_columns()),
-        "sample" => series::sample(&frame, &args).map(Value::Frame),
-        "nlargest" | "nsmallest" => {
-            let n = int_arg(&args, "n", 5)?;
-            let columns = args.get("columns").and_then(column_names).ok_or_else(|| {
-                args.invalid(
-                    "columns",
-                    "nlargest() needs `columns`: a name or a list of names",
-                )
-            })?;
-            check_columns(&frame, &columns)?;
-            let by: Vec<Expr> = columns.iter().map(|c| column(c)).collect();
-            Ok(Value::Frame(series::top_n(
-                &frame,
-                by,
-                n,
-                name == "nlargest",
-            )?))
-        }
-        "select_dtypes" => select_dtypes(&frame, &args),
-        "drop_duplicates" => {
-            let subset = match args.get("subset") {
-                None | Some(Value::None) => frame.value_columns(),
-                Some(v) => column_names(v).ok_or_else(|| {
-                    args.invalid("subset", "subset must be a name or a list of names")
-                })?,
-            };
-            check_columns(&frame, &subset)?;
-            let keys: Vec<Expr> = subset.iter().map(|c| column(c)).collect();
-            series::drop_duplicates(&frame, keys, &args).map(Value::Frame)
-        }
-        "dropna" => dropna(&frame, &args),
-        "assign" => assign(&frame, args),
-        "astype" => astype(&frame, &args),
-        "rename" => rename(&frame, &args),
-        "drop" => drop(&frame, &args),
-        "sort_values" => sort_values(&frame, &args),
-        "fillna" => map_columns(&frame, |s| series::fillna(s, &args)),
-        "isna" | "isnull" => map_columns(&frame, |s| Ok(series::isna(s, true))),
-        "notna" | "notnull" => map_columns(&frame, |s| Ok(series::isna(s, false))),
-        "merge" => merge(planner, &frame, &args),
-        "to_csv" | "to_parquet" => write_request(frame, name, &args),
-        "visualize" => visualize_request(order::display_frame(&frame)?.0, &args),
-        _ => Err(verbs::unknown_verb(Receiver::Frame, name, &frame.columns())),
-    }
-}
-
 /// `to_csv(path)` / `to_parquet(path)`: checked here, written by `exec` when the statement runs.
-pub fn write_request(frame: Frame, verb: &str, args: &Args) -> Result<Value> {
-    let path = match args.require("path")? {
+pub fn write_request(
+    frame: Frame,
+    verb: &str,
+    path: Arg,
+    single_file: Option<Arg>,
+) -> Result<Value> {
+    let path = match path.required()?.clone() {
         Value::Str(p) if !p.is_empty() => p,
         other => {
-            return Err(args.invalid(
-                "path",
-                format!(
-                    "the path must be a non-empty string, not {}",
-                    other.kind_name()
-                ),
-            ));
+            return Err(path.invalid(format!(
+                "the path must be a non-empty string, not {}",
+                other.kind_name()
+            )));
         }
     };
-    if matches!(args.get("single_file"), Some(Value::Bool(true))) && path.contains('*') {
-        return Err(args.invalid(
-            "single_file",
-            "single_file=True writes one file: leave `*` out of the name",
-        ));
+    if let Some(single_file) = single_file
+        && matches!(single_file.value(), Some(Value::Bool(true)))
+        && path.contains('*')
+    {
+        return Err(
+            single_file.invalid("single_file=True writes one file: leave `*` out of the name")
+        );
     }
     let format = if verb == "to_csv" {
         FileFormat::Csv
@@ -502,41 +386,33 @@ pub fn write_request(frame: Frame, verb: &str, args: &Args) -> Result<Value> {
 
 /// `visualize(filename="mydask", format="png")`: Dask's defaults; a name with an extension
 /// chooses the format itself.
-pub fn visualize_request(df: datafusion::prelude::DataFrame, args: &Args) -> Result<Value> {
-    let filename = match args.get("filename") {
+pub fn visualize_request(
+    df: datafusion::prelude::DataFrame,
+    filename: Arg,
+    format: Arg,
+) -> Result<Value> {
+    let filename = match filename.value() {
         None => "mydask".to_string(),
         Some(Value::Str(f)) if !f.is_empty() => f.clone(),
-        Some(_) => return Err(args.invalid("filename", "filename must be a non-empty string")),
+        Some(_) => return Err(filename.invalid("filename must be a non-empty string")),
     };
     let has_extension = std::path::Path::new(&filename).extension().is_some();
-    let path = match args.get("format") {
+    let path = match format.value() {
         Some(Value::Str(f)) => format!("{filename}.{f}"),
-        Some(_) => return Err(args.invalid("format", "format must be \"png\", \"svg\" or \"dot\"")),
+        Some(_) => return Err(format.invalid("format must be \"png\", \"svg\" or \"dot\"")),
         None if has_extension => filename,
         None => format!("{filename}.png"),
     };
     Ok(Value::Action(Box::new(Action::Visualize { df, path })))
 }
 
-/// An integer argument with a default.
-pub fn int_arg(args: &Args, name: &str, default: i64) -> Result<i64> {
-    match args.get(name) {
-        None | Some(Value::None) => Ok(default),
-        Some(Value::Int(i)) => Ok(*i),
-        Some(other) => Err(args.invalid(
-            name,
-            format!("`{name}` must be an integer, not {}", other.kind_name()),
-        )),
-    }
-}
-
-fn repartition(frame: Frame, args: &Args) -> Result<Value> {
-    let k = match args.get("npartitions") {
+pub fn repartition(frame: Frame, npartitions: Arg) -> Result<Value> {
+    let k = match npartitions.value() {
         Some(Value::Int(k)) if *k >= 1 => *k as u64,
         Some(_) => {
-            return Err(args.invalid("npartitions", "npartitions must be a positive integer"));
+            return Err(npartitions.invalid("npartitions must be a positive integer"));
         }
-        None => return Err(args.invalid("npartitions", "repartition() needs npartitions=N")),
+        None => return Err(npartitions.invalid("repartition() needs npartitions=N")),
     };
     let n = frame.npartitions as u64;
     // Fewer partitions: merge neighbours, as Dask does. More: split rows evenly in order.
@@ -566,22 +442,22 @@ fn repartition(frame: Frame, args: &Args) -> Result<Value> {
     }))
 }
 
-fn select_dtypes(frame: &Frame, args: &Args) -> Result<Value> {
-    let kinds = |name: &str| -> Result<Vec<String>> {
-        match args.get(name) {
-            None | Some(Value::None) => Ok(vec![]),
+pub fn select_dtypes(frame: &Frame, include_arg: Arg, exclude_arg: Arg) -> Result<Value> {
+    let kinds = |arg: Arg| -> Result<Vec<String>> {
+        match arg.given() {
+            None => Ok(vec![]),
             Some(v) => column_names(v).ok_or_else(|| {
-                args.invalid(
-                    name,
-                    format!("`{name}` must be a dtype name or a list of them"),
-                )
+                arg.invalid(format!(
+                    "`{}` must be a dtype name or a list of them",
+                    arg.name()
+                ))
             }),
         }
     };
-    let include = kinds("include")?;
-    let exclude = kinds("exclude")?;
+    let include = kinds(include_arg)?;
+    let exclude = kinds(exclude_arg)?;
     if include.is_empty() && exclude.is_empty() {
-        return Err(args.invalid("include", "select_dtypes() needs include= or exclude="));
+        return Err(include_arg.invalid("select_dtypes() needs include= or exclude="));
     }
     let matches = |t: &DataType, kind: &str| -> Result<bool> {
         Ok(match kind {
@@ -592,7 +468,7 @@ fn select_dtypes(frame: &Frame, args: &Args) -> Result<Value> {
             other => match parse_type(other) {
                 Some(wanted) => *t == wanted,
                 None => {
-                    return Err(args.invalid("include", format!("unknown dtype `{other}`")).with_help(
+                    return Err(include_arg.invalid(format!("unknown dtype `{other}`")).with_help(
                         "use number, object, bool, datetime or a dtype such as int64 or float64",
                     ));
                 }
@@ -616,18 +492,18 @@ fn select_dtypes(frame: &Frame, args: &Args) -> Result<Value> {
     select(frame, &names).map(Value::Frame)
 }
 
-fn dropna(frame: &Frame, args: &Args) -> Result<Value> {
-    let subset = match args.get("subset") {
+pub fn dropna(frame: &Frame, how: Arg, subset: Arg) -> Result<Value> {
+    let subset = match subset.value() {
         None | Some(Value::None) => frame.value_columns(),
         Some(v) => column_names(v)
-            .ok_or_else(|| args.invalid("subset", "subset must be a name or a list of names"))?,
+            .ok_or_else(|| subset.invalid("subset must be a name or a list of names"))?,
     };
     check_columns(frame, &subset)?;
-    let all = match args.get("how") {
+    let all = match how.value() {
         None => false,
         Some(Value::Str(h)) if h == "any" => false,
         Some(Value::Str(h)) if h == "all" => true,
-        Some(_) => return Err(args.invalid("how", "how must be \"any\" or \"all\"")),
+        Some(_) => return Err(how.invalid("how must be \"any\" or \"all\"")),
     };
     let present: Vec<Expr> = subset
         .iter()
@@ -644,9 +520,9 @@ fn dropna(frame: &Frame, args: &Args) -> Result<Value> {
     }
 }
 
-fn assign(frame: &Frame, args: Args) -> Result<Value> {
+pub fn assign(frame: &Frame, extra: &[(Ident, Value)]) -> Result<Value> {
     let mut df = frame.df.clone();
-    for (ident, value) in args.extra {
+    for (ident, value) in extra.iter().cloned() {
         let expr = match value {
             Value::Series(s) => {
                 if s.frame.df.logical_plan() != frame.df.logical_plan() {
@@ -670,7 +546,7 @@ fn assign(frame: &Frame, args: Args) -> Result<Value> {
 }
 
 /// Applies a series transformation to every value column.
-fn map_columns(frame: &Frame, transform: impl Fn(&Series) -> Result<Expr>) -> Result<Value> {
+pub fn map_columns(frame: &Frame, transform: impl Fn(&Series) -> Result<Expr>) -> Result<Value> {
     let mut exprs: Vec<Expr> = frame.key_columns().iter().map(|k| column(k)).collect();
     for name in frame.value_columns() {
         let s = column_series(frame, &name)?;
@@ -680,8 +556,8 @@ fn map_columns(frame: &Frame, transform: impl Fn(&Series) -> Result<Expr>) -> Re
     Ok(Value::Frame(frame.with_df(frame.df.clone().select(exprs)?)))
 }
 
-fn astype(frame: &Frame, args: &Args) -> Result<Value> {
-    match args.get("dtype") {
+pub fn astype(frame: &Frame, dtype: Arg) -> Result<Value> {
+    match dtype.value() {
         Some(Value::Dict(pairs)) => {
             let mut wanted = Vec::new();
             for (k, v) in pairs {
@@ -691,25 +567,23 @@ fn astype(frame: &Frame, args: &Args) -> Result<Value> {
                         wanted.push((c.clone(), t.clone()));
                     }
                     _ => {
-                        return Err(
-                            args.invalid("dtype", "astype({...}) maps column names to dtype names")
-                        );
+                        return Err(dtype.invalid("astype({...}) maps column names to dtype names"));
                     }
                 }
             }
             map_columns(frame, |s| match wanted.iter().find(|(c, _)| *c == s.name) {
-                Some((_, t)) => series::astype_expr(s, t, args),
+                Some((_, t)) => series::astype_expr(s, t, dtype),
                 None => Ok(s.expr.clone()),
             })
         }
-        Some(Value::Str(t)) => map_columns(frame, |s| series::astype_expr(s, t, args)),
-        _ => Err(args.invalid("dtype", "astype() takes a dtype name or a dict of them")),
+        Some(Value::Str(t)) => map_columns(frame, |s| series::astype_expr(s, t, dtype)),
+        _ => Err(dtype.invalid("astype() takes a dtype name or a dict of them")),
     }
 }
 
-fn rename(frame: &Frame, args: &Args) -> Result<Value> {
-    let Some(Value::Dict(pairs)) = args.get("columns") else {
-        return Err(args.invalid("columns", "rename() needs columns={old: new}"));
+pub fn rename(frame: &Frame, columns: Arg) -> Result<Value> {
+    let Some(Value::Dict(pairs)) = columns.value() else {
+        return Err(columns.invalid("rename() needs columns={old: new}"));
     };
     let mut mapping = Vec::new();
     for (k, v) in pairs {
@@ -718,7 +592,7 @@ fn rename(frame: &Frame, args: &Args) -> Result<Value> {
                 check_columns(frame, std::slice::from_ref(old))?;
                 mapping.push((old.clone(), new.clone()));
             }
-            _ => return Err(args.invalid("columns", "rename(columns=...) maps names to names")),
+            _ => return Err(columns.invalid("rename(columns=...) maps names to names")),
         }
     }
     let exprs: Vec<Expr> = frame
@@ -754,19 +628,17 @@ fn rename(frame: &Frame, args: &Args) -> Result<Value> {
     }))
 }
 
-fn drop(frame: &Frame, args: &Args) -> Result<Value> {
-    let names = match (args.get("columns"), args.get("labels"), args.get("axis")) {
+pub fn drop(frame: &Frame, labels: Arg, axis: Arg, columns: Arg) -> Result<Value> {
+    let names = match (columns.value(), labels.value(), axis.value()) {
         (Some(v), _, _) => column_names(v),
         (None, Some(v), Some(Value::Int(1)) | Some(Value::Str(_))) => column_names(v),
         (None, Some(_), _) => {
-            return Err(args.invalid(
-                "axis",
-                "ddq frames have no row labels: drop columns with drop(columns=[...])",
-            ));
+            return Err(axis
+                .invalid("ddq frames have no row labels: drop columns with drop(columns=[...])"));
         }
-        (None, None, _) => return Err(args.invalid("columns", "drop() needs columns=[...]")),
+        (None, None, _) => return Err(columns.invalid("drop() needs columns=[...]")),
     }
-    .ok_or_else(|| args.invalid("columns", "columns must be a name or a list of names"))?;
+    .ok_or_else(|| columns.invalid("columns must be a name or a list of names"))?;
     check_columns(frame, &names)?;
     let keep: Vec<String> = frame
         .value_columns()
@@ -776,17 +648,15 @@ fn drop(frame: &Frame, args: &Args) -> Result<Value> {
     select(frame, &keep).map(Value::Frame)
 }
 
-fn sort_values(frame: &Frame, args: &Args) -> Result<Value> {
-    let by = args.get("by").and_then(column_names).ok_or_else(|| {
-        args.invalid(
-            "by",
-            "sort_values() needs by: a column name or a list of names",
-        )
-    })?;
+pub fn sort_values(frame: &Frame, by: Arg, ascending: Arg, na_position: Arg) -> Result<Value> {
+    let by = by
+        .value()
+        .and_then(column_names)
+        .ok_or_else(|| by.invalid("sort_values() needs by: a column name or a list of names"))?;
     check_columns(frame, &by)?;
     let exprs: Vec<Expr> = by.iter().map(|c| column(c)).collect();
-    let ascending = series::ascending_flags(args, by.len())?;
-    let nulls_first = series::nulls_first(args)?;
+    let ascending = series::ascending_flags(ascending, by.len())?;
+    let nulls_first = series::nulls_first(na_position)?;
     Ok(Value::Frame(series::sorted_by(
         frame,
         exprs,
@@ -796,14 +666,14 @@ fn sort_values(frame: &Frame, args: &Args) -> Result<Value> {
 }
 
 /// `pd.concat([a, b, ...])`: rows of each frame in turn.
-pub fn concat(_planner: &Planner, args: Args) -> Result<Value> {
-    let items = match args.require("objs")? {
+pub fn concat(objs: Arg) -> Result<Value> {
+    let items = match objs.required()?.clone() {
         Value::List(items) | Value::Tuple(items) => items,
         other => {
-            return Err(args.invalid(
-                "objs",
-                format!("concat() takes a list of frames, not {}", other.kind_name()),
-            ));
+            return Err(objs.invalid(format!(
+                "concat() takes a list of frames, not {}",
+                other.kind_name()
+            )));
         }
     };
     let mut frames = Vec::new();
@@ -812,29 +682,25 @@ pub fn concat(_planner: &Planner, args: Args) -> Result<Value> {
             Value::Frame(f) => frames.push(f),
             Value::Series(s) => frames.push(series::to_frame(&s)?),
             other => {
-                return Err(args.invalid(
-                    "objs",
-                    format!("concat() takes frames, not {}", other.kind_name()),
-                ));
+                return Err(
+                    objs.invalid(format!("concat() takes frames, not {}", other.kind_name()))
+                );
             }
         }
     }
     let Some(first) = frames.first() else {
-        return Err(args.invalid("objs", "concat() needs at least one frame"));
+        return Err(objs.invalid("concat() needs at least one frame"));
     };
     let columns = first.columns();
     let mut combined: Option<datafusion::prelude::DataFrame> = None;
     let mut npartitions = 0;
     for (i, frame) in frames.iter().enumerate() {
         if frame.columns() != columns {
-            return Err(args.invalid(
-                "objs",
-                format!(
-                    "frame {i} has columns [{}], the first has [{}]",
-                    frame.columns().join(", "),
-                    columns.join(", ")
-                ),
-            ));
+            return Err(objs.invalid(format!(
+                "frame {i} has columns [{}], the first has [{}]",
+                frame.columns().join(", "),
+                columns.join(", ")
+            )));
         }
         npartitions += frame.npartitions;
         let positioned = with_position(frame, "__ddq_catpos")?;
@@ -847,7 +713,7 @@ pub fn concat(_planner: &Planner, args: Args) -> Result<Value> {
             Some(acc) => acc.union(df)?,
         });
     }
-    let df = combined.ok_or_else(|| args.invalid("objs", "concat() needs at least one frame"))?;
+    let df = combined.ok_or_else(|| objs.invalid("concat() needs at least one frame"))?;
     Ok(Value::Frame(Frame {
         df,
         order: vec![
@@ -862,29 +728,38 @@ pub fn concat(_planner: &Planner, args: Args) -> Result<Value> {
 }
 
 /// `left.merge(right, on=..., how=...)`, with pandas' column naming and row order.
-fn merge(_planner: &Planner, left: &Frame, args: &Args) -> Result<Value> {
-    let right = match args.get("right") {
+/// The arguments of `merge`, in its signature's order.
+pub struct MergeArgs<'a> {
+    pub right: Arg<'a>,
+    pub how: Arg<'a>,
+    pub on: Arg<'a>,
+    pub left_on: Arg<'a>,
+    pub right_on: Arg<'a>,
+    pub suffixes: Arg<'a>,
+}
+
+pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
+    let MergeArgs {
+        right,
+        how,
+        on,
+        left_on,
+        right_on,
+        suffixes,
+    } = args;
+    let right = match right.value() {
         Some(Value::Frame(f)) => f.clone(),
         Some(Value::Series(s)) => series::to_frame(s)?,
-        _ => return Err(args.invalid("right", "merge() needs a frame to join with")),
+        _ => return Err(right.invalid("merge() needs a frame to join with")),
     };
-    let how = match args.get("how") {
+    let how = match how.value() {
         None => "inner".to_string(),
         Some(Value::Str(h)) if ["inner", "left", "right", "outer"].contains(&h.as_str()) => {
             h.clone()
         }
-        Some(_) => return Err(args.invalid("how", "how must be one of inner, left, right, outer")),
+        Some(_) => return Err(how.invalid("how must be one of inner, left, right, outer")),
     };
-    let names = |name: &str| {
-        args.get(name)
-            .map(|v| {
-                column_names(v).ok_or_else(|| {
-                    args.invalid(name, format!("`{name}` must be a name or a list of names"))
-                })
-            })
-            .transpose()
-    };
-    let (left_on, right_on) = match (names("on")?, names("left_on")?, names("right_on")?) {
+    let (left_on, right_on) = match (on.names()?, left_on.names()?, right_on.names()?) {
         (Some(on), None, None) => (on.clone(), on),
         (None, Some(l), Some(r)) if l.len() == r.len() => (l, r),
         (None, None, None) => {
@@ -894,23 +769,21 @@ fn merge(_planner: &Planner, left: &Frame, args: &Args) -> Result<Value> {
                 .filter(|c| right.value_columns().contains(c))
                 .collect();
             if shared.is_empty() {
-                return Err(args.invalid(
-                    "on",
+                return Err(on.invalid(
                     "the frames share no column to merge on; give on= or left_on=/right_on=",
                 ));
             }
             (shared.clone(), shared)
         }
         _ => {
-            return Err(args.invalid(
-                "on",
+            return Err(on.invalid(
                 "give either on= or both left_on= and right_on= with the same number of names",
             ));
         }
     };
     check_columns(left, &left_on)?;
     check_columns(&right, &right_on)?;
-    let (lx, ry) = suffixes(args)?;
+    let (lx, ry) = suffix_pair(suffixes)?;
     let l = with_position(left, "__ddq_lpos")?;
     let r = with_position(&right, "__ddq_rpos")?;
     let join_type = match how.as_str() {
@@ -991,15 +864,15 @@ fn merge(_planner: &Planner, left: &Frame, args: &Args) -> Result<Value> {
     }))
 }
 
-fn suffixes(args: &Args) -> Result<(String, String)> {
-    match args.get("suffixes") {
+fn suffix_pair(suffixes: Arg) -> Result<(String, String)> {
+    match suffixes.value() {
         None => Ok(("_x".into(), "_y".into())),
         Some(Value::List(items) | Value::Tuple(items)) if items.len() == 2 => {
             match (&items[0], &items[1]) {
                 (Value::Str(a), Value::Str(b)) => Ok((a.clone(), b.clone())),
-                _ => Err(args.invalid("suffixes", "suffixes must be two strings")),
+                _ => Err(suffixes.invalid("suffixes must be two strings")),
             }
         }
-        Some(_) => Err(args.invalid("suffixes", "suffixes must be two strings")),
+        Some(_) => Err(suffixes.invalid("suffixes must be two strings")),
     }
 }

@@ -7,7 +7,7 @@ use crate::plan::udf::python_str;
 use crate::plan::value::{
     DUPLICATE_SUFFIX, Frame, GroupBy, Scalar, Selection, Series, Value, column, display_name,
 };
-use crate::plan::verbs::{self, Args, Receiver};
+use crate::plan::verbs::Arg;
 use crate::plan::{check_columns, column_names, selection_columns, unknown_column};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::{Column, UnnestOptions};
@@ -88,11 +88,11 @@ impl Agg {
     }
 
     /// Reads the ddof argument of std/var.
-    fn with_args(self, args: &Args) -> Result<Agg> {
-        let ddof = match args.get("ddof") {
+    pub fn with_ddof(self, ddof: Arg) -> Result<Agg> {
+        let ddof = match ddof.value() {
             None => 1,
             Some(Value::Int(d @ (0 | 1))) => *d,
-            Some(_) => return Err(args.invalid("ddof", "ddof must be 0 or 1")),
+            Some(_) => return Err(ddof.invalid("ddof must be 0 or 1")),
         };
         Ok(match self {
             Agg::Std { .. } => Agg::Std { ddof },
@@ -104,23 +104,18 @@ impl Agg {
 
 /// The aggregation a frame or series method asks for: the method's own name (`df.sum()`), or
 /// the one name given to `agg("sum")`.
-pub fn reduction_of(method: &str, args: &Args) -> Result<Agg> {
-    if method != "agg" && method != "aggregate" {
-        return parse_agg(method);
-    }
-    match args.require("func")? {
-        Value::Str(f) => parse_agg(&f).map_err(|e| e.at(args.span("func"))),
-        other => Err(args.invalid(
-            "func",
-            format!(
-                "agg() on a frame or series takes one aggregation name, not {}",
-                other.kind_name()
-            ),
-        )),
+/// The one aggregation name `agg("sum")` gives on a frame or series.
+pub fn reduction_of(func: Arg) -> Result<Agg> {
+    match func.required()?.clone() {
+        Value::Str(f) => parse_agg(&f).map_err(|e| e.at(func.span())),
+        other => Err(func.invalid(format!(
+            "agg() on a frame or series takes one aggregation name, not {}",
+            other.kind_name()
+        ))),
     }
 }
 
-fn parse_agg(name: &str) -> Result<Agg> {
+pub fn parse_agg(name: &str) -> Result<Agg> {
     Agg::parse(name).ok_or_else(|| {
         DdqError::unsupported(format!("unknown aggregation `{name}`"))
             .suggest(name, AGG_NAMES.iter().copied())
@@ -189,8 +184,7 @@ pub fn row_count(frame: &Frame) -> Result<Scalar> {
 }
 
 /// `series.sum()` and friends.
-pub fn reduce_series(series: &Series, agg: Agg, args: &Args) -> Result<Value> {
-    let agg = agg.with_args(args)?;
+pub fn reduce_series(series: &Series, agg: Agg) -> Result<Value> {
     let t = expr_type(&series.frame, &series.expr)?;
     let e = agg_expr(
         agg,
@@ -208,8 +202,7 @@ pub fn reduce_series(series: &Series, agg: Agg, args: &Args) -> Result<Value> {
 }
 
 /// `df.count()` and friends: one row per column, keyed by the column name, in frame order.
-pub fn reduce_frame(frame: &Frame, agg: Agg, args: &Args) -> Result<Value> {
-    let agg = agg.with_args(args)?;
+pub fn reduce_frame(frame: &Frame, agg: Agg) -> Result<Value> {
     let mut columns = Vec::new();
     for name in frame.value_columns() {
         let t = frame.data_type(&name).unwrap_or(DataType::Null);
@@ -331,11 +324,12 @@ fn as_reduction_type(e: Expr, t: &DataType) -> Expr {
 }
 
 /// `frame.groupby(by)`.
-pub fn groupby_of(frame: &Frame, by: Value, args: &Args) -> Result<Value> {
-    let dropna = match args.get("dropna") {
+pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg) -> Result<Value> {
+    let by = by_arg.required()?.clone();
+    let dropna = match dropna.value() {
         None | Some(Value::Bool(true)) => true,
         Some(Value::Bool(false)) => false,
-        Some(_) => return Err(args.invalid("dropna", "dropna must be True or False")),
+        Some(_) => return Err(dropna.invalid("dropna must be True or False")),
     };
     let items = match by {
         Value::List(items) | Value::Tuple(items) => items,
@@ -343,36 +337,30 @@ pub fn groupby_of(frame: &Frame, by: Value, args: &Args) -> Result<Value> {
         single => vec![single],
     };
     if items.is_empty() {
-        return Err(args.invalid("by", "groupby needs at least one key"));
+        return Err(by_arg.invalid("groupby needs at least one key"));
     }
     let mut keys = Vec::new();
     for item in items {
         match item {
             Value::Str(name) => {
                 check_columns(frame, std::slice::from_ref(&name))
-                    .map_err(|e| e.at(args.span("by")))?;
+                    .map_err(|e| e.at(by_arg.span()))?;
                 keys.push((column(&name), name));
             }
             Value::Series(s) => {
                 if s.frame.df.logical_plan() != frame.df.logical_plan() {
-                    return Err(args.invalid(
-                        "by",
-                        format!(
-                            "the key series `{}` must come from the frame being grouped",
-                            s.name
-                        ),
-                    ));
+                    return Err(by_arg.invalid(format!(
+                        "the key series `{}` must come from the frame being grouped",
+                        s.name
+                    )));
                 }
                 keys.push((s.expr, s.name));
             }
             other => {
-                return Err(args.invalid(
-                    "by",
-                    format!(
-                        "groupby keys must be column names or series, not {}",
-                        other.kind_name()
-                    ),
-                ));
+                return Err(by_arg.invalid(format!(
+                    "groupby keys must be column names or series, not {}",
+                    other.kind_name()
+                )));
             }
         }
     }
@@ -393,7 +381,11 @@ pub fn attribute(gb: GroupBy, name: &str) -> Result<Value> {
         }));
     }
     let columns = gb.frame.columns();
-    Err(verbs::unknown_verb(Receiver::GroupBy, name, &columns))
+    Err(crate::plan::verbs::unknown_verb(
+        crate::plan::verbs::Receiver::GroupBy,
+        name,
+        &columns,
+    ))
 }
 
 /// `gb["col"]`, `gb[["a", "b"]]`
@@ -423,25 +415,8 @@ pub fn select(gb: GroupBy, index: Value) -> Result<Value> {
     Ok(Value::GroupBy(GroupBy { selection, ..gb }))
 }
 
-pub fn method(gb: GroupBy, name: &str, args: Args) -> Result<Value> {
-    match name {
-        "agg" | "aggregate" => {
-            let func = args.require("func")?;
-            aggregate_with(&gb, func, &args)
-        }
-        "size" => {
-            let frame = aggregate(&gb, &[(String::new(), Agg::Size, "size".to_string())])?;
-            Ok(as_series(frame, "size"))
-        }
-        other => {
-            let agg = parse_agg(other)?.with_args(&args)?;
-            aggregate_all(&gb, agg)
-        }
-    }
-}
-
 /// One aggregation over the groupby's selection.
-fn aggregate_all(gb: &GroupBy, agg: Agg) -> Result<Value> {
+pub fn aggregate_all(gb: &GroupBy, agg: Agg) -> Result<Value> {
     let mut specs = Vec::new();
     for name in selection_columns(gb) {
         let t = gb.frame.data_type(&name).unwrap_or(DataType::Null);
@@ -458,11 +433,12 @@ fn aggregate_all(gb: &GroupBy, agg: Agg) -> Result<Value> {
 }
 
 /// `agg("fn")`, `agg(["fn", ...])`, `agg({"col": "fn" | ["fn", ...]})`
-fn aggregate_with(gb: &GroupBy, func: Value, args: &Args) -> Result<Value> {
+pub fn aggregate_with(gb: &GroupBy, func_arg: Arg) -> Result<Value> {
+    let func = func_arg.required()?.clone();
     match func {
         Value::Str(name) => aggregate_all(gb, parse_agg(&name)?),
         Value::List(items) | Value::Tuple(items) => {
-            let funcs = agg_list(&items, args)?;
+            let funcs = agg_list(&items, func_arg)?;
             let columns = selection_columns(gb);
             let single = matches!(gb.selection, Selection::Series(_));
             let mut specs = Vec::new();
@@ -482,40 +458,38 @@ fn aggregate_with(gb: &GroupBy, func: Value, args: &Args) -> Result<Value> {
             let mut specs = Vec::new();
             for (key, value) in pairs {
                 let Value::Str(name) = key else {
-                    return Err(args.invalid("func", "agg({...}) keys must be column names"));
+                    return Err(func_arg.invalid("agg({...}) keys must be column names"));
                 };
                 check_columns(&gb.frame, std::slice::from_ref(&name))?;
                 match value {
                     Value::Str(f) => specs.push((name.clone(), parse_agg(&f)?, name)),
                     Value::List(items) => {
-                        for agg in agg_list(&items, args)? {
+                        for agg in agg_list(&items, func_arg)? {
                             specs.push((name.clone(), agg, format!("{name}_{}", agg.name())));
                         }
                     }
                     _ => {
-                        return Err(args
-                            .invalid("func", "agg({...}) values must be names or lists of names"));
+                        return Err(
+                            func_arg.invalid("agg({...}) values must be names or lists of names")
+                        );
                     }
                 }
             }
             Ok(Value::Frame(aggregate(gb, &specs)?))
         }
-        other => Err(args.invalid(
-            "func",
-            format!(
-                "agg() takes a name, a list of names or a dict, not {}",
-                other.kind_name()
-            ),
-        )),
+        other => Err(func_arg.invalid(format!(
+            "agg() takes a name, a list of names or a dict, not {}",
+            other.kind_name()
+        ))),
     }
 }
 
-fn agg_list(items: &[Value], args: &Args) -> Result<Vec<Agg>> {
+fn agg_list(items: &[Value], func: Arg) -> Result<Vec<Agg>> {
     items
         .iter()
         .map(|v| match v {
             Value::Str(s) => parse_agg(s),
-            _ => Err(args.invalid("func", "aggregation names must be strings")),
+            _ => Err(func.invalid("aggregation names must be strings")),
         })
         .collect()
 }
@@ -564,7 +538,7 @@ pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame>
 }
 
 /// A groupby result with one value column as a keyed series.
-fn as_series(frame: Frame, name: &str) -> Value {
+pub fn as_series(frame: Frame, name: &str) -> Value {
     let internal = frame
         .value_columns()
         .into_iter()

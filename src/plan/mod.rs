@@ -19,7 +19,7 @@ use crate::error::{DdqError, Result, closest_match};
 use crate::lang::ast::{Arg, Expr, ExprKind};
 use crate::plan::sources::Sources;
 use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value};
-use crate::plan::verbs::{Args, Receiver};
+use crate::plan::verbs::{Args, Form, Receiver};
 use datafusion::prelude::SessionContext;
 use std::collections::HashMap;
 
@@ -51,8 +51,8 @@ impl<'a> Planner<'a> {
     }
 
     /// Records `compute(scheduler=...)`, for the session to run the statement there.
-    pub fn request_scheduler(&self, args: &verbs::Args) -> Result<()> {
-        if let Some(kind) = series::scheduler_arg(args)? {
+    pub fn request_scheduler(&self, scheduler: verbs::Arg) -> Result<()> {
+        if let Some(kind) = series::scheduler_arg(scheduler)? {
             self.scheduler.set(Some(kind));
         }
         Ok(())
@@ -85,7 +85,7 @@ impl<'a> Planner<'a> {
             }
             ExprKind::Attr { value, name } => {
                 let receiver = self.eval(value)?;
-                self.attribute(receiver, &name.name)
+                self.attribute(receiver, &name.name, name.span)
                     .map_err(|e| e.at(name.span))
             }
             ExprKind::Subscript { value, index } => {
@@ -165,19 +165,30 @@ impl<'a> Planner<'a> {
         Err(err)
     }
 
-    fn attribute(&self, receiver: Value, name: &str) -> Result<Value> {
-        match receiver {
-            Value::Frame(frame) => frame::attribute(self, frame, name),
-            Value::Series(series) => series::attribute(self, series, name),
-            Value::GroupBy(gb) => groupby::attribute(gb, name),
-            Value::Accessor(Accessor::Dt(series)) => series::dt_field(series, name),
-            Value::Module(module) => Err(DdqError::type_error(format!(
-                "`{module}.{name}` is not something ddq evaluates on its own; call a function such as `{module}.read_csv(...)`"
+    /// `value.name`: a frame's column or a groupby's selection first, as in pandas, then the
+    /// registry's attributes of the value's kind.
+    fn attribute(&self, receiver: Value, name: &str, span: Span) -> Result<Value> {
+        match &receiver {
+            Value::Frame(frame) if frame.columns().iter().any(|c| c == name) => {
+                return Ok(Value::Series(column_series(frame, name)?));
+            }
+            Value::GroupBy(gb) => return groupby::attribute(gb.clone(), name),
+            Value::Module(module) => {
+                return Err(DdqError::type_error(format!(
+                    "`{module}.{name}` is not something ddq evaluates on its own; call a function such as `{module}.read_csv(...)`"
+                )));
+            }
+            _ => {}
+        }
+        let kind = receiver_of(&receiver, "attribute", name)?;
+        match verbs::find(kind, name) {
+            Some(verb) if verb.form == Form::Attribute => {
+                (verb.plan)(self, receiver, &Args::none(verb, span))
+            }
+            Some(_) => Err(DdqError::type_error(format!(
+                "`{name}` is a method: call it as `{name}()`"
             ))),
-            other => Err(DdqError::type_error(format!(
-                "{} has no attribute `{name}`",
-                other.kind_name()
-            ))),
+            None => Err(unknown_attribute(&receiver, kind, name)),
         }
     }
 
@@ -235,7 +246,7 @@ impl<'a> Planner<'a> {
             let verb = verbs::find(Receiver::Function, name)
                 .ok_or_else(|| verbs::unknown_verb(Receiver::Function, name, &[]).at(name_span))?;
             let args = self.bind(verb, args, span)?;
-            return self.call_function(name, args);
+            return (verb.plan)(self, Value::None, &args);
         }
         let ExprKind::Attr { value, name } = &func.kind else {
             let callee = self.eval(func)?;
@@ -245,7 +256,8 @@ impl<'a> Planner<'a> {
             );
         };
         let receiver = self.eval(value)?;
-        let receiver_kind = receiver_of(&receiver, &name.name).map_err(|e| e.at(name.span))?;
+        let receiver_kind =
+            receiver_of(&receiver, "method", &name.name).map_err(|e| e.at(name.span))?;
         let verb = verbs::find(receiver_kind, &name.name)
             .filter(|v| v.form == verbs::Form::Method)
             .ok_or_else(|| {
@@ -253,8 +265,7 @@ impl<'a> Planner<'a> {
                     .at(name.span)
             })?;
         let args = self.bind(verb, args, span)?;
-        self.call_method(receiver, &name.name, args)
-            .map_err(|e| e.at(name.span))
+        (verb.plan)(self, receiver, &args).map_err(|e| e.at(name.span))
     }
 
     fn unknown_method(&self, receiver: &Value, kind: Receiver, name: &str) -> DdqError {
@@ -283,48 +294,27 @@ impl<'a> Planner<'a> {
         }
         Args::bind(verb, positional, keywords, span)
     }
+}
 
-    fn call_function(&self, name: &str, args: Args) -> Result<Value> {
-        match name {
-            "read_csv" => read::read_csv(self, args),
-            "read_parquet" => read::read_parquet(self, args),
-            "len" => match args.require("value")? {
-                Value::Frame(frame) => Ok(Value::Scalar(groupby::row_count(&frame)?)),
-                Value::Series(series) => Ok(Value::Scalar(groupby::row_count(&series.frame)?)),
-                Value::List(items) | Value::Tuple(items) => Ok(Value::Int(items.len() as i64)),
-                Value::Columns(names) => Ok(Value::Int(names.len() as i64)),
-                Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
-                Value::Dict(pairs) => Ok(Value::Int(pairs.len() as i64)),
-                other => Err(args.invalid(
-                    "value",
-                    format!("len() of {} is not defined", other.kind_name()),
-                )),
-            },
-            "print" => args.require("value"),
-            "concat" => frame::concat(self, args),
-            "Client" => schedule::client(args),
-            "dask.config.set" => schedule::config_set(args),
-            _ => Err(verbs::unknown_verb(Receiver::Function, name, &[])),
-        }
+/// The error for an attribute a value does not have. On a frame a near-miss of a column is
+/// the likelier typo than a near-miss of a method.
+fn unknown_attribute(receiver: &Value, kind: Receiver, name: &str) -> DdqError {
+    let Value::Frame(frame) = receiver else {
+        return verbs::unknown_verb(kind, name, &[]);
+    };
+    if closest_match(name, frame.columns().iter().map(String::as_str)).is_some() {
+        return unknown_column(name, frame);
     }
-
-    fn call_method(&self, receiver: Value, name: &str, args: Args) -> Result<Value> {
-        match receiver {
-            Value::Frame(frame) => frame::method(self, frame, name, args),
-            Value::Series(series) => series::method(self, series, name, args),
-            Value::GroupBy(gb) => groupby::method(gb, name, args),
-            Value::Accessor(Accessor::Str(series)) => series::str_method(series, name, args),
-            Value::Scalar(scalar) => ops::scalar_method(self, scalar, name, args),
-            other => Err(DdqError::type_error(format!(
-                "{} has no method `{name}`",
-                other.kind_name()
-            ))),
-        }
+    let err = verbs::unknown_verb(kind, name, &[]);
+    if err.help.is_some() {
+        err
+    } else {
+        unknown_column(name, frame)
     }
 }
 
-/// Which registry receiver a value's methods come from.
-fn receiver_of(value: &Value, name: &str) -> Result<Receiver> {
+/// Which registry receiver a value's methods (or attributes: `what`) come from.
+fn receiver_of(value: &Value, what: &str, name: &str) -> Result<Receiver> {
     Ok(match value {
         Value::Frame(_) => Receiver::Frame,
         Value::Series(_) => Receiver::Series,
@@ -334,7 +324,7 @@ fn receiver_of(value: &Value, name: &str) -> Result<Receiver> {
         Value::Scalar(_) => Receiver::Scalar,
         other => {
             return Err(DdqError::type_error(format!(
-                "{} has no method `{name}`",
+                "{} has no {what} `{name}`",
                 other.kind_name()
             )));
         }

@@ -5,7 +5,6 @@ use crate::error::{DdqError, Result};
 use crate::lang::ast::{BinOp, UnaryOp};
 use crate::plan::Planner;
 use crate::plan::value::{Frame, Scalar, Series, Value, column, display_name};
-use crate::plan::verbs::Args;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{DFSchema, JoinType};
 use datafusion::functions::expr_fn as f;
@@ -577,29 +576,6 @@ fn float_op(op: BinOp, a: f64, b: f64) -> Result<Option<Value>> {
         BinOp::GtEq => Value::Bool(a >= b),
         _ => return Ok(None),
     }))
-}
-
-/// Methods of engine scalars: `.compute()` and `.round()` are all a scalar needs.
-pub fn scalar_method(planner: &Planner, scalar: Scalar, name: &str, args: Args) -> Result<Value> {
-    match name {
-        "round" => {
-            let decimals = crate::plan::frame::int_arg(&args, "decimals", 0)?;
-            let expr = f::round(vec![float(scalar.expr), lit(decimals)]);
-            Ok(Value::Scalar(Scalar { expr, ..scalar }))
-        }
-        "visualize" => {
-            crate::plan::frame::visualize_request(scalar.to_dataframe(planner.ctx)?, &args)
-        }
-        "compute" => {
-            planner.request_scheduler(&args)?;
-            Ok(Value::Scalar(scalar))
-        }
-        _ => Err(crate::plan::verbs::unknown_verb(
-            crate::plan::verbs::Receiver::Scalar,
-            name,
-            &[],
-        )),
-    }
 }
 
 /// The display name of a column expression, if it is a plain column.

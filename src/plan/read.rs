@@ -4,7 +4,7 @@
 use crate::error::{DdqError, Result};
 use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN, SourceTable};
 use crate::plan::value::{Frame, Value, column};
-use crate::plan::verbs::Args;
+use crate::plan::verbs::{Arg, Args};
 use crate::plan::{Planner, column_names};
 use crate::types::dtype::parse_dtype;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
@@ -13,86 +13,90 @@ use datafusion::logical_expr::{Expr, cast, lit};
 
 const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Nanosecond, None);
 
-pub fn read_csv(planner: &Planner, args: Args) -> Result<Value> {
-    let patterns = paths(&args)?;
+/// `read_csv(path, sep=, header=, dtype=, parse_dates=, usecols=, na_values=, blocksize=)`
+pub fn read_csv(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [
+        path,
+        sep,
+        header,
+        dtype,
+        parse_dates,
+        usecols,
+        na_values,
+        blocksize,
+        delimiter,
+    ] = args.params()?;
+    let patterns = paths(path)?;
     let mut options = CsvOptions::default();
-    if let Some(sep) = args.get("sep").or(args.get("delimiter")) {
-        let name = if args.get("sep").is_some() {
-            "sep"
-        } else {
-            "delimiter"
-        };
-        match sep {
+    let separator = if sep.is_given() { sep } else { delimiter };
+    if let Some(value) = separator.value() {
+        match value {
             Value::Str(s) if s.len() == 1 => options.sep = s.as_bytes()[0],
             Value::Str(s) if s == "\\t" => options.sep = b'\t',
             _ => {
-                return Err(args.invalid(
-                    name,
-                    "the separator must be a single character such as \",\" or \"\\t\"",
-                ));
+                return Err(separator
+                    .invalid("the separator must be a single character such as \",\" or \"\\t\""));
             }
         }
     }
-    match args.get("header") {
+    match header.value() {
         None | Some(Value::Int(0)) => {}
         Some(Value::None) => options.header = false,
-        Some(_) => return Err(args.invalid("header", "header must be 0 (the first line) or None")),
+        Some(_) => return Err(header.invalid("header must be 0 (the first line) or None")),
     }
-    if let Some(v) = args.get("na_values") {
+    if let Some(v) = na_values.value() {
         options.na_values = match v {
             Value::Str(s) => vec![s.clone()],
             other => column_names(other).ok_or_else(|| {
-                args.invalid(
-                    "na_values",
-                    "na_values must be a string or a list of strings",
-                )
+                na_values.invalid("na_values must be a string or a list of strings")
             })?,
         };
     }
-    if let Some(v) = args.get("usecols") {
-        options.usecols =
-            Some(column_names(v).ok_or_else(|| {
-                args.invalid("usecols", "usecols must be a list of column names")
-            })?);
+    if let Some(v) = usecols.value() {
+        options.usecols = Some(
+            column_names(v)
+                .ok_or_else(|| usecols.invalid("usecols must be a list of column names"))?,
+        );
     }
-    if let Some(v) = args.get("blocksize") {
+    if let Some(v) = blocksize.value() {
         match v {
             Value::Int(b) if *b > 0 => options.blocksize = *b as u64,
             Value::None => options.blocksize = u64::MAX,
             _ => {
-                return Err(args.invalid(
-                    "blocksize",
-                    "blocksize must be a positive number of bytes or None",
-                ));
+                return Err(
+                    blocksize.invalid("blocksize must be a positive number of bytes or None")
+                );
             }
         }
     }
-    if let Some(v) = args.get("dtype") {
-        options.dtype = dtypes(v, &args)?;
+    if let Some(v) = dtype.value() {
+        options.dtype = dtypes(v, dtype)?;
     }
     let table = planner
         .sources
         .open_csv(&patterns, options)
-        .map_err(|e| e.at(args.span("path")))?;
+        .map_err(|e| e.at(path.span()))?;
     let frame = table_frame(planner, table, "read-csv")?;
-    match args.get("parse_dates") {
+    match parse_dates.value() {
         None | Some(Value::Bool(false)) => Ok(Value::Frame(frame)),
-        Some(spec) => parse_dates(frame, spec, &args).map(Value::Frame),
+        Some(spec) => dates_parsed(frame, spec, parse_dates).map(Value::Frame),
     }
 }
 
-pub fn read_parquet(planner: &Planner, args: Args) -> Result<Value> {
-    let patterns = paths(&args)?;
+/// `read_parquet(path, columns=)`
+pub fn read_parquet(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [path, columns] = args.params()?;
+    let patterns = paths(path)?;
     let table = planner
         .sources
         .open_parquet(&patterns)
-        .map_err(|e| e.at(args.span("path")))?;
+        .map_err(|e| e.at(path.span()))?;
     let frame = table_frame(planner, table, "read-parquet")?;
-    match args.get("columns") {
+    match columns.value() {
         None | Some(Value::None) => Ok(Value::Frame(frame)),
         Some(v) => {
             let names = column_names(v)
-                .ok_or_else(|| args.invalid("columns", "columns must be a list of names"))?;
+                .ok_or_else(|| columns.invalid("columns must be a list of names"))?;
             crate::plan::frame::select(&frame, &names).map(Value::Frame)
         }
     }
@@ -115,38 +119,31 @@ pub fn read_path(planner: &Planner, path: &str) -> Result<Value> {
     Ok(Value::Frame(table_frame(planner, table, origin)?))
 }
 
-fn paths(args: &Args) -> Result<Vec<String>> {
-    let value = args.require("path")?;
+fn paths(path: Arg) -> Result<Vec<String>> {
+    let value = path.required()?.clone();
     column_names(&value)
         .filter(|p| !p.is_empty())
         .ok_or_else(|| {
-            args.invalid(
-                "path",
-                format!(
-                    "the path must be a string or a list of strings, not {}",
-                    value.kind_name()
-                ),
-            )
+            path.invalid(format!(
+                "the path must be a string or a list of strings, not {}",
+                value.kind_name()
+            ))
         })
 }
 
-fn dtypes(value: &Value, args: &Args) -> Result<Vec<(String, DataType)>> {
+fn dtypes(value: &Value, dtype: Arg) -> Result<Vec<(String, DataType)>> {
     let Value::Dict(pairs) = value else {
-        return Err(args.invalid(
-            "dtype",
-            "dtype must be a dict such as {\"TailNum\": \"object\"}",
-        ));
+        return Err(dtype.invalid("dtype must be a dict such as {\"TailNum\": \"object\"}"));
     };
     let mut out = Vec::new();
     for (k, v) in pairs {
         let (Value::Str(column), Value::Str(name)) = (k, v) else {
-            return Err(args.invalid(
-                "dtype",
+            return Err(dtype.invalid(
                 "dtype maps column names to dtype names, e.g. {\"TailNum\": \"object\"}",
             ));
         };
         let t = parse_dtype(name).ok_or_else(|| {
-            args.invalid("dtype", format!("unknown dtype `{name}` for column `{column}`"))
+            dtype.invalid(format!("unknown dtype `{name}` for column `{column}`"))
                 .with_help("supported: int64, int32, float64, float32, object, str, bool, category, datetime64[ns]")
         })?;
         out.push((column.clone(), t));
@@ -173,44 +170,13 @@ pub fn table_frame(planner: &Planner, table: SourceTable, origin: &str) -> Resul
 
 /// `parse_dates=["col"]` parses columns in place; `parse_dates={"Date": [0, 1, 2]}` builds a
 /// new first column from the parts and drops them, as pandas < 2 and Dask do.
-fn parse_dates(frame: Frame, spec: &Value, args: &Args) -> Result<Frame> {
-    let columns = frame.value_columns();
-    let resolve = |v: &Value| -> Result<String> {
-        match v {
-            Value::Str(name) if columns.contains(name) => Ok(name.clone()),
-            Value::Str(name) => {
-                Err(crate::plan::unknown_column(name, &frame).at(args.span("parse_dates")))
-            }
-            Value::Int(i) => usize::try_from(*i)
-                .ok()
-                .and_then(|i| columns.get(i).cloned())
-                .ok_or_else(|| {
-                    args.invalid(
-                        "parse_dates",
-                        format!(
-                            "column position {i} is out of range: the file has {} columns",
-                            columns.len()
-                        ),
-                    )
-                }),
-            other => Err(args.invalid(
-                "parse_dates",
-                format!(
-                    "parse_dates takes column names or positions, not {}",
-                    other.kind_name()
-                ),
-            )),
-        }
-    };
+fn dates_parsed(frame: Frame, spec: &Value, parse_dates: Arg) -> Result<Frame> {
     match spec {
-        Value::Bool(true) => Err(args
-            .invalid(
-                "parse_dates",
-                "parse_dates=True parses the index, and ddq frames have none",
-            )
+        Value::Bool(true) => Err(parse_dates
+            .invalid("parse_dates=True parses the index, and ddq frames have none")
             .with_help("name the columns: parse_dates=[\"col\"]")),
         Value::List(items) | Value::Tuple(items) => {
-            let names = items.iter().map(resolve).collect::<Result<Vec<_>>>()?;
+            let names = date_columns(&frame, items, parse_dates)?;
             let df_schema = frame.df.schema().clone();
             let exprs: Vec<Expr> = df_schema
                 .fields()
@@ -226,47 +192,68 @@ fn parse_dates(frame: Frame, spec: &Value, args: &Args) -> Result<Frame> {
                 .collect();
             Ok(frame.with_df(frame.df.clone().select(exprs)?))
         }
-        Value::Dict(pairs) => {
-            let mut new_columns = Vec::new();
-            let mut consumed = Vec::new();
-            for (key, parts) in pairs {
-                let Value::Str(new_name) = key else {
-                    return Err(args.invalid(
-                        "parse_dates",
-                        "parse_dates={...} keys are the new column names",
-                    ));
-                };
-                let (Value::List(items) | Value::Tuple(items)) = parts else {
-                    return Err(args.invalid(
-                        "parse_dates",
-                        "parse_dates={...} values are lists of columns",
-                    ));
-                };
-                let names = items.iter().map(resolve).collect::<Result<Vec<_>>>()?;
-                new_columns.push(combined_date(&frame, &names)?.alias(new_name));
-                consumed.extend(names);
-            }
-            let mut exprs = new_columns;
-            exprs.extend(
-                frame
-                    .df
-                    .schema()
-                    .fields()
-                    .iter()
-                    .map(|f| f.name())
-                    .filter(|n| !consumed.contains(n))
-                    .map(|n| column(n)),
-            );
-            Ok(frame.with_df(frame.df.clone().select(exprs)?))
-        }
-        other => Err(args.invalid(
-            "parse_dates",
-            format!(
-                "parse_dates takes a list or a dict, not {}",
-                other.kind_name()
-            ),
-        )),
+        Value::Dict(pairs) => dates_from_parts(frame, pairs, parse_dates),
+        other => Err(parse_dates.invalid(format!(
+            "parse_dates takes a list or a dict, not {}",
+            other.kind_name()
+        ))),
     }
+}
+
+/// `parse_dates={"Date": [0, 1, 2]}`: each new column first, made from its parts, which go.
+fn dates_from_parts(frame: Frame, pairs: &[(Value, Value)], parse_dates: Arg) -> Result<Frame> {
+    let mut new_columns = Vec::new();
+    let mut consumed = Vec::new();
+    for (key, parts) in pairs {
+        let Value::Str(new_name) = key else {
+            return Err(parse_dates.invalid("parse_dates={...} keys are the new column names"));
+        };
+        let (Value::List(items) | Value::Tuple(items)) = parts else {
+            return Err(parse_dates.invalid("parse_dates={...} values are lists of columns"));
+        };
+        let names = date_columns(&frame, items, parse_dates)?;
+        new_columns.push(combined_date(&frame, &names)?.alias(new_name));
+        consumed.extend(names);
+    }
+    let mut exprs = new_columns;
+    exprs.extend(
+        frame
+            .df
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name())
+            .filter(|n| !consumed.contains(n))
+            .map(|n| column(n)),
+    );
+    Ok(frame.with_df(frame.df.clone().select(exprs)?))
+}
+
+/// The columns `parse_dates` names, by name or by position in the file.
+fn date_columns(frame: &Frame, items: &[Value], parse_dates: Arg) -> Result<Vec<String>> {
+    let columns = frame.value_columns();
+    let resolve = |v: &Value| -> Result<String> {
+        match v {
+            Value::Str(name) if columns.contains(name) => Ok(name.clone()),
+            Value::Str(name) => {
+                Err(crate::plan::unknown_column(name, frame).at(parse_dates.span()))
+            }
+            Value::Int(i) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| columns.get(i).cloned())
+                .ok_or_else(|| {
+                    parse_dates.invalid(format!(
+                        "column position {i} is out of range: the file has {} columns",
+                        columns.len()
+                    ))
+                }),
+            other => Err(parse_dates.invalid(format!(
+                "parse_dates takes column names or positions, not {}",
+                other.kind_name()
+            ))),
+        }
+    };
+    items.iter().map(resolve).collect()
 }
 
 fn to_timestamp(e: Expr, t: &DataType) -> Expr {

@@ -8,31 +8,31 @@ use crate::config::display::Format;
 use crate::config::scheduler::SchedulerKind;
 use crate::config::settings::{Settings, client_setting};
 use crate::error::Result;
+use crate::plan::Planner;
 use crate::plan::value::{Action, ScheduleRequest, Value};
-use crate::plan::verbs::Args;
+use crate::plan::verbs::{Arg, Args};
 
-pub fn client(args: Args) -> Result<Value> {
+/// `Client(address=, n_workers=, threads_per_worker=, memory_limit=)`
+pub fn client(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let given: [Arg; 4] = args.params()?;
     let mut changes = Vec::new();
     // Checked now, against scratch settings, so a bad value points at its argument.
     let mut scratch = Settings::new(Format::Table, true);
-    for keyword in args.verb().params {
-        let text = match args.get(keyword) {
+    for arg in given {
+        let keyword = arg.name();
+        let text = match arg.value() {
             None | Some(Value::None) => continue,
             Some(Value::Str(text)) => text.clone(),
             Some(Value::Int(n)) => n.to_string(),
             Some(other) => {
-                return Err(args.invalid(
-                    keyword,
-                    format!("`{keyword}` cannot be {}", other.kind_name()),
-                ));
+                return Err(arg.invalid(format!("`{keyword}` cannot be {}", other.kind_name())));
             }
         };
-        let setting = client_setting(keyword).ok_or_else(|| {
-            args.invalid(keyword, format!("`{keyword}` is not a setting of Client"))
-        })?;
+        let setting = client_setting(keyword)
+            .ok_or_else(|| arg.invalid(format!("`{keyword}` is not a setting of Client")))?;
         setting
             .set(&mut scratch, &text)
-            .map_err(|e| args.invalid(keyword, e.message))?;
+            .map_err(|e| arg.invalid(e.message))?;
         changes.push((setting, text));
     }
     let distributed = changes.iter().any(|(setting, _)| setting.name == "address");
@@ -48,14 +48,15 @@ pub fn client(args: Args) -> Result<Value> {
     Ok(Value::Action(Box::new(Action::Schedule(request))))
 }
 
-pub fn config_set(args: Args) -> Result<Value> {
-    let scheduler = match args.get("scheduler") {
+/// `dask.config.set(scheduler=...)`
+pub fn config_set(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [scheduler] = args.params()?;
+    let scheduler = match scheduler.value() {
         Some(Value::Str(name)) => name
             .parse()
-            .map_err(|e: crate::error::DdqError| args.invalid("scheduler", e.message))?,
+            .map_err(|e: crate::error::DdqError| scheduler.invalid(e.message))?,
         _ => {
-            return Err(args.invalid(
-                "scheduler",
+            return Err(scheduler.invalid(
                 "give the scheduler by name, e.g. dask.config.set(scheduler=\"processes\")",
             ));
         }

@@ -5,56 +5,23 @@ use crate::config::scheduler::SchedulerKind;
 use crate::error::{DdqError, Result};
 use crate::plan::Planner;
 use crate::plan::groupby::{self, Agg};
-use crate::plan::ops::{expr_type, float, is_numeric, is_temporal, is_text, literal_expr};
+use crate::plan::ops::{expr_type, float, is_numeric, literal_expr};
 use crate::plan::order::{unique_hidden, with_position, with_total};
 use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
-use crate::plan::udf::{DateField, date_field, row_hash};
-use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value, column};
-use crate::plan::verbs::{self, Args, Receiver};
+use crate::plan::udf::row_hash;
+use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
+use crate::plan::verbs::Arg;
 use datafusion::arrow::array::{ArrayRef, StringArray, UInt64Array};
-use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, in_list, lit};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit};
 use std::sync::Arc;
 
-pub fn attribute(planner: &Planner, series: Series, name: &str) -> Result<Value> {
-    let _ = planner;
-    match name {
-        "dt" => {
-            let t = expr_type(&series.frame, &series.expr)?;
-            if !is_temporal(&t) {
-                return Err(accessor_error("dt", &series, &t, "datetime"));
-            }
-            Ok(Value::Accessor(Accessor::Dt(series)))
-        }
-        "str" => {
-            let t = expr_type(&series.frame, &series.expr)?;
-            if !is_text(&t) {
-                return Err(accessor_error("str", &series, &t, "string"));
-            }
-            Ok(Value::Accessor(Accessor::Str(series)))
-        }
-        "dtype" => {
-            let t = expr_type(&series.frame, &series.expr)?;
-            Ok(Value::Str(crate::types::dtype::pandas_dtype(&t)))
-        }
-        "name" => Ok(Value::Str(series.name.clone())),
-        "shape" => Ok(Value::Tuple(vec![Value::Scalar(groupby::row_count(
-            &series.frame,
-        )?)])),
-        "npartitions" => Ok(Value::Int(series.frame.npartitions as i64)),
-        _ => Err(match verbs::find(Receiver::Series, name) {
-            Some(_) => DdqError::type_error(format!("`{name}` is a method: call it as `{name}()`")),
-            None => verbs::unknown_verb(Receiver::Series, name, &[]),
-        }),
-    }
-}
-
-fn accessor_error(accessor: &str, series: &Series, t: &DataType, wanted: &str) -> DdqError {
+pub fn accessor_error(accessor: &str, series: &Series, t: &DataType, wanted: &str) -> DdqError {
     DdqError::type_error(format!(
         "can only use .{accessor} with {wanted} values; series `{}` has dtype {}",
         series.name,
@@ -77,207 +44,30 @@ pub fn subscript(planner: &Planner, series: Series, index: Value) -> Result<Valu
     }
 }
 
-pub fn method(planner: &Planner, series: Series, name: &str, args: Args) -> Result<Value> {
-    let with_expr = |expr: Expr| {
-        Ok(Value::Series(Series {
-            expr,
-            ..series.clone()
-        }))
-    };
-    match name {
-        "compute" => {
-            planner.request_scheduler(&args)?;
-            Ok(Value::Series(series))
-        }
-        "persist" => {
-            planner.request_scheduler(&args)?;
-            let frame = to_frame(&series)?;
-            let internal = frame.value_columns().pop().unwrap_or_default();
-            Ok(Value::Series(Series {
-                frame: planner.sources.persist(planner.ctx, &frame)?,
-                expr: column(&internal),
-                name: series.name,
-            }))
-        }
-        "head" | "tail" | "sample" | "drop_duplicates" | "dropna" | "nlargest" | "nsmallest"
-        | "sort_values" => {
-            let frame = to_frame(&series)?;
-            let internal = frame.value_columns().pop().unwrap_or_default();
-            let key = column(&internal);
-            let result = match name {
-                "head" => crate::plan::order::head(
-                    &frame,
-                    crate::plan::frame::int_arg(&args, "n", 5)?.max(0) as usize,
-                )?,
-                "tail" => crate::plan::order::tail(
-                    &frame,
-                    crate::plan::frame::int_arg(&args, "n", 5)?.max(0) as usize,
-                )?,
-                "sample" => sample(&frame, &args)?,
-                "drop_duplicates" => drop_duplicates(&frame, vec![key], &args)?,
-                "dropna" => frame.with_df(frame.df.clone().filter(isna(
-                    &Series {
-                        frame: frame.clone(),
-                        expr: key,
-                        name: series.name.clone(),
-                    },
-                    false,
-                ))?),
-                "sort_values" => {
-                    let ascending = ascending_flags(&args, 1)?;
-                    sorted_by(&frame, vec![key], &ascending, nulls_first(&args)?)
-                }
-                _ => top_n(
-                    &frame,
-                    vec![key],
-                    crate::plan::frame::int_arg(&args, "n", 5)?,
-                    name == "nlargest",
-                )?,
-            };
-            Ok(Value::Series(Series {
-                frame: result,
-                expr: column(&internal),
-                name: series.name,
-            }))
-        }
-        "count" | "sum" | "mean" | "min" | "max" | "std" | "var" | "median" | "nunique" | "agg"
-        | "aggregate" => {
-            groupby::reduce_series(&series, groupby::reduction_of(name, &args)?, &args)
-        }
-        "describe" => {
-            let frame = to_frame(&series)?;
-            let columns = frame.value_columns();
-            describe(&frame, columns)
-        }
-        "value_counts" => value_counts(&series, &args),
-        "to_csv" | "to_parquet" => {
-            crate::plan::frame::write_request(to_frame(&series)?, name, &args)
-        }
-        "visualize" => {
-            let (df, _) = crate::plan::order::display_frame(&to_frame(&series)?)?;
-            crate::plan::frame::visualize_request(df, &args)
-        }
-        "unique" => {
-            let frame = to_frame(&series)?;
-            let internal = frame.value_columns().pop().unwrap_or_default();
-            let result = drop_duplicates(&frame, vec![column(&internal)], &args)?;
-            Ok(Value::Series(Series {
-                frame: result,
-                expr: column(&internal),
-                name: series.name,
-            }))
-        }
-        "isna" | "isnull" => with_expr(isna(&series, true)),
-        "notna" | "notnull" => with_expr(isna(&series, false)),
-        "fillna" => with_expr(fillna(&series, &args)?),
-        "isin" => {
-            let values = match args.require("values")? {
-                Value::List(items) | Value::Tuple(items) => items,
-                Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
-                other => {
-                    return Err(args.invalid(
-                        "values",
-                        format!("isin() takes a list, not {}", other.kind_name()),
-                    ));
-                }
-            };
-            let list = values
-                .iter()
-                .map(|v| {
-                    literal_expr(v).ok_or_else(|| {
-                        args.invalid("values", "isin() takes a list of plain values")
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            with_expr(f::coalesce(vec![
-                in_list(series.expr.clone(), list, false),
-                lit(false),
-            ]))
-        }
-        "between" => {
-            let low = literal_or_scalar(&args, "left")?;
-            let high = literal_or_scalar(&args, "right")?;
-            let e = series.expr.clone();
-            let inclusive = match args.get("inclusive") {
-                None => "both".to_string(),
-                Some(Value::Str(s))
-                    if ["both", "neither", "left", "right"].contains(&s.as_str()) =>
-                {
-                    s.clone()
-                }
-                Some(_) => {
-                    return Err(args.invalid(
-                        "inclusive",
-                        "inclusive must be both, neither, left or right",
-                    ));
-                }
-            };
-            let lower = if inclusive == "both" || inclusive == "left" {
-                e.clone().gt_eq(low)
-            } else {
-                e.clone().gt(low)
-            };
-            let upper = if inclusive == "both" || inclusive == "right" {
-                e.lt_eq(high)
-            } else {
-                e.lt(high)
-            };
-            with_expr(f::coalesce(vec![lower.and(upper), lit(false)]))
-        }
-        "abs" => with_expr(f::abs(series.expr.clone())),
-        "round" => {
-            let decimals = crate::plan::frame::int_arg(&args, "decimals", 0)?;
-            with_expr(f::round(vec![float(series.expr.clone()), lit(decimals)]))
-        }
-        "astype" => {
-            let Some(Value::Str(t)) = args.get("dtype") else {
-                return Err(
-                    args.invalid("dtype", "astype() takes a dtype name such as \"float64\"")
-                );
-            };
-            with_expr(astype_expr(&series, t, &args)?)
-        }
-        "rename" => match args.get("index").or(args.get("columns")) {
-            Some(Value::Str(new)) => Ok(Value::Series(Series {
-                name: new.clone(),
-                ..series
-            })),
-            _ => Err(args.invalid(
-                "index",
-                "series.rename() takes the new name, e.g. rename(\"delay\")",
-            )),
-        },
-        _ => {
-            let _ = planner;
-            Err(verbs::unknown_verb(Receiver::Series, name, &[]))
-        }
-    }
-}
-
-fn literal_or_scalar(args: &Args, name: &str) -> Result<Expr> {
-    match args.get(name) {
-        Some(Value::Scalar(s)) => Ok(s.expr.clone()),
-        Some(v) => literal_expr(v)
-            .ok_or_else(|| args.invalid(name, format!("`{name}` must be a plain value"))),
-        None => Err(args.invalid(name, format!("missing argument `{name}`"))),
+/// A bound of `between`: a plain value or an engine scalar.
+pub fn literal_or_scalar(arg: Arg) -> Result<Expr> {
+    match arg.required()? {
+        Value::Scalar(s) => Ok(s.expr.clone()),
+        v => literal_expr(v)
+            .ok_or_else(|| arg.invalid(format!("`{}` must be a plain value", arg.name()))),
     }
 }
 
 /// `compute(scheduler=...)`: the scheduler one statement asks for, by Dask's names.
-pub fn scheduler_arg(args: &Args) -> Result<Option<SchedulerKind>> {
-    match args.get("scheduler") {
+pub fn scheduler_arg(scheduler: Arg) -> Result<Option<SchedulerKind>> {
+    match scheduler.value() {
         None => Ok(None),
         Some(Value::Str(s)) => s.parse().map(Some).map_err(|e: crate::error::DdqError| {
-            let invalid = args.invalid("scheduler", e.message);
+            let invalid = scheduler.invalid(e.message);
             match e.help {
                 Some(help) => invalid.with_help(help),
                 None => invalid,
             }
         }),
-        Some(_) => Err(args.invalid(
-            "scheduler",
-            "scheduler must be a string such as \"threads\" or \"processes\"",
-        )),
+        Some(_) => {
+            Err(scheduler
+                .invalid("scheduler must be a string such as \"threads\" or \"processes\""))
+        }
     }
 }
 
@@ -286,12 +76,11 @@ pub fn parse_type(name: &str) -> Option<DataType> {
     crate::types::dtype::parse_dtype(name)
 }
 
-pub fn astype_expr(series: &Series, dtype: &str, args: &Args) -> Result<Expr> {
-    let t = parse_type(dtype).ok_or_else(|| {
-        args.invalid("dtype", format!("unknown dtype `{dtype}`"))
-            .with_help(
-                "supported: int64, int32, float64, float32, object, str, bool, datetime64[ns]",
-            )
+pub fn astype_expr(series: &Series, name: &str, dtype: Arg) -> Result<Expr> {
+    let t = parse_type(name).ok_or_else(|| {
+        dtype.invalid(format!("unknown dtype `{name}`")).with_help(
+            "supported: int64, int32, float64, float32, object, str, bool, datetime64[ns]",
+        )
     })?;
     Ok(cast(series.expr.clone(), t))
 }
@@ -310,22 +99,23 @@ pub fn isna(series: &Series, missing: bool) -> Expr {
     if missing { is_missing } else { !is_missing }
 }
 
-pub fn fillna(series: &Series, args: &Args) -> Result<Expr> {
-    let value = match args.get("value") {
+pub fn fillna(series: &Series, value_arg: Arg) -> Result<Expr> {
+    let value = match value_arg.value() {
         Some(Value::Dict(pairs)) => pairs
             .iter()
             .find(|(k, _)| matches!(k, Value::Str(c) if *c == series.name))
             .map(|(_, v)| v.clone()),
         Some(v) => Some(v.clone()),
-        None => return Err(args.invalid("value", "fillna() needs a value")),
+        None => return Err(value_arg.invalid("fillna() needs a value")),
     };
     let Some(value) = value else {
         return Ok(series.expr.clone());
     };
     let fill = match value {
         Value::Scalar(s) => s.expr,
-        other => literal_expr(&other)
-            .ok_or_else(|| args.invalid("value", "fillna() takes a plain value"))?,
+        other => {
+            literal_expr(&other).ok_or_else(|| value_arg.invalid("fillna() takes a plain value"))?
+        }
     };
     // The fill takes the column's type, as pandas keeps a float column float when filled with -1.
     let t = expr_type(&series.frame, &series.expr)?;
@@ -340,68 +130,6 @@ pub fn fillna(series: &Series, args: &Args) -> Result<Expr> {
         vec![(Box::new(isna(series, true)), Box::new(fill))],
         Some(Box::new(e)),
     )))
-}
-
-/// The `.dt` fields.
-pub fn dt_field(series: Series, name: &str) -> Result<Value> {
-    let e = series.expr.clone();
-    let nanoseconds = DataType::Timestamp(TimeUnit::Nanosecond, None);
-    let expr = match DateField::named(name) {
-        Some(_) if expr_type(&series.frame, &e)? == nanoseconds => date_field(name, e),
-        Some(field) => engine_date_field(field, e),
-        None if name == "date" => cast(e, DataType::Date32),
-        None => return Err(verbs::unknown_verb(Receiver::Dt, name, &[])),
-    };
-    Ok(Value::Series(Series { expr, ..series }))
-}
-
-/// A `.dt` field through the engine's `date_part`, for dates and for timestamps of another unit
-/// or with a time zone.
-fn engine_date_field(field: DateField, e: Expr) -> Expr {
-    let part = cast(f::date_part(lit(field.engine_part()), e), DataType::Int32);
-    match field {
-        // pandas counts Monday as 0; the engine's `dow` counts Sunday as 0.
-        DateField::DayOfWeek => (part + lit(6i32)) % lit(7i32),
-        _ => part,
-    }
-}
-
-/// The `.str` methods.
-pub fn str_method(series: Series, name: &str, args: Args) -> Result<Value> {
-    let e = series.expr.clone();
-    let pattern = |key: &str| match args.get(key) {
-        Some(Value::Str(s)) => Ok(s.clone()),
-        _ => Err(args.invalid(key, format!("`{key}` must be a string"))),
-    };
-    let expr = match name {
-        "lower" => f::lower(e),
-        "upper" => f::upper(e),
-        "len" => cast(f::character_length(e), DataType::Int64),
-        "strip" => f::btrim(vec![e]),
-        "startswith" => f::starts_with(e, lit(pattern("pat")?)),
-        "endswith" => f::ends_with(e, lit(pattern("pat")?)),
-        "contains" => {
-            let pat = pattern("pat")?;
-            let case = !matches!(args.get("case"), Some(Value::Bool(false)));
-            let regex = !matches!(args.get("regex"), Some(Value::Bool(false)));
-            match (regex, case) {
-                (true, true) => f::regexp_like(e, lit(pat), None),
-                (true, false) => f::regexp_like(e, lit(pat), Some(lit("i"))),
-                (false, true) => f::strpos(e, lit(pat)).gt(lit(0)),
-                (false, false) => f::strpos(f::lower(e), f::lower(lit(pat))).gt(lit(0)),
-            }
-        }
-        "replace" => {
-            let (pat, repl) = (pattern("pat")?, pattern("repl")?);
-            if matches!(args.get("regex"), Some(Value::Bool(true))) {
-                f::regexp_replace(e, lit(pat), lit(repl), Some(lit("g")))
-            } else {
-                f::replace(e, lit(pat), lit(repl))
-            }
-        }
-        _ => return Err(verbs::unknown_verb(Receiver::Str, name, &[])),
-    };
-    Ok(Value::Series(Series { expr, ..series }))
 }
 
 /// A series as a frame: its keys, one value column, and the hidden bookkeeping.
@@ -473,11 +201,14 @@ pub fn literal_series(
 }
 
 /// `value_counts()`: counts per value, most frequent first, ties in value order.
-fn value_counts(series: &Series, args: &Args) -> Result<Value> {
-    let dropna = !matches!(args.get("dropna"), Some(Value::Bool(false)));
-    let ascending = matches!(args.get("ascending"), Some(Value::Bool(true)));
-    let sort = !matches!(args.get("sort"), Some(Value::Bool(false)));
-    let normalize = matches!(args.get("normalize"), Some(Value::Bool(true)));
+pub fn value_counts(
+    series: &Series,
+    [sort, ascending, dropna, normalize]: [Arg; 4],
+) -> Result<Value> {
+    let dropna = !matches!(dropna.value(), Some(Value::Bool(false)));
+    let ascending = matches!(ascending.value(), Some(Value::Bool(true)));
+    let sort = !matches!(sort.value(), Some(Value::Bool(false)));
+    let normalize = matches!(normalize.value(), Some(Value::Bool(true)));
     let gb = GroupBy {
         frame: series.frame.clone(),
         keys: vec![(series.expr.clone(), series.name.clone())],
@@ -514,33 +245,27 @@ fn value_counts(series: &Series, args: &Args) -> Result<Value> {
 }
 
 /// `sort_values(ascending=...)` as one flag per key.
-pub fn ascending_flags(args: &Args, keys: usize) -> Result<Vec<bool>> {
-    match args.get("ascending") {
+pub fn ascending_flags(ascending: Arg, keys: usize) -> Result<Vec<bool>> {
+    match ascending.value() {
         None => Ok(vec![true; keys]),
         Some(Value::Bool(b)) => Ok(vec![*b; keys]),
         Some(Value::List(items)) if items.len() == keys => items
             .iter()
             .map(|v| match v {
                 Value::Bool(b) => Ok(*b),
-                _ => Err(args.invalid(
-                    "ascending",
-                    "ascending must be True/False or a list of them",
-                )),
+                _ => Err(ascending.invalid("ascending must be True/False or a list of them")),
             })
             .collect(),
-        Some(_) => Err(args.invalid(
-            "ascending",
-            "ascending must be True/False or one flag per key",
-        )),
+        Some(_) => Err(ascending.invalid("ascending must be True/False or one flag per key")),
     }
 }
 
-pub fn nulls_first(args: &Args) -> Result<bool> {
-    match args.get("na_position") {
+pub fn nulls_first(na_position: Arg) -> Result<bool> {
+    match na_position.value() {
         None => Ok(false),
         Some(Value::Str(s)) if s == "last" => Ok(false),
         Some(Value::Str(s)) if s == "first" => Ok(true),
-        Some(_) => Err(args.invalid("na_position", "na_position must be \"first\" or \"last\"")),
+        Some(_) => Err(na_position.invalid("na_position must be \"first\" or \"last\"")),
     }
 }
 
@@ -573,12 +298,13 @@ pub fn top_n(frame: &Frame, keys: Vec<Expr>, n: i64, largest: bool) -> Result<Fr
 /// Planned as a grouped aggregate over the keys (the first or last row's position and values per
 /// group), which spills to disk, rather than a window partitioned by the keys, which must hold
 /// its hash partitions in memory.
-pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, args: &Args) -> Result<Frame> {
-    let keep = match args.get("keep") {
+/// `drop_duplicates(keep=...)`, first kept when there is no `keep` argument (`unique()`).
+pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, keep: Option<Arg>) -> Result<Frame> {
+    let keep = match keep.and_then(|k| k.value().map(|v| (k, v))) {
         None => "first".to_string(),
-        Some(Value::Str(s)) if s == "first" || s == "last" => s.clone(),
-        Some(Value::Bool(false)) => "none".to_string(),
-        Some(_) => return Err(args.invalid("keep", "keep must be \"first\", \"last\" or False")),
+        Some((_, Value::Str(s))) if s == "first" || s == "last" => s.clone(),
+        Some((_, Value::Bool(false))) => "none".to_string(),
+        Some((keep, _)) => return Err(keep.invalid("keep must be \"first\", \"last\" or False")),
     };
     let key_names: Vec<String> = keys
         .iter()
@@ -635,17 +361,17 @@ pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, args: &Args) -> Result<Fr
 /// twice the sampled share plus 64 rows' worth. Only those are ranked. The candidates number
 /// 2k + 64 on average for a sample of k, and fewer than k pass with a probability below e^-32
 /// (a Chernoff bound: the hashes are splitmix64, uniform).
-pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
-    if matches!(args.get("replace"), Some(Value::Bool(true))) {
-        return Err(args.invalid("replace", "sampling with replacement is not supported"));
+pub fn sample(frame: &Frame, [n, frac, replace, random_state]: [Arg; 4]) -> Result<Frame> {
+    if matches!(replace.value(), Some(Value::Bool(true))) {
+        return Err(replace.invalid("sampling with replacement is not supported"));
     }
-    let seed = match args.get("random_state") {
+    let seed = match random_state.value() {
         None | Some(Value::None) => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as i64)
             .unwrap_or(0),
         Some(Value::Int(s)) => *s,
-        Some(_) => return Err(args.invalid("random_state", "random_state must be an integer")),
+        Some(_) => return Err(random_state.invalid("random_state must be an integer")),
     };
     let (base, identity) = match place_in_files(frame) {
         Some(identity) => (frame.clone(), identity),
@@ -657,7 +383,7 @@ pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
     let total = unique_hidden(&base, "__ddq_stotal");
     let counted = with_total(&base, &total)?;
     let rows = float(column(&total));
-    let (wanted, share) = match (args.get("frac"), args.get("n")) {
+    let (wanted, share) = match (frac.value(), n.value()) {
         (Some(Value::Float(x)), None) if (0.0..=1.0).contains(x) => {
             (f::round(vec![rows.clone() * lit(*x)]), lit(*x))
         }
@@ -667,10 +393,7 @@ pub fn sample(frame: &Frame, args: &Args) -> Result<Frame> {
         (None, Some(Value::Int(n))) if *n >= 0 => (lit(*n as f64), lit(*n as f64) / rows.clone()),
         (None, None) => (lit(1.0), lit(1.0) / rows.clone()),
         _ => {
-            return Err(args.invalid(
-                "frac",
-                "give frac= between 0 and 1, or n= a non-negative integer",
-            ));
+            return Err(frac.invalid("give frac= between 0 and 1, or n= a non-negative integer"));
         }
     };
     let hash = unique_hidden(&counted, "__ddq_hash");

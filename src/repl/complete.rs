@@ -9,7 +9,7 @@ use crate::lang::commands::COMMANDS;
 use crate::lang::parser;
 use crate::lang::tokens::{self, Keyword, TokenKind};
 use crate::plan::value::{Accessor, Value, display_name};
-use crate::plan::verbs::{self, Receiver, VERBS};
+use crate::plan::verbs::{self, Receiver};
 use crate::plan::{Planner, selection_columns};
 use crate::session::Session;
 use datafusion::prelude::SessionContext;
@@ -390,7 +390,7 @@ fn command_arguments(before: &str) -> Option<Vec<Candidate>> {
             COMMANDS
                 .iter()
                 .map(|c| c.name)
-                .chain(VERBS.iter().map(|v| v.name))
+                .chain(verbs::all().map(|v| v.name))
                 .chain(SETTINGS.iter().map(|s| s.name)),
         )),
         ("set", []) => Some(SETTINGS.iter().map(|s| Candidate::plain(s.name)).collect()),

@@ -4,7 +4,7 @@
 use crate::config::settings::SETTINGS;
 use crate::error::{DdqError, Result, closest_match};
 use crate::lang::commands::COMMANDS;
-use crate::plan::verbs::{self, VERBS};
+use crate::plan::verbs;
 
 pub fn help_text(topic: Option<&str>) -> Result<String> {
     match topic {
@@ -19,15 +19,14 @@ fn overview() -> String {
         text.push_str(&format!("  {:<28} {}\n", c.usage, c.summary));
     }
     let mut groups: Vec<&str> = Vec::new();
-    for v in VERBS {
+    for v in verbs::all() {
         if !groups.contains(&v.group) {
             groups.push(v.group);
         }
     }
     for group in groups {
         text.push_str(&format!("\n{group}:\n  "));
-        let names: Vec<&str> = VERBS
-            .iter()
+        let names: Vec<&str> = verbs::all()
             .filter(|v| v.group == group)
             .map(|v| v.name)
             .collect();
@@ -77,7 +76,7 @@ fn topic_text(name: &str) -> Result<String> {
         let names = COMMANDS
             .iter()
             .map(|c| c.name)
-            .chain(VERBS.iter().map(|v| v.name));
+            .chain(verbs::all().map(|v| v.name));
         let err = DdqError::unknown(format!("no help for `{name}`"));
         return Err(match closest_match(name, names) {
             Some(best) => err.with_help(format!("did you mean `{best}`?")),

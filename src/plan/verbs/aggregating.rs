@@ -1,0 +1,317 @@
+//! Reducing values: `describe`, `unique`, `value_counts`, the reductions (`count`, `sum`,
+//! `mean`, ... `first`, `last`) of a frame, a series or a groupby, `groupby` itself and its
+//! `agg` and `size`.
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::inspecting::rows_of_series;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::groupby::{self, Agg};
+use crate::plan::value::Value;
+use crate::plan::{Planner, series};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "describe",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["percentiles", "include"],
+        signature: "describe()",
+        summary: "count, mean, std, min, quartiles and max of the numeric columns.",
+        example: "ddf[[\"DepDelay\", \"ArrDelay\"]].describe()",
+        expected: "statistic,DepDelay,ArrDelay\ncount,20402.0,20332.0\nmean,8.882119400058818,5.635254770804643\nstd,27.50845572498693,29.86003044206578\nmin,-15.0,-47.0\n25%,-3.0,-10.0\n50%,1.0,-1.0\n75%,7.0,12.0\nmax,1006.0,1003.0\n",
+        plan: describe,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "unique",
+        receivers: &[On::Series],
+        form: Method,
+        params: &[],
+        signature: "unique()",
+        summary: "Distinct values in order of first appearance.",
+        example: "ddf.Origin.unique()",
+        expected: "Origin\nJFK\nEWR\nLGA\n",
+        plan: unique,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "value_counts",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["sort", "ascending", "dropna", "normalize"],
+        signature: "value_counts(ascending=False, dropna=True, normalize=False)",
+        summary: "How often each value occurs, most frequent first; the counts are named `count`.",
+        example: "ddf.Cancelled.value_counts()",
+        expected: "Cancelled,count\nFalse,20402\nTrue,398\n",
+        plan: value_counts,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "count",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &[],
+        signature: "count()",
+        summary: "Non-missing values (per column, per group).",
+        example: "ddf[[\"DepDelay\", \"TailNum\"]].count()",
+        expected: "column,count\nDepDelay,20402\nTailNum,10656\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "sum",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["numeric_only"],
+        signature: "sum()",
+        summary: "Sum, skipping missing values.",
+        example: "ddf.Distance.sum()",
+        expected: "20491072\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "mean",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["numeric_only"],
+        signature: "mean()",
+        summary: "Mean, skipping missing values.",
+        example: "ddf.groupby(\"Origin\").DepDelay.mean()",
+        expected: "Origin,DepDelay\nEWR,9.44380486400921\nJFK,8.238974970202623\nLGA,8.943480195816644\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "min",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["numeric_only"],
+        signature: "min()",
+        summary: "Minimum, skipping missing values.",
+        example: "ddf.groupby(\"Origin\")[\"ArrDelay\"].min()",
+        expected: "Origin,ArrDelay\nEWR,-38.0\nJFK,-41.0\nLGA,-47.0\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "max",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["numeric_only"],
+        signature: "max()",
+        summary: "Maximum, skipping missing values.",
+        example: "ddf.DepDelay.max()",
+        expected: "1006.0\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "std",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["ddof", "numeric_only"],
+        signature: "std(ddof=1)",
+        summary: "Standard deviation (sample, ddof=1).",
+        example: "ddf.DepDelay.std()",
+        expected: "27.50845572498693\n",
+        plan: spread,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "var",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["ddof", "numeric_only"],
+        signature: "var(ddof=1)",
+        summary: "Variance (sample, ddof=1).",
+        example: "ddf.DepDelay.var()",
+        expected: "756.7151363735662\n",
+        plan: spread,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "median",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["numeric_only"],
+        signature: "median()",
+        summary: "Median (exact), skipping missing values.",
+        example: "ddf.DepDelay.median()",
+        expected: "1.0\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "nunique",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["dropna"],
+        signature: "nunique()",
+        summary: "Number of distinct non-missing values.",
+        example: "ddf.Dest.nunique()",
+        expected: "34\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "groupby",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["by", "dropna", "sort"],
+        signature: "groupby(key | [keys] | series)",
+        summary: "Group rows by keys; results carry the keys first, sorted by key.",
+        example: "ddf.groupby(\"Origin\").DepDelay.mean()",
+        expected: "Origin,DepDelay\nEWR,9.44380486400921\nJFK,8.238974970202623\nLGA,8.943480195816644\n",
+        plan: groupby,
+        group: "Grouping",
+    },
+    Verb {
+        name: "agg",
+        receivers: &[On::Frame, On::Series, On::GroupBy],
+        form: Method,
+        params: &["func"],
+        signature: "agg(\"fn\" | [\"fn\", ...] | {col: \"fn\" | [\"fn\", ...]})",
+        summary: "Aggregate with named functions.",
+        example: "ddf.groupby(\"Origin\").agg({\"DepDelay\": \"mean\", \"Distance\": \"max\"})",
+        expected: "Origin,DepDelay,Distance\nEWR,9.44380486400921,2559\nJFK,8.238974970202623,2580\nLGA,8.943480195816644,2573\n",
+        plan: agg,
+        group: "Grouping",
+    },
+    Verb {
+        name: "aggregate",
+        receivers: &[On::Frame, On::Series, On::GroupBy],
+        form: Method,
+        params: &["func"],
+        signature: "aggregate(...)",
+        summary: "Same as agg().",
+        example: "ddf.groupby(\"Origin\").DepDelay.aggregate(\"max\")",
+        expected: "Origin,DepDelay\nEWR,1006.0\nJFK,446.0\nLGA,623.0\n",
+        plan: agg,
+        group: "Grouping",
+    },
+    Verb {
+        name: "size",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &[],
+        signature: "size()",
+        summary: "Rows per group (nulls included).",
+        example: "ddf.groupby(\"Origin\").size()",
+        expected: "Origin,size\nEWR,7093\nJFK,6840\nLGA,6867\n",
+        plan: size,
+        group: "Grouping",
+    },
+    Verb {
+        name: "first",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &[],
+        signature: "first()",
+        summary: "First non-missing value per group, in file order.",
+        example: "ddf.groupby(\"Origin\").TailNum.first()",
+        expected: "Origin,TailNum\nEWR,N616CO\nJFK,N125AA\nLGA,N404CO\n",
+        plan: reduce,
+        group: "Grouping",
+    },
+    Verb {
+        name: "last",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &[],
+        signature: "last()",
+        summary: "Last non-missing value per group, in file order.",
+        example: "ddf.groupby(\"Origin\").TailNum.last()",
+        expected: "Origin,TailNum\nEWR,N520DL\nJFK,N758DL\nLGA,N407CO\n",
+        plan: reduce,
+        group: "Grouping",
+    },
+];
+
+/// `describe()`: count, mean, std, min, quartiles and max of each numeric column.
+fn describe(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [_percentiles, _include] = args.params()?;
+    let frame = match receiver {
+        Value::Frame(f) => f,
+        Value::Series(s) => series::to_frame(&s)?,
+        other => return Err(wrong_receiver(args, &other)),
+    };
+    let columns = frame.value_columns();
+    series::describe(&frame, columns)
+}
+
+/// `unique()`: distinct values in order of first appearance.
+fn unique(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    match receiver {
+        Value::Series(s) => rows_of_series(s, |f, key| series::drop_duplicates(f, vec![key], None)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `value_counts(sort=True, ascending=False, dropna=True, normalize=False)`
+fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let params = args.params()?;
+    match receiver {
+        Value::Series(s) => series::value_counts(&s, params),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// A reduction named by the verb (`count`, `min`, `first`, ...) of a frame, series or groupby;
+/// the arguments these take are accepted and have no effect on the answer (`numeric_only`,
+/// `dropna` of `nunique`).
+fn reduce(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    reduce_by(receiver, args, groupby::parse_agg(args.verb().name)?)
+}
+
+/// `std(ddof=1)` and `var(ddof=1)`.
+fn spread(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [ddof, _numeric_only] = args.params()?;
+    let agg = groupby::parse_agg(args.verb().name)?.with_ddof(ddof)?;
+    reduce_by(receiver, args, agg)
+}
+
+fn reduce_by(receiver: Value, args: &Args, agg: Agg) -> Result<Value> {
+    match receiver {
+        Value::Frame(f) => groupby::reduce_frame(&f, agg),
+        Value::Series(s) => groupby::reduce_series(&s, agg),
+        Value::GroupBy(gb) => groupby::aggregate_all(&gb, agg),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `groupby(by, dropna=True, sort=True)`: keys first in the results, sorted by key.
+fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [by, dropna, _sort] = args.params()?;
+    match receiver {
+        Value::Frame(f) => groupby::groupby_of(&f, by, dropna),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `agg(func)` / `aggregate(func)`: one name on a frame or series; a name, list or dict of
+/// them on a groupby.
+fn agg(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [func] = args.params()?;
+    match receiver {
+        Value::Frame(f) => groupby::reduce_frame(&f, groupby::reduction_of(func)?),
+        Value::Series(s) => groupby::reduce_series(&s, groupby::reduction_of(func)?),
+        Value::GroupBy(gb) => groupby::aggregate_with(&gb, func),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `size()`: rows per group, missing values included.
+fn size(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    match receiver {
+        Value::GroupBy(gb) => {
+            let frame = groupby::aggregate(&gb, &[(String::new(), Agg::Size, "size".to_string())])?;
+            Ok(groupby::as_series(frame, "size"))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}

@@ -1,0 +1,124 @@
+//! What Dask adds to pandas: choosing a scheduler (`Client`, `dask.config.set`, `compute`),
+//! keeping computed rows (`persist`) and partitions (`repartition`, `partitions`).
+
+use super::Form::{Attribute, Method};
+use super::Receiver as On;
+use super::inspecting::rows_of_series;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::value::{Accessor, Value};
+use crate::plan::{Planner, frame, schedule};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "Client",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["address", "n_workers", "threads_per_worker", "memory_limit"],
+        signature: "Client(address=\"df://HOST:PORT\" | n_workers=N, threads_per_worker=T, memory_limit=\"2GB\")",
+        summary: "Run statements on a cluster, like dask.distributed's Client: a local one of N worker processes (memory_limit is per worker), or the one at address.",
+        example: "client = Client(n_workers=2, threads_per_worker=1); set workers",
+        expected: "workers = 2\n",
+        plan: schedule::client,
+        group: "Schedulers",
+    },
+    Verb {
+        name: "dask.config.set",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["scheduler"],
+        signature: "dask.config.set(scheduler=\"threads\" | \"processes\" | \"distributed\")",
+        summary: "Choose where statements run (the same as `set scheduler NAME`).",
+        example: "dask.config.set(scheduler=\"threads\"); set scheduler",
+        expected: "scheduler = threads\n",
+        plan: schedule::config_set,
+        group: "Schedulers",
+    },
+    Verb {
+        name: "compute",
+        receivers: &[On::Frame, On::Series, On::Scalar],
+        form: Method,
+        params: &["scheduler"],
+        signature: "compute(scheduler=\"threads\")",
+        summary: "Accepted for Dask compatibility: statements are computed when printed.",
+        example: "ddf.DepDelay.max().compute()",
+        expected: "1006.0\n",
+        plan: compute,
+        group: "Dask compatibility",
+    },
+    Verb {
+        name: "persist",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["scheduler"],
+        signature: "persist()",
+        summary: "Computes the value once, on first use, and keeps it (in memory up to half the memory limit, the rest spilled to disk).",
+        example: "ddf = ddf.persist(); len(ddf)",
+        expected: "20800\n",
+        plan: persist,
+        group: "Dask compatibility",
+    },
+    Verb {
+        name: "repartition",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["npartitions", "partition_size"],
+        signature: "repartition(npartitions=N)",
+        summary: "Regroup rows into N partitions, keeping row order.",
+        example: "ddf.repartition(npartitions=5).npartitions",
+        expected: "5\n",
+        plan: repartition,
+        group: "Partitions",
+    },
+    Verb {
+        name: "partitions",
+        receivers: &[On::Frame],
+        form: Attribute,
+        params: &[],
+        signature: "df.partitions[i]",
+        summary: "The i-th partition as a frame.",
+        example: "len(ddf.partitions[1])",
+        expected: "1984\n",
+        plan: partitions,
+        group: "Partitions",
+    },
+];
+
+/// `.compute(scheduler=...)`: the value itself (printing computes); the scheduler, if named,
+/// is where the statement runs.
+fn compute(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [scheduler] = args.params()?;
+    planner.request_scheduler(scheduler)?;
+    match receiver {
+        value @ (Value::Frame(_) | Value::Series(_) | Value::Scalar(_)) => Ok(value),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `.persist()`: the rows computed once and kept, in memory or spilled.
+fn persist(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [scheduler] = args.params()?;
+    planner.request_scheduler(scheduler)?;
+    match receiver {
+        Value::Frame(f) => planner.sources.persist(planner.ctx, &f).map(Value::Frame),
+        Value::Series(s) => rows_of_series(s, |f, _| planner.sources.persist(planner.ctx, f)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `repartition(npartitions=N)`
+fn repartition(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [npartitions, _partition_size] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::repartition(f, npartitions),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `df.partitions`, indexed next: `df.partitions[i]`.
+fn partitions(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(f) => Ok(Value::Accessor(Accessor::Partitions(f))),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}

@@ -1,0 +1,212 @@
+//! The `.dt` accessor of a datetime series and its fields (`year`, `month`, ... `date`), as
+//! pandas names them. Timestamps that `parse_dates` made (nanoseconds, no time zone) take ddq's
+//! day-number arithmetic (`udf::date_field`); other dates and timestamps the engine's
+//! `date_part`.
+
+use super::Form::Attribute;
+use super::Receiver as On;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::Planner;
+use crate::plan::ops::{expr_type, is_temporal};
+use crate::plan::series::accessor_error;
+use crate::plan::udf::{DateField, date_field};
+use crate::plan::value::{Accessor, Series, Value};
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::functions::expr_fn as f;
+use datafusion::logical_expr::{Expr, cast, lit};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "dt",
+        receivers: &[On::Series],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.<field>",
+        summary: "Date and time fields of a datetime series.",
+        example: "ddf.Date.dt.year.max()",
+        expected: "1999\n",
+        plan: dt,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "year",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.year",
+        summary: "Year of each date.",
+        example: "ddf.Date.dt.year.unique()",
+        expected: "Date\n1990\n1991\n1992\n1993\n1994\n1995\n1996\n1997\n1998\n1999\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "month",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.month",
+        summary: "Month (1-12).",
+        example: "ddf.Date.dt.month.max()",
+        expected: "12\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "day",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.day",
+        summary: "Day of the month.",
+        example: "ddf.Date.dt.day.max()",
+        expected: "31\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "dayofweek",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.dayofweek",
+        summary: "Day of the week, Monday=0 ... Sunday=6.",
+        example: "ddf.Date.dt.dayofweek.value_counts()",
+        expected: "Date,count\n1,2982\n4,2977\n6,2973\n3,2972\n0,2970\n2,2965\n5,2961\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "weekday",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.weekday",
+        summary: "Same as dayofweek.",
+        example: "ddf.Date.dt.weekday.max()",
+        expected: "6\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "dayofyear",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.dayofyear",
+        summary: "Day of the year (1-366).",
+        example: "ddf.Date.dt.dayofyear.max()",
+        expected: "366\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "quarter",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.quarter",
+        summary: "Quarter (1-4).",
+        example: "ddf.Date.dt.quarter.value_counts()",
+        expected: "Date,count\n4,5246\n3,5238\n2,5183\n1,5133\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "hour",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.hour",
+        summary: "Hour (0-23).",
+        example: "ddf.Date.dt.hour.max()",
+        expected: "0\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "minute",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.minute",
+        summary: "Minute (0-59).",
+        example: "ddf.Date.dt.minute.max()",
+        expected: "0\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "second",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.second",
+        summary: "Second (0-59).",
+        example: "ddf.Date.dt.second.max()",
+        expected: "0\n",
+        plan: field,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "date",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.date",
+        summary: "The calendar date of each timestamp, without its time.",
+        example: "ddf.Date.dt.date.max()",
+        expected: "1999-12-31\n",
+        plan: date,
+        group: "Dates and strings",
+    },
+];
+
+/// `s.dt`: only on datetime values.
+fn dt(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let Value::Series(s) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let t = expr_type(&s.frame, &s.expr)?;
+    if !is_temporal(&t) {
+        return Err(accessor_error("dt", &s, &t, "datetime"));
+    }
+    Ok(Value::Accessor(Accessor::Dt(s)))
+}
+
+/// `s.dt.year` and the other fields the verb names.
+fn field(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let name = args.verb().name;
+    let e = s.expr.clone();
+    let nanoseconds = DataType::Timestamp(TimeUnit::Nanosecond, None);
+    let expr = match DateField::named(name) {
+        Some(_) if expr_type(&s.frame, &e)? == nanoseconds => date_field(name, e),
+        Some(field) => engine_date_field(field, e),
+        None => return Err(wrong_receiver(args, &Value::Accessor(Accessor::Dt(s)))),
+    };
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// `s.dt.date`
+fn date(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let expr = cast(s.expr.clone(), DataType::Date32);
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// A `.dt` field through the engine's `date_part`, for dates and for timestamps of another unit
+/// or with a time zone.
+fn engine_date_field(field: DateField, e: Expr) -> Expr {
+    let part = cast(f::date_part(lit(field.engine_part()), e), DataType::Int32);
+    match field {
+        // pandas counts Monday as 0; the engine's `dow` counts Sunday as 0.
+        DateField::DayOfWeek => (part + lit(6i32)) % lit(7i32),
+        _ => part,
+    }
+}

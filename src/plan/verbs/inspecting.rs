@@ -1,0 +1,260 @@
+//! Looking at a value without changing it: `len`, `print`, the attributes a frame or series
+//! carries (`columns`, `dtypes`, `dtype`, `name`, `shape`, `npartitions`), `head` and `tail`.
+
+use super::Form::{Attribute, Method};
+use super::Receiver as On;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::value::{Frame, Series, Value, column, display_name};
+use crate::plan::{Planner, frame, groupby, ops, order, series};
+use crate::types::dtype::pandas_dtype;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::logical_expr::Expr;
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "len",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["value"],
+        signature: "len(frame | series)",
+        summary: "Number of rows.",
+        example: "len(ddf)",
+        expected: "20800\n",
+        plan: len,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "print",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["value"],
+        signature: "print(value)",
+        summary: "Compute and print a value.",
+        example: "print(ddf.DepDelay.max())",
+        expected: "1006.0\n",
+        plan: print,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "columns",
+        receivers: &[On::Frame],
+        form: Attribute,
+        params: &[],
+        signature: "df.columns",
+        summary: "The column names.",
+        example: "ddf.columns",
+        expected: "column\nDate\nDayOfWeek\nDepTime\nCRSDepTime\nArrTime\nCRSArrTime\nUniqueCarrier\nFlightNum\nTailNum\nActualElapsedTime\nCRSElapsedTime\nAirTime\nArrDelay\nDepDelay\nOrigin\nDest\nDistance\nTaxiIn\nTaxiOut\nCancelled\nDiverted\n",
+        plan: columns,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "dtypes",
+        receivers: &[On::Frame],
+        form: Attribute,
+        params: &[],
+        signature: "df.dtypes",
+        summary: "The pandas dtype of each column.",
+        example: "ddf.dtypes",
+        expected: "column,dtype\nDate,datetime64[ns]\nDayOfWeek,int64\nDepTime,float64\nCRSDepTime,int64\nArrTime,float64\nCRSArrTime,int64\nUniqueCarrier,object\nFlightNum,int64\nTailNum,object\nActualElapsedTime,float64\nCRSElapsedTime,float64\nAirTime,float64\nArrDelay,float64\nDepDelay,float64\nOrigin,object\nDest,object\nDistance,int64\nTaxiIn,float64\nTaxiOut,float64\nCancelled,bool\nDiverted,int64\n",
+        plan: dtypes,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "dtype",
+        receivers: &[On::Series],
+        form: Attribute,
+        params: &[],
+        signature: "s.dtype",
+        summary: "The pandas dtype of the series.",
+        example: "ddf.DepDelay.dtype",
+        expected: "'float64'\n",
+        plan: dtype,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "name",
+        receivers: &[On::Series],
+        form: Attribute,
+        params: &[],
+        signature: "s.name",
+        summary: "The series' name.",
+        example: "ddf.DepDelay.name",
+        expected: "'DepDelay'\n",
+        plan: name,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "shape",
+        receivers: &[On::Frame, On::Series],
+        form: Attribute,
+        params: &[],
+        signature: "df.shape",
+        summary: "(rows, columns); the row count is computed.",
+        example: "ddf.shape",
+        expected: "(20800, 21)\n",
+        plan: shape,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "npartitions",
+        receivers: &[On::Frame, On::Series],
+        form: Attribute,
+        params: &[],
+        signature: "df.npartitions",
+        summary: "Number of partitions (file blocks, as Dask counts them).",
+        example: "ddf.npartitions",
+        expected: "10\n",
+        plan: npartitions,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "head",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["n", "npartitions", "compute"],
+        signature: "head(n=5)",
+        summary: "The first n rows in file order.",
+        example: "ddf[[\"Origin\", \"DepDelay\"]].head(3)",
+        expected: "Origin,DepDelay\nJFK,0.0\nEWR,9.0\nJFK,-7.0\n",
+        plan: head,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "tail",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["n", "compute"],
+        signature: "tail(n=5)",
+        summary: "The last n rows in file order.",
+        example: "ddf[[\"Origin\", \"DepDelay\"]].tail(3)",
+        expected: "Origin,DepDelay\nEWR,-6.0\nJFK,-5.0\nLGA,24.0\n",
+        plan: tail,
+        group: "Inspecting",
+    },
+];
+
+/// `len(value)`: rows of a frame or series (computed), items of a plain value.
+fn len(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [value] = args.params()?;
+    match value.required()? {
+        Value::Frame(frame) => Ok(Value::Scalar(groupby::row_count(frame)?)),
+        Value::Series(series) => Ok(Value::Scalar(groupby::row_count(&series.frame)?)),
+        Value::List(items) | Value::Tuple(items) => Ok(Value::Int(items.len() as i64)),
+        Value::Columns(names) => Ok(Value::Int(names.len() as i64)),
+        Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
+        Value::Dict(pairs) => Ok(Value::Int(pairs.len() as i64)),
+        other => Err(value.invalid(format!("len() of {} is not defined", other.kind_name()))),
+    }
+}
+
+/// `print(value)`: the value itself; printing is what a bare statement does anyway.
+fn print(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [value] = args.params()?;
+    value.required().cloned()
+}
+
+/// `df.columns`
+fn columns(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(frame) => Ok(Value::Columns(frame.value_columns())),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `df.dtypes`: a series of pandas dtype names keyed by column name.
+fn dtypes(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let Value::Frame(frame) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let columns = frame.value_columns();
+    let names: Vec<String> = columns
+        .iter()
+        .map(|n| display_name(n).to_string())
+        .collect();
+    let types: Vec<String> = columns
+        .iter()
+        .map(|n| pandas_dtype(&frame.data_type(n).unwrap_or(DataType::Null)))
+        .collect();
+    series::literal_series(planner, "column", names, "dtype", types)
+}
+
+/// `s.dtype`
+fn dtype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Series(s) => Ok(Value::Str(pandas_dtype(&ops::expr_type(
+            &s.frame, &s.expr,
+        )?))),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `s.name`
+fn name(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Series(s) => Ok(Value::Str(s.name)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `df.shape` is (rows, columns), `s.shape` is (rows,); the row count is computed.
+fn shape(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(frame) => Ok(Value::Tuple(vec![
+            Value::Scalar(groupby::row_count(&frame)?),
+            Value::Int(frame.value_columns().len() as i64),
+        ])),
+        Value::Series(s) => Ok(Value::Tuple(vec![Value::Scalar(groupby::row_count(
+            &s.frame,
+        )?)])),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `df.npartitions`
+fn npartitions(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(frame) => Ok(Value::Int(frame.npartitions as i64)),
+        Value::Series(s) => Ok(Value::Int(s.frame.npartitions as i64)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `head(n=5)`; on a frame, as pandas, `head(-n)` is every row but the last n.
+fn head(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [n, _npartitions, _compute] = args.params()?;
+    let n = n.int_or(5)?;
+    match receiver {
+        Value::Frame(f) if n >= 0 => Ok(Value::Frame(order::head(&f, n as usize)?)),
+        Value::Frame(f) => frame::rows_slice(&f, None, Some(n)).map(Value::Frame),
+        Value::Series(s) => rows_of_series(s, |f, _| order::head(f, n.max(0) as usize)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `tail(n=5)`; on a frame, `tail(-n)` is every row but the first n.
+fn tail(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [n, _compute] = args.params()?;
+    let n = n.int_or(5)?;
+    match receiver {
+        Value::Frame(f) if n >= 0 => Ok(Value::Frame(order::tail(&f, n as usize)?)),
+        Value::Frame(f) => frame::rows_slice(&f, Some(-n), None).map(Value::Frame),
+        Value::Series(s) => rows_of_series(s, |f, _| order::tail(f, n.max(0) as usize)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// A series' rows chosen by a function of its one-column frame and that column, as a series
+/// again.
+pub(super) fn rows_of_series(
+    s: Series,
+    rows: impl FnOnce(&Frame, Expr) -> Result<Frame>,
+) -> Result<Value> {
+    let frame = series::to_frame(&s)?;
+    let internal = frame.value_columns().pop().unwrap_or_default();
+    Ok(Value::Series(Series {
+        frame: rows(&frame, column(&internal))?,
+        expr: column(&internal),
+        name: s.name,
+    }))
+}

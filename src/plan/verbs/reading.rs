@@ -1,0 +1,113 @@
+//! Reading files into frames and writing frames out: `read_csv`, `read_parquet`, `to_csv`,
+//! `to_parquet`, and `visualize`, which draws a plan to a file.
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::value::Value;
+use crate::plan::{Planner, frame, order, read, series};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "read_csv",
+        receivers: &[On::Function],
+        form: Method,
+        params: &[
+            "path",
+            "sep",
+            "header",
+            "dtype",
+            "parse_dates",
+            "usecols",
+            "na_values",
+            "blocksize",
+            "delimiter",
+        ],
+        signature: "read_csv(path | glob | [paths], dtype={...}, parse_dates=..., usecols=[...], sep=\",\", header=0, na_values=[...])",
+        summary: "Read CSV files lazily, one partition per file block; types are inferred from a sample of every file.",
+        example: "ddf = read_csv(\"data/nycflights/*.csv\", parse_dates={\"Date\": [0, 1, 2]}); ddf.Date.max()",
+        expected: "1999-12-31 00:00:00\n",
+        plan: read::read_csv,
+        group: "Reading",
+    },
+    Verb {
+        name: "read_parquet",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["path", "columns"],
+        signature: "read_parquet(path | glob | [paths], columns=[...])",
+        summary: "Read Parquet files lazily, one partition per row group.",
+        example: "len(read_parquet(\"data/nycflights-1990.parquet\"))",
+        expected: "2040\n",
+        plan: read::read_parquet,
+        group: "Reading",
+    },
+    Verb {
+        name: "to_csv",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["path", "index", "single_file"],
+        signature: "to_csv(\"out.csv\" | \"out/*.csv\")",
+        summary: "Write CSV: one file, or one file per partition when the name has a `*`. Files appear only when complete.",
+        example: "ddf.head(100).to_csv(\"/tmp/ddq-example.csv\"); len(read_csv(\"/tmp/ddq-example.csv\"))",
+        expected: "100\n",
+        plan: to_csv,
+        group: "Writing",
+    },
+    Verb {
+        name: "to_parquet",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["path"],
+        signature: "to_parquet(\"out/\" | \"out.parquet\")",
+        summary: "Write Parquet: a directory with one part.N.parquet per partition, or one .parquet file.",
+        example: "ddf.head(100).to_parquet(\"/tmp/ddq-example.parquet\"); len(read_parquet(\"/tmp/ddq-example.parquet\"))",
+        expected: "100\n",
+        plan: to_parquet,
+        group: "Writing",
+    },
+    Verb {
+        name: "visualize",
+        receivers: &[On::Frame, On::Series, On::Scalar],
+        form: Method,
+        params: &["filename", "format"],
+        signature: "visualize(filename=\"mydask\", format=\"png\")",
+        summary: "Draw the execution plan (operators and partitions) as PNG, SVG or DOT; no graphviz needed.",
+        example: "ddf.groupby(\"Dest\")[\"ArrDelay\"].min().visualize(\"/tmp/ddq-example-graph.svg\")",
+        expected: "",
+        plan: visualize,
+        group: "Writing",
+    },
+];
+
+/// `to_csv(path)`: a request the session carries out when the statement runs.
+fn to_csv(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [path, _index, single_file] = args.params()?;
+    frame::write_request(frame_of(receiver, args)?, "to_csv", path, Some(single_file))
+}
+
+/// `to_parquet(path)`
+fn to_parquet(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [path] = args.params()?;
+    frame::write_request(frame_of(receiver, args)?, "to_parquet", path, None)
+}
+
+/// `visualize(filename=, format=)` of a frame's, a series' or a scalar's plan.
+fn visualize(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [filename, format] = args.params()?;
+    let df = match receiver {
+        Value::Scalar(scalar) => scalar.to_dataframe(planner.ctx)?,
+        other => order::display_frame(&frame_of(other, args)?)?.0,
+    };
+    frame::visualize_request(df, filename, format)
+}
+
+/// A frame, or a series as a one-column frame.
+fn frame_of(receiver: Value, args: &Args) -> Result<crate::plan::value::Frame> {
+    match receiver {
+        Value::Frame(frame) => Ok(frame),
+        Value::Series(s) => series::to_frame(&s),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}

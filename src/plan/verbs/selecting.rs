@@ -1,0 +1,172 @@
+//! Choosing rows and columns: the `loc` and `iloc` indexers, `sample`, `nlargest`/`nsmallest`,
+//! `select_dtypes` and `drop_duplicates`.
+
+use super::Form::{Attribute, Method};
+use super::Receiver as On;
+use super::inspecting::rows_of_series;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::value::{Accessor, Value, column};
+use crate::plan::{Planner, check_columns, frame, series};
+use datafusion::logical_expr::Expr;
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "loc",
+        receivers: &[On::Frame],
+        form: Attribute,
+        params: &[],
+        signature: "df.loc[mask], df.loc[mask, cols], df.loc[:, cols]",
+        summary: "Select rows by a boolean mask and columns by name.",
+        example: "ddf.loc[ddf.DepDelay > 60, [\"Origin\", \"DepDelay\"]].head(3)",
+        expected: "Origin,DepDelay\nLGA,64.0\nJFK,130.0\nEWR,81.0\n",
+        plan: loc,
+        group: "Selecting",
+    },
+    Verb {
+        name: "iloc",
+        receivers: &[On::Frame],
+        form: Attribute,
+        params: &[],
+        signature: "df.iloc[rows, cols]",
+        summary: "Select rows and columns by position (rows too, unlike Dask).",
+        example: "ddf.iloc[:3, [1, 3]]",
+        expected: "DayOfWeek,CRSDepTime\n1,625\n1,1150\n1,1245\n",
+        plan: iloc,
+        group: "Selecting",
+    },
+    Verb {
+        name: "sample",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["n", "frac", "replace", "random_state"],
+        signature: "sample(frac=0.01, random_state=None) or sample(n=10)",
+        summary: "A reproducible random sample of rows, kept in file order.",
+        example: "ddf.sample(frac=0.0002, random_state=42)[[\"Origin\", \"DepDelay\"]]",
+        expected: "Origin,DepDelay\nJFK,-9.0\nEWR,-4.0\nEWR,-1.0\nLGA,-2.0\n",
+        plan: sample,
+        group: "Selecting",
+    },
+    Verb {
+        name: "nlargest",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["n", "columns"],
+        signature: "nlargest(n, columns)",
+        summary: "The n rows with the largest values.",
+        example: "ddf.nlargest(3, \"DepDelay\")[[\"Origin\", \"DepDelay\"]]",
+        expected: "Origin,DepDelay\nEWR,1006.0\nEWR,641.0\nLGA,623.0\n",
+        plan: top_n,
+        group: "Selecting",
+    },
+    Verb {
+        name: "nsmallest",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["n", "columns"],
+        signature: "nsmallest(n, columns)",
+        summary: "The n rows with the smallest values.",
+        example: "ddf.DepDelay.nsmallest(3)",
+        expected: "DepDelay\n-15.0\n-15.0\n-14.0\n",
+        plan: top_n,
+        group: "Selecting",
+    },
+    Verb {
+        name: "select_dtypes",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["include", "exclude"],
+        signature: "select_dtypes(include=\"number\", exclude=None)",
+        summary: "The columns of the given kinds (number, object, bool, datetime, or dtype names).",
+        example: "ddf.select_dtypes(include=\"number\").columns",
+        expected: "column\nDayOfWeek\nDepTime\nCRSDepTime\nArrTime\nCRSArrTime\nFlightNum\nActualElapsedTime\nCRSElapsedTime\nAirTime\nArrDelay\nDepDelay\nDistance\nTaxiIn\nTaxiOut\nDiverted\n",
+        plan: select_dtypes,
+        group: "Selecting",
+    },
+    Verb {
+        name: "drop_duplicates",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["subset", "keep"],
+        signature: "drop_duplicates(subset=None, keep=\"first\")",
+        summary: "Rows that are not repeats of an earlier row.",
+        example: "ddf[[\"Origin\", \"Dest\"]].drop_duplicates().head(3)",
+        expected: "Origin,Dest\nJFK,DCA\nEWR,ORD\nJFK,SFO\n",
+        plan: drop_duplicates,
+        group: "Selecting",
+    },
+];
+
+/// `df.loc`, indexed next: `df.loc[mask, cols]`.
+fn loc(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(f) => Ok(Value::Accessor(Accessor::Loc(f))),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `df.iloc`, indexed next: `df.iloc[rows, cols]` by position.
+fn iloc(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(f) => Ok(Value::Accessor(Accessor::Iloc(f))),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `sample(n=, frac=, random_state=)`: the same rows on every run and every scheduler.
+fn sample(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let params = args.params()?;
+    match receiver {
+        Value::Frame(f) => series::sample(&f, params).map(Value::Frame),
+        Value::Series(s) => rows_of_series(s, |f, _| series::sample(f, params)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `nlargest(n, columns)` and `nsmallest(n, columns)`; a series needs no columns.
+fn top_n(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [n, columns] = args.params()?;
+    let largest = args.verb().name == "nlargest";
+    let n = n.int_or(5)?;
+    match receiver {
+        Value::Frame(f) => {
+            let names = columns.names()?.ok_or_else(|| {
+                columns.invalid(format!(
+                    "{}() needs `columns`: a name or a list of names",
+                    args.verb().name
+                ))
+            })?;
+            check_columns(&f, &names)?;
+            let by: Vec<Expr> = names.iter().map(|c| column(c)).collect();
+            Ok(Value::Frame(series::top_n(&f, by, n, largest)?))
+        }
+        Value::Series(s) => rows_of_series(s, |f, key| series::top_n(f, vec![key], n, largest)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `select_dtypes(include=, exclude=)`
+fn select_dtypes(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [include, exclude] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::select_dtypes(&f, include, exclude),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `drop_duplicates(subset=, keep="first")`: the rows kept stay in file order.
+fn drop_duplicates(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [subset, keep] = args.params()?;
+    match receiver {
+        Value::Frame(f) => {
+            let names = subset.names()?.unwrap_or_else(|| f.value_columns());
+            check_columns(&f, &names)?;
+            let keys: Vec<Expr> = names.iter().map(|c| column(c)).collect();
+            series::drop_duplicates(&f, keys, Some(keep)).map(Value::Frame)
+        }
+        Value::Series(s) => rows_of_series(s, |f, key| {
+            series::drop_duplicates(f, vec![key], Some(keep))
+        }),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}

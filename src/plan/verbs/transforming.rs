@@ -1,0 +1,461 @@
+//! Making new values from old: columns added, cast, renamed or dropped (`assign`, `astype`,
+//! `rename`, `drop`), order (`sort_values`), arithmetic (`abs`, `round`), missing values
+//! (`dropna`, `fillna`, `isna`, `notna`), comparisons (`isin`, `between`) and combining frames
+//! (`merge`, `concat`).
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::inspecting::rows_of_series;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::frame::{self, MergeArgs};
+use crate::plan::ops::{float, literal_expr};
+use crate::plan::value::{Scalar, Series, Value};
+use crate::plan::{Planner, series};
+use datafusion::functions::expr_fn as f;
+use datafusion::logical_expr::{Expr, in_list, lit};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "assign",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &[],
+        signature: "assign(name=expr, ...)",
+        summary: "Add or replace columns.",
+        example: "ddf.assign(Gain=ddf.DepDelay - ddf.ArrDelay)[[\"DepDelay\", \"ArrDelay\", \"Gain\"]].head(3)",
+        expected: "DepDelay,ArrDelay,Gain\n0.0,0.0,0.0\n9.0,16.0,-7.0\n-7.0,-26.0,19.0\n",
+        plan: assign,
+        group: "Transforming",
+    },
+    Verb {
+        name: "astype",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["dtype"],
+        signature: "astype(dtype | {col: dtype})",
+        summary: "Convert to another dtype.",
+        example: "ddf.Distance.astype(\"float64\").head(3)",
+        expected: "Distance\n213.0\n717.0\n2580.0\n",
+        plan: astype,
+        group: "Transforming",
+    },
+    Verb {
+        name: "rename",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["columns", "index"],
+        signature: "rename(columns={old: new})",
+        summary: "Rename columns (or a series).",
+        example: "ddf[[\"DepDelay\", \"Origin\"]].rename(columns={\"DepDelay\": \"delay\"}).columns",
+        expected: "column\ndelay\nOrigin\n",
+        plan: rename,
+        group: "Transforming",
+    },
+    Verb {
+        name: "drop",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["labels", "axis", "columns"],
+        signature: "drop(columns=[...])",
+        summary: "Remove columns.",
+        example: "ddf[[\"DepDelay\", \"Origin\", \"TailNum\"]].drop(columns=[\"TailNum\"]).columns",
+        expected: "column\nDepDelay\nOrigin\n",
+        plan: drop,
+        group: "Transforming",
+    },
+    Verb {
+        name: "sort_values",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["by", "ascending", "na_position"],
+        signature: "sort_values(by, ascending=True, na_position=\"last\")",
+        summary: "Sort rows (stable: ties keep file order).",
+        example: "ddf.sort_values(\"DepDelay\", ascending=False)[[\"Origin\", \"DepDelay\"]].head(3)",
+        expected: "Origin,DepDelay\nEWR,1006.0\nEWR,641.0\nLGA,623.0\n",
+        plan: sort_values,
+        group: "Transforming",
+    },
+    Verb {
+        name: "abs",
+        receivers: &[On::Series],
+        form: Method,
+        params: &[],
+        signature: "abs()",
+        summary: "Absolute values.",
+        example: "ddf.DepDelay.abs().max()",
+        expected: "1006.0\n",
+        plan: abs,
+        group: "Transforming",
+    },
+    Verb {
+        name: "round",
+        receivers: &[On::Series, On::Scalar],
+        form: Method,
+        params: &["decimals"],
+        signature: "round(decimals=0)",
+        summary: "Round to the given number of decimals.",
+        example: "ddf.DepDelay.mean().round(2)",
+        expected: "8.88\n",
+        plan: round,
+        group: "Transforming",
+    },
+    Verb {
+        name: "dropna",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["how", "subset"],
+        signature: "dropna(how=\"any\", subset=None)",
+        summary: "Rows without missing values (in subset).",
+        example: "len(ddf.dropna(subset=[\"TailNum\"]))",
+        expected: "10656\n",
+        plan: dropna,
+        group: "Missing values",
+    },
+    Verb {
+        name: "fillna",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["value"],
+        signature: "fillna(value | {col: value})",
+        summary: "Replace missing values.",
+        example: "ddf.DepDelay.fillna(0).mean()",
+        expected: "8.712163461538461\n",
+        plan: fillna,
+        group: "Missing values",
+    },
+    Verb {
+        name: "isna",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &[],
+        signature: "isna()",
+        summary: "True where a value is missing.",
+        example: "ddf.TailNum.isna().sum()",
+        expected: "10144\n",
+        plan: isna,
+        group: "Missing values",
+    },
+    Verb {
+        name: "isnull",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &[],
+        signature: "isnull()",
+        summary: "Same as isna().",
+        example: "ddf.TailNum.isnull().sum()",
+        expected: "10144\n",
+        plan: isna,
+        group: "Missing values",
+    },
+    Verb {
+        name: "notna",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &[],
+        signature: "notna()",
+        summary: "True where a value is present.",
+        example: "ddf.TailNum.notna().sum()",
+        expected: "10656\n",
+        plan: notna,
+        group: "Missing values",
+    },
+    Verb {
+        name: "notnull",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &[],
+        signature: "notnull()",
+        summary: "Same as notna().",
+        example: "ddf.TailNum.notnull().sum()",
+        expected: "10656\n",
+        plan: notna,
+        group: "Missing values",
+    },
+    Verb {
+        name: "isin",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["values"],
+        signature: "isin([values])",
+        summary: "True where the value is in the list.",
+        example: "ddf[ddf.Dest.isin([\"JFK\", \"EWR\", \"LGA\"])].Dest.unique()",
+        expected: "Dest\nEWR\nJFK\nLGA\n",
+        plan: isin,
+        group: "Comparing",
+    },
+    Verb {
+        name: "between",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["left", "right", "inclusive"],
+        signature: "between(left, right, inclusive=\"both\")",
+        summary: "True where left <= value <= right.",
+        example: "ddf[ddf.DepDelay.between(0, 10)].DepDelay.count()",
+        expected: "8235\n",
+        plan: between,
+        group: "Comparing",
+    },
+    Verb {
+        name: "merge",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["right", "how", "on", "left_on", "right_on", "suffixes"],
+        signature: "merge(right, on=, how=\"inner\", left_on=, right_on=, suffixes=(\"_x\", \"_y\"))",
+        summary: "Join with another frame on key columns.",
+        example: "ddf.merge(ddf.groupby(\"Dest\").DepDelay.mean().rename(\"MeanDelay\"), on=\"Dest\")[[\"Dest\", \"DepDelay\", \"MeanDelay\"]].head(3)",
+        expected: "Dest,DepDelay,MeanDelay\nDCA,0.0,7.832665330661323\nORD,9.0,9.027459954233409\nSFO,-7.0,9.421052631578947\n",
+        plan: merge,
+        group: "Combining",
+    },
+    Verb {
+        name: "concat",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["objs", "ignore_index"],
+        signature: "concat([frame, ...])",
+        summary: "Stack frames with the same columns, one after another.",
+        example: "concat([ddf.head(2), ddf.tail(2)])[[\"Date\", \"Origin\"]]",
+        expected: "Date,Origin\n1990-01-01,JFK\n1990-01-01,EWR\n1999-12-31,JFK\n1999-12-31,LGA\n",
+        plan: concat,
+        group: "Combining",
+    },
+];
+
+/// The series with its values replaced by `expr`, over the same rows.
+fn with_expr(s: Series, expr: Expr) -> Value {
+    Value::Series(Series { expr, ..s })
+}
+
+/// `assign(name=expr, ...)`
+fn assign(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::assign(&f, &args.extra),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `astype("float64")`, or on a frame `astype({"col": "float64"})`.
+fn astype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [dtype] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::astype(&f, dtype),
+        Value::Series(s) => {
+            let Some(Value::Str(name)) = dtype.value() else {
+                return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
+            };
+            let expr = series::astype_expr(&s, name, dtype)?;
+            Ok(with_expr(s, expr))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `rename(columns={old: new})` on a frame, `rename("new")` on a series.
+fn rename(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [columns, index] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::rename(&f, columns),
+        Value::Series(s) => match index.value().or(columns.value()) {
+            Some(Value::Str(new)) => Ok(Value::Series(Series {
+                name: new.clone(),
+                ..s
+            })),
+            _ => Err(index.invalid("series.rename() takes the new name, e.g. rename(\"delay\")")),
+        },
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `drop(columns=[...])`
+fn drop(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [labels, axis, columns] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::drop(&f, labels, axis, columns),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `sort_values(by, ascending=True, na_position="last")`, a stable sort.
+fn sort_values(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [by, ascending, na_position] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::sort_values(&f, by, ascending, na_position),
+        Value::Series(s) => rows_of_series(s, |f, key| {
+            let ascending = series::ascending_flags(ascending, 1)?;
+            let nulls_first = series::nulls_first(na_position)?;
+            Ok(series::sorted_by(f, vec![key], &ascending, nulls_first))
+        }),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `abs()`
+fn abs(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    match receiver {
+        Value::Series(s) => {
+            let expr = f::abs(s.expr.clone());
+            Ok(with_expr(s, expr))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `round(decimals=0)` of a series or a computed scalar.
+fn round(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [decimals] = args.params()?;
+    let decimals = decimals.int_or(0)?;
+    match receiver {
+        Value::Series(s) => {
+            let expr = f::round(vec![float(s.expr.clone()), lit(decimals)]);
+            Ok(with_expr(s, expr))
+        }
+        Value::Scalar(scalar) => {
+            let expr = f::round(vec![float(scalar.expr), lit(decimals)]);
+            Ok(Value::Scalar(Scalar { expr, ..scalar }))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `dropna(how="any", subset=None)`
+fn dropna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [how, subset] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::dropna(&f, how, subset),
+        Value::Series(s) => {
+            let name = s.name.clone();
+            rows_of_series(s, |f, key| {
+                let present = series::isna(
+                    &Series {
+                        frame: f.clone(),
+                        expr: key,
+                        name,
+                    },
+                    false,
+                );
+                Ok(f.with_df(f.df.clone().filter(present)?))
+            })
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `fillna(value)`; on a frame the value may be a dict of values by column.
+fn fillna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [value] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::map_columns(&f, |s| series::fillna(s, value)),
+        Value::Series(s) => {
+            let expr = series::fillna(&s, value)?;
+            Ok(with_expr(s, expr))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `isna()` and `isnull()`: True where a value is missing (NaN counts, as in pandas).
+fn isna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    missing(receiver, args, true)
+}
+
+/// `notna()` and `notnull()`
+fn notna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    missing(receiver, args, false)
+}
+
+fn missing(receiver: Value, args: &Args, missing: bool) -> Result<Value> {
+    let [] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::map_columns(&f, |s| Ok(series::isna(s, missing))),
+        Value::Series(s) => {
+            let expr = series::isna(&s, missing);
+            Ok(with_expr(s, expr))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `isin([values])`: False for missing values, as in pandas.
+fn isin(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [values] = args.params()?;
+    let Value::Series(s) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let items = match values.required()? {
+        Value::List(items) | Value::Tuple(items) => items.clone(),
+        Value::Columns(names) => names.iter().cloned().map(Value::Str).collect(),
+        other => {
+            return Err(values.invalid(format!("isin() takes a list, not {}", other.kind_name())));
+        }
+    };
+    let list = items
+        .iter()
+        .map(|v| {
+            literal_expr(v).ok_or_else(|| values.invalid("isin() takes a list of plain values"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let expr = f::coalesce(vec![in_list(s.expr.clone(), list, false), lit(false)]);
+    Ok(with_expr(s, expr))
+}
+
+/// `between(left, right, inclusive="both")`: False for missing values.
+fn between(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [left, right, inclusive] = args.params()?;
+    let Value::Series(s) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let low = series::literal_or_scalar(left)?;
+    let high = series::literal_or_scalar(right)?;
+    let (left_closed, right_closed) = match inclusive.value() {
+        None => (true, true),
+        Some(Value::Str(side)) => match side.as_str() {
+            "both" => (true, true),
+            "neither" => (false, false),
+            "left" => (true, false),
+            "right" => (false, true),
+            _ => return Err(inclusive.invalid("inclusive must be both, neither, left or right")),
+        },
+        Some(_) => return Err(inclusive.invalid("inclusive must be both, neither, left or right")),
+    };
+    let e = s.expr.clone();
+    let lower = if left_closed {
+        e.clone().gt_eq(low)
+    } else {
+        e.clone().gt(low)
+    };
+    let upper = if right_closed {
+        e.lt_eq(high)
+    } else {
+        e.lt(high)
+    };
+    let expr = f::coalesce(vec![lower.and(upper), lit(false)]);
+    Ok(with_expr(s, expr))
+}
+
+/// `merge(right, how="inner", on=, left_on=, right_on=, suffixes=)`
+fn merge(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [right, how, on, left_on, right_on, suffixes] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::merge(
+            &f,
+            MergeArgs {
+                right,
+                how,
+                on,
+                left_on,
+                right_on,
+                suffixes,
+            },
+        ),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `concat([frame, ...])`
+fn concat(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [objs, _ignore_index] = args.params()?;
+    frame::concat(objs)
+}
