@@ -56,6 +56,13 @@ pub struct LocalShape {
     pub memory_limit: u64,
 }
 
+impl LocalShape {
+    /// Each worker's share of the memory limit (at least 1 MiB, so a worker can start).
+    pub fn memory_per_worker(&self) -> u64 {
+        (self.memory_limit / self.workers.max(1) as u64).max(1 << 20)
+    }
+}
+
 /// Dask's `LocalCluster` defaults for `cores` cores: up to 4 cores, one single-threaded
 /// worker per core; beyond, the smallest factor of `cores` at least its square root as the
 /// number of workers, sharing the cores between them.

@@ -279,6 +279,8 @@ impl Expr {
 }
 
 /// Canonical Python text for an expression, with only the parentheses precedence requires.
+/// Long because it is one arm per kind of expression: the printer reads as the grammar does, and
+/// the round-trip tests pin it in one place.
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use precedence as p;

@@ -2078,6 +2078,7 @@ mod tests {
         assert_eq!(error_full("x = ").help, None);
     }
 
+    /// A table of cases (text, message, span); long because the cases are, not the logic.
     #[test]
     fn unsupported_python_is_named() {
         let cases: &[(&str, &str, usize, usize)] = &[

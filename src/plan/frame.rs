@@ -12,7 +12,7 @@ use crate::plan::{Planner, check_columns, column_names, column_series};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
-use datafusion::logical_expr::{Case, Expr, LogicalPlanBuilder, cast, lit};
+use datafusion::logical_expr::{Case, Expr, LogicalPlanBuilder, SortExpr, cast, lit};
 use datafusion::prelude::DataFrame;
 
 pub fn subscript(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
@@ -739,29 +739,56 @@ pub struct MergeArgs<'a> {
 }
 
 pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
-    let MergeArgs {
-        right,
-        how,
-        on,
-        left_on,
-        right_on,
-        suffixes,
-    } = args;
-    let right = match right.value() {
+    let right = match args.right.value() {
         Some(Value::Frame(f)) => f.clone(),
         Some(Value::Series(s)) => series::to_frame(s)?,
-        _ => return Err(right.invalid("merge() needs a frame to join with")),
+        _ => return Err(args.right.invalid("merge() needs a frame to join with")),
     };
-    let how = match how.value() {
+    let how = match args.how.value() {
         None => "inner".to_string(),
         Some(Value::Str(h)) if ["inner", "left", "right", "outer"].contains(&h.as_str()) => {
             h.clone()
         }
-        Some(_) => return Err(how.invalid("how must be one of inner, left, right, outer")),
+        Some(_) => return Err(args.how.invalid("how must be one of inner, left, right, outer")),
     };
-    let (left_on, right_on) = match (on.names()?, left_on.names()?, right_on.names()?) {
-        (Some(on), None, None) => (on.clone(), on),
-        (None, Some(l), Some(r)) if l.len() == r.len() => (l, r),
+    let (left_on, right_on) = merge_keys(left, &right, &args)?;
+    check_columns(left, &left_on)?;
+    check_columns(&right, &right_on)?;
+    let suffixes = suffix_pair(args.suffixes)?;
+    let l = with_position(left, "__ddq_lpos")?;
+    let r = with_position(&right, "__ddq_rpos")?;
+    let join_type = match how.as_str() {
+        "left" => JoinType::Left,
+        "right" => JoinType::Right,
+        "outer" => JoinType::Full,
+        _ => JoinType::Inner,
+    };
+    let on = left_on
+        .iter()
+        .zip(&right_on)
+        .map(|(a, b)| qualified("l", a).eq(qualified("r", b)));
+    let joined =
+        l.df.clone()
+            .alias("l")?
+            .join_on(r.df.clone().alias("r")?, join_type, on)?;
+    let exprs = merged_columns(left, &right, (&left_on, &right_on), &how, suffixes);
+    let df = joined.select(exprs)?;
+    Ok(Value::Frame(Frame {
+        df,
+        order: merged_order(&left_on, &how),
+        index_columns: 0,
+        npartitions: left.npartitions.max(right.npartitions),
+        partition: None,
+        origin: "merge".into(),
+    }))
+}
+
+/// The key columns of each side: `on`, `left_on`/`right_on`, or the columns both share.
+fn merge_keys(left: &Frame, right: &Frame, args: &MergeArgs) -> Result<(Vec<String>, Vec<String>)> {
+    let on = args.on;
+    match (on.names()?, args.left_on.names()?, args.right_on.names()?) {
+        (Some(on), None, None) => Ok((on.clone(), on)),
+        (None, Some(l), Some(r)) if l.len() == r.len() => Ok((l, r)),
         (None, None, None) => {
             let shared: Vec<String> = left
                 .value_columns()
@@ -773,35 +800,29 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
                     "the frames share no column to merge on; give on= or left_on=/right_on=",
                 ));
             }
-            (shared.clone(), shared)
+            Ok((shared.clone(), shared))
         }
-        _ => {
-            return Err(on.invalid(
-                "give either on= or both left_on= and right_on= with the same number of names",
-            ));
-        }
-    };
-    check_columns(left, &left_on)?;
-    check_columns(&right, &right_on)?;
-    let (lx, ry) = suffix_pair(suffixes)?;
-    let l = with_position(left, "__ddq_lpos")?;
-    let r = with_position(&right, "__ddq_rpos")?;
-    let join_type = match how.as_str() {
-        "left" => JoinType::Left,
-        "right" => JoinType::Right,
-        "outer" => JoinType::Full,
-        _ => JoinType::Inner,
-    };
+        _ => Err(on.invalid(
+            "give either on= or both left_on= and right_on= with the same number of names",
+        )),
+    }
+}
+
+/// The merged frame's columns as pandas names them: a key both sides share once (from either
+/// side where a side may lack it), other shared names with the suffixes, then the positions
+/// of each side's rows.
+fn merged_columns(
+    left: &Frame,
+    right: &Frame,
+    (left_on, right_on): (&[String], &[String]),
+    how: &str,
+    (lx, ry): (String, String),
+) -> Vec<Expr> {
     let lq = |c: &str| qualified("l", c);
     let rq = |c: &str| qualified("r", c);
-    let on = left_on.iter().zip(&right_on).map(|(a, b)| lq(a).eq(rq(b)));
-    let joined =
-        l.df.clone()
-            .alias("l")?
-            .join_on(r.df.clone().alias("r")?, join_type, on)?;
     let shared_keys: Vec<&String> = left_on
         .iter()
-        .zip(&right_on)
+        .zip(right_on)
         .filter(|(a, b)| a == b)
         .map(|(a, _)| a)
         .collect();
@@ -821,10 +842,7 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
         };
         exprs.push(e.alias(name));
     }
-    for c in &right_columns {
-        if shared_keys.contains(&c) {
-            continue;
-        }
+    for c in right_columns.iter().filter(|c| !shared_keys.contains(c)) {
         let name = if left_columns.contains(c) {
             format!("{c}{ry}")
         } else {
@@ -834,34 +852,25 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
     }
     exprs.push(lq("__ddq_lpos").alias("__ddq_lpos"));
     exprs.push(rq("__ddq_rpos").alias("__ddq_rpos"));
-    let df = joined.select(exprs)?;
-    let order = match how.as_str() {
-        // pandas sorts an outer merge by key; rows of one key keep left order, then right order.
+    exprs
+}
+
+/// pandas' row order of a merge: left order (then right), right order for a right merge, and
+/// by key for an outer merge, rows of one key keeping left order, then right order.
+fn merged_order(left_on: &[String], how: &str) -> Vec<SortExpr> {
+    let left_first = [
+        column("__ddq_lpos").sort(true, false),
+        column("__ddq_rpos").sort(true, false),
+    ];
+    match how {
         "outer" => left_on
             .iter()
             .map(|k| column(k).sort(true, false))
-            .chain([
-                column("__ddq_lpos").sort(true, false),
-                column("__ddq_rpos").sort(true, false),
-            ])
+            .chain(left_first)
             .collect(),
-        "right" => vec![
-            column("__ddq_rpos").sort(true, false),
-            column("__ddq_lpos").sort(true, false),
-        ],
-        _ => vec![
-            column("__ddq_lpos").sort(true, false),
-            column("__ddq_rpos").sort(true, false),
-        ],
-    };
-    Ok(Value::Frame(Frame {
-        df,
-        order,
-        index_columns: 0,
-        npartitions: left.npartitions.max(right.npartitions),
-        partition: None,
-        origin: "merge".into(),
-    }))
+        "right" => left_first.into_iter().rev().collect(),
+        _ => left_first.to_vec(),
+    }
 }
 
 fn suffix_pair(suffixes: Arg) -> Result<(String, String)> {

@@ -235,7 +235,15 @@ fn typed_binary(
 ) -> Result<Expr> {
     let lt = l.get_type(schema)?;
     let rt = r.get_type(schema)?;
-    let mismatch = || {
+    let operands = Operands { l, r, lt, rt };
+    let built = match op {
+        BinOp::Eq | BinOp::NotEq | BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq => {
+            comparison(op, operands)
+        }
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => bitwise(op, operands),
+        _ => arithmetic(op, operands),
+    };
+    built.map_err(|(lt, rt)| {
         DdqError::type_error(format!(
             "unsupported operand types for `{}`: `{}` ({}) and `{}` ({})",
             op.symbol(),
@@ -244,19 +252,28 @@ fn typed_binary(
             names.1,
             crate::types::dtype::pandas_dtype(&rt)
         ))
-    };
+    })
+}
+
+/// The two sides of a binary operation and their types.
+struct Operands {
+    l: Expr,
+    r: Expr,
+    lt: DataType,
+    rt: DataType,
+}
+
+/// What an operation built, or the operand types it does not take.
+type Built = std::result::Result<Expr, (DataType, DataType)>;
+
+/// `+ - * / // % **`: numbers (booleans as 0/1), text `+`, and dates `+`/`-`.
+fn arithmetic(op: BinOp, Operands { l, r, lt, rt }: Operands) -> Built {
     let both_numeric = is_numeric(&lt) && is_numeric(&rt);
-    let expr = match op {
+    let both_integer = is_integer(&lt) && is_integer(&rt);
+    Ok(match op {
         BinOp::Add if is_text(&lt) && is_text(&rt) => f::concat(vec![l, r]),
-        BinOp::Add | BinOp::Sub if is_temporal(&lt) || is_temporal(&rt) => binary_expr(
-            l,
-            if op == BinOp::Add {
-                Operator::Plus
-            } else {
-                Operator::Minus
-            },
-            r,
-        ),
+        BinOp::Add if is_temporal(&lt) || is_temporal(&rt) => binary_expr(l, Operator::Plus, r),
+        BinOp::Sub if is_temporal(&lt) || is_temporal(&rt) => binary_expr(l, Operator::Minus, r),
         BinOp::Add | BinOp::Sub | BinOp::Mul if both_numeric => {
             let operator = match op {
                 BinOp::Add => Operator::Plus,
@@ -268,7 +285,7 @@ fn typed_binary(
         BinOp::Div if both_numeric => float(l) / float(r),
         BinOp::FloorDiv if both_numeric => {
             let quotient = f::floor(float(l) / float(r));
-            if is_integer(&lt) && is_integer(&rt) {
+            if both_integer {
                 cast(quotient, DataType::Int64)
             } else {
                 quotient
@@ -277,73 +294,68 @@ fn typed_binary(
         BinOp::Mod if both_numeric => {
             // Python's modulo takes the divisor's sign: ((l % r) + r) % r.
             let (l, r) = (numeric(l, &lt), numeric(r, &rt));
-            binary_expr(
-                binary_expr(
-                    binary_expr(l, Operator::Modulo, r.clone()),
-                    Operator::Plus,
-                    r.clone(),
-                ),
-                Operator::Modulo,
-                r,
-            )
+            let remainder = binary_expr(l, Operator::Modulo, r.clone());
+            let shifted = binary_expr(remainder, Operator::Plus, r.clone());
+            binary_expr(shifted, Operator::Modulo, r)
         }
-        BinOp::Pow if both_numeric => {
-            if is_integer(&lt) && is_integer(&rt) {
-                f::power(cast(l, DataType::Int64), cast(r, DataType::Int64))
-            } else {
-                f::power(float(l), float(r))
-            }
+        BinOp::Pow if both_integer => {
+            f::power(cast(l, DataType::Int64), cast(r, DataType::Int64))
         }
-        BinOp::Eq | BinOp::NotEq | BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq => {
-            let comparable = both_numeric
-                || (is_text(&lt) && is_text(&rt))
-                || (is_temporal(&lt) && (is_temporal(&rt) || is_text(&rt)))
-                || (is_temporal(&rt) && is_text(&lt))
-                || lt == DataType::Null
-                || rt == DataType::Null;
-            if !comparable {
-                return Err(mismatch());
-            }
-            let operator = match op {
-                BinOp::Eq => Operator::Eq,
-                BinOp::NotEq => Operator::NotEq,
-                BinOp::Lt => Operator::Lt,
-                BinOp::LtEq => Operator::LtEq,
-                BinOp::Gt => Operator::Gt,
-                _ => Operator::GtEq,
-            };
-            // pandas compares a missing value as unequal to everything: False, and True for
-            // `!=`, before any `~`, `&` or `|` is applied (SQL would give null). `IS TRUE` /
-            // `IS NOT FALSE` say that without repeating the comparison, which the simplifier's
-            // expansion of a `coalesce` did (and with it any scalar subquery inside it, such as
-            // the mean in `df[df.x < df.x.mean()]`, which then ran twice).
-            let compared = binary_expr(l, operator, r);
-            if op == BinOp::NotEq {
-                compared.is_not_false()
-            } else {
-                compared.is_true()
-            }
-        }
-        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
-            if lt == DataType::Boolean && rt == DataType::Boolean =>
-        {
-            match op {
-                BinOp::BitAnd => l.and(r),
-                BinOp::BitOr => l.or(r),
-                _ => binary_expr(l, Operator::IsDistinctFrom, r),
-            }
-        }
-        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if lt.is_integer() && rt.is_integer() => {
-            let operator = match op {
-                BinOp::BitAnd => Operator::BitwiseAnd,
-                BinOp::BitOr => Operator::BitwiseOr,
-                _ => Operator::BitwiseXor,
-            };
-            binary_expr(l, operator, r)
-        }
-        _ => return Err(mismatch()),
+        BinOp::Pow if both_numeric => f::power(float(l), float(r)),
+        _ => return Err((lt, rt)),
+    })
+}
+
+/// `== != < <= > >=` between comparable types, missing values unequal to everything.
+fn comparison(op: BinOp, Operands { l, r, lt, rt }: Operands) -> Built {
+    let comparable = (is_numeric(&lt) && is_numeric(&rt))
+        || (is_text(&lt) && is_text(&rt))
+        || (is_temporal(&lt) && (is_temporal(&rt) || is_text(&rt)))
+        || (is_temporal(&rt) && is_text(&lt))
+        || lt == DataType::Null
+        || rt == DataType::Null;
+    if !comparable {
+        return Err((lt, rt));
+    }
+    let operator = match op {
+        BinOp::Eq => Operator::Eq,
+        BinOp::NotEq => Operator::NotEq,
+        BinOp::Lt => Operator::Lt,
+        BinOp::LtEq => Operator::LtEq,
+        BinOp::Gt => Operator::Gt,
+        _ => Operator::GtEq,
     };
-    Ok(expr)
+    // pandas compares a missing value as unequal to everything: False, and True for `!=`,
+    // before any `~`, `&` or `|` is applied (SQL would give null). `IS TRUE` / `IS NOT FALSE`
+    // say that without repeating the comparison, which the simplifier's expansion of a
+    // `coalesce` did (and with it any scalar subquery inside it, such as the mean in
+    // `df[df.x < df.x.mean()]`, which then ran twice).
+    let compared = binary_expr(l, operator, r);
+    Ok(if op == BinOp::NotEq {
+        compared.is_not_false()
+    } else {
+        compared.is_true()
+    })
+}
+
+/// `& | ^`: logical on booleans, bitwise on integers.
+fn bitwise(op: BinOp, Operands { l, r, lt, rt }: Operands) -> Built {
+    if lt == DataType::Boolean && rt == DataType::Boolean {
+        return Ok(match op {
+            BinOp::BitAnd => l.and(r),
+            BinOp::BitOr => l.or(r),
+            _ => binary_expr(l, Operator::IsDistinctFrom, r),
+        });
+    }
+    if !(lt.is_integer() && rt.is_integer()) {
+        return Err((lt, rt));
+    }
+    let operator = match op {
+        BinOp::BitAnd => Operator::BitwiseAnd,
+        BinOp::BitOr => Operator::BitwiseOr,
+        _ => Operator::BitwiseXor,
+    };
+    Ok(binary_expr(l, operator, r))
 }
 
 /// Booleans take part in arithmetic as 0/1, as in pandas.

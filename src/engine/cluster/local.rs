@@ -72,7 +72,7 @@ impl LocalCluster {
         let LocalShape {
             workers,
             threads_per_worker,
-            memory_limit,
+            ..
         } = shape;
         let exe = std::env::current_exe()
             .map_err(|e| DdqError::execution(format!("cannot find ddq's own binary: {e}")))?;
@@ -99,9 +99,7 @@ impl LocalCluster {
         };
         // The workers start beside the scheduler: each waits until the scheduler listens (see
         // `serve::run_worker`) while it loads.
-        let per_worker = (memory_limit / workers.max(1) as u64)
-            .max(1 << 20)
-            .to_string();
+        let per_worker = shape.memory_per_worker().to_string();
         for n in 0..workers {
             let flight = format!("127.0.0.1:{}", ports[1 + 2 * n]);
             let grpc = ports[2 + 2 * n].to_string();

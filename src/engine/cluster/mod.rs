@@ -136,9 +136,13 @@ impl Cluster {
         ));
         text.push_str(&format!("Dashboard:  http://{}/api/jobs\n", self.address));
         text.push_str("Workers:\n");
+        // A local cluster shares the session's limit among its workers; the scheduler does not
+        // know the limit of workers started elsewhere (`ddq worker --memory-limit`).
+        let memory_limit = self.local.as_ref().map_or_else(
+            || "-".to_string(),
+            |local| format_size(local.shape.memory_per_worker()),
+        );
         for w in &workers {
-            let memory_limit =
-                serve::memory_limit_of(&w.id).map_or_else(|| "auto".to_string(), format_size);
             let used = w
                 .metric("proc_physical_memory")
                 .map_or_else(|| "-".to_string(), format_size);

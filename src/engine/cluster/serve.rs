@@ -172,7 +172,7 @@ pub async fn run_worker(options: WorkerOptions) -> Result<()> {
         ))
     })?;
     let config = ExecutorProcessConfig {
-        executor_id: worker_id(options.memory_limit),
+        executor_id: worker_id(),
         bind_host: options.bind.ip().to_string(),
         external_host: Some(advertise),
         port: options.bind.port(),
@@ -207,22 +207,14 @@ async fn wait_for_scheduler(address: &str) {
     }
 }
 
-/// A worker's id, which carries its memory limit: Ballista's scheduler lists each worker's
-/// threads but not its memory limit, and `cluster` shows both.
-fn worker_id(memory_limit: Option<u64>) -> String {
+/// A worker's id, unique per process and start. It carries nothing else: what `cluster` shows
+/// of a worker comes from the scheduler's REST API (threads, memory used) and, for a local
+/// cluster, from the shape this session started it with (its memory limit).
+fn worker_id() -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u32(std::process::id());
-    let unique = hasher.finish();
-    match memory_limit {
-        Some(bytes) => format!("ddq-{unique:016x}-mem{bytes}"),
-        None => format!("ddq-{unique:016x}"),
-    }
-}
-
-/// The memory limit a worker's id carries (see `worker_id`).
-pub fn memory_limit_of(worker_id: &str) -> Option<u64> {
-    worker_id.rsplit_once("-mem")?.1.parse().ok()
+    format!("ddq-{:016x}", hasher.finish())
 }
 
 /// The local IP address this machine would use to reach `address` (no packet is sent).
@@ -301,12 +293,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn worker_ids_carry_the_memory_limit() {
-        assert_eq!(
-            memory_limit_of(&worker_id(Some(512_000_000))),
-            Some(512_000_000)
-        );
-        assert_eq!(memory_limit_of(&worker_id(None)), None);
-        assert_ne!(worker_id(None), worker_id(None));
+    fn worker_ids_are_unique() {
+        assert_ne!(worker_id(), worker_id());
+        assert!(worker_id().starts_with("ddq-"));
     }
 }
