@@ -749,7 +749,11 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
         Some(Value::Str(h)) if ["inner", "left", "right", "outer"].contains(&h.as_str()) => {
             h.clone()
         }
-        Some(_) => return Err(args.how.invalid("how must be one of inner, left, right, outer")),
+        Some(_) => {
+            return Err(args
+                .how
+                .invalid("how must be one of inner, left, right, outer"));
+        }
     };
     let (left_on, right_on) = merge_keys(left, &right, &args)?;
     check_columns(left, &left_on)?;

@@ -298,9 +298,7 @@ fn arithmetic(op: BinOp, Operands { l, r, lt, rt }: Operands) -> Built {
             let shifted = binary_expr(remainder, Operator::Plus, r.clone());
             binary_expr(shifted, Operator::Modulo, r)
         }
-        BinOp::Pow if both_integer => {
-            f::power(cast(l, DataType::Int64), cast(r, DataType::Int64))
-        }
+        BinOp::Pow if both_integer => f::power(cast(l, DataType::Int64), cast(r, DataType::Int64)),
         BinOp::Pow if both_numeric => f::power(float(l), float(r)),
         _ => return Err((lt, rt)),
     })
