@@ -39,7 +39,20 @@ pub fn run(invocation: Invocation, matches: &clap::ArgMatches) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match start(invocation, settings) {
+    // Plans are trees that DataFusion walks recursively; a script that rebinds a frame through
+    // thousands of steps makes one thousands deep. The session runs on a thread whose stack is
+    // large enough for that (address space only: pages are used as the recursion reaches them).
+    let session = std::thread::Builder::new()
+        .name("ddq-session".into())
+        .stack_size(SESSION_STACK_BYTES)
+        .spawn(move || start(invocation, settings));
+    let outcome = match session {
+        Ok(thread) => thread
+            .join()
+            .unwrap_or_else(|_| Err("the session stopped unexpectedly".to_string())),
+        Err(e) => Err(format!("cannot start the session's thread: {e}")),
+    };
+    match outcome {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
@@ -47,6 +60,9 @@ pub fn run(invocation: Invocation, matches: &clap::ArgMatches) -> ExitCode {
         }
     }
 }
+
+/// The stack of the session's thread and of the runtime's workers.
+const SESSION_STACK_BYTES: usize = 256 << 20;
 
 fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String> {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -58,6 +74,7 @@ fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String>
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(SESSION_STACK_BYTES)
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     let mut session = Session::new(settings, sink).map_err(|e| e.to_string())?;

@@ -399,6 +399,19 @@ fn help_lists_examples() {
 }
 
 #[test]
+fn a_long_chain_of_rebinding_plans_without_overflowing_the_stack() {
+    // Each line nests the plan one filter deeper; DataFusion walks plans recursively.
+    let mut script = String::from("f = read_csv(\"data/nycflights/1990.csv\")\n");
+    for _ in 0..2000 {
+        script.push_str("f = f[f.DepDelay > -1000]\n");
+    }
+    script.push_str("len(f)\n");
+    let run = ddq(&["run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "1996\n");
+}
+
+#[test]
 fn odd_input_never_panics() {
     let inputs = [
         "",

@@ -342,6 +342,22 @@ fn frame_forms_evaluate_to_frames() {
 }
 
 #[test]
+fn a_merge_on_no_key_is_refused_not_a_cross_product() {
+    let fx = Fixture::new();
+    for text in [
+        "df.merge(df, on=[])",
+        "df.merge(df, left_on=[], right_on=[])",
+    ] {
+        let err = fx.error(text);
+        assert!(
+            err.message.contains("no column to merge on") || err.message.contains("give either"),
+            "{text}: {}",
+            err.message
+        );
+    }
+}
+
+#[test]
 fn series_forms_evaluate_to_series() {
     let fx = Fixture::new();
     for text in [

@@ -478,6 +478,15 @@ impl<'a> Parser<'a> {
         self.enter()?;
         let stmt = Box::new(self.statement()?);
         self.depth -= 1;
+        if let StmtKind::Command(Command::Time { .. } | Command::TimeIt { .. }) = &stmt.kind {
+            // IPython refuses it too: the inner timing would count the outer one's output.
+            return Err(DdqError::unsupported(format!(
+                "{} cannot time another %time or %timeit",
+                spec.name
+            ))
+            .at(stmt.span)
+            .with_help(format!("usage: {}", spec.usage)));
+        }
         Ok(match spec.name {
             "%timeit" => Command::TimeIt { stmt, runs },
             _ => Command::Time { stmt },
@@ -1869,6 +1878,19 @@ mod tests {
         assert_eq!(topic("help %timeit"), Some("%timeit".into()));
         assert_eq!(topic("help import"), Some("import".into()));
         assert_eq!(topic("help 'value_counts'"), Some("value_counts".into()));
+    }
+
+    #[test]
+    fn nested_timings_are_refused() {
+        for text in ["%timeit %timeit -n 1 1", "%time %time x", "%timeit -n 2 %time 1"] {
+            let err = error_full(text);
+            assert!(
+                err.message.contains("cannot time another %time or %timeit"),
+                "{text}: {}",
+                err.message
+            );
+        }
+        assert_eq!(error_full("%time %time x").span, Some(Span::new(6, 13)));
     }
 
     #[test]
