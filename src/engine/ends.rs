@@ -14,6 +14,9 @@
 //! keeps its ends where it is computed, and only those travel.
 
 use crate::engine::cache::compact;
+use crate::engine::nodes::{
+    bounded_properties, joined, one_batch, one_input, ordered_by, with_children,
+};
 use async_trait::async_trait;
 use datafusion::arrow::array::{Array, RecordBatchOptions, UInt32Array, UInt64Array};
 use datafusion::arrow::compute::concat_batches;
@@ -32,20 +35,16 @@ use datafusion::logical_expr::{
     Expr, Extension, LogicalPlan, LogicalPlanBuilder, UserDefinedLogicalNode,
     UserDefinedLogicalNodeCore,
 };
-use datafusion::physical_expr::EquivalenceProperties;
 use datafusion::physical_expr::{LexOrdering, PhysicalExpr};
-use datafusion::physical_plan::execution_plan::{
-    Boundedness, ChildrenPropertiesMode, EmissionType, ReplaceChildrenOptions,
-};
+use datafusion::physical_plan::execution_plan::{EmissionType, ReplaceChildrenOptions};
 use datafusion::physical_plan::filter::FilterExec;
 use datafusion::physical_plan::projection::ProjectionExec;
 use datafusion::physical_plan::scalar_subquery::ScalarSubqueryExec;
 use datafusion::physical_plan::sorts::sort::sort_batch;
 use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
-use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning,
-    PlanProperties,
+    PlanProperties, apply_expression_roots,
 };
 use datafusion::physical_planner::{DefaultPhysicalPlanner, ExtensionPlanner, PhysicalPlanner};
 use futures::StreamExt;
@@ -94,8 +93,7 @@ fn replace_merge(
         plan.children().into_iter().map(Arc::clone).collect();
     let main = children.first_mut()?;
     *main = replace_merge(main, make)?;
-    let recompute = ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute);
-    Arc::clone(plan).replace_children(children, recompute).ok()
+    with_children(Arc::clone(plan), children).ok()
 }
 
 /// On each partition's first kept row, how many rows the partition had (0 on the others), so
@@ -132,17 +130,6 @@ pub(crate) fn cluster_ends_query(
     .project(shown)?
     .build()?;
     Ok(Some(query))
-}
-
-/// The input of a node that has exactly one (`node` names it in the error).
-pub(crate) fn one_input<T>(inputs: Vec<T>, node: &str) -> Result<T> {
-    let count = inputs.len();
-    match <[T; 1]>::try_from(inputs) {
-        Ok([input]) => Ok(input),
-        Err(_) => Err(DataFusionError::Internal(format!(
-            "{node} has one input, not {count}"
-        ))),
-    }
 }
 
 /// Whether the plan limits its rows anywhere, or has none.
@@ -213,13 +200,7 @@ impl UserDefinedLogicalNodeCore for PartitionEndsNode {
     }
 
     fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "{}: first={}, last={}",
-            Self::NAME,
-            self.ends.0,
-            self.ends.1
-        )
+        fmt_ends(f, Self::NAME, self.ends)
     }
 
     fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, inputs: Vec<LogicalPlan>) -> Result<Self> {
@@ -285,22 +266,17 @@ impl PartitionEndsExec {
         let mut fields: Vec<FieldRef> = input.schema().fields().iter().cloned().collect();
         fields.push(Arc::new(Field::new(ROWS_COLUMN, DataType::UInt64, false)));
         let schema = Arc::new(Schema::new(fields));
-        let input_properties = input.equivalence_properties();
-        let mut equivalence = EquivalenceProperties::new(Arc::clone(&schema));
-        if let Some(ordering) = input_properties.output_ordering() {
-            equivalence.add_ordering(ordering);
-        }
-        let properties = PlanProperties::new(
-            equivalence,
+        let ordering = input.equivalence_properties().output_ordering();
+        let properties = bounded_properties(
+            ordered_by(&schema, ordering.into_iter().flatten().collect()),
             input.output_partitioning().clone(),
             EmissionType::Final,
-            Boundedness::Bounded,
         );
         Ok(PartitionEndsExec {
             input,
             ends,
             schema,
-            properties: Arc::new(properties),
+            properties,
         })
     }
 
@@ -311,14 +287,13 @@ impl PartitionEndsExec {
 
 impl DisplayAs for PartitionEndsExec {
     fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "{}: first={}, last={}",
-            Self::NAME,
-            self.ends.0,
-            self.ends.1
-        )
+        fmt_ends(f, Self::NAME, self.ends)
     }
+}
+
+/// How an ends node shows itself, in plans and `explain`: its name and the rows it keeps.
+fn fmt_ends(f: &mut fmt::Formatter, name: &str, (first, last): (usize, usize)) -> fmt::Result {
+    write!(f, "{name}: first={first}, last={last}")
 }
 
 impl ExecutionPlan for PartitionEndsExec {
@@ -349,8 +324,7 @@ impl ExecutionPlan for PartitionEndsExec {
         self: Arc<Self>,
         children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let recompute = ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute);
-        self.replace_children(children, recompute)
+        with_children(self, children)
     }
 
     fn replace_children(
@@ -386,10 +360,7 @@ impl ExecutionPlan for PartitionEndsExec {
                 )?)
             }
         };
-        Ok(Box::pin(RecordBatchStreamAdapter::new(
-            schema,
-            futures::stream::once(kept),
-        )))
+        Ok(one_batch(schema, kept))
     }
 }
 
@@ -412,29 +383,25 @@ impl EndsExec {
         ends: (usize, usize),
         rows: Arc<AtomicUsize>,
     ) -> EndsExec {
-        let properties = PlanProperties::new(
+        let properties = bounded_properties(
             input.equivalence_properties().clone(),
             Partitioning::UnknownPartitioning(1),
             EmissionType::Final,
-            Boundedness::Bounded,
         );
         EndsExec {
             input,
             ordering,
             ends,
             rows,
-            properties: Arc::new(properties),
+            properties,
         }
     }
 }
 
 impl DisplayAs for EndsExec {
     fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "DdqEndsExec: first={}, last={}, [{}]",
-            self.ends.0, self.ends.1, self.ordering
-        )
+        fmt_ends(f, self.name(), self.ends)?;
+        write!(f, ", [{}]", self.ordering)
     }
 }
 
@@ -455,20 +422,14 @@ impl ExecutionPlan for EndsExec {
         &self,
         f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>,
     ) -> Result<TreeNodeRecursion> {
-        for sort in self.ordering.iter() {
-            if f(&sort.expr)? == TreeNodeRecursion::Stop {
-                return Ok(TreeNodeRecursion::Stop);
-            }
-        }
-        Ok(TreeNodeRecursion::Continue)
+        apply_expression_roots(self.ordering.iter().map(|sort| &sort.expr), f)
     }
 
     fn with_new_children(
         self: Arc<Self>,
         children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let recompute = ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute);
-        self.replace_children(children, recompute)
+        with_children(self, children)
     }
 
     fn replace_children(
@@ -511,9 +472,8 @@ impl ExecutionPlan for EndsExec {
                 }
                 let mut total = 0;
                 let mut batches = Vec::new();
-                while let Some(joined) = tasks.join_next().await {
-                    let partition =
-                        joined.map_err(|e| DataFusionError::External(Box::new(e)))??;
+                while let Some(result) = tasks.join_next().await {
+                    let partition = joined(result)?;
                     total += partition.rows;
                     batches.extend(partition.head);
                     batches.extend(partition.tail);
@@ -522,10 +482,7 @@ impl ExecutionPlan for EndsExec {
                 sort_batch(&concat_batches(&schema, &batches)?, &ordering, None)
             }
         };
-        Ok(Box::pin(RecordBatchStreamAdapter::new(
-            schema,
-            futures::stream::once(kept),
-        )))
+        Ok(one_batch(schema, kept))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::engine::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
 use crate::engine::progress::{Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::engine::subqueries::{single_value, uncorrelated_scalar_subqueries, with_values};
 use crate::error::{DdqError, Result};
-use crate::output::ResultWriter;
+use crate::output::{BatchRenderer, ResultWriter};
 use datafusion::arrow::array::UInt64Array;
 use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::SchemaRef;
@@ -200,10 +200,6 @@ impl Executor {
                 .map(|(plan, rows)| (plan, rows, (first, last))),
             _ => None,
         };
-        let rename = |batch: RecordBatch| {
-            RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
-                .map_err(|e| DdqError::execution(e.to_string()))
-        };
         let result = async {
             let rows = match ends {
                 Some((plan, rows, ends)) => {
@@ -212,47 +208,18 @@ impl Executor {
                     let kept = concat_batches(&running.plan.schema(), &kept)
                         .map_err(|e| DdqError::execution(e.to_string()))?;
                     let total = rows.load(Ordering::Relaxed);
-                    write_ends(writer.as_mut(), rename(kept)?, total, ends)?;
+                    write_ends(writer.as_mut(), renamed(kept, &schema)?, total, ends)?;
                     total
                 }
-                None => match writer.renderer() {
-                    Some(render) => {
-                        // Up to one batch per core renders while the query goes on; the bytes
-                        // are written in batch order.
-                        let mut rows = 0;
-                        let mut rendered = running
-                            .stream()?
-                            .map(|batch| {
-                                let render = render.clone();
-                                let renamed = batch.map_err(DdqError::from).and_then(rename);
-                                async move {
-                                    let batch = renamed?;
-                                    let rows = batch.num_rows();
-                                    let bytes = tokio::task::spawn_blocking(move || render(&batch))
-                                        .await
-                                        .map_err(|e| DdqError::execution(e.to_string()))??;
-                                    Ok::<_, DdqError>((rows, bytes))
-                                }
-                            })
-                            .buffered(render_threads());
-                        while let Some(rendered_batch) = rendered.next().await {
-                            let (batch_rows, bytes) = rendered_batch?;
-                            rows += batch_rows;
-                            writer.write_rendered(&bytes)?;
+                None => {
+                    let stream = running.stream()?;
+                    match writer.renderer() {
+                        Some(render) => {
+                            write_rendered(stream, render, writer.as_mut(), &schema).await?
                         }
-                        rows
+                        None => write_batches(stream, writer.as_mut(), &schema).await?,
                     }
-                    None => {
-                        let mut rows = 0;
-                        let mut stream = running.stream()?;
-                        while let Some(batch) = stream.next().await {
-                            let batch = rename(batch?)?;
-                            rows += batch.num_rows();
-                            writer.write_batch(&batch)?;
-                        }
-                        rows
-                    }
-                },
+                }
             };
             writer.finish()?;
             Ok(rows)
@@ -356,6 +323,60 @@ fn reads_files(plan: &LogicalPlan) -> bool {
         })
     });
     files
+}
+
+/// `batch` under the display schema (the plan's columns renamed).
+fn renamed(batch: RecordBatch, schema: &SchemaRef) -> Result<RecordBatch> {
+    RecordBatch::try_new(Arc::clone(schema), batch.columns().to_vec())
+        .map_err(|e| DdqError::execution(e.to_string()))
+}
+
+/// Feeds a writer that renders batch by batch (CSV): up to one batch per core renders while
+/// the query goes on; the bytes are written in batch order. Returns the number of rows.
+async fn write_rendered(
+    stream: SendableRecordBatchStream,
+    render: BatchRenderer,
+    writer: &mut (dyn ResultWriter + Send),
+    schema: &SchemaRef,
+) -> Result<usize> {
+    let mut rows = 0;
+    let mut rendered = stream
+        .map(|batch| {
+            let render = render.clone();
+            let batch = batch
+                .map_err(DdqError::from)
+                .and_then(|batch| renamed(batch, schema));
+            async move {
+                let batch = batch?;
+                let rows = batch.num_rows();
+                let bytes = tokio::task::spawn_blocking(move || render(&batch))
+                    .await
+                    .map_err(|e| DdqError::execution(e.to_string()))??;
+                Ok::<_, DdqError>((rows, bytes))
+            }
+        })
+        .buffered(render_threads());
+    while let Some(rendered_batch) = rendered.next().await {
+        let (batch_rows, bytes) = rendered_batch?;
+        rows += batch_rows;
+        writer.write_rendered(&bytes)?;
+    }
+    Ok(rows)
+}
+
+/// Feeds a writer every batch as it comes. Returns the number of rows.
+async fn write_batches(
+    mut stream: SendableRecordBatchStream,
+    writer: &mut (dyn ResultWriter + Send),
+    schema: &SchemaRef,
+) -> Result<usize> {
+    let mut rows = 0;
+    while let Some(batch) = stream.next().await {
+        let batch = renamed(batch?, schema)?;
+        rows += batch.num_rows();
+        writer.write_batch(&batch)?;
+    }
+    Ok(rows)
 }
 
 async fn collect_stream(mut stream: SendableRecordBatchStream) -> Result<Vec<RecordBatch>> {

@@ -1,7 +1,8 @@
 //! What runs plans: the ordered file scan and its columnar cache (`scan`, `cache`), the memory
 //! cap and spilling (`memory`), persisted frames (`persist`), the nodes that keep a shown frame's
-//! first and last rows (`ends`), the executor that streams a plan into a renderer, writing files
-//! (`write`), drawing plans (`visualize`), progress, and the cluster schedulers (`cluster`).
+//! first and last rows (`ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
+//! streams a plan into a renderer, writing files (`write`), drawing plans (`visualize`),
+//! progress, and the cluster schedulers (`cluster`).
 //! It implements the planner's `Sources` trait (`sources`), the one way `plan` reaches files.
 
 pub mod cache;
@@ -9,6 +10,7 @@ pub mod cluster;
 pub(crate) mod ends;
 pub mod executor;
 pub mod memory;
+pub(crate) mod nodes;
 pub mod persist;
 pub mod progress;
 pub mod scan;

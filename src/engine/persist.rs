@@ -11,6 +11,10 @@
 //! `set memory_limit` made before that applies.
 
 use crate::engine::cache::{self, PERSIST_SUBDIR};
+use crate::engine::nodes::{
+    bounded_properties, column_names, joined, leaf_with_children, ordered_by, projected_columns,
+    stream_later,
+};
 use crate::error::{DdqError, Result};
 use crate::plan::value::Frame;
 use async_trait::async_trait;
@@ -28,17 +32,14 @@ use datafusion::execution::memory_pool::{MemoryConsumer, MemoryLimit, MemoryRese
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, SortExpr};
 use datafusion::physical_expr::expressions::Column;
-use datafusion::physical_expr::{
-    EquivalenceProperties, Partitioning, PhysicalExpr, PhysicalSortExpr,
-};
-use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_expr::{Partitioning, PhysicalExpr, PhysicalSortExpr};
+use datafusion::physical_plan::execution_plan::EmissionType;
 use datafusion::physical_plan::stream::{RecordBatchReceiverStream, RecordBatchStreamAdapter};
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, PlanProperties,
-    ReplaceChildrenOptions,
 };
 use datafusion::prelude::{DataFrame, SessionContext};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use std::collections::HashSet;
 use std::fmt;
 use std::fs::File;
@@ -177,10 +178,7 @@ impl TableProvider for PersistTable {
         _filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let projection: Vec<usize> = match projection {
-            Some(p) => p.clone(),
-            None => (0..self.schema.fields().len()).collect(),
-        };
+        let projection = projected_columns(projection, &self.schema);
         let schema = Arc::new(self.schema.project(&projection)?);
         let (original, partitions, ordering) = match self.shared.kept.get() {
             Some(kept) => (None, kept.partitions.len(), kept.ordering.clone()),
@@ -200,7 +198,7 @@ impl TableProvider for PersistTable {
             schema,
             partitions: partitions.max(1),
             limit,
-            properties: Arc::new(properties),
+            properties,
         }))
     }
 }
@@ -211,7 +209,7 @@ fn plan_properties(
     schema: &SchemaRef,
     ordering: &[(String, SortOptions)],
     partitions: usize,
-) -> PlanProperties {
+) -> Arc<PlanProperties> {
     let sort: Vec<PhysicalSortExpr> = ordering
         .iter()
         .map_while(|(name, options)| {
@@ -220,16 +218,10 @@ fn plan_properties(
             Some(PhysicalSortExpr::new(column, *options))
         })
         .collect();
-    let equivalence = if sort.is_empty() {
-        EquivalenceProperties::new(Arc::clone(schema))
-    } else {
-        EquivalenceProperties::new_with_orderings(Arc::clone(schema), [sort])
-    };
-    PlanProperties::new(
-        equivalence,
+    bounded_properties(
+        ordered_by(schema, sort),
         Partitioning::UnknownPartitioning(partitions),
         EmissionType::Incremental,
-        Boundedness::Bounded,
     )
 }
 
@@ -270,12 +262,7 @@ impl DisplayAs for PersistExec {
                 f,
                 "DdqPersistExec: partitions={}, {state}, projection=[{}]",
                 self.partitions,
-                self.schema
-                    .fields()
-                    .iter()
-                    .map(|f| f.name().as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                column_names(&self.schema)
             ),
             DisplayFormatType::TreeRender => write!(f, "{state}"),
         }
@@ -302,19 +289,11 @@ impl ExecutionPlan for PersistExec {
         Ok(TreeNodeRecursion::Continue)
     }
 
-    fn replace_children(
-        self: Arc<Self>,
-        _children: Vec<Arc<dyn ExecutionPlan>>,
-        _options: ReplaceChildrenOptions,
-    ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        Ok(self)
-    }
-
     fn with_new_children(
         self: Arc<Self>,
-        _children: Vec<Arc<dyn ExecutionPlan>>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        Ok(self)
+        leaf_with_children(self, children)
     }
 
     fn execute(
@@ -334,7 +313,7 @@ impl ExecutionPlan for PersistExec {
             width: self.table_schema.fields().len(),
             limit: self.limit,
         };
-        let stream = futures::stream::once(async move {
+        let stream = async move {
             let kept = shared
                 .kept
                 .get_or_try_init(|| async move {
@@ -344,13 +323,9 @@ impl ExecutionPlan for PersistExec {
                     compute(plan, context, table_schema, spill_dir).await
                 })
                 .await?;
-            Ok::<_, DataFusionError>(read.stream(Arc::clone(kept)))
-        })
-        .try_flatten();
-        Ok(Box::pin(RecordBatchStreamAdapter::new(
-            Arc::clone(&self.schema),
-            stream,
-        )))
+            Ok(read.stream(Arc::clone(kept)))
+        };
+        Ok(stream_later(Arc::clone(&self.schema), stream))
     }
 }
 
@@ -375,8 +350,8 @@ async fn compute(
         tasks.spawn(async move { keeper.keep(stream).await.map(|kept| (index, kept)) });
     }
     let mut partitions: Vec<Option<KeptPartition>> = (0..count).map(|_| None).collect();
-    while let Some(joined) = tasks.join_next().await {
-        let (index, kept) = joined.map_err(|e| DataFusionError::External(Box::new(e)))??;
+    while let Some(result) = tasks.join_next().await {
+        let (index, kept) = joined(result)?;
         partitions[index] = Some(kept);
     }
     Ok(Arc::new(Kept {

@@ -3,7 +3,8 @@
 //! adds. Everything else goes to Ballista's own codecs. Without these a plan over `read_csv`
 //! could not leave the client; with them nothing falls back to threads silently.
 
-use crate::engine::ends::{PartitionEndsExec, PartitionEndsNode, one_input};
+use crate::engine::ends::{PartitionEndsExec, PartitionEndsNode};
+use crate::engine::nodes::one_input;
 use crate::engine::persist::PersistTable;
 use crate::engine::scan::{FileTable, wire};
 use ballista_core::serde::{BallistaLogicalExtensionCodec, BallistaPhysicalExtensionCodec};

@@ -16,6 +16,7 @@
 use crate::config::scheduler::split_host_port;
 use crate::engine::cluster::codec::{DdqPhysicalCodec, external};
 use crate::engine::ends::DdqQueryPlanner;
+use crate::engine::nodes::{leaf_with_children, stream_later, with_children};
 use crate::engine::scan::PlannedForCluster;
 use ballista_core::client::BallistaClient;
 use ballista_core::config::BallistaConfig;
@@ -34,9 +35,7 @@ use datafusion::execution::{
 };
 use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
-use datafusion::physical_plan::execution_plan::{ChildrenPropertiesMode, ReplaceChildrenOptions};
 use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
-use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, PlanProperties,
     displayable,
@@ -278,10 +277,7 @@ fn below_final_merge(
         true => job(child)?,
         false => below_final_merge(child, job)?,
     };
-    plan.replace_children(
-        vec![input],
-        ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute),
-    )
+    with_children(plan, vec![input])
 }
 
 /// Whether a merge ends the chain of single-partition, single-input nodes from `plan` down.
@@ -387,9 +383,9 @@ impl ExecutionPlan for JobExec {
 
     fn with_new_children(
         self: Arc<Self>,
-        _children: Vec<Arc<dyn ExecutionPlan>>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        Ok(self)
+        leaf_with_children(self, children)
     }
 
     fn execute(
@@ -423,12 +419,9 @@ impl ExecutionPlan for JobExec {
                     async move { client.fetch(location, proxy).await }
                 })
                 .try_flatten();
-            Ok::<_, DataFusionError>(fetched)
+            Ok(fetched)
         };
-        Ok(Box::pin(RecordBatchStreamAdapter::new(
-            self.schema(),
-            futures::stream::once(locations).try_flatten(),
-        )))
+        Ok(stream_later(self.schema(), locations))
     }
 }
 

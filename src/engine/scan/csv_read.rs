@@ -11,6 +11,7 @@
 //! Parsing is fast and says little when it fails; on failure the range is read again with the
 //! `csv` crate, checking each value with the same parsers, to name file, line, column and value.
 
+use super::ReadRequest;
 use super::csv_fast::{FastEnd, FastReader};
 use super::csv_schema::{CsvLayout, open_error, plan_layout};
 use super::dtype::{NaValues, parse_bool, value_fits};
@@ -234,44 +235,37 @@ impl CsvSource {
         self.ranges.len()
     }
 
-    /// Reads partition `partition`, passing batches of at most `batch_size` rows holding the
-    /// visible columns `columns` (positions in `schema()`, ascending) to `emit` until it returns
-    /// false, the range ends or `limit` rows were passed.
+    /// Reads a partition as [`ReadRequest`] says: its byte range of one file.
     ///
     /// A full read (no limit) goes through the scan cache: a cached partition is read from its
     /// Arrow copy; otherwise every visible column is parsed, so the copy written on the way
     /// serves any later projection.
     pub(crate) fn read(
         &self,
-        partition: usize,
-        columns: &[usize],
-        batch_size: usize,
-        limit: Option<usize>,
-        progress: Option<&Arc<ScanProgress>>,
+        request: ReadRequest,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        let range = self.range(partition)?;
-        let cached = match limit {
+        let range = self.range(request.partition)?;
+        let cached = match request.limit {
             None => self.cache_key(range),
             Some(_) => None,
         };
         let Some((cache, key)) = cached else {
-            return self.read_parsed(range, columns, batch_size, limit, 0, progress, emit);
+            return self.read_parsed(range, request, 0, emit);
         };
         if let Some(entry) = cache.lookup(&key) {
-            match entry.read(columns, progress, emit)? {
+            match entry.read(request.columns, request.progress, emit)? {
                 CacheRead::Done => return Ok(()),
                 CacheRead::Broken { rows } => {
                     entry.discard();
                     if rows > 0 {
                         // Rows already passed on cannot be taken back: parse the rest.
-                        return self
-                            .read_parsed(range, columns, batch_size, None, rows, progress, emit);
+                        return self.read_parsed(range, request, rows, emit);
                     }
                 }
             }
         }
-        self.read_and_cache(cache, &key, range, columns, batch_size, progress, emit)
+        self.read_and_cache(cache, &key, range, request, emit)
     }
 
     fn range(&self, partition: usize) -> Result<ByteRange> {
@@ -293,31 +287,33 @@ impl CsvSource {
         Some((cache, key))
     }
 
-    /// Parses every visible column of a range, writing the cache entry and passing the wanted
-    /// columns on. If a column nobody asked for does not parse, the range is read again with the
-    /// wanted columns only, as without the cache (that error is not the query's).
-    #[allow(clippy::too_many_arguments)]
+    /// Parses every visible column of a range for a full read (`request` has no limit), writing
+    /// the cache entry and passing the wanted columns on. If a column nobody asked for does not
+    /// parse, the range is read again with the wanted columns only, as without the cache (that
+    /// error is not the query's).
     fn read_and_cache(
         &self,
         cache: &ScanCache,
         key: &PartitionKey,
         range: ByteRange,
-        columns: &[usize],
-        batch_size: usize,
-        progress: Option<&Arc<ScanProgress>>,
+        request: ReadRequest,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
         let Some(mut writer) = cache.create(key, &self.schema) else {
-            return self.read_parsed(range, columns, batch_size, None, 0, progress, emit);
+            return self.read_parsed(range, request, 0, emit);
         };
         let all: Vec<usize> = (0..self.schema.fields().len()).collect();
+        let every_column = ReadRequest {
+            columns: &all,
+            ..request
+        };
         let mut passed = 0usize;
         let mut emit_error = None;
-        let parsed = self.parse(range, &all, batch_size, None, 0, progress, &mut |full| {
+        let parsed = self.parse(range, every_column, 0, &mut |full| {
             let full = self.as_visible(full)?;
             writer.write(&full);
             let wanted = full
-                .project(columns)
+                .project(request.columns)
                 .map_err(|e| DdqError::execution(format!("cannot project a parsed batch: {e}")))?;
             passed += wanted.num_rows();
             emit(wanted).or_else(|e| {
@@ -336,7 +332,7 @@ impl CsvSource {
             Ok(Parsed::Stopped) => Ok(()),
             Err(ParseFailure::Data { .. }) => {
                 drop(writer);
-                self.read_parsed(range, columns, batch_size, None, passed, progress, emit)
+                self.read_parsed(range, request, passed, emit)
             }
             Err(ParseFailure::Other(e)) => Err(e),
         }
@@ -357,19 +353,16 @@ impl CsvSource {
         .map_err(|e| DdqError::execution(format!("cannot assemble a parsed batch: {e}")))
     }
 
-    /// Parses a range, naming the file, line, column and value of any value that does not parse.
-    #[allow(clippy::too_many_arguments)]
+    /// Parses a range, leaving out its first `skip` rows, naming the file, line, column and
+    /// value of any value that does not parse.
     fn read_parsed(
         &self,
         range: ByteRange,
-        columns: &[usize],
-        batch_size: usize,
-        limit: Option<usize>,
+        request: ReadRequest,
         skip: usize,
-        progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        match self.parse(range, columns, batch_size, limit, skip, progress, emit) {
+        match self.parse(range, request, skip, emit) {
             Ok(_) => Ok(()),
             Err(ParseFailure::Other(e)) => Err(e),
             Err(ParseFailure::Data {
@@ -381,7 +374,7 @@ impl CsvSource {
         }
     }
 
-    /// Parses a range's `columns`, leaving out its first `skip` rows: with the fast reader
+    /// Parses a range's requested columns, leaving out its first `skip` rows: with the fast reader
     /// (`csv_fast`) as far as it goes, then with arrow-csv.
     ///
     /// Matching every field against the missing-value regex is the largest cost of parsing. With
@@ -389,38 +382,28 @@ impl CsvSource {
     /// missing, `finish_batch` turns the other missing-value strings of text columns into
     /// nulls, and in any other column they do not parse, so a batch that fails is read again,
     /// from where it starts, with the regex.
-    #[allow(clippy::too_many_arguments)]
     fn parse(
         &self,
         range: ByteRange,
-        columns: &[usize],
-        batch_size: usize,
-        limit: Option<usize>,
+        request: ReadRequest,
         skip: usize,
-        progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> std::result::Result<Parsed, ParseFailure> {
         let mut attempt = Attempt {
             range,
-            columns,
-            batch_size,
-            limit,
+            request,
             skip,
             with_regex: !self.na.only_pandas_defaults(),
         };
-        match self.parse_fast(&attempt, progress, emit)? {
+        match self.parse_fast(&attempt, emit)? {
             FastOutcome::Done(parsed) => return Ok(parsed),
             FastOutcome::Unsupported => {}
-            FastOutcome::GaveUp { consumed, passed } => {
-                attempt.skip = consumed;
-                attempt.limit = attempt.limit.map(|l| l - passed);
-            }
+            FastOutcome::GaveUp { consumed, passed } => attempt.resume(consumed, passed),
         }
         loop {
-            match self.parse_attempt(&attempt, progress, emit) {
+            match self.parse_attempt(&attempt, emit) {
                 Err(ParseAttemptFailure::WithoutRegex { consumed, passed }) => {
-                    attempt.skip = consumed;
-                    attempt.limit = attempt.limit.map(|l| l - passed);
+                    attempt.resume(consumed, passed);
                     attempt.with_regex = true;
                 }
                 Err(ParseAttemptFailure::Failed(failure)) => return Err(failure),
@@ -434,10 +417,9 @@ impl CsvSource {
     fn parse_fast(
         &self,
         attempt: &Attempt,
-        progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<FastOutcome> {
-        let projection = self.file_columns(attempt.columns);
+        let projection = self.file_columns(attempt.request.columns);
         let fields: Vec<Field> = projection
             .iter()
             .map(|&c| Field::new(&self.layout.columns[c], self.layout.types[c].clone(), true))
@@ -448,14 +430,14 @@ impl CsvSource {
             &self.layout.types,
             &projection,
             Arc::new(Schema::new(fields)),
-            attempt.batch_size,
+            attempt.request.batch_size,
         ) else {
             return Ok(FastOutcome::Unsupported);
         };
-        let Some(range) = self.open_range(attempt.range, progress)? else {
+        let Some(range) = self.open_range(attempt.range, attempt.request.progress)? else {
             return Ok(FastOutcome::Done(Parsed::Complete));
         };
-        let mut delivery = Delivery::new(attempt.skip, attempt.limit, emit);
+        let mut delivery = Delivery::new(attempt.skip, attempt.request.limit, emit);
         let header = self.header && range.start == 0;
         let end = reader.run(range.reader, header, &mut |batch| delivery.deliver(batch))?;
         Ok(match end {
@@ -495,21 +477,21 @@ impl CsvSource {
     fn parse_attempt(
         &self,
         attempt: &Attempt,
-        progress: Option<&Arc<ScanProgress>>,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> std::result::Result<Parsed, ParseAttemptFailure> {
         let path = &self.files[attempt.range.file];
-        let Some(OpenRange { reader, start, end }) = self.open_range(attempt.range, progress)?
+        let Some(OpenRange { reader, start, end }) =
+            self.open_range(attempt.range, attempt.request.progress)?
         else {
             return Ok(Parsed::Complete);
         };
         let input = BufReader::with_capacity(READ_BUFFER, reader);
-        let projection = self.file_columns(attempt.columns);
+        let projection = self.file_columns(attempt.request.columns);
         let mut builder = ReaderBuilder::new(Arc::clone(&self.decode_schema))
             .with_header(self.header && start == 0)
             .with_delimiter(self.sep)
             .with_truncated_rows(true)
-            .with_batch_size(attempt.batch_size.max(1))
+            .with_batch_size(attempt.request.batch_size.max(1))
             .with_projection(projection.clone());
         if attempt.with_regex {
             builder = builder.with_null_regex(self.null_regex.clone());
@@ -518,7 +500,7 @@ impl CsvSource {
             .build_buffered(input)
             .map_err(|e| DdqError::input(format!("{}: {e}", display(path))))?;
 
-        let mut delivery = Delivery::new(attempt.skip, attempt.limit, emit);
+        let mut delivery = Delivery::new(attempt.skip, attempt.request.limit, emit);
         for batch in reader {
             let batch = match batch.and_then(|b| self.finish_batch(b, &projection)) {
                 Ok(batch) => batch,
@@ -715,15 +697,23 @@ fn fingerprint(
     )
 }
 
-/// One try at parsing a range.
+/// One try at parsing a range: the request's columns, batch size and progress, its limit less
+/// what earlier tries passed on.
 struct Attempt<'a> {
     range: ByteRange,
-    columns: &'a [usize],
-    batch_size: usize,
-    limit: Option<usize>,
+    request: ReadRequest<'a>,
     skip: usize,
     /// Whether arrow-csv matches every field against the missing-value regex.
     with_regex: bool,
+}
+
+impl Attempt<'_> {
+    /// Goes on after an earlier try that parsed `consumed` rows (skipped ones included) and
+    /// passed `passed` of them on.
+    fn resume(&mut self, consumed: usize, passed: usize) {
+        self.skip = consumed;
+        self.request.limit = self.request.limit.map(|l| l - passed);
+    }
 }
 
 enum ParseAttemptFailure {

@@ -9,8 +9,12 @@
 //! see [`ScanExec::reversed_for`]. Reading and parsing block, so each group runs on tokio's
 //! blocking pool and sends its batches through a small channel (which also bounds memory).
 
+use super::ReadRequest;
 use super::csv_read::CsvSource;
 use super::parquet_read::ParquetSource;
+use crate::engine::nodes::{
+    bounded_properties, column_names, leaf_with_children, ordered_by, stream_later,
+};
 use crate::engine::progress::ScanProgress;
 use crate::error::{DdqError, Result};
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt64Array};
@@ -24,16 +28,14 @@ use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::DataFusionError;
 use datafusion::execution::TaskContext;
 use datafusion::physical_expr::expressions::Column;
-use datafusion::physical_expr::{
-    EquivalenceProperties, Partitioning, PhysicalExpr, PhysicalSortExpr,
-};
-use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
-use datafusion::physical_plan::stream::{RecordBatchReceiverStream, RecordBatchStreamAdapter};
+use datafusion::physical_expr::{Partitioning, PhysicalExpr, PhysicalSortExpr};
+use datafusion::physical_plan::execution_plan::EmissionType;
+use datafusion::physical_plan::stream::RecordBatchReceiverStream;
 use datafusion::physical_plan::{
-    DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, ReplaceChildrenOptions,
-    SendableRecordBatchStream, SortOrderPushdownResult,
+    DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream,
+    SortOrderPushdownResult,
 };
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -86,18 +88,12 @@ impl Source {
 
     fn read(
         &self,
-        partition: usize,
-        columns: &[usize],
-        batch_size: usize,
-        limit: Option<usize>,
-        progress: Option<&Arc<ScanProgress>>,
+        request: ReadRequest,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
         match self {
-            Source::Csv(csv) => csv.read(partition, columns, batch_size, limit, progress, emit),
-            Source::Parquet(parquet) => {
-                parquet.read(partition, columns, batch_size, limit, progress, emit)
-            }
+            Source::Csv(csv) => csv.read(request, emit),
+            Source::Parquet(parquet) => parquet.read(request, emit),
         }
     }
 
@@ -185,7 +181,7 @@ impl ScanExec {
             partitions: Arc::new(partitions),
             groups,
             limit,
-            properties: Arc::new(properties),
+            properties,
             projection: projection.to_vec(),
         })
     }
@@ -213,9 +209,41 @@ impl ScanExec {
         let properties = plan_properties(&self.schema, &self.outputs, &reversed, self.groups.len());
         Some(ScanExec {
             partitions: Arc::new(reversed),
-            properties: Arc::new(properties),
+            properties,
             ..self.clone()
         })
+    }
+
+    /// What reading these table partitions in full reads, for the progress total and estimates.
+    fn bytes_of(&self, partitions: &[usize]) -> u64 {
+        partitions
+            .iter()
+            .map(|&p| self.source.partition_bytes(p))
+            .sum()
+    }
+
+    /// This scan with its limit (per partition, see [`ExecutionPlan::with_fetch`]) replaced.
+    fn with_limit(&self, limit: Option<usize>) -> ScanExec {
+        ScanExec {
+            limit,
+            ..self.clone()
+        }
+    }
+
+    /// DataFusion's answer for a sort pushed down to this scan: the scan reading its partitions
+    /// last first (see [`ScanExec::reversed_for`]), as a plan made by `plan`, when the sort
+    /// wants that.
+    fn pushdown_reversed(
+        &self,
+        order: &[PhysicalSortExpr],
+        plan: impl FnOnce(ScanExec) -> Arc<dyn ExecutionPlan>,
+    ) -> SortOrderPushdownResult<Arc<dyn ExecutionPlan>> {
+        match self.reversed_for(order) {
+            Some(reversed) => SortOrderPushdownResult::Inexact {
+                inner: plan(reversed),
+            },
+            None => SortOrderPushdownResult::Unsupported,
+        }
     }
 
     /// The arguments `ScanExec::new` needs, besides the source, to make this scan again: the
@@ -252,7 +280,7 @@ fn plan_properties(
     outputs: &[OutputColumn],
     read: &[usize],
     partitions: usize,
-) -> PlanProperties {
+) -> Arc<PlanProperties> {
     let position = |wanted: OutputColumn| outputs.iter().position(|&o| o == wanted);
     let sort_key = |index: usize, options: SortOptions| {
         let column: Arc<dyn PhysicalExpr> =
@@ -270,27 +298,15 @@ fn plan_properties(
             }
         }
     }
-    let equivalence = if ordering.is_empty() {
-        EquivalenceProperties::new(Arc::clone(schema))
-    } else {
-        EquivalenceProperties::new_with_orderings(Arc::clone(schema), [ordering])
-    };
-    PlanProperties::new(
-        equivalence,
+    bounded_properties(
+        ordered_by(schema, ordering),
         Partitioning::UnknownPartitioning(partitions),
         EmissionType::Incremental,
-        Boundedness::Bounded,
     )
 }
 
 impl DisplayAs for ScanExec {
     fn fmt_as(&self, t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        let names: Vec<&str> = self
-            .schema
-            .fields()
-            .iter()
-            .map(|f| f.name().as_str())
-            .collect();
         match t {
             DisplayFormatType::Default | DisplayFormatType::Verbose => {
                 write!(
@@ -298,9 +314,9 @@ impl DisplayAs for ScanExec {
                     "DdqScanExec: format={}, files={}, partitions={}/{}, projection=[{}]",
                     self.source.format_name(),
                     self.source.files().len(),
-                    self.groups.iter().map(|g| g.len()).sum::<usize>(),
+                    self.partitions.len(),
                     self.source.partition_count(),
-                    names.join(", ")
+                    column_names(&self.schema)
                 )?;
                 if let Some(limit) = self.limit {
                     write!(f, ", limit={limit}")?;
@@ -312,11 +328,7 @@ impl DisplayAs for ScanExec {
             }
             DisplayFormatType::TreeRender => {
                 writeln!(f, "format={}", self.source.format_name())?;
-                write!(
-                    f,
-                    "partitions={}",
-                    self.groups.iter().map(|g| g.len()).sum::<usize>()
-                )
+                write!(f, "partitions={}", self.partitions.len())
             }
         }
     }
@@ -342,29 +354,18 @@ impl ExecutionPlan for ScanExec {
         Ok(TreeNodeRecursion::Continue)
     }
 
-    fn replace_children(
-        self: Arc<Self>,
-        _children: Vec<Arc<dyn ExecutionPlan>>,
-        _options: ReplaceChildrenOptions,
-    ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
-        Ok(self)
-    }
-
     fn with_new_children(
         self: Arc<Self>,
-        _children: Vec<Arc<dyn ExecutionPlan>>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
-        Ok(self)
+        leaf_with_children(self, children)
     }
 
     /// A limit here holds for each partition, as for DataFusion's file scans: a merge that
     /// wants the first n rows in order needs n of each, and on a cluster only those are
     /// written for it to merge.
     fn with_fetch(&self, limit: Option<usize>) -> Option<Arc<dyn ExecutionPlan>> {
-        Some(Arc::new(ScanExec {
-            limit,
-            ..self.clone()
-        }))
+        Some(Arc::new(self.with_limit(limit)))
     }
 
     fn fetch(&self) -> Option<usize> {
@@ -375,12 +376,7 @@ impl ExecutionPlan for ScanExec {
         &self,
         order: &[PhysicalSortExpr],
     ) -> datafusion::error::Result<SortOrderPushdownResult<Arc<dyn ExecutionPlan>>> {
-        Ok(match self.reversed_for(order) {
-            Some(reversed) => SortOrderPushdownResult::Inexact {
-                inner: Arc::new(reversed),
-            },
-            None => SortOrderPushdownResult::Unsupported,
-        })
+        Ok(self.pushdown_reversed(order, |reversed| Arc::new(reversed)))
     }
 
     fn execute(
@@ -396,11 +392,7 @@ impl ExecutionPlan for ScanExec {
         })?;
         let progress = context.session_config().get_extension::<ScanProgress>();
         if let Some(progress) = &progress {
-            let bytes = self.partitions[group.clone()]
-                .iter()
-                .map(|&p| self.source.partition_bytes(p))
-                .sum();
-            progress.add_total(bytes);
+            progress.add_total(self.bytes_of(&self.partitions[group.clone()]));
         }
         let job = GroupJob {
             progress,
@@ -454,7 +446,7 @@ impl ScanTaskExec {
         ScanTaskExec {
             scan,
             anchor,
-            properties: Arc::new(properties),
+            properties,
         }
     }
 
@@ -550,15 +542,8 @@ impl ExecutionPlan for ScanTaskExec {
         Ok(TreeNodeRecursion::Continue)
     }
 
-    fn replace_children(
-        self: Arc<Self>,
-        children: Vec<Arc<dyn ExecutionPlan>>,
-        _options: ReplaceChildrenOptions,
-    ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
-        // The partition count follows the anchor, so properties are always recomputed.
-        Ok(self.with_anchor(children))
-    }
-
+    /// DataFusion's `replace_children` comes here whatever its options: the partition count
+    /// follows the anchor, so properties are always recomputed.
     fn with_new_children(
         self: Arc<Self>,
         children: Vec<Arc<dyn ExecutionPlan>>,
@@ -572,10 +557,7 @@ impl ExecutionPlan for ScanTaskExec {
     }
 
     fn with_fetch(&self, limit: Option<usize>) -> Option<Arc<dyn ExecutionPlan>> {
-        let scan = ScanExec {
-            limit,
-            ..self.scan.clone()
-        };
+        let scan = self.scan.with_limit(limit);
         Some(Arc::new(ScanTaskExec::new(scan, Arc::clone(&self.anchor))))
     }
 
@@ -588,12 +570,9 @@ impl ExecutionPlan for ScanTaskExec {
         order: &[PhysicalSortExpr],
     ) -> datafusion::error::Result<SortOrderPushdownResult<Arc<dyn ExecutionPlan>>> {
         // The anchor numbers groups, not partitions, so it serves the reversed scan as it is.
-        Ok(match self.scan.reversed_for(order) {
-            Some(reversed) => SortOrderPushdownResult::Inexact {
-                inner: Arc::new(ScanTaskExec::new(reversed, Arc::clone(&self.anchor))),
-            },
-            None => SortOrderPushdownResult::Unsupported,
-        })
+        Ok(self.scan.pushdown_reversed(order, |reversed| {
+            Arc::new(ScanTaskExec::new(reversed, Arc::clone(&self.anchor)))
+        }))
     }
 
     /// A size estimate, so that Ballista's planner (which, unlike a local session, turns a
@@ -602,12 +581,7 @@ impl ExecutionPlan for ScanTaskExec {
         &self,
         _partition: Option<usize>,
     ) -> datafusion::error::Result<Arc<Statistics>> {
-        let bytes: u64 = self
-            .scan
-            .partitions
-            .iter()
-            .map(|&p| self.scan.source.partition_bytes(p))
-            .sum();
+        let bytes = self.scan.bytes_of(&self.scan.partitions);
         let mut statistics = Statistics::new_unknown(&self.scan.schema);
         statistics.total_byte_size = Precision::Inexact(bytes as usize);
         statistics.num_rows = Precision::Inexact((bytes / ESTIMATED_ROW_BYTES).max(1) as usize);
@@ -621,15 +595,11 @@ impl ExecutionPlan for ScanTaskExec {
     ) -> datafusion::error::Result<SendableRecordBatchStream> {
         let anchor = Arc::clone(&self.anchor);
         let scan = self.scan.clone();
-        let stream = futures::stream::once(async move {
+        let stream = async move {
             let group = anchored_partition(anchor, partition, Arc::clone(&context)).await?;
             scan.execute(group, context)
-        })
-        .try_flatten();
-        Ok(Box::pin(RecordBatchStreamAdapter::new(
-            Arc::clone(&self.scan.schema),
-            stream,
-        )))
+        };
+        Ok(stream_later(Arc::clone(&self.scan.schema), stream))
     }
 }
 
@@ -657,21 +627,21 @@ impl GroupJob {
                 break;
             }
             let mut next_row = 0u64;
-            self.source.read(
+            let request = ReadRequest {
                 partition,
-                &self.columns,
-                self.batch_size,
-                left,
-                self.progress.as_ref(),
-                &mut |batch| {
-                    let rows = batch.num_rows();
-                    let stamped = self.stamp(&batch, partition as u64, next_row)?;
-                    next_row += rows as u64;
-                    left = left.map(|l| l.saturating_sub(rows));
-                    listening = send(stamped);
-                    Ok(listening && left != Some(0))
-                },
-            )?;
+                columns: &self.columns,
+                batch_size: self.batch_size,
+                limit: left,
+                progress: self.progress.as_ref(),
+            };
+            self.source.read(request, &mut |batch| {
+                let rows = batch.num_rows();
+                let stamped = self.stamp(&batch, partition as u64, next_row)?;
+                next_row += rows as u64;
+                left = left.map(|l| l.saturating_sub(rows));
+                listening = send(stamped);
+                Ok(listening && left != Some(0))
+            })?;
         }
         Ok(())
     }

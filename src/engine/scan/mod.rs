@@ -11,7 +11,10 @@
 //! `csv_schema` infers column types, `csv_read` reads one byte range (`csv_fast` is its fast path
 //! for plain CSV), `parquet_read` one row group, `part_filter` prunes partitions from filters on
 //! [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the `TableProvider`, and `wire` their
-//! form in Ballista's plans.
+//! form in Ballista's plans. Every reader takes a [`ReadRequest`].
+
+use crate::engine::progress::ScanProgress;
+use std::sync::Arc;
 
 mod csv_fast;
 mod csv_read;
@@ -26,3 +29,16 @@ pub mod wire;
 
 pub use table::FileTable;
 pub(crate) use table::PlannedForCluster;
+
+/// What a reader is asked for: partition `partition` of its table, as batches of at most
+/// `batch_size` rows holding the visible columns `columns` (positions in the source's schema,
+/// ascending), passed to an `emit` callback until it returns false, the partition ends or
+/// `limit` rows were passed; the bytes read count towards `progress`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReadRequest<'a> {
+    pub partition: usize,
+    pub columns: &'a [usize],
+    pub batch_size: usize,
+    pub limit: Option<usize>,
+    pub progress: Option<&'a Arc<ScanProgress>>,
+}

@@ -1,8 +1,8 @@
 //! Reads one partition of a Parquet table: one row group of one file (Dask's default
 //! partitioning for Parquet), projected to the columns a query needs.
 
+use super::ReadRequest;
 use super::files::display;
-use crate::engine::progress::ScanProgress;
 use crate::error::{DdqError, Result};
 use datafusion::arrow::array::{RecordBatch, RecordBatchOptions};
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
@@ -69,7 +69,6 @@ impl ParquetSource {
         self.row_groups.len()
     }
 
-    /// Reads row group `partition`; same contract as `CsvSource::read`.
     /// The compressed size of a partition's row group, for the progress total.
     pub(crate) fn partition_bytes(&self, partition: usize) -> u64 {
         self.row_groups.get(partition).map_or(0, |g| {
@@ -81,15 +80,19 @@ impl ParquetSource {
         })
     }
 
+    /// Reads a partition as [`ReadRequest`] says: one row group.
     pub(crate) fn read(
         &self,
-        partition: usize,
-        columns: &[usize],
-        batch_size: usize,
-        limit: Option<usize>,
-        progress: Option<&Arc<ScanProgress>>,
+        request: ReadRequest,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
+        let ReadRequest {
+            partition,
+            columns,
+            batch_size,
+            limit,
+            progress,
+        } = request;
         let group = self
             .row_groups
             .get(partition)

@@ -8,6 +8,7 @@ use super::files::expand_patterns;
 use super::parquet_read::ParquetSource;
 use super::part_filter::{is_partition_filter, partitions_kept};
 use crate::engine::cache::ScanCache;
+use crate::engine::nodes::projected_columns;
 use crate::error::Result;
 use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN};
 use async_trait::async_trait;
@@ -129,13 +130,12 @@ impl TableProvider for FileTable {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> datafusion::error::Result<Arc<dyn ExecutionPlan>> {
-        let all_columns: Vec<usize> = (0..self.schema.fields().len()).collect();
-        let projection = projection.unwrap_or(&all_columns);
+        let projection = projected_columns(projection, &self.schema);
         let partitions = partitions_kept(filters, self.npartitions());
         let exec = ScanExec::new(
             Arc::clone(&self.source),
             &self.schema,
-            projection,
+            &projection,
             partitions,
             state.config().target_partitions(),
             limit,
@@ -224,6 +224,14 @@ mod tests {
         rows_of(sorted).await
     }
 
+    fn i64s(batch: &RecordBatch, column: usize) -> Vec<i64> {
+        batch
+            .column(column)
+            .as_primitive::<Int64Type>()
+            .values()
+            .to_vec()
+    }
+
     fn u64s(batch: &RecordBatch, name: &str) -> Vec<u64> {
         let column = batch.column_by_name(name).expect("column");
         column.as_primitive::<UInt64Type>().values().to_vec()
@@ -273,8 +281,9 @@ mod tests {
         assert_eq!(u64s(&batch, ROW_COLUMN), [0, 1, 2]);
     }
 
-    /// Two files of lines of varied length, ids counting up across both.
-    fn numbered_files(dir: &Path) -> (Vec<String>, usize) {
+    /// Two files of lines of varied length, ids counting up across both: the pattern naming
+    /// both, their paths and their row count.
+    fn numbered_files(dir: &Path) -> (String, Vec<String>, usize) {
         let mut paths = Vec::new();
         let mut id = 0;
         for (name, rows) in [("part-1.csv", 300), ("part-2.csv", 200)] {
@@ -286,26 +295,26 @@ mod tests {
             }
             paths.push(write(dir, name, &text));
         }
-        (paths, id)
+        (format!("{}/part-*.csv", dir.display()), paths, id)
+    }
+
+    /// CSV options cutting files into partitions of `blocksize` bytes.
+    fn in_blocks(blocksize: u64) -> CsvOptions {
+        CsvOptions {
+            blocksize,
+            ..CsvOptions::default()
+        }
     }
 
     #[tokio::test]
     async fn small_blocks_read_every_row_once_in_order() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (paths, total) = numbered_files(dir.path());
-        let pattern = format!("{}/part-*.csv", dir.path().display());
+        let (pattern, paths, total) = numbered_files(dir.path());
 
         let whole = csv(&[&pattern], CsvOptions::default()).expect("open");
         assert_eq!(whole.npartitions(), 2);
         let blocksize = 97;
-        let split = csv(
-            &[&pattern],
-            CsvOptions {
-                blocksize,
-                ..CsvOptions::default()
-            },
-        )
-        .expect("open");
+        let split = csv(&[&pattern], in_blocks(blocksize)).expect("open");
         let sizes: Vec<u64> = paths
             .iter()
             .map(|p| std::fs::metadata(p).expect("size").len())
@@ -315,10 +324,9 @@ mod tests {
 
         let one = in_natural_order(frame(whole)).await;
         let many = in_natural_order(frame(split)).await;
-        let ids = |b: &RecordBatch| b.column(0).as_primitive::<Int64Type>().values().to_vec();
         let expected: Vec<i64> = (0..total as i64).collect();
-        assert_eq!(ids(&one), expected);
-        assert_eq!(ids(&many), expected);
+        assert_eq!(i64s(&one, 0), expected);
+        assert_eq!(i64s(&many, 0), expected);
         assert_eq!(many.column(1), one.column(1));
 
         // Rows are numbered from 0 within each partition, and partitions count up in file order.
@@ -338,12 +346,8 @@ mod tests {
     #[tokio::test]
     async fn hidden_columns_alone_and_no_columns_at_all() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (_, total) = numbered_files(dir.path());
-        let pattern = format!("{}/part-*.csv", dir.path().display());
-        let options = CsvOptions {
-            blocksize: 500,
-            ..CsvOptions::default()
-        };
+        let (pattern, _, total) = numbered_files(dir.path());
+        let options = in_blocks(500);
 
         let hidden = frame(csv(&[&pattern], options.clone()).expect("open"))
             .select(vec![col(ROW_COLUMN), col(PART_COLUMN)])
@@ -384,22 +388,8 @@ mod tests {
             .map(|f| f.name().as_str())
             .collect();
         assert_eq!(names, ["c", PART_COLUMN, "a"]);
-        assert_eq!(
-            batch
-                .column(0)
-                .as_primitive::<Int64Type>()
-                .values()
-                .to_vec(),
-            [2, 4]
-        );
-        assert_eq!(
-            batch
-                .column(2)
-                .as_primitive::<Int64Type>()
-                .values()
-                .to_vec(),
-            [1, 3]
-        );
+        assert_eq!(i64s(&batch, 0), [2, 4]);
+        assert_eq!(i64s(&batch, 2), [1, 3]);
     }
 
     #[tokio::test]
@@ -507,12 +497,8 @@ mod tests {
     #[tokio::test]
     async fn limit_and_partition_filters_read_less() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (_, _) = numbered_files(dir.path());
-        let pattern = format!("{}/part-*.csv", dir.path().display());
-        let options = CsvOptions {
-            blocksize: 1000,
-            ..CsvOptions::default()
-        };
+        let (pattern, _, _) = numbered_files(dir.path());
+        let options = in_blocks(1000);
 
         let limited = frame(csv(&[&pattern], options.clone()).expect("open"))
             .limit(0, Some(5))
@@ -540,16 +526,8 @@ mod tests {
     #[tokio::test]
     async fn natural_order_is_a_merge_not_a_sort() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (_, _) = numbered_files(dir.path());
-        let pattern = format!("{}/part-*.csv", dir.path().display());
-        let table = csv(
-            &[&pattern],
-            CsvOptions {
-                blocksize: 1000,
-                ..CsvOptions::default()
-            },
-        )
-        .expect("open");
+        let (pattern, _, _) = numbered_files(dir.path());
+        let table = csv(&[&pattern], in_blocks(1000)).expect("open");
         let sorted = frame(table)
             .sort(vec![
                 col(PART_COLUMN).sort(true, false),
@@ -589,14 +567,7 @@ mod tests {
             when.values().to_vec(),
             [15706 * day, 15707 * day + 37_800_000_000_000]
         );
-        assert_eq!(
-            batch
-                .column(1)
-                .as_primitive::<Int64Type>()
-                .values()
-                .to_vec(),
-            [1, 2]
-        );
+        assert_eq!(i64s(&batch, 1), [1, 2]);
     }
 
     #[test]
@@ -659,11 +630,7 @@ mod tests {
         assert_eq!(table.files().len(), 2);
 
         let batch = in_natural_order(frame(table)).await;
-        let ids = batch
-            .column(0)
-            .as_primitive::<Int64Type>()
-            .values()
-            .to_vec();
+        let ids = i64s(&batch, 0);
         assert_eq!(ids, (0..30).collect::<Vec<i64>>());
         let parts = u64s(&batch, PART_COLUMN);
         assert_eq!(
@@ -732,12 +699,8 @@ mod tests {
     async fn a_second_full_read_comes_from_the_cache() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = dir.path().join("cache");
-        let (paths, total) = numbered_files(dir.path());
-        let pattern = format!("{}/part-*.csv", dir.path().display());
-        let options = CsvOptions {
-            blocksize: 1000,
-            ..CsvOptions::default()
-        };
+        let (pattern, paths, total) = numbered_files(dir.path());
+        let options = in_blocks(1000);
         let plain = in_natural_order(frame(csv(&[&pattern], options.clone()).expect("open"))).await;
         let table = cached(&pattern, options.clone(), &cache);
         let partitions = table.npartitions();
@@ -773,8 +736,7 @@ mod tests {
     async fn limited_reads_and_failed_reads_cache_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = dir.path().join("cache");
-        let (_, _) = numbered_files(dir.path());
-        let pattern = format!("{}/part-*.csv", dir.path().display());
+        let (pattern, _, _) = numbered_files(dir.path());
         let limited = frame(cached(&pattern, CsvOptions::default(), &cache))
             .limit(0, Some(5))
             .expect("limit");
@@ -799,22 +761,14 @@ mod tests {
             .select(vec![col("a")])
             .expect("select");
         let batch = rows_of(a).await;
-        assert_eq!(
-            batch
-                .column(0)
-                .as_primitive::<Int64Type>()
-                .values()
-                .to_vec(),
-            [1, 3]
-        );
+        assert_eq!(i64s(&batch, 0), [1, 3]);
         assert_eq!(entries(&cache), 0);
     }
 
     #[tokio::test]
     async fn an_unwritable_cache_is_no_error() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (_, total) = numbered_files(dir.path());
-        let pattern = format!("{}/part-*.csv", dir.path().display());
+        let (pattern, _, total) = numbered_files(dir.path());
         // A file where the cache directory should be: nothing can be created in it.
         let blocked = dir.path().join("blocked");
         std::fs::write(&blocked, "").expect("write");
@@ -828,8 +782,7 @@ mod tests {
     async fn cached_reads_report_progress() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = dir.path().join("cache");
-        let (_, _) = numbered_files(dir.path());
-        let pattern = format!("{}/part-*.csv", dir.path().display());
+        let (pattern, _, _) = numbered_files(dir.path());
         let run = |table: FileTable| async move {
             let progress = Arc::new(crate::engine::progress::ScanProgress::default());
             let config = SessionConfig::new()
@@ -951,11 +904,7 @@ mod tests {
             cached(&path, options.clone(), &cache),
         ] {
             let batch = in_natural_order(frame(table)).await;
-            let m = batch
-                .column(1)
-                .as_primitive::<Int64Type>()
-                .values()
-                .to_vec();
+            let m = i64s(&batch, 1);
             assert_eq!(m, (0..100).collect::<Vec<i64>>());
             assert_eq!(batch.column(0).null_count(), 2);
         }
