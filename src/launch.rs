@@ -112,16 +112,36 @@ fn source_of(invocation: &Invocation) -> Result<Option<Source>, String> {
 }
 
 fn read_script(file: &str) -> Result<Source, String> {
-    if file == "-" {
-        let mut text = String::new();
+    let (name, bytes) = if file == "-" {
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(Source::new("<stdin>", text));
-    }
-    std::fs::read_to_string(file)
-        .map(|text| Source::new(file, text))
-        .map_err(|e| format!("cannot read {file}: {e}"))
+        ("<stdin>", bytes)
+    } else {
+        let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+        (file, bytes)
+    };
+    let text =
+        String::from_utf8(bytes).map_err(|e| not_utf8(name, e.as_bytes(), e.utf8_error()))?;
+    Ok(Source::new(name, text))
+}
+
+/// `FILE:LINE:COL: ...` for the first byte of a script that is not UTF-8.
+fn not_utf8(name: &str, bytes: &[u8], error: std::str::Utf8Error) -> String {
+    let at = error.valid_up_to();
+    let before = &bytes[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = at
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    format!(
+        "{name}:{line}:{column}: the script is not UTF-8 (byte 0x{:02x}); save it as UTF-8",
+        bytes[at]
+    )
 }
 
 fn finish(session: Session, outcome: Outcome) -> ExitCode {

@@ -412,6 +412,40 @@ fn a_long_chain_of_rebinding_plans_without_overflowing_the_stack() {
 }
 
 #[test]
+fn input_that_is_not_utf8_names_its_line_and_the_repl_goes_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("bad.q");
+    std::fs::write(&script, b"len([1])\nx = \"\xff\"\n").expect("write script");
+    let run = ddq(&["run", script.to_str().expect("utf-8 path")], None);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("bad.q:2:6: the script is not UTF-8 (byte 0xff)"),
+        "{}",
+        run.stderr
+    );
+
+    let mut child = common::ddq_command(&["-i", "--quiet", "--format", "csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ddq starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    std::io::Write::write_all(&mut stdin, b"1 + 1\nx = \"\xfe\"\n2 + 2\n(1,").expect("input");
+    drop(stdin);
+    let output = child.wait_with_output().expect("ddq ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "2\n4\n");
+    assert!(
+        stderr.contains("<stdin>:2: the line is not UTF-8 (byte 0xfe at column 6)"),
+        "{stderr}"
+    );
+    // A statement left open at the end of the input is reported, not dropped.
+    assert!(stderr.contains("is never closed"), "{stderr}");
+}
+
+#[test]
 fn odd_input_never_panics() {
     let inputs = [
         "",

@@ -126,6 +126,10 @@ pub fn run(
     runtime: &tokio::runtime::Runtime,
     color: bool,
 ) -> crate::error::Result<()> {
+    if !std::io::stdin().is_terminal() {
+        run_piped(session, runtime, color);
+        return Ok(());
+    }
     let mut editor = new_editor()?;
     let mut history = HistoryFile::for_terminal();
     history.load(&mut editor);
@@ -167,6 +171,88 @@ pub fn run(
     Ok(())
 }
 
+/// `ddq -i < file`: REPL semantics on piped input, read as bytes so that a line that is not
+/// UTF-8 is reported (with its line number and the offending byte) and skipped, and a
+/// statement left open at the end of the input is an error rather than dropped.
+fn run_piped(session: &mut Session, runtime: &tokio::runtime::Runtime, color: bool) {
+    let mut lines = PipedLines::new(std::io::stdin().lock());
+    while let Some(entry) = lines.next_statement() {
+        let text = match entry {
+            Ok(text) => text,
+            Err(message) => {
+                eprintln!("error: {message}");
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let source = Source::new("<repl>", text);
+        match run_cancellable(session, runtime, &source) {
+            Ok(Flow::Quit) => break,
+            Ok(Flow::Continue) => {}
+            Err(err) => {
+                report_error(&err, &source, color);
+            }
+        }
+    }
+}
+
+/// Statements from piped input: lines joined while a bracket or string is open.
+struct PipedLines<R> {
+    input: R,
+    line: usize,
+}
+
+impl<R: std::io::BufRead> PipedLines<R> {
+    fn new(input: R) -> Self {
+        PipedLines { input, line: 0 }
+    }
+
+    /// The next line as text; `None` at the end, an error naming the line for bytes that are
+    /// not UTF-8 or that cannot be read.
+    fn next_line(&mut self) -> Option<Result<String, String>> {
+        let mut bytes = Vec::new();
+        match self.input.read_until(b'\n', &mut bytes) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(Err(format!("cannot read input: {e}"))),
+        }
+        self.line += 1;
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+        }
+        Some(String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let byte = e.as_bytes()[at];
+            format!(
+                "<stdin>:{}: the line is not UTF-8 (byte 0x{byte:02x} at column {}); it was skipped",
+                self.line,
+                at + 1
+            )
+        }))
+    }
+
+    fn next_statement(&mut self) -> Option<Result<String, String>> {
+        let mut text = match self.next_line()? {
+            Ok(text) => text,
+            Err(message) => return Some(Err(message)),
+        };
+        while parser::is_incomplete(&text) {
+            match self.next_line() {
+                // The end of the input: the parser reports what is left open.
+                None => break,
+                Some(Ok(more)) => {
+                    text.push('\n');
+                    text.push_str(&more);
+                }
+                Some(Err(message)) => return Some(Err(message)),
+            }
+        }
+        Some(Ok(text))
+    }
+}
+
 /// Runs one entry until it finishes or Ctrl-C arrives. Dropping the statement's future drops
 /// its DataFusion streams, which stops their tasks and reader threads; variables are bound only
 /// after a statement's plan is built, so the session keeps every frame it had.
@@ -186,5 +272,35 @@ fn run_cancellable(
 fn refresh_completion(editor: &mut LineEditor, session: &Session) {
     if let Some(helper) = editor.helper_mut() {
         helper.completer.refresh(session);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PipedLines;
+
+    fn statements(input: &[u8]) -> Vec<Result<String, String>> {
+        let mut lines = PipedLines::new(input);
+        std::iter::from_fn(|| lines.next_statement()).collect()
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_named_and_skipped() {
+        let got = statements(b"1 + 1\nx = \"\xff\"\n2\n");
+        assert_eq!(got[0], Ok("1 + 1".to_string()));
+        assert_eq!(
+            got[1],
+            Err("<stdin>:2: the line is not UTF-8 (byte 0xff at column 6); it was skipped".into())
+        );
+        assert_eq!(got[2], Ok("2".to_string()));
+    }
+
+    #[test]
+    fn open_brackets_join_lines_and_the_last_line_counts_without_a_newline() {
+        let got = statements(b"f(1,\n  2)\n(1,");
+        assert_eq!(
+            got,
+            vec![Ok("f(1,\n  2)".to_string()), Ok("(1,".to_string())]
+        );
     }
 }
