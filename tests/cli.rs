@@ -446,6 +446,17 @@ fn input_that_is_not_utf8_names_its_line_and_the_repl_goes_on() {
 }
 
 #[test]
+fn a_blocksize_far_below_a_row_is_refused_not_a_hang() {
+    expect_error(
+        "len(read_csv(\"data/nycflights/1990.csv\", blocksize=1))",
+        &[
+            "blocksize=1 cuts 146588 bytes of CSV into 146588 partitions",
+            "use a blocksize of at least 2 bytes",
+        ],
+    );
+}
+
+#[test]
 fn odd_input_never_panics() {
     let inputs = [
         "",

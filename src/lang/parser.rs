@@ -1882,7 +1882,11 @@ mod tests {
 
     #[test]
     fn nested_timings_are_refused() {
-        for text in ["%timeit %timeit -n 1 1", "%time %time x", "%timeit -n 2 %time 1"] {
+        for text in [
+            "%timeit %timeit -n 1 1",
+            "%time %time x",
+            "%timeit -n 2 %time 1",
+        ] {
             let err = error_full(text);
             assert!(
                 err.message.contains("cannot time another %time or %timeit"),

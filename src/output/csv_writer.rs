@@ -1,16 +1,16 @@
 //! The CSV renderer: a header row then every row, streamed batch by batch, written the way
-//! `DataFrame.to_csv(index=False)` writes (floats as Python `repr`, empty for missing values,
-//! `True`/`False`, fields quoted only when they need it).
+//! `DataFrame.to_csv(index=False)` writes. Each value's text (floats as Python `repr`, empty for
+//! missing values and NaN, `True`/`False`) and the quoting of fields (only when they need it) are
+//! `types::text`'s; this file walks the batches and decides each batch's datetime style.
 
 use super::{BatchRenderer, ResultWriter, check_batch_width, visible_columns, write_error};
-use crate::error::{DdqError, Result};
-use crate::types::float::{format_f32_python, write_float_python};
-use crate::types::values::{
-    ColumnKind, ColumnReader, DateTimeStyle, Value, write_date, write_datetime,
+use crate::error::Result;
+use crate::types::text::{
+    TextStyle, end_csv_record, write_csv_field, write_csv_record, write_value,
 };
+use crate::types::values::{ColumnKind, ColumnReader, DateTimeStyle};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
-use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -40,12 +40,9 @@ impl CsvResultWriter {
             .columns
             .iter()
             .map(|&index| self.schema.field(index).name().as_str());
-        let mut csv = csv::WriterBuilder::new().from_writer(Vec::new());
-        csv.write_record(names).map_err(csv_error)?;
-        let header = csv
-            .into_inner()
-            .map_err(|e| DdqError::execution(format!("cannot render CSV: {e}")))?;
-        self.out.write_all(&header).map_err(write_error)
+        let mut header = String::new();
+        write_csv_record(&mut header, names);
+        self.out.write_all(header.as_bytes()).map_err(write_error)
     }
 }
 
@@ -86,19 +83,21 @@ fn render_rows(schema: &SchemaRef, columns: &[usize], batch: &RecordBatch) -> Re
         .zip(columns)
         .map(|(reader, &index)| batch_style(reader, schema, index, batch.num_rows()))
         .collect::<Result<Vec<_>>>()?;
-    let mut csv = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut out = String::new();
     let mut field = String::new();
     for row in 0..batch.num_rows() {
-        for (reader, style) in readers.iter().zip(&styles) {
+        let start = out.len();
+        for (position, (reader, style)) in readers.iter().zip(&styles).enumerate() {
+            if position > 0 {
+                out.push(',');
+            }
             field.clear();
-            write_csv_field(&mut field, &reader.value(row)?, *style);
-            csv.write_field(&field).map_err(csv_error)?;
+            write_value(&mut field, &reader.value(row)?, TextStyle::Csv(*style));
+            write_csv_field(&mut out, &field);
         }
-        csv.write_record(std::iter::empty::<&[u8]>())
-            .map_err(csv_error)?;
+        end_csv_record(&mut out, start);
     }
-    csv.into_inner()
-        .map_err(|e| DdqError::execution(format!("cannot render CSV: {e}")))
+    Ok(out.into_bytes())
 }
 
 /// Datetime columns drop the time when a whole batch is at midnight; decided per batch because
@@ -118,37 +117,6 @@ fn batch_style(
     Ok(DateTimeStyle::for_values(&values))
 }
 
-fn write_csv_field(out: &mut String, value: &Value, style: DateTimeStyle) {
-    // Writing to a String cannot fail.
-    match value {
-        Value::Null => {}
-        Value::Float(v) if v.is_nan() => {}
-        Value::Float32(v) if v.is_nan() => {}
-        Value::Int(v) => {
-            let _ = write!(out, "{v}");
-        }
-        Value::UInt(v) => {
-            let _ = write!(out, "{v}");
-        }
-        Value::Float(v) => write_float_python(out, *v),
-        Value::Float32(v) => out.push_str(&format_f32_python(*v)),
-        Value::Bool(true) => out.push_str("True"),
-        Value::Bool(false) => out.push_str("False"),
-        Value::Text(text) => out.push_str(text),
-        Value::DateTime(at, offset) => write_datetime(out, at, offset.as_ref(), style, ' '),
-        Value::Date(date) => write_date(out, date),
-        Value::Number(text) => out.push_str(text),
-    }
-}
-
-fn csv_error(err: csv::Error) -> DdqError {
-    let message = err.to_string();
-    match err.into_kind() {
-        csv::ErrorKind::Io(io) => write_error(io),
-        _ => DdqError::execution(format!("cannot write CSV: {message}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{DisplayOptions, Format, Layout, ResultKind, is_broken_pipe, result_writer};
@@ -161,7 +129,7 @@ mod tests {
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
     use std::sync::Arc;
 
-    use crate::output::test_support::SharedBuffer;
+    use crate::output::test_support::{SharedBuffer, render};
 
     /// A reader that went away, like `head` after its first lines.
     struct ClosedPipe;
@@ -183,19 +151,7 @@ mod tests {
     }
 
     fn csv_of(batches: &[RecordBatch]) -> String {
-        let buffer = SharedBuffer::default();
-        let mut writer = result_writer(
-            Format::Csv,
-            layout(),
-            batches[0].schema(),
-            Box::new(buffer.clone()),
-            &DisplayOptions::default(),
-        );
-        for batch in batches {
-            writer.write_batch(batch).unwrap();
-        }
-        writer.finish().unwrap();
-        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+        render(Format::Csv, layout(), batches, &DisplayOptions::default())
     }
 
     fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
@@ -235,6 +191,13 @@ mod tests {
             result,
             "\"a b,c\"\nplain\n\"a,b\"\n\"say \"\"hi\"\"\"\n\"two\nlines\"\n"
         );
+    }
+
+    #[test]
+    fn a_lone_empty_field_is_quoted() {
+        let text = StringArray::from(vec![Some("a"), None, Some("")]);
+        let result = csv_of(&[batch(vec![("s", Arc::new(text) as ArrayRef)])]);
+        assert_eq!(result, "s\na\n\"\"\n\"\"\n");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The JSON renderer: JSON lines, one object per row with keys in column order, streamed batch by
-//! batch. Missing values, NaN and infinities are `null`; datetimes are ISO 8601 strings.
+//! batch. Each value is written by `types::text` in its JSON style (missing values, NaN and
+//! infinities are `null`; datetimes are ISO 8601 strings).
 
 use super::{ResultWriter, check_batch_width, visible_columns, write_error};
 use crate::error::Result;
-use crate::types::text::{write_json_string, write_json_value};
+use crate::types::text::{TextStyle, write_json_string, write_value};
 use crate::types::values::ColumnReader;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -57,7 +58,7 @@ impl ResultWriter for JsonLinesWriter {
                 }
                 self.line.push_str(key);
                 self.line.push(':');
-                write_json_value(&mut self.line, &reader.value(row)?);
+                write_value(&mut self.line, &reader.value(row)?, TextStyle::Json);
             }
             self.line.push_str("}\n");
             self.out
@@ -74,7 +75,7 @@ impl ResultWriter for JsonLinesWriter {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{DisplayOptions, Format, Layout, ResultKind, result_writer};
+    use super::super::{DisplayOptions, Format, Layout, ResultKind};
     use super::*;
     use datafusion::arrow::array::{
         ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array,
@@ -82,26 +83,14 @@ mod tests {
     };
     use std::sync::Arc;
 
-    use crate::output::test_support::SharedBuffer;
+    use crate::output::test_support::render;
 
     fn json_of(batches: &[RecordBatch]) -> String {
-        let buffer = SharedBuffer::default();
         let layout = Layout {
             kind: ResultKind::Frame,
             index_columns: 0,
         };
-        let mut writer = result_writer(
-            Format::Json,
-            layout,
-            batches[0].schema(),
-            Box::new(buffer.clone()),
-            &DisplayOptions::default(),
-        );
-        for batch in batches {
-            writer.write_batch(batch).unwrap();
-        }
-        writer.finish().unwrap();
-        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+        render(Format::Json, layout, batches, &DisplayOptions::default())
     }
 
     #[test]
@@ -146,12 +135,5 @@ mod tests {
         )])
         .unwrap();
         assert_eq!(json_of(&[batch]), "{\"x\":null}\n{\"x\":1e-05}\n");
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        let mut out = String::new();
-        write_json_string(&mut out, "a\u{1}b\\c\td");
-        assert_eq!(out, r#""a\u0001b\\c\td""#);
     }
 }

@@ -146,8 +146,27 @@ mod tests {
 /// What the renderers' tests share.
 #[cfg(test)]
 pub(crate) mod test_support {
+    use super::{DisplayOptions, Format, Layout, result_writer};
+    use datafusion::arrow::record_batch::RecordBatch;
     use std::io::Write;
     use std::sync::{Arc, Mutex};
+
+    /// What the writer for `format` writes for `batches` (at least one, for the schema).
+    pub(crate) fn render(
+        format: Format,
+        layout: Layout,
+        batches: &[RecordBatch],
+        options: &DisplayOptions,
+    ) -> String {
+        let buffer = SharedBuffer::default();
+        let schema = batches[0].schema();
+        let mut writer = result_writer(format, layout, schema, Box::new(buffer.clone()), options);
+        for batch in batches {
+            writer.write_batch(batch).unwrap();
+        }
+        writer.finish().unwrap();
+        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    }
 
     /// A `Write` a test can read back after the writer (which owns it) is finished.
     #[derive(Clone, Default)]

@@ -12,10 +12,9 @@ use super::{
 };
 use crate::error::Result;
 use crate::types::dtype::pandas_dtype;
-use crate::types::float::{format_float_column, format_float_python};
-use crate::types::values::{
-    ColumnKind, ColumnReader, DateTimeStyle, Value, write_date, write_datetime,
-};
+use crate::types::float::format_float_column;
+use crate::types::text::{TextStyle, value_text, write_table_text};
+use crate::types::values::{ColumnKind, ColumnReader, DateTimeStyle, Value};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use std::collections::VecDeque;
@@ -98,7 +97,7 @@ impl TableWriter {
                 let field = schema.field(index);
                 let values: Vec<&Value> = shown.rows.iter().map(|row| &row[position]).collect();
                 TextColumn {
-                    header: escape_text(field.name()),
+                    header: header_text(field.name()),
                     cells: format_cells(ColumnKind::of(field.data_type()), &values),
                 }
             })
@@ -403,73 +402,25 @@ fn aligned_line<'a>(widths: &[usize], cell_of: impl Fn(usize) -> &'a str) -> Str
     format!("{}\n", cells.join("  "))
 }
 
-/// Formats the shown values of one column; floats and datetimes are formatted column-wide.
+/// Formats the shown values of one column: floats column-wide (shared decimals), everything else
+/// by `text::write_value`, datetimes in the style the column's values need.
 fn format_cells(kind: ColumnKind, values: &[&Value]) -> Vec<String> {
-    match kind {
-        ColumnKind::Float => {
-            let floats: Vec<Option<f64>> = values.iter().map(|value| value.as_f64()).collect();
-            format_float_column(&floats)
-        }
-        ColumnKind::DateTime => {
-            let style = DateTimeStyle::for_values(values.iter().copied());
-            values
-                .iter()
-                .map(|value| datetime_cell(value, style, kind))
-                .collect()
-        }
-        _ => values.iter().map(|value| plain_cell(value, kind)).collect(),
+    if kind == ColumnKind::Float {
+        let floats: Vec<Option<f64>> = values.iter().map(|value| value.as_f64()).collect();
+        return format_float_column(&floats);
     }
+    let style = TextStyle::Table(kind, DateTimeStyle::for_values(values.iter().copied()));
+    values
+        .iter()
+        .map(|value| value_text(value, style))
+        .collect()
 }
 
-fn datetime_cell(value: &Value, style: DateTimeStyle, kind: ColumnKind) -> String {
-    match value {
-        Value::DateTime(at, offset) => {
-            let mut text = String::new();
-            write_datetime(&mut text, at, offset.as_ref(), style, ' ');
-            text
-        }
-        other => plain_cell(other, kind),
-    }
-}
-
-fn plain_cell(value: &Value, kind: ColumnKind) -> String {
-    match value {
-        Value::Null => kind.null_text().to_string(),
-        Value::Int(v) => v.to_string(),
-        Value::UInt(v) => v.to_string(),
-        Value::Float(v) => format_float_python(*v),
-        Value::Float32(v) => format_float_python(f64::from(*v)),
-        Value::Bool(true) => "True".to_string(),
-        Value::Bool(false) => "False".to_string(),
-        Value::Text(text) => escape_text(text),
-        Value::DateTime(at, offset) => {
-            let mut text = String::new();
-            write_datetime(
-                &mut text,
-                at,
-                offset.as_ref(),
-                DateTimeStyle::for_single(at),
-                ' ',
-            );
-            text
-        }
-        Value::Date(date) => {
-            let mut text = String::new();
-            write_date(&mut text, date);
-            text
-        }
-        Value::Number(text) => text.clone(),
-    }
-}
-
-/// pandas escapes tabs and line breaks inside cells so each row stays on one line.
-fn escape_text(text: &str) -> String {
-    if !text.contains(['\t', '\n', '\r']) {
-        return text.to_string();
-    }
-    text.replace('\t', "\\t")
-        .replace('\n', "\\n")
-        .replace('\r', "\\r")
+/// A header as a table writes it, tabs and line breaks escaped like a cell's text.
+fn header_text(name: &str) -> String {
+    let mut header = String::new();
+    write_table_text(&mut header, name);
+    header
 }
 
 #[cfg(test)]
@@ -484,7 +435,7 @@ mod tests {
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
     use std::sync::Arc;
 
-    use crate::output::test_support::SharedBuffer;
+    use crate::output::test_support::{SharedBuffer, render};
 
     fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
         RecordBatch::try_from_iter(columns).unwrap()
@@ -496,24 +447,11 @@ mod tests {
         batches: &[RecordBatch],
         options: &DisplayOptions,
     ) -> String {
-        let buffer = SharedBuffer::default();
         let layout = Layout {
             kind,
             index_columns,
         };
-        let schema = batches[0].schema();
-        let mut writer = result_writer(
-            Format::Table,
-            layout,
-            schema,
-            Box::new(buffer.clone()),
-            options,
-        );
-        for batch in batches {
-            writer.write_batch(batch).unwrap();
-        }
-        writer.finish().unwrap();
-        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+        render(Format::Table, layout, batches, options)
     }
 
     fn frame(batches: &[RecordBatch]) -> String {

@@ -792,9 +792,10 @@ fn merge_keys(left: &Frame, right: &Frame, args: &MergeArgs) -> Result<(Vec<Stri
     let on = args.on;
     match (on.names()?, args.left_on.names()?, args.right_on.names()?) {
         // A merge on no key would pair every row with every row.
-        (Some(keys), None, None) if keys.is_empty() => Err(on.invalid(
-            "on=[] names no column to merge on; name at least one, e.g. on=\"Dest\"",
-        )),
+        (Some(keys), None, None) if keys.is_empty() => {
+            Err(on
+                .invalid("on=[] names no column to merge on; name at least one, e.g. on=\"Dest\""))
+        }
         (Some(on), None, None) => Ok((on.clone(), on)),
         (None, Some(l), Some(r)) if l.len() == r.len() && !l.is_empty() => Ok((l, r)),
         (None, None, None) => {

@@ -26,6 +26,7 @@ use crate::plan::value::{
 };
 use crate::plan::{Planner, order, series};
 use crate::session::sink::Sink;
+use crate::types::text::{json_string, python_str_repr, write_csv_record};
 use crate::types::{dtype::pandas_dtype, float::format_float_python, scalar::format_scalar};
 use datafusion::execution::config::SessionConfig;
 use datafusion::prelude::{DataFrame, SessionContext};
@@ -376,11 +377,14 @@ impl Session {
                 let text = match self.settings.format {
                     Format::Table => columns_repr(&names),
                     Format::Csv => {
-                        std::iter::once("column".to_string())
-                            .chain(names.iter().map(|n| csv_field(n)))
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                            + "\n"
+                        // A header, then each name as a record of its own.
+                        let mut csv = String::new();
+                        for name in
+                            std::iter::once("column").chain(names.iter().map(String::as_str))
+                        {
+                            write_csv_record(&mut csv, [name]);
+                        }
+                        csv
                     }
                     Format::Json => names
                         .iter()
@@ -451,7 +455,7 @@ impl Session {
         Ok(match value {
             Value::Int(i) => i.to_string(),
             Value::Float(x) => format_float_python(x),
-            Value::Str(s) => python_string(&s),
+            Value::Str(s) => python_str_repr(&s),
             Value::Bool(b) => {
                 if b {
                     "True".into()
@@ -608,39 +612,8 @@ fn groupby_repr(gb: &GroupBy) -> String {
 }
 
 fn columns_repr(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| python_string(n)).collect();
+    let quoted: Vec<String> = names.iter().map(|n| python_str_repr(n)).collect();
     format!("Index([{}], dtype='object')\n", quoted.join(", "))
-}
-
-fn python_string(s: &str) -> String {
-    if s.contains('\'') && !s.contains('"') {
-        format!("\"{s}\"")
-    } else {
-        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The error raised when Ctrl-C interrupts a query.

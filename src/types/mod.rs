@@ -1,7 +1,8 @@
-//! How an Arrow value reads as a pandas value, shared by the planner (`astype(str)`, dtype
-//! names in messages) and the renderers: pandas dtype names (`dtype`), reading a cell as a
-//! value (`values`), Python's text of a float (`float`), of a scalar (`scalar`) and JSON
-//! (`text`).
+//! How an Arrow value reads as a pandas value and is written as text, shared by the planner
+//! (`astype(str)`, dtype names in messages), the renderers and the session: pandas dtype names
+//! (`dtype`), reading a cell as a value (`values`), Python's text of a float (`float`), a single
+//! value as Python prints it (`scalar`), and a value as text in each output style, with the
+//! quoting of JSON, CSV, table cells and Python strings (`text`).
 
 pub mod dtype;
 pub mod float;

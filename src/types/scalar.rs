@@ -1,8 +1,8 @@
-//! Single values (a computed aggregate such as `df.a.mean()`) as Python prints them, or as JSON.
+//! Single values (a computed aggregate such as `df.a.mean()`, or each value of `astype(str)`) as
+//! Python prints them, or as JSON: read like a column's cell, then written by `text::write_value`.
 
-use super::float::{format_f32_python, format_float_python};
-use super::text::write_json_value;
-use super::values::{ColumnKind, ColumnReader, DateTimeStyle, Value, write_date, write_datetime};
+use super::text::{TextStyle, value_text};
+use super::values::{ColumnKind, ColumnReader, Value};
 use crate::config::display::Format;
 use datafusion::scalar::ScalarValue;
 
@@ -19,45 +19,11 @@ pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
     let Some(read) = read else {
         return value.to_string();
     };
-    match format {
-        Format::Json => {
-            let mut out = String::new();
-            write_json_value(&mut out, &read);
-            out
-        }
-        Format::Table | Format::Csv => python_text(&read, ColumnKind::of(&value.data_type())),
-    }
-}
-
-fn python_text(value: &Value, kind: ColumnKind) -> String {
-    match value {
-        Value::Null if kind == ColumnKind::Float => "NaN".to_string(),
-        Value::Null => "None".to_string(),
-        Value::Int(v) => v.to_string(),
-        Value::UInt(v) => v.to_string(),
-        Value::Float(v) => format_float_python(*v),
-        Value::Float32(v) => format_f32_python(*v),
-        Value::Bool(true) => "True".to_string(),
-        Value::Bool(false) => "False".to_string(),
-        Value::Text(text) => text.to_string(),
-        Value::DateTime(at, offset) => {
-            let mut out = String::new();
-            write_datetime(
-                &mut out,
-                at,
-                offset.as_ref(),
-                DateTimeStyle::for_single(at),
-                ' ',
-            );
-            out
-        }
-        Value::Date(date) => {
-            let mut out = String::new();
-            write_date(&mut out, date);
-            out
-        }
-        Value::Number(text) => text.clone(),
-    }
+    let style = match format {
+        Format::Json => TextStyle::Json,
+        Format::Table | Format::Csv => TextStyle::Python(ColumnKind::of(&value.data_type())),
+    };
+    value_text(&read, style)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Reading single values out of Arrow arrays in the few shapes the renderers care about, the pandas
-//! dtype names of Arrow types, and the pandas rules for writing dates and times.
-
+//! Reading single values out of Arrow arrays in the few shapes the renderers care about, the kind
+//! of a column (which decides how its missing values read), and the pandas rules for writing
+//! dates and times. How a value is then written in each output style is `text::write_value`.
 use crate::error::{DdqError, Result};
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike};
 use datafusion::arrow::array::timezone::Tz;

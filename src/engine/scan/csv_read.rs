@@ -100,11 +100,17 @@ impl CsvSource {
         check_options(options)?;
         let na = NaValues::new(&options.na_values);
         let layout = plan_layout(&files, options, &na)?;
+        let mut sizes = Vec::with_capacity(files.len());
+        for path in &files {
+            sizes.push(
+                std::fs::metadata(path)
+                    .map_err(|e| open_error(path, e))?
+                    .len(),
+            );
+        }
+        check_partition_count(&sizes, options.blocksize)?;
         let mut ranges = Vec::new();
-        for (index, path) in files.iter().enumerate() {
-            let size = std::fs::metadata(path)
-                .map_err(|e| open_error(path, e))?
-                .len();
+        for (index, size) in sizes.into_iter().enumerate() {
             ranges.extend(split_file(index, size, options.blocksize));
         }
         CsvSource::assemble(
@@ -836,6 +842,26 @@ fn check_options(options: &CsvOptions) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Partitions one scan may have. Each costs a task and a few kilobytes of bookkeeping, so a
+/// `blocksize` far below a row's length (`blocksize=1`) would run for minutes doing nothing.
+const MAX_PARTITIONS: u64 = 100_000;
+
+/// Refuses a `blocksize` that cuts the files into more than `MAX_PARTITIONS` partitions.
+fn check_partition_count(sizes: &[u64], blocksize: u64) -> Result<()> {
+    let partitions: u64 = sizes.iter().map(|s| s.div_ceil(blocksize).max(1)).sum();
+    if partitions <= MAX_PARTITIONS {
+        return Ok(());
+    }
+    let total: u64 = sizes.iter().sum();
+    let smallest = total.div_ceil(MAX_PARTITIONS).max(1);
+    Err(DdqError::input(format!(
+        "blocksize={blocksize} cuts {total} bytes of CSV into {partitions} partitions; ddq reads at most {MAX_PARTITIONS}"
+    ))
+    .with_help(format!(
+        "use a blocksize of at least {smallest} bytes, or leave it out (64 MB, as Dask)"
+    )))
 }
 
 /// The byte ranges of one file: `blocksize` bytes each, at least one per file (even if empty).
