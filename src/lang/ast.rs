@@ -21,6 +21,15 @@ pub struct Stmt {
 pub enum StmtKind {
     /// `NAME = EXPR`
     Assign { target: Ident, value: Expr },
+    /// `NAME[KEY] = EXPR`: pandas' column assignment, `df["new"] = df.a + 1`; the name is
+    /// bound to a new frame with the column set.
+    AssignColumn {
+        frame: Ident,
+        column: Expr,
+        value: Expr,
+    },
+    /// `A, B = EXPR`: Python's unpacking of a tuple or list, as `a, b = dask.compute(x, y)`.
+    Unpack { targets: Vec<Ident>, value: Expr },
     /// A bare expression: evaluated and printed.
     Expr(Expr),
     /// `import x`, `import x as y`, `from x import y`: accepted and ignored, as pasted notebooks
@@ -445,6 +454,15 @@ impl fmt::Display for Stmt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             StmtKind::Assign { target, value } => write!(f, "{} = {value}", target.name),
+            StmtKind::AssignColumn {
+                frame,
+                column,
+                value,
+            } => write!(f, "{}[{column}] = {value}", frame.name),
+            StmtKind::Unpack { targets, value } => {
+                let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+                write!(f, "{} = {value}", names.join(", "))
+            }
             StmtKind::Expr(value) => write!(f, "{value}"),
             StmtKind::Import { module } => write!(f, "import {module}"),
             StmtKind::Command(command) => write!(f, "{command}"),

@@ -252,7 +252,6 @@ impl<'a> Parser<'a> {
         let target = self.expr_list()?;
         match self.peek_kind() {
             TokenKind::Assign => {
-                let target = assignment_target(target)?;
                 self.advance();
                 let value = self.expr_list()?;
                 if self.peek_kind() == &TokenKind::Assign {
@@ -263,7 +262,7 @@ impl<'a> Parser<'a> {
                     .at(self.peek().span)
                     .with_help("assign each name on its own line"));
                 }
-                Ok(StmtKind::Assign { target, value })
+                assignment(target, value)
             }
             TokenKind::AugAssign(op) => Err(DdqError::new(
                 ErrorKind::Unsupported,
@@ -1229,25 +1228,59 @@ fn unsupported(message: &str, span: Span) -> DdqError {
 }
 
 /// The left side of `=` as a name, or an error explaining the pandas-style alternative.
-fn assignment_target(target: Expr) -> Result<Ident> {
+/// The statement `target = value`: a name, a frame's column (`df["col"] = ...`), or names to
+/// unpack (`a, b = ...`).
+fn assignment(target: Expr, value: Expr) -> Result<StmtKind> {
     let (message, help) = match target.kind {
         ExprKind::Name(name) => {
-            return Ok(Ident {
+            let target = Ident {
                 name,
                 span: target.span,
-            });
+            };
+            return Ok(StmtKind::Assign { target, value });
         }
-        ExprKind::Subscript { .. } => (
-            "assigning to a subscript (`df[\"col\"] = ...`) is not supported",
-            "make a new frame instead: `df = df.assign(col=...)`",
-        ),
+        ExprKind::Subscript {
+            value: frame,
+            index,
+        } => match frame.kind {
+            ExprKind::Name(name) => {
+                let frame = Ident {
+                    name,
+                    span: frame.span,
+                };
+                return Ok(StmtKind::AssignColumn {
+                    frame,
+                    column: *index,
+                    value,
+                });
+            }
+            _ => (
+                "assigning to a subscript of anything but a frame's name is not supported",
+                "name the frame first: `df = ...`, then `df[\"col\"] = ...`",
+            ),
+        },
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            let names: Option<Vec<Ident>> = items
+                .into_iter()
+                .map(|item| match item.kind {
+                    ExprKind::Name(name) => Some(Ident {
+                        name,
+                        span: item.span,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            match names {
+                Some(targets) => return Ok(StmtKind::Unpack { targets, value }),
+                None => (
+                    "unpacking into anything but names is not supported",
+                    "unpack into names: `a, b = ...`",
+                ),
+            }
+        }
         ExprKind::Attr { .. } => (
             "assigning to an attribute is not supported",
             "make a new frame instead: `df = df.assign(col=...)`",
-        ),
-        ExprKind::Tuple(_) | ExprKind::List(_) => (
-            "unpacking assignment (`a, b = ...`) is not supported",
-            "assign each name on its own line",
         ),
         _ => {
             return Err(
@@ -1430,6 +1463,19 @@ mod tests {
         let kind = match &s.kind {
             StmtKind::Assign { target, value } => StmtKind::Assign {
                 target: ident(target),
+                value: strip(value),
+            },
+            StmtKind::AssignColumn {
+                frame,
+                column,
+                value,
+            } => StmtKind::AssignColumn {
+                frame: ident(frame),
+                column: strip(column),
+                value: strip(value),
+            },
+            StmtKind::Unpack { targets, value } => StmtKind::Unpack {
+                targets: targets.iter().map(ident).collect(),
                 value: strip(value),
             },
             StmtKind::Expr(e) => StmtKind::Expr(strip(e)),
@@ -1881,6 +1927,28 @@ mod tests {
     }
 
     #[test]
+    fn column_assignment_and_unpacking_parse() {
+        let StmtKind::AssignColumn {
+            frame,
+            column,
+            value,
+        } = one("df['new'] = df.a + 1")
+        else {
+            panic!("not a column assignment")
+        };
+        assert_eq!(frame.name, "df");
+        assert_eq!(column.to_string(), "\"new\"");
+        assert_eq!(value.to_string(), "df.a + 1");
+        let StmtKind::Unpack { targets, value } = one("lo, hi = dask.compute(a, b)") else {
+            panic!("not an unpacking")
+        };
+        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["lo", "hi"]);
+        assert_eq!(value.to_string(), "dask.compute(a, b)");
+        assert_eq!(stmts("[a, b] = x")[0].to_string(), "a, b = x");
+    }
+
+    #[test]
     fn nested_timings_are_refused() {
         for text in [
             "%timeit %timeit -n 1 1",
@@ -2171,10 +2239,10 @@ mod tests {
             ("{1, 2}", "set literals are not supported", 1, 2),
             ("x[...]", "`...` (Ellipsis) is not supported", 2, 5),
             (
-                "df['a'] = 1",
-                "assigning to a subscript (`df[\"col\"] = ...`) is not supported",
+                "df.loc[0]['a'] = 1",
+                "assigning to a subscript of anything but a frame's name is not supported",
                 0,
-                7,
+                14,
             ),
             (
                 "df.a = 1",
@@ -2183,10 +2251,10 @@ mod tests {
                 4,
             ),
             (
-                "a, b = 1, 2",
-                "unpacking assignment (`a, b = ...`) is not supported",
+                "a, b.c = 1, 2",
+                "unpacking into anything but names is not supported",
                 0,
-                4,
+                6,
             ),
             (
                 "a = b = 1",

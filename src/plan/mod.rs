@@ -16,7 +16,7 @@ pub mod verbs;
 
 use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
-use crate::lang::ast::{Arg, Expr, ExprKind};
+use crate::lang::ast::{Arg, Expr, ExprKind, Ident};
 use crate::plan::sources::Sources;
 use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value};
 use crate::plan::verbs::{Args, Form, Receiver};
@@ -24,7 +24,22 @@ use datafusion::prelude::SessionContext;
 use std::collections::HashMap;
 
 /// Names that stand for Python modules in pasted notebook code (`dd.read_csv`, `pd.concat`).
-pub const MODULES: &[&str] = &["dd", "pd", "dask", "np", "numpy", "pandas"];
+pub const MODULES: &[&str] = &["dd", "pd", "dask", "np", "numpy", "pandas", "os"];
+
+/// Python's built-in types, which pandas takes as dtypes (`str` and `object` are text).
+const PYTHON_TYPES: &[&str] = &["str", "int", "float", "bool", "object"];
+
+/// numpy's scalar types, which pandas takes as dtypes: `np.float64` is `"float64"`.
+const NUMPY_TYPES: &[&str] = &[
+    "float64",
+    "float32",
+    "int64",
+    "int32",
+    "bool_",
+    "object_",
+    "str_",
+    "datetime64",
+];
 
 /// Evaluates expressions against the variables of a session.
 pub struct Planner<'a> {
@@ -138,6 +153,10 @@ impl<'a> Planner<'a> {
         if MODULES.contains(&name) {
             return Ok(Value::Module(name.to_string()));
         }
+        // `dtype={"TailNum": str}`, `astype(float)`: Python's types stand for their dtypes.
+        if PYTHON_TYPES.contains(&name) {
+            return Ok(Value::Str(name.to_string()));
+        }
         if verbs::find(Receiver::Function, name).is_some() {
             return Err(DdqError::type_error(format!(
                 "`{name}` is a function: call it as `{name}(...)`"
@@ -165,6 +184,56 @@ impl<'a> Planner<'a> {
         Err(err)
     }
 
+    /// `frame[column] = value`: the frame with the column added or replaced, as `assign` makes.
+    pub fn assign_column(&self, frame: &Ident, column: &Expr, value: &Expr) -> Result<Value> {
+        let Value::Frame(target) = self.eval_name(&frame.name).map_err(|e| e.at(frame.span))?
+        else {
+            return Err(DdqError::type_error(format!(
+                "`{}[...] = ...` sets a column of a frame, and `{}` is not one",
+                frame.name, frame.name
+            ))
+            .at(frame.span));
+        };
+        let Value::Str(name) = self.eval(column)? else {
+            return Err(DdqError::type_error("a column to set is named by a string")
+                .at(column.span)
+                .with_help("write `df[\"new\"] = ...`"));
+        };
+        let assigned = self.eval(value)?;
+        let key = Ident {
+            name,
+            span: column.span,
+        };
+        frame::assign(&target, &[(key, assigned)])
+    }
+
+    /// `a, b = value`: the items of a tuple or list, as many as there are names.
+    pub fn unpack(&self, value: &Expr, count: usize) -> Result<Vec<Value>> {
+        let items = match self.eval(value)? {
+            Value::Tuple(items) | Value::List(items) => items,
+            Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
+            other => {
+                return Err(DdqError::type_error(format!(
+                    "cannot unpack {} into {count} names",
+                    other.kind_name()
+                ))
+                .at(value.span));
+            }
+        };
+        if items.len() != count {
+            let (what, n) = if items.len() < count {
+                ("not enough", items.len())
+            } else {
+                ("too many", items.len())
+            };
+            return Err(DdqError::type_error(format!(
+                "{what} values to unpack (expected {count}, got {n})"
+            ))
+            .at(value.span));
+        }
+        Ok(items)
+    }
+
     /// `value.name`: a frame's column or a groupby's selection first, as in pandas, then the
     /// registry's attributes of the value's kind.
     fn attribute(&self, receiver: Value, name: &str, span: Span) -> Result<Value> {
@@ -173,6 +242,11 @@ impl<'a> Planner<'a> {
                 return Ok(Value::Series(column_series(frame, name)?));
             }
             Value::GroupBy(gb) => return groupby::attribute(gb.clone(), name),
+            Value::Module(module)
+                if matches!(module.as_str(), "np" | "numpy") && NUMPY_TYPES.contains(&name) =>
+            {
+                return Ok(Value::Str(name.trim_end_matches('_').to_string()));
+            }
             Value::Module(module) => {
                 return Err(DdqError::type_error(format!(
                     "`{module}.{name}` is not something ddq evaluates on its own; call a function such as `{module}.read_csv(...)`"
@@ -217,34 +291,10 @@ impl<'a> Planner<'a> {
     }
 
     fn call(&self, func: &Expr, args: &[Arg], span: Span) -> Result<Value> {
-        // `name(...)` for a name that is not a variable, and `dd.name(...)`, are functions.
-        let function_name = match &func.kind {
-            ExprKind::Name(name) if !self.vars.contains_key(name) => {
-                Some((name.as_str(), func.span))
-            }
-            ExprKind::Attr { value, name } => match &value.kind {
-                ExprKind::Name(module)
-                    if MODULES.contains(&module.as_str()) && !self.vars.contains_key(module) =>
-                {
-                    Some((name.name.as_str(), name.span))
-                }
-                // `dask.config.set(...)`, the one function ddq takes from a submodule.
-                ExprKind::Attr {
-                    value: inner,
-                    name: config,
-                } if name.name == "set"
-                    && config.name == "config"
-                    && matches!(&inner.kind, ExprKind::Name(m) if m == "dask" && !self.vars.contains_key(m)) =>
-                {
-                    Some(("dask.config.set", func.span))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
+        let function_name = self.function_name(func);
         if let Some((name, name_span)) = function_name {
-            let verb = verbs::find(Receiver::Function, name)
-                .ok_or_else(|| verbs::unknown_verb(Receiver::Function, name, &[]).at(name_span))?;
+            let verb = verbs::find(Receiver::Function, &name)
+                .ok_or_else(|| verbs::unknown_verb(Receiver::Function, &name, &[]).at(name_span))?;
             let args = self.bind(verb, args, span)?;
             return (verb.plan)(self, Value::None, &args);
         }
@@ -266,6 +316,37 @@ impl<'a> Planner<'a> {
             })?;
         let args = self.bind(verb, args, span)?;
         (verb.plan)(self, receiver, &args).map_err(|e| e.at(name.span))
+    }
+
+    /// The function a call names, if it names one: `name(...)` for a name that is not a
+    /// variable, `dd.name(...)` for a module's function, and a registry function spelled with
+    /// its module path (`dask.config.set`, `os.path.join`).
+    fn function_name(&self, func: &Expr) -> Option<(String, Span)> {
+        let mut parts = Vec::new();
+        let mut at = func;
+        while let ExprKind::Attr { value, name } = &at.kind {
+            parts.push(name);
+            at = value;
+        }
+        let ExprKind::Name(root) = &at.kind else {
+            return None;
+        };
+        if self.vars.contains_key(root) {
+            return None;
+        }
+        match parts.as_slice() {
+            [] => Some((root.clone(), func.span)),
+            _ if !MODULES.contains(&root.as_str()) => None,
+            [name]
+                if verbs::find(Receiver::Function, &format!("{root}.{}", name.name)).is_none() =>
+            {
+                Some((name.name.clone(), name.span))
+            }
+            _ => {
+                let path: Vec<&str> = parts.iter().rev().map(|n| n.name.as_str()).collect();
+                Some((format!("{root}.{}", path.join(".")), func.span))
+            }
+        }
     }
 
     fn unknown_method(&self, receiver: &Value, kind: Receiver, name: &str) -> DdqError {

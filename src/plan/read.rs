@@ -1,6 +1,7 @@
 //! `read_csv(...)`, `read_parquet(...)` and the `read` command: pandas' reading keywords turned
 //! into a scan of the engine's (`plan::sources`) plus the projections pandas applies after reading (`parse_dates`).
 
+use crate::config::size::parse_size;
 use crate::error::{DdqError, Result};
 use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN, SourceTable};
 use crate::plan::value::{Frame, Value, column};
@@ -25,6 +26,8 @@ pub fn read_csv(planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
         na_values,
         blocksize,
         delimiter,
+        // For remote file systems (credentials, endpoints); local paths need none.
+        _storage_options,
     ] = args.params()?;
     let patterns = paths(path)?;
     let mut options = CsvOptions::default();
@@ -61,6 +64,13 @@ pub fn read_csv(planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
     if let Some(v) = blocksize.value() {
         match v {
             Value::Int(b) if *b > 0 => options.blocksize = *b as u64,
+            // Dask's docs write `blocksize=25e6`, and take "64MB" as well.
+            Value::Float(b) if *b >= 1.0 && b.fract() == 0.0 && *b < 1e18 => {
+                options.blocksize = *b as u64
+            }
+            Value::Str(size) => {
+                options.blocksize = parse_size(size).map_err(|e| blocksize.invalid(e.message))?
+            }
             Value::None => options.blocksize = u64::MAX,
             _ => {
                 return Err(
@@ -85,7 +95,7 @@ pub fn read_csv(planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
 
 /// `read_parquet(path, columns=)`
 pub fn read_parquet(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [path, columns] = args.params()?;
+    let [path, columns, _storage_options] = args.params()?;
     let patterns = paths(path)?;
     let table = planner
         .sources

@@ -18,7 +18,7 @@ use crate::engine::executor::Executor;
 use crate::engine::sources::EngineSources;
 use crate::error::span::Source;
 use crate::error::{DdqError, ErrorKind, Result};
-use crate::lang::ast::{ExprKind, Stmt, StmtKind};
+use crate::lang::ast::{ExprKind, Ident, Stmt, StmtKind};
 use crate::lang::parser;
 use crate::output::{self, Layout, ResultKind};
 use crate::plan::value::{
@@ -247,17 +247,21 @@ impl Session {
             StmtKind::Import { .. } => {}
             StmtKind::Assign { target, value } => {
                 let evaluated = self.planner().eval(value)?;
-                // `client = Client(...)` connects now, as in Dask; printing `client` later
-                // shows the cluster.
-                if let Value::Action(action) = &evaluated
-                    && let Action::Schedule(request) = action.as_ref()
-                {
-                    self.schedule(request).await?;
+                self.bind(target, evaluated).await?;
+            }
+            StmtKind::AssignColumn {
+                frame,
+                column,
+                value,
+            } => {
+                let assigned = self.planner().assign_column(frame, column, value)?;
+                self.bind(frame, assigned).await?;
+            }
+            StmtKind::Unpack { targets, value } => {
+                let values = self.planner().unpack(value, targets.len())?;
+                for (target, value) in targets.iter().zip(values) {
+                    self.bind(target, value).await?;
                 }
-                if matches!(evaluated, Value::Frame(_)) {
-                    self.current = Some(target.name.clone());
-                }
-                self.vars.insert(target.name.clone(), evaluated);
             }
             StmtKind::Expr(expr) => {
                 let (value, requested) = {
@@ -276,6 +280,21 @@ impl Session {
             StmtKind::Command(command) => return Box::pin(command.execute(self)).await,
         }
         Ok(Flow::Continue)
+    }
+
+    /// Binds a name; a frame becomes the prompt's. `client = Client(...)` connects now, as in
+    /// Dask; printing `client` later shows the cluster.
+    async fn bind(&mut self, target: &Ident, value: Value) -> Result<()> {
+        if let Value::Action(action) = &value
+            && let Action::Schedule(request) = action.as_ref()
+        {
+            self.schedule(request).await?;
+        }
+        if matches!(value, Value::Frame(_)) {
+            self.current = Some(target.name.clone());
+        }
+        self.vars.insert(target.name.clone(), value);
+        Ok(())
     }
 
     fn planner(&self) -> Planner<'_> {

@@ -629,7 +629,44 @@ OPERATION_TASKS = [
         ['pd.concat([ddf[ddf.Origin == "JFK"][["Origin", "Dest"]].head(2), ddf[ddf.Origin == "LGA"][["Origin", "Dest"]].head(2)], ignore_index=True)'],
         lambda d, s: frame_csv(pd.concat([d[d.Origin == "JFK"][["Origin", "Dest"]].head(2), d[d.Origin == "LGA"][["Origin", "Dest"]].head(2)], ignore_index=True)),
     ),
+    # Python around the calls, as notebooks write it
+    (
+        "column_assignment",
+        "exact",
+        ['x = ddf[["Origin", "DepDelay", "ArrDelay"]]', 'x["Gain"] = x.DepDelay - x.ArrDelay', 'x["Origin"] = x.Origin.str.lower()', "x.tail(5)"],
+        lambda d, s: frame_csv(column_assignment(d)),
+    ),
+    (
+        "tuple_unpacking_of_dask_compute",
+        "exact",
+        ["lo, hi = dask.compute(ddf.DepDelay.min(), ddf.DepDelay.max())", "hi - lo"],
+        lambda d, s: scalar_csv(d.DepDelay.max() - d.DepDelay.min()),
+    ),
+    (
+        "python_types_as_dtypes",
+        "exact",
+        [
+            'x = dd.read_csv(os.path.join("data", "nycflights", "*.csv"), dtype={"TailNum": str, "CRSElapsedTime": float, "Distance": float}, blocksize=25e6)',
+            'x[["TailNum", "CRSElapsedTime", "Distance"]].dtypes',
+        ],
+        lambda d, s: named_column_csv("column", "dtype", python_types_as_dtypes().items()),
+    ),
 ]
+
+
+def column_assignment(d):
+    x = d[["Origin", "DepDelay", "ArrDelay"]].copy()
+    x["Gain"] = x.DepDelay - x.ArrDelay
+    x["Origin"] = x.Origin.str.lower()
+    return x.tail(5)
+
+
+def python_types_as_dtypes():
+    """The dtypes pandas gives columns read with Python's types as their dtype."""
+    files = sorted(glob.glob(DATA_GLOB))
+    dtype = {"TailNum": str, "CRSElapsedTime": float, "Distance": float}
+    frame = pd.concat([pd.read_csv(f, dtype=dtype) for f in files])
+    return {c: str(t) for c, t in frame[["TailNum", "CRSElapsedTime", "Distance"]].dtypes.items()}
 
 
 class Suite:

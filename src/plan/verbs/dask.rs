@@ -11,6 +11,18 @@ use crate::plan::{Planner, frame, schedule};
 
 pub const VERBS: &[Verb] = &[
     Verb {
+        name: "dask.compute",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["*args"],
+        signature: "dask.compute(x, y, ...)",
+        summary: "Compute several values at once; gives a tuple, so `a, b = dask.compute(x, y)` binds each.",
+        example: "lo, hi = dask.compute(ddf.DepDelay.min(), ddf.DepDelay.max()); hi - lo",
+        expected: "1021.0\n",
+        plan: compute_many,
+        group: "Dask compatibility",
+    },
+    Verb {
         name: "Client",
         receivers: &[On::Function],
         form: Method,
@@ -120,5 +132,14 @@ fn partitions(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
     match receiver {
         Value::Frame(f) => Ok(Value::Accessor(Accessor::Partitions(f))),
         other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `dask.compute(x, y, ...)`: the values as a tuple, each computed where it is printed.
+fn compute_many(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [values] = args.params()?;
+    match values.value() {
+        Some(Value::List(items)) => Ok(Value::Tuple(items.clone())),
+        _ => Ok(Value::Tuple(Vec::new())),
     }
 }

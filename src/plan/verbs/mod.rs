@@ -171,6 +171,7 @@ impl Args {
         call_span: Span,
     ) -> Result<Args> {
         let open_keywords = verb.name == "assign";
+        let positional = collect_star_args(verb, positional);
         if positional.len() > verb.params.len() {
             let (_, span) = &positional[verb.params.len()];
             return Err(DdqError::type_error(format!(
@@ -322,6 +323,24 @@ impl<'a> Arg<'a> {
             }),
         }
     }
+}
+
+/// Python's `*args`: a last parameter named `*name` takes every positional argument from its
+/// place on, as one list (`os.path.join("data", "x", "*.csv")`).
+fn collect_star_args(verb: &Verb, mut positional: Vec<(Value, Span)>) -> Vec<(Value, Span)> {
+    let Some(last) = verb.params.len().checked_sub(1) else {
+        return positional;
+    };
+    if !verb.params[last].starts_with('*') || positional.len() <= last {
+        return positional;
+    }
+    let rest = positional.split_off(last);
+    let span = rest[0].1.to(rest[rest.len() - 1].1);
+    positional.push((
+        Value::List(rest.into_iter().map(|(v, _)| v).collect()),
+        span,
+    ));
+    positional
 }
 
 fn unsupported_keyword(verb: &Verb, ident: &Ident) -> DdqError {

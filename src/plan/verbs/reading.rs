@@ -10,6 +10,18 @@ use crate::plan::{Planner, frame, order, read, series};
 
 pub const VERBS: &[Verb] = &[
     Verb {
+        name: "os.path.join",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["*paths"],
+        signature: "os.path.join(\"data\", \"nycflights\", \"*.csv\")",
+        summary: "Join path parts with `/`, as Python's os.path.join does (an absolute part starts over).",
+        example: "os.path.join(\"data\", \"nycflights\", \"*.csv\")",
+        expected: "'data/nycflights/*.csv'\n",
+        plan: path_join,
+        group: "Reading",
+    },
+    Verb {
         name: "read_csv",
         receivers: &[On::Function],
         form: Method,
@@ -23,6 +35,7 @@ pub const VERBS: &[Verb] = &[
             "na_values",
             "blocksize",
             "delimiter",
+            "storage_options",
         ],
         signature: "read_csv(path | glob | [paths], dtype={...}, parse_dates=..., usecols=[...], sep=\",\", header=0, na_values=[...])",
         summary: "Read CSV files lazily, one partition per file block; types are inferred from a sample of every file.",
@@ -35,7 +48,7 @@ pub const VERBS: &[Verb] = &[
         name: "read_parquet",
         receivers: &[On::Function],
         form: Method,
-        params: &["path", "columns"],
+        params: &["path", "columns", "storage_options"],
         signature: "read_parquet(path | glob | [paths], columns=[...])",
         summary: "Read Parquet files lazily, one partition per row group.",
         example: "len(read_parquet(\"data/nycflights-1990.parquet\"))",
@@ -110,4 +123,30 @@ fn frame_of(receiver: Value, args: &Args) -> Result<crate::plan::value::Frame> {
         Value::Series(s) => series::to_frame(&s),
         other => Err(wrong_receiver(args, &other)),
     }
+}
+
+/// `os.path.join(*paths)`, as Python's `posixpath.join`.
+fn path_join(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [paths] = args.params()?;
+    let Some(Value::List(parts)) = paths.value() else {
+        return Err(paths.invalid("os.path.join() needs at least one path"));
+    };
+    let mut joined = String::new();
+    for part in parts {
+        let Value::Str(part) = part else {
+            return Err(paths.invalid(format!(
+                "os.path.join() takes strings, not {}",
+                part.kind_name()
+            )));
+        };
+        if part.starts_with('/') || joined.is_empty() {
+            joined = part.clone();
+        } else if joined.ends_with('/') {
+            joined.push_str(part);
+        } else {
+            joined.push('/');
+            joined.push_str(part);
+        }
+    }
+    Ok(Value::Str(joined))
 }
