@@ -719,11 +719,13 @@ async fn groupby_dropna_false_keeps_the_null_key_last() {
 }
 
 #[tokio::test]
-async fn value_counts_orders_by_count_descending_then_by_value() {
+async fn value_counts_orders_by_count_descending_then_by_first_appearance() {
+    // pandas counts values in the order they first appear and sorts the counts; y comes
+    // before x in the column, so it does in the counts (pandas: z 3, y 2, x 2).
     let fx = Fixture::new();
     let table = fx.table("df.b.value_counts()").await;
     assert_eq!(table.columns, strings(&["b", "count"]));
-    assert_eq!(table.column("b"), strings(&["z", "x", "y"]));
+    assert_eq!(table.column("b"), strings(&["z", "y", "x"]));
     assert_eq!(table.column("count"), strings(&["3", "2", "2"]));
 }
 
@@ -851,7 +853,29 @@ async fn head_of_a_keyed_result_follows_its_order() {
     );
     assert_eq!(
         fx.column("df.b.value_counts().tail(1)", "b").await,
-        strings(&["y"])
+        strings(&["x"])
+    );
+}
+
+#[tokio::test]
+async fn groupby_sort_false_keeps_the_order_groups_first_appear_in() {
+    let fx = Fixture::new();
+    assert_eq!(
+        fx.column("df.groupby(\"b\", sort=False).a.sum()", "b")
+            .await,
+        strings(&["y", "z", "x"])
+    );
+    assert_eq!(
+        fx.column("df.b.value_counts(sort=False)", "b").await,
+        strings(&["y", "z", "x"])
+    );
+    assert_eq!(
+        fx.column(
+            "df.sort_values(\"c\").groupby(\"b\", sort=False).size()",
+            "b"
+        )
+        .await,
+        strings(&["x", "y", "z"])
     );
 }
 

@@ -324,13 +324,10 @@ fn as_reduction_type(e: Expr, t: &DataType) -> Expr {
 }
 
 /// `frame.groupby(by)`.
-pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg) -> Result<Value> {
+pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg, sort: Arg) -> Result<Value> {
     let by = by_arg.required()?.clone();
-    let dropna = match dropna.value() {
-        None | Some(Value::Bool(true)) => true,
-        Some(Value::Bool(false)) => false,
-        Some(_) => return Err(dropna.invalid("dropna must be True or False")),
-    };
+    let dropna = flag(dropna, true)?;
+    let sort = flag(sort, true)?;
     let items = match by {
         Value::List(items) | Value::Tuple(items) => items,
         Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
@@ -369,7 +366,17 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg) -> Result<Value> {
         keys,
         selection: Selection::All,
         dropna,
+        sort,
     }))
+}
+
+/// A True/False argument, `default` when left out.
+fn flag(arg: Arg, default: bool) -> Result<bool> {
+    match arg.value() {
+        None => Ok(default),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(arg.invalid(format!("{} must be True or False", arg.name()))),
+    }
 }
 
 /// `gb.col`
@@ -495,8 +502,22 @@ fn agg_list(items: &[Value], func: Arg) -> Result<Vec<Agg>> {
 }
 
 /// Runs the aggregation: one output column per (input column, aggregation, output name).
+/// The result is ordered by key, or, for `sort=False`, by where each group first appears.
 pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame> {
-    let frame = &gb.frame;
+    let (mut frame, first) = aggregate_keeping_first(gb, specs)?;
+    if !gb.sort {
+        frame.order = vec![column(&first).sort(true, false)];
+    }
+    Ok(frame)
+}
+
+/// `aggregate`, with one more hidden column (its name returned): the position of each group's
+/// first row in the frame's order, which `sort=False` and `value_counts`' ties order by.
+pub fn aggregate_keeping_first(
+    gb: &GroupBy,
+    specs: &[(String, Agg, String)],
+) -> Result<(Frame, String)> {
+    let (frame, position) = first_row_position(&gb.frame)?;
     let mut df = frame.df.clone();
     if gb.dropna {
         for (key, _) in &gb.keys {
@@ -523,18 +544,44 @@ pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame>
         used.push(internal.clone());
         aggregates.push(agg_expr(*agg, e, &t, &frame.order, name)?.alias(internal));
     }
+    let first = crate::plan::order::unique_hidden(&frame, "__ddq_first");
+    aggregates.push(agg::min(position).alias(&first));
     let df = df.aggregate(group_exprs, aggregates)?;
-    Ok(Frame {
+    let result = Frame {
         df,
         order: key_names
             .iter()
             .map(|k| column(k).sort(true, false))
             .collect(),
         index_columns: key_names.len(),
-        npartitions: frame.npartitions,
+        npartitions: gb.frame.npartitions,
         partition: None,
         origin: "groupby".into(),
-    })
+    };
+    Ok((result, first))
+}
+
+/// An expression for each row's position in the frame's order, and the frame it reads. A frame
+/// in file order has it from its hidden partition and row columns, with no extra work; any
+/// other order takes a numbering of the rows.
+fn first_row_position(frame: &Frame) -> Result<(Frame, Expr)> {
+    let file_order = [
+        column(crate::plan::sources::PART_COLUMN).sort(true, false),
+        column(crate::plan::sources::ROW_COLUMN).sort(true, false),
+    ];
+    if frame.order == file_order {
+        let names = frame.hidden_columns();
+        if names.iter().any(|n| n == crate::plan::sources::PART_COLUMN)
+            && names.iter().any(|n| n == crate::plan::sources::ROW_COLUMN)
+        {
+            let part = cast(column(crate::plan::sources::PART_COLUMN), DataType::UInt64);
+            let row = cast(column(crate::plan::sources::ROW_COLUMN), DataType::UInt64);
+            return Ok((frame.clone(), part * lit(1u64 << 32) + row));
+        }
+    }
+    let name = crate::plan::order::unique_hidden(frame, "__ddq_rowpos");
+    let positioned = crate::plan::order::with_position(frame, &name)?;
+    Ok((positioned, column(&name)))
 }
 
 /// A groupby result with one value column as a keyed series.

@@ -200,7 +200,7 @@ pub fn literal_series(
     }))
 }
 
-/// `value_counts()`: counts per value, most frequent first, ties in value order.
+/// `value_counts()`: counts per value, most frequent first, ties in order of first appearance.
 pub fn value_counts(
     series: &Series,
     [sort, ascending, dropna, normalize]: [Arg; 4],
@@ -214,9 +214,11 @@ pub fn value_counts(
         keys: vec![(series.expr.clone(), series.name.clone())],
         selection: Selection::All,
         dropna,
+        sort: true,
     };
     let value_name = if normalize { "proportion" } else { "count" };
-    let mut frame = groupby::aggregate(&gb, &[(String::new(), Agg::Size, value_name.to_string())])?;
+    let spec = [(String::new(), Agg::Size, value_name.to_string())];
+    let (mut frame, first) = groupby::aggregate_keeping_first(&gb, &spec)?;
     let internal = frame.value_columns().pop().unwrap_or_default();
     if normalize {
         let total = unique_hidden(&frame, "__ddq_total");
@@ -231,12 +233,14 @@ pub fn value_counts(
             with_sum.with_column(&internal, float(column(&internal)) / float(column(&total)))?;
         frame = frame.with_df(df);
     }
-    if sort {
-        let key_order = frame.order.clone();
-        frame.order = std::iter::once(column(&internal).sort(ascending, false))
-            .chain(key_order)
-            .collect();
-    }
+    // pandas counts values in the order they first appear and sorts the counts stably, so ties
+    // keep that order; `sort=False` keeps it outright.
+    let by_appearance = column(&first).sort(true, false);
+    frame.order = if sort {
+        vec![column(&internal).sort(ascending, false), by_appearance]
+    } else {
+        vec![by_appearance]
+    };
     Ok(Value::Series(Series {
         frame,
         expr: column(&internal),

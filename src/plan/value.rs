@@ -140,6 +140,9 @@ pub struct GroupBy {
     pub keys: Vec<(Expr, String)>,
     pub selection: Selection,
     pub dropna: bool,
+    /// `sort=True` (pandas' default): results sorted by key; `False`: groups in the order of
+    /// their first row.
+    pub sort: bool,
 }
 
 #[derive(Clone, PartialEq)]

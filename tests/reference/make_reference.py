@@ -630,6 +630,25 @@ OPERATION_TASKS = [
         lambda d, s: frame_csv(pd.concat([d[d.Origin == "JFK"][["Origin", "Dest"]].head(2), d[d.Origin == "LGA"][["Origin", "Dest"]].head(2)], ignore_index=True)),
     ),
     # Python around the calls, as notebooks write it
+    # Orders pandas defines by first appearance
+    (
+        "groupby_sort_false",
+        "exact",
+        ['ddf.groupby("Dest", sort=False).DepDelay.mean()'],
+        lambda d, s: keyed_csv(d.groupby("Dest", sort=False).DepDelay.mean()),
+    ),
+    (
+        "groupby_two_keys_sort_false",
+        "exact",
+        ['ddf[ddf.DepDelay > 120].groupby(["Origin", "DayOfWeek"], sort=False).size()'],
+        lambda d, s: keyed_csv(d[d.DepDelay > 120].groupby(["Origin", "DayOfWeek"], sort=False).size().rename("size")),
+    ),
+    (
+        "value_counts_sort_false",
+        "exact",
+        ["ddf.Dest.value_counts(sort=False)"],
+        lambda d, s: keyed_csv(d.Dest.value_counts(sort=False)),
+    ),
     (
         "column_assignment",
         "exact",

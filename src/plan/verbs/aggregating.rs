@@ -283,11 +283,12 @@ fn reduce_by(receiver: Value, args: &Args, agg: Agg) -> Result<Value> {
     }
 }
 
-/// `groupby(by, dropna=True, sort=True)`: keys first in the results, sorted by key.
+/// `groupby(by, dropna=True, sort=True)`: keys first in the results, sorted by key, or with
+/// `sort=False` in the order each group first appears.
 fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [by, dropna, _sort] = args.params()?;
+    let [by, dropna, sort] = args.params()?;
     match receiver {
-        Value::Frame(f) => groupby::groupby_of(&f, by, dropna),
+        Value::Frame(f) => groupby::groupby_of(&f, by, dropna, sort),
         other => Err(wrong_receiver(args, &other)),
     }
 }
