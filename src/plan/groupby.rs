@@ -504,10 +504,11 @@ fn agg_list(items: &[Value], func: Arg) -> Result<Vec<Agg>> {
 /// Runs the aggregation: one output column per (input column, aggregation, output name).
 /// The result is ordered by key, or, for `sort=False`, by where each group first appears.
 pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame> {
-    let (mut frame, first) = aggregate_keeping_first(gb, specs)?;
-    if !gb.sort {
-        frame.order = vec![column(&first).sort(true, false)];
+    if gb.sort {
+        return aggregate_by_key(gb, &gb.frame, specs, None).map(|(frame, _)| frame);
     }
+    let (mut frame, first) = aggregate_keeping_first(gb, specs)?;
+    frame.order = vec![column(&first).sort(true, false)];
     Ok(frame)
 }
 
@@ -518,6 +519,18 @@ pub fn aggregate_keeping_first(
     specs: &[(String, Agg, String)],
 ) -> Result<(Frame, String)> {
     let (frame, position) = first_row_position(&gb.frame)?;
+    let (result, first) = aggregate_by_key(gb, &frame, specs, Some(position))?;
+    Ok((result, first.unwrap_or_default()))
+}
+
+/// Groups `frame` (the groupby's frame, maybe with a row position added) by the keys and runs
+/// the aggregations, and with `position` also the hidden minimum of it (named in the result).
+fn aggregate_by_key(
+    gb: &GroupBy,
+    frame: &Frame,
+    specs: &[(String, Agg, String)],
+    position: Option<Expr>,
+) -> Result<(Frame, Option<String>)> {
     let mut df = frame.df.clone();
     if gb.dropna {
         for (key, _) in &gb.keys {
@@ -544,8 +557,11 @@ pub fn aggregate_keeping_first(
         used.push(internal.clone());
         aggregates.push(agg_expr(*agg, e, &t, &frame.order, name)?.alias(internal));
     }
-    let first = crate::plan::order::unique_hidden(&frame, "__ddq_first");
-    aggregates.push(agg::min(position).alias(&first));
+    let first = position.map(|position| {
+        let name = crate::plan::order::unique_hidden(frame, "__ddq_first");
+        aggregates.push(agg::min(position).alias(&name));
+        name
+    });
     let df = df.aggregate(group_exprs, aggregates)?;
     let result = Frame {
         df,
