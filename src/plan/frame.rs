@@ -5,10 +5,11 @@ use crate::lang::ast::Ident;
 use crate::plan::groupby;
 use crate::plan::ops::{expr_type, is_numeric, is_temporal, is_text, literal_expr, qualified};
 use crate::plan::order::{self, keep_order_for, unique_hidden, with_position, with_total};
-use crate::plan::series::{self, parse_type};
+use crate::plan::series;
 use crate::plan::value::{Action, FileFormat, Frame, Series, Value, WriteRequest, column};
 use crate::plan::verbs::Arg;
 use crate::plan::{Planner, check_columns, column_names, column_series};
+use crate::types::dtype::parse_dtype;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
@@ -465,7 +466,7 @@ pub fn select_dtypes(frame: &Frame, include_arg: Arg, exclude_arg: Arg) -> Resul
             "object" | "string" | "str" => is_text(t),
             "bool" | "boolean" => *t == DataType::Boolean,
             "datetime" | "datetime64" | "datetime64[ns]" => is_temporal(t),
-            other => match parse_type(other) {
+            other => match parse_dtype(other) {
                 Some(wanted) => *t == wanted,
                 None => {
                     return Err(include_arg.invalid(format!("unknown dtype `{other}`")).with_help(

@@ -3,6 +3,8 @@
 
 use crate::error::{DdqError, Result};
 use crate::plan::ops::{expr_type, float, is_integer, is_numeric};
+use crate::plan::order::{unique_hidden, with_position};
+use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::udf::python_str;
 use crate::plan::value::{
     DUPLICATE_SUFFIX, Frame, GroupBy, Scalar, Selection, Series, Value, column, display_name,
@@ -326,8 +328,8 @@ fn as_reduction_type(e: Expr, t: &DataType) -> Expr {
 /// `frame.groupby(by)`.
 pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg, sort: Arg) -> Result<Value> {
     let by = by_arg.required()?.clone();
-    let dropna = flag(dropna, true)?;
-    let sort = flag(sort, true)?;
+    let dropna = dropna.bool_or(true)?;
+    let sort = sort.bool_or(true)?;
     let items = match by {
         Value::List(items) | Value::Tuple(items) => items,
         Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
@@ -368,15 +370,6 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg, sort: Arg) -> Result<
         dropna,
         sort,
     }))
-}
-
-/// A True/False argument, `default` when left out.
-fn flag(arg: Arg, default: bool) -> Result<bool> {
-    match arg.value() {
-        None => Ok(default),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(arg.invalid(format!("{} must be True or False", arg.name()))),
-    }
 }
 
 /// `gb.col`
@@ -558,7 +551,7 @@ fn aggregate_by_key(
         aggregates.push(agg_expr(*agg, e, &t, &frame.order, name)?.alias(internal));
     }
     let first = position.map(|position| {
-        let name = crate::plan::order::unique_hidden(frame, "__ddq_first");
+        let name = unique_hidden(frame, "__ddq_first");
         aggregates.push(agg::min(position).alias(&name));
         name
     });
@@ -582,21 +575,19 @@ fn aggregate_by_key(
 /// other order takes a numbering of the rows.
 fn first_row_position(frame: &Frame) -> Result<(Frame, Expr)> {
     let file_order = [
-        column(crate::plan::sources::PART_COLUMN).sort(true, false),
-        column(crate::plan::sources::ROW_COLUMN).sort(true, false),
+        column(PART_COLUMN).sort(true, false),
+        column(ROW_COLUMN).sort(true, false),
     ];
     if frame.order == file_order {
         let names = frame.hidden_columns();
-        if names.iter().any(|n| n == crate::plan::sources::PART_COLUMN)
-            && names.iter().any(|n| n == crate::plan::sources::ROW_COLUMN)
-        {
-            let part = cast(column(crate::plan::sources::PART_COLUMN), DataType::UInt64);
-            let row = cast(column(crate::plan::sources::ROW_COLUMN), DataType::UInt64);
+        if names.iter().any(|n| n == PART_COLUMN) && names.iter().any(|n| n == ROW_COLUMN) {
+            let part = cast(column(PART_COLUMN), DataType::UInt64);
+            let row = cast(column(ROW_COLUMN), DataType::UInt64);
             return Ok((frame.clone(), part * lit(1u64 << 32) + row));
         }
     }
-    let name = crate::plan::order::unique_hidden(frame, "__ddq_rowpos");
-    let positioned = crate::plan::order::with_position(frame, &name)?;
+    let name = unique_hidden(frame, "__ddq_rowpos");
+    let positioned = with_position(frame, &name)?;
     Ok((positioned, column(&name)))
 }
 

@@ -11,6 +11,7 @@ use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::udf::row_hash;
 use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
 use crate::plan::verbs::Arg;
+use crate::types::dtype::parse_dtype;
 use datafusion::arrow::array::{ArrayRef, StringArray, UInt64Array};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -71,13 +72,8 @@ pub fn scheduler_arg(scheduler: Arg) -> Result<Option<SchedulerKind>> {
     }
 }
 
-/// A pandas dtype name as an Arrow type (the scan's table of names, so both agree).
-pub fn parse_type(name: &str) -> Option<DataType> {
-    crate::types::dtype::parse_dtype(name)
-}
-
 pub fn astype_expr(series: &Series, name: &str, dtype: Arg) -> Result<Expr> {
-    let t = parse_type(name).ok_or_else(|| {
+    let t = parse_dtype(name).ok_or_else(|| {
         dtype.invalid(format!("unknown dtype `{name}`")).with_help(
             "supported: int64, int32, float64, float32, object, str, bool, datetime64[ns]",
         )

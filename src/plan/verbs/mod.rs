@@ -310,6 +310,15 @@ impl<'a> Arg<'a> {
         }
     }
 
+    /// A True/False argument, `default` when left out.
+    pub fn bool_or(&self, default: bool) -> Result<bool> {
+        match self.value() {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(self.invalid(format!("{} must be True or False", self.name))),
+        }
+    }
+
     /// A column name or a list of names; `None` when left out or `None`.
     pub fn names(&self) -> Result<Option<Vec<String>>> {
         match self.given() {
