@@ -812,3 +812,89 @@ fn a_query_over_the_memory_limit_names_the_limit() {
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert_eq!(ok.stdout, "20800\n");
 }
+
+#[test]
+fn a_notebook_time_series_line_prints_as_pandas_does() {
+    // The brief's own line: the index set, a month resample, printed as a table.
+    let run = ddq(
+        &[
+            "--format",
+            "table",
+            "-c",
+            &with_read(r#"ddf.set_index("Date").DepDelay.resample("M").mean()"#),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["Date", "DepDelay"]
+    );
+    assert_eq!(
+        lines[1].split_whitespace().collect::<Vec<_>>(),
+        ["1990-01-31", "7.500000"]
+    );
+    assert_eq!(
+        lines[2].split_whitespace().collect::<Vec<_>>(),
+        ["1990-02-28", "9.627451"]
+    );
+    assert!(
+        run.stdout
+            .contains("Name: DepDelay, Length: 120, dtype: float64"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn running_and_shifted_values_work_in_masks_and_groups() {
+    let run = ddq(
+        &[
+            "--format",
+            "csv",
+            "-c",
+            &with_read(
+                r#"len(ddf[ddf.DepDelay.diff() > 100]); ddf.groupby("Origin").DepDelay.cumsum().tail(2); (ddf.DepDelay - ddf.DepDelay.shift()).abs().max()"#,
+            ),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "251\nDepDelay\n55300.0\n60288.0\n1016.0\n");
+}
+
+#[test]
+fn index_and_resample_misuse_is_named() {
+    expect_error(
+        &with_read(r#"ddf.DepDelay.resample("M").mean()"#),
+        &["resample needs an index", "set_index(\"Date\")"],
+    );
+    expect_error(
+        &with_read(r#"ddf.set_index("Date").resample("2W").size()"#),
+        &["multiples of a period are not supported", "\"2W\""],
+    );
+    expect_error(
+        &with_read(r#"ddf.set_index("Date").resample("fortnight").size()"#),
+        &["resample rule \"fortnight\" is not supported", "W, M (ME)"],
+    );
+    expect_error(
+        &with_read(r#"ddf.set_index("Origin").resample("D").size()"#),
+        &["resample needs datetimes", "`Origin` has dtype object"],
+    );
+    expect_error(
+        &with_read(r#"ddf[ddf.Dest == "SEA"].reset_index()"#),
+        &[
+            "reset_index() of rows that were filtered",
+            "reset_index(drop=True)",
+        ],
+    );
+    expect_error(
+        &with_read(r#"ddf.Origin.cumsum()"#),
+        &["cumsum() needs numbers", "`Origin` has dtype object"],
+    );
+    expect_error(
+        &with_read(r#"ddf.loc["JFK"]"#),
+        &["this frame has no index", "set_index"],
+    );
+}

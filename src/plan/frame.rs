@@ -3,11 +3,13 @@
 use crate::error::{DdqError, Result};
 use crate::lang::ast::Ident;
 use crate::plan::groupby;
+use crate::plan::index;
 use crate::plan::ops::{expr_type, is_numeric, is_temporal, is_text, literal_expr, qualified};
 use crate::plan::order::{self, keep_order_for, unique_hidden, with_position, with_total};
 use crate::plan::series;
 use crate::plan::value::{Action, FileFormat, Frame, Series, Value, WriteRequest, column};
 use crate::plan::verbs::Arg;
+use crate::plan::window;
 use crate::plan::{Planner, check_columns, column_names, column_series};
 use crate::types::dtype::parse_dtype;
 use datafusion::arrow::datatypes::DataType;
@@ -67,7 +69,8 @@ pub fn filter(frame: &Frame, mask: &Series) -> Result<Frame> {
     }
     // A filter keeps the rows where the mask is true, dropping missing ones as pandas' False
     // does; wrapping the mask in `IS TRUE` would only repeat that.
-    Ok(frame.with_df(frame.df.clone().filter(mask.expr.clone())?))
+    let mask = window::plain(mask)?;
+    Ok(mask.frame.with_df(mask.frame.df.clone().filter(mask.expr)?))
 }
 
 /// `[rows, cols]` into its two parts; `[rows]` has no column part.
@@ -85,17 +88,11 @@ fn split_indexer(index: Value) -> (Value, Option<Value>) {
 /// `df.loc[mask]`, `df.loc[mask, cols]`, `df.loc[:, cols]`
 pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
     let (rows, cols) = split_indexer(index);
+    let _ = planner;
     let mut result = match rows {
         Value::Slice(None, None, None) => frame,
         Value::Series(mask) => filter(&frame, &mask)?,
-        other => {
-            let _ = planner;
-            return Err(DdqError::unsupported(format!(
-                "loc rows must be a boolean series or `:`, not {}",
-                other.kind_name()
-            ))
-            .with_help("ddq frames have no row labels; use a mask such as `df.loc[df.col > 0]` or `iloc` for positions"));
-        }
+        label => index::loc_rows(&frame, label)?,
     };
     if let Some(cols) = cols {
         result = match cols {

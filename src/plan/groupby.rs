@@ -4,12 +4,14 @@
 use crate::error::{DdqError, Result};
 use crate::plan::ops::{expr_type, float, is_integer, is_numeric};
 use crate::plan::order::{unique_hidden, with_position};
+use crate::plan::resample;
 use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::udf::python_str;
 use crate::plan::value::{
     DUPLICATE_SUFFIX, Frame, GroupBy, Scalar, Selection, Series, Value, column, display_name,
 };
 use crate::plan::verbs::Arg;
+use crate::plan::window;
 use crate::plan::{check_columns, column_names, selection_columns, unknown_column};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::{Column, UnnestOptions};
@@ -170,7 +172,7 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
 }
 
 /// A one-row, one-column plan as a lazy scalar.
-fn scalar_of(df: DataFrame, name: &str) -> Scalar {
+pub fn scalar_of(df: DataFrame, name: &str) -> Scalar {
     Scalar {
         expr: scalar_subquery(Arc::new(df.into_unoptimized_plan())),
         name: name.to_string(),
@@ -187,6 +189,7 @@ pub fn row_count(frame: &Frame) -> Result<Scalar> {
 
 /// `series.sum()` and friends.
 pub fn reduce_series(series: &Series, agg: Agg) -> Result<Value> {
+    let series = &window::plain(series)?;
     let t = expr_type(&series.frame, &series.expr)?;
     let e = agg_expr(
         agg,
@@ -339,6 +342,7 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg, sort: Arg) -> Result<
         return Err(by_arg.invalid("groupby needs at least one key"));
     }
     let mut keys = Vec::new();
+    let mut grouped = frame.clone();
     for item in items {
         match item {
             Value::Str(name) => {
@@ -353,7 +357,13 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg, sort: Arg) -> Result<
                         s.name
                     )));
                 }
-                keys.push((s.expr, s.name));
+                // A key computed by a window becomes a column: groups cannot hold windows.
+                let key = window::plain(&Series {
+                    frame: grouped,
+                    ..s
+                })?;
+                grouped = key.frame;
+                keys.push((key.expr, key.name));
             }
             other => {
                 return Err(by_arg.invalid(format!(
@@ -364,11 +374,12 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg, sort: Arg) -> Result<
         }
     }
     Ok(Value::GroupBy(GroupBy {
-        frame: frame.clone(),
+        frame: grouped,
         keys,
         selection: Selection::All,
         dropna,
         sort,
+        bins: None,
     }))
 }
 
@@ -497,6 +508,14 @@ fn agg_list(items: &[Value], func: Arg) -> Result<Vec<Agg>> {
 /// Runs the aggregation: one output column per (input column, aggregation, output name).
 /// The result is ordered by key, or, for `sort=False`, by where each group first appears.
 pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame> {
+    if let Some(rule) = &gb.bins {
+        let (binned, _) = aggregate_by_key(gb, &gb.frame, specs, None)?;
+        let zero_when_empty: Vec<bool> = specs
+            .iter()
+            .map(|(_, agg, _)| matches!(agg, Agg::Count | Agg::Size | Agg::Sum | Agg::Nunique))
+            .collect();
+        return resample::fill_and_label(binned, rule, &gb.keys[0].1, &zero_when_empty);
+    }
     if gb.sort {
         return aggregate_by_key(gb, &gb.frame, specs, None).map(|(frame, _)| frame);
     }

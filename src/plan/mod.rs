@@ -4,15 +4,18 @@
 
 pub mod frame;
 pub mod groupby;
+pub mod index;
 pub mod ops;
 pub mod order;
 pub mod read;
+pub mod resample;
 pub mod schedule;
 pub mod series;
 pub mod sources;
 pub mod udf;
 pub mod value;
 pub mod verbs;
+pub mod window;
 
 use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
@@ -109,11 +112,7 @@ impl<'a> Planner<'a> {
                 self.subscript(receiver, index_value)
                     .map_err(|e| e.at(index.span))
             }
-            ExprKind::Slice { lower, upper, step } => Ok(Value::Slice(
-                self.slice_bound(lower)?,
-                self.slice_bound(upper)?,
-                self.slice_bound(step)?,
-            )),
+            ExprKind::Slice { lower, upper, step } => self.slice(lower, upper, step),
             ExprKind::Call { func, args } => self.call(func, args, expr.span),
             ExprKind::Unary { op, operand } => {
                 let value = self.eval(operand)?;
@@ -129,6 +128,32 @@ impl<'a> Planner<'a> {
 
     fn eval_all(&self, items: &[Expr]) -> Result<Vec<Value>> {
         items.iter().map(|e| self.eval(e)).collect()
+    }
+
+    /// `a:b:c`: positions when the bounds are integers, labels (for `.loc`) when they are
+    /// strings or floats.
+    fn slice(
+        &self,
+        lower: &Option<Box<Expr>>,
+        upper: &Option<Box<Expr>>,
+        step: &Option<Box<Expr>>,
+    ) -> Result<Value> {
+        let bound = |b: &Option<Box<Expr>>| -> Result<Option<Value>> {
+            b.as_ref()
+                .map(|e| self.eval(e))
+                .transpose()
+                .map(|v| v.filter(|v| !matches!(v, Value::None)))
+        };
+        let (a, b) = (bound(lower)?, bound(upper)?);
+        let is_label = |v: &Option<Value>| matches!(v, Some(Value::Str(_) | Value::Float(_)));
+        if step.is_none() && (is_label(&a) || is_label(&b)) {
+            return Ok(Value::LabelSlice(a.map(Box::new), b.map(Box::new)));
+        }
+        Ok(Value::Slice(
+            self.slice_bound(lower)?,
+            self.slice_bound(upper)?,
+            self.slice_bound(step)?,
+        ))
     }
 
     fn slice_bound(&self, bound: &Option<Box<Expr>>) -> Result<Option<i64>> {
@@ -273,6 +298,8 @@ impl<'a> Planner<'a> {
             Value::GroupBy(gb) => groupby::select(gb, index),
             Value::Accessor(Accessor::Loc(frame)) => frame::loc(self, frame, index),
             Value::Accessor(Accessor::Iloc(frame)) => frame::iloc(frame, index),
+            Value::Accessor(Accessor::SeriesLoc(s)) => index::series_rows(self, s, index, true),
+            Value::Accessor(Accessor::SeriesIloc(s)) => index::series_rows(self, s, index, false),
             Value::Accessor(Accessor::Partitions(frame)) => frame::partition(frame, index),
             Value::List(items) | Value::Tuple(items) => index_sequence(items, index),
             Value::Columns(names) => {

@@ -132,7 +132,12 @@ pub fn fillna(series: &Series, value_arg: Arg) -> Result<Expr> {
 pub fn to_frame(series: &Series) -> Result<Frame> {
     let frame = &series.frame;
     let keys = frame.key_columns();
-    let mut internal = series.name.clone();
+    // An unnamed series becomes column `0`, as pandas' `to_frame()` and `to_csv()` name it.
+    let mut internal = if series.name.is_empty() {
+        "0".to_string()
+    } else {
+        series.name.clone()
+    };
     while keys.contains(&internal) {
         internal.push_str(crate::plan::value::DUPLICATE_SUFFIX);
     }
@@ -205,12 +210,14 @@ pub fn value_counts(
     let ascending = matches!(ascending.value(), Some(Value::Bool(true)));
     let sort = !matches!(sort.value(), Some(Value::Bool(false)));
     let normalize = matches!(normalize.value(), Some(Value::Bool(true)));
+    let series = &crate::plan::window::plain(series)?;
     let gb = GroupBy {
         frame: series.frame.clone(),
         keys: vec![(series.expr.clone(), series.name.clone())],
         selection: Selection::All,
         dropna,
         sort: true,
+        bins: None,
     };
     let value_name = if normalize { "proportion" } else { "count" };
     let spec = [(String::new(), Agg::Size, value_name.to_string())];

@@ -143,6 +143,9 @@ pub struct GroupBy {
     /// `sort=True` (pandas' default): results sorted by key; `False`: groups in the order of
     /// their first row.
     pub sort: bool,
+    /// For `resample`: the key is a time bin number, and results get every bin between the
+    /// first and the last, labelled by time.
+    pub bins: Option<crate::plan::resample::Rule>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -201,6 +204,9 @@ pub enum Accessor {
     Str(Series),
     Loc(Frame),
     Iloc(Frame),
+    /// `s.loc` and `s.iloc`: rows of a series, by label or by position.
+    SeriesLoc(Series),
+    SeriesIloc(Series),
     Partitions(Frame),
 }
 
@@ -220,6 +226,8 @@ pub enum Value {
     None,
     /// A slice `a:b:c` inside a subscript.
     Slice(Option<i64>, Option<i64>, Option<i64>),
+    /// A slice of labels, `"1992-01":"1992-06"` in `.loc[...]` (both ends included).
+    LabelSlice(Option<Box<Value>>, Option<Box<Value>>),
     List(Vec<Value>),
     Tuple(Vec<Value>),
     Dict(Vec<(Value, Value)>),
@@ -241,6 +249,8 @@ impl Value {
             Value::Accessor(Accessor::Str(_)) => "a .str accessor",
             Value::Accessor(Accessor::Loc(_)) => "a .loc indexer",
             Value::Accessor(Accessor::Iloc(_)) => "an .iloc indexer",
+            Value::Accessor(Accessor::SeriesLoc(_)) => "a .loc indexer",
+            Value::Accessor(Accessor::SeriesIloc(_)) => "an .iloc indexer",
             Value::Accessor(Accessor::Partitions(_)) => "a .partitions indexer",
             Value::Columns(_) => "an Index of column names",
             Value::Int(_) => "an int",
@@ -248,7 +258,7 @@ impl Value {
             Value::Str(_) => "a string",
             Value::Bool(_) => "a bool",
             Value::None => "None",
-            Value::Slice(..) => "a slice",
+            Value::Slice(..) | Value::LabelSlice(..) => "a slice",
             Value::List(_) => "a list",
             Value::Tuple(_) => "a tuple",
             Value::Dict(_) => "a dict",

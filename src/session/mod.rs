@@ -422,6 +422,8 @@ impl Session {
                     Accessor::Str(_) => "a .str accessor: call a method such as .str.lower()",
                     Accessor::Loc(_) => "a .loc indexer: index it, e.g. df.loc[mask, [\"col\"]]",
                     Accessor::Iloc(_) => "an .iloc indexer: index it, e.g. df.iloc[:, [1, 3]]",
+                    Accessor::SeriesLoc(_) => "a .loc indexer: index it, e.g. s.loc[\"1992-05\"]",
+                    Accessor::SeriesIloc(_) => "an .iloc indexer: index it, e.g. s.iloc[10:20]",
                     Accessor::Partitions(_) => {
                         "a .partitions indexer: index it, e.g. df.partitions[0]"
                     }
@@ -511,6 +513,16 @@ impl Session {
                 b.map_or("None".into(), |v| v.to_string()),
                 c.map_or("None".into(), |v| v.to_string())
             ),
+            Value::LabelSlice(a, b) => {
+                let mut bounds = Vec::new();
+                for bound in [a, b] {
+                    bounds.push(match bound {
+                        Some(v) => Box::pin(self.python_repr(*v)).await?,
+                        None => "None".to_string(),
+                    });
+                }
+                format!("slice({}, {}, None)", bounds[0], bounds[1])
+            }
             Value::Module(m) => format!("<module '{m}'>"),
             Value::Columns(names) => columns_repr(&names).trim_end().to_string(),
             other => format!("<{}>", other.kind_name()),

@@ -30,10 +30,15 @@ Layout of the answer files (ddq's CSV output follows the same rules):
 """
 
 import glob
+import warnings
 import os
 import sys
 
 import pandas as pd
+
+# pct_change's default fill_method="pad" is what ddq reproduces; pandas 2.2 warns that the
+# default will change.
+warnings.filterwarnings("ignore", "The default fill_method", FutureWarning)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA_GLOB = os.path.join(ROOT, "data", "nycflights", "*.csv")
@@ -670,7 +675,54 @@ OPERATION_TASKS = [
         ],
         lambda d, s: named_column_csv("column", "dtype", python_types_as_dtypes().items()),
     ),
+    # Values over neighbouring rows, in row order (issue 17).
+    ("cumsum_ints", "exact", ["ddf.Distance.cumsum().tail(5)"], lambda d, s: series_csv(d.Distance.cumsum().tail(5))),
+    ("cumsum_with_missing", "exact", ["ddf.DepDelay.cumsum().iloc[10:30]"], lambda d, s: series_csv(d.DepDelay.cumsum().iloc[10:30])),
+    ("cumsum_bools", "exact", ["ddf.Cancelled.cumsum().tail(3)"], lambda d, s: series_csv(d.Cancelled.cumsum().tail(3))),
+    ("cummax", "exact", ["ddf.ArrDelay.cummax().tail(5)"], lambda d, s: series_csv(d.ArrDelay.cummax().tail(5))),
+    ("cummin", "exact", ["ddf.ArrDelay.cummin().iloc[100:110]"], lambda d, s: series_csv(d.ArrDelay.cummin().iloc[100:110])),
+    ("shift_two", "exact", ["ddf.DepDelay.shift(2).head(5)"], lambda d, s: series_csv(d.DepDelay.shift(2).head(5))),
+    ("shift_back", "exact", ["ddf.Distance.shift(-1).tail(3)"], lambda d, s: series_csv(d.Distance.shift(-1).tail(3))),
+    ("diff_mean", "exact", ["ddf.DepDelay.diff().mean()"], lambda d, s: scalar_csv(d.DepDelay.diff().mean())),
+    ("diff_in_mask", "exact", ["len(ddf[ddf.DepDelay.diff() > 100])"], lambda d, s: scalar_csv(len(d[d.DepDelay.diff() > 100]))),
+    ("minus_shift", "exact", ["(ddf.DepDelay - ddf.DepDelay.shift()).abs().max()"], lambda d, s: scalar_csv((d.DepDelay - d.DepDelay.shift()).abs().max())),
+    ("pct_change", "exact", ["ddf.Distance.pct_change().iloc[1000:1010]"], lambda d, s: series_csv(d.Distance.pct_change().iloc[1000:1010])),
+    ("pct_change_fills_forward", "exact", ["ddf.ArrDelay.pct_change().iloc[2030:2045]"], lambda d, s: series_csv(d.ArrDelay.pct_change().iloc[2030:2045])),
+    ("ffill_count", "exact", ["ddf.DepDelay.ffill().count()"], lambda d, s: scalar_csv(d.DepDelay.ffill().count())),
+    ("bfill", "exact", ["ddf.DepDelay.bfill().iloc[10:30]"], lambda d, s: series_csv(d.DepDelay.bfill().iloc[10:30])),
+    ("frame_cumsum", "exact", ['ddf[["DepDelay", "Distance"]].cumsum().tail(3)'], lambda d, s: frame_csv(d[["DepDelay", "Distance"]].cumsum().tail(3))),
+    ("frame_diff", "exact", ['ddf[["ArrDelay", "Distance"]].diff().head(4)'], lambda d, s: frame_csv(d[["ArrDelay", "Distance"]].diff().head(4))),
+    ("groupby_cumsum", "exact", ['ddf.groupby("Origin").DepDelay.cumsum().tail(5)'], lambda d, s: series_csv(d.groupby("Origin").DepDelay.cumsum().tail(5))),
+    ("groupby_cumcount", "exact", ['ddf.assign(n=ddf.groupby("Origin").cumcount())[["Origin", "n"]].tail(5)'], lambda d, s: frame_csv(d.assign(n=d.groupby("Origin").cumcount())[["Origin", "n"]].tail(5))),
+    ("groupby_shift_two_keys", "exact", ['ddf.groupby(["Origin", "Dest"]).Distance.shift().iloc[200:210]'], lambda d, s: series_csv(d.groupby(["Origin", "Dest"]).Distance.shift().iloc[200:210])),
+    ("groupby_diff_sum", "exact", ['ddf.groupby("UniqueCarrier").ArrDelay.diff().sum()'], lambda d, s: scalar_csv(d.groupby("UniqueCarrier").ArrDelay.diff().sum())),
+    ("groupby_ffill", "exact", ['ddf.groupby("Origin").TailNum.ffill().iloc[10140:10150]'], lambda d, s: series_csv(d.groupby("Origin").TailNum.ffill().iloc[10140:10150])),
+    # The index and time series (issue 17). Dask's set_index sorts by the new index; ties keep
+    # file order in ddq, which a stable sort in pandas reproduces.
+    ("set_index", "exact", ['ddf.set_index("Date")[["Origin", "DepDelay"]].iloc[3000:3010]'], lambda d, s: keyed_csv(by_date(d)[["Origin", "DepDelay"]].iloc[3000:3010])),
+    ("set_index_keeps_column", "exact", ['ddf.set_index("Origin", drop=False)[["Origin", "Dest"]].head(4)'], lambda d, s: keyed_csv(d.sort_values("Origin", kind="stable").set_index("Origin", drop=False)[["Origin", "Dest"]].head(4))),
+    ("loc_day", "exact", ['ddf.set_index("Date").loc["1992-05-05"][["Origin", "Dest"]]'], lambda d, s: keyed_csv(by_date(d).loc["1992-05-05"][["Origin", "Dest"]])),
+    ("loc_month_slice", "exact", ['ddf.set_index("Date").loc["1992-05":"1992-06"].DepDelay.sum()'], lambda d, s: scalar_csv(by_date(d).loc["1992-05":"1992-06"].DepDelay.sum())),
+    ("loc_label_on_groupby_result", "exact", ['ddf.groupby("Dest").Distance.mean().loc["ATL":"BOS"]'], lambda d, s: keyed_csv(d.groupby("Dest").Distance.mean().loc["ATL":"BOS"])),
+    ("loc_positions_without_index", "exact", ['ddf.loc[3:6, ["Origin", "Dest"]]'], lambda d, s: frame_csv(d.loc[3:6, ["Origin", "Dest"]])),
+    ("series_iloc_slice", "exact", ["ddf.ArrDelay.iloc[500:505]"], lambda d, s: series_csv(d.ArrDelay.iloc[500:505])),
+    ("series_iloc_position", "exact", ["ddf.ArrDelay.iloc[-2]"], lambda d, s: scalar_csv(d.ArrDelay.iloc[-2])),
+    ("reset_index_of_groupby", "exact", ['ddf.groupby(["Origin", "Dest"]).DepDelay.mean().reset_index().head(6)'], lambda d, s: frame_csv(d.groupby(["Origin", "Dest"]).DepDelay.mean().reset_index().head(6))),
+    ("reset_index_numbers_rows", "exact", ['ddf[["Origin", "Dest"]].reset_index().tail(3)'], lambda d, s: frame_csv(d[["Origin", "Dest"]].reset_index().tail(3))),
+    ("reset_index_drop", "exact", ['ddf.set_index("Date").reset_index(drop=True)[["Origin", "DepDelay"]].iloc[3000:3004]'], lambda d, s: frame_csv(by_date(d).reset_index(drop=True)[["Origin", "DepDelay"]].iloc[3000:3004])),
+    ("sort_index_descending", "exact", ['ddf.groupby("Dest").ArrDelay.max().sort_index(ascending=False).head(5)'], lambda d, s: keyed_csv(d.groupby("Dest").ArrDelay.max().sort_index(ascending=False).head(5))),
+    ("resample_month_mean", "exact", ['ddf.set_index("Date").DepDelay.resample("M").mean()'], lambda d, s: keyed_csv(by_date(d).DepDelay.resample("ME").mean())),
+    ("resample_week_size", "exact", ['ddf.set_index("Date").resample("W").size().head(10)'], lambda d, s: size_csv(by_date(d).resample("W").size().head(10))),
+    ("resample_day_sum", "exact", ['ddf.set_index("Date").ArrDelay.resample("D").sum().iloc[40:50]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.resample("D").sum().iloc[40:50])),
+    ("resample_quarter_start_on", "exact", ['ddf.resample("QS", on="Date").DepDelay.count()'], lambda d, s: keyed_csv(d.resample("QS", on="Date").DepDelay.count())),
+    ("resample_year_agg", "exact", ['ddf.set_index("Date").resample("Y").agg({"DepDelay": "max", "Distance": "sum"})'], lambda d, s: keyed_csv(by_date(d).resample("YE").agg({"DepDelay": "max", "Distance": "sum"}))),
+    ("resample_empty_bins", "exact", ['x = ddf[ddf.Date.dt.month != 3].set_index("Date")', 'x.DepDelay.resample("MS").agg(["count", "sum", "mean"]).head(5)'], lambda d, s: keyed_csv(by_date(d[d.Date.dt.month != 3]).DepDelay.resample("MS").agg(["count", "sum", "mean"]).head(5))),
 ]
+
+
+def by_date(d):
+    """Dask's set_index("Date"): sorted by the new index, ties in file order."""
+    return d.sort_values("Date", kind="stable").set_index("Date")
 
 
 def column_assignment(d):

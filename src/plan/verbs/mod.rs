@@ -8,11 +8,13 @@
 mod aggregating;
 mod dask;
 mod dt;
+mod indexing;
 mod inspecting;
 mod reading;
 mod selecting;
 mod strings;
 mod transforming;
+mod windowing;
 
 use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
@@ -86,6 +88,8 @@ const GROUPS: &[&[Verb]] = &[
     selecting::VERBS,
     transforming::VERBS,
     aggregating::VERBS,
+    windowing::VERBS,
+    indexing::VERBS,
     dt::VERBS,
     strings::VERBS,
 ];

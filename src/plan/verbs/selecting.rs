@@ -13,11 +13,11 @@ use datafusion::logical_expr::Expr;
 pub const VERBS: &[Verb] = &[
     Verb {
         name: "loc",
-        receivers: &[On::Frame],
+        receivers: &[On::Frame, On::Series],
         form: Attribute,
         params: &[],
-        signature: "df.loc[mask], df.loc[mask, cols], df.loc[:, cols]",
-        summary: "Select rows by a boolean mask and columns by name.",
+        signature: "df.loc[mask | label | a:b, cols]",
+        summary: "Select rows by a boolean mask or by index label (a slice includes both ends) and columns by name.",
         example: "ddf.loc[ddf.DepDelay > 60, [\"Origin\", \"DepDelay\"]].head(3)",
         expected: "Origin,DepDelay\nLGA,64.0\nJFK,130.0\nEWR,81.0\n",
         plan: loc,
@@ -25,7 +25,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "iloc",
-        receivers: &[On::Frame],
+        receivers: &[On::Frame, On::Series],
         form: Attribute,
         params: &[],
         signature: "df.iloc[rows, cols]",
@@ -101,6 +101,7 @@ pub const VERBS: &[Verb] = &[
 fn loc(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Frame(f) => Ok(Value::Accessor(Accessor::Loc(f))),
+        Value::Series(s) => Ok(Value::Accessor(Accessor::SeriesLoc(s))),
         other => Err(wrong_receiver(args, &other)),
     }
 }
@@ -109,6 +110,7 @@ fn loc(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 fn iloc(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Frame(f) => Ok(Value::Accessor(Accessor::Iloc(f))),
+        Value::Series(s) => Ok(Value::Accessor(Accessor::SeriesIloc(s))),
         other => Err(wrong_receiver(args, &other)),
     }
 }

@@ -1,0 +1,331 @@
+//! The index: the leading key columns of a frame (`Frame::index_columns`). `set_index` makes a
+//! column the index and sorts by it as Dask does (ties keep file order, so answers repeat);
+//! `reset_index` turns the index back into columns (or numbers the rows, pandas' `index`
+//! column, when there is none); `sort_index` orders by it; `.loc[label]` and `.loc[a:b]` take
+//! the rows whose index matches, with pandas' partial date strings (`"1992-05"` is all of May).
+
+use crate::error::{DdqError, Result};
+use crate::plan::ops::{expr_type, is_temporal, literal_expr};
+use crate::plan::order::{keep_order_for, sorted, unique_hidden, with_position};
+use crate::plan::value::{DUPLICATE_SUFFIX, Frame, Series, Value, column};
+use crate::plan::{Planner, check_columns, column_series, frame, groupby, series};
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::logical_expr::{Expr, LogicalPlan, SortExpr, cast, lit};
+
+/// `set_index(key, drop=True)`: `key` becomes the one index column, rows sorted by it.
+pub fn set_index(frame: &Frame, key: &str, drop: bool) -> Result<Frame> {
+    check_columns(frame, &[key.to_string()])?;
+    let others: Vec<String> = frame
+        .value_columns()
+        .into_iter()
+        .filter(|c| !drop || c != key)
+        .collect();
+    // A column kept beside the index needs another internal name than the index's.
+    let index_name = if drop {
+        key.to_string()
+    } else {
+        format!("{key}{DUPLICATE_SUFFIX}")
+    };
+    let mut keep = others.clone();
+    keep.push(key.to_string());
+    let frame = keep_order_for(frame, &keep)?;
+    let mut select = vec![column(key).alias(&index_name)];
+    select.extend(others.iter().map(|c| column(c)));
+    select.extend(frame.hidden_columns().iter().map(|h| column(h)));
+    let mut order = vec![column(&index_name).sort(true, false)];
+    order.extend(frame.order.iter().cloned());
+    Ok(Frame {
+        order,
+        index_columns: 1,
+        origin: "set-index".into(),
+        ..frame.with_df(frame.df.clone().select(select)?)
+    })
+}
+
+/// `reset_index(drop=False)` of a frame: the index becomes ordinary columns (or, with `drop`,
+/// goes); a frame without an index gets pandas' `index` column of row positions.
+pub fn reset_frame(frame: &Frame, drop: bool) -> Result<Frame> {
+    let keys = frame.key_columns();
+    if keys.is_empty() {
+        return if drop {
+            Ok(frame.clone())
+        } else {
+            numbered(frame)
+        };
+    }
+    if !drop {
+        return Ok(Frame {
+            index_columns: 0,
+            ..frame.clone()
+        });
+    }
+    let values = frame.value_columns();
+    let frame = keep_order_for(frame, &values)?;
+    let mut select: Vec<Expr> = values.iter().map(|c| column(c)).collect();
+    select.extend(frame.hidden_columns().iter().map(|h| column(h)));
+    Ok(Frame {
+        index_columns: 0,
+        ..frame.with_df(frame.df.clone().select(select)?)
+    })
+}
+
+/// `reset_index()` of a series: a frame of its index and its values.
+pub fn reset_series(series: &Series, drop: bool) -> Result<Value> {
+    if drop {
+        let frame = reset_frame(&series::to_frame(series)?, true)?;
+        return Ok(Value::Series(column_series(
+            &frame,
+            &frame.value_columns()[0],
+        )?));
+    }
+    let frame = series::to_frame(series)?;
+    Ok(Value::Frame(reset_frame(&frame, false)?))
+}
+
+/// A frame without an index gets one made of row positions, shown as pandas' `index` column.
+/// pandas' labels are the positions the rows had when read: after a filter, a sort or a join
+/// they differ from the positions now, and ddq does not carry them, so it refuses.
+fn numbered(frame: &Frame) -> Result<Frame> {
+    if !rows_as_read(frame.df.logical_plan()) {
+        return Err(DdqError::unsupported(
+            "reset_index() of rows that were filtered, sorted or combined: pandas would give each row the position it had when read, which ddq does not keep",
+        )
+        .with_help("use reset_index(drop=True), or set_index(\"col\") first to carry a label"));
+    }
+    let position = unique_hidden(frame, "__ddq_pos");
+    let positioned = with_position(frame, &position)?;
+    let mut select = vec![column(&position).alias("index")];
+    select.extend(frame.value_columns().iter().map(|c| column(c)));
+    select.extend(positioned.hidden_columns().iter().map(|h| column(h)));
+    Ok(positioned.with_df(positioned.df.clone().select(select)?))
+}
+
+/// `sort_index(ascending=True)`: rows ordered by the index, ties in their current order; a
+/// frame without an index is already in index order (or reversed).
+pub fn sort_index(frame: &Frame, ascending: bool) -> Result<Frame> {
+    let keys = frame.key_columns();
+    if keys.is_empty() {
+        if ascending {
+            return Ok(frame.clone());
+        }
+        let position = unique_hidden(frame, "__ddq_pos");
+        let positioned = with_position(frame, &position)?;
+        return Ok(Frame {
+            order: vec![column(&position).sort(false, false)],
+            ..positioned
+        });
+    }
+    let mut order: Vec<SortExpr> = keys
+        .iter()
+        .map(|k| column(k).sort(ascending, false))
+        .collect();
+    order.extend(frame.order.iter().cloned());
+    Ok(Frame {
+        order,
+        ..frame.clone()
+    })
+}
+
+/// The one index column a label lookup or a resample reads.
+pub fn single_index(frame: &Frame, what: &str) -> Result<String> {
+    match frame.key_columns().as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(
+            DdqError::type_error(format!("{what} needs an index, and this frame has none"))
+                .with_help("set one first, e.g. `df.set_index(\"Date\")`"),
+        ),
+        _ => Err(DdqError::unsupported(format!(
+            "{what} on an index of several columns is not supported"
+        ))
+        .with_help("reset_index() and set_index(\"one column\")")),
+    }
+}
+
+/// `.loc[label]` and `.loc[start:stop]` (both ends included, either may be left out) on a
+/// frame with an index: the rows whose index matches, as a frame (Dask's `.loc` always gives
+/// one).
+pub fn rows_by_label(
+    frame: &Frame,
+    start: Option<&Value>,
+    stop: Option<&Value>,
+    slice: bool,
+) -> Result<Frame> {
+    let index = single_index(frame, ".loc by label")?;
+    let t = expr_type(frame, &column(&index))?;
+    let key = column(&index);
+    let mut condition: Option<Expr> = None;
+    let mut and = |e: Expr| condition = Some(condition.take().map_or(e.clone(), |c| c.and(e)));
+    if let Some(start) = start {
+        let (from, until) = label_bounds(start, &t)?;
+        match (slice, until) {
+            (false, Some(until)) => {
+                and(key.clone().gt_eq(from));
+                and(key.clone().lt(until));
+            }
+            (false, None) => and(key.clone().eq(from)),
+            (true, _) => and(key.clone().gt_eq(from)),
+        }
+    }
+    if let Some(stop) = stop {
+        match label_bounds(stop, &t)? {
+            (_, Some(until)) => and(key.clone().lt(until)),
+            (to, None) => and(key.clone().lt_eq(to)),
+        }
+    }
+    match condition {
+        Some(c) => Ok(frame.with_df(frame.df.clone().filter(c)?)),
+        None => Ok(frame.clone()),
+    }
+}
+
+/// A label as an expression of the index's type; for a date string on a datetime index, the
+/// start of the period it names and the start of the next one (`"1992-05"`: May 1st and June
+/// 1st), as pandas' partial string indexing reads it.
+fn label_bounds(label: &Value, t: &DataType) -> Result<(Expr, Option<Expr>)> {
+    let literal = literal_expr(label).ok_or_else(|| {
+        DdqError::type_error(format!(
+            "a .loc label must be a value, not {}",
+            label.kind_name()
+        ))
+    })?;
+    let (Value::Str(text), true) = (label, is_temporal(t)) else {
+        return Ok((cast(literal, t.clone()), None));
+    };
+    let period = partial_date(text).ok_or_else(|| {
+        DdqError::type_error(format!("{text:?} is not a date or time"))
+            .with_help("write dates as \"1992-05-05\", \"1992-05\" or \"1992\"")
+    })?;
+    let timestamp = |s: String| cast(lit(s), DataType::Timestamp(TimeUnit::Nanosecond, None));
+    Ok(match period {
+        Period::Exact(s) => (timestamp(s), None),
+        Period::Range(from, until) => (timestamp(from), Some(timestamp(until))),
+    })
+}
+
+enum Period {
+    Exact(String),
+    Range(String, String),
+}
+
+/// `"1992"`, `"1992-05"` and `"1992-05-05"` name a year, a month and a day; anything longer is
+/// one instant.
+fn partial_date(text: &str) -> Option<Period> {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let number = |s: &str| s.parse::<i32>().ok();
+    match parts.as_slice() {
+        [y] if y.len() == 4 => {
+            let y = number(y)?;
+            Some(Period::Range(
+                format!("{y:04}-01-01"),
+                format!("{:04}-01-01", y + 1),
+            ))
+        }
+        [y, m] if y.len() == 4 => {
+            let (y, m) = (number(y)?, number(m)?);
+            if !(1..=12).contains(&m) {
+                return None;
+            }
+            let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            Some(Period::Range(
+                format!("{y:04}-{m:02}-01"),
+                format!("{ny:04}-{nm:02}-01"),
+            ))
+        }
+        [y, m, d] if y.len() == 4 && d.len() <= 2 => {
+            let (y, m, d) = (number(y)?, number(m)?, number(d)?);
+            let day = chrono::NaiveDate::from_ymd_opt(y, m as u32, d as u32)?;
+            let next = day.succ_opt()?;
+            Some(Period::Range(day.to_string(), next.to_string()))
+        }
+        _ => Some(Period::Exact(text.to_string())),
+    }
+}
+
+/// The rows `.loc[rows]` names when `rows` is not a mask: index labels on a frame with an
+/// index; on one without, pandas' default index, where labels are row positions (a slice
+/// includes its end).
+pub fn loc_rows(frame: &Frame, rows: Value) -> Result<Frame> {
+    let keyed = !frame.key_columns().is_empty();
+    match rows {
+        Value::LabelSlice(a, b) => rows_by_label(frame, a.as_deref(), b.as_deref(), true),
+        Value::Slice(a, b, None) if keyed => {
+            let (a, b) = (a.map(Value::Int), b.map(Value::Int));
+            rows_by_label(frame, a.as_ref(), b.as_ref(), true)
+        }
+        Value::Slice(a, b, None) if a.unwrap_or(0) >= 0 && b.unwrap_or(0) >= 0 => {
+            frame::rows_slice(frame, a, b.map(|b| b + 1))
+        }
+        Value::List(labels) if keyed => rows_in(frame, &labels),
+        Value::List(positions) => match frame::iloc(frame.clone(), Value::List(positions))? {
+            Value::Frame(f) => Ok(f),
+            _ => Err(DdqError::type_error(".loc[[...]] takes a list of labels")),
+        },
+        label @ (Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)) if keyed => {
+            rows_by_label(frame, Some(&label), None, false)
+        }
+        Value::Int(i) if i >= 0 => frame::rows_slice(frame, Some(i), Some(i + 1)),
+        other => Err(DdqError::type_error(format!(
+            ".loc rows must be a boolean series, an index label, a list of labels or a slice, not {}",
+            other.kind_name()
+        ))
+        .with_help(if keyed {
+            "e.g. `df.loc[df.col > 0]`, `df.loc[\"1992-05\"]` or `df.loc[\"1992-01\":\"1992-06\"]`"
+        } else {
+            "this frame has no index: use a mask such as `df.loc[df.col > 0]`, or `set_index(\"col\")` first"
+        })),
+    }
+}
+
+/// Rows whose index is one of `labels`.
+fn rows_in(frame: &Frame, labels: &[Value]) -> Result<Frame> {
+    let index = single_index(frame, ".loc by labels")?;
+    let t = expr_type(frame, &column(&index))?;
+    let mut values = Vec::new();
+    for label in labels {
+        values.push(label_bounds(label, &t)?.0);
+    }
+    let condition = column(&index).in_list(values, false);
+    Ok(frame.with_df(frame.df.clone().filter(condition)?))
+}
+
+/// `s.loc[...]` and `s.iloc[...]`: the rows of a series, as a series; one position
+/// (`s.iloc[5]`) gives that value.
+pub fn series_rows(planner: &Planner, s: Series, index: Value, by_label: bool) -> Result<Value> {
+    let as_frame = series::to_frame(&s)?;
+    let value = as_frame.value_columns().pop().unwrap_or_default();
+    if let (false, Value::Int(i)) = (by_label, &index) {
+        let row = match frame::iloc(as_frame, Value::List(vec![Value::Int(*i)]))? {
+            Value::Frame(row) => row,
+            _ => return Err(DdqError::type_error("iloc[i] takes one position")),
+        };
+        let one = sorted(&row)?
+            .select(vec![column(&value)])?
+            .limit(0, Some(1))?;
+        return Ok(Value::Scalar(groupby::scalar_of(one, &s.name)));
+    }
+    let rows = if by_label {
+        frame::loc(planner, as_frame, index)?
+    } else {
+        frame::iloc(as_frame, index)?
+    };
+    match rows {
+        Value::Frame(rows) => Ok(Value::Series(Series {
+            expr: column(&value),
+            name: s.name,
+            frame: rows,
+        })),
+        other => Ok(other),
+    }
+}
+
+/// Whether a plan still holds the rows it read, in the order read: only projections and
+/// windows above the scan.
+fn rows_as_read(plan: &LogicalPlan) -> bool {
+    match plan {
+        LogicalPlan::TableScan(_) => true,
+        LogicalPlan::Projection(_) | LogicalPlan::Window(_) | LogicalPlan::SubqueryAlias(_) => {
+            plan.inputs().into_iter().all(rows_as_read)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,220 @@
+//! `resample(rule)`: a groupby over time bins, as pandas' resampler. Each row's timestamp is
+//! turned into a bin number (seconds, minutes, hours or days since the epoch, weeks ending on
+//! Sunday, months, quarters or years since year 0), the rows are grouped by that number, the
+//! bins missing between the first and the last are added (empty: counts and sums 0, other
+//! aggregations missing, as pandas gives them) and each bin is labelled by the timestamp pandas
+//! labels it with: the bin's start, or its last day for the month, quarter, year and week rules.
+
+use crate::error::{DdqError, Result};
+use crate::plan::groupby::unnest_exact;
+use crate::plan::ops::{expr_type, is_temporal};
+use crate::plan::value::{Frame, GroupBy, Selection, column};
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::JoinType;
+use datafusion::functions::expr_fn as f;
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::functions_nested::expr_fn::range;
+use datafusion::logical_expr::{Expr, cast, lit};
+
+/// The length of one bin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+/// A resampling rule: pandas' offset alias (`"D"`, `"M"`, `"MS"`, `"W"`, `"3h"`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub unit: Unit,
+    /// Labels bins by their last day (`M`, `Q`, `Y`, `W`) rather than their start.
+    pub label_end: bool,
+    /// The rule as written, for messages.
+    pub text: String,
+}
+
+/// Reads an offset alias. Multiples (`"2D"`) are refused: pandas anchors them at the first
+/// day of the data, which ddq does not do yet.
+pub fn parse_rule(text: &str) -> Result<Rule> {
+    let trimmed = text.trim();
+    let digits = trimmed
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>();
+    let alias = &trimmed[digits.len()..];
+    let (unit, label_end) = match alias {
+        "s" | "S" => (Unit::Second, false),
+        "min" | "T" => (Unit::Minute, false),
+        "h" | "H" => (Unit::Hour, false),
+        "D" => (Unit::Day, false),
+        "W" | "W-SUN" => (Unit::Week, true),
+        "M" | "ME" => (Unit::Month, true),
+        "MS" => (Unit::Month, false),
+        "Q" | "QE" | "Q-DEC" | "QE-DEC" => (Unit::Quarter, true),
+        "QS" | "QS-JAN" => (Unit::Quarter, false),
+        "Y" | "YE" | "A" | "Y-DEC" | "YE-DEC" | "A-DEC" => (Unit::Year, true),
+        "YS" | "AS" | "YS-JAN" | "AS-JAN" => (Unit::Year, false),
+        _ => {
+            return Err(
+                DdqError::unsupported(format!("resample rule {text:?} is not supported"))
+                    .with_help("use one of s, min, h, D, W, M (ME), MS, Q (QE), QS, Y (YE), YS"),
+            );
+        }
+    };
+    if !digits.is_empty() && digits != "1" {
+        return Err(DdqError::unsupported(format!(
+            "resample rule {text:?}: multiples of a period are not supported yet"
+        ))
+        .with_help(format!(
+            "resample by \"{alias}\" and combine bins, or group by a computed key"
+        )));
+    }
+    Ok(Rule {
+        unit,
+        label_end,
+        text: text.to_string(),
+    })
+}
+
+/// A resampler over `frame`, binning the timestamps of `time` into a key named `index`.
+pub fn resampler(
+    frame: &Frame,
+    time: Expr,
+    index: &str,
+    selection: Selection,
+    rule: Rule,
+) -> Result<GroupBy> {
+    let t = expr_type(frame, &time)?;
+    if !is_temporal(&t) {
+        return Err(DdqError::type_error(format!(
+            "resample needs datetimes, but `{index}` has dtype {}",
+            crate::types::dtype::pandas_dtype(&t)
+        ))
+        .with_help("set a datetime column as the index first, e.g. `df.set_index(\"Date\")`, or pass `on=\"Date\"`"));
+    }
+    Ok(GroupBy {
+        frame: frame.clone(),
+        keys: vec![(bin_number(rule.unit, time), index.to_string())],
+        selection,
+        dropna: true,
+        sort: true,
+        bins: Some(rule),
+    })
+}
+
+/// The bin a timestamp falls in, as a whole number that grows by one from bin to bin.
+fn bin_number(unit: Unit, time: Expr) -> Expr {
+    let seconds = || f::date_part(lit("epoch"), time.clone());
+    let floor_div = |e: Expr, by: f64| cast(f::floor(e / lit(by)), DataType::Int64);
+    let year = || cast(f::date_part(lit("year"), time.clone()), DataType::Int64);
+    let month = || cast(f::date_part(lit("month"), time.clone()), DataType::Int64);
+    match unit {
+        Unit::Second => floor_div(seconds(), 1.0),
+        Unit::Minute => floor_div(seconds(), 60.0),
+        Unit::Hour => floor_div(seconds(), 3600.0),
+        Unit::Day => floor_div(seconds(), 86400.0),
+        // 1970-01-04 (day 3) was a Sunday: weeks end on days 3, 10, 17, ...
+        Unit::Week => floor_div(floor_div(seconds(), 86400.0) + lit(3i64), 7.0),
+        Unit::Month => year() * lit(12i64) + month() - lit(1i64),
+        Unit::Quarter => year() * lit(4i64) + (month() - lit(1i64)) / lit(3i64),
+        Unit::Year => year(),
+    }
+}
+
+/// The timestamp pandas labels bin `n` with.
+fn bin_label(rule: &Rule, n: Expr) -> Expr {
+    let nanos = |e: Expr, per: i64| {
+        cast(
+            e * lit(per),
+            DataType::Timestamp(TimeUnit::Nanosecond, None),
+        )
+    };
+    const DAY: i64 = 86_400_000_000_000;
+    match rule.unit {
+        Unit::Second => nanos(n, 1_000_000_000),
+        Unit::Minute => nanos(n, 60_000_000_000),
+        Unit::Hour => nanos(n, 3_600_000_000_000),
+        Unit::Day => nanos(n, DAY),
+        Unit::Week if rule.label_end => nanos(n * lit(7i64) + lit(3i64), DAY),
+        Unit::Week => nanos(n * lit(7i64) - lit(3i64), DAY),
+        Unit::Month => calendar_label(n, 12, 1, rule.label_end),
+        Unit::Quarter => calendar_label(n, 4, 3, rule.label_end),
+        Unit::Year => calendar_label(n, 1, 12, rule.label_end),
+    }
+}
+
+/// The first day of calendar bin `n` (`per_year` bins of `months` months each), or with `end`
+/// the day before the next bin starts.
+fn calendar_label(n: Expr, per_year: i64, months: i64, end: bool) -> Expr {
+    let start_of = |n: Expr| {
+        let year = n.clone() / lit(per_year);
+        let month = (n % lit(per_year)) * lit(months) + lit(1i64);
+        cast(f::make_date(year, month, lit(1i64)), DataType::Int32)
+    };
+    let day = if end {
+        start_of(n + lit(1i64)) - lit(1i32)
+    } else {
+        start_of(n)
+    };
+    cast(
+        cast(day, DataType::Date32),
+        DataType::Timestamp(TimeUnit::Nanosecond, None),
+    )
+}
+
+/// Adds the empty bins between the first and the last, labels every bin, and orders the rows
+/// by time. `zero_when_empty` says, per value column in order, whether an empty bin holds 0
+/// (counts, sizes, sums) rather than a missing value.
+pub fn fill_and_label(
+    result: Frame,
+    rule: &Rule,
+    index: &str,
+    zero_when_empty: &[bool],
+) -> Result<Frame> {
+    let bounds = result.df.clone().aggregate(
+        vec![],
+        vec![
+            agg::min(column(index)).alias("__ddq_lo"),
+            agg::max(column(index)).alias("__ddq_hi"),
+        ],
+    )?;
+    let all_bins = bounds.select(vec![
+        range(
+            column("__ddq_lo"),
+            column("__ddq_hi") + lit(1i64),
+            lit(1i64),
+        )
+        .alias("__ddq_bin"),
+    ])?;
+    let all_bins = unnest_exact(all_bins, &["__ddq_bin"])?;
+    let joined = all_bins.join_on(
+        result.df.clone(),
+        JoinType::Left,
+        [column("__ddq_bin").eq(column(index))],
+    )?;
+    let mut select = vec![bin_label(rule, column("__ddq_bin")).alias(index)];
+    for (name, zero) in result.value_columns().iter().zip(zero_when_empty) {
+        let value = column(name);
+        select.push(if *zero {
+            f::coalesce(vec![value, lit(0)]).alias(name)
+        } else {
+            value.alias(name)
+        });
+    }
+    select.push(column("__ddq_bin"));
+    let df = joined.select(select)?;
+    Ok(Frame {
+        df,
+        order: vec![column("__ddq_bin").sort(true, false)],
+        index_columns: 1,
+        npartitions: result.npartitions,
+        partition: None,
+        origin: format!("resample-{}", rule.text),
+    })
+}

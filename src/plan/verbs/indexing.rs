@@ -1,0 +1,164 @@
+//! The index and time series: `set_index`, `reset_index`, `sort_index` (`plan::index`) and
+//! `resample` (`plan::resample`), whose result takes the groupby aggregations.
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::index;
+use crate::plan::resample::{parse_rule, resampler};
+use crate::plan::value::{Selection, Value, column};
+use crate::plan::{Planner, series};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "set_index",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["keys", "drop", "sorted"],
+        signature: "set_index(column, drop=True)",
+        summary: "Make a column the index; rows are sorted by it, as Dask does (ties keep file order).",
+        example: "ddf.set_index(\"Date\")[[\"Origin\", \"DepDelay\"]].head(2)",
+        expected: "Date,Origin,DepDelay\n1990-01-01,JFK,0.0\n1990-01-01,EWR,9.0\n",
+        plan: set_index,
+        group: "Index and time series",
+    },
+    Verb {
+        name: "reset_index",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["level", "drop"],
+        signature: "reset_index(drop=False)",
+        summary: "Turn the index into columns (a frame without one gets an `index` column of positions).",
+        example: "ddf.groupby(\"Origin\").DepDelay.mean().reset_index()",
+        expected: "Origin,DepDelay\nEWR,9.44380486400921\nJFK,8.238974970202623\nLGA,8.943480195816644\n",
+        plan: reset_index,
+        group: "Index and time series",
+    },
+    Verb {
+        name: "sort_index",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["axis", "level", "ascending"],
+        signature: "sort_index(ascending=True)",
+        summary: "Order rows by the index.",
+        example: "ddf.groupby(\"Origin\").DepDelay.mean().sort_index(ascending=False)",
+        expected: "Origin,DepDelay\nLGA,8.943480195816644\nJFK,8.238974970202623\nEWR,9.44380486400921\n",
+        plan: sort_index,
+        group: "Index and time series",
+    },
+    Verb {
+        name: "resample",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["rule", "on"],
+        signature: "resample(rule, on=None)",
+        summary: "Group by time bins of the datetime index (or the column `on`): D, W, M (ME), MS, Q, QS, Y, YS, h, min, s; then aggregate as a groupby.",
+        example: "ddf.set_index(\"Date\").DepDelay.resample(\"YE\").max()",
+        expected: "Date,DepDelay\n1990-12-31,328.0\n1991-12-31,239.0\n1992-12-31,641.0\n1993-12-31,254.0\n1994-12-31,623.0\n1995-12-31,463.0\n1996-12-31,514.0\n1997-12-31,310.0\n1998-12-31,446.0\n1999-12-31,1006.0\n",
+        plan: resample,
+        group: "Index and time series",
+    },
+];
+
+/// `set_index(keys, drop=True, sorted=False)`: `sorted` only tells Dask it may skip its sort;
+/// the rows come out in the same order either way.
+fn set_index(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [keys, drop, _sorted] = args.params()?;
+    let drop = drop.bool_or(true)?;
+    let Value::Frame(frame) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    match keys.required()? {
+        Value::Str(key) => Ok(Value::Frame(index::set_index(&frame, key, drop)?)),
+        other => Err(keys.invalid(format!(
+            "set_index takes one column name, not {} (Dask indexes by one column)",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn reset_index(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [level, drop] = args.params()?;
+    if level.given().is_some() {
+        return Err(
+            level.invalid("reset_index(level=...) is not supported: the whole index is reset")
+        );
+    }
+    let drop = drop.bool_or(false)?;
+    match receiver {
+        Value::Frame(f) => Ok(Value::Frame(index::reset_frame(&f, drop)?)),
+        Value::Series(s) => index::reset_series(&s, drop),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+fn sort_index(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [axis, level, ascending] = args.params()?;
+    if !matches!(
+        axis.given(),
+        None | Some(Value::Int(0)) | Some(Value::Str(_))
+    ) || level.given().is_some()
+    {
+        return Err(axis.invalid("sort_index sorts rows by the whole index (axis=0, no level)"));
+    }
+    if let Some(Value::Str(name)) = axis.given()
+        && name != "index"
+        && name != "rows"
+    {
+        return Err(axis.invalid("sort_index sorts rows (axis=0)"));
+    }
+    let ascending = ascending.bool_or(true)?;
+    match receiver {
+        Value::Frame(f) => Ok(Value::Frame(index::sort_index(&f, ascending)?)),
+        Value::Series(s) => {
+            let frame = index::sort_index(&s.frame, ascending)?;
+            Ok(Value::Series(crate::plan::value::Series { frame, ..s }))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `resample(rule, on=None)` of a frame or a series: a groupby by time bins.
+fn resample(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [rule_arg, on] = args.params()?;
+    let rule = match rule_arg.required()? {
+        Value::Str(text) => parse_rule(text).map_err(|e| e.at(rule_arg.span()))?,
+        other => {
+            return Err(rule_arg.invalid(format!(
+                "the rule is a string such as \"M\" or \"D\", not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    let on = match on.given() {
+        None => None,
+        Some(Value::Str(name)) => Some(name.clone()),
+        Some(other) => {
+            return Err(on.invalid(format!(
+                "on= takes a column name, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    let (frame, selection) = match receiver {
+        Value::Frame(f) => (f, Selection::All),
+        Value::Series(s) => {
+            let frame = series::to_frame(&s)?;
+            let value = frame.value_columns().pop().unwrap_or_default();
+            (frame, Selection::Series(value))
+        }
+        other => return Err(wrong_receiver(args, &other)),
+    };
+    let time = match on {
+        Some(name) => {
+            crate::plan::check_columns(&frame, std::slice::from_ref(&name))
+                .map_err(|e| e.at(args.call_span))?;
+            name
+        }
+        None => index::single_index(&frame, "resample").map_err(|e| e.at(args.call_span))?,
+    };
+    let gb = resampler(&frame, column(&time), &time, selection, rule)
+        .map_err(|e| e.at(args.call_span))?;
+    Ok(Value::GroupBy(gb))
+}

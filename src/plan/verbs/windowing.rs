@@ -1,0 +1,242 @@
+//! Values that depend on neighbouring rows, in pandas row order: running totals and extremes
+//! (`cumsum`, `cummax`, `cummin`), neighbours (`shift`, `diff`, `pct_change`), fills (`ffill`,
+//! `bfill`) and a row's place in its group (`cumcount`). Each applies to a series, to every
+//! column of a frame, or within each group of a groupby (`plan::window` builds them).
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
+use crate::plan::window::{self, Over, Running};
+use crate::plan::{Planner, column_series, selection_columns};
+use datafusion::logical_expr::Expr;
+
+const ROWS: &[On] = &[On::Series, On::Frame, On::GroupBy];
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "cumsum",
+        receivers: ROWS,
+        form: Method,
+        params: &[],
+        signature: "cumsum()",
+        summary: "Running total in row order (per group after groupby); missing values stay missing.",
+        example: "ddf.Distance.cumsum().head(3)",
+        expected: "Distance\n213\n930\n3510\n",
+        plan: cumsum,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "cummax",
+        receivers: ROWS,
+        form: Method,
+        params: &[],
+        signature: "cummax()",
+        summary: "Running maximum in row order (per group after groupby).",
+        example: "ddf.DepDelay.cummax().head(4)",
+        expected: "DepDelay\n0.0\n9.0\n9.0\n9.0\n",
+        plan: cummax,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "cummin",
+        receivers: ROWS,
+        form: Method,
+        params: &[],
+        signature: "cummin()",
+        summary: "Running minimum in row order (per group after groupby).",
+        example: "ddf.DepDelay.cummin().head(4)",
+        expected: "DepDelay\n0.0\n0.0\n-7.0\n-7.0\n",
+        plan: cummin,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "shift",
+        receivers: ROWS,
+        form: Method,
+        params: &["periods"],
+        signature: "shift(periods=1)",
+        summary: "Each row's value from `periods` rows earlier (later when negative).",
+        example: "ddf.Distance.shift().head(3)",
+        expected: "Distance\n\"\"\n213.0\n717.0\n",
+        plan: shift,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "diff",
+        receivers: ROWS,
+        form: Method,
+        params: &["periods"],
+        signature: "diff(periods=1)",
+        summary: "Difference from the row `periods` earlier.",
+        example: "ddf.Distance.diff().head(3)",
+        expected: "Distance\n\"\"\n504.0\n1863.0\n",
+        plan: diff,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "pct_change",
+        receivers: ROWS,
+        form: Method,
+        params: &["periods"],
+        signature: "pct_change(periods=1)",
+        summary: "Fractional change from the row `periods` earlier (missing values filled forward first).",
+        example: "ddf.Distance.pct_change().head(3)",
+        expected: "Distance\n\"\"\n2.3661971830985915\n2.598326359832636\n",
+        plan: pct_change,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "ffill",
+        receivers: ROWS,
+        form: Method,
+        params: &[],
+        signature: "ffill()",
+        summary: "Fill a missing value with the last present one before it.",
+        example: "ddf.iloc[16:19].DepDelay.ffill()",
+        expected: "DepDelay\n-3.0\n-3.0\n48.0\n",
+        plan: ffill,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "bfill",
+        receivers: ROWS,
+        form: Method,
+        params: &[],
+        signature: "bfill()",
+        summary: "Fill a missing value with the next present one after it.",
+        example: "ddf.iloc[16:19].DepDelay.bfill()",
+        expected: "DepDelay\n-3.0\n48.0\n48.0\n",
+        plan: bfill,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "cumcount",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["ascending"],
+        signature: "cumcount(ascending=True)",
+        summary: "Each row's position within its group, from 0.",
+        example: "ddf.groupby(\"Origin\").cumcount().head(4)",
+        expected: "0\n0\n0\n1\n2\n",
+        plan: cumcount,
+        group: "Running and shifted values",
+    },
+];
+
+fn cumsum(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    each_column(receiver, args, |s, over| {
+        window::running(s, over, Running::Sum)
+    })
+}
+
+fn cummax(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    each_column(receiver, args, |s, over| {
+        window::running(s, over, Running::Max)
+    })
+}
+
+fn cummin(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    each_column(receiver, args, |s, over| {
+        window::running(s, over, Running::Min)
+    })
+}
+
+fn shift(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [periods] = args.params()?;
+    let periods = periods.int_or(1)?;
+    each_column(receiver, args, |s, over| window::shift(s, over, periods))
+}
+
+fn diff(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [periods] = args.params()?;
+    let periods = periods.int_or(1)?;
+    each_column(receiver, args, |s, over| window::diff(s, over, periods))
+}
+
+fn pct_change(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [periods] = args.params()?;
+    let periods = periods.int_or(1)?;
+    each_column(receiver, args, |s, over| {
+        window::pct_change(s, over, periods)
+    })
+}
+
+fn ffill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    each_column(receiver, args, |s, over| window::fill(s, over, true))
+}
+
+fn bfill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    each_column(receiver, args, |s, over| window::fill(s, over, false))
+}
+
+fn cumcount(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [ascending] = args.params()?;
+    let ascending = ascending.bool_or(true)?;
+    match receiver {
+        Value::GroupBy(gb) => Ok(Value::Series(window::cumcount(&gb, ascending)?)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// A window computation applied to a series, to each value column of a frame, or to the
+/// selected columns of a groupby within each group (the keys are not part of the result, as in
+/// pandas).
+fn each_column(
+    receiver: Value,
+    args: &Args,
+    compute: impl Fn(&Series, &Over) -> Result<Series>,
+) -> Result<Value> {
+    match receiver {
+        Value::Series(s) => Ok(Value::Series(compute(&s, &Over::all(&s.frame))?)),
+        Value::Frame(f) => {
+            let over = Over::all(&f);
+            columns_of(&f, &f.value_columns(), &over, compute)
+        }
+        Value::GroupBy(gb) => grouped(&gb, compute),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+fn grouped(gb: &GroupBy, compute: impl Fn(&Series, &Over) -> Result<Series>) -> Result<Value> {
+    let over = Over::groups(gb);
+    let names = selection_columns(gb);
+    match &gb.selection {
+        Selection::Series(name) => {
+            let series = column_series(&gb.frame, name)?;
+            Ok(Value::Series(compute(&series, &over)?))
+        }
+        _ => columns_of(&gb.frame, &names, &over, compute),
+    }
+}
+
+/// The frame's keys, then `names`, each replaced by its computed series. A computation may add hidden
+/// columns to the frame; the next column is computed over the frame as it grew, so every
+/// expression collected so far still finds its inputs.
+fn columns_of(
+    frame: &Frame,
+    names: &[String],
+    over: &Over,
+    compute: impl Fn(&Series, &Over) -> Result<Series>,
+) -> Result<Value> {
+    let mut current = frame.clone();
+    let keys = frame.key_columns();
+    let mut exprs: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
+    for name in names {
+        let result = compute(&column_series(&current, name)?, over)?;
+        current = result.frame;
+        exprs.push(result.expr.alias(name));
+    }
+    exprs.extend(current.hidden_columns().iter().map(|h| column(h)));
+    let df = current.df.clone().select(exprs)?;
+    Ok(Value::Frame(Frame {
+        index_columns: keys.len(),
+        ..current.with_df(df)
+    }))
+}

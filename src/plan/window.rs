@@ -1,0 +1,259 @@
+//! Values computed over neighbouring rows in pandas row order: running sums and extremes
+//! (`cumsum`, `cummax`, `cummin`), positions in a group (`cumcount`), neighbours (`shift`, `diff`,
+//! `pct_change`) and fills (`ffill`, `bfill`), over a whole series or within each group. They are
+//! DataFusion window functions ordered by the frame's row order. A window cannot sit inside a
+//! filter, an aggregate or another window, so [`plain`] turns a series holding one into a hidden
+//! column of its frame first; everything else takes such a series as it is.
+
+use crate::error::{DdqError, Result};
+use crate::plan::ops::{expr_type, float, is_numeric};
+use crate::plan::order::{unique_hidden, with_position};
+use crate::plan::value::{Frame, GroupBy, Series, column};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::functions_aggregate::first_last::last_value_udaf;
+use datafusion::functions_aggregate::min_max::{max_udaf, min_udaf};
+use datafusion::functions_aggregate::sum::sum_udaf;
+use datafusion::functions_window::expr_fn::row_number;
+use datafusion::functions_window::lead_lag::{lag_udwf, lead_udwf};
+use datafusion::logical_expr::expr::{NullTreatment, WindowFunction};
+use datafusion::logical_expr::utils::find_window_exprs;
+use datafusion::logical_expr::{
+    Expr, ExprFunctionExt, SortExpr, WindowFrame, WindowFrameBound, WindowFrameUnits, cast, lit,
+    when,
+};
+
+/// Which rows a window sees: those of the row's group (all rows when there are no keys), in the
+/// frame's order.
+pub struct Over {
+    keys: Vec<Expr>,
+    order: Vec<SortExpr>,
+}
+
+impl Over {
+    /// Every row of the frame, as a series method sees them.
+    pub fn all(frame: &Frame) -> Over {
+        Over {
+            keys: Vec::new(),
+            order: frame.order.clone(),
+        }
+    }
+
+    /// The rows of each group, as `groupby(...).col.cumsum()` sees them.
+    pub fn groups(gb: &GroupBy) -> Over {
+        Over {
+            keys: gb.keys.iter().map(|(e, _)| e.clone()).collect(),
+            order: gb.frame.order.clone(),
+        }
+    }
+
+    /// pandas leaves rows whose key is missing out of every group: their value is missing.
+    fn outside_groups(&self, value: Expr) -> Expr {
+        let Some(any_missing) = self
+            .keys
+            .iter()
+            .map(|k| k.clone().is_null())
+            .reduce(|a, b| a.or(b))
+        else {
+            return value;
+        };
+        when(any_missing, lit(ScalarValue::Null))
+            .otherwise(value)
+            .unwrap_or_else(|_| lit(ScalarValue::Null))
+    }
+}
+
+/// A running aggregate: the sum, maximum or minimum of the rows so far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Running {
+    Sum,
+    Max,
+    Min,
+}
+
+/// `cumsum()`, `cummax()`, `cummin()`: a missing value stays missing and the running value
+/// carries on past it, as pandas' `skipna=True` does.
+pub fn running(series: &Series, over: &Over, kind: Running) -> Result<Series> {
+    let input = plain(series)?;
+    let t = expr_type(&input.frame, &input.expr)?;
+    let value = match (kind, &t) {
+        (Running::Sum, DataType::Boolean) => cast(input.expr.clone(), DataType::Int64),
+        (Running::Sum, _) if !is_numeric(&t) => return Err(not_numeric("cumsum", &input, &t)),
+        _ => input.expr.clone(),
+    };
+    let aggregate = match kind {
+        Running::Sum => sum_udaf(),
+        Running::Max => max_udaf(),
+        Running::Min => min_udaf(),
+    };
+    let window = windowed(
+        WindowFunction::new(aggregate, vec![value]),
+        over,
+        rows_so_far(),
+        None,
+    )?;
+    let expr = when(input.expr.clone().is_null(), lit(ScalarValue::Null)).otherwise(window)?;
+    Ok(with_expr(input, over.outside_groups(expr)))
+}
+
+/// `shift(periods)`: each row takes the value `periods` rows earlier (later when negative).
+/// Integers become floats, as pandas makes room for the missing values it shifts in.
+pub fn shift(series: &Series, over: &Over, periods: i64) -> Result<Series> {
+    let input = plain(series)?;
+    let t = expr_type(&input.frame, &input.expr)?;
+    let value = if t.is_integer() {
+        float(input.expr.clone())
+    } else {
+        input.expr.clone()
+    };
+    let expr = shifted(value, over, periods)?;
+    Ok(with_expr(input, over.outside_groups(expr)))
+}
+
+/// `diff(periods)`: the row minus the row `periods` earlier, as floats.
+pub fn diff(series: &Series, over: &Over, periods: i64) -> Result<Series> {
+    let input = plain(series)?;
+    let t = expr_type(&input.frame, &input.expr)?;
+    if !is_numeric(&t) || t == DataType::Boolean {
+        return Err(not_numeric("diff", &input, &t));
+    }
+    let value = float(input.expr.clone());
+    let expr = value.clone() - shifted(value, over, periods)?;
+    Ok(with_expr(input, over.outside_groups(expr)))
+}
+
+/// `pct_change(periods)`: the change from the row `periods` earlier, as a fraction. Missing
+/// values are first filled forward, as pandas' default `fill_method="pad"` does.
+pub fn pct_change(series: &Series, over: &Over, periods: i64) -> Result<Series> {
+    let t = expr_type(&series.frame, &series.expr)?;
+    if !is_numeric(&t) {
+        return Err(not_numeric("pct_change", series, &t));
+    }
+    let filled = plain(&fill(series, over, true)?)?;
+    let value = float(filled.expr.clone());
+    let expr = value.clone() / shifted(value, over, periods)? - lit(1.0);
+    Ok(with_expr(filled, over.outside_groups(expr)))
+}
+
+/// `ffill()` (forward) and `bfill()`: a missing value takes the nearest present one before
+/// (after) it in its group.
+pub fn fill(series: &Series, over: &Over, forward: bool) -> Result<Series> {
+    let mut input = plain(series)?;
+    // The last present value so far, in row order or (for a backward fill) in reverse order:
+    // DataFusion's first_value cannot slide over the rows that follow, and a window ordered
+    // the reverse way of the frame's order meets a DataFusion bug (it flips the window and
+    // loses its name), so a backward fill runs over negated row positions.
+    let order = if forward {
+        over.order.clone()
+    } else {
+        let position = unique_hidden(&input.frame, "__ddq_pos");
+        input.frame = with_position(&input.frame, &position)?;
+        vec![(lit(0i64) - column(&position)).sort(true, false)]
+    };
+    let direction = Over {
+        keys: over.keys.clone(),
+        order,
+    };
+    let window = windowed(
+        WindowFunction::new(last_value_udaf(), vec![input.expr.clone()]),
+        &direction,
+        rows_so_far(),
+        Some(NullTreatment::IgnoreNulls),
+    )?;
+    Ok(with_expr(input, over.outside_groups(window)))
+}
+
+/// `groupby(...).cumcount(ascending=True)`: each row's position in its group, from 0 (from the
+/// group's last row with `ascending=False`).
+pub fn cumcount(gb: &GroupBy, ascending: bool) -> Result<Series> {
+    let over = Over::groups(gb);
+    let order = if ascending {
+        over.order.clone()
+    } else {
+        over.order.iter().map(reversed).collect()
+    };
+    let number = row_number()
+        .partition_by(over.keys.clone())
+        .order_by(order)
+        .build()?;
+    let position = cast(number, DataType::Int64) - lit(1i64);
+    Ok(Series {
+        frame: gb.frame.clone(),
+        expr: over.outside_groups(position),
+        name: String::new(),
+    })
+}
+
+/// The series as a column of its frame when it holds a window function (a hidden column added
+/// to the frame), as it is otherwise.
+pub fn plain(series: &Series) -> Result<Series> {
+    if find_window_exprs([&series.expr]).is_empty() {
+        return Ok(series.clone());
+    }
+    let name = unique_hidden(&series.frame, "__ddq_window");
+    let df = series
+        .frame
+        .df
+        .clone()
+        .with_column(&name, series.expr.clone())?;
+    Ok(Series {
+        frame: series.frame.with_df(df),
+        expr: column(&name),
+        name: series.name.clone(),
+    })
+}
+
+fn shifted(value: Expr, over: &Over, periods: i64) -> Result<Expr> {
+    if periods == 0 {
+        return Ok(value);
+    }
+    let (function, offset) = if periods > 0 {
+        (lag_udwf(), periods)
+    } else {
+        (lead_udwf(), -periods)
+    };
+    let call = WindowFunction::new(function, vec![value, lit(offset)]);
+    windowed(call, over, WindowFrame::new(Some(true)), None)
+}
+
+fn windowed(
+    call: WindowFunction,
+    over: &Over,
+    frame: WindowFrame,
+    nulls: Option<NullTreatment>,
+) -> Result<Expr> {
+    Ok(Expr::from(call)
+        .partition_by(over.keys.clone())
+        .order_by(over.order.clone())
+        .window_frame(frame)
+        .null_treatment(nulls)
+        .build()?)
+}
+
+/// From the group's first row to this one: running values.
+fn rows_so_far() -> WindowFrame {
+    WindowFrame::new_bounds(
+        WindowFrameUnits::Rows,
+        WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+        WindowFrameBound::CurrentRow,
+    )
+}
+
+fn reversed(sort: &SortExpr) -> SortExpr {
+    SortExpr::new(sort.expr.clone(), !sort.asc, !sort.nulls_first)
+}
+
+fn with_expr(series: Series, expr: Expr) -> Series {
+    Series { expr, ..series }
+}
+
+fn not_numeric(method: &str, series: &Series, t: &DataType) -> DdqError {
+    DdqError::type_error(format!(
+        "{method}() needs numbers, but `{}` has dtype {}",
+        series.name,
+        crate::types::dtype::pandas_dtype(t)
+    ))
+    .with_help(format!(
+        "convert it first, e.g. `.astype(\"float64\").{method}()`"
+    ))
+}
