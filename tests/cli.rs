@@ -898,3 +898,43 @@ fn index_and_resample_misuse_is_named() {
         &["this frame has no index", "set_index"],
     );
 }
+
+#[test]
+fn notebook_functions_are_compiled_or_refused_by_name() {
+    let script = format!(
+        "{READ}\ndef gain(r):\n    return r.DepDelay - r.ArrDelay\nddf.assign(g=gain).g.max()\nf = lambda x: x * 2\nf(21)\n"
+    );
+    let run = ddq(&["--format", "csv", "run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "42.0\n42\n");
+    expect_error(
+        &with_read("ddf.apply(lambda r: r.DepDelay.sum(), axis=1)"),
+        &[
+            "one value for the whole column (a reduction)",
+            "lambda r: r.ArrDelay - r.DepDelay",
+        ],
+    );
+    expect_error(
+        &with_read(r#"ddf.groupby("Origin").agg(lambda s: s.max())"#),
+        &["agg(lambda ...) needs one column", "gb.DepDelay.agg"],
+    );
+    expect_error(
+        &with_read("ddf.map_partitions(lambda df: len(df))"),
+        &["one value per partition in Dask", "len(df)"],
+    );
+    expect_error(
+        &with_read("ddf.apply(lambda a, b: a, axis=1)"),
+        &["the function takes 2 arguments (a, b), but is given 1"],
+    );
+    let run = ddq(
+        &["run", "-"],
+        Some("def f(df):\n    x = df.a\n    return x\n"),
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("only a function whose body is one `return expression`"),
+        "{}",
+        run.stderr
+    );
+}

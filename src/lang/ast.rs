@@ -120,6 +120,11 @@ pub enum ExprKind {
         left: Box<Expr>,
         right: Box<Expr>,
     },
+    /// `lambda a, b: body` (and a one-line `def`): compiled by the planner, never run as Python.
+    Lambda {
+        params: Vec<Ident>,
+        body: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -278,7 +283,7 @@ impl Expr {
             ExprKind::Int(value) if *value < 0 => precedence::UNARY,
             ExprKind::Float(value) if value.is_sign_negative() => precedence::UNARY,
             // A slice is only valid where the printer never parenthesises it (inside `[]`).
-            ExprKind::Slice { .. } => precedence::LOWEST,
+            ExprKind::Slice { .. } | ExprKind::Lambda { .. } => precedence::LOWEST,
             ExprKind::Attr { .. } | ExprKind::Subscript { .. } | ExprKind::Call { .. } => {
                 precedence::POSTFIX
             }
@@ -395,6 +400,10 @@ impl fmt::Display for Expr {
                 write_operand(f, left, left_min)?;
                 write!(f, " {} ", op.symbol())?;
                 write_operand(f, right, right_min)
+            }
+            ExprKind::Lambda { params, body } => {
+                let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+                write!(f, "lambda {}: {body}", names.join(", "))
             }
         }
     }

@@ -244,6 +244,7 @@ impl<'a> Parser<'a> {
         match self.peek_kind() {
             TokenKind::Keyword(Keyword::Import) => return self.import(),
             TokenKind::Keyword(Keyword::From) => return self.import_from(),
+            TokenKind::Keyword(Keyword::Def) => return self.def(),
             TokenKind::Keyword(keyword) if is_statement_keyword(*keyword) => {
                 return Err(unsupported_statement(*keyword, self.peek().span));
             }
@@ -761,9 +762,8 @@ impl<'a> Parser<'a> {
             TokenKind::Tilde => UnaryOp::Invert,
             // Python's grammar has no `a == not b`: `not` binds looser than comparisons.
             TokenKind::Keyword(Keyword::Not) if min <= prec::NOT => UnaryOp::Not,
-            TokenKind::Keyword(
-                Keyword::Not | Keyword::Lambda | Keyword::Await | Keyword::Yield,
-            )
+            TokenKind::Keyword(Keyword::Lambda) => return self.lambda(),
+            TokenKind::Keyword(Keyword::Not | Keyword::Await | Keyword::Yield)
             | TokenKind::Star
             | TokenKind::DoubleStar => return Err(self.unsupported_prefix()),
             _ => return self.postfix(),
@@ -785,9 +785,6 @@ impl<'a> Parser<'a> {
     fn unsupported_prefix(&self) -> DdqError {
         let span = self.peek().span;
         match self.peek_kind() {
-            TokenKind::Keyword(Keyword::Lambda) => {
-                unsupported("lambda expressions are not supported", span)
-            }
             TokenKind::Keyword(keyword @ (Keyword::Await | Keyword::Yield)) => {
                 unsupported(&format!("`{keyword}` expressions are not supported"), span)
             }
@@ -801,6 +798,74 @@ impl<'a> Parser<'a> {
                 .expected("an expression")
                 .with_help("put the `not` expression in parentheses: `(not x)`"),
         }
+    }
+
+    /// `lambda a, b: body`. The body is one expression, as in Python.
+    fn lambda(&mut self) -> Result<Expr> {
+        let start = self.advance().start;
+        let params = self.parameters(&TokenKind::Colon)?;
+        self.expect(&TokenKind::Colon, "`:` after the lambda's parameters")?;
+        let body = self.expr()?;
+        Ok(self.node(
+            ExprKind::Lambda {
+                params,
+                body: Box::new(body),
+            },
+            start,
+        ))
+    }
+
+    /// Parameter names up to `end` (not consumed), separated by commas.
+    fn parameters(&mut self, end: &TokenKind) -> Result<Vec<Ident>> {
+        let mut params = Vec::new();
+        while self.peek_kind() != end {
+            let name = self.ident("a parameter name")?;
+            if params.iter().any(|p: &Ident| p.name == name.name) {
+                return Err(DdqError::new(
+                    ErrorKind::Syntax,
+                    format!("duplicate parameter `{}`", name.name),
+                )
+                .at(name.span));
+            }
+            params.push(name);
+            if !self.eat(&TokenKind::Comma) {
+                break;
+            }
+        }
+        Ok(params)
+    }
+
+    /// `def name(params): return expr`, on one line or with the `return` on the next: a named
+    /// lambda. Bodies of more than that one `return` are refused.
+    fn def(&mut self) -> Result<StmtKind> {
+        let start = self.advance().start;
+        let name = self.ident("the function's name")?;
+        self.expect(&TokenKind::LParen, "`(` after the function's name")?;
+        let params = self.parameters(&TokenKind::RParen)?;
+        self.expect(&TokenKind::RParen, "`)` after the parameters")?;
+        self.expect(&TokenKind::Colon, "`:` after the parameters")?;
+        self.skip_newlines();
+        if self.peek_kind() != &TokenKind::Keyword(Keyword::Return) {
+            return Err(DdqError::new(
+                ErrorKind::Unsupported,
+                "only a function whose body is one `return expression` is supported",
+            )
+            .at(self.peek().span)
+            .with_help("write the function as `def f(df): return <expression>`, or use a lambda"));
+        }
+        self.advance();
+        let body = self.expr()?;
+        let value = self.node(
+            ExprKind::Lambda {
+                params,
+                body: Box::new(body),
+            },
+            start,
+        );
+        Ok(StmtKind::Assign {
+            target: name,
+            value,
+        })
     }
 
     /// An atom followed by any chain of `.name`, `(args)` and `[index]`.
@@ -1379,6 +1444,10 @@ mod tests {
             ExprKind::Binary { op, left, right } => {
                 format!("({} {} {})", op.symbol(), tree(left), tree(right))
             }
+            ExprKind::Lambda { params, body } => {
+                let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+                format!("(lambda {} {})", names.join(" "), tree(body))
+            }
         }
     }
 
@@ -1446,6 +1515,10 @@ mod tests {
                 op: *op,
                 left: boxed(left),
                 right: boxed(right),
+            },
+            ExprKind::Lambda { params, body } => ExprKind::Lambda {
+                params: params.iter().map(ident).collect(),
+                body: boxed(body),
             },
             other => other.clone(),
         };
@@ -1927,6 +2000,33 @@ mod tests {
     }
 
     #[test]
+    fn lambdas_and_one_line_defs_parse() {
+        assert_eq!(
+            t("df.apply(lambda r: r.a - r.b, axis=1)"),
+            "(call (. df apply) (lambda r (- (. r a) (. r b))) axis=1)"
+        );
+        assert_eq!(t("lambda: 1"), "(lambda  1)");
+        for text in [
+            "def gain(r): return r.a - r.b",
+            "def gain(r):\n    return r.a - r.b",
+        ] {
+            let StmtKind::Assign { target, value } = one(text) else {
+                panic!("{text} is not an assignment");
+            };
+            assert_eq!(target.name, "gain");
+            assert_eq!(tree(&value), "(lambda r (- (. r a) (. r b)))");
+        }
+        assert_eq!(
+            expr("lambda s: s.max() - s.min()").to_string(),
+            "lambda s: s.max() - s.min()"
+        );
+        assert_eq!(
+            error("lambda x, x: x"),
+            ("duplicate parameter `x`".to_string(), 10, 11)
+        );
+    }
+
+    #[test]
     fn column_assignment_and_unpacking_parse() {
         let StmtKind::AssignColumn {
             frame,
@@ -2188,13 +2288,6 @@ mod tests {
                 0,
                 11,
             ),
-            ("lambda x: x", "lambda expressions are not supported", 0, 6),
-            (
-                "df.a.apply(lambda x: x + 1)",
-                "lambda expressions are not supported",
-                11,
-                17,
-            ),
             (
                 "a if b else c",
                 "conditional expressions (`x if c else y`) are not supported",
@@ -2265,9 +2358,15 @@ mod tests {
             ("x += 1", "augmented assignment `+=` is not supported", 2, 4),
             (
                 "def f(): pass",
+                "only a function whose body is one `return expression` is supported",
+                9,
+                13,
+            ),
+            (
+                "class A: pass",
                 "defining functions and classes is not supported",
                 0,
-                3,
+                5,
             ),
             (
                 "for x in y: pass",

@@ -19,6 +19,13 @@ use datafusion::logical_expr::{Case, Expr, LogicalPlanBuilder, SortExpr, cast, l
 use datafusion::prelude::DataFrame;
 
 pub fn subscript(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
+    // `df[lambda d: d.x > 0]`: the function is given the frame.
+    let index = match index {
+        Value::Lambda(lambda) => {
+            planner.apply_lambda(&lambda, vec![Value::Frame(frame.clone())])?
+        }
+        other => other,
+    };
     match index {
         Value::Str(name) => Ok(Value::Series(column_series(&frame, &name)?)),
         Value::Series(mask) => filter(&frame, &mask).map(Value::Frame),
@@ -88,7 +95,12 @@ fn split_indexer(index: Value) -> (Value, Option<Value>) {
 /// `df.loc[mask]`, `df.loc[mask, cols]`, `df.loc[:, cols]`
 pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
     let (rows, cols) = split_indexer(index);
-    let _ = planner;
+    let rows = match rows {
+        Value::Lambda(lambda) => {
+            planner.apply_lambda(&lambda, vec![Value::Frame(frame.clone())])?
+        }
+        other => other,
+    };
     let mut result = match rows {
         Value::Slice(None, None, None) => frame,
         Value::Series(mask) => filter(&frame, &mask)?,

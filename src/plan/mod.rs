@@ -21,7 +21,7 @@ use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
 use crate::lang::ast::{Arg, Expr, ExprKind, Ident};
 use crate::plan::sources::Sources;
-use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value};
+use crate::plan::value::{Accessor, Frame, GroupBy, Lambda, Selection, Series, Value};
 use crate::plan::verbs::{Args, Form, Receiver};
 use datafusion::prelude::SessionContext;
 use std::collections::HashMap;
@@ -52,6 +52,8 @@ pub struct Planner<'a> {
     pub sources: &'a dyn Sources,
     /// The scheduler a `.compute(scheduler=...)` in the statement asked for.
     scheduler: std::cell::Cell<Option<crate::config::scheduler::SchedulerKind>>,
+    /// The parameters of the lambdas being applied, innermost last; they shadow `vars`.
+    locals: std::cell::RefCell<Vec<(String, Value)>>,
 }
 
 impl<'a> Planner<'a> {
@@ -65,7 +67,29 @@ impl<'a> Planner<'a> {
             vars,
             sources,
             scheduler: std::cell::Cell::new(None),
+            locals: std::cell::RefCell::new(Vec::new()),
         }
+    }
+
+    /// Plans a lambda's body with its parameters bound to `args`.
+    pub fn apply_lambda(&self, lambda: &Lambda, args: Vec<Value>) -> Result<Value> {
+        if args.len() != lambda.params.len() {
+            return Err(DdqError::type_error(format!(
+                "the function takes {} argument{} ({}), but is given {}",
+                lambda.params.len(),
+                if lambda.params.len() == 1 { "" } else { "s" },
+                lambda.params.join(", "),
+                args.len()
+            ))
+            .at(lambda.body.span));
+        }
+        let depth = self.locals.borrow().len();
+        self.locals
+            .borrow_mut()
+            .extend(lambda.params.iter().cloned().zip(args));
+        let result = self.eval(&lambda.body);
+        self.locals.borrow_mut().truncate(depth);
+        result
     }
 
     /// Records `compute(scheduler=...)`, for the session to run the statement there.
@@ -123,6 +147,10 @@ impl<'a> Planner<'a> {
                 let r = self.eval(right)?;
                 ops::binary(self, *op, l, r)
             }
+            ExprKind::Lambda { params, body } => Ok(Value::Lambda(Box::new(Lambda {
+                params: params.iter().map(|p| p.name.clone()).collect(),
+                body: (**body).clone(),
+            }))),
         }
     }
 
@@ -172,6 +200,16 @@ impl<'a> Planner<'a> {
     }
 
     fn eval_name(&self, name: &str) -> Result<Value> {
+        let local = self
+            .locals
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone());
+        if let Some(value) = local {
+            return Ok(value);
+        }
         if let Some(value) = self.vars.get(name) {
             return Ok(value.clone());
         }
@@ -327,6 +365,9 @@ impl<'a> Planner<'a> {
         }
         let ExprKind::Attr { value, name } = &func.kind else {
             let callee = self.eval(func)?;
+            if let Value::Lambda(lambda) = &callee {
+                return self.call_lambda(lambda, args);
+            }
             return Err(
                 DdqError::type_error(format!("{} is not callable", callee.kind_name()))
                     .at(func.span),
@@ -348,6 +389,22 @@ impl<'a> Planner<'a> {
     /// The function a call names, if it names one: `name(...)` for a name that is not a
     /// variable, `dd.name(...)` for a module's function, and a registry function spelled with
     /// its module path (`dask.config.set`, `os.path.join`).
+    /// `f(x, y)` for a lambda or `def` bound to a name: positional arguments only.
+    fn call_lambda(&self, lambda: &Lambda, args: &[Arg]) -> Result<Value> {
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            if let Some(name) = &arg.name {
+                return Err(DdqError::unsupported(
+                    "keyword arguments to a notebook function are not supported",
+                )
+                .at(name.span)
+                .with_help("pass the arguments by position"));
+            }
+            values.push(self.eval(&arg.value)?);
+        }
+        self.apply_lambda(lambda, values)
+    }
+
     fn function_name(&self, func: &Expr) -> Option<(String, Span)> {
         let mut parts = Vec::new();
         let mut at = func;
@@ -358,7 +415,7 @@ impl<'a> Planner<'a> {
         let ExprKind::Name(root) = &at.kind else {
             return None;
         };
-        if self.vars.contains_key(root) {
+        if self.vars.contains_key(root) || self.locals.borrow().iter().any(|(n, _)| n == root) {
             return None;
         }
         match parts.as_slice() {

@@ -235,6 +235,17 @@ pub enum Value {
     Module(String),
     /// Something with an effect (writing files, drawing a plan), performed when the statement runs.
     Action(Box<Action>),
+    /// A `lambda` or one-line `def`, planned each time it is applied to values.
+    Lambda(Box<Lambda>),
+}
+
+/// A function written in the notebook: its parameter names and the expression it returns.
+/// It is never run as Python: applying it plans its body with the parameters bound, so
+/// `df.apply(lambda r: r.a - r.b, axis=1)` runs at engine speed.
+#[derive(Clone)]
+pub struct Lambda {
+    pub params: Vec<String>,
+    pub body: crate::lang::ast::Expr,
 }
 
 impl Value {
@@ -264,6 +275,7 @@ impl Value {
             Value::Dict(_) => "a dict",
             Value::Module(_) => "a module",
             Value::Action(_) => "an action",
+            Value::Lambda(_) => "a function",
         }
     }
 }

@@ -717,6 +717,18 @@ OPERATION_TASKS = [
     ("resample_quarter_start_on", "exact", ['ddf.resample("QS", on="Date").DepDelay.count()'], lambda d, s: keyed_csv(d.resample("QS", on="Date").DepDelay.count())),
     ("resample_year_agg", "exact", ['ddf.set_index("Date").resample("Y").agg({"DepDelay": "max", "Distance": "sum"})'], lambda d, s: keyed_csv(by_date(d).resample("YE").agg({"DepDelay": "max", "Distance": "sum"}))),
     ("resample_empty_bins", "exact", ['x = ddf[ddf.Date.dt.month != 3].set_index("Date")', 'x.DepDelay.resample("MS").agg(["count", "sum", "mean"]).head(5)'], lambda d, s: keyed_csv(by_date(d[d.Date.dt.month != 3]).DepDelay.resample("MS").agg(["count", "sum", "mean"]).head(5))),
+    # Functions written in the notebook, compiled rather than run (issue 17).
+    ("apply_rows", "exact", ["ddf.apply(lambda r: r.ArrDelay - r.DepDelay, axis=1).iloc[100:110]"], lambda d, s: series_csv(d.apply(lambda r: r.ArrDelay - r.DepDelay, axis=1).iloc[100:110])),
+    ("apply_values", "exact", ["ddf.Distance.apply(lambda x: x / 1000 + 1).tail(4)"], lambda d, s: series_csv(d.Distance.apply(lambda x: x / 1000 + 1).tail(4))),
+    ("map_dict", "exact", ['ddf.Origin.map({"JFK": "Kennedy", "LGA": "LaGuardia"}).value_counts(dropna=False)'], lambda d, s: keyed_csv(d.Origin.map({"JFK": "Kennedy", "LGA": "LaGuardia"}).value_counts(dropna=False))),
+    ("map_lambda", "exact", ["ddf.DepDelay.map(lambda x: x * 60).head(5)"], lambda d, s: series_csv(d.DepDelay.map(lambda x: x * 60).head(5))),
+    ("loc_lambda", "exact", ["ddf.loc[lambda d: d.DepDelay > 300][[\"Origin\", \"DepDelay\"]]"], lambda d, s: frame_csv(d.loc[lambda x: x.DepDelay > 300][["Origin", "DepDelay"]])),
+    ("assign_lambda", "exact", ['ddf.assign(Gain=lambda d: d.DepDelay - d.ArrDelay)[["Gain"]].tail(3)'], lambda d, s: frame_csv(d.assign(Gain=lambda x: x.DepDelay - x.ArrDelay)[["Gain"]].tail(3))),
+    ("groupby_agg_lambda", "exact", ['ddf.groupby("Origin").DepDelay.agg(lambda s: s.max() - s.min())'], lambda d, s: keyed_csv(d.groupby("Origin").DepDelay.agg(lambda x: x.max() - x.min()))),
+    ("series_agg_lambda", "exact", ["ddf.ArrDelay.agg(lambda s: s.max() - s.min())"], lambda d, s: scalar_csv(d.ArrDelay.agg(lambda x: x.max() - x.min()))),
+    ("def_applied", "exact", ["def gain(r): return r.DepDelay - r.ArrDelay", "ddf.apply(gain, axis=1).mean()"], lambda d, s: scalar_csv(d.apply(lambda r: r.DepDelay - r.ArrDelay, axis=1).mean())),
+    ("pipe", "exact", ['ddf.pipe(lambda d: d[d.Origin == "JFK"]).DepDelay.max()'], lambda d, s: scalar_csv(d.pipe(lambda x: x[x.Origin == "JFK"]).DepDelay.max())),
+    ("map_partitions_filter", "exact", ["len(ddf.map_partitions(lambda df: df[df.DepDelay > 300]))"], lambda d, s: scalar_csv(len(d[d.DepDelay > 300]))),
 ]
 
 

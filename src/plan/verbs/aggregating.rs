@@ -5,10 +5,10 @@
 use super::Form::Method;
 use super::Receiver as On;
 use super::inspecting::rows_of_series;
-use super::{Args, Verb, wrong_receiver};
+use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::groupby::{self, Agg};
-use crate::plan::value::Value;
+use crate::plan::value::{GroupBy, Lambda, Selection, Series, Value};
 use crate::plan::{Planner, series};
 
 pub const VERBS: &[Verb] = &[
@@ -295,13 +295,54 @@ fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `agg(func)` / `aggregate(func)`: one name on a frame or series; a name, list or dict of
 /// them on a groupby.
-fn agg(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [func] = args.params()?;
+    if let Some(Value::Lambda(lambda)) = func.value() {
+        return agg_lambda(planner, receiver, lambda, func);
+    }
     match receiver {
         Value::Frame(f) => groupby::reduce_frame(&f, groupby::reduction_of(func)?),
         Value::Series(s) => groupby::reduce_series(&s, groupby::reduction_of(func)?),
         Value::GroupBy(gb) => groupby::aggregate_with(&gb, func),
         other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `agg(lambda s: ...)`: the function's body planned over the series (giving one value) or over
+/// each group of one selected column (`gb.col.agg(lambda s: s.max() - s.min())`, giving one
+/// value per group).
+fn agg_lambda(planner: &Planner, receiver: Value, lambda: &Lambda, func: Arg) -> Result<Value> {
+    let single_column = match &receiver {
+        Value::Series(_) => true,
+        Value::GroupBy(gb) => matches!(gb.selection, Selection::Series(_)),
+        _ => false,
+    };
+    if !single_column {
+        return Err(func.invalid(
+            "agg(lambda ...) needs one column: select it first, e.g. `gb.DepDelay.agg(lambda s: s.max() - s.min())`",
+        ));
+    }
+    let name = match &receiver {
+        Value::GroupBy(GroupBy {
+            selection: Selection::Series(name),
+            ..
+        }) => name.clone(),
+        Value::Series(s) => s.name.clone(),
+        _ => String::new(),
+    };
+    let keyed = matches!(receiver, Value::GroupBy(_));
+    match planner.apply_lambda(lambda, vec![receiver])? {
+        Value::Series(s) if keyed && s.frame.index_columns > 0 => {
+            Ok(Value::Series(Series { name, ..s }))
+        }
+        result @ (Value::Scalar(_) | Value::Int(_) | Value::Float(_)) if !keyed => Ok(result),
+        other => Err(func
+            .invalid(format!(
+                "the function gave {} where one value per {} is needed",
+                other.kind_name(),
+                if keyed { "group" } else { "series" }
+            ))
+            .with_help("reduce its argument, e.g. `lambda s: s.max() - s.min()`")),
     }
 }
 

@@ -6,6 +6,7 @@
 //! completion and the examples test are generated from the same rows, so none can disagree.
 
 mod aggregating;
+mod applying;
 mod dask;
 mod dt;
 mod indexing;
@@ -90,6 +91,7 @@ const GROUPS: &[&[Verb]] = &[
     aggregating::VERBS,
     windowing::VERBS,
     indexing::VERBS,
+    applying::VERBS,
     dt::VERBS,
     strings::VERBS,
 ];

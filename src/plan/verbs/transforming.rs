@@ -228,10 +228,23 @@ fn with_expr(s: Series, expr: Expr) -> Value {
 }
 
 /// `assign(name=expr, ...)`
-fn assign(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn assign(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [] = args.params()?;
     match receiver {
-        Value::Frame(f) => frame::assign(&f, &args.extra),
+        Value::Frame(f) => {
+            // `assign(k=lambda d: ...)`: the function is given the frame.
+            let mut extra = Vec::with_capacity(args.extra.len());
+            for (ident, value) in &args.extra {
+                let value = match value {
+                    Value::Lambda(lambda) => planner
+                        .apply_lambda(lambda, vec![Value::Frame(f.clone())])
+                        .map_err(|e| e.at(ident.span))?,
+                    other => other.clone(),
+                };
+                extra.push((ident.clone(), value));
+            }
+            frame::assign(&f, &extra)
+        }
         other => Err(wrong_receiver(args, &other)),
     }
 }
