@@ -938,3 +938,26 @@ fn notebook_functions_are_compiled_or_refused_by_name() {
         run.stderr
     );
 }
+
+#[test]
+fn print_f_strings_and_time_cells_behave_as_in_a_notebook() {
+    let script = format!(
+        "{READ}\nyear = 1995\nprint(f\"data/{{year}}.csv\")\nprint(\"max delay:\", ddf.DepDelay.max(), f\"({{len(ddf):,}} flights)\")\nprint(f\"mean {{ddf.DepDelay.mean():.2f}}, cancelled {{ddf.Cancelled.mean():.1%}}\")\nprint(1, 2, sep=\"-\", end=\"!\\n\")\n%%time\nx = ddf.DepDelay.max()\nprint(x)\n\nprint(\"after the cell\")\n"
+    );
+    let run = ddq(&["run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "data/1995.csv\nmax delay: 1006.0 (20,800 flights)\nmean 8.88, cancelled 1.9%\n1-2!\n1006.0\nafter the cell\n"
+    );
+    assert_eq!(
+        run.stderr.matches("Wall time:").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    expect_error(
+        &with_read("print(f\"{ddf.Origin.nunique():.2s}\")"),
+        &["unknown format code 's' for a value of type int"],
+    );
+}

@@ -70,6 +70,9 @@ pub enum Command {
     Time { stmt: Box<Stmt> },
     /// `%timeit [-n N] STMT`
     TimeIt { stmt: Box<Stmt>, runs: Option<i64> },
+    /// `%%time` on a line of its own: times the statements after it up to the next blank line
+    /// (the end of a pasted notebook cell).
+    TimeCell { stmts: Vec<Stmt> },
     /// `quit` / `exit`
     Quit,
 }
@@ -120,10 +123,23 @@ pub enum ExprKind {
         left: Box<Expr>,
         right: Box<Expr>,
     },
+    /// `f"text {expr!r:spec} text"` (with any plain strings next to it).
+    FString(Vec<FPart>),
     /// `lambda a, b: body` (and a one-line `def`): compiled by the planner, never run as Python.
     Lambda {
         params: Vec<Ident>,
         body: Box<Expr>,
+    },
+}
+
+/// A piece of an f-string: text, or a field with its `!r`/`!s` conversion and format spec.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FPart {
+    Text(String),
+    Field {
+        expr: Expr,
+        conversion: Option<char>,
+        spec: String,
     },
 }
 
@@ -405,8 +421,35 @@ impl fmt::Display for Expr {
                 let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
                 write!(f, "lambda {}: {body}", names.join(", "))
             }
+            ExprKind::FString(parts) => write_fstring(f, parts),
         }
     }
+}
+
+/// `f"..."` with braces doubled in the text and each field written back.
+fn write_fstring(f: &mut fmt::Formatter<'_>, parts: &[FPart]) -> fmt::Result {
+    let mut text = String::new();
+    for part in parts {
+        match part {
+            FPart::Text(t) => text.push_str(&t.replace('{', "{{").replace('}', "}}")),
+            FPart::Field {
+                expr,
+                conversion,
+                spec,
+            } => {
+                text.push_str(&format!("{{{expr}"));
+                if let Some(c) = conversion {
+                    text.push_str(&format!("!{c}"));
+                }
+                if !spec.is_empty() {
+                    text.push_str(&format!(":{spec}"));
+                }
+                text.push('}');
+            }
+        }
+    }
+    f.write_str("f")?;
+    write_python_string(f, &text)
 }
 
 /// Writes `expr`, parenthesised when it binds looser than `min` requires.
@@ -531,6 +574,13 @@ impl fmt::Display for Command {
                 Some(runs) => write!(f, "%timeit -n {runs} {stmt}"),
                 None => write!(f, "%timeit {stmt}"),
             },
+            Command::TimeCell { stmts } => {
+                f.write_str("%%time")?;
+                for stmt in stmts {
+                    write!(f, "\n{stmt}")?;
+                }
+                f.write_str("\n")
+            }
             Command::Quit => f.write_str("quit"),
         }
     }

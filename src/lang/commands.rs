@@ -86,6 +86,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         example: "%timeit -n 3 flights.DepDelay.mean()",
     },
     CommandSpec {
+        name: "%%time",
+        usage: "%%time\nSTMT\n...",
+        summary: "Run the statements up to the next blank line (a notebook cell) and print how long they took",
+        example: "%%time\nflights.DepDelay.mean()",
+    },
+    CommandSpec {
         name: "quit",
         usage: "quit",
         summary: "Leave ddq",
@@ -126,6 +132,6 @@ mod tests {
             assert!(spec.example.starts_with(spec.name), "{} example", spec.name);
         }
         assert_eq!(lookup("groupby"), None);
-        assert_eq!(magic_names(), vec!["%time", "%timeit"]);
+        assert_eq!(magic_names(), vec!["%time", "%timeit", "%%time"]);
     }
 }

@@ -7,7 +7,9 @@
 use crate::error::span::{Source, Span};
 use crate::error::{DdqError, ErrorKind, Result};
 use crate::lang::ast::precedence as prec;
-use crate::lang::ast::{Arg, BinOp, Command, Expr, ExprKind, Ident, Stmt, StmtKind, UnaryOp};
+use crate::lang::ast::{
+    Arg, BinOp, Command, Expr, ExprKind, FPart, Ident, Stmt, StmtKind, UnaryOp,
+};
 use crate::lang::commands::{self, CommandSpec};
 use crate::lang::tokens::{self, Keyword, Token, TokenKind};
 
@@ -40,9 +42,14 @@ pub fn parse_expression(text: &str) -> Result<Expr> {
 }
 
 /// True while the text cannot be a complete entry yet: a bracket or triple-quoted string is
-/// open, or the last line ends with a `\` continuation. The REPL then asks for another line.
+/// open, the last line ends with a `\` continuation, or a `%%time` cell has not yet ended with
+/// an empty line (a `def NAME(...):` header waits for its `return` line). The REPL then asks
+/// for another line.
 pub fn is_incomplete(text: &str) -> bool {
-    tokens::input_is_open(text)
+    let last_line = text.rsplit('\n').next().unwrap_or("");
+    let cell_open = text.trim_start().starts_with("%%") && !last_line.trim().is_empty();
+    let def_open = text.trim_start().starts_with("def ") && text.trim_end().ends_with(':');
+    tokens::input_is_open(text) || cell_open || def_open
 }
 
 struct Parser<'a> {
@@ -283,10 +290,13 @@ impl<'a> Parser<'a> {
     fn command_at_start(&self) -> Result<Option<&'static CommandSpec>> {
         match self.peek_kind() {
             TokenKind::Percent if self.next_is_adjacent() => {
-                let TokenKind::Name(name) = self.nth_kind(1) else {
+                // `%%time`: a cell magic, two percent signs.
+                let cell = self.nth_kind(1) == &TokenKind::Percent
+                    && self.nth(2).span.start == self.nth(1).span.end;
+                let TokenKind::Name(name) = self.nth_kind(if cell { 2 } else { 1 }) else {
                     return Ok(None);
                 };
-                let magic = format!("%{name}");
+                let magic = format!("{}{name}", if cell { "%%" } else { "%" });
                 match commands::lookup(&magic) {
                     Some(spec) => Ok(Some(spec)),
                     None => Err(DdqError::unsupported(format!("unknown magic `{magic}`"))
@@ -306,6 +316,11 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self, spec: &'static CommandSpec) -> Result<Command> {
         self.advance();
+        if spec.name.starts_with("%%") {
+            self.advance();
+            self.advance();
+            return self.cell_magic(spec);
+        }
         if spec.name.starts_with('%') {
             self.advance();
             return self.magic(spec);
@@ -491,6 +506,55 @@ impl<'a> Parser<'a> {
             "%timeit" => Command::TimeIt { stmt, runs },
             _ => Command::Time { stmt },
         })
+    }
+
+    /// `%%time` then, from the next line, the statements up to a blank line or the end.
+    fn cell_magic(&mut self, spec: &CommandSpec) -> Result<Command> {
+        if self.peek_kind() != &TokenKind::Newline {
+            return Err(self
+                .expected("the cell on the lines after %%time")
+                .with_help(format!(
+                    "usage: {}; for one statement, use %time STMT",
+                    spec.usage.replace('\n', " ⏎ ")
+                )));
+        }
+        let mut stmts = Vec::new();
+        loop {
+            // Look past the line ends without taking them: after a blank line the cell is over
+            // and the statements that follow are the script's.
+            let mut ahead = 0;
+            while self.nth_kind(ahead) == &TokenKind::Newline {
+                ahead += 1;
+            }
+            let next = self.nth(ahead);
+            let gap = self
+                .text
+                .get(self.prev_end..next.span.start)
+                .unwrap_or_default();
+            let blank_line = !stmts.is_empty() && gap.matches('\n').count() >= 2;
+            if blank_line || matches!(next.kind, TokenKind::Eof | TokenKind::Semicolon) {
+                break;
+            }
+            self.skip_newlines();
+            let stmt = self.statement()?;
+            if let StmtKind::Command(
+                Command::TimeCell { .. } | Command::Time { .. } | Command::TimeIt { .. },
+            ) = &stmt.kind
+            {
+                return Err(DdqError::unsupported(
+                    "%%time cannot time another %time, %timeit or %%time",
+                )
+                .at(stmt.span));
+            }
+            stmts.push(stmt);
+            if !self.at_statement_end() {
+                return Err(self.expected("end of statement"));
+            }
+        }
+        if stmts.is_empty() {
+            return Err(self.expected("a statement to time after %%time"));
+        }
+        Ok(Command::TimeCell { stmts })
     }
 
     /// `-n N` or `-nN` after `%timeit`, as IPython writes it.
@@ -916,7 +980,7 @@ impl<'a> Parser<'a> {
             TokenKind::Keyword(Keyword::True) => ExprKind::Bool(true),
             TokenKind::Keyword(Keyword::False) => ExprKind::Bool(false),
             TokenKind::Keyword(Keyword::None) => ExprKind::None,
-            TokenKind::Str(_) => return Ok(self.strings()),
+            TokenKind::Str(_) | TokenKind::FStr(_) => return self.strings(),
             TokenKind::LParen => return self.parenthesised(),
             TokenKind::LBracket => return self.list(),
             TokenKind::LBrace => return self.dict(),
@@ -938,14 +1002,37 @@ impl<'a> Parser<'a> {
     }
 
     /// Adjacent string literals concatenate, as in Python: `"a" "b"` is `"ab"`.
-    fn strings(&mut self) -> Expr {
+    /// Adjacent string literals, joined as Python joins them; with an f-string among them, the
+    /// fields are parsed and the whole is one f-string.
+    fn strings(&mut self) -> Result<Expr> {
         let start = self.peek().span.start;
-        let mut value = String::new();
-        while let TokenKind::Str(part) = self.peek_kind() {
-            value.push_str(part);
+        let mut parts: Vec<FPart> = Vec::new();
+        let mut formatted = false;
+        loop {
+            let span = self.peek().span;
+            match self.peek_kind().clone() {
+                TokenKind::Str(text) => push_text(&mut parts, &text),
+                TokenKind::FStr(text) => {
+                    formatted = true;
+                    for part in fstring_parts(&text, span)? {
+                        match part {
+                            FPart::Text(t) => push_text(&mut parts, &t),
+                            field => parts.push(field),
+                        }
+                    }
+                }
+                _ => break,
+            }
             self.advance();
         }
-        self.node(ExprKind::Str(value), start)
+        if formatted {
+            return Ok(self.node(ExprKind::FString(parts), start));
+        }
+        let text = match parts.pop() {
+            Some(FPart::Text(t)) => t,
+            _ => String::new(),
+        };
+        Ok(self.node(ExprKind::Str(text), start))
     }
 
     /// `(x)` (a parenthesised expression, whose span then includes the parentheses), `()`,
@@ -1154,6 +1241,178 @@ impl<'a> Parser<'a> {
 
 /// Tokens that can begin an expression (including the unsupported ones, so that they get their
 /// own message rather than a generic "expected").
+fn push_text(parts: &mut Vec<FPart>, text: &str) {
+    match parts.last_mut() {
+        Some(FPart::Text(previous)) => previous.push_str(text),
+        _ => parts.push(FPart::Text(text.to_string())),
+    }
+}
+
+/// Splits an f-string's text into text and `{expr!conv:spec}` fields (`{{` and `}}` are
+/// braces). Field expressions are parsed here; their spans are the whole f-string's.
+fn fstring_parts(text: &str, span: Span) -> Result<Vec<FPart>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    let fail = |message: &str| DdqError::syntax(format!("f-string: {message}"), span);
+    while i < chars.len() {
+        match (chars[i], chars.get(i + 1)) {
+            ('{', Some('{')) | ('}', Some('}')) => {
+                literal.push(chars[i]);
+                i += 2;
+            }
+            ('}', _) => return Err(fail("single '}' is not allowed")),
+            ('{', _) => {
+                if !literal.is_empty() {
+                    parts.push(FPart::Text(std::mem::take(&mut literal)));
+                }
+                let (field, end) =
+                    fstring_field(&chars, i + 1).ok_or_else(|| fail("expecting '}'"))?;
+                parts.push(field_part(&field, span)?);
+                i = end + 1;
+            }
+            (c, _) => {
+                literal.push(c);
+                i += 1;
+            }
+        }
+    }
+    if !literal.is_empty() {
+        parts.push(FPart::Text(literal));
+    }
+    Ok(parts)
+}
+
+/// The text of the field starting at `from` and the index of its closing `}`; brackets and
+/// quotes inside the expression are skipped over.
+fn fstring_field(chars: &[char], from: usize) -> Option<(String, usize)> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, &c) in chars.iter().enumerate().skip(from) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']') => depth = depth.saturating_sub(1),
+            (None, '}') if depth == 0 => return Some((chars[from..i].iter().collect(), i)),
+            (None, '}') => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `expr`, `expr!r`, `expr:spec`, `expr!s:spec` (a `!` or `:` outside brackets ends the
+/// expression; `!=` does not).
+fn field_part(field: &str, span: Span) -> Result<FPart> {
+    let chars: Vec<char> = field.chars().collect();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut end = chars.len();
+    for (i, &c) in chars.iter().enumerate() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '!') if depth == 0 && chars.get(i + 1) != Some(&'=') => {
+                end = i;
+                break;
+            }
+            (None, ':') if depth == 0 => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let expr_text: String = chars[..end].iter().collect();
+    let rest: String = chars[end..].iter().collect();
+    let (conversion, spec) = match rest.strip_prefix('!') {
+        Some(after) => {
+            let mut it = after.chars();
+            let conversion = it.next().filter(|c| matches!(c, 'r' | 's' | 'a'));
+            let remaining: String = it.collect();
+            if conversion.is_none() || !(remaining.is_empty() || remaining.starts_with(':')) {
+                return Err(DdqError::syntax(
+                    "f-string: the conversion must be !r, !s or !a",
+                    span,
+                ));
+            }
+            (
+                conversion,
+                remaining.strip_prefix(':').unwrap_or("").to_string(),
+            )
+        }
+        None => (None, rest.strip_prefix(':').unwrap_or("").to_string()),
+    };
+    if spec.contains('{') {
+        return Err(DdqError::unsupported(
+            "f-string: nested fields in a format spec are not supported",
+        )
+        .at(span)
+        .with_help("write the spec out, e.g. f\"{x:>10}\""));
+    }
+    if expr_text.trim().is_empty() {
+        return Err(DdqError::syntax(
+            "f-string: empty expression not allowed",
+            span,
+        ));
+    }
+    let mut expr = parse_expression(expr_text.trim()).map_err(|e| e.at(span))?;
+    respan(&mut expr, span);
+    Ok(FPart::Field {
+        expr,
+        conversion,
+        spec,
+    })
+}
+
+/// Gives every node of an expression parsed out of an f-string the f-string's span.
+fn respan(expr: &mut Expr, span: Span) {
+    expr.span = span;
+    let children: Vec<&mut Expr> = match &mut expr.kind {
+        ExprKind::List(items) | ExprKind::Tuple(items) => items.iter_mut().collect(),
+        ExprKind::Dict(pairs) => pairs.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
+        ExprKind::Attr { value, name } => {
+            name.span = span;
+            vec![value.as_mut()]
+        }
+        ExprKind::Subscript { value, index } => vec![value.as_mut(), index.as_mut()],
+        ExprKind::Slice { lower, upper, step } => [lower, upper, step]
+            .into_iter()
+            .filter_map(|b| b.as_deref_mut())
+            .collect(),
+        ExprKind::Call { func, args } => {
+            let mut children = vec![func.as_mut()];
+            for arg in args.iter_mut() {
+                if let Some(name) = &mut arg.name {
+                    name.span = span;
+                }
+                children.push(&mut arg.value);
+            }
+            children
+        }
+        ExprKind::Unary { operand, .. } => vec![operand.as_mut()],
+        ExprKind::Binary { left, right, .. } => vec![left.as_mut(), right.as_mut()],
+        ExprKind::Lambda { body, .. } => vec![body.as_mut()],
+        ExprKind::FString(parts) => parts
+            .iter_mut()
+            .filter_map(|p| match p {
+                FPart::Field { expr, .. } => Some(expr),
+                FPart::Text(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for child in children {
+        respan(child, span);
+    }
+}
+
 fn starts_operand(kind: &TokenKind) -> bool {
     matches!(
         kind,
@@ -1161,6 +1420,7 @@ fn starts_operand(kind: &TokenKind) -> bool {
             | TokenKind::Int(_)
             | TokenKind::Float(_)
             | TokenKind::Str(_)
+            | TokenKind::FStr(_)
             | TokenKind::LParen
             | TokenKind::LBracket
             | TokenKind::LBrace
@@ -1189,6 +1449,7 @@ fn starts_explained_value(kind: &TokenKind) -> bool {
         kind,
         TokenKind::Name(_)
             | TokenKind::Str(_)
+            | TokenKind::FStr(_)
             | TokenKind::Int(_)
             | TokenKind::Float(_)
             | TokenKind::Tilde
@@ -1448,6 +1709,29 @@ mod tests {
                 let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
                 format!("(lambda {} {})", names.join(" "), tree(body))
             }
+            ExprKind::FString(parts) => {
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|p| match p {
+                        FPart::Text(t) => format!("{t:?}"),
+                        FPart::Field {
+                            expr,
+                            conversion,
+                            spec,
+                        } => format!(
+                            "{{{}{}{}}}",
+                            tree(expr),
+                            conversion.map(|c| format!("!{c}")).unwrap_or_default(),
+                            if spec.is_empty() {
+                                String::new()
+                            } else {
+                                format!(":{spec}")
+                            }
+                        ),
+                    })
+                    .collect();
+                format!("(f {})", parts.join(" "))
+            }
         }
     }
 
@@ -1520,6 +1804,23 @@ mod tests {
                 params: params.iter().map(ident).collect(),
                 body: boxed(body),
             },
+            ExprKind::FString(parts) => ExprKind::FString(
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        FPart::Field {
+                            expr,
+                            conversion,
+                            spec,
+                        } => FPart::Field {
+                            expr: strip(expr),
+                            conversion: *conversion,
+                            spec: spec.clone(),
+                        },
+                        text => text.clone(),
+                    })
+                    .collect(),
+            ),
             other => other.clone(),
         };
         Expr {
@@ -1589,6 +1890,9 @@ mod tests {
                 Command::TimeIt { stmt, runs } => Command::TimeIt {
                     stmt: Box::new(strip_stmt(stmt)),
                     runs: *runs,
+                },
+                Command::TimeCell { stmts } => Command::TimeCell {
+                    stmts: stmts.iter().map(strip_stmt).collect(),
                 },
                 Command::Cache { clear } => Command::Cache { clear: *clear },
                 Command::Cluster => Command::Cluster,
@@ -2027,6 +2331,21 @@ mod tests {
     }
 
     #[test]
+    fn f_strings_split_into_text_and_fields() {
+        assert_eq!(
+            t("f'Mean: {df.x.mean():.2f} ({n!r}) {{x}}' ' done'"),
+            "(f \"Mean: \" {(call (. (. df x) mean)):.2f} \" (\" {n!r} \") {x} done\")"
+        );
+        assert_eq!(t("f'{a != b}'"), "(f {(!= a b)})");
+        assert_eq!(t("f\"{d['k']}\""), r#"(f {(sub d "k")})"#);
+        let e = expr("f'{x:>5} and {y}'");
+        assert_eq!(e.to_string(), r#"f"{x:>5} and {y}""#);
+        assert_eq!(error("f'{}'").0, "f-string: empty expression not allowed");
+        assert_eq!(error("f'{x'").0, "f-string: expecting '}'");
+        assert_eq!(error("f'a}'").0, "f-string: single '}' is not allowed");
+    }
+
+    #[test]
     fn column_assignment_and_unpacking_parse() {
         let StmtKind::AssignColumn {
             frame,
@@ -2164,7 +2483,7 @@ mod tests {
         );
         assert_eq!(
             err.help.as_deref(),
-            Some("supported magics: %time, %timeit")
+            Some("supported magics: %time, %timeit, %%time")
         );
         assert_eq!(
             error("%time"),
@@ -2325,7 +2644,12 @@ mod tests {
                 3,
                 5,
             ),
-            ("f'x{y}'", "f-strings are not supported", 0, 7),
+            (
+                "f'{x:{w}}'",
+                "f-string: nested fields in a format spec are not supported",
+                0,
+                10,
+            ),
             ("x is None", "`is` comparisons are not supported", 2, 4),
             ("a << 1", "the `<<` operator is not supported", 2, 4),
             ("a @ b", "the `@` operator is not supported", 2, 3),
@@ -2527,6 +2851,30 @@ mod tests {
         assert!(!is_incomplete("x = 'open"));
         assert!(!is_incomplete("# (\\"));
         assert!(!is_incomplete(""));
+        assert!(is_incomplete("%%time"));
+        assert!(is_incomplete("%%time\nx = 1"));
+        assert!(!is_incomplete("%%time\nx = 1\n"));
+        assert!(is_incomplete("def f(r):"));
+        assert!(!is_incomplete("def f(r):\n    return r.a"));
+    }
+
+    #[test]
+    fn a_time_cell_runs_to_the_blank_line() {
+        let stmts = stmts("%%time\nx = 1\ny = 2\n\nz = 3");
+        assert_eq!(stmts.len(), 2);
+        let StmtKind::Command(Command::TimeCell { stmts: cell }) = &stmts[0].kind else {
+            panic!("not a cell");
+        };
+        assert_eq!(cell.len(), 2);
+        assert_eq!(
+            error("%%time x = 1").0,
+            "expected the cell on the lines after %%time, found \"x\""
+        );
+        assert!(
+            error("%%time\n%time x")
+                .0
+                .contains("%%time cannot time another")
+        );
     }
 
     /// A small deterministic generator, so the odd inputs are the same on every run.

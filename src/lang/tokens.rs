@@ -21,6 +21,8 @@ pub enum TokenKind {
     Float(f64),
     /// A string literal with its escapes decoded.
     Str(String),
+    /// An f-string's text, escapes applied and `{fields}` still in it; the parser splits it.
+    FStr(String),
     LParen,
     RParen,
     LBracket,
@@ -208,6 +210,7 @@ impl fmt::Display for TokenKind {
             TokenKind::Int(value) => write!(f, "\"{value}\""),
             TokenKind::Float(value) => write!(f, "\"{value:?}\""),
             TokenKind::Str(value) => write!(f, "string {}", quote_for_message(value)),
+            TokenKind::FStr(value) => write!(f, "f-string {}", quote_for_message(value)),
             TokenKind::Unknown(c) => write!(f, "\"{c}\""),
             TokenKind::Newline => f.write_str("end of line"),
             TokenKind::Eof => f.write_str("end of input"),
@@ -598,13 +601,8 @@ impl<'a> Lexer<'a> {
         }
         let span = Span::new(start, self.pos);
         if prefix.format {
-            return Err(
-                DdqError::new(ErrorKind::Unsupported, "f-strings are not supported")
-                    .at(span)
-                    .with_help(
-                        "use a plain string; to build text from columns, use `+` on string series",
-                    ),
-            );
+            self.push(TokenKind::FStr(value), start);
+            return Ok(());
         }
         if prefix.bytes {
             return Err(
@@ -909,10 +907,6 @@ mod tests {
                 "unterminated triple-quoted string".into(),
                 Some(Span::new(4, 11))
             )
-        );
-        assert_eq!(
-            error("f'{x}'"),
-            ("f-strings are not supported".into(), Some(Span::new(0, 6)))
         );
         assert_eq!(
             error("b'x'"),

@@ -147,11 +147,53 @@ impl<'a> Planner<'a> {
                 let r = self.eval(right)?;
                 ops::binary(self, *op, l, r)
             }
+            ExprKind::FString(parts) => self.fstring(parts),
             ExprKind::Lambda { params, body } => Ok(Value::Lambda(Box::new(Lambda {
                 params: params.iter().map(|p| p.name.clone()).collect(),
                 body: (**body).clone(),
             }))),
         }
+    }
+
+    /// An f-string: formatted now when its fields are plain values, or kept as pieces for the
+    /// session to format once it has computed the engine scalars among them.
+    fn fstring(&self, parts: &[crate::lang::ast::FPart]) -> Result<Value> {
+        use crate::lang::ast::FPart;
+        use crate::plan::value::TextPiece;
+        let mut pieces = Vec::with_capacity(parts.len());
+        for part in parts {
+            pieces.push(match part {
+                FPart::Text(text) => TextPiece::Text(text.clone()),
+                FPart::Field {
+                    expr,
+                    conversion,
+                    spec,
+                } => TextPiece::Field {
+                    value: Box::new(self.eval(expr)?),
+                    conversion: *conversion,
+                    spec: spec.clone(),
+                },
+            });
+        }
+        let mut text = String::new();
+        for piece in &pieces {
+            match piece {
+                TextPiece::Text(t) => text.push_str(t),
+                TextPiece::Field {
+                    value,
+                    conversion,
+                    spec,
+                } => match ops::plain(value) {
+                    Some(plain) => text.push_str(&crate::types::format::format_with(
+                        &plain,
+                        *conversion,
+                        spec,
+                    )?),
+                    None => return Ok(Value::Text(pieces)),
+                },
+            }
+        }
+        Ok(Value::Str(text))
     }
 
     fn eval_all(&self, items: &[Expr]) -> Result<Vec<Value>> {

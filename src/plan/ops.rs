@@ -596,3 +596,17 @@ pub fn plain_column_name(expr: &Expr) -> Option<String> {
         _ => None,
     }
 }
+
+/// A plain Python value as the format mini-language takes it; `None` for values that are not
+/// plain (frames, series, engine scalars).
+pub fn plain(value: &Value) -> Option<crate::types::format::Plain> {
+    use crate::types::format::Plain;
+    Some(match value {
+        Value::Int(i) => Plain::Int(*i),
+        Value::Float(x) => Plain::Float(*x),
+        Value::Str(s) => Plain::Str(s.clone()),
+        Value::Bool(b) => Plain::Bool(*b),
+        Value::None => Plain::None,
+        _ => return None,
+    })
+}

@@ -164,6 +164,12 @@ pub enum Action {
     Write(WriteRequest),
     /// Run later statements elsewhere: `Client(...)`, `dask.config.set(scheduler=...)`.
     Schedule(ScheduleRequest),
+    /// `print(a, b, sep=" ", end="\n")`: Python's `str()` of each value.
+    Print {
+        values: Vec<Value>,
+        sep: String,
+        end: String,
+    },
     /// Draw the plan of `df` as a graph into `path` (.dot, .svg or .png).
     Visualize {
         df: DataFrame,
@@ -237,6 +243,20 @@ pub enum Value {
     Action(Box<Action>),
     /// A `lambda` or one-line `def`, planned each time it is applied to values.
     Lambda(Box<Lambda>),
+    /// An f-string with engine scalars in it (`f"{ddf.DepDelay.mean():.1f}"`): text once the
+    /// session has computed them. f-strings of plain values are plain strings at once.
+    Text(Vec<TextPiece>),
+}
+
+/// A piece of an f-string waiting for its values.
+#[derive(Clone)]
+pub enum TextPiece {
+    Text(String),
+    Field {
+        value: Box<Value>,
+        conversion: Option<char>,
+        spec: String,
+    },
 }
 
 /// A function written in the notebook: its parameter names and the expression it returns.
@@ -276,6 +296,7 @@ impl Value {
             Value::Module(_) => "a module",
             Value::Action(_) => "an action",
             Value::Lambda(_) => "a function",
+            Value::Text(_) => "a string",
         }
     }
 }

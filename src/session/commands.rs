@@ -30,6 +30,7 @@ impl Command {
             Command::Cluster => "cluster",
             Command::Time { .. } => "%time",
             Command::TimeIt { .. } => "%timeit",
+            Command::TimeCell { .. } => "%%time",
             Command::Quit => "quit",
         };
         lookup(name).expect("every command has a row in lang::commands::COMMANDS")
@@ -51,7 +52,8 @@ impl Command {
             Command::Help { topic } => help(session, topic.as_ref()),
             Command::Cache { clear } => cache_command(session, *clear),
             Command::Cluster => cluster(session).await,
-            Command::Time { stmt } => time(session, stmt).await,
+            Command::Time { stmt } => time(session, std::slice::from_ref(stmt)).await,
+            Command::TimeCell { stmts } => time(session, stmts).await,
             Command::TimeIt { stmt, runs } => time_it(session, stmt, *runs).await,
             Command::Quit => Ok(Flow::Quit),
         }
@@ -183,10 +185,16 @@ async fn cluster(session: &mut Session) -> Result<Flow> {
 }
 
 /// `%time STMT`: runs it and reports CPU and wall time on stderr, as IPython does.
-async fn time(session: &mut Session, stmt: &Stmt) -> Result<Flow> {
+async fn time(session: &mut Session, stmts: &[Stmt]) -> Result<Flow> {
     let cpu = CpuTimes::now();
     let started = Instant::now();
-    let flow = Box::pin(session.run_statement(stmt)).await?;
+    let mut flow = Flow::Continue;
+    for stmt in stmts {
+        flow = Box::pin(session.run_statement(stmt)).await?;
+        if !matches!(flow, Flow::Continue) {
+            break;
+        }
+    }
     let wall = started.elapsed().as_secs_f64();
     let used = CpuTimes::now().since(&cpu);
     eprintln!(

@@ -22,10 +22,12 @@ use crate::lang::ast::{ExprKind, Ident, Stmt, StmtKind};
 use crate::lang::parser;
 use crate::output::{self, Layout, ResultKind};
 use crate::plan::value::{
-    Accessor, Action, Frame, GroupBy, Scalar, ScheduleRequest, Value, display_name,
+    Accessor, Action, Frame, GroupBy, Scalar, ScheduleRequest, TextPiece, Value, display_name,
 };
 use crate::plan::{Planner, order, series};
 use crate::session::sink::Sink;
+use crate::types::format::{Plain, format_with};
+use crate::types::scalar::to_plain;
 use crate::types::text::{json_string, python_str_repr, write_csv_record};
 use crate::types::{dtype::pandas_dtype, float::format_float_python, scalar::format_scalar};
 use datafusion::execution::config::SessionConfig;
@@ -456,6 +458,9 @@ impl Session {
                 crate::engine::visualize::draw(df, Path::new(&path)).await?;
                 format!("wrote the plan graph to {path}")
             }
+            Action::Print { values, sep, end } => {
+                return self.print(values, &sep, &end).await;
+            }
             Action::Schedule(request) => {
                 self.schedule(&request).await?;
                 if request.is_client {
@@ -469,6 +474,75 @@ impl Session {
             eprintln!("{notice}");
         }
         Ok(())
+    }
+
+    /// `print(...)`: one frame or series prints as its table; otherwise each value's `str()`,
+    /// joined by `sep` and ended by `end`.
+    async fn print(&mut self, values: Vec<Value>, sep: &str, end: &str) -> Result<()> {
+        if let [one] = values.as_slice()
+            && matches!(
+                one,
+                Value::Frame(_) | Value::Series(_) | Value::GroupBy(_) | Value::Columns(_)
+            )
+        {
+            return Box::pin(
+                self.print_value(values.into_iter().next().unwrap_or(Value::None), false),
+            )
+            .await;
+        }
+        let mut parts = Vec::with_capacity(values.len());
+        for value in values {
+            if matches!(
+                value,
+                Value::Frame(_) | Value::Series(_) | Value::GroupBy(_)
+            ) {
+                return Err(DdqError::unsupported(format!(
+                    "print() of {} among other values",
+                    value.kind_name()
+                ))
+                .with_help("print the frame or series on its own: print(df)"));
+            }
+            parts.push(self.python_str(value).await?);
+        }
+        self.write_text(&format!("{}{end}", parts.join(sep)))
+    }
+
+    /// Python's `str()`: text as it is, an f-string formatted, anything else as its repr.
+    async fn python_str(&self, value: Value) -> Result<String> {
+        match value {
+            Value::Str(text) => Ok(text),
+            Value::Text(pieces) => self.format_text(pieces).await,
+            Value::Scalar(s) => {
+                let v = self.compute_scalar(&s).await?;
+                Ok(format_scalar(&v, Format::Table))
+            }
+            other => Box::pin(self.python_repr(other)).await,
+        }
+    }
+
+    /// An f-string whose fields hold engine scalars: computes them, then formats each.
+    async fn format_text(&self, pieces: Vec<TextPiece>) -> Result<String> {
+        let mut text = String::new();
+        for piece in pieces {
+            match piece {
+                TextPiece::Text(t) => text.push_str(&t),
+                TextPiece::Field {
+                    value,
+                    conversion,
+                    spec,
+                } => {
+                    let plain = match *value {
+                        Value::Scalar(s) => to_plain(&self.compute_scalar(&s).await?),
+                        other => match crate::plan::ops::plain(&other) {
+                            Some(plain) => plain,
+                            None => Plain::Str(Box::pin(self.python_repr(other)).await?),
+                        },
+                    };
+                    text.push_str(&format_with(&plain, conversion, &spec)?);
+                }
+            }
+        }
+        Ok(text)
     }
 
     /// Python's repr of plain values, computing any engine scalars inside them.
@@ -524,6 +598,7 @@ impl Session {
                 format!("slice({}, {}, None)", bounds[0], bounds[1])
             }
             Value::Module(m) => format!("<module '{m}'>"),
+            Value::Text(pieces) => python_str_repr(&self.format_text(pieces).await?),
             Value::Columns(names) => columns_repr(&names).trim_end().to_string(),
             other => format!("<{}>", other.kind_name()),
         })

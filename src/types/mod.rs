@@ -6,6 +6,7 @@
 
 pub mod dtype;
 pub mod float;
+pub mod format;
 pub mod scalar;
 pub mod text;
 pub mod values;

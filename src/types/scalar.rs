@@ -26,6 +26,24 @@ pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
     value_text(&read, style)
 }
 
+/// A computed value for Python's format mini-language: numbers stay numbers (a missing float
+/// is NaN, as pandas gives it), other values are the text ddq prints for them.
+pub fn to_plain(value: &ScalarValue) -> super::format::Plain {
+    use super::format::Plain;
+    match value {
+        ScalarValue::Boolean(Some(b)) => Plain::Bool(*b),
+        ScalarValue::Float64(x) => Plain::Float(x.unwrap_or(f64::NAN)),
+        ScalarValue::Float32(x) => Plain::Float(x.map_or(f64::NAN, f64::from)),
+        ScalarValue::Int64(Some(i)) => Plain::Int(*i),
+        ScalarValue::Int32(Some(i)) => Plain::Int(i64::from(*i)),
+        ScalarValue::UInt64(Some(i)) => {
+            i64::try_from(*i).map_or(Plain::Float(*i as f64), Plain::Int)
+        }
+        other if other.is_null() => Plain::None,
+        other => Plain::Str(format_scalar(other, Format::Table)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
-use crate::plan::value::{Frame, Series, Value, column, display_name};
+use crate::plan::value::{Action, Frame, Series, Value, column, display_name};
 use crate::plan::{Planner, frame, groupby, ops, order, series};
 use crate::types::dtype::pandas_dtype;
 use datafusion::arrow::datatypes::DataType;
@@ -28,11 +28,11 @@ pub const VERBS: &[Verb] = &[
         name: "print",
         receivers: &[On::Function],
         form: Method,
-        params: &["value"],
-        signature: "print(value)",
-        summary: "Compute and print a value.",
-        example: "print(ddf.DepDelay.max())",
-        expected: "1006.0\n",
+        params: &["*values", "sep", "end"],
+        signature: "print(*values, sep=\" \", end=\"\\n\")",
+        summary: "Compute and print values as Python's print does (f-strings included).",
+        example: "print(\"max delay:\", ddf.DepDelay.max(), f\"({len(ddf):,} flights)\")",
+        expected: "max delay: 1006.0 (20,800 flights)\n",
         plan: print,
         group: "Inspecting",
     },
@@ -150,8 +150,25 @@ fn len(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
 
 /// `print(value)`: the value itself; printing is what a bare statement does anyway.
 fn print(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [value] = args.params()?;
-    value.required().cloned()
+    let [values, sep, end] = args.params()?;
+    let text = |arg: super::Arg, default: &str| match arg.given() {
+        None => Ok(default.to_string()),
+        Some(Value::Str(s)) => Ok(s.clone()),
+        Some(other) => Err(arg.invalid(format!(
+            "`{}` must be a string, not {}",
+            arg.name(),
+            other.kind_name()
+        ))),
+    };
+    let values = match values.value() {
+        Some(Value::List(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    Ok(Value::Action(Box::new(Action::Print {
+        values,
+        sep: text(sep, " ")?,
+        end: text(end, "\n")?,
+    })))
 }
 
 /// `df.columns`

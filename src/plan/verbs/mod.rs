@@ -340,16 +340,17 @@ impl<'a> Arg<'a> {
     }
 }
 
-/// Python's `*args`: a last parameter named `*name` takes every positional argument from its
-/// place on, as one list (`os.path.join("data", "x", "*.csv")`).
+/// Python's `*args`: a parameter named `*name` takes every positional argument from its place
+/// on, as one list (`os.path.join("data", "x", "*.csv")`); the parameters after it are
+/// keyword-only (`print(*values, sep=" ")`).
 fn collect_star_args(verb: &Verb, mut positional: Vec<(Value, Span)>) -> Vec<(Value, Span)> {
-    let Some(last) = verb.params.len().checked_sub(1) else {
+    let Some(star) = verb.params.iter().position(|p| p.starts_with('*')) else {
         return positional;
     };
-    if !verb.params[last].starts_with('*') || positional.len() <= last {
+    if positional.len() <= star {
         return positional;
     }
-    let rest = positional.split_off(last);
+    let rest = positional.split_off(star);
     let span = rest[0].1.to(rest[rest.len() - 1].1);
     positional.push((
         Value::List(rest.into_iter().map(|(v, _)| v).collect()),
