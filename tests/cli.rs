@@ -961,3 +961,42 @@ fn print_f_strings_and_time_cells_behave_as_in_a_notebook() {
         &["unknown format code 's' for a value of type int"],
     );
 }
+
+#[test]
+fn groupby_api_misuse_is_named() {
+    expect_error(
+        &with_read(r#"ddf.groupby("Origin").get_group(("JFK", "SEA"))"#),
+        &["the groupby has 1 key; give a tuple of that many values"],
+    );
+    expect_error(
+        &with_read(r#"ddf.groupby("Origin").agg(worst="max")"#),
+        &[
+            "`worst=` needs a (column, aggregation) pair",
+            "gb.DepDelay.agg(avg=\"mean\")",
+        ],
+    );
+    expect_error(
+        &with_read(r#"ddf.groupby("Origin").DepDelay.transform(lambda s: s - s.mean())"#),
+        &[
+            "transform(lambda ...) is not supported",
+            "transform(\"mean\")",
+        ],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.quantile(1.5)"),
+        &["q must be between 0 and 1, got 1.5"],
+    );
+    let run = ddq(
+        &[
+            "--format",
+            "csv",
+            "-c",
+            &with_read(
+                r#"ddf.groupby("Origin", as_index=False, split_out=4).agg(n=("Dest", "count"))"#,
+            ),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Origin,n\nEWR,7093\nJFK,6840\nLGA,6867\n");
+}

@@ -2,6 +2,7 @@
 //! with pandas' result shape (keys as the leading columns, sorted by key, null keys dropped).
 
 use crate::error::{DdqError, Result};
+use crate::lang::ast::Ident;
 use crate::plan::ops::{expr_type, float, is_integer, is_numeric};
 use crate::plan::order::{unique_hidden, with_position};
 use crate::plan::resample;
@@ -34,12 +35,18 @@ pub enum Agg {
     Mean,
     Min,
     Max,
-    Std { ddof: i64 },
-    Var { ddof: i64 },
+    Std {
+        ddof: i64,
+    },
+    Var {
+        ddof: i64,
+    },
     Median,
     Nunique,
     First,
     Last,
+    /// `quantile(q)`, interpolated linearly between values as pandas' default does.
+    Quantile(f64),
 }
 
 pub const AGG_NAMES: &[&str] = &[
@@ -80,6 +87,7 @@ impl Agg {
             Agg::Nunique => "nunique",
             Agg::First => "first",
             Agg::Last => "last",
+            Agg::Quantile(_) => "quantile",
         }
     }
 
@@ -87,7 +95,12 @@ impl Agg {
     fn numeric_only(self) -> bool {
         matches!(
             self,
-            Agg::Sum | Agg::Mean | Agg::Std { .. } | Agg::Var { .. } | Agg::Median
+            Agg::Sum
+                | Agg::Mean
+                | Agg::Std { .. }
+                | Agg::Var { .. }
+                | Agg::Median
+                | Agg::Quantile(_)
         )
     }
 
@@ -156,6 +169,7 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
         Agg::Var { ddof: 0 } => agg::var_pop(float(e)),
         Agg::Var { .. } => agg::var_sample(float(e)),
         Agg::Median => agg::median(float(e)),
+        Agg::Quantile(q) => agg::percentile_cont(float(e).sort(true, false), lit(q)),
         Agg::Nunique => agg::count_distinct(e),
         Agg::First | Agg::Last => {
             let udaf = if agg == Agg::First {
@@ -308,7 +322,9 @@ fn reduction_type(agg: Agg, columns: &[(String, DataType)]) -> DataType {
     let all = |test: fn(&DataType) -> bool| columns.iter().all(|(_, t)| test(t));
     match agg {
         Agg::Count | Agg::Size | Agg::Nunique => DataType::Int64,
-        Agg::Mean | Agg::Std { .. } | Agg::Var { .. } | Agg::Median => DataType::Float64,
+        Agg::Mean | Agg::Std { .. } | Agg::Var { .. } | Agg::Median | Agg::Quantile(_) => {
+            DataType::Float64
+        }
         Agg::Sum if all(is_integer) => DataType::Int64,
         Agg::Sum => DataType::Float64,
         _ if all(|t| *t == DataType::Boolean) => DataType::Boolean,
@@ -329,10 +345,11 @@ fn as_reduction_type(e: Expr, t: &DataType) -> Expr {
 }
 
 /// `frame.groupby(by)`.
-pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg, sort: Arg) -> Result<Value> {
+pub fn groupby_of(frame: &Frame, by_arg: Arg, [dropna, sort, as_index]: [Arg; 3]) -> Result<Value> {
     let by = by_arg.required()?.clone();
     let dropna = dropna.bool_or(true)?;
     let sort = sort.bool_or(true)?;
+    let as_index = as_index.bool_or(true)?;
     let items = match by {
         Value::List(items) | Value::Tuple(items) => items,
         Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
@@ -380,6 +397,7 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, dropna: Arg, sort: Arg) -> Result<
         dropna,
         sort,
         bins: None,
+        as_index,
     }))
 }
 
@@ -438,8 +456,8 @@ pub fn aggregate_all(gb: &GroupBy, agg: Agg) -> Result<Value> {
     }
     let frame = aggregate(gb, &specs)?;
     match &gb.selection {
-        Selection::Series(name) => Ok(as_series(frame, name)),
-        _ => Ok(Value::Frame(frame)),
+        Selection::Series(name) => Ok(keyed(gb, frame, Some(name))),
+        _ => Ok(keyed(gb, frame, None)),
     }
 }
 
@@ -463,7 +481,7 @@ pub fn aggregate_with(gb: &GroupBy, func_arg: Arg) -> Result<Value> {
                     specs.push((name.clone(), *agg, out));
                 }
             }
-            Ok(Value::Frame(aggregate(gb, &specs)?))
+            Ok(keyed(gb, aggregate(gb, &specs)?, None))
         }
         Value::Dict(pairs) => {
             let mut specs = Vec::new();
@@ -486,13 +504,46 @@ pub fn aggregate_with(gb: &GroupBy, func_arg: Arg) -> Result<Value> {
                     }
                 }
             }
-            Ok(Value::Frame(aggregate(gb, &specs)?))
+            Ok(keyed(gb, aggregate(gb, &specs)?, None))
         }
         other => Err(func_arg.invalid(format!(
             "agg() takes a name, a list of names or a dict, not {}",
             other.kind_name()
         ))),
     }
+}
+
+/// Named aggregation: `agg(mean_delay=("DepDelay", "mean"))` (or `pd.NamedAgg(column=...,
+/// aggfunc=...)`) on a groupby, `agg(mean_delay="mean")` on one selected column; the result's
+/// columns are the keyword names, in order.
+pub fn named_aggregation(gb: &GroupBy, named: &[(Ident, Value)]) -> Result<Value> {
+    let mut specs = Vec::with_capacity(named.len());
+    for (ident, value) in named {
+        let (column_name, func) = match (value, &gb.selection) {
+            (Value::Tuple(pair) | Value::List(pair), _) if pair.len() == 2 => {
+                match (&pair[0], &pair[1]) {
+                    (Value::Str(c), Value::Str(f)) => (c.clone(), f.clone()),
+                    _ => return Err(named_shape(ident)),
+                }
+            }
+            (Value::Str(f), Selection::Series(c)) => (c.clone(), f.clone()),
+            _ => return Err(named_shape(ident)),
+        };
+        check_columns(&gb.frame, std::slice::from_ref(&column_name))
+            .map_err(|e| e.at(ident.span))?;
+        let agg = parse_agg(&func).map_err(|e| e.at(ident.span))?;
+        specs.push((column_name, agg, ident.name.clone()));
+    }
+    Ok(keyed(gb, aggregate(gb, &specs)?, None))
+}
+
+fn named_shape(ident: &Ident) -> DdqError {
+    DdqError::type_error(format!(
+        "`{}=` needs a (column, aggregation) pair, e.g. {}=(\"DepDelay\", \"mean\")",
+        ident.name, ident.name
+    ))
+    .at(ident.span)
+    .with_help("on one selected column, the aggregation name alone: gb.DepDelay.agg(avg=\"mean\")")
 }
 
 fn agg_list(items: &[Value], func: Arg) -> Result<Vec<Agg>> {
@@ -608,6 +659,19 @@ fn first_row_position(frame: &Frame) -> Result<(Frame, Expr)> {
     let name = unique_hidden(frame, "__ddq_rowpos");
     let positioned = with_position(frame, &name)?;
     Ok((positioned, column(&name)))
+}
+
+/// A groupby's result as pandas shapes it: a keyed series (one value column named `series`) or
+/// frame, or with `as_index=False` a frame with the keys as ordinary columns.
+pub fn keyed(gb: &GroupBy, frame: Frame, series: Option<&str>) -> Value {
+    match series {
+        _ if !gb.as_index => Value::Frame(Frame {
+            index_columns: 0,
+            ..frame
+        }),
+        Some(name) => as_series(frame, name),
+        None => Value::Frame(frame),
+    }
 }
 
 /// A groupby result with one value column as a keyed series.

@@ -346,7 +346,12 @@ impl<'a> Planner<'a> {
             Value::Frame(frame) if frame.columns().iter().any(|c| c == name) => {
                 return Ok(Value::Series(column_series(frame, name)?));
             }
-            Value::GroupBy(gb) => return groupby::attribute(gb.clone(), name),
+            Value::GroupBy(gb) if gb.frame.columns().iter().any(|c| c == name) => {
+                return groupby::attribute(gb.clone(), name);
+            }
+            Value::GroupBy(gb) if verbs::find(Receiver::GroupBy, name).is_none() => {
+                return groupby::attribute(gb.clone(), name);
+            }
             Value::Module(module)
                 if matches!(module.as_str(), "np" | "numpy") && NUMPY_TYPES.contains(&name) =>
             {

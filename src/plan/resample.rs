@@ -105,6 +105,7 @@ pub fn resampler(
         dropna: true,
         sort: true,
         bins: Some(rule),
+        as_index: true,
     })
 }
 

@@ -218,6 +218,7 @@ pub fn value_counts(
         dropna,
         sort: true,
         bins: None,
+        as_index: true,
     };
     let value_name = if normalize { "proportion" } else { "count" };
     let spec = [(String::new(), Agg::Size, value_name.to_string())];

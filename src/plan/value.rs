@@ -146,6 +146,8 @@ pub struct GroupBy {
     /// For `resample`: the key is a time bin number, and results get every bin between the
     /// first and the last, labelled by time.
     pub bins: Option<crate::plan::resample::Rule>,
+    /// `as_index=False`: results keep the keys as ordinary columns, in a frame.
+    pub as_index: bool,
 }
 
 #[derive(Clone, PartialEq)]

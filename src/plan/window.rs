@@ -6,15 +6,17 @@
 //! column of its frame first; everything else takes such a series as it is.
 
 use crate::error::{DdqError, Result};
+use crate::plan::groupby::{Agg, agg_expr};
 use crate::plan::ops::{expr_type, float, is_numeric};
 use crate::plan::order::{unique_hidden, with_position};
 use crate::plan::value::{Frame, GroupBy, Series, column};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::functions_aggregate::first_last::last_value_udaf;
 use datafusion::functions_aggregate::min_max::{max_udaf, min_udaf};
 use datafusion::functions_aggregate::sum::sum_udaf;
-use datafusion::functions_window::expr_fn::row_number;
+use datafusion::functions_window::expr_fn::{dense_rank, row_number};
 use datafusion::functions_window::lead_lag::{lag_udwf, lead_udwf};
 use datafusion::logical_expr::expr::{NullTreatment, WindowFunction};
 use datafusion::logical_expr::utils::find_window_exprs;
@@ -256,4 +258,60 @@ fn not_numeric(method: &str, series: &Series, t: &DataType) -> DdqError {
     .with_help(format!(
         "convert it first, e.g. `.astype(\"float64\").{method}()`"
     ))
+}
+
+/// `transform("mean")` and friends: each row gets its group's aggregate (pandas broadcasts it
+/// back to the group's rows). The aggregate runs as a window over the whole group.
+pub fn broadcast(series: &Series, over: &Over, agg: Agg) -> Result<Series> {
+    let input = plain(series)?;
+    let t = expr_type(&input.frame, &input.expr)?;
+    let aggregate = agg_expr(agg, input.expr.clone(), &t, &over.order, &input.name)?;
+    let whole_group = WindowFrame::new_bounds(
+        WindowFrameUnits::Rows,
+        WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+        WindowFrameBound::Following(ScalarValue::UInt64(None)),
+    );
+    let window = aggregate
+        .transform_up(|e| match e {
+            Expr::AggregateFunction(f) => {
+                let mut call = WindowFunction::new(f.func.clone(), f.params.args.clone());
+                call.params.partition_by = over.keys.clone();
+                call.params.order_by = f.params.order_by.clone();
+                call.params.null_treatment = f.params.null_treatment;
+                call.params.distinct = f.params.distinct;
+                call.params.window_frame = whole_group.clone();
+                Ok(Transformed::yes(Expr::from(call)))
+            }
+            other => Ok(Transformed::no(other)),
+        })?
+        .data;
+    Ok(with_expr(input, over.outside_groups(window)))
+}
+
+/// Each row's 0-based position within its group, counted from the group's first row or, with
+/// `from_end`, from its last; missing for rows outside every group.
+pub fn position_in_group(gb: &GroupBy, from_end: bool) -> Result<Expr> {
+    let over = Over::groups(gb);
+    let order = if from_end {
+        over.order.iter().map(reversed).collect()
+    } else {
+        over.order.clone()
+    };
+    let number = row_number()
+        .partition_by(over.keys.clone())
+        .order_by(order)
+        .build()?;
+    Ok(over.outside_groups(cast(number, DataType::Int64) - lit(1i64)))
+}
+
+/// `ngroup()`: the number of each row's group, counting groups in key order from 0.
+pub fn group_number(gb: &GroupBy) -> Result<Expr> {
+    let over = Over::groups(gb);
+    let keys: Vec<SortExpr> = over
+        .keys
+        .iter()
+        .map(|k| k.clone().sort(true, false))
+        .collect();
+    let number = dense_rank().order_by(keys).build()?;
+    Ok(over.outside_groups(cast(number, DataType::Int64) - lit(1i64)))
 }

@@ -432,7 +432,7 @@ fn keyword_arguments(
     let mut out: Vec<Candidate> = verb
         .params
         .iter()
-        .filter(|p| !open.keywords.iter().any(|k| k == *p))
+        .filter(|p| !p.starts_with('*') && !open.keywords.iter().any(|k| k == *p))
         .map(|p| Candidate {
             display: format!("{p}="),
             replacement: format!("{p}="),

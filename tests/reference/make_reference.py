@@ -729,6 +729,24 @@ OPERATION_TASKS = [
     ("def_applied", "exact", ["def gain(r): return r.DepDelay - r.ArrDelay", "ddf.apply(gain, axis=1).mean()"], lambda d, s: scalar_csv(d.apply(lambda r: r.DepDelay - r.ArrDelay, axis=1).mean())),
     ("pipe", "exact", ['ddf.pipe(lambda d: d[d.Origin == "JFK"]).DepDelay.max()'], lambda d, s: scalar_csv(d.pipe(lambda x: x[x.Origin == "JFK"]).DepDelay.max())),
     ("map_partitions_filter", "exact", ["len(ddf.map_partitions(lambda df: df[df.DepDelay > 300]))"], lambda d, s: scalar_csv(len(d[d.DepDelay > 300]))),
+    # groupby's wider API (issue 17).
+    ("groupby_as_index_false", "exact", ['ddf.groupby(["Origin", "Dest"], as_index=False).ArrDelay.max().head(6)'], lambda d, s: frame_csv(d.groupby(["Origin", "Dest"], as_index=False).ArrDelay.max().head(6))),
+    ("groupby_as_index_false_size", "exact", ['ddf.groupby("UniqueCarrier", as_index=False).size()'], lambda d, s: frame_csv(d.groupby("UniqueCarrier", as_index=False).size())),
+    ("named_aggregation", "exact", ['ddf.groupby("Origin").agg(mean_delay=("DepDelay", "mean"), flights=("Dest", "count"), longest=("Distance", "max"))'], lambda d, s: keyed_csv(d.groupby("Origin").agg(mean_delay=("DepDelay", "mean"), flights=("Dest", "count"), longest=("Distance", "max")))),
+    ("named_aggregation_namedagg", "exact", ['ddf.groupby("Dest").agg(worst=pd.NamedAgg(column="ArrDelay", aggfunc="max")).head(5)'], lambda d, s: keyed_csv(d.groupby("Dest").agg(worst=pd.NamedAgg(column="ArrDelay", aggfunc="max")).head(5))),
+    ("named_aggregation_series", "exact", ['ddf.groupby("Origin").DepDelay.agg(lo="min", hi="max")'], lambda d, s: keyed_csv(d.groupby("Origin").DepDelay.agg(lo="min", hi="max"))),
+    ("get_group", "exact", ['ddf.groupby("Dest").get_group("SEA")[["Origin", "DepDelay"]].tail(4)'], lambda d, s: frame_csv(d.groupby("Dest").get_group("SEA")[["Origin", "DepDelay"]].tail(4))),
+    ("get_group_two_keys", "exact", ['len(ddf.groupby(["Origin", "Dest"]).get_group(("JFK", "SEA")))'], lambda d, s: scalar_csv(len(d.groupby(["Origin", "Dest"]).get_group(("JFK", "SEA"))))),
+    ("ngroups", "exact", ['ddf.groupby(["Origin", "Dest"]).ngroups'], lambda d, s: scalar_csv(d.groupby(["Origin", "Dest"]).ngroups)),
+    ("len_groupby", "exact", ['len(ddf.groupby("TailNum"))'], lambda d, s: scalar_csv(len(d.groupby("TailNum")))),
+    ("ngroup", "exact", ['ddf.assign(g=ddf.groupby("Dest").ngroup())[["Dest", "g"]].head(6)'], lambda d, s: frame_csv(d.assign(g=d.groupby("Dest").ngroup())[["Dest", "g"]].head(6))),
+    ("groupby_head", "exact", ['ddf.groupby("Origin").head(2)[["Origin", "Dest"]]'], lambda d, s: frame_csv(d.groupby("Origin").head(2)[["Origin", "Dest"]])),
+    ("groupby_tail", "exact", ['ddf.groupby("UniqueCarrier").tail(1)[["UniqueCarrier", "FlightNum"]]'], lambda d, s: frame_csv(d.groupby("UniqueCarrier").tail(1)[["UniqueCarrier", "FlightNum"]])),
+    ("groupby_nth_negative", "exact", ['ddf.groupby("Origin").nth(-2)[["Origin", "Dest"]]'], lambda d, s: frame_csv(d.groupby("Origin").nth(-2)[["Origin", "Dest"]])),
+    ("transform_mean", "exact", ['(ddf.DepDelay - ddf.groupby("Origin").DepDelay.transform("mean")).iloc[1000:1006]'], lambda d, s: series_csv((d.DepDelay - d.groupby("Origin").DepDelay.transform("mean")).iloc[1000:1006])),
+    ("transform_frame_count", "exact", ['ddf.groupby("Dest")[["DepDelay", "TailNum"]].transform("count").tail(3)'], lambda d, s: frame_csv(d.groupby("Dest")[["DepDelay", "TailNum"]].transform("count").tail(3))),
+    ("quantile_series", "exact", ["ddf.ArrDelay.quantile(0.9)"], lambda d, s: scalar_csv(d.ArrDelay.quantile(0.9))),
+    ("quantile_groupby", "exact", ['ddf.groupby("Origin").ArrDelay.quantile(0.25)'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.quantile(0.25))),
 ]
 
 

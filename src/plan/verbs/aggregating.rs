@@ -160,8 +160,17 @@ pub const VERBS: &[Verb] = &[
         name: "groupby",
         receivers: &[On::Frame],
         form: Method,
-        params: &["by", "dropna", "sort"],
-        signature: "groupby(key | [keys] | series)",
+        params: &[
+            "by",
+            "dropna",
+            "sort",
+            "as_index",
+            "observed",
+            "group_keys",
+            "split_out",
+            "split_every",
+        ],
+        signature: "groupby(key | [keys] | series, sort=True, dropna=True, as_index=True)",
         summary: "Group rows by keys; results carry the keys first, sorted by key.",
         example: "ddf.groupby(\"Origin\").DepDelay.mean()",
         expected: "Origin,DepDelay\nEWR,9.44380486400921\nJFK,8.238974970202623\nLGA,8.943480195816644\n",
@@ -172,8 +181,8 @@ pub const VERBS: &[Verb] = &[
         name: "agg",
         receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
-        params: &["func"],
-        signature: "agg(\"fn\" | [\"fn\", ...] | {col: \"fn\" | [\"fn\", ...]})",
+        params: &["func", "**named"],
+        signature: "agg(\"fn\" | [\"fn\", ...] | {col: \"fn\" | [\"fn\", ...]} | lambda s: ... | name=(col, \"fn\"))",
         summary: "Aggregate with named functions.",
         example: "ddf.groupby(\"Origin\").agg({\"DepDelay\": \"mean\", \"Distance\": \"max\"})",
         expected: "Origin,DepDelay,Distance\nEWR,9.44380486400921,2559\nJFK,8.238974970202623,2580\nLGA,8.943480195816644,2573\n",
@@ -184,7 +193,7 @@ pub const VERBS: &[Verb] = &[
         name: "aggregate",
         receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
-        params: &["func"],
+        params: &["func", "**named"],
         signature: "aggregate(...)",
         summary: "Same as agg().",
         example: "ddf.groupby(\"Origin\").DepDelay.aggregate(\"max\")",
@@ -286,9 +295,20 @@ fn reduce_by(receiver: Value, args: &Args, agg: Agg) -> Result<Value> {
 /// `groupby(by, dropna=True, sort=True)`: keys first in the results, sorted by key, or with
 /// `sort=False` in the order each group first appears.
 fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [by, dropna, sort] = args.params()?;
+    // observed and group_keys change nothing without categoricals or apply; split_out and
+    // split_every are Dask's partitioning hints.
+    let [
+        by,
+        dropna,
+        sort,
+        as_index,
+        _observed,
+        _group_keys,
+        _split_out,
+        _split_every,
+    ] = args.params()?;
     match receiver {
-        Value::Frame(f) => groupby::groupby_of(&f, by, dropna, sort),
+        Value::Frame(f) => groupby::groupby_of(&f, by, [dropna, sort, as_index]),
         other => Err(wrong_receiver(args, &other)),
     }
 }
@@ -296,7 +316,18 @@ fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `agg(func)` / `aggregate(func)`: one name on a frame or series; a name, list or dict of
 /// them on a groupby.
 fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [func] = args.params()?;
+    let [func, _named] = args.params()?;
+    if !args.extra.is_empty() {
+        let Value::GroupBy(gb) = receiver else {
+            return Err(wrong_receiver(args, &receiver));
+        };
+        if func.is_given() {
+            return Err(func.invalid(
+                "give either aggregations or name=(column, aggregation) keywords, not both",
+            ));
+        }
+        return groupby::named_aggregation(&gb, &args.extra);
+    }
     if let Some(Value::Lambda(lambda)) = func.value() {
         return agg_lambda(planner, receiver, lambda, func);
     }
@@ -352,7 +383,7 @@ fn size(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::GroupBy(gb) => {
             let frame = groupby::aggregate(&gb, &[(String::new(), Agg::Size, "size".to_string())])?;
-            Ok(groupby::as_series(frame, "size"))
+            Ok(groupby::keyed(&gb, frame, Some("size")))
         }
         other => Err(wrong_receiver(args, &other)),
     }

@@ -17,7 +17,7 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Function],
         form: Method,
         params: &["value"],
-        signature: "len(frame | series)",
+        signature: "len(frame | series | groupby)",
         summary: "Number of rows.",
         example: "len(ddf)",
         expected: "20800\n",
@@ -140,6 +140,7 @@ fn len(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     match value.required()? {
         Value::Frame(frame) => Ok(Value::Scalar(groupby::row_count(frame)?)),
         Value::Series(series) => Ok(Value::Scalar(groupby::row_count(&series.frame)?)),
+        Value::GroupBy(gb) => super::grouping::group_count(gb),
         Value::List(items) | Value::Tuple(items) => Ok(Value::Int(items.len() as i64)),
         Value::Columns(names) => Ok(Value::Int(names.len() as i64)),
         Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),

@@ -9,6 +9,7 @@ mod aggregating;
 mod applying;
 mod dask;
 mod dt;
+mod grouping;
 mod indexing;
 mod inspecting;
 mod reading;
@@ -89,6 +90,7 @@ const GROUPS: &[&[Verb]] = &[
     selecting::VERBS,
     transforming::VERBS,
     aggregating::VERBS,
+    grouping::VERBS,
     windowing::VERBS,
     indexing::VERBS,
     applying::VERBS,
@@ -176,7 +178,8 @@ impl Args {
         keywords: Vec<(Ident, Value)>,
         call_span: Span,
     ) -> Result<Args> {
-        let open_keywords = verb.name == "assign";
+        // A `**name` parameter takes keywords of any name (`assign(col=...)`, named `agg`).
+        let open_keywords = verb.params.iter().any(|p| p.starts_with("**"));
         let positional = collect_star_args(verb, positional);
         if positional.len() > verb.params.len() {
             let (_, span) = &positional[verb.params.len()];
@@ -344,7 +347,11 @@ impl<'a> Arg<'a> {
 /// on, as one list (`os.path.join("data", "x", "*.csv")`); the parameters after it are
 /// keyword-only (`print(*values, sep=" ")`).
 fn collect_star_args(verb: &Verb, mut positional: Vec<(Value, Span)>) -> Vec<(Value, Span)> {
-    let Some(star) = verb.params.iter().position(|p| p.starts_with('*')) else {
+    let Some(star) = verb
+        .params
+        .iter()
+        .position(|p| p.starts_with('*') && !p.starts_with("**"))
+    else {
         return positional;
     };
     if positional.len() <= star {

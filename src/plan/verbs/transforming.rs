@@ -20,7 +20,7 @@ pub const VERBS: &[Verb] = &[
         name: "assign",
         receivers: &[On::Frame],
         form: Method,
-        params: &[],
+        params: &["**columns"],
         signature: "assign(name=expr, ...)",
         summary: "Add or replace columns.",
         example: "ddf.assign(Gain=ddf.DepDelay - ddf.ArrDelay)[[\"DepDelay\", \"ArrDelay\", \"Gain\"]].head(3)",
@@ -229,7 +229,7 @@ fn with_expr(s: Series, expr: Expr) -> Value {
 
 /// `assign(name=expr, ...)`
 fn assign(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [] = args.params()?;
+    let [_columns] = args.params()?;
     match receiver {
         Value::Frame(f) => {
             // `assign(k=lambda d: ...)`: the function is given the frame.

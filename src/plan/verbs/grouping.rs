@@ -1,0 +1,313 @@
+//! The rest of groupby's API: one group's rows (`get_group`), the number of groups (`ngroups`,
+//! `len(gb)`), each row's group (`ngroup`), rows per group (`head`, `tail`, `nth`), values
+//! broadcast back to the rows (`transform`), quantiles and `describe` per group, and
+//! `pd.NamedAgg` for named aggregation.
+
+use super::Form::{Attribute, Method};
+use super::Receiver as On;
+use super::{Arg, Args, Verb, wrong_receiver};
+use crate::error::{DdqError, Result};
+use crate::plan::groupby::{self, Agg};
+use crate::plan::ops::literal_expr;
+use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
+use crate::plan::window::{self, Over};
+use crate::plan::{Planner, column_series, selection_columns};
+use datafusion::logical_expr::{Expr, lit};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "get_group",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["name"],
+        signature: "get_group(key | (key1, key2))",
+        summary: "The rows of one group.",
+        example: "ddf.groupby(\"Origin\").get_group(\"LGA\")[[\"Origin\", \"Dest\"]].head(2)",
+        expected: "Origin,Dest\nLGA,BWI\nLGA,BUF\n",
+        plan: get_group,
+        group: "Grouping",
+    },
+    Verb {
+        name: "ngroups",
+        receivers: &[On::GroupBy],
+        form: Attribute,
+        params: &[],
+        signature: "gb.ngroups",
+        summary: "The number of groups (also `len(gb)`).",
+        example: "ddf.groupby([\"Origin\", \"Dest\"]).ngroups",
+        expected: "99\n",
+        plan: ngroups,
+        group: "Grouping",
+    },
+    Verb {
+        name: "ngroup",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["ascending"],
+        signature: "ngroup()",
+        summary: "Each row's group number, groups counted in key order from 0.",
+        example: "ddf.groupby(\"Origin\").ngroup().head(3)",
+        expected: "0\n1\n0\n1\n",
+        plan: ngroup,
+        group: "Grouping",
+    },
+    Verb {
+        name: "head",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["n"],
+        signature: "gb.head(n=5)",
+        summary: "The first n rows of each group, in their original order.",
+        example: "ddf.groupby(\"Origin\").head(1)[[\"Origin\", \"Dest\"]]",
+        expected: "Origin,Dest\nJFK,DCA\nEWR,ORD\nLGA,BWI\n",
+        plan: rows_per_group,
+        group: "Grouping",
+    },
+    Verb {
+        name: "tail",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["n"],
+        signature: "gb.tail(n=5)",
+        summary: "The last n rows of each group, in their original order.",
+        example: "ddf.groupby(\"Origin\").tail(1)[[\"Origin\", \"Dest\"]]",
+        expected: "Origin,Dest\nEWR,PIT\nJFK,BUF\nLGA,PHX\n",
+        plan: rows_per_group,
+        group: "Grouping",
+    },
+    Verb {
+        name: "nth",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["n"],
+        signature: "gb.nth(n)",
+        summary: "The n-th row of each group (from the end when negative), in original order.",
+        example: "ddf.groupby(\"Origin\").nth(1)[[\"Origin\", \"Dest\"]]",
+        expected: "Origin,Dest\nJFK,SFO\nEWR,BWI\nLGA,BUF\n",
+        plan: rows_per_group,
+        group: "Grouping",
+    },
+    Verb {
+        name: "transform",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["func"],
+        signature: "transform(\"mean\" | \"sum\" | ...)",
+        summary: "Each row gets its group's aggregate.",
+        example: "(ddf.DepDelay - ddf.groupby(\"Origin\").DepDelay.transform(\"mean\")).head(2)",
+        expected: "DepDelay\n-8.238974970202623\n-0.44380486400920915\n",
+        plan: transform,
+        group: "Grouping",
+    },
+    Verb {
+        name: "quantile",
+        receivers: &[On::Series, On::GroupBy, On::Frame],
+        form: Method,
+        params: &["q"],
+        signature: "quantile(q=0.5)",
+        summary: "The q-th quantile, interpolated linearly as pandas does (per group after groupby).",
+        example: "ddf.DepDelay.quantile(0.9)",
+        expected: "34.0\n",
+        plan: quantile,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "NamedAgg",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["column", "aggfunc"],
+        signature: "pd.NamedAgg(column, aggfunc)",
+        summary: "A (column, aggregation) pair for named aggregation: gb.agg(name=pd.NamedAgg(...)).",
+        example: "ddf.groupby(\"Origin\").agg(worst=pd.NamedAgg(column=\"DepDelay\", aggfunc=\"max\"))",
+        expected: "Origin,worst\nEWR,1006.0\nJFK,446.0\nLGA,623.0\n",
+        plan: named_agg,
+        group: "Grouping",
+    },
+];
+
+/// `get_group(key)`: the rows whose keys equal `key` (a tuple for several keys).
+fn get_group(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [name] = args.params()?;
+    let Value::GroupBy(gb) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let wanted = match name.required()? {
+        Value::Tuple(items) => items.clone(),
+        single => vec![single.clone()],
+    };
+    if wanted.len() != gb.keys.len() {
+        return Err(name.invalid(format!(
+            "the groupby has {} key{}; give a tuple of that many values",
+            gb.keys.len(),
+            if gb.keys.len() == 1 { "" } else { "s" }
+        )));
+    }
+    let mut condition: Option<Expr> = None;
+    for ((key, _), value) in gb.keys.iter().zip(&wanted) {
+        let value = literal_expr(value)
+            .ok_or_else(|| name.invalid("group keys are values such as \"JFK\" or 1"))?;
+        let equal = key.clone().eq(value);
+        condition = Some(condition.map_or(equal.clone(), |c| c.and(equal)));
+    }
+    let frame = &gb.frame;
+    let rows = frame.with_df(frame.df.clone().filter(condition.unwrap_or(lit(true)))?);
+    Ok(match &gb.selection {
+        Selection::Series(col) => Value::Series(column_series(&rows, col)?),
+        Selection::Columns(cols) => Value::Frame(crate::plan::frame::select(&rows, cols)?),
+        Selection::All => Value::Frame(rows),
+    })
+}
+
+fn ngroups(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::GroupBy(gb) => group_count(&gb),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// How many groups there are (`gb.ngroups`, `len(gb)`).
+pub fn group_count(gb: &GroupBy) -> Result<Value> {
+    let groups = groupby::aggregate(gb, &[])?;
+    Ok(Value::Scalar(groupby::row_count(&groups)?))
+}
+
+fn ngroup(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [ascending] = args.params()?;
+    let Value::GroupBy(gb) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    if !ascending.bool_or(true)? || !gb.sort {
+        return Err(ascending.invalid("ngroup() numbers groups in ascending key order only"));
+    }
+    Ok(Value::Series(Series {
+        expr: window::group_number(&gb)?,
+        name: String::new(),
+        frame: gb.frame.clone(),
+    }))
+}
+
+/// `head(n)`, `tail(n)` and `nth(n)` of a groupby: rows kept by their place in their group.
+fn rows_per_group(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [n] = args.params()?;
+    let Value::GroupBy(gb) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let verb = args.verb().name;
+    let n = if verb == "nth" {
+        match n.required()? {
+            Value::Int(i) => *i,
+            other => {
+                return Err(n.invalid(format!("nth takes an integer, not {}", other.kind_name())));
+            }
+        }
+    } else {
+        n.int_or(5)?
+    };
+    let (from_end, keep) = match verb {
+        "head" => (false, column("__ddq_ingroup").lt(lit(n))),
+        "tail" => (true, column("__ddq_ingroup").lt(lit(n))),
+        _ if n >= 0 => (false, column("__ddq_ingroup").eq(lit(n))),
+        _ => (true, column("__ddq_ingroup").eq(lit(-n - 1))),
+    };
+    let position = window::position_in_group(&gb, from_end)?;
+    let frame = &gb.frame;
+    let numbered = frame.df.clone().with_column("__ddq_ingroup", position)?;
+    let rows: Frame = frame.with_df(numbered.filter(keep)?);
+    let columns = match &gb.selection {
+        Selection::All => rows.value_columns(),
+        _ => selection_columns(&gb),
+    };
+    let kept = crate::plan::frame::select(&rows, &columns)?;
+    Ok(match &gb.selection {
+        Selection::Series(name) => Value::Series(column_series(&kept, name)?),
+        _ => Value::Frame(kept),
+    })
+}
+
+/// `transform(name)`: the group's aggregate on each of its rows.
+fn transform(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [func] = args.params()?;
+    let Value::GroupBy(gb) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let agg = match func.required()? {
+        Value::Str(name) => groupby::parse_agg(name).map_err(|e| e.at(func.span()))?,
+        Value::Lambda(_) => {
+            return Err(func.invalid(
+                "transform(lambda ...) is not supported: name the aggregation, e.g. transform(\"mean\")",
+            ));
+        }
+        other => {
+            return Err(func.invalid(format!(
+                "transform takes an aggregation name, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    let over = Over::groups(&gb);
+    match &gb.selection {
+        Selection::Series(name) => {
+            let series = column_series(&gb.frame, name)?;
+            Ok(Value::Series(window::broadcast(&series, &over, agg)?))
+        }
+        _ => {
+            let mut current = gb.frame.clone();
+            let mut exprs = Vec::new();
+            for name in selection_columns(&gb) {
+                let result = window::broadcast(&column_series(&current, &name)?, &over, agg)?;
+                current = result.frame;
+                exprs.push(result.expr.alias(&name));
+            }
+            exprs.extend(current.hidden_columns().iter().map(|h| column(h)));
+            Ok(Value::Frame(
+                current.with_df(current.df.clone().select(exprs)?),
+            ))
+        }
+    }
+}
+
+/// `quantile(q=0.5)` of a series (a value), per group (a keyed series) or per column.
+fn quantile(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [q] = args.params()?;
+    let agg = Agg::Quantile(fraction(q)?);
+    match receiver {
+        Value::Series(s) => groupby::reduce_series(&s, agg),
+        Value::GroupBy(gb) => groupby::aggregate_all(&gb, agg),
+        Value::Frame(f) => groupby::reduce_frame(&f, agg),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+fn fraction(q: Arg) -> Result<f64> {
+    let value = match q.given() {
+        None => 0.5,
+        Some(Value::Float(x)) => *x,
+        Some(Value::Int(i)) => *i as f64,
+        Some(Value::List(_)) => {
+            return Err(q.invalid(
+                "quantile of several fractions is not supported: call it once per fraction",
+            ));
+        }
+        Some(other) => {
+            return Err(q.invalid(format!("q must be a number, not {}", other.kind_name())));
+        }
+    };
+    if !(0.0..=1.0).contains(&value) {
+        return Err(q.invalid(format!("q must be between 0 and 1, got {value}")));
+    }
+    Ok(value)
+}
+
+fn named_agg(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [column_arg, aggfunc] = args.params()?;
+    let as_text = |arg: Arg| match arg.required()? {
+        Value::Str(s) => Ok(Value::Str(s.clone())),
+        other => Err(DdqError::type_error(format!(
+            "NamedAgg's {} must be a name, not {}",
+            arg.name(),
+            other.kind_name()
+        ))
+        .at(arg.span())),
+    };
+    Ok(Value::Tuple(vec![as_text(column_arg)?, as_text(aggfunc)?]))
+}
