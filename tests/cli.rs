@@ -1000,3 +1000,33 @@ fn groupby_api_misuse_is_named() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "Origin,n\nEWR,7093\nJFK,6840\nLGA,6867\n");
 }
+
+#[test]
+fn rolling_query_and_conditions_misuse_is_named() {
+    expect_error(
+        &with_read(r#"ddf.set_index("Date").DepDelay.rolling("7D").mean()"#),
+        &[
+            "time windows such as \"7D\" are not supported yet",
+            "window in rows",
+        ],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.rolling(3, min_periods=5).mean()"),
+        &["min_periods must be between 0 and the window (3)"],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.rolling(3).nunique()"),
+        &["rolling(...).nunique() is not supported"],
+    );
+    expect_error(
+        &with_read(r#"ddf.query("DepDelay >")"#),
+        &[
+            "in the query \"DepDelay >\"",
+            "a query is an expression over the columns",
+        ],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.where(ddf.head(3).DepDelay > 0)"),
+        &["`cond` must be computed from the same frame as the series"],
+    );
+}

@@ -1371,8 +1371,9 @@ fn field_part(field: &str, span: Span) -> Result<FPart> {
     })
 }
 
-/// Gives every node of an expression parsed out of an f-string the f-string's span.
-fn respan(expr: &mut Expr, span: Span) {
+/// Gives every node of an expression parsed out of a string (an f-string's field, a query)
+/// that string's span in the statement.
+pub fn respan(expr: &mut Expr, span: Span) {
     expr.span = span;
     let children: Vec<&mut Expr> = match &mut expr.kind {
         ExprKind::List(items) | ExprKind::Tuple(items) => items.iter_mut().collect(),

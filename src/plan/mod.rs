@@ -7,6 +7,7 @@ pub mod groupby;
 pub mod index;
 pub mod ops;
 pub mod order;
+pub mod query;
 pub mod read;
 pub mod resample;
 pub mod schedule;
@@ -239,6 +240,11 @@ impl<'a> Planner<'a> {
                 .at(e.span)),
             },
         }
+    }
+
+    /// The value a name has here (a lambda's parameter or a session variable).
+    pub fn variable(&self, name: &str) -> Result<Value> {
+        self.eval_name(name)
     }
 
     fn eval_name(&self, name: &str) -> Result<Value> {
@@ -534,6 +540,7 @@ fn receiver_of(value: &Value, what: &str, name: &str) -> Result<Receiver> {
         Value::Accessor(Accessor::Dt(_)) => Receiver::Dt,
         Value::Accessor(Accessor::Str(_)) => Receiver::Str,
         Value::Scalar(_) => Receiver::Scalar,
+        Value::Rolling(_) => Receiver::Rolling,
         other => {
             return Err(DdqError::type_error(format!(
                 "{} has no {what} `{name}`",

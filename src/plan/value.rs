@@ -245,6 +245,8 @@ pub enum Value {
     Action(Box<Action>),
     /// A `lambda` or one-line `def`, planned each time it is applied to values.
     Lambda(Box<Lambda>),
+    /// `s.rolling(window)` or `df.rolling(window)`, waiting for its aggregation.
+    Rolling(Box<Rolling>),
     /// An f-string with engine scalars in it (`f"{ddf.DepDelay.mean():.1f}"`): text once the
     /// session has computed them. f-strings of plain values are plain strings at once.
     Text(Vec<TextPiece>),
@@ -259,6 +261,17 @@ pub enum TextPiece {
         conversion: Option<char>,
         spec: String,
     },
+}
+
+/// A moving window over rows in order: the series or frame it slides over, its length in
+/// rows, how many non-missing values a result needs, and whether the window is centred on the
+/// row (rather than ending at it).
+#[derive(Clone)]
+pub struct Rolling {
+    pub target: Value,
+    pub window: i64,
+    pub min_periods: i64,
+    pub center: bool,
 }
 
 /// A function written in the notebook: its parameter names and the expression it returns.
@@ -298,6 +311,7 @@ impl Value {
             Value::Module(_) => "a module",
             Value::Action(_) => "an action",
             Value::Lambda(_) => "a function",
+            Value::Rolling(_) => "a rolling window",
             Value::Text(_) => "a string",
         }
     }

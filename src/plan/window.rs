@@ -9,7 +9,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::groupby::{Agg, agg_expr};
 use crate::plan::ops::{expr_type, float, is_numeric};
 use crate::plan::order::{unique_hidden, with_position};
-use crate::plan::value::{Frame, GroupBy, Series, column};
+use crate::plan::value::{Frame, GroupBy, Rolling, Series, column};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::common::tree_node::{Transformed, TreeNode};
@@ -271,20 +271,11 @@ pub fn broadcast(series: &Series, over: &Over, agg: Agg) -> Result<Series> {
         WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
         WindowFrameBound::Following(ScalarValue::UInt64(None)),
     );
-    let window = aggregate
-        .transform_up(|e| match e {
-            Expr::AggregateFunction(f) => {
-                let mut call = WindowFunction::new(f.func.clone(), f.params.args.clone());
-                call.params.partition_by = over.keys.clone();
-                call.params.order_by = f.params.order_by.clone();
-                call.params.null_treatment = f.params.null_treatment;
-                call.params.distinct = f.params.distinct;
-                call.params.window_frame = whole_group.clone();
-                Ok(Transformed::yes(Expr::from(call)))
-            }
-            other => Ok(Transformed::no(other)),
-        })?
-        .data;
+    let window = as_window(aggregate, |call, ordering| {
+        call.params.partition_by = over.keys.clone();
+        call.params.order_by = ordering;
+        call.params.window_frame = whole_group.clone();
+    })?;
     Ok(with_expr(input, over.outside_groups(window)))
 }
 
@@ -314,4 +305,74 @@ pub fn group_number(gb: &GroupBy) -> Result<Expr> {
         .collect();
     let number = dense_rank().order_by(keys).build()?;
     Ok(over.outside_groups(cast(number, DataType::Int64) - lit(1i64)))
+}
+
+/// `rolling(window, min_periods, center).agg()`: the aggregate over the `window` rows ending
+/// at each row (centred on it with `center`), missing where fewer than `min_periods` values
+/// were there (for `count`, fewer than `min_periods` rows), as pandas computes it.
+pub fn rolling(series: &Series, rolling: &Rolling, agg: Agg) -> Result<Series> {
+    if matches!(
+        agg,
+        Agg::Nunique | Agg::First | Agg::Last | Agg::Quantile(_) | Agg::Size
+    ) {
+        return Err(DdqError::unsupported(format!(
+            "rolling(...).{}() is not supported",
+            agg.name()
+        ))
+        .with_help("use sum, mean, count, min, max, std, var or median"));
+    }
+    let input = plain(series)?;
+    let over = Over::all(&input.frame);
+    let window = rolling.window;
+    let (preceding, following) = if rolling.center {
+        (window / 2, (window - 1) / 2)
+    } else {
+        (window - 1, 0)
+    };
+    let frame = WindowFrame::new_bounds(
+        WindowFrameUnits::Rows,
+        WindowFrameBound::Preceding(ScalarValue::UInt64(Some(preceding as u64))),
+        WindowFrameBound::Following(ScalarValue::UInt64(Some(following as u64))),
+    );
+    let t = expr_type(&input.frame, &input.expr)?;
+    let over_rows = |aggregate: Expr| {
+        as_window(aggregate, |call, _| {
+            call.params.order_by = over.order.clone();
+            call.params.window_frame = frame.clone();
+        })
+    };
+    let value = over_rows(agg_expr(
+        agg,
+        input.expr.clone(),
+        &t,
+        &over.order,
+        &input.name,
+    )?)?;
+    // pandas counts values for min_periods, except in count, which counts rows.
+    let counted = if agg == Agg::Count {
+        datafusion::functions_aggregate::expr_fn::count(lit(1))
+    } else {
+        datafusion::functions_aggregate::expr_fn::count(input.expr.clone())
+    };
+    let enough = over_rows(counted)?.gt_eq(lit(rolling.min_periods));
+    let expr = when(enough, value).otherwise(lit(ScalarValue::Null))?;
+    Ok(with_expr(input, expr))
+}
+
+/// An aggregate expression with each aggregate call in it turned into a window call, which
+/// `place` gives its partitions, order and frame (it is handed the aggregate's own ordering,
+/// which first/last need).
+fn as_window(aggregate: Expr, place: impl Fn(&mut WindowFunction, Vec<SortExpr>)) -> Result<Expr> {
+    Ok(aggregate
+        .transform_up(|e| match e {
+            Expr::AggregateFunction(f) => {
+                let mut call = WindowFunction::new(f.func.clone(), f.params.args.clone());
+                call.params.null_treatment = f.params.null_treatment;
+                call.params.distinct = f.params.distinct;
+                place(&mut call, f.params.order_by.clone());
+                Ok(Transformed::yes(Expr::from(call)))
+            }
+            other => Ok(Transformed::no(other)),
+        })?
+        .data)
 }

@@ -747,6 +747,18 @@ OPERATION_TASKS = [
     ("transform_frame_count", "exact", ['ddf.groupby("Dest")[["DepDelay", "TailNum"]].transform("count").tail(3)'], lambda d, s: frame_csv(d.groupby("Dest")[["DepDelay", "TailNum"]].transform("count").tail(3))),
     ("quantile_series", "exact", ["ddf.ArrDelay.quantile(0.9)"], lambda d, s: scalar_csv(d.ArrDelay.quantile(0.9))),
     ("quantile_groupby", "exact", ['ddf.groupby("Origin").ArrDelay.quantile(0.25)'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.quantile(0.25))),
+    # Rolling windows of rows, queries and conditional values (issue 17).
+    ("rolling_mean", "exact", ["ddf.DepDelay.rolling(3).mean().iloc[10:30]"], lambda d, s: series_csv(d.DepDelay.rolling(3).mean().iloc[10:30])),
+    ("rolling_count", "exact", ["ddf.DepDelay.rolling(2).count().iloc[10:30]"], lambda d, s: series_csv(d.DepDelay.rolling(2).count().iloc[10:30])),
+    ("rolling_centered_sum", "exact", ["ddf.DepDelay.rolling(4, center=True, min_periods=2).sum().iloc[10:30]"], lambda d, s: series_csv(d.DepDelay.rolling(4, center=True, min_periods=2).sum().iloc[10:30])),
+    ("rolling_std_frame", "exact", ['ddf[["ArrDelay", "Distance"]].rolling(5).std().iloc[100:106]'], lambda d, s: frame_csv(d[["ArrDelay", "Distance"]].rolling(5).std().iloc[100:106])),
+    ("rolling_max_after_index", "exact", ['ddf.set_index("Date").ArrDelay.rolling(10).max().iloc[500:505]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling(10).max().iloc[500:505])),
+    ("query", "exact", ["ddf.query(\"DepDelay > 250 and Origin == 'EWR'\")[[\"Dest\", \"DepDelay\"]]"], lambda d, s: frame_csv(d.query("DepDelay > 250 and Origin == 'EWR'")[["Dest", "DepDelay"]])),
+    ("query_in_and_variable", "exact", ["limit = 30", 'len(ddf.query("Dest in [\'SEA\', \'SFO\'] and not Cancelled and ArrDelay > @limit"))'], lambda d, s: scalar_csv(len(d.query("Dest in ['SEA', 'SFO'] and not Cancelled and ArrDelay > 30")))),
+    ("where_other", "exact", ["ddf.ArrDelay.where(ddf.ArrDelay > 0, 0).iloc[2030:2045]"], lambda d, s: series_csv(d.ArrDelay.where(d.ArrDelay > 0, 0).iloc[2030:2045])),
+    ("mask_missing", "exact", ["ddf.DepDelay.mask(ddf.Origin == \"JFK\").head(6)"], lambda d, s: series_csv(d.DepDelay.mask(d.Origin == "JFK").head(6))),
+    ("clip_series", "exact", ["ddf.ArrDelay.clip(-10, 60).describe()"], lambda d, s: describe_csv(d.ArrDelay.clip(-10, 60).describe())),
+    ("clip_ints_by_float", "exact", ["ddf.Distance.clip(upper=300.5).head(3)"], lambda d, s: series_csv(d.Distance.clip(upper=300.5).head(3))),
 ]
 
 

@@ -288,6 +288,7 @@ fn reduce_by(receiver: Value, args: &Args, agg: Agg) -> Result<Value> {
         Value::Frame(f) => groupby::reduce_frame(&f, agg),
         Value::Series(s) => groupby::reduce_series(&s, agg),
         Value::GroupBy(gb) => groupby::aggregate_all(&gb, agg),
+        Value::Rolling(rolling) => super::windowing::rolling_aggregate(&rolling, agg),
         other => Err(wrong_receiver(args, &other)),
     }
 }

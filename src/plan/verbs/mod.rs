@@ -7,6 +7,7 @@
 
 mod aggregating;
 mod applying;
+mod conditional;
 mod dask;
 mod dt;
 mod grouping;
@@ -35,6 +36,7 @@ pub enum Receiver {
     Dt,
     Str,
     Scalar,
+    Rolling,
 }
 
 impl Receiver {
@@ -47,6 +49,7 @@ impl Receiver {
             Receiver::Dt => ".dt",
             Receiver::Str => ".str",
             Receiver::Scalar => "scalar",
+            Receiver::Rolling => "rolling",
         }
     }
 }
@@ -80,7 +83,12 @@ pub struct Verb {
 pub type PlanFn = fn(&Planner, Value, &Args) -> Result<Value>;
 
 /// The receivers of reductions such as `sum`.
-const REDUCTION: &[Receiver] = &[Receiver::Frame, Receiver::Series, Receiver::GroupBy];
+const REDUCTION: &[Receiver] = &[
+    Receiver::Frame,
+    Receiver::Series,
+    Receiver::GroupBy,
+    Receiver::Rolling,
+];
 
 /// Every group's rows, in the order `help` lists the groups.
 const GROUPS: &[&[Verb]] = &[
@@ -89,6 +97,7 @@ const GROUPS: &[&[Verb]] = &[
     dask::VERBS,
     selecting::VERBS,
     transforming::VERBS,
+    conditional::VERBS,
     aggregating::VERBS,
     grouping::VERBS,
     windowing::VERBS,

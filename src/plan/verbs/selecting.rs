@@ -12,6 +12,18 @@ use datafusion::logical_expr::Expr;
 
 pub const VERBS: &[Verb] = &[
     Verb {
+        name: "query",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["expr"],
+        signature: "query(\"col > 1 and other == 'x'\")",
+        summary: "Rows where a pandas query string is true (`and`/`or`/`not`/`in`, `@variable`, `` `odd name` ``).",
+        example: "ddf.query(\"DepDelay > 300 and Origin == 'JFK'\")[[\"Origin\", \"DepDelay\"]]",
+        expected: "Origin,DepDelay\nJFK,312.0\nJFK,407.0\nJFK,446.0\n",
+        plan: query,
+        group: "Selecting",
+    },
+    Verb {
         name: "loc",
         receivers: &[On::Frame, On::Series],
         form: Attribute,
@@ -103,6 +115,23 @@ fn loc(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Value::Frame(f) => Ok(Value::Accessor(Accessor::Loc(f))),
         Value::Series(s) => Ok(Value::Accessor(Accessor::SeriesLoc(s))),
         other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `query(expr)`: pandas' query string, evaluated over the columns.
+fn query(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [expr] = args.params()?;
+    let Value::Frame(frame) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    match expr.required()? {
+        Value::Str(text) => Ok(Value::Frame(crate::plan::query::query(
+            planner,
+            &frame,
+            text,
+            expr.span(),
+        )?)),
+        other => Err(expr.invalid(format!("query takes a string, not {}", other.kind_name()))),
     }
 }
 

@@ -7,7 +7,8 @@ use super::Form::Method;
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
-use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
+use crate::plan::groupby::Agg;
+use crate::plan::value::{Frame, GroupBy, Rolling, Selection, Series, Value, column};
 use crate::plan::window::{self, Over, Running};
 use crate::plan::{Planner, column_series, selection_columns};
 use datafusion::logical_expr::Expr;
@@ -112,6 +113,18 @@ pub const VERBS: &[Verb] = &[
         group: "Running and shifted values",
     },
     Verb {
+        name: "rolling",
+        receivers: &[On::Series, On::Frame],
+        form: Method,
+        params: &["window", "min_periods", "center"],
+        signature: "rolling(window, min_periods=window, center=False)",
+        summary: "A moving window of `window` rows; aggregate it with sum, mean, count, min, max, std, var or median.",
+        example: "ddf.Distance.rolling(3).mean().head(4)",
+        expected: "Distance\n\"\"\n\"\"\n1170.0\n1268.0\n",
+        plan: rolling,
+        group: "Running and shifted values",
+    },
+    Verb {
         name: "cumcount",
         receivers: &[On::GroupBy],
         form: Method,
@@ -174,6 +187,58 @@ fn ffill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 fn bfill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [] = args.params()?;
     each_column(receiver, args, |s, over| window::fill(s, over, false))
+}
+
+/// `rolling(window, min_periods=None, center=False)`: a window of rows, aggregated next.
+fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [window_arg, min_periods_arg, center] = args.params()?;
+    if !matches!(receiver, Value::Series(_) | Value::Frame(_)) {
+        return Err(wrong_receiver(args, &receiver));
+    }
+    let window = match window_arg.required()? {
+        Value::Int(n) if *n >= 1 => *n,
+        Value::Int(_) => return Err(window_arg.invalid("the window must be at least 1 row")),
+        Value::Str(text) => {
+            return Err(window_arg.invalid(format!(
+                "time windows such as {text:?} are not supported yet: give the window in rows"
+            )));
+        }
+        other => {
+            return Err(window_arg.invalid(format!(
+                "the window is a number of rows, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    let min_periods = min_periods_arg.int_or(window)?;
+    if min_periods < 0 || min_periods > window {
+        return Err(min_periods_arg.invalid(format!(
+            "min_periods must be between 0 and the window ({window})"
+        )));
+    }
+    Ok(Value::Rolling(Box::new(Rolling {
+        target: receiver,
+        window,
+        min_periods,
+        center: center.bool_or(false)?,
+    })))
+}
+
+/// An aggregation of a rolling window: of its series, or of each value column of its frame.
+pub fn rolling_aggregate(rolling: &Rolling, agg: Agg) -> Result<Value> {
+    match &rolling.target {
+        Value::Series(s) => Ok(Value::Series(window::rolling(s, rolling, agg)?)),
+        Value::Frame(f) => {
+            let over = Over::all(f);
+            columns_of(f, &f.value_columns(), &over, |s, _| {
+                window::rolling(s, rolling, agg)
+            })
+        }
+        other => Err(crate::error::DdqError::type_error(format!(
+            "rolling windows slide over a series or a frame, not {}",
+            other.kind_name()
+        ))),
+    }
 }
 
 fn cumcount(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {

@@ -1,0 +1,158 @@
+//! Values chosen by a condition: `where` (keep where true), `mask` (replace where true) and
+//! `clip` (bound to a range), as pandas defines them; a missing condition counts as false.
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::{Arg, Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::Planner;
+use crate::plan::frame::map_columns;
+use crate::plan::ops::{expr_type, is_numeric, literal_expr};
+use crate::plan::value::{Series, Value};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, cast, lit, when};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "where",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["cond", "other"],
+        signature: "where(cond, other=nan)",
+        summary: "Keep each value where the condition holds; elsewhere `other` (missing by default).",
+        example: "ddf.DepDelay.where(ddf.DepDelay > 0, 0).head(3)",
+        expected: "DepDelay\n0.0\n9.0\n0.0\n",
+        plan: where_,
+        group: "Transforming",
+    },
+    Verb {
+        name: "mask",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["cond", "other"],
+        signature: "mask(cond, other=nan)",
+        summary: "Replace each value where the condition holds by `other` (missing by default).",
+        example: "ddf.DepDelay.mask(ddf.DepDelay < 0).head(3)",
+        expected: "DepDelay\n0.0\n9.0\n\"\"\n",
+        plan: mask,
+        group: "Transforming",
+    },
+    Verb {
+        name: "clip",
+        receivers: &[On::Series, On::Frame],
+        form: Method,
+        params: &["lower", "upper"],
+        signature: "clip(lower=None, upper=None)",
+        summary: "Bound values to [lower, upper]; missing values stay missing.",
+        example: "ddf.DepDelay.clip(0, 5).head(3)",
+        expected: "DepDelay\n0.0\n5.0\n0.0\n",
+        plan: clip,
+        group: "Transforming",
+    },
+];
+
+fn where_(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    choose(planner, receiver, args, true)
+}
+
+fn mask(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    choose(planner, receiver, args, false)
+}
+
+/// `where` keeps the values where `cond` is true, `mask` where it is not.
+fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool) -> Result<Value> {
+    let [cond, other] = args.params()?;
+    let Value::Series(s) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let condition = match cond.required()? {
+        Value::Lambda(lambda) => planner.apply_lambda(lambda, vec![Value::Series(s.clone())])?,
+        value => value.clone(),
+    };
+    let condition = same_rows(&s, &condition, cond)?;
+    let replacement = match other.given() {
+        None => lit(ScalarValue::Null),
+        Some(value) => same_rows(&s, value, other)?,
+    };
+    // A missing condition is false: `where` replaces the value, `mask` keeps it.
+    let holds = condition.is_true();
+    let expr = if keep_where_true {
+        when(holds, s.expr.clone()).otherwise(replacement)?
+    } else {
+        when(holds, replacement).otherwise(s.expr.clone())?
+    };
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// A condition or replacement for `series`: a series over the same rows, or a constant.
+fn same_rows(series: &Series, value: &Value, arg: Arg) -> Result<Expr> {
+    match value {
+        Value::Series(other) if other.frame.df.logical_plan() == series.frame.df.logical_plan() => {
+            Ok(other.expr.clone())
+        }
+        Value::Series(_) => Err(arg.invalid(format!(
+            "`{}` must be computed from the same frame as the series",
+            arg.name()
+        ))),
+        constant => literal_expr(constant).ok_or_else(|| {
+            arg.invalid(format!(
+                "`{}` must be a series or a value, not {}",
+                arg.name(),
+                constant.kind_name()
+            ))
+        }),
+    }
+}
+
+/// `clip(lower, upper)` of a series or of every numeric column of a frame.
+fn clip(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [lower, upper] = args.params()?;
+    let bound = |arg: Arg| -> Result<Option<Expr>> {
+        match arg.given() {
+            None => Ok(None),
+            Some(v @ (Value::Int(_) | Value::Float(_))) => Ok(literal_expr(v)),
+            Some(other) => Err(arg.invalid(format!(
+                "`{}` must be a number, not {}",
+                arg.name(),
+                other.kind_name()
+            ))),
+        }
+    };
+    let (lower, upper) = (bound(lower)?, bound(upper)?);
+    let clipped = |s: &Series| -> Result<Expr> {
+        let t = expr_type(&s.frame, &s.expr)?;
+        if !is_numeric(&t) {
+            return Ok(s.expr.clone());
+        }
+        // Bounds take the column's type (a float bound makes an integer column float), so
+        // every branch of the CASE agrees.
+        let float_bound = [&lower, &upper]
+            .iter()
+            .any(|b| matches!(b, Some(Expr::Literal(ScalarValue::Float64(_), _))));
+        let t = if float_bound || t == DataType::Boolean {
+            DataType::Float64
+        } else {
+            t
+        };
+        let value = cast(s.expr.clone(), t.clone());
+        let mut expr = value.clone();
+        if let Some(low) = &lower {
+            let low = cast(low.clone(), t.clone());
+            expr = when(value.clone().lt(low.clone()), low).otherwise(expr)?;
+        }
+        if let Some(high) = &upper {
+            let high = cast(high.clone(), t.clone());
+            expr = when(value.clone().gt(high.clone()), high).otherwise(expr)?;
+        }
+        Ok(expr)
+    };
+    match receiver {
+        Value::Series(s) => {
+            let expr = clipped(&s)?;
+            Ok(Value::Series(Series { expr, ..s }))
+        }
+        Value::Frame(f) => map_columns(&f, clipped),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
