@@ -1030,3 +1030,23 @@ fn rolling_query_and_conditions_misuse_is_named() {
         &["`cond` must be computed from the same frame as the series"],
     );
 }
+
+#[test]
+fn statistics_misuse_is_named() {
+    expect_error(
+        &with_read("ddf.DepDelay.corr(ddf.ArrDelay, method=\"spearman\")"),
+        &["method \"spearman\" is not supported", "Pearson"],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.corr()"),
+        &["give the other series"],
+    );
+    expect_error(
+        &with_read("ddf[[\"DepDelay\", \"ArrDelay\"]].std(axis=1)"),
+        &["does not support the argument `axis`"],
+    );
+    expect_error(
+        &with_read("ddf[[\"DepDelay\", \"ArrDelay\"]].sum(axis=2)"),
+        &["axis is 0 (\"index\") or 1 (\"columns\")"],
+    );
+}

@@ -249,6 +249,71 @@ pub fn reduce_frame(frame: &Frame, agg: Agg) -> Result<Value> {
     Ok(Value::Series(unpivot_row(one_row, &names, agg.name())?))
 }
 
+/// `df.sum(axis=1)` and friends: each row's aggregate over its numeric columns, skipping
+/// missing values as pandas does (a row with none: sum 0, count 0, others missing).
+pub fn across_columns(frame: &Frame, agg: Agg) -> Result<Series> {
+    let columns: Vec<String> = frame
+        .value_columns()
+        .into_iter()
+        .filter(|c| {
+            frame
+                .data_type(c)
+                .is_some_and(|t| is_numeric(&t) || agg == Agg::Count)
+        })
+        .collect();
+    if columns.is_empty() {
+        return Err(DdqError::type_error(
+            "the frame has no numeric columns to aggregate across",
+        ));
+    }
+    // Integer columns stay integers, as pandas keeps int64 for their sum, min and max.
+    let integers = columns
+        .iter()
+        .all(|c| frame.data_type(c).is_some_and(|t| t.is_integer()));
+    let present = |c: &String| cast(column(c).is_not_null(), DataType::Int64);
+    let value = |c: &String| {
+        if integers {
+            cast(column(c), DataType::Int64)
+        } else {
+            float(column(c))
+        }
+    };
+    let zero = if integers { lit(0i64) } else { lit(0.0) };
+    let count = columns
+        .iter()
+        .map(present)
+        .reduce(|a, b| a + b)
+        .unwrap_or(lit(0i64));
+    let sum = columns
+        .iter()
+        .map(|c| datafusion::functions::expr_fn::coalesce(vec![value(c), zero.clone()]))
+        .reduce(|a, b| a + b)
+        .unwrap_or(zero.clone());
+    let expr = match agg {
+        Agg::Count => count,
+        Agg::Sum => sum,
+        Agg::Mean => datafusion::logical_expr::when(
+            count.clone().gt(lit(0i64)),
+            float(sum) / cast(count, DataType::Float64),
+        )
+        .otherwise(lit(datafusion::common::ScalarValue::Float64(None)))?,
+        Agg::Min => datafusion::functions::expr_fn::least(columns.iter().map(value).collect()),
+        Agg::Max => datafusion::functions::expr_fn::greatest(columns.iter().map(value).collect()),
+        other => {
+            return Err(DdqError::unsupported(format!(
+                "{}(axis=1) is not supported",
+                other.name()
+            ))
+            .with_help("use sum, mean, count, min or max across columns"));
+        }
+    };
+    Ok(Series {
+        frame: frame.clone(),
+        expr,
+        name: String::new(),
+    })
+}
+
 /// Turns a one-row plan whose columns are `__ddq_c0`, `__ddq_c1`, ... (already of one type) into
 /// a series keyed by column name, one row per column in order: pandas' shape for `df.count()`
 /// and for one row taken out of a frame.

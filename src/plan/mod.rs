@@ -7,6 +7,7 @@ pub mod groupby;
 pub mod index;
 pub mod ops;
 pub mod order;
+pub mod pairs;
 pub mod query;
 pub mod read;
 pub mod resample;

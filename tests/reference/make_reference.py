@@ -759,6 +759,16 @@ OPERATION_TASKS = [
     ("mask_missing", "exact", ["ddf.DepDelay.mask(ddf.Origin == \"JFK\").head(6)"], lambda d, s: series_csv(d.DepDelay.mask(d.Origin == "JFK").head(6))),
     ("clip_series", "exact", ["ddf.ArrDelay.clip(-10, 60).describe()"], lambda d, s: describe_csv(d.ArrDelay.clip(-10, 60).describe())),
     ("clip_ints_by_float", "exact", ["ddf.Distance.clip(upper=300.5).head(3)"], lambda d, s: series_csv(d.Distance.clip(upper=300.5).head(3))),
+    # Across columns, labels of extremes, correlations (issue 17).
+    ("mean_across_columns", "exact", ['ddf[["DepDelay", "ArrDelay", "TaxiIn"]].mean(axis=1).iloc[10140:10150]'], lambda d, s: series_csv(d[["DepDelay", "ArrDelay", "TaxiIn"]].mean(axis=1).iloc[10140:10150])),
+    ("sum_across_int_columns", "exact", ['ddf[["Distance", "DayOfWeek"]].sum(axis=1).head(4)'], lambda d, s: series_csv(d[["Distance", "DayOfWeek"]].sum(axis=1).head(4))),
+    ("max_across_columns", "exact", ['ddf[["TaxiIn", "TaxiOut", "DepDelay"]].max(axis="columns").iloc[10140:10150]'], lambda d, s: series_csv(d[["TaxiIn", "TaxiOut", "DepDelay"]].max(axis="columns").iloc[10140:10150])),
+    ("count_across_columns", "exact", ['ddf[["TaxiIn", "TailNum", "DepDelay"]].count(axis=1).value_counts()'], lambda d, s: keyed_csv(d[["TaxiIn", "TailNum", "DepDelay"]].count(axis=1).value_counts())),
+    ("idxmax_position", "exact", ["ddf.ArrDelay.idxmax()"], lambda d, s: scalar_csv(d.ArrDelay.idxmax())),
+    ("idxmin_label", "exact", ['ddf.groupby("UniqueCarrier").ArrDelay.mean().idxmin()'], lambda d, s: scalar_csv(d.groupby("UniqueCarrier").ArrDelay.mean().idxmin())),
+    ("corr_two_series", "exact", ["ddf.DepDelay.corr(ddf.TaxiOut)"], lambda d, s: scalar_csv(d.DepDelay.corr(d.TaxiOut))),
+    ("cov_two_series", "exact", ["ddf.ArrDelay.cov(ddf.Distance)"], lambda d, s: scalar_csv(d.ArrDelay.cov(d.Distance))),
+    ("corr_matrix", "exact", ['ddf[["DepDelay", "ArrDelay", "Distance", "TaxiIn"]].corr()'], lambda d, s: keyed_csv(d[["DepDelay", "ArrDelay", "Distance", "TaxiIn"]].corr().rename_axis("column"))),
 ]
 
 

@@ -52,60 +52,60 @@ pub const VERBS: &[Verb] = &[
         name: "count",
         receivers: super::REDUCTION,
         form: Method,
-        params: &[],
+        params: &["axis", "numeric_only"],
         signature: "count()",
         summary: "Non-missing values (per column, per group).",
         example: "ddf[[\"DepDelay\", \"TailNum\"]].count()",
         expected: "column,count\nDepDelay,20402\nTailNum,10656\n",
-        plan: reduce,
+        plan: reduce_along,
         group: "Aggregating",
     },
     Verb {
         name: "sum",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["numeric_only"],
+        params: &["axis", "numeric_only"],
         signature: "sum()",
         summary: "Sum, skipping missing values.",
         example: "ddf.Distance.sum()",
         expected: "20491072\n",
-        plan: reduce,
+        plan: reduce_along,
         group: "Aggregating",
     },
     Verb {
         name: "mean",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["numeric_only"],
+        params: &["axis", "numeric_only"],
         signature: "mean()",
         summary: "Mean, skipping missing values.",
         example: "ddf.groupby(\"Origin\").DepDelay.mean()",
         expected: "Origin,DepDelay\nEWR,9.44380486400921\nJFK,8.238974970202623\nLGA,8.943480195816644\n",
-        plan: reduce,
+        plan: reduce_along,
         group: "Aggregating",
     },
     Verb {
         name: "min",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["numeric_only"],
+        params: &["axis", "numeric_only"],
         signature: "min()",
         summary: "Minimum, skipping missing values.",
         example: "ddf.groupby(\"Origin\")[\"ArrDelay\"].min()",
         expected: "Origin,ArrDelay\nEWR,-38.0\nJFK,-41.0\nLGA,-47.0\n",
-        plan: reduce,
+        plan: reduce_along,
         group: "Aggregating",
     },
     Verb {
         name: "max",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["numeric_only"],
+        params: &["axis", "numeric_only"],
         signature: "max()",
         summary: "Maximum, skipping missing values.",
         example: "ddf.DepDelay.max()",
         expected: "1006.0\n",
-        plan: reduce,
+        plan: reduce_along,
         group: "Aggregating",
     },
     Verb {
@@ -274,6 +274,28 @@ fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
 /// `dropna` of `nunique`).
 fn reduce(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     reduce_by(receiver, args, groupby::parse_agg(args.verb().name)?)
+}
+
+/// `count`, `sum`, `mean`, `min`, `max` with pandas' `axis`: down each column (0, the
+/// default), or across each row's numeric columns (1 or "columns").
+fn reduce_along(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [axis, _numeric_only] = args.params()?;
+    let agg = groupby::parse_agg(args.verb().name)?;
+    let across = match axis.given() {
+        None | Some(Value::Int(0)) => false,
+        Some(Value::Str(a)) if a == "index" || a == "rows" => false,
+        Some(Value::Int(1)) => true,
+        Some(Value::Str(a)) if a == "columns" => true,
+        Some(_) => return Err(axis.invalid("axis is 0 (\"index\") or 1 (\"columns\")")),
+    };
+    match receiver {
+        Value::Frame(f) if across => Ok(Value::Series(groupby::across_columns(&f, agg)?)),
+        other if across => Err(axis.invalid(format!(
+            "axis=1 applies to a frame, not {}",
+            other.kind_name()
+        ))),
+        other => reduce_by(other, args, agg),
+    }
 }
 
 /// `std(ddof=1)` and `var(ddof=1)`.

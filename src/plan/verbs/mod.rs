@@ -15,6 +15,7 @@ mod indexing;
 mod inspecting;
 mod reading;
 mod selecting;
+mod statistics;
 mod strings;
 mod transforming;
 mod windowing;
@@ -100,6 +101,7 @@ const GROUPS: &[&[Verb]] = &[
     conditional::VERBS,
     aggregating::VERBS,
     grouping::VERBS,
+    statistics::VERBS,
     windowing::VERBS,
     indexing::VERBS,
     applying::VERBS,

@@ -1,0 +1,132 @@
+//! Statistics that relate values to their labels or to each other: `idxmax`/`idxmin` (the
+//! label of the extreme value: the index key, or the row position when there is no index) and
+//! `corr`/`cov` (of two series, or every pair of a frame's numeric columns as a matrix keyed by
+//! column name, as pandas lays it out).
+
+use crate::error::{DdqError, Result};
+use crate::plan::groupby::{scalar_of, unnest_exact};
+use crate::plan::ops::{align, float, is_numeric};
+use crate::plan::order::{unique_hidden, with_position};
+use crate::plan::series;
+use crate::plan::value::{Frame, Series, Value, column};
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::functions_nested::expr_fn::make_array;
+use datafusion::logical_expr::{Expr, ExprFunctionExt, lit};
+
+/// `s.idxmax()` / `s.idxmin()`: the label of the first largest (smallest) value, missing
+/// values skipped.
+pub fn extreme_label(series: &Series, largest: bool) -> Result<Value> {
+    let frame = series::to_frame(series)?;
+    let value = frame.value_columns().pop().unwrap_or_default();
+    let (frame, label) = match frame.key_columns().as_slice() {
+        [key] => {
+            let key = key.clone();
+            (frame, column(&key))
+        }
+        [] => {
+            let position = unique_hidden(&frame, "__ddq_pos");
+            (with_position(&frame, &position)?, column(&position))
+        }
+        _ => {
+            return Err(DdqError::unsupported(
+                "idxmax/idxmin of a series keyed by several columns is not supported",
+            )
+            .with_help("reset_index() and use the columns instead"));
+        }
+    };
+    let mut order = vec![column(&value).sort(!largest, false)];
+    order.extend(frame.order.iter().cloned());
+    let df = frame
+        .df
+        .clone()
+        .filter(column(&value).is_not_null())?
+        .sort(order)?
+        .limit(0, Some(1))?
+        .select(vec![label])?;
+    Ok(Value::Scalar(scalar_of(df, &series.name)))
+}
+
+/// Which statistic of two variables.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Relation {
+    Correlation,
+    Covariance,
+}
+
+impl Relation {
+    fn of(self, a: Expr, b: Expr) -> Expr {
+        match self {
+            Relation::Correlation => agg::corr(float(a), float(b)),
+            Relation::Covariance => agg::covar_samp(float(a), float(b)),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Relation::Correlation => "corr",
+            Relation::Covariance => "cov",
+        }
+    }
+}
+
+/// `a.corr(b)` / `a.cov(b)`: over the rows where both are present.
+pub fn of_two(a: &Series, b: &Series, relation: Relation) -> Result<Value> {
+    let (frame, ae, be) = align(a, b)?;
+    let both = ae.clone().is_not_null().and(be.clone().is_not_null());
+    let df = frame
+        .df
+        .clone()
+        .filter(both)?
+        .aggregate(vec![], vec![relation.of(ae, be).alias("value")])?;
+    Ok(Value::Scalar(scalar_of(df, relation.name())))
+}
+
+/// `df.corr()` / `df.cov()`: one row and one column per numeric column, each pair computed
+/// over the rows where both are present, in one pass.
+pub fn matrix(frame: &Frame, relation: Relation) -> Result<Frame> {
+    let names: Vec<String> = frame
+        .value_columns()
+        .into_iter()
+        .filter(|c| {
+            frame.data_type(c).is_some_and(|t| {
+                is_numeric(&t) && t != datafusion::arrow::datatypes::DataType::Boolean
+            })
+        })
+        .collect();
+    if names.is_empty() {
+        return Err(DdqError::type_error(format!(
+            "the frame has no numeric columns to compute {} of",
+            relation.name()
+        )));
+    }
+    let cell = |i: usize, j: usize| format!("__ddq_m{i}_{j}");
+    let mut aggregates = Vec::new();
+    for (i, a) in names.iter().enumerate() {
+        for (j, b) in names.iter().enumerate() {
+            let (a, b) = (column(a), column(b));
+            let both = a.clone().is_not_null().and(b.clone().is_not_null());
+            let pair = relation.of(a, b).filter(both).build()?;
+            aggregates.push(pair.alias(cell(i, j)));
+        }
+    }
+    let one_row = frame.df.clone().aggregate(vec![], aggregates)?;
+    let mut select = vec![
+        make_array(names.iter().map(|n| lit(n.clone())).collect()).alias("column"),
+        make_array((0..names.len() as i64).map(lit).collect()).alias("__ddq_colpos"),
+    ];
+    for (j, name) in names.iter().enumerate() {
+        let values = (0..names.len()).map(|i| column(&cell(i, j))).collect();
+        select.push(make_array(values).alias(name));
+    }
+    let mut unnested: Vec<&str> = vec!["column", "__ddq_colpos"];
+    unnested.extend(names.iter().map(String::as_str));
+    let df = unnest_exact(one_row.select(select)?, &unnested)?;
+    Ok(Frame {
+        df,
+        order: vec![column("__ddq_colpos").sort(true, false)],
+        index_columns: 1,
+        npartitions: 1,
+        partition: None,
+        origin: relation.name().to_string(),
+    })
+}

@@ -1,0 +1,111 @@
+//! Statistics beyond one column's reductions: where the extreme value is (`idxmax`, `idxmin`)
+//! and how columns move together (`corr`, `cov`); `plan::pairs` computes them.
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::{Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::Planner;
+use crate::plan::pairs::{self, Relation};
+use crate::plan::value::Value;
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "idxmax",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["axis", "skipna"],
+        signature: "idxmax()",
+        summary: "The label (index key, or row position) of the first largest value.",
+        example: "ddf.groupby(\"Dest\").DepDelay.mean().idxmax()",
+        expected: "SEA\n",
+        plan: idxmax,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "idxmin",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["axis", "skipna"],
+        signature: "idxmin()",
+        summary: "The label (index key, or row position) of the first smallest value.",
+        example: "ddf.DepDelay.idxmin()",
+        expected: "14807\n",
+        plan: idxmin,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "corr",
+        receivers: &[On::Series, On::Frame],
+        form: Method,
+        params: &["other", "method"],
+        signature: "s.corr(other) | df.corr()",
+        summary: "Pearson correlation of two series, or of every pair of numeric columns.",
+        example: "ddf.DepDelay.corr(ddf.ArrDelay)",
+        expected: "0.9213480967550254\n",
+        plan: corr,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "cov",
+        receivers: &[On::Series, On::Frame],
+        form: Method,
+        params: &["other"],
+        signature: "s.cov(other) | df.cov()",
+        summary: "Sample covariance of two series, or of every pair of numeric columns.",
+        example: "ddf[[\"DepDelay\", \"ArrDelay\"]].cov()",
+        expected: "column,DepDelay,ArrDelay\nDepDelay,756.7151363735662,756.8703524542132\nArrDelay,756.8703524542132,891.6214180010951\n",
+        plan: cov,
+        group: "Aggregating",
+    },
+];
+
+fn idxmax(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    extreme(receiver, args, true)
+}
+
+fn idxmin(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    extreme(receiver, args, false)
+}
+
+fn extreme(receiver: Value, args: &Args, largest: bool) -> Result<Value> {
+    let [axis, skipna] = args.params()?;
+    if !matches!(axis.given(), None | Some(Value::Int(0))) || !skipna.bool_or(true)? {
+        return Err(axis.invalid("only the default axis=0, skipna=True are supported"));
+    }
+    match receiver {
+        Value::Series(s) => pairs::extreme_label(&s, largest),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+fn corr(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [other, method] = args.params()?;
+    if !matches!(method.given(), None | Some(Value::Str(_))) {
+        return Err(method.invalid("method is a name such as \"pearson\""));
+    }
+    if let Some(Value::Str(name)) = method.given()
+        && name != "pearson"
+    {
+        return Err(method.invalid(format!(
+            "method {name:?} is not supported: ddq computes Pearson's correlation"
+        )));
+    }
+    relate(receiver, args, other, Relation::Correlation)
+}
+
+fn cov(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [other] = args.params()?;
+    relate(receiver, args, other, Relation::Covariance)
+}
+
+fn relate(receiver: Value, args: &Args, other: super::Arg, relation: Relation) -> Result<Value> {
+    match (receiver, other.given()) {
+        (Value::Series(a), Some(Value::Series(b))) => pairs::of_two(&a, b, relation),
+        (Value::Series(_), _) => Err(other.invalid("give the other series, e.g. `a.corr(b)`")),
+        (Value::Frame(f), None) => Ok(Value::Frame(pairs::matrix(&f, relation)?)),
+        (Value::Frame(_), Some(_)) => Err(other
+            .invalid("a frame's corr/cov pairs its own columns; for two series use `a.corr(b)`")),
+        (other_receiver, _) => Err(wrong_receiver(args, &other_receiver)),
+    }
+}
