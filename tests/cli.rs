@@ -692,10 +692,15 @@ fn help_names_every_group_and_explains_a_verb() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     for group in [
         "Commands:",
-        "Reading:",
-        "Grouping:",
-        "Aggregating:",
-        "Dates and strings:",
+        "Top-level functions (also as dd.NAME, pd.NAME):\n  Reading: os.path.join, read_csv",
+        "DataFrame:",
+        "Series:",
+        "GroupBy (and resample(...), which groups by time):",
+        "Rolling (s.rolling(n)):\n  Aggregating: count, sum, mean",
+        "Series.dt:",
+        "Series.str:",
+        "  Aggregating:",
+        "  Dates and strings:",
     ] {
         assert!(
             run.stdout.contains(group),
@@ -704,7 +709,7 @@ fn help_names_every_group_and_explains_a_verb() {
         );
     }
     assert!(
-        run.stdout.contains("groupby(key | [keys] | series)"),
+        run.stdout.contains("groupby(key | [keys] | series, sort=True"),
         "{}",
         run.stdout
     );
@@ -1049,4 +1054,20 @@ fn statistics_misuse_is_named() {
         &with_read("ddf[[\"DepDelay\", \"ArrDelay\"]].sum(axis=2)"),
         &["axis is 0 (\"index\") or 1 (\"columns\")"],
     );
+}
+
+#[test]
+fn pandas_methods_ddq_lacks_name_what_to_write_instead() {
+    expect_error(
+        &with_read(r#"ddf.pivot_table(index="Origin", columns="Dest", values="DepDelay")"#),
+        &[
+            "has no attribute or method `pivot_table`",
+            "df.groupby([\"row\", \"col\"]).value.mean()",
+        ],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.mode()"),
+        &["value_counts().head(1)"],
+    );
+    expect_error(&with_read("ddf.DepDelay.cummean()"), &["did you mean"]);
 }

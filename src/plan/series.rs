@@ -78,7 +78,26 @@ pub fn astype_expr(series: &Series, name: &str, dtype: Arg) -> Result<Expr> {
             "supported: int64, int32, float64, float32, object, str, bool, datetime64[ns]",
         )
     })?;
+    let source = expr_type(&series.frame, &series.expr)?;
+    if t == DataType::Utf8
+        && matches!(
+            source,
+            DataType::Timestamp(..) | DataType::Date32 | DataType::Date64
+        )
+    {
+        return Ok(timestamp_text(series.expr.clone()));
+    }
     Ok(cast(series.expr.clone(), t))
+}
+
+/// A timestamp as pandas' `astype(str)` writes it: the date alone at midnight, else date and
+/// time. (pandas decides for the whole column: a column mixing midnights and other times
+/// writes every value with its time; ddq decides per value.)
+fn timestamp_text(e: Expr) -> Expr {
+    let midnight = e.clone().eq(f::date_trunc(lit("day"), e.clone()));
+    datafusion::logical_expr::when(midnight, f::to_char(e.clone(), lit("%Y-%m-%d")))
+        .otherwise(f::to_char(e, lit("%Y-%m-%d %H:%M:%S")))
+        .unwrap_or_else(|_| lit(datafusion::common::ScalarValue::Utf8(None)))
 }
 
 /// True where the value is missing (null, or NaN for floats), or the opposite.

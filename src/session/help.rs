@@ -4,7 +4,7 @@
 use crate::config::settings::SETTINGS;
 use crate::error::{DdqError, Result, closest_match};
 use crate::lang::commands::COMMANDS;
-use crate::plan::verbs;
+use crate::plan::verbs::{self, Receiver};
 
 pub fn help_text(topic: Option<&str>) -> Result<String> {
     match topic {
@@ -18,26 +18,9 @@ fn overview() -> String {
     for c in COMMANDS {
         text.push_str(&format!("  {:<28} {}\n", c.usage, c.summary));
     }
-    let mut groups: Vec<&str> = Vec::new();
-    for v in verbs::all() {
-        if !groups.contains(&v.group) {
-            groups.push(v.group);
-        }
-    }
-    for group in groups {
-        text.push_str(&format!("\n{group}:\n  "));
-        let names: Vec<&str> = verbs::all()
-            .filter(|v| v.group == group)
-            .map(|v| v.name)
-            .collect();
-        let mut unique: Vec<&str> = Vec::new();
-        for n in names {
-            if !unique.contains(&n) {
-                unique.push(n);
-            }
-        }
-        text.push_str(&unique.join(", "));
-        text.push('\n');
+    for (receiver, heading) in SECTIONS {
+        text.push_str(&format!("\n{heading}\n"));
+        text.push_str(&section(*receiver));
     }
     text.push_str("\nSettings (set NAME VALUE): ");
     text.push_str(
@@ -48,6 +31,46 @@ fn overview() -> String {
             .join(", "),
     );
     text.push_str("\n\n`help NAME` shows a verb's or command's signature and an example.\n");
+    text
+}
+
+/// The sections of the overview, in the order of pandas' API reference: what a verb applies to,
+/// then, inside, ddq's groups of verbs.
+const SECTIONS: &[(Receiver, &str)] = &[
+    (
+        Receiver::Function,
+        "Top-level functions (also as dd.NAME, pd.NAME):",
+    ),
+    (Receiver::Frame, "DataFrame:"),
+    (Receiver::Series, "Series:"),
+    (
+        Receiver::GroupBy,
+        "GroupBy (and resample(...), which groups by time):",
+    ),
+    (Receiver::Rolling, "Rolling (s.rolling(n)):"),
+    (Receiver::Dt, "Series.dt:"),
+    (Receiver::Str, "Series.str:"),
+    (Receiver::Scalar, "Computed values:"),
+];
+
+/// One line per group of the verbs that apply to `receiver`: `  Group: a, b, c`.
+fn section(receiver: Receiver) -> String {
+    let mut groups: Vec<&str> = Vec::new();
+    for v in verbs::verbs_for(receiver) {
+        if !groups.contains(&v.group) {
+            groups.push(v.group);
+        }
+    }
+    let mut text = String::new();
+    for group in groups {
+        let mut names: Vec<&str> = Vec::new();
+        for v in verbs::verbs_for(receiver).filter(|v| v.group == group) {
+            if !names.contains(&v.name) {
+                names.push(v.name);
+            }
+        }
+        text.push_str(&format!("  {group}: {}\n", names.join(", ")));
+    }
     text
 }
 

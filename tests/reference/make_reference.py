@@ -39,6 +39,8 @@ import pandas as pd
 # pct_change's default fill_method="pad" is what ddq reproduces; pandas 2.2 warns that the
 # default will change.
 warnings.filterwarnings("ignore", "The default fill_method", FutureWarning)
+# to_datetime(errors="coerce") of text that is no date warns that it falls back to dateutil.
+warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA_GLOB = os.path.join(ROOT, "data", "nycflights", "*.csv")
@@ -769,6 +771,14 @@ OPERATION_TASKS = [
     ("corr_two_series", "exact", ["ddf.DepDelay.corr(ddf.TaxiOut)"], lambda d, s: scalar_csv(d.DepDelay.corr(d.TaxiOut))),
     ("cov_two_series", "exact", ["ddf.ArrDelay.cov(ddf.Distance)"], lambda d, s: scalar_csv(d.ArrDelay.cov(d.Distance))),
     ("corr_matrix", "exact", ['ddf[["DepDelay", "ArrDelay", "Distance", "TaxiIn"]].corr()'], lambda d, s: keyed_csv(d[["DepDelay", "ArrDelay", "Distance", "TaxiIn"]].corr().rename_axis("column"))),
+    # pandas' top-level functions (issue 17).
+    ("pd_merge", "exact", ['pd.merge(ddf[["Dest"]].drop_duplicates(), ddf.groupby("Dest").Distance.mean().reset_index(), on="Dest").head(4)'], lambda d, s: frame_csv(pd.merge(d[["Dest"]].drop_duplicates(), d.groupby("Dest").Distance.mean().reset_index(), on="Dest").head(4))),
+    ("to_datetime_scalar", "exact", ['len(ddf[ddf.Date >= pd.to_datetime("1999-12-01")])'], lambda d, s: scalar_csv(len(d[d.Date >= pd.to_datetime("1999-12-01")]))),
+    ("to_datetime_series", "exact", ['x = ddf.assign(Day=ddf.Date.astype(str))', 'pd.to_datetime(x.Day, format="%Y-%m-%d").dt.dayofweek.value_counts()'], lambda d, s: keyed_csv(pd.to_datetime(d.assign(Day=d.Date.astype(str)).Day, format="%Y-%m-%d").dt.dayofweek.value_counts())),
+    ("to_datetime_coerce", "exact", ['pd.to_datetime(ddf.Origin, errors="coerce").count()'], lambda d, s: scalar_csv(pd.to_datetime(d.Origin, errors="coerce").count())),
+    ("dates_as_text", "exact", ["ddf.Date.astype(str).tail(3)"], lambda d, s: series_csv(d.Date.astype(str).tail(3))),
+    ("pd_isna", "exact", ["pd.isna(ddf.TailNum).sum()"], lambda d, s: scalar_csv(pd.isna(d.TailNum).sum())),
+    ("pd_notna_frame", "exact", ['pd.notna(ddf[["TailNum", "DepDelay"]]).sum()'], lambda d, s: per_column_csv(pd.notna(d[["TailNum", "DepDelay"]]).sum(), "sum")),
 ]
 
 

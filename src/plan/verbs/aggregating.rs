@@ -146,7 +146,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "nunique",
-        receivers: super::REDUCTION,
+        receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
         params: &["dropna"],
         signature: "nunique()",

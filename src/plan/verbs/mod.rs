@@ -10,6 +10,7 @@ mod applying;
 mod conditional;
 mod dask;
 mod dt;
+mod functions;
 mod grouping;
 mod indexing;
 mod inspecting;
@@ -107,6 +108,7 @@ const GROUPS: &[&[Verb]] = &[
     applying::VERBS,
     dt::VERBS,
     strings::VERBS,
+    functions::VERBS,
 ];
 
 /// Every verb, in registry order.
@@ -139,6 +141,78 @@ pub fn named(name: &str) -> Vec<&'static Verb> {
     all().filter(|v| v.name == name).collect()
 }
 
+/// pandas methods ddq does not have, with what to write instead.
+const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
+    (
+        "pivot_table",
+        "group by both keys and aggregate: df.groupby([\"row\", \"col\"]).value.mean()",
+    ),
+    (
+        "pivot",
+        "group by both keys: df.groupby([\"row\", \"col\"]).value.first()",
+    ),
+    ("crosstab", "count pairs: df.groupby([\"a\", \"b\"]).size()"),
+    (
+        "melt",
+        "select each value column and concat([...]) the pieces",
+    ),
+    ("interpolate", "fill gaps with ffill() or bfill()"),
+    (
+        "expanding",
+        "use cumsum(), cummax() or cummin() (a running mean is cumsum() / (cumcount() + 1))",
+    ),
+    (
+        "ewm",
+        "exponentially weighted windows are not supported; rolling(n) is",
+    ),
+    ("mode", "the most frequent value is value_counts().head(1)"),
+    ("duplicated", "drop_duplicates() keeps one row of each"),
+    (
+        "rank",
+        "sort_values(...) orders rows; groupby(...).cumcount() numbers them",
+    ),
+    (
+        "info",
+        "df.dtypes lists the columns and df.count() the values present",
+    ),
+    (
+        "memory_usage",
+        "ddq streams the data rather than holding it; `cache` shows what is stored",
+    ),
+    (
+        "to_numpy",
+        "compute() the frame or series; ddq has no arrays",
+    ),
+    ("values", "compute() the frame or series; ddq has no arrays"),
+    ("tolist", "compute() prints the values"),
+    ("to_list", "compute() prints the values"),
+    (
+        "iterrows",
+        "express the computation over columns (or a lambda with apply(axis=1))",
+    ),
+    (
+        "itertuples",
+        "express the computation over columns (or a lambda with apply(axis=1))",
+    ),
+    (
+        "applymap",
+        "apply a lambda per column: df.assign(col=lambda d: ...)",
+    ),
+    (
+        "plot",
+        "ddq draws no plots yet: compute the values (e.g. value_counts()) and plot them elsewhere",
+    ),
+    (
+        "hist",
+        "ddq draws no plots yet: compute value_counts() and plot it elsewhere",
+    ),
+    ("explode", "list columns are not supported"),
+    (
+        "reindex",
+        "set_index(...) and sort_index() set and order the index",
+    ),
+];
+
 /// The error for a method or attribute that the receiver does not have, with a did-you-mean
 /// and, when another kind of value has it, which one.
 pub fn unknown_verb(receiver: Receiver, name: &str, extra: &[String]) -> DdqError {
@@ -152,6 +226,9 @@ pub fn unknown_verb(receiver: Receiver, name: &str, extra: &[String]) -> DdqErro
     ));
     if !elsewhere.is_empty() {
         return err.with_help(format!("`{name}` applies to: {}", elsewhere.join(", ")));
+    }
+    if let Some((_, instead)) = PANDAS_ALTERNATIVES.iter().find(|(n, _)| *n == name) {
+        return err.with_help(format!("ddq does not have pandas' `{name}`; {instead}"));
     }
     let candidates: Vec<&str> = verbs_for(receiver)
         .map(|v| v.name)

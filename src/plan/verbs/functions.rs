@@ -1,0 +1,165 @@
+//! pandas' top-level functions that take their data as arguments: `pd.merge(left, right, ...)`,
+//! `pd.to_datetime(...)`, `pd.isna(...)` and `pd.notna(...)`.
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::{Args, Verb};
+use crate::error::Result;
+use crate::plan::frame::{self, MergeArgs};
+use crate::plan::ops::{expr_type, literal_expr};
+use crate::plan::value::{Scalar, Series, Value};
+use crate::plan::{Planner, series};
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::functions::expr_fn as f;
+use datafusion::logical_expr::{Expr, cast, lit, try_cast};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "merge",
+        receivers: &[On::Function],
+        form: Method,
+        params: &[
+            "left", "right", "how", "on", "left_on", "right_on", "suffixes",
+        ],
+        signature: "pd.merge(left, right, how=\"inner\", on=None, left_on=None, right_on=None)",
+        summary: "Join two frames, as left.merge(right, ...).",
+        example: "pd.merge(ddf[[\"Dest\"]].drop_duplicates(), ddf.groupby(\"Dest\").Distance.mean().reset_index(), on=\"Dest\").head(2)",
+        expected: "Dest,Distance\nDCA,208.16863905325442\nORD,728.8090705487122\n",
+        plan: merge,
+        group: "Combining",
+    },
+    Verb {
+        name: "to_datetime",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["arg", "format", "errors"],
+        signature: "pd.to_datetime(series | \"text\", format=None, errors=\"raise\")",
+        summary: "Parse text as timestamps (`format` as strftime writes it; errors=\"coerce\" makes bad values missing).",
+        example: "len(ddf[ddf.Date >= pd.to_datetime(\"1999-12-01\")])",
+        expected: "185\n",
+        plan: to_datetime,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "isna",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["obj"],
+        signature: "pd.isna(value | series | frame)",
+        summary: "Whether values are missing.",
+        example: "pd.isna(ddf.TailNum).sum()",
+        expected: "10144\n",
+        plan: isna,
+        group: "Transforming",
+    },
+    Verb {
+        name: "notna",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["obj"],
+        signature: "pd.notna(value | series | frame)",
+        summary: "Whether values are present.",
+        example: "pd.notna(ddf.TailNum).sum()",
+        expected: "10656\n",
+        plan: notna,
+        group: "Transforming",
+    },
+];
+
+fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [left, right, how, on, left_on, right_on, suffixes] = args.params()?;
+    match left.required()? {
+        Value::Frame(l) => frame::merge(
+            l,
+            MergeArgs {
+                right,
+                how,
+                on,
+                left_on,
+                right_on,
+                suffixes,
+            },
+        ),
+        other => Err(left.invalid(format!(
+            "merge's left side is a frame, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// `pd.to_datetime(arg, format=None, errors="raise")`.
+fn to_datetime(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [arg, format, errors] = args.params()?;
+    let coerce = match errors.given() {
+        None => false,
+        Some(Value::Str(e)) if e == "raise" => false,
+        Some(Value::Str(e)) if e == "coerce" => true,
+        Some(_) => return Err(errors.invalid("errors is \"raise\" or \"coerce\"")),
+    };
+    let format = match format.given() {
+        None => None,
+        Some(Value::Str(text)) => Some(text.clone()),
+        Some(other) => {
+            return Err(format.invalid(format!("format is a string, not {}", other.kind_name())));
+        }
+    };
+    let parse = |e: Expr| -> Expr {
+        let nanos = DataType::Timestamp(TimeUnit::Nanosecond, None);
+        match &format {
+            // DataFusion reads strftime formats (%Y-%m-%d ...) as Python writes them.
+            Some(text) => cast(f::to_timestamp_nanos(vec![e, lit(text.clone())]), nanos),
+            None if coerce => try_cast(e, nanos),
+            None => cast(e, nanos),
+        }
+    };
+    match arg.required()? {
+        Value::Series(s) => {
+            let t = expr_type(&s.frame, &s.expr)?;
+            let expr = if t.is_temporal() {
+                cast(
+                    s.expr.clone(),
+                    DataType::Timestamp(TimeUnit::Nanosecond, None),
+                )
+            } else {
+                parse(s.expr.clone())
+            };
+            Ok(Value::Series(Series { expr, ..s.clone() }))
+        }
+        text @ Value::Str(_) => Ok(Value::Scalar(Scalar {
+            expr: parse(literal_expr(text).unwrap_or(lit(""))),
+            name: String::new(),
+        })),
+        other => Err(arg.invalid(format!(
+            "to_datetime takes a series or a string, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn isna(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    missing(args, true)
+}
+
+fn notna(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    missing(args, false)
+}
+
+fn missing(args: &Args, missing: bool) -> Result<Value> {
+    let [obj] = args.params()?;
+    Ok(match obj.required()? {
+        Value::Series(s) => Value::Series(Series {
+            expr: series::isna(s, missing),
+            ..s.clone()
+        }),
+        Value::Frame(f) => frame::map_columns(f, |s| Ok(series::isna(s, missing)))?,
+        Value::None => Value::Bool(missing),
+        Value::Float(x) => Value::Bool(x.is_nan() == missing),
+        Value::Int(_) | Value::Str(_) | Value::Bool(_) => Value::Bool(!missing),
+        other => {
+            return Err(obj.invalid(format!(
+                "isna/notna take a value, a series or a frame, not {}",
+                other.kind_name()
+            )));
+        }
+    })
+}
