@@ -709,7 +709,8 @@ fn help_names_every_group_and_explains_a_verb() {
         );
     }
     assert!(
-        run.stdout.contains("groupby(key | [keys] | series, sort=True"),
+        run.stdout
+            .contains("groupby(key | [keys] | series, sort=True"),
         "{}",
         run.stdout
     );

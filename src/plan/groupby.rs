@@ -249,6 +249,38 @@ pub fn reduce_frame(frame: &Frame, agg: Agg) -> Result<Value> {
     Ok(Value::Series(unpivot_row(one_row, &names, agg.name())?))
 }
 
+/// `gb.col.describe()`: per group, count, mean, std, min, quartiles and max, all as floats,
+/// named as pandas names them.
+pub fn describe_groups(gb: &GroupBy) -> Result<Frame> {
+    let Selection::Series(name) = &gb.selection else {
+        return Err(DdqError::unsupported(
+            "describe() of a groupby is supported for one selected column",
+        )
+        .with_help("select it first, e.g. `gb.DepDelay.describe()`"));
+    };
+    let statistics = [
+        ("count", Agg::Count),
+        ("mean", Agg::Mean),
+        ("std", Agg::Std { ddof: 1 }),
+        ("min", Agg::Min),
+        ("25%", Agg::Quantile(0.25)),
+        ("50%", Agg::Quantile(0.5)),
+        ("75%", Agg::Quantile(0.75)),
+        ("max", Agg::Max),
+    ];
+    let specs: Vec<(String, Agg, String)> = statistics
+        .iter()
+        .map(|(out, agg)| (name.clone(), *agg, out.to_string()))
+        .collect();
+    let result = aggregate(gb, &specs)?;
+    let mut select: Vec<Expr> = result.key_columns().iter().map(|k| column(k)).collect();
+    for value in result.value_columns() {
+        select.push(float(column(&value)).alias(&value));
+    }
+    select.extend(result.hidden_columns().iter().map(|h| column(h)));
+    Ok(result.with_df(result.df.clone().select(select)?))
+}
+
 /// `df.sum(axis=1)` and friends: each row's aggregate over its numeric columns, skipping
 /// missing values as pandas does (a row with none: sum 0, count 0, others missing).
 pub fn across_columns(frame: &Frame, agg: Agg) -> Result<Series> {

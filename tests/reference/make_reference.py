@@ -779,6 +779,12 @@ OPERATION_TASKS = [
     ("dates_as_text", "exact", ["ddf.Date.astype(str).tail(3)"], lambda d, s: series_csv(d.Date.astype(str).tail(3))),
     ("pd_isna", "exact", ["pd.isna(ddf.TailNum).sum()"], lambda d, s: scalar_csv(pd.isna(d.TailNum).sum())),
     ("pd_notna_frame", "exact", ['pd.notna(ddf[["TailNum", "DepDelay"]]).sum()'], lambda d, s: per_column_csv(pd.notna(d[["TailNum", "DepDelay"]]).sum(), "sum")),
+    # value_counts' order among equal counts is an artefact of pandas' unstable sort here, so
+    # the counts are compared in key order.
+    ("dt_strftime", "exact", ['ddf.Date.dt.strftime("%Y-%m").value_counts().sort_index().tail(3)'], lambda d, s: keyed_csv(d.Date.dt.strftime("%Y-%m").value_counts().sort_index().tail(3))),
+    ("dt_day_name", "exact", ["ddf.Date.dt.day_name().value_counts()"], lambda d, s: keyed_csv(d.Date.dt.day_name().value_counts())),
+    ("dt_month_name", "exact", ["ddf.Date.dt.month_name().unique()"], lambda d, s: unique_csv(d.Date.dt.month_name())),
+    ("groupby_describe", "exact", ['ddf.groupby("Origin").ArrDelay.describe()'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.describe())),
 ]
 
 

@@ -14,7 +14,7 @@ use crate::plan::{Planner, series};
 pub const VERBS: &[Verb] = &[
     Verb {
         name: "describe",
-        receivers: &[On::Frame, On::Series],
+        receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
         params: &["percentiles", "include"],
         signature: "describe()",
@@ -245,6 +245,7 @@ fn describe(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let frame = match receiver {
         Value::Frame(f) => f,
         Value::Series(s) => series::to_frame(&s)?,
+        Value::GroupBy(gb) => return groupby::describe_groups(&gb).map(Value::Frame),
         other => return Err(wrong_receiver(args, &other)),
     };
     let columns = frame.value_columns();

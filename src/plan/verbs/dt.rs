@@ -3,7 +3,7 @@
 //! day-number arithmetic (`udf::date_field`); other dates and timestamps the engine's
 //! `date_part`.
 
-use super::Form::Attribute;
+use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
@@ -161,6 +161,54 @@ pub const VERBS: &[Verb] = &[
         plan: date,
         group: "Dates and strings",
     },
+    Verb {
+        name: "strftime",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &["date_format"],
+        signature: "s.dt.strftime(\"%Y-%m\")",
+        summary: "Each timestamp as text in a strftime format.",
+        example: "ddf.Date.dt.strftime(\"%Y-%m\").nunique()",
+        expected: "120\n",
+        plan: strftime,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "day_name",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &[],
+        signature: "s.dt.day_name()",
+        summary: "The weekday's English name (Monday, ...).",
+        example: "ddf.Date.dt.day_name().head(1)",
+        expected: "Date\nMonday\n",
+        plan: named_part,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "month_name",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &[],
+        signature: "s.dt.month_name()",
+        summary: "The month's English name (January, ...).",
+        example: "ddf.Date.dt.month_name().tail(1)",
+        expected: "Date\nDecember\n",
+        plan: named_part,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "normalize",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &[],
+        signature: "s.dt.normalize()",
+        summary: "Each timestamp at midnight of its day.",
+        example: "ddf.Date.dt.normalize().max()",
+        expected: "1999-12-31 00:00:00\n",
+        plan: normalize,
+        group: "Dates and strings",
+    },
 ];
 
 /// `s.dt`: only on datetime values.
@@ -197,6 +245,51 @@ fn date(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         return Err(wrong_receiver(args, &receiver));
     };
     let expr = cast(s.expr.clone(), DataType::Date32);
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// `s.dt.strftime(format)`: DataFusion's `to_char` reads Python's strftime directives.
+fn strftime(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [date_format] = args.params()?;
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let format = match date_format.required()? {
+        Value::Str(text) => text.clone(),
+        other => {
+            return Err(date_format.invalid(format!(
+                "the format is a string such as \"%Y-%m-%d\", not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    let expr = f::to_char(s.expr.clone(), lit(format));
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// `s.dt.day_name()` and `s.dt.month_name()`.
+fn named_part(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let format = if args.verb().name == "day_name" {
+        "%A"
+    } else {
+        "%B"
+    };
+    let expr = f::to_char(s.expr.clone(), lit(format));
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// `s.dt.normalize()`: midnight of each timestamp's day.
+fn normalize(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let t = expr_type(&s.frame, &s.expr)?;
+    let expr = cast(f::date_trunc(lit("day"), s.expr.clone()), t);
     Ok(Value::Series(Series { expr, ..s }))
 }
 
