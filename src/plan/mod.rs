@@ -31,6 +31,10 @@ use std::collections::HashMap;
 /// Names that stand for Python modules in pasted notebook code (`dd.read_csv`, `pd.concat`).
 pub const MODULES: &[&str] = &["dd", "pd", "dask", "np", "numpy", "pandas", "os"];
 
+/// How many lambda parameters may be bound at once: far more than any notebook nests, few
+/// enough that planning a recursive function stops long before the stack does.
+const MAX_LAMBDA_LOCALS: usize = 64;
+
 /// Python's built-in types, which pandas takes as dtypes (`str` and `object` are text).
 const PYTHON_TYPES: &[&str] = &["str", "int", "float", "bool", "object"];
 
@@ -84,6 +88,16 @@ impl<'a> Planner<'a> {
                 args.len()
             ))
             .at(lambda.body.span));
+        }
+        // Each application plans the body again; a function that calls itself would never stop.
+        if self.locals.borrow().len() >= MAX_LAMBDA_LOCALS {
+            return Err(DdqError::unsupported(
+                "the function calls functions too deeply (is it calling itself?)",
+            )
+            .at(lambda.body.span)
+            .with_help(
+                "ddq plans a function's body as an expression: recursion is not supported",
+            ));
         }
         let depth = self.locals.borrow().len();
         self.locals
