@@ -1072,3 +1072,15 @@ fn pandas_methods_ddq_lacks_name_what_to_write_instead() {
     );
     expect_error(&with_read("ddf.DepDelay.cummean()"), &["did you mean"]);
 }
+
+#[test]
+fn read_parquet_reads_the_folder_to_parquet_wrote() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let out = format!("{}/flights/", dir.path().display());
+    let script = format!(
+        "{READ}\nddf.to_parquet(\"{out}\")\nback = dd.read_parquet(\"{out}\")\nlen(back); back.npartitions; back.DepDelay.max()\n"
+    );
+    let run = ddq(&["--format", "csv", "--quiet", "run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "20800\n10\n1006.0\n");
+}

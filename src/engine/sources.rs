@@ -19,7 +19,19 @@ impl Sources for EngineSources {
     }
 
     fn open_parquet(&self, patterns: &[String]) -> Result<SourceTable> {
-        Ok(source_table(FileTable::open_parquet(patterns)?))
+        // A directory is the dataset written into it (`to_parquet("out/")` writes
+        // out/part.N.parquet), as pandas and Dask read it.
+        let patterns: Vec<String> = patterns
+            .iter()
+            .map(|p| {
+                if std::path::Path::new(p).is_dir() {
+                    format!("{}/*.parquet", p.trim_end_matches('/'))
+                } else {
+                    p.clone()
+                }
+            })
+            .collect();
+        Ok(source_table(FileTable::open_parquet(&patterns)?))
     }
 
     fn persist(&self, ctx: &SessionContext, frame: &Frame) -> Result<Frame> {
