@@ -1084,3 +1084,27 @@ fn read_parquet_reads_the_folder_to_parquet_wrote() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "20800\n10\n1006.0\n");
 }
+
+#[test]
+fn a_write_removes_temporaries_that_a_killed_ddq_left_beside_its_target() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let target = dir.path().join("out.csv");
+    // What `kill -9` during a write leaves: a temporary named after a process that is gone
+    // (4194304 is above Linux's pid_max).
+    let stale = dir.path().join(".out.csv.ddq-4194304.tmp");
+    std::fs::write(&stale, "partial").expect("a stale temporary");
+    let script = format!(
+        "{READ}\nddf[[\"Origin\"]].head(2).to_csv(\"{}\")\n",
+        target.display()
+    );
+    let run = ddq(&["--quiet", "run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!stale.exists(), "the stale temporary is still there");
+    let written = std::fs::read_to_string(&target).expect("the target is written");
+    assert_eq!(written, "Origin\nJFK\nEWR\n");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("the dir lists")
+        .map(|e| e.expect("an entry").file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("out.csv")]);
+}

@@ -129,15 +129,6 @@ fn png_of(svg: &str) -> Result<Vec<u8>> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.ddq-{}.tmp", std::process::id()));
-    std::fs::write(&temp, bytes)
-        .and_then(|_| std::fs::rename(&temp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&temp);
-            DdqError::input(format!("cannot write {}: {e}", path.display()))
-        })
+    crate::output::temporary::write_whole(path, bytes)
+        .map_err(|e| DdqError::input(format!("cannot write {}: {e}", path.display())))
 }

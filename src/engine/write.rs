@@ -21,11 +21,8 @@ struct PendingFiles {
 
 impl PendingFiles {
     fn temp_for(&mut self, path: PathBuf) -> PathBuf {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let temp = path.with_file_name(format!(".{name}.ddq-{}.tmp", std::process::id()));
+        crate::output::temporary::sweep_stale(&path);
+        let temp = crate::output::temporary::temporary_path(&path);
         self.files.push((temp.clone(), path));
         temp
     }

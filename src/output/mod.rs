@@ -11,6 +11,7 @@ mod csv_writer;
 mod json_lines;
 mod parquet_file;
 mod table;
+pub mod temporary;
 
 use crate::config::display::{DisplayOptions, Format};
 use crate::error::{DdqError, ErrorKind, Result};

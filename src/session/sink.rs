@@ -34,11 +34,8 @@ impl Sink {
 
     /// Results go to `path`, through a temporary file beside it.
     pub fn file(path: PathBuf) -> io::Result<Sink> {
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let temp = path.with_file_name(format!(".{file_name}.ddq-{}.tmp", std::process::id()));
+        crate::output::temporary::sweep_stale(&path);
+        let temp = crate::output::temporary::temporary_path(&path);
         let writer = BufWriter::new(File::create(&temp)?);
         Ok(Sink::with(Target::File { writer, temp, path }))
     }
