@@ -1022,7 +1022,7 @@ fn rolling_query_and_conditions_misuse_is_named() {
     );
     expect_error(
         &with_read("ddf.DepDelay.rolling(3).nunique()"),
-        &["rolling(...).nunique() is not supported"],
+        &["a rolling window has no attribute or method `nunique`"],
     );
     expect_error(
         &with_read(r#"ddf.query("DepDelay >")"#),

@@ -243,6 +243,7 @@ fn article(receiver: Receiver) -> String {
         Receiver::Function => "ddq".into(),
         Receiver::Dt => "a .dt accessor".into(),
         Receiver::Str => "a .str accessor".into(),
+        Receiver::Rolling => "a rolling window".into(),
         other => format!("a {}", other.describe()),
     }
 }
