@@ -126,6 +126,41 @@ pub fn sort_index(frame: &Frame, ascending: bool) -> Result<Frame> {
     })
 }
 
+/// The index as a series: the index column's values, or row positions (pandas' RangeIndex)
+/// for a frame without one.
+pub fn index_series(frame: &Frame) -> Result<Series> {
+    match frame.key_columns().as_slice() {
+        // The index's values on their own: no longer keyed by themselves.
+        [key] => {
+            let series = column_series(frame, key)?;
+            Ok(Series {
+                frame: Frame {
+                    index_columns: 0,
+                    ..series.frame.clone()
+                },
+                ..series
+            })
+        }
+        [] if !rows_as_read(frame.df.logical_plan()) => Err(DdqError::unsupported(
+            "the index of rows that were filtered, sorted or combined: pandas keeps each row's position when read, which ddq does not carry",
+        )
+        .with_help("set_index(\"col\") first to carry a label")),
+        [] => {
+            let position = unique_hidden(frame, "__ddq_pos");
+            let positioned = with_position(frame, &position)?;
+            Ok(Series {
+                expr: column(&position),
+                name: String::new(),
+                frame: positioned,
+            })
+        }
+        _ => Err(DdqError::unsupported(
+            "the index of several key columns is not supported as a value",
+        )
+        .with_help("reset_index() turns the keys into columns")),
+    }
+}
+
 /// The one index column a label lookup or a resample reads.
 pub fn single_index(frame: &Frame, what: &str) -> Result<String> {
     match frame.key_columns().as_slice() {

@@ -785,6 +785,9 @@ OPERATION_TASKS = [
     ("dt_day_name", "exact", ["ddf.Date.dt.day_name().value_counts()"], lambda d, s: keyed_csv(d.Date.dt.day_name().value_counts())),
     ("dt_month_name", "exact", ["ddf.Date.dt.month_name().unique()"], lambda d, s: unique_csv(d.Date.dt.month_name())),
     ("groupby_describe", "exact", ['ddf.groupby("Origin").ArrDelay.describe()'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.describe())),
+    ("index_positions", "exact", ["ddf.index.max()"], lambda d, s: scalar_csv(d.index.max())),
+    ("index_of_set_index", "exact", ['ddf.set_index("Date").index.min()'], lambda d, s: scalar_csv(by_date(d).index.min())),
+    ("index_of_groupby_result", "exact", ['ddf.groupby("Dest").Distance.max().index'], lambda d, s: series_csv(d.groupby("Dest").Distance.max().index.to_series(name="Dest"))),
 ]
 
 

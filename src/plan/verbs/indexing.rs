@@ -1,7 +1,7 @@
 //! The index and time series: `set_index`, `reset_index`, `sort_index` (`plan::index`) and
 //! `resample` (`plan::resample`), whose result takes the groupby aggregations.
 
-use super::Form::Method;
+use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
@@ -45,6 +45,18 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.groupby(\"Origin\").DepDelay.mean().sort_index(ascending=False)",
         expected: "Origin,DepDelay\nLGA,8.943480195816644\nJFK,8.238974970202623\nEWR,9.44380486400921\n",
         plan: sort_index,
+        group: "Index and time series",
+    },
+    Verb {
+        name: "index",
+        receivers: &[On::Frame, On::Series],
+        form: Attribute,
+        params: &[],
+        signature: "df.index",
+        summary: "The index's values, in row order: the index column, or row positions when there is none.",
+        example: "ddf.groupby(\"Origin\").DepDelay.mean().index",
+        expected: "Origin\nEWR\nJFK\nLGA\n",
+        plan: index_values,
         group: "Index and time series",
     },
     Verb {
@@ -117,6 +129,16 @@ fn sort_index(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
         }
         other => Err(wrong_receiver(args, &other)),
     }
+}
+
+/// `df.index` / `s.index`: the index as a series of its values.
+fn index_values(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let frame = match receiver {
+        Value::Frame(f) => f,
+        Value::Series(s) => s.frame,
+        other => return Err(wrong_receiver(args, &other)),
+    };
+    Ok(Value::Series(index::index_series(&frame)?))
 }
 
 /// `resample(rule, on=None)` of a frame or a series: a groupby by time bins.
