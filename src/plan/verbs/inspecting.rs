@@ -37,6 +37,18 @@ pub const VERBS: &[Verb] = &[
         group: "Inspecting",
     },
     Verb {
+        name: "info",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["verbose"],
+        signature: "info()",
+        summary: "How many columns, from which to which, and how many of each dtype (as Dask prints it).",
+        example: "ddf[[\"Date\", \"Origin\", \"DepDelay\", \"ArrDelay\"]].info()",
+        expected: "<class 'ddq.DataFrame'>\nColumns: 4 entries, Date to ArrDelay\ndtypes: datetime64[ns](1), float64(2), object(1)\n",
+        plan: info,
+        group: "Inspecting",
+    },
+    Verb {
         name: "columns",
         receivers: &[On::Frame],
         form: Attribute,
@@ -195,6 +207,41 @@ fn dtypes(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         .map(|n| pandas_dtype(&frame.data_type(n).unwrap_or(DataType::Null)))
         .collect();
     series::literal_series(planner, "column", names, "dtype", types)
+}
+
+/// `df.info()` as Dask prints it without computing anything: the columns' span and how many
+/// of each dtype (pandas' per-column non-null counts need a full pass; `df.count()` gives them).
+fn info(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [_verbose] = args.params()?;
+    let Value::Frame(frame) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let columns = frame.value_columns();
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for name in &columns {
+        *counts
+            .entry(pandas_dtype(
+                &frame.data_type(name).unwrap_or(DataType::Null),
+            ))
+            .or_default() += 1;
+    }
+    let span = match (columns.first(), columns.last()) {
+        (Some(first), Some(last)) => {
+            format!(", {} to {}", display_name(first), display_name(last))
+        }
+        _ => String::new(),
+    };
+    let dtypes: Vec<String> = counts.iter().map(|(t, n)| format!("{t}({n})")).collect();
+    let text = format!(
+        "<class 'ddq.DataFrame'>\nColumns: {} entries{span}\ndtypes: {}",
+        columns.len(),
+        dtypes.join(", ")
+    );
+    Ok(Value::Action(Box::new(Action::Print {
+        values: vec![Value::Str(text)],
+        sep: String::new(),
+        end: "\n".into(),
+    })))
 }
 
 /// `s.dtype`

@@ -172,10 +172,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
         "sort_values(...) orders rows; groupby(...).cumcount() numbers them",
     ),
     (
-        "info",
-        "df.dtypes lists the columns and df.count() the values present",
-    ),
-    (
         "memory_usage",
         "ddq streams the data rather than holding it; `cache` shows what is stored",
     ),
