@@ -1,5 +1,6 @@
-//! Values past the sizes a renderer holds, through the real binary: a column name longer than
-//! `format!` can pad is shown, never a panic.
+//! Values past the sizes a renderer or an Arrow array holds, through the real binary: a column
+//! name longer than `format!` can pad, a text value too long to repeat on every row of a batch.
+//! Each is shown, or refused with one clear error, and the session goes on; never a panic.
 
 mod common;
 
@@ -40,4 +41,28 @@ fn a_column_name_of_100000_characters_is_shown_whole() {
     let padded = |cell: &str| format!("{}{cell}", " ".repeat(100_000 - cell.len()));
     assert_eq!(lines[1], format!("{}   DCA", padded("JFK")));
     assert_eq!(lines[2], format!("{}   ORD", padded("EWR")));
+}
+
+#[test]
+fn a_text_value_too_long_for_every_row_is_an_error_and_the_session_goes_on() {
+    // 300,000 bytes on each of 8,192 rows of a batch pass Arrow's 2 GiB of text per column.
+    let long = "x".repeat(300_000);
+    let script = format!("{}ddf.assign(k=\"{long}\").head(1)\n", read_flights());
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // The REPL on piped input (-i) goes on after the error.
+    let run = ddq_in(
+        dir.path(),
+        &["-i", "--quiet", "--format", "csv"],
+        Some(&format!("{script}len(ddf)\n")),
+    );
+    assert_eq!(run.stdout, "2040\n", "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("a text value of 300000 bytes on every row is too long"),
+        "{}",
+        run.stderr
+    );
+    let run = run_script("csv", &script);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("script.q:2:"), "{}", run.stderr);
 }
