@@ -16,6 +16,7 @@ use super::csv_fast::{FastEnd, FastReader};
 use super::csv_schema::{CsvLayout, open_error, plan_layout};
 use super::dtype::{NaValues, parse_bool, value_fits};
 use super::files::display;
+use super::quotes::QuoteTracker;
 use crate::engine::cache::{CacheRead, PartitionKey, ScanCache};
 use crate::engine::progress::{CountingReader, ScanProgress};
 use crate::error::{DdqError, Result};
@@ -491,7 +492,8 @@ impl CsvSource {
         else {
             return Ok(Parsed::Complete);
         };
-        let input = BufReader::with_capacity(READ_BUFFER, reader);
+        let mut quotes = QuoteTracker::new(reader, self.sep);
+        let input = BufReader::with_capacity(READ_BUFFER, &mut quotes);
         let projection = self.file_columns(attempt.request.columns);
         let mut builder = ReaderBuilder::new(Arc::clone(&self.decode_schema))
             .with_header(self.header && start == 0)
@@ -529,7 +531,38 @@ impl CsvSource {
                 return Ok(Parsed::Stopped);
             }
         }
-        Ok(Parsed::Complete)
+        match quotes.open_quote() {
+            Some(lines) => Err(self
+                .unclosed_quote(path, attempt.range, start, lines)
+                .into()),
+            None => Ok(Parsed::Complete),
+        }
+    }
+
+    /// The error for a range that ends inside a quoted field opened `lines` line ends after
+    /// the range's `start`: an unterminated quote, or, when the range is not the file's last,
+    /// maybe a quoted field with line breaks cut at the partition's edge.
+    fn unclosed_quote(&self, path: &Path, range: ByteRange, start: u64, lines: u64) -> DdqError {
+        let before = File::open(path)
+            .and_then(|mut file| count_newlines(&mut file, start))
+            .unwrap_or(0);
+        let err = DdqError::input(format!(
+            "{}:{}: a quoted field starts on this line and is never closed",
+            display(path),
+            before + lines + 1
+        ));
+        let last_range = self
+            .ranges
+            .iter()
+            .all(|r| r.file != range.file || r.end <= range.end);
+        if last_range {
+            err.with_help("close the quote, or double a quote that belongs in the text (\"\")")
+        } else {
+            err.with_help(
+                "close the quote; if quoted fields hold line breaks, read each file as one \
+                 partition with blocksize=None",
+            )
+        }
     }
 
     /// Gives a batch as arrow-csv decodes it its final form: missing-value strings of text

@@ -7,11 +7,13 @@
 //! value. Two hidden `UInt64` columns follow the visible ones (`plan::sources::PART_COLUMN` and
 //! `ROW_COLUMN`, the contract the planner orders by).
 //!
-//! Layout: `files` expands patterns, `dtype` holds pandas' NA strings,
-//! `csv_schema` infers column types, `csv_read` reads one byte range (`csv_fast` is its fast path
-//! for plain CSV), `parquet_read` one row group, `part_filter` prunes partitions from filters on
-//! [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the `TableProvider`, and `wire` their
-//! form in Ballista's plans. Every reader takes a [`ReadRequest`].
+//! Layout: `files` expands patterns, `dtype` holds pandas' NA strings, `sniff` refuses files
+//! that are not UTF-8 text (compressed, UTF-16, binary), `csv_schema` infers column types,
+//! `csv_read` reads one byte range (`csv_fast` is its fast path for plain CSV, `quotes`
+//! notices a quote left open), `parquet_read` one row group, `part_filter` prunes partitions
+//! from filters on [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the
+//! `TableProvider`, and `wire` their form in Ballista's plans. Every reader takes a
+//! [`ReadRequest`].
 
 use crate::engine::progress::ScanProgress;
 use std::sync::Arc;
@@ -24,6 +26,8 @@ mod exec;
 mod files;
 mod parquet_read;
 mod part_filter;
+mod quotes;
+mod sniff;
 mod table;
 pub mod wire;
 
