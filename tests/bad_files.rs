@@ -155,13 +155,35 @@ fn text_that_is_not_utf8_is_refused_where_it_is() {
 }
 
 #[test]
-fn a_compressed_file_is_refused_saying_so() {
+fn gzip_files_are_read_as_pandas_reads_them_other_compressions_refused() {
+    answer(
+        &corpus(),
+        "d = read_csv(\"flights.csv.gz\")\nd\nd.a.sum()\n",
+        "a,b\n1,2\n3,4\n4\n",
+    );
+    // A glob may mix plain and compressed files; each gzip file is one partition.
+    answer(
+        &corpus(),
+        "d = read_csv(\"mixed/*\", blocksize=5)\nd\nd.npartitions\n",
+        "a,b\n1,2\n3,4\n5,6\n3\n",
+    );
+    // Errors name the compressed file and the line of its text.
     refusal(
         &corpus(),
-        r#"read_csv("flights.csv.gz")"#,
+        r#"read_csv("unterminated_quote.csv.gz")"#,
+        &["unterminated_quote.csv.gz:3: a quoted field starts on this line and is never closed"],
+    );
+    refusal(
+        &corpus(),
+        r#"read_csv("bad_value.csv.gz", dtype={"a": "int64"})"#,
+        &["bad_value.csv.gz:4: column \"a\": cannot parse \"oops\" as int64"],
+    );
+    refusal(
+        &corpus(),
+        r#"read_csv("flights.csv.bz2")"#,
         &[
-            "flights.csv.gz is gzip-compressed, not CSV text",
-            "gunzip -k flights.csv.gz",
+            "flights.csv.bz2 is bzip2-compressed, not CSV text",
+            "bunzip2 -k flights.csv.bz2",
         ],
     );
 }

@@ -8,6 +8,7 @@
 
 use super::dtype::{NaValues, value_fits};
 use super::files::display;
+use super::gzip::{decompressed, starts_gzip};
 use super::sniff::{SNIFF_BYTES, check_start};
 use crate::error::{DdqError, Result};
 use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN};
@@ -24,6 +25,8 @@ const HEAD_ROWS: usize = 1_000;
 const CHUNK_BYTES: u64 = 64 * 1024;
 /// How many chunks are sampled per file beyond its head.
 const CHUNKS_PER_FILE: u64 = 8;
+/// Decompressed bytes sampled from the start of a gzip file (it has no offsets to jump to).
+const GZIP_SAMPLE_BYTES: u64 = 16 << 20;
 
 /// The columns of a CSV table, indexed by their position in the files.
 #[derive(Debug, Clone)]
@@ -263,7 +266,8 @@ fn csv_error(path: &Path, err: csv::Error) -> DdqError {
     }
 }
 
-/// Reads the header, the first `HEAD_ROWS` rows and `CHUNKS_PER_FILE` chunks spread over the rest.
+/// Reads the header, the first `HEAD_ROWS` rows and `CHUNKS_PER_FILE` chunks spread over the rest
+/// (of a gzip file, which cannot be entered in the middle: its first `GZIP_SAMPLE_BYTES`).
 fn probe_file(path: &Path, options: &CsvOptions, na: &NaValues) -> Result<Option<FileProbe>> {
     let mut file = File::open(path).map_err(|e| open_error(path, e))?;
     let size = file.metadata().map_err(|e| open_error(path, e))?.len();
@@ -272,7 +276,42 @@ fn probe_file(path: &Path, options: &CsvOptions, na: &NaValues) -> Result<Option
     read.and_then(|_| file.seek(SeekFrom::Start(0)))
         .map_err(|e| open_error(path, e))?;
     check_start(path, &head)?;
+    if starts_gzip(&head) {
+        let text = BufReader::new(decompressed(file));
+        let mut reader = csv_reader(options.sep, text);
+        return probe_head(
+            path,
+            &mut reader,
+            options,
+            na,
+            (usize::MAX, GZIP_SAMPLE_BYTES),
+        )
+        .map(|probe| probe.map(|(header, samples)| FileProbe { header, samples }));
+    }
     let mut reader = csv_reader(options.sep, BufReader::new(file));
+    let Some((header, mut samples)) =
+        probe_head(path, &mut reader, options, na, (HEAD_ROWS, u64::MAX))?
+    else {
+        return Ok(None);
+    };
+    let head_end = reader.position().byte();
+    let mut file = reader.into_inner().into_inner();
+    for chunk in chunk_spans(head_end, size) {
+        sample_chunk(&mut file, chunk, size, options.sep, &mut samples, na)
+            .map_err(|e| open_error(path, e))?;
+    }
+    Ok(Some(FileProbe { header, samples }))
+}
+
+/// The header and what the rows after it show, up to `limit`: a number of rows and of bytes,
+/// whichever comes first; none for an empty file.
+fn probe_head<R: Read>(
+    path: &Path,
+    reader: &mut csv::Reader<R>,
+    options: &CsvOptions,
+    na: &NaValues,
+    limit: (usize, u64),
+) -> Result<Option<(Vec<String>, Vec<ColumnSample>)>> {
     let mut record = ByteRecord::new();
     if !reader
         .read_byte_record(&mut record)
@@ -286,7 +325,8 @@ fn probe_file(path: &Path, options: &CsvOptions, na: &NaValues) -> Result<Option
         observe(&mut samples, &record, na);
     }
     let mut rows = 0;
-    while rows < HEAD_ROWS
+    while rows < limit.0
+        && reader.position().byte() < limit.1
         && reader
             .read_byte_record(&mut record)
             .map_err(|e| csv_error(path, e))?
@@ -294,13 +334,7 @@ fn probe_file(path: &Path, options: &CsvOptions, na: &NaValues) -> Result<Option
         observe(&mut samples, &record, na);
         rows += 1;
     }
-    let head_end = reader.position().byte();
-    let mut file = reader.into_inner().into_inner();
-    for chunk in chunk_spans(head_end, size) {
-        sample_chunk(&mut file, chunk, size, options.sep, &mut samples, na)
-            .map_err(|e| open_error(path, e))?;
-    }
-    Ok(Some(FileProbe { header, samples }))
+    Ok(Some((header, samples)))
 }
 
 /// The first record's fields as text, without a UTF-8 byte-order mark. Names that are not
