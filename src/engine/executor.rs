@@ -4,9 +4,11 @@
 //! the job's stages on a cluster.
 
 use crate::config::display::BarMode;
+use crate::engine::broadcast::check_repeated_literals;
 use crate::engine::cluster::job::{JobWatch, unique_job_name};
 use crate::engine::cluster::submit::{JobClient, explain_cut, planning_state};
 use crate::engine::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
+use crate::engine::guard::guarded;
 use crate::engine::progress::{Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::engine::subqueries::{single_value, uncorrelated_scalar_subqueries, with_values};
 use crate::error::{DdqError, Result};
@@ -109,6 +111,7 @@ impl Executor {
                 (df.create_physical_plan().await?, task_ctx)
             }
         };
+        check_repeated_literals(&plan, task_ctx.session_config().batch_size())?;
         let (display, job) = match cluster {
             None => (
                 ProgressDisplay::start(Progress::Scan(scan_progress), self.bar),
@@ -179,8 +182,17 @@ impl Executor {
     }
 
     /// Executes a plan and feeds every batch, under the display schema, to a result writer.
-    /// Returns the number of rows.
+    /// Returns the number of rows. A panic while it runs is the statement's error.
     pub async fn stream_into(
+        &self,
+        df: DataFrame,
+        schema: SchemaRef,
+        writer: Box<dyn ResultWriter + Send>,
+    ) -> Result<usize> {
+        guarded(self.stream_into_unguarded(df, schema, writer)).await
+    }
+
+    async fn stream_into_unguarded(
         &self,
         df: DataFrame,
         schema: SchemaRef,
@@ -249,6 +261,10 @@ impl Executor {
     /// (DataFusion's own explanation would ask the scheduler, which plans the whole statement
     /// as one Ballista job, the final merge included).
     pub async fn explain(&self, df: DataFrame, analyze: bool) -> Result<String> {
+        guarded(self.explain_unguarded(df, analyze)).await
+    }
+
+    async fn explain_unguarded(&self, df: DataFrame, analyze: bool) -> Result<String> {
         if !analyze && let Some(jobs) = self.cluster_for(df.logical_plan()) {
             let state = self.ctx.state();
             let plan = df.logical_plan().clone();
@@ -273,15 +289,19 @@ impl Executor {
         Ok(explain_text(&batches))
     }
 
-    /// Executes a plan whose result is small (a scalar) and collects it.
+    /// Executes a plan whose result is small (a scalar) and collects it. A panic while it
+    /// runs is the statement's error.
     pub async fn collect(&self, df: DataFrame) -> Result<Vec<RecordBatch>> {
-        let running = self.start(df).await?;
-        let result = match running.stream() {
-            Ok(stream) => collect_stream(stream).await,
-            Err(e) => Err(e),
-        };
-        running.finish(result.is_ok()).await;
-        result
+        guarded(async {
+            let running = self.start(df).await?;
+            let result = match running.stream() {
+                Ok(stream) => collect_stream(stream).await,
+                Err(e) => Err(e),
+            };
+            running.finish(result.is_ok()).await;
+            result
+        })
+        .await
     }
 }
 

@@ -1,14 +1,18 @@
 //! What runs plans: the ordered file scan and its columnar cache (`scan`, `cache`), the memory
 //! cap and spilling (`memory`), persisted frames (`persist`), the nodes that keep a shown frame's
 //! first and last rows (`ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
-//! streams a plan into a renderer, writing files (`write`), drawing plans (`visualize`),
-//! progress, and the cluster schedulers (`cluster`).
+//! streams a plan into a renderer (a panic while it runs is the statement's error: `guard`;
+//! a text literal too long to repeat on every row of a batch is refused first: `broadcast`),
+//! writing files (`write`), drawing plans (`visualize`), progress, and the cluster schedulers
+//! (`cluster`).
 //! It implements the planner's `Sources` trait (`sources`), the one way `plan` reaches files.
 
+pub(crate) mod broadcast;
 pub mod cache;
 pub mod cluster;
 pub(crate) mod ends;
 pub mod executor;
+pub(crate) mod guard;
 pub mod memory;
 pub(crate) mod nodes;
 pub mod persist;

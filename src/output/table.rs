@@ -393,13 +393,21 @@ fn dots_line(widths: &[usize]) -> String {
     )
 }
 
+/// One line of right-aligned cells. Padded by hand: `format!`'s width argument is a `u16`, and
+/// a column name or cell wider than 65,535 characters made it panic.
 fn aligned_line<'a>(widths: &[usize], cell_of: impl Fn(usize) -> &'a str) -> String {
-    let cells: Vec<String> = widths
-        .iter()
-        .enumerate()
-        .map(|(index, &width)| format!("{:>width$}", cell_of(index)))
-        .collect();
-    format!("{}\n", cells.join("  "))
+    let mut line = String::new();
+    for (index, &width) in widths.iter().enumerate() {
+        if index > 0 {
+            line.push_str("  ");
+        }
+        let cell = cell_of(index);
+        let padding = width.saturating_sub(text_width(cell));
+        line.extend(std::iter::repeat_n(' ', padding));
+        line.push_str(cell);
+    }
+    line.push('\n');
+    line
 }
 
 /// Formats the shown values of one column: floats column-wide (shared decimals), everything else
@@ -412,8 +420,22 @@ fn format_cells(kind: ColumnKind, values: &[&Value]) -> Vec<String> {
     let style = TextStyle::Table(kind, DateTimeStyle::for_values(values.iter().copied()));
     values
         .iter()
-        .map(|value| value_text(value, style))
+        .map(|value| elided(value_text(value, style)))
         .collect()
+}
+
+/// pandas' `display.max_colwidth`: a cell longer than this shows its first characters and `...`.
+/// (Column names are shown whole, as pandas shows them.)
+const MAX_COLWIDTH: usize = 50;
+
+/// A cell cut to [`MAX_COLWIDTH`] characters the way pandas cuts it: 47 characters and `...`.
+fn elided(text: String) -> String {
+    if text_width(&text) <= MAX_COLWIDTH {
+        return text;
+    }
+    let mut cut: String = text.chars().take(MAX_COLWIDTH - 3).collect();
+    cut.push_str("...");
+    cut
 }
 
 /// A header as a table writes it, tabs and line breaks escaped like a cell's text.
@@ -709,6 +731,31 @@ mod tests {
             Arc::new(StringArray::from(vec!["a\nb"])) as ArrayRef,
         )])]);
         assert_eq!(result, "   s\na\\nb\n");
+    }
+
+    #[test]
+    fn long_cells_are_cut_like_pandas_and_long_names_shown_whole() {
+        // A name past 65,535 characters once made `format!`'s width argument panic.
+        let long_name = "o".repeat(70_000);
+        let result = frame(&[batch(vec![
+            (
+                long_name.as_str(),
+                Arc::new(StringArray::from(vec!["x".repeat(60), "short".to_string()])) as ArrayRef,
+            ),
+            ("b", ints([1, 2])),
+        ])]);
+        let lines: Vec<&str> = result.lines().collect();
+        assert_eq!(lines[0], format!("{long_name}  b"));
+        let cut = format!("{}...", "x".repeat(47));
+        let padded = |text: &str| format!("{}{text}", " ".repeat(70_000 - text.len()));
+        assert_eq!(lines[1], format!("{}  1", padded(&cut)));
+        assert_eq!(lines[2], format!("{}  2", padded("short")));
+        let exactly = "y".repeat(50);
+        let kept = frame(&[batch(vec![(
+            "s",
+            Arc::new(StringArray::from(vec![exactly.clone()])) as ArrayRef,
+        )])]);
+        assert_eq!(kept.lines().nth(1), Some(exactly.as_str()));
     }
 
     fn window(max_rows: usize, min_rows: usize) -> RowWindow<usize> {

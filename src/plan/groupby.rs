@@ -15,7 +15,8 @@ use crate::plan::verbs::Arg;
 use crate::plan::window;
 use crate::plan::{check_columns, column_names, selection_columns, unknown_column};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
-use datafusion::common::{Column, UnnestOptions};
+use datafusion::common::{Column, ScalarValue, UnnestOptions};
+use datafusion::functions::expr_fn::coalesce;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_aggregate::first_last::{first_value_udaf, last_value_udaf};
 use datafusion::functions_nested::expr_fn::make_array;
@@ -185,6 +186,39 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
     })
 }
 
+/// pandas' sum of no values (a column or group all missing, or no rows at all) is 0, SQL's is
+/// NULL: the `sums` columns of an aggregate's result get 0 in place of NULL. After the
+/// aggregate, not inside it: coalescing every value first costs a pass over the rows and still
+/// leaves the sum of no rows NULL.
+fn with_empty_sums_as_zero(df: DataFrame, sums: &[String]) -> Result<DataFrame> {
+    if sums.is_empty() {
+        return Ok(df);
+    }
+    let columns: Vec<Expr> = df
+        .schema()
+        .iter()
+        .map(|(qualifier, field)| {
+            let value = Expr::Column(Column::new(qualifier.cloned(), field.name()));
+            let zero = ScalarValue::new_zero(field.data_type());
+            match zero {
+                Ok(zero) if sums.contains(field.name()) => {
+                    coalesce(vec![value, lit(zero)]).alias(field.name())
+                }
+                _ => value,
+            }
+        })
+        .collect();
+    Ok(df.select(columns)?)
+}
+
+/// The result columns `names` when `agg` is a sum (see [`with_empty_sums_as_zero`]).
+fn sums_named(agg: Agg, names: impl IntoIterator<Item = String>) -> Vec<String> {
+    match agg {
+        Agg::Sum => names.into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A one-row, one-column plan as a lazy scalar.
 pub fn scalar_of(df: DataFrame, name: &str) -> Scalar {
     Scalar {
@@ -217,6 +251,7 @@ pub fn reduce_series(series: &Series, agg: Agg) -> Result<Value> {
         .df
         .clone()
         .aggregate(vec![], vec![e.alias("value")])?;
+    let df = with_empty_sums_as_zero(df, &sums_named(agg, ["value".to_string()]))?;
     Ok(Value::Scalar(scalar_of(df, &series.name)))
 }
 
@@ -242,6 +277,10 @@ pub fn reduce_frame(frame: &Frame, agg: Agg) -> Result<Value> {
         aggregates.push(as_reduction_type(e, &result_type).alias(format!("__ddq_c{i}")));
     }
     let one_row = frame.df.clone().aggregate(vec![], aggregates)?;
+    let one_row = with_empty_sums_as_zero(
+        one_row,
+        &sums_named(agg, (0..columns.len()).map(|i| format!("__ddq_c{i}"))),
+    )?;
     let names: Vec<String> = columns
         .iter()
         .map(|(n, _)| display_name(n).to_string())
@@ -701,6 +740,7 @@ fn aggregate_by_key(
     let group_exprs: Vec<Expr> = gb.keys.iter().map(|(e, n)| e.clone().alias(n)).collect();
     let mut aggregates = Vec::new();
     let mut used: Vec<String> = key_names.iter().map(|s| s.to_string()).collect();
+    let mut sums = Vec::new();
     for (name, agg, out) in specs {
         let (e, t) = if *agg == Agg::Size {
             (lit(1), DataType::Int64)
@@ -715,6 +755,7 @@ fn aggregate_by_key(
             internal.push_str(DUPLICATE_SUFFIX);
         }
         used.push(internal.clone());
+        sums.extend(sums_named(*agg, [internal.clone()]));
         aggregates.push(agg_expr(*agg, e, &t, &frame.order, name)?.alias(internal));
     }
     let first = position.map(|position| {
@@ -722,7 +763,7 @@ fn aggregate_by_key(
         aggregates.push(agg::min(position).alias(&name));
         name
     });
-    let df = df.aggregate(group_exprs, aggregates)?;
+    let df = with_empty_sums_as_zero(df.aggregate(group_exprs, aggregates)?, &sums)?;
     let result = Frame {
         df,
         order: key_names

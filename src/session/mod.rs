@@ -145,8 +145,8 @@ impl Session {
         let statements = parser::parse(source)?;
         for stmt in &statements {
             self.statement_scheduler = None;
-            let flow = self
-                .run_statement(stmt)
+            // A panic anywhere in the statement (planning included) is its error.
+            let flow = crate::engine::guard::guarded(self.run_statement(stmt))
                 .await
                 .map_err(|e| self.explain_memory(e).at(stmt.span))?;
             if flow == Flow::Quit {

@@ -317,6 +317,9 @@ OPERATION_TASKS = [
     ("series_count", "exact", ["ddf.TailNum.count()"], lambda d, s: scalar_csv(d.TailNum.count())),
     ("series_sum", "exact", ["ddf.Distance.sum()"], lambda d, s: scalar_csv(d.Distance.sum())),
     ("series_sum_bool", "exact", ["ddf.Cancelled.sum()"], lambda d, s: scalar_csv(d.Cancelled.sum())),
+    # pandas' sum of no values is 0, not NaN: all missing, or no rows at all.
+    ("series_sum_all_missing", "exact", ["ddf[ddf.DepDelay.isna()].DepDelay.sum()"], lambda d, s: scalar_csv(d[d.DepDelay.isna()].DepDelay.sum())),
+    ("series_sum_no_rows", "exact", ["ddf[ddf.DepDelay > 100000].DepDelay.sum()"], lambda d, s: scalar_csv(d[d.DepDelay > 100000].DepDelay.sum())),
     ("series_mean", "exact", ["ddf.ArrDelay.mean()"], lambda d, s: scalar_csv(d.ArrDelay.mean())),
     ("series_min", "exact", ["ddf.ArrDelay.min()"], lambda d, s: scalar_csv(d.ArrDelay.min())),
     ("series_min_text", "exact", ["ddf.Dest.min()"], lambda d, s: scalar_csv(d.Dest.min())),
@@ -328,6 +331,12 @@ OPERATION_TASKS = [
     # Reductions of a frame, one value per column
     ("frame_count", "exact", ["ddf[ddf.Cancelled].count()"], lambda d, s: per_column_csv(d[d.Cancelled].count(), "count")),
     ("frame_sum", "exact", ["ddf.sum()"], lambda d, s: per_column_csv(d.sum(numeric_only=True), "sum")),
+    (
+        "frame_sum_all_missing",
+        "exact",
+        ['ddf[ddf.DepDelay.isna()][["DepDelay", "Distance"]].sum()'],
+        lambda d, s: per_column_csv(d[d.DepDelay.isna()][["DepDelay", "Distance"]].sum(), "sum"),
+    ),
     ("frame_mean", "exact", ['ddf[["DepDelay", "ArrDelay", "Cancelled"]].mean()'], lambda d, s: per_column_csv(d[["DepDelay", "ArrDelay", "Cancelled"]].mean(numeric_only=True), "mean")),
     ("frame_min", "exact", ['ddf[["DepDelay", "Distance", "Origin", "Cancelled"]].min()'], lambda d, s: per_column_csv(d[["DepDelay", "Distance", "Origin", "Cancelled"]].min(), "min")),
     ("frame_max", "exact", ['ddf[["Origin", "Date", "Cancelled", "DepDelay"]].max()'], lambda d, s: per_column_csv(d[["Origin", "Date", "Cancelled", "DepDelay"]].max(), "max")),
@@ -561,6 +570,18 @@ OPERATION_TASKS = [
         "exact",
         ['ddf.groupby("Origin")[["DepDelay", "Distance", "Cancelled"]].sum()'],
         lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay", "Distance", "Cancelled"]].sum()),
+    ),
+    (
+        "groupby_sum_all_missing_group",
+        "exact",
+        ['ddf[ddf.Cancelled | (ddf.Origin == "EWR")].groupby("Origin").DepDelay.sum()'],
+        lambda d, s: keyed_csv(d[d.Cancelled | (d.Origin == "EWR")].groupby("Origin").DepDelay.sum()),
+    ),
+    (
+        "groupby_sum_all_missing_frame",
+        "exact",
+        ['ddf[ddf.Cancelled].groupby("Origin")[["DepDelay", "Distance"]].agg("sum")'],
+        lambda d, s: keyed_csv(d[d.Cancelled].groupby("Origin")[["DepDelay", "Distance"]].agg("sum")),
     ),
     (
         "groupby_two_keys_mean",

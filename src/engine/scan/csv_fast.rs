@@ -369,6 +369,9 @@ impl<'a> FastReader<'a> {
             let complete = match buffer.iter().rposition(|&b| b == b'\n') {
                 Some(last) => last + 1,
                 None if at_eof => buffer.len(),
+                // Lone `\r` line ends (which this path does not split at): the rest is arrow-csv's,
+                // rather than the whole file gathered here waiting for a `\n`.
+                None if lone_cr(&buffer) => return Ok(FastEnd::GaveUp { rows: passed }),
                 None => continue,
             };
             let mut first = 0;
@@ -377,6 +380,14 @@ impl<'a> FastReader<'a> {
                     .iter()
                     .position(|&b| b == b'\n')
                     .map_or(complete, |end| end + 1);
+                // The header ends at its first `\n` only if it has no quote (a quoted name may
+                // hold a line break) and no lone `\r` (old Mac line ends, one `\r` a line).
+                let header = &buffer[..first];
+                let plain_end = header.strip_suffix(b"\n").unwrap_or(header);
+                let plain_end = plain_end.strip_suffix(b"\r").unwrap_or(plain_end);
+                if plain_end.iter().any(|&b| b == b'"' || b == b'\r') {
+                    return Ok(FastEnd::GaveUp { rows: 0 });
+                }
             }
             let lines = &buffer[first..complete];
             self.specials.clear();
@@ -488,6 +499,13 @@ impl<'a> FastReader<'a> {
         RecordBatch::try_new_with_options(Arc::clone(&self.schema), columns, &options)
             .map_err(|e| DdqError::execution(format!("cannot assemble a parsed batch: {e}")))
     }
+}
+
+/// Whether `bytes` holds a `\r` not followed by `\n` (one at the very end may yet be).
+fn lone_cr(bytes: &[u8]) -> bool {
+    bytes
+        .windows(2)
+        .any(|pair| pair[0] == b'\r' && pair[1] != b'\n')
 }
 
 /// Appends to `out` the position of every byte of `bytes` that ends a plain run: the separator,
@@ -661,6 +679,17 @@ mod tests {
             assert_eq!(end, FastEnd::GaveUp { rows: 4 }, "{why}");
             assert_eq!(batches.len(), 2, "{why}");
         }
+    }
+
+    #[test]
+    fn a_header_with_a_quote_or_lone_carriage_returns_is_left_to_arrow_csv() {
+        for text in ["i,s,f,b\r1,a,1.0,True\r", "i,\"s\",f,b\n1,a,1.0,True\n"] {
+            let (batches, end) = read(text, &[0, 1, 2, 3], 2);
+            assert_eq!(end, FastEnd::GaveUp { rows: 0 }, "{text:?}");
+            assert!(batches.is_empty(), "{text:?}");
+        }
+        let (batches, end) = read("i,s,f,b\r\n1,a,1.0,True\r\n", &[0, 1, 2, 3], 2);
+        assert_eq!((end, batches[0].num_rows()), (FastEnd::Complete, 1));
     }
 
     /// A reader handing out a few bytes at a time, so lines straddle every read.

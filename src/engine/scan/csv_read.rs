@@ -16,6 +16,8 @@ use super::csv_fast::{FastEnd, FastReader};
 use super::csv_schema::{CsvLayout, open_error, plan_layout};
 use super::dtype::{NaValues, parse_bool, value_fits};
 use super::files::display;
+use super::gzip::{decompressed, is_gzip};
+use super::quotes::QuoteTracker;
 use crate::engine::cache::{CacheRead, PartitionKey, ScanCache};
 use crate::engine::progress::{CountingReader, ScanProgress};
 use crate::error::{DdqError, Result};
@@ -111,7 +113,12 @@ impl CsvSource {
         check_partition_count(&sizes, options.blocksize)?;
         let mut ranges = Vec::new();
         for (index, size) in sizes.into_iter().enumerate() {
-            ranges.extend(split_file(index, size, options.blocksize));
+            // A gzip stream is read from its start: one partition.
+            let blocksize = match is_gzip(&files[index]) {
+                true => u64::MAX,
+                false => options.blocksize,
+            };
+            ranges.extend(split_file(index, size, blocksize));
         }
         CsvSource::assemble(
             files,
@@ -470,13 +477,25 @@ impl CsvSource {
     ) -> Result<Option<OpenRange>> {
         let path = &self.files[range.file];
         let mut file = File::open(path).map_err(|e| open_error(path, e))?;
+        if is_gzip(path) {
+            if range.start > 0 {
+                return Ok(None); // a file partitioned before it was compressed
+            }
+            // Compressed bytes are what the bar counts, as partition_bytes does.
+            let reader = decompressed(CountingReader::new(file, progress.cloned()));
+            let (start, end) = (range.start, range.end);
+            return Ok(Some(OpenRange { reader, start, end }));
+        }
         let (start, end) = line_bounds(&mut file, range).map_err(|e| open_error(path, e))?;
         if end <= start {
             return Ok(None);
         }
         file.seek(SeekFrom::Start(start))
             .map_err(|e| open_error(path, e))?;
-        let reader = CountingReader::new(file.take(end - start), progress.cloned());
+        let reader = Box::new(CountingReader::new(
+            file.take(end - start),
+            progress.cloned(),
+        ));
         Ok(Some(OpenRange { reader, start, end }))
     }
 
@@ -491,7 +510,8 @@ impl CsvSource {
         else {
             return Ok(Parsed::Complete);
         };
-        let input = BufReader::with_capacity(READ_BUFFER, reader);
+        let mut quotes = QuoteTracker::new(reader, self.sep);
+        let input = BufReader::with_capacity(READ_BUFFER, &mut quotes);
         let projection = self.file_columns(attempt.request.columns);
         let mut builder = ReaderBuilder::new(Arc::clone(&self.decode_schema))
             .with_header(self.header && start == 0)
@@ -529,7 +549,38 @@ impl CsvSource {
                 return Ok(Parsed::Stopped);
             }
         }
-        Ok(Parsed::Complete)
+        match quotes.open_quote() {
+            Some(lines) => Err(self
+                .unclosed_quote(path, attempt.range, start, lines)
+                .into()),
+            None => Ok(Parsed::Complete),
+        }
+    }
+
+    /// The error for a range that ends inside a quoted field opened `lines` line ends after
+    /// the range's `start`: an unterminated quote, or, when the range is not the file's last,
+    /// maybe a quoted field with line breaks cut at the partition's edge.
+    fn unclosed_quote(&self, path: &Path, range: ByteRange, start: u64, lines: u64) -> DdqError {
+        let before = File::open(path)
+            .and_then(|mut file| count_newlines(&mut file, start))
+            .unwrap_or(0);
+        let err = DdqError::input(format!(
+            "{}:{}: a quoted field starts on this line and is never closed",
+            display(path),
+            before + lines + 1
+        ));
+        let last_range = self
+            .ranges
+            .iter()
+            .all(|r| r.file != range.file || r.end <= range.end);
+        if last_range {
+            err.with_help("close the quote, or double a quote that belongs in the text (\"\")")
+        } else {
+            err.with_help(
+                "close the quote; if quoted fields hold line breaks, read each file as one \
+                 partition with blocksize=None",
+            )
+        }
     }
 
     /// Gives a batch as arrow-csv decodes it its final form: missing-value strings of text
@@ -586,16 +637,19 @@ impl CsvSource {
         projection: &[usize],
     ) -> std::io::Result<Option<DdqError>> {
         let mut file = File::open(path)?;
-        let lines_before = count_newlines(&mut file, start)?;
-        file.seek(SeekFrom::Start(start))?;
+        let (lines_before, input) = if is_gzip(path) {
+            (0, decompressed(file))
+        } else {
+            let lines_before = count_newlines(&mut file, start)?;
+            file.seek(SeekFrom::Start(start))?;
+            let input: Box<dyn Read + Send> = Box::new(file.take(end - start));
+            (lines_before, input)
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(self.sep)
-            .from_reader(BufReader::with_capacity(
-                READ_BUFFER,
-                file.take(end - start),
-            ));
+            .from_reader(BufReader::with_capacity(READ_BUFFER, input));
         let mut record = ByteRecord::new();
         let mut skip_header = self.header && start == 0;
         let width = self.layout.columns.len();
@@ -741,7 +795,7 @@ impl From<DdqError> for ParseAttemptFailure {
 /// A range cut at line boundaries: a reader of its bytes (counting them for the progress bar)
 /// and where it starts and ends in its file.
 struct OpenRange {
-    reader: CountingReader<std::io::Take<File>>,
+    reader: Box<dyn Read + Send>,
     start: u64,
     end: u64,
 }

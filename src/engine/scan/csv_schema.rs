@@ -8,6 +8,8 @@
 
 use super::dtype::{NaValues, value_fits};
 use super::files::display;
+use super::gzip::{decompressed, starts_gzip};
+use super::sniff::{SNIFF_BYTES, check_start};
 use crate::error::{DdqError, Result};
 use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN};
 use csv::ByteRecord;
@@ -23,6 +25,8 @@ const HEAD_ROWS: usize = 1_000;
 const CHUNK_BYTES: u64 = 64 * 1024;
 /// How many chunks are sampled per file beyond its head.
 const CHUNKS_PER_FILE: u64 = 8;
+/// Decompressed bytes sampled from the start of a gzip file (it has no offsets to jump to).
+const GZIP_SAMPLE_BYTES: u64 = 16 << 20;
 
 /// The columns of a CSV table, indexed by their position in the files.
 #[derive(Debug, Clone)]
@@ -262,44 +266,34 @@ fn csv_error(path: &Path, err: csv::Error) -> DdqError {
     }
 }
 
-/// Reads the header, the first `HEAD_ROWS` rows and `CHUNKS_PER_FILE` chunks spread over the rest.
+/// Reads the header, the first `HEAD_ROWS` rows and `CHUNKS_PER_FILE` chunks spread over the rest
+/// (of a gzip file, which cannot be entered in the middle: its first `GZIP_SAMPLE_BYTES`).
 fn probe_file(path: &Path, options: &CsvOptions, na: &NaValues) -> Result<Option<FileProbe>> {
-    let file = File::open(path).map_err(|e| open_error(path, e))?;
+    let mut file = File::open(path).map_err(|e| open_error(path, e))?;
     let size = file.metadata().map_err(|e| open_error(path, e))?.len();
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let read = (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head);
+    read.and_then(|_| file.seek(SeekFrom::Start(0)))
+        .map_err(|e| open_error(path, e))?;
+    check_start(path, &head)?;
+    if starts_gzip(&head) {
+        let text = BufReader::new(decompressed(file));
+        let mut reader = csv_reader(options.sep, text);
+        return probe_head(
+            path,
+            &mut reader,
+            options,
+            na,
+            (usize::MAX, GZIP_SAMPLE_BYTES),
+        )
+        .map(|probe| probe.map(|(header, samples)| FileProbe { header, samples }));
+    }
     let mut reader = csv_reader(options.sep, BufReader::new(file));
-    let mut record = ByteRecord::new();
-    if !reader
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(path, e))?
-    {
+    let Some((header, mut samples)) =
+        probe_head(path, &mut reader, options, na, (HEAD_ROWS, u64::MAX))?
+    else {
         return Ok(None);
-    }
-    let header: Vec<String> = record
-        .iter()
-        .enumerate()
-        .map(|(i, field)| {
-            let text = String::from_utf8_lossy(field);
-            let text = if i == 0 {
-                text.trim_start_matches('\u{feff}')
-            } else {
-                &text
-            };
-            text.to_string()
-        })
-        .collect();
-    let mut samples = vec![ColumnSample::default(); header.len()];
-    if !options.header {
-        observe(&mut samples, &record, na);
-    }
-    let mut rows = 0;
-    while rows < HEAD_ROWS
-        && reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(path, e))?
-    {
-        observe(&mut samples, &record, na);
-        rows += 1;
-    }
+    };
     let head_end = reader.position().byte();
     let mut file = reader.into_inner().into_inner();
     for chunk in chunk_spans(head_end, size) {
@@ -307,6 +301,64 @@ fn probe_file(path: &Path, options: &CsvOptions, na: &NaValues) -> Result<Option
             .map_err(|e| open_error(path, e))?;
     }
     Ok(Some(FileProbe { header, samples }))
+}
+
+/// The header and what the rows after it show, up to `limit`: a number of rows and of bytes,
+/// whichever comes first; none for an empty file.
+fn probe_head<R: Read>(
+    path: &Path,
+    reader: &mut csv::Reader<R>,
+    options: &CsvOptions,
+    na: &NaValues,
+    limit: (usize, u64),
+) -> Result<Option<(Vec<String>, Vec<ColumnSample>)>> {
+    let mut record = ByteRecord::new();
+    if !reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(path, e))?
+    {
+        return Ok(None);
+    }
+    let header = header_names(path, &record)?;
+    let mut samples = vec![ColumnSample::default(); header.len()];
+    if !options.header {
+        observe(&mut samples, &record, na);
+    }
+    let mut rows = 0;
+    while rows < limit.0
+        && reader.position().byte() < limit.1
+        && reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(path, e))?
+    {
+        observe(&mut samples, &record, na);
+        rows += 1;
+    }
+    Ok(Some((header, samples)))
+}
+
+/// The first record's fields as text, without a UTF-8 byte-order mark. Names that are not
+/// UTF-8 are refused, as pandas refuses them, rather than shown as replacement characters.
+fn header_names(path: &Path, record: &ByteRecord) -> Result<Vec<String>> {
+    let mut names = Vec::with_capacity(record.len());
+    for (i, field) in record.iter().enumerate() {
+        let text = std::str::from_utf8(field).map_err(|e| {
+            let byte = field[e.valid_up_to()];
+            DdqError::input(format!(
+                "{}:1: field {} of the first line is not UTF-8 text (byte 0x{byte:02x})",
+                display(path),
+                i + 1
+            ))
+            .with_help("ddq reads UTF-8 CSV; convert the file, e.g. iconv -f LATIN1 -t UTF-8")
+        })?;
+        let text = if i == 0 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
+        names.push(text.to_string());
+    }
+    Ok(names)
 }
 
 /// A byte span to sample; `at_record_start` is false when it may begin mid-line.
@@ -388,10 +440,22 @@ fn observe(samples: &mut [ColumnSample], record: &ByteRecord, na: &NaValues) {
     }
 }
 
+/// An integer as text: digits after an optional sign.
+fn is_integer_text(value: &str) -> bool {
+    let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// What kinds of values one column has shown so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct ColumnSample {
     ints: bool,
+    /// A negative integer (with `big_ints`, pandas gives up on uint64).
+    negative: bool,
+    /// Integers past int64 that fit uint64.
+    big_ints: bool,
+    /// Integers past uint64 (or below int64): pandas keeps them as text.
+    huge_ints: bool,
     floats: bool,
     bools: bool,
     text: bool,
@@ -411,6 +475,13 @@ impl ColumnSample {
             self.missing = true;
         } else if value_fits(&DataType::Int64, value) {
             self.ints = true;
+            self.negative |= value.starts_with('-');
+        } else if is_integer_text(value) {
+            // Read as a float it would lose digits without a word; pandas does not.
+            match value.trim_start_matches('+').parse::<u64>() {
+                Ok(_) => self.big_ints = true,
+                Err(_) => self.huge_ints = true,
+            }
         } else if value_fits(&DataType::Float64, value) {
             self.floats = true;
         } else if value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false") {
@@ -422,6 +493,9 @@ impl ColumnSample {
 
     fn merge(&mut self, other: &ColumnSample) {
         self.ints |= other.ints;
+        self.negative |= other.negative;
+        self.big_ints |= other.big_ints;
+        self.huge_ints |= other.huge_ints;
         self.floats |= other.floats;
         self.bools |= other.bools;
         self.text |= other.text;
@@ -431,9 +505,18 @@ impl ColumnSample {
     /// pandas' rules: ints with a missing value become float64 (NaN has no int), booleans with a
     /// missing value or mixed with numbers become object, and an all-missing column is float64.
     fn inferred_type(&self) -> DataType {
-        let numbers = self.ints || self.floats;
-        if self.text || (self.bools && numbers) {
+        let numbers = self.ints || self.floats || self.big_ints || self.huge_ints;
+        if self.text || self.huge_ints || (self.bools && numbers) {
             DataType::Utf8
+        } else if self.big_ints {
+            // pandas: uint64, unless a float makes it float64 or a sign or a gap object.
+            if self.floats {
+                DataType::Float64
+            } else if self.negative || self.missing {
+                DataType::Utf8
+            } else {
+                DataType::UInt64
+            }
         } else if self.bools {
             if self.missing {
                 DataType::Utf8
@@ -483,6 +566,18 @@ mod tests {
             layout.types,
             [Int64, Float64, Float64, Boolean, Utf8, Utf8, Float64, Utf8]
         );
+    }
+
+    #[test]
+    fn integers_past_int64_keep_their_digits_like_pandas() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = "u,huge,signed,gap,float\n\
+                    18446744073709551615,99999999999999999999999,9223372036854775808,9223372036854775808,9223372036854775808\n\
+                    1,1,-1,,1.5\n";
+        let path = write(dir.path(), "a.csv", text);
+        let layout = layout_of(&[path], &CsvOptions::default()).expect("layout");
+        use DataType::*;
+        assert_eq!(layout.types, [UInt64, Utf8, Utf8, Utf8, Float64]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::error::{DdqError, Result};
 use datafusion::arrow::compute::kernels::cast_utils::{Parser, string_to_datetime};
 use datafusion::arrow::datatypes::{
-    DataType, Float32Type, Float64Type, Int32Type, Int64Type, TimeUnit,
+    DataType, Float32Type, Float64Type, Int32Type, Int64Type, TimeUnit, UInt64Type,
 };
 use regex::Regex;
 use std::collections::HashSet;
@@ -100,6 +100,7 @@ pub(crate) fn value_fits(data_type: &DataType, text: &str) -> bool {
     match data_type {
         DataType::Int64 => Int64Type::parse(text).is_some(),
         DataType::Int32 => Int32Type::parse(text).is_some(),
+        DataType::UInt64 => UInt64Type::parse(text).is_some(),
         DataType::Float64 => Float64Type::parse(text).is_some(),
         DataType::Float32 => Float32Type::parse(text).is_some(),
         DataType::Boolean => parse_bool(text).is_some(),

@@ -40,17 +40,24 @@ fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>> {
     let entries = glob::glob_with(pattern, options)
         .map_err(|e| DdqError::input(format!("invalid glob {pattern:?}: {e}")))?;
     let mut matches = Vec::new();
+    let mut directories = 0;
     for entry in entries {
         let path = entry.map_err(|e| {
             DdqError::input(format!("cannot read {}: {}", display(e.path()), e.error()))
         })?;
-        if path.is_file() {
-            matches.push(path);
+        // A directory holds no rows of its own: skipped. Anything else that is not a file (a
+        // FIFO would block the read, a dangling link has nothing behind it) is an error.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => directories += 1,
+            _ => matches.push(regular_file(&path)?),
         }
     }
     if matches.is_empty() {
-        return Err(DdqError::input(format!("no files match {pattern:?}"))
-            .with_help("globs are relative to the directory ddq was started in"));
+        let help = match directories {
+            0 => "globs are relative to the directory ddq was started in".to_string(),
+            n => format!("it matches {n} directories only; to read the files in them, add /*.csv"),
+        };
+        return Err(DdqError::input(format!("no files match {pattern:?}")).with_help(help));
     }
     // Python sorts the strings; PathBuf's own order compares components and differs for `-`.
     matches.sort_by_cached_key(|p| p.to_string_lossy().into_owned());
@@ -60,17 +67,54 @@ fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>> {
 fn existing_file(name: &str) -> Result<PathBuf> {
     let path = PathBuf::from(name);
     match std::fs::metadata(&path) {
-        Ok(meta) if meta.is_file() => Ok(path),
-        Ok(_) => Err(
-            DdqError::input(format!("{name} is a directory, not a file")).with_help(format!(
-                "to read every CSV file in it, use \"{name}/*.csv\""
-            )),
-        ),
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            Err(DdqError::input(format!("file not found: {name}")))
-        }
+        Ok(meta) if meta.is_dir() => Err(DdqError::input(format!(
+            "{name} is a directory, not a file"
+        ))
+        .with_help(format!(
+            "to read every CSV file in it, use \"{name}/*.csv\""
+        ))),
+        _ => regular_file(&path),
+    }
+}
+
+/// `path` if it is a regular file (or a link to one); otherwise an error saying what it is.
+fn regular_file(path: &Path) -> Result<PathBuf> {
+    let name = display(path);
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(path.to_path_buf()),
+        Ok(meta) => Err(DdqError::input(format!(
+            "{name} is {}, not a regular file",
+            special_kind(&meta.file_type())
+        ))
+        .with_help("ddq reads CSV and Parquet files; copy the data into a file first")),
+        Err(e) if e.kind() == ErrorKind::NotFound => match std::fs::read_link(path) {
+            Ok(target) => Err(DdqError::input(format!(
+                "{name} is a symbolic link to {}, which does not exist",
+                target.display()
+            ))),
+            Err(_) => Err(DdqError::input(format!("file not found: {name}"))),
+        },
         Err(e) => Err(DdqError::input(format!("cannot read {name}: {e}"))),
     }
+}
+
+/// What a path that is neither a file nor a directory is, in a message.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "a special file"
 }
 
 #[cfg(test)]
@@ -124,6 +168,53 @@ mod tests {
         let err = expand_patterns(std::slice::from_ref(&pattern)).expect_err("no match");
         assert_eq!(err.kind, crate::error::ErrorKind::Input);
         assert!(err.message.contains(&pattern), "{}", err.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_dangling_links_are_named_directories_in_a_glob_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        touch(root, "a.csv");
+        fs::create_dir(root.join("d.csv")).expect("mkdir");
+        let fifo = root.join("p.csv");
+        let c_path = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("no NUL");
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let pattern = |name: &str| format!("{}/{name}", root.display());
+
+        let err = expand_patterns(&[pattern("p.csv")]).expect_err("a FIFO");
+        assert!(
+            err.message
+                .ends_with("p.csv is a FIFO (named pipe), not a regular file"),
+            "{}",
+            err.message
+        );
+        let err = expand_patterns(&[pattern("*.csv")]).expect_err("a FIFO in the glob");
+        assert!(err.message.contains("FIFO"), "{}", err.message);
+        fs::remove_file(&fifo).expect("rm");
+
+        let found = expand_patterns(&[pattern("*.csv")]).expect("the directory is skipped");
+        assert_eq!(found, [root.join("a.csv")]);
+        let err = expand_patterns(&[pattern("d.csv")]).expect_err("a directory");
+        assert!(
+            err.message.ends_with("d.csv is a directory, not a file"),
+            "{}",
+            err.message
+        );
+
+        std::os::unix::fs::symlink(root.join("gone.csv"), root.join("l.csv")).expect("ln");
+        let err = expand_patterns(&[pattern("*.csv")]).expect_err("a dangling link");
+        assert!(
+            err.message.contains("l.csv is a symbolic link to"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.ends_with("gone.csv, which does not exist"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

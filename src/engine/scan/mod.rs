@@ -7,11 +7,14 @@
 //! value. Two hidden `UInt64` columns follow the visible ones (`plan::sources::PART_COLUMN` and
 //! `ROW_COLUMN`, the contract the planner orders by).
 //!
-//! Layout: `files` expands patterns, `dtype` holds pandas' NA strings,
-//! `csv_schema` infers column types, `csv_read` reads one byte range (`csv_fast` is its fast path
-//! for plain CSV), `parquet_read` one row group, `part_filter` prunes partitions from filters on
-//! [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the `TableProvider`, and `wire` their
-//! form in Ballista's plans. Every reader takes a [`ReadRequest`].
+//! Layout: `files` expands patterns, `dtype` holds pandas' NA strings, `gzip` decompresses,
+//! `sniff` refuses files that are not text ddq reads (other compressions, UTF-16, binary),
+//! `csv_schema` infers column types,
+//! `csv_read` reads one byte range (`csv_fast` is its fast path for plain CSV, `quotes`
+//! notices a quote left open), `parquet_read` one row group, `part_filter` prunes partitions
+//! from filters on [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the
+//! `TableProvider`, and `wire` their form in Ballista's plans. Every reader takes a
+//! [`ReadRequest`].
 
 use crate::engine::progress::ScanProgress;
 use std::sync::Arc;
@@ -22,8 +25,11 @@ mod csv_schema;
 mod dtype;
 mod exec;
 mod files;
+mod gzip;
 mod parquet_read;
 mod part_filter;
+mod quotes;
+mod sniff;
 mod table;
 pub mod wire;
 
