@@ -108,29 +108,20 @@ pub fn binary(planner: &Planner, op: BinOp, left: Value, right: Value) -> Result
             let expr = typed_binary(&frame_schema(&frame), op, ae, be, (&a.name, &b.name))?;
             Ok(Value::Series(Series { frame, expr, name }))
         }
+        // The series' expression is moved, not copied: in a long chain of rebindings it is deep.
         (Operand::Series(s), other) => {
-            let s = *s;
+            let Series { frame, expr, name } = *s;
             let other_expr = other_expr(other);
-            let expr = typed_binary(
-                &frame_schema(&s.frame),
-                op,
-                s.expr.clone(),
-                other_expr,
-                (&s.name, "value"),
-            )?;
-            Ok(Value::Series(Series { expr, ..s }))
+            let schema = frame_schema(&frame);
+            let expr = typed_binary(&schema, op, expr, other_expr, (&name, "value"))?;
+            Ok(Value::Series(Series { frame, expr, name }))
         }
         (other, Operand::Series(s)) => {
-            let s = *s;
+            let Series { frame, expr, name } = *s;
             let other_expr = other_expr(other);
-            let expr = typed_binary(
-                &frame_schema(&s.frame),
-                op,
-                other_expr,
-                s.expr.clone(),
-                ("value", &s.name),
-            )?;
-            Ok(Value::Series(Series { expr, ..s }))
+            let schema = frame_schema(&frame);
+            let expr = typed_binary(&schema, op, other_expr, expr, ("value", &name))?;
+            Ok(Value::Series(Series { frame, expr, name }))
         }
         (a, b) => {
             let name = match (&a, &b) {
@@ -243,7 +234,7 @@ fn typed_binary(
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => bitwise(op, operands),
         _ => arithmetic(op, operands),
     };
-    built.map_err(|(lt, rt)| {
+    let expr = built.map_err(|(lt, rt)| {
         DdqError::type_error(format!(
             "unsupported operand types for `{}`: `{}` ({}) and `{}` ({})",
             op.symbol(),
@@ -252,7 +243,20 @@ fn typed_binary(
             names.1,
             crate::types::dtype::pandas_dtype(&rt)
         ))
-    })
+    })?;
+    Ok(typed(expr, schema))
+}
+
+/// The expression with its type stated on the outside. DataFusion works out the type of an
+/// operation from its operands' types, all the way down, and each step runs its type
+/// coercion: a chain of rebindings (`t = t + 1`, a thousand times) would pay for the whole
+/// chain at every link. A cast to the type it already has reads in one step and costs
+/// nothing to run.
+fn typed(expr: Expr, schema: &DFSchema) -> Expr {
+    match expr.get_type(schema) {
+        Ok(t) if matches!(expr, Expr::BinaryExpr(_) | Expr::Case(_)) => cast(expr, t),
+        _ => expr,
+    }
 }
 
 /// The two sides of a binary operation and their types.
