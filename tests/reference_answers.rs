@@ -2,7 +2,8 @@
 //! binary on the committed sample (`data/nycflights/`) and compares its CSV output with the answer
 //! pandas gives, written by `tests/reference/make_reference.py` into one directory per suite:
 //! `nycflights/` holds the tasks of the workflow `queries/nycflights.q` (which must not drift
-//! apart from it), `operations/` one small task per operation of the language.
+//! apart from it), `operations/` one small task per operation of the language, `snippets/` the
+//! pandas and Dask documentation examples ddq answers as pandas does.
 //!
 //! A suite's `tasks.tsv` names each task, how to compare it (`exact`, or `sample` for a random
 //! sample) and the ddq statements that produce it; every task runs after the suite's prelude.
@@ -65,8 +66,14 @@ const OPERATIONS_SUITE: Suite = Suite {
     name: "operations",
     prelude: Prelude::File,
 };
+/// Examples from pandas' and Dask's documentation that ddq answers as pandas does
+/// (`benches/snippets/`, kept by `tests/reference/snippet_tasks.py`).
+const SNIPPETS_SUITE: Suite = Suite {
+    name: "snippets",
+    prelude: Prelude::File,
+};
 /// Every suite; `every_suite_directory_is_run` keeps this in step with `tests/reference/`.
-const SUITES: [Suite; 2] = [WORKFLOW_SUITE, OPERATIONS_SUITE];
+const SUITES: [Suite; 3] = [WORKFLOW_SUITE, OPERATIONS_SUITE, SNIPPETS_SUITE];
 
 impl Suite {
     fn file(&self, file_name: &str) -> String {
@@ -438,6 +445,11 @@ fn ddq_matches_pandas_on_every_workflow_task() {
 #[test]
 fn ddq_matches_pandas_on_every_operation_task() {
     assert_suite_matches_pandas(&OPERATIONS_SUITE, &[]);
+}
+
+#[test]
+fn ddq_matches_pandas_on_every_documentation_snippet() {
+    assert_suite_matches_pandas(&SNIPPETS_SUITE, &[]);
 }
 
 /// `count` different free loopback ports (each listener is held until all are picked, or the

@@ -832,6 +832,11 @@ def python_types_as_dtypes():
     return {c: str(t) for c, t in frame[["TailNum", "CRSElapsedTime", "Distance"]].dtypes.items()}
 
 
+# The documentation snippets that give pandas' answer (benches/snippets); imported here, after
+# the helpers their answers use.
+from snippet_tasks import SNIPPET_TASKS  # noqa: E402
+
+
 class Suite:
     """A directory of answers: its tasks, the populations of its sampled tasks, and the
     statement its tasks run after (None: the workflow's own read, taken from the workflow)."""
@@ -862,6 +867,7 @@ SUITES = [
         {"sample_n": lambda d: d[["Origin", "Dest", "DayOfWeek"]].drop_duplicates()},
         OPERATIONS_PRELUDE,
     ),
+    Suite("snippets", SNIPPET_TASKS, {}, OPERATIONS_PRELUDE),
 ]
 
 
