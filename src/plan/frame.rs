@@ -144,6 +144,14 @@ pub fn iloc(frame: Frame, index: Value) -> Result<Value> {
         Value::Int(i) => {
             // One position gives that row as a series keyed by column name, as in pandas.
             let mut row = iloc_rows(&frame, RowSelector::Positions(vec![i]))?;
+            // One position and one column (`df.iloc[1, 1]`) give that value.
+            if let Some(Value::Int(_)) = cols {
+                let names = iloc_column_names(&row, cols.unwrap_or(Value::None))?;
+                let one = order::sorted(&row)?
+                    .select(names.iter().map(|n| column(n)).collect::<Vec<Expr>>())?
+                    .limit(0, Some(1))?;
+                return Ok(Value::Scalar(groupby::scalar_of(one, &names[0])));
+            }
             if let Some(cols) = cols {
                 row = select(&row, &iloc_column_names(&row, cols)?)?;
             }

@@ -620,6 +620,9 @@ pub fn aggregate_with(gb: &GroupBy, func_arg: Arg) -> Result<Value> {
             Ok(keyed(gb, aggregate(gb, &specs)?, None))
         }
         Value::Dict(pairs) => {
+            // With a list anywhere, pandas' columns get two levels (column, aggregation), which
+            // ddq writes COLUMN_AGG for every column.
+            let two_levels = pairs.iter().any(|(_, v)| matches!(v, Value::List(_)));
             let mut specs = Vec::new();
             for (key, value) in pairs {
                 let Value::Str(name) = key else {
@@ -627,6 +630,10 @@ pub fn aggregate_with(gb: &GroupBy, func_arg: Arg) -> Result<Value> {
                 };
                 check_columns(&gb.frame, std::slice::from_ref(&name))?;
                 match value {
+                    Value::Str(f) if two_levels => {
+                        let agg = parse_agg(&f)?;
+                        specs.push((name.clone(), agg, format!("{name}_{}", agg.name())));
+                    }
                     Value::Str(f) => specs.push((name.clone(), parse_agg(&f)?, name)),
                     Value::List(items) => {
                         for agg in agg_list(&items, func_arg)? {

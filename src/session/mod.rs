@@ -30,6 +30,7 @@ use crate::types::format::{Plain, format_with};
 use crate::types::scalar::to_plain;
 use crate::types::text::{json_string, python_str_repr, write_csv_record};
 use crate::types::{dtype::pandas_dtype, float::format_float_python, scalar::format_scalar};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::execution::config::SessionConfig;
 use datafusion::prelude::{DataFrame, SessionContext};
 use datafusion::scalar::ScalarValue;
@@ -561,7 +562,12 @@ impl Session {
             Value::None => "None".into(),
             Value::Scalar(s) => {
                 let v = self.compute_scalar(&s).await?;
-                format_scalar(&v, Format::Table)
+                let text = format_scalar(&v, Format::Table);
+                // Inside a tuple or list Python shows a timestamp's repr, as pandas writes it.
+                match v.data_type() {
+                    DataType::Timestamp(..) if !v.is_null() => format!("Timestamp('{text}')"),
+                    _ => text,
+                }
             }
             Value::List(items) => format!("[{}]", self.repr_items(items).await?.join(", ")),
             Value::Tuple(items) => {

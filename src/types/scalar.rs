@@ -10,6 +10,13 @@ use datafusion::scalar::ScalarValue;
 /// `1434.0`, `True`, text without quotes, `NaN` for a missing float, `None` for other missing
 /// values); for JSON a JSON value.
 pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
+    if let Some(nanos) = duration_nanos(value) {
+        let text = timedelta_text(nanos);
+        return match format {
+            Format::Json => format!("\"{text}\""),
+            _ => text,
+        };
+    }
     // Reading the value through a one-element array reuses the column renderers' rules exactly.
     let read = value
         .to_array_of_size(1)
@@ -24,6 +31,48 @@ pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
         Format::Table | Format::Csv => TextStyle::Python(ColumnKind::of(&value.data_type())),
     };
     value_text(&read, style)
+}
+
+/// A time span in nanoseconds: a duration, or an interval of days and nanoseconds (what the
+/// difference of two timestamps is).
+fn duration_nanos(value: &ScalarValue) -> Option<i128> {
+    Some(match value {
+        ScalarValue::DurationNanosecond(Some(n)) => i128::from(*n),
+        ScalarValue::DurationMicrosecond(Some(n)) => i128::from(*n) * 1_000,
+        ScalarValue::DurationMillisecond(Some(n)) => i128::from(*n) * 1_000_000,
+        ScalarValue::DurationSecond(Some(n)) => i128::from(*n) * 1_000_000_000,
+        ScalarValue::IntervalMonthDayNano(Some(v)) if v.months == 0 => {
+            i128::from(v.days) * 86_400_000_000_000 + i128::from(v.nanoseconds)
+        }
+        ScalarValue::IntervalDayTime(Some(v)) => {
+            i128::from(v.days) * 86_400_000_000_000 + i128::from(v.milliseconds) * 1_000_000
+        }
+        _ => return None,
+    })
+}
+
+/// A span as pandas' `str(Timedelta)` writes it: `3651 days 00:00:00`, `-1 days +23:00:00`,
+/// fractions of a second to the milli-, micro- or nanosecond they need.
+fn timedelta_text(nanos: i128) -> String {
+    const DAY: i128 = 86_400_000_000_000;
+    let days = nanos.div_euclid(DAY);
+    let rest = nanos.rem_euclid(DAY);
+    let seconds = rest / 1_000_000_000;
+    let fraction = rest % 1_000_000_000;
+    let clock = format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    );
+    let fraction = match fraction {
+        0 => String::new(),
+        f if f % 1_000_000 == 0 => format!(".{:03}", f / 1_000_000),
+        f if f % 1_000 == 0 => format!(".{:06}", f / 1_000),
+        f => format!(".{f:09}"),
+    };
+    let sign = if days < 0 { "+" } else { "" };
+    format!("{days} days {sign}{clock}{fraction}")
 }
 
 /// A computed value for Python's format mini-language: numbers stay numbers (a missing float
@@ -47,6 +96,25 @@ pub fn to_plain(value: &ScalarValue) -> super::format::Plain {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_print_as_pandas_timedeltas() {
+        // Each as str(pd.Timedelta(...)) prints it.
+        assert_eq!(
+            timedelta_text(3651 * 86_400_000_000_000),
+            "3651 days 00:00:00"
+        );
+        assert_eq!(timedelta_text(-3_600_000_000_000), "-1 days +23:00:00");
+        assert_eq!(timedelta_text(90_061_500_000_000), "1 days 01:01:01.500");
+        assert_eq!(timedelta_text(1_000), "0 days 00:00:00.000001");
+        assert_eq!(
+            format_scalar(
+                &ScalarValue::DurationNanosecond(Some(86_400_000_000_000)),
+                Format::Table
+            ),
+            "1 days 00:00:00"
+        );
+    }
 
     fn both(value: ScalarValue) -> (String, String) {
         (

@@ -809,7 +809,18 @@ OPERATION_TASKS = [
     ("index_positions", "exact", ["ddf.index.max()"], lambda d, s: scalar_csv(d.index.max())),
     ("index_of_set_index", "exact", ['ddf.set_index("Date").index.min()'], lambda d, s: scalar_csv(by_date(d).index.min())),
     ("index_of_groupby_result", "exact", ['ddf.groupby("Dest").Distance.max().index'], lambda d, s: series_csv(d.groupby("Dest").Distance.max().index.to_series(name="Dest"))),
+    # Wrong answers the snippet corpus found (benches/snippets/results.md).
+    ("iloc_one_value", "exact", ["ddf.iloc[1, 1]"], lambda d, s: scalar_csv(d.iloc[1, 1])),
+    ("agg_dict_with_lists_names_every_column", "exact", ['ddf.groupby("Origin").agg({"DepDelay": ["min", "max"], "Distance": "sum"})'], lambda d, s: keyed_csv(flat_columns(d.groupby("Origin").agg({"DepDelay": ["min", "max"], "Distance": "sum"})))),
+    ("date_span", "exact", ['ddf["Date"].max() - ddf["Date"].min()'], lambda d, s: f"{d.Date.max() - d.Date.min()}\n"),
+    ("date_tuple_repr", "exact", ['ddf["Date"].min(), ddf["Date"].max()'], lambda d, s: f"{(d.Date.min(), d.Date.max())!r}\n"),
 ]
+
+
+def flat_columns(frame):
+    """Two column levels (column, aggregation) written as ddq writes them: COLUMN_AGG."""
+    frame.columns = ["_".join(c) for c in frame.columns]
+    return frame
 
 
 def by_date(d):
