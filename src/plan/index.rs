@@ -86,14 +86,12 @@ pub fn reset_series(series: &Series, drop: bool) -> Result<Value> {
 /// pandas' labels are the positions the rows had when read: after a filter, a sort or a join
 /// they differ from the positions now, and ddq does not carry them, so it refuses.
 fn numbered(frame: &Frame) -> Result<Frame> {
-    if !rows_as_read(frame.df.logical_plan()) {
-        return Err(DdqError::unsupported(
+    let (positioned, position) = read_positions(frame, || {
+        DdqError::unsupported(
             "reset_index() of rows that were filtered, sorted or combined: pandas would give each row the position it had when read, which ddq does not keep",
         )
-        .with_help("use reset_index(drop=True), or set_index(\"col\") first to carry a label"));
-    }
-    let position = unique_hidden(frame, "__ddq_pos");
-    let positioned = with_position(frame, &position)?;
+        .with_help("use reset_index(drop=True), or set_index(\"col\") first to carry a label")
+    })?;
     let mut select = vec![column(&position).alias("index")];
     select.extend(frame.value_columns().iter().map(|c| column(c)));
     select.extend(positioned.hidden_columns().iter().map(|h| column(h)));
@@ -141,13 +139,13 @@ pub fn index_series(frame: &Frame) -> Result<Series> {
                 ..series
             })
         }
-        [] if !rows_as_read(frame.df.logical_plan()) => Err(DdqError::unsupported(
-            "the index of rows that were filtered, sorted or combined: pandas keeps each row's position when read, which ddq does not carry",
-        )
-        .with_help("set_index(\"col\") first to carry a label")),
         [] => {
-            let position = unique_hidden(frame, "__ddq_pos");
-            let positioned = with_position(frame, &position)?;
+            let (positioned, position) = read_positions(frame, || {
+                DdqError::unsupported(
+                    "the index of rows that were filtered, sorted or combined: pandas keeps each row's position when read, which ddq does not carry",
+                )
+                .with_help("set_index(\"col\") first to carry a label")
+            })?;
             Ok(Series {
                 expr: column(&position),
                 name: String::new(),
@@ -351,6 +349,16 @@ pub fn series_rows(planner: &Planner, s: Series, index: Value, by_label: bool) -
         })),
         other => Ok(other),
     }
+}
+
+/// The frame with a hidden column (its name returned) of each row's position, which is pandas'
+/// default index only while the rows are those read, in that order; otherwise `refusal`.
+fn read_positions(frame: &Frame, refusal: impl FnOnce() -> DdqError) -> Result<(Frame, String)> {
+    if !rows_as_read(frame.df.logical_plan()) {
+        return Err(refusal());
+    }
+    let position = unique_hidden(frame, "__ddq_pos");
+    Ok((with_position(frame, &position)?, position))
 }
 
 /// Whether a plan still holds the rows it read, in the order read: only projections and

@@ -49,7 +49,8 @@ pub fn tail(frame: &Frame, n: usize) -> Result<Frame> {
     })
 }
 
-fn reverse(sort: &SortExpr) -> SortExpr {
+/// The opposite order: descending for ascending, missing values at the other end.
+pub fn reverse(sort: &SortExpr) -> SortExpr {
     SortExpr::new(sort.expr.clone(), !sort.asc, !sort.nulls_first)
 }
 

@@ -8,7 +8,7 @@
 use crate::error::{DdqError, Result};
 use crate::plan::groupby::{Agg, agg_expr};
 use crate::plan::ops::{expr_type, float, is_numeric};
-use crate::plan::order::{unique_hidden, with_position};
+use crate::plan::order::{reverse, unique_hidden, with_position};
 use crate::plan::value::{Frame, GroupBy, Rolling, Series, column};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
@@ -172,7 +172,7 @@ pub fn cumcount(gb: &GroupBy, ascending: bool) -> Result<Series> {
     let order = if ascending {
         over.order.clone()
     } else {
-        over.order.iter().map(reversed).collect()
+        over.order.iter().map(reverse).collect()
     };
     let number = row_number()
         .partition_by(over.keys.clone())
@@ -241,10 +241,6 @@ fn rows_so_far() -> WindowFrame {
     )
 }
 
-fn reversed(sort: &SortExpr) -> SortExpr {
-    SortExpr::new(sort.expr.clone(), !sort.asc, !sort.nulls_first)
-}
-
 fn with_expr(series: Series, expr: Expr) -> Series {
     Series { expr, ..series }
 }
@@ -284,7 +280,7 @@ pub fn broadcast(series: &Series, over: &Over, agg: Agg) -> Result<Series> {
 pub fn position_in_group(gb: &GroupBy, from_end: bool) -> Result<Expr> {
     let over = Over::groups(gb);
     let order = if from_end {
-        over.order.iter().map(reversed).collect()
+        over.order.iter().map(reverse).collect()
     } else {
         over.order.clone()
     };
@@ -311,16 +307,6 @@ pub fn group_number(gb: &GroupBy) -> Result<Expr> {
 /// at each row (centred on it with `center`), missing where fewer than `min_periods` values
 /// were there (for `count`, fewer than `min_periods` rows), as pandas computes it.
 pub fn rolling(series: &Series, rolling: &Rolling, agg: Agg) -> Result<Series> {
-    if matches!(
-        agg,
-        Agg::Nunique | Agg::First | Agg::Last | Agg::Quantile(_) | Agg::Size
-    ) {
-        return Err(DdqError::unsupported(format!(
-            "rolling(...).{}() is not supported",
-            agg.name()
-        ))
-        .with_help("use sum, mean, count, min, max, std, var or median"));
-    }
     let input = plain(series)?;
     let over = Over::all(&input.frame);
     let window = rolling.window;

@@ -155,15 +155,12 @@ fn lookup(s: &Series, pairs: &[(Value, Value)], arg: Arg) -> Result<Expr> {
 fn map_partitions(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [func, _meta] = args.params()?;
     let lambda = lambda_arg(func)?;
-    let rows = match &receiver {
-        Value::Frame(f) => f.clone(),
-        Value::Series(s) => s.frame.clone(),
-        other => return Err(wrong_receiver(args, other)),
-    };
+    if !matches!(receiver, Value::Frame(_) | Value::Series(_)) {
+        return Err(wrong_receiver(args, &receiver));
+    }
     match planner.apply_lambda(lambda, vec![receiver])? {
         result @ (Value::Frame(_) | Value::Series(_)) => Ok(result),
         other => {
-            let _ = rows;
             Err(func.invalid(format!(
                 "map_partitions' function gave {}: a function that reduces each partition gives one value per partition in Dask, which ddq does not compute",
                 other.kind_name()

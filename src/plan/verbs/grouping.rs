@@ -10,7 +10,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::literal_expr;
 use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
-use crate::plan::window::{self, Over};
+use crate::plan::window;
 use crate::plan::{Planner, column_series, selection_columns};
 use datafusion::logical_expr::{Expr, lit};
 
@@ -244,26 +244,7 @@ fn transform(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> 
             )));
         }
     };
-    let over = Over::groups(&gb);
-    match &gb.selection {
-        Selection::Series(name) => {
-            let series = column_series(&gb.frame, name)?;
-            Ok(Value::Series(window::broadcast(&series, &over, agg)?))
-        }
-        _ => {
-            let mut current = gb.frame.clone();
-            let mut exprs = Vec::new();
-            for name in selection_columns(&gb) {
-                let result = window::broadcast(&column_series(&current, &name)?, &over, agg)?;
-                current = result.frame;
-                exprs.push(result.expr.alias(&name));
-            }
-            exprs.extend(current.hidden_columns().iter().map(|h| column(h)));
-            Ok(Value::Frame(
-                current.with_df(current.df.clone().select(exprs)?),
-            ))
-        }
-    }
+    super::windowing::grouped(&gb, |s, over| window::broadcast(s, over, agg))
 }
 
 /// `quantile(q=0.5)` of a series (a value), per group (a keyed series) or per column.

@@ -269,7 +269,12 @@ fn each_column(
     }
 }
 
-fn grouped(gb: &GroupBy, compute: impl Fn(&Series, &Over) -> Result<Series>) -> Result<Value> {
+/// A window computation per group: on the selected column (a series) or on each selected column
+/// (a frame).
+pub(super) fn grouped(
+    gb: &GroupBy,
+    compute: impl Fn(&Series, &Over) -> Result<Series>,
+) -> Result<Value> {
     let over = Over::groups(gb);
     let names = selection_columns(gb);
     match &gb.selection {
