@@ -32,6 +32,12 @@ pub fn subscript(planner: &Planner, frame: Frame, index: Value) -> Result<Value>
         Value::Slice(start, stop, step) => {
             iloc_rows(&frame, RowSelector::Slice(start, stop, step)).map(Value::Frame)
         }
+        // A boolean frame keeps each value where it is true (`df[df > 0]`, pandas' where).
+        Value::Frame(mask) => {
+            crate::plan::verbs::conditional::where_frame(&frame, &mask, None, true)
+        }
+        // Label bounds slice the index (`df["1991-01-01":"1991-01-09"]` on a datetime index).
+        labels @ Value::LabelSlice(..) => index::loc_rows(&frame, labels).map(Value::Frame),
         other => match column_names(&other) {
             Some(names) => select(&frame, &names).map(Value::Frame),
             None => {
@@ -92,15 +98,24 @@ fn split_indexer(index: Value) -> (Value, Option<Value>) {
     }
 }
 
+/// `.loc`/`.iloc` indexers with the functions among them (`df.loc[lambda d: d.x > 0]`,
+/// `df.iloc[:, lambda d: [0, 1]]`) called with the frame, as pandas does.
+pub fn called_indexers(planner: &Planner, frame: &Frame, index: Value) -> Result<Value> {
+    let call = |indexer: Value| match indexer {
+        Value::Lambda(lambda) => planner.apply_lambda(&lambda, vec![Value::Frame(frame.clone())]),
+        other => Ok(other),
+    };
+    match index {
+        Value::Tuple(items) if items.len() == 2 => Ok(Value::Tuple(
+            items.into_iter().map(call).collect::<Result<Vec<_>>>()?,
+        )),
+        other => call(other),
+    }
+}
+
 /// `df.loc[mask]`, `df.loc[mask, cols]`, `df.loc[:, cols]`
 pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
-    let (rows, cols) = split_indexer(index);
-    let rows = match rows {
-        Value::Lambda(lambda) => {
-            planner.apply_lambda(&lambda, vec![Value::Frame(frame.clone())])?
-        }
-        other => other,
-    };
+    let (rows, cols) = split_indexer(called_indexers(planner, &frame, index)?);
     let mut result = match rows {
         Value::Slice(None, None, None) => frame,
         Value::Series(mask) => filter(&frame, &mask)?,
@@ -564,6 +579,36 @@ pub fn assign(frame: &Frame, extra: &[(Ident, Value)]) -> Result<Value> {
 }
 
 /// Applies a series transformation to every value column.
+/// The value columns of `other` as expressions over `frame`'s rows, by name, when `other` is
+/// `frame` or computed from it column by column (`df > 0`, `-df`): what lets `df.where(df > 0)`
+/// and `df[df > 0]` pair each column with its condition.
+pub fn columns_over(frame: &Frame, other: &Frame) -> Option<Vec<(String, Expr)>> {
+    let (base, plan) = (frame.df.logical_plan(), other.df.logical_plan());
+    if base == plan {
+        return Some(
+            other
+                .value_columns()
+                .into_iter()
+                .map(|c| (c.clone(), column(&c)))
+                .collect(),
+        );
+    }
+    let datafusion::logical_expr::LogicalPlan::Projection(projection) = plan else {
+        return None;
+    };
+    if projection.input.as_ref() != base {
+        return None;
+    }
+    let values = other.value_columns();
+    let exprs = projection.expr.iter().zip(projection.schema.fields());
+    Some(
+        exprs
+            .filter(|(_, field)| values.contains(field.name()))
+            .map(|(e, field)| (field.name().clone(), e.clone().unalias()))
+            .collect(),
+    )
+}
+
 pub fn map_columns(frame: &Frame, transform: impl Fn(&Series) -> Result<Expr>) -> Result<Value> {
     let mut exprs: Vec<Expr> = frame.key_columns().iter().map(|k| column(k)).collect();
     for name in frame.value_columns() {

@@ -385,6 +385,35 @@ pub fn across_columns(frame: &Frame, agg: Agg) -> Result<Series> {
     })
 }
 
+/// A series keyed by name of values that each reduce `frame` (scalar subqueries, literals),
+/// in the order given: `df.agg(lambda x: ...)`, `s.agg(["sum", "mean"])`. Mixed numbers
+/// become floats, as pandas makes them.
+pub fn values_series(frame: &Frame, values: Vec<(String, Expr)>, name: &str) -> Result<Series> {
+    let schema = datafusion::common::DFSchema::empty();
+    let types: Vec<DataType> = values
+        .iter()
+        .map(|(_, e)| datafusion::logical_expr::ExprSchemable::get_type(e, &schema))
+        .collect::<std::result::Result<_, _>>()?;
+    let common = match types.first() {
+        Some(first) if types.iter().all(|t| t == first) => first.clone(),
+        _ => DataType::Float64,
+    };
+    let mut exprs = Vec::new();
+    let mut names = Vec::new();
+    for (i, (key, e)) in values.into_iter().enumerate() {
+        exprs.push(cast(e, common.clone()).alias(format!("__ddq_c{i}")));
+        names.push(key);
+    }
+    let (state, _) = frame.df.clone().into_parts();
+    let one_row = DataFrame::new(
+        state,
+        LogicalPlanBuilder::empty(true).project(exprs)?.build()?,
+    );
+    let mut series = unpivot_row(one_row, &names, if name.is_empty() { "0" } else { name })?;
+    series.name = name.to_string();
+    Ok(series)
+}
+
 /// Turns a one-row plan whose columns are `__ddq_c0`, `__ddq_c1`, ... (already of one type) into
 /// a series keyed by column name, one row per column in order: pandas' shape for `df.count()`
 /// and for one row taken out of a frame.

@@ -324,6 +324,15 @@ fn rows_in(frame: &Frame, labels: &[Value]) -> Result<Frame> {
 /// `s.loc[...]` and `s.iloc[...]`: the rows of a series, as a series; one position
 /// (`s.iloc[5]`) gives that value.
 pub fn series_rows(planner: &Planner, s: Series, index: Value, by_label: bool) -> Result<Value> {
+    // A mask or a function of the series (`s.loc[s > 0]`, `s.loc[lambda s: s > 0]`) filters the
+    // series' own frame, which the mask was built from.
+    let index = match index {
+        Value::Lambda(lambda) => planner.apply_lambda(&lambda, vec![Value::Series(s.clone())])?,
+        other => other,
+    };
+    if let Value::Series(mask) = index {
+        return series::subscript(planner, s, Value::Series(mask));
+    }
     let as_frame = series::to_frame(&s)?;
     let value = as_frame.value_columns().pop().unwrap_or_default();
     if let (false, Value::Int(i)) = (by_label, &index) {

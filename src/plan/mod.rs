@@ -60,6 +60,10 @@ pub struct Planner<'a> {
     scheduler: std::cell::Cell<Option<crate::config::scheduler::SchedulerKind>>,
     /// The parameters of the lambdas being applied, innermost last; they shadow `vars`.
     locals: std::cell::RefCell<Vec<(String, Value)>>,
+    /// While a function runs once per group (`gb.col.transform(lambda x: x - x.mean())`,
+    /// `gb.filter(lambda g: len(g) > 10)`): the groups' frame and their window, so that a
+    /// reduction of that frame gives each row its group's value instead of one value.
+    group_window: std::cell::RefCell<Option<(Frame, std::rc::Rc<window::Over>)>>,
 }
 
 impl<'a> Planner<'a> {
@@ -74,7 +78,26 @@ impl<'a> Planner<'a> {
             sources,
             scheduler: std::cell::Cell::new(None),
             locals: std::cell::RefCell::new(Vec::new()),
+            group_window: std::cell::RefCell::new(None),
         }
+    }
+
+    /// Plans a function applied to each group of `gb` at once: inside it, reductions of the
+    /// groups' frame are windows over the row's group (see [`Planner::group_window`]).
+    pub fn apply_per_group(&self, lambda: &Lambda, gb: &GroupBy, arg: Value) -> Result<Value> {
+        let over = std::rc::Rc::new(window::Over::groups(gb));
+        let outer = self.group_window.replace(Some((gb.frame.clone(), over)));
+        let result = self.apply_lambda(lambda, vec![arg]);
+        self.group_window.replace(outer);
+        result
+    }
+
+    /// The window of the groups a per-group function is running over, when `frame` is their
+    /// frame (see [`Planner::apply_per_group`]).
+    pub fn group_window(&self, frame: &Frame) -> Option<std::rc::Rc<window::Over>> {
+        let current = self.group_window.borrow();
+        let (groups, over) = current.as_ref()?;
+        (groups.df.logical_plan() == frame.df.logical_plan()).then(|| over.clone())
     }
 
     /// Plans a lambda's body with its parameters bound to `args`.
@@ -378,6 +401,9 @@ impl<'a> Planner<'a> {
             {
                 return Ok(Value::Str(name.trim_end_matches('_').to_string()));
             }
+            Value::Module(module) if module_constant(module, name).is_some() => {
+                return Ok(module_constant(module, name).unwrap_or(Value::None));
+            }
             Value::Module(module) => {
                 return Err(DdqError::type_error(format!(
                     "`{module}.{name}` is not something ddq evaluates on its own; call a function such as `{module}.read_csv(...)`"
@@ -403,10 +429,16 @@ impl<'a> Planner<'a> {
             Value::Series(series) => series::subscript(self, series, index),
             Value::GroupBy(gb) => groupby::select(gb, index),
             Value::Accessor(Accessor::Loc(frame)) => frame::loc(self, frame, index),
-            Value::Accessor(Accessor::Iloc(frame)) => frame::iloc(frame, index),
+            Value::Accessor(Accessor::Iloc(frame)) => {
+                let index = frame::called_indexers(self, &frame, index)?;
+                frame::iloc(frame, index)
+            }
             Value::Accessor(Accessor::SeriesLoc(s)) => index::series_rows(self, s, index, true),
             Value::Accessor(Accessor::SeriesIloc(s)) => index::series_rows(self, s, index, false),
             Value::Accessor(Accessor::Partitions(frame)) => frame::partition(frame, index),
+            str_accessor @ Value::Accessor(Accessor::Str(_)) => {
+                verbs::strings::subscript(str_accessor, index)
+            }
             Value::List(items) | Value::Tuple(items) => index_sequence(items, index),
             Value::Columns(names) => {
                 index_sequence(names.into_iter().map(Value::Str).collect(), index)
@@ -486,9 +518,11 @@ impl<'a> Planner<'a> {
         if self.vars.contains_key(root) || self.locals.borrow().iter().any(|(n, _)| n == root) {
             return None;
         }
+        // numpy's functions are registered under the name notebooks import it as.
+        let root = if root == "numpy" { "np" } else { root.as_str() };
         match parts.as_slice() {
-            [] => Some((root.clone(), func.span)),
-            _ if !MODULES.contains(&root.as_str()) => None,
+            [] => Some((root.to_string(), func.span)),
+            _ if !MODULES.contains(&root) => None,
             [name]
                 if verbs::find(Receiver::Function, &format!("{root}.{}", name.name)).is_none() =>
             {
@@ -647,4 +681,16 @@ pub fn column_series(frame: &Frame, name: &str) -> Result<Series> {
         expr: value::column(name),
         name: value::display_name(name).to_string(),
     })
+}
+
+/// numpy's and pandas' constants for a missing or infinite value (`np.nan`, `pd.NA`, `np.inf`).
+fn module_constant(module: &str, name: &str) -> Option<Value> {
+    match (module, name) {
+        ("np" | "numpy", "nan" | "NaN" | "NAN") => Some(Value::Float(f64::NAN)),
+        ("np" | "numpy", "inf" | "Inf") => Some(Value::Float(f64::INFINITY)),
+        ("math", "nan") => Some(Value::Float(f64::NAN)),
+        ("math", "inf") => Some(Value::Float(f64::INFINITY)),
+        ("pd" | "pandas", "NA" | "NaT") => Some(Value::None),
+        _ => None,
+    }
 }

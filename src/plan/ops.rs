@@ -20,6 +20,10 @@ enum Operand {
 
 pub fn unary(op: UnaryOp, value: Value) -> Result<Value> {
     match value {
+        Value::Frame(frame) => crate::plan::frame::map_columns(&frame, |s| {
+            let data_type = expr_type(&s.frame, &s.expr)?;
+            unary_expr(op, s.expr.clone(), &data_type, &s.name)
+        }),
         Value::Series(s) => {
             let data_type = expr_type(&s.frame, &s.expr)?;
             let expr = unary_expr(op, s.expr.clone(), &data_type, &s.name)?;
@@ -302,7 +306,11 @@ fn arithmetic(op: BinOp, Operands { l, r, lt, rt }: Operands) -> Built {
             let shifted = binary_expr(remainder, Operator::Plus, r.clone());
             binary_expr(shifted, Operator::Modulo, r)
         }
-        BinOp::Pow if both_integer => f::power(cast(l, DataType::Int64), cast(r, DataType::Int64)),
+        // The engine's power gives floats; pandas keeps integers integral.
+        BinOp::Pow if both_integer => cast(
+            f::power(cast(l, DataType::Int64), cast(r, DataType::Int64)),
+            DataType::Int64,
+        ),
         BinOp::Pow if both_numeric => f::power(float(l), float(r)),
         _ => return Err((lt, rt)),
     })

@@ -31,18 +31,53 @@ pub fn accessor_error(accessor: &str, series: &Series, t: &DataType, wanted: &st
 }
 
 pub fn subscript(planner: &Planner, series: Series, index: Value) -> Result<Value> {
-    let _ = planner;
+    // `s[lambda s: s > 0]`: the function is given the series.
+    let index = match index {
+        Value::Lambda(lambda) => {
+            planner.apply_lambda(&lambda, vec![Value::Series(series.clone())])?
+        }
+        other => other,
+    };
     match index {
         Value::Series(mask) => {
             let frame = crate::plan::frame::filter(&series.frame, &mask)?;
             Ok(Value::Series(Series { frame, ..series }))
         }
+        // pandas slices a series by position (`s[:5]`, `s[::-1]`) and by label when the
+        // bounds are labels (`ts["1991-01-05":"1991-01-10"]` on a datetime index).
+        slice @ Value::Slice(..) => crate::plan::index::series_rows(planner, series, slice, false),
+        labels @ Value::LabelSlice(..) => {
+            crate::plan::index::series_rows(planner, series, labels, true)
+        }
         other => Err(DdqError::type_error(format!(
-            "a series is indexed by a boolean series, not {}",
+            "a series is indexed by a boolean series or a slice, not {}",
             other.kind_name()
         ))
-        .with_help("use .head(n) or .iloc on the frame for positions")),
+        .with_help("use s.iloc[i] for a position or s.loc[label] for a label")),
     }
+}
+
+/// The series' values looked up in `pairs` (`map(dict)`, `replace(dict)`), `unmatched` for
+/// values without a key; a missing key (`np.nan`, `None`) matches missing values, as in
+/// pandas. `None` when a key or value is not a plain value.
+pub fn lookup(s: &Series, pairs: &[(Value, Value)], unmatched: Expr) -> Option<Expr> {
+    let mut cases = Vec::new();
+    for (key, value) in pairs {
+        let condition = match key {
+            Value::None => isna(s, true),
+            Value::Float(x) if x.is_nan() => isna(s, true),
+            key => s.expr.clone().eq(literal_expr(key)?),
+        };
+        cases.push((Box::new(condition), Box::new(literal_expr(value)?)));
+    }
+    if cases.is_empty() {
+        return Some(unmatched);
+    }
+    Some(Expr::Case(datafusion::logical_expr::Case::new(
+        None,
+        cases,
+        Some(Box::new(unmatched)),
+    )))
 }
 
 /// A bound of `between`: a plain value or an engine scalar.
@@ -128,6 +163,10 @@ pub fn fillna(series: &Series, value_arg: Arg) -> Result<Expr> {
     };
     let fill = match value {
         Value::Scalar(s) => s.expr,
+        // A series over the same rows fills each row (`x.fillna(x.mean())` per group).
+        Value::Series(other) if crate::plan::window::same_rows(&series.frame, &other.frame) => {
+            other.expr
+        }
         other => {
             literal_expr(&other).ok_or_else(|| value_arg.invalid("fillna() takes a plain value"))?
         }
@@ -149,19 +188,26 @@ pub fn fillna(series: &Series, value_arg: Arg) -> Result<Expr> {
 
 /// A series as a frame: its keys, one value column, and the hidden bookkeeping.
 pub fn to_frame(series: &Series) -> Result<Frame> {
-    let frame = &series.frame;
-    let keys = frame.key_columns();
     // An unnamed series becomes column `0`, as pandas' `to_frame()` and `to_csv()` name it.
-    let mut internal = if series.name.is_empty() {
+    let name = if series.name.is_empty() {
         "0".to_string()
     } else {
         series.name.clone()
     };
-    while keys.contains(&internal) {
-        internal.push_str(crate::plan::value::DUPLICATE_SUFFIX);
-    }
+    values_frame(&series.frame, vec![(name, series.expr.clone())])
+}
+
+/// A frame of the given values over `frame`'s rows, keeping its index and row order.
+pub fn values_frame(frame: &Frame, values: Vec<(String, Expr)>) -> Result<Frame> {
+    let keys = frame.key_columns();
     let mut exprs: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
-    exprs.push(series.expr.clone().alias(&internal));
+    for (name, expr) in values {
+        let mut internal = name;
+        while keys.contains(&internal) {
+            internal.push_str(crate::plan::value::DUPLICATE_SUFFIX);
+        }
+        exprs.push(expr.alias(&internal));
+    }
     exprs.extend(frame.hidden_columns().iter().map(|h| column(h)));
     let needs_position = !crate::plan::order::order_survives(
         frame,
@@ -477,7 +523,7 @@ pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
     }
     const STATS: [&str; 8] = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
     let mut aggregates = Vec::new();
-    for (i, c) in numeric.iter().enumerate() {
+    for c in &numeric {
         let e = float(column(c));
         let quantile = |q: f64| agg::percentile_cont(e.clone().sort(true, false), lit(q));
         let stats = [
@@ -490,19 +536,41 @@ pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
             quantile(0.75),
             agg::max(e.clone()),
         ];
+        aggregates.push(stats.to_vec());
+    }
+    Ok(Value::Frame(statistics_frame(
+        frame,
+        &STATS.map(String::from),
+        &numeric,
+        aggregates,
+        "describe",
+    )?))
+}
+
+/// A frame with one row per statistic (its name the index) and one column per column of
+/// `frame`, from `aggregates[column][statistic]`: `describe()`, `df.agg(["sum", "mean"])`.
+pub fn statistics_frame(
+    frame: &Frame,
+    statistics: &[String],
+    columns: &[String],
+    aggregates: Vec<Vec<Expr>>,
+    origin: &str,
+) -> Result<Frame> {
+    let mut flat = Vec::new();
+    for (i, stats) in aggregates.into_iter().enumerate() {
         for (j, s) in stats.into_iter().enumerate() {
-            aggregates.push(s.alias(format!("__ddq_s{i}_{j}")));
+            flat.push(s.alias(format!("__ddq_s{i}_{j}")));
         }
     }
-    let one_row = frame.df.clone().aggregate(vec![], aggregates)?;
+    let one_row = frame.df.clone().aggregate(vec![], flat)?;
     let mut select = vec![
-        make_array(STATS.iter().map(|s| lit(*s)).collect()).alias("statistic"),
-        make_array((0..STATS.len() as i64).map(lit).collect()).alias("__ddq_statpos"),
+        make_array(statistics.iter().map(|s| lit(s.clone())).collect()).alias("statistic"),
+        make_array((0..statistics.len() as i64).map(lit).collect()).alias("__ddq_statpos"),
     ];
-    for (i, c) in numeric.iter().enumerate() {
+    for (i, c) in columns.iter().enumerate() {
         select.push(
             make_array(
-                (0..STATS.len())
+                (0..statistics.len())
                     .map(|j| column(&format!("__ddq_s{i}_{j}")))
                     .collect(),
             )
@@ -510,17 +578,17 @@ pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
         );
     }
     let mut unnest: Vec<&str> = vec!["statistic", "__ddq_statpos"];
-    unnest.extend(numeric.iter().map(String::as_str));
+    unnest.extend(columns.iter().map(String::as_str));
     let df = groupby::unnest_exact(one_row.select(select)?, &unnest)?;
     let mut reordered: Vec<Expr> = vec![column("statistic")];
-    reordered.extend(numeric.iter().map(|c| column(c)));
+    reordered.extend(columns.iter().map(|c| column(c)));
     reordered.push(column("__ddq_statpos"));
-    Ok(Value::Frame(Frame {
+    Ok(Frame {
         df: df.select(reordered)?,
         order: vec![column("__ddq_statpos").sort(true, false)],
         index_columns: 1,
         npartitions: 1,
         partition: None,
-        origin: "describe".into(),
-    }))
+        origin: origin.into(),
+    })
 }

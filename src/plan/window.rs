@@ -21,8 +21,8 @@ use datafusion::functions_window::lead_lag::{lag_udwf, lead_udwf};
 use datafusion::logical_expr::expr::{NullTreatment, WindowFunction};
 use datafusion::logical_expr::utils::find_window_exprs;
 use datafusion::logical_expr::{
-    Expr, ExprFunctionExt, SortExpr, WindowFrame, WindowFrameBound, WindowFrameUnits, cast, lit,
-    when,
+    Expr, ExprFunctionExt, LogicalPlan, SortExpr, WindowFrame, WindowFrameBound, WindowFrameUnits,
+    cast, lit, when,
 };
 
 /// Which rows a window sees: those of the row's group (all rows when there are no keys), in the
@@ -184,6 +184,13 @@ pub fn cumcount(gb: &GroupBy, ascending: bool) -> Result<Series> {
         expr: over.outside_groups(position),
         name: String::new(),
     })
+}
+
+/// Whether `a` has the rows of `b`, in its order: the same plan, or `b` with columns added (as
+/// [`plain`] adds one).
+pub fn same_rows(a: &Frame, b: &Frame) -> bool {
+    let (a, b) = (a.df.logical_plan(), b.df.logical_plan());
+    a == b || matches!(a, LogicalPlan::Projection(p) if p.input.as_ref() == b)
 }
 
 /// The series as a column of its frame when it holds a window function (a hidden column added

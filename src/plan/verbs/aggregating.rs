@@ -8,8 +8,10 @@ use super::inspecting::rows_of_series;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::groupby::{self, Agg};
+use crate::plan::value::column;
 use crate::plan::value::{GroupBy, Lambda, Selection, Series, Value};
-use crate::plan::{Planner, series};
+use crate::plan::{Planner, ops, series, window};
+use datafusion::arrow::datatypes::DataType;
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -273,13 +275,18 @@ fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
 /// A reduction named by the verb (`count`, `min`, `first`, ...) of a frame, series or groupby;
 /// the arguments these take are accepted and have no effect on the answer (`numeric_only`,
 /// `dropna` of `nunique`).
-fn reduce(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    reduce_by(receiver, args, groupby::parse_agg(args.verb().name)?)
+fn reduce(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    reduce_by(
+        planner,
+        receiver,
+        args,
+        groupby::parse_agg(args.verb().name)?,
+    )
 }
 
 /// `count`, `sum`, `mean`, `min`, `max` with pandas' `axis`: down each column (0, the
 /// default), or across each row's numeric columns (1 or "columns").
-fn reduce_along(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn reduce_along(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [axis, _numeric_only] = args.params()?;
     let agg = groupby::parse_agg(args.verb().name)?;
     let across = match axis.given() {
@@ -295,18 +302,29 @@ fn reduce_along(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
             "axis=1 applies to a frame, not {}",
             other.kind_name()
         ))),
-        other => reduce_by(other, args, agg),
+        other => reduce_by(planner, other, args, agg),
     }
 }
 
 /// `std(ddof=1)` and `var(ddof=1)`.
-fn spread(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn spread(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [ddof, _numeric_only] = args.params()?;
     let agg = groupby::parse_agg(args.verb().name)?.with_ddof(ddof)?;
-    reduce_by(receiver, args, agg)
+    reduce_by(planner, receiver, args, agg)
 }
 
-fn reduce_by(receiver: Value, args: &Args, agg: Agg) -> Result<Value> {
+pub(super) fn reduce_by(
+    planner: &Planner,
+    receiver: Value,
+    args: &Args,
+    agg: Agg,
+) -> Result<Value> {
+    if let Value::Series(s) = &receiver
+        && let Some(over) = planner.group_window(&s.frame)
+    {
+        // Inside a function run per group: each row gets its group's value.
+        return Ok(Value::Series(window::broadcast(s, &over, agg)?));
+    }
     match receiver {
         Value::Frame(f) => groupby::reduce_frame(&f, agg),
         Value::Series(s) => groupby::reduce_series(&s, agg),
@@ -355,6 +373,11 @@ fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     if let Some(Value::Lambda(lambda)) = func.value() {
         return agg_lambda(planner, receiver, lambda, func);
     }
+    if let Some(Value::List(names)) = func.value()
+        && !matches!(receiver, Value::GroupBy(_))
+    {
+        return agg_list(receiver, names, func, args);
+    }
     match receiver {
         Value::Frame(f) => groupby::reduce_frame(&f, groupby::reduction_of(func)?),
         Value::Series(s) => groupby::reduce_series(&s, groupby::reduction_of(func)?),
@@ -363,10 +386,74 @@ fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
 }
 
+/// `s.agg(["sum", "mean"])`: a series keyed by aggregation; `df.agg([...])`: a frame with a
+/// row per aggregation and a column per column, as pandas lays them out.
+fn agg_list(receiver: Value, names: &[Value], func: Arg, args: &Args) -> Result<Value> {
+    let mut aggs = Vec::new();
+    for name in names {
+        let Value::Str(name) = name else {
+            return Err(
+                func.invalid("agg([...]) takes aggregation names, e.g. [\"sum\", \"mean\"]")
+            );
+        };
+        aggs.push(groupby::parse_agg(name).map_err(|e| e.at(func.span()))?);
+    }
+    let labels: Vec<String> = aggs.iter().map(|a| a.name().to_string()).collect();
+    match receiver {
+        Value::Series(s) => {
+            let mut values = Vec::new();
+            for (agg, label) in aggs.iter().zip(&labels) {
+                match groupby::reduce_series(&s, *agg)? {
+                    Value::Scalar(scalar) => values.push((label.clone(), scalar.expr)),
+                    other => {
+                        return Err(func.invalid(format!("{label} gave {}", other.kind_name())));
+                    }
+                }
+            }
+            Ok(Value::Series(groupby::values_series(
+                &s.frame, values, &s.name,
+            )?))
+        }
+        Value::Frame(f) => {
+            let columns = f.value_columns();
+            let mut aggregates = Vec::new();
+            for name in &columns {
+                let t = f.data_type(name).unwrap_or(DataType::Null);
+                let mut per_agg = Vec::new();
+                for agg in &aggs {
+                    per_agg.push(groupby::agg_expr(*agg, column(name), &t, &f.order, name)?);
+                }
+                aggregates.push(per_agg);
+            }
+            // A column whose aggregations differ in type (sum and mean of integers) is float.
+            let aggregates = aggregates
+                .into_iter()
+                .map(|per_agg| {
+                    let types: Vec<DataType> = per_agg
+                        .iter()
+                        .map(|e| ops::expr_type(&f, e))
+                        .collect::<Result<_>>()?;
+                    Ok(if types.windows(2).all(|w| w[0] == w[1]) {
+                        per_agg
+                    } else {
+                        per_agg.into_iter().map(ops::float).collect()
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let frame = series::statistics_frame(&f, &labels, &columns, aggregates, "agg")?;
+            Ok(Value::Frame(frame))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
 /// `agg(lambda s: ...)`: the function's body planned over the series (giving one value) or over
 /// each group of one selected column (`gb.col.agg(lambda s: s.max() - s.min())`, giving one
 /// value per group).
 fn agg_lambda(planner: &Planner, receiver: Value, lambda: &Lambda, func: Arg) -> Result<Value> {
+    if let Value::Frame(frame) = &receiver {
+        return super::applying::per_column_function(planner, frame, lambda, func);
+    }
     let single_column = match &receiver {
         Value::Series(_) => true,
         Value::GroupBy(gb) => matches!(gb.selection, Selection::Series(_)),

@@ -8,10 +8,10 @@ use super::Form::Method;
 use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
-use crate::plan::Planner;
 use crate::plan::ops::literal_expr;
 use crate::plan::value::{Frame, Lambda, Series, Value};
-use datafusion::logical_expr::{Expr, lit, when};
+use crate::plan::{Planner, series};
+use datafusion::logical_expr::{lit, when};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -70,15 +70,15 @@ fn apply(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let lambda = lambda_arg(func)?;
     match receiver {
         Value::Frame(frame) => {
-            if !matches!(axis.given(), Some(Value::Int(1)) | Some(Value::Str(_))) {
-                return Err(axis.invalid(
-                    "apply on a frame runs a function per row: pass axis=1 (per column, use agg)",
-                ));
-            }
-            if let Some(Value::Str(name)) = axis.given()
-                && name != "columns"
-            {
-                return Err(axis.invalid("apply runs per row with axis=1 (or axis=\"columns\")"));
+            let per_column = match axis.given() {
+                None | Some(Value::Int(0)) => true,
+                Some(Value::Str(a)) if a == "index" => true,
+                Some(Value::Int(1)) => false,
+                Some(Value::Str(a)) if a == "columns" => false,
+                Some(_) => return Err(axis.invalid("axis is 0 (\"index\") or 1 (\"columns\")")),
+            };
+            if per_column {
+                return per_column_function(planner, &frame, lambda, func);
             }
             let result = planner.apply_lambda(lambda, vec![Value::Frame(frame.clone())])?;
             per_row(&frame, result, "", func)
@@ -94,6 +94,58 @@ fn apply(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
 }
 
+/// A function applied to each column of a frame (`apply(f)` with axis=0, `agg(f)`,
+/// `transform(f)`): one value per column gives a series keyed by column name, a value per row a
+/// frame of the same shape.
+pub fn per_column_function(
+    planner: &Planner,
+    frame: &Frame,
+    lambda: &Lambda,
+    func: Arg,
+) -> Result<Value> {
+    let mut results = Vec::new();
+    for name in frame.value_columns() {
+        let column = crate::plan::column_series(frame, &name)?;
+        let result = planner.apply_lambda(lambda, vec![Value::Series(column.clone())])?;
+        results.push((name, column, result));
+    }
+    let reduced = |v: &Value| matches!(v, Value::Scalar(_) | Value::Int(_) | Value::Float(_));
+    if !results.is_empty() && results.iter().all(|(_, _, r)| reduced(r)) {
+        let values = results
+            .into_iter()
+            .map(|(name, _, r)| match r {
+                Value::Scalar(s) => (name, s.expr),
+                other => (name, literal_expr(&other).unwrap_or(lit(0))),
+            })
+            .collect();
+        return Ok(Value::Series(crate::plan::groupby::values_series(
+            frame, values, "",
+        )?));
+    }
+    let mut per_row = Vec::new();
+    for (name, column, result) in results {
+        match result {
+            Value::Series(r) if crate::plan::window::same_rows(&r.frame, &column.frame) => {
+                per_row.push((name, r.expr))
+            }
+            other => {
+                return Err(func
+                    .invalid(format!(
+                        "the function gave {} for column `{name}`, where one value, or a value per row, is needed",
+                        describe(&other)
+                    ))
+                    .with_help("e.g. `lambda x: x.max() - x.min()` or `lambda x: x * 2`"));
+            }
+        }
+    }
+    crate::plan::frame::map_columns(frame, |s| {
+        Ok(per_row
+            .iter()
+            .find(|(n, _)| *n == s.name)
+            .map_or(s.expr.clone(), |(_, e)| e.clone()))
+    })
+}
+
 /// `s.map(dict)` or `s.map(func)`.
 fn map(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [arg, na_action, _meta] = args.params()?;
@@ -107,7 +159,9 @@ fn map(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     };
     match arg.required()? {
         Value::Dict(pairs) => {
-            let expr = lookup(&s, pairs, arg)?;
+            let unmatched = lit(datafusion::common::ScalarValue::Null);
+            let expr = series::lookup(&s, pairs, unmatched)
+                .ok_or_else(|| arg.invalid("map's dict must map values to values"))?;
             Ok(Value::Series(Series { expr, ..s }))
         }
         Value::Lambda(lambda) => {
@@ -130,26 +184,6 @@ fn map(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             other.kind_name()
         ))),
     }
-}
-
-/// `{old: new}` as a CASE over the series; values not in the dict become missing.
-fn lookup(s: &Series, pairs: &[(Value, Value)], arg: Arg) -> Result<Expr> {
-    if pairs.is_empty() {
-        return Ok(lit(datafusion::common::ScalarValue::Null));
-    }
-    let mut case: Option<datafusion::logical_expr::conditional_expressions::CaseBuilder> = None;
-    for (key, value) in pairs {
-        let (Some(key), Some(value)) = (literal_expr(key), literal_expr(value)) else {
-            return Err(arg.invalid("map's dict must map values to values"));
-        };
-        let condition = s.expr.clone().eq(key);
-        case = Some(match case {
-            None => when(condition, value),
-            Some(mut c) => c.when(condition, value),
-        });
-    }
-    let mut case = case.expect("pairs is not empty");
-    Ok(case.otherwise(lit(datafusion::common::ScalarValue::Null))?)
 }
 
 fn map_partitions(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {

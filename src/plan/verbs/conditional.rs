@@ -4,11 +4,11 @@
 use super::Form::Method;
 use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
-use crate::error::Result;
+use crate::error::{DdqError, Result};
 use crate::plan::Planner;
-use crate::plan::frame::map_columns;
+use crate::plan::frame::{columns_over, map_columns};
 use crate::plan::ops::{expr_type, is_numeric, literal_expr};
-use crate::plan::value::{Series, Value};
+use crate::plan::value::{Frame, Series, Value};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, cast, lit, when};
@@ -16,7 +16,7 @@ use datafusion::logical_expr::{Expr, cast, lit, when};
 pub const VERBS: &[Verb] = &[
     Verb {
         name: "where",
-        receivers: &[On::Series],
+        receivers: &[On::Series, On::Frame],
         form: Method,
         params: &["cond", "other"],
         signature: "where(cond, other=nan)",
@@ -28,7 +28,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "mask",
-        receivers: &[On::Series],
+        receivers: &[On::Series, On::Frame],
         form: Method,
         params: &["cond", "other"],
         signature: "mask(cond, other=nan)",
@@ -63,12 +63,28 @@ fn mask(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `where` keeps the values where `cond` is true, `mask` where it is not.
 fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool) -> Result<Value> {
     let [cond, other] = args.params()?;
-    let Value::Series(s) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
     let condition = match cond.required()? {
-        Value::Lambda(lambda) => planner.apply_lambda(lambda, vec![Value::Series(s.clone())])?,
+        Value::Lambda(lambda) => planner.apply_lambda(lambda, vec![receiver.clone()])?,
         value => value.clone(),
+    };
+    let s = match receiver {
+        Value::Series(s) => s,
+        Value::Frame(f) => {
+            let Value::Frame(condition) = condition else {
+                return Err(cond.invalid(format!(
+                    "a frame's {}() takes a boolean frame computed from it, e.g. `df.where(df > 0)`, not {}",
+                    args.verb().name,
+                    condition.kind_name()
+                )));
+            };
+            return where_frame(&f, &condition, other.given(), keep_where_true).map_err(
+                |e| match e.span {
+                    None => e.at(cond.span()),
+                    Some(_) => e,
+                },
+            );
+        }
+        other => return Err(wrong_receiver(args, &other)),
     };
     let condition = same_rows(&s, &condition, cond)?;
     let replacement = match other.given() {
@@ -83,6 +99,64 @@ fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool
         when(holds, replacement).otherwise(s.expr.clone())?
     };
     Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// A frame's values where a boolean frame computed from it is true, elsewhere `other` (a frame
+/// computed from it, or one value; missing when `None`). A column the condition lacks is
+/// replaced whole, as pandas aligns it to False.
+pub fn where_frame(
+    frame: &Frame,
+    condition: &Frame,
+    other: Option<&Value>,
+    keep_where_true: bool,
+) -> Result<Value> {
+    let not_from_frame = || {
+        DdqError::type_error("the condition must be computed from the same frame")
+            .with_help("e.g. `num.where(num > 0)` or `num[num > 0]`")
+    };
+    let conditions = columns_over(frame, condition).ok_or_else(not_from_frame)?;
+    let replacements = match other {
+        None => None,
+        Some(Value::Frame(o)) => Some(columns_over(frame, o).ok_or_else(not_from_frame)?),
+        Some(value) => {
+            let constant = literal_expr(value).ok_or_else(|| {
+                DdqError::type_error(format!(
+                    "`other` must be a frame computed from the same frame or a value, not {}",
+                    value.kind_name()
+                ))
+            })?;
+            Some(
+                frame
+                    .value_columns()
+                    .into_iter()
+                    .map(|c| (c, constant.clone()))
+                    .collect(),
+            )
+        }
+    };
+    let find = |pairs: &[(String, Expr)], name: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| e.clone())
+    };
+    map_columns(frame, |s| {
+        let replacement = replacements
+            .as_deref()
+            .and_then(|r| find(r, &s.name))
+            .unwrap_or(lit(ScalarValue::Null));
+        // A missing condition is false: `where` replaces the value, `mask` keeps it.
+        match (find(&conditions, &s.name), keep_where_true) {
+            (Some(holds), true) => {
+                Ok(when(holds.is_true(), s.expr.clone()).otherwise(replacement)?)
+            }
+            (Some(holds), false) => {
+                Ok(when(holds.is_true(), replacement).otherwise(s.expr.clone())?)
+            }
+            (None, true) => Ok(replacement),
+            (None, false) => Ok(s.expr.clone()),
+        }
+    })
 }
 
 /// A condition or replacement for `series`: a series over the same rows, or a constant.

@@ -12,9 +12,11 @@ use crate::plan::ops::{expr_type, is_temporal};
 use crate::plan::series::accessor_error;
 use crate::plan::udf::{DateField, date_field};
 use crate::plan::value::{Accessor, Series, Value};
+use datafusion::arrow::datatypes::IntervalMonthDayNano;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn as f;
-use datafusion::logical_expr::{Expr, cast, lit};
+use datafusion::logical_expr::{Case, Expr, cast, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -209,6 +211,114 @@ pub const VERBS: &[Verb] = &[
         plan: normalize,
         group: "Dates and strings",
     },
+    Verb {
+        name: "floor",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &["freq"],
+        signature: "s.dt.floor(freq)",
+        summary: "Each timestamp rounded down to a whole day, hour, minute, second or millisecond (freq \"D\", \"h\", \"min\", \"s\", \"ms\").",
+        example: "ddf.Date.dt.floor(\"D\").max()",
+        expected: "1999-12-31 00:00:00\n",
+        plan: floor_or_ceil,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "ceil",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &["freq"],
+        signature: "s.dt.ceil(freq)",
+        summary: "Each timestamp rounded up to a whole day, hour, minute, second or millisecond.",
+        example: "ddf.Date.dt.ceil(\"h\").max()",
+        expected: "1999-12-31 00:00:00\n",
+        plan: floor_or_ceil,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "is_month_start",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.is_month_start",
+        summary: "True on the first day of a month (also is_month_end, is_quarter_start/end, is_year_start/end).",
+        example: "ddf.Date.dt.is_month_start.sum()",
+        expected: "677\n",
+        plan: calendar_test,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "is_month_end",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.is_month_end",
+        summary: "True on the last day of a month.",
+        example: "ddf.Date.dt.is_month_end.sum()",
+        expected: "688\n",
+        plan: calendar_test,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "is_quarter_start",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.is_quarter_start",
+        summary: "True on the first day of a quarter.",
+        example: "ddf.Date.dt.is_quarter_start.sum()",
+        expected: "223\n",
+        plan: calendar_test,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "is_quarter_end",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.is_quarter_end",
+        summary: "True on the last day of a quarter.",
+        example: "ddf.Date.dt.is_quarter_end.sum()",
+        expected: "231\n",
+        plan: calendar_test,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "is_year_start",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.is_year_start",
+        summary: "True on the first of January.",
+        example: "ddf.Date.dt.is_year_start.sum()",
+        expected: "50\n",
+        plan: calendar_test,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "is_year_end",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.is_year_end",
+        summary: "True on the 31st of December.",
+        example: "ddf.Date.dt.is_year_end.sum()",
+        expected: "60\n",
+        plan: calendar_test,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "days_in_month",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.days_in_month",
+        summary: "The number of days in each timestamp's month.",
+        example: "ddf.Date.dt.days_in_month.head(3)",
+        expected: "Date\n31\n31\n31\n",
+        plan: calendar_test,
+        group: "Dates and strings",
+    },
 ];
 
 /// `s.dt`: only on datetime values.
@@ -302,4 +412,83 @@ fn engine_date_field(field: DateField, e: Expr) -> Expr {
         DateField::DayOfWeek => (part + lit(6i32)) % lit(7i32),
         _ => part,
     }
+}
+
+/// An engine interval of whole months and nanoseconds.
+fn interval(months: i32, nanoseconds: i64) -> Expr {
+    lit(ScalarValue::IntervalMonthDayNano(Some(
+        IntervalMonthDayNano::new(months, 0, nanoseconds),
+    )))
+}
+
+/// The engine's unit for a pandas frequency, and its length in nanoseconds.
+fn frequency_unit(freq: &str) -> Option<(&'static str, i64)> {
+    Some(match freq {
+        "D" | "d" => ("day", 86_400_000_000_000),
+        "h" | "H" => ("hour", 3_600_000_000_000),
+        "min" | "T" => ("minute", 60_000_000_000),
+        "s" | "S" => ("second", 1_000_000_000),
+        "ms" | "L" => ("millisecond", 1_000_000),
+        "us" | "U" => ("microsecond", 1_000),
+        _ => return None,
+    })
+}
+
+/// `s.dt.floor(freq)` and `s.dt.ceil(freq)`: down, or up, to a whole unit; the dtype stays.
+fn floor_or_ceil(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [freq] = args.params()?;
+    let unit = match freq.required()? {
+        Value::Str(text) => frequency_unit(text),
+        _ => None,
+    };
+    let Some((unit, length)) = unit else {
+        return Err(freq.invalid(format!(
+            "{}() takes a fixed frequency: \"D\", \"h\", \"min\", \"s\", \"ms\" or \"us\"",
+            args.verb().name
+        )));
+    };
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let t = expr_type(&s.frame, &s.expr)?;
+    let down = cast(f::date_trunc(lit(unit), s.expr.clone()), t.clone());
+    let expr = if args.verb().name == "floor" {
+        down
+    } else {
+        let up = cast(down.clone() + interval(0, length), t);
+        Expr::Case(Case::new(
+            None,
+            vec![(Box::new(down.clone().eq(s.expr.clone())), Box::new(down))],
+            Some(Box::new(up)),
+        ))
+    };
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// `is_month_start` and its kin, and `days_in_month`: tests on the calendar day.
+fn calendar_test(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let e = s.expr.clone();
+    let day = |e: Expr| engine_date_field(DateField::Day, e);
+    let month = engine_date_field(DateField::Month, e.clone());
+    let next_day = e.clone() + interval(0, 86_400_000_000_000);
+    let first = day(e.clone()).eq(lit(1i32));
+    let last = day(next_day).eq(lit(1i32));
+    let quarter_edge = |m: i32| (month.clone() - lit(m)) % lit(3i32);
+    let expr = match args.verb().name {
+        "is_month_start" => first,
+        "is_month_end" => last,
+        "is_quarter_start" => first.and(quarter_edge(1).eq(lit(0i32))),
+        "is_quarter_end" => last.and(quarter_edge(3).eq(lit(0i32))),
+        "is_year_start" => first.and(month.eq(lit(1i32))),
+        "is_year_end" => last.and(month.eq(lit(12i32))),
+        _ => {
+            let month_start = f::date_trunc(lit("month"), e);
+            let month_end = month_start + interval(1, 0) - interval(0, 86_400_000_000_000);
+            cast(day(month_end), DataType::Int64)
+        }
+    };
+    Ok(Value::Series(Series { expr, ..s }))
 }

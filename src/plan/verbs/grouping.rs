@@ -9,7 +9,7 @@ use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::literal_expr;
-use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
+use crate::plan::value::{Frame, GroupBy, Lambda, Selection, Series, Value, column};
 use crate::plan::window;
 use crate::plan::{Planner, column_series, selection_columns};
 use datafusion::logical_expr::{Expr, lit};
@@ -89,14 +89,26 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "transform",
-        receivers: &[On::GroupBy],
+        receivers: &[On::GroupBy, On::Frame],
         form: Method,
         params: &["func"],
-        signature: "transform(\"mean\" | \"sum\" | ...)",
-        summary: "Each row gets its group's aggregate.",
+        signature: "transform(\"mean\" | \"sum\" | ... | lambda x: ...)",
+        summary: "Each row gets its group's aggregate, or a function of its group (`lambda x: (x - x.mean()) / x.std()`).",
         example: "(ddf.DepDelay - ddf.groupby(\"Origin\").DepDelay.transform(\"mean\")).head(2)",
         expected: "DepDelay\n-8.238974970202623\n-0.44380486400920915\n",
         plan: transform,
+        group: "Grouping",
+    },
+    Verb {
+        name: "filter",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["func", "dropna"],
+        signature: "filter(lambda g: ...)",
+        summary: "The rows of the groups for which the function is true, in frame order.",
+        example: "len(ddf.groupby(\"Dest\").filter(lambda g: len(g) > 1000))",
+        expected: "8974\n",
+        plan: filter,
         group: "Grouping",
     },
     Verb {
@@ -225,17 +237,30 @@ fn rows_per_group(_planner: &Planner, receiver: Value, args: &Args) -> Result<Va
 }
 
 /// `transform(name)`: the group's aggregate on each of its rows.
-fn transform(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn transform(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [func] = args.params()?;
+    if let (Value::Frame(frame), Some(Value::Lambda(lambda))) = (&receiver, func.value()) {
+        // On a frame, the function runs on each column and must give a value per row.
+        return match super::applying::per_column_function(planner, frame, lambda, func)? {
+            transformed @ Value::Frame(_) => Ok(transformed),
+            _ => Err(func
+                .invalid(
+                    "transform's function must give a value per row; one value per column is agg()",
+                )
+                .with_help(
+                    "e.g. `df.transform(lambda x: x * 2)` or `df.agg(lambda x: x.max() - x.min())`",
+                )),
+        };
+    }
     let Value::GroupBy(gb) = receiver else {
         return Err(wrong_receiver(args, &receiver));
     };
     let agg = match func.required()? {
         Value::Str(name) => groupby::parse_agg(name).map_err(|e| e.at(func.span()))?,
-        Value::Lambda(_) => {
-            return Err(func.invalid(
-                "transform(lambda ...) is not supported: name the aggregation, e.g. transform(\"mean\")",
-            ));
+        Value::Lambda(lambda) => {
+            return super::windowing::grouped(&gb, |s, _| {
+                transform_per_group(planner, &gb, lambda, s, func)
+            });
         }
         other => {
             return Err(func.invalid(format!(
@@ -245,6 +270,68 @@ fn transform(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> 
         }
     };
     super::windowing::grouped(&gb, |s, over| window::broadcast(s, over, agg))
+}
+
+/// `transform(lambda x: ...)` on one column: the function runs on every group at once, its
+/// reductions (`x.mean()`) being windows over the row's group, and must give a value per row.
+fn transform_per_group(
+    planner: &Planner,
+    gb: &GroupBy,
+    lambda: &Lambda,
+    column: &Series,
+    func: Arg,
+) -> Result<Series> {
+    // The column's frame may have grown hidden columns while earlier columns were computed.
+    let groups = GroupBy {
+        frame: column.frame.clone(),
+        ..gb.clone()
+    };
+    let result = planner.apply_per_group(lambda, &groups, Value::Series(column.clone()))?;
+    match result {
+        Value::Series(r) if window::same_rows(&r.frame, &column.frame) => Ok(Series {
+            name: column.name.clone(),
+            ..r
+        }),
+        constant => match literal_expr(&constant) {
+            Some(expr) => Ok(Series {
+                expr,
+                ..column.clone()
+            }),
+            None => Err(func
+                .invalid(format!(
+                    "the function gave {} where a value per row of the group is needed",
+                    constant.kind_name()
+                ))
+                .with_help("e.g. `transform(lambda x: (x - x.mean()) / x.std())`")),
+        },
+    }
+}
+
+/// `filter(lambda g: ...)`: the rows of the groups for which the function is true, in their
+/// order; the function sees each group's rows (`len(g)`, `g.col.mean()` are per group).
+fn filter(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [func, dropna] = args.params()?;
+    let Value::GroupBy(gb) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    if !dropna.bool_or(true)? {
+        return Err(dropna.invalid(
+            "filter(dropna=False) is not supported: ddq drops the rows of groups that fail",
+        ));
+    }
+    let lambda = super::applying::lambda_arg(func)?;
+    let frame = gb.frame.clone();
+    match planner.apply_per_group(lambda, &gb, Value::Frame(frame.clone()))? {
+        Value::Series(keep) => Ok(Value::Frame(crate::plan::frame::filter(&frame, &keep)?)),
+        Value::Bool(true) => Ok(Value::Frame(frame)),
+        Value::Bool(false) => Ok(Value::Frame(frame.with_df(frame.df.clone().limit(0, Some(0))?))),
+        other => Err(func
+            .invalid(format!(
+                "the function gave {} where True or False per group is needed",
+                other.kind_name()
+            ))
+            .with_help("e.g. `filter(lambda g: len(g) > 1000)` or `filter(lambda g: g.DepDelay.mean() > 10)`")),
+    }
 }
 
 /// `quantile(q=0.5)` of a series (a value), per group (a keyed series) or per column.

@@ -5,11 +5,12 @@ use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
+use crate::plan::groupby::Agg;
 use crate::plan::value::{Action, Frame, Series, Value, column, display_name};
-use crate::plan::{Planner, frame, groupby, ops, order, series};
+use crate::plan::{Planner, frame, groupby, ops, order, series, window};
 use crate::types::dtype::pandas_dtype;
 use datafusion::arrow::datatypes::DataType;
-use datafusion::logical_expr::Expr;
+use datafusion::logical_expr::{Expr, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -147,8 +148,19 @@ pub const VERBS: &[Verb] = &[
 ];
 
 /// `len(value)`: rows of a frame or series (computed), items of a plain value.
-fn len(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+fn len(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [value] = args.params()?;
+    if let Some(Value::Frame(frame) | Value::Series(Series { frame, .. })) = value.value()
+        && let Some(over) = planner.group_window(frame)
+    {
+        // Inside a function run per group (`filter(lambda g: len(g) > 10)`): the group's size.
+        let rows = Series {
+            frame: frame.clone(),
+            expr: lit(1i64),
+            name: "len".into(),
+        };
+        return Ok(Value::Series(window::broadcast(&rows, &over, Agg::Size)?));
+    }
     match value.required()? {
         Value::Frame(frame) => Ok(Value::Scalar(groupby::row_count(frame)?)),
         Value::Series(series) => Ok(Value::Scalar(groupby::row_count(&series.frame)?)),

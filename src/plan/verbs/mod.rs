@@ -7,17 +7,19 @@
 
 mod aggregating;
 mod applying;
-mod conditional;
+pub mod conditional;
 mod dask;
 mod dt;
 mod functions;
 mod grouping;
 mod indexing;
 mod inspecting;
+mod numpy;
+mod operators;
 mod reading;
 mod selecting;
 mod statistics;
-mod strings;
+pub mod strings;
 mod transforming;
 mod windowing;
 
@@ -99,6 +101,7 @@ const GROUPS: &[&[Verb]] = &[
     dask::VERBS,
     selecting::VERBS,
     transforming::VERBS,
+    operators::VERBS,
     conditional::VERBS,
     aggregating::VERBS,
     grouping::VERBS,
@@ -109,6 +112,7 @@ const GROUPS: &[&[Verb]] = &[
     dt::VERBS,
     strings::VERBS,
     functions::VERBS,
+    numpy::VERBS,
 ];
 
 /// Every verb, in registry order.

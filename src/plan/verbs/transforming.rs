@@ -9,7 +9,7 @@ use super::inspecting::rows_of_series;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::frame::{self, MergeArgs};
-use crate::plan::ops::{float, literal_expr};
+use crate::plan::ops::{expr_type, float, is_text, literal_expr};
 use crate::plan::value::{Scalar, Series, Value};
 use crate::plan::{Planner, series};
 use datafusion::functions::expr_fn as f;
@@ -122,6 +122,18 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.DepDelay.fillna(0).mean()",
         expected: "8.712163461538461\n",
         plan: fillna,
+        group: "Missing values",
+    },
+    Verb {
+        name: "replace",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["to_replace", "value"],
+        signature: "replace(to_replace, value) | replace({old: new, ...})",
+        summary: "Values equal to to_replace (a value, a list, or a dict's keys) replaced; np.nan matches missing values.",
+        example: "ddf.Origin.replace({\"JFK\": \"J\", \"LGA\": \"L\"}).unique()",
+        expected: "Origin\nJ\nEWR\nL\n",
+        plan: replace,
         group: "Missing values",
     },
     Verb {
@@ -363,6 +375,51 @@ fn fillna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Value::Frame(f) => frame::map_columns(&f, |s| series::fillna(s, value)),
         Value::Series(s) => {
             let expr = series::fillna(&s, value)?;
+            Ok(with_expr(s, expr))
+        }
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `replace(old, new)`, `replace([a, b], new)`, `replace([a, b], [c, d])`, `replace({a: c})`:
+/// on a frame, in every column.
+fn replace(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [to_replace, value] = args.params()?;
+    let pairs: Vec<(Value, Value)> = match (to_replace.required()?, value.value()) {
+        (Value::Dict(pairs), None) => pairs.clone(),
+        (Value::List(old), Some(Value::List(new))) if old.len() == new.len() => {
+            old.iter().cloned().zip(new.iter().cloned()).collect()
+        }
+        (Value::List(old), Some(new)) => old.iter().map(|o| (o.clone(), new.clone())).collect(),
+        (Value::Dict(_) | Value::List(_), _) => {
+            return Err(to_replace.invalid(
+                "replace() takes a dict, a list and one value, or two lists of the same length",
+            ));
+        }
+        (old, Some(new)) => vec![(old.clone(), new.clone())],
+        (_, None) => return Err(value.invalid("replace() needs the value to put in")),
+    };
+    // On a frame, a value only meets the columns of its kind, as pandas compares text only
+    // with text.
+    let replaced = |s: &Series| {
+        let t = expr_type(&s.frame, &s.expr)?;
+        let pairs: Vec<(Value, Value)> = pairs
+            .iter()
+            .filter(|(old, _)| match old {
+                Value::Str(_) => is_text(&t),
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) => !is_text(&t),
+                _ => true,
+            })
+            .cloned()
+            .collect();
+        series::lookup(s, &pairs, s.expr.clone()).ok_or_else(|| {
+            to_replace.invalid("replace() takes plain values, e.g. replace(\"JFK\", \"J\")")
+        })
+    };
+    match receiver {
+        Value::Frame(f) => frame::map_columns(&f, replaced),
+        Value::Series(s) => {
+            let expr = replaced(&s)?;
             Ok(with_expr(s, expr))
         }
         other => Err(wrong_receiver(args, &other)),

@@ -1,0 +1,217 @@
+//! numpy's functions that notebooks apply to a series (`np.mean(x)`, `np.std(x, ddof=1)`,
+//! `np.sqrt(df.col)`): reductions planned as the series' own methods (with numpy's ddof=0 for
+//! std and var), and element-wise functions as engine expressions.
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::{Args, Verb};
+use crate::error::Result;
+use crate::plan::Planner;
+use crate::plan::groupby;
+use crate::plan::ops::{expr_type, float, is_numeric};
+use crate::plan::value::{Series, Value};
+use datafusion::functions::expr_fn as f;
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "np.mean",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["a", "axis", "ddof"],
+        signature: "np.mean(series)",
+        summary: "numpy's mean: the mean of a series (per group inside a groupby function).",
+        example: "import numpy as np\nnp.mean(ddf.DepDelay)",
+        expected: "8.882119400058818\n",
+        plan: reduction,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.sum",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["a", "axis", "ddof"],
+        signature: "np.sum(series)",
+        summary: "numpy's sum: the sum of a series (per group inside a groupby function).",
+        example: "import numpy as np\nnp.sum(ddf.Distance)",
+        expected: "20491072\n",
+        plan: reduction,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.min",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["a", "axis", "ddof"],
+        signature: "np.min(series)",
+        summary: "numpy's min: the smallest value of a series (per group inside a groupby function).",
+        example: "import numpy as np\nnp.min(ddf.DepDelay)",
+        expected: "-15.0\n",
+        plan: reduction,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.max",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["a", "axis", "ddof"],
+        signature: "np.max(series)",
+        summary: "numpy's max: the largest value of a series (per group inside a groupby function).",
+        example: "import numpy as np\nnp.max(ddf.DepDelay)",
+        expected: "1006.0\n",
+        plan: reduction,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.std",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["a", "axis", "ddof"],
+        signature: "np.std(series)",
+        summary: "numpy's std: the standard deviation (ddof=0 unless given, as numpy's) of a series (per group inside a groupby function).",
+        example: "import numpy as np\nnp.std(ddf.DepDelay, ddof=1)",
+        expected: "27.50845572498693\n",
+        plan: reduction,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.var",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["a", "axis", "ddof"],
+        signature: "np.var(series)",
+        summary: "numpy's var: the variance (ddof=0 unless given, as numpy's) of a series (per group inside a groupby function).",
+        example: "import numpy as np\nnp.var(ddf.DepDelay)",
+        expected: "756.6780461306306\n",
+        plan: reduction,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.sqrt",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.sqrt(series)",
+        summary: "numpy's sqrt: the square root, per value.",
+        example: "import numpy as np\nnp.sqrt(ddf.Distance).max()",
+        expected: "50.79370039680118\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.log",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.log(series)",
+        summary: "numpy's log: the natural logarithm, per value.",
+        example: "import numpy as np\nnp.log(ddf.Distance).max()",
+        expected: "7.855544677915663\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.exp",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.exp(series)",
+        summary: "numpy's exp: the e to the power of each value, per value.",
+        example: "import numpy as np\nnp.exp(ddf.DayOfWeek).max()",
+        expected: "1096.6331584284585\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.abs",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.abs(series)",
+        summary: "numpy's abs: the absolute value, per value.",
+        example: "import numpy as np\nnp.abs(ddf.DepDelay).max()",
+        expected: "1006.0\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.floor",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.floor(series)",
+        summary: "numpy's floor: the largest integer not above each value, as a float, per value.",
+        example: "import numpy as np\nnp.floor(ddf.DepDelay / 7).max()",
+        expected: "143.0\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.ceil",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.ceil(series)",
+        summary: "numpy's ceil: the smallest integer not below each value, as a float, per value.",
+        example: "import numpy as np\nnp.ceil(ddf.DepDelay / 7).max()",
+        expected: "144.0\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+];
+
+/// `np.mean(x)` and its kin: the reduction of a series (or of each column of a frame).
+fn reduction(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [a, axis, ddof] = args.params()?;
+    if axis.given().is_some() {
+        return Err(axis.invalid(format!(
+            "{}(..., axis=...) is not supported: use the method, e.g. `df.mean(axis=1)`",
+            args.verb().name
+        )));
+    }
+    let name = args.verb().name.trim_start_matches("np.");
+    let mut agg = groupby::parse_agg(name)?;
+    if matches!(agg, groupby::Agg::Std { .. } | groupby::Agg::Var { .. }) {
+        // numpy's default is the population figure, pandas' the sample one.
+        let ddof = ddof.int_or(0)?;
+        agg = match agg {
+            groupby::Agg::Std { .. } => groupby::Agg::Std { ddof },
+            _ => groupby::Agg::Var { ddof },
+        };
+    }
+    let value = a.required()?.clone();
+    if !matches!(value, Value::Series(_) | Value::Frame(_)) {
+        return Err(a.invalid(format!(
+            "{}() takes a series or a frame here, not {}",
+            args.verb().name,
+            value.kind_name()
+        )));
+    }
+    super::aggregating::reduce_by(planner, value, args, agg)
+}
+
+/// `np.sqrt(x)` and its kin, value by value.
+fn elementwise(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [x] = args.params()?;
+    let name = args.verb().name;
+    let Value::Series(s) = x.required()? else {
+        return Err(x.invalid(format!("{name}() takes a series here")));
+    };
+    let t = expr_type(&s.frame, &s.expr)?;
+    if !is_numeric(&t) {
+        return Err(x.invalid(format!(
+            "{name}() needs numbers; `{}` has dtype {}",
+            s.name,
+            crate::types::dtype::pandas_dtype(&t)
+        )));
+    }
+    let e = s.expr.clone();
+    let expr = match name {
+        "np.sqrt" => f::sqrt(float(e)),
+        "np.log" => f::ln(float(e)),
+        "np.exp" => f::exp(float(e)),
+        "np.floor" => f::floor(float(e)),
+        "np.ceil" => f::ceil(float(e)),
+        _ => f::abs(e),
+    };
+    Ok(Value::Series(Series { expr, ..s.clone() }))
+}
