@@ -706,7 +706,9 @@ impl<'a> Parser<'a> {
     /// Precedence climbing over the binary operators binding at least as tightly as `min`.
     fn binary(&mut self, min: u8) -> Result<Expr> {
         let mut left = self.prefix(min)?;
-        let mut left_is_comparison = false;
+        // The right operand of the comparison just read, which a chained comparison compares
+        // again: Python's `a < b < c` is `a < b and b < c`.
+        let mut compared: Option<Expr> = None;
         let base_depth = self.depth;
         loop {
             self.reject_unsupported_infix()?;
@@ -726,10 +728,30 @@ impl<'a> Parser<'a> {
                 BinOp::Pow => self.nested_binary(prec::UNARY)?,
                 _ => self.binary(op_prec + 1)?,
             };
-            if op.is_comparison() && left_is_comparison {
-                return Err(chained_comparison(left.span.to(right.span)));
-            }
             let span = left.span.to(right.span);
+            if let (true, Some(middle)) = (op.is_comparison(), compared.take()) {
+                let next = Expr {
+                    span: middle.span.to(right.span),
+                    kind: ExprKind::Binary {
+                        op,
+                        left: Box::new(middle),
+                        right: Box::new(right.clone()),
+                    },
+                };
+                left = Expr {
+                    kind: ExprKind::Binary {
+                        op: BinOp::And,
+                        left: Box::new(left),
+                        right: Box::new(next),
+                    },
+                    span,
+                };
+                compared = Some(right);
+                continue;
+            }
+            if op.is_comparison() {
+                compared = Some(right.clone());
+            }
             left = Expr {
                 kind: ExprKind::Binary {
                     op,
@@ -738,7 +760,6 @@ impl<'a> Parser<'a> {
                 },
                 span,
             };
-            left_is_comparison = op.is_comparison();
         }
         self.depth = base_depth;
         Ok(left)
@@ -1535,17 +1556,6 @@ fn unsupported_statement(keyword: Keyword, span: Span) -> DdqError {
         .with_help(
             "a statement is `NAME = EXPR`, an expression, an import or a command (see `help`)",
         )
-}
-
-#[cold]
-#[inline(never)]
-fn chained_comparison(span: Span) -> DdqError {
-    DdqError::new(
-        ErrorKind::Unsupported,
-        "chained comparisons such as `a < b < c` are not supported",
-    )
-    .at(span)
-    .with_help("combine two comparisons: `(a < b) & (b < c)`")
 }
 
 fn unsupported(message: &str, span: Span) -> DdqError {
@@ -2592,22 +2602,25 @@ mod tests {
         assert_eq!(error_full("x = ").help, None);
     }
 
+    #[test]
+    fn a_chained_comparison_compares_the_middle_twice() {
+        let parsed = parse_expression("a < b <= c").unwrap();
+        let ExprKind::Binary { op, left, right } = parsed.kind else {
+            panic!("not a binary expression");
+        };
+        assert_eq!(op, BinOp::And);
+        assert!(matches!(left.kind, ExprKind::Binary { op: BinOp::Lt, .. }));
+        let ExprKind::Binary { op, left, .. } = right.kind else {
+            panic!("the second comparison is missing");
+        };
+        assert_eq!(op, BinOp::LtEq);
+        assert!(matches!(left.kind, ExprKind::Name(ref n) if n == "b"));
+    }
+
     /// A table of cases (text, message, span); long because the cases are, not the logic.
     #[test]
     fn unsupported_python_is_named() {
         let cases: &[(&str, &str, usize, usize)] = &[
-            (
-                "a < b < c",
-                "chained comparisons such as `a < b < c` are not supported",
-                0,
-                9,
-            ),
-            (
-                "x == 1 != y",
-                "chained comparisons such as `a < b < c` are not supported",
-                0,
-                11,
-            ),
             (
                 "a if b else c",
                 "conditional expressions (`x if c else y`) are not supported",

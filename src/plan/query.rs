@@ -117,7 +117,12 @@ fn elementwise(expr: Expr) -> Expr {
                     left: Box::new(left),
                     right: Box::new(right),
                 },
-                BinOp::In | BinOp::NotIn => {
+                // pandas' query reads `col == [a, b]` as `col in [a, b]`.
+                BinOp::In | BinOp::NotIn | BinOp::Eq | BinOp::NotEq
+                    if op == BinOp::In
+                        || op == BinOp::NotIn
+                        || matches!(right.kind, ExprKind::List(_)) =>
+                {
                     let isin = Expr {
                         kind: ExprKind::Call {
                             func: Box::new(Expr {
@@ -137,7 +142,7 @@ fn elementwise(expr: Expr) -> Expr {
                         },
                         span,
                     };
-                    if op == BinOp::In {
+                    if op == BinOp::In || op == BinOp::Eq {
                         return isin;
                     }
                     ExprKind::Unary {

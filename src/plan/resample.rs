@@ -8,13 +8,15 @@
 use crate::error::{DdqError, Result};
 use crate::plan::groupby::unnest_exact;
 use crate::plan::ops::{expr_type, is_temporal};
+use crate::plan::order::unique_hidden;
 use crate::plan::value::{Frame, GroupBy, Selection, column};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_nested::expr_fn::range;
-use datafusion::logical_expr::{Expr, cast, lit};
+use datafusion::logical_expr::{Expr, cast, lit, scalar_subquery};
+use std::sync::Arc;
 
 /// The length of one bin.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,12 +37,17 @@ pub struct Rule {
     pub unit: Unit,
     /// Labels bins by their last day (`M`, `Q`, `Y`, `W`) rather than their start.
     pub label_end: bool,
+    /// How many units one bin spans (`"5D"`: 5).
+    pub multiple: i64,
+    /// For a multiple: the day its bins are counted from, pandas' `origin="start_day"` (the
+    /// first timestamp's midnight), as a day number computed by the engine.
+    pub origin_day: Option<Expr>,
     /// The rule as written, for messages.
     pub text: String,
 }
 
-/// Reads an offset alias. Multiples (`"2D"`) are refused: pandas anchors them at the first
-/// day of the data, which ddq does not do yet.
+/// Reads an offset alias. Multiples (`"5D"`, `"2h"`) are read for the fixed units; of weeks,
+/// months, quarters and years they are refused.
 pub fn parse_rule(text: &str) -> Result<Rule> {
     let trimmed = text.trim();
     let digits = trimmed
@@ -67,19 +74,60 @@ pub fn parse_rule(text: &str) -> Result<Rule> {
             );
         }
     };
-    if !digits.is_empty() && digits != "1" {
+    let multiple: i64 = if digits.is_empty() {
+        1
+    } else {
+        digits.parse().unwrap_or(0)
+    };
+    let fixed = unit_seconds(unit).is_some();
+    if multiple < 1 || (multiple > 1 && !fixed) {
         return Err(DdqError::unsupported(format!(
-            "resample rule {text:?}: multiples of a period are not supported yet"
+            "resample rule {text:?}: multiples of weeks, months, quarters and years are not supported"
         ))
         .with_help(format!(
-            "resample by \"{alias}\" and combine bins, or group by a computed key"
+            "resample by \"{alias}\" and combine bins, or use days, e.g. \"14D\""
         )));
     }
     Ok(Rule {
         unit,
         label_end,
+        multiple,
+        origin_day: None,
         text: text.to_string(),
     })
+}
+
+/// A fixed frequency (`"D"`, `"2D"`, `"30min"`, `"h"`): the engine's name of its unit, how many
+/// units, and the whole length in nanoseconds. `None` for calendar frequencies and others.
+pub fn fixed_frequency(text: &str) -> Option<(&'static str, i64, i64)> {
+    let trimmed = text.trim();
+    let digits: String = trimmed.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let multiple: i64 = if digits.is_empty() {
+        1
+    } else {
+        digits.parse().ok()?
+    };
+    let (unit, nanos): (&str, i64) = match &trimmed[digits.len()..] {
+        "D" | "d" => ("day", 86_400_000_000_000),
+        "h" | "H" => ("hour", 3_600_000_000_000),
+        "min" | "T" => ("minute", 60_000_000_000),
+        "s" | "S" => ("second", 1_000_000_000),
+        "ms" | "L" => ("millisecond", 1_000_000),
+        "us" | "U" => ("microsecond", 1_000),
+        _ => return None,
+    };
+    Some((unit, multiple, multiple.checked_mul(nanos)?))
+}
+
+/// The length of a fixed unit in seconds; `None` for calendar units.
+fn unit_seconds(unit: Unit) -> Option<i64> {
+    match unit {
+        Unit::Second => Some(1),
+        Unit::Minute => Some(60),
+        Unit::Hour => Some(3600),
+        Unit::Day => Some(86400),
+        _ => None,
+    }
 }
 
 /// A resampler over `frame`, binning the timestamps of `time` into a key named `index`.
@@ -98,15 +146,50 @@ pub fn resampler(
         ))
         .with_help("set a datetime column as the index first, e.g. `df.set_index(\"Date\")`, or pass `on=\"Date\"`"));
     }
+    let (frame, key, rule) = match unit_seconds(rule.unit) {
+        Some(seconds) if rule.multiple > 1 => multiple_bins(frame, time, seconds, rule)?,
+        _ => (frame.clone(), bin_number(rule.unit, time), rule),
+    };
     Ok(GroupBy {
-        frame: frame.clone(),
-        keys: vec![(bin_number(rule.unit, time), index.to_string())],
+        frame,
+        keys: vec![(key, index.to_string())],
         selection,
         dropna: true,
         sort: true,
         bins: Some(rule),
         as_index: true,
     })
+}
+
+/// Bins of `multiple` fixed units counted from the first timestamp's midnight, as pandas'
+/// `origin="start_day"`: the bin number is a hidden column of the frame (it needs the first
+/// timestamp, a subquery the engine computes once), which the returned key names.
+fn multiple_bins(
+    frame: &Frame,
+    time: Expr,
+    seconds: i64,
+    mut rule: Rule,
+) -> Result<(Frame, Expr, Rule)> {
+    let epoch = |e: Expr| f::date_part(lit("epoch"), e);
+    let first = frame
+        .df
+        .clone()
+        .aggregate(vec![], vec![agg::min(time.clone()).alias("__ddq_first")])?
+        .select(vec![
+            cast(
+                f::floor(epoch(column("__ddq_first")) / lit(86400.0)),
+                DataType::Int64,
+            )
+            .alias("__ddq_origin"),
+        ])?;
+    let origin_day = scalar_subquery(Arc::new(first.into_unoptimized_plan()));
+    let width = (seconds * rule.multiple) as f64;
+    let since_origin = epoch(time) - cast(origin_day.clone() * lit(86400i64), DataType::Float64);
+    let number = cast(f::floor(since_origin / lit(width)), DataType::Int64);
+    let hidden = unique_hidden(frame, "__ddq_bin_number");
+    let frame = frame.with_df(frame.df.clone().with_column(&hidden, number)?);
+    rule.origin_day = Some(origin_day);
+    Ok((frame, column(&hidden), rule))
 }
 
 /// The bin a timestamp falls in, as a whole number that grows by one from bin to bin.
@@ -137,6 +220,10 @@ fn bin_label(rule: &Rule, n: Expr) -> Expr {
         )
     };
     const DAY: i64 = 86_400_000_000_000;
+    if let (Some(origin), Some(seconds)) = (&rule.origin_day, unit_seconds(rule.unit)) {
+        let width = seconds * rule.multiple * 1_000_000_000;
+        return nanos(origin.clone() * lit(DAY) + n * lit(width), 1);
+    }
     match rule.unit {
         Unit::Second => nanos(n, 1_000_000_000),
         Unit::Minute => nanos(n, 60_000_000_000),

@@ -269,7 +269,11 @@ pub enum TextPiece {
 #[derive(Clone)]
 pub struct Rolling {
     pub target: Value,
+    /// The window in rows; for a time window, 0.
     pub window: i64,
+    /// A time window (`rolling("2D")`) in nanoseconds: the rows whose index is within that
+    /// span up to each row's.
+    pub span: Option<i64>,
     pub min_periods: i64,
     pub center: bool,
 }

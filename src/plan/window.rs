@@ -314,6 +314,9 @@ pub fn group_number(gb: &GroupBy) -> Result<Expr> {
 /// at each row (centred on it with `center`), missing where fewer than `min_periods` values
 /// were there (for `count`, fewer than `min_periods` rows), as pandas computes it.
 pub fn rolling(series: &Series, rolling: &Rolling, agg: Agg) -> Result<Series> {
+    if let Some(span) = rolling.span {
+        return time_rolling(series, rolling, agg, span);
+    }
     let input = plain(series)?;
     let over = Over::all(&input.frame);
     let window = rolling.window;
@@ -348,6 +351,90 @@ pub fn rolling(series: &Series, rolling: &Rolling, agg: Agg) -> Result<Series> {
         datafusion::functions_aggregate::expr_fn::count(input.expr.clone())
     };
     let enough = over_rows(counted)?.gt_eq(lit(rolling.min_periods));
+    let expr = when(enough, value).otherwise(lit(ScalarValue::Null))?;
+    Ok(with_expr(input, expr))
+}
+
+/// `rolling("2D").agg()` over a datetime index: for each row, the rows up to it (in order) whose
+/// index lies within `span` before its own, as pandas defines a time window. The engine's
+/// range frame also takes the rows after it with the same timestamp; their part is taken off,
+/// which holds for sums, counts and means, the aggregations offered here.
+fn time_rolling(series: &Series, rolling: &Rolling, agg: Agg, span: i64) -> Result<Series> {
+    let input = plain(series)?;
+    let frame = &input.frame;
+    let index = match frame.key_columns().as_slice() {
+        [index] if matches!(frame.data_type(index), Some(DataType::Timestamp(..))) => index.clone(),
+        _ => {
+            return Err(DdqError::type_error(
+                "a time window needs a datetime index: set_index(\"Date\") first",
+            ));
+        }
+    };
+    let sorted_by_index = matches!(
+        frame.order.first(),
+        Some(first) if first.asc && first.expr == column(&index)
+    );
+    if !sorted_by_index {
+        return Err(DdqError::type_error(format!(
+            "a time window needs the index `{index}` in increasing order"
+        ))
+        .with_help("sort_index() first"));
+    }
+    if !matches!(agg, Agg::Sum | Agg::Mean | Agg::Count) {
+        return Err(DdqError::unsupported(format!(
+            "{}() over a time window is not supported; sum, mean and count are",
+            agg.name()
+        )));
+    }
+    let within_span = WindowFrame::new_bounds(
+        WindowFrameUnits::Range,
+        // pandas' window is (t - span, t]: one nanosecond less than the span before.
+        WindowFrameBound::Preceding(ScalarValue::IntervalMonthDayNano(Some(
+            datafusion::arrow::datatypes::IntervalMonthDayNano::new(0, 0, span - 1),
+        ))),
+        WindowFrameBound::CurrentRow,
+    );
+    let later_peers = WindowFrame::new_bounds(
+        WindowFrameUnits::Rows,
+        WindowFrameBound::Following(ScalarValue::UInt64(Some(1))),
+        WindowFrameBound::Following(ScalarValue::UInt64(None)),
+    );
+    let in_span = |aggregate: Expr| {
+        as_window(aggregate, |call, _| {
+            call.params.order_by = vec![column(&index).sort(true, false)];
+            call.params.window_frame = within_span.clone();
+        })
+    };
+    let after = |aggregate: Expr| {
+        as_window(aggregate, |call, _| {
+            call.params.partition_by = vec![column(&index)];
+            call.params.order_by = frame.order.clone();
+            call.params.window_frame = later_peers.clone();
+        })
+    };
+    use datafusion::functions_aggregate::expr_fn as aggregate;
+    let zero = |e: Expr| datafusion::functions::expr_fn::coalesce(vec![e, lit(0.0)]);
+    let values = float(input.expr.clone());
+    let counted = |e: Expr| {
+        Ok::<Expr, DdqError>(
+            cast(in_span(aggregate::count(e.clone()))?, DataType::Float64)
+                - zero(cast(after(aggregate::count(e))?, DataType::Float64)),
+        )
+    };
+    let present = counted(input.expr.clone())?;
+    let total =
+        zero(in_span(aggregate::sum(values.clone()))?) - zero(after(aggregate::sum(values))?);
+    let value = match agg {
+        Agg::Sum => total,
+        Agg::Mean => total / present.clone(),
+        _ => counted(lit(1i64))?,
+    };
+    let enough = if agg == Agg::Count {
+        counted(lit(1i64))?
+    } else {
+        present
+    }
+    .gt_eq(lit(rolling.min_periods as f64));
     let expr = when(enough, value).otherwise(lit(ScalarValue::Null))?;
     Ok(with_expr(input, expr))
 }

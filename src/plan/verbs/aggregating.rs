@@ -54,7 +54,7 @@ pub const VERBS: &[Verb] = &[
         name: "count",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["axis", "numeric_only"],
+        params: &["axis", "skipna", "numeric_only", "split_out"],
         signature: "count()",
         summary: "Non-missing values (per column, per group).",
         example: "ddf[[\"DepDelay\", \"TailNum\"]].count()",
@@ -66,7 +66,7 @@ pub const VERBS: &[Verb] = &[
         name: "sum",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["axis", "numeric_only"],
+        params: &["axis", "skipna", "numeric_only", "split_out"],
         signature: "sum()",
         summary: "Sum, skipping missing values.",
         example: "ddf.Distance.sum()",
@@ -78,7 +78,7 @@ pub const VERBS: &[Verb] = &[
         name: "mean",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["axis", "numeric_only"],
+        params: &["axis", "skipna", "numeric_only", "split_out"],
         signature: "mean()",
         summary: "Mean, skipping missing values.",
         example: "ddf.groupby(\"Origin\").DepDelay.mean()",
@@ -90,7 +90,7 @@ pub const VERBS: &[Verb] = &[
         name: "min",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["axis", "numeric_only"],
+        params: &["axis", "skipna", "numeric_only", "split_out"],
         signature: "min()",
         summary: "Minimum, skipping missing values.",
         example: "ddf.groupby(\"Origin\")[\"ArrDelay\"].min()",
@@ -102,7 +102,7 @@ pub const VERBS: &[Verb] = &[
         name: "max",
         receivers: super::REDUCTION,
         form: Method,
-        params: &["axis", "numeric_only"],
+        params: &["axis", "skipna", "numeric_only", "split_out"],
         signature: "max()",
         summary: "Maximum, skipping missing values.",
         example: "ddf.DepDelay.max()",
@@ -287,8 +287,15 @@ fn reduce(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `count`, `sum`, `mean`, `min`, `max` with pandas' `axis`: down each column (0, the
 /// default), or across each row's numeric columns (1 or "columns").
 fn reduce_along(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [axis, _numeric_only] = args.params()?;
+    // split_out is Dask's number of output partitions: the answer is the same.
+    let [axis, skipna, _numeric_only, _split_out] = args.params()?;
     let agg = groupby::parse_agg(args.verb().name)?;
+    if !skipna.bool_or(true)? {
+        let Value::Series(s) = &receiver else {
+            return Err(skipna.invalid("skipna=False is supported on a series"));
+        };
+        return missing_when_any_missing(s, agg);
+    }
     let across = match axis.given() {
         None | Some(Value::Int(0)) => false,
         Some(Value::Str(a)) if a == "index" || a == "rows" => false,
@@ -304,6 +311,22 @@ fn reduce_along(planner: &Planner, receiver: Value, args: &Args) -> Result<Value
         ))),
         other => reduce_by(planner, other, args, agg),
     }
+}
+
+/// `s.sum(skipna=False)` and kin: missing when any value is, as pandas gives it.
+fn missing_when_any_missing(s: &Series, agg: Agg) -> Result<Value> {
+    let scalar = |agg| match groupby::reduce_series(s, agg)? {
+        Value::Scalar(scalar) => Ok(scalar),
+        other => Err(crate::error::DdqError::execution(format!(
+            "internal error: a reduction gave {}",
+            other.kind_name()
+        ))),
+    };
+    let (value, present, rows) = (scalar(agg)?, scalar(Agg::Count)?, scalar(Agg::Size)?);
+    let expr = datafusion::logical_expr::when(present.expr.eq(rows.expr), value.expr).otherwise(
+        datafusion::logical_expr::lit(datafusion::common::ScalarValue::Null),
+    )?;
+    Ok(Value::Scalar(crate::plan::value::Scalar { expr, ..value }))
 }
 
 /// `std(ddof=1)` and `var(ddof=1)`.

@@ -9,6 +9,7 @@ use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::Planner;
 use crate::plan::ops::{expr_type, is_temporal};
+use crate::plan::resample::fixed_frequency;
 use crate::plan::series::accessor_error;
 use crate::plan::udf::{DateField, date_field};
 use crate::plan::value::{Accessor, Series, Value};
@@ -421,27 +422,14 @@ fn interval(months: i32, nanoseconds: i64) -> Expr {
     )))
 }
 
-/// The engine's unit for a pandas frequency, and its length in nanoseconds.
-fn frequency_unit(freq: &str) -> Option<(&'static str, i64)> {
-    Some(match freq {
-        "D" | "d" => ("day", 86_400_000_000_000),
-        "h" | "H" => ("hour", 3_600_000_000_000),
-        "min" | "T" => ("minute", 60_000_000_000),
-        "s" | "S" => ("second", 1_000_000_000),
-        "ms" | "L" => ("millisecond", 1_000_000),
-        "us" | "U" => ("microsecond", 1_000),
-        _ => return None,
-    })
-}
-
 /// `s.dt.floor(freq)` and `s.dt.ceil(freq)`: down, or up, to a whole unit; the dtype stays.
 fn floor_or_ceil(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [freq] = args.params()?;
     let unit = match freq.required()? {
-        Value::Str(text) => frequency_unit(text),
+        Value::Str(text) => fixed_frequency(text).filter(|(_, multiple, _)| *multiple == 1),
         _ => None,
     };
-    let Some((unit, length)) = unit else {
+    let Some((unit, _, length)) = unit else {
         return Err(freq.invalid(format!(
             "{}() takes a fixed frequency: \"D\", \"h\", \"min\", \"s\", \"ms\" or \"us\"",
             args.verb().name

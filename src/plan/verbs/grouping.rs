@@ -112,6 +112,18 @@ pub const VERBS: &[Verb] = &[
         group: "Grouping",
     },
     Verb {
+        name: "ohlc",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &[],
+        signature: "gb.col.ohlc()",
+        summary: "First, largest, smallest and last value per group (or time bin), as columns open, high, low, close.",
+        example: "ddf.set_index(\"Date\").DepDelay.resample(\"YE\").ohlc().head(2)",
+        expected: "Date,open,high,low,close\n1990-12-31,0.0,328.0,-14.0,13.0\n1991-12-31,-3.0,239.0,-12.0,4.0\n",
+        plan: ohlc,
+        group: "Grouping",
+    },
+    Verb {
         name: "quantile",
         receivers: &[On::Series, On::GroupBy, On::Frame],
         form: Method,
@@ -332,6 +344,31 @@ fn filter(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             ))
             .with_help("e.g. `filter(lambda g: len(g) > 1000)` or `filter(lambda g: g.DepDelay.mean() > 10)`")),
     }
+}
+
+/// `ohlc()`: open, high, low and close of the selected column per group.
+fn ohlc(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    let Value::GroupBy(gb) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let Selection::Series(name) = &gb.selection else {
+        return Err(DdqError::unsupported(
+            "ohlc() needs one column: select it first, e.g. `r.DepDelay.ohlc()`",
+        )
+        .at(args.call_span));
+    };
+    let specs: Vec<(String, Agg, String)> = [
+        (Agg::First, "open"),
+        (Agg::Max, "high"),
+        (Agg::Min, "low"),
+        (Agg::Last, "close"),
+    ]
+    .into_iter()
+    .map(|(agg, out)| (name.clone(), agg, out.to_string()))
+    .collect();
+    let frame = groupby::aggregate(&gb, &specs)?;
+    Ok(groupby::keyed(&gb, frame, None))
 }
 
 /// `quantile(q=0.5)` of a series (a value), per group (a keyed series) or per column.

@@ -12,6 +12,7 @@ use crate::plan::frame::{self, MergeArgs};
 use crate::plan::ops::{expr_type, float, is_text, literal_expr};
 use crate::plan::value::{Scalar, Series, Value};
 use crate::plan::{Planner, series};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::functions::expr_fn as f;
 use datafusion::logical_expr::{Expr, in_list, lit};
 
@@ -410,7 +411,13 @@ fn replace(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 Value::Int(_) | Value::Float(_) | Value::Bool(_) => !is_text(&t),
                 _ => true,
             })
-            .cloned()
+            .map(|(old, new)| match new {
+                // A number put into a float column stays a float, as pandas keeps the dtype.
+                Value::Int(n) if matches!(t, DataType::Float64 | DataType::Float32) => {
+                    (old.clone(), Value::Float(*n as f64))
+                }
+                new => (old.clone(), new.clone()),
+            })
             .collect();
         series::lookup(s, &pairs, s.expr.clone()).ok_or_else(|| {
             to_replace.invalid("replace() takes plain values, e.g. replace(\"JFK\", \"J\")")

@@ -8,6 +8,7 @@ use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::groupby::Agg;
+use crate::plan::resample::fixed_frequency;
 use crate::plan::value::{Frame, GroupBy, Rolling, Selection, Series, Value, column};
 use crate::plan::window::{self, Over, Running};
 use crate::plan::{Planner, column_series, selection_columns};
@@ -199,9 +200,22 @@ fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Value::Int(n) if *n >= 1 => *n,
         Value::Int(_) => return Err(window_arg.invalid("the window must be at least 1 row")),
         Value::Str(text) => {
-            return Err(window_arg.invalid(format!(
-                "time windows such as {text:?} are not supported yet: give the window in rows"
-            )));
+            let Some((_, _, span)) = fixed_frequency(text).filter(|(_, _, n)| *n > 0) else {
+                return Err(window_arg.invalid(format!(
+                    "{text:?} is not a fixed time span: use days, hours, minutes or seconds, e.g. \"2D\" or \"30min\""
+                )));
+            };
+            if center.bool_or(false)? {
+                return Err(center.invalid("center=True is not supported with a time window"));
+            }
+            // A time window needs one value in it unless told otherwise, as in pandas.
+            return Ok(Value::Rolling(Box::new(Rolling {
+                target: receiver,
+                window: 0,
+                span: Some(span),
+                min_periods: min_periods_arg.int_or(1)?.max(0),
+                center: false,
+            })));
         }
         other => {
             return Err(window_arg.invalid(format!(
@@ -219,6 +233,7 @@ fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     Ok(Value::Rolling(Box::new(Rolling {
         target: receiver,
         window,
+        span: None,
         min_periods,
         center: center.bool_or(false)?,
     })))
