@@ -49,7 +49,7 @@ fn the_status_page_follows_a_running_statement_and_the_history_keeps_it() {
         json!({ "url": format!("http://{dashboard}/status") }),
     );
     page.wait_until("the page is live", |p| {
-        p.eval("document.getElementById('connection').textContent") == json!("live")
+        p.eval("(document.getElementById('connection') || {}).textContent") == json!("live")
     });
 
     ddq.send(LONG_STATEMENT);
@@ -111,17 +111,17 @@ fn the_status_page_follows_a_running_statement_and_the_history_keeps_it() {
 }
 
 /// What the status page shows, as the test compares it over time.
-const STATUS_PROBE: &str = r#"JSON.stringify({
-  text: document.getElementById('statement-text').className === 'muted'
-    ? null : document.getElementById('statement-text').textContent,
-  progress: document.getElementById('progress').textContent,
+const STATUS_PROBE: &str = r#"(() => { const text = document.getElementById('statement-text');
+  return JSON.stringify({
+  text: !text || text.className === 'muted' ? null : text.textContent,
+  progress: (document.getElementById('progress') || {}).textContent,
   bars: document.querySelectorAll('#task-stream rect').length,
   stream: [...document.querySelectorAll('#task-stream rect')]
     .map(r => r.getAttribute('x') + ':' + r.getAttribute('width')).join(' '),
   operators: document.querySelectorAll('#operators tbody tr').length,
   workers: document.querySelector('#workers tbody td') &&
     document.querySelector('#workers tbody td').textContent,
-})"#;
+}); })()"#;
 
 const HISTORY_PROBE: &str = r#"JSON.stringify({
   texts: [...document.querySelectorAll('#history td.text')].map(td => td.textContent),

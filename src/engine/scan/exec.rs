@@ -30,6 +30,7 @@ use datafusion::execution::TaskContext;
 use datafusion::physical_expr::expressions::Column;
 use datafusion::physical_expr::{Partitioning, PhysicalExpr, PhysicalSortExpr};
 use datafusion::physical_plan::execution_plan::EmissionType;
+use datafusion::physical_plan::metrics::{BaselineMetrics, ExecutionPlanMetricsSet, MetricsSet};
 use datafusion::physical_plan::stream::RecordBatchReceiverStream;
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream,
@@ -131,6 +132,9 @@ pub(crate) struct ScanExec {
     properties: Arc<PlanProperties>,
     /// The table columns asked for (see `ScanExec::new`), so the scan can be rebuilt elsewhere.
     projection: Vec<usize>,
+    /// Rows out and each partition's start and end, as DataFusion's own scans keep them (for
+    /// `explain analyze` and the dashboard's task stream).
+    metrics: ExecutionPlanMetricsSet,
 }
 
 impl ScanExec {
@@ -183,6 +187,7 @@ impl ScanExec {
             limit,
             properties,
             projection: projection.to_vec(),
+            metrics: ExecutionPlanMetricsSet::new(),
         })
     }
 }
@@ -210,6 +215,7 @@ impl ScanExec {
         Some(ScanExec {
             partitions: Arc::new(reversed),
             properties,
+            metrics: ExecutionPlanMetricsSet::new(),
             ..self.clone()
         })
     }
@@ -226,6 +232,7 @@ impl ScanExec {
     fn with_limit(&self, limit: Option<usize>) -> ScanExec {
         ScanExec {
             limit,
+            metrics: ExecutionPlanMetricsSet::new(),
             ..self.clone()
         }
     }
@@ -408,11 +415,20 @@ impl ExecutionPlan for ScanExec {
         let mut builder =
             RecordBatchReceiverStream::builder(Arc::clone(&self.schema), CHANNEL_BATCHES);
         let sender = builder.tx();
+        let baseline = BaselineMetrics::new(&self.metrics, partition);
         builder.spawn_blocking(move || {
-            job.run(&mut |batch| sender.blocking_send(Ok(batch)).is_ok())
-                .map_err(|e| DataFusionError::External(Box::new(e)))
+            let read = job.run(&mut |batch| {
+                baseline.record_output(batch.num_rows());
+                sender.blocking_send(Ok(batch)).is_ok()
+            });
+            baseline.done();
+            read.map_err(|e| DataFusionError::External(Box::new(e)))
         });
         Ok(builder.build())
+    }
+
+    fn metrics(&self) -> Option<MetricsSet> {
+        Some(self.metrics.clone_inner())
     }
 }
 

@@ -127,10 +127,12 @@ function drawTaskStream(statement) {
   const tasks = statement ? statement.tasks : [];
   const lanes = [...new Set(tasks.map((t) => t.lane))].sort((a, b) =>
     a.localeCompare(b, undefined, { numeric: true }));
-  const laneHeight = 18, top = 4, left = 90, width = 1000;
+  // Few lanes are drawn tall, so the operators sharing one stay apart; many are drawn thin.
+  const laneHeight = Math.max(14, Math.min(48, Math.floor(300 / Math.max(1, lanes.length))));
+  const top = 4, left = 90, width = 1000;
   const height = Math.max(60, top + lanes.length * laneHeight + 16);
   svg.setAttribute("viewBox", "0 0 " + width + " " + height);
-  svg.style.height = Math.min(480, height) + "px";
+  svg.style.height = Math.min(480, height * 1.1) + "px";
   const end = Math.max(1, statement ? statement.elapsed_ms : 1,
     ...tasks.map((t) => t.end_ms === null ? 0 : t.end_ms));
   const x = (ms) => left + (width - left - 10) * Math.min(ms, end) / end;
