@@ -3,7 +3,8 @@
 //! the status page while a long statement runs in `ddq -i`, checks that the progress and the
 //! task stream change while it runs, that the history lists the statement once it has ended
 //! and draws its plan, and that the pages log no console error or exception. A screenshot of
-//! the status page mid-run is saved as an artifact (`target/tmp/dashboard-status.png`).
+//! the status page mid-run and one of the history page are saved as artifacts
+//! (`target/tmp/dashboard-status.png`, `dashboard-history.png`).
 //!
 //! `.ci/run` installs Chromium where it is missing; where there is none (`/usr/bin/chromium`, or
 //! `DDQ_CHROMIUM`) the test says so on stderr and passes without running.
@@ -77,15 +78,7 @@ fn the_status_page_follows_a_running_statement_and_the_history_keeps_it() {
         second["operators"].as_u64() > Some(1) && second["workers"] == json!("this process"),
         "{second}"
     );
-    let screenshot = page.call(
-        "Page.captureScreenshot",
-        json!({ "format": "png", "captureBeyondViewport": true }),
-    );
-    let png = base64_decode(screenshot["data"].as_str().expect("the screenshot's data"));
-    assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
-    let artifact = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard-status.png");
-    std::fs::write(&artifact, &png).expect("the screenshot is written");
-    eprintln!("screenshot of the status page: {}", artifact.display());
+    page.screenshot("dashboard-status.png");
 
     page.wait_until("the statement ends", |p| seen(p)["text"].is_null());
     page.call(
@@ -101,6 +94,8 @@ fn the_status_page_follows_a_running_statement_and_the_history_keeps_it() {
     page.wait_until("the plan is drawn", |p| {
         p.eval(HISTORY_PROBE)["plan_width"].as_u64() > Some(0)
     });
+
+    page.screenshot("dashboard-history.png");
 
     let errors = page.errors();
     assert!(errors.is_empty(), "the pages logged errors: {errors:#?}");
@@ -377,6 +372,16 @@ impl Cdp {
         if error {
             self.errors.push(params.clone());
         }
+    }
+
+    /// Saves the page as a PNG test artifact under `target/tmp/`.
+    fn screenshot(&mut self, name: &str) {
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+        let png = base64_decode(shot["data"].as_str().expect("the screenshot's data"));
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
+        let artifact = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        std::fs::write(&artifact, &png).expect("the screenshot is written");
+        eprintln!("screenshot: {}", artifact.display());
     }
 
     fn errors(&self) -> Vec<Value> {

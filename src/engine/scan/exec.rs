@@ -40,6 +40,7 @@ use futures::StreamExt;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Batches buffered per DataFusion partition between the reading thread and the query.
 const CHANNEL_BATCHES: usize = 2;
@@ -417,10 +418,18 @@ impl ExecutionPlan for ScanExec {
         let sender = builder.tx();
         let baseline = BaselineMetrics::new(&self.metrics, partition);
         builder.spawn_blocking(move || {
+            // Its compute time is the reading and parsing, not the waits for the consumer.
+            let started = Instant::now();
+            let mut waiting = Duration::ZERO;
             let read = job.run(&mut |batch| {
                 baseline.record_output(batch.num_rows());
-                sender.blocking_send(Ok(batch)).is_ok()
+                let sending = Instant::now();
+                let taken = sender.blocking_send(Ok(batch)).is_ok();
+                waiting += sending.elapsed();
+                taken
             });
+            let compute = started.elapsed().saturating_sub(waiting);
+            baseline.elapsed_compute().add_duration(compute);
             baseline.done();
             read.map_err(|e| DataFusionError::External(Box::new(e)))
         });

@@ -37,10 +37,11 @@ function duration(ms) {
   return Math.floor(ms / 60000) + " min " + ((ms % 60000) / 1000).toFixed(0) + " s";
 }
 
+// Each operator keeps the colour it got first, so no two of one plan share one (up to ten).
+const colours = new Map();
 function colour(name) {
-  let hash = 0;
-  for (const c of name) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
-  return PALETTE[hash % PALETTE.length];
+  if (!colours.has(name)) colours.set(name, PALETTE[colours.size % PALETTE.length]);
+  return colours.get(name);
 }
 
 function fillRows(table, rows) {
