@@ -247,7 +247,14 @@ impl Session {
 
     /// Makes sure statements can run on `kind`: starts the local cluster, or connects to the
     /// one at the `address` setting, unless the session already has the one the settings ask for.
+    /// The dashboard is told which cluster that is.
     async fn ensure_scheduler(&mut self, kind: SchedulerKind) -> Result<()> {
+        let ready = self.reach_scheduler(kind).await;
+        self.describe_to_dashboard();
+        ready
+    }
+
+    async fn reach_scheduler(&mut self, kind: SchedulerKind) -> Result<()> {
         match kind {
             SchedulerKind::Threads => Ok(()),
             SchedulerKind::Processes => {

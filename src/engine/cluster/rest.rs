@@ -66,6 +66,10 @@ pub struct TaskState {
     pub status: serde_json::Value,
     #[serde(default)]
     pub partition_id: Vec<u32>,
+    /// When the scheduler launched it on a worker (the worker's start time is only sent when
+    /// the task ends).
+    #[serde(default)]
+    pub launch_time: u64,
     #[serde(default)]
     pub start_exec_time: u64,
     #[serde(default)]

@@ -382,14 +382,18 @@ async fn add_job_stages(address: &str, job: &str, statement: &mut LiveStatement)
         let mut rows = 0;
         for task in stage.tasks.iter().flatten() {
             rows += task.output_rows;
-            if task.start_exec_time == 0 {
+            let start = match task.start_exec_time {
+                0 => task.launch_time,
+                start => start,
+            };
+            if start == 0 {
                 continue;
             }
             let partition = task.partition_id.first().copied().unwrap_or(0);
             statement.tasks.push(TaskBar {
                 lane: format!("stage {} / {partition}", stage.stage_id),
                 operator: format!("stage {}", stage.stage_id),
-                start_ms: task.start_exec_time.saturating_sub(statement.started_ms),
+                start_ms: start.saturating_sub(statement.started_ms),
                 end_ms: (task.end_exec_time > 0)
                     .then(|| task.end_exec_time.saturating_sub(statement.started_ms)),
             });

@@ -209,7 +209,7 @@ impl Dashboard {
             scheduler: running.scheduler,
             started_ms: running.started_ms,
             duration_ms: running.started.elapsed().as_millis() as u64,
-            rows_out: running.plans.iter().filter_map(|p| p.rows).last(),
+            rows_out: running.plans.iter().rev().find_map(|p| p.rows),
             bytes_read: running.plans.iter().map(|p| p.scan.snapshot().0).sum(),
             on_cluster: running.plans.iter().any(|p| p.job.is_some()),
             error,
