@@ -245,16 +245,17 @@ impl Drop for WatchGuard {
     }
 }
 
+/// A plan with no rows, for tests of what the dashboard keeps of plans.
+#[cfg(test)]
+pub(crate) fn empty_plan() -> Arc<dyn ExecutionPlan> {
+    let schema = Arc::new(datafusion::arrow::datatypes::Schema::empty());
+    Arc::new(datafusion::physical_plan::empty::EmptyExec::new(schema))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::physical_plan::empty::EmptyExec;
     use std::sync::Arc;
-
-    fn empty_plan() -> Arc<dyn ExecutionPlan> {
-        let schema = Arc::new(datafusion::arrow::datatypes::Schema::empty());
-        Arc::new(EmptyExec::new(schema))
-    }
 
     #[test]
     fn a_statement_goes_from_running_to_the_history_with_its_plans_rows_and_bytes() {

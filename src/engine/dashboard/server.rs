@@ -218,6 +218,7 @@ async fn events(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::dashboard::empty_plan;
     use crate::engine::progress::ScanProgress;
     use std::sync::Arc;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -260,11 +261,7 @@ mod tests {
         let scan = Arc::new(ScanProgress::default());
         scan.add_total(1000);
         scan.add_read(250);
-        let plan: Arc<dyn datafusion::physical_plan::ExecutionPlan> =
-            Arc::new(datafusion::physical_plan::empty::EmptyExec::new(Arc::new(
-                datafusion::arrow::datatypes::Schema::empty(),
-            )));
-        dashboard.plan_started(&plan, &scan, None).unwrap();
+        dashboard.plan_started(&empty_plan(), &scan, None).unwrap();
         let running = body(&get(server.address, "/api/status").await);
         let statement = &running["statement"];
         assert_eq!(statement["text"], "flights.DepDelay.mean()");
@@ -286,12 +283,8 @@ mod tests {
         let server = start(dashboard.clone(), loopback()).unwrap();
         for text in ["a = 1", "df.head()"] {
             dashboard.statement_started(text, "threads");
-            let plan: Arc<dyn datafusion::physical_plan::ExecutionPlan> =
-                Arc::new(datafusion::physical_plan::empty::EmptyExec::new(Arc::new(
-                    datafusion::arrow::datatypes::Schema::empty(),
-                )));
             let ticket = dashboard
-                .plan_started(&plan, &Arc::new(ScanProgress::default()), None)
+                .plan_started(&empty_plan(), &Arc::new(ScanProgress::default()), None)
                 .unwrap();
             dashboard.plan_finished(ticket, Some(0));
             dashboard.statement_finished(None);
