@@ -82,6 +82,10 @@ fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String>
     {
         let _in_runtime = runtime.enter();
         session.start_cluster_early();
+        // Without its dashboard the session still runs statements; it says why there is none.
+        if let Err(e) = session.serve_dashboard() {
+            eprintln!("warning: {e}");
+        }
     }
     let outcome = match source {
         Some(source) => runtime.block_on(script::run(&mut session, &source, color)),

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{READ, Run, ddq, ddq_in, project_dir};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::Stdio;
 
@@ -1107,4 +1108,133 @@ fn a_write_removes_temporaries_that_a_killed_ddq_left_beside_its_target() {
         .map(|e| e.expect("an entry").file_name())
         .collect();
     assert_eq!(left, vec![std::ffi::OsString::from("out.csv")]);
+}
+
+/// A port nothing listens on now.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("its address").port()
+}
+
+#[test]
+fn the_dashboard_flag_setting_and_client_keyword_agree() {
+    let (port, other) = (free_port(), free_port());
+    let run = ddq(
+        &[
+            "--dashboard",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            &format!(
+                "set dashboard; cluster; set dashboard off; set dashboard; cluster; \
+                 client = Client(dashboard_address=\":{other}\", n_workers=1, threads_per_worker=1); \
+                 set dashboard; cluster"
+            ),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dashboard_lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("dashboard =") || l.starts_with("Dashboard:"))
+        .collect();
+    assert_eq!(
+        dashboard_lines,
+        [
+            format!("dashboard = 127.0.0.1:{port}").as_str(),
+            &format!("Dashboard:  http://127.0.0.1:{port}/status"),
+            "dashboard = off",
+            "Dashboard:  off (`set dashboard 127.0.0.1:8787` serves it)",
+            &format!("dashboard = 127.0.0.1:{other}"),
+            &format!("Dashboard:  http://127.0.0.1:{other}/status"),
+        ]
+    );
+    let bad = ddq(&["--dashboard", "everywhere", "-c", "1"], None);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains(
+            "--dashboard: invalid value `everywhere` for dashboard; expected HOST:PORT, PORT (on 127.0.0.1), or off"
+        ),
+        "{}",
+        bad.stderr
+    );
+}
+
+/// The TCP ports a process listens on, from Linux's `/proc` (its sockets' inodes, looked up
+/// in the kernel's tables).
+fn listening_ports(pid: u32) -> Vec<u16> {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| std::fs::read_link(e.path()).ok())
+                .filter_map(|l| {
+                    let l = l.to_string_lossy().into_owned();
+                    Some(
+                        l.strip_prefix("socket:[")?
+                            .trim_end_matches(']')
+                            .to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut ports = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = std::fs::read_to_string(table).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // Field 3 is the state (0A: listening), field 9 the socket's inode.
+            if fields.len() > 9 && fields[3] == "0A" && inodes.iter().any(|i| i == fields[9]) {
+                let port = fields[1].rsplit(':').next().unwrap_or("0");
+                ports.push(u16::from_str_radix(port, 16).unwrap_or(0));
+            }
+        }
+    }
+    ports
+}
+
+#[test]
+fn a_session_listens_on_its_dashboard_port_and_with_dashboard_off_on_none() {
+    for (flag, listens) in [
+        (format!("127.0.0.1:{}", free_port()), true),
+        ("off".into(), false),
+    ] {
+        let mut child = common::ddq_command(&["-i", "--dashboard", &flag])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("ddq starts");
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "cluster").expect("ddq reads");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        while !line.starts_with("Dashboard:") {
+            line.clear();
+            assert!(
+                stdout.read_line(&mut line).expect("ddq answers") > 0,
+                "no Dashboard line"
+            );
+        }
+        let ports = listening_ports(child.id());
+        drop(stdin);
+        let _ = child.wait();
+        if listens {
+            let port: u16 = flag
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap();
+            assert!(line.contains(&format!(":{port}/status")), "{line}");
+            assert_eq!(ports, [port], "the session listens on its dashboard only");
+        } else {
+            assert!(line.contains("off"), "{line}");
+            assert_eq!(
+                ports,
+                Vec::<u16>::new(),
+                "--dashboard off listens on nothing"
+            );
+        }
+    }
 }

@@ -251,7 +251,8 @@ fn the_session_switches_schedulers_like_dask() {
     let mut repl = Repl::start(&marker, &["--workers", "2", "--threads-per-worker", "1"]);
     repl.send(READ);
     repl.send("cluster");
-    let threads = repl.read_until("Scheduler:");
+    // Its last line names the session's dashboard.
+    let threads = repl.read_until("Dashboard:");
     assert!(
         threads.iter().any(|l| l.contains("scheduler='threads'")),
         "{threads:?}"
@@ -303,7 +304,7 @@ fn the_session_switches_schedulers_like_dask() {
     repl.send(r#"ddf.DepDelay.max().compute(scheduler="proceses")"#);
     repl.send("set scheduler threads");
     repl.send("cluster");
-    let back = repl.read_until("Scheduler:");
+    let back = repl.read_until("Dashboard:");
     assert!(back.iter().any(|l| l.contains("threads")), "{back:?}");
     let (_, stderr, code) = repl.finish();
     assert_eq!(code, 0, "stderr:\n{stderr}");

@@ -23,6 +23,8 @@ const READ: &str = r#"ddf = read_csv("data/nycflights/*.csv")"#;
 struct Repl {
     pty: PtySession,
     home: TempDir,
+    /// What ddq printed before its first prompt.
+    banner: String,
 }
 
 impl Repl {
@@ -43,8 +45,12 @@ impl Repl {
             .timeout_ms(Some(120_000))
             .strip_ansi_escape_codes(true);
         let pty = rexpect::session::spawn_with_options(command, options).expect("ddq starts");
-        let mut repl = Repl { pty, home };
-        repl.expect("ddq> ");
+        let mut repl = Repl {
+            pty,
+            home,
+            banner: String::new(),
+        };
+        repl.banner = repl.expect("ddq> ");
         repl
     }
 
@@ -125,6 +131,42 @@ fn prompt_names_the_frame_last_bound() {
     // A series or scalar is not a frame: the prompt stays.
     repl.run("s = small.DepDelay", "small> ");
     repl.run_to_line("len(ddf)", "20800", "small> ");
+    repl.quit();
+}
+
+#[test]
+fn the_repl_says_once_where_its_dashboard_is_and_serves_it_there() {
+    let mut repl = Repl::start();
+    let said: Vec<&str> = repl
+        .banner
+        .lines()
+        .filter(|l| l.contains("Dashboard"))
+        .collect();
+    let [line] = said.as_slice() else {
+        panic!("the banner names the dashboard once: {}", repl.banner);
+    };
+    let link = line
+        .trim()
+        .strip_prefix("Dashboard: ")
+        .expect("Dashboard: LINK")
+        .to_string();
+    let address = link
+        .strip_prefix("http://")
+        .and_then(|l| l.strip_suffix("/status"))
+        .expect("http://HOST:PORT/status");
+    assert!(
+        address.starts_with("127.0.0.1:"),
+        "loopback by default: {address}"
+    );
+    assert!(common::http_get(address, "/api/status").contains("\"workers\""));
+    let status = repl.run("cluster", "ddq> ");
+    assert!(status.contains(&format!("Dashboard:  {link}")), "{status}");
+    repl.run("set dashboard off", "ddq> ");
+    assert_eq!(
+        common::http_get(address, "/api/status"),
+        "",
+        "off serves nothing"
+    );
     repl.quit();
 }
 

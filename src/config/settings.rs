@@ -9,6 +9,7 @@ use crate::config::scheduler::{LocalShape, SchedulerKind, default_shape, schedul
 use crate::config::size::{default_limit, format_size, parse_size};
 use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 
 /// One setting: how it is named and documented, and how it is read and changed.
 pub struct Setting {
@@ -39,6 +40,7 @@ pub const SETTINGS: &[&Setting] = &[
     &WORKERS,
     &THREADS_PER_WORKER,
     &ADDRESS,
+    &DASHBOARD,
     &QUIET,
 ];
 
@@ -135,6 +137,8 @@ pub struct Settings {
     pub threads_per_worker: Option<usize>,
     /// The distributed scheduler's HOST:PORT.
     pub address: Option<String>,
+    /// Where the dashboard is served (the next free port when taken); `None`: nowhere.
+    pub dashboard: Option<SocketAddr>,
 }
 
 impl Settings {
@@ -149,6 +153,7 @@ impl Settings {
             workers: None,
             threads_per_worker: None,
             address: None,
+            dashboard: Some(DEFAULT_DASHBOARD),
         }
     }
 
@@ -438,6 +443,59 @@ fn address_setting() {
     assert_eq!(settings.address.as_deref(), Some("10.0.0.1:50050"));
     assert_eq!(ADDRESS.get(&settings), "df://10.0.0.1:50050");
     assert!(ADDRESS.set(&mut settings, "nowhere").is_err());
+}
+
+/// Dask's dashboard port, on loopback: only this machine (or an SSH tunnel) reaches it.
+pub const DEFAULT_DASHBOARD: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8787);
+
+pub const DASHBOARD: Setting = Setting {
+    name: "dashboard",
+    placeholder: "ADDR",
+    values: "HOST:PORT, PORT (on 127.0.0.1), or off",
+    summary: "Where the dashboard web page is served; the next free port when that one is taken [default: 127.0.0.1:8787].",
+    switch: false,
+    short: None,
+    client_keyword: Some("dashboard_address"),
+    get: |s| {
+        s.dashboard
+            .map_or_else(|| "off".to_string(), |a| a.to_string())
+    },
+    set: |s, value| assign(&mut s.dashboard, parse_dashboard(value)),
+};
+
+/// `off`, a port on loopback, or HOST:PORT (a name resolves to its first address).
+fn parse_dashboard(value: &str) -> Option<Option<SocketAddr>> {
+    if value == "off" {
+        return Some(None);
+    }
+    if let Ok(port) = value.trim_start_matches(':').parse::<u16>() {
+        return Some(Some(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port)));
+    }
+    let mut addresses = value.to_socket_addrs().ok()?;
+    addresses.next().map(Some)
+}
+
+#[cfg(test)]
+#[test]
+fn dashboard_setting() {
+    let mut settings = Settings::new(Format::Table, false);
+    assert_eq!(DASHBOARD.get(&settings), "127.0.0.1:8787");
+    DASHBOARD.set(&mut settings, "off").unwrap();
+    assert_eq!(settings.dashboard, None);
+    assert_eq!(DASHBOARD.get(&settings), "off");
+    DASHBOARD.set(&mut settings, "9000").unwrap();
+    assert_eq!(DASHBOARD.get(&settings), "127.0.0.1:9000");
+    DASHBOARD.set(&mut settings, "0.0.0.0:8787").unwrap();
+    assert_eq!(DASHBOARD.get(&settings), "0.0.0.0:8787");
+    let err = DASHBOARD.set(&mut settings, "on").unwrap_err();
+    assert_eq!(
+        err.message,
+        "invalid value `on` for dashboard; expected HOST:PORT, PORT (on 127.0.0.1), or off"
+    );
+    assert_eq!(
+        client_setting("dashboard_address").map(|s| s.name),
+        Some("dashboard")
+    );
 }
 
 pub const QUIET: Setting = Setting {

@@ -7,6 +7,7 @@ use crate::config::display::BarMode;
 use crate::engine::broadcast::check_repeated_literals;
 use crate::engine::cluster::job::{JobWatch, unique_job_name};
 use crate::engine::cluster::submit::{JobClient, explain_cut, planning_state};
+use crate::engine::dashboard::{Dashboard, PlanTicket};
 use crate::engine::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
 use crate::engine::guard::guarded;
 use crate::engine::progress::{Progress, ProgressDisplay, ScanProgress, StageProgress};
@@ -36,6 +37,8 @@ pub struct Executor {
     pub bar: BarMode,
     /// The cluster when `ctx` sends plans to one.
     pub cluster: Option<Arc<JobClient>>,
+    /// Where each plan is announced as it starts and ends, for the dashboard's pages.
+    pub dashboard: Dashboard,
 }
 
 /// A plan that is ready to run, with what follows it.
@@ -44,6 +47,8 @@ struct Running {
     task_ctx: Arc<TaskContext>,
     display: ProgressDisplay,
     job: Option<JobWatch>,
+    dashboard: Dashboard,
+    ticket: Option<PlanTicket>,
 }
 
 impl Running {
@@ -54,11 +59,15 @@ impl Running {
         )?)
     }
 
-    /// Stops the bar. A job that did not run to its end is cancelled on the scheduler
+    /// Stops the bar and tells the dashboard how many rows the plan gave (`None`: it did not
+    /// run to its end). A job that did not run to its end is cancelled on the scheduler
     /// (dropping its `JobWatch` does that).
-    async fn finish(self, completed: bool) {
+    async fn finish(self, rows: Option<usize>) {
+        if let Some(ticket) = self.ticket {
+            self.dashboard.plan_finished(ticket, rows.map(|r| r as u64));
+        }
         if let Some(job) = self.job
-            && completed
+            && rows.is_some()
         {
             job.finish();
         }
@@ -112,6 +121,10 @@ impl Executor {
             }
         };
         check_repeated_literals(&plan, task_ctx.session_config().batch_size())?;
+        let on_cluster = cluster.is_some().then_some(job_name.as_str());
+        let ticket = self
+            .dashboard
+            .plan_started(&plan, &scan_progress, on_cluster);
         let (display, job) = match cluster {
             None => (
                 ProgressDisplay::start(Progress::Scan(scan_progress), self.bar),
@@ -131,6 +144,8 @@ impl Executor {
             task_ctx,
             display,
             job,
+            dashboard: self.dashboard.clone(),
+            ticket,
         })
     }
 
@@ -237,7 +252,7 @@ impl Executor {
             Ok(rows)
         }
         .await;
-        running.finish(result.is_ok()).await;
+        running.finish(result.as_ref().ok().copied()).await;
         result
     }
 
@@ -298,7 +313,11 @@ impl Executor {
                 Ok(stream) => collect_stream(stream).await,
                 Err(e) => Err(e),
             };
-            running.finish(result.is_ok()).await;
+            let rows = result
+                .as_ref()
+                .ok()
+                .map(|batches| batches.iter().map(RecordBatch::num_rows).sum());
+            running.finish(rows).await;
             result
         })
         .await

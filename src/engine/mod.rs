@@ -3,13 +3,14 @@
 //! first and last rows (`ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
 //! streams a plan into a renderer (a panic while it runs is the statement's error: `guard`;
 //! a text literal too long to repeat on every row of a batch is refused first: `broadcast`),
-//! writing files (`write`), drawing plans (`visualize`), progress, and the cluster schedulers
-//! (`cluster`).
+//! writing files (`write`), drawing plans (`visualize`), progress, the cluster schedulers
+//! (`cluster`) and the dashboard web page that shows them running (`dashboard`).
 //! It implements the planner's `Sources` trait (`sources`), the one way `plan` reaches files.
 
 pub(crate) mod broadcast;
 pub mod cache;
 pub mod cluster;
+pub mod dashboard;
 pub(crate) mod ends;
 pub mod executor;
 pub(crate) mod guard;

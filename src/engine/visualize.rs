@@ -35,8 +35,14 @@ pub fn plan_dot(plan: &Arc<dyn ExecutionPlan>) -> String {
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
     collect(plan, &mut nodes, &mut edges);
+    graph_dot(&nodes, &edges)
+}
+
+/// A DOT digraph of boxes labelled `labels` (a label may hold several lines) and `edges` between
+/// their positions.
+pub fn graph_dot(labels: &[String], edges: &[(usize, usize)]) -> String {
     let mut dot = String::from("digraph plan {\n");
-    for (id, label) in nodes.iter().enumerate() {
+    for (id, label) in labels.iter().enumerate() {
         dot.push_str(&format!(
             "  n{id} [shape=box, label=\"{}\"];\n",
             escape(label)
@@ -71,10 +77,13 @@ fn collect(
 }
 
 fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"")
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
-fn svg_of(dot: &str) -> Result<String> {
+pub fn svg_of(dot: &str) -> Result<String> {
     let mut parser = layout::gv::DotParser::new(dot);
     let graph = parser
         .process()

@@ -12,9 +12,9 @@ use crate::plan::Planner;
 use crate::plan::value::{Action, ScheduleRequest, Value};
 use crate::plan::verbs::{Arg, Args};
 
-/// `Client(address=, n_workers=, threads_per_worker=, memory_limit=)`
+/// `Client(address=, n_workers=, threads_per_worker=, memory_limit=, dashboard_address=)`
 pub fn client(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let given: [Arg; 4] = args.params()?;
+    let given: [Arg; 5] = args.params()?;
     let mut changes = Vec::new();
     // Checked now, against scratch settings, so a bad value points at its argument.
     let mut scratch = Settings::new(Format::Table, true);

@@ -139,6 +139,9 @@ pub fn run(
             "ddq {} — pandas/Dask-style dataframes on DataFusion. `help` lists commands, Tab completes, Ctrl-D quits.",
             env!("CARGO_PKG_VERSION")
         );
+        if let Some(link) = session.dashboard_link() {
+            eprintln!("Dashboard: {link}");
+        }
     }
     loop {
         match read_statement(&mut editor, &session.prompt()) {

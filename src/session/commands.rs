@@ -156,6 +156,12 @@ async fn set(session: &mut Session, name: Option<&Ident>, value: Option<&str>) -
         session.settings = before;
         return Err(e);
     }
+    if changed("dashboard")
+        && let Err(e) = session.serve_dashboard()
+    {
+        session.settings = before;
+        return Err(e.at(name.map_or_else(Default::default, |n| n.span)));
+    }
     if !text.is_empty() {
         session.write_text(&text)?;
     }

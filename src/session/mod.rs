@@ -13,7 +13,8 @@ use crate::config::display::BarMode;
 use crate::config::display::Format;
 use crate::config::scheduler::{LocalShape, SchedulerKind};
 use crate::config::settings::Settings;
-use crate::engine::cluster::Cluster;
+use crate::engine::cluster::{Cluster, dashboard_line};
+use crate::engine::dashboard::{self, Dashboard, server::Server};
 use crate::engine::executor::Executor;
 use crate::engine::sources::EngineSources;
 use crate::error::span::Source;
@@ -36,6 +37,7 @@ use datafusion::prelude::{DataFrame, SessionContext};
 use datafusion::scalar::ScalarValue;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
@@ -63,6 +65,9 @@ pub struct Session {
     starting: Option<(LocalShape, JoinHandle<Result<Cluster>>)>,
     /// The scheduler the running statement asked for with `.compute(scheduler=...)`.
     statement_scheduler: Option<SchedulerKind>,
+    /// What the dashboard shows, and its server with the address it was asked for.
+    dashboard: Dashboard,
+    dashboard_server: Option<(SocketAddr, Server)>,
 }
 
 impl Session {
@@ -78,7 +83,48 @@ impl Session {
             cluster: None,
             starting: None,
             statement_scheduler: None,
+            dashboard: Dashboard::default(),
+            dashboard_server: None,
         })
+    }
+
+    /// Serves the dashboard where the `dashboard` setting says, or stops serving it, unless it
+    /// is served there already. Needs a tokio runtime.
+    pub fn serve_dashboard(&mut self) -> Result<()> {
+        let wanted = self.settings.dashboard;
+        if self.dashboard_server.as_ref().map(|(at, _)| *at) == wanted {
+            return Ok(());
+        }
+        self.dashboard_server = None;
+        self.dashboard.set_link(None);
+        if let Some(requested) = wanted {
+            let server = dashboard::server::start(self.dashboard.clone(), requested)?;
+            self.dashboard.set_link(Some(server.link()));
+            self.dashboard_server = Some((requested, server));
+        }
+        Ok(())
+    }
+
+    /// The dashboard's status page, as Dask's `client.dashboard_link`; none when it is off.
+    pub fn dashboard_link(&self) -> Option<String> {
+        self.dashboard.link()
+    }
+
+    /// Tells the dashboard what the next statement runs with: this process' memory pool and
+    /// limit, its threads, and the cluster, if the session uses one.
+    fn describe_to_dashboard(&self) {
+        self.dashboard.describe_session(
+            self.ctx.runtime_env(),
+            self.settings.memory_limit,
+            self.ctx.state_ref().read().config().target_partitions(),
+            &self.settings.scheduler.to_string(),
+        );
+        let cluster = self
+            .cluster
+            .as_ref()
+            .filter(|c| c.kind == self.settings.scheduler)
+            .map(Cluster::dashboard_view);
+        self.dashboard.describe_cluster(cluster);
     }
 
     /// With `--scheduler processes`, starts the local cluster now, in the background: the first
@@ -146,10 +192,18 @@ impl Session {
         let statements = parser::parse(source)?;
         for stmt in &statements {
             self.statement_scheduler = None;
+            self.describe_to_dashboard();
+            self.dashboard.statement_started(
+                source.slice(stmt.span),
+                &self.settings.scheduler.to_string(),
+            );
             // A panic anywhere in the statement (planning included) is its error.
             let flow = crate::engine::guard::guarded(self.run_statement(stmt))
                 .await
-                .map_err(|e| self.explain_memory(e).at(stmt.span))?;
+                .map_err(|e| self.explain_memory(e).at(stmt.span));
+            self.dashboard
+                .statement_finished(flow.as_ref().err().map(|e| e.message.clone()));
+            let flow = flow?;
             if flow == Flow::Quit {
                 return Ok(Flow::Quit);
             }
@@ -179,19 +233,28 @@ impl Session {
                 local: self.ctx.clone(),
                 bar,
                 cluster: Some(Arc::clone(&cluster.jobs)),
+                dashboard: self.dashboard.clone(),
             },
             _ => Executor {
                 ctx: self.ctx.clone(),
                 local: self.ctx.clone(),
                 bar,
                 cluster: None,
+                dashboard: self.dashboard.clone(),
             },
         }
     }
 
     /// Makes sure statements can run on `kind`: starts the local cluster, or connects to the
     /// one at the `address` setting, unless the session already has the one the settings ask for.
+    /// The dashboard is told which cluster that is.
     async fn ensure_scheduler(&mut self, kind: SchedulerKind) -> Result<()> {
+        let ready = self.reach_scheduler(kind).await;
+        self.describe_to_dashboard();
+        ready
+    }
+
+    async fn reach_scheduler(&mut self, kind: SchedulerKind) -> Result<()> {
         match kind {
             SchedulerKind::Threads => Ok(()),
             SchedulerKind::Processes => {
@@ -325,6 +388,7 @@ impl Session {
             if self.settings.memory_limit != before.memory_limit {
                 self.ctx = build_context(&self.settings)?;
             }
+            self.serve_dashboard()?;
             self.ensure_scheduler(self.settings.scheduler).await
         }
         .await;
@@ -339,13 +403,14 @@ impl Session {
         if let Some(cluster) = &mut self.cluster
             && cluster.kind == self.settings.scheduler
         {
-            return cluster.status().await;
+            return cluster.status(self.dashboard.link().as_deref()).await;
         }
         let threads = self.ctx.state().config().target_partitions();
         let limit = crate::config::size::format_size(self.settings.memory_limit);
         Ok(format!(
             "<Client: scheduler='threads' processes=1 threads={threads}, memory={limit}>\n\
-             Scheduler:  threads (in this process; `set scheduler processes` starts a local cluster)\n"
+             Scheduler:  threads (in this process; `set scheduler processes` starts a local cluster)\n{}",
+            dashboard_line(self.dashboard.link().as_deref())
         ))
     }
 

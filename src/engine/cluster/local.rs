@@ -56,6 +56,13 @@ pub struct LocalWorker {
     pub address: String,
 }
 
+impl LocalWorker {
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.member.child.id()
+    }
+}
+
 pub struct LocalCluster {
     /// The scheduler's HOST:PORT.
     pub address: String,

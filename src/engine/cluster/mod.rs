@@ -16,6 +16,7 @@ pub mod submit;
 
 use crate::config::scheduler::{LocalShape, SchedulerKind, scheduler_address};
 use crate::config::size::format_size;
+use crate::engine::dashboard::ClusterView;
 use crate::error::{DdqError, Result};
 use ballista::prelude::{SessionConfigExt, SessionContextExt};
 use codec::{DdqLogicalCodec, DdqPhysicalCodec};
@@ -120,8 +121,29 @@ impl Cluster {
         Ok(workers)
     }
 
-    /// What `cluster` prints: like the repr of a Dask `Client`, then one line per worker.
-    pub async fn status(&mut self) -> Result<String> {
+    /// What the dashboard needs to ask the scheduler about this cluster's workers.
+    pub fn dashboard_view(&self) -> ClusterView {
+        let seen = self.seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let local = self.local.as_ref();
+        ClusterView {
+            address: self.address.clone(),
+            kind: self.kind.to_string(),
+            memory_per_worker: local.map(|l| l.shape.memory_per_worker()),
+            seen,
+            pids: local
+                .map(|l| {
+                    l.workers
+                        .iter()
+                        .map(|w| (w.address.clone(), w.pid()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// What `cluster` prints: like the repr of a Dask `Client`, then one line per worker, with
+    /// the session's dashboard (`None`: it serves none) and the scheduler's REST API.
+    pub async fn status(&mut self, dashboard: Option<&str>) -> Result<String> {
         let workers = self.workers().await?;
         let threads: u64 = workers.iter().filter_map(|w| w.threads()).sum();
         let mut text = format!(
@@ -134,7 +156,8 @@ impl Cluster {
             "Scheduler:  df://{} ({})\n",
             self.address, self.kind
         ));
-        text.push_str(&format!("Dashboard:  http://{}/api/jobs\n", self.address));
+        text.push_str(&dashboard_line(dashboard));
+        text.push_str(&format!("REST API:   http://{}/api/jobs\n", self.address));
         text.push_str("Workers:\n");
         // A local cluster shares the session's limit among its workers; the scheduler does not
         // know the limit of workers started elsewhere (`ddq worker --memory-limit`).
@@ -191,5 +214,13 @@ impl Cluster {
             }
         }
         lost
+    }
+}
+
+/// The `Dashboard:` line of `cluster`'s answer, as Dask's `Client` repr has it.
+pub fn dashboard_line(link: Option<&str>) -> String {
+    match link {
+        Some(link) => format!("Dashboard:  {link}\n"),
+        None => "Dashboard:  off (`set dashboard 127.0.0.1:8787` serves it)\n".to_string(),
     }
 }

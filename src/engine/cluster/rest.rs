@@ -52,15 +52,30 @@ pub struct JobState {
 /// One stage of a job: its state, and its tasks' states.
 #[derive(Debug, Clone, Deserialize)]
 pub struct StageState {
+    #[serde(default)]
+    pub stage_id: String,
     pub stage_status: String,
     #[serde(default)]
-    tasks: Vec<Option<TaskState>>,
+    pub tasks: Vec<Option<TaskState>>,
 }
 
+/// One task of a stage; times are milliseconds since the Unix epoch (0: not yet).
 #[derive(Debug, Clone, Deserialize)]
-struct TaskState {
+pub struct TaskState {
     /// `"Running"`, `"Successful"`, or `{"Failed": {...}}`.
-    status: serde_json::Value,
+    pub status: serde_json::Value,
+    #[serde(default)]
+    pub partition_id: Vec<u32>,
+    /// When the scheduler launched it on a worker (the worker's start time is only sent when
+    /// the task ends).
+    #[serde(default)]
+    pub launch_time: u64,
+    #[serde(default)]
+    pub start_exec_time: u64,
+    #[serde(default)]
+    pub end_exec_time: u64,
+    #[serde(default)]
+    pub output_rows: u64,
 }
 
 impl StageState {

@@ -30,6 +30,7 @@ use datafusion::execution::TaskContext;
 use datafusion::physical_expr::expressions::Column;
 use datafusion::physical_expr::{Partitioning, PhysicalExpr, PhysicalSortExpr};
 use datafusion::physical_plan::execution_plan::EmissionType;
+use datafusion::physical_plan::metrics::{BaselineMetrics, ExecutionPlanMetricsSet, MetricsSet};
 use datafusion::physical_plan::stream::RecordBatchReceiverStream;
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream,
@@ -39,6 +40,7 @@ use futures::StreamExt;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Batches buffered per DataFusion partition between the reading thread and the query.
 const CHANNEL_BATCHES: usize = 2;
@@ -131,6 +133,9 @@ pub(crate) struct ScanExec {
     properties: Arc<PlanProperties>,
     /// The table columns asked for (see `ScanExec::new`), so the scan can be rebuilt elsewhere.
     projection: Vec<usize>,
+    /// Rows out and each partition's start and end, as DataFusion's own scans keep them (for
+    /// `explain analyze` and the dashboard's task stream).
+    metrics: ExecutionPlanMetricsSet,
 }
 
 impl ScanExec {
@@ -183,6 +188,7 @@ impl ScanExec {
             limit,
             properties,
             projection: projection.to_vec(),
+            metrics: ExecutionPlanMetricsSet::new(),
         })
     }
 }
@@ -210,6 +216,7 @@ impl ScanExec {
         Some(ScanExec {
             partitions: Arc::new(reversed),
             properties,
+            metrics: ExecutionPlanMetricsSet::new(),
             ..self.clone()
         })
     }
@@ -226,6 +233,7 @@ impl ScanExec {
     fn with_limit(&self, limit: Option<usize>) -> ScanExec {
         ScanExec {
             limit,
+            metrics: ExecutionPlanMetricsSet::new(),
             ..self.clone()
         }
     }
@@ -408,11 +416,28 @@ impl ExecutionPlan for ScanExec {
         let mut builder =
             RecordBatchReceiverStream::builder(Arc::clone(&self.schema), CHANNEL_BATCHES);
         let sender = builder.tx();
+        let baseline = BaselineMetrics::new(&self.metrics, partition);
         builder.spawn_blocking(move || {
-            job.run(&mut |batch| sender.blocking_send(Ok(batch)).is_ok())
-                .map_err(|e| DataFusionError::External(Box::new(e)))
+            // Its compute time is the reading and parsing, not the waits for the consumer.
+            let started = Instant::now();
+            let mut waiting = Duration::ZERO;
+            let read = job.run(&mut |batch| {
+                baseline.record_output(batch.num_rows());
+                let sending = Instant::now();
+                let taken = sender.blocking_send(Ok(batch)).is_ok();
+                waiting += sending.elapsed();
+                taken
+            });
+            let compute = started.elapsed().saturating_sub(waiting);
+            baseline.elapsed_compute().add_duration(compute);
+            baseline.done();
+            read.map_err(|e| DataFusionError::External(Box::new(e)))
         });
         Ok(builder.build())
+    }
+
+    fn metrics(&self) -> Option<MetricsSet> {
+        Some(self.metrics.clone_inner())
     }
 }
 
