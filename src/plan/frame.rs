@@ -116,6 +116,9 @@ pub fn called_indexers(planner: &Planner, frame: &Frame, index: Value) -> Result
 /// `df.loc[mask]`, `df.loc[mask, cols]`, `df.loc[:, cols]`
 pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
     let (rows, cols) = split_indexer(called_indexers(planner, &frame, index)?);
+    // One position of the default index and one column name give that value, as in pandas.
+    let one_row =
+        frame.key_columns().is_empty() && matches!(rows, Value::Scalar(_) | Value::Int(_));
     let mut result = match rows {
         Value::Slice(None, None, None) => frame,
         Value::Series(mask) => filter(&frame, &mask)?,
@@ -124,6 +127,13 @@ pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
     if let Some(cols) = cols {
         result = match cols {
             Value::Slice(None, None, None) => result,
+            Value::Str(name) if one_row => {
+                check_columns(&result, std::slice::from_ref(&name))?;
+                let one = order::sorted(&result)?
+                    .select(vec![column(&name)])?
+                    .limit(0, Some(1))?;
+                return Ok(Value::Scalar(groupby::scalar_of(one, &name)));
+            }
             Value::Str(name) => return Ok(Value::Series(column_series(&result, &name)?)),
             other => match column_names(&other) {
                 Some(names) => select(&result, &names)?,
@@ -658,6 +668,11 @@ pub fn rename(frame: &Frame, columns: Arg) -> Result<Value> {
             _ => return Err(columns.invalid("rename(columns=...) maps names to names")),
         }
     }
+    rename_columns(frame, &mapping)
+}
+
+/// The frame with columns renamed, `(old, new)` each.
+pub fn rename_columns(frame: &Frame, mapping: &[(String, String)]) -> Result<Value> {
     let exprs: Vec<Expr> = frame
         .df
         .schema()
@@ -956,4 +971,58 @@ fn suffix_pair(suffixes: Arg) -> Result<(String, String)> {
         }
         Some(_) => Err(suffixes.invalid("suffixes must be two strings")),
     }
+}
+
+/// The rows of `frame` once per column of `values`: the `ids` columns, the column's name under
+/// `var_name` and its value under `value_name` (in one type: the columns' own, floats for mixed
+/// numbers, text otherwise), ordered by column and then by row.
+pub fn melt(
+    frame: &Frame,
+    ids: &[String],
+    values: &[String],
+    var_name: &str,
+    value_name: &str,
+) -> Result<Frame> {
+    if values.is_empty() {
+        return Err(DdqError::type_error("melt() has no value columns to stack")
+            .with_help("name them with value_vars=[...]"));
+    }
+    let types: Vec<DataType> = values
+        .iter()
+        .map(|v| frame.data_type(v).unwrap_or(DataType::Null))
+        .collect();
+    let common = if types.iter().all(|t| *t == types[0]) {
+        types[0].clone()
+    } else if types.iter().all(is_numeric) {
+        DataType::Float64
+    } else {
+        DataType::Utf8
+    };
+    let position = order::unique_hidden(frame, "__ddq_pos");
+    let positioned = order::with_position(frame, &position)?;
+    let mut stacked: Option<DataFrame> = None;
+    for (i, name) in values.iter().enumerate() {
+        let mut select: Vec<Expr> = ids.iter().map(|c| column(c)).collect();
+        select.push(lit(name.clone()).alias(var_name));
+        select.push(cast(column(name), common.clone()).alias(value_name));
+        select.push(lit(i as i64).alias("__ddq_melt"));
+        select.push(column(&position).alias("__ddq_melt_pos"));
+        let piece = positioned.df.clone().select(select)?;
+        stacked = Some(match stacked {
+            None => piece,
+            Some(done) => done.union(piece)?,
+        });
+    }
+    let df = stacked.ok_or_else(|| DdqError::type_error("melt() has nothing to stack"))?;
+    Ok(Frame {
+        df,
+        order: vec![
+            column("__ddq_melt").sort(true, false),
+            column("__ddq_melt_pos").sort(true, false),
+        ],
+        index_columns: 0,
+        npartitions: frame.npartitions,
+        partition: None,
+        origin: "melt".into(),
+    })
 }

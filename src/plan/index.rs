@@ -297,6 +297,17 @@ pub fn loc_rows(frame: &Frame, rows: Value) -> Result<Frame> {
             rows_by_label(frame, Some(&label), None, false)
         }
         Value::Int(i) if i >= 0 => frame::rows_slice(frame, Some(i), Some(i + 1)),
+        // A computed label (`df.loc[df.col.idxmax()]`): on the default index, a row position.
+        Value::Scalar(label) if !keyed => {
+            let (positioned, position) = read_positions(frame, || {
+                DdqError::type_error(
+                    ".loc[label] after a filter or sort: ddq does not keep pandas' original labels",
+                )
+                .with_help("take the row before filtering, or reset_index(drop=True) first")
+            })?;
+            let at = cast(column(&position), DataType::Int64).eq(cast(label.expr, DataType::Int64));
+            Ok(positioned.with_df(positioned.df.clone().filter(at)?))
+        }
         other => Err(DdqError::type_error(format!(
             ".loc rows must be a boolean series, an index label, a list of labels or a slice, not {}",
             other.kind_name()

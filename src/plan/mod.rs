@@ -401,6 +401,12 @@ impl<'a> Planner<'a> {
             {
                 return Ok(Value::Str(name.trim_end_matches('_').to_string()));
             }
+            // `str.lower` (e.g. `rename(columns=str.lower)`): the method as a function.
+            Value::Str(python_type)
+                if python_type == "str" && python_string_method("", name).is_some() =>
+            {
+                return Ok(Value::Lambda(Box::new(string_method_function(name, span))));
+            }
             Value::Module(module) if module_constant(module, name).is_some() => {
                 return Ok(module_constant(module, name).unwrap_or(Value::None));
             }
@@ -474,6 +480,11 @@ impl<'a> Planner<'a> {
             );
         };
         let receiver = self.eval(value)?;
+        if let (Value::Str(text), true) = (&receiver, args.is_empty())
+            && let Some(changed) = python_string_method(text, &name.name)
+        {
+            return Ok(Value::Str(changed));
+        }
         let receiver_kind =
             receiver_of(&receiver, "method", &name.name).map_err(|e| e.at(name.span))?;
         let verb = verbs::find(receiver_kind, &name.name)
@@ -692,5 +703,53 @@ fn module_constant(module: &str, name: &str) -> Option<Value> {
         ("math", "inf") => Some(Value::Float(f64::INFINITY)),
         ("pd" | "pandas", "NA" | "NaT") => Some(Value::None),
         _ => None,
+    }
+}
+
+/// Python's methods of a string that take no arguments, applied to `text` (`"Dest".lower()`);
+/// `None` for other names.
+fn python_string_method(text: &str, name: &str) -> Option<String> {
+    let capitalized = |word: &str| {
+        let mut chars = word.chars();
+        chars.next().map_or(String::new(), |first| {
+            first
+                .to_uppercase()
+                .chain(chars.flat_map(char::to_lowercase))
+                .collect()
+        })
+    };
+    Some(match name {
+        "lower" | "casefold" => text.to_lowercase(),
+        "upper" => text.to_uppercase(),
+        "strip" => text.trim().to_string(),
+        "lstrip" => text.trim_start().to_string(),
+        "rstrip" => text.trim_end().to_string(),
+        "capitalize" => capitalized(text),
+        "title" => text
+            .split(' ')
+            .map(capitalized)
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => return None,
+    })
+}
+
+/// `str.lower` as the function `lambda text: text.lower()`.
+fn string_method_function(name: &str, span: Span) -> Lambda {
+    let text = "__ddq_text".to_string();
+    let at = |kind| Expr { kind, span };
+    let method = at(ExprKind::Attr {
+        value: Box::new(at(ExprKind::Name(text.clone()))),
+        name: Ident {
+            name: name.to_string(),
+            span,
+        },
+    });
+    Lambda {
+        params: vec![text],
+        body: at(ExprKind::Call {
+            func: Box::new(method),
+            args: Vec::new(),
+        }),
     }
 }

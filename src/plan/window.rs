@@ -298,6 +298,31 @@ pub fn position_in_group(gb: &GroupBy, from_end: bool) -> Result<Expr> {
     Ok(over.outside_groups(cast(number, DataType::Int64) - lit(1i64)))
 }
 
+/// Whether each row repeats another with the same `keys`: an earlier one (`first_kept`
+/// Some(true)), a later one (Some(false)), or any (None), as pandas' `duplicated`.
+pub fn repeated(frame: &Frame, keys: Vec<Expr>, first_kept: Option<bool>) -> Result<Expr> {
+    Ok(match first_kept {
+        Some(from_start) => {
+            let order = if from_start {
+                frame.order.clone()
+            } else {
+                frame.order.iter().map(reverse).collect()
+            };
+            let number = row_number().partition_by(keys).order_by(order).build()?;
+            number.gt(lit(1u64))
+        }
+        None => {
+            let rows = as_window(
+                datafusion::functions_aggregate::expr_fn::count(lit(1)),
+                |call, _| {
+                    call.params.partition_by = keys.clone();
+                },
+            )?;
+            rows.gt(lit(1i64))
+        }
+    })
+}
+
 /// `ngroup()`: the number of each row's group, counting groups in key order from 0.
 pub fn group_number(gb: &GroupBy) -> Result<Expr> {
     let over = Over::groups(gb);

@@ -7,9 +7,17 @@ use crate::config::display::Format;
 use datafusion::scalar::ScalarValue;
 
 /// `value` as ddq prints it: for tables and CSV the bare value Python's `print` shows (`5`,
-/// `1434.0`, `True`, text without quotes, `NaN` for a missing float, `None` for other missing
-/// values); for JSON a JSON value.
+/// `1434.0`, `True`, text without quotes, `nan` for a missing float as Python prints a float
+/// NaN, `None` for other missing values); for JSON a JSON value.
 pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
+    let missing_float = match value {
+        ScalarValue::Float64(x) => x.is_none_or(f64::is_nan),
+        ScalarValue::Float32(x) => x.is_none_or(f32::is_nan),
+        _ => false,
+    };
+    if missing_float && format != Format::Json {
+        return "nan".into();
+    }
     if let Some(nanos) = duration_nanos(value) {
         let text = timedelta_text(nanos);
         return match format {
@@ -164,7 +172,7 @@ mod tests {
     fn nulls_print_as_nan_for_floats_and_none_otherwise() {
         assert_eq!(
             both(ScalarValue::Float64(None)),
-            ("NaN".into(), "null".into())
+            ("nan".into(), "null".into())
         );
         assert_eq!(
             both(ScalarValue::Int64(None)),

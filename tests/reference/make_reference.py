@@ -34,6 +34,7 @@ import warnings
 import os
 import sys
 
+import numpy as np
 import pandas as pd
 
 # pct_change's default fill_method="pad" is what ddq reproduces; pandas 2.2 warns that the
@@ -814,6 +815,54 @@ OPERATION_TASKS = [
     ("agg_dict_with_lists_names_every_column", "exact", ['ddf.groupby("Origin").agg({"DepDelay": ["min", "max"], "Distance": "sum"})'], lambda d, s: keyed_csv(flat_columns(d.groupby("Origin").agg({"DepDelay": ["min", "max"], "Distance": "sum"})))),
     ("date_span", "exact", ['ddf["Date"].max() - ddf["Date"].min()'], lambda d, s: f"{d.Date.max() - d.Date.min()}\n"),
     ("date_tuple_repr", "exact", ['ddf["Date"].min(), ddf["Date"].max()'], lambda d, s: f"{(d.Date.min(), d.Date.max())!r}\n"),
+    # More notebook lines (issue 17, session 10).
+    ("series_slice_head", "exact", ["ddf.DepDelay[:5]"], lambda d, s: series_csv(d.DepDelay[:5])),
+    ("series_slice_reversed", "exact", ["ddf.DepDelay[::-1].head(4)"], lambda d, s: series_csv(d.DepDelay[::-1].head(4))),
+    ("series_label_slice", "exact", ['ts = ddf.set_index("Date").DepDelay', 'ts["1991-01-05":"1991-01-06"]'], lambda d, s: keyed_csv(by_date(d).DepDelay["1991-01-05":"1991-01-06"])),
+    ("frame_label_slice_cumsum", "exact", ['ddf2 = ddf.set_index("Date")', '(ddf2["1991-01-01":"1991-01-03"].DepDelay.cumsum() - 100)'], lambda d, s: keyed_csv(by_date(d)["1991-01-01":"1991-01-03"].DepDelay.cumsum() - 100)),
+    ("series_loc_mask", "exact", ["ddf.DepDelay.loc[ddf.DepDelay > 400]"], lambda d, s: series_csv(d.DepDelay.loc[d.DepDelay > 400].reset_index(drop=True))),
+    ("series_loc_callable", "exact", ["ddf.DepDelay.loc[lambda x: x > 400]"], lambda d, s: series_csv(d.DepDelay.loc[lambda x: x > 400].reset_index(drop=True))),
+    ("iloc_callable_columns", "exact", ["ddf.iloc[:, lambda df: [0, 4]].head(3)"], lambda d, s: frame_csv(d.iloc[:, lambda x: [0, 4]].head(3))),
+    ("str_slice", "exact", ["ddf.TailNum.str[1:4].value_counts().head(3)"], lambda d, s: keyed_csv(d.TailNum.str[1:4].value_counts().head(3))),
+    ("str_last_chars", "exact", ["ddf.TailNum.dropna().str[-2:].head(5)"], lambda d, s: series_csv(d.TailNum.dropna().str[-2:].head(5).reset_index(drop=True))),
+    ("str_split_get", "exact", ['ddf.TailNum.str.split("N").str.get(1).head(20)'], lambda d, s: series_csv(d.TailNum.str.split("N").str.get(1).head(20))),
+    ("str_extract", "exact", [r'ddf.TailNum.str.extract(r"N(\d+)([A-Z]*)").tail(6)'], lambda d, s: frame_csv(d.TailNum.str.extract(r"N(\d+)([A-Z]*)").tail(6))),
+    ("str_cat", "exact", ['ddf.Origin.str.cat(ddf.Dest, sep="-").value_counts().head(4)'], lambda d, s: keyed_csv(d.Origin.str.cat(d.Dest, sep="-").value_counts().head(4))),
+    ("dt_calendar_tests", "exact", ['ddf.Date.dt.is_month_end.sum() + ddf.Date.dt.is_quarter_start.sum() * 1000'], lambda d, s: scalar_csv(d.Date.dt.is_month_end.sum() + d.Date.dt.is_quarter_start.sum() * 1000)),
+    ("dt_floor", "exact", ['ddf.Date.dt.floor("D").tail(3)'], lambda d, s: series_csv(d.Date.dt.floor("D").tail(3))),
+    ("operator_methods", "exact", ["ddf.DepDelay.div(7).round(2).sub(3).rsub(1).head(6)"], lambda d, s: series_csv(d.DepDelay.div(7).round(2).sub(3).rsub(1).head(6))),
+    ("int_pow", "exact", ["ddf.DayOfWeek.pow(3).tail(3)"], lambda d, s: series_csv(d.DayOfWeek.pow(3).tail(3))),
+    ("replace_dict", "exact", ['ddf.Origin.replace({"JFK": "J", "LGA": "L"}).value_counts()'], lambda d, s: keyed_csv(d.Origin.replace({"JFK": "J", "LGA": "L"}).value_counts())),
+    ("replace_nan", "exact", ["import numpy as np", "ddf.DepDelay.replace(np.nan, 5).sum()"], lambda d, s: scalar_csv(d.DepDelay.replace(np.nan, 5).sum())),
+    ("numpy_reductions", "exact", ["import numpy as np", "np.std(ddf.DepDelay) + np.mean(ddf.ArrDelay)"], lambda d, s: scalar_csv(np.std(d.DepDelay) + np.mean(d.ArrDelay))),
+    ("groupby_transform_lambda", "exact", ['ddf.groupby("Origin").DepDelay.transform(lambda x: (x - x.mean()) / x.std()).iloc[300:306]'], lambda d, s: series_csv(d.groupby("Origin").DepDelay.transform(lambda x: (x - x.mean()) / x.std()).iloc[300:306])),
+    ("groupby_transform_fillna", "exact", ['ddf.groupby("Dest").ArrDelay.transform(lambda x: x.fillna(x.mean())).iloc[0:8]'], lambda d, s: series_csv(d.groupby("Dest").ArrDelay.transform(lambda x: x.fillna(x.mean())).iloc[0:8])),
+    ("groupby_filter", "exact", ['ddf.groupby("Dest").filter(lambda g: len(g) > 1000)[["Dest", "DepDelay"]].tail(5)'], lambda d, s: frame_csv(d.groupby("Dest").filter(lambda g: len(g) > 1000)[["Dest", "DepDelay"]].tail(5))),
+    ("groupby_filter_mean", "exact", ['ddf.groupby("Dest").filter(lambda g: g.DepDelay.mean() > 11).Dest.unique()'], lambda d, s: unique_csv(d.groupby("Dest").filter(lambda g: g.DepDelay.mean() > 11).Dest)),
+    ("frame_where_other", "exact", ['num = ddf[["DepDelay", "ArrDelay"]]', "num.where(num < 0, -num).head(6)"], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay"]].where(d[["DepDelay", "ArrDelay"]] < 0, -d[["DepDelay", "ArrDelay"]]).head(6))),
+    ("frame_mask", "exact", ['num = ddf[["DepDelay", "ArrDelay"]]', "num.mask(num >= 0).head(6)"], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay"]].mask(d[["DepDelay", "ArrDelay"]] >= 0).head(6))),
+    ("frame_boolean_index", "exact", ['num = ddf[["DepDelay", "ArrDelay"]]', "num[num > 0].tail(4)"], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay"]][d[["DepDelay", "ArrDelay"]] > 0].tail(4))),
+    ("frame_apply_columns", "exact", ['ddf[["DepDelay", "ArrDelay", "Distance"]].apply(lambda x: x.max() - x.min())'], lambda d, s: per_column_csv(d[["DepDelay", "ArrDelay", "Distance"]].apply(lambda x: x.max() - x.min()), "<lambda>")),
+    ("frame_transform_lambda", "exact", ['ddf[["DepDelay", "Distance"]].transform(lambda x: x * 2).tail(3)'], lambda d, s: frame_csv(d[["DepDelay", "Distance"]].transform(lambda x: x * 2).tail(3))),
+    ("series_agg_list", "exact", ['ddf.ArrDelay.agg(["min", "max", "mean"])'], lambda d, s: per_column_csv(d.ArrDelay.agg(["min", "max", "mean"]), "ArrDelay")),
+    ("frame_agg_list", "exact", ['ddf[["DayOfWeek", "Distance"]].agg(["sum", "mean", "max"])'], lambda d, s: describe_csv(d[["DayOfWeek", "Distance"]].agg(["sum", "mean", "max"]))),
+    ("resample_multiple_days", "exact", ['ddf.set_index("Date").DepDelay.resample("5D").sum().head(8)'], lambda d, s: keyed_csv(by_date(d).DepDelay.resample("5D").sum().head(8))),
+    ("resample_multiple_hours", "exact", ['ddf.set_index("Date").DepDelay.resample("36h").count().tail(4)'], lambda d, s: keyed_csv(by_date(d).DepDelay.resample("36h").count().tail(4))),
+    ("rolling_time_sum", "exact", ['ddf.set_index("Date").DepDelay.rolling("2D").sum().iloc[100:110]'], lambda d, s: keyed_csv(by_date(d).DepDelay.rolling("2D").sum().iloc[100:110])),
+    ("rolling_time_mean_frame", "exact", ['ddf.set_index("Date")[["DepDelay", "ArrDelay"]].rolling("3D").mean().tail(4)'], lambda d, s: keyed_csv(by_date(d)[["DepDelay", "ArrDelay"]].rolling("3D").mean().tail(4))),
+    ("rolling_time_count", "exact", ['ddf.set_index("Date").ArrDelay.rolling("1D").count().iloc[50:55]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling("1D").count().iloc[50:55])),
+    ("resample_ohlc", "exact", ['ddf.set_index("Date").DepDelay.resample("QE").ohlc().head(4)'], lambda d, s: keyed_csv(by_date(d).DepDelay.resample("QE").ohlc().head(4))),
+    ("sum_skipna_false", "exact", ["ddf.ArrDelay.sum(skipna=False)"], lambda d, s: scalar_csv(d.ArrDelay.sum(skipna=False))),
+    ("query_chained", "exact", ['len(ddf.query("DepDelay < ArrDelay < TaxiIn"))'], lambda d, s: scalar_csv(len(d.query("DepDelay < ArrDelay < TaxiIn")))),
+    ("query_equals_list", "exact", ["len(ddf.query(\"Dest == ['SFO', 'LAX']\"))"], lambda d, s: scalar_csv(len(d.query("Dest == ['SFO', 'LAX']")))),
+    ("duplicated", "exact", ['ddf.duplicated("Dest").sum()'], lambda d, s: scalar_csv(d.duplicated("Dest").sum())),
+    ("duplicated_last", "exact", ['ddf.duplicated(["Origin", "Dest"], keep="last").head(8)'], lambda d, s: series_csv(d.duplicated(["Origin", "Dest"], keep="last").head(8).rename("0"))),
+    ("isin_dict", "exact", ['ddf[["Origin", "Dest"]].isin({"Origin": ["JFK"], "Dest": ["SFO", "LAX"]}).sum()'], lambda d, s: per_column_csv(d[["Origin", "Dest"]].isin({"Origin": ["JFK"], "Dest": ["SFO", "LAX"]}).sum(), "sum")),
+    ("rename_function", "exact", ["ddf.rename(columns=str.lower).columns"], lambda d, s: frame_csv(pd.DataFrame({"column": list(d.rename(columns=str.lower).columns)}))),
+    ("loc_idxmax", "exact", ['ddf.loc[ddf["TailNum"].str.len().idxmax(), "TailNum"]'], lambda d, s: scalar_csv(d.loc[d["TailNum"].str.len().idxmax(), "TailNum"])),
+    ("fillna_per_column", "exact", ['num = ddf[["DepDelay", "ArrDelay"]]', "num.fillna(num.mean()).head(40).tail(5)"], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay"]].fillna(d[["DepDelay", "ArrDelay"]].mean()).head(40).tail(5))),
+    ("groupby_value_counts", "exact", ['ddf.groupby("Origin").DayOfWeek.value_counts()'], lambda d, s: keyed_csv(d.groupby("Origin").DayOfWeek.value_counts())),
+    ("melt", "exact", ['ddf[["FlightNum", "DepDelay", "ArrDelay"]].head(3).melt(id_vars="FlightNum")'], lambda d, s: frame_csv(d[["FlightNum", "DepDelay", "ArrDelay"]].head(3).melt(id_vars="FlightNum"))),
 ]
 
 

@@ -118,8 +118,9 @@ pub fn per_column_function(
                 other => (name, literal_expr(&other).unwrap_or(lit(0))),
             })
             .collect();
+        // pandas names the result after the function.
         return Ok(Value::Series(crate::plan::groupby::values_series(
-            frame, values, "",
+            frame, values, "<lambda>",
         )?));
     }
     let mut per_row = Vec::new();

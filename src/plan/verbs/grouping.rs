@@ -124,6 +124,18 @@ pub const VERBS: &[Verb] = &[
         group: "Grouping",
     },
     Verb {
+        name: "value_counts",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["normalize", "sort", "ascending", "dropna"],
+        signature: "gb.col.value_counts()",
+        summary: "Rows per value within each group: groups in key order, the most frequent value first (ties by value).",
+        example: "ddf.groupby(\"Origin\").DayOfWeek.value_counts().head(3)",
+        expected: "Origin,DayOfWeek,count\nEWR,5,1041\nEWR,1,1022\nEWR,3,1019\n",
+        plan: value_counts,
+        group: "Grouping",
+    },
+    Verb {
         name: "quantile",
         receivers: &[On::Series, On::GroupBy, On::Frame],
         form: Method,
@@ -369,6 +381,55 @@ fn ohlc(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     .collect();
     let frame = groupby::aggregate(&gb, &specs)?;
     Ok(groupby::keyed(&gb, frame, None))
+}
+
+/// `gb.col.value_counts()`: a count per (group, value), sorted as pandas sorts it.
+fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [normalize, sort, ascending, dropna] = args.params()?;
+    let Value::GroupBy(gb) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    for (arg, default) in [
+        (normalize, false),
+        (sort, true),
+        (ascending, false),
+        (dropna, true),
+    ] {
+        if arg.bool_or(default)? != default {
+            return Err(arg.invalid(format!(
+                "value_counts({}=...) other than its default is not supported",
+                arg.name()
+            )));
+        }
+    }
+    let Selection::Series(name) = &gb.selection else {
+        return Err(DdqError::unsupported(
+            "value_counts() needs one column: select it first, e.g. `gb.col.value_counts()`",
+        )
+        .at(args.call_span));
+    };
+    let mut keys = gb.keys.clone();
+    keys.push((column(name), name.clone()));
+    let by_value = GroupBy {
+        keys,
+        selection: Selection::All,
+        dropna: true,
+        sort: true,
+        ..gb.clone()
+    };
+    let counted = groupby::aggregate(
+        &by_value,
+        &[(String::new(), Agg::Size, "count".to_string())],
+    )?;
+    let mut order: Vec<_> = gb
+        .keys
+        .iter()
+        .map(|(_, k)| column(k).sort(true, false))
+        .collect();
+    order.push(column("count").sort(false, false));
+    order.push(column(name).sort(true, false));
+    let counted = Frame { order, ..counted };
+    Ok(groupby::keyed(&gb, counted, Some("count")))
 }
 
 /// `quantile(q=0.5)` of a series (a value), per group (a keyed series) or per column.

@@ -6,8 +6,8 @@ use super::Receiver as On;
 use super::inspecting::rows_of_series;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
-use crate::plan::value::{Accessor, Value, column};
-use crate::plan::{Planner, check_columns, frame, series};
+use crate::plan::value::{Accessor, Series, Value, column};
+use crate::plan::{Planner, check_columns, frame, series, window};
 use datafusion::logical_expr::Expr;
 
 pub const VERBS: &[Verb] = &[
@@ -107,6 +107,18 @@ pub const VERBS: &[Verb] = &[
         plan: drop_duplicates,
         group: "Selecting",
     },
+    Verb {
+        name: "duplicated",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["subset", "keep"],
+        signature: "duplicated(subset=None, keep=\"first\")",
+        summary: "True for each row that repeats an earlier one (keep=\"last\": a later one; False: any other).",
+        example: "ddf.duplicated(\"Dest\").sum()",
+        expected: "20766\n",
+        plan: duplicated,
+        group: "Selecting",
+    },
 ];
 
 /// `df.loc`, indexed next: `df.loc[mask, cols]`.
@@ -186,6 +198,33 @@ fn select_dtypes(_planner: &Planner, receiver: Value, args: &Args) -> Result<Val
 }
 
 /// `drop_duplicates(subset=, keep="first")`: the rows kept stay in file order.
+/// `duplicated(subset, keep)`: numbered within each set of equal rows, in frame order.
+fn duplicated(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [subset, keep] = args.params()?;
+    let (frame, keys, name) = match &receiver {
+        Value::Frame(f) => {
+            let names = subset.names()?.unwrap_or_else(|| f.value_columns());
+            check_columns(f, &names)?;
+            (
+                f.clone(),
+                names.iter().map(|c| column(c)).collect(),
+                String::new(),
+            )
+        }
+        Value::Series(s) => (s.frame.clone(), vec![s.expr.clone()], s.name.clone()),
+        other => return Err(wrong_receiver(args, other)),
+    };
+    let keep = match keep.value() {
+        None => Some(true),
+        Some(Value::Str(k)) if k == "first" => Some(true),
+        Some(Value::Str(k)) if k == "last" => Some(false),
+        Some(Value::Bool(false)) => None,
+        Some(_) => return Err(keep.invalid("keep must be \"first\", \"last\" or False")),
+    };
+    let expr = window::repeated(&frame, keys, keep)?;
+    Ok(Value::Series(Series { frame, expr, name }))
+}
+
 fn drop_duplicates(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [subset, keep] = args.params()?;
     match receiver {

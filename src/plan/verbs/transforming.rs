@@ -6,15 +6,16 @@
 use super::Form::Method;
 use super::Receiver as On;
 use super::inspecting::rows_of_series;
-use super::{Args, Verb, wrong_receiver};
+use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::frame::{self, MergeArgs};
 use crate::plan::ops::{expr_type, float, is_text, literal_expr};
+use crate::plan::value::column;
 use crate::plan::value::{Scalar, Series, Value};
-use crate::plan::{Planner, series};
+use crate::plan::{Planner, groupby, series, window};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::functions::expr_fn as f;
-use datafusion::logical_expr::{Expr, in_list, lit};
+use datafusion::logical_expr::{Expr, cast, in_list, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -186,8 +187,20 @@ pub const VERBS: &[Verb] = &[
         group: "Missing values",
     },
     Verb {
+        name: "melt",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["id_vars", "value_vars", "var_name", "value_name"],
+        signature: "melt(id_vars=None, value_vars=None, var_name=\"variable\", value_name=\"value\")",
+        summary: "Unpivot: one row per (row, value column), the column's name in `variable` and its value in `value`.",
+        example: "ddf[[\"FlightNum\", \"DepDelay\", \"ArrDelay\"]].head(2).melt(id_vars=\"FlightNum\")",
+        expected: "FlightNum,variable,value\n1279,DepDelay,0.0\n714,DepDelay,9.0\n1279,ArrDelay,0.0\n714,ArrDelay,16.0\n",
+        plan: melt,
+        group: "Transforming",
+    },
+    Verb {
         name: "isin",
-        receivers: &[On::Series],
+        receivers: &[On::Series, On::Frame],
         form: Method,
         params: &["values"],
         signature: "isin([values])",
@@ -279,9 +292,28 @@ fn astype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 }
 
 /// `rename(columns={old: new})` on a frame, `rename("new")` on a series.
-fn rename(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn rename(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [columns, index] = args.params()?;
     match receiver {
+        // A function of the name (`rename(columns=str.lower)`) gives each column's new name.
+        Value::Frame(f) if matches!(columns.value(), Some(Value::Lambda(_))) => {
+            let Some(Value::Lambda(function)) = columns.value() else {
+                return Err(wrong_receiver(args, &Value::Frame(f)));
+            };
+            let mut mapping = Vec::new();
+            for name in f.value_columns() {
+                match planner.apply_lambda(function, vec![Value::Str(name.clone())])? {
+                    Value::Str(new) => mapping.push((name, new)),
+                    other => {
+                        return Err(columns.invalid(format!(
+                            "the function gave {} for column `{name}`, not a name",
+                            other.kind_name()
+                        )));
+                    }
+                }
+            }
+            frame::rename_columns(&f, &mapping)
+        }
         Value::Frame(f) => frame::rename(&f, columns),
         Value::Series(s) => match index.value().or(columns.value()) {
             Some(Value::Str(new)) => Ok(Value::Series(Series {
@@ -373,6 +405,28 @@ fn dropna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 fn fillna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [value] = args.params()?;
     match receiver {
+        // A series keyed by column name (`df.fillna(df.mean())`) fills each column with its value.
+        Value::Frame(f) if matches!(value.value(), Some(Value::Series(v)) if v.frame.index_columns == 1 && !window::same_rows(&v.frame, &f)) =>
+        {
+            let Some(Value::Series(by_column)) = value.value() else {
+                return Err(wrong_receiver(args, &Value::Frame(f)));
+            };
+            let key = by_column.frame.key_columns().remove(0);
+            frame::map_columns(&f, |s| {
+                let one = by_column
+                    .frame
+                    .df
+                    .clone()
+                    .filter(column(&key).eq(lit(s.name.clone())))?
+                    .select(vec![by_column.expr.clone()])?
+                    .limit(0, Some(1))?;
+                let fill = groupby::scalar_of(one, &s.name).expr;
+                let t = expr_type(&s.frame, &s.expr)?;
+                let missing = series::isna(s, true);
+                Ok(datafusion::logical_expr::when(missing, cast(fill, t))
+                    .otherwise(s.expr.clone())?)
+            })
+        }
         Value::Frame(f) => frame::map_columns(&f, |s| series::fillna(s, value)),
         Value::Series(s) => {
             let expr = series::fillna(&s, value)?;
@@ -433,6 +487,30 @@ fn replace(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
 }
 
+/// `melt(id_vars, value_vars)`: the value columns stacked, each under its name, in column
+/// order and, within a column, in row order, as pandas lays them out.
+fn melt(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [id_vars, value_vars, var_name, value_name] = args.params()?;
+    let Value::Frame(f) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let ids = id_vars.names()?.unwrap_or_default();
+    let values = value_vars.names()?.unwrap_or_else(|| {
+        f.value_columns()
+            .into_iter()
+            .filter(|c| !ids.contains(c))
+            .collect()
+    });
+    crate::plan::check_columns(&f, &[ids.clone(), values.clone()].concat())?;
+    let text = |arg: Arg, default: &str| match arg.given() {
+        None => Ok(default.to_string()),
+        Some(Value::Str(s)) => Ok(s.clone()),
+        Some(_) => Err(arg.invalid(format!("`{}` must be a name", arg.name()))),
+    };
+    let (var_name, value_name) = (text(var_name, "variable")?, text(value_name, "value")?);
+    frame::melt(&f, &ids, &values, &var_name, &value_name).map(Value::Frame)
+}
+
 /// `isna()` and `isnull()`: True where a value is missing (NaN counts, as in pandas).
 fn isna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     missing(receiver, args, true)
@@ -458,24 +536,60 @@ fn missing(receiver: Value, args: &Args, missing: bool) -> Result<Value> {
 /// `isin([values])`: False for missing values, as in pandas.
 fn isin(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [values] = args.params()?;
-    let Value::Series(s) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
+    let s = match receiver {
+        Value::Series(s) => s,
+        // On a frame: every column against the list, or each column against its own list in a
+        // dict (False for columns the dict leaves out), as pandas does.
+        Value::Frame(f) => {
+            let lists = match values.required()? {
+                Value::Dict(pairs) => Some(pairs.clone()),
+                _ => None,
+            };
+            return frame::map_columns(&f, |column| {
+                let items = match &lists {
+                    None => values.required()?.clone(),
+                    Some(pairs) => match pairs
+                        .iter()
+                        .find(|(k, _)| matches!(k, Value::Str(n) if *n == column.name))
+                    {
+                        Some((_, list)) => list.clone(),
+                        None => return Ok(lit(false)),
+                    },
+                };
+                isin_expr(column, &items, values)
+            });
+        }
+        other => return Err(wrong_receiver(args, &other)),
     };
-    let items = match values.required()? {
+    let expr = isin_expr(&s, values.required()?, values)?;
+    Ok(with_expr(s, expr))
+}
+
+/// True where the series' value is one of `values` (a list); never for a missing value.
+fn isin_expr(s: &Series, values: &Value, arg: Arg) -> Result<Expr> {
+    let items = match values {
         Value::List(items) | Value::Tuple(items) => items.clone(),
         Value::Columns(names) => names.iter().cloned().map(Value::Str).collect(),
         other => {
-            return Err(values.invalid(format!("isin() takes a list, not {}", other.kind_name())));
+            return Err(arg.invalid(format!("isin() takes a list, not {}", other.kind_name())));
         }
     };
+    // Values of another kind than the column's never match (pandas compares, ddq's engine
+    // would refuse to).
+    let t = expr_type(&s.frame, &s.expr)?;
     let list = items
         .iter()
-        .map(|v| {
-            literal_expr(v).ok_or_else(|| values.invalid("isin() takes a list of plain values"))
-        })
+        .filter(|v| !matches!(v, Value::Str(_)) || is_text(&t))
+        .filter(|v| !matches!(v, Value::Int(_) | Value::Float(_)) || !is_text(&t))
+        .map(|v| literal_expr(v).ok_or_else(|| arg.invalid("isin() takes a list of plain values")))
         .collect::<Result<Vec<_>>>()?;
-    let expr = f::coalesce(vec![in_list(s.expr.clone(), list, false), lit(false)]);
-    Ok(with_expr(s, expr))
+    if list.is_empty() {
+        return Ok(lit(false));
+    }
+    Ok(f::coalesce(vec![
+        in_list(s.expr.clone(), list, false),
+        lit(false),
+    ]))
 }
 
 /// `between(left, right, inclusive="both")`: False for missing values.
