@@ -62,6 +62,8 @@ def cells_equal(expected, actual):
         return expected == "" and actual == ""
     a, b = parse_number(expected), parse_number(actual)
     if a is not None and b is not None:
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
         return numbers_agree(a, b)
     return expected == actual
 
