@@ -131,38 +131,163 @@ pub fn pct_change(series: &Series, over: &Over, periods: i64) -> Result<Series> 
     if !is_numeric(&t) {
         return Err(not_numeric("pct_change", series, &t));
     }
-    let filled = plain(&fill(series, over, true)?)?;
+    let filled = plain(&fill(series, over, true, None)?)?;
     let value = float(filled.expr.clone());
     let expr = value.clone() / shifted(value, over, periods)? - lit(1.0);
     Ok(with_expr(filled, over.outside_groups(expr)))
 }
 
 /// `ffill()` (forward) and `bfill()`: a missing value takes the nearest present one before
-/// (after) it in its group.
-pub fn fill(series: &Series, over: &Over, forward: bool) -> Result<Series> {
+/// (after) it in its group; with `limit`, only one at most that many rows away, which fills at
+/// most `limit` missing values in a row, as pandas' `limit=` does.
+pub fn fill(series: &Series, over: &Over, forward: bool, limit: Option<u64>) -> Result<Series> {
     let mut input = plain(series)?;
     // The last present value so far, in row order or (for a backward fill) in reverse order:
     // DataFusion's first_value cannot slide over the rows that follow, and a window ordered
     // the reverse way of the frame's order meets a DataFusion bug (it flips the window and
     // loses its name), so a backward fill runs over negated row positions.
-    let order = if forward {
-        over.order.clone()
-    } else {
-        let position = unique_hidden(&input.frame, "__ddq_pos");
-        input.frame = with_position(&input.frame, &position)?;
-        vec![(lit(0i64) - column(&position)).sort(true, false)]
+    let position = (!forward || limit.is_some()).then(|| unique_hidden(&input.frame, "__ddq_pos"));
+    if let Some(position) = &position {
+        input.frame = with_position(&input.frame, position)?;
+    }
+    let order = match &position {
+        Some(position) if !forward => vec![(lit(0i64) - column(position)).sort(true, false)],
+        _ => over.order.clone(),
     };
     let direction = Over {
         keys: over.keys.clone(),
         order,
     };
-    let window = windowed(
-        WindowFunction::new(last_value_udaf(), vec![input.expr.clone()]),
-        &direction,
-        rows_so_far(),
-        Some(NullTreatment::IgnoreNulls),
-    )?;
+    let last_present = |e: Expr| {
+        windowed(
+            WindowFunction::new(last_value_udaf(), vec![e]),
+            &direction,
+            rows_so_far(),
+            Some(NullTreatment::IgnoreNulls),
+        )
+    };
+    let mut window = last_present(input.expr.clone())?;
+    if let (Some(n), Some(position)) = (limit, &position) {
+        // With a limit, only a present value at most `n` rows away fills (the engine's
+        // last_value cannot slide over a bounded frame, so the distance is checked instead).
+        let at = column(position);
+        let present_at = when(input.expr.clone().is_not_null(), at.clone())
+            .otherwise(lit(ScalarValue::Int64(None)))?;
+        let distance = if forward {
+            at - last_present(present_at)?
+        } else {
+            last_present(present_at)? - at
+        };
+        window = when(distance.lt_eq(lit(n as i64)), window).otherwise(lit(ScalarValue::Null))?;
+    }
     Ok(with_expr(input, over.outside_groups(window)))
+}
+
+/// `interpolate()`: pandas' linear interpolation over row positions. A missing value between
+/// two present ones lies on the line between them; missing values after the last present one
+/// take it; those before the first stay missing.
+pub fn interpolate(series: &Series, over: &Over) -> Result<Series> {
+    let mut input = plain(series)?;
+    let position = unique_hidden(&input.frame, "__ddq_pos");
+    input.frame = with_position(&input.frame, &position)?;
+    let pos = || cast(column(&position), DataType::Float64);
+    let value = float(input.expr.clone());
+    let present_pos =
+        when(value.clone().is_not_null(), pos()).otherwise(lit(ScalarValue::Float64(None)))?;
+    // The nearest present value (and its position) before or at each row, and after or at it;
+    // "after" runs over negated positions (see `fill`).
+    let nearest = |e: Expr, forward: bool| {
+        let order = if forward {
+            vec![column(&position).sort(true, false)]
+        } else {
+            vec![(lit(0i64) - column(&position)).sort(true, false)]
+        };
+        let direction = Over {
+            keys: over.keys.clone(),
+            order,
+        };
+        windowed(
+            WindowFunction::new(last_value_udaf(), vec![e]),
+            &direction,
+            rows_so_far(),
+            Some(NullTreatment::IgnoreNulls),
+        )
+    };
+    let (before, before_pos) = (
+        nearest(value.clone(), true)?,
+        nearest(present_pos.clone(), true)?,
+    );
+    let (after, after_pos) = (nearest(value.clone(), false)?, nearest(present_pos, false)?);
+    let on_line = before.clone()
+        + (after.clone() - before.clone()) * (pos() - before_pos.clone())
+            / (after_pos - before_pos);
+    let expr = when(value.clone().is_not_null(), value)
+        .when(after.is_null(), before)
+        .otherwise(on_line)?;
+    Ok(with_expr(input, over.outside_groups(expr)))
+}
+
+/// How `rank` numbers equal values, by pandas' `method=` names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RankMethod {
+    Average,
+    Min,
+    Max,
+    First,
+    Dense,
+}
+
+/// `rank(method="average", ascending=True)`: each value's rank among its group's (from 1, as
+/// floats); missing values get no rank, as in pandas.
+pub fn rank(series: &Series, over: &Over, method: RankMethod, ascending: bool) -> Result<Series> {
+    let input = plain(series)?;
+    let value = input.expr.clone();
+    let by_value = vec![value.clone().sort(ascending, false)];
+    let numbered = |function: Expr| -> Result<Expr> {
+        let Expr::WindowFunction(mut call) = function else {
+            return Err(DdqError::execution("internal error: rank is not a window"));
+        };
+        call.params.partition_by = over.keys.clone();
+        call.params.order_by = match method {
+            // Ties in frame order, as pandas' "first" numbers them.
+            RankMethod::First => [by_value.clone(), over.order.clone()].concat(),
+            _ => by_value.clone(),
+        };
+        Ok(cast(Expr::from(*call), DataType::Float64))
+    };
+    // The highest rank among equal values: the values present less those ranked above them
+    // counting from the other end. (A window partitioned by the value, or a range frame, says
+    // it directly, but Ballista's planner fails on either.)
+    let highest = || -> Result<Expr> {
+        let count = datafusion::functions_aggregate::expr_fn::count(value.clone());
+        let present = if over.keys.is_empty() {
+            let counted = input
+                .frame
+                .df
+                .clone()
+                .aggregate(vec![], vec![count.alias("n")])?;
+            crate::plan::groupby::scalar_of(counted, "n").expr
+        } else {
+            as_window(count, |call, _| {
+                call.params.partition_by = over.keys.clone()
+            })?
+        };
+        let from_top = datafusion::functions_window::expr_fn::rank()
+            .partition_by(over.keys.clone())
+            .order_by(vec![value.clone().sort(!ascending, false)])
+            .build()?;
+        Ok(cast(present, DataType::Float64) - cast(from_top, DataType::Float64) + lit(1.0))
+    };
+    let lowest = || numbered(datafusion::functions_window::expr_fn::rank());
+    let ranked = match method {
+        RankMethod::Min => lowest()?,
+        RankMethod::Max => highest()?,
+        RankMethod::Average => (lowest()? + highest()?) / lit(2.0),
+        RankMethod::First => numbered(row_number())?,
+        RankMethod::Dense => numbered(dense_rank())?,
+    };
+    let expr = when(value.is_null(), lit(ScalarValue::Float64(None))).otherwise(ranked)?;
+    Ok(with_expr(input, over.outside_groups(expr)))
 }
 
 /// `groupby(...).cumcount(ascending=True)`: each row's position in its group, from 0 (from the

@@ -862,6 +862,13 @@ OPERATION_TASKS = [
     ("loc_idxmax", "exact", ['ddf.loc[ddf["TailNum"].str.len().idxmax(), "TailNum"]'], lambda d, s: scalar_csv(d.loc[d["TailNum"].str.len().idxmax(), "TailNum"])),
     ("fillna_per_column", "exact", ['num = ddf[["DepDelay", "ArrDelay"]]', "num.fillna(num.mean()).head(40).tail(5)"], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay"]].fillna(d[["DepDelay", "ArrDelay"]].mean()).head(40).tail(5))),
     ("groupby_value_counts", "exact", ['ddf.groupby("Origin").DayOfWeek.value_counts()'], lambda d, s: keyed_csv(d.groupby("Origin").DayOfWeek.value_counts())),
+    ("ffill_limit", "exact", ["ddf.TailNum.ffill(limit=1).isna().sum()"], lambda d, s: scalar_csv(d.TailNum.ffill(limit=1).isna().sum())),
+    ("bfill_limit_rows", "exact", ["ddf.AirTime.bfill(limit=2).iloc[0:12]"], lambda d, s: series_csv(d.AirTime.bfill(limit=2).iloc[0:12])),
+    ("interpolate", "exact", ["ddf.DepDelay.interpolate().iloc[550:600]"], lambda d, s: series_csv(d.DepDelay.interpolate().iloc[550:600])),
+    ("interpolate_sum", "exact", ["ddf.AirTime.interpolate().sum()"], lambda d, s: scalar_csv(d.AirTime.interpolate().sum())),
+    ("rank_average", "exact", ["ddf.DepDelay.rank().iloc[100:110]"], lambda d, s: series_csv(d.DepDelay.rank().iloc[100:110])),
+    ("groupby_rank", "exact", ['ddf.groupby("Origin").DepDelay.rank().head(8)'], lambda d, s: series_csv(d.groupby("Origin").DepDelay.rank().head(8))),
+    ("groupby_rank_methods", "exact", ['ddf.assign(a=ddf.groupby("Dest").ArrDelay.rank(method="min"), b=ddf.groupby("Dest").ArrDelay.rank(method="dense", ascending=False), c=ddf.groupby("Dest").ArrDelay.rank(method="first"))[["a", "b", "c"]].tail(6)'], lambda d, s: frame_csv(d.assign(a=d.groupby("Dest").ArrDelay.rank(method="min"), b=d.groupby("Dest").ArrDelay.rank(method="dense", ascending=False), c=d.groupby("Dest").ArrDelay.rank(method="first"))[["a", "b", "c"]].tail(6))),
     ("melt", "exact", ['ddf[["FlightNum", "DepDelay", "ArrDelay"]].head(3).melt(id_vars="FlightNum")'], lambda d, s: frame_csv(d[["FlightNum", "DepDelay", "ArrDelay"]].head(3).melt(id_vars="FlightNum"))),
 ]
 

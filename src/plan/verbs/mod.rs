@@ -157,11 +157,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
     ),
     ("crosstab", "count pairs: df.groupby([\"a\", \"b\"]).size()"),
     (
-        "melt",
-        "select each value column and concat([...]) the pieces",
-    ),
-    ("interpolate", "fill gaps with ffill() or bfill()"),
-    (
         "expanding",
         "use cumsum(), cummax() or cummin() (a running mean is cumsum() / (cumcount() + 1))",
     ),
@@ -170,11 +165,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
         "exponentially weighted windows are not supported; rolling(n) is",
     ),
     ("mode", "the most frequent value is value_counts().head(1)"),
-    ("duplicated", "drop_duplicates() keeps one row of each"),
-    (
-        "rank",
-        "sort_values(...) orders rows; groupby(...).cumcount() numbers them",
-    ),
     (
         "memory_usage",
         "ddq streams the data rather than holding it; `cache` shows what is stored",

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::plan::groupby::Agg;
 use crate::plan::resample::fixed_frequency;
 use crate::plan::value::{Frame, GroupBy, Rolling, Selection, Series, Value, column};
-use crate::plan::window::{self, Over, Running};
+use crate::plan::window::{self, Over, RankMethod, Running};
 use crate::plan::{Planner, column_series, selection_columns};
 use datafusion::logical_expr::Expr;
 
@@ -93,8 +93,8 @@ pub const VERBS: &[Verb] = &[
         name: "ffill",
         receivers: ROWS,
         form: Method,
-        params: &[],
-        signature: "ffill()",
+        params: &["limit"],
+        signature: "ffill(limit=None)",
         summary: "Fill a missing value with the last present one before it.",
         example: "ddf.iloc[16:19].DepDelay.ffill()",
         expected: "DepDelay\n-3.0\n-3.0\n48.0\n",
@@ -102,11 +102,35 @@ pub const VERBS: &[Verb] = &[
         group: "Running and shifted values",
     },
     Verb {
+        name: "rank",
+        receivers: ROWS,
+        form: Method,
+        params: &["method", "ascending"],
+        signature: "rank(method=\"average\", ascending=True)",
+        summary: "Each value's rank (from 1, ties averaged; also \"min\", \"max\", \"first\", \"dense\"), within each group after groupby.",
+        example: "ddf.groupby(\"Origin\").DepDelay.rank().head(3)",
+        expected: "DepDelay\n2873.0\n5403.0\n332.5\n",
+        plan: rank,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "interpolate",
+        receivers: ROWS,
+        form: Method,
+        params: &["method"],
+        signature: "interpolate(method=\"linear\")",
+        summary: "Fill missing values on the line between the present ones around them (after the last, the last).",
+        example: "ddf.DepDelay.interpolate().iloc[560:563]",
+        expected: "DepDelay\n8.0\n13.0\n3.0\n",
+        plan: interpolate,
+        group: "Running and shifted values",
+    },
+    Verb {
         name: "bfill",
         receivers: ROWS,
         form: Method,
-        params: &[],
-        signature: "bfill()",
+        params: &["limit"],
+        signature: "bfill(limit=None)",
         summary: "Fill a missing value with the next present one after it.",
         example: "ddf.iloc[16:19].DepDelay.bfill()",
         expected: "DepDelay\n-3.0\n48.0\n48.0\n",
@@ -181,13 +205,61 @@ fn pct_change(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
 }
 
 fn ffill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [] = args.params()?;
-    each_column(receiver, args, |s, over| window::fill(s, over, true))
+    let [limit] = args.params()?;
+    let limit = fill_limit(limit)?;
+    each_column(receiver, args, |s, over| window::fill(s, over, true, limit))
 }
 
 fn bfill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [] = args.params()?;
-    each_column(receiver, args, |s, over| window::fill(s, over, false))
+    let [limit] = args.params()?;
+    let limit = fill_limit(limit)?;
+    each_column(receiver, args, |s, over| {
+        window::fill(s, over, false, limit)
+    })
+}
+
+/// `interpolate(method="linear")`
+fn interpolate(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [method] = args.params()?;
+    if !matches!(method.given(), None | Some(Value::Str(_)))
+        || matches!(method.given(), Some(Value::Str(m)) if m != "linear")
+    {
+        return Err(method.invalid("only method=\"linear\" is supported"));
+    }
+    each_column(receiver, args, window::interpolate)
+}
+
+/// `rank(method, ascending)`
+fn rank(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [method, ascending] = args.params()?;
+    let method = match method.given() {
+        None => RankMethod::Average,
+        Some(Value::Str(m)) => match m.as_str() {
+            "average" => RankMethod::Average,
+            "min" => RankMethod::Min,
+            "max" => RankMethod::Max,
+            "first" => RankMethod::First,
+            "dense" => RankMethod::Dense,
+            _ => {
+                return Err(method
+                    .invalid("method is \"average\", \"min\", \"max\", \"first\" or \"dense\""));
+            }
+        },
+        Some(_) => return Err(method.invalid("method is a name such as \"average\"")),
+    };
+    let ascending = ascending.bool_or(true)?;
+    each_column(receiver, args, |s, over| {
+        window::rank(s, over, method, ascending)
+    })
+}
+
+/// `limit=`: how many missing values in a row a fill may fill, at least 1; none when left out.
+fn fill_limit(limit: super::Arg) -> Result<Option<u64>> {
+    match limit.given() {
+        None => Ok(None),
+        Some(Value::Int(n)) if *n >= 1 => Ok(Some(*n as u64)),
+        Some(_) => Err(limit.invalid("limit must be an integer of at least 1")),
+    }
 }
 
 /// `rolling(window, min_periods=None, center=False)`: a window of rows, aggregated next.
