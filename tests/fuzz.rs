@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 
 /// Statements that once broke ddq (or came close), run on every test run.
 const REGRESSIONS: &[&str] = &[
+    // A limited backward fill over a stacked frame: two windows with different orders in one
+    // projection (seed 19, case 168).
+    r#"ddf.set_index("Date").melt().bfill(3)"#,
     // A long column name in a printed table (issue 19).
     r#"ddf.rename(columns={"Origin": "o" * 5000}).head(2)"#,
     // Windows nested in windows, filters and group keys.

@@ -166,21 +166,30 @@ pub fn fill(series: &Series, over: &Over, forward: bool, limit: Option<u64>) -> 
             Some(NullTreatment::IgnoreNulls),
         )
     };
-    let mut window = last_present(input.expr.clone())?;
-    if let (Some(n), Some(position)) = (limit, &position) {
-        // With a limit, only a present value at most `n` rows away fills (the engine's
-        // last_value cannot slide over a bounded frame, so the distance is checked instead).
-        let at = column(position);
-        let present_at = when(input.expr.clone().is_not_null(), at.clone())
-            .otherwise(lit(ScalarValue::Int64(None)))?;
-        let distance = if forward {
-            at - last_present(present_at)?
-        } else {
-            last_present(present_at)? - at
-        };
-        window = when(distance.lt_eq(lit(n as i64)), window).otherwise(lit(ScalarValue::Null))?;
-    }
-    Ok(with_expr(input, over.outside_groups(window)))
+    let window = last_present(input.expr.clone())?;
+    let (Some(n), Some(position)) = (limit, &position) else {
+        return Ok(with_expr(input, over.outside_groups(window)));
+    };
+    // With a limit, only a present value at most `n` rows away fills (the engine's last_value
+    // cannot slide over a bounded frame, so the distance is checked instead). Each window is
+    // kept as a column of its own: the engine plans windows of one projection together.
+    let at = column(position);
+    let present_at = when(input.expr.clone().is_not_null(), at.clone())
+        .otherwise(lit(ScalarValue::Int64(None)))?;
+    let filled = plain(&with_expr(input.clone(), window))?;
+    let nearest = plain(&Series {
+        frame: filled.frame.clone(),
+        expr: last_present(present_at)?,
+        name: filled.name.clone(),
+    })?;
+    let distance = if forward {
+        at - nearest.expr.clone()
+    } else {
+        nearest.expr.clone() - at
+    };
+    let expr =
+        when(distance.lt_eq(lit(n as i64)), filled.expr).otherwise(lit(ScalarValue::Null))?;
+    Ok(with_expr(nearest, over.outside_groups(expr)))
 }
 
 /// `interpolate()`: pandas' linear interpolation over row positions. A missing value between
