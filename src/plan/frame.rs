@@ -129,10 +129,7 @@ pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
             Value::Slice(None, None, None) => result,
             Value::Str(name) if one_row => {
                 check_columns(&result, std::slice::from_ref(&name))?;
-                let one = order::sorted(&result)?
-                    .select(vec![column(&name)])?
-                    .limit(0, Some(1))?;
-                return Ok(Value::Scalar(groupby::scalar_of(one, &name)));
+                return first_value(&result, &name, &name);
             }
             Value::Str(name) => return Ok(Value::Series(column_series(&result, &name)?)),
             other => match column_names(&other) {
@@ -147,6 +144,15 @@ pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
         };
     }
     Ok(Value::Frame(result))
+}
+
+/// The value of `column` in the frame's first row (of the one row an indexer kept), as a
+/// scalar named `name`: `df.iloc[1, 1]`, `df.loc[i, "col"]`, `s.iloc[5]`.
+pub fn first_value(frame: &Frame, column_name: &str, name: &str) -> Result<Value> {
+    let one = order::sorted(frame)?
+        .select(vec![column(column_name)])?
+        .limit(0, Some(1))?;
+    Ok(Value::Scalar(groupby::scalar_of(one, name)))
 }
 
 /// Rows `start..stop` by position, Python's slice (negative counts from the end).
@@ -172,10 +178,7 @@ pub fn iloc(frame: Frame, index: Value) -> Result<Value> {
             // One position and one column (`df.iloc[1, 1]`) give that value.
             if let Some(Value::Int(_)) = cols {
                 let names = iloc_column_names(&row, cols.unwrap_or(Value::None))?;
-                let one = order::sorted(&row)?
-                    .select(names.iter().map(|n| column(n)).collect::<Vec<Expr>>())?
-                    .limit(0, Some(1))?;
-                return Ok(Value::Scalar(groupby::scalar_of(one, &names[0])));
+                return first_value(&row, &names[0], &names[0]);
             }
             if let Some(cols) = cols {
                 row = select(&row, &iloc_column_names(&row, cols)?)?;

@@ -6,9 +6,9 @@
 
 use crate::error::{DdqError, Result};
 use crate::plan::ops::{expr_type, is_temporal, literal_expr};
-use crate::plan::order::{keep_order_for, sorted, unique_hidden, with_position};
+use crate::plan::order::{keep_order_for, unique_hidden, with_position};
 use crate::plan::value::{DUPLICATE_SUFFIX, Frame, Series, Value, column};
-use crate::plan::{Planner, check_columns, column_series, frame, groupby, series};
+use crate::plan::{Planner, check_columns, column_series, frame, series};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::logical_expr::{Expr, LogicalPlan, SortExpr, cast, lit};
 
@@ -351,10 +351,7 @@ pub fn series_rows(planner: &Planner, s: Series, index: Value, by_label: bool) -
             Value::Frame(row) => row,
             _ => return Err(DdqError::type_error("iloc[i] takes one position")),
         };
-        let one = sorted(&row)?
-            .select(vec![column(&value)])?
-            .limit(0, Some(1))?;
-        return Ok(Value::Scalar(groupby::scalar_of(one, &s.name)));
+        return frame::first_value(&row, &value, &s.name);
     }
     let rows = if by_label {
         frame::loc(planner, as_frame, index)?

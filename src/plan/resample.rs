@@ -49,12 +49,7 @@ pub struct Rule {
 /// Reads an offset alias. Multiples (`"5D"`, `"2h"`) are read for the fixed units; of weeks,
 /// months, quarters and years they are refused.
 pub fn parse_rule(text: &str) -> Result<Rule> {
-    let trimmed = text.trim();
-    let digits = trimmed
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect::<String>();
-    let alias = &trimmed[digits.len()..];
+    let (multiple, alias) = split_multiple(text);
     let (unit, label_end) = match alias {
         "s" | "S" => (Unit::Second, false),
         "min" | "T" => (Unit::Minute, false),
@@ -74,11 +69,8 @@ pub fn parse_rule(text: &str) -> Result<Rule> {
             );
         }
     };
-    let multiple: i64 = if digits.is_empty() {
-        1
-    } else {
-        digits.parse().unwrap_or(0)
-    };
+    // A multiple too large to read is refused with the others below.
+    let multiple = multiple.unwrap_or(0);
     let fixed = unit_seconds(unit).is_some();
     if multiple < 1 || (multiple > 1 && !fixed) {
         return Err(DdqError::unsupported(format!(
@@ -97,17 +89,27 @@ pub fn parse_rule(text: &str) -> Result<Rule> {
     })
 }
 
+/// An offset alias split into its multiple (1 when none is written; `None` when it does not
+/// fit a number) and the alias itself: `"5D"` is (5, "D").
+fn split_multiple(text: &str) -> (Option<i64>, &str) {
+    let trimmed = text.trim();
+    let digits = trimmed.len()
+        - trimmed
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let multiple = match digits {
+        0 => Some(1),
+        _ => trimmed[..digits].parse().ok(),
+    };
+    (multiple, &trimmed[digits..])
+}
+
 /// A fixed frequency (`"D"`, `"2D"`, `"30min"`, `"h"`): the engine's name of its unit, how many
 /// units, and the whole length in nanoseconds. `None` for calendar frequencies and others.
 pub fn fixed_frequency(text: &str) -> Option<(&'static str, i64, i64)> {
-    let trimmed = text.trim();
-    let digits: String = trimmed.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let multiple: i64 = if digits.is_empty() {
-        1
-    } else {
-        digits.parse().ok()?
-    };
-    let (unit, nanos): (&str, i64) = match &trimmed[digits.len()..] {
+    let (multiple, alias) = split_multiple(text);
+    let multiple = multiple?;
+    let (unit, nanos): (&str, i64) = match alias {
         "D" | "d" => ("day", 86_400_000_000_000),
         "h" | "H" => ("hour", 3_600_000_000_000),
         "min" | "T" => ("minute", 60_000_000_000),

@@ -142,30 +142,17 @@ pub fn pct_change(series: &Series, over: &Over, periods: i64) -> Result<Series> 
 /// most `limit` missing values in a row, as pandas' `limit=` does.
 pub fn fill(series: &Series, over: &Over, forward: bool, limit: Option<u64>) -> Result<Series> {
     let mut input = plain(series)?;
-    // The last present value so far, in row order or (for a backward fill) in reverse order:
-    // DataFusion's first_value cannot slide over the rows that follow, and a window ordered
-    // the reverse way of the frame's order meets a DataFusion bug (it flips the window and
-    // loses its name), so a backward fill runs over negated row positions.
+    // The last present value so far, in row order or (for a backward fill) over negated row
+    // positions (see `toward`).
     let position = (!forward || limit.is_some()).then(|| unique_hidden(&input.frame, "__ddq_pos"));
     if let Some(position) = &position {
         input.frame = with_position(&input.frame, position)?;
     }
     let order = match &position {
-        Some(position) if !forward => vec![(lit(0i64) - column(position)).sort(true, false)],
+        Some(position) if !forward => toward(position, false),
         _ => over.order.clone(),
     };
-    let direction = Over {
-        keys: over.keys.clone(),
-        order,
-    };
-    let last_present = |e: Expr| {
-        windowed(
-            WindowFunction::new(last_value_udaf(), vec![e]),
-            &direction,
-            rows_so_far(),
-            Some(NullTreatment::IgnoreNulls),
-        )
-    };
+    let last_present = |e: Expr| last_present_value(e, &over.keys, order.clone());
     let window = last_present(input.expr.clone())?;
     let (Some(n), Some(position)) = (limit, &position) else {
         return Ok(with_expr(input, over.outside_groups(window)));
@@ -192,6 +179,33 @@ pub fn fill(series: &Series, over: &Over, forward: bool, limit: Option<u64>) -> 
     Ok(with_expr(nearest, over.outside_groups(expr)))
 }
 
+/// Row positions in increasing order, or (`forward` false) decreasing: a backward pass runs over
+/// negated positions, as a window ordered the reverse way of the frame's order meets a
+/// DataFusion bug (it flips the window and loses its name).
+fn toward(position: &str, forward: bool) -> Vec<SortExpr> {
+    if forward {
+        vec![column(position).sort(true, false)]
+    } else {
+        vec![(lit(0i64) - column(position)).sort(true, false)]
+    }
+}
+
+/// The last present (non-missing) value of `e` up to each row, rows taken in `order` within
+/// each group of `keys`. (DataFusion's first_value cannot slide over the rows that follow, so
+/// "the next present value" is this over the reversed order.)
+fn last_present_value(e: Expr, keys: &[Expr], order: Vec<SortExpr>) -> Result<Expr> {
+    let direction = Over {
+        keys: keys.to_vec(),
+        order,
+    };
+    windowed(
+        WindowFunction::new(last_value_udaf(), vec![e]),
+        &direction,
+        rows_so_far(),
+        Some(NullTreatment::IgnoreNulls),
+    )
+}
+
 /// `interpolate()`: pandas' linear interpolation over row positions. A missing value between
 /// two present ones lies on the line between them; missing values after the last present one
 /// take it; those before the first stay missing.
@@ -203,25 +217,9 @@ pub fn interpolate(series: &Series, over: &Over) -> Result<Series> {
     let value = float(input.expr.clone());
     let present_pos =
         when(value.clone().is_not_null(), pos()).otherwise(lit(ScalarValue::Float64(None)))?;
-    // The nearest present value (and its position) before or at each row, and after or at it;
-    // "after" runs over negated positions (see `fill`).
-    let nearest = |e: Expr, forward: bool| {
-        let order = if forward {
-            vec![column(&position).sort(true, false)]
-        } else {
-            vec![(lit(0i64) - column(&position)).sort(true, false)]
-        };
-        let direction = Over {
-            keys: over.keys.clone(),
-            order,
-        };
-        windowed(
-            WindowFunction::new(last_value_udaf(), vec![e]),
-            &direction,
-            rows_so_far(),
-            Some(NullTreatment::IgnoreNulls),
-        )
-    };
+    // The nearest present value (and its position) before or at each row, and after or at it.
+    let nearest =
+        |e: Expr, forward: bool| last_present_value(e, &over.keys, toward(&position, forward));
     let (before, before_pos) = (
         nearest(value.clone(), true)?,
         nearest(present_pos.clone(), true)?,
