@@ -925,8 +925,8 @@ fn notebook_functions_are_compiled_or_refused_by_name() {
         ],
     );
     expect_error(
-        &with_read(r#"ddf.groupby("Origin").agg(lambda s: s.max())"#),
-        &["agg(lambda ...) needs one column", "gb.DepDelay.agg"],
+        &with_read(r#"ddf.groupby("Origin")[["DepDelay"]].agg(lambda s: s * 2)"#),
+        &["unsupported operand for `*`: a groupby"],
     );
     expect_error(
         &with_read("ddf.map_partitions(lambda df: len(df))"),
@@ -946,6 +946,42 @@ fn notebook_functions_are_compiled_or_refused_by_name() {
             .contains("only a function whose body is one `return expression`"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn groupers_joins_and_time_zones_explain_what_they_cannot_do() {
+    expect_error(
+        &with_read(r#"ddf.groupby([pd.Grouper(key="Date", freq="ME"), "Origin"]).DepDelay.sum()"#),
+        &["pd.Grouper(freq=...) beside other keys", "dt.to_period(\"M\")"],
+    );
+    expect_error(
+        &with_read(r#"ddf[["Dest"]].join(ddf[["Dest", "Distance"]], on="Dest")"#),
+        &["matches the other frame's index, and it has none", "set_index"],
+    );
+    expect_error(
+        &with_read(r#"ddf[["Dest", "Distance"]].join(ddf.groupby("Dest").Distance.max(), on="Dest")"#),
+        &["columns overlap but no suffix specified", "rsuffix="],
+    );
+    expect_error(
+        &with_read(r#"ddf.Date.dt.tz_localize("UTC").dt.tz_localize("UTC")"#),
+        &["already have a time zone", "tz_convert()"],
+    );
+    expect_error(
+        &with_read(r#"ddf.Date.dt.tz_convert("UTC")"#),
+        &["no time zone to convert from", "tz_localize"],
+    );
+    expect_error(
+        &with_read(r#"ddf.Date.dt.tz_localize("Mars/Base")"#),
+        &["unknown time zone `Mars/Base`"],
+    );
+    expect_error(
+        &with_read(r#"ddf.Date.dt.to_period("5D")"#),
+        &["to_period() takes"],
+    );
+    expect_error(
+        &with_read(r#"pd.merge(ddf, ddf, on="Dest", indicator=3)"#),
+        &["indicator must be True or a column name"],
     );
 }
 

@@ -817,32 +817,137 @@ pub struct MergeArgs<'a> {
     pub left_on: Arg<'a>,
     pub right_on: Arg<'a>,
     pub suffixes: Arg<'a>,
+    pub indicator: Arg<'a>,
 }
 
 pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
-    let right = match args.right.value() {
-        Some(Value::Frame(f)) => f.clone(),
-        Some(Value::Series(s)) => series::to_frame(s)?,
-        _ => return Err(args.right.invalid("merge() needs a frame to join with")),
-    };
-    let how = match args.how.value() {
-        None => "inner".to_string(),
-        Some(Value::Str(h)) if ["inner", "left", "right", "outer"].contains(&h.as_str()) => {
-            h.clone()
-        }
+    let right = other_frame(args.right, "merge")?;
+    let how = join_how(args.how, "inner")?;
+    let keys = merge_keys(left, &right, &args)?;
+    let indicator = match args.indicator.value() {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some("_merge".to_string()),
+        Some(Value::Str(name)) => Some(name.clone()),
         Some(_) => {
             return Err(args
-                .how
-                .invalid("how must be one of inner, left, right, outer"));
+                .indicator
+                .invalid("indicator must be True or a column name"));
         }
     };
-    let (left_on, right_on) = merge_keys(left, &right, &args)?;
-    check_columns(left, &left_on)?;
-    check_columns(&right, &right_on)?;
-    let suffixes = suffix_pair(args.suffixes)?;
+    let naming = Naming {
+        suffixes: suffix_pair(args.suffixes)?,
+        indicator,
+        drop_right_keys: false,
+    };
+    let merged = join_frames(left, &right, (&keys.0, &keys.1), &how, naming)?;
+    Ok(Value::Frame(merged))
+}
+
+/// The arguments of `join`, in its signature's order.
+pub struct JoinArgs<'a> {
+    pub other: Arg<'a>,
+    pub on: Arg<'a>,
+    pub how: Arg<'a>,
+    pub lsuffix: Arg<'a>,
+    pub rsuffix: Arg<'a>,
+}
+
+/// `left.join(other, on=None, how="left")`: `other`'s index matched against `on`'s columns of
+/// `left` (or against `left`'s index), keeping `left`'s index and order, as pandas does.
+pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
+    let right = other_frame(args.other, "join")?;
+    let how = join_how(args.how, "left")?;
+    let right_keys = right.key_columns();
+    if right_keys.is_empty() {
+        return Err(args
+            .other
+            .invalid("join() matches the other frame's index, and it has none")
+            .with_help("set one with `other.set_index(\"col\")`, or use merge(other, on=...)"));
+    }
+    let left_keys = match args.on.names()? {
+        Some(on) => on,
+        None => left.key_columns(),
+    };
+    if left_keys.len() != right_keys.len() {
+        return Err(args.on.invalid(format!(
+            "join() matches {} index level(s) of the other frame; give as many columns in on=",
+            right_keys.len()
+        )));
+    }
+    let suffixes = (
+        args.lsuffix.str_or("")?.to_string(),
+        args.rsuffix.str_or("")?.to_string(),
+    );
+    let overlap: Vec<String> = right
+        .value_columns()
+        .into_iter()
+        .filter(|c| left.columns().contains(c))
+        .collect();
+    if !overlap.is_empty() && suffixes.0.is_empty() && suffixes.1.is_empty() {
+        return Err(args
+            .other
+            .invalid(format!(
+                "columns overlap but no suffix specified: {overlap:?}"
+            ))
+            .with_help("give lsuffix= or rsuffix=, e.g. rsuffix=\"_other\""));
+    }
+    let naming = Naming {
+        suffixes,
+        indicator: None,
+        drop_right_keys: true,
+    };
+    let merged = join_frames(left, &right, (&left_keys, &right_keys), &how, naming)?;
+    let index_columns = if args.on.is_given() {
+        0
+    } else {
+        left.index_columns
+    };
+    Ok(Value::Frame(Frame {
+        index_columns,
+        ..merged
+    }))
+}
+
+/// The other side of a merge or join: a frame, or a series as a one-column frame.
+fn other_frame(arg: Arg, verb: &str) -> Result<Frame> {
+    match arg.value() {
+        Some(Value::Frame(f)) => Ok(f.clone()),
+        Some(Value::Series(s)) => series::to_frame(s),
+        _ => Err(arg.invalid(format!("{verb}() needs a frame to join with"))),
+    }
+}
+
+fn join_how(how: Arg, default: &str) -> Result<String> {
+    match how.value() {
+        None => Ok(default.to_string()),
+        Some(Value::Str(h)) if ["inner", "left", "right", "outer"].contains(&h.as_str()) => {
+            Ok(h.clone())
+        }
+        Some(_) => Err(how.invalid("how must be one of inner, left, right, outer")),
+    }
+}
+
+/// How a merge names its columns: suffixes for shared names, pandas' `_merge` column saying
+/// where each row came from, and whether the right side's key columns are left out (a join
+/// matches them against the left's columns and pandas keeps only those).
+struct Naming {
+    suffixes: (String, String),
+    indicator: Option<String>,
+    drop_right_keys: bool,
+}
+
+fn join_frames(
+    left: &Frame,
+    right: &Frame,
+    (left_on, right_on): (&[String], &[String]),
+    how: &str,
+    naming: Naming,
+) -> Result<Frame> {
+    check_columns(left, left_on)?;
+    check_columns(right, right_on)?;
     let l = with_position(left, "__ddq_lpos")?;
-    let r = with_position(&right, "__ddq_rpos")?;
-    let join_type = match how.as_str() {
+    let r = with_position(right, "__ddq_rpos")?;
+    let join_type = match how {
         "left" => JoinType::Left,
         "right" => JoinType::Right,
         "outer" => JoinType::Full,
@@ -850,22 +955,22 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
     };
     let on = left_on
         .iter()
-        .zip(&right_on)
+        .zip(right_on)
         .map(|(a, b)| qualified("l", a).eq(qualified("r", b)));
     let joined =
         l.df.clone()
             .alias("l")?
             .join_on(r.df.clone().alias("r")?, join_type, on)?;
-    let exprs = merged_columns(left, &right, (&left_on, &right_on), &how, suffixes);
+    let exprs = merged_columns(left, right, (left_on, right_on), how, &naming)?;
     let df = joined.select(exprs)?;
-    Ok(Value::Frame(Frame {
+    Ok(Frame {
         df,
-        order: merged_order(&left_on, &how),
+        order: merged_order(left_on, how),
         index_columns: 0,
         npartitions: left.npartitions.max(right.npartitions),
         partition: None,
         origin: "merge".into(),
-    }))
+    })
 }
 
 /// The key columns of each side: `on`, `left_on`/`right_on`, or the columns both share.
@@ -906,8 +1011,9 @@ fn merged_columns(
     right: &Frame,
     (left_on, right_on): (&[String], &[String]),
     how: &str,
-    (lx, ry): (String, String),
-) -> Vec<Expr> {
+    naming: &Naming,
+) -> Result<Vec<Expr>> {
+    let (lx, ry) = &naming.suffixes;
     let lq = |c: &str| qualified("l", c);
     let rq = |c: &str| qualified("r", c);
     let shared_keys: Vec<&String> = left_on
@@ -932,7 +1038,11 @@ fn merged_columns(
         };
         exprs.push(e.alias(name));
     }
-    for c in right_columns.iter().filter(|c| !shared_keys.contains(c)) {
+    let right_values = right_columns
+        .iter()
+        .filter(|c| !shared_keys.contains(c))
+        .filter(|c| !(naming.drop_right_keys && right_on.contains(c)));
+    for c in right_values {
         let name = if left_columns.contains(c) {
             format!("{c}{ry}")
         } else {
@@ -940,9 +1050,22 @@ fn merged_columns(
         };
         exprs.push(rq(c).alias(name));
     }
+    if let Some(name) = &naming.indicator {
+        exprs.push(row_source(lq("__ddq_lpos"), rq("__ddq_rpos"))?.alias(name));
+    }
     exprs.push(lq("__ddq_lpos").alias("__ddq_lpos"));
     exprs.push(rq("__ddq_rpos").alias("__ddq_rpos"));
-    exprs
+    Ok(exprs)
+}
+
+/// pandas' `indicator=True` value: which sides a merged row has (a side's position is missing
+/// where the row has no partner there).
+fn row_source(left_position: Expr, right_position: Expr) -> Result<Expr> {
+    let (in_left, in_right) = (left_position.is_not_null(), right_position.is_not_null());
+    datafusion::logical_expr::when(in_left.clone().and(in_right), lit("both"))
+        .when(in_left, lit("left_only"))
+        .otherwise(lit("right_only"))
+        .map_err(Into::into)
 }
 
 /// pandas' row order of a merge: left order (then right), right order for a right merge, and

@@ -5,7 +5,6 @@ use crate::error::{DdqError, Result};
 use crate::lang::ast::Ident;
 use crate::plan::ops::{expr_type, float, is_integer, is_numeric};
 use crate::plan::order::{unique_hidden, with_position};
-use crate::plan::resample;
 use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::udf::python_str;
 use crate::plan::value::{
@@ -14,6 +13,7 @@ use crate::plan::value::{
 use crate::plan::verbs::Arg;
 use crate::plan::window;
 use crate::plan::{check_columns, column_names, selection_columns, unknown_column};
+use crate::plan::{index, resample};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::{Column, ScalarValue, UnnestOptions};
 use datafusion::functions::expr_fn::coalesce;
@@ -513,15 +513,25 @@ fn as_reduction_type(e: Expr, t: &DataType) -> Expr {
 pub fn groupby_of(frame: &Frame, by_arg: Arg, [dropna, sort, as_index]: [Arg; 3]) -> Result<Value> {
     let by = by_arg.required()?.clone();
     let dropna = dropna.bool_or(true)?;
-    let sort = sort.bool_or(true)?;
+    let mut sort = sort.bool_or(true)?;
     let as_index = as_index.bool_or(true)?;
     let items = match by {
         Value::List(items) | Value::Tuple(items) => items,
         Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
         single => vec![single],
     };
+    // A lone Grouper brings its own order (pandas' Grouper sorts only when asked).
+    if let [Value::Grouper(grouper)] = items.as_slice() {
+        sort = grouper.sort;
+    }
     if items.is_empty() {
         return Err(by_arg.invalid("groupby needs at least one key"));
+    }
+    if let [Value::Grouper(grouper)] = items.as_slice()
+        && let Some(freq) = &grouper.freq
+    {
+        return binned_by(frame, grouper.key.as_deref(), freq, as_index)
+            .map_err(|e| e.at(by_arg.span()));
     }
     let mut keys = Vec::new();
     let mut grouped = frame.clone();
@@ -531,6 +541,22 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, [dropna, sort, as_index]: [Arg; 3]
                 check_columns(frame, std::slice::from_ref(&name))
                     .map_err(|e| e.at(by_arg.span()))?;
                 keys.push((column(&name), name));
+            }
+            Value::Grouper(grouper) if grouper.freq.is_none() => {
+                let name = match &grouper.key {
+                    Some(key) => key.clone(),
+                    None => {
+                        index::single_index(frame, "Grouper").map_err(|e| e.at(by_arg.span()))?
+                    }
+                };
+                check_columns(frame, std::slice::from_ref(&name))
+                    .map_err(|e| e.at(by_arg.span()))?;
+                keys.push((column(&name), name));
+            }
+            Value::Grouper(_) => {
+                return Err(by_arg
+                    .invalid("pd.Grouper(freq=...) beside other keys is not supported")
+                    .with_help("group by the period as a column, e.g. `ddf.groupby([ddf.Date.dt.to_period(\"M\"), \"Origin\"])`"));
             }
             Value::Series(s) => {
                 if s.frame.df.logical_plan() != frame.df.logical_plan() {
@@ -564,6 +590,20 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, [dropna, sort, as_index]: [Arg; 3]
         bins: None,
         as_index,
     }))
+}
+
+/// `groupby(pd.Grouper(key=, freq=))`: the rows binned by time, as `resample(freq, on=key)`.
+fn binned_by(frame: &Frame, key: Option<&str>, freq: &str, as_index: bool) -> Result<Value> {
+    let time = match key {
+        Some(key) => {
+            check_columns(frame, &[key.to_string()])?;
+            key.to_string()
+        }
+        None => index::single_index(frame, "Grouper")?,
+    };
+    let rule = resample::parse_rule(freq)?;
+    let gb = resample::resampler(frame, column(&time), &time, Selection::All, rule)?;
+    Ok(Value::GroupBy(GroupBy { as_index, ..gb }))
 }
 
 /// `gb.col`

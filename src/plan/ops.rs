@@ -420,6 +420,50 @@ pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
     Ok((frame, column("__ddq_left"), column("__ddq_right")))
 }
 
+/// Keyed series with the same keys (groupby results) side by side in one frame, a column each
+/// under the given names, joined on their keys as pandas aligns them.
+pub fn keyed_frame(columns: &[(String, Series)]) -> Result<Frame> {
+    let Some(((_, first), rest)) = columns.split_first() else {
+        return Err(DdqError::type_error("no columns to put side by side"));
+    };
+    let keys = first.frame.key_columns();
+    let value = |i: usize| format!("__ddq_v{i}");
+    let mut df = keyed_values(first, &value(0))?;
+    for (i, (_, series)) in rest.iter().enumerate() {
+        if series.frame.key_columns() != keys {
+            return Err(DdqError::type_error(format!(
+                "cannot put `{}` beside `{}`: they are not keyed alike",
+                series.name, first.name
+            )));
+        }
+        let right = keyed_values(series, &value(i + 1))?.alias("r")?;
+        let on = keys.iter().map(|k| qualified("l", k).eq(qualified("r", k)));
+        let joined = df.alias("l")?.join_on(right, JoinType::Full, on)?;
+        let mut select: Vec<Expr> = keys
+            .iter()
+            .map(|k| f::coalesce(vec![qualified("l", k), qualified("r", k)]).alias(k))
+            .collect();
+        select.extend((0..=i).map(|j| qualified("l", &value(j)).alias(value(j))));
+        select.push(qualified("r", &value(i + 1)).alias(value(i + 1)));
+        df = joined.select(select)?;
+    }
+    let mut named: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
+    named.extend(
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| column(&value(i)).alias(name)),
+    );
+    Ok(Frame {
+        df: df.select(named)?,
+        order: keys.iter().map(|k| column(k).sort(true, false)).collect(),
+        index_columns: keys.len(),
+        npartitions: first.frame.npartitions,
+        partition: None,
+        origin: "agg".into(),
+    })
+}
+
 /// A column of one side of a join, by its exact name.
 pub fn qualified(relation: &str, name: &str) -> Expr {
     Expr::Column(datafusion::common::Column::new(Some(relation), name))

@@ -247,9 +247,21 @@ pub enum Value {
     Lambda(Box<Lambda>),
     /// `s.rolling(window)` or `df.rolling(window)`, waiting for its aggregation.
     Rolling(Box<Rolling>),
+    /// `pd.Grouper(key=, freq=)`: a groupby key, binned by time when `freq` is given.
+    Grouper(Box<Grouper>),
     /// An f-string with engine scalars in it (`f"{ddf.DepDelay.mean():.1f}"`): text once the
     /// session has computed them. f-strings of plain values are plain strings at once.
     Text(Vec<TextPiece>),
+}
+
+/// `pd.Grouper(key="Date", freq="ME")`: the column to group by (the index when `None`) and
+/// the rule that bins it, as `resample` bins.
+#[derive(Clone)]
+pub struct Grouper {
+    pub key: Option<String>,
+    pub freq: Option<String>,
+    /// Grouper's own `sort` (False by default, unlike groupby's): groups in order of appearance.
+    pub sort: bool,
 }
 
 /// A piece of an f-string waiting for its values.
@@ -317,6 +329,7 @@ impl Value {
             Value::Lambda(_) => "a function",
             Value::Rolling(_) => "a rolling window",
             Value::Text(_) => "a string",
+            Value::Grouper(_) => "a Grouper",
         }
     }
 }

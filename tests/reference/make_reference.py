@@ -870,6 +870,20 @@ OPERATION_TASKS = [
     ("groupby_rank", "exact", ['ddf.groupby("Origin").DepDelay.rank().head(8)'], lambda d, s: series_csv(d.groupby("Origin").DepDelay.rank().head(8))),
     ("groupby_rank_methods", "exact", ['ddf.assign(a=ddf.groupby("Dest").ArrDelay.rank(method="min"), b=ddf.groupby("Dest").ArrDelay.rank(method="dense", ascending=False), c=ddf.groupby("Dest").ArrDelay.rank(method="first"))[["a", "b", "c"]].tail(6)'], lambda d, s: frame_csv(d.assign(a=d.groupby("Dest").ArrDelay.rank(method="min"), b=d.groupby("Dest").ArrDelay.rank(method="dense", ascending=False), c=d.groupby("Dest").ArrDelay.rank(method="first"))[["a", "b", "c"]].tail(6))),
     ("melt", "exact", ['ddf[["FlightNum", "DepDelay", "ArrDelay"]].head(3).melt(id_vars="FlightNum")'], lambda d, s: frame_csv(d[["FlightNum", "DepDelay", "ArrDelay"]].head(3).melt(id_vars="FlightNum"))),
+    # Notebook lines (issue 17, session 11).
+    ("merge_indicator", "exact", MERGE_FRAMES + ['pd.merge(a, b, on="Dest", how="outer", indicator=True)'], lambda d, s: frame_csv(pd.merge(*merge_frames(d), on="Dest", how="outer", indicator=True))),
+    ("merge_indicator_named_left", "exact", MERGE_FRAMES + ['a.merge(b, on="Dest", how="left", indicator="where")'], lambda d, s: frame_csv(merge_frames(d)[0].merge(merge_frames(d)[1], on="Dest", how="left", indicator="where"))),
+    ("join_on_column", "exact", ['b = ddf.groupby("Dest").Distance.max()', 'ddf[["Dest", "DepDelay"]].iloc[0:30].join(b, on="Dest")'], lambda d, s: frame_csv(d[["Dest", "DepDelay"]].iloc[0:30].join(d.groupby("Dest").Distance.max(), on="Dest"))),
+    ("join_on_index_inner", "exact", ['left = ddf.groupby("Dest").DepDelay.mean()', 'right = ddf.groupby("Dest").ArrDelay.max()', 'left.to_frame().join(right, how="inner")'], lambda d, s: keyed_csv(d.groupby("Dest").DepDelay.mean().to_frame().join(d.groupby("Dest").ArrDelay.max(), how="inner"))),
+    ("groupby_agg_lambda_columns", "exact", ['ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(lambda x: x.max() - x.min())'], lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(lambda x: x.max() - x.min()))),
+    ("groupby_agg_dict_lambda", "exact", ['ddf.groupby("Dest").agg({"DepDelay": "sum", "ArrDelay": lambda x: np.std(x, ddof=1)})'], lambda d, s: keyed_csv(d.groupby("Dest").agg({"DepDelay": "sum", "ArrDelay": lambda x: np.std(x, ddof=1)}))),
+    ("grouper_month", "exact", ['ddf.groupby(pd.Grouper(key="Date", freq="ME")).DepDelay.mean()'], lambda d, s: keyed_csv(d.groupby(pd.Grouper(key="Date", freq="ME")).DepDelay.mean())),
+    ("grouper_key", "exact", ['ddf.groupby(pd.Grouper(key="Origin")).ArrDelay.max()'], lambda d, s: keyed_csv(d.groupby(pd.Grouper(key="Origin")).ArrDelay.max())),
+    ("to_period_month_counts", "exact", ['ddf.Date.dt.to_period("M").value_counts().sort_index().head(5)'], lambda d, s: keyed_csv(d.Date.dt.to_period("M").value_counts().sort_index().head(5))),
+    ("to_period_quarter_mean", "exact", ['ddf.groupby(ddf.Date.dt.to_period("Q")).DepDelay.mean().tail(4)'], lambda d, s: keyed_csv(d.groupby(d.Date.dt.to_period("Q")).DepDelay.mean().tail(4))),
+    ("to_period_week", "exact", ['ddf.Date.dt.to_period("W").iloc[20:26]'], lambda d, s: series_csv(d.Date.dt.to_period("W").iloc[20:26])),
+    ("tz_localize_convert", "exact", ['ddf.Date.dt.tz_localize("UTC").dt.tz_convert("US/Eastern").tail(3)'], lambda d, s: series_csv(d.Date.dt.tz_localize("UTC").dt.tz_convert("US/Eastern").tail(3))),
+    ("tz_localize_none", "exact", ['ddf.Date.dt.tz_localize("Europe/Paris").dt.tz_localize(None).max()'], lambda d, s: scalar_csv(d.Date.dt.tz_localize("Europe/Paris").dt.tz_localize(None).max())),
 ]
 
 

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::value::column;
 use crate::plan::value::{GroupBy, Lambda, Selection, Series, Value};
-use crate::plan::{Planner, ops, series, window};
+use crate::plan::{Planner, check_columns, ops, selection_columns, series, window};
 use datafusion::arrow::datatypes::DataType;
 
 pub const VERBS: &[Verb] = &[
@@ -393,6 +393,11 @@ fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         }
         return groupby::named_aggregation(&gb, &args.extra);
     }
+    if let Value::GroupBy(gb) = &receiver
+        && let Some(funcs) = per_column_functions(gb, func)?
+    {
+        return agg_per_column(planner, gb, &funcs, func);
+    }
     if let Some(Value::Lambda(lambda)) = func.value() {
         return agg_lambda(planner, receiver, lambda, func);
     }
@@ -407,6 +412,104 @@ fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Value::GroupBy(gb) => groupby::aggregate_with(&gb, func),
         other => Err(wrong_receiver(args, &other)),
     }
+}
+
+/// A column, the function that aggregates it (a name or a lambda), and the result's name.
+type ColumnFunction<'a> = (String, &'a Value, String);
+
+/// The (column, function, result name) of a groupby `agg` that needs a function per column:
+/// a lambda over several columns, or a dict with a lambda among its values. `None` for the
+/// aggregations the engine runs in one pass (names, lists and dicts of names).
+fn per_column_functions<'a>(
+    gb: &GroupBy,
+    func: Arg<'a>,
+) -> Result<Option<Vec<ColumnFunction<'a>>>> {
+    let is_lambda = |v: &Value| matches!(v, Value::Lambda(_));
+    match func.value() {
+        Some(lambda @ Value::Lambda(_)) if !matches!(gb.selection, Selection::Series(_)) => {
+            Ok(Some(
+                selection_columns(gb)
+                    .into_iter()
+                    .map(|name| (name.clone(), lambda, name))
+                    .collect(),
+            ))
+        }
+        Some(Value::Dict(pairs))
+            if pairs.iter().any(|(_, v)| match v {
+                Value::List(items) => items.iter().any(is_lambda),
+                other => is_lambda(other),
+            }) =>
+        {
+            // With a list anywhere, pandas' columns get two levels, written COLUMN_AGG.
+            let two_levels = pairs.iter().any(|(_, v)| matches!(v, Value::List(_)));
+            let label = |f: &Value| match f {
+                Value::Str(name) => name.clone(),
+                _ => "<lambda>".to_string(),
+            };
+            let mut funcs = Vec::new();
+            for (key, value) in pairs {
+                let Value::Str(name) = key else {
+                    return Err(func.invalid("agg({...}) keys must be column names"));
+                };
+                match value {
+                    Value::List(items) => funcs.extend(
+                        items
+                            .iter()
+                            .map(|f| (name.clone(), f, format!("{name}_{}", label(f)))),
+                    ),
+                    f if two_levels => {
+                        funcs.push((name.clone(), f, format!("{name}_{}", label(f))))
+                    }
+                    f => funcs.push((name.clone(), f, name.clone())),
+                }
+            }
+            Ok(Some(funcs))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `gb[["a", "b"]].agg(lambda x: ...)`, `gb.agg({"a": "sum", "b": lambda x: ...})`: each
+/// column's aggregation planned on its own (a lambda as `gb.col.agg(lambda)` plans it), the
+/// results side by side by key.
+fn agg_per_column(
+    planner: &Planner,
+    gb: &GroupBy,
+    funcs: &[ColumnFunction],
+    func: Arg,
+) -> Result<Value> {
+    let mut columns = Vec::new();
+    for (name, f, out) in funcs {
+        check_columns(&gb.frame, std::slice::from_ref(name))?;
+        let one = GroupBy {
+            selection: Selection::Series(name.clone()),
+            as_index: true,
+            ..gb.clone()
+        };
+        let value = match f {
+            Value::Lambda(lambda) => agg_lambda(planner, Value::GroupBy(one), lambda, func)?,
+            Value::Str(agg) => {
+                let agg = groupby::parse_agg(agg).map_err(|e| e.at(func.span()))?;
+                groupby::aggregate_all(&one, agg)?
+            }
+            other => {
+                return Err(func.invalid(format!(
+                    "agg({{...}}) values must be aggregation names or functions, not {}",
+                    other.kind_name()
+                )));
+            }
+        };
+        match value {
+            Value::Series(series) => columns.push((out.clone(), series)),
+            other => {
+                return Err(func.invalid(format!(
+                    "the aggregation of `{name}` gave {} where a value per group is needed",
+                    other.kind_name()
+                )));
+            }
+        }
+    }
+    Ok(groupby::keyed(gb, ops::keyed_frame(&columns)?, None))
 }
 
 /// `s.agg(["sum", "mean"])`: a series keyed by aggregation; `df.agg([...])`: a frame with a

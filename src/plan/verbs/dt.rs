@@ -177,6 +177,42 @@ pub const VERBS: &[Verb] = &[
         group: "Dates and strings",
     },
     Verb {
+        name: "to_period",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &["freq"],
+        signature: "s.dt.to_period(\"M\")",
+        summary: "The period each timestamp falls in, as text spelled as pandas prints a Period (\"1990-01\", \"1990Q1\", \"1990\"; freq D, W, M, Q, Y, h, min, s); sorts in time order.",
+        example: "ddf.Date.dt.to_period(\"Q\").max()",
+        expected: "1999Q4\n",
+        plan: to_period,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "tz_localize",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &["tz"],
+        signature: "s.dt.tz_localize(\"UTC\")",
+        summary: "Mark naive timestamps as wall times in a time zone (None drops the zone, keeping wall times).",
+        example: "ddf.Date.dt.tz_localize(\"UTC\").max()",
+        expected: "1999-12-31 00:00:00+00:00\n",
+        plan: time_zone,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "tz_convert",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &["tz"],
+        signature: "s.dt.tz_convert(\"US/Eastern\")",
+        summary: "The same instants shown in another time zone.",
+        example: "ddf.Date.dt.tz_localize(\"UTC\").dt.tz_convert(\"Asia/Tokyo\").max()",
+        expected: "1999-12-31 09:00:00+09:00\n",
+        plan: time_zone,
+        group: "Dates and strings",
+    },
+    Verb {
         name: "day_name",
         receivers: &[On::Dt],
         form: Method,
@@ -375,6 +411,111 @@ fn strftime(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         }
     };
     let expr = f::to_char(s.expr.clone(), lit(format));
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// `s.dt.to_period(freq)`: pandas' Period of each timestamp as the text pandas prints for it.
+/// Text keeps the order of time (four-digit years first), so groups and sorts come out as
+/// pandas orders Periods.
+fn to_period(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [freq] = args.params()?;
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let e = s.expr.clone();
+    let text = |format: &str| f::to_char(e.clone(), lit(format.to_string()));
+    let code = match freq.required()? {
+        Value::Str(code) => code.trim_end_matches(['E', 'S']).to_string(),
+        _ => String::new(),
+    };
+    let expr = match code.as_str() {
+        "D" => text("%Y-%m-%d"),
+        "M" => text("%Y-%m"),
+        "Y" | "A" => text("%Y"),
+        "Q" => {
+            let quarter = cast(f::date_part(lit("quarter"), e.clone()), DataType::Utf8);
+            f::concat(vec![text("%Y"), lit("Q"), quarter])
+        }
+        "h" | "H" => text("%Y-%m-%d %H:00"),
+        "min" | "T" => text("%Y-%m-%d %H:%M"),
+        "s" => text("%Y-%m-%d %H:%M:%S"),
+        "W" => week_period(&e),
+        _ => {
+            return Err(freq.invalid(
+                "to_period() takes \"D\", \"W\", \"M\", \"Q\", \"Y\", \"h\", \"min\" or \"s\"",
+            ));
+        }
+    };
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// pandas' weekly Period (W-SUN): Monday to Sunday, written "2020-01-06/2020-01-12".
+fn week_period(e: &Expr) -> Expr {
+    let day = cast(f::date_trunc(lit("day"), e.clone()), DataType::Date32);
+    let dow = f::date_part(lit("dow"), day.clone());
+    // Days back to Monday: the engine's dow counts Sunday as 0.
+    let back = cast((dow + lit(6i32)) % lit(7i32), DataType::Int32);
+    let monday = cast(cast(day, DataType::Int32) - back, DataType::Date32);
+    let sunday = cast(
+        cast(monday.clone(), DataType::Int32) + lit(6i32),
+        DataType::Date32,
+    );
+    f::concat(vec![
+        f::to_char(monday, lit("%Y-%m-%d")),
+        lit("/"),
+        f::to_char(sunday, lit("%Y-%m-%d")),
+    ])
+}
+
+/// `s.dt.tz_localize(tz)` and `s.dt.tz_convert(tz)`: the engine's timestamp types carry the
+/// zone, and casting between them does what each pandas method does (localize reads naive
+/// values as wall times in `tz`; convert keeps the instant).
+fn time_zone(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [tz] = args.params()?;
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let zone: Option<std::sync::Arc<str>> = match tz.value() {
+        Some(Value::Str(zone)) => Some(zone.as_str().into()),
+        Some(Value::None) => None,
+        _ => {
+            return Err(
+                tz.invalid("the time zone is a name such as \"UTC\" or \"US/Eastern\", or None")
+            );
+        }
+    };
+    if let Some(zone) = &zone
+        && zone
+            .parse::<datafusion::arrow::array::timezone::Tz>()
+            .is_err()
+    {
+        return Err(tz
+            .invalid(format!("unknown time zone `{zone}`"))
+            .with_help("use an IANA name such as \"UTC\", \"Europe/Paris\" or \"US/Eastern\""));
+    }
+    let t = expr_type(&s.frame, &s.expr)?;
+    let DataType::Timestamp(unit, current) = t else {
+        return Err(accessor_error("dt", &s, &t, "timestamps"));
+    };
+    let localizing = args.verb().name == "tz_localize";
+    match (&current, localizing) {
+        (Some(_), true) if zone.is_some() => {
+            return Err(tz
+                .invalid("the timestamps already have a time zone")
+                .with_help("use tz_convert() to show them in another zone"));
+        }
+        (None, false) => {
+            return Err(tz
+                .invalid("the timestamps have no time zone to convert from")
+                .with_help("use tz_localize() first, e.g. `s.dt.tz_localize(\"UTC\")`"));
+        }
+        _ => {}
+    }
+    let expr = match (&current, &zone) {
+        // Dropping the zone keeps the wall time, as pandas does; a cast would keep UTC's.
+        (Some(_), None) => f::to_local_time(vec![s.expr.clone()]),
+        _ => cast(s.expr.clone(), DataType::Timestamp(unit, zone)),
+    };
     Ok(Value::Series(Series { expr, ..s }))
 }
 

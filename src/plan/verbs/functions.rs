@@ -19,9 +19,16 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Function],
         form: Method,
         params: &[
-            "left", "right", "how", "on", "left_on", "right_on", "suffixes",
+            "left",
+            "right",
+            "how",
+            "on",
+            "left_on",
+            "right_on",
+            "suffixes",
+            "indicator",
         ],
-        signature: "pd.merge(left, right, how=\"inner\", on=None, left_on=None, right_on=None)",
+        signature: "pd.merge(left, right, how=\"inner\", on=None, left_on=None, right_on=None, indicator=False)",
         summary: "Join two frames, as left.merge(right, ...).",
         example: "pd.merge(ddf[[\"Dest\"]].drop_duplicates(), ddf.groupby(\"Dest\").Distance.mean().reset_index(), on=\"Dest\").head(2)",
         expected: "Dest,Distance\nDCA,208.16863905325442\nORD,728.8090705487122\n",
@@ -67,7 +74,7 @@ pub const VERBS: &[Verb] = &[
 ];
 
 fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [left, right, how, on, left_on, right_on, suffixes] = args.params()?;
+    let [left, right, how, on, left_on, right_on, suffixes, indicator] = args.params()?;
     match left.required()? {
         Value::Frame(l) => frame::merge(
             l,
@@ -78,6 +85,7 @@ fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
                 left_on,
                 right_on,
                 suffixes,
+                indicator,
             },
         ),
         other => Err(left.invalid(format!(

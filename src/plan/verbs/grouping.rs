@@ -9,7 +9,7 @@ use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::literal_expr;
-use crate::plan::value::{Frame, GroupBy, Lambda, Selection, Series, Value, column};
+use crate::plan::value::{Frame, GroupBy, Grouper, Lambda, Selection, Series, Value, column};
 use crate::plan::window;
 use crate::plan::{Planner, column_series, selection_columns};
 use datafusion::logical_expr::{Expr, lit};
@@ -157,6 +157,18 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.groupby(\"Origin\").agg(worst=pd.NamedAgg(column=\"DepDelay\", aggfunc=\"max\"))",
         expected: "Origin,worst\nEWR,1006.0\nJFK,446.0\nLGA,623.0\n",
         plan: named_agg,
+        group: "Grouping",
+    },
+    Verb {
+        name: "Grouper",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["key", "level", "freq", "sort"],
+        signature: "pd.Grouper(key=None, freq=None, sort=False)",
+        summary: "A groupby key: a column (the index when key is None), binned by `freq` as resample bins it.",
+        example: "ddf.groupby(pd.Grouper(key=\"Date\", freq=\"YE\")).DepDelay.count().head(2)",
+        expected: "Date,DepDelay\n1990-12-31,1996\n1991-12-31,1951\n",
+        plan: grouper,
         group: "Grouping",
     },
 ];
@@ -462,6 +474,30 @@ fn fraction(q: Arg) -> Result<f64> {
         return Err(q.invalid(format!("q must be between 0 and 1, got {value}")));
     }
     Ok(value)
+}
+
+/// `pd.Grouper(key=, freq=)`, for `groupby` to read.
+fn grouper(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [key, level, freq, sort] = args.params()?;
+    if level.given().is_some() {
+        return Err(level.invalid(
+            "Grouper(level=...) is not supported: ddq's index has one level; use key=\"column\"",
+        ));
+    }
+    let text = |arg: Arg| match arg.given() {
+        None => Ok(None),
+        Some(Value::Str(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(arg.invalid(format!(
+            "Grouper's {} must be a string, not {}",
+            arg.name(),
+            other.kind_name()
+        ))),
+    };
+    Ok(Value::Grouper(Box::new(Grouper {
+        key: text(key)?,
+        freq: text(freq)?,
+        sort: sort.bool_or(false)?,
+    })))
 }
 
 fn named_agg(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {

@@ -407,6 +407,19 @@ impl<'a> Arg<'a> {
         }
     }
 
+    /// A text argument, `default` when left out or `None`.
+    pub fn str_or(&self, default: &'a str) -> Result<&'a str> {
+        match self.given() {
+            None => Ok(default),
+            Some(Value::Str(s)) => Ok(s),
+            Some(other) => Err(self.invalid(format!(
+                "`{}` must be a string, not {}",
+                self.name,
+                other.kind_name()
+            ))),
+        }
+    }
+
     /// A column name or a list of names; `None` when left out or `None`.
     pub fn names(&self) -> Result<Option<Vec<String>>> {
         match self.given() {

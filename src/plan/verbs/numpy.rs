@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::plan::Planner;
 use crate::plan::groupby;
 use crate::plan::ops::{expr_type, float, is_numeric};
-use crate::plan::value::{Series, Value};
+use crate::plan::value::{Selection, Series, Value};
 use datafusion::functions::expr_fn as f;
 
 pub const VERBS: &[Verb] = &[
@@ -179,7 +179,10 @@ fn reduction(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> 
         };
     }
     let value = a.required()?.clone();
-    if !matches!(value, Value::Series(_) | Value::Frame(_)) {
+    // A groupby of one column is what `gb.col.agg(lambda x: np.std(x))` hands the function.
+    let per_group =
+        matches!(&value, Value::GroupBy(gb) if matches!(gb.selection, Selection::Series(_)));
+    if !matches!(value, Value::Series(_) | Value::Frame(_)) && !per_group {
         return Err(a.invalid(format!(
             "{}() takes a series or a frame here, not {}",
             args.verb().name,

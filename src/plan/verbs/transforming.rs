@@ -8,7 +8,7 @@ use super::Receiver as On;
 use super::inspecting::rows_of_series;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
-use crate::plan::frame::{self, MergeArgs};
+use crate::plan::frame::{self, JoinArgs, MergeArgs};
 use crate::plan::ops::{expr_type, float, is_text, literal_expr};
 use crate::plan::value::column;
 use crate::plan::value::{Scalar, Series, Value};
@@ -226,12 +226,32 @@ pub const VERBS: &[Verb] = &[
         name: "merge",
         receivers: &[On::Frame],
         form: Method,
-        params: &["right", "how", "on", "left_on", "right_on", "suffixes"],
-        signature: "merge(right, on=, how=\"inner\", left_on=, right_on=, suffixes=(\"_x\", \"_y\"))",
+        params: &[
+            "right",
+            "how",
+            "on",
+            "left_on",
+            "right_on",
+            "suffixes",
+            "indicator",
+        ],
+        signature: "merge(right, on=, how=\"inner\", left_on=, right_on=, suffixes=(\"_x\", \"_y\"), indicator=False)",
         summary: "Join with another frame on key columns.",
         example: "ddf.merge(ddf.groupby(\"Dest\").DepDelay.mean().rename(\"MeanDelay\"), on=\"Dest\")[[\"Dest\", \"DepDelay\", \"MeanDelay\"]].head(3)",
         expected: "Dest,DepDelay,MeanDelay\nDCA,0.0,7.832665330661323\nORD,9.0,9.027459954233409\nSFO,-7.0,9.421052631578947\n",
         plan: merge,
+        group: "Combining",
+    },
+    Verb {
+        name: "join",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["other", "on", "how", "lsuffix", "rsuffix"],
+        signature: "join(other, on=None, how=\"left\", lsuffix=\"\", rsuffix=\"\")",
+        summary: "Add the columns of a frame or series indexed by key, matching its index against `on`'s columns (or this frame's index).",
+        example: "ddf[[\"Dest\", \"DepDelay\"]].head(3).join(ddf.groupby(\"Dest\").Distance.max(), on=\"Dest\")",
+        expected: "Dest,DepDelay,Distance\nDCA,0.0,214\nORD,9.0,738\nSFO,-7.0,2580\n",
+        plan: join,
         group: "Combining",
     },
     Verb {
@@ -628,7 +648,7 @@ fn between(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `merge(right, how="inner", on=, left_on=, right_on=, suffixes=)`
 fn merge(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [right, how, on, left_on, right_on, suffixes] = args.params()?;
+    let [right, how, on, left_on, right_on, suffixes, indicator] = args.params()?;
     match receiver {
         Value::Frame(f) => frame::merge(
             &f,
@@ -639,6 +659,25 @@ fn merge(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 left_on,
                 right_on,
                 suffixes,
+                indicator,
+            },
+        ),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `join(other, on=None, how="left", lsuffix="", rsuffix="")`
+fn join(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [other, on, how, lsuffix, rsuffix] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::join(
+            &f,
+            JoinArgs {
+                other,
+                on,
+                how,
+                lsuffix,
+                rsuffix,
             },
         ),
         other => Err(wrong_receiver(args, &other)),
