@@ -953,14 +953,22 @@ fn notebook_functions_are_compiled_or_refused_by_name() {
 fn groupers_joins_and_time_zones_explain_what_they_cannot_do() {
     expect_error(
         &with_read(r#"ddf.groupby([pd.Grouper(key="Date", freq="ME"), "Origin"]).DepDelay.sum()"#),
-        &["pd.Grouper(freq=...) beside other keys", "dt.to_period(\"M\")"],
+        &[
+            "pd.Grouper(freq=...) beside other keys",
+            "dt.to_period(\"M\")",
+        ],
     );
     expect_error(
         &with_read(r#"ddf[["Dest"]].join(ddf[["Dest", "Distance"]], on="Dest")"#),
-        &["matches the other frame's index, and it has none", "set_index"],
+        &[
+            "matches the other frame's index, and it has none",
+            "set_index",
+        ],
     );
     expect_error(
-        &with_read(r#"ddf[["Dest", "Distance"]].join(ddf.groupby("Dest").Distance.max(), on="Dest")"#),
+        &with_read(
+            r#"ddf[["Dest", "Distance"]].join(ddf.groupby("Dest").Distance.max(), on="Dest")"#,
+        ),
         &["columns overlap but no suffix specified", "rsuffix="],
     );
     expect_error(

@@ -48,7 +48,15 @@ pub enum Agg {
     Last,
     /// `quantile(q)`, interpolated linearly between values as pandas' default does.
     Quantile(f64),
+    /// `idxmax()` / `idxmin()` per group: the [`LABEL_COLUMN`] of the first largest (smallest)
+    /// value, missing values skipped.
+    Idx {
+        largest: bool,
+    },
 }
+
+/// The hidden column holding each row's label (index key or row position) for [`Agg::Idx`].
+pub const LABEL_COLUMN: &str = "__ddq_label";
 
 pub const AGG_NAMES: &[&str] = &[
     "count", "size", "sum", "mean", "min", "max", "std", "var", "median", "nunique", "first",
@@ -89,6 +97,8 @@ impl Agg {
             Agg::First => "first",
             Agg::Last => "last",
             Agg::Quantile(_) => "quantile",
+            Agg::Idx { largest: true } => "idxmax",
+            Agg::Idx { largest: false } => "idxmin",
         }
     }
 
@@ -172,6 +182,15 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
         Agg::Median => agg::median(float(e)),
         Agg::Quantile(q) => agg::percentile_cont(float(e).sort(true, false), lit(q)),
         Agg::Nunique => agg::count_distinct(e),
+        Agg::Idx { largest } => {
+            let mut by_value = vec![e.clone().sort(!largest, false)];
+            by_value.extend(order.iter().cloned());
+            first_value_udaf()
+                .call(vec![Expr::Column(Column::from_name(LABEL_COLUMN))])
+                .order_by(by_value)
+                .filter(e.is_not_null())
+                .build()?
+        }
         Agg::First | Agg::Last => {
             let udaf = if agg == Agg::First {
                 first_value_udaf()
@@ -664,6 +683,29 @@ pub fn aggregate_all(gb: &GroupBy, agg: Agg) -> Result<Value> {
         Selection::Series(name) => Ok(keyed(gb, frame, Some(name))),
         _ => Ok(keyed(gb, frame, None)),
     }
+}
+
+/// `gb.idxmax()` / `gb.idxmin()`: per group, the label of the first largest (smallest) value
+/// of each selected column — the index key, or the row position when there is no index.
+pub fn extreme_labels(gb: &GroupBy, largest: bool) -> Result<Value> {
+    let frame = match gb.frame.key_columns().as_slice() {
+        [] => with_position(&gb.frame, LABEL_COLUMN)?,
+        [key] => {
+            let df = gb.frame.df.clone().with_column(LABEL_COLUMN, column(key))?;
+            gb.frame.with_df(df)
+        }
+        _ => {
+            return Err(DdqError::unsupported(
+                "idxmax/idxmin of a frame indexed by several columns is not supported",
+            )
+            .with_help("reset_index() and use the columns instead"));
+        }
+    };
+    let labelled = GroupBy {
+        frame,
+        ..gb.clone()
+    };
+    aggregate_all(&labelled, Agg::Idx { largest })
 }
 
 /// `agg("fn")`, `agg(["fn", ...])`, `agg({"col": "fn" | ["fn", ...]})`

@@ -883,6 +883,8 @@ OPERATION_TASKS = [
     ("to_period_quarter_mean", "exact", ['ddf.groupby(ddf.Date.dt.to_period("Q")).DepDelay.mean().tail(4)'], lambda d, s: keyed_csv(d.groupby(d.Date.dt.to_period("Q")).DepDelay.mean().tail(4))),
     ("to_period_week", "exact", ['ddf.Date.dt.to_period("W").iloc[20:26]'], lambda d, s: series_csv(d.Date.dt.to_period("W").iloc[20:26])),
     ("tz_localize_convert", "exact", ['ddf.Date.dt.tz_localize("UTC").dt.tz_convert("US/Eastern").tail(3)'], lambda d, s: series_csv(d.Date.dt.tz_localize("UTC").dt.tz_convert("US/Eastern").tail(3))),
+    ("groupby_idxmax", "exact", ['ddf.groupby("Origin").DepDelay.idxmax()'], lambda d, s: keyed_csv(d.groupby("Origin").DepDelay.idxmax())),
+    ("groupby_idxmin_columns", "exact", ['ddf.groupby("Dest")[["DepDelay", "ArrDelay"]].idxmin().head(6)'], lambda d, s: keyed_csv(d.groupby("Dest")[["DepDelay", "ArrDelay"]].idxmin().head(6))),
     ("tz_localize_none", "exact", ['ddf.Date.dt.tz_localize("Europe/Paris").dt.tz_localize(None).max()'], lambda d, s: scalar_csv(d.Date.dt.tz_localize("Europe/Paris").dt.tz_localize(None).max())),
 ]
 

@@ -12,7 +12,7 @@ use crate::plan::value::Value;
 pub const VERBS: &[Verb] = &[
     Verb {
         name: "idxmax",
-        receivers: &[On::Series],
+        receivers: &[On::Series, On::GroupBy],
         form: Method,
         params: &["axis", "skipna"],
         signature: "idxmax()",
@@ -24,7 +24,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "idxmin",
-        receivers: &[On::Series],
+        receivers: &[On::Series, On::GroupBy],
         form: Method,
         params: &["axis", "skipna"],
         signature: "idxmin()",
@@ -75,6 +75,7 @@ fn extreme(receiver: Value, args: &Args, largest: bool) -> Result<Value> {
     }
     match receiver {
         Value::Series(s) => pairs::extreme_label(&s, largest),
+        Value::GroupBy(gb) => crate::plan::groupby::extreme_labels(&gb, largest),
         other => Err(wrong_receiver(args, &other)),
     }
 }
