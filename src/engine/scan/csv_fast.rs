@@ -12,6 +12,7 @@
 //! of the range with arrow-csv, skipping the rows already passed on, which also names the file,
 //! line and value of whatever was wrong.
 
+use super::csv_bytes::{Specials, eight_digits};
 use super::dtype::{NaValues, parse_bool};
 use crate::error::{DdqError, Result};
 use datafusion::arrow::array::{
@@ -23,7 +24,6 @@ use datafusion::arrow::datatypes::{
     DataType, Float32Type, Float64Type, Int32Type, Int64Type, SchemaRef,
 };
 use std::io::Read;
-use std::ops::Range;
 use std::sync::Arc;
 
 /// Bytes read at a time.
@@ -31,15 +31,12 @@ const READ_CHUNK: usize = 1 << 20;
 
 /// Lines split and converted at a time: their field bounds and bytes stay in the processor's
 /// cache while each column is converted.
-const WINDOW_LINES: usize = 1024;
+const WINDOW_LINES: usize = 512;
 
-/// How far `split_lines` got in a chunk: the next special byte (an index into the positions)
-/// and where the next field starts.
-#[derive(Default)]
-struct Cursor {
-    special: usize,
-    field_start: usize,
-}
+/// Distance between two columns' bounds in `FastReader::bounds`: a window's worth and a cache
+/// line more, so the columns' bounds of one line do not all fall in the same cache set (at a
+/// power-of-two distance they do, and each line's stores evict each other).
+const COLUMN_STRIDE: usize = WINDOW_LINES + 8;
 
 /// Where a short line's missing field would be: it reads as a missing value, as with arrow-csv's
 /// truncated rows.
@@ -70,42 +67,40 @@ enum Builder {
 /// The fields of one column in some lines of a chunk.
 struct ColumnFields<'c> {
     bytes: &'c [u8],
-    /// Field bounds of every line, `width` per line; this column's is at `column`.
+    /// The column's field bounds, one per line.
     bounds: &'c [(u32, u32)],
-    width: usize,
-    column: usize,
     /// Whether every byte of `bytes` is ASCII (then no field needs a UTF-8 check).
     ascii: bool,
 }
 
-impl ColumnFields<'_> {
-    /// Each line's field in `lines`: none for a missing one (empty or absent), or its text; an
-    /// error (`Err(())`) when it is not UTF-8.
-    fn each(
-        &self,
-        lines: Range<usize>,
-        mut visit: impl FnMut(Option<&str>) -> bool,
-    ) -> std::result::Result<(), ()> {
-        for line in lines {
-            let (start, end) = self.bounds[line * self.width + self.column];
-            if (start, end) == ABSENT || start == end {
-                if !visit(None) {
-                    return Err(());
-                }
-                continue;
-            }
-            let field = &self.bytes[start as usize..end as usize];
-            let text = if self.ascii {
-                // SAFETY: every byte of `bytes` is ASCII, so any slice of it is UTF-8.
-                unsafe { std::str::from_utf8_unchecked(field) }
-            } else {
-                std::str::from_utf8(field).map_err(|_| ())?
-            };
-            if !visit(Some(text)) {
-                return Err(());
-            }
+impl<'c> ColumnFields<'c> {
+    /// Visits the bounds of each line's field (`start == end` for a missing one, empty or
+    /// absent) while `visit` returns true; whether it did for every line.
+    fn each(&self, mut visit: impl FnMut(usize, usize) -> bool) -> bool {
+        self.bounds.iter().all(|&(start, end)| match (start, end) {
+            ABSENT => visit(0, 0),
+            _ => visit(start as usize, end as usize),
+        })
+    }
+
+    /// Visits each line's field: none for a missing one, or its text; false when `visit` is or
+    /// a field is not UTF-8.
+    fn each_text(&self, mut visit: impl FnMut(Option<&str>) -> bool) -> bool {
+        self.each(|start, end| match start == end {
+            true => visit(None),
+            false => self.text(start, end).is_some_and(|text| visit(Some(text))),
+        })
+    }
+
+    /// The text of `bytes[start..end]`; none when it is not UTF-8.
+    fn text(&self, start: usize, end: usize) -> Option<&'c str> {
+        let field = &self.bytes[start..end];
+        if self.ascii {
+            // SAFETY: every byte of `bytes` is ASCII, so any slice of it is UTF-8.
+            Some(unsafe { std::str::from_utf8_unchecked(field) })
+        } else {
+            std::str::from_utf8(field).ok()
         }
-        Ok(())
     }
 }
 
@@ -122,25 +117,34 @@ impl Builder {
         })
     }
 
-    /// Appends the column's field of each line in `lines`; false when one is neither a value of
-    /// the column's type nor a missing value. NaN is missing in pandas, so a float that parses
-    /// to NaN is a null.
-    fn append(&mut self, fields: &ColumnFields, lines: Range<usize>, na: &NaValues) -> bool {
-        let done = match self {
-            Builder::Int64(b) => fields.each(lines, |f| append_number(b, f, na, INT64)),
-            Builder::Int32(b) => fields.each(lines, |f| append_number(b, f, na, INT32)),
-            Builder::Float64(b) => fields.each(lines, |f| append_number(b, f, na, FLOAT64)),
-            Builder::Float32(b) => fields.each(lines, |f| append_number(b, f, na, FLOAT32)),
-            Builder::Text(b) => fields.each(lines, |field| {
+    /// Appends the column's field of each line; false when one is neither a value of the
+    /// column's type nor a missing value. NaN is missing in pandas, so a float that parses to
+    /// NaN is a null.
+    fn append(&mut self, fields: &ColumnFields, na: &NaValues) -> bool {
+        match self {
+            Builder::Int64(b) => fields.each(|s, e| append_number(b, fields, s, e, na, INT64)),
+            Builder::Int32(b) => fields.each(|s, e| append_number(b, fields, s, e, na, INT32)),
+            Builder::Float64(b) => fields.each(|s, e| append_number(b, fields, s, e, na, FLOAT64)),
+            Builder::Float32(b) => fields.each(|s, e| append_number(b, fields, s, e, na, FLOAT32)),
+            Builder::Text(b) => fields.each_text(|field| {
                 match field.filter(|text| !na.is_na(text)) {
                     Some(text) => b.append_value(text),
                     None => b.append_null(),
                 }
                 true
             }),
-            Builder::Bool(b) => fields.each(lines, |field| match field {
+            Builder::Bool(b) => fields.each_text(|field| match field {
                 None => {
                     b.append_null();
+                    true
+                }
+                // Most bool columns are 0/1: those need no trimming or case folding.
+                Some("0") => {
+                    b.append_value(false);
+                    true
+                }
+                Some("1") => {
+                    b.append_value(true);
                     true
                 }
                 Some(text) => match parse_bool(text) {
@@ -155,8 +159,7 @@ impl Builder {
                     None => false,
                 },
             }),
-        };
-        done.is_ok()
+        }
     }
 
     fn finish(&mut self) -> ArrayRef {
@@ -171,46 +174,70 @@ impl Builder {
     }
 }
 
-/// How a numeric column reads its values: a quick parser for the plain spellings most values
-/// have (none when the text is anything else; never NaN), then arrow's own for the rest; and
-/// which values are missing (NaN, in pandas).
+/// How a numeric column reads its values: up to 8 digits (with a minus when the flag says so)
+/// read a word at a time, as most values are; a quick parser for the other plain spellings
+/// (none when the text is anything else; never NaN), then arrow's own for the rest; and which
+/// values are missing (NaN, in pandas).
 struct NumberParsing<N> {
+    digits: fn(u32, bool) -> Option<N>,
     quick: fn(&[u8]) -> Option<N>,
     is_nan: fn(N) -> bool,
 }
 
+/// Floats hold every integer up to 2^53 (f64) or 2^24 (f32) exactly, so converting the digits'
+/// integer gives the correctly rounded value every parser gives.
 const INT64: NumberParsing<i64> = NumberParsing {
+    digits: |value, negative| Some(signed(i64::from(value), negative)),
     quick: plain_integer,
     is_nan: |_| false,
 };
 const INT32: NumberParsing<i32> = NumberParsing {
+    digits: |value, negative| i32::try_from(value).ok().map(|v| signed(v, negative)),
     quick: |text| plain_integer(text).and_then(|v| i32::try_from(v).ok()),
     is_nan: |_| false,
 };
 const FLOAT64: NumberParsing<f64> = NumberParsing {
+    digits: |value, negative| Some(signed(f64::from(value), negative)),
     quick: plain_decimal,
     is_nan: f64::is_nan,
 };
 const FLOAT32: NumberParsing<f32> = NumberParsing {
+    digits: |value, negative| (value <= 1 << 24).then(|| signed(value as f32, negative)),
     quick: |_| None,
     is_nan: f32::is_nan,
 };
+
+/// `value`, negated when `negative` (a float's `-0` stays negative zero, as parsers read it).
+fn signed<N: std::ops::Neg<Output = N>>(value: N, negative: bool) -> N {
+    if negative { -value } else { value }
+}
 
 /// A number, or a missing value. Which is tried first does not matter with pandas' own missing
 /// values (none of them is a number but the NaNs, which are missing either way); the reader is
 /// only used with those (see [`FastReader::new`]).
 fn append_number<T>(
     builder: &mut PrimitiveBuilder<T>,
-    field: Option<&str>,
+    fields: &ColumnFields,
+    start: usize,
+    end: usize,
     na: &NaValues,
     parsing: NumberParsing<T::Native>,
 ) -> bool
 where
     T: ArrowPrimitiveType + Parser,
 {
-    let Some(text) = field else {
+    if start == end {
         builder.append_null();
         return true;
+    }
+    let negative = fields.bytes[start] == b'-';
+    let digits = eight_digits(fields.bytes, start + usize::from(negative), end);
+    if let Some(value) = digits.and_then(|d| (parsing.digits)(d, negative)) {
+        builder.append_value(value);
+        return true;
+    }
+    let Some(text) = fields.text(start, end) else {
+        return false;
     };
     if let Some(value) = (parsing.quick)(text.as_bytes()) {
         builder.append_value(value); // never NaN
@@ -308,9 +335,9 @@ pub(crate) struct FastReader<'a> {
     /// The batches' schema: the wanted columns, in projection order, with their final types.
     schema: SchemaRef,
     batch_size: usize,
-    /// Positions of the special bytes of the chunk being read (reused between chunks).
-    specials: Vec<u32>,
-    /// Bounds of the wanted fields of the chunk's lines, `builders.len()` per line.
+    /// Bounds of the wanted fields of a window of lines, column by column: the field of wanted
+    /// column `c` in line `l` is at `c * COLUMN_STRIDE + l`, so each column's conversion reads
+    /// its bounds in a row.
     bounds: Vec<(u32, u32)>,
 }
 
@@ -346,8 +373,7 @@ impl<'a> FastReader<'a> {
             builders,
             schema,
             batch_size,
-            specials: Vec::new(),
-            bounds: Vec::new(),
+            bounds: vec![ABSENT; COLUMN_STRIDE * projection.len()],
         })
     }
 
@@ -390,14 +416,14 @@ impl<'a> FastReader<'a> {
                 }
             }
             let lines = &buffer[first..complete];
-            self.specials.clear();
-            special_positions(lines, self.sep, &mut self.specials);
             let ascii = lines.is_ascii();
-            let mut cursor = Cursor::default();
-            while cursor.field_start < lines.len() {
+            let mut specials = Specials::new(lines, self.sep);
+            let mut field_start = 0;
+            while field_start < lines.len() {
                 let wanted = (self.batch_size - filled).min(WINDOW_LINES);
-                let (count, clean) = self.split_lines(lines, &mut cursor, wanted);
-                if !self.append_lines(lines, 0..count, ascii) || !clean {
+                let (count, clean) =
+                    self.split_lines(lines, &mut specials, &mut field_start, wanted);
+                if !self.append_lines(lines, count, ascii) || !clean {
                     return Ok(FastEnd::GaveUp { rows: passed });
                 }
                 filled += count;
@@ -418,75 +444,65 @@ impl<'a> FastReader<'a> {
     }
 
     /// Notes where the wanted fields of up to `max_lines` lines of `lines` (whole lines; the last
-    /// may lack its line end) lie, in `self.bounds`, from where `cursor` is (using the special
-    /// bytes in `self.specials`). Returns how many lines it split and whether it can go on
-    /// (false: the next line is one the fast path does not handle).
+    /// may lack its line end) lie, in `self.bounds`, from `field_start` (the special bytes
+    /// before it already taken from `specials`). Returns how many lines it split and whether it
+    /// can go on (false: the next line is one the fast path does not handle).
     fn split_lines(
         &mut self,
         lines: &[u8],
-        cursor: &mut Cursor,
+        specials: &mut Specials,
+        field_start: &mut usize,
         max_lines: usize,
     ) -> (usize, bool) {
-        self.bounds.clear();
-        let wanted = self.builders.len();
         let width = self.slots.len();
         let mut count = 0;
-        while cursor.field_start < lines.len() && count < max_lines {
-            self.bounds.resize((count + 1) * wanted, ABSENT);
-            let row = &mut self.bounds[count * wanted..];
+        while *field_start < lines.len() && count < max_lines {
             let mut column = 0;
             loop {
-                let field_start = cursor.field_start;
-                let at = self
-                    .specials
-                    .get(cursor.special)
-                    .map_or(lines.len(), |&p| p as usize);
-                cursor.special += 1;
+                let start = *field_start;
+                let at = specials.next_position();
                 // What ends the field, and where the next one starts.
                 let (ends_line, next) = match lines.get(at) {
+                    Some(&b) if b == self.sep => (false, at + 1),
                     None => (true, at),
                     Some(b'\n') => (true, at + 1),
                     Some(b'\r') if lines.get(at + 1) == Some(&b'\n') => {
-                        cursor.special += 1;
+                        specials.next_position(); // the `\n`
                         (true, at + 2)
                     }
-                    Some(&b) if b == self.sep => (false, at + 1),
                     // A quote, or a lone carriage return (a line end to the csv crate).
                     Some(_) => return (count, false),
                 };
-                if ends_line && column == 0 && at == field_start {
-                    return (count, false); // a blank line
-                }
-                if column >= width {
-                    return (count, false); // more fields than columns
+                if column >= width || (ends_line && column == 0 && at == start) {
+                    return (count, false); // more fields than columns, or a blank line
                 }
                 if let Some(slot) = self.slots[column] {
-                    row[slot] = (field_start as u32, at as u32);
+                    self.bounds[slot * COLUMN_STRIDE + count] = (start as u32, at as u32);
                 }
                 column += 1;
-                cursor.field_start = next;
+                *field_start = next;
                 if ends_line {
                     break;
                 }
+            }
+            for slot in self.slots[column..].iter().flatten() {
+                self.bounds[slot * COLUMN_STRIDE + count] = ABSENT; // a short line
             }
             count += 1;
         }
         (count, true)
     }
 
-    /// Converts `lines` (split by `split_lines`) into the builders, column by column; false
-    /// when a value does not convert.
-    fn append_lines(&mut self, bytes: &[u8], lines: Range<usize>, ascii: bool) -> bool {
-        let width = self.builders.len();
+    /// Converts the first `count` lines split by `split_lines` into the builders, column by
+    /// column; false when a value does not convert.
+    fn append_lines(&mut self, bytes: &[u8], count: usize, ascii: bool) -> bool {
         for (column, builder) in self.builders.iter_mut().enumerate() {
             let fields = ColumnFields {
                 bytes,
-                bounds: &self.bounds,
-                width,
-                column,
+                bounds: &self.bounds[column * COLUMN_STRIDE..column * COLUMN_STRIDE + count],
                 ascii,
             };
-            if !builder.append(&fields, lines.clone(), self.na) {
+            if !builder.append(&fields, self.na) {
                 return false;
             }
         }
@@ -506,56 +522,6 @@ fn lone_cr(bytes: &[u8]) -> bool {
     bytes
         .windows(2)
         .any(|pair| pair[0] == b'\r' && pair[1] != b'\n')
-}
-
-/// Appends to `out` the position of every byte of `bytes` that ends a plain run: the separator,
-/// a line end or a quote.
-fn special_positions(bytes: &[u8], sep: u8, out: &mut Vec<u32>) {
-    let is_special = |b: u8| b == sep || b == b'\n' || b == b'\r' || b == b'"';
-    #[cfg(target_arch = "x86_64")]
-    let scalar_from = special_positions_sse2(bytes, sep, out);
-    #[cfg(not(target_arch = "x86_64"))]
-    let scalar_from = 0;
-    for (offset, &b) in bytes[scalar_from..].iter().enumerate() {
-        if is_special(b) {
-            out.push((scalar_from + offset) as u32);
-        }
-    }
-}
-
-/// The 16-byte blocks of [`special_positions`]; returns where the blocks stopped. SSE2 is part
-/// of every x86-64 processor.
-#[cfg(target_arch = "x86_64")]
-fn special_positions_sse2(bytes: &[u8], sep: u8, out: &mut Vec<u32>) -> usize {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    let mut at = 0;
-    // SAFETY: SSE2 is always available on x86-64, and every load reads 16 bytes that lie
-    // within `bytes` (`at + 16 <= bytes.len()`); unaligned loads are allowed.
-    unsafe {
-        let wanted = [sep, b'\n', b'\r', b'"'].map(|b| _mm_set1_epi8(b as i8));
-        while at + 16 <= bytes.len() {
-            let block = _mm_loadu_si128(bytes.as_ptr().add(at) as *const __m128i);
-            let hits = _mm_or_si128(
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(block, wanted[0]),
-                    _mm_cmpeq_epi8(block, wanted[1]),
-                ),
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(block, wanted[2]),
-                    _mm_cmpeq_epi8(block, wanted[3]),
-                ),
-            );
-            let mut mask = _mm_movemask_epi8(hits) as u32;
-            while mask != 0 {
-                out.push(at as u32 + mask.trailing_zeros());
-                mask &= mask - 1;
-            }
-            at += 16;
-        }
-    }
-    at
 }
 
 /// Appends up to a chunk of `input` to `buffer`; true at the end of the input. (`read_to_end`

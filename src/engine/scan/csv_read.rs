@@ -561,9 +561,7 @@ impl CsvSource {
     /// the range's `start`: an unterminated quote, or, when the range is not the file's last,
     /// maybe a quoted field with line breaks cut at the partition's edge.
     fn unclosed_quote(&self, path: &Path, range: ByteRange, start: u64, lines: u64) -> DdqError {
-        let before = File::open(path)
-            .and_then(|mut file| count_newlines(&mut file, start))
-            .unwrap_or(0);
+        let before = line_at(path, start).map_or(0, |line| line - 1);
         let err = DdqError::input(format!(
             "{}:{}: a quoted field starts on this line and is never closed",
             display(path),
@@ -637,13 +635,11 @@ impl CsvSource {
         projection: &[usize],
     ) -> std::io::Result<Option<DdqError>> {
         let mut file = File::open(path)?;
-        let (lines_before, input) = if is_gzip(path) {
-            (0, decompressed(file))
+        let input = if is_gzip(path) {
+            decompressed(file)
         } else {
-            let lines_before = count_newlines(&mut file, start)?;
             file.seek(SeekFrom::Start(start))?;
-            let input: Box<dyn Read + Send> = Box::new(file.take(end - start));
-            (lines_before, input)
+            Box::new(file.take(end - start))
         };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -653,14 +649,17 @@ impl CsvSource {
         let mut record = ByteRecord::new();
         let mut skip_header = self.header && start == 0;
         let width = self.layout.columns.len();
+        // A gzip stream is read from its start (see `open_range`), a plain range from `start`.
+        let range_start = if is_gzip(path) { 0 } else { start };
+        let line = |position: Option<&csv::Position>| {
+            line_at(path, range_start + position.map_or(0, |p| p.byte()))
+        };
         loop {
-            let line =
-                |record: &ByteRecord| lines_before + record.position().map_or(0, |p| p.line());
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => return Ok(None),
                 Err(e) => {
-                    let at = e.position().map_or(0, |p| p.line()) + lines_before;
+                    let at = line(e.position())?;
                     return Ok(Some(DdqError::input(format!(
                         "{}:{at}: {e}",
                         display(path)
@@ -670,8 +669,8 @@ impl CsvSource {
             if std::mem::take(&mut skip_header) {
                 continue;
             }
-            let line = line(&record);
             if record.len() > width {
+                let line = line(record.position())?;
                 return Ok(Some(
                     DdqError::input(format!(
                         "{}:{line}: expected {width} fields, found {}",
@@ -685,11 +684,19 @@ impl CsvSource {
                 let Some(bytes) = record.get(column) else {
                     continue;
                 };
-                if let Some(err) = self.check_value(path, line, column, bytes) {
-                    return Ok(Some(err));
+                if !self.value_is_fine(column, bytes) {
+                    let line = line(record.position())?;
+                    return Ok(self.check_value(path, line, column, bytes));
                 }
             }
         }
+    }
+
+    /// Whether a value fits its column (`check_value` says why not; it needs the line, which
+    /// takes reading the file again to count).
+    fn value_is_fine(&self, column: usize, bytes: &[u8]) -> bool {
+        std::str::from_utf8(bytes)
+            .is_ok_and(|text| self.na.is_na(text) || value_fits(&self.layout.types[column], text))
     }
 
     fn check_value(&self, path: &Path, line: u64, column: usize, bytes: &[u8]) -> Option<DdqError> {
@@ -958,17 +965,29 @@ fn line_start_at(file: &mut File, offset: u64, size: u64) -> std::io::Result<u64
 }
 
 /// Newlines before `offset`: only counted when an error needs a line number.
-fn count_newlines(file: &mut File, offset: u64) -> std::io::Result<u64> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut input = BufReader::with_capacity(READ_BUFFER, file.take(offset));
+/// The line (from 1) of the record starting at byte `offset` of `path`'s text (decompressed
+/// when it is gzip), counting `\n`, `\r\n` and a lone `\r` as one line end each. The csv
+/// crate's own line numbers count `\n` only, and a record after `\r\n` starts at its `\n`,
+/// before the count: one short on every line of a CRLF file.
+fn line_at(path: &Path, offset: u64) -> std::io::Result<u64> {
+    let file = File::open(path)?;
+    let input = if is_gzip(path) {
+        decompressed(file)
+    } else {
+        Box::new(file) as Box<dyn Read + Send>
+    };
+    let mut input = BufReader::with_capacity(READ_BUFFER, input.take(offset));
     let mut buffer = vec![0u8; READ_BUFFER];
-    let mut count = 0u64;
+    let (mut line_ends, mut after_cr) = (0u64, false);
     loop {
         let read = input.read(&mut buffer)?;
         if read == 0 {
-            return Ok(count);
+            return Ok(line_ends + 1);
         }
-        count += buffer[..read].iter().filter(|&&b| b == b'\n').count() as u64;
+        for &b in &buffer[..read] {
+            line_ends += u64::from(b == b'\r' || (b == b'\n' && !after_cr));
+            after_cr = b == b'\r';
+        }
     }
 }
 

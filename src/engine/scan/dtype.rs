@@ -56,9 +56,13 @@ impl NaValues {
         {
             return false;
         }
-        self.by_len
-            .get(text.len())
-            .is_some_and(|same_length| same_length.iter().any(|value| value == text))
+        // The last byte first: values such as tail numbers share a first byte and a length
+        // with a missing-value string ("N12345", "1.#IND") but seldom a last byte.
+        self.by_len.get(text.len()).is_some_and(|same_length| {
+            same_length
+                .iter()
+                .any(|value| value.as_bytes().last() == text.as_bytes().last() && value == text)
+        })
     }
 
     /// Whether the set is pandas' default one: then no number, date or bool spells a missing

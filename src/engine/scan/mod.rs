@@ -10,7 +10,8 @@
 //! Layout: `files` expands patterns, `dtype` holds pandas' NA strings, `gzip` decompresses,
 //! `sniff` refuses files that are not text ddq reads (other compressions, UTF-16, binary),
 //! `csv_schema` infers column types,
-//! `csv_read` reads one byte range (`csv_fast` is its fast path for plain CSV, `quotes`
+//! `csv_read` reads one byte range (`csv_fast` is its fast path for plain CSV, with `csv_bytes`
+//! finding its special bytes and digits a word at a time; `quotes`
 //! notices a quote left open), `parquet_read` one row group, `part_filter` prunes partitions
 //! from filters on [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the
 //! `TableProvider`, and `wire` their form in Ballista's plans. Every reader takes a
@@ -19,6 +20,7 @@
 use crate::engine::progress::ScanProgress;
 use std::sync::Arc;
 
+mod csv_bytes;
 mod csv_fast;
 mod csv_read;
 mod csv_schema;

@@ -914,4 +914,134 @@ mod tests {
             .expect("limit");
         assert_eq!(rows_of(limited).await.num_rows(), 50);
     }
+
+    /// One line of a file exercising every spelling the fast reader converts itself and those
+    /// it hands on: its text (CRLF-ended) and the values it holds.
+    #[allow(clippy::type_complexity)]
+    fn spelled_line(
+        k: usize,
+    ) -> (
+        String,
+        (Option<i64>, Option<f64>, Option<String>, Option<bool>),
+    ) {
+        let n = k as i64;
+        let (i_text, i) = match k % 6 {
+            0 => (String::new(), None),
+            1 => (format!("-{n}"), Some(-n)),
+            2 => ((n * 1_000_000_007).to_string(), Some(n * 1_000_000_007)),
+            3 => (
+                (123_456_789_012_345_678 - n).to_string(),
+                Some(123_456_789_012_345_678 - n),
+            ),
+            _ => (n.to_string(), Some(n)),
+        };
+        let (f_text, f) = match k % 9 {
+            0 => (String::new(), None),
+            1 => ("NaN".to_string(), None),
+            2 => ("-0".to_string(), Some(-0.0)),
+            3 => (format!("{n}.25"), Some(k as f64 + 0.25)),
+            4 => ("1e3".to_string(), Some(1000.0)),
+            5 => ("-12345678".to_string(), Some(-12345678.0)),
+            6 => ("123456789".to_string(), Some(123456789.0)),
+            7 => ("nan".to_string(), None),
+            _ => (n.to_string(), Some(k as f64)),
+        };
+        let (s_text, s) = match k % 5 {
+            0 => ("NA".to_string(), None),
+            1 => (String::new(), None),
+            2 => (format!("N{k}AA"), Some(format!("N{k}AA"))),
+            3 => ("1.#IND".to_string(), None),
+            _ => ("café".to_string(), Some("café".to_string())),
+        };
+        let (b_text, b) = match (k % 11, k % 3) {
+            (0, _) => ("", None),
+            (_, 0) => ("0", Some(false)),
+            (_, 1) => ("1", Some(true)),
+            _ => ("True", Some(true)),
+        };
+        (
+            format!("{i_text},{f_text},{s_text},{b_text}\r\n"),
+            (i, f, s, b),
+        )
+    }
+
+    #[tokio::test]
+    async fn every_spelling_reads_the_same_through_the_fast_reader_and_after_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Without a quote the fast reader reads the whole file; with one at line 300 (a quoted
+        // field holding a separator, a doubled quote and a line break) it hands over there.
+        for quoted_at in [None, Some(300)] {
+            let mut text = String::from("\u{feff}i,f,s,b\r\n");
+            let mut expected = Vec::new();
+            for k in 0..500 {
+                let (mut line, mut values) = spelled_line(k);
+                if Some(k) == quoted_at {
+                    line = "7,1.5,\"say, \"\"hi\"\"\nthere\",1\r\n".to_string();
+                    values = (
+                        Some(7),
+                        Some(1.5),
+                        Some("say, \"hi\"\nthere".into()),
+                        Some(true),
+                    );
+                }
+                text.push_str(&line);
+                expected.push(values);
+            }
+            let path = write(dir.path(), "spelled.csv", &text);
+            let dtype = [
+                ("i", DataType::Int64),
+                ("f", DataType::Float64),
+                ("s", DataType::Utf8),
+                ("b", DataType::Boolean),
+            ];
+            let options = CsvOptions {
+                dtype: dtype.map(|(n, t)| (n.to_string(), t)).to_vec(),
+                ..CsvOptions::default()
+            };
+            let table = csv(&[&path], options).expect("open");
+            let batch = in_natural_order(frame(table)).await;
+            let ints = batch.column(0).as_primitive::<Int64Type>();
+            let floats = batch.column(1).as_primitive::<Float64Type>();
+            let texts = batch.column(2).as_string::<i32>();
+            let bools = batch.column(3).as_boolean();
+            assert_eq!(batch.num_rows(), expected.len());
+            for (row, (i, f, s, b)) in expected.into_iter().enumerate() {
+                let at = format!("row {row}, quote at {quoted_at:?}");
+                assert_eq!(ints.is_valid(row).then(|| ints.value(row)), i, "{at}");
+                let float = floats.is_valid(row).then(|| floats.value(row).to_bits());
+                assert_eq!(float, f.map(f64::to_bits), "{at}");
+                assert_eq!(
+                    texts.is_valid(row).then(|| texts.value(row)),
+                    s.as_deref(),
+                    "{at}"
+                );
+                assert_eq!(bools.is_valid(row).then(|| bools.value(row)), b, "{at}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bad_value_after_a_bom_and_crlf_names_its_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut text = String::from("\u{feff}a,b\r\n");
+        for k in 0..1000 {
+            let b = if k == 700 {
+                "12x".to_string()
+            } else {
+                k.to_string()
+            };
+            write!(text, "{k},{b}\r\n").expect("fmt");
+        }
+        let path = write(dir.path(), "bad.csv", &text);
+        let options = CsvOptions {
+            dtype: vec![("b".to_string(), DataType::Int64)],
+            ..CsvOptions::default()
+        };
+        let table = csv(&[&path], options).expect("open");
+        let err = DdqError::from(frame(table).collect().await.expect_err("bad value"));
+        assert_eq!(
+            err.message,
+            format!("{path}:702: column \"b\": cannot parse \"12x\" as int64")
+        );
+    }
 }
