@@ -159,7 +159,7 @@ impl PartitionKey {
     }
 }
 
-fn mtime_ns(metadata: &std::fs::Metadata) -> Option<u128> {
+pub(crate) fn mtime_ns(metadata: &std::fs::Metadata) -> Option<u128> {
     let modified = metadata.modified().ok()?;
     Some(modified.duration_since(UNIX_EPOCH).ok()?.as_nanos())
 }
