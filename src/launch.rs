@@ -5,6 +5,7 @@
 use crate::config::display::Format;
 use crate::config::settings::Settings;
 use crate::error::span::Source;
+use crate::output::temporary::JOURNAL_SUBDIR;
 use crate::session::Session;
 use crate::session::script::{self, Outcome};
 use crate::session::sink::Sink;
@@ -66,6 +67,10 @@ const SESSION_STACK_BYTES: usize = 256 << 20;
 
 fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String> {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Before anything is written: a temporary this process writes is noted from the start.
+    if let Some(dir) = crate::engine::cache::default_dir() {
+        crate::output::temporary::keep_journal_in(dir.join(JOURNAL_SUBDIR));
+    }
     let sink = match &invocation.output {
         Some(path) => {
             Sink::file(path.clone()).map_err(|e| format!("cannot write {}: {e}", path.display()))?

@@ -290,3 +290,78 @@ fn a_ten_megabyte_line_is_read_and_shown_cut() {
         format!("a  {:>50}\n1  {cut}\n2  {:>50}\n", "b", "z")
     );
 }
+
+/// A file rewritten in place while ddq reads it, over and over: every read gives one whole
+/// version's answer or an error naming the file, never rows of two versions (that gave a wrong
+/// answer with exit 0 about one read in four, through the scan cache).
+#[test]
+fn a_file_rewritten_while_it_is_read_gives_one_version_or_an_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("x.csv");
+    let first = format!("a,b\n{}", "1,xxxxxxxx\n".repeat(400));
+    let second = format!("a,b\n{}", "2,yy\n".repeat(700));
+    std::fs::write(&path, &first).expect("write");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, path) = (std::sync::Arc::clone(&stop), path.clone());
+        std::thread::spawn(move || {
+            for version in [&second, &first].into_iter().cycle() {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .expect("open");
+                file.set_len(0).expect("truncate");
+                std::io::Write::write_all(&mut file, version.as_bytes()).expect("rewrite");
+                drop(file);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    for _ in 0..15 {
+        let run = run_in(dir.path(), "read_csv(\"x.csv\", blocksize=1000).a.sum()\n");
+        if run.code == 0 {
+            assert!(
+                run.stdout == "400\n" || run.stdout == "1400\n",
+                "a mixed answer: {}",
+                run.stdout
+            );
+        } else {
+            assert!(run.stderr.contains("x.csv"), "{}", run.stderr);
+            assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().expect("writer");
+
+    // Changed between two statements: the frame read before it is refused, not cut wrongly.
+    std::fs::write(&path, "a,b\n1,2\n3,4\n").expect("write");
+    let mut session = common::ddq_command(&["-i", "--quiet", "--format", "csv"]);
+    let mut session = session
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ddq starts");
+    let mut stdin = session.stdin.take().expect("stdin");
+    let mut stdout = std::io::BufReader::new(session.stdout.take().expect("stdout"));
+    std::io::Write::write_all(&mut stdin, b"f = read_csv(\"x.csv\")\nlen(f)\n").expect("input");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).expect("answer");
+    assert_eq!(line, "2\n");
+    std::fs::write(&path, "a,b\n1,2\n3,4\n5,6\n7,8\n").expect("rewrite");
+    std::io::Write::write_all(&mut stdin, b"len(f)\nf = read_csv(\"x.csv\")\nf.a.sum()\n")
+        .expect("input");
+    drop(stdin);
+    let output = session.wait_with_output().expect("ddq ends");
+    let rest = String::new() + &std::io::read_to_string(stdout).expect("output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(rest, "16\n", "{stderr}");
+    assert!(
+        stderr.contains("x.csv changed while it was read; run the statement again"),
+        "{stderr}"
+    );
+}

@@ -413,6 +413,28 @@ fn a_long_chain_of_rebinding_plans_without_overflowing_the_stack() {
 }
 
 #[test]
+fn a_long_chain_of_renames_and_assigns_plans_in_linear_time() {
+    // Each projection used to walk the whole plan once per column: 2,000 renames took minutes
+    // in a debug build. Linear planning takes a few seconds there; the bound is generous so
+    // that a loaded machine does not fail it, and far below what quadratic planning takes.
+    let mut script = String::from("f = read_csv(\"data/nycflights/1990.csv\")\n");
+    for _ in 0..1000 {
+        script.push_str("f = f.rename(columns={\"DepDelay\": \"D\"})\n");
+        script.push_str("f = f.assign(k=f.D + 1).rename(columns={\"D\": \"DepDelay\"})\n");
+    }
+    script.push_str("len(f)\nf.k.sum() - f.DepDelay.sum()\n");
+    let started = std::time::Instant::now();
+    let run = ddq(&["run", "-"], Some(&script));
+    let took = started.elapsed();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "2040\n1996.0\n");
+    assert!(
+        took.as_secs() < 60,
+        "2,000 rebinding statements took {took:?}"
+    );
+}
+
+#[test]
 fn input_that_is_not_utf8_names_its_line_and_the_repl_goes_on() {
     let dir = tempfile::tempdir().expect("temp dir");
     let script = dir.path().join("bad.q");
@@ -1288,4 +1310,79 @@ fn a_session_listens_on_its_dashboard_port_and_with_dashboard_off_on_none() {
             );
         }
     }
+}
+
+/// The temporaries of `target` in `dir` (`.NAME.ddq-PID.tmp`).
+fn temporaries_of(dir: &std::path::Path, target: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{target}.ddq-")) && n.ends_with(".tmp"))
+        .collect()
+}
+
+/// `ddq -i --output out.csv` in `dir`, killed (-9) once its temporary is there; the temporary
+/// stays behind.
+fn kill_a_writer(with_cache: &dyn Fn(&[&str]) -> std::process::Command, dir: &std::path::Path) {
+    // `--output` opens its temporary before the first statement; ddq then waits for input.
+    let mut writer = with_cache(&["-i", "--output", "out.csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ddq starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while temporaries_of(dir, "out.csv").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no temporary appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    writer.kill().expect("kill -9");
+    writer.wait().expect("reaped");
+    assert_eq!(temporaries_of(dir, "out.csv").len(), 1);
+}
+
+#[test]
+fn a_killed_writers_temporary_goes_at_the_next_start_and_by_cache_clear() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = dir.path().join("cache");
+    let with_cache = |args: &[&str]| {
+        let mut command = common::ddq_command(args);
+        command.env("DDQ_CACHE_DIR", &cache).current_dir(dir.path());
+        command
+    };
+
+    kill_a_writer(&with_cache, dir.path());
+    let next = common::run(&mut with_cache(&["-c", "1 + 1"]), None);
+    assert_eq!(next.code, 0, "{}", next.stderr);
+    assert!(temporaries_of(dir.path(), "out.csv").is_empty());
+
+    // A session started before the writer was killed: its `cache clear` removes the temporary.
+    let mut session = with_cache(&["-i", "--quiet", "--format", "csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ddq starts");
+    let mut stdin = session.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(session.stdout.take().expect("stdout"));
+    writeln!(stdin, "1 + 1").expect("input");
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("answer");
+    assert_eq!(line, "2\n", "the session runs");
+    kill_a_writer(&with_cache, dir.path());
+    writeln!(stdin, "cache clear").expect("input");
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("output");
+    session.wait().expect("ddq ends");
+    assert!(
+        rest.contains("removed 1 unfinished output file of ddq processes that were killed"),
+        "{rest}"
+    );
+    assert!(temporaries_of(dir.path(), "out.csv").is_empty());
+    assert!(!dir.path().join("out.csv").exists(), "no partial output");
 }

@@ -431,6 +431,29 @@ fn killing_ddq_takes_its_cluster_with_it() {
     assert_all_gone(&marker);
 }
 
+/// ddq killed while its cluster starts (between fork and exec, before a worker's first look at
+/// its parent, while the scheduler loads): each moment once, and no process may be left behind.
+#[test]
+fn killing_ddq_during_start_up_leaves_no_cluster_process() {
+    let _guard = one_at_a_time();
+    for (launch, delay_ms) in [0u64, 5, 10, 15, 20, 25, 30, 40, 60, 100, 200, 400]
+        .into_iter()
+        .enumerate()
+    {
+        let marker = marker(&format!("start-up-{launch}"));
+        let mut child = ddq_command(&marker, &[&["-i"], PROCESSES].concat())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ddq starts");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        kill(child.id());
+        let _ = child.wait();
+        assert_all_gone(&marker);
+    }
+}
+
 /// A `persist()`ed frame lives in the client; plans over it reach the cluster as logical plans
 /// carrying the frame's definition (the physical plans ddq sends otherwise cannot carry it).
 #[test]

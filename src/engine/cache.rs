@@ -16,6 +16,7 @@
 use crate::config::size::format_size;
 use crate::engine::progress::ScanProgress;
 use crate::error::{DdqError, Result};
+use crate::output::temporary::{JOURNAL_SUBDIR, sweep_journal};
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, MutableArrayData, RecordBatch, RecordBatchOptions, make_array,
 };
@@ -158,7 +159,7 @@ impl PartitionKey {
     }
 }
 
-fn mtime_ns(metadata: &std::fs::Metadata) -> Option<u128> {
+pub(crate) fn mtime_ns(metadata: &std::fs::Metadata) -> Option<u128> {
     let modified = metadata.modified().ok()?;
     Some(modified.duration_since(UNIX_EPOCH).ok()?.as_nanos())
 }
@@ -296,9 +297,17 @@ impl ScanCache {
     /// Deletes every entry, and the spill files of persisted frames no live frame uses: not this
     /// process's live ones, nor those of another ddq still running.
     pub fn clear(&self) -> Result<Cleared> {
-        let mut cleared = Cleared::default();
+        let journal = self.dir.join(JOURNAL_SUBDIR);
+        let mut cleared = Cleared {
+            temporaries: sweep_journal(&journal),
+            ..Cleared::default()
+        };
         let live = live_spill_files();
         for dir in subdirectories(&self.dir)? {
+            // The journal's notes of this process's and other running processes' temporaries.
+            if dir == journal {
+                continue;
+            }
             let spills = dir.file_name().is_some_and(|n| n == PERSIST_SUBDIR);
             for file in files_in(&dir) {
                 if live.contains(&file) || (spills && spilled_by_another_running_process(&file)) {
@@ -477,6 +486,8 @@ pub struct Listing {
 pub struct Cleared {
     pub entries: usize,
     pub bytes: u64,
+    /// Unfinished output files (`to_csv`, `--output`) of ddq processes that were killed.
+    pub temporaries: usize,
 }
 
 /// The `cache` command (`clear`: `cache clear`): the text it prints.
@@ -487,13 +498,21 @@ pub fn command(clear: bool) -> Result<String> {
     })?;
     if clear {
         let cleared = cache.clear()?;
-        return Ok(format!(
+        let mut text = format!(
             "removed {} cached {} ({}) from {}\n",
             cleared.entries,
             plural(cleared.entries, "partition"),
             format_size(cleared.bytes),
             cache.dir().display()
-        ));
+        );
+        if cleared.temporaries > 0 {
+            text.push_str(&format!(
+                "removed {} unfinished output {} of ddq processes that were killed\n",
+                cleared.temporaries,
+                plural(cleared.temporaries, "file")
+            ));
+        }
+        return Ok(text);
     }
     Ok(describe_listing(&cache.list()?, cache.dir()))
 }

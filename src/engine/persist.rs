@@ -679,6 +679,7 @@ fn schema_of(frame: &Frame) -> datafusion::arrow::datatypes::Schema {
 mod tests {
     use super::*;
     use crate::engine::scan::FileTable;
+    use crate::plan::project::Project;
     use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN};
     use datafusion::arrow::array::AsArray;
     use datafusion::arrow::datatypes::{Int64Type, UInt64Type};
@@ -727,7 +728,7 @@ mod tests {
         let df = frame
             .df
             .clone()
-            .select(vec![col(PART_COLUMN), col(ROW_COLUMN), col("n")])
+            .project(vec![col(PART_COLUMN), col(ROW_COLUMN), col("n")])
             .expect("select");
         let mut rows = Vec::new();
         for batch in df.collect().await.expect("collect") {
@@ -752,7 +753,7 @@ mod tests {
         let ctx = context(1 << 30);
         let path = dir.path().join("a.csv");
         let frame = csv_frame(&ctx, &path, 500);
-        let filtered = frame.with_df(frame.df.clone().filter(col("n").gt(lit(99))).unwrap());
+        let filtered = frame.with_df(frame.df.clone().keep_rows(col("n").gt(lit(99))).unwrap());
         let persisted = persist_frame_in(&ctx, &filtered, dir.path().join("spill")).unwrap();
         assert_eq!(schema_of(&persisted), schema_of(&filtered));
         let expected: Vec<i64> = (100..500).collect();

@@ -22,19 +22,21 @@ struct PendingFiles {
 impl PendingFiles {
     fn temp_for(&mut self, path: PathBuf) -> PathBuf {
         crate::output::temporary::sweep_stale(&path);
-        let temp = crate::output::temporary::temporary_path(&path);
+        let temp = crate::output::temporary::journaled_temporary(&path);
         self.files.push((temp.clone(), path));
         temp
     }
 
     fn commit(mut self) -> Result<()> {
-        for (temp, path) in std::mem::take(&mut self.files) {
+        // Each file left in `files` on an error is removed (and settled) by `drop`.
+        while let Some((temp, path)) = self.files.pop() {
             std::fs::rename(&temp, &path).map_err(|e| {
                 DdqError::input(format!(
                     "cannot move the finished file to {}: {e}",
                     path.display()
                 ))
             })?;
+            crate::output::temporary::settled(&temp);
         }
         Ok(())
     }
@@ -44,6 +46,7 @@ impl Drop for PendingFiles {
     fn drop(&mut self) {
         for (temp, _) in &self.files {
             let _ = std::fs::remove_file(temp);
+            crate::output::temporary::settled(temp);
         }
     }
 }

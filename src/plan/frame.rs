@@ -6,6 +6,7 @@ use crate::plan::groupby;
 use crate::plan::index;
 use crate::plan::ops::{expr_type, is_numeric, is_temporal, is_text, literal_expr, qualified};
 use crate::plan::order::{self, keep_order_for, unique_hidden, with_position, with_total};
+use crate::plan::project::Project;
 use crate::plan::series;
 use crate::plan::value::{Action, FileFormat, Frame, Series, Value, WriteRequest, column};
 use crate::plan::verbs::Arg;
@@ -59,7 +60,7 @@ pub fn select(frame: &Frame, names: &[String]) -> Result<Frame> {
     let frame = keep_order_for(frame, &keep)?;
     let mut exprs: Vec<Expr> = keep.iter().map(|c| column(c)).collect();
     exprs.extend(frame.hidden_columns().iter().map(|h| column(h)));
-    Ok(frame.with_df(frame.df.clone().select(exprs)?))
+    Ok(frame.with_df(frame.df.clone().project(exprs)?))
 }
 
 /// Rows where a boolean series over this frame is true (null counts as false, as in pandas).
@@ -83,7 +84,9 @@ pub fn filter(frame: &Frame, mask: &Series) -> Result<Frame> {
     // A filter keeps the rows where the mask is true, dropping missing ones as pandas' False
     // does; wrapping the mask in `IS TRUE` would only repeat that.
     let mask = window::plain(mask)?;
-    Ok(mask.frame.with_df(mask.frame.df.clone().filter(mask.expr)?))
+    Ok(mask
+        .frame
+        .with_df(mask.frame.df.clone().keep_rows(mask.expr)?))
 }
 
 /// `[rows, cols]` into its two parts; `[rows]` has no column part.
@@ -150,7 +153,7 @@ pub fn loc(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
 /// scalar named `name`: `df.iloc[1, 1]`, `df.loc[i, "col"]`, `s.iloc[5]`.
 pub fn first_value(frame: &Frame, column_name: &str, name: &str) -> Result<Value> {
     let one = order::sorted(frame)?
-        .select(vec![column(column_name)])?
+        .project(vec![column(column_name)])?
         .limit(0, Some(1))?;
     Ok(Value::Scalar(groupby::scalar_of(one, name)))
 }
@@ -310,7 +313,7 @@ fn iloc_slice(frame: &Frame, start: Option<i64>, stop: Option<i64>, step: i64) -
             .and(p.clone().gt(lower))
             .and(((upper - p.clone()) % lit(-step)).eq(lit(0i64)))
     };
-    let df = positioned.df.clone().filter(predicate)?;
+    let df = positioned.df.clone().keep_rows(predicate)?;
     Ok(Frame {
         npartitions: 1,
         order: vec![p.sort(step > 0, false)],
@@ -323,7 +326,7 @@ fn iloc_slice(frame: &Frame, start: Option<i64>, stop: Option<i64>, step: i64) -
 fn iloc_positions(frame: &Frame, list: &[i64]) -> Result<Frame> {
     let (positioned, p, n) = positioned(frame)?;
     if list.is_empty() {
-        let df = positioned.df.clone().filter(lit(false))?;
+        let df = positioned.df.clone().keep_rows(lit(false))?;
         return Ok(Frame {
             npartitions: 1,
             ..positioned.with_df(df)
@@ -335,10 +338,11 @@ fn iloc_positions(frame: &Frame, list: &[i64]) -> Result<Frame> {
         .map(|(k, i)| vec![lit(k as i64), lit(*i)])
         .collect();
     let (state, _) = positioned.df.clone().into_parts();
-    let wanted = DataFrame::new(state, LogicalPlanBuilder::values(rows)?.build()?).select(vec![
-        column("column1").alias("__ddq_iorder"),
-        column("column2").alias("__ddq_iwant"),
-    ])?;
+    let wanted =
+        DataFrame::new(state, LogicalPlanBuilder::values(rows)?.build()?).project(vec![
+            column("column1").alias("__ddq_iorder"),
+            column("column2").alias("__ddq_iwant"),
+        ])?;
     let want = column("__ddq_iwant");
     let target = Expr::Case(Case::new(
         None,
@@ -360,7 +364,7 @@ fn iloc_positions(frame: &Frame, list: &[i64]) -> Result<Frame> {
         .df
         .clone()
         .join_on(wanted, JoinType::Inner, [p.eq(target)])?
-        .select(keep)?;
+        .project(keep)?;
     Ok(Frame {
         npartitions: 1,
         order: vec![column("__ddq_iorder").sort(true, false)],
@@ -386,7 +390,7 @@ pub fn partition(frame: Frame, index: Value) -> Result<Value> {
     let Some(expr) = frame.partition.clone() else {
         return Err(DdqError::unsupported("this frame's rows are not split into partitions").with_help("partitions are defined for frames read from files and their row-wise transformations"));
     };
-    let df = frame.df.clone().filter(expr.eq(lit(position as u64)))?;
+    let df = frame.df.clone().keep_rows(expr.eq(lit(position as u64)))?;
     Ok(Value::Frame(Frame {
         npartitions: 1,
         partition: Some(lit(0u64)),
@@ -561,7 +565,7 @@ pub fn dropna(frame: &Frame, how: Arg, subset: Arg) -> Result<Value> {
         present.into_iter().reduce(Expr::and)
     };
     match predicate {
-        Some(p) => Ok(Value::Frame(frame.with_df(frame.df.clone().filter(p)?))),
+        Some(p) => Ok(Value::Frame(frame.with_df(frame.df.clone().keep_rows(p)?))),
         None => Ok(Value::Frame(frame.clone())),
     }
 }
@@ -586,7 +590,7 @@ pub fn assign(frame: &Frame, extra: &[(Ident, Value)]) -> Result<Value> {
                     .at(ident.span)
             })?,
         };
-        df = df.with_column(&ident.name, expr)?;
+        df = df.set_column(&ident.name, expr)?;
     }
     Ok(Value::Frame(frame.with_df(df)))
 }
@@ -629,7 +633,9 @@ pub fn map_columns(frame: &Frame, transform: impl Fn(&Series) -> Result<Expr>) -
         exprs.push(transform(&s)?.alias(&name));
     }
     exprs.extend(frame.hidden_columns().iter().map(|h| column(h)));
-    Ok(Value::Frame(frame.with_df(frame.df.clone().select(exprs)?)))
+    Ok(Value::Frame(
+        frame.with_df(frame.df.clone().project(exprs)?),
+    ))
 }
 
 pub fn astype(frame: &Frame, dtype: Arg) -> Result<Value> {
@@ -705,7 +711,7 @@ pub fn rename_columns(frame: &Frame, mapping: &[(String, String)]) -> Result<Val
         .collect();
     Ok(Value::Frame(Frame {
         order: renamed_order,
-        ..frame.with_df(frame.df.clone().select(exprs)?)
+        ..frame.with_df(frame.df.clone().project(exprs)?)
     }))
 }
 
@@ -788,7 +794,7 @@ pub fn concat(objs: Arg) -> Result<Value> {
         let mut exprs: Vec<Expr> = columns.iter().map(|c| column(c)).collect();
         exprs.push(lit(i as u64).alias("__ddq_cat"));
         exprs.push(column("__ddq_catpos"));
-        let df = positioned.df.clone().select(exprs)?;
+        let df = positioned.df.clone().project(exprs)?;
         combined = Some(match combined {
             None => df,
             Some(acc) => acc.union(df)?,
@@ -962,7 +968,7 @@ fn join_frames(
             .alias("l")?
             .join_on(r.df.clone().alias("r")?, join_type, on)?;
     let exprs = merged_columns(left, right, (left_on, right_on), how, &naming)?;
-    let df = joined.select(exprs)?;
+    let df = joined.project(exprs)?;
     Ok(Frame {
         df,
         order: merged_order(left_on, how),
@@ -1133,7 +1139,7 @@ pub fn melt(
         select.push(cast(column(name), common.clone()).alias(value_name));
         select.push(lit(i as i64).alias("__ddq_melt"));
         select.push(column(&position).alias("__ddq_melt_pos"));
-        let piece = positioned.df.clone().select(select)?;
+        let piece = positioned.df.clone().project(select)?;
         stacked = Some(match stacked {
             None => piece,
             Some(done) => done.union(piece)?,

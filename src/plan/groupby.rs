@@ -5,6 +5,7 @@ use crate::error::{DdqError, Result};
 use crate::lang::ast::Ident;
 use crate::plan::ops::{expr_type, float, is_integer, is_numeric};
 use crate::plan::order::{unique_hidden, with_position};
+use crate::plan::project::Project;
 use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::udf::python_str;
 use crate::plan::value::{
@@ -227,7 +228,7 @@ fn with_empty_sums_as_zero(df: DataFrame, sums: &[String]) -> Result<DataFrame> 
             }
         })
         .collect();
-    Ok(df.select(columns)?)
+    Ok(df.project(columns)?)
 }
 
 /// The result columns `names` when `agg` is a sum (see [`with_empty_sums_as_zero`]).
@@ -336,7 +337,7 @@ pub fn describe_groups(gb: &GroupBy) -> Result<Frame> {
         select.push(float(column(&value)).alias(&value));
     }
     select.extend(result.hidden_columns().iter().map(|h| column(h)));
-    Ok(result.with_df(result.df.clone().select(select)?))
+    Ok(result.with_df(result.df.clone().project(select)?))
 }
 
 /// `df.sum(axis=1)` and friends: each row's aggregate over its numeric columns, skipping
@@ -444,7 +445,7 @@ pub fn unpivot_row(one_row: DataFrame, names: &[String], value_name: &str) -> Re
             .map(|i| column(&format!("__ddq_c{i}")))
             .collect(),
     );
-    let df = one_row.select(vec![
+    let df = one_row.project(vec![
         keys.alias("column"),
         values.alias(value_name),
         positions.alias("__ddq_colpos"),
@@ -482,7 +483,7 @@ pub fn row_series(row: &Frame, name: &str) -> Result<Series> {
         .enumerate()
         .map(|(i, (c, _))| as_reduction_type(column(c), &t).alias(format!("__ddq_c{i}")))
         .collect();
-    let one_row = crate::plan::order::sorted(row)?.select(values)?;
+    let one_row = crate::plan::order::sorted(row)?.project(values)?;
     let names: Vec<String> = columns
         .iter()
         .map(|(n, _)| display_name(n).to_string())
@@ -691,7 +692,7 @@ pub fn extreme_labels(gb: &GroupBy, largest: bool) -> Result<Value> {
     let frame = match gb.frame.key_columns().as_slice() {
         [] => with_position(&gb.frame, LABEL_COLUMN)?,
         [key] => {
-            let df = gb.frame.df.clone().with_column(LABEL_COLUMN, column(key))?;
+            let df = gb.frame.df.clone().set_column(LABEL_COLUMN, column(key))?;
             gb.frame.with_df(df)
         }
         _ => {
@@ -851,7 +852,7 @@ fn aggregate_by_key(
     let mut df = frame.df.clone();
     if gb.dropna {
         for (key, _) in &gb.keys {
-            df = df.filter(key.clone().is_not_null())?;
+            df = df.keep_rows(key.clone().is_not_null())?;
         }
     }
     let key_names: Vec<&String> = gb.keys.iter().map(|(_, n)| n).collect();

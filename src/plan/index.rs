@@ -7,6 +7,7 @@
 use crate::error::{DdqError, Result};
 use crate::plan::ops::{expr_type, is_temporal, literal_expr};
 use crate::plan::order::{keep_order_for, unique_hidden, with_position};
+use crate::plan::project::Project;
 use crate::plan::value::{DUPLICATE_SUFFIX, Frame, Series, Value, column};
 use crate::plan::{Planner, check_columns, column_series, frame, series};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
@@ -38,7 +39,7 @@ pub fn set_index(frame: &Frame, key: &str, drop: bool) -> Result<Frame> {
         order,
         index_columns: 1,
         origin: "set-index".into(),
-        ..frame.with_df(frame.df.clone().select(select)?)
+        ..frame.with_df(frame.df.clone().project(select)?)
     })
 }
 
@@ -65,7 +66,7 @@ pub fn reset_frame(frame: &Frame, drop: bool) -> Result<Frame> {
     select.extend(frame.hidden_columns().iter().map(|h| column(h)));
     Ok(Frame {
         index_columns: 0,
-        ..frame.with_df(frame.df.clone().select(select)?)
+        ..frame.with_df(frame.df.clone().project(select)?)
     })
 }
 
@@ -95,7 +96,7 @@ fn numbered(frame: &Frame) -> Result<Frame> {
     let mut select = vec![column(&position).alias("index")];
     select.extend(frame.value_columns().iter().map(|c| column(c)));
     select.extend(positioned.hidden_columns().iter().map(|h| column(h)));
-    Ok(positioned.with_df(positioned.df.clone().select(select)?))
+    Ok(positioned.with_df(positioned.df.clone().project(select)?))
 }
 
 /// `sort_index(ascending=True)`: rows ordered by the index, ties in their current order; a
@@ -206,7 +207,7 @@ pub fn rows_by_label(
         }
     }
     match condition {
-        Some(c) => Ok(frame.with_df(frame.df.clone().filter(c)?)),
+        Some(c) => Ok(frame.with_df(frame.df.clone().keep_rows(c)?)),
         None => Ok(frame.clone()),
     }
 }
@@ -306,7 +307,7 @@ pub fn loc_rows(frame: &Frame, rows: Value) -> Result<Frame> {
                 .with_help("take the row before filtering, or reset_index(drop=True) first")
             })?;
             let at = cast(column(&position), DataType::Int64).eq(cast(label.expr, DataType::Int64));
-            Ok(positioned.with_df(positioned.df.clone().filter(at)?))
+            Ok(positioned.with_df(positioned.df.clone().keep_rows(at)?))
         }
         other => Err(DdqError::type_error(format!(
             ".loc rows must be a boolean series, an index label, a list of labels or a slice, not {}",
@@ -329,7 +330,7 @@ fn rows_in(frame: &Frame, labels: &[Value]) -> Result<Frame> {
         values.push(label_bounds(label, &t)?.0);
     }
     let condition = column(&index).in_list(values, false);
-    Ok(frame.with_df(frame.df.clone().filter(condition)?))
+    Ok(frame.with_df(frame.df.clone().keep_rows(condition)?))
 }
 
 /// `s.loc[...]` and `s.iloc[...]`: the rows of a series, as a series; one position

@@ -8,6 +8,7 @@ pub mod index;
 pub mod ops;
 pub mod order;
 pub mod pairs;
+pub mod project;
 pub mod query;
 pub mod read;
 pub mod resample;

@@ -4,6 +4,7 @@
 use crate::error::{DdqError, Result};
 use crate::lang::ast::{BinOp, UnaryOp};
 use crate::plan::Planner;
+use crate::plan::project::Project;
 use crate::plan::value::{Frame, Scalar, Series, Value, column, display_name};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{DFSchema, JoinType};
@@ -408,7 +409,7 @@ pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
         .collect();
     select.push(qualified("l", "__ddq_left").alias("__ddq_left"));
     select.push(qualified("r", "__ddq_right").alias("__ddq_right"));
-    let df = joined.select(select)?;
+    let df = joined.project(select)?;
     let frame = Frame {
         df,
         order: a_keys.iter().map(|k| column(k).sort(true, false)).collect(),
@@ -445,7 +446,7 @@ pub fn keyed_frame(columns: &[(String, Series)]) -> Result<Frame> {
             .collect();
         select.extend((0..=i).map(|j| qualified("l", &value(j)).alias(value(j))));
         select.push(qualified("r", &value(i + 1)).alias(value(i + 1)));
-        df = joined.select(select)?;
+        df = joined.project(select)?;
     }
     let mut named: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
     named.extend(
@@ -455,7 +456,7 @@ pub fn keyed_frame(columns: &[(String, Series)]) -> Result<Frame> {
             .map(|(i, (name, _))| column(&value(i)).alias(name)),
     );
     Ok(Frame {
-        df: df.select(named)?,
+        df: df.project(named)?,
         order: keys.iter().map(|k| column(k).sort(true, false)).collect(),
         index_columns: keys.len(),
         npartitions: first.frame.npartitions,
@@ -478,7 +479,7 @@ fn keyed_values(series: &Series, value_name: &str) -> Result<datafusion::prelude
         .map(|k| column(k))
         .collect();
     select.push(series.expr.clone().alias(value_name));
-    Ok(series.frame.df.clone().select(select)?)
+    Ok(series.frame.df.clone().project(select)?)
 }
 
 /// Operations between a frame and a scalar or literal apply to every value column.
@@ -514,7 +515,7 @@ fn frame_binary(
     }
     select.extend(frame.hidden_columns().iter().map(|h| column(h)));
     Ok(Value::Frame(
-        frame.with_df(frame.df.clone().select(select)?),
+        frame.with_df(frame.df.clone().project(select)?),
     ))
 }
 

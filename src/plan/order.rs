@@ -3,6 +3,7 @@
 //! helpers apply it, take rows from either end, and turn it into explicit positions.
 
 use crate::error::Result;
+use crate::plan::project::Project;
 use crate::plan::value::{Frame, column, display_name, is_hidden};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::functions_aggregate::expr_fn::count;
@@ -59,7 +60,7 @@ pub fn reverse(sort: &SortExpr) -> SortExpr {
 pub fn with_position(frame: &Frame, name: &str) -> Result<Frame> {
     let number = row_number().order_by(frame.order.clone()).build()?;
     let position = cast(number, DataType::Int64) - lit(1i64);
-    let df = frame.df.clone().with_column(name, position)?;
+    let df = frame.df.clone().set_column(name, position)?;
     Ok(Frame {
         order: vec![column(name).sort(true, false)],
         ..frame.with_df(df)
@@ -74,7 +75,7 @@ pub fn with_total(frame: &Frame, name: &str) -> Result<Frame> {
         .clone()
         .aggregate(vec![], vec![count(lit(1)).alias(name)])?;
     let total = scalar_subquery(Arc::new(counted.into_unoptimized_plan()));
-    Ok(frame.with_df(frame.df.clone().with_column(name, total)?))
+    Ok(frame.with_df(frame.df.clone().set_column(name, total)?))
 }
 
 /// Whether every column the order refers to is still in `columns`.
@@ -115,7 +116,7 @@ pub fn unique_hidden(frame: &Frame, base: &str) -> String {
 /// them under their display names (a value column may repeat a key's name).
 pub fn display_frame(frame: &Frame) -> Result<(DataFrame, SchemaRef)> {
     let columns = frame.columns();
-    let df = sorted(frame)?.select(columns.iter().map(|c| column(c)).collect::<Vec<_>>())?;
+    let df = sorted(frame)?.project(columns.iter().map(|c| column(c)).collect::<Vec<_>>())?;
     let fields: Vec<Field> = df
         .schema()
         .fields()

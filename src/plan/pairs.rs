@@ -7,6 +7,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::groupby::{scalar_of, unnest_exact};
 use crate::plan::ops::{align, float, is_numeric};
 use crate::plan::order::{unique_hidden, with_position};
+use crate::plan::project::Project;
 use crate::plan::series;
 use crate::plan::value::{Frame, Series, Value, column};
 use datafusion::functions_aggregate::expr_fn as agg;
@@ -39,10 +40,10 @@ pub fn extreme_label(series: &Series, largest: bool) -> Result<Value> {
     let df = frame
         .df
         .clone()
-        .filter(column(&value).is_not_null())?
+        .keep_rows(column(&value).is_not_null())?
         .sort(order)?
         .limit(0, Some(1))?
-        .select(vec![label])?;
+        .project(vec![label])?;
     Ok(Value::Scalar(scalar_of(df, &series.name)))
 }
 
@@ -76,7 +77,7 @@ pub fn of_two(a: &Series, b: &Series, relation: Relation) -> Result<Value> {
     let df = frame
         .df
         .clone()
-        .filter(both)?
+        .keep_rows(both)?
         .aggregate(vec![], vec![relation.of(ae, be).alias("value")])?;
     Ok(Value::Scalar(scalar_of(df, relation.name())))
 }
@@ -120,7 +121,7 @@ pub fn matrix(frame: &Frame, relation: Relation) -> Result<Frame> {
     }
     let mut unnested: Vec<&str> = vec!["column", "__ddq_colpos"];
     unnested.extend(names.iter().map(String::as_str));
-    let df = unnest_exact(one_row.select(select)?, &unnested)?;
+    let df = unnest_exact(one_row.project(select)?, &unnested)?;
     Ok(Frame {
         df,
         order: vec![column("__ddq_colpos").sort(true, false)],

@@ -3,6 +3,7 @@
 
 use crate::config::size::parse_size;
 use crate::error::{DdqError, Result};
+use crate::plan::project::Project;
 use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN, SourceTable};
 use crate::plan::value::{Frame, Value, column};
 use crate::plan::verbs::{Arg, Args};
@@ -200,7 +201,7 @@ fn dates_parsed(frame: Frame, spec: &Value, parse_dates: Arg) -> Result<Frame> {
                     }
                 })
                 .collect();
-            Ok(frame.with_df(frame.df.clone().select(exprs)?))
+            Ok(frame.with_df(frame.df.clone().project(exprs)?))
         }
         Value::Dict(pairs) => dates_from_parts(frame, pairs, parse_dates),
         other => Err(parse_dates.invalid(format!(
@@ -236,7 +237,7 @@ fn dates_from_parts(frame: Frame, pairs: &[(Value, Value)], parse_dates: Arg) ->
             .filter(|n| !consumed.contains(n))
             .map(|n| column(n)),
     );
-    Ok(frame.with_df(frame.df.clone().select(exprs)?))
+    Ok(frame.with_df(frame.df.clone().project(exprs)?))
 }
 
 /// The columns `parse_dates` names, by name or by position in the file.

@@ -9,6 +9,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::groupby::unnest_exact;
 use crate::plan::ops::{expr_type, is_temporal};
 use crate::plan::order::unique_hidden;
+use crate::plan::project::Project;
 use crate::plan::value::{Frame, GroupBy, Selection, column};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::JoinType;
@@ -177,7 +178,7 @@ fn multiple_bins(
         .df
         .clone()
         .aggregate(vec![], vec![agg::min(time.clone()).alias("__ddq_first")])?
-        .select(vec![
+        .project(vec![
             cast(
                 f::floor(epoch(column("__ddq_first")) / lit(86400.0)),
                 DataType::Int64,
@@ -189,7 +190,7 @@ fn multiple_bins(
     let since_origin = epoch(time) - cast(origin_day.clone() * lit(86400i64), DataType::Float64);
     let number = cast(f::floor(since_origin / lit(width)), DataType::Int64);
     let hidden = unique_hidden(frame, "__ddq_bin_number");
-    let frame = frame.with_df(frame.df.clone().with_column(&hidden, number)?);
+    let frame = frame.with_df(frame.df.clone().set_column(&hidden, number)?);
     rule.origin_day = Some(origin_day);
     Ok((frame, column(&hidden), rule))
 }
@@ -274,7 +275,7 @@ pub fn fill_and_label(
             agg::max(column(index)).alias("__ddq_hi"),
         ],
     )?;
-    let all_bins = bounds.select(vec![
+    let all_bins = bounds.project(vec![
         range(
             column("__ddq_lo"),
             column("__ddq_hi") + lit(1i64),
@@ -298,7 +299,7 @@ pub fn fill_and_label(
         });
     }
     select.push(column("__ddq_bin"));
-    let df = joined.select(select)?;
+    let df = joined.project(select)?;
     Ok(Frame {
         df,
         order: vec![column("__ddq_bin").sort(true, false)],

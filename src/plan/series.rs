@@ -7,6 +7,7 @@ use crate::plan::Planner;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::{expr_type, float, is_numeric, literal_expr};
 use crate::plan::order::{unique_hidden, with_position, with_total};
+use crate::plan::project::Project;
 use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::udf::row_hash;
 use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
@@ -227,7 +228,7 @@ pub fn values_frame(frame: &Frame, values: Vec<(String, Expr)>) -> Result<Frame>
                 .map(|h| column(h)),
         );
     }
-    Ok(base.with_df(base.df.clone().select(exprs_with_position)?))
+    Ok(base.with_df(base.df.clone().project(exprs_with_position)?))
 }
 
 /// A small keyed series made from literal values (`df.dtypes`).
@@ -291,7 +292,7 @@ pub fn value_counts(
     let internal = frame.value_columns().pop().unwrap_or_default();
     if normalize {
         let total = unique_hidden(&frame, "__ddq_total");
-        let with_sum = frame.df.clone().with_column(
+        let with_sum = frame.df.clone().set_column(
             &total,
             Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
                 datafusion::functions_aggregate::sum::sum_udaf(),
@@ -299,7 +300,7 @@ pub fn value_counts(
             )),
         )?;
         let df =
-            with_sum.with_column(&internal, float(column(&internal)) / float(column(&total)))?;
+            with_sum.set_column(&internal, float(column(&internal)) / float(column(&total)))?;
         frame = frame.with_df(df);
     }
     // pandas counts values in the order they first appear and sorts the counts stably, so ties
@@ -361,7 +362,7 @@ pub fn top_n(frame: &Frame, keys: Vec<Expr>, n: i64, largest: bool) -> Result<Fr
     let ascending = vec![!largest; keys.len()];
     let mut df = frame.df.clone();
     for k in &keys {
-        df = df.filter(k.clone().is_not_null())?;
+        df = df.keep_rows(k.clone().is_not_null())?;
     }
     let sorted = sorted_by(&frame.with_df(df), keys, &ascending, false);
     crate::plan::order::head(&sorted, n.max(0) as usize)
@@ -411,14 +412,14 @@ pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, keep: Option<Arg>) -> Res
         .clone()
         .aggregate(key_names.iter().map(|k| column(k)).collect(), aggregates)?;
     let grouped = if keep == "none" {
-        grouped.filter(column(&count_name).eq(lit(1i64)))?
+        grouped.keep_rows(column(&count_name).eq(lit(1i64)))?
     } else {
         grouped
     };
     let mut select: Vec<Expr> = frame.columns().iter().map(|c| column(c)).collect();
     select.push(column(&pos));
     Ok(Frame {
-        df: grouped.select(select)?,
+        df: grouped.project(select)?,
         order: vec![column(&pos).sort(true, false)],
         partition: None,
         npartitions: frame.npartitions,
@@ -476,9 +477,9 @@ pub fn sample(frame: &Frame, [n, frac, replace, random_state]: [Arg; 4]) -> Resu
     let df = counted
         .df
         .clone()
-        .with_column(&hash, row_hash(lit(seed), identity.clone()))?
-        .filter(fraction.lt(candidate_share))?
-        .with_column(
+        .set_column(&hash, row_hash(lit(seed), identity.clone()))?
+        .keep_rows(fraction.lt(candidate_share))?
+        .set_column(
             &rank,
             row_number()
                 .order_by(vec![
@@ -487,7 +488,7 @@ pub fn sample(frame: &Frame, [n, frac, replace, random_state]: [Arg; 4]) -> Resu
                 ])
                 .build()?,
         )?
-        .filter(float(column(&rank)).lt_eq(wanted))?;
+        .keep_rows(float(column(&rank)).lt_eq(wanted))?;
     Ok(counted.with_df(df))
 }
 
@@ -579,12 +580,12 @@ pub fn statistics_frame(
     }
     let mut unnest: Vec<&str> = vec!["statistic", "__ddq_statpos"];
     unnest.extend(columns.iter().map(String::as_str));
-    let df = groupby::unnest_exact(one_row.select(select)?, &unnest)?;
+    let df = groupby::unnest_exact(one_row.project(select)?, &unnest)?;
     let mut reordered: Vec<Expr> = vec![column("statistic")];
     reordered.extend(columns.iter().map(|c| column(c)));
     reordered.push(column("__ddq_statpos"));
     Ok(Frame {
-        df: df.select(reordered)?,
+        df: df.project(reordered)?,
         order: vec![column("__ddq_statpos").sort(true, false)],
         index_columns: 1,
         npartitions: 1,

@@ -9,6 +9,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::groupby::{Agg, agg_expr};
 use crate::plan::ops::{expr_type, float, is_numeric};
 use crate::plan::order::{reverse, unique_hidden, with_position};
+use crate::plan::project::Project;
 use crate::plan::value::{Frame, GroupBy, Rolling, Series, column};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
@@ -336,7 +337,7 @@ pub fn plain(series: &Series) -> Result<Series> {
         .frame
         .df
         .clone()
-        .with_column(&name, series.expr.clone())?;
+        .set_column(&name, series.expr.clone())?;
     Ok(Series {
         frame: series.frame.with_df(df),
         expr: column(&name),

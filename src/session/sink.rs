@@ -35,7 +35,7 @@ impl Sink {
     /// Results go to `path`, through a temporary file beside it.
     pub fn file(path: PathBuf) -> io::Result<Sink> {
         crate::output::temporary::sweep_stale(&path);
-        let temp = crate::output::temporary::temporary_path(&path);
+        let temp = crate::output::temporary::journaled_temporary(&path);
         let writer = BufWriter::new(File::create(&temp)?);
         Ok(Sink::with(Target::File { writer, temp, path }))
     }
@@ -56,6 +56,7 @@ impl Sink {
             writer.flush()?;
             writer.get_ref().sync_all()?;
             std::fs::rename(&*temp, &*path)?;
+            crate::output::temporary::settled(temp);
         }
         Ok(())
     }
@@ -66,6 +67,7 @@ impl Sink {
             && let Target::File { temp, .. } = &*guard
         {
             let _ = std::fs::remove_file(temp);
+            crate::output::temporary::settled(temp);
         }
     }
 }

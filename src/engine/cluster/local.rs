@@ -5,6 +5,7 @@
 //! the cluster stops the workers, then the scheduler.
 
 use super::rest;
+use super::serve::PARENT_PID_VARIABLE;
 use crate::config::scheduler::LocalShape;
 use crate::error::{DdqError, Result};
 use std::fs::File;
@@ -210,16 +211,42 @@ fn free_ports(count: usize) -> Result<Vec<u16>> {
 fn spawn(exe: &Path, args: &[&str], log: &Path) -> Result<Member> {
     let log_file = File::create(log)
         .map_err(|e| DdqError::execution(format!("cannot create {}: {e}", log.display())))?;
-    let child = Command::new(exe)
+    let parent = std::process::id();
+    let mut command = Command::new(exe);
+    command
         .args(args)
+        .env(PARENT_PID_VARIABLE, parent.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log_file)
-        .process_group(0)
+        .process_group(0);
+    // SAFETY: the closure runs in the child between fork and exec, and calls only prctl and
+    // getppid, which are async-signal-safe.
+    unsafe {
+        command.pre_exec(move || die_with_parent(parent));
+    }
+    let child = command
         .spawn()
         .map_err(|e| DdqError::execution(format!("cannot start `ddq {}`: {e}", args[0])))?;
     Ok(Member {
         child,
         log: log.to_path_buf(),
     })
+}
+
+/// In a child between fork and exec: have the kernel end it when ddq ends, and give up at once
+/// if ddq has already ended (then no signal would come). The signal is tied to the thread that
+/// forked; ddq starts its cluster from the session's runtime, whose threads last as long as ddq.
+fn die_with_parent(parent: u32) -> std::io::Result<()> {
+    // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number and changes nothing else.
+    if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: getppid has no preconditions and cannot fail.
+    if unsafe { libc::getppid() } as u32 != parent {
+        return Err(std::io::Error::other(
+            "ddq ended while its cluster was starting",
+        ));
+    }
+    Ok(())
 }

@@ -21,6 +21,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The environment variable a local cluster's processes find ddq's process id in.
+pub const PARENT_PID_VARIABLE: &str = "DDQ_PARENT_PID";
+
 /// Seconds between an executor's heartbeats.
 const HEARTBEAT_SECONDS: u64 = 2;
 /// How long a starting worker waits for its scheduler to listen.
@@ -274,9 +277,20 @@ impl log::Log for StderrLog {
 
 /// Exits this process when the process that started it goes away, however it ended (even
 /// killed with SIGKILL, when nothing of it can clean up): a local cluster never outlives ddq.
+/// The kernel's death signal (see `local::spawn`) does the same at once; this stays for a
+/// process started by hand with `--exit-with-parent`, and for a parent that died before exec.
 pub fn exit_with_parent() {
     // SAFETY: getppid has no preconditions and cannot fail.
-    let parent = unsafe { libc::getppid() };
+    let current = unsafe { libc::getppid() };
+    // The parent ddq named: if it has gone already, this process was adopted and `current` is
+    // not it (taking `current` as the parent would keep this process alive for ever).
+    let parent = std::env::var(PARENT_PID_VARIABLE)
+        .ok()
+        .and_then(|pid| pid.parse::<libc::pid_t>().ok())
+        .unwrap_or(current);
+    if current != parent {
+        std::process::exit(0);
+    }
     std::thread::spawn(move || {
         loop {
             std::thread::sleep(Duration::from_millis(200));

@@ -70,6 +70,33 @@ pub(crate) struct CsvSpec {
     types: Vec<String>,
     declared: Vec<bool>,
     visible: Vec<usize>,
+    /// Each file as it was when the table was opened (checked by every task).
+    #[serde(default)]
+    versions: Vec<FileVersion>,
+}
+
+/// A file's size and modification time: what tells that it changed since it was looked at.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct FileVersion {
+    size: u64,
+    mtime_ns: Option<u128>,
+}
+
+impl FileVersion {
+    fn of(path: &Path) -> Result<FileVersion> {
+        let metadata = std::fs::metadata(path).map_err(|e| open_error(path, e))?;
+        Ok(FileVersion {
+            size: metadata.len(),
+            mtime_ns: crate::engine::cache::mtime_ns(&metadata),
+        })
+    }
+}
+
+fn changed_while_read(path: &Path) -> DdqError {
+    DdqError::input(format!(
+        "{} changed while it was read; run the statement again",
+        display(path)
+    ))
 }
 
 /// Everything needed to read any partition of a CSV table.
@@ -91,6 +118,9 @@ pub(crate) struct CsvSource {
     cache: Option<ScanCache>,
     /// How this table parses its files: part of every cache key.
     fingerprint: String,
+    /// Each file as it was when the table was opened: its byte ranges and layout hold for that
+    /// version only, so a read of any other version is refused (see `check_unchanged`).
+    versions: Vec<FileVersion>,
 }
 
 impl CsvSource {
@@ -101,15 +131,18 @@ impl CsvSource {
     ) -> Result<CsvSource> {
         check_options(options)?;
         let na = NaValues::new(&options.na_values);
+        let versions = files
+            .iter()
+            .map(|path| FileVersion::of(path))
+            .collect::<Result<Vec<_>>>()?;
         let layout = plan_layout(&files, options, &na)?;
-        let mut sizes = Vec::with_capacity(files.len());
-        for path in &files {
-            sizes.push(
-                std::fs::metadata(path)
-                    .map_err(|e| open_error(path, e))?
-                    .len(),
-            );
+        // Types inferred from a file rewritten meanwhile may fit neither version.
+        for (path, then) in files.iter().zip(&versions) {
+            if FileVersion::of(path)? != *then {
+                return Err(changed_while_read(path));
+            }
         }
+        let sizes: Vec<u64> = versions.iter().map(|v| v.size).collect();
         check_partition_count(&sizes, options.blocksize)?;
         let mut ranges = Vec::new();
         for (index, size) in sizes.into_iter().enumerate() {
@@ -120,7 +153,7 @@ impl CsvSource {
             };
             ranges.extend(split_file(index, size, blocksize));
         }
-        CsvSource::assemble(
+        let source = CsvSource::assemble(
             files,
             ranges,
             options.sep,
@@ -128,7 +161,8 @@ impl CsvSource {
             na,
             layout,
             cache,
-        )
+        )?;
+        Ok(CsvSource { versions, ..source })
     }
 
     /// The source a [`CsvSpec`] describes, with no file read: the layout travels in the spec,
@@ -154,7 +188,12 @@ impl CsvSource {
             .map(|&(file, start, end)| ByteRange { file, start, end })
             .collect();
         let na = NaValues::new(&spec.na_values);
-        CsvSource::assemble(spec.files, ranges, spec.sep, spec.header, na, layout, cache)
+        let source =
+            CsvSource::assemble(spec.files, ranges, spec.sep, spec.header, na, layout, cache)?;
+        Ok(CsvSource {
+            versions: spec.versions,
+            ..source
+        })
     }
 
     /// Everything [`CsvSource::from_spec`] needs to rebuild this source elsewhere.
@@ -173,6 +212,7 @@ impl CsvSource {
             types: self.layout.types.iter().map(|t| t.to_string()).collect(),
             declared: self.layout.declared.clone(),
             visible: self.layout.visible.clone(),
+            versions: self.versions.clone(),
         }
     }
 
@@ -218,6 +258,7 @@ impl CsvSource {
             schema,
             cache,
             fingerprint,
+            versions: Vec::new(),
         })
     }
 
@@ -259,6 +300,36 @@ impl CsvSource {
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
         let range = self.range(request.partition)?;
+        self.check_unchanged(range.file)?;
+        self.read_range(range, request, emit)?;
+        // A change during the read may have mixed two versions in what was passed on.
+        self.check_unchanged(range.file)
+    }
+
+    /// Refuses to read file `file` when it is not the version the table was opened on: a
+    /// rewrite in place, during a read or between statements, would otherwise give rows of two
+    /// versions, or ranges cut for another size.
+    fn check_unchanged(&self, file: usize) -> Result<()> {
+        let Some(then) = self.versions.get(file) else {
+            return Ok(());
+        };
+        let path = &self.files[file];
+        if FileVersion::of(path)? == *then {
+            return Ok(());
+        }
+        Err(changed_while_read(path).with_help(
+            "a frame read before the change cuts the old version of the file: \
+             run its read_csv again first",
+        ))
+    }
+
+    /// `read` of one range, through the scan cache when the read is full.
+    fn read_range(
+        &self,
+        range: ByteRange,
+        request: ReadRequest,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
         let cached = match request.limit {
             None => self.cache_key(range),
             Some(_) => None,
@@ -339,6 +410,8 @@ impl CsvSource {
         }
         match parsed {
             Ok(Parsed::Complete) => {
+                // An entry is kept only of a file that did not change while it was parsed.
+                self.check_unchanged(range.file)?;
                 writer.commit();
                 Ok(())
             }

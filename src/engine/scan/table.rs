@@ -174,6 +174,7 @@ impl TableProvider for FileTable {
 mod tests {
     use super::*;
     use crate::error::{DdqError, ErrorKind};
+    use crate::plan::project::Project;
     use crate::types::dtype::parse_dtype;
     use datafusion::arrow::array::{
         Array, AsArray, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
@@ -350,7 +351,7 @@ mod tests {
         let options = in_blocks(500);
 
         let hidden = frame(csv(&[&pattern], options.clone()).expect("open"))
-            .select(vec![col(ROW_COLUMN), col(PART_COLUMN)])
+            .project(vec![col(ROW_COLUMN), col(PART_COLUMN)])
             .expect("select");
         let batch = rows_of(hidden).await;
         assert_eq!(batch.num_columns(), 2);
@@ -378,7 +379,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = write(dir.path(), "a.csv", "a,b,c\n1,x,2\n3,y,4\n");
         let df = frame(csv(&[&path], CsvOptions::default()).expect("open"))
-            .select(vec![col("c"), col(PART_COLUMN), col("a")])
+            .project(vec![col("c"), col(PART_COLUMN), col("a")])
             .expect("select");
         let batch = rows_of(df).await;
         let names: Vec<&str> = batch
@@ -507,7 +508,7 @@ mod tests {
 
         let table = csv(&[&pattern], options.clone()).expect("open");
         let third = frame(table)
-            .filter(col(PART_COLUMN).eq(lit(2u64)))
+            .keep_rows(col(PART_COLUMN).eq(lit(2u64)))
             .expect("filter");
         let plan = third.clone().create_physical_plan().await.expect("plan");
         let shown = displayable(plan.as_ref()).indent(false).to_string();
@@ -642,7 +643,7 @@ mod tests {
         let table = FileTable::open_parquet(&pattern).expect("open");
         assert_eq!(frame(table).count().await.expect("count"), 30);
         let table = FileTable::open_parquet(&pattern).expect("open");
-        let names = frame(table).select(vec![col("name")]).expect("select");
+        let names = frame(table).project(vec![col("name")]).expect("select");
         assert_eq!(rows_of(names).await.num_rows(), 30);
     }
 
@@ -705,7 +706,7 @@ mod tests {
         let table = cached(&pattern, options.clone(), &cache);
         let partitions = table.npartitions();
         // The first read asks for one column and caches them all.
-        let first = rows_of(frame(table).select(vec![col("value")]).expect("select")).await;
+        let first = rows_of(frame(table).project(vec![col("value")]).expect("select")).await;
         assert_eq!(first.num_rows(), total);
         assert_eq!(entries(&cache), partitions);
 
@@ -758,7 +759,7 @@ mod tests {
         );
         // Column `a` alone reads fine: the bad value is in a column nobody asked for.
         let a = frame(cached(&path, options, &cache))
-            .select(vec![col("a")])
+            .project(vec![col("a")])
             .expect("select");
         let batch = rows_of(a).await;
         assert_eq!(i64s(&batch, 0), [1, 3]);

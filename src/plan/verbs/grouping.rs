@@ -9,6 +9,7 @@ use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::literal_expr;
+use crate::plan::project::Project;
 use crate::plan::value::{Frame, GroupBy, Grouper, Lambda, Selection, Series, Value, column};
 use crate::plan::window;
 use crate::plan::{Planner, column_series, selection_columns};
@@ -198,7 +199,7 @@ fn get_group(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> 
         condition = Some(condition.map_or(equal.clone(), |c| c.and(equal)));
     }
     let frame = &gb.frame;
-    let rows = frame.with_df(frame.df.clone().filter(condition.unwrap_or(lit(true)))?);
+    let rows = frame.with_df(frame.df.clone().keep_rows(condition.unwrap_or(lit(true)))?);
     Ok(match &gb.selection {
         Selection::Series(col) => Value::Series(column_series(&rows, col)?),
         Selection::Columns(cols) => Value::Frame(crate::plan::frame::select(&rows, cols)?),
@@ -259,8 +260,8 @@ fn rows_per_group(_planner: &Planner, receiver: Value, args: &Args) -> Result<Va
     };
     let position = window::position_in_group(&gb, from_end)?;
     let frame = &gb.frame;
-    let numbered = frame.df.clone().with_column("__ddq_ingroup", position)?;
-    let rows: Frame = frame.with_df(numbered.filter(keep)?);
+    let numbered = frame.df.clone().set_column("__ddq_ingroup", position)?;
+    let rows: Frame = frame.with_df(numbered.keep_rows(keep)?);
     let columns = match &gb.selection {
         Selection::All => rows.value_columns(),
         _ => selection_columns(&gb),

@@ -10,6 +10,7 @@ use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::frame::{self, JoinArgs, MergeArgs};
 use crate::plan::ops::{expr_type, float, is_text, literal_expr};
+use crate::plan::project::Project;
 use crate::plan::value::column;
 use crate::plan::value::{Scalar, Series, Value};
 use crate::plan::{Planner, groupby, series, window};
@@ -414,7 +415,7 @@ fn dropna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                     },
                     false,
                 );
-                Ok(f.with_df(f.df.clone().filter(present)?))
+                Ok(f.with_df(f.df.clone().keep_rows(present)?))
             })
         }
         other => Err(wrong_receiver(args, &other)),
@@ -437,8 +438,8 @@ fn fillna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                     .frame
                     .df
                     .clone()
-                    .filter(column(&key).eq(lit(s.name.clone())))?
-                    .select(vec![by_column.expr.clone()])?
+                    .keep_rows(column(&key).eq(lit(s.name.clone())))?
+                    .project(vec![by_column.expr.clone()])?
                     .limit(0, Some(1))?;
                 let fill = groupby::scalar_of(one, &s.name).expr;
                 let t = expr_type(&s.frame, &s.expr)?;

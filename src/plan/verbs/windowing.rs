@@ -8,6 +8,7 @@ use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::groupby::Agg;
+use crate::plan::project::Project;
 use crate::plan::resample::fixed_frequency;
 use crate::plan::value::{Frame, GroupBy, Rolling, Selection, Series, Value, column};
 use crate::plan::window::{self, Over, RankMethod, Running};
@@ -391,7 +392,7 @@ fn columns_of(
         exprs.push(result.expr.alias(name));
     }
     exprs.extend(current.hidden_columns().iter().map(|h| column(h)));
-    let df = current.df.clone().select(exprs)?;
+    let df = current.df.clone().project(exprs)?;
     Ok(Value::Frame(Frame {
         index_columns: keys.len(),
         ..current.with_df(df)
