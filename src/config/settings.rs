@@ -34,6 +34,7 @@ pub const SETTINGS: &[&Setting] = &[
     &MAX_ROWS,
     &MIN_ROWS,
     &MAX_COLUMNS,
+    &WIDTH,
     &MEMORY_LIMIT,
     &PROGRESS,
     &SCHEDULER,
@@ -274,6 +275,32 @@ pub const MAX_COLUMNS: Setting = Setting {
     get: |s| s.display.max_columns.to_string(),
     set: |s, value| assign(&mut s.display.max_columns, value.parse().ok()),
 };
+
+pub const WIDTH: Setting = Setting {
+    name: "width",
+    placeholder: "N",
+    values: "N (0: the terminal's width)",
+    summary: "Tables wider than this many characters show their first and last columns only [default: 0, the terminal's width; no limit off a terminal].",
+    switch: false,
+    short: None,
+    client_keyword: None,
+    get: |s| s.display.width.to_string(),
+    set: |s, value| assign(&mut s.display.width, value.parse().ok()),
+};
+
+#[cfg(test)]
+#[test]
+fn width_setting() {
+    let mut settings = Settings::new(Format::Table, false);
+    assert_eq!(WIDTH.get(&settings), "0");
+    WIDTH.set(&mut settings, "100").unwrap();
+    assert_eq!(settings.display.width, 100);
+    let err = WIDTH.set(&mut settings, "wide").unwrap_err();
+    assert_eq!(
+        err.message,
+        "invalid value `wide` for width; expected N (0: the terminal's width)"
+    );
+}
 
 #[cfg(test)]
 #[test]

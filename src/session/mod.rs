@@ -10,7 +10,7 @@ pub mod sink;
 pub mod timing;
 
 use crate::config::display::BarMode;
-use crate::config::display::Format;
+use crate::config::display::{Format, terminal_size};
 use crate::config::scheduler::{LocalShape, SchedulerKind};
 use crate::config::settings::Settings;
 use crate::engine::cluster::{Cluster, dashboard_line};
@@ -702,12 +702,16 @@ impl Session {
             kind,
             index_columns: frame.index_columns,
         };
+        let mut display = self.settings.display.clone();
+        if self.out.is_stdout() {
+            display.terminal = terminal_size();
+        }
         let writer = output::result_writer(
             self.settings.format,
             layout,
             schema.clone(),
             Box::new(self.out.clone()),
-            &self.settings.display,
+            &display,
         );
         self.executor()
             .stream_into(df, schema, writer)
