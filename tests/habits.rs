@@ -102,3 +102,113 @@ fn a_terminal_table_fits_its_width_and_height() {
     // 30 rows do not fit 20 lines: five from each end and a `...` row.
     assert_eq!(table.len(), 13, "{printed}");
 }
+
+/// `ddq ARGS` with `HOME` and `XDG_CONFIG_HOME` in `home`, where a start-up file may be.
+fn ddq_at_home(home: &std::path::Path, args: &[&str]) -> common::Run {
+    common::run(
+        common::ddq_command(args)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config")),
+        None,
+    )
+}
+
+#[test]
+fn the_start_up_file_runs_first_unless_no_rc() {
+    let home = tempfile::tempdir().unwrap();
+    let rc = home.path().join(".ddqrc");
+    std::fs::write(&rc, format!("set max_rows 4\nset min_rows 2\n{READ}\n")).unwrap();
+    let run = ddq_at_home(
+        home.path(),
+        &["--format", "table", "-c", "ddf.Origin.head(6)"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Origin\n   JFK\n   ...\n   EWR\nName: Origin, Length: 6, dtype: object\n"
+    );
+    let skipped = ddq_at_home(home.path(), &["--no-rc", "-c", "ddf"]);
+    assert_eq!(skipped.code, 1);
+    assert!(
+        skipped.stderr.contains("name `ddf` is not defined"),
+        "{}",
+        skipped.stderr
+    );
+    // Without ~/.ddqrc, $XDG_CONFIG_HOME/ddq/ddqrc is read.
+    std::fs::remove_file(&rc).unwrap();
+    let xdg = home.path().join("config").join("ddq");
+    std::fs::create_dir_all(&xdg).unwrap();
+    std::fs::write(xdg.join("ddqrc"), "x = 41 + 1\n").unwrap();
+    let run = ddq_at_home(home.path(), &["-c", "x"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "42\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_error_in_the_start_up_file_is_named_and_the_session_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(".ddqrc"), "x = 1\nset max_rowz 5\n").unwrap();
+    let run = ddq_at_home(home.path(), &["-c", "x + 1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "2\n");
+    assert!(
+        run.stderr
+            .contains(".ddqrc:2:5: error: unknown setting `max_rowz`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `max_rows`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("stopped at this error; the session goes on"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_pager_shows_tall_tables_whole() {
+    let statements = format!("set pager sed s/^/PAGED:/; {READ}; ddf.head(20)");
+    let printed = in_terminal(200, 15, &statements, "PAGED:[20 rows x 21 columns]");
+    let paged = printed
+        .lines()
+        .filter(|line| line.starts_with("PAGED:"))
+        .count();
+    // All 20 rows, the header and the blank line: the pager scrolls, so no row is left out.
+    assert_eq!(paged, 22, "{printed}");
+    assert!(!printed.contains("PAGED:    ..."), "{printed}");
+}
+
+#[test]
+fn the_repl_colours_what_is_typed_unless_no_color() {
+    let home = tempfile::tempdir().expect("a temporary home");
+    let mut command = Command::new(DDQ);
+    command
+        .current_dir(project_dir())
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm");
+    let options = Options::new().timeout_ms(Some(120_000));
+    let mut pty = rexpect::session::spawn_with_options(command, options).expect("ddq starts");
+    pty.exp_string("ddq> ").expect("a prompt");
+    pty.send_line(READ).expect("typed");
+    pty.exp_string("ddf> ").expect("the frame's prompt");
+    pty.send_line("ddf.DepDelay.max() > 10").expect("typed");
+    // The column in yellow, the number in cyan, as the line is echoed.
+    let coloured = "\x1b[33mDepDelay\x1b[0m.max() > \x1b[36m10\x1b[0m";
+    pty.exp_string(coloured).expect("coloured");
+    pty.exp_string("True").expect("the answer");
+    pty.exp_string("ddf> ").expect("the prompt again");
+    pty.send_control('d').expect("Ctrl-D");
+    pty.exp_eof().expect("ddq exits");
+}

@@ -35,6 +35,7 @@ pub const SETTINGS: &[&Setting] = &[
     &MIN_ROWS,
     &MAX_COLUMNS,
     &WIDTH,
+    &PAGER,
     &MEMORY_LIMIT,
     &PROGRESS,
     &SCHEDULER,
@@ -140,6 +141,8 @@ pub struct Settings {
     pub address: Option<String>,
     /// Where the dashboard is served (the next free port when taken); `None`: nowhere.
     pub dashboard: Option<SocketAddr>,
+    /// The command tables taller than the terminal are piped through; `None`: none.
+    pub pager: Option<String>,
 }
 
 impl Settings {
@@ -155,6 +158,7 @@ impl Settings {
             threads_per_worker: None,
             address: None,
             dashboard: Some(DEFAULT_DASHBOARD),
+            pager: None,
         }
     }
 
@@ -300,6 +304,34 @@ fn width_setting() {
         err.message,
         "invalid value `wide` for width; expected N (0: the terminal's width)"
     );
+}
+
+pub const PAGER: Setting = Setting {
+    name: "pager",
+    placeholder: "COMMAND",
+    values: "a command such as `less -S`, or off",
+    summary: "On a terminal, tables taller than the window go through this pager, unshortened [default: off].",
+    switch: false,
+    short: None,
+    client_keyword: None,
+    get: |s| s.pager.clone().unwrap_or_else(|| "off".to_string()),
+    set: |s, value| match value {
+        "" => None,
+        "off" | "none" | "None" => assign(&mut s.pager, Some(None)),
+        command => assign(&mut s.pager, Some(Some(command.to_string()))),
+    },
+};
+
+#[cfg(test)]
+#[test]
+fn pager_setting() {
+    let mut settings = Settings::new(Format::Table, false);
+    assert_eq!(PAGER.get(&settings), "off");
+    PAGER.set(&mut settings, "less -S").unwrap();
+    assert_eq!(settings.pager.as_deref(), Some("less -S"));
+    PAGER.set(&mut settings, "off").unwrap();
+    assert_eq!(settings.pager, None);
+    assert!(PAGER.set(&mut settings, "").is_err());
 }
 
 #[cfg(test)]

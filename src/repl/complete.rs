@@ -696,6 +696,15 @@ impl SessionCompleter {
     pub fn refresh(&mut self, session: &Session) {
         self.index = SessionIndex::of(session);
     }
+
+    /// The columns of every frame and series bound in the session (for colouring them).
+    pub fn column_names(&self) -> std::collections::HashSet<String> {
+        self.index
+            .vars
+            .values()
+            .flat_map(|value| shape_of_value(value).columns)
+            .collect()
+    }
 }
 
 impl rustyline::completion::Completer for SessionCompleter {

@@ -1,16 +1,18 @@
 //! A ddq session: the DataFusion context, the variables bound so far, the settings, and the one
 //! execution path that REPL lines, `ddq run` files and `ddq -c` text all go through. Beside it:
-//! scripts (`script`), help text (`help`), `%time`'s CPU times (`timing`) and where results go
-//! (`sink`).
+//! scripts (`script`), the start-up file (`startup`), help text (`help`), `%time`'s CPU times
+//! (`timing`) and where results go (`sink`).
 
 mod commands;
 pub mod help;
+mod pager;
 pub mod script;
 pub mod sink;
+pub mod startup;
 pub mod timing;
 
 use crate::config::display::BarMode;
-use crate::config::display::{Format, terminal_size};
+use crate::config::display::{Format, TerminalSize, terminal_size};
 use crate::config::scheduler::{LocalShape, SchedulerKind};
 use crate::config::settings::Settings;
 use crate::engine::cluster::{Cluster, dashboard_line};
@@ -35,6 +37,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::execution::config::SessionConfig;
 use datafusion::prelude::{DataFrame, SessionContext};
 use datafusion::scalar::ScalarValue;
+use pager::PageBuffer;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -706,17 +709,30 @@ impl Session {
         if self.out.is_stdout() {
             display.terminal = terminal_size();
         }
-        let writer = output::result_writer(
-            self.settings.format,
-            layout,
-            schema.clone(),
-            Box::new(self.out.clone()),
-            &display,
-        );
-        self.executor()
-            .stream_into(df, schema, writer)
-            .await
-            .map(|_| ())
+        let paging = match (&self.settings.pager, display.terminal) {
+            (Some(pager), Some(terminal)) if self.settings.format == Format::Table => {
+                // The pager scrolls: the table keeps its `max_rows` however short the window.
+                display.terminal = Some(TerminalSize {
+                    lines: usize::MAX,
+                    ..terminal
+                });
+                Some((pager.clone(), terminal.lines, PageBuffer::default()))
+            }
+            _ => None,
+        };
+        let out: Box<dyn std::io::Write + Send> = match &paging {
+            Some((_, _, buffer)) => Box::new(buffer.clone()),
+            None => Box::new(self.out.clone()),
+        };
+        let writer =
+            output::result_writer(self.settings.format, layout, schema.clone(), out, &display);
+        self.executor().stream_into(df, schema, writer).await?;
+        match paging {
+            Some((pager, lines, buffer)) => {
+                pager::show(&buffer.take(), &pager, lines, &mut self.out)
+            }
+            None => Ok(()),
+        }
     }
 
     /// Ends the session: a file given with `--output` is renamed into place.
