@@ -212,3 +212,87 @@ fn the_repl_colours_what_is_typed_unless_no_color() {
     pty.send_control('d').expect("Ctrl-D");
     pty.exp_eof().expect("ddq exits");
 }
+
+/// Runs `-c STATEMENTS` with `flags`, expecting success; returns stdout as bytes.
+fn output_of(flags: &[&str], statements: &str) -> Vec<u8> {
+    let mut args = flags.to_vec();
+    args.extend(["-c", statements]);
+    let output = common::ddq_command(&args).output().expect("ddq runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{statements}\nstderr:\n{stderr}");
+    output.stdout
+}
+
+const TWO_ROWS: &str = r#"ddf[["Origin", "DepDelay", "TailNum"]].head(2)"#;
+
+#[test]
+fn markdown_and_tsv_print_like_to_markdown_and_to_csv_with_a_tab() {
+    let markdown = output_of(&["--format", "markdown"], &format!("{READ}; {TWO_ROWS}"));
+    assert_eq!(
+        String::from_utf8(markdown).unwrap(),
+        "| Origin | DepDelay | TailNum |\n| :--- | ---: | :--- |\n| JFK | 0.0 | None |\n| EWR | 9.0 | None |\n"
+    );
+    let tsv = output_of(&["--format", "tsv"], &format!("{READ}; {TWO_ROWS}"));
+    assert_eq!(
+        String::from_utf8(tsv).unwrap(),
+        "Origin\tDepDelay\tTailNum\nJFK\t0.0\t\nEWR\t9.0\t\n"
+    );
+}
+
+#[test]
+fn parquet_goes_to_a_file_or_a_pipe_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.parquet");
+    let path = file.to_str().unwrap();
+    output_of(
+        &["--format", "parquet", "--output", path],
+        &format!("{READ}; {TWO_ROWS}"),
+    );
+    let back = output_of(&["--format", "csv"], &format!("read_parquet({path:?})"));
+    assert_eq!(
+        String::from_utf8(back).unwrap(),
+        "Origin,DepDelay,TailNum\nJFK,0.0,\nEWR,9.0,\n"
+    );
+    let piped = output_of(&["--format", "parquet"], &format!("{READ}; {TWO_ROWS}"));
+    assert_eq!(&piped[..4], b"PAR1");
+    let second = ddq(
+        &[
+            "--format",
+            "parquet",
+            "-c",
+            &format!("{READ}; {TWO_ROWS}; {TWO_ROWS}"),
+        ],
+        None,
+    );
+    assert_eq!(second.code, 1);
+    assert!(
+        second.stderr.contains("--format parquet holds one result"),
+        "{}",
+        second.stderr
+    );
+    let scalar = ddq(
+        &["--format", "parquet", "-c", &format!("{READ}; len(ddf)")],
+        None,
+    );
+    assert!(
+        scalar
+            .stderr
+            .contains("writes frames and series, not a single value"),
+        "{}",
+        scalar.stderr
+    );
+}
+
+#[test]
+fn parquet_is_refused_on_a_terminal() {
+    let printed = in_terminal(
+        120,
+        40,
+        &format!("set format parquet; {READ}; {TWO_ROWS}"),
+        "standard output is a terminal",
+    );
+    assert!(
+        printed.contains("--format parquet writes binary data"),
+        "{printed}"
+    );
+}

@@ -15,20 +15,42 @@ pub enum Format {
     Csv,
     /// JSON lines: one object per row.
     Json,
+    /// A Markdown (GitHub) pipe table, as `DataFrame.to_markdown(index=False)` makes one.
+    Markdown,
+    /// Tab-separated values with a header row, as `to_csv(sep="\t", index=False)` writes.
+    Tsv,
+    /// One Parquet file: to a file (`--output`) or a pipe, never a terminal.
+    Parquet,
 }
+
+/// Every format, in the order help lists them.
+const FORMATS: [Format; 6] = [
+    Format::Table,
+    Format::Csv,
+    Format::Json,
+    Format::Markdown,
+    Format::Tsv,
+    Format::Parquet,
+];
 
 impl FromStr for Format {
     type Err = DdqError;
 
     fn from_str(text: &str) -> Result<Self> {
-        match text.to_ascii_lowercase().as_str() {
-            "table" => Ok(Format::Table),
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            _ => Err(DdqError::unknown(format!(
-                "unknown output format `{text}`: expected one of table, csv, json"
-            ))),
-        }
+        let lower = text.to_ascii_lowercase();
+        let lower = if lower == "md" {
+            "markdown".to_string()
+        } else {
+            lower
+        };
+        FORMATS
+            .into_iter()
+            .find(|format| format.to_string() == lower)
+            .ok_or_else(|| {
+                DdqError::unknown(format!(
+                    "unknown output format `{text}`: expected one of table, csv, json, markdown, tsv, parquet"
+                ))
+            })
     }
 }
 
@@ -38,6 +60,9 @@ impl fmt::Display for Format {
             Format::Table => "table",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Tsv => "tsv",
+            Format::Parquet => "parquet",
         })
     }
 }
@@ -139,12 +164,18 @@ mod tests {
 
     #[test]
     fn format_parses_and_displays() {
-        for format in [Format::Table, Format::Csv, Format::Json] {
+        for format in FORMATS {
             assert_eq!(format.to_string().parse::<Format>().unwrap(), format);
         }
         assert_eq!("CSV".parse::<Format>().unwrap(), Format::Csv);
-        let err = "parquet".parse::<Format>().unwrap_err();
-        assert!(err.message.contains("table, csv, json"), "{}", err.message);
+        assert_eq!("md".parse::<Format>().unwrap(), Format::Markdown);
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert!(
+            err.message
+                .contains("table, csv, json, markdown, tsv, parquet"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

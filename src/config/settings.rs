@@ -225,8 +225,8 @@ impl Settings {
 pub const FORMAT: Setting = Setting {
     name: "format",
     placeholder: "FORMAT",
-    values: "table | csv | json",
-    summary: "How results are printed [default: table on a terminal, csv otherwise].",
+    values: "table | csv | json | markdown | tsv | parquet",
+    summary: "How results are printed [default: table on a terminal, csv otherwise]; parquet only to a file (--output) or a pipe.",
     switch: false,
     short: None,
     client_keyword: None,

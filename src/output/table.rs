@@ -1,7 +1,7 @@
 //! The table renderer: a result printed the way pandas prints a DataFrame or Series, without the
 //! row index (key columns are ordinary leading columns).
 //!
-//! Laid out by hand rather than with comfy-table: pandas' look needs per-column decisions that a
+//! Laid out by hand rather than with a table crate (comfy-table): pandas' look needs per-column decisions that a
 //! table crate does not make (float decimals shared by a column, `..` or `...` depending on the
 //! column's width, a `...` column, right-aligned headers with exactly two spaces between columns,
 //! middle columns dropped to fit a width rather than wrapped), and the layout itself is a dozen
@@ -1004,7 +1004,8 @@ Name: n, Length: 10, dtype: int64
             schema,
             Box::new(SharedBuffer::default()),
             &DisplayOptions::default(),
-        );
+        )
+        .unwrap();
         let wide = batch(vec![("a", ints([1])), ("b", ints([2]))]);
         assert!(writer.write_batch(&wide).is_err());
     }

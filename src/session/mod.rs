@@ -71,6 +71,8 @@ pub struct Session {
     /// What the dashboard shows, and its server with the address it was asked for.
     dashboard: Dashboard,
     dashboard_server: Option<(SocketAddr, Server)>,
+    /// `--format parquet` wrote its one result.
+    parquet_written: bool,
 }
 
 impl Session {
@@ -83,6 +85,7 @@ impl Session {
             settings,
             out,
             timed_out: None,
+            parquet_written: false,
             cluster: None,
             starting: None,
             statement_scheduler: None,
@@ -456,6 +459,12 @@ impl Session {
                 )
                 .await
             }
+            Value::Scalar(_) | Value::Columns(_) if self.settings.format == Format::Parquet => {
+                Err(DdqError::type_error(
+                    "--format parquet writes frames and series, not a single value or a list",
+                )
+                .with_help("print it with `set format csv`, or select a frame"))
+            }
             Value::Scalar(s) => {
                 let v = self.compute_scalar(&s).await?;
                 let text = format_scalar(&v, self.settings.format);
@@ -466,7 +475,11 @@ impl Session {
             Value::Columns(names) => {
                 let text = match self.settings.format {
                     Format::Table => columns_repr(&names),
-                    Format::Csv => {
+                    Format::Markdown => {
+                        let rows: String = names.iter().map(|n| format!("| {n} |\n")).collect();
+                        format!("| column |\n| :--- |\n{rows}")
+                    }
+                    Format::Csv | Format::Tsv | Format::Parquet => {
                         // A header, then each name as a record of its own.
                         let mut csv = String::new();
                         for name in
@@ -724,8 +737,12 @@ impl Session {
             Some((_, _, buffer)) => Box::new(buffer.clone()),
             None => Box::new(self.out.clone()),
         };
+        // `%timeit` discards its runs' results: nothing is written to claim.
+        if self.settings.format == Format::Parquet && self.timed_out.is_none() {
+            self.claim_parquet_output()?;
+        }
         let writer =
-            output::result_writer(self.settings.format, layout, schema.clone(), out, &display);
+            output::result_writer(self.settings.format, layout, schema.clone(), out, &display)?;
         self.executor().stream_into(df, schema, writer).await?;
         match paging {
             Some((pager, lines, buffer)) => {
@@ -733,6 +750,27 @@ impl Session {
             }
             None => Ok(()),
         }
+    }
+
+    /// `--format parquet` makes one file of one result, and binary data on a terminal helps
+    /// nobody: a second result, or a terminal, is refused before anything is written.
+    fn claim_parquet_output(&mut self) -> Result<()> {
+        if self.out.is_stdout() && std::io::stdout().is_terminal() {
+            return Err(DdqError::input(
+                "--format parquet writes binary data, and standard output is a terminal",
+            )
+            .with_help(
+                "write it to a file with `--output FILE`, or pipe it: `ddq ... > out.parquet`",
+            ));
+        }
+        if self.parquet_written {
+            return Err(DdqError::input(
+                "--format parquet holds one result, and one was already written",
+            )
+            .with_help("write each result to a file of its own with .to_parquet(\"PATH\")"));
+        }
+        self.parquet_written = true;
+        Ok(())
     }
 
     /// Ends the session: a file given with `--output` is renamed into place.

@@ -115,9 +115,14 @@ pub(crate) fn json_string(text: &str) -> String {
 /// comma, a quote or a line break, as it is otherwise — Python's `csv` module and the `csv`
 /// crate's `QuoteStyle::Necessary`.
 pub(crate) fn write_csv_field(out: &mut String, text: &str) {
+    write_separated_field(out, text, b',');
+}
+
+/// [`write_csv_field`] for records whose fields are separated by `separator` (a tab for TSV).
+pub(crate) fn write_separated_field(out: &mut String, text: &str, separator: u8) {
     if !text
         .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        .any(|b| b == separator || matches!(b, b'"' | b'\n' | b'\r'))
     {
         out.push_str(text);
         return;
