@@ -296,3 +296,28 @@ fn parquet_is_refused_on_a_terminal() {
         "{printed}"
     );
 }
+
+#[test]
+fn readers_take_folders_globs_and_lists() {
+    let count = |statement: &str| {
+        let out = output_of(&["--format", "csv"], statement);
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(count(r#"len(read_csv("data/nycflights"))"#), "20800\n");
+    assert_eq!(count(r#"len(read_csv("data/nycflights/"))"#), "20800\n");
+    let list = r#"len(read_csv(["data/nycflights/1990.csv", "data/nycflights/199[12].csv"]))"#;
+    let first_three = r#"len(read_csv("data/nycflights/199[012].csv"))"#;
+    assert_eq!(count(list), count(first_three));
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("out");
+    let folder = folder.to_str().unwrap();
+    output_of(&[], &format!("{READ}; ddf.to_parquet({folder:?})"));
+    assert_eq!(count(&format!("len(read_parquet({folder:?}))")), "20800\n");
+    let part = format!("{folder}/part.0.parquet");
+    let twice = count(&format!("len(read_parquet([{part:?}, {part:?}]))"));
+    let once: usize = count(&format!("len(read_parquet({part:?}))"))
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(twice, format!("{}\n", once * 2));
+}
