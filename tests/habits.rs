@@ -321,3 +321,52 @@ fn readers_take_folders_globs_and_lists() {
         .unwrap();
     assert_eq!(twice, format!("{}\n", once * 2));
 }
+
+#[test]
+fn notebook_plumbing_lines_are_accepted_or_explained() {
+    let run = ddq(
+        &[
+            "-c",
+            "from dask.diagnostics import ProgressBar\nProgressBar().register()",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "the progress bar is on; `set progress off` hides it\n"
+    );
+    let block = "import dask\nwith dask.config.set(scheduler=\"threads\"):\n    set scheduler\n    \
+                 x = 41\n\nwith ProgressBar(): x + 1\nset progress";
+    let run = ddq(&["--progress", "off", "-c", block], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "scheduler = threads\n42\nprogress = off\n");
+    let refused = ddq(&["-c", "with open(\"f\"):\n    1"], None);
+    assert_eq!(refused.code, 1);
+    let pandas = ddq(&["-c", "ddf = dd.from_pandas(df, npartitions=2)"], None);
+    assert!(
+        pandas
+            .stderr
+            .contains("there are no pandas frames in memory here: read the file"),
+        "{}",
+        pandas.stderr
+    );
+}
+
+#[test]
+fn client_cluster_shows_the_cluster() {
+    let statements = "client = Client(n_workers=1, threads_per_worker=1)\nclient.cluster";
+    let run = ddq(&["--dashboard", "off", "-c", statements], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("<Client: scheduler='df://127.0.0.1:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("processes=1 threads=1>"),
+        "{}",
+        run.stdout
+    );
+}

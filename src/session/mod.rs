@@ -1,10 +1,12 @@
 //! A ddq session: the DataFusion context, the variables bound so far, the settings, and the one
 //! execution path that REPL lines, `ddq run` files and `ddq -c` text all go through. Beside it:
 //! scripts (`script`), the start-up file (`startup`), help text (`help`), `%time`'s CPU times
-//! (`timing`) and where results go (`sink`).
+//! (`timing`), where results go (`sink`), notebook plumbing lines (`notebook`) and the pager
+//! (`pager`).
 
 mod commands;
 pub mod help;
+mod notebook;
 mod pager;
 pub mod script;
 pub mod sink;
@@ -335,6 +337,8 @@ impl Session {
                     self.bind(target, value).await?;
                 }
             }
+            StmtKind::Expr(expr) if let Some(done) = self.plumbing(expr).await => done?,
+            StmtKind::With { context, body } => return self.run_with(context, body).await,
             StmtKind::Expr(expr) => {
                 let (value, requested) = {
                     let planner = self.planner();
