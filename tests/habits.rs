@@ -74,6 +74,8 @@ fn in_terminal(columns: usize, lines: usize, statements: &str, last_line: &str) 
     pty.exp_string("ddq> ").expect("a prompt");
     pty.send_line(statements).expect("a statement is typed");
     let printed = pty.exp_string(last_line).expect("the result");
+    // Keys sent before the next prompt are eaten by the terminal's line discipline.
+    pty.exp_string("ddf> ").expect("the next prompt");
     pty.send_control('d').expect("Ctrl-D");
     pty.exp_eof().expect("ddq exits");
     printed

@@ -890,7 +890,10 @@ mod tests {
         assert_eq!(displays("x = he").1, Vec::<String>::new());
         assert_eq!(displays("help grou").1, vec!["groupby"]);
         assert_eq!(displays("set max_r").1, vec!["max_rows"]);
-        assert_eq!(displays("set format ").1, vec!["table", "csv", "json"]);
+        assert_eq!(
+            displays("set format ").1,
+            vec!["table", "csv", "json", "markdown", "tsv", "parquet"]
+        );
         assert!(displays("# ddf.").1.is_empty());
     }
 
