@@ -53,18 +53,25 @@ fn off_a_terminal_nothing_is_cut_to_a_width() {
     );
 }
 
+/// ddq for a pseudo-terminal, with its home, history and start-up file inside `home`.
+fn terminal_command(home: &std::path::Path) -> Command {
+    let mut command = Command::new(DDQ);
+    command
+        .current_dir(project_dir())
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("TERM", "xterm");
+    command
+}
+
 /// Runs `statements` in ddq's REPL in a pseudo-terminal of `columns` x `lines` (given, as
 /// Python's `shutil` reads them, by `COLUMNS` and `LINES`); returns everything printed.
 fn in_terminal(columns: usize, lines: usize, statements: &str, last_line: &str) -> String {
     let home = tempfile::tempdir().expect("a temporary home");
-    let mut command = Command::new(DDQ);
+    let mut command = terminal_command(home.path());
     command
-        .current_dir(project_dir())
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
         .env("COLUMNS", columns.to_string())
         .env("LINES", lines.to_string());
     let options = Options::new()
@@ -192,14 +199,8 @@ fn a_pager_shows_tall_tables_whole() {
 #[test]
 fn the_repl_colours_what_is_typed_unless_no_color() {
     let home = tempfile::tempdir().expect("a temporary home");
-    let mut command = Command::new(DDQ);
-    command
-        .current_dir(project_dir())
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env_remove("NO_COLOR")
-        .env("TERM", "xterm");
+    let mut command = terminal_command(home.path());
+    command.env_remove("NO_COLOR");
     let options = Options::new().timeout_ms(Some(120_000));
     let mut pty = rexpect::session::spawn_with_options(command, options).expect("ddq starts");
     pty.exp_string("ddq> ").expect("a prompt");
