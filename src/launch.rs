@@ -23,6 +23,8 @@ pub struct Invocation {
     pub output: Option<PathBuf>,
     /// `-i`: the REPL even when standard input is not a terminal.
     pub interactive: bool,
+    /// `--no-rc`: skip the start-up file.
+    pub no_rc: bool,
 }
 
 /// Runs what `invocation` asks, with the settings the flags in `matches` give.
@@ -91,6 +93,9 @@ fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String>
         if let Err(e) = session.serve_dashboard() {
             eprintln!("warning: {e}");
         }
+    }
+    if !invocation.no_rc {
+        runtime.block_on(crate::session::startup::run_rc_file(&mut session, color));
     }
     let outcome = match source {
         Some(source) => runtime.block_on(script::run(&mut session, &source, color)),

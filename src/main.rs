@@ -30,6 +30,9 @@ struct Cli {
     /// Run the REPL even when standard input is not a terminal (errors do not stop it).
     #[arg(short, long)]
     interactive: bool,
+    /// Do not run the start-up file (~/.ddqrc, or $XDG_CONFIG_HOME/ddq/ddqrc).
+    #[arg(long)]
+    no_rc: bool,
     #[command(subcommand)]
     action: Option<Action>,
 }
@@ -119,6 +122,7 @@ fn main() -> ExitCode {
                 script,
                 output: cli.output,
                 interactive: cli.interactive,
+                no_rc: cli.no_rc,
             };
             launch::run(invocation, &matches)
         }

@@ -34,6 +34,8 @@ pub const SETTINGS: &[&Setting] = &[
     &MAX_ROWS,
     &MIN_ROWS,
     &MAX_COLUMNS,
+    &WIDTH,
+    &PAGER,
     &MEMORY_LIMIT,
     &PROGRESS,
     &SCHEDULER,
@@ -139,6 +141,8 @@ pub struct Settings {
     pub address: Option<String>,
     /// Where the dashboard is served (the next free port when taken); `None`: nowhere.
     pub dashboard: Option<SocketAddr>,
+    /// The command tables taller than the terminal are piped through; `None`: none.
+    pub pager: Option<String>,
 }
 
 impl Settings {
@@ -154,6 +158,7 @@ impl Settings {
             threads_per_worker: None,
             address: None,
             dashboard: Some(DEFAULT_DASHBOARD),
+            pager: None,
         }
     }
 
@@ -220,8 +225,8 @@ impl Settings {
 pub const FORMAT: Setting = Setting {
     name: "format",
     placeholder: "FORMAT",
-    values: "table | csv | json",
-    summary: "How results are printed [default: table on a terminal, csv otherwise].",
+    values: "table | csv | json | markdown | tsv | parquet",
+    summary: "How results are printed [default: table on a terminal, csv otherwise]; parquet only to a file (--output) or a pipe.",
     switch: false,
     short: None,
     client_keyword: None,
@@ -274,6 +279,60 @@ pub const MAX_COLUMNS: Setting = Setting {
     get: |s| s.display.max_columns.to_string(),
     set: |s, value| assign(&mut s.display.max_columns, value.parse().ok()),
 };
+
+pub const WIDTH: Setting = Setting {
+    name: "width",
+    placeholder: "N",
+    values: "N (0: the terminal's width)",
+    summary: "Tables wider than this many characters show their first and last columns only [default: 0, the terminal's width; no limit off a terminal].",
+    switch: false,
+    short: None,
+    client_keyword: None,
+    get: |s| s.display.width.to_string(),
+    set: |s, value| assign(&mut s.display.width, value.parse().ok()),
+};
+
+#[cfg(test)]
+#[test]
+fn width_setting() {
+    let mut settings = Settings::new(Format::Table, false);
+    assert_eq!(WIDTH.get(&settings), "0");
+    WIDTH.set(&mut settings, "100").unwrap();
+    assert_eq!(settings.display.width, 100);
+    let err = WIDTH.set(&mut settings, "wide").unwrap_err();
+    assert_eq!(
+        err.message,
+        "invalid value `wide` for width; expected N (0: the terminal's width)"
+    );
+}
+
+pub const PAGER: Setting = Setting {
+    name: "pager",
+    placeholder: "COMMAND",
+    values: "a command such as `less -S`, or off",
+    summary: "On a terminal, tables taller than the window go through this pager, unshortened [default: off].",
+    switch: false,
+    short: None,
+    client_keyword: None,
+    get: |s| s.pager.clone().unwrap_or_else(|| "off".to_string()),
+    set: |s, value| match value {
+        "" => None,
+        "off" | "none" | "None" => assign(&mut s.pager, Some(None)),
+        command => assign(&mut s.pager, Some(Some(command.to_string()))),
+    },
+};
+
+#[cfg(test)]
+#[test]
+fn pager_setting() {
+    let mut settings = Settings::new(Format::Table, false);
+    assert_eq!(PAGER.get(&settings), "off");
+    PAGER.set(&mut settings, "less -S").unwrap();
+    assert_eq!(settings.pager.as_deref(), Some("less -S"));
+    PAGER.set(&mut settings, "off").unwrap();
+    assert_eq!(settings.pager, None);
+    assert!(PAGER.set(&mut settings, "").is_err());
+}
 
 #[cfg(test)]
 #[test]

@@ -22,32 +22,18 @@ pub fn parse_size(text: &str) -> Result<u64> {
     if text.eq_ignore_ascii_case("auto") {
         return Ok(default_limit());
     }
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
     let invalid = || {
         DdqError::type_error(format!("`{text}` is not a size"))
             .with_help("write a size such as 256MB, 2GB, 512MiB or auto")
     };
-    let value: f64 = number.parse().map_err(|_| invalid())?;
-    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "kb" | "k" => 1e3,
-        "mb" | "m" => 1e6,
-        "gb" | "g" => 1e9,
-        "tb" | "t" => 1e12,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        _ => return Err(invalid()),
-    };
-    let bytes = value * factor;
-    if !(1.0..=1e18).contains(&bytes) {
+    let bytes = text
+        .parse::<bytesize::ByteSize>()
+        .map_err(|_| invalid())?
+        .as_u64();
+    if !(1..=1_000_000_000_000_000_000).contains(&bytes) {
         return Err(invalid());
     }
-    Ok(bytes as u64)
+    Ok(bytes)
 }
 
 /// A size as people write it: `256MB`, `12.3GB`.

@@ -15,28 +15,35 @@ pub struct EngineSources;
 
 impl Sources for EngineSources {
     fn open_csv(&self, patterns: &[String], options: CsvOptions) -> Result<SourceTable> {
-        Ok(source_table(FileTable::open_csv(patterns, options)?))
+        let patterns = folders_as_globs(patterns, "*");
+        Ok(source_table(FileTable::open_csv(&patterns, options)?))
     }
 
     fn open_parquet(&self, patterns: &[String]) -> Result<SourceTable> {
-        // A directory is the dataset written into it (`to_parquet("out/")` writes
-        // out/part.N.parquet), as pandas and Dask read it.
-        let patterns: Vec<String> = patterns
-            .iter()
-            .map(|p| {
-                if std::path::Path::new(p).is_dir() {
-                    format!("{}/*.parquet", p.trim_end_matches('/'))
-                } else {
-                    p.clone()
-                }
-            })
-            .collect();
+        let patterns = folders_as_globs(patterns, "*.parquet");
         Ok(source_table(FileTable::open_parquet(&patterns)?))
     }
 
     fn persist(&self, ctx: &SessionContext, frame: &Frame) -> Result<Frame> {
         persist_frame(ctx, frame)
     }
+}
+
+/// A directory is the dataset written into it (`to_parquet("out/")` writes
+/// out/part.N.parquet, `to_csv("out/*.csv")` out/N.csv), as pandas and Dask read one: its files
+/// matching `files`, hidden ones left out, in name order.
+fn folders_as_globs(patterns: &[String], files: &str) -> Vec<String> {
+    patterns
+        .iter()
+        .map(|p| {
+            if std::path::Path::new(p).is_dir() {
+                let folder = glob::Pattern::escape(p.trim_end_matches('/'));
+                format!("{folder}/{files}")
+            } else {
+                p.clone()
+            }
+        })
+        .collect()
 }
 
 fn source_table(table: FileTable) -> SourceTable {

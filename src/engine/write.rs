@@ -124,8 +124,11 @@ async fn write_file(
             schema.clone(),
             Box::new(BufWriter::new(file)),
             &DisplayOptions::default(),
-        ),
-        FileFormat::Parquet => Box::new(ParquetResultWriter::new(schema.clone(), file)?),
+        )?,
+        FileFormat::Parquet => Box::new(ParquetResultWriter::new(
+            schema.clone(),
+            Box::new(BufWriter::new(file)),
+        )?),
     };
     executor.stream_into(df, schema, writer).await
 }

@@ -37,6 +37,9 @@ pub enum StmtKind {
     Import { module: String },
     /// A short command such as `read "x.csv" as x` or `help groupby`.
     Command(Command),
+    /// `with CONTEXT:` and the statements indented under it (or after the colon on the same
+    /// line): `with dask.config.set(scheduler="processes"):` or `with ProgressBar():`.
+    With { context: Expr, body: Vec<Stmt> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -518,6 +521,10 @@ impl fmt::Display for Stmt {
             StmtKind::Expr(value) => write!(f, "{value}"),
             StmtKind::Import { module } => write!(f, "import {module}"),
             StmtKind::Command(command) => write!(f, "{command}"),
+            StmtKind::With { context, body } => {
+                write!(f, "with {context}:")?;
+                body.iter().try_for_each(|stmt| write!(f, "\n    {stmt}"))
+            }
         }
     }
 }

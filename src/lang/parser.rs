@@ -49,7 +49,9 @@ pub fn is_incomplete(text: &str) -> bool {
     let last_line = text.rsplit('\n').next().unwrap_or("");
     let cell_open = text.trim_start().starts_with("%%") && !last_line.trim().is_empty();
     let def_open = text.trim_start().starts_with("def ") && text.trim_end().ends_with(':');
-    tokens::input_is_open(text) || cell_open || def_open
+    // A `with` block, like a cell, ends with an empty line.
+    let with_open = text.trim_start().starts_with("with ") && !last_line.trim().is_empty();
+    tokens::input_is_open(text) || cell_open || def_open || with_open
 }
 
 struct Parser<'a> {
@@ -252,6 +254,7 @@ impl<'a> Parser<'a> {
             TokenKind::Keyword(Keyword::Import) => return self.import(),
             TokenKind::Keyword(Keyword::From) => return self.import_from(),
             TokenKind::Keyword(Keyword::Def) => return self.def(),
+            TokenKind::Keyword(Keyword::With) => return self.with_block(),
             TokenKind::Keyword(keyword) if is_statement_keyword(*keyword) => {
                 return Err(unsupported_statement(*keyword, self.peek().span));
             }
@@ -922,6 +925,57 @@ impl<'a> Parser<'a> {
 
     /// `def name(params): return expr`, on one line or with the `return` on the next: a named
     /// lambda. Bodies of more than that one `return` are refused.
+    /// `with CONTEXT [as NAME]:` then its body: statements after the colon on the same line,
+    /// or the lines indented deeper than the `with` (Python's block, read from the text since
+    /// the tokenizer keeps no indentation).
+    fn with_block(&mut self) -> Result<StmtKind> {
+        let with_span = self.advance();
+        let context = self.expr()?;
+        if self.eat(&TokenKind::Keyword(Keyword::As)) {
+            self.ident("a name after `as`")?;
+        }
+        self.expect(&TokenKind::Colon, "`:` after the `with` context")?;
+        let own_indent = self.indent_at(with_span.start);
+        let mut body = Vec::new();
+        while !matches!(self.peek_kind(), TokenKind::Newline | TokenKind::Eof) {
+            body.push(self.statement()?);
+            if !self.eat(&TokenKind::Semicolon) && !self.at_statement_end() {
+                return Err(self.expected("end of statement"));
+            }
+        }
+        loop {
+            let mut ahead = 0;
+            while matches!(
+                self.nth_kind(ahead),
+                TokenKind::Newline | TokenKind::Semicolon
+            ) {
+                ahead += 1;
+            }
+            let next = self.nth(ahead);
+            if next.kind == TokenKind::Eof || self.indent_at(next.span.start) <= own_indent {
+                break;
+            }
+            self.pos += ahead;
+            body.push(self.statement()?);
+            if !self.at_statement_end() {
+                return Err(self.expected("end of statement"));
+            }
+        }
+        if body.is_empty() {
+            return Err(self.expected("an indented statement in the `with` block"));
+        }
+        Ok(StmtKind::With { context, body })
+    }
+
+    /// How far the line holding byte `at` is indented (tabs and spaces count one each).
+    fn indent_at(&self, at: usize) -> usize {
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        self.text[line_start..at]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .count()
+    }
+
     fn def(&mut self) -> Result<StmtKind> {
         let start = self.advance().start;
         let name = self.ident("the function's name")?;
@@ -1864,6 +1918,10 @@ mod tests {
                 value: strip(value),
             },
             StmtKind::Expr(e) => StmtKind::Expr(strip(e)),
+            StmtKind::With { context, body } => StmtKind::With {
+                context: strip(context),
+                body: body.iter().map(strip_stmt).collect(),
+            },
             StmtKind::Import { module } => StmtKind::Import {
                 module: module.clone(),
             },
@@ -2851,6 +2909,32 @@ mod tests {
     }
 
     // ----- robustness -----
+
+    #[test]
+    fn a_with_block_holds_its_indented_lines_or_the_rest_of_its_line() {
+        let source = Source::new("t", "with a():\n    x = 1\n\n    y\nz\nwith b(): p; q\nr");
+        let stmts = parse(&source).unwrap();
+        let bodies: Vec<String> = stmts.iter().map(|stmt| stmt.to_string()).collect();
+        assert_eq!(
+            bodies,
+            [
+                "with a():\n    x = 1\n    y",
+                "z",
+                "with b():\n    p\n    q",
+                "r"
+            ]
+        );
+        let empty = parse(&Source::new("t", "with a():\nz")).unwrap_err();
+        assert!(
+            empty
+                .message
+                .contains("an indented statement in the `with` block"),
+            "{}",
+            empty.message
+        );
+        assert!(is_incomplete("with a():\n    x = 1"));
+        assert!(!is_incomplete("with a():\n    x = 1\n"));
+    }
 
     #[test]
     fn is_incomplete_tracks_open_brackets_strings_and_backslashes() {

@@ -1,13 +1,12 @@
 //! The CSV renderer: a header row then every row, streamed batch by batch, written the way
 //! `DataFrame.to_csv(index=False)` writes. Each value's text (floats as Python `repr`, empty for
 //! missing values and NaN, `True`/`False`) and the quoting of fields (only when they need it) are
-//! `types::text`'s; this file walks the batches and decides each batch's datetime style.
+//! `types::text`'s; this file walks the batches and decides each batch's datetime style. With a
+//! tab as the separator it writes TSV, as `to_csv(sep="\t")` does.
 
 use super::{BatchRenderer, ResultWriter, check_batch_width, visible_columns, write_error};
 use crate::error::Result;
-use crate::types::text::{
-    TextStyle, end_csv_record, write_csv_field, write_csv_record, write_value,
-};
+use crate::types::text::{TextStyle, end_csv_record, write_separated_field, write_value};
 use crate::types::values::{ColumnKind, ColumnReader, DateTimeStyle};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -19,15 +18,22 @@ pub(crate) struct CsvResultWriter {
     schema: SchemaRef,
     columns: Vec<usize>,
     header_written: bool,
+    /// `,` for CSV, a tab for TSV.
+    separator: u8,
 }
 
 impl CsvResultWriter {
-    pub(crate) fn new(schema: SchemaRef, out: Box<dyn Write + Send>) -> CsvResultWriter {
+    pub(crate) fn new(
+        schema: SchemaRef,
+        out: Box<dyn Write + Send>,
+        separator: u8,
+    ) -> CsvResultWriter {
         CsvResultWriter {
             out,
             columns: visible_columns(&schema),
             schema,
             header_written: false,
+            separator,
         }
     }
 
@@ -41,22 +47,29 @@ impl CsvResultWriter {
             .iter()
             .map(|&index| self.schema.field(index).name().as_str());
         let mut header = String::new();
-        write_csv_record(&mut header, names);
+        for (position, name) in names.enumerate() {
+            if position > 0 {
+                header.push(char::from(self.separator));
+            }
+            write_separated_field(&mut header, name, self.separator);
+        }
+        end_csv_record(&mut header, 0);
         self.out.write_all(header.as_bytes()).map_err(write_error)
     }
 }
 
 impl ResultWriter for CsvResultWriter {
     fn write_batch(&mut self, batch: &RecordBatch) -> Result<()> {
-        let bytes = render_rows(&self.schema, &self.columns, batch)?;
+        let bytes = render_rows(&self.schema, &self.columns, batch, self.separator)?;
         self.write_rendered(&bytes)
     }
 
     fn renderer(&self) -> Option<BatchRenderer> {
         let schema = self.schema.clone();
         let columns = self.columns.clone();
+        let separator = self.separator;
         Some(Arc::new(move |batch: &RecordBatch| {
-            render_rows(&schema, &columns, batch)
+            render_rows(&schema, &columns, batch, separator)
         }))
     }
 
@@ -72,7 +85,12 @@ impl ResultWriter for CsvResultWriter {
 }
 
 /// Every row of `batch` as CSV records (the `columns` of `schema`).
-fn render_rows(schema: &SchemaRef, columns: &[usize], batch: &RecordBatch) -> Result<Vec<u8>> {
+fn render_rows(
+    schema: &SchemaRef,
+    columns: &[usize],
+    batch: &RecordBatch,
+    separator: u8,
+) -> Result<Vec<u8>> {
     check_batch_width(schema, batch)?;
     let readers = columns
         .iter()
@@ -89,11 +107,11 @@ fn render_rows(schema: &SchemaRef, columns: &[usize], batch: &RecordBatch) -> Re
         let start = out.len();
         for (position, (reader, style)) in readers.iter().zip(&styles).enumerate() {
             if position > 0 {
-                out.push(',');
+                out.push(char::from(separator));
             }
             field.clear();
             write_value(&mut field, &reader.value(row)?, TextStyle::Csv(*style));
-            write_csv_field(&mut out, &field);
+            write_separated_field(&mut out, &field, separator);
         }
         end_csv_record(&mut out, start);
     }
@@ -241,6 +259,17 @@ mod tests {
     }
 
     #[test]
+    fn tsv_separates_with_tabs_and_quotes_only_fields_that_need_it() {
+        let batch = RecordBatch::try_from_iter(vec![
+            ("a b", Arc::new(Int64Array::from(vec![1])) as ArrayRef),
+            ("s", Arc::new(StringArray::from(vec!["x\ty, z"]))),
+        ])
+        .unwrap();
+        let text = render(Format::Tsv, layout(), &[batch], &DisplayOptions::default());
+        assert_eq!(text, "a b\ts\n1\t\"x\ty, z\"\n");
+    }
+
+    #[test]
     fn empty_result_still_has_a_header() {
         let schema = Arc::new(Schema::new(vec![
             Field::new("a", DataType::Int64, true),
@@ -253,7 +282,8 @@ mod tests {
             schema,
             Box::new(buffer.clone()),
             &DisplayOptions::default(),
-        );
+        )
+        .unwrap();
         writer.finish().unwrap();
         assert_eq!(buffer.0.lock().unwrap().as_slice(), b"a,b\n");
     }
@@ -267,7 +297,8 @@ mod tests {
             schema,
             Box::new(ClosedPipe),
             &DisplayOptions::default(),
-        );
+        )
+        .unwrap();
         let err = writer.finish().unwrap_err();
         assert!(is_broken_pipe(&err), "{err}");
     }

@@ -1,4 +1,4 @@
-//! Renderers for results: pandas-like tables, CSV and JSON lines.
+//! Renderers for results: pandas-like tables, CSV, TSV, JSON lines, Markdown and Parquet.
 //!
 //! A result arrives as a stream of Arrow record batches that may be far larger than memory, so every
 //! renderer is a [`ResultWriter`] fed one batch at a time. The CSV and JSON writers stream straight
@@ -9,6 +9,7 @@
 
 mod csv_writer;
 mod json_lines;
+mod markdown;
 mod parquet_file;
 mod table;
 pub mod temporary;
@@ -75,19 +76,23 @@ pub trait ResultWriter {
 /// Renders one batch to the bytes a writer would write for it; runs on any thread.
 pub type BatchRenderer = std::sync::Arc<dyn Fn(&RecordBatch) -> Result<Vec<u8>> + Send + Sync>;
 
-/// The writer for `format`. `schema` is the schema of the batches that will be written.
+/// The writer for `format`. `schema` is the schema of the batches that will be written; an
+/// error when Parquet cannot hold one of its types.
 pub fn result_writer(
     format: Format,
     layout: Layout,
     schema: SchemaRef,
     out: Box<dyn std::io::Write + Send>,
     options: &DisplayOptions,
-) -> Box<dyn ResultWriter + Send> {
-    match format {
+) -> Result<Box<dyn ResultWriter + Send>> {
+    Ok(match format {
         Format::Table => Box::new(table::TableWriter::new(layout, schema, out, options)),
-        Format::Csv => Box::new(csv_writer::CsvResultWriter::new(schema, out)),
+        Format::Csv => Box::new(csv_writer::CsvResultWriter::new(schema, out, b',')),
+        Format::Tsv => Box::new(csv_writer::CsvResultWriter::new(schema, out, b'\t')),
         Format::Json => Box::new(json_lines::JsonLinesWriter::new(schema, out)),
-    }
+        Format::Markdown => Box::new(markdown::MarkdownWriter::new(schema, out)),
+        Format::Parquet => Box::new(ParquetResultWriter::new(schema, out)?),
+    })
 }
 
 pub use parquet_file::ParquetResultWriter;
@@ -161,7 +166,8 @@ pub(crate) mod test_support {
     ) -> String {
         let buffer = SharedBuffer::default();
         let schema = batches[0].schema();
-        let mut writer = result_writer(format, layout, schema, Box::new(buffer.clone()), options);
+        let mut writer =
+            result_writer(format, layout, schema, Box::new(buffer.clone()), options).unwrap();
         for batch in batches {
             writer.write_batch(batch).unwrap();
         }

@@ -1,20 +1,20 @@
-//! Parquet as one more result writer, so writing files streams through the same path as
-//! printing results.
+//! Parquet as one more result writer, so writing files (`to_parquet`, `--format parquet`)
+//! streams through the same path as printing results.
 
 use crate::error::{DdqError, Result};
 use crate::output::ResultWriter;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
-use std::fs::File;
+use std::io::Write;
 
 pub struct ParquetResultWriter {
-    writer: ArrowWriter<File>,
+    writer: ArrowWriter<Box<dyn Write + Send>>,
 }
 
 impl ParquetResultWriter {
-    pub fn new(schema: SchemaRef, file: File) -> Result<ParquetResultWriter> {
-        let writer = ArrowWriter::try_new(file, schema, None).map_err(parquet_error)?;
+    pub fn new(schema: SchemaRef, out: Box<dyn Write + Send>) -> Result<ParquetResultWriter> {
+        let writer = ArrowWriter::try_new(out, schema, None).map_err(parquet_error)?;
         Ok(ParquetResultWriter { writer })
     }
 }
@@ -25,7 +25,8 @@ impl ResultWriter for ParquetResultWriter {
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
-        self.writer.close().map(|_| ()).map_err(parquet_error)
+        let mut out = self.writer.into_inner().map_err(parquet_error)?;
+        out.flush().map_err(super::write_error)
     }
 }
 

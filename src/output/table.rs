@@ -1,10 +1,11 @@
 //! The table renderer: a result printed the way pandas prints a DataFrame or Series, without the
 //! row index (key columns are ordinary leading columns).
 //!
-//! Laid out by hand rather than with comfy-table: pandas' look needs per-column decisions that a
+//! Laid out by hand rather than with a table crate (comfy-table): pandas' look needs per-column decisions that a
 //! table crate does not make (float decimals shared by a column, `..` or `...` depending on the
-//! column's width, a `...` column, right-aligned headers with exactly two spaces between columns
-//! and no terminal-width wrapping), and the layout itself is a dozen lines.
+//! column's width, a `...` column, right-aligned headers with exactly two spaces between columns,
+//! middle columns dropped to fit a width rather than wrapped), and the layout itself is a dozen
+//! lines.
 
 use super::{
     DisplayOptions, Layout, ResultKind, ResultWriter, check_batch_width, visible_columns,
@@ -29,6 +30,8 @@ pub(crate) struct TableWriter {
     series: Option<SeriesFooter>,
     columns: ColumnPlan,
     window: RowWindow<Row>,
+    /// The longest line allowed (`width`, or the terminal's); `None`: no limit.
+    line_width: Option<usize>,
 }
 
 struct SeriesFooter {
@@ -44,6 +47,15 @@ impl TableWriter {
         options: &DisplayOptions,
     ) -> TableWriter {
         let columns = ColumnPlan::new(visible_columns(&schema), options.max_columns);
+        // Lines around the rows: the header, the `...` row, the footer and the next prompt.
+        let extra_lines = match layout.kind {
+            ResultKind::Frame => 5,
+            ResultKind::Series { .. } => 4,
+        };
+        let rows = DisplayOptions {
+            max_rows: options.row_limit(extra_lines),
+            ..options.clone()
+        };
         let series = match layout.kind {
             ResultKind::Frame => None,
             ResultKind::Series { name } => Some(SeriesFooter {
@@ -56,7 +68,8 @@ impl TableWriter {
             schema,
             series,
             columns,
-            window: RowWindow::new(options),
+            window: RowWindow::new(&rows),
+            line_width: options.line_width(),
         }
     }
 
@@ -78,6 +91,7 @@ impl TableWriter {
             series,
             columns,
             window,
+            line_width,
         } = self;
         let total = window.total;
         let names: Vec<&str> = columns
@@ -89,7 +103,7 @@ impl TableWriter {
             return (out, render_empty(series.as_ref(), &names, total));
         }
         let shown = window.into_shown();
-        let mut text_columns: Vec<TextColumn> = columns
+        let text_columns: Vec<TextColumn> = columns
             .shown
             .iter()
             .enumerate()
@@ -102,14 +116,16 @@ impl TableWriter {
                 }
             })
             .collect();
-        if let Some(position) = columns.elided_at {
+        let rows_truncated = shown.dots_after.is_some();
+        let (mut text_columns, elided_at) =
+            fit_width(text_columns, columns.elided_at, line_width, rows_truncated);
+        if let Some(position) = elided_at {
             text_columns.insert(position, TextColumn::dots(shown.rows.len()));
         }
         let mut text = lay_out(&text_columns, shown.dots_after);
-        let rows_truncated = shown.dots_after.is_some();
         match &series {
             Some(footer) => text.push_str(&series_footer(footer, rows_truncated, total)),
-            None if rows_truncated || columns.elided_at.is_some() => {
+            None if rows_truncated || elided_at.is_some() => {
                 text.push_str(&format!("\n[{total} rows x {} columns]\n", names.len()));
             }
             None => {}
@@ -354,20 +370,63 @@ fn text_width(text: &str) -> usize {
     text.chars().count()
 }
 
+/// A column's width in a table: its widest cell or header, at least 2 when a `...` row shows.
+fn column_width(column: &TextColumn, dots_row: bool) -> usize {
+    let widest = column.cells.iter().map(|cell| text_width(cell)).max();
+    let width = widest.unwrap_or(0).max(text_width(&column.header));
+    if dots_row { width.max(2) } else { width }
+}
+
+/// Drops middle columns until the table's lines fit `line_width`, keeping as many first and
+/// last columns as fit, equally many each side of the `...` column, as pandas fits a frame to
+/// a terminal. `elided_at` is where `max_columns` already cut (the first of the right half);
+/// one column each side always stays, so a very narrow width still shows the ends.
+fn fit_width(
+    columns: Vec<TextColumn>,
+    elided_at: Option<usize>,
+    line_width: Option<usize>,
+    dots_row: bool,
+) -> (Vec<TextColumn>, Option<usize>) {
+    let Some(limit) = line_width else {
+        return (columns, elided_at);
+    };
+    let widths: Vec<usize> = columns.iter().map(|c| column_width(c, dots_row)).collect();
+    let line = |left: &[usize], right: &[usize], dots: bool| {
+        let count = left.len() + right.len() + usize::from(dots);
+        let dots_width = if dots { 3 } else { 0 };
+        left.iter().chain(right).sum::<usize>() + dots_width + 2 * count.saturating_sub(1)
+    };
+    let split = elided_at.unwrap_or(widths.len());
+    if line(&widths[..split], &widths[split..], elided_at.is_some()) <= limit {
+        return (columns, elided_at);
+    }
+    let most = match elided_at {
+        Some(at) => at.min(widths.len() - at),
+        None => widths.len().saturating_sub(1) / 2,
+    };
+    if most == 0 {
+        return (columns, elided_at);
+    }
+    let n = widths.len();
+    let keep = (1..=most)
+        .rev()
+        .find(|&k| line(&widths[..k], &widths[n - k..], true) <= limit)
+        .unwrap_or(1);
+    let kept = columns
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| *index < keep || *index >= n - keep)
+        .map(|(_, column)| column)
+        .collect();
+    (kept, Some(keep))
+}
+
 /// Right-aligns every column under its header with two spaces between columns, inserting the
 /// `...` row after row `dots_after`. pandas writes `..` in columns narrower than three.
 fn lay_out(columns: &[TextColumn], dots_after: Option<usize>) -> String {
     let widths: Vec<usize> = columns
         .iter()
-        .map(|column| {
-            let widest = column.cells.iter().map(|cell| text_width(cell)).max();
-            let width = widest.unwrap_or(0).max(text_width(&column.header));
-            if dots_after.is_some() {
-                width.max(2)
-            } else {
-                width
-            }
-        })
+        .map(|column| column_width(column, dots_after.is_some()))
         .collect();
     let mut text = aligned_line(&widths, |index| columns[index].header.as_str());
     let rows = columns.first().map_or(0, |column| column.cells.len());
@@ -703,6 +762,7 @@ mod tests {
             max_rows: 4,
             min_rows: 2,
             max_columns: 0,
+            ..DisplayOptions::default()
         };
         let result = render_with(
             ResultKind::Frame,
@@ -763,6 +823,7 @@ mod tests {
             max_rows,
             min_rows,
             max_columns: 20,
+            ..DisplayOptions::default()
         })
     }
 
@@ -828,6 +889,7 @@ mod tests {
             max_rows: 3,
             min_rows: 1,
             max_columns: 20,
+            ..DisplayOptions::default()
         };
         let kind = ResultKind::Series {
             name: "n".to_string(),
@@ -851,6 +913,7 @@ Name: n, Length: 10, dtype: int64
             max_rows: 60,
             min_rows: 10,
             max_columns: 5,
+            ..DisplayOptions::default()
         };
         let batch = RecordBatch::try_from_iter(columns).unwrap();
         let result = render_with(ResultKind::Frame, 0, &[batch], &options);
@@ -858,6 +921,75 @@ Name: n, Length: 10, dtype: int64
             result,
             "c0  c1  ...  c4  c5\n 0   1  ...   4   5\n\n[1 rows x 6 columns]\n"
         );
+    }
+
+    fn wide_frame(options: &DisplayOptions) -> String {
+        let columns: Vec<(String, ArrayRef)> = (0..8)
+            .map(|i| (format!("column{i}"), ints([i, 100 + i])))
+            .collect();
+        let batch = RecordBatch::try_from_iter(columns).unwrap();
+        render_with(ResultKind::Frame, 0, &[batch], options)
+    }
+
+    #[test]
+    fn a_width_keeps_the_first_and_last_columns_that_fit() {
+        let fits = |width| DisplayOptions {
+            width,
+            ..DisplayOptions::default()
+        };
+        // Eight columns of 7 characters and 2-space gaps: 70 characters.
+        assert!(!wide_frame(&fits(70)).contains("..."));
+        let expected = concat!(
+            "column0  column1  column2  ...  column5  column6  column7\n",
+            "      0        1        2  ...        5        6        7\n",
+            "    100      101      102  ...      105      106      107\n",
+            "\n",
+            "[2 rows x 8 columns]\n",
+        );
+        assert_eq!(wide_frame(&fits(69)), expected);
+        assert!(wide_frame(&fits(69)).lines().all(|line| line.len() <= 69));
+        let narrow = wide_frame(&fits(10));
+        assert!(narrow.starts_with("column0  ...  column7\n"), "{narrow}");
+    }
+
+    #[test]
+    fn a_width_cuts_further_after_max_columns() {
+        let options = DisplayOptions {
+            max_columns: 6,
+            width: 40,
+            ..DisplayOptions::default()
+        };
+        let result = wide_frame(&options);
+        assert!(
+            result.starts_with("column0  column1  ...  column6  column7\n"),
+            "{result}"
+        );
+        let off_terminal = DisplayOptions {
+            max_columns: 0,
+            ..DisplayOptions::default()
+        };
+        assert!(!wide_frame(&off_terminal).contains("..."));
+    }
+
+    #[test]
+    fn a_terminal_fits_width_and_height() {
+        let options = DisplayOptions {
+            terminal: Some(crate::config::display::TerminalSize {
+                columns: 40,
+                lines: 20,
+            }),
+            ..DisplayOptions::default()
+        };
+        let result = render_with(
+            ResultKind::Frame,
+            0,
+            &[batch(vec![("a", ints(0..30)), ("b", ints(0..30))])],
+            &options,
+        );
+        // 30 rows and 5 more lines do not fit 20: the first and last five rows show.
+        assert_eq!(result.lines().count(), 14, "{result}");
+        assert!(result.ends_with("[30 rows x 2 columns]\n"), "{result}");
+        assert!(wide_frame(&options).lines().all(|line| line.len() <= 40));
     }
 
     #[test]
@@ -872,7 +1004,8 @@ Name: n, Length: 10, dtype: int64
             schema,
             Box::new(SharedBuffer::default()),
             &DisplayOptions::default(),
-        );
+        )
+        .unwrap();
         let wide = batch(vec![("a", ints([1])), ("b", ints([2]))]);
         assert!(writer.write_batch(&wide).is_err());
     }

@@ -696,6 +696,15 @@ impl SessionCompleter {
     pub fn refresh(&mut self, session: &Session) {
         self.index = SessionIndex::of(session);
     }
+
+    /// The columns of every frame and series bound in the session (for colouring them).
+    pub fn column_names(&self) -> std::collections::HashSet<String> {
+        self.index
+            .vars
+            .values()
+            .flat_map(|value| shape_of_value(value).columns)
+            .collect()
+    }
 }
 
 impl rustyline::completion::Completer for SessionCompleter {
@@ -881,7 +890,10 @@ mod tests {
         assert_eq!(displays("x = he").1, Vec::<String>::new());
         assert_eq!(displays("help grou").1, vec!["groupby"]);
         assert_eq!(displays("set max_r").1, vec!["max_rows"]);
-        assert_eq!(displays("set format ").1, vec!["table", "csv", "json"]);
+        assert_eq!(
+            displays("set format ").1,
+            vec!["table", "csv", "json", "markdown", "tsv", "parquet"]
+        );
         assert!(displays("# ddf.").1.is_empty());
     }
 

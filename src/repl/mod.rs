@@ -1,9 +1,11 @@
 //! The interactive loop on rustyline: the prompt names the current frame, an open bracket or
 //! string continues on the next line (the real parser decides), Tab completes from the session,
-//! history persists in the user's data directory, Ctrl-C cancels the running query or clears the
-//! line, Ctrl-D exits.
+//! history persists in the user's data directory, keywords, strings, numbers and column names
+//! are coloured as they are typed (not under NO_COLOR), Ctrl-C cancels the running query or
+//! clears the line, Ctrl-D exits.
 
 pub mod complete;
+pub mod highlight;
 
 use crate::error::span::Source;
 use crate::lang::parser;
@@ -11,17 +13,40 @@ use crate::session::script::report_error;
 use crate::session::{Flow, Session, cancelled};
 use complete::SessionCompleter;
 use rustyline::error::ReadlineError;
+use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{CompletionType, Config, Editor, Helper, Highlighter, Hinter};
+use rustyline::{CompletionType, Config, Editor, Helper, Hinter};
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-/// Line-editor hooks: completion from the session, validation by the parser.
-#[derive(Helper, Highlighter, Hinter, rustyline::Completer)]
+/// Line-editor hooks: completion from the session, validation by the parser, colours.
+#[derive(Helper, Hinter, rustyline::Completer)]
 pub struct ReplHelper {
     #[rustyline(Completer)]
     completer: SessionCompleter,
+    /// Colour the line being typed (not under NO_COLOR).
+    colour: bool,
+    /// The columns of the session's frames, coloured where the line names them.
+    columns: HashSet<String>,
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        match self.colour {
+            true => {
+                highlight::highlight(line, &self.columns).map_or(Cow::Borrowed(line), Cow::Owned)
+            }
+            false => Cow::Borrowed(line),
+        }
+    }
+
+    /// Every key may change what a token is (a digit, a closing quote): colour again each time.
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.colour
+    }
 }
 
 impl Validator for ReplHelper {
@@ -117,6 +142,8 @@ fn new_editor() -> crate::error::Result<LineEditor> {
         .map_err(|e| crate::error::DdqError::input(format!("cannot start the line editor: {e}")))?;
     editor.set_helper(Some(ReplHelper {
         completer: SessionCompleter::default(),
+        colour: std::env::var_os("NO_COLOR").is_none(),
+        columns: HashSet::new(),
     }));
     Ok(editor)
 }
@@ -275,6 +302,7 @@ fn run_cancellable(
 fn refresh_completion(editor: &mut LineEditor, session: &Session) {
     if let Some(helper) = editor.helper_mut() {
         helper.completer.refresh(session);
+        helper.columns = helper.completer.column_names();
     }
 }
 

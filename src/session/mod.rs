@@ -1,16 +1,20 @@
 //! A ddq session: the DataFusion context, the variables bound so far, the settings, and the one
 //! execution path that REPL lines, `ddq run` files and `ddq -c` text all go through. Beside it:
-//! scripts (`script`), help text (`help`), `%time`'s CPU times (`timing`) and where results go
-//! (`sink`).
+//! scripts (`script`), the start-up file (`startup`), help text (`help`), `%time`'s CPU times
+//! (`timing`), where results go (`sink`), notebook plumbing lines (`notebook`) and the pager
+//! (`pager`).
 
 mod commands;
 pub mod help;
+mod notebook;
+mod pager;
 pub mod script;
 pub mod sink;
+pub mod startup;
 pub mod timing;
 
 use crate::config::display::BarMode;
-use crate::config::display::Format;
+use crate::config::display::{Format, TerminalSize, terminal_size};
 use crate::config::scheduler::{LocalShape, SchedulerKind};
 use crate::config::settings::Settings;
 use crate::engine::cluster::{Cluster, dashboard_line};
@@ -35,6 +39,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::execution::config::SessionConfig;
 use datafusion::prelude::{DataFrame, SessionContext};
 use datafusion::scalar::ScalarValue;
+use pager::PageBuffer;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -68,6 +73,8 @@ pub struct Session {
     /// What the dashboard shows, and its server with the address it was asked for.
     dashboard: Dashboard,
     dashboard_server: Option<(SocketAddr, Server)>,
+    /// `--format parquet` wrote its one result.
+    parquet_written: bool,
 }
 
 impl Session {
@@ -80,6 +87,7 @@ impl Session {
             settings,
             out,
             timed_out: None,
+            parquet_written: false,
             cluster: None,
             starting: None,
             statement_scheduler: None,
@@ -329,6 +337,8 @@ impl Session {
                     self.bind(target, value).await?;
                 }
             }
+            StmtKind::Expr(expr) if let Some(done) = self.plumbing(expr).await => done?,
+            StmtKind::With { context, body } => return self.run_with(context, body).await,
             StmtKind::Expr(expr) => {
                 let (value, requested) = {
                     let planner = self.planner();
@@ -453,6 +463,12 @@ impl Session {
                 )
                 .await
             }
+            Value::Scalar(_) | Value::Columns(_) if self.settings.format == Format::Parquet => {
+                Err(DdqError::type_error(
+                    "--format parquet writes frames and series, not a single value or a list",
+                )
+                .with_help("print it with `set format csv`, or select a frame"))
+            }
             Value::Scalar(s) => {
                 let v = self.compute_scalar(&s).await?;
                 let text = format_scalar(&v, self.settings.format);
@@ -463,7 +479,11 @@ impl Session {
             Value::Columns(names) => {
                 let text = match self.settings.format {
                     Format::Table => columns_repr(&names),
-                    Format::Csv => {
+                    Format::Markdown => {
+                        let rows: String = names.iter().map(|n| format!("| {n} |\n")).collect();
+                        format!("| column |\n| :--- |\n{rows}")
+                    }
+                    Format::Csv | Format::Tsv | Format::Parquet => {
                         // A header, then each name as a record of its own.
                         let mut csv = String::new();
                         for name in
@@ -702,17 +722,59 @@ impl Session {
             kind,
             index_columns: frame.index_columns,
         };
-        let writer = output::result_writer(
-            self.settings.format,
-            layout,
-            schema.clone(),
-            Box::new(self.out.clone()),
-            &self.settings.display,
-        );
-        self.executor()
-            .stream_into(df, schema, writer)
-            .await
-            .map(|_| ())
+        let mut display = self.settings.display.clone();
+        if self.out.is_stdout() {
+            display.terminal = terminal_size();
+        }
+        let paging = match (&self.settings.pager, display.terminal) {
+            (Some(pager), Some(terminal)) if self.settings.format == Format::Table => {
+                // The pager scrolls: the table keeps its `max_rows` however short the window.
+                display.terminal = Some(TerminalSize {
+                    lines: usize::MAX,
+                    ..terminal
+                });
+                Some((pager.clone(), terminal.lines, PageBuffer::default()))
+            }
+            _ => None,
+        };
+        let out: Box<dyn std::io::Write + Send> = match &paging {
+            Some((_, _, buffer)) => Box::new(buffer.clone()),
+            None => Box::new(self.out.clone()),
+        };
+        // `%timeit` discards its runs' results: nothing is written to claim.
+        if self.settings.format == Format::Parquet && self.timed_out.is_none() {
+            self.claim_parquet_output()?;
+        }
+        let writer =
+            output::result_writer(self.settings.format, layout, schema.clone(), out, &display)?;
+        self.executor().stream_into(df, schema, writer).await?;
+        match paging {
+            Some((pager, lines, buffer)) => {
+                pager::show(&buffer.take(), &pager, lines, &mut self.out)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// `--format parquet` makes one file of one result, and binary data on a terminal helps
+    /// nobody: a second result, or a terminal, is refused before anything is written.
+    fn claim_parquet_output(&mut self) -> Result<()> {
+        if self.out.is_stdout() && std::io::stdout().is_terminal() {
+            return Err(DdqError::input(
+                "--format parquet writes binary data, and standard output is a terminal",
+            )
+            .with_help(
+                "write it to a file with `--output FILE`, or pipe it: `ddq ... > out.parquet`",
+            ));
+        }
+        if self.parquet_written {
+            return Err(DdqError::input(
+                "--format parquet holds one result, and one was already written",
+            )
+            .with_help("write each result to a file of its own with .to_parquet(\"PATH\")"));
+        }
+        self.parquet_written = true;
+        Ok(())
     }
 
     /// Ends the session: a file given with `--output` is renamed into place.

@@ -46,6 +46,13 @@ impl Sink {
         }
     }
 
+    /// Whether results go to standard output (which may be a terminal, and tables then fit it).
+    pub fn is_stdout(&self) -> bool {
+        self.target
+            .lock()
+            .is_ok_and(|target| matches!(*target, Target::Stdout))
+    }
+
     /// Renames a file target into place.
     pub fn commit(self) -> crate::error::Result<()> {
         let mut guard = self

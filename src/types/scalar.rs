@@ -36,7 +36,7 @@ pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
     };
     let style = match format {
         Format::Json => TextStyle::Json,
-        Format::Table | Format::Csv => TextStyle::Python(ColumnKind::of(&value.data_type())),
+        _ => TextStyle::Python(ColumnKind::of(&value.data_type())),
     };
     value_text(&read, style)
 }

@@ -85,23 +85,12 @@ pub(crate) fn value_text(value: &Value, style: TextStyle) -> String {
     out
 }
 
-/// Writes `text` as a JSON string literal, escaping quotes, backslashes and control characters.
+/// Writes `text` as a JSON string literal, escaping quotes, backslashes and control characters
+/// (serde_json's escaping: `\n`, `\t`, `\b`, ..., `\u0001`).
 pub(crate) fn write_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    // A JSON value's text cannot fail to be written.
+    let literal = serde_json::Value::String(text.to_string());
+    let _ = write!(out, "{literal}");
 }
 
 /// `text` as a JSON string literal; see [`write_json_string`].
@@ -115,9 +104,14 @@ pub(crate) fn json_string(text: &str) -> String {
 /// comma, a quote or a line break, as it is otherwise — Python's `csv` module and the `csv`
 /// crate's `QuoteStyle::Necessary`.
 pub(crate) fn write_csv_field(out: &mut String, text: &str) {
+    write_separated_field(out, text, b',');
+}
+
+/// [`write_csv_field`] for records whose fields are separated by `separator` (a tab for TSV).
+pub(crate) fn write_separated_field(out: &mut String, text: &str, separator: u8) {
     if !text
         .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        .any(|b| b == separator || matches!(b, b'"' | b'\n' | b'\r'))
     {
         out.push_str(text);
         return;

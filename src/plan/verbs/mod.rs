@@ -198,6 +198,10 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
     ),
     ("explode", "list columns are not supported"),
     (
+        "from_pandas",
+        "there are no pandas frames in memory here: read the file the frame came from with read_csv(...) or read_parquet(...)",
+    ),
+    (
         "reindex",
         "set_index(...) and sort_index() set and order the index",
     ),

@@ -1,0 +1,375 @@
+//! Transcript tests of the habits ddq shares with pandas and Dask users (issue 21): tables that
+//! fit the terminal, the start-up file, output formats, and notebook plumbing lines. Each runs
+//! the real binary, through pipes or, where a terminal matters, in a pseudo-terminal.
+
+mod common;
+
+use common::{DDQ, READ, ddq, project_dir};
+use rexpect::reader::Options;
+use std::process::Command;
+
+/// Runs `ddq FLAGS --format table -c STATEMENTS`, expecting success; returns stdout.
+fn table_with(flags: &[&str], statements: &str) -> String {
+    let mut args = flags.to_vec();
+    args.extend(["--format", "table", "-c", statements]);
+    let run = ddq(&args, None);
+    assert_eq!(run.code, 0, "{statements}\nstderr:\n{}", run.stderr);
+    run.stdout
+}
+
+fn widest_line(text: &str) -> usize {
+    text.lines()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_set_width_keeps_the_first_and_last_columns() {
+    let out = table_with(&[], &format!("{READ}; set width 80; ddf.head()"));
+    let header = "      Date  DayOfWeek  DepTime  ...  TaxiOut  Cancelled  Diverted";
+    assert_eq!(out.lines().next(), Some(header), "{out}");
+    assert!(widest_line(&out) <= 80, "{out}");
+    assert!(out.ends_with("\n[5 rows x 21 columns]\n"), "{out}");
+    // The flag is the same setting.
+    let flagged = table_with(&["--width", "80"], &format!("{READ}; ddf.head()"));
+    assert_eq!(flagged, out);
+}
+
+#[test]
+fn off_a_terminal_nothing_is_cut_to_a_width() {
+    // Piped: only max_columns decides (20 by default, as the committed workflow output shows).
+    let out = table_with(&[], &format!("{READ}; set max_columns 0; ddf.head(2)"));
+    assert!(!out.contains("..."), "{out}");
+    assert!(widest_line(&out) > 150, "{out}");
+    let err = ddq(&["--width", "wide", "-c", "1"], None);
+    assert_eq!(err.code, 2);
+    assert!(
+        err.stderr.contains(
+            "--width: invalid value `wide` for width; expected N (0: the terminal's width)"
+        ),
+        "{}",
+        err.stderr
+    );
+}
+
+/// ddq for a pseudo-terminal, with its home, history and start-up file inside `home`.
+fn terminal_command(home: &std::path::Path) -> Command {
+    let mut command = Command::new(DDQ);
+    command
+        .current_dir(project_dir())
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("TERM", "xterm");
+    command
+}
+
+/// Runs `statements` in ddq's REPL in a pseudo-terminal of `columns` x `lines` (given, as
+/// Python's `shutil` reads them, by `COLUMNS` and `LINES`); returns everything printed.
+fn in_terminal(columns: usize, lines: usize, statements: &str, last_line: &str) -> String {
+    let home = tempfile::tempdir().expect("a temporary home");
+    let mut command = terminal_command(home.path());
+    command
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", columns.to_string())
+        .env("LINES", lines.to_string());
+    let options = Options::new()
+        .timeout_ms(Some(120_000))
+        .strip_ansi_escape_codes(true);
+    let mut pty = rexpect::session::spawn_with_options(command, options).expect("ddq starts");
+    pty.exp_string("ddq> ").expect("a prompt");
+    pty.send_line(statements).expect("a statement is typed");
+    let printed = pty.exp_string(last_line).expect("the result");
+    // Keys sent before the next prompt are eaten by the terminal's line discipline.
+    pty.exp_string("ddf> ").expect("the next prompt");
+    pty.send_control('d').expect("Ctrl-D");
+    pty.exp_eof().expect("ddq exits");
+    printed
+}
+
+#[test]
+fn a_terminal_table_fits_its_width_and_height() {
+    let printed = in_terminal(
+        70,
+        20,
+        &format!("{READ}; ddf.head(30)"),
+        "[30 rows x 21 columns]",
+    );
+    let table: Vec<&str> = printed
+        .lines()
+        .skip_while(|line| !line.trim_start().starts_with("Date"))
+        .collect();
+    assert!(table.len() >= 12, "{printed}");
+    assert!(
+        table
+            .iter()
+            .all(|line| line.trim_end().chars().count() <= 70),
+        "{printed}"
+    );
+    assert!(table[0].contains("  ...  "), "{printed}");
+    // 30 rows do not fit 20 lines: five from each end and a `...` row.
+    assert_eq!(table.len(), 13, "{printed}");
+}
+
+/// `ddq ARGS` with `HOME` and `XDG_CONFIG_HOME` in `home`, where a start-up file may be.
+fn ddq_at_home(home: &std::path::Path, args: &[&str]) -> common::Run {
+    common::run(
+        common::ddq_command(args)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config")),
+        None,
+    )
+}
+
+#[test]
+fn the_start_up_file_runs_first_unless_no_rc() {
+    let home = tempfile::tempdir().unwrap();
+    let rc = home.path().join(".ddqrc");
+    std::fs::write(&rc, format!("set max_rows 4\nset min_rows 2\n{READ}\n")).unwrap();
+    let run = ddq_at_home(
+        home.path(),
+        &["--format", "table", "-c", "ddf.Origin.head(6)"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Origin\n   JFK\n   ...\n   EWR\nName: Origin, Length: 6, dtype: object\n"
+    );
+    let skipped = ddq_at_home(home.path(), &["--no-rc", "-c", "ddf"]);
+    assert_eq!(skipped.code, 1);
+    assert!(
+        skipped.stderr.contains("name `ddf` is not defined"),
+        "{}",
+        skipped.stderr
+    );
+    // Without ~/.ddqrc, $XDG_CONFIG_HOME/ddq/ddqrc is read.
+    std::fs::remove_file(&rc).unwrap();
+    let xdg = home.path().join("config").join("ddq");
+    std::fs::create_dir_all(&xdg).unwrap();
+    std::fs::write(xdg.join("ddqrc"), "x = 41 + 1\n").unwrap();
+    let run = ddq_at_home(home.path(), &["-c", "x"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "42\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_error_in_the_start_up_file_is_named_and_the_session_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(".ddqrc"), "x = 1\nset max_rowz 5\n").unwrap();
+    let run = ddq_at_home(home.path(), &["-c", "x + 1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "2\n");
+    assert!(
+        run.stderr
+            .contains(".ddqrc:2:5: error: unknown setting `max_rowz`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `max_rows`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("stopped at this error; the session goes on"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_pager_shows_tall_tables_whole() {
+    let statements = format!("set pager sed s/^/PAGED:/; {READ}; ddf.head(20)");
+    let printed = in_terminal(200, 15, &statements, "PAGED:[20 rows x 21 columns]");
+    let paged = printed
+        .lines()
+        .filter(|line| line.starts_with("PAGED:"))
+        .count();
+    // All 20 rows, the header and the blank line: the pager scrolls, so no row is left out.
+    assert_eq!(paged, 22, "{printed}");
+    assert!(!printed.contains("PAGED:    ..."), "{printed}");
+}
+
+#[test]
+fn the_repl_colours_what_is_typed_unless_no_color() {
+    let home = tempfile::tempdir().expect("a temporary home");
+    let mut command = terminal_command(home.path());
+    command.env_remove("NO_COLOR");
+    let options = Options::new().timeout_ms(Some(120_000));
+    let mut pty = rexpect::session::spawn_with_options(command, options).expect("ddq starts");
+    pty.exp_string("ddq> ").expect("a prompt");
+    pty.send_line(READ).expect("typed");
+    pty.exp_string("ddf> ").expect("the frame's prompt");
+    pty.send_line("ddf.DepDelay.max() > 10").expect("typed");
+    // The column in yellow, the number in cyan, as the line is echoed.
+    let coloured = "\x1b[33mDepDelay\x1b[0m.max() > \x1b[36m10\x1b[0m";
+    pty.exp_string(coloured).expect("coloured");
+    pty.exp_string("True").expect("the answer");
+    pty.exp_string("ddf> ").expect("the prompt again");
+    pty.send_control('d').expect("Ctrl-D");
+    pty.exp_eof().expect("ddq exits");
+}
+
+/// Runs `-c STATEMENTS` with `flags`, expecting success; returns stdout as bytes.
+fn output_of(flags: &[&str], statements: &str) -> Vec<u8> {
+    let mut args = flags.to_vec();
+    args.extend(["-c", statements]);
+    let output = common::ddq_command(&args).output().expect("ddq runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{statements}\nstderr:\n{stderr}");
+    output.stdout
+}
+
+const TWO_ROWS: &str = r#"ddf[["Origin", "DepDelay", "TailNum"]].head(2)"#;
+
+#[test]
+fn markdown_and_tsv_print_like_to_markdown_and_to_csv_with_a_tab() {
+    let markdown = output_of(&["--format", "markdown"], &format!("{READ}; {TWO_ROWS}"));
+    assert_eq!(
+        String::from_utf8(markdown).unwrap(),
+        "| Origin | DepDelay | TailNum |\n| :--- | ---: | :--- |\n| JFK | 0.0 | None |\n| EWR | 9.0 | None |\n"
+    );
+    let tsv = output_of(&["--format", "tsv"], &format!("{READ}; {TWO_ROWS}"));
+    assert_eq!(
+        String::from_utf8(tsv).unwrap(),
+        "Origin\tDepDelay\tTailNum\nJFK\t0.0\t\nEWR\t9.0\t\n"
+    );
+}
+
+#[test]
+fn parquet_goes_to_a_file_or_a_pipe_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.parquet");
+    let path = file.to_str().unwrap();
+    output_of(
+        &["--format", "parquet", "--output", path],
+        &format!("{READ}; {TWO_ROWS}"),
+    );
+    let back = output_of(&["--format", "csv"], &format!("read_parquet({path:?})"));
+    assert_eq!(
+        String::from_utf8(back).unwrap(),
+        "Origin,DepDelay,TailNum\nJFK,0.0,\nEWR,9.0,\n"
+    );
+    let piped = output_of(&["--format", "parquet"], &format!("{READ}; {TWO_ROWS}"));
+    assert_eq!(&piped[..4], b"PAR1");
+    let second = ddq(
+        &[
+            "--format",
+            "parquet",
+            "-c",
+            &format!("{READ}; {TWO_ROWS}; {TWO_ROWS}"),
+        ],
+        None,
+    );
+    assert_eq!(second.code, 1);
+    assert!(
+        second.stderr.contains("--format parquet holds one result"),
+        "{}",
+        second.stderr
+    );
+    let scalar = ddq(
+        &["--format", "parquet", "-c", &format!("{READ}; len(ddf)")],
+        None,
+    );
+    assert!(
+        scalar
+            .stderr
+            .contains("writes frames and series, not a single value"),
+        "{}",
+        scalar.stderr
+    );
+}
+
+#[test]
+fn parquet_is_refused_on_a_terminal() {
+    let printed = in_terminal(
+        120,
+        40,
+        &format!("set format parquet; {READ}; {TWO_ROWS}"),
+        "standard output is a terminal",
+    );
+    assert!(
+        printed.contains("--format parquet writes binary data"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn readers_take_folders_globs_and_lists() {
+    let count = |statement: &str| {
+        let out = output_of(&["--format", "csv"], statement);
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(count(r#"len(read_csv("data/nycflights"))"#), "20800\n");
+    assert_eq!(count(r#"len(read_csv("data/nycflights/"))"#), "20800\n");
+    let list = r#"len(read_csv(["data/nycflights/1990.csv", "data/nycflights/199[12].csv"]))"#;
+    let first_three = r#"len(read_csv("data/nycflights/199[012].csv"))"#;
+    assert_eq!(count(list), count(first_three));
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("out");
+    let folder = folder.to_str().unwrap();
+    output_of(&[], &format!("{READ}; ddf.to_parquet({folder:?})"));
+    assert_eq!(count(&format!("len(read_parquet({folder:?}))")), "20800\n");
+    let part = format!("{folder}/part.0.parquet");
+    let twice = count(&format!("len(read_parquet([{part:?}, {part:?}]))"));
+    let once: usize = count(&format!("len(read_parquet({part:?}))"))
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(twice, format!("{}\n", once * 2));
+}
+
+#[test]
+fn notebook_plumbing_lines_are_accepted_or_explained() {
+    let run = ddq(
+        &[
+            "-c",
+            "from dask.diagnostics import ProgressBar\nProgressBar().register()",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "the progress bar is on; `set progress off` hides it\n"
+    );
+    let block = "import dask\nwith dask.config.set(scheduler=\"threads\"):\n    set scheduler\n    \
+                 x = 41\n\nwith ProgressBar(): x + 1\nset progress";
+    let run = ddq(&["--progress", "off", "-c", block], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "scheduler = threads\n42\nprogress = off\n");
+    let refused = ddq(&["-c", "with open(\"f\"):\n    1"], None);
+    assert_eq!(refused.code, 1);
+    let pandas = ddq(&["-c", "ddf = dd.from_pandas(df, npartitions=2)"], None);
+    assert!(
+        pandas
+            .stderr
+            .contains("there are no pandas frames in memory here: read the file"),
+        "{}",
+        pandas.stderr
+    );
+}
+
+#[test]
+fn client_cluster_shows_the_cluster() {
+    let statements = "client = Client(n_workers=1, threads_per_worker=1)\nclient.cluster";
+    let run = ddq(&["--dashboard", "off", "-c", statements], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("<Client: scheduler='df://127.0.0.1:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("processes=1 threads=1>"),
+        "{}",
+        run.stdout
+    );
+}
