@@ -44,6 +44,9 @@ pub enum Agg {
         ddof: i64,
     },
     Median,
+    /// pandas' bias-corrected skewness and excess kurtosis ([`crate::plan::moments`]).
+    Skew,
+    Kurt,
     Nunique,
     First,
     Last,
@@ -60,8 +63,8 @@ pub enum Agg {
 pub const LABEL_COLUMN: &str = "__ddq_label";
 
 pub const AGG_NAMES: &[&str] = &[
-    "count", "size", "sum", "mean", "min", "max", "std", "var", "median", "nunique", "first",
-    "last",
+    "count", "size", "sum", "mean", "min", "max", "std", "var", "median", "skew", "kurt",
+    "nunique", "first", "last",
 ];
 
 impl Agg {
@@ -76,6 +79,8 @@ impl Agg {
             "std" => Agg::Std { ddof: 1 },
             "var" => Agg::Var { ddof: 1 },
             "median" => Agg::Median,
+            "skew" => Agg::Skew,
+            "kurt" | "kurtosis" => Agg::Kurt,
             "nunique" => Agg::Nunique,
             "first" => Agg::First,
             "last" => Agg::Last,
@@ -94,6 +99,8 @@ impl Agg {
             Agg::Std { .. } => "std",
             Agg::Var { .. } => "var",
             Agg::Median => "median",
+            Agg::Skew => "skew",
+            Agg::Kurt => "kurt",
             Agg::Nunique => "nunique",
             Agg::First => "first",
             Agg::Last => "last",
@@ -112,6 +119,8 @@ impl Agg {
                 | Agg::Std { .. }
                 | Agg::Var { .. }
                 | Agg::Median
+                | Agg::Skew
+                | Agg::Kurt
                 | Agg::Quantile(_)
         )
     }
@@ -181,6 +190,8 @@ pub fn agg_expr(agg: Agg, e: Expr, t: &DataType, order: &[SortExpr], column: &st
         Agg::Var { ddof: 0 } => agg::var_pop(float(e)),
         Agg::Var { .. } => agg::var_sample(float(e)),
         Agg::Median => agg::median(float(e)),
+        Agg::Skew => crate::plan::moments::skew_udaf().call(vec![float(e)]),
+        Agg::Kurt => crate::plan::moments::kurt_udaf().call(vec![float(e)]),
         Agg::Quantile(q) => agg::percentile_cont(float(e).sort(true, false), lit(q)),
         Agg::Nunique => agg::count_distinct(e),
         Agg::Idx { largest } => {
@@ -507,9 +518,13 @@ fn reduction_type(agg: Agg, columns: &[(String, DataType)]) -> DataType {
     let all = |test: fn(&DataType) -> bool| columns.iter().all(|(_, t)| test(t));
     match agg {
         Agg::Count | Agg::Size | Agg::Nunique => DataType::Int64,
-        Agg::Mean | Agg::Std { .. } | Agg::Var { .. } | Agg::Median | Agg::Quantile(_) => {
-            DataType::Float64
-        }
+        Agg::Mean
+        | Agg::Std { .. }
+        | Agg::Var { .. }
+        | Agg::Median
+        | Agg::Skew
+        | Agg::Kurt
+        | Agg::Quantile(_) => DataType::Float64,
         Agg::Sum if all(is_integer) => DataType::Int64,
         Agg::Sum => DataType::Float64,
         _ if all(|t| *t == DataType::Boolean) => DataType::Boolean,

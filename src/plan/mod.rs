@@ -5,6 +5,7 @@
 pub mod frame;
 pub mod groupby;
 pub mod index;
+pub mod moments;
 pub mod ops;
 pub mod order;
 pub mod pairs;

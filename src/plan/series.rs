@@ -509,43 +509,85 @@ fn place_in_files(frame: &Frame) -> Option<Expr> {
 
 /// `describe()`: count, mean, std, min, quartiles and max of numeric columns, one row each.
 pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
-    let numeric: Vec<String> = columns
+    let described: Vec<(String, DataType)> = columns
         .into_iter()
-        .filter(|c| {
-            frame
-                .data_type(c)
-                .is_some_and(|t| is_numeric(&t) && t != DataType::Boolean)
-        })
+        .filter_map(|c| frame.data_type(&c).map(|t| (c, t)))
+        .filter(|(_, t)| (is_numeric(t) && *t != DataType::Boolean) || is_timestamp(t))
         .collect();
-    if numeric.is_empty() {
+    if described.is_empty() {
         return Err(DdqError::type_error(
-            "describe() needs at least one numeric column",
+            "describe() needs at least one numeric or datetime column",
         ));
     }
-    const STATS: [&str; 8] = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
-    let mut aggregates = Vec::new();
-    for c in &numeric {
-        let e = float(column(c));
-        let quantile = |q: f64| agg::percentile_cont(e.clone().sort(true, false), lit(q));
-        let stats = [
-            float(agg::count(column(c))),
-            agg::avg(e.clone()),
-            agg::stddev(e.clone()),
-            agg::min(e.clone()),
-            quantile(0.25),
-            quantile(0.5),
-            quantile(0.75),
-            agg::max(e.clone()),
-        ];
-        aggregates.push(stats.to_vec());
-    }
+    let any_numbers = described.iter().any(|(_, t)| !is_timestamp(t));
+    let any_dates = described.iter().any(|(_, t)| is_timestamp(t));
+    // pandas lists `std` last once a datetime column is described (the union of each column's
+    // own statistics), and not at all when only datetimes are.
+    let statistics: Vec<&str> = match (any_numbers, any_dates) {
+        (true, false) => vec!["count", "mean", "std", "min", "25%", "50%", "75%", "max"],
+        (true, true) => vec!["count", "mean", "min", "25%", "50%", "75%", "max", "std"],
+        (false, _) => vec!["count", "mean", "min", "25%", "50%", "75%", "max"],
+    };
+    let aggregates = described
+        .iter()
+        .map(|(c, t)| {
+            statistics
+                .iter()
+                .map(|stat| describe_statistic(c, t, stat))
+                .collect()
+        })
+        .collect();
+    let names: Vec<String> = described.into_iter().map(|(c, _)| c).collect();
     Ok(Value::Frame(statistics_frame(
         frame,
-        &STATS.map(String::from),
-        &numeric,
+        &statistics.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        &names,
         aggregates,
         "describe",
     )?))
+}
+
+fn is_timestamp(t: &DataType) -> bool {
+    matches!(t, DataType::Timestamp(..))
+}
+
+/// One statistic of `describe()` for column `c`. A datetime column's statistics are held as
+/// pandas holds them, in an `object` column: the count a number, the others timestamps, `std`
+/// missing; its mean and quartiles are taken over the nanoseconds since the epoch (the sum in
+/// decimal, so 2.6 M dates near 1995 lose nothing), as pandas does over int64.
+fn describe_statistic(c: &str, t: &DataType, statistic: &str) -> Expr {
+    let quantile = |e: Expr, q: f64| agg::percentile_cont(e.sort(true, false), lit(q));
+    if !is_timestamp(t) {
+        let e = float(column(c));
+        return match statistic {
+            "count" => float(agg::count(column(c))),
+            "mean" => agg::avg(e),
+            "std" => agg::stddev(e),
+            "min" => agg::min(e),
+            "25%" => quantile(e, 0.25),
+            "50%" => quantile(e, 0.5),
+            "75%" => quantile(e, 0.75),
+            _ => agg::max(e),
+        };
+    }
+    let nanos = || float(cast(column(c), DataType::Int64));
+    let as_time = |n: Expr| cast(cast(n, DataType::Int64), t.clone());
+    crate::plan::udf::python_str(match statistic {
+        "count" => agg::count(column(c)),
+        "std" => return lit(datafusion::common::ScalarValue::Utf8(None)),
+        "mean" => {
+            let decimal = cast(
+                cast(column(c), DataType::Int64),
+                DataType::Decimal128(38, 0),
+            );
+            as_time(float(agg::sum(decimal)) / float(agg::count(column(c))))
+        }
+        "min" => agg::min(column(c)),
+        "25%" => as_time(quantile(nanos(), 0.25)),
+        "50%" => as_time(quantile(nanos(), 0.5)),
+        "75%" => as_time(quantile(nanos(), 0.75)),
+        _ => agg::max(column(c)),
+    })
 }
 
 /// A frame with one row per statistic (its name the index) and one column per column of

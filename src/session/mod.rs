@@ -807,6 +807,9 @@ fn build_context(settings: &Settings) -> Result<SessionContext> {
     for udf in crate::plan::udf::all() {
         ctx.register_udf(udf);
     }
+    for udaf in crate::plan::moments::all() {
+        ctx.register_udaf(udaf);
+    }
     Ok(ctx)
 }
 

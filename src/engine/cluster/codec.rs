@@ -62,6 +62,9 @@ static FUNCTIONS: LazyLock<SessionState> = LazyLock::new(|| {
     for udf in crate::plan::udf::all() {
         let _ = state.register_udf(Arc::new(udf));
     }
+    for udaf in crate::plan::moments::all() {
+        let _ = state.register_udaf(Arc::new(udaf));
+    }
     state
 });
 

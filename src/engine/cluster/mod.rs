@@ -98,6 +98,9 @@ impl Cluster {
         for udf in crate::plan::udf::all() {
             ctx.register_udf(udf);
         }
+        for udaf in crate::plan::moments::all() {
+            ctx.register_udaf(udaf);
+        }
         let cluster = Cluster {
             kind,
             address: address.to_string(),

@@ -147,6 +147,30 @@ pub const VERBS: &[Verb] = &[
         group: "Aggregating",
     },
     Verb {
+        name: "skew",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["numeric_only"],
+        signature: "skew()",
+        summary: "Skewness (bias-corrected, as pandas), skipping missing values; one pass, out of core.",
+        example: "ddf.groupby(\"Origin\").ArrDelay.skew()",
+        expected: "Origin,ArrDelay\nEWR,8.80903006396854\nJFK,3.723676305131746\nLGA,5.052353601319343\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
+        name: "kurt",
+        receivers: super::REDUCTION,
+        form: Method,
+        params: &["numeric_only"],
+        signature: "kurt()",
+        summary: "Excess kurtosis (Fisher's, bias-corrected, as pandas), skipping missing values.",
+        example: "ddf.DepDelay.kurt()",
+        expected: "160.15628129022434\n",
+        plan: reduce,
+        group: "Aggregating",
+    },
+    Verb {
         name: "nunique",
         receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
@@ -406,6 +430,9 @@ fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     {
         return agg_list(receiver, names, func, args);
     }
+    if let (Value::Frame(f), Some(Value::Dict(entries))) = (&receiver, func.value()) {
+        return agg_dict_frame(f, entries, func);
+    }
     match receiver {
         Value::Frame(f) => groupby::reduce_frame(&f, groupby::reduction_of(func)?),
         Value::Series(s) => groupby::reduce_series(&s, groupby::reduction_of(func)?),
@@ -541,36 +568,120 @@ fn agg_list(receiver: Value, names: &[Value], func: Arg, args: &Args) -> Result<
             )?))
         }
         Value::Frame(f) => {
-            let columns = f.value_columns();
-            let mut aggregates = Vec::new();
-            for name in &columns {
-                let t = f.data_type(name).unwrap_or(DataType::Null);
-                let mut per_agg = Vec::new();
-                for agg in &aggs {
-                    per_agg.push(groupby::agg_expr(*agg, column(name), &t, &f.order, name)?);
-                }
-                aggregates.push(per_agg);
-            }
-            // A column whose aggregations differ in type (sum and mean of integers) is float.
-            let aggregates = aggregates
+            let requested = f
+                .value_columns()
                 .into_iter()
-                .map(|per_agg| {
-                    let types: Vec<DataType> = per_agg
-                        .iter()
-                        .map(|e| ops::expr_type(&f, e))
-                        .collect::<Result<_>>()?;
-                    Ok(if types.windows(2).all(|w| w[0] == w[1]) {
-                        per_agg
-                    } else {
-                        per_agg.into_iter().map(ops::float).collect()
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let frame = series::statistics_frame(&f, &labels, &columns, aggregates, "agg")?;
-            Ok(Value::Frame(frame))
+                .map(|c| (c, aggs.iter().copied().map(Some).collect()))
+                .collect();
+            frame_statistics(&f, &labels, requested)
         }
         other => Err(wrong_receiver(args, &other)),
     }
+}
+
+/// A frame of statistics (rows) by column, `requested[column][statistic]` computed where asked
+/// for and missing elsewhere: `df.agg(["sum", "mean"])`, `df.agg({"a": ["min"], "b": ["max"]})`.
+fn frame_statistics(
+    f: &crate::plan::value::Frame,
+    labels: &[String],
+    requested: Vec<(String, Vec<Option<Agg>>)>,
+) -> Result<Value> {
+    let mut columns = Vec::new();
+    let mut aggregates = Vec::new();
+    for (name, aggs) in requested {
+        let t = f.data_type(&name).unwrap_or(DataType::Null);
+        let per_agg = aggs
+            .into_iter()
+            .map(|agg| match agg {
+                Some(agg) => groupby::agg_expr(agg, column(&name), &t, &f.order, &name),
+                None => Ok(datafusion::logical_expr::lit(
+                    datafusion::common::ScalarValue::Float64(None),
+                )),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // A column whose aggregations differ in type (sum and mean of integers) is float.
+        let types: Vec<DataType> = per_agg
+            .iter()
+            .map(|e| ops::expr_type(f, e))
+            .collect::<Result<_>>()?;
+        aggregates.push(if types.windows(2).all(|w| w[0] == w[1]) {
+            per_agg
+        } else {
+            per_agg.into_iter().map(ops::float).collect()
+        });
+        columns.push(name);
+    }
+    let frame = series::statistics_frame(f, labels, &columns, aggregates, "agg")?;
+    Ok(Value::Frame(frame))
+}
+
+/// `df.agg({"a": "min", "b": ["max", "mean"]})`: with a list among the values, a frame of the
+/// statistics named (rows, in order of first mention) by column, missing where a column did not
+/// ask for one; with names only, a series of each column's one value.
+fn agg_dict_frame(
+    f: &crate::plan::value::Frame,
+    entries: &[(Value, Value)],
+    func: Arg,
+) -> Result<Value> {
+    let wrong = || {
+        func.invalid(
+            "agg({...}) on a frame maps column names to aggregation names or lists of them",
+        )
+    };
+    let mut per_column: Vec<(String, Vec<Agg>)> = Vec::new();
+    let mut any_list = false;
+    for (key, value) in entries {
+        let Value::Str(name) = key else {
+            return Err(wrong());
+        };
+        check_columns(f, std::slice::from_ref(name))?;
+        let names = match value {
+            Value::Str(one) => vec![one],
+            Value::List(many) => {
+                any_list = true;
+                many.iter()
+                    .map(|v| match v {
+                        Value::Str(n) => Ok(n),
+                        _ => Err(wrong()),
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            }
+            _ => return Err(wrong()),
+        };
+        let aggs = names
+            .into_iter()
+            .map(|n| groupby::parse_agg(n).map_err(|e| e.at(func.span())))
+            .collect::<Result<Vec<_>>>()?;
+        per_column.push((name.clone(), aggs));
+    }
+    if !any_list {
+        let mut values = Vec::new();
+        for (name, aggs) in per_column {
+            let series = crate::plan::column_series(f, &name)?;
+            match groupby::reduce_series(&series, aggs[0])? {
+                Value::Scalar(scalar) => values.push((name, scalar.expr)),
+                other => return Err(func.invalid(format!("{name} gave {}", other.kind_name()))),
+            }
+        }
+        return Ok(Value::Series(groupby::values_series(f, values, "")?));
+    }
+    let mut labels: Vec<String> = Vec::new();
+    for agg in per_column.iter().flat_map(|(_, aggs)| aggs) {
+        if !labels.iter().any(|l| l == agg.name()) {
+            labels.push(agg.name().to_string());
+        }
+    }
+    let requested = per_column
+        .into_iter()
+        .map(|(name, aggs)| {
+            let row = labels
+                .iter()
+                .map(|l| aggs.iter().copied().find(|a| a.name() == l))
+                .collect();
+            (name, row)
+        })
+        .collect();
+    frame_statistics(f, &labels, requested)
 }
 
 /// `agg(lambda s: ...)`: the function's body planned over the series (giving one value) or over

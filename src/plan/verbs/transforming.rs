@@ -56,6 +56,18 @@ pub const VERBS: &[Verb] = &[
         group: "Transforming",
     },
     Verb {
+        name: "to_frame",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["name"],
+        signature: "to_frame(name=None)",
+        summary: "The series as a one-column frame, keeping its index; the column named as the series (or `name`).",
+        example: "ddf.groupby(\"Origin\").DepDelay.max().to_frame(\"worst\")",
+        expected: "Origin,worst\nEWR,1006.0\nJFK,446.0\nLGA,623.0\n",
+        plan: to_frame,
+        group: "Transforming",
+    },
+    Verb {
         name: "drop",
         receivers: &[On::Frame],
         form: Method,
@@ -689,4 +701,16 @@ fn join(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 fn concat(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [objs, _ignore_index] = args.params()?;
     frame::concat(objs)
+}
+
+/// `series.to_frame(name=None)`.
+fn to_frame(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [name] = args.params()?;
+    let Value::Series(mut s) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    if name.is_given() {
+        s.name = name.str_or("")?.to_string();
+    }
+    Ok(Value::Frame(series::to_frame(&s)?))
 }
