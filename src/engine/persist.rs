@@ -766,7 +766,7 @@ mod tests {
         let doubled = persisted
             .df
             .clone()
-            .aggregate(
+            .group_by(
                 vec![],
                 vec![datafusion::functions_aggregate::expr_fn::sum(col("m"))],
             )

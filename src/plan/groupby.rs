@@ -262,7 +262,7 @@ pub fn row_count(frame: &Frame) -> Result<Scalar> {
     let df = frame
         .df
         .clone()
-        .aggregate(vec![], vec![agg::count(lit(1)).alias("len")])?;
+        .group_by(vec![], vec![agg::count(lit(1)).alias("len")])?;
     Ok(scalar_of(df, "len"))
 }
 
@@ -281,7 +281,7 @@ pub fn reduce_series(series: &Series, agg: Agg) -> Result<Value> {
         .frame
         .df
         .clone()
-        .aggregate(vec![], vec![e.alias("value")])?;
+        .group_by(vec![], vec![e.alias("value")])?;
     let df = with_empty_sums_as_zero(df, &sums_named(agg, ["value".to_string()]))?;
     Ok(Value::Scalar(scalar_of(df, &series.name)))
 }
@@ -307,7 +307,7 @@ pub fn reduce_frame(frame: &Frame, agg: Agg) -> Result<Value> {
         let e = agg_expr(agg, column(name), t, &frame.order, name)?;
         aggregates.push(as_reduction_type(e, &result_type).alias(format!("__ddq_c{i}")));
     }
-    let one_row = frame.df.clone().aggregate(vec![], aggregates)?;
+    let one_row = frame.df.clone().group_by(vec![], aggregates)?;
     let one_row = with_empty_sums_as_zero(
         one_row,
         &sums_named(agg, (0..columns.len()).map(|i| format!("__ddq_c{i}"))),
@@ -897,7 +897,7 @@ fn aggregate_by_key(
         aggregates.push(agg::min(position).alias(&name));
         name
     });
-    let df = with_empty_sums_as_zero(df.aggregate(group_exprs, aggregates)?, &sums)?;
+    let df = with_empty_sums_as_zero(df.group_by(group_exprs, aggregates)?, &sums)?;
     let result = Frame {
         df,
         order: key_names

@@ -73,7 +73,7 @@ pub fn with_total(frame: &Frame, name: &str) -> Result<Frame> {
     let counted = frame
         .df
         .clone()
-        .aggregate(vec![], vec![count(lit(1)).alias(name)])?;
+        .group_by(vec![], vec![count(lit(1)).alias(name)])?;
     let total = scalar_subquery(Arc::new(counted.into_unoptimized_plan()));
     Ok(frame.with_df(frame.df.clone().set_column(name, total)?))
 }

@@ -78,7 +78,7 @@ pub fn of_two(a: &Series, b: &Series, relation: Relation) -> Result<Value> {
         .df
         .clone()
         .keep_rows(both)?
-        .aggregate(vec![], vec![relation.of(ae, be).alias("value")])?;
+        .group_by(vec![], vec![relation.of(ae, be).alias("value")])?;
     Ok(Value::Scalar(scalar_of(df, relation.name())))
 }
 
@@ -110,7 +110,7 @@ pub fn matrix(frame: &Frame, relation: Relation) -> Result<Frame> {
             aggregates.push(pair.alias(cell(i, j)));
         }
     }
-    let one_row = frame.df.clone().aggregate(vec![], aggregates)?;
+    let one_row = frame.df.clone().group_by(vec![], aggregates)?;
     let mut select = vec![
         make_array(names.iter().map(|n| lit(n.clone())).collect()).alias("column"),
         make_array((0..names.len() as i64).map(lit).collect()).alias("__ddq_colpos"),

@@ -10,7 +10,9 @@ use datafusion::common::Result;
 use datafusion::common::tree_node::{Transformed, TransformedResult, TreeNode};
 use datafusion::dataframe::DataFrame;
 use datafusion::logical_expr::utils::{columnize_expr, find_window_exprs};
-use datafusion::logical_expr::{Expr, Filter, LogicalPlan, LogicalPlanBuilder, col};
+use datafusion::logical_expr::{
+    Expr, Filter, LogicalPlan, LogicalPlanBuilder, LogicalPlanBuilderOptions, col,
+};
 use datafusion::prelude::Column;
 use std::sync::Arc;
 
@@ -23,6 +25,10 @@ pub trait Project {
     fn set_column(self, name: &str, expr: Expr) -> Result<DataFrame>;
     /// `DataFrame::filter`: the rows where `predicate` is true.
     fn keep_rows(self, predicate: Expr) -> Result<DataFrame>;
+    /// `DataFrame::aggregate`, grouped by exactly `group`: DataFusion's own adds every column
+    /// functionally dependent on a key (grouping a groupby's result by its key again would group
+    /// by its values too, and clash with an aggregate of the same name).
+    fn group_by(self, group: Vec<Expr>, aggregates: Vec<Expr>) -> Result<DataFrame>;
 }
 
 impl Project for DataFrame {
@@ -73,6 +79,16 @@ impl Project for DataFrame {
         let (state, plan) = self.into_parts();
         let predicate = normalized(predicate, &plan)?;
         let plan = LogicalPlan::Filter(Filter::try_new(predicate, Arc::new(plan))?);
+        Ok(DataFrame::new(state, plan))
+    }
+
+    fn group_by(self, group: Vec<Expr>, aggregates: Vec<Expr>) -> Result<DataFrame> {
+        let (state, plan) = self.into_parts();
+        let options = LogicalPlanBuilderOptions::new().with_add_implicit_group_by_exprs(false);
+        let plan = LogicalPlanBuilder::from(plan)
+            .with_options(options)
+            .aggregate(group, aggregates)?
+            .build()?;
         Ok(DataFrame::new(state, plan))
     }
 }

@@ -177,7 +177,7 @@ fn multiple_bins(
     let first = frame
         .df
         .clone()
-        .aggregate(vec![], vec![agg::min(time.clone()).alias("__ddq_first")])?
+        .group_by(vec![], vec![agg::min(time.clone()).alias("__ddq_first")])?
         .project(vec![
             cast(
                 f::floor(epoch(column("__ddq_first")) / lit(86400.0)),
@@ -268,7 +268,7 @@ pub fn fill_and_label(
     index: &str,
     zero_when_empty: &[bool],
 ) -> Result<Frame> {
-    let bounds = result.df.clone().aggregate(
+    let bounds = result.df.clone().group_by(
         vec![],
         vec![
             agg::min(column(index)).alias("__ddq_lo"),

@@ -410,7 +410,7 @@ pub fn drop_duplicates(frame: &Frame, keys: Vec<Expr>, keep: Option<Arg>) -> Res
     let grouped = positioned
         .df
         .clone()
-        .aggregate(key_names.iter().map(|k| column(k)).collect(), aggregates)?;
+        .group_by(key_names.iter().map(|k| column(k)).collect(), aggregates)?;
     let grouped = if keep == "none" {
         grouped.keep_rows(column(&count_name).eq(lit(1i64)))?
     } else {
@@ -605,7 +605,7 @@ pub fn statistics_frame(
             flat.push(s.alias(format!("__ddq_s{i}_{j}")));
         }
     }
-    let one_row = frame.df.clone().aggregate(vec![], flat)?;
+    let one_row = frame.df.clone().group_by(vec![], flat)?;
     let mut select = vec![
         make_array(statistics.iter().map(|s| lit(s.clone())).collect()).alias("statistic"),
         make_array((0..statistics.len() as i64).map(lit).collect()).alias("__ddq_statpos"),

@@ -249,6 +249,8 @@ pub enum Value {
     Rolling(Box<Rolling>),
     /// `pd.Grouper(key=, freq=)`: a groupby key, binned by time when `freq` is given.
     Grouper(Box<Grouper>),
+    /// `dd.Aggregation(name, chunk, agg, finalize)`: a custom groupby aggregation.
+    Aggregation(Box<CustomAggregation>),
     /// An f-string with engine scalars in it (`f"{ddf.DepDelay.mean():.1f}"`): text once the
     /// session has computed them. f-strings of plain values are plain strings at once.
     Text(Vec<TextPiece>),
@@ -262,6 +264,16 @@ pub struct Grouper {
     pub freq: Option<String>,
     /// Grouper's own `sort` (False by default, unlike groupby's): groups in order of appearance.
     pub sort: bool,
+}
+
+/// Dask's `dd.Aggregation`: `chunk` reduces each group (of each partition), `agg` reduces the
+/// chunks' results grouped again by key, and `finalize` (if any) combines what `agg` gave.
+#[derive(Clone)]
+pub struct CustomAggregation {
+    pub name: String,
+    pub chunk: Lambda,
+    pub agg: Lambda,
+    pub finalize: Option<Lambda>,
 }
 
 /// A piece of an f-string waiting for its values.
@@ -288,6 +300,8 @@ pub struct Rolling {
     pub span: Option<i64>,
     pub min_periods: i64,
     pub center: bool,
+    /// `expanding()`: every row from the first (of the group) up to this one.
+    pub expanding: bool,
 }
 
 /// A function written in the notebook: its parameter names and the expression it returns.
@@ -330,6 +344,7 @@ impl Value {
             Value::Rolling(_) => "a rolling window",
             Value::Text(_) => "a string",
             Value::Grouper(_) => "a Grouper",
+            Value::Aggregation(_) => "a dd.Aggregation",
         }
     }
 }

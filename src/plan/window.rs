@@ -273,7 +273,7 @@ pub fn rank(series: &Series, over: &Over, method: RankMethod, ascending: bool) -
                 .frame
                 .df
                 .clone()
-                .aggregate(vec![], vec![count.alias("n")])?;
+                .group_by(vec![], vec![count.alias("n")])?;
             crate::plan::groupby::scalar_of(counted, "n").expr
         } else {
             as_window(count, |call, _| {
@@ -471,26 +471,34 @@ pub fn group_number(gb: &GroupBy) -> Result<Expr> {
 /// `rolling(window, min_periods, center).agg()`: the aggregate over the `window` rows ending
 /// at each row (centred on it with `center`), missing where fewer than `min_periods` values
 /// were there (for `count`, fewer than `min_periods` rows), as pandas computes it.
-pub fn rolling(series: &Series, rolling: &Rolling, agg: Agg) -> Result<Series> {
+pub fn rolling(series: &Series, over: &Over, rolling: &Rolling, agg: Agg) -> Result<Series> {
     if let Some(span) = rolling.span {
+        if !over.keys.is_empty() {
+            return Err(DdqError::unsupported(
+                "a time window within groups is not supported; a window of rows is",
+            ));
+        }
         return time_rolling(series, rolling, agg, span);
     }
     let input = plain(series)?;
-    let over = Over::all(&input.frame);
     let window = rolling.window;
-    let (preceding, following) = if rolling.center {
-        (window / 2, (window - 1) / 2)
+    // An expanding window reaches back to the first row (UNBOUNDED PRECEDING).
+    let (preceding, following) = if rolling.expanding {
+        (None, 0)
+    } else if rolling.center {
+        (Some(window / 2), (window - 1) / 2)
     } else {
-        (window - 1, 0)
+        (Some(window - 1), 0)
     };
     let frame = WindowFrame::new_bounds(
         WindowFrameUnits::Rows,
-        WindowFrameBound::Preceding(ScalarValue::UInt64(Some(preceding as u64))),
+        WindowFrameBound::Preceding(ScalarValue::UInt64(preceding.map(|p| p as u64))),
         WindowFrameBound::Following(ScalarValue::UInt64(Some(following as u64))),
     );
     let t = expr_type(&input.frame, &input.expr)?;
     let over_rows = |aggregate: Expr| {
         as_window(aggregate, |call, _| {
+            call.params.partition_by = over.keys.clone();
             call.params.order_by = over.order.clone();
             call.params.window_frame = frame.clone();
         })
@@ -510,7 +518,7 @@ pub fn rolling(series: &Series, rolling: &Rolling, agg: Agg) -> Result<Series> {
     };
     let enough = over_rows(counted)?.gt_eq(lit(rolling.min_periods));
     let expr = when(enough, value).otherwise(lit(ScalarValue::Null))?;
-    Ok(with_expr(input, expr))
+    Ok(with_expr(input, over.outside_groups(expr)))
 }
 
 /// `rolling("2D").agg()` over a datetime index: for each row, the rows up to it (in order) whose
@@ -613,4 +621,56 @@ fn as_window(aggregate: Expr, place: impl Fn(&mut WindowFunction, Vec<SortExpr>)
             other => Ok(Transformed::no(other)),
         })?
         .data)
+}
+
+/// A per-row result within groups (`gb.col.rolling(4).mean()`) shaped as pandas gives it:
+/// indexed by the group keys and then the row's own label (its index, or its position), groups
+/// in key order and rows in their order within each group; rows whose key is missing belong
+/// to no group and are left out.
+pub fn by_group_then_row(gb: &GroupBy, series: Series) -> Result<Series> {
+    if !gb.sort {
+        return Err(DdqError::unsupported(
+            "a rolling or expanding window of groupby(sort=False) is not supported",
+        )
+        .with_help("leave sort at its default (True)"));
+    }
+    let series = plain(&series)?;
+    let position = unique_hidden(&series.frame, "__ddq_row");
+    let frame = with_position(&series.frame, &position)?;
+    let (label, label_name) = match series.frame.key_columns().as_slice() {
+        [] => (column(&position), String::new()),
+        [index] => (column(index), index.clone()),
+        _ => {
+            return Err(DdqError::unsupported(
+                "a rolling window within groups of a frame indexed by several columns is not supported",
+            )
+            .with_help("reset_index() first"));
+        }
+    };
+    let mut exprs: Vec<Expr> = gb.keys.iter().map(|(k, n)| k.clone().alias(n)).collect();
+    exprs.push(label.alias(label_name));
+    exprs.push(series.expr.clone().alias(&series.name));
+    exprs.push(column(&position));
+    let mut df = frame.df.clone().project(exprs)?;
+    if gb.dropna {
+        for (_, name) in &gb.keys {
+            df = df.keep_rows(column(name).is_not_null())?;
+        }
+    }
+    let mut order: Vec<SortExpr> = gb
+        .keys
+        .iter()
+        .map(|(_, n)| column(n).sort(true, false))
+        .collect();
+    order.push(column(&position).sort(true, false));
+    let frame = Frame {
+        order,
+        index_columns: gb.keys.len() + 1,
+        ..frame.with_df(df)
+    };
+    Ok(Series {
+        frame,
+        expr: column(&series.name),
+        name: series.name,
+    })
 }

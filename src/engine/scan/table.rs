@@ -358,7 +358,7 @@ mod tests {
         assert_eq!(batch.num_rows(), total);
 
         let counted = frame(csv(&[&pattern], options).expect("open"))
-            .aggregate(vec![], vec![count(lit(1)).alias("n")])
+            .group_by(vec![], vec![count(lit(1)).alias("n")])
             .expect("aggregate");
         let batch = rows_of(counted).await;
         assert_eq!(

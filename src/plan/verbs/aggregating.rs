@@ -9,7 +9,7 @@ use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::value::column;
-use crate::plan::value::{GroupBy, Lambda, Selection, Series, Value};
+use crate::plan::value::{CustomAggregation, GroupBy, Lambda, Selection, Series, Value};
 use crate::plan::{Planner, check_columns, ops, selection_columns, series, window};
 use datafusion::arrow::datatypes::DataType;
 
@@ -417,6 +417,9 @@ fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         }
         return groupby::named_aggregation(&gb, &args.extra);
     }
+    if let Some(Value::Aggregation(custom)) = func.value() {
+        return custom_aggregate(planner, receiver, custom, func);
+    }
     if let Value::GroupBy(gb) = &receiver
         && let Some(funcs) = per_column_functions(gb, func)?
     {
@@ -682,6 +685,90 @@ fn agg_dict_frame(
         })
         .collect();
     frame_statistics(f, &labels, requested)
+}
+
+/// `gb.col.agg(dd.Aggregation(...))` as Dask runs it, each group whole as one chunk: `chunk`
+/// of each group, `agg` of those results grouped again by key, then `finalize` of what `agg`
+/// gave. Every step is planned, so it runs at engine speed and on a cluster.
+fn custom_aggregate(
+    planner: &Planner,
+    receiver: Value,
+    custom: &CustomAggregation,
+    func: Arg,
+) -> Result<Value> {
+    let Value::GroupBy(gb) = &receiver else {
+        return Err(func
+            .invalid("a dd.Aggregation aggregates groups: `ddf.groupby(key).column.agg(custom)`"));
+    };
+    let Selection::Series(column_name) = &gb.selection else {
+        return Err(func
+            .invalid("a dd.Aggregation aggregates one column")
+            .with_help("select it first, e.g. `gb.DepDelay.agg(custom)`"));
+    };
+    let step_results = |step: &str, value: Value| -> Result<Vec<Series>> {
+        let items = match value {
+            Value::Tuple(items) => items,
+            other => vec![other],
+        };
+        items
+            .into_iter()
+            .map(|item| match item {
+                Value::Series(s) if s.frame.index_columns > 0 => Ok(s),
+                other => Err(func
+                    .invalid(format!(
+                        "{}'s {step} gave {} where one value per group is needed",
+                        custom.name,
+                        other.kind_name()
+                    ))
+                    .with_help("reduce its argument, e.g. `lambda s: s.sum()`")),
+            })
+            .collect()
+    };
+    let chunks = step_results(
+        "chunk",
+        planner.apply_lambda(&custom.chunk, vec![receiver.clone()])?,
+    )?;
+    let regrouped = chunks
+        .into_iter()
+        .map(|s| regroup(gb, s))
+        .collect::<Result<Vec<_>>>()?;
+    let combined = planner.apply_lambda(&custom.agg, regrouped)?;
+    let result = match &custom.finalize {
+        Some(finalize) => {
+            let parts = step_results("agg", combined)?;
+            planner.apply_lambda(finalize, parts.into_iter().map(Value::Series).collect())?
+        }
+        None => combined,
+    };
+    match step_results("result", result)?.as_slice() {
+        [one] => Ok(Value::Series(Series {
+            name: column_name.clone(),
+            ..one.clone()
+        })),
+        many => Err(func.invalid(format!(
+            "{} gave {} values per group where one is needed",
+            custom.name,
+            many.len()
+        ))),
+    }
+}
+
+/// One value per group, grouped again by its keys (what Dask's `agg` step is given).
+fn regroup(gb: &GroupBy, per_group: Series) -> Result<Value> {
+    let frame = series::to_frame(&per_group)?;
+    let name = frame.value_columns().pop().unwrap_or_default();
+    Ok(Value::GroupBy(GroupBy {
+        keys: frame
+            .key_columns()
+            .into_iter()
+            .map(|k| (column(&k), k))
+            .collect(),
+        selection: Selection::Series(name),
+        frame,
+        bins: None,
+        as_index: true,
+        ..gb.clone()
+    }))
 }
 
 /// `agg(lambda s: ...)`: the function's body planned over the series (giving one value) or over

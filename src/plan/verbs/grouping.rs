@@ -10,7 +10,9 @@ use crate::error::{DdqError, Result};
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::literal_expr;
 use crate::plan::project::Project;
-use crate::plan::value::{Frame, GroupBy, Grouper, Lambda, Selection, Series, Value, column};
+use crate::plan::value::{
+    CustomAggregation, Frame, GroupBy, Grouper, Lambda, Selection, Series, Value, column,
+};
 use crate::plan::window;
 use crate::plan::{Planner, column_series, selection_columns};
 use datafusion::logical_expr::{Expr, lit};
@@ -170,6 +172,18 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.groupby(pd.Grouper(key=\"Date\", freq=\"YE\")).DepDelay.count().head(2)",
         expected: "Date,DepDelay\n1990-12-31,1996\n1991-12-31,1951\n",
         plan: grouper,
+        group: "Grouping",
+    },
+    Verb {
+        name: "Aggregation",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["name", "chunk", "agg", "finalize"],
+        signature: "dd.Aggregation(name, chunk, agg, finalize=None)",
+        summary: "Dask's custom groupby aggregation: `chunk` reduces each group, `agg` the chunks' results grouped by key, `finalize` combines them; give it to `agg`.",
+        example: "custom_mean = dd.Aggregation(\"custom_mean\", lambda s: (s.count(), s.sum()), lambda c, t: (c.sum(), t.sum()), lambda c, t: t / c)\nddf.groupby(\"Origin\").DepDelay.agg(custom_mean)",
+        expected: "Origin,DepDelay\nEWR,9.44380486400921\nJFK,8.238974970202623\nLGA,8.943480195816644\n",
+        plan: custom_aggregation,
         group: "Grouping",
     },
 ];
@@ -498,6 +512,28 @@ fn grouper(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
         key: text(key)?,
         freq: text(freq)?,
         sort: sort.bool_or(false)?,
+    })))
+}
+
+/// `dd.Aggregation(name, chunk, agg, finalize=None)`, for `agg` to apply.
+fn custom_aggregation(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [name, chunk, agg, finalize] = args.params()?;
+    let function = |arg: Arg| match arg.required()? {
+        Value::Lambda(lambda) => Ok(lambda.as_ref().clone()),
+        other => Err(arg.invalid(format!(
+            "Aggregation's {} is a function (a lambda or a def), not {}",
+            arg.name(),
+            other.kind_name()
+        ))),
+    };
+    Ok(Value::Aggregation(Box::new(CustomAggregation {
+        name: name.str_or("")?.to_string(),
+        chunk: function(chunk)?,
+        agg: function(agg)?,
+        finalize: match finalize.given() {
+            None | Some(Value::None) => None,
+            Some(_) => Some(function(finalize)?),
+        },
     })))
 }
 

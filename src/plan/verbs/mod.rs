@@ -157,10 +157,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
     ),
     ("crosstab", "count pairs: df.groupby([\"a\", \"b\"]).size()"),
     (
-        "expanding",
-        "use cumsum(), cummax() or cummin() (a running mean is cumsum() / (cumcount() + 1))",
-    ),
-    (
         "ewm",
         "exponentially weighted windows are not supported; rolling(n) is",
     ),

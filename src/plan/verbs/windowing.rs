@@ -140,7 +140,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "rolling",
-        receivers: &[On::Series, On::Frame],
+        receivers: ROWS,
         form: Method,
         params: &["window", "min_periods", "center"],
         signature: "rolling(window, min_periods=window, center=False)",
@@ -148,6 +148,18 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.Distance.rolling(3).mean().head(4)",
         expected: "Distance\n\"\"\n\"\"\n1170.0\n1268.0\n",
         plan: rolling,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "expanding",
+        receivers: ROWS,
+        form: Method,
+        params: &["min_periods"],
+        signature: "expanding(min_periods=1)",
+        summary: "A window from the first row (of the group) to each row; aggregate it as a rolling window.",
+        example: "ddf.groupby(\"Origin\").DepDelay.expanding().sum().head(3)",
+        expected: "Origin,,DepDelay\nEWR,1,9.0\nEWR,4,8.0\nEWR,5,14.0\n",
+        plan: expanding,
         group: "Running and shifted values",
     },
     Verb {
@@ -266,7 +278,10 @@ fn fill_limit(limit: super::Arg) -> Result<Option<u64>> {
 /// `rolling(window, min_periods=None, center=False)`: a window of rows, aggregated next.
 fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [window_arg, min_periods_arg, center] = args.params()?;
-    if !matches!(receiver, Value::Series(_) | Value::Frame(_)) {
+    if !matches!(
+        receiver,
+        Value::Series(_) | Value::Frame(_) | Value::GroupBy(_)
+    ) {
         return Err(wrong_receiver(args, &receiver));
     }
     let window = match window_arg.required()? {
@@ -288,6 +303,7 @@ fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 span: Some(span),
                 min_periods: min_periods_arg.int_or(1)?.max(0),
                 center: false,
+                expanding: false,
             })));
         }
         other => {
@@ -309,18 +325,58 @@ fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         span: None,
         min_periods,
         center: center.bool_or(false)?,
+        expanding: false,
+    })))
+}
+
+/// `expanding(min_periods=1)`: a window of every row so far, aggregated next.
+fn expanding(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [min_periods_arg] = args.params()?;
+    if !matches!(
+        receiver,
+        Value::Series(_) | Value::Frame(_) | Value::GroupBy(_)
+    ) {
+        return Err(wrong_receiver(args, &receiver));
+    }
+    let min_periods = min_periods_arg.int_or(1)?;
+    if min_periods < 0 {
+        return Err(min_periods_arg.invalid("min_periods must be at least 0"));
+    }
+    Ok(Value::Rolling(Box::new(Rolling {
+        target: receiver,
+        window: 0,
+        span: None,
+        min_periods,
+        center: false,
+        expanding: true,
     })))
 }
 
 /// An aggregation of a rolling window: of its series, or of each value column of its frame.
 pub fn rolling_aggregate(rolling: &Rolling, agg: Agg) -> Result<Value> {
     match &rolling.target {
-        Value::Series(s) => Ok(Value::Series(window::rolling(s, rolling, agg)?)),
+        Value::Series(s) => Ok(Value::Series(window::rolling(
+            s,
+            &Over::all(&s.frame),
+            rolling,
+            agg,
+        )?)),
         Value::Frame(f) => {
             let over = Over::all(f);
-            columns_of(f, &f.value_columns(), &over, |s, _| {
-                window::rolling(s, rolling, agg)
+            columns_of(f, &f.value_columns(), &over, |s, over| {
+                window::rolling(s, over, rolling, agg)
             })
+        }
+        Value::GroupBy(gb) => {
+            let Selection::Series(name) = &gb.selection else {
+                return Err(crate::error::DdqError::unsupported(
+                    "a rolling or expanding window of several columns of a groupby is not supported",
+                )
+                .with_help("select one column, e.g. `gb.DepDelay.rolling(4).mean()`"));
+            };
+            let series = column_series(&gb.frame, name)?;
+            let windowed = window::rolling(&series, &Over::groups(gb), rolling, agg)?;
+            Ok(Value::Series(window::by_group_then_row(gb, windowed)?))
         }
         other => Err(crate::error::DdqError::type_error(format!(
             "rolling windows slide over a series or a frame, not {}",
