@@ -220,6 +220,45 @@ fn an_error_is_rendered_and_the_session_goes_on() {
     repl.quit();
 }
 
+/// The lines a notebook writes after the course's (issue 17): a Dask custom aggregation, a
+/// window within groups, the shape statistics and a per-column `agg`, then a refusal that names
+/// what to write instead, with the session going on.
+#[test]
+fn a_notebooks_next_lines_run_in_the_repl() {
+    let mut repl = Repl::start();
+    repl.run(READ, "ddf> ");
+    // Over several lines, as a notebook cell has it (one long line would wrap and redraw).
+    repl.line("custom_mean = dd.Aggregation(\"custom_mean\",");
+    repl.line("    lambda s: (s.count(), s.sum()),");
+    repl.line("    lambda c, t: (c.sum(), t.sum()),");
+    repl.line("    lambda c, t: t / c)");
+    // The editor redraws the prompt as the cell grows: the fresh prompt is the one after the
+    // cell's last line is entered.
+    repl.expect("t / c)\r\n");
+    repl.expect("ddf> ");
+    let out = repl.run("ddf.groupby(\"Origin\").DepDelay.agg(custom_mean)", "ddf> ");
+    for expected in ["EWR", "9.443805", "LGA", "8.943480"] {
+        assert!(out.contains(expected), "{expected} missing from:\n{out}");
+    }
+    let out = repl.run(
+        "ddf.groupby(\"Origin\").DepDelay.rolling(4).mean().head(5)",
+        "ddf> ",
+    );
+    assert!(out.contains("NaN") && out.contains("8.0"), "{out}");
+    repl.run_to_line("ddf.DepDelay.skew() > 8.19", "True", "ddf> ");
+    let out = repl.run(
+        "ddf.agg({\"DepDelay\": [\"min\", \"kurt\"], \"Distance\": \"mean\"})",
+        "ddf> ",
+    );
+    for expected in ["kurt", "160.156", "985.147"] {
+        assert!(out.contains(expected), "{expected} missing from:\n{out}");
+    }
+    let out = repl.run("pd.cut(ddf.Distance, [0, 500, 5000])", "ddf> ");
+    assert!(out.contains("group by the bin"), "{out}");
+    repl.run_to_line("len(ddf)", "20800", "ddf> ");
+    repl.quit();
+}
+
 #[test]
 fn an_open_bracket_continues_the_statement() {
     let mut repl = Repl::start();

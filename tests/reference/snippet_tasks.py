@@ -172,6 +172,17 @@ PASSING = [
     "dask_examples_resample_columns",
     "dask_best_repartition",
     "dask_best_set_index_persist",
+    "tenmin_describe",
+    "groupby_grouper_freq",
+    "dask_groupby_custom_aggregation",
+    "groupby_idxmax",
+    "tenmin_tz_localize",
+    "ts_to_period",
+    "merge_indicator",
+    "groupby_agg_dict_lambda",
+    "groupby_agg_lambda_frame",
+    "join_on_index",
+    "stats_agg_dict",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}

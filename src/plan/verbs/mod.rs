@@ -157,6 +157,10 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
     ),
     ("crosstab", "count pairs: df.groupby([\"a\", \"b\"]).size()"),
     (
+        "cut",
+        "bin with comparisons and group by the bin: df.groupby((df.x > 500) + (df.x > 1000)).size()",
+    ),
+    (
         "ewm",
         "exponentially weighted windows are not supported; rolling(n) is",
     ),

@@ -119,7 +119,7 @@ pub const VERBS: &[Verb] = &[
         name: "dropna",
         receivers: &[On::Frame, On::Series],
         form: Method,
-        params: &["how", "subset"],
+        params: &["how", "subset", "axis"],
         signature: "dropna(how=\"any\", subset=None)",
         summary: "Rows without missing values (in subset).",
         example: "len(ddf.dropna(subset=[\"TailNum\"]))",
@@ -413,7 +413,15 @@ fn round(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `dropna(how="any", subset=None)`
 fn dropna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [how, subset] = args.params()?;
+    let [how, subset, axis] = args.params()?;
+    if !matches!(axis.given(), None | Some(Value::Int(0)))
+        && !matches!(axis.given(), Some(Value::Str(a)) if a == "index" || a == "rows")
+    {
+        // The columns left would depend on the data, which a lazy plan must know beforehand.
+        return Err(axis
+            .invalid("dropna(axis=1) is not supported: which columns remain depends on the data")
+            .with_help("`df.isna().sum()` shows the columns with missing values; drop them with `df.drop(columns=[...])`"));
+    }
     match receiver {
         Value::Frame(f) => frame::dropna(&f, how, subset),
         Value::Series(s) => {
