@@ -267,7 +267,18 @@ pub const VERBS: &[Verb] = &[
 
 /// `describe()`: count, mean, std, min, quartiles and max of each numeric column.
 fn describe(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [_percentiles, _include] = args.params()?;
+    let [percentiles, include] = args.params()?;
+    // Given and ignored they would change pandas' answer without a word: refuse them.
+    if percentiles.given().is_some() {
+        return Err(percentiles
+            .invalid("describe(percentiles=...) is not supported")
+            .with_help("other quantiles: `s.quantile(0.9)`, or per column `df.quantile(0.9)`"));
+    }
+    if !matches!(include.given(), None | Some(Value::None)) {
+        return Err(include
+            .invalid("describe(include=...) is not supported: ddq describes the numeric and datetime columns")
+            .with_help("for text columns, `s.value_counts()` and `s.nunique()`"));
+    }
     let frame = match receiver {
         Value::Frame(f) => f,
         Value::Series(s) => series::to_frame(&s)?,
