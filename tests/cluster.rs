@@ -257,6 +257,12 @@ fn the_session_switches_schedulers_like_dask() {
         threads.iter().any(|l| l.contains("scheduler='threads'")),
         "{threads:?}"
     );
+    let dashboard = threads
+        .last()
+        .and_then(|l| l.split("http://").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no dashboard address in {threads:?}"));
     repl.send("set scheduler processes");
     repl.send("cluster");
     let cluster = repl.read_until("Workers:");
@@ -272,6 +278,16 @@ fn the_session_switches_schedulers_like_dask() {
         repl.read_until("20800").last().map(|l| l.trim()),
         Some("20800")
     );
+    // The session's dashboard shows the cluster's workers, as Dask's does (issue 20).
+    let status = http_get(&dashboard, "/api/status");
+    assert!(status.contains(r#""scheduler":"processes""#), "{status}");
+    let workers = status.split(r#""workers":"#).nth(1).unwrap_or_default();
+    assert_eq!(
+        workers.matches(r#""name":"#).count(),
+        2,
+        "two workers: {status}"
+    );
+    assert!(!status.contains("LOST"), "{status}");
     let jobs_before = http_get(&address, "/api/jobs").matches("job_id").count();
     assert!(
         jobs_before >= 1,
