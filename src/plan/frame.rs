@@ -814,7 +814,6 @@ pub fn concat(objs: Arg) -> Result<Value> {
     }))
 }
 
-/// `left.merge(right, on=..., how=...)`, with pandas' column naming and row order.
 /// The arguments of `merge`, in its signature's order.
 pub struct MergeArgs<'a> {
     pub right: Arg<'a>,
@@ -826,6 +825,22 @@ pub struct MergeArgs<'a> {
     pub indicator: Arg<'a>,
 }
 
+impl<'a> From<[Arg<'a>; 7]> for MergeArgs<'a> {
+    /// `left.merge(...)`'s arguments, or `pd.merge(left, ...)`'s after `left`.
+    fn from([right, how, on, left_on, right_on, suffixes, indicator]: [Arg<'a>; 7]) -> Self {
+        MergeArgs {
+            right,
+            how,
+            on,
+            left_on,
+            right_on,
+            suffixes,
+            indicator,
+        }
+    }
+}
+
+/// `left.merge(right, on=..., how=...)`, with pandas' column naming and row order.
 pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
     let right = other_frame(args.right, "merge")?;
     let how = join_how(args.how, "inner")?;

@@ -816,7 +816,8 @@ fn named_shape(ident: &Ident) -> DdqError {
     .with_help("on one selected column, the aggregation name alone: gb.DepDelay.agg(avg=\"mean\")")
 }
 
-fn agg_list(items: &[Value], func: Arg) -> Result<Vec<Agg>> {
+/// The aggregations a list of names asks for (`agg(["min", "max"])`).
+pub fn agg_list(items: &[Value], func: Arg) -> Result<Vec<Agg>> {
     items
         .iter()
         .map(|v| match v {

@@ -649,23 +649,14 @@ fn agg_dict_frame(
             return Err(wrong());
         };
         check_columns(f, std::slice::from_ref(name))?;
-        let names = match value {
-            Value::Str(one) => vec![one],
+        let aggs = match value {
+            Value::Str(one) => vec![groupby::parse_agg(one).map_err(|e| e.at(func.span()))?],
             Value::List(many) => {
                 any_list = true;
-                many.iter()
-                    .map(|v| match v {
-                        Value::Str(n) => Ok(n),
-                        _ => Err(wrong()),
-                    })
-                    .collect::<Result<Vec<_>>>()?
+                groupby::agg_list(many, func).map_err(|e| e.at(func.span()))?
             }
             _ => return Err(wrong()),
         };
-        let aggs = names
-            .into_iter()
-            .map(|n| groupby::parse_agg(n).map_err(|e| e.at(func.span())))
-            .collect::<Result<Vec<_>>>()?;
         per_column.push((name.clone(), aggs));
     }
     if !any_list {

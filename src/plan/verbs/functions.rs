@@ -74,20 +74,9 @@ pub const VERBS: &[Verb] = &[
 ];
 
 fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [left, right, how, on, left_on, right_on, suffixes, indicator] = args.params()?;
+    let [left, rest @ ..] = args.params::<8>()?;
     match left.required()? {
-        Value::Frame(l) => frame::merge(
-            l,
-            MergeArgs {
-                right,
-                how,
-                on,
-                left_on,
-                right_on,
-                suffixes,
-                indicator,
-            },
-        ),
+        Value::Frame(l) => frame::merge(l, MergeArgs::from(rest)),
         other => Err(left.invalid(format!(
             "merge's left side is a frame, not {}",
             other.kind_name()

@@ -669,20 +669,8 @@ fn between(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `merge(right, how="inner", on=, left_on=, right_on=, suffixes=)`
 fn merge(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [right, how, on, left_on, right_on, suffixes, indicator] = args.params()?;
     match receiver {
-        Value::Frame(f) => frame::merge(
-            &f,
-            MergeArgs {
-                right,
-                how,
-                on,
-                left_on,
-                right_on,
-                suffixes,
-                indicator,
-            },
-        ),
+        Value::Frame(f) => frame::merge(&f, MergeArgs::from(args.params::<7>()?)),
         other => Err(wrong_receiver(args, &other)),
     }
 }

@@ -277,13 +277,8 @@ fn fill_limit(limit: super::Arg) -> Result<Option<u64>> {
 
 /// `rolling(window, min_periods=None, center=False)`: a window of rows, aggregated next.
 fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    // The registry calls this only on the ROWS receivers.
     let [window_arg, min_periods_arg, center] = args.params()?;
-    if !matches!(
-        receiver,
-        Value::Series(_) | Value::Frame(_) | Value::GroupBy(_)
-    ) {
-        return Err(wrong_receiver(args, &receiver));
-    }
     let window = match window_arg.required()? {
         Value::Int(n) if *n >= 1 => *n,
         Value::Int(_) => return Err(window_arg.invalid("the window must be at least 1 row")),
@@ -331,13 +326,8 @@ fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `expanding(min_periods=1)`: a window of every row so far, aggregated next.
 fn expanding(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    // The registry calls this only on the ROWS receivers.
     let [min_periods_arg] = args.params()?;
-    if !matches!(
-        receiver,
-        Value::Series(_) | Value::Frame(_) | Value::GroupBy(_)
-    ) {
-        return Err(wrong_receiver(args, &receiver));
-    }
     let min_periods = min_periods_arg.int_or(1)?;
     if min_periods < 0 {
         return Err(min_periods_arg.invalid("min_periods must be at least 0"));
