@@ -421,6 +421,17 @@ pub fn all() -> Vec<ScalarUDF> {
     ]
 }
 
+/// Registers ddq's own scalar and aggregate functions with a context (the session's, and the
+/// cluster client's), so plans that name them resolve.
+pub fn register_all(ctx: &datafusion::prelude::SessionContext) {
+    for udf in all() {
+        ctx.register_udf(udf);
+    }
+    for udaf in crate::plan::moments::all() {
+        ctx.register_udaf(udaf);
+    }
+}
+
 pub fn row_hash_udf() -> Arc<ScalarUDF> {
     Arc::new(ScalarUDF::from(RowHash::default()))
 }

@@ -804,12 +804,7 @@ fn build_context(settings: &Settings) -> Result<SessionContext> {
         .with_information_schema(false);
     let runtime = crate::engine::memory::runtime(settings.memory_limit)?;
     let ctx = SessionContext::new_with_config_rt(config, runtime);
-    for udf in crate::plan::udf::all() {
-        ctx.register_udf(udf);
-    }
-    for udaf in crate::plan::moments::all() {
-        ctx.register_udaf(udaf);
-    }
+    crate::plan::udf::register_all(&ctx);
     Ok(ctx)
 }
 

@@ -95,12 +95,7 @@ impl Cluster {
             .map_err(|e| {
                 DdqError::execution(format!("cannot use the cluster at {address}: {e}"))
             })?;
-        for udf in crate::plan::udf::all() {
-            ctx.register_udf(udf);
-        }
-        for udaf in crate::plan::moments::all() {
-            ctx.register_udaf(udaf);
-        }
+        crate::plan::udf::register_all(&ctx);
         let cluster = Cluster {
             kind,
             address: address.to_string(),
