@@ -1361,18 +1361,10 @@ fn a_killed_writers_temporary_goes_at_the_next_start_and_by_cache_clear() {
     assert!(temporaries_of(dir.path(), "out.csv").is_empty());
 
     // A session started before the writer was killed: its `cache clear` removes the temporary.
-    let mut session = with_cache(&["-i", "--quiet", "--format", "csv"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ddq starts");
-    let mut stdin = session.stdin.take().expect("stdin");
-    let mut stdout = BufReader::new(session.stdout.take().expect("stdout"));
+    let (mut session, mut stdin, mut stdout) =
+        piped_session(&mut with_cache(&["-i", "--quiet", "--format", "csv"]));
     writeln!(stdin, "1 + 1").expect("input");
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("answer");
-    assert_eq!(line, "2\n", "the session runs");
+    assert_eq!(next_line(&mut stdout), "2\n", "the session runs");
     kill_a_writer(&with_cache, dir.path());
     writeln!(stdin, "cache clear").expect("input");
     drop(stdin);
@@ -1385,4 +1377,99 @@ fn a_killed_writers_temporary_goes_at_the_next_start_and_by_cache_clear() {
     );
     assert!(temporaries_of(dir.path(), "out.csv").is_empty());
     assert!(!dir.path().join("out.csv").exists(), "no partial output");
+}
+
+/// A session on piped input (`-i`): the process, its input, and its output read by lines.
+fn piped_session(
+    command: &mut std::process::Command,
+) -> (
+    std::process::Child,
+    std::process::ChildStdin,
+    BufReader<std::process::ChildStdout>,
+) {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ddq starts");
+    let stdin = child.stdin.take().expect("stdin");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    (child, stdin, stdout)
+}
+
+/// Reads one line of a session's output, failing the test when the session ended instead.
+fn next_line(stdout: &mut impl BufRead) -> String {
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("ddq writes");
+    assert!(!line.is_empty(), "the session ended early");
+    line
+}
+
+#[test]
+fn loc_by_label_reads_only_the_partitions_the_divisions_name() {
+    // One file per year, in date order: set_index("Date") records each file's first date.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for entry in std::fs::read_dir(project_dir().join("data/nycflights")).expect("sample data") {
+        let path = entry.expect("an entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("a name"))).expect("copy");
+    }
+    let mut command = common::ddq_command(&["-i", "--quiet", "--format", "csv"]);
+    let (session, mut stdin, mut stdout) = piped_session(command.current_dir(dir.path()));
+    writeln!(
+        stdin,
+        "ddf = read_csv(\"*.csv\", parse_dates={{\"Date\": [0, 1, 2]}}); d = ddf.set_index(\"Date\"); d.known_divisions"
+    )
+    .expect("ddq reads");
+    assert_eq!(next_line(&mut stdout), "True\n");
+
+    // The file of 1995 goes: only a statement that needs its partition can notice.
+    std::fs::remove_file(dir.path().join("1995.csv")).expect("remove a file");
+    writeln!(
+        stdin,
+        "len(d.loc[\"1992-05\"]), len(d.loc[\"1992-12-31\":\"1993-01-01\"])"
+    )
+    .expect("ddq reads");
+    // pandas: tests/reference/operations/loc_across_a_division.csv has 11 rows.
+    assert_eq!(next_line(&mut stdout), "(171, 11)\n");
+    writeln!(stdin, "len(d.loc[\"1995-05\"])").expect("ddq reads");
+    drop(stdin);
+    let output = session.wait_with_output().expect("ddq finishes");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1995.csv"),
+        "the missing file is named:\n{stderr}"
+    );
+}
+
+#[test]
+fn explain_shows_how_many_partitions_a_label_lookup_reads() {
+    let partitions_read = |lookup: &str| {
+        let run = ddq(&["-c", &with_read(&format!("explain {lookup}"))], None);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let scan = run.stdout.lines().find(|l| l.contains("DdqScanExec"));
+        let scan = scan.unwrap_or_else(|| panic!("no scan in:\n{}", run.stdout));
+        scan.split("partitions=")
+            .nth(1)
+            .and_then(|p| p.split(',').next())
+            .map(str::to_string)
+    };
+    let by_date = "ddf.set_index(\"Date\")";
+    assert_eq!(
+        partitions_read(&format!("{by_date}.loc[\"1992-05\"]")).as_deref(),
+        Some("1/10")
+    );
+    assert_eq!(
+        partitions_read(&format!("{by_date}.loc[\"1992-12-31\":\"1993-01-01\"]")).as_deref(),
+        Some("2/10")
+    );
+    assert_eq!(
+        partitions_read(&format!("{by_date}.loc[\"1999\":]")).as_deref(),
+        Some("1/10")
+    );
+    // Without divisions (an index the files are not ordered by), every file is read.
+    assert_eq!(
+        partitions_read("ddf.set_index(\"Origin\").loc[\"JFK\"]").as_deref(),
+        Some("10/10")
+    );
 }

@@ -16,6 +16,7 @@ use crate::engine::nodes::{
     stream_later,
 };
 use crate::error::{DdqError, Result};
+use crate::plan::divisions::Divisions;
 use crate::plan::value::Frame;
 use async_trait::async_trait;
 use datafusion::arrow::array::{RecordBatch, RecordBatchOptions};
@@ -108,10 +109,19 @@ pub(crate) fn persist_frame_in(
         .map(|s| Ok(SortExpr::new(unqualified(&s.expr)?, s.asc, s.nulls_first)))
         .collect::<Result<Vec<_>>>()?;
     let partition = frame.partition.as_ref().map(unqualified).transpose()?;
+    // The persisted rows keep their partitions, so their divisions still hold.
+    let divisions = match frame.divisions.as_deref() {
+        Some(d) => Some(Arc::new(Divisions {
+            partition: unqualified(&d.partition)?,
+            ..d.clone()
+        })),
+        None => None,
+    };
     Ok(Frame {
         df: DataFrame::new(ctx.state(), plan),
         order,
         partition,
+        divisions,
         ..frame.clone()
     })
 }

@@ -245,6 +245,7 @@ fn memory_frame(ctx: &SessionContext, batch: RecordBatch, ordered: bool) -> Valu
         npartitions: 1,
         partition: None,
         origin: "test".into(),
+        divisions: None,
     })
 }
 

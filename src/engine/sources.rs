@@ -1,11 +1,14 @@
 //! The engine's side of the planner's `Sources` trait: ddq's own file scan for `read_csv` and
 //! `read_parquet`, and `persist()` computing a frame once and keeping it.
 
+use crate::engine::guard::guarded;
 use crate::engine::persist::persist_frame;
 use crate::engine::scan::FileTable;
-use crate::error::Result;
+use crate::error::{DdqError, Result};
 use crate::plan::sources::{CsvOptions, SourceTable, Sources};
 use crate::plan::value::Frame;
+use datafusion::arrow::array::RecordBatch;
+use datafusion::prelude::DataFrame;
 use datafusion::prelude::SessionContext;
 use std::sync::Arc;
 
@@ -26,6 +29,23 @@ impl Sources for EngineSources {
 
     fn persist(&self, ctx: &SessionContext, frame: &Frame) -> Result<Frame> {
         persist_frame(ctx, frame)
+    }
+
+    /// The planner runs inside the session's runtime, which must not be blocked from within;
+    /// the query runs to its end on a thread and runtime of its own.
+    fn collect_now(&self, df: DataFrame) -> Result<Vec<RecordBatch>> {
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        std::thread::scope(|scope| {
+            let run = scope.spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(workers)
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(guarded(async { Ok(df.collect().await?) }))
+            });
+            run.join()
+                .unwrap_or_else(|_| Err(DdqError::execution("the query stopped unexpectedly")))
+        })
     }
 }
 

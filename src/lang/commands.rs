@@ -87,7 +87,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "%%time",
-        usage: "%%time\nSTMT\n...",
+        usage: "%%time CELL",
         summary: "Run the statements up to the next blank line (a notebook cell) and print how long they took",
         example: "%%time\nflights.DepDelay.mean()",
     },

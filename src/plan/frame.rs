@@ -247,7 +247,8 @@ fn int_list(items: &[Value]) -> Result<Vec<i64>> {
         .collect()
 }
 
-fn slice_positions(
+/// The positions a Python slice `start:stop:step` takes from `len` items.
+pub fn slice_positions(
     len: i64,
     start: Option<i64>,
     stop: Option<i64>,
@@ -811,6 +812,7 @@ pub fn concat(objs: Arg) -> Result<Value> {
         npartitions,
         partition: None,
         origin: "concat".into(),
+        divisions: None,
     }))
 }
 
@@ -991,6 +993,7 @@ fn join_frames(
         npartitions: left.npartitions.max(right.npartitions),
         partition: None,
         origin: "merge".into(),
+        divisions: None,
     })
 }
 
@@ -1171,5 +1174,6 @@ pub fn melt(
         npartitions: frame.npartitions,
         partition: None,
         origin: "melt".into(),
+        divisions: None,
     })
 }

@@ -469,6 +469,7 @@ pub fn unpivot_row(one_row: DataFrame, names: &[String], value_name: &str) -> Re
         npartitions: 1,
         partition: None,
         origin: value_name.to_string(),
+        divisions: None,
     };
     Ok(Series {
         frame,
@@ -909,6 +910,7 @@ fn aggregate_by_key(
         npartitions: gb.frame.npartitions,
         partition: None,
         origin: "groupby".into(),
+        divisions: None,
     };
     Ok((result, first))
 }

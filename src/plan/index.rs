@@ -9,7 +9,7 @@ use crate::plan::ops::{expr_type, is_temporal, literal_expr};
 use crate::plan::order::{keep_order_for, unique_hidden, with_position};
 use crate::plan::project::Project;
 use crate::plan::value::{DUPLICATE_SUFFIX, Frame, Series, Value, column};
-use crate::plan::{Planner, check_columns, column_series, frame, series};
+use crate::plan::{Planner, check_columns, column_series, divisions, frame, series};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::logical_expr::{Expr, LogicalPlan, SortExpr, cast, lit};
 
@@ -39,6 +39,7 @@ pub fn set_index(frame: &Frame, key: &str, drop: bool) -> Result<Frame> {
         order,
         index_columns: 1,
         origin: "set-index".into(),
+        divisions: None,
         ..frame.with_df(frame.df.clone().project(select)?)
     })
 }
@@ -187,26 +188,57 @@ pub fn rows_by_label(
     let index = single_index(frame, ".loc by label")?;
     let t = expr_type(frame, &column(&index))?;
     let key = column(&index);
-    let mut condition: Option<Expr> = None;
-    let mut and = |e: Expr| condition = Some(condition.take().map_or(e.clone(), |c| c.and(e)));
+    // The lowest label kept, and the highest with whether it is itself left out.
+    let (mut low, mut high): (Option<Expr>, Option<(Expr, bool)>) = (None, None);
     if let Some(start) = start {
         let (from, until) = label_bounds(start, &t)?;
-        match (slice, until) {
-            (false, Some(until)) => {
-                and(key.clone().gt_eq(from));
-                and(key.clone().lt(until));
-            }
-            (false, None) => and(key.clone().eq(from)),
-            (true, _) => and(key.clone().gt_eq(from)),
-        }
+        high = match (slice, until) {
+            (false, Some(until)) => Some((until, true)),
+            (false, None) => Some((from.clone(), false)),
+            (true, _) => None,
+        };
+        low = Some(from);
     }
     if let Some(stop) = stop {
-        match label_bounds(stop, &t)? {
-            (_, Some(until)) => and(key.clone().lt(until)),
-            (to, None) => and(key.clone().lt_eq(to)),
-        }
+        high = Some(match label_bounds(stop, &t)? {
+            (_, Some(until)) => (until, true),
+            (to, None) => (to, false),
+        });
     }
-    match condition {
+    let mut conditions: Vec<Expr> = Vec::new();
+    conditions.extend(low.iter().map(|from| key.clone().gt_eq(from.clone())));
+    conditions.extend(high.iter().map(|(to, excluded)| match excluded {
+        true => key.clone().lt(to.clone()),
+        false => key.clone().lt_eq(to.clone()),
+    }));
+    conditions.extend(partition_filter(frame, &t, low.as_ref(), high.as_ref()));
+    keep_all(frame, conditions)
+}
+
+/// A filter to the partitions that can hold index values between `low` and `high`, when the
+/// frame's divisions are known and both bounds are constants.
+fn partition_filter(
+    frame: &Frame,
+    index_type: &DataType,
+    low: Option<&Expr>,
+    high: Option<&(Expr, bool)>,
+) -> Option<Expr> {
+    let d = divisions::known(frame)?;
+    let low = match low {
+        Some(e) => Some(divisions::constant(e, index_type)?),
+        None => None,
+    };
+    let high = match high {
+        Some((e, excluded)) => Some((divisions::constant(e, index_type)?, *excluded)),
+        None => None,
+    };
+    let kept = divisions::partitions_between(d, low.as_ref(), high.as_ref().map(|(v, x)| (v, *x)));
+    divisions::only_partitions(frame, kept)
+}
+
+/// The rows meeting every condition.
+fn keep_all(frame: &Frame, conditions: Vec<Expr>) -> Result<Frame> {
+    match conditions.into_iter().reduce(Expr::and) {
         Some(c) => Ok(frame.with_df(frame.df.clone().keep_rows(c)?)),
         None => Ok(frame.clone()),
     }
@@ -329,8 +361,23 @@ fn rows_in(frame: &Frame, labels: &[Value]) -> Result<Frame> {
     for label in labels {
         values.push(label_bounds(label, &t)?.0);
     }
-    let condition = column(&index).in_list(values, false);
-    Ok(frame.with_df(frame.df.clone().keep_rows(condition)?))
+    let mut conditions = vec![column(&index).in_list(values.clone(), false)];
+    let kept: Option<Vec<u64>> = divisions::known(frame).and_then(|d| {
+        let mut kept = Vec::new();
+        for value in &values {
+            let label = divisions::constant(value, &t)?;
+            kept.extend(divisions::partitions_between(
+                d,
+                Some(&label),
+                Some((&label, false)),
+            ));
+        }
+        kept.sort_unstable();
+        kept.dedup();
+        Some(kept)
+    });
+    conditions.extend(kept.and_then(|kept| divisions::only_partitions(frame, kept)));
+    keep_all(frame, conditions)
 }
 
 /// `s.loc[...]` and `s.iloc[...]`: the rows of a series, as a series; one position

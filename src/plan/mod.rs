@@ -2,6 +2,7 @@
 //! become DataFusion `DataFrame`s and `Expr`s built through the DataFrame API, never SQL text.
 //! Nothing here executes a query; `exec` does that when a value is printed.
 
+pub mod divisions;
 pub mod frame;
 pub mod groupby;
 pub mod index;
@@ -447,9 +448,17 @@ impl<'a> Planner<'a> {
             str_accessor @ Value::Accessor(Accessor::Str(_)) => {
                 verbs::strings::subscript(str_accessor, index)
             }
-            Value::List(items) | Value::Tuple(items) => index_sequence(items, index),
+            Value::List(items) => index_sequence(items, index, Value::List),
+            Value::Tuple(items) => index_sequence(items, index, Value::Tuple),
             Value::Columns(names) => {
-                index_sequence(names.into_iter().map(Value::Str).collect(), index)
+                let names = names.into_iter().map(Value::Str).collect();
+                index_sequence(names, index, |items| {
+                    let names = items.into_iter().filter_map(|v| match v {
+                        Value::Str(name) => Some(name),
+                        _ => None,
+                    });
+                    Value::Columns(names.collect())
+                })
             }
             Value::Dict(pairs) => pairs
                 .into_iter()
@@ -612,7 +621,18 @@ fn receiver_of(value: &Value, what: &str, name: &str) -> Result<Receiver> {
     })
 }
 
-fn index_sequence(items: Vec<Value>, index: Value) -> Result<Value> {
+/// `items[i]`, or `items[a:b:c]` as the same kind of sequence (`rebuild`).
+fn index_sequence(
+    items: Vec<Value>,
+    index: Value,
+    rebuild: fn(Vec<Value>) -> Value,
+) -> Result<Value> {
+    if let Value::Slice(start, stop, step) = index {
+        let positions = frame::slice_positions(items.len() as i64, start, stop, step)?;
+        let mut items: Vec<Option<Value>> = items.into_iter().map(Some).collect();
+        let taken = positions.iter().filter_map(|&p| items[p as usize].take());
+        return Ok(rebuild(taken.collect()));
+    }
     let Value::Int(i) = index else {
         return Err(DdqError::type_error(format!(
             "list indices must be integers, not {}",

@@ -417,6 +417,7 @@ pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
         npartitions: a.frame.npartitions.max(b.frame.npartitions),
         partition: None,
         origin: "align".into(),
+        divisions: None,
     };
     Ok((frame, column("__ddq_left"), column("__ddq_right")))
 }
@@ -462,6 +463,7 @@ pub fn keyed_frame(columns: &[(String, Series)]) -> Result<Frame> {
         npartitions: first.frame.npartitions,
         partition: None,
         origin: "agg".into(),
+        divisions: None,
     })
 }
 

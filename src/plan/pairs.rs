@@ -129,5 +129,6 @@ pub fn matrix(frame: &Frame, relation: Relation) -> Result<Frame> {
         npartitions: 1,
         partition: None,
         origin: relation.name().to_string(),
+        divisions: None,
     })
 }

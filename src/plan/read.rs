@@ -176,6 +176,7 @@ pub fn table_frame(planner: &Planner, table: SourceTable, origin: &str) -> Resul
         npartitions,
         partition: Some(column(PART_COLUMN)),
         origin: origin.to_string(),
+        divisions: None,
     })
 }
 

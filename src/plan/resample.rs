@@ -307,5 +307,6 @@ pub fn fill_and_label(
         npartitions: result.npartitions,
         partition: None,
         origin: format!("resample-{}", rule.text),
+        divisions: None,
     })
 }

@@ -261,6 +261,7 @@ pub fn literal_series(
             npartitions: 1,
             partition: None,
             origin: "dtypes".into(),
+            divisions: None,
         },
         expr: column(name),
         name: name.to_string(),
@@ -633,5 +634,6 @@ pub fn statistics_frame(
         npartitions: 1,
         partition: None,
         origin: origin.into(),
+        divisions: None,
     })
 }

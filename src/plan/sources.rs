@@ -8,9 +8,10 @@
 
 use crate::error::Result;
 use crate::plan::value::Frame;
+use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::catalog::TableProvider;
-use datafusion::prelude::SessionContext;
+use datafusion::prelude::{DataFrame, SessionContext};
 use std::sync::Arc;
 
 /// The engine's side of reading and persisting.
@@ -21,6 +22,9 @@ pub trait Sources {
     fn open_parquet(&self, patterns: &[String]) -> Result<SourceTable>;
     /// The frame's rows computed once and kept (`df.persist()`), as a frame over them.
     fn persist(&self, ctx: &SessionContext, frame: &Frame) -> Result<Frame>;
+    /// Runs a query whose answer is small, now, and gives its rows: what the planner must know
+    /// about the data to plan at all (the divisions `set_index` records).
+    fn collect_now(&self, df: DataFrame) -> Result<Vec<RecordBatch>>;
 }
 
 /// A table over files, and how many (Dask) partitions it has.

@@ -44,6 +44,8 @@ pub struct Frame {
     pub partition: Option<Expr>,
     /// A description of where the frame came from, for the lazy repr (`read-csv`, ...).
     pub origin: String,
+    /// Where each partition's index values start, recorded by `set_index` (Dask's divisions).
+    pub divisions: Option<std::sync::Arc<crate::plan::divisions::Divisions>>,
 }
 
 impl Frame {

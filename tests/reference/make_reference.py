@@ -729,6 +729,17 @@ OPERATION_TASKS = [
     ("set_index_keeps_column", "exact", ['ddf.set_index("Origin", drop=False)[["Origin", "Dest"]].head(4)'], lambda d, s: keyed_csv(d.sort_values("Origin", kind="stable").set_index("Origin", drop=False)[["Origin", "Dest"]].head(4))),
     ("loc_day", "exact", ['ddf.set_index("Date").loc["1992-05-05"][["Origin", "Dest"]]'], lambda d, s: keyed_csv(by_date(d).loc["1992-05-05"][["Origin", "Dest"]])),
     ("loc_month_slice", "exact", ['ddf.set_index("Date").loc["1992-05":"1992-06"].DepDelay.sum()'], lambda d, s: scalar_csv(by_date(d).loc["1992-05":"1992-06"].DepDelay.sum())),
+    # Divisions (Dask-only): files already in date order keep their partitions, whose first
+    # dates (and the last date) are the divisions; .loc then reads only the partitions it needs.
+    ("set_index_divisions", "exact", ['ddf.set_index("Date").divisions'], lambda d, s: f"{presorted_divisions(d, s, 'Date')!r}\n"),
+    ("divisions_unknown_after_read", "exact", ["ddf.divisions, ddf.known_divisions"], lambda d, s: f"{((None,) * (len(s) + 1), False)!r}\n"),
+    ("divisions_of_an_unsorted_index", "exact", ['ddf.set_index("Origin").divisions'], lambda d, s: f"{quantile_divisions(d.Origin, len(s))!r}\n"),
+    ("loc_across_a_division", "exact", ['ddf.set_index("Date").loc["1992-12-31":"1993-01-01"][["Origin", "DepDelay"]]'], lambda d, s: keyed_csv(by_date(d).loc["1992-12-31":"1993-01-01"][["Origin", "DepDelay"]])),
+    ("loc_open_ends_with_divisions", "exact", ['x = ddf.set_index("Date")', 'len(x.loc[:"1990-01-02"]), len(x.loc["1999-12":])'], lambda d, s: scalar_csv((len(by_date(d).loc[:"1990-01-02"]), len(by_date(d).loc["1999-12":])))),
+    ("loc_last_division_day", "exact", ['ddf.set_index("Date").loc["1999-12-31"].DepDelay.sum()'], lambda d, s: scalar_csv(by_date(d).loc["1999-12-31"].DepDelay.sum())),
+    ("loc_labels_in_two_partitions", "exact", ['ddf.set_index("Date").loc[["1991-03-04", "1997-07-07"]].DepDelay.sum()'], lambda d, s: scalar_csv(by_date(d).loc[pd.to_datetime(["1991-03-04", "1997-07-07"])].DepDelay.sum())),
+    ("loc_unsorted_index_slice", "exact", ['ddf.set_index("Origin").loc["JFK":"LGA"].DepDelay.sum()'], lambda d, s: scalar_csv(d.sort_values("Origin", kind="stable").set_index("Origin").loc["JFK":"LGA"].DepDelay.sum())),
+    ("loc_numeric_index_range", "exact", ['ddf.set_index("Distance").loc[500:1000].ArrDelay.count()'], lambda d, s: scalar_csv(d.sort_values("Distance", kind="stable").set_index("Distance").loc[500:1000].ArrDelay.count())),
     ("loc_label_on_groupby_result", "exact", ['ddf.groupby("Dest").Distance.mean().loc["ATL":"BOS"]'], lambda d, s: keyed_csv(d.groupby("Dest").Distance.mean().loc["ATL":"BOS"])),
     ("loc_positions_without_index", "exact", ['ddf.loc[3:6, ["Origin", "Dest"]]'], lambda d, s: frame_csv(d.loc[3:6, ["Origin", "Dest"]])),
     ("series_iloc_slice", "exact", ["ddf.ArrDelay.iloc[500:505]"], lambda d, s: series_csv(d.ArrDelay.iloc[500:505])),
@@ -907,6 +918,25 @@ def flat_columns(frame):
     """Two column levels (column, aggregation) written as ddq writes them: COLUMN_AGG."""
     frame.columns = ["_".join(c) for c in frame.columns]
     return frame
+
+
+def presorted_divisions(d, sizes, column):
+    """Dask's divisions for set_index(column) on partitions already in order without overlap:
+    each partition's minimum, then the last one's maximum."""
+    starts = np.cumsum([0] + sizes[:-1])
+    parts = [d[column].iloc[a:a + n] for a, n in zip(starts, sizes)]
+    assert all(a.max() < b.min() for a, b in zip(parts, parts[1:])), "partitions overlap"
+    return tuple(p.min() for p in parts) + (parts[-1].max(),)
+
+
+def quantile_divisions(values, npartitions):
+    """Divisions between quantiles of an unsorted index: the values at positions
+    k * (rows - 1) // npartitions of the sorted values, all but the last made unique as Dask
+    makes them (Dask's own quantiles are approximate; on this column they are the same)."""
+    ordered = values.dropna().sort_values(kind="stable").tolist()
+    picks = [ordered[k * (len(ordered) - 1) // npartitions] for k in range(npartitions + 1)]
+    unique = [v for i, v in enumerate(picks[:-1]) if i == 0 or v != picks[i - 1]]
+    return tuple(unique) + (picks[-1],)
 
 
 def by_date(d):

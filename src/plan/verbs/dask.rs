@@ -1,5 +1,5 @@
 //! What Dask adds to pandas: choosing a scheduler (`Client`, `dask.config.set`, `compute`),
-//! keeping computed rows (`persist`) and partitions (`repartition`, `partitions`).
+//! keeping computed rows (`persist`) and partitions (`repartition`, `partitions`, `divisions`).
 
 use super::Form::{Attribute, Method};
 use super::Receiver as On;
@@ -7,7 +7,7 @@ use super::inspecting::rows_of_series;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::value::{Accessor, Value};
-use crate::plan::{Planner, frame, schedule};
+use crate::plan::{Planner, divisions, frame, schedule};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -100,7 +100,49 @@ pub const VERBS: &[Verb] = &[
         plan: partitions,
         group: "Partitions",
     },
+    Verb {
+        name: "divisions",
+        receivers: &[On::Frame, On::Series],
+        form: Attribute,
+        params: &[],
+        signature: "df.divisions",
+        summary: "Where each partition's index values start, and where the last ends (recorded by set_index); all None when not known.",
+        example: "ddf.set_index(\"Date\").divisions[:3]",
+        expected: "(Timestamp('1990-01-01 00:00:00'), Timestamp('1991-01-01 00:00:00'), Timestamp('1992-01-01 00:00:00'))\n",
+        plan: divisions_of,
+        group: "Partitions",
+    },
+    Verb {
+        name: "known_divisions",
+        receivers: &[On::Frame, On::Series],
+        form: Attribute,
+        params: &[],
+        signature: "df.known_divisions",
+        summary: "Whether the partitions' index ranges are known, so `.loc[label]` reads only the partitions that can hold the label.",
+        example: "ddf.known_divisions, ddf.set_index(\"Date\").known_divisions",
+        expected: "(False, True)\n",
+        plan: known_divisions,
+        group: "Partitions",
+    },
 ];
+
+/// `df.divisions` / `s.divisions`
+fn divisions_of(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(f) => Ok(divisions::as_value(&f)),
+        Value::Series(s) => Ok(divisions::as_value(&s.frame)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `df.known_divisions` / `s.known_divisions`
+fn known_divisions(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(f) => Ok(Value::Bool(divisions::known(&f).is_some())),
+        Value::Series(s) => Ok(Value::Bool(divisions::known(&s.frame).is_some())),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
 
 /// `.compute(scheduler=...)`: the value itself (printing computes); the scheduler, if named,
 /// is where the statement runs.

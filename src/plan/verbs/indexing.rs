@@ -5,10 +5,10 @@ use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
-use crate::plan::index;
 use crate::plan::resample::{parse_rule, resampler};
 use crate::plan::value::{Selection, Value, column};
 use crate::plan::{Planner, series};
+use crate::plan::{divisions, index};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -16,8 +16,8 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Frame],
         form: Method,
         params: &["keys", "drop", "sorted"],
-        signature: "set_index(column, drop=True)",
-        summary: "Make a column the index; rows are sorted by it, as Dask does (ties keep file order).",
+        signature: "set_index(column, drop=True, sorted=False)",
+        summary: "Make a column the index; rows are sorted by it, as Dask does (ties keep file order), and its divisions recorded (one pass over the column).",
         example: "ddf.set_index(\"Date\")[[\"Origin\", \"DepDelay\"]].head(2)",
         expected: "Date,Origin,DepDelay\n1990-01-01,JFK,0.0\n1990-01-01,EWR,9.0\n",
         plan: set_index,
@@ -73,16 +73,23 @@ pub const VERBS: &[Verb] = &[
     },
 ];
 
-/// `set_index(keys, drop=True, sorted=False)`: `sorted` only tells Dask it may skip its sort;
-/// the rows come out in the same order either way.
-fn set_index(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [keys, drop, _sorted] = args.params()?;
+/// `set_index(keys, drop=True, sorted=False)`: the rows sorted by the index, and the divisions
+/// recorded as Dask records them; `sorted=True` says the partitions are in index order already
+/// (it is an error if they are not), so the divisions are their first values.
+fn set_index(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [keys, drop, sorted] = args.params()?;
     let drop = drop.bool_or(true)?;
+    let sorted = sorted.bool_or(false)?;
     let Value::Frame(frame) = receiver else {
         return Err(wrong_receiver(args, &receiver));
     };
     match keys.required()? {
-        Value::Str(key) => Ok(Value::Frame(index::set_index(&frame, key, drop)?)),
+        Value::Str(key) => {
+            let indexed = index::set_index(&frame, key, drop)?;
+            let index = indexed.key_columns().remove(0);
+            let recorded = divisions::record(planner, indexed, &index, sorted)?;
+            Ok(Value::Frame(recorded))
+        }
         other => Err(keys.invalid(format!(
             "set_index takes one column name, not {} (Dask indexes by one column)",
             other.kind_name()
