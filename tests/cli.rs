@@ -1473,3 +1473,83 @@ fn explain_shows_how_many_partitions_a_label_lookup_reads() {
         Some("10/10")
     );
 }
+
+#[test]
+fn to_json_writes_records_that_read_json_reads_back_as_the_same_frame() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let data = project_dir().join("data/nycflights/*.csv");
+    let read = format!(
+        "ddf = read_csv({:?}, parse_dates={{\"Date\": [0, 1, 2]}}, dtype={{\"TailNum\": \"object\", \"Cancelled\": \"bool\"}})\nsub = ddf[[\"Date\", \"Origin\", \"DepDelay\", \"TailNum\", \"Cancelled\", \"Distance\"]]",
+        data.to_string_lossy()
+    );
+    let run_script = |script: &str| {
+        let run = ddq_in(
+            dir.path(),
+            &["--format", "csv", "--no-rc", "run", "-"],
+            Some(&format!("{read}\n{script}\n")),
+        );
+        assert_eq!(run.code, 0, "{script}: {}", run.stderr);
+        run
+    };
+    let wrote = run_script(
+        "sub.to_json(\"parts/*.jsonl\")\nsub.head(50).to_json(\"one.json\", orient=\"records\", lines=False, date_format=\"iso\")",
+    );
+    assert!(
+        wrote
+            .stderr
+            .contains("wrote 20800 rows to 10 files (parts/*.jsonl)"),
+        "{}",
+        wrote.stderr
+    );
+    let first = std::fs::read_to_string(dir.path().join("parts/0.jsonl")).expect("parts/0.jsonl");
+    assert!(
+        first.starts_with("{\"Date\":631152000000,\"Origin\":\"JFK\",\"DepDelay\":0.0,"),
+        "{first}"
+    );
+    let one = std::fs::read_to_string(dir.path().join("one.json")).expect("one.json");
+    assert!(
+        one.starts_with("[{\"Date\":\"1990-01-01T00:00:00.000\",\"Origin\":\"JFK\","),
+        "{one}"
+    );
+    assert!(one.ends_with("}]"), "{one}");
+
+    let original = run_script("sub\nsub.head(50)").stdout;
+    let back = run_script("back = read_json(\"parts/\")\nback\nread_json(\"one.json\")").stdout;
+    assert_eq!(back, original);
+    let partitions = run_script("read_json(\"parts/*.jsonl\").npartitions").stdout;
+    assert_eq!(partitions, "10\n");
+}
+
+#[test]
+fn read_json_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("bad.json"), "{\"a\": 1}\n\n{\"a\": 2,}\n").expect("written");
+    std::fs::write(
+        dir.path().join("nested.json"),
+        "[{\"a\": 1},\n {\"a\": [1, 2]}]\n",
+    )
+    .expect("written");
+    let expect = |statement: &str, needles: &[&str]| {
+        let run = ddq_in(dir.path(), &["--no-rc", "-c", statement], None);
+        assert_eq!(run.code, 1, "{statement}: {}", run.stdout);
+        for needle in needles {
+            assert!(run.stderr.contains(needle), "{statement}: {}", run.stderr);
+        }
+    };
+    expect(
+        "read_json(\"bad.json\")",
+        &["bad.json:3: not valid JSON: trailing comma (column 9)"],
+    );
+    expect(
+        "read_json(\"nested.json\")",
+        &["nested.json:2: not valid JSON: a nested object or list"],
+    );
+    expect(
+        "read_json(\"nested.json\", lines=True)",
+        &["nested.json:1: the file is one JSON array", "lines=False"],
+    );
+    expect(
+        "read_json(\"bad.json\", orient=\"split\")",
+        &["orient=\"split\" is not supported: ddq reads orient=\"records\" only"],
+    );
+}

@@ -1,11 +1,11 @@
 //! The engine's side of the planner's `Sources` trait: ddq's own file scan for `read_csv` and
-//! `read_parquet`, and `persist()` computing a frame once and keeping it.
+//! `read_parquet` and `read_json`, and `persist()` computing a frame once and keeping it.
 
 use crate::engine::guard::guarded;
 use crate::engine::persist::persist_frame;
 use crate::engine::scan::FileTable;
 use crate::error::{DdqError, Result};
-use crate::plan::sources::{CsvOptions, SourceTable, Sources};
+use crate::plan::sources::{CsvOptions, JsonOptions, SourceTable, Sources};
 use crate::plan::value::Frame;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::prelude::DataFrame;
@@ -25,6 +25,11 @@ impl Sources for EngineSources {
     fn open_parquet(&self, patterns: &[String]) -> Result<SourceTable> {
         let patterns = folders_as_globs(patterns, "*.parquet");
         Ok(source_table(FileTable::open_parquet(&patterns)?))
+    }
+
+    fn open_json(&self, patterns: &[String], options: &JsonOptions) -> Result<SourceTable> {
+        let patterns = folders_as_globs(patterns, "*");
+        Ok(source_table(FileTable::open_json(&patterns, options)?))
     }
 
     fn persist(&self, ctx: &SessionContext, frame: &Frame) -> Result<Frame> {

@@ -1,4 +1,4 @@
-//! `to_csv` and `to_parquet`: streams a frame, in pandas order, into files. Every file is written
+//! `to_csv`, `to_parquet` and `to_json`: streams a frame, in pandas order, into files. Every file is written
 //! under a temporary name and renamed into place only after all of them are complete, so an
 //! error or Ctrl-C leaves no partial file and never replaces a good one.
 
@@ -75,7 +75,7 @@ pub async fn perform(executor: &Executor, request: &WriteRequest) -> Result<(usi
 fn targets(request: &WriteRequest) -> Result<Vec<(Frame, PathBuf)>> {
     let path = request.path.as_str();
     let per_partition = match request.format {
-        FileFormat::Csv => path.contains('*'),
+        FileFormat::Csv | FileFormat::Json(_) => path.contains('*'),
         FileFormat::Parquet => !path.ends_with(".parquet"),
     };
     if !per_partition {
@@ -97,7 +97,9 @@ fn targets(request: &WriteRequest) -> Result<Vec<(Frame, PathBuf)>> {
             request.frame.clone()
         };
         let file = match request.format {
-            FileFormat::Csv => PathBuf::from(path.replacen('*', &i.to_string(), 1)),
+            FileFormat::Csv | FileFormat::Json(_) => {
+                PathBuf::from(path.replacen('*', &i.to_string(), 1))
+            }
             FileFormat::Parquet => Path::new(path).join(format!("part.{i}.parquet")),
         };
         out.push((part, file));
@@ -129,6 +131,12 @@ async fn write_file(
             schema.clone(),
             Box::new(BufWriter::new(file)),
         )?),
+        FileFormat::Json(records) => output::json_records_writer(
+            schema.clone(),
+            Box::new(BufWriter::new(file)),
+            frame.index_columns,
+            records,
+        ),
     };
     executor.stream_into(df, schema, writer).await
 }

@@ -16,7 +16,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "read",
         usage: "read \"GLOB\" [as NAME]",
-        summary: "Read the CSV or Parquet files matching GLOB into a frame",
+        summary: "Read the CSV, Parquet or JSON files matching GLOB into a frame (by extension)",
         example: "read \"data/nycflights/*.csv\" as flights",
     },
     CommandSpec {

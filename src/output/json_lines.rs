@@ -1,10 +1,12 @@
 //! The JSON renderer: JSON lines, one object per row with keys in column order, streamed batch by
 //! batch. Each value is written by `types::text` in its JSON style (missing values, NaN and
-//! infinities are `null`; datetimes are ISO 8601 strings).
+//! infinities are `null`; datetimes are ISO 8601 strings for `--format json`, and as pandas'
+//! `date_format=` says for `to_json`). `to_json` files are pandas' `orient="records"`: without
+//! the index, one record per line or one array, a series' records its bare values.
 
 use super::{ResultWriter, check_batch_width, visible_columns, write_error};
 use crate::error::Result;
-use crate::types::text::{TextStyle, write_json_string, write_value};
+use crate::types::text::{JsonDates, JsonRecords, TextStyle, write_json_string, write_value};
 use crate::types::values::ColumnReader;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -18,11 +20,33 @@ pub(crate) struct JsonLinesWriter {
     keys: Vec<String>,
     /// Reused for every row so writing a row does not allocate.
     line: String,
+    records: JsonRecords,
+    rows: usize,
 }
 
 impl JsonLinesWriter {
+    /// `--format json`: every column, datetimes as ISO 8601.
     pub(crate) fn new(schema: SchemaRef, out: Box<dyn Write + Send>) -> JsonLinesWriter {
-        let columns = visible_columns(&schema);
+        let records = JsonRecords {
+            lines: true,
+            dates: JsonDates::Iso,
+            values_only: false,
+        };
+        JsonLinesWriter::records(schema, out, 0, records)
+    }
+
+    /// `to_json(orient="records")`: the columns after the `index_columns` keys (pandas' records
+    /// leave the index out), laid out as `records` say.
+    pub(crate) fn records(
+        schema: SchemaRef,
+        out: Box<dyn Write + Send>,
+        index_columns: usize,
+        records: JsonRecords,
+    ) -> JsonLinesWriter {
+        let columns: Vec<usize> = visible_columns(&schema)
+            .into_iter()
+            .skip(index_columns)
+            .collect();
         let keys = columns
             .iter()
             .map(|&index| {
@@ -37,8 +61,47 @@ impl JsonLinesWriter {
             columns,
             keys,
             line: String::new(),
+            records,
+            rows: 0,
         }
     }
+
+    /// One row as a record: `{"key":value,...}`, or its bare value for a series.
+    fn write_record(&mut self, readers: &[ColumnReader], row: usize) -> Result<()> {
+        let style = TextStyle::Json(self.records.dates);
+        if self.records.values_only {
+            for reader in readers {
+                write_value(&mut self.line, &reader.value(row)?, style);
+            }
+            return Ok(());
+        }
+        self.line.push('{');
+        for (position, (reader, key)) in readers.iter().zip(&self.keys).enumerate() {
+            if position > 0 {
+                self.line.push(',');
+            }
+            self.line.push_str(key);
+            self.line.push(':');
+            write_value(&mut self.line, &reader.value(row)?, style);
+        }
+        self.line.push('}');
+        Ok(())
+    }
+}
+
+/// Creates the `to_json` writer: see [`JsonLinesWriter::records`].
+pub fn records_writer(
+    schema: SchemaRef,
+    out: Box<dyn Write + Send>,
+    index_columns: usize,
+    records: JsonRecords,
+) -> Box<dyn ResultWriter + Send> {
+    Box::new(JsonLinesWriter::records(
+        schema,
+        out,
+        index_columns,
+        records,
+    ))
 }
 
 impl ResultWriter for JsonLinesWriter {
@@ -51,16 +114,14 @@ impl ResultWriter for JsonLinesWriter {
             .collect::<Result<Vec<_>>>()?;
         for row in 0..batch.num_rows() {
             self.line.clear();
-            self.line.push('{');
-            for (position, (reader, key)) in readers.iter().zip(&self.keys).enumerate() {
-                if position > 0 {
-                    self.line.push(',');
-                }
-                self.line.push_str(key);
-                self.line.push(':');
-                write_value(&mut self.line, &reader.value(row)?, TextStyle::Json);
+            if !self.records.lines {
+                self.line.push(if self.rows == 0 { '[' } else { ',' });
             }
-            self.line.push_str("}\n");
+            self.write_record(&readers, row)?;
+            if self.records.lines {
+                self.line.push('\n');
+            }
+            self.rows += 1;
             self.out
                 .write_all(self.line.as_bytes())
                 .map_err(write_error)?;
@@ -69,6 +130,10 @@ impl ResultWriter for JsonLinesWriter {
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
+        if !self.records.lines {
+            let end: &[u8] = if self.rows == 0 { b"[]" } else { b"]" };
+            self.out.write_all(end).map_err(write_error)?;
+        }
         self.out.flush().map_err(write_error)
     }
 }
@@ -125,6 +190,56 @@ mod tests {
             "\n",
         );
         assert_eq!(json_of(&[batch]), expected);
+    }
+
+    /// What `to_json` writes for `batch` with `index_columns` keys, laid out as `records`.
+    fn records_of(batch: RecordBatch, index_columns: usize, records: JsonRecords) -> String {
+        let buffer = crate::output::test_support::SharedBuffer::default();
+        let mut writer = records_writer(
+            batch.schema(),
+            Box::new(buffer.clone()),
+            index_columns,
+            records,
+        );
+        writer.write_batch(&batch).unwrap();
+        writer.finish().unwrap();
+        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn to_json_writes_pandas_records_without_the_index() {
+        let stamps = TimestampMillisecondArray::from(vec![Some(631204200500), None]);
+        let batch = RecordBatch::try_from_iter(vec![
+            ("key", Arc::new(Int64Array::from(vec![1, 2])) as ArrayRef),
+            ("t", Arc::new(stamps)),
+            ("f", Arc::new(Float64Array::from(vec![1.5, f64::NAN]))),
+        ])
+        .unwrap();
+        let lines = JsonRecords {
+            lines: true,
+            dates: JsonDates::EpochMillis,
+            values_only: false,
+        };
+        assert_eq!(
+            records_of(batch.clone(), 1, lines),
+            "{\"t\":631204200500,\"f\":1.5}\n{\"t\":null,\"f\":null}\n"
+        );
+        let array = JsonRecords {
+            lines: false,
+            dates: JsonDates::IsoMillis,
+            ..lines
+        };
+        assert_eq!(
+            records_of(batch.slice(0, 1), 0, array),
+            "[{\"key\":1,\"t\":\"1990-01-01T14:30:00.500\",\"f\":1.5}]"
+        );
+        assert_eq!(records_of(batch.slice(0, 0), 0, array), "[]");
+        let values = JsonRecords {
+            values_only: true,
+            ..array
+        };
+        let series = batch.project(&[0, 2]).unwrap();
+        assert_eq!(records_of(series, 1, values), "[1.5,null]");
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub fn result_writer(
     })
 }
 
+pub use json_lines::records_writer as json_records_writer;
 pub use parquet_file::ParquetResultWriter;
 
 /// True when `err` means the reader of the output closed it (e.g. `ddq ... | head`): the caller

@@ -399,10 +399,11 @@ pub fn partition(frame: Frame, index: Value) -> Result<Value> {
     }))
 }
 
-/// `to_csv(path)` / `to_parquet(path)`: checked here, written by `exec` when the statement runs.
+/// `to_csv(path)` / `to_parquet(path)` / `to_json(path)`: checked here, written by `exec` when
+/// the statement runs.
 pub fn write_request(
     frame: Frame,
-    verb: &str,
+    format: FileFormat,
     path: Arg,
     single_file: Option<Arg>,
 ) -> Result<Value> {
@@ -423,11 +424,6 @@ pub fn write_request(
             single_file.invalid("single_file=True writes one file: leave `*` out of the name")
         );
     }
-    let format = if verb == "to_csv" {
-        FileFormat::Csv
-    } else {
-        FileFormat::Parquet
-    };
     Ok(Value::Action(Box::new(Action::Write(WriteRequest {
         frame,
         path,

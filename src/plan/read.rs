@@ -1,10 +1,10 @@
-//! `read_csv(...)`, `read_parquet(...)` and the `read` command: pandas' reading keywords turned
+//! `read_csv(...)`, `read_parquet(...)`, `read_json(...)` and the `read` command: pandas' reading keywords turned
 //! into a scan of the engine's (`plan::sources`) plus the projections pandas applies after reading (`parse_dates`).
 
 use crate::config::size::parse_size;
 use crate::error::{DdqError, Result};
 use crate::plan::project::Project;
-use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN, SourceTable};
+use crate::plan::sources::{CsvOptions, JsonOptions, PART_COLUMN, ROW_COLUMN, SourceTable};
 use crate::plan::value::{Frame, Value, column};
 use crate::plan::verbs::{Arg, Args};
 use crate::plan::{Planner, column_names};
@@ -113,19 +113,71 @@ pub fn read_parquet(planner: &Planner, _receiver: Value, args: &Args) -> Result<
     }
 }
 
-/// `read "GLOB"`: CSV or Parquet by the file extension.
-pub fn read_path(planner: &Planner, path: &str) -> Result<Value> {
-    let table = if path.ends_with(".parquet") || path.ends_with(".pq") {
-        planner.sources.open_parquet(&[path.to_string()])?
-    } else {
-        planner
-            .sources
-            .open_csv(&[path.to_string()], CsvOptions::default())?
+/// `read_json(path, orient="records", lines=, convert_dates=True, blocksize=None)`: Dask's
+/// `read_json` (one partition per file) over pandas' reading of each file.
+pub fn read_json(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [
+        path,
+        orient,
+        lines,
+        convert_dates,
+        blocksize,
+        _storage_options,
+    ] = args.params()?;
+    let patterns = paths(path)?;
+    records_orient(orient, "reads")?;
+    if blocksize.given().is_some() {
+        return Err(blocksize
+            .invalid("ddq reads JSON one partition per file (Dask's blocksize=None)")
+            .with_help("leave blocksize out, or split the data into several files"));
+    }
+    let options = JsonOptions {
+        lines: match lines.given() {
+            None => None,
+            Some(_) => Some(lines.bool_or(true)?),
+        },
+        convert_dates: convert_dates.bool_or(true)?,
     };
-    let origin = if path.ends_with(".parquet") {
-        "read-parquet"
+    let table = planner
+        .sources
+        .open_json(&patterns, &options)
+        .map_err(|e| e.at(path.span()))?;
+    Ok(Value::Frame(table_frame(planner, table, "read-json")?))
+}
+
+/// `orient=` of `read_json`/`to_json`: only records (an array of objects, or one per line).
+pub fn records_orient(orient: Arg, verb: &str) -> Result<()> {
+    match orient.given() {
+        None => Ok(()),
+        Some(Value::Str(s)) if s == "records" => Ok(()),
+        Some(Value::Str(s)) => Err(orient
+            .invalid(format!(
+                "orient=\"{s}\" is not supported: ddq {verb} orient=\"records\" only"
+            ))
+            .with_help(
+                "records are [{\"col\": value, ...}, ...], or one {...} per line with lines=True",
+            )),
+        Some(other) => Err(orient.invalid(format!(
+            "orient must be a string such as \"records\", not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// `read "GLOB"`: CSV, Parquet or JSON by the file extension.
+pub fn read_path(planner: &Planner, path: &str) -> Result<Value> {
+    let patterns = [path.to_string()];
+    let (table, origin) = if path.ends_with(".parquet") || path.ends_with(".pq") {
+        (planner.sources.open_parquet(&patterns)?, "read-parquet")
+    } else if [".json", ".jsonl", ".ndjson"]
+        .iter()
+        .any(|e| path.ends_with(e))
+    {
+        let options = JsonOptions::default();
+        (planner.sources.open_json(&patterns, &options)?, "read-json")
     } else {
-        "read-csv"
+        let options = CsvOptions::default();
+        (planner.sources.open_csv(&patterns, options)?, "read-csv")
     };
     Ok(Value::Frame(table_frame(planner, table, origin)?))
 }

@@ -1,5 +1,5 @@
 //! What the planner needs from the engine, and the one way it reaches it: tables over files
-//! (`read_csv`, `read_parquet`, `read`) and persisted frames (`persist()`), through the
+//! (`read_csv`, `read_parquet`, `read_json`, `read`) and persisted frames (`persist()`), through the
 //! [`Sources`] trait the engine implements. The planner never opens a file itself.
 //!
 //! A source table's rows carry two hidden `UInt64` columns after the visible ones:
@@ -20,6 +20,8 @@ pub trait Sources {
     fn open_csv(&self, patterns: &[String], options: CsvOptions) -> Result<SourceTable>;
     /// A scan of the Parquet files matching `patterns`.
     fn open_parquet(&self, patterns: &[String]) -> Result<SourceTable>;
+    /// A scan of the JSON files matching `patterns`, read as `options` say.
+    fn open_json(&self, patterns: &[String], options: &JsonOptions) -> Result<SourceTable>;
     /// The frame's rows computed once and kept (`df.persist()`), as a frame over them.
     fn persist(&self, ctx: &SessionContext, frame: &Frame) -> Result<Frame>;
     /// Runs a query whose answer is small, now, and gives its rows: what the planner must know
@@ -68,6 +70,26 @@ impl Default for CsvOptions {
             usecols: None,
             dtype: Vec::new(),
             blocksize: DEFAULT_BLOCKSIZE,
+        }
+    }
+}
+
+/// How to read JSON files: the `pandas.read_json` keywords the scan itself handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonOptions {
+    /// `lines=True` (one record per line) or `False` (an array of records); unset, a file
+    /// starting with `[` is an array.
+    pub lines: Option<bool>,
+    /// pandas' `convert_dates`: columns with date-like names holding epochs or date text
+    /// become datetimes.
+    pub convert_dates: bool,
+}
+
+impl Default for JsonOptions {
+    fn default() -> Self {
+        JsonOptions {
+            lines: None,
+            convert_dates: true,
         }
     }
 }

@@ -193,7 +193,8 @@ pub struct ScheduleRequest {
     pub is_client: bool,
 }
 
-/// A request to write a frame to files, made by `to_csv`/`to_parquet`; `exec` performs it.
+/// A request to write a frame to files, made by `to_csv`/`to_parquet`/`to_json`; `exec`
+/// performs it.
 #[derive(Clone)]
 pub struct WriteRequest {
     pub frame: Frame,
@@ -205,6 +206,7 @@ pub struct WriteRequest {
 pub enum FileFormat {
     Csv,
     Parquet,
+    Json(crate::types::text::JsonRecords),
 }
 
 /// Accessors that are values only until their attribute or subscript is taken.

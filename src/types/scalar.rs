@@ -1,7 +1,7 @@
 //! Single values (a computed aggregate such as `df.a.mean()`, or each value of `astype(str)`) as
 //! Python prints them, or as JSON: read like a column's cell, then written by `text::write_value`.
 
-use super::text::{TextStyle, value_text};
+use super::text::{JsonDates, TextStyle, value_text};
 use super::values::{ColumnKind, ColumnReader, Value};
 use crate::config::display::Format;
 use datafusion::scalar::ScalarValue;
@@ -35,7 +35,7 @@ pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
         return value.to_string();
     };
     let style = match format {
-        Format::Json => TextStyle::Json,
+        Format::Json => TextStyle::Json(JsonDates::Iso),
         _ => TextStyle::Python(ColumnKind::of(&value.data_type())),
     };
     value_text(&read, style)

@@ -5,6 +5,7 @@
 
 use super::float::{format_f32_python, write_float_python};
 use super::values::{ColumnKind, DateTimeStyle, Value, write_date, write_datetime};
+use chrono::{FixedOffset, NaiveDateTime, NaiveTime, TimeDelta};
 use std::fmt::Write as _;
 
 /// The forms a single value is written in. Only what really differs between them is here:
@@ -20,11 +21,33 @@ pub(crate) enum TextStyle {
     /// `True`/`False`, text as it is, datetimes in the batch's style.
     Csv(DateTimeStyle),
     /// A JSON value: `null` for missing values, NaN and infinities (which JSON lacks), `true`/
-    /// `false`, text as a JSON string, datetimes as ISO 8601 strings.
-    Json,
+    /// `false`, text as a JSON string, datetimes as the [`JsonDates`] say.
+    Json(JsonDates),
     /// Python's `str` of a single value of a column of this kind (what `print` shows): `NaN`
     /// for a missing float, `None` for other missing values, a datetime as `str(Timestamp)`.
     Python(ColumnKind),
+}
+
+/// How JSON writes a datetime (a date is its midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonDates {
+    /// An ISO 8601 string with the fraction digits the value needs (`--format json`).
+    Iso,
+    /// pandas' `to_json(date_format="iso")`: ISO 8601 with milliseconds; a zoned time in UTC,
+    /// with `Z`.
+    IsoMillis,
+    /// pandas' `to_json()` default, `date_format="epoch"`: milliseconds since 1970 (UTC).
+    EpochMillis,
+}
+
+/// How `to_json(orient="records")` lays out a frame's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonRecords {
+    /// One record per line (`lines=True`), or one array of them.
+    pub lines: bool,
+    pub dates: JsonDates,
+    /// A series: each record is its bare value, as pandas writes a Series' records.
+    pub values_only: bool,
 }
 
 /// Writes `value` as text in `style`, appended to `out`.
@@ -33,13 +56,13 @@ pub(crate) fn write_value(out: &mut String, value: &Value, style: TextStyle) {
     match (value, style) {
         (Value::Null, TextStyle::Table(kind, _)) => out.push_str(kind.null_text()),
         (Value::Null, TextStyle::Csv(_)) => {}
-        (Value::Null, TextStyle::Json) => out.push_str("null"),
+        (Value::Null, TextStyle::Json(_)) => out.push_str("null"),
         (Value::Null, TextStyle::Python(ColumnKind::Float)) => out.push_str("NaN"),
         (Value::Null, TextStyle::Python(_)) => out.push_str("None"),
         (Value::Float(v), TextStyle::Csv(_)) if v.is_nan() => {}
         (Value::Float32(v), TextStyle::Csv(_)) if v.is_nan() => {}
-        (Value::Float(v), TextStyle::Json) if !v.is_finite() => out.push_str("null"),
-        (Value::Float32(v), TextStyle::Json) if !v.is_finite() => out.push_str("null"),
+        (Value::Float(v), TextStyle::Json(_)) if !v.is_finite() => out.push_str("null"),
+        (Value::Float32(v), TextStyle::Json(_)) if !v.is_finite() => out.push_str("null"),
         (Value::Int(v), _) => {
             let _ = write!(out, "{v}");
         }
@@ -48,19 +71,16 @@ pub(crate) fn write_value(out: &mut String, value: &Value, style: TextStyle) {
         }
         (Value::Float(v), _) => write_float_python(out, *v),
         (Value::Float32(v), _) => out.push_str(&format_f32_python(*v)),
-        (Value::Bool(v), TextStyle::Json) => {
+        (Value::Bool(v), TextStyle::Json(_)) => {
             let _ = write!(out, "{v}");
         }
         (Value::Bool(true), _) => out.push_str("True"),
         (Value::Bool(false), _) => out.push_str("False"),
         (Value::Text(text), TextStyle::Table(..)) => write_table_text(out, text),
-        (Value::Text(text), TextStyle::Json) => write_json_string(out, text),
+        (Value::Text(text), TextStyle::Json(_)) => write_json_string(out, text),
         (Value::Text(text), _) => out.push_str(text),
-        // Dates and times are digits and `-:.+T` only, so quoting them for JSON needs no escapes.
-        (Value::DateTime(at, offset), TextStyle::Json) => {
-            out.push('"');
-            write_datetime(out, at, offset.as_ref(), DateTimeStyle::for_single(at), 'T');
-            out.push('"');
+        (Value::DateTime(at, offset), TextStyle::Json(dates)) => {
+            write_json_datetime(out, at, offset.as_ref(), dates)
         }
         (Value::DateTime(at, offset), TextStyle::Table(_, column) | TextStyle::Csv(column)) => {
             write_datetime(out, at, offset.as_ref(), column, ' ');
@@ -68,13 +88,51 @@ pub(crate) fn write_value(out: &mut String, value: &Value, style: TextStyle) {
         (Value::DateTime(at, offset), TextStyle::Python(_)) => {
             write_datetime(out, at, offset.as_ref(), DateTimeStyle::for_single(at), ' ');
         }
-        (Value::Date(date), TextStyle::Json) => {
+        (Value::Date(date), TextStyle::Json(JsonDates::Iso)) => {
             out.push('"');
             write_date(out, date);
             out.push('"');
         }
+        (Value::Date(date), TextStyle::Json(dates)) => {
+            write_json_datetime(out, &date.and_time(NaiveTime::MIN), None, dates)
+        }
         (Value::Date(date), _) => write_date(out, date),
         (Value::Number(text), _) => out.push_str(text),
+    }
+}
+
+/// A datetime as a JSON value in `dates`' form. Dates and times are digits and `-:.+TZ` only,
+/// so quoting them for JSON needs no escapes.
+fn write_json_datetime(
+    out: &mut String,
+    at: &NaiveDateTime,
+    offset: Option<&FixedOffset>,
+    dates: JsonDates,
+) {
+    let utc = offset.map_or(*at, |o| {
+        *at - TimeDelta::seconds(i64::from(o.local_minus_utc()))
+    });
+    match dates {
+        JsonDates::Iso => {
+            out.push('"');
+            write_datetime(out, at, offset, DateTimeStyle::for_single(at), 'T');
+            out.push('"');
+        }
+        JsonDates::IsoMillis => {
+            let millis = DateTimeStyle {
+                date_only: false,
+                fraction_digits: 3,
+            };
+            out.push('"');
+            write_datetime(out, &utc, None, millis, 'T');
+            if offset.is_some() {
+                out.push('Z');
+            }
+            out.push('"');
+        }
+        JsonDates::EpochMillis => {
+            let _ = write!(out, "{}", utc.and_utc().timestamp_millis());
+        }
     }
 }
 
@@ -181,7 +239,7 @@ mod tests {
     const STYLES: [TextStyle; 4] = [
         TextStyle::Table(ColumnKind::Other, DATE_ONLY),
         TextStyle::Csv(DATE_ONLY),
-        TextStyle::Json,
+        TextStyle::Json(JsonDates::Iso),
         TextStyle::Python(ColumnKind::Other),
     ];
 
@@ -298,7 +356,7 @@ mod tests {
             "1990-01-01 14:30:00.250+01:00"
         );
         assert_eq!(
-            value_text(&zoned, TextStyle::Json),
+            value_text(&zoned, TextStyle::Json(JsonDates::Iso)),
             "\"1990-01-01T14:30:00.250+01:00\""
         );
         let date = Value::Date(NaiveDate::from_ymd_opt(1990, 1, 1).unwrap());

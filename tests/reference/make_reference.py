@@ -46,6 +46,9 @@ warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA_GLOB = os.path.join(ROOT, "data", "nycflights", "*.csv")
 WORKFLOW = os.path.join(ROOT, "queries", "nycflights.q")
+# The JSON samples read_json's tasks read (data/json/make.py writes them).
+JSON_LINES = os.path.join(ROOT, "data", "json", "flights.jsonl")
+JSON_RECORDS = os.path.join(ROOT, "data", "json", "flights-records.json")
 REFERENCE_DIR = os.path.join(ROOT, "tests", "reference")
 # The operations suite's first statement: the workflow's read, which read_flights() mirrors.
 OPERATIONS_PRELUDE = (
@@ -911,6 +914,11 @@ OPERATION_TASKS = [
     ("groupby_idxmax", "exact", ['ddf.groupby("Origin").DepDelay.idxmax()'], lambda d, s: keyed_csv(d.groupby("Origin").DepDelay.idxmax())),
     ("groupby_idxmin_columns", "exact", ['ddf.groupby("Dest")[["DepDelay", "ArrDelay"]].idxmin().head(6)'], lambda d, s: keyed_csv(d.groupby("Dest")[["DepDelay", "ArrDelay"]].idxmin().head(6))),
     ("tz_localize_none", "exact", ['ddf.Date.dt.tz_localize("Europe/Paris").dt.tz_localize(None).max()'], lambda d, s: scalar_csv(d.Date.dt.tz_localize("Europe/Paris").dt.tz_localize(None).max())),
+    # read_json (issue 21): JSON lines and an array of records, typed as pandas types them.
+    ("read_json_lines", "exact", ['j = read_json("data/json/flights.jsonl")', "j"], lambda d, s: frame_csv(pd.read_json(JSON_LINES, lines=True))),
+    ("read_json_lines_dtypes", "exact", ['j = read_json("data/json/flights.jsonl", lines=True)', "j.dtypes"], lambda d, s: named_column_csv("column", "dtype", ((c, str(t)) for c, t in pd.read_json(JSON_LINES, lines=True).dtypes.items()))),
+    ("read_json_records", "exact", ['r = read_json("data/json/flights-records.json", orient="records", lines=False)', "r"], lambda d, s: frame_csv(pd.read_json(JSON_RECORDS, orient="records"))),
+    ("read_json_both_groupby", "exact", ['b = read_json(["data/json/flights.jsonl", "data/json/flights-records.json"])', 'b.groupby("Origin").agg({"DepDelay": "mean", "Distance": "sum", "Date": "max"})'], lambda d, s: keyed_csv(pd.concat([pd.read_json(JSON_LINES, lines=True), pd.read_json(JSON_RECORDS)], ignore_index=True).groupby("Origin").agg({"DepDelay": "mean", "Distance": "sum", "Date": "max"}))),
 ]
 
 

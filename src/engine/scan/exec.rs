@@ -11,6 +11,7 @@
 
 use super::ReadRequest;
 use super::csv_read::CsvSource;
+use super::json_read::JsonSource;
 use super::parquet_read::ParquetSource;
 use crate::engine::nodes::{
     bounded_properties, column_names, leaf_with_children, ordered_by, stream_later,
@@ -56,6 +57,7 @@ const DESCENDING: SortOptions = SortOptions {
 pub(crate) enum Source {
     Csv(Box<CsvSource>),
     Parquet(ParquetSource),
+    Json(JsonSource),
 }
 
 impl Source {
@@ -63,6 +65,7 @@ impl Source {
         match self {
             Source::Csv(csv) => csv.files(),
             Source::Parquet(parquet) => parquet.files(),
+            Source::Json(json) => json.files(),
         }
     }
 
@@ -71,6 +74,7 @@ impl Source {
         match self {
             Source::Csv(csv) => csv.schema(),
             Source::Parquet(parquet) => parquet.schema(),
+            Source::Json(json) => json.schema(),
         }
     }
 
@@ -78,6 +82,7 @@ impl Source {
         match self {
             Source::Csv(csv) => csv.partition_count(),
             Source::Parquet(parquet) => parquet.partition_count(),
+            Source::Json(json) => json.partition_count(),
         }
     }
 
@@ -85,6 +90,7 @@ impl Source {
         match self {
             Source::Csv(_) => "csv",
             Source::Parquet(_) => "parquet",
+            Source::Json(_) => "json",
         }
     }
 
@@ -96,6 +102,7 @@ impl Source {
         match self {
             Source::Csv(csv) => csv.read(request, emit),
             Source::Parquet(parquet) => parquet.read(request, emit),
+            Source::Json(json) => json.read(request, emit),
         }
     }
 
@@ -104,6 +111,7 @@ impl Source {
         match self {
             Source::Csv(csv) => csv.partition_bytes(partition),
             Source::Parquet(parquet) => parquet.partition_bytes(partition),
+            Source::Json(json) => json.partition_bytes(partition),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! ddq's own file scan: a DataFusion table over CSV or Parquet files that streams them partition
+//! ddq's own file scan: a DataFusion table over CSV, Parquet or JSON files that streams them partition
 //! by partition and numbers every row, so pandas/Dask row order ("natural order") can be restored
 //! after any parallel plan.
 //!
@@ -12,7 +12,8 @@
 //! `csv_schema` infers column types,
 //! `csv_read` reads one byte range (`csv_fast` is its fast path for plain CSV, with `csv_bytes`
 //! finding its special bytes and digits a word at a time; `quotes`
-//! notices a quote left open), `parquet_read` one row group, `part_filter` prunes partitions
+//! notices a quote left open), `parquet_read` one row group, `json_schema` types JSON records as pandas does and
+//! `json_read` reads one JSON file, `part_filter` prunes partitions
 //! from filters on [`PART_COLUMN`], `exec` is the `ExecutionPlan`, `table` the
 //! `TableProvider`, and `wire` their form in Ballista's plans. Every reader takes a
 //! [`ReadRequest`].
@@ -28,6 +29,8 @@ mod dtype;
 mod exec;
 mod files;
 mod gzip;
+mod json_read;
+mod json_schema;
 mod parquet_read;
 mod part_filter;
 mod quotes;

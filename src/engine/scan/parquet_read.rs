@@ -208,7 +208,8 @@ fn table_schema(files: &[PathBuf], metadata: &[ArrowReaderMetadata]) -> Result<S
     Ok(Arc::new(Schema::new(fields)))
 }
 
-fn emit_row_counts(
+/// Batches of no columns that only count `rows` rows, for a scan asked for no column.
+pub(super) fn emit_row_counts(
     rows: usize,
     batch_size: usize,
     emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,

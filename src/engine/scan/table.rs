@@ -1,16 +1,18 @@
-//! `FileTable`, the `TableProvider` the planner registers for `read_csv` / `read_parquet`:
+//! `FileTable`, the `TableProvider` the planner registers for `read_csv` / `read_parquet` /
+//! `read_json`:
 //! the table's schema (visible columns, then the two hidden ordering columns), its Dask-style
 //! partition count, and the scan with projection, partition pruning and a row limit.
 
 use super::csv_read::CsvSource;
 use super::exec::{ScanExec, ScanTaskExec, Source};
 use super::files::expand_patterns;
+use super::json_read::JsonSource;
 use super::parquet_read::ParquetSource;
 use super::part_filter::{is_partition_filter, partitions_kept};
 use crate::engine::cache::ScanCache;
 use crate::engine::nodes::projected_columns;
 use crate::error::Result;
-use crate::plan::sources::{CsvOptions, PART_COLUMN, ROW_COLUMN};
+use crate::plan::sources::{CsvOptions, JsonOptions, PART_COLUMN, ROW_COLUMN};
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableProvider};
@@ -27,7 +29,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub(crate) struct PlannedForCluster;
 
-/// A table over CSV or Parquet files, read partition by partition.
+/// A table over CSV, Parquet or JSON files, read partition by partition.
 pub struct FileTable {
     source: Arc<Source>,
     schema: SchemaRef,
@@ -62,6 +64,15 @@ impl FileTable {
         Ok(FileTable::from_source(Source::Parquet(
             ParquetSource::open(files)?,
         )))
+    }
+
+    /// Opens JSON files (one record per line, or an array of records) named by paths or
+    /// globs; one partition per file. Every record is read once here, to type the columns.
+    pub fn open_json(patterns: &[String], options: &JsonOptions) -> Result<FileTable> {
+        let files = expand_patterns(patterns)?;
+        Ok(FileTable::from_source(Source::Json(JsonSource::open(
+            files, options,
+        )?)))
     }
 
     pub(crate) fn from_source(source: Source) -> FileTable {

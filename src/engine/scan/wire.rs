@@ -5,6 +5,7 @@
 
 use super::csv_read::{CsvSource, CsvSpec, absolute};
 use super::exec::{ScanExec, ScanTaskExec, Source};
+use super::json_read::{JsonSource, JsonSpec};
 use super::parquet_read::ParquetSource;
 use super::table::FileTable;
 use crate::engine::cache::ScanCache;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 enum SourceSpec {
     Csv(CsvSpec),
     Parquet { files: Vec<PathBuf> },
+    Json(JsonSpec),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -42,6 +44,7 @@ fn spec_of(source: &Source) -> SourceSpec {
         Source::Parquet(parquet) => SourceSpec::Parquet {
             files: parquet.files().iter().map(|f| absolute(f)).collect(),
         },
+        Source::Json(json) => SourceSpec::Json(json.spec()),
     }
 }
 
@@ -52,6 +55,7 @@ fn source_of(spec: SourceSpec) -> Result<Source> {
             Source::Csv(Box::new(CsvSource::from_spec(csv, ScanCache::from_env())?))
         }
         SourceSpec::Parquet { files } => Source::Parquet(ParquetSource::open(files)?),
+        SourceSpec::Json(json) => Source::Json(JsonSource::from_spec(json)?),
     })
 }
 

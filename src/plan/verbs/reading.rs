@@ -1,12 +1,13 @@
-//! Reading files into frames and writing frames out: `read_csv`, `read_parquet`, `to_csv`,
-//! `to_parquet`, and `visualize`, which draws a plan to a file.
+//! Reading files into frames and writing frames out: `read_csv`, `read_parquet`, `read_json`,
+//! `to_csv`, `to_parquet`, `to_json`, and `visualize`, which draws a plan to a file.
 
 use super::Form::Method;
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
-use crate::plan::value::Value;
+use crate::plan::value::{FileFormat, Value};
 use crate::plan::{Planner, frame, order, read, series};
+use crate::types::text::{JsonDates, JsonRecords};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -57,6 +58,25 @@ pub const VERBS: &[Verb] = &[
         group: "Reading",
     },
     Verb {
+        name: "read_json",
+        receivers: &[On::Function],
+        form: Method,
+        params: &[
+            "path",
+            "orient",
+            "lines",
+            "convert_dates",
+            "blocksize",
+            "storage_options",
+        ],
+        signature: "read_json(path | glob | [paths], lines=True|False, orient=\"records\", convert_dates=True)",
+        summary: "Read JSON records lazily, one partition per file: one object per line (lines=True) or an array of objects; types as pandas infers them.",
+        example: "j = read_json(\"data/json/flights.jsonl\"); j.groupby(\"Origin\").Distance.sum()",
+        expected: "Origin,Distance\nEWR,13492\nJFK,14850\nLGA,5842\n",
+        plan: read::read_json,
+        group: "Reading",
+    },
+    Verb {
         name: "to_csv",
         receivers: &[On::Frame, On::Series],
         form: Method,
@@ -81,6 +101,18 @@ pub const VERBS: &[Verb] = &[
         group: "Writing",
     },
     Verb {
+        name: "to_json",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["path", "orient", "lines", "date_format", "index"],
+        signature: "to_json(\"out.json\" | \"out/*.json\", orient=\"records\", lines=True, date_format=\"epoch\"|\"iso\")",
+        summary: "Write JSON records, one per line (or one array with lines=False), without the index: one file, or one per partition when the name has a `*`.",
+        example: "ddf.head(100).to_json(\"/tmp/ddq-example.jsonl\"); len(read_json(\"/tmp/ddq-example.jsonl\"))",
+        expected: "100\n",
+        plan: to_json,
+        group: "Writing",
+    },
+    Verb {
         name: "visualize",
         receivers: &[On::Frame, On::Series, On::Scalar],
         form: Method,
@@ -97,13 +129,42 @@ pub const VERBS: &[Verb] = &[
 /// `to_csv(path)`: a request the session carries out when the statement runs.
 fn to_csv(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [path, _index, single_file] = args.params()?;
-    frame::write_request(frame_of(receiver, args)?, "to_csv", path, Some(single_file))
+    let frame = frame_of(receiver, args)?;
+    frame::write_request(frame, FileFormat::Csv, path, Some(single_file))
 }
 
 /// `to_parquet(path)`
 fn to_parquet(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [path] = args.params()?;
-    frame::write_request(frame_of(receiver, args)?, "to_parquet", path, None)
+    frame::write_request(frame_of(receiver, args)?, FileFormat::Parquet, path, None)
+}
+
+/// `to_json(path, orient="records", lines=True, date_format="epoch")`: Dask's defaults (pandas'
+/// own `to_json` defaults to `orient="columns"`, which ddq does not write).
+fn to_json(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [path, orient, lines, date_format, index] = args.params()?;
+    read::records_orient(orient, "writes")?;
+    if index.bool_or(false)? {
+        return Err(index
+            .invalid("orient=\"records\" writes no index, as pandas refuses index=True with it")
+            .with_help("to keep the index, write df.reset_index().to_json(...)"));
+    }
+    let dates = match date_format.str_or("epoch")? {
+        "epoch" => JsonDates::EpochMillis,
+        "iso" => JsonDates::IsoMillis,
+        other => {
+            return Err(date_format.invalid(format!(
+                "date_format=\"{other}\" is not one of \"epoch\" (milliseconds since 1970) and \"iso\""
+            )));
+        }
+    };
+    let records = JsonRecords {
+        lines: lines.bool_or(true)?,
+        dates,
+        values_only: matches!(receiver, Value::Series(_)),
+    };
+    let frame = frame_of(receiver, args)?;
+    frame::write_request(frame, FileFormat::Json(records), path, None)
 }
 
 /// `visualize(filename=, format=)` of a frame's, a series' or a scalar's plan.
