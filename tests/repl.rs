@@ -263,6 +263,38 @@ fn a_notebooks_next_lines_run_in_the_repl() {
 }
 
 #[test]
+fn tables_from_the_data_and_divisions_in_the_repl() {
+    let mut repl = Repl::start();
+    // Long statements over two lines (one long line would wrap and redraw its prompt).
+    repl.line("ddf = read_csv(\"data/nycflights/*.csv\",");
+    repl.line("    parse_dates={\"Date\": [0, 1, 2]})");
+    repl.expect("[0, 1, 2]})\r\n");
+    repl.expect("ddf> ");
+    // The values of DayOfWeek become the columns.
+    repl.line("pd.pivot_table(ddf, values=\"DepDelay\", index=\"Origin\",");
+    repl.line("    columns=\"DayOfWeek\", aggfunc=\"max\")");
+    repl.expect("aggfunc=\"max\")\r\n");
+    let out = repl.expect("ddf> ");
+    for expected in ["Origin", "EWR", "1006.0", "LGA", "623.0"] {
+        assert!(out.contains(expected), "{expected} missing from:\n{out}");
+    }
+    let out = repl.run("pd.crosstab(ddf.Origin, ddf.Cancelled)", "ddf> ");
+    for expected in ["Origin", "6949", "144", "126"] {
+        assert!(out.contains(expected), "{expected} missing from:\n{out}");
+    }
+    repl.run_to_line("len(ddf.dropna(axis=1).columns)", "11", "ddf> ");
+    repl.run("d = ddf.set_index(\"Date\")", "d> ");
+    repl.run_to_line("d.known_divisions", "True", "d> ");
+    let out = repl.run("d.divisions[-2:]", "d> ");
+    assert!(
+        out.contains("(Timestamp('1999-01-01 00:00:00'), Timestamp('1999-12-31 00:00:00'))"),
+        "{out}"
+    );
+    repl.run_to_line("len(d.loc[\"1992-05\"])", "171", "d> ");
+    repl.quit();
+}
+
+#[test]
 fn an_open_bracket_continues_the_statement() {
     let mut repl = Repl::start();
     repl.run(READ, "ddf> ");

@@ -16,8 +16,10 @@ use crate::types::dtype::parse_dtype;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
+use datafusion::functions_aggregate::expr_fn::{count, sum};
 use datafusion::logical_expr::{Case, Expr, LogicalPlanBuilder, SortExpr, cast, lit};
 use datafusion::prelude::DataFrame;
+use datafusion::scalar::ScalarValue;
 
 pub fn subscript(planner: &Planner, frame: Frame, index: Value) -> Result<Value> {
     // `df[lambda d: d.x > 0]`: the function is given the frame.
@@ -546,12 +548,7 @@ pub fn dropna(frame: &Frame, how: Arg, subset: Arg) -> Result<Value> {
             .ok_or_else(|| subset.invalid("subset must be a name or a list of names"))?,
     };
     check_columns(frame, &subset)?;
-    let all = match how.value() {
-        None => false,
-        Some(Value::Str(h)) if h == "any" => false,
-        Some(Value::Str(h)) if h == "all" => true,
-        Some(_) => return Err(how.invalid("how must be \"any\" or \"all\"")),
-    };
+    let all = how_is_all(how)?;
     let present: Vec<Expr> = subset
         .iter()
         .map(|c| Ok(series::isna(&column_series(frame, c)?, false)))
@@ -565,6 +562,52 @@ pub fn dropna(frame: &Frame, how: Arg, subset: Arg) -> Result<Value> {
         Some(p) => Ok(Value::Frame(frame.with_df(frame.df.clone().keep_rows(p)?))),
         None => Ok(Value::Frame(frame.clone())),
     }
+}
+
+/// dropna's `how`: whether a row (column) goes only when all its values are missing.
+fn how_is_all(how: Arg) -> Result<bool> {
+    match how.value() {
+        None => Ok(false),
+        Some(Value::Str(h)) if h == "any" => Ok(false),
+        Some(Value::Str(h)) if h == "all" => Ok(true),
+        Some(_) => Err(how.invalid("how must be \"any\" or \"all\"")),
+    }
+}
+
+/// `dropna(axis=1, how="any")`: the columns without a missing value (with `how="all"`, those
+/// with at least one value). Which columns remain depends on the data, so planning asks the
+/// engine for each column's missing count first (one pass), as pandas looks at the data.
+pub fn dropna_columns(planner: &Planner, frame: &Frame, how: Arg) -> Result<Value> {
+    let all = how_is_all(how)?;
+    let values = frame.value_columns();
+    let mut counts = vec![count(lit(1)).alias("__ddq_rows")];
+    for (i, name) in values.iter().enumerate() {
+        let missing = series::isna(&column_series(frame, name)?, true);
+        counts.push(sum(cast(missing, DataType::Int64)).alias(format!("__ddq_missing_{i}")));
+    }
+    let query = frame.df.clone().group_by(vec![], counts)?;
+    let batches = planner.sources.collect_now(query)?;
+    let Some(row) = batches.iter().find(|b| b.num_rows() > 0) else {
+        return Err(DdqError::execution(
+            "the count of missing values gave no row",
+        ));
+    };
+    let number = |i: usize| -> Result<i64> {
+        let value = ScalarValue::try_from_array(row.column(i), 0)?;
+        Ok(match value {
+            ScalarValue::Int64(Some(n)) => n,
+            _ => 0,
+        })
+    };
+    let rows = number(0)?;
+    let mut kept = Vec::new();
+    for (i, name) in values.iter().enumerate() {
+        let missing = number(i + 1)?;
+        if (all && missing < rows) || (!all && missing == 0) {
+            kept.push(name.clone());
+        }
+    }
+    select(frame, &kept).map(Value::Frame)
 }
 
 pub fn assign(frame: &Frame, extra: &[(Ident, Value)]) -> Result<Value> {

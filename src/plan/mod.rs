@@ -10,6 +10,7 @@ pub mod moments;
 pub mod ops;
 pub mod order;
 pub mod pairs;
+pub mod pivot;
 pub mod project;
 pub mod query;
 pub mod read;

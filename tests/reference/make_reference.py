@@ -734,6 +734,15 @@ OPERATION_TASKS = [
     ("loc_month_slice", "exact", ['ddf.set_index("Date").loc["1992-05":"1992-06"].DepDelay.sum()'], lambda d, s: scalar_csv(by_date(d).loc["1992-05":"1992-06"].DepDelay.sum())),
     # Divisions (Dask-only): files already in date order keep their partitions, whose first
     # dates (and the last date) are the divisions; .loc then reads only the partitions it needs.
+    # Tables whose columns are values of the data.
+    ("pivot_table_mean", "exact", ['pd.pivot_table(ddf, values="DepDelay", index=["Origin"], columns=["DayOfWeek"])'], lambda d, s: keyed_csv(pd.pivot_table(d, values="DepDelay", index=["Origin"], columns=["DayOfWeek"]))),
+    ("pivot_table_two_keys_sum", "exact", ['pd.pivot_table(ddf[ddf.Dest.isin(["ATL", "ORD", "BOS"])], values="ArrDelay", index=["Origin", "Dest"], columns="Cancelled", aggfunc="sum")'], lambda d, s: keyed_csv(pd.pivot_table(d[d.Dest.isin(["ATL", "ORD", "BOS"])], values="ArrDelay", index=["Origin", "Dest"], columns="Cancelled", aggfunc="sum"))),
+    ("pivot_table_method_count_fill", "exact", ['ddf[ddf.DepDelay > 300].pivot_table(index="Dest", columns="Origin", values="DepDelay", aggfunc="count", fill_value=0).head(8)'], lambda d, s: keyed_csv(d[d.DepDelay > 300].pivot_table(index="Dest", columns="Origin", values="DepDelay", aggfunc="count", fill_value=0).head(8))),
+    ("pivot_table_drops_missing_cells", "exact", ['pd.pivot_table(ddf, values="TaxiIn", index="DayOfWeek", columns="Origin", aggfunc="max")'], lambda d, s: keyed_csv(pd.pivot_table(d, values="TaxiIn", index="DayOfWeek", columns="Origin", aggfunc="max"))),
+    ("crosstab_counts_pairs", "exact", ["pd.crosstab(ddf.Origin, ddf.DayOfWeek)"], lambda d, s: keyed_csv(pd.crosstab(d.Origin, d.DayOfWeek))),
+    ("crosstab_with_zero_cells", "exact", ["x = ddf[ddf.DepDelay > 400]", "pd.crosstab(x.Dest, x.Origin)"], lambda d, s: keyed_csv(pd.crosstab(d[d.DepDelay > 400].Dest, d[d.DepDelay > 400].Origin))),
+    ("dropna_columns_any", "exact", ["ddf.dropna(axis=1).columns"], lambda d, s: frame_csv(pd.DataFrame({"column": list(d.dropna(axis=1).columns)}))),
+    ("dropna_columns_all_after_filter", "exact", ['ddf[ddf.TailNum.isna()].dropna(axis="columns", how="all").tail(3)'], lambda d, s: frame_csv(d[d.TailNum.isna()].dropna(axis="columns", how="all").tail(3))),
     ("set_index_divisions", "exact", ['ddf.set_index("Date").divisions'], lambda d, s: f"{presorted_divisions(d, s, 'Date')!r}\n"),
     ("divisions_unknown_after_read", "exact", ["ddf.divisions, ddf.known_divisions"], lambda d, s: f"{((None,) * (len(s) + 1), False)!r}\n"),
     ("divisions_of_an_unsorted_index", "exact", ['ddf.set_index("Origin").divisions'], lambda d, s: f"{quantile_divisions(d.Origin, len(s))!r}\n"),

@@ -183,6 +183,7 @@ PASSING = [
     "groupby_agg_lambda_frame",
     "join_on_index",
     "stats_agg_dict",
+    "tenmin_pivot_table",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}

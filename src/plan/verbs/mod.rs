@@ -17,6 +17,7 @@ mod inspecting;
 mod numpy;
 mod operators;
 mod reading;
+mod reshaping;
 mod selecting;
 mod statistics;
 pub mod strings;
@@ -105,6 +106,7 @@ const GROUPS: &[&[Verb]] = &[
     conditional::VERBS,
     aggregating::VERBS,
     grouping::VERBS,
+    reshaping::VERBS,
     statistics::VERBS,
     windowing::VERBS,
     indexing::VERBS,
@@ -148,14 +150,9 @@ pub fn named(name: &str) -> Vec<&'static Verb> {
 /// pandas methods ddq does not have, with what to write instead.
 const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
     (
-        "pivot_table",
-        "group by both keys and aggregate: df.groupby([\"row\", \"col\"]).value.mean()",
-    ),
-    (
         "pivot",
         "group by both keys: df.groupby([\"row\", \"col\"]).value.first()",
     ),
-    ("crosstab", "count pairs: df.groupby([\"a\", \"b\"]).size()"),
     (
         "cut",
         "bin with comparisons and group by the bin: df.groupby((df.x > 500) + (df.x > 1000)).size()",

@@ -120,8 +120,8 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Frame, On::Series],
         form: Method,
         params: &["how", "subset", "axis"],
-        signature: "dropna(how=\"any\", subset=None)",
-        summary: "Rows without missing values (in subset).",
+        signature: "dropna(how=\"any\", subset=None, axis=0)",
+        summary: "Rows without missing values (in subset); with axis=1, the columns without (the data is read once to find them).",
         example: "len(ddf.dropna(subset=[\"TailNum\"]))",
         expected: "10656\n",
         plan: dropna,
@@ -411,16 +411,26 @@ fn round(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
 }
 
-/// `dropna(how="any", subset=None)`
-fn dropna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+/// `dropna(how="any", subset=None, axis=0)`; `axis=1` drops columns instead of rows.
+fn dropna(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [how, subset, axis] = args.params()?;
-    if !matches!(axis.given(), None | Some(Value::Int(0)))
-        && !matches!(axis.given(), Some(Value::Str(a)) if a == "index" || a == "rows")
-    {
-        // The columns left would depend on the data, which a lazy plan must know beforehand.
-        return Err(axis
-            .invalid("dropna(axis=1) is not supported: which columns remain depends on the data")
-            .with_help("`df.isna().sum()` shows the columns with missing values; drop them with `df.drop(columns=[...])`"));
+    let by_column = match axis.given() {
+        None | Some(Value::Int(0)) => false,
+        Some(Value::Str(a)) if a == "index" || a == "rows" => false,
+        Some(Value::Int(1)) => true,
+        Some(Value::Str(a)) if a == "columns" => true,
+        Some(_) => return Err(axis.invalid("axis must be 0 (\"index\") or 1 (\"columns\")")),
+    };
+    if by_column {
+        let Value::Frame(f) = &receiver else {
+            return Err(axis.invalid("dropna(axis=1) drops columns of a frame; a series has one"));
+        };
+        if subset.given().is_some() {
+            return Err(subset
+                .invalid("subset= with axis=1 names rows, which ddq frames do not label")
+                .with_help("select the columns first: df[[...]].dropna(axis=1)"));
+        }
+        return frame::dropna_columns(planner, f, how);
     }
     match receiver {
         Value::Frame(f) => frame::dropna(&f, how, subset),

@@ -1,0 +1,170 @@
+//! Tables whose columns come from the data (`plan::pivot`): `pivot_table` (pandas' function
+//! and Dask's method) and `pd.crosstab`.
+
+use super::Form::Method;
+use super::Receiver as On;
+use super::{Arg, Args, Verb, wrong_receiver};
+use crate::error::Result;
+use crate::plan::groupby::parse_agg;
+use crate::plan::ops::literal_scalar;
+use crate::plan::pivot::{self, PivotSpec};
+use crate::plan::value::{Frame, Value};
+use crate::plan::{Planner, check_columns};
+
+pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "pivot_table",
+        receivers: &[On::Function],
+        form: Method,
+        params: &[
+            "data",
+            "values",
+            "index",
+            "columns",
+            "aggfunc",
+            "fill_value",
+            "margins",
+            "dropna",
+        ],
+        signature: "pd.pivot_table(df, values=\"col\", index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\", fill_value=None)",
+        summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first.",
+        example: "pd.pivot_table(ddf, values=\"DepDelay\", index=\"Origin\", columns=\"DayOfWeek\", aggfunc=\"max\")",
+        expected: "Origin,1,2,3,4,5,6,7\nEWR,336.0,641.0,387.0,1006.0,335.0,540.0,514.0\nJFK,312.0,284.0,173.0,407.0,170.0,446.0,161.0\nLGA,173.0,289.0,323.0,403.0,623.0,463.0,189.0\n",
+        plan: pivot_table_function,
+        group: "Reshaping",
+    },
+    Verb {
+        name: "pivot_table",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &[
+            "index",
+            "columns",
+            "values",
+            "aggfunc",
+            "fill_value",
+            "margins",
+            "dropna",
+        ],
+        signature: "pivot_table(index=\"row\", columns=\"col\", values=\"col\", aggfunc=\"mean\", fill_value=None)",
+        summary: "Dask's pivot_table (index, columns, values in that order): pandas' pd.pivot_table of this frame.",
+        example: "ddf.pivot_table(index=\"Origin\", columns=\"Cancelled\", values=\"Distance\", aggfunc=\"count\")",
+        expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
+        plan: pivot_table_method,
+        group: "Reshaping",
+    },
+    Verb {
+        name: "crosstab",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["index", "columns", "values", "aggfunc"],
+        signature: "pd.crosstab(series, series)",
+        summary: "How many rows have each pair of values: the first series' values down the side, the second's across (0 where a pair never occurs).",
+        example: "pd.crosstab(ddf.Origin, ddf.Cancelled)",
+        expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
+        plan: crosstab,
+        group: "Reshaping",
+    },
+];
+
+/// `pd.pivot_table(df, values=, index=, columns=, aggfunc=, fill_value=)`
+fn pivot_table_function(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [
+        data,
+        values,
+        index,
+        columns,
+        aggfunc,
+        fill_value,
+        margins,
+        dropna,
+    ] = args.params()?;
+    let frame = match data.required()? {
+        Value::Frame(f) => f,
+        other => {
+            return Err(data.invalid(format!(
+                "pivot_table takes a frame first, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    let parts = [values, index, columns, aggfunc, fill_value, margins, dropna];
+    pivot_table(planner, frame, parts)
+}
+
+/// `ddf.pivot_table(index=, columns=, values=, aggfunc=)`
+fn pivot_table_method(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [index, columns, values, aggfunc, fill_value, margins, dropna] = args.params()?;
+    let Value::Frame(frame) = &receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let parts = [values, index, columns, aggfunc, fill_value, margins, dropna];
+    pivot_table(planner, frame, parts)
+}
+
+/// Reads pivot_table's arguments (values, index, columns, aggfunc, fill_value, margins,
+/// dropna) and plans it.
+fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 7]) -> Result<Value> {
+    let [values, index, columns, aggfunc, fill_value, margins, dropna] = args;
+    if margins.bool_or(false)? {
+        return Err(margins.invalid("margins=True (the \"All\" totals) is not supported")
+            .with_help("add the totals with a groupby of the index alone, e.g. `df.groupby(\"row\").value.mean()`"));
+    }
+    if !dropna.bool_or(true)? {
+        return Err(dropna.invalid(
+            "dropna=False is not supported: rows and columns with only missing cells are left out",
+        ));
+    }
+    let spec = PivotSpec {
+        values: one_name(
+            values,
+            "values",
+            "pivot_table needs values=\"column\" to aggregate",
+        )?,
+        index: index
+            .names()?
+            .ok_or_else(|| index.invalid("pivot_table needs index=\"column\" (or a list)"))?,
+        columns: one_name(columns, "columns", "pivot_table needs columns=\"column\"")?,
+        agg: parse_agg(aggfunc.str_or("mean")?).map_err(|e| e.at(aggfunc.span()))?,
+        fill_value: match fill_value.given() {
+            None => None,
+            Some(v) => Some(literal_scalar(v).ok_or_else(|| {
+                fill_value.invalid("fill_value must be a number, a string or a boolean")
+            })?),
+        },
+    };
+    let mut named = spec.index.clone();
+    named.extend([spec.values.clone(), spec.columns.clone()]);
+    check_columns(frame, &named)?;
+    pivot::pivot_table(planner, frame, &spec).map(Value::Frame)
+}
+
+/// One column name; a list of several would give pandas' two-level columns, which ddq lacks.
+fn one_name(arg: Arg, what: &str, missing: &str) -> Result<String> {
+    match arg.names()?.as_deref() {
+        Some([one]) => Ok(one.clone()),
+        None => Err(arg.invalid(missing)),
+        Some(_) => Err(arg.invalid(format!(
+            "{what}= takes one column here: several give pandas' two-level columns, which ddq does not have"
+        ))
+        .with_help("make one table per column")),
+    }
+}
+
+/// `pd.crosstab(a, b)`: counts of each pair.
+fn crosstab(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [index, columns, values, aggfunc] = args.params()?;
+    if values.given().is_some() || aggfunc.given().is_some() {
+        return Err(values
+            .invalid("crosstab with values=/aggfunc= is not supported")
+            .with_help("use pd.pivot_table(df, values=..., index=..., columns=..., aggfunc=...)"));
+    }
+    let series = |arg: Arg| match arg.required()? {
+        Value::Series(s) => Ok(s.clone()),
+        other => Err(arg.invalid(format!(
+            "crosstab takes two series, e.g. pd.crosstab(ddf.Origin, ddf.Dest), not {}",
+            other.kind_name()
+        ))),
+    };
+    pivot::crosstab(planner, &series(index)?, &series(columns)?).map(Value::Frame)
+}
