@@ -14,6 +14,7 @@ use crate::plan::value::{Frame, GroupBy, Rolling, Series, column};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::first_last::last_value_udaf;
 use datafusion::functions_aggregate::min_max::{max_udaf, min_udaf};
 use datafusion::functions_aggregate::sum::sum_udaf;
@@ -523,11 +524,44 @@ pub fn rolling(series: &Series, over: &Over, rolling: &Rolling, agg: Agg) -> Res
 
 /// `rolling("2D").agg()` over a datetime index: for each row, the rows up to it (in order) whose
 /// index lies within `span` before its own, as pandas defines a time window. The engine's
-/// range frame also takes the rows after it with the same timestamp; their part is taken off,
-/// which holds for sums, counts and means, the aggregations offered here.
+/// range frame also takes the rows after it with the same timestamp: for sums, counts, means
+/// and variances (made of sums) their part is taken off; a maximum or minimum is that of the
+/// earlier timestamps in the span and of the same timestamp's rows up to this one.
 fn time_rolling(series: &Series, rolling: &Rolling, agg: Agg, span: i64) -> Result<Series> {
     let input = plain(series)?;
-    let frame = &input.frame;
+    let index = time_index(&input.frame)?;
+    let windows = TimeWindows {
+        index,
+        order: input.frame.order.clone(),
+        span,
+    };
+    let values = float(input.expr.clone());
+    let present = windows.counted(input.expr.clone())?;
+    let value = match agg {
+        Agg::Sum => windows.sum(values)?,
+        Agg::Mean => windows.sum(values)? / present.clone(),
+        Agg::Var { ddof } => windows.variance(values, present.clone(), ddof)?,
+        Agg::Std { ddof } => f::sqrt(windows.variance(values, present.clone(), ddof)?),
+        Agg::Max | Agg::Min => windows.extreme(values, agg == Agg::Max)?,
+        Agg::Count => windows.counted(lit(1i64))?,
+        _ => {
+            return Err(DdqError::unsupported(format!(
+                "{}() over a time window is not supported; sum, mean, count, min, max, std and var are",
+                agg.name()
+            )));
+        }
+    };
+    let enough = match agg {
+        Agg::Count => windows.counted(lit(1i64))?,
+        _ => present,
+    }
+    .gt_eq(lit(rolling.min_periods as f64));
+    let expr = when(enough, value).otherwise(lit(ScalarValue::Null))?;
+    Ok(with_expr(input, expr))
+}
+
+/// The index a time window runs over: a datetime index, rows in increasing order of it.
+fn time_index(frame: &Frame) -> Result<String> {
     let index = match frame.key_columns().as_slice() {
         [index] if matches!(frame.data_type(index), Some(DataType::Timestamp(..))) => index.clone(),
         _ => {
@@ -546,63 +580,119 @@ fn time_rolling(series: &Series, rolling: &Rolling, agg: Agg, span: i64) -> Resu
         ))
         .with_help("sort_index() first"));
     }
-    if !matches!(agg, Agg::Sum | Agg::Mean | Agg::Count) {
-        return Err(DdqError::unsupported(format!(
-            "{}() over a time window is not supported; sum, mean and count are",
-            agg.name()
-        )));
-    }
-    let within_span = WindowFrame::new_bounds(
-        WindowFrameUnits::Range,
-        // pandas' window is (t - span, t]: one nanosecond less than the span before.
-        WindowFrameBound::Preceding(ScalarValue::IntervalMonthDayNano(Some(
-            datafusion::arrow::datatypes::IntervalMonthDayNano::new(0, 0, span - 1),
-        ))),
-        WindowFrameBound::CurrentRow,
-    );
-    let later_peers = WindowFrame::new_bounds(
-        WindowFrameUnits::Rows,
-        WindowFrameBound::Following(ScalarValue::UInt64(Some(1))),
-        WindowFrameBound::Following(ScalarValue::UInt64(None)),
-    );
-    let in_span = |aggregate: Expr| {
-        as_window(aggregate, |call, _| {
-            call.params.order_by = vec![column(&index).sort(true, false)];
-            call.params.window_frame = within_span.clone();
-        })
-    };
-    let after = |aggregate: Expr| {
-        as_window(aggregate, |call, _| {
-            call.params.partition_by = vec![column(&index)];
-            call.params.order_by = frame.order.clone();
-            call.params.window_frame = later_peers.clone();
-        })
-    };
-    use datafusion::functions_aggregate::expr_fn as aggregate;
-    let zero = |e: Expr| datafusion::functions::expr_fn::coalesce(vec![e, lit(0.0)]);
-    let values = float(input.expr.clone());
-    let counted = |e: Expr| {
-        Ok::<Expr, DdqError>(
-            cast(in_span(aggregate::count(e.clone()))?, DataType::Float64)
-                - zero(cast(after(aggregate::count(e))?, DataType::Float64)),
+    Ok(index)
+}
+
+/// The windows a time window is made of, over a frame in index order.
+struct TimeWindows {
+    index: String,
+    order: Vec<SortExpr>,
+    /// The window's length in nanoseconds.
+    span: i64,
+}
+
+impl TimeWindows {
+    fn range(&self, from: i64, to: Option<i64>) -> WindowFrame {
+        let nanos = |n: i64| {
+            ScalarValue::IntervalMonthDayNano(Some(
+                datafusion::arrow::datatypes::IntervalMonthDayNano::new(0, 0, n),
+            ))
+        };
+        WindowFrame::new_bounds(
+            WindowFrameUnits::Range,
+            WindowFrameBound::Preceding(nanos(from)),
+            to.map_or(WindowFrameBound::CurrentRow, |to| {
+                WindowFrameBound::Preceding(nanos(to))
+            }),
         )
-    };
-    let present = counted(input.expr.clone())?;
-    let total =
-        zero(in_span(aggregate::sum(values.clone()))?) - zero(after(aggregate::sum(values))?);
-    let value = match agg {
-        Agg::Sum => total,
-        Agg::Mean => total / present.clone(),
-        _ => counted(lit(1i64))?,
-    };
-    let enough = if agg == Agg::Count {
-        counted(lit(1i64))?
-    } else {
-        present
     }
-    .gt_eq(lit(rolling.min_periods as f64));
-    let expr = when(enough, value).otherwise(lit(ScalarValue::Null))?;
-    Ok(with_expr(input, expr))
+
+    /// The aggregate over the rows whose index is in (t - span, t], later rows of the same
+    /// timestamp included.
+    fn in_span(&self, aggregate: Expr) -> Result<Expr> {
+        // pandas' window is (t - span, t]: one nanosecond less than the span before.
+        let frame = self.range(self.span - 1, None);
+        as_window(aggregate, |call, _| {
+            call.params.order_by = vec![column(&self.index).sort(true, false)];
+            call.params.window_frame = frame.clone();
+        })
+    }
+
+    /// The aggregate over the rows whose index is in (t - span, t): earlier timestamps only.
+    fn before(&self, aggregate: Expr) -> Result<Expr> {
+        let frame = self.range(self.span - 1, Some(1));
+        as_window(aggregate, |call, _| {
+            call.params.order_by = vec![column(&self.index).sort(true, false)];
+            call.params.window_frame = frame.clone();
+        })
+    }
+
+    /// The aggregate over the rows with this row's timestamp that come after it (`after`) or
+    /// up to and including it.
+    fn peers(&self, aggregate: Expr, after: bool) -> Result<Expr> {
+        let frame = if after {
+            WindowFrame::new_bounds(
+                WindowFrameUnits::Rows,
+                WindowFrameBound::Following(ScalarValue::UInt64(Some(1))),
+                WindowFrameBound::Following(ScalarValue::UInt64(None)),
+            )
+        } else {
+            WindowFrame::new_bounds(
+                WindowFrameUnits::Rows,
+                WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+                WindowFrameBound::CurrentRow,
+            )
+        };
+        as_window(aggregate, |call, _| {
+            call.params.partition_by = vec![column(&self.index)];
+            call.params.order_by = self.order.clone();
+            call.params.window_frame = frame.clone();
+        })
+    }
+
+    /// A sum over pandas' window: the range's sum less that of the same timestamp's later rows.
+    fn sum(&self, values: Expr) -> Result<Expr> {
+        use datafusion::functions_aggregate::expr_fn::sum;
+        let zero = |e: Expr| f::coalesce(vec![e, lit(0.0)]);
+        Ok(zero(self.in_span(sum(values.clone()))?) - zero(self.peers(sum(values), true)?))
+    }
+
+    /// How many values of `e` are present in pandas' window, as a float.
+    fn counted(&self, e: Expr) -> Result<Expr> {
+        use datafusion::functions_aggregate::expr_fn::count;
+        let zero = |e: Expr| f::coalesce(vec![e, lit(0.0)]);
+        Ok(cast(self.in_span(count(e.clone()))?, DataType::Float64)
+            - zero(cast(self.peers(count(e), true)?, DataType::Float64)))
+    }
+
+    /// The variance from the window's sums of values and of squares (missing when there are
+    /// no more values than `ddof`); never below 0, where rounding would take it.
+    fn variance(&self, values: Expr, present: Expr, ddof: i64) -> Result<Expr> {
+        let total = self.sum(values.clone())?;
+        let squares = self.sum(values.clone() * values)?;
+        let spread = squares - total.clone() * total / present.clone();
+        let variance = f::greatest(vec![
+            spread / (present.clone() - lit(ddof as f64)),
+            lit(0.0),
+        ]);
+        Ok(when(present.gt(lit(ddof as f64)), variance).otherwise(lit(ScalarValue::Null))?)
+    }
+
+    /// The largest (smallest) value of pandas' window: of the earlier timestamps in the span,
+    /// and of this timestamp's rows up to this one.
+    fn extreme(&self, values: Expr, largest: bool) -> Result<Expr> {
+        use datafusion::functions_aggregate::expr_fn::{max, min};
+        let of = |e: Expr| if largest { max(e) } else { min(e) };
+        let parts = vec![
+            self.before(of(values.clone()))?,
+            self.peers(of(values), false)?,
+        ];
+        Ok(if largest {
+            f::greatest(parts)
+        } else {
+            f::least(parts)
+        })
+    }
 }
 
 /// An aggregate expression with each aggregate call in it turned into a window call, which

@@ -885,6 +885,11 @@ OPERATION_TASKS = [
     ("frame_agg_list", "exact", ['ddf[["DayOfWeek", "Distance"]].agg(["sum", "mean", "max"])'], lambda d, s: describe_csv(d[["DayOfWeek", "Distance"]].agg(["sum", "mean", "max"]))),
     ("resample_multiple_days", "exact", ['ddf.set_index("Date").DepDelay.resample("5D").sum().head(8)'], lambda d, s: keyed_csv(by_date(d).DepDelay.resample("5D").sum().head(8))),
     ("resample_multiple_hours", "exact", ['ddf.set_index("Date").DepDelay.resample("36h").count().tail(4)'], lambda d, s: keyed_csv(by_date(d).DepDelay.resample("36h").count().tail(4))),
+    # Time windows of max/min/std/var: a row's window holds the same day's rows up to it only.
+    ("rolling_time_max_within_days", "exact", ['ddf.set_index("Date").DepDelay.rolling("2D").max().iloc[:400]'], lambda d, s: keyed_csv(by_date(d).DepDelay.rolling("2D").max().iloc[:400])),
+    ("rolling_time_min_with_missing", "exact", ['ddf.set_index("Date").ArrDelay.rolling("3D").min().iloc[5000:5300]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling("3D").min().iloc[5000:5300])),
+    ("rolling_time_std", "exact", ['ddf.set_index("Date").DepDelay.rolling("2D").std().iloc[:300]'], lambda d, s: keyed_csv(by_date(d).DepDelay.rolling("2D").std().iloc[:300])),
+    ("rolling_time_var_tail", "exact", ['ddf.set_index("Date").ArrDelay.rolling("7D").var().tail(50)'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling("7D").var().tail(50))),
     ("rolling_time_sum", "exact", ['ddf.set_index("Date").DepDelay.rolling("2D").sum().iloc[100:110]'], lambda d, s: keyed_csv(by_date(d).DepDelay.rolling("2D").sum().iloc[100:110])),
     ("rolling_time_mean_frame", "exact", ['ddf.set_index("Date")[["DepDelay", "ArrDelay"]].rolling("3D").mean().tail(4)'], lambda d, s: keyed_csv(by_date(d)[["DepDelay", "ArrDelay"]].rolling("3D").mean().tail(4))),
     ("rolling_time_count", "exact", ['ddf.set_index("Date").ArrDelay.rolling("1D").count().iloc[50:55]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling("1D").count().iloc[50:55])),
