@@ -448,6 +448,27 @@ pub fn sample(frame: &Frame, [n, frac, replace, random_state]: [Arg; 4]) -> Resu
         Some(Value::Int(s)) => *s,
         Some(_) => return Err(random_state.invalid("random_state must be an integer")),
     };
+    let amount = match (frac.value(), n.value()) {
+        (Some(Value::Float(x)), None) if (0.0..=1.0).contains(x) => Amount::Fraction(*x),
+        (Some(Value::Int(x)), None) if (0..=1).contains(x) => Amount::Fraction(*x as f64),
+        (None, Some(Value::Int(n))) if *n >= 0 => Amount::Rows(*n as u64),
+        (None, None) => Amount::Rows(1),
+        _ => {
+            return Err(frac.invalid("give frac= between 0 and 1, or n= a non-negative integer"));
+        }
+    };
+    sample_rows(frame, amount, seed)
+}
+
+/// How many rows a sample keeps: a share of the frame's rows, or a number of them.
+#[derive(Debug, Clone, Copy)]
+pub enum Amount {
+    Fraction(f64),
+    Rows(u64),
+}
+
+/// The sample of [`sample`], `amount` rows chosen by hashes seeded with `seed`.
+pub fn sample_rows(frame: &Frame, amount: Amount, seed: i64) -> Result<Frame> {
     let (base, identity) = match place_in_files(frame) {
         Some(identity) => (frame.clone(), identity),
         None => {
@@ -458,18 +479,9 @@ pub fn sample(frame: &Frame, [n, frac, replace, random_state]: [Arg; 4]) -> Resu
     let total = unique_hidden(&base, "__ddq_stotal");
     let counted = with_total(&base, &total)?;
     let rows = float(column(&total));
-    let (wanted, share) = match (frac.value(), n.value()) {
-        (Some(Value::Float(x)), None) if (0.0..=1.0).contains(x) => {
-            (f::round(vec![rows.clone() * lit(*x)]), lit(*x))
-        }
-        (Some(Value::Int(x)), None) if (0..=1).contains(x) => {
-            (rows.clone() * lit(*x as f64), lit(*x as f64))
-        }
-        (None, Some(Value::Int(n))) if *n >= 0 => (lit(*n as f64), lit(*n as f64) / rows.clone()),
-        (None, None) => (lit(1.0), lit(1.0) / rows.clone()),
-        _ => {
-            return Err(frac.invalid("give frac= between 0 and 1, or n= a non-negative integer"));
-        }
+    let (wanted, share) = match amount {
+        Amount::Fraction(x) => (f::round(vec![rows.clone() * lit(x)]), lit(x)),
+        Amount::Rows(n) => (lit(n as f64), lit(n as f64) / rows.clone()),
     };
     let hash = unique_hidden(&counted, "__ddq_hash");
     let rank = unique_hidden(&counted, "__ddq_rank");
