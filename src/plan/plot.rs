@@ -256,11 +256,11 @@ fn scatter(
         float_column(frame, &x)?.alias("x"),
         float_column(frame, &y)?.alias("y"),
     ];
-    let sample = sample_rows(frame, Amount::Rows(MAX_SCATTER_POINTS), SCATTER_SEED)?;
-    let df = sample
-        .df
-        .project(points)?
-        .keep_rows(column("x").is_not_null().and(column("y").is_not_null()))?;
+    // Rows missing either value draw no point, so they are left out before sampling.
+    let drawable = column(&x).is_not_null().and(column(&y).is_not_null());
+    let frame = frame.with_df(frame.df.clone().keep_rows(drawable)?);
+    let sample = sample_rows(&frame, Amount::Rows(MAX_SCATTER_POINTS), SCATTER_SEED)?;
+    let df = sample.df.project(points)?;
     Ok(PlotRequest {
         kind: PlotKind::Scatter,
         df,
