@@ -1553,3 +1553,167 @@ fn read_json_errors_name_the_file_and_line() {
         &["orient=\"split\" is not supported: ddq reads orient=\"records\" only"],
     );
 }
+
+/// A small CSV for plots whose every mark can be predicted: group means a 1.5, b 3.5, c 3.
+fn plot_data(dir: &std::path::Path) -> String {
+    let path = dir.join("p.csv");
+    std::fs::write(&path, "k,v\na,1\nb,2\na,2\nc,3\nb,5\n").expect("p.csv");
+    format!("p = read_csv({:?})", path.to_string_lossy())
+}
+
+/// The heights of the SVG's rectangles filled with matplotlib's first colour (the bars).
+fn bar_heights(svg: &str) -> Vec<f64> {
+    svg.split("<rect")
+        .skip(1)
+        .filter(|r| r.contains("fill=\"#1F77B4\""))
+        .map(|r| {
+            let height = r.split("height=\"").nth(1).expect("a height");
+            height[..height.find('"').expect("quoted")]
+                .parse()
+                .expect("a number")
+        })
+        .collect()
+}
+
+#[test]
+fn a_bar_plot_draws_one_bar_per_row_in_proportion() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let script = format!(
+        "{}\np.groupby(\"k\").v.mean().plot.bar(to=\"bar.svg\")\np.groupby(\"k\").v.mean().plot(kind=\"barh\", to=\"barh.svg\")\n",
+        plot_data(dir.path())
+    );
+    let run = ddq_in(dir.path(), &["run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("wrote the plot to bar.svg"),
+        "{}",
+        run.stderr
+    );
+    let svg = std::fs::read_to_string(dir.path().join("bar.svg")).expect("bar.svg");
+    let heights = bar_heights(&svg);
+    assert_eq!(heights.len(), 3, "{svg}");
+    // a 1.5, b 3.5, c 3: the bars' heights keep those ratios (to a pixel's rounding).
+    let ratio = |a: f64, b: f64| a / b;
+    assert!(
+        (ratio(heights[0], heights[1]) - 1.5 / 3.5).abs() < 0.02,
+        "{heights:?}"
+    );
+    assert!(
+        (ratio(heights[2], heights[1]) - 3.0 / 3.5).abs() < 0.02,
+        "{heights:?}"
+    );
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t[t.find('>')? + 1..t.find("</text>")?].trim()))
+        .collect();
+    for label in ["a", "b", "c"] {
+        assert!(texts.contains(&label), "{texts:?}");
+    }
+    let barh = std::fs::read_to_string(dir.path().join("barh.svg")).expect("barh.svg");
+    assert_eq!(barh.matches("fill=\"#1F77B4\"").count(), 3, "{barh}");
+}
+
+#[test]
+fn a_histogram_has_one_bar_per_bin_counted_by_the_engine() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let script = format!(
+        "{}\np.v.hist(bins=2, to=\"h2.svg\")\np.v.plot.hist(bins=7, to=\"h7.svg\")\np.plot(kind=\"hist\", y=\"v\", to=\"hf.svg\")\n",
+        plot_data(dir.path())
+    );
+    let run = ddq_in(dir.path(), &["run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).expect(name);
+    // 1, 2, 2, 3, 5 in two bins [1, 3) and [3, 5]: 3 and 2 values.
+    let two = bar_heights(&read("h2.svg"));
+    assert_eq!(two.len(), 2);
+    assert!((two[0] / two[1] - 1.5).abs() < 0.02, "{two:?}");
+    assert_eq!(bar_heights(&read("h7.svg")).len(), 7);
+    assert_eq!(
+        bar_heights(&read("hf.svg")).len(),
+        10,
+        "pandas' default bins=10"
+    );
+}
+
+#[test]
+fn a_png_plot_decodes_at_its_figsize_with_marks_on_white() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let script = format!(
+        "{}\np.groupby(\"k\").v.mean().plot(figsize=(5, 4), title=\"Means\", to=\"line.png\")\np.v.plot.bar()\n",
+        plot_data(dir.path())
+    );
+    let run = ddq_in(dir.path(), &["run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let png = std::fs::read(dir.path().join("line.png")).expect("line.png");
+    let image = resvg::tiny_skia::Pixmap::decode_png(&png).expect("a PNG");
+    assert_eq!((image.width(), image.height()), (500, 400));
+    let pixels = image.pixels();
+    let white = pixels
+        .iter()
+        .filter(|p| (p.red(), p.green(), p.blue()) == (255, 255, 255))
+        .count();
+    let blue = pixels
+        .iter()
+        .filter(|p| (p.red(), p.green(), p.blue()) == (0x1f, 0x77, 0xb4))
+        .count();
+    assert!(white > pixels.len() / 2, "a white background");
+    assert!(blue > 100, "the line is drawn in C0: {blue} pixels");
+    // Off a terminal and without to=, the plot goes to plot.png.
+    assert!(
+        run.stderr.contains("wrote the plot to plot.png"),
+        "{}",
+        run.stderr
+    );
+    let default = std::fs::read(dir.path().join("plot.png")).expect("plot.png");
+    let image = resvg::tiny_skia::Pixmap::decode_png(&default).expect("a PNG");
+    assert_eq!(
+        (image.width(), image.height()),
+        (640, 480),
+        "matplotlib's figure"
+    );
+}
+
+#[test]
+fn a_scatter_plot_draws_a_sample_of_at_most_5000_points() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut csv = String::from("x,y\n");
+    for i in 0..6000 {
+        csv.push_str(&format!("{i},{}\n", i % 97));
+    }
+    std::fs::write(dir.path().join("xy.csv"), csv).expect("xy.csv");
+    let script = "xy = read_csv(\"xy.csv\")\nxy.plot.scatter(x=\"x\", y=\"y\", to=\"s.svg\")\nxy.head(10).plot.scatter(x=\"x\", y=\"y\", to=\"t.svg\")\n";
+    let run = ddq_in(dir.path(), &["run", "-"], Some(script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let count = |name: &str| {
+        let svg = std::fs::read_to_string(dir.path().join(name)).expect(name);
+        svg.matches("<circle").count()
+    };
+    assert_eq!(count("s.svg"), 5000);
+    assert_eq!(count("t.svg"), 10);
+}
+
+#[test]
+fn plots_refuse_what_they_cannot_draw_and_name_the_alternative() {
+    expect_error(
+        &with_read("ddf.DepDelay.plot.bar(to=\"x.svg\")"),
+        &["more than 500 bars", "value_counts"],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.plot(kind=\"pie\")"),
+        &["kind=\"pie\"", "\"bar\""],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.plot.scatter(x=\"a\", y=\"b\")"),
+        &["x= and y= name a frame's columns"],
+    );
+    expect_error(
+        &with_read("ddf.DepDelay.plot.hist(to=\"x.jpg\")"),
+        &["x.jpg", ".png or .svg"],
+    );
+    expect_error(
+        &with_read("ddf.Origin.hist()"),
+        &["no numeric data to plot"],
+    );
+    expect_error(&with_read("ddf.DepDelay.hist(bins=0)"), &["bins=0"]);
+}

@@ -202,10 +202,25 @@ fn reference_statements() -> Vec<String> {
         .collect()
 }
 
+/// Where cases run: a directory of its own holding a link to the sample data, so that what a
+/// case writes (`to_csv("Origin")`, `visualize()`, `plot()`) never lands in the project.
+fn scratch_dir() -> &'static std::path::Path {
+    static SCRATCH: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    SCRATCH
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("a scratch directory");
+            std::os::unix::fs::symlink(common::project_path("data"), dir.path().join("data"))
+                .expect("a link to the sample data");
+            dir
+        })
+        .path()
+}
+
 /// How one case ended, when it ended badly.
 fn failure(statement: &str, limit: Duration) -> Option<String> {
     let script = format!("{READ}\n{statement}\n");
     let mut child = common::ddq_command(&["--format", "csv", "--quiet", "run", "-"])
+        .current_dir(scratch_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

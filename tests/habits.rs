@@ -373,3 +373,42 @@ fn client_cluster_shows_the_cluster() {
         run.stdout
     );
 }
+
+/// What the pseudo-terminal printed, as text: rexpect hands over each byte as a character.
+fn utf8(printed: &str) -> String {
+    let bytes: Vec<u8> = printed.chars().map(|c| c as u8).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn a_plot_in_a_terminal_is_a_character_chart() {
+    let printed = utf8(&in_terminal(
+        60,
+        20,
+        &format!("{READ}; ddf.groupby(\"Origin\").DepDelay.mean().plot.bar()"),
+        "8.943",
+    ));
+    let bars: Vec<&str> = printed.lines().filter(|l| l.contains(" │")).collect();
+    assert_eq!(bars.len(), 3, "{printed}");
+    for (bar, origin) in bars.iter().zip(["EWR", "JFK", "LGA"]) {
+        assert!(bar.trim_start().starts_with(origin), "{printed}");
+        assert!(bar.contains('█'), "{printed}");
+        assert!(bar.chars().count() <= 60, "{printed}");
+    }
+    let printed = utf8(&in_terminal(
+        60,
+        20,
+        &format!("{READ}; ddf.groupby(ddf.Date.dt.year).DepDelay.mean().plot()"),
+        "x: Date",
+    ));
+    assert!(
+        printed
+            .chars()
+            .any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)),
+        "braille dots: {printed}"
+    );
+    assert!(
+        printed.contains("1990") && printed.contains("1999"),
+        "{printed}"
+    );
+}

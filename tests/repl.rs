@@ -256,8 +256,8 @@ fn a_notebooks_next_lines_run_in_the_repl() {
     let out = repl.run("pd.cut(ddf.Distance, [0, 500, 5000])", "ddf> ");
     assert!(out.contains("group by the bin"), "{out}");
     // An argument ddq would otherwise ignore, changing pandas' answer, is refused.
-    let out = repl.run("ddf.describe(percentiles=[0.1])", "ddf> ");
-    assert!(out.contains("percentiles=...) is not supported"), "{out}");
+    let out = repl.run("ddf.describe(include=\"all\")", "ddf> ");
+    assert!(out.contains("include=...) is not supported"), "{out}");
     repl.run_to_line("len(ddf)", "20800", "ddf> ");
     repl.quit();
 }

@@ -3,7 +3,7 @@
 //! first and last rows (`ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
 //! streams a plan into a renderer (a panic while it runs is the statement's error: `guard`;
 //! a text literal too long to repeat on every row of a batch is refused first: `broadcast`),
-//! writing files (`write`), drawing plans (`visualize`), progress, the cluster schedulers
+//! writing files (`write`), drawing plans (`visualize`) and plots (`plot`), progress, the cluster schedulers
 //! (`cluster`) and the dashboard web page that shows them running (`dashboard`).
 //! It implements the planner's `Sources` trait (`sources`), the one way `plan` reaches files.
 
@@ -17,6 +17,7 @@ pub(crate) mod guard;
 pub mod memory;
 pub(crate) mod nodes;
 pub mod persist;
+pub mod plot;
 pub mod progress;
 pub mod scan;
 pub mod sources;

@@ -96,7 +96,8 @@ pub fn svg_of(dot: &str) -> Result<String> {
     Ok(svg.finalize())
 }
 
-fn png_of(svg: &str) -> Result<Vec<u8>> {
+/// An SVG drawing (a plan's, a plot's) as PNG, rendered by resvg with the system's fonts.
+pub fn png_of(svg: &str) -> Result<Vec<u8>> {
     let mut options = resvg::usvg::Options::default();
     let fonts = options.fontdb_mut();
     fonts.load_system_fonts();
@@ -122,10 +123,10 @@ fn png_of(svg: &str) -> Result<Vec<u8>> {
     fonts.set_monospace_family(family.clone());
     options.font_family = family;
     let tree = resvg::usvg::Tree::from_str(svg, &options)
-        .map_err(|e| DdqError::execution(format!("cannot read the plan drawing: {e}")))?;
+        .map_err(|e| DdqError::execution(format!("cannot read the drawing: {e}")))?;
     let size = tree.size().to_int_size();
     let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width().max(1), size.height().max(1))
-        .ok_or_else(|| DdqError::execution("the plan drawing has no area"))?;
+        .ok_or_else(|| DdqError::execution("the drawing has no area"))?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
@@ -137,7 +138,8 @@ fn png_of(svg: &str) -> Result<Vec<u8>> {
         .map_err(|e| DdqError::execution(format!("cannot encode the PNG: {e}")))
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a drawing whole: under a temporary name, renamed into place.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::output::temporary::write_whole(path, bytes)
         .map_err(|e| DdqError::input(format!("cannot write {}: {e}", path.display())))
 }

@@ -11,6 +11,7 @@ pub mod ops;
 pub mod order;
 pub mod pairs;
 pub mod pivot;
+pub mod plot;
 pub mod project;
 pub mod query;
 pub mod read;
@@ -422,7 +423,7 @@ impl<'a> Planner<'a> {
             _ => {}
         }
         let kind = receiver_of(&receiver, "attribute", name)?;
-        match verbs::find(kind, name) {
+        match verbs::find_as(kind, name, Form::Attribute).or_else(|| verbs::find(kind, name)) {
             Some(verb) if verb.form == Form::Attribute => {
                 (verb.plan)(self, receiver, &Args::none(verb, span))
             }
@@ -499,12 +500,10 @@ impl<'a> Planner<'a> {
         }
         let receiver_kind =
             receiver_of(&receiver, "method", &name.name).map_err(|e| e.at(name.span))?;
-        let verb = verbs::find(receiver_kind, &name.name)
-            .filter(|v| v.form == verbs::Form::Method)
-            .ok_or_else(|| {
-                self.unknown_method(&receiver, receiver_kind, &name.name)
-                    .at(name.span)
-            })?;
+        let verb = verbs::find_as(receiver_kind, &name.name, Form::Method).ok_or_else(|| {
+            self.unknown_method(&receiver, receiver_kind, &name.name)
+                .at(name.span)
+        })?;
         let args = self.bind(verb, args, span)?;
         (verb.plan)(self, receiver, &args).map_err(|e| e.at(name.span))
     }
@@ -611,6 +610,7 @@ fn receiver_of(value: &Value, what: &str, name: &str) -> Result<Receiver> {
         Value::GroupBy(_) => Receiver::GroupBy,
         Value::Accessor(Accessor::Dt(_)) => Receiver::Dt,
         Value::Accessor(Accessor::Str(_)) => Receiver::Str,
+        Value::Accessor(Accessor::Plot(_)) => Receiver::Plot,
         Value::Scalar(_) => Receiver::Scalar,
         Value::Rolling(_) => Receiver::Rolling,
         other => {

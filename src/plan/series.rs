@@ -13,6 +13,7 @@ use crate::plan::udf::row_hash;
 use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
 use crate::plan::verbs::Arg;
 use crate::types::dtype::parse_dtype;
+use crate::types::float::format_float_python;
 use datafusion::arrow::array::{ArrayRef, StringArray, UInt64Array};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -448,6 +449,27 @@ pub fn sample(frame: &Frame, [n, frac, replace, random_state]: [Arg; 4]) -> Resu
         Some(Value::Int(s)) => *s,
         Some(_) => return Err(random_state.invalid("random_state must be an integer")),
     };
+    let amount = match (frac.value(), n.value()) {
+        (Some(Value::Float(x)), None) if (0.0..=1.0).contains(x) => Amount::Fraction(*x),
+        (Some(Value::Int(x)), None) if (0..=1).contains(x) => Amount::Fraction(*x as f64),
+        (None, Some(Value::Int(n))) if *n >= 0 => Amount::Rows(*n as u64),
+        (None, None) => Amount::Rows(1),
+        _ => {
+            return Err(frac.invalid("give frac= between 0 and 1, or n= a non-negative integer"));
+        }
+    };
+    sample_rows(frame, amount, seed)
+}
+
+/// How many rows a sample keeps: a share of the frame's rows, or a number of them.
+#[derive(Debug, Clone, Copy)]
+pub enum Amount {
+    Fraction(f64),
+    Rows(u64),
+}
+
+/// The sample of [`sample`], `amount` rows chosen by hashes seeded with `seed`.
+pub fn sample_rows(frame: &Frame, amount: Amount, seed: i64) -> Result<Frame> {
     let (base, identity) = match place_in_files(frame) {
         Some(identity) => (frame.clone(), identity),
         None => {
@@ -458,18 +480,9 @@ pub fn sample(frame: &Frame, [n, frac, replace, random_state]: [Arg; 4]) -> Resu
     let total = unique_hidden(&base, "__ddq_stotal");
     let counted = with_total(&base, &total)?;
     let rows = float(column(&total));
-    let (wanted, share) = match (frac.value(), n.value()) {
-        (Some(Value::Float(x)), None) if (0.0..=1.0).contains(x) => {
-            (f::round(vec![rows.clone() * lit(*x)]), lit(*x))
-        }
-        (Some(Value::Int(x)), None) if (0..=1).contains(x) => {
-            (rows.clone() * lit(*x as f64), lit(*x as f64))
-        }
-        (None, Some(Value::Int(n))) if *n >= 0 => (lit(*n as f64), lit(*n as f64) / rows.clone()),
-        (None, None) => (lit(1.0), lit(1.0) / rows.clone()),
-        _ => {
-            return Err(frac.invalid("give frac= between 0 and 1, or n= a non-negative integer"));
-        }
+    let (wanted, share) = match amount {
+        Amount::Fraction(x) => (f::round(vec![rows.clone() * lit(x)]), lit(x)),
+        Amount::Rows(n) => (lit(n as f64), lit(n as f64) / rows.clone()),
     };
     let hash = unique_hidden(&counted, "__ddq_hash");
     let rank = unique_hidden(&counted, "__ddq_rank");
@@ -508,8 +521,9 @@ fn place_in_files(frame: &Frame) -> Option<Expr> {
     }
 }
 
-/// `describe()`: count, mean, std, min, quartiles and max of numeric columns, one row each.
-pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
+/// `describe(percentiles=...)`: count, mean, std, min, the percentiles (pandas' quartiles when
+/// `percentiles` is empty) and max of numeric and datetime columns, one row each.
+pub fn describe(frame: &Frame, columns: Vec<String>, percentiles: &[f64]) -> Result<Value> {
     let described: Vec<(String, DataType)> = columns
         .into_iter()
         .filter_map(|c| frame.data_type(&c).map(|t| (c, t)))
@@ -520,32 +534,125 @@ pub fn describe(frame: &Frame, columns: Vec<String>) -> Result<Value> {
             "describe() needs at least one numeric or datetime column",
         ));
     }
-    let any_numbers = described.iter().any(|(_, t)| !is_timestamp(t));
-    let any_dates = described.iter().any(|(_, t)| is_timestamp(t));
-    // pandas lists `std` last once a datetime column is described (the union of each column's
-    // own statistics), and not at all when only datetimes are.
-    let statistics: Vec<&str> = match (any_numbers, any_dates) {
-        (true, false) => vec!["count", "mean", "std", "min", "25%", "50%", "75%", "max"],
-        (true, true) => vec!["count", "mean", "min", "25%", "50%", "75%", "max", "std"],
-        (false, _) => vec!["count", "mean", "min", "25%", "50%", "75%", "max"],
-    };
+    let statistics = describe_statistics(&described, percentiles)?;
     let aggregates = described
         .iter()
         .map(|(c, t)| {
             statistics
                 .iter()
-                .map(|stat| describe_statistic(c, t, stat))
+                .map(|stat| describe_statistic(c, t, stat.kind))
                 .collect()
         })
         .collect();
     let names: Vec<String> = described.into_iter().map(|(c, _)| c).collect();
+    let labels: Vec<String> = statistics.iter().map(|s| s.label.clone()).collect();
     Ok(Value::Frame(statistics_frame(
-        frame,
-        &statistics.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-        &names,
-        aggregates,
-        "describe",
+        frame, &labels, &names, aggregates, "describe",
     )?))
+}
+
+/// One row of `describe()`: its label and what it computes.
+struct Statistic {
+    label: String,
+    kind: StatisticKind,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum StatisticKind {
+    Count,
+    Mean,
+    Std,
+    Min,
+    Quantile(f64),
+    Max,
+}
+
+/// The rows `describe()` gives the columns: pandas lists `std` last once a datetime column is
+/// described (the union of each column's own statistics), and not at all when only datetimes
+/// are; the percentiles always include the median, sorted, as pandas makes them.
+fn describe_statistics(
+    columns: &[(String, DataType)],
+    percentiles: &[f64],
+) -> Result<Vec<Statistic>> {
+    let any_numbers = columns.iter().any(|(_, t)| !is_timestamp(t));
+    let any_dates = columns.iter().any(|(_, t)| is_timestamp(t));
+    let mut quantiles: Vec<f64> = if percentiles.is_empty() {
+        vec![0.25, 0.5, 0.75]
+    } else {
+        percentiles.to_vec()
+    };
+    if quantiles.iter().any(|q| !(0.0..=1.0).contains(q)) {
+        return Err(
+            DdqError::input("percentiles should all be in the interval [0, 1]")
+                .with_help("e.g. percentiles=[0.1, 0.9]"),
+        );
+    }
+    if !quantiles.contains(&0.5) {
+        quantiles.push(0.5);
+    }
+    quantiles.sort_by(f64::total_cmp);
+    if quantiles.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(DdqError::input("percentiles cannot contain duplicates"));
+    }
+    let named = |label: &str, kind| Statistic {
+        label: label.to_string(),
+        kind,
+    };
+    let mut statistics = vec![
+        named("count", StatisticKind::Count),
+        named("mean", StatisticKind::Mean),
+    ];
+    if any_numbers && !any_dates {
+        statistics.push(named("std", StatisticKind::Std));
+    }
+    statistics.push(named("min", StatisticKind::Min));
+    for (label, q) in percentile_labels(&quantiles).into_iter().zip(quantiles) {
+        statistics.push(named(&label, StatisticKind::Quantile(q)));
+    }
+    statistics.push(named("max", StatisticKind::Max));
+    if any_numbers && any_dates {
+        statistics.push(named("std", StatisticKind::Std));
+    }
+    Ok(statistics)
+}
+
+/// pandas' `format_percentiles`: "25%", or with as many decimals as tell the percentiles and
+/// their distances to 0 and 100 apart ("33.3%"), whole ones still without.
+fn percentile_labels(quantiles: &[f64]) -> Vec<String> {
+    let percents: Vec<f64> = quantiles.iter().map(|q| q * 100.0).collect();
+    let round = |x: f64, digits: i32| {
+        let scale = 10f64.powi(digits);
+        (x * scale).round() / scale
+    };
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-8 + 1e-5 * b.abs();
+    let digits = percentile_precision(&percents);
+    percents
+        .iter()
+        .map(|&p| {
+            if close(round(p, digits).trunc(), p) {
+                format!("{}%", p.round() as i64)
+            } else {
+                format!("{}%", format_float_python(round(p, digits)))
+            }
+        })
+        .collect()
+}
+
+/// pandas' `get_precision`: enough decimals for the smallest gap between the percents, or
+/// from 0 to the first and from the last to 100; at least one.
+fn percentile_precision(percents: &[f64]) -> i32 {
+    let mut gaps: Vec<f64> = percents.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+    if let Some(&first) = percents.first().filter(|&&p| p > 0.0) {
+        gaps.push(first);
+    }
+    if let Some(&last) = percents.last().filter(|&&p| p < 100.0) {
+        gaps.push(100.0 - last);
+    }
+    let smallest = gaps.into_iter().fold(f64::INFINITY, f64::min);
+    if !smallest.is_finite() || smallest <= 0.0 {
+        return 1;
+    }
+    (-smallest.log10().floor() as i32).max(1)
 }
 
 fn is_timestamp(t: &DataType) -> bool {
@@ -556,38 +663,34 @@ fn is_timestamp(t: &DataType) -> bool {
 /// pandas holds them, in an `object` column: the count a number, the others timestamps, `std`
 /// missing; its mean and quartiles are taken over the nanoseconds since the epoch (the sum in
 /// decimal, so 2.6 M dates near 1995 lose nothing), as pandas does over int64.
-fn describe_statistic(c: &str, t: &DataType, statistic: &str) -> Expr {
+fn describe_statistic(c: &str, t: &DataType, statistic: StatisticKind) -> Expr {
     let quantile = |e: Expr, q: f64| agg::percentile_cont(e.sort(true, false), lit(q));
     if !is_timestamp(t) {
         let e = float(column(c));
         return match statistic {
-            "count" => float(agg::count(column(c))),
-            "mean" => agg::avg(e),
-            "std" => agg::stddev(e),
-            "min" => agg::min(e),
-            "25%" => quantile(e, 0.25),
-            "50%" => quantile(e, 0.5),
-            "75%" => quantile(e, 0.75),
-            _ => agg::max(e),
+            StatisticKind::Count => float(agg::count(column(c))),
+            StatisticKind::Mean => agg::avg(e),
+            StatisticKind::Std => agg::stddev(e),
+            StatisticKind::Min => agg::min(e),
+            StatisticKind::Quantile(q) => quantile(e, q),
+            StatisticKind::Max => agg::max(e),
         };
     }
     let nanos = || float(cast(column(c), DataType::Int64));
     let as_time = |n: Expr| cast(cast(n, DataType::Int64), t.clone());
     crate::plan::udf::python_str(match statistic {
-        "count" => agg::count(column(c)),
-        "std" => return lit(datafusion::common::ScalarValue::Utf8(None)),
-        "mean" => {
+        StatisticKind::Count => agg::count(column(c)),
+        StatisticKind::Std => return lit(datafusion::common::ScalarValue::Utf8(None)),
+        StatisticKind::Mean => {
             let decimal = cast(
                 cast(column(c), DataType::Int64),
                 DataType::Decimal128(38, 0),
             );
             as_time(float(agg::sum(decimal)) / float(agg::count(column(c))))
         }
-        "min" => agg::min(column(c)),
-        "25%" => as_time(quantile(nanos(), 0.25)),
-        "50%" => as_time(quantile(nanos(), 0.5)),
-        "75%" => as_time(quantile(nanos(), 0.75)),
-        _ => agg::max(column(c)),
+        StatisticKind::Min => agg::min(column(c)),
+        StatisticKind::Quantile(q) => as_time(quantile(nanos(), q)),
+        StatisticKind::Max => agg::max(column(c)),
     })
 }
 
@@ -636,4 +739,25 @@ pub fn statistics_frame(
         origin: origin.into(),
         divisions: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile_labels;
+
+    #[test]
+    fn percentiles_are_labelled_as_pandas_labels_them() {
+        let cases: &[(&[f64], &[&str])] = &[
+            (&[0.25, 0.5, 0.75], &["25%", "50%", "75%"]),
+            (&[0.333, 0.5], &["33.3%", "50%"]),
+            (&[0.001, 0.5], &["0.1%", "50%"]),
+            (&[0.0001, 0.5], &["0.01%", "50%"]),
+            (&[0.0, 0.5, 1.0], &["0%", "50%", "100%"]),
+            (&[0.125, 0.5, 0.875], &["12.5%", "50%", "87.5%"]),
+            (&[0.01, 0.5, 0.99], &["1%", "50%", "99%"]),
+        ];
+        for (quantiles, labels) in cases {
+            assert_eq!(percentile_labels(quantiles), *labels, "{quantiles:?}");
+        }
+    }
 }

@@ -179,6 +179,8 @@ pub enum Action {
         df: DataFrame,
         path: String,
     },
+    /// Draw a plot of a few rows the engine aggregates or samples.
+    Plot(crate::plan::plot::PlotRequest),
 }
 
 /// Where statements should run from now on; unset fields keep the session's settings.
@@ -220,6 +222,8 @@ pub enum Accessor {
     SeriesLoc(Series),
     SeriesIloc(Series),
     Partitions(Frame),
+    /// `s.plot` and `df.plot`: the series or frame, waiting for the kind of plot.
+    Plot(Box<Value>),
 }
 
 #[derive(Clone)]
@@ -332,6 +336,7 @@ impl Value {
             Value::Accessor(Accessor::SeriesLoc(_)) => "a .loc indexer",
             Value::Accessor(Accessor::SeriesIloc(_)) => "an .iloc indexer",
             Value::Accessor(Accessor::Partitions(_)) => "a .partitions indexer",
+            Value::Accessor(Accessor::Plot(_)) => "a .plot accessor",
             Value::Columns(_) => "an Index of column names",
             Value::Int(_) => "an int",
             Value::Float(_) => "a float",

@@ -465,7 +465,7 @@ fn called_verb(
         None => Receiver::Function,
         Some(r) => catalog.shape_of(r)?.receiver?,
     };
-    verbs::find(receiver, name).filter(|v| v.form == verbs::Form::Method)
+    verbs::find_as(receiver, name, verbs::Form::Method)
 }
 
 /// Completion inside a string literal: file paths for `path` arguments and `read "`, column
@@ -677,6 +677,7 @@ fn shape_of_value(value: &Value) -> Shape {
         Value::GroupBy(gb) => (Some(Receiver::GroupBy), visible(selection_columns(gb))),
         Value::Accessor(Accessor::Dt(_)) => (Some(Receiver::Dt), Vec::new()),
         Value::Accessor(Accessor::Str(_)) => (Some(Receiver::Str), Vec::new()),
+        Value::Accessor(Accessor::Plot(_)) => (Some(Receiver::Plot), Vec::new()),
         Value::Accessor(Accessor::Loc(frame) | Accessor::Iloc(frame)) => {
             (None, visible(frame.columns()))
         }

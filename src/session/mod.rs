@@ -20,12 +20,14 @@ use crate::config::settings::Settings;
 use crate::engine::cluster::{Cluster, dashboard_line};
 use crate::engine::dashboard::{self, Dashboard, server::Server};
 use crate::engine::executor::Executor;
+use crate::engine::plot::Drawn;
 use crate::engine::sources::EngineSources;
 use crate::error::span::Source;
 use crate::error::{DdqError, ErrorKind, Result};
 use crate::lang::ast::{ExprKind, Ident, Stmt, StmtKind};
 use crate::lang::parser;
 use crate::output::{self, Layout, ResultKind};
+use crate::plan::plot::PlotRequest;
 use crate::plan::value::{
     Accessor, Action, Frame, GroupBy, Scalar, ScheduleRequest, TextPiece, Value, display_name,
 };
@@ -515,6 +517,7 @@ impl Session {
                     Accessor::Partitions(_) => {
                         "a .partitions indexer: index it, e.g. df.partitions[0]"
                     }
+                    Accessor::Plot(_) => "a .plot accessor: call a kind such as .plot.bar()",
                 };
                 self.write_text(&format!("<{what}>\n"))
             }
@@ -544,6 +547,10 @@ impl Session {
                 crate::engine::visualize::draw(df, Path::new(&path)).await?;
                 format!("wrote the plan graph to {path}")
             }
+            Action::Plot(request) => match self.plot(&request).await? {
+                Drawn::Text(chart) => return self.write_text(&chart),
+                Drawn::File(path) => format!("wrote the plot to {path}"),
+            },
             Action::Print { values, sep, end } => {
                 return self.print(values, &sep, &end).await;
             }
@@ -560,6 +567,17 @@ impl Session {
             eprintln!("{notice}");
         }
         Ok(())
+    }
+
+    /// Computes a plot's few rows (the engine aggregated or sampled them) and draws them: in
+    /// the terminal when there is no `to=` file and results go to one, else into a file.
+    async fn plot(&mut self, request: &PlotRequest) -> Result<Drawn> {
+        let rows = self.executor().collect(request.df.clone()).await?;
+        let terminal = match (&request.options.path, self.out.is_stdout()) {
+            (None, true) => terminal_size(),
+            _ => None,
+        };
+        crate::engine::plot::draw(request, &rows, terminal)
     }
 
     /// `print(...)`: one frame or series prints as its table; otherwise each value's `str()`,

@@ -365,6 +365,8 @@ OPERATION_TASKS = [
     ("describe_series", "exact", ["ddf.ArrDelay.describe()"], lambda d, s: describe_csv(d.ArrDelay.describe())),
     ("describe_with_dates", "exact", ['ddf[["Date", "DepDelay", "Distance"]].describe()'], lambda d, s: describe_csv(d[["Date", "DepDelay", "Distance"]].describe())),
     ("describe_dates", "exact", ["ddf.Date.describe()"], lambda d, s: describe_csv(d.Date.describe())),
+    ("describe_percentiles", "exact", ['ddf[["DepDelay", "ArrDelay"]].describe(percentiles=[0.1, 0.9])'], lambda d, s: describe_csv(d[["DepDelay", "ArrDelay"]].describe(percentiles=[0.1, 0.9]))),
+    ("describe_percentiles_decimals_with_dates", "exact", ['ddf[["Date", "Distance"]].describe(percentiles=[0.333, 0.999])'], lambda d, s: describe_csv(d[["Date", "Distance"]].describe(percentiles=[0.333, 0.999]))),
     # value_counts
     ("value_counts", "exact", ["ddf.DayOfWeek.value_counts()"], lambda d, s: keyed_csv(d.DayOfWeek.value_counts())),
     ("value_counts_normalize", "exact", ["ddf.Origin.value_counts(normalize=True)"], lambda d, s: keyed_csv(d.Origin.value_counts(normalize=True))),

@@ -19,8 +19,8 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
         params: &["percentiles", "include"],
-        signature: "describe()",
-        summary: "count, mean, std, min, quartiles and max of the numeric columns.",
+        signature: "describe(percentiles=[0.25, 0.5, 0.75])",
+        summary: "count, mean, std, min, percentiles (the quartiles unless given; the median always) and max of the numeric and datetime columns.",
         example: "ddf[[\"DepDelay\", \"ArrDelay\"]].describe()",
         expected: "statistic,DepDelay,ArrDelay\ncount,20402.0,20332.0\nmean,8.882119400058818,5.635254770804643\nstd,27.50845572498693,29.86003044206578\nmin,-15.0,-47.0\n25%,-3.0,-10.0\n50%,1.0,-1.0\n75%,7.0,12.0\nmax,1006.0,1003.0\n",
         plan: describe,
@@ -268,12 +268,19 @@ pub const VERBS: &[Verb] = &[
 /// `describe()`: count, mean, std, min, quartiles and max of each numeric column.
 fn describe(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [percentiles, include] = args.params()?;
-    // Given and ignored they would change pandas' answer without a word: refuse them.
-    if percentiles.given().is_some() {
-        return Err(percentiles
-            .invalid("describe(percentiles=...) is not supported")
-            .with_help("other quantiles: `s.quantile(0.9)`, or per column `df.quantile(0.9)`"));
-    }
+    let quantiles: Vec<f64> = match percentiles.given() {
+        None => Vec::new(),
+        Some(Value::List(items) | Value::Tuple(items)) => items
+            .iter()
+            .map(|item| match item {
+                Value::Float(q) => Ok(*q),
+                Value::Int(q) => Ok(*q as f64),
+                _ => Err(percentiles.invalid("percentiles must be numbers between 0 and 1")),
+            })
+            .collect::<Result<_>>()?,
+        Some(_) => return Err(percentiles.invalid("percentiles must be a list, e.g. [0.1, 0.9]")),
+    };
+    // Given and ignored it would change pandas' answer without a word: refuse it.
     if !matches!(include.given(), None | Some(Value::None)) {
         return Err(include
             .invalid("describe(include=...) is not supported: ddq describes the numeric and datetime columns")
@@ -282,11 +289,16 @@ fn describe(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let frame = match receiver {
         Value::Frame(f) => f,
         Value::Series(s) => series::to_frame(&s)?,
+        Value::GroupBy(_) if !quantiles.is_empty() => {
+            return Err(percentiles
+                .invalid("describe(percentiles=...) of a groupby is not supported")
+                .with_help("other quantiles per group: `gb.col.quantile(0.9)`"));
+        }
         Value::GroupBy(gb) => return groupby::describe_groups(&gb).map(Value::Frame),
         other => return Err(wrong_receiver(args, &other)),
     };
     let columns = frame.value_columns();
-    series::describe(&frame, columns)
+    series::describe(&frame, columns, &quantiles).map_err(|e| e.at(percentiles.span()))
 }
 
 /// `unique()`: distinct values in order of first appearance.

@@ -16,6 +16,7 @@ mod indexing;
 mod inspecting;
 mod numpy;
 mod operators;
+mod plotting;
 mod reading;
 mod reshaping;
 mod selecting;
@@ -42,6 +43,8 @@ pub enum Receiver {
     Str,
     Scalar,
     Rolling,
+    /// `s.plot` and `df.plot`, whose methods name the kind of plot.
+    Plot,
 }
 
 impl Receiver {
@@ -55,6 +58,7 @@ impl Receiver {
             Receiver::Str => ".str",
             Receiver::Scalar => "scalar",
             Receiver::Rolling => "rolling",
+            Receiver::Plot => ".plot",
         }
     }
 }
@@ -111,6 +115,7 @@ const GROUPS: &[&[Verb]] = &[
     windowing::VERBS,
     indexing::VERBS,
     applying::VERBS,
+    plotting::VERBS,
     dt::VERBS,
     strings::VERBS,
     functions::VERBS,
@@ -140,6 +145,11 @@ pub fn verbs_for(receiver: Receiver) -> impl Iterator<Item = &'static Verb> {
 
 pub fn find(receiver: Receiver, name: &str) -> Option<&'static Verb> {
     verbs_for(receiver).find(|v| v.name == name)
+}
+
+/// The verb of this name and form (`s.plot` the accessor, `s.plot()` the call).
+pub fn find_as(receiver: Receiver, name: &str, form: Form) -> Option<&'static Verb> {
+    verbs_for(receiver).find(|v| v.name == name && v.form == form)
 }
 
 /// All verbs with this name, on any receiver (for `help NAME`).
@@ -185,14 +195,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
         "applymap",
         "apply a lambda per column: df.assign(col=lambda d: ...)",
     ),
-    (
-        "plot",
-        "ddq draws no plots yet: compute the values (e.g. value_counts()) and plot them elsewhere",
-    ),
-    (
-        "hist",
-        "ddq draws no plots yet: compute value_counts() and plot it elsewhere",
-    ),
     ("explode", "list columns are not supported"),
     (
         "from_pandas",
@@ -235,6 +237,7 @@ fn article(receiver: Receiver) -> String {
         Receiver::Dt => "a .dt accessor".into(),
         Receiver::Str => "a .str accessor".into(),
         Receiver::Rolling => "a rolling window".into(),
+        Receiver::Plot => "a .plot accessor".into(),
         other => format!("a {}", other.describe()),
     }
 }
@@ -494,8 +497,10 @@ mod tests {
         let verbs: Vec<&Verb> = all().collect();
         for (i, a) in verbs.iter().enumerate() {
             for b in &verbs[i + 1..] {
+                // A name may be both an accessor and a call (`s.plot.bar()`, `s.plot()`).
                 let shared = a.receivers.iter().any(|r| b.receivers.contains(r));
-                assert!(!(a.name == b.name && shared), "{} defined twice", a.name);
+                let same = a.name == b.name && a.form == b.form;
+                assert!(!(same && shared), "{} defined twice", a.name);
             }
         }
     }
