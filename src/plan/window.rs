@@ -715,19 +715,35 @@ fn as_window(aggregate: Expr, place: impl Fn(&mut WindowFunction, Vec<SortExpr>)
 
 /// A per-row result within groups (`gb.col.rolling(4).mean()`) shaped as pandas gives it:
 /// indexed by the group keys and then the row's own label (its index, or its position), groups
-/// in key order and rows in their order within each group; rows whose key is missing belong
-/// to no group and are left out.
+/// in key order (in order of first appearance with `sort=False`) and rows in their order within
+/// each group; rows whose key is missing belong to no group and are left out.
 pub fn by_group_then_row(gb: &GroupBy, series: Series) -> Result<Series> {
-    if !gb.sort {
-        return Err(DdqError::unsupported(
-            "a rolling or expanding window of groupby(sort=False) is not supported",
-        )
-        .with_help("leave sort at its default (True)"));
+    let name = series.name.clone();
+    let frame = group_rows_of(gb, &series.frame, vec![(series.expr, name.clone())])?;
+    Ok(Series {
+        frame,
+        expr: column(&name),
+        name,
+    })
+}
+
+/// [`by_group_then_row`] for several columns at once (`gb[["a", "b"]].rolling(4).mean()`):
+/// each `(expression, name)` over `frame` becomes a column of the result.
+pub fn group_rows_of(gb: &GroupBy, frame: &Frame, columns: Vec<(Expr, String)>) -> Result<Frame> {
+    let mut frame = frame.clone();
+    let mut values = Vec::with_capacity(columns.len());
+    for (expr, name) in columns {
+        let value = plain(&Series {
+            frame: frame.clone(),
+            expr,
+            name: name.clone(),
+        })?;
+        frame = value.frame;
+        values.push(value.expr.alias(name));
     }
-    let series = plain(&series)?;
-    let position = unique_hidden(&series.frame, "__ddq_row");
-    let frame = with_position(&series.frame, &position)?;
-    let (label, label_name) = match series.frame.key_columns().as_slice() {
+    let position = unique_hidden(&frame, "__ddq_row");
+    let positioned = with_position(&frame, &position)?;
+    let (label, label_name) = match frame.key_columns().as_slice() {
         [] => (column(&position), String::new()),
         [index] => (column(index), index.clone()),
         _ => {
@@ -739,28 +755,33 @@ pub fn by_group_then_row(gb: &GroupBy, series: Series) -> Result<Series> {
     };
     let mut exprs: Vec<Expr> = gb.keys.iter().map(|(k, n)| k.clone().alias(n)).collect();
     exprs.push(label.alias(label_name));
-    exprs.push(series.expr.clone().alias(&series.name));
+    exprs.extend(values);
     exprs.push(column(&position));
-    let mut df = frame.df.clone().project(exprs)?;
+    let mut df = positioned.df.clone().project(exprs)?;
     if gb.dropna {
         for (_, name) in &gb.keys {
             df = df.keep_rows(column(name).is_not_null())?;
         }
     }
-    let mut order: Vec<SortExpr> = gb
-        .keys
-        .iter()
-        .map(|(_, n)| column(n).sort(true, false))
-        .collect();
+    let keys: Vec<Expr> = gb.keys.iter().map(|(_, n)| column(n)).collect();
+    let mut order: Vec<SortExpr> = if gb.sort {
+        keys.iter().map(|k| k.clone().sort(true, false)).collect()
+    } else {
+        // Groups in the order their first rows come: each row carries its group's first position.
+        let first = unique_hidden(&positioned, "__ddq_first");
+        let first_row = as_window(
+            datafusion::functions_aggregate::expr_fn::min(column(&position)),
+            |call, _| {
+                call.params.partition_by = keys.clone();
+            },
+        )?;
+        df = df.set_column(&first, first_row)?;
+        vec![column(&first).sort(true, false)]
+    };
     order.push(column(&position).sort(true, false));
-    let frame = Frame {
+    Ok(Frame {
         order,
         index_columns: gb.keys.len() + 1,
-        ..frame.with_df(df)
-    };
-    Ok(Series {
-        frame,
-        expr: column(&series.name),
-        name: series.name,
+        ..positioned.with_df(df)
     })
 }

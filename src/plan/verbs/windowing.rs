@@ -358,15 +358,22 @@ pub fn rolling_aggregate(rolling: &Rolling, agg: Agg) -> Result<Value> {
             })
         }
         Value::GroupBy(gb) => {
-            let Selection::Series(name) = &gb.selection else {
-                return Err(crate::error::DdqError::unsupported(
-                    "a rolling or expanding window of several columns of a groupby is not supported",
-                )
-                .with_help("select one column, e.g. `gb.DepDelay.rolling(4).mean()`"));
-            };
-            let series = column_series(&gb.frame, name)?;
-            let windowed = window::rolling(&series, &Over::groups(gb), rolling, agg)?;
-            Ok(Value::Series(window::by_group_then_row(gb, windowed)?))
+            let over = Over::groups(gb);
+            if let Selection::Series(name) = &gb.selection {
+                let series = column_series(&gb.frame, name)?;
+                let windowed = window::rolling(&series, &over, rolling, agg)?;
+                return Ok(Value::Series(window::by_group_then_row(gb, windowed)?));
+            }
+            // Each selected column's window, computed over a frame that gains what each needs.
+            let mut current = gb.frame.clone();
+            let mut columns = Vec::new();
+            for name in selection_columns(gb) {
+                let windowed =
+                    window::rolling(&column_series(&current, &name)?, &over, rolling, agg)?;
+                current = windowed.frame;
+                columns.push((windowed.expr, name));
+            }
+            Ok(Value::Frame(window::group_rows_of(gb, &current, columns)?))
         }
         other => Err(crate::error::DdqError::type_error(format!(
             "rolling windows slide over a series or a frame, not {}",
