@@ -335,6 +335,17 @@ fn ctrl_c_cancels_a_long_query_and_keeps_the_session() {
     repl.ctrl('c');
     let out = repl.expect("big> ");
     assert!(out.contains("query cancelled"), "{out}");
+    // The bar was cleared before the prompt came back: no frame of it is drawn after the prompt.
+    std::thread::sleep(Duration::from_secs(1));
+    let mut after_prompt = String::new();
+    while let Some(c) = repl.pty.try_read() {
+        after_prompt.push(c);
+    }
+    // (The line editor itself ends a fresh prompt with a carriage return.)
+    assert!(
+        after_prompt.trim().is_empty(),
+        "drawn after the prompt: {after_prompt:?}"
+    );
     // The frames are still bound and the next queries run normally.
     repl.run_to_line("len(ddf)", "20800", "big> ");
     repl.run_to_line("len(big)", "4000000", "big> ");

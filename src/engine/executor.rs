@@ -112,6 +112,7 @@ impl Executor {
                     .set("ballista.job.name", &job_name)?;
             }
         }
+        let logical = plan.clone();
         let (plan, task_ctx) = match &cluster {
             Some(jobs) => self.plan_for_cluster(jobs, state, plan).await?,
             None => {
@@ -120,6 +121,7 @@ impl Executor {
                 (df.create_physical_plan().await?, task_ctx)
             }
         };
+        let plan = crate::engine::cut::restored(&logical, plan)?;
         check_repeated_literals(&plan, task_ctx.session_config().batch_size())?;
         let on_cluster = cluster.is_some().then_some(job_name.as_str());
         let ticket = self

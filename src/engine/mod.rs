@@ -2,7 +2,8 @@
 //! cap and spilling (`memory`), persisted frames (`persist`), the nodes that keep a shown frame's
 //! first and last rows (`ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
 //! streams a plan into a renderer (a panic while it runs is the statement's error: `guard`;
-//! a text literal too long to repeat on every row of a batch is refused first: `broadcast`),
+//! a text literal too long to repeat on every row of a batch is refused first: `broadcast`;
+//! a row cut that DataFusion's planning dropped is put back: `cut`),
 //! writing files (`write`), drawing plans (`visualize`) and plots (`plot`), progress, the cluster schedulers
 //! (`cluster`) and the dashboard web page that shows them running (`dashboard`).
 //! It implements the planner's `Sources` trait (`sources`), the one way `plan` reaches files.
@@ -10,6 +11,7 @@
 pub(crate) mod broadcast;
 pub mod cache;
 pub mod cluster;
+pub(crate) mod cut;
 pub mod dashboard;
 pub(crate) mod ends;
 pub mod executor;

@@ -143,10 +143,13 @@ impl<R: Read> Read for CountingReader<R> {
 }
 
 /// A bar that appears once a statement has run for half a second and follows `progress` until
-/// `finish` is called.
+/// `finish` is called, or until it is dropped: a statement cancelled by Ctrl-C drops it, and
+/// the bar is then cleared at once, before the prompt is drawn again (a bar cleared later by
+/// its own task would wipe the fresh prompt).
 pub struct ProgressDisplay {
     stop: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    shown: Arc<Mutex<Option<ProgressBar>>>,
 }
 
 const APPEAR_AFTER: Duration = Duration::from_millis(500);
@@ -155,6 +158,8 @@ const TICK: Duration = Duration::from_millis(100);
 impl ProgressDisplay {
     pub fn start(progress: Progress, mode: BarMode) -> ProgressDisplay {
         let (stop, mut stopped) = watch::channel(false);
+        let shown: Arc<Mutex<Option<ProgressBar>>> = Arc::default();
+        let shared = Arc::clone(&shown);
         let task = tokio::spawn(async move {
             if mode == BarMode::Off
                 || tokio::time::timeout(APPEAR_AFTER, stopped.changed())
@@ -165,6 +170,7 @@ impl ProgressDisplay {
             }
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(progress.style());
+            *lock(&shared) = Some(bar.clone());
             loop {
                 let (done, total, stage) = progress.snapshot();
                 bar.set_length(total);
@@ -174,19 +180,45 @@ impl ProgressDisplay {
                     break;
                 }
             }
-            if mode == BarMode::Keep {
-                bar.finish_with_message("done");
-            } else {
-                bar.finish_and_clear();
+            if lock(&shared).take().is_some() {
+                if mode == BarMode::Keep {
+                    bar.finish_with_message("done");
+                } else {
+                    bar.finish_and_clear();
+                }
             }
         });
-        ProgressDisplay { stop, task }
+        ProgressDisplay {
+            stop,
+            task: Some(task),
+            shown,
+        }
     }
 
-    pub async fn finish(self) {
+    pub async fn finish(mut self) {
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
     }
+}
+
+impl Drop for ProgressDisplay {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        if let Some(bar) = lock(&self.shown).take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The shared bar, even if a thread panicked while holding it (a bar is only drawn state).
+fn lock(shown: &Mutex<Option<ProgressBar>>) -> std::sync::MutexGuard<'_, Option<ProgressBar>> {
+    shown
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
