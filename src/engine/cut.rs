@@ -13,6 +13,7 @@ use datafusion::logical_expr::{LogicalPlan, Sort};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::limit::{GlobalLimitExec, LocalLimitExec};
 use datafusion::physical_plan::projection::ProjectionExec;
+use datafusion::physical_plan::scalar_subquery::ScalarSubqueryExec;
 use std::sync::Arc;
 
 /// `physical` with the row cut of `logical` restored when planning lost it.
@@ -54,30 +55,41 @@ fn top_cut(plan: &LogicalPlan) -> Option<(usize, Option<usize>)> {
     }
 }
 
-/// Whether a node of the plan's single-input top cuts rows (a limit or a fetch).
+/// Whether a node on the plan's path of rows cuts them (a limit or a fetch).
 fn has_cut(plan: &dyn ExecutionPlan) -> bool {
     if plan.fetch().is_some() || plan.is::<GlobalLimitExec>() || plan.is::<LocalLimitExec>() {
         return true;
     }
-    match plan.children().as_slice() {
-        [child] => has_cut(child.as_ref()),
-        _ => false,
+    rows_from(plan).is_some_and(|child| has_cut(child.as_ref()))
+}
+
+/// The input a node's rows come from: its one child, or a scalar subquery node's first (the
+/// others are the subqueries); None for nodes that combine several inputs.
+fn rows_from(plan: &dyn ExecutionPlan) -> Option<Arc<dyn ExecutionPlan>> {
+    let children = plan.children();
+    match children.as_slice() {
+        [child] => Some(Arc::clone(child)),
+        [first, ..] if plan.is::<ScalarSubqueryExec>() => Some(Arc::clone(first)),
+        _ => None,
     }
 }
 
-/// The plan with a limit under its top projections, when what they read is one partition
-/// (rows in their final order); None when it is not.
+/// The plan with a limit under its top projections (and the node that computes scalar
+/// subqueries first), when what they read is one partition (rows in their final order); None
+/// when it is not.
 fn with_cut(
     plan: Arc<dyn ExecutionPlan>,
     skip: usize,
     fetch: Option<usize>,
 ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
-    if plan.is::<ProjectionExec>() {
-        let child = Arc::clone(plan.children()[0]);
-        return Ok(match with_cut(child, skip, fetch)? {
-            Some(cut) => Some(with_children(plan, vec![cut])?),
-            None => None,
-        });
+    if plan.is::<ProjectionExec>() || plan.is::<ScalarSubqueryExec>() {
+        let mut children: Vec<Arc<dyn ExecutionPlan>> =
+            plan.children().into_iter().map(Arc::clone).collect();
+        let Some(cut) = with_cut(Arc::clone(&children[0]), skip, fetch)? else {
+            return Ok(None);
+        };
+        children[0] = cut;
+        return Ok(Some(with_children(plan, children)?));
     }
     if plan.properties().output_partitioning().partition_count() != 1 {
         return Ok(None);
