@@ -1717,3 +1717,14 @@ fn plots_refuse_what_they_cannot_draw_and_name_the_alternative() {
     );
     expect_error(&with_read("ddf.DepDelay.hist(bins=0)"), &["bins=0"]);
 }
+
+#[test]
+fn pivot_refuses_repeated_pairs_and_names_one() {
+    expect_error(
+        &with_read(r#"ddf.pivot(index="Origin", columns="Dest", values="DepDelay")"#),
+        &[
+            "the pair (EWR, ATL) of `Origin` and `Dest` occurs more than once",
+            "pivot_table(index=\"Origin\", columns=\"Dest\", values=\"DepDelay\", aggfunc=\"mean\")",
+        ],
+    );
+}

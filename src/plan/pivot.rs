@@ -1,4 +1,4 @@
-//! Wide tables whose columns are values of the data: `pivot_table` and `crosstab`.
+//! Wide tables whose columns are values of the data: `pivot_table`, `pivot` and `crosstab`.
 //!
 //! pandas builds them in two steps, and so does ddq: the long table (one row per index key and
 //! column value, aggregated as a groupby), then one column per distinct column value. Those
@@ -18,7 +18,7 @@ use crate::plan::window;
 use crate::types::scalar::format_scalar;
 use datafusion::arrow::array::Array;
 use datafusion::functions::expr_fn::coalesce;
-use datafusion::functions_aggregate::expr_fn::max;
+use datafusion::functions_aggregate::expr_fn::{count, max};
 use datafusion::logical_expr::{Expr, lit, when};
 use datafusion::scalar::ScalarValue;
 
@@ -50,6 +50,49 @@ pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result
         &spec.values,
         fill,
     )
+}
+
+/// `df.pivot(index=, columns=, values=)`: pandas' reshape without aggregation, one row per
+/// index value and one column per column value; each pair may occur once (asked of the engine
+/// first, as pandas finds repeats when it reshapes), a missing pair is a missing cell.
+pub fn pivot(
+    planner: &Planner,
+    frame: &Frame,
+    index: &str,
+    columns: &str,
+    values: &str,
+) -> Result<Frame> {
+    let pairs = vec![column(index), column(columns)];
+    let repeated = frame
+        .df
+        .clone()
+        .group_by(pairs, vec![count(lit(1)).alias("rows")])?
+        .keep_rows(column("rows").gt(lit(1i64)))?
+        // The first repeated pair in order, so that the message is the same each time.
+        .sort(vec![
+            column(index).sort(true, false),
+            column(columns).sort(true, false),
+        ])?
+        .limit(0, Some(1))?;
+    for batch in planner.sources.collect_now(repeated)? {
+        if batch.num_rows() > 0 {
+            let pair = |i: usize| ScalarValue::try_from_array(batch.column(i), 0);
+            return Err(DdqError::input(format!(
+                "pivot: the pair ({}, {}) of `{index}` and `{columns}` occurs more than once, so its cell would hold several values",
+                pair(0)?,
+                pair(1)?
+            ))
+            .with_help(format!(
+                "aggregate the repeats: pivot_table(index=\"{index}\", columns=\"{columns}\", values=\"{values}\", aggfunc=\"mean\")"
+            )));
+        }
+    }
+    let long = frame.with_df(frame.df.clone().project([
+        column(index),
+        column(columns),
+        column(values),
+    ])?);
+    widen(planner, long, &[index.to_string()], columns, values, None)
 }
 
 /// `pd.crosstab(a, b)`: how many rows have each pair of values, `a`'s values down the side and

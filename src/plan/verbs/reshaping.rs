@@ -1,5 +1,5 @@
 //! Tables whose columns come from the data (`plan::pivot`): `pivot_table` (pandas' function
-//! and Dask's method) and `pd.crosstab`.
+//! and Dask's method), `pivot` and `pd.crosstab`.
 
 use super::Form::Method;
 use super::Receiver as On;
@@ -51,6 +51,18 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.pivot_table(index=\"Origin\", columns=\"Cancelled\", values=\"Distance\", aggfunc=\"count\")",
         expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
         plan: pivot_table_method,
+        group: "Reshaping",
+    },
+    Verb {
+        name: "pivot",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["columns", "index", "values"],
+        signature: "pivot(index=\"row\", columns=\"col\", values=\"col\")",
+        summary: "Reshape without aggregating: one row per index value, one column per value of `columns` (sorted); each pair must occur once.",
+        example: "ddf.groupby([\"Origin\", \"Cancelled\"]).Distance.count().reset_index().pivot(index=\"Origin\", columns=\"Cancelled\", values=\"Distance\")",
+        expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
+        plan: pivot,
         group: "Reshaping",
     },
     Verb {
@@ -149,6 +161,23 @@ fn one_name(arg: Arg, what: &str, missing: &str) -> Result<String> {
         ))
         .with_help("make one table per column")),
     }
+}
+
+/// `df.pivot(index=, columns=, values=)` (keywords, as pandas 2 takes them).
+fn pivot(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [columns, index, values] = args.params()?;
+    let Value::Frame(frame) = &receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let columns = one_name(columns, "columns", "pivot needs columns=\"column\"")?;
+    let index = one_name(
+        index,
+        "index",
+        "pivot needs index=\"column\" (a column of the frame)",
+    )?;
+    let values = one_name(values, "values", "pivot needs values=\"column\"")?;
+    check_columns(frame, &[index.clone(), columns.clone(), values.clone()])?;
+    pivot::pivot(planner, frame, &index, &columns, &values).map(Value::Frame)
 }
 
 /// `pd.crosstab(a, b)`: counts of each pair.
