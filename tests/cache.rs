@@ -227,3 +227,42 @@ fn persisted_frames_that_spill_answer_the_same_and_clean_up() {
     assert!(kept.contains("partitions spilled"), "{kept}");
     assert!(cache_files(&cache.join("persist"), "arrow").is_empty());
 }
+
+#[test]
+fn cache_counts_partitions_as_npartitions_does_and_copies_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let data = project_dir().join("data/nycflights/*.csv");
+    let read = format!("ddf = read_csv({:?})", data.to_string_lossy());
+    let npartitions = ddq(
+        dir.path(),
+        &cache,
+        &["-c", &format!("{read}; ddf.npartitions")],
+    );
+    assert_eq!(npartitions.stdout, "10\n");
+    ddq(dir.path(), &cache, &["-c", &format!("{read}; len(ddf)")]);
+    let listing = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
+    let total = listing.lines().last().expect("a total line");
+    assert!(
+        total.starts_with("total: 10 files, 10 partitions, "),
+        "{listing}"
+    );
+    // The same partitions read with other types are cached again: more copies, not more
+    // partitions.
+    let typed = format!(
+        "ddf = read_csv({:?}, dtype={{\"DepDelay\": \"float32\"}}); len(ddf)",
+        data.to_string_lossy()
+    );
+    ddq(dir.path(), &cache, &["-c", &typed]);
+    let listing = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
+    let total = listing.lines().last().expect("a total line");
+    assert!(
+        total.starts_with("total: 10 files, 10 partitions in 20 copies, "),
+        "{listing}"
+    );
+    assert_eq!(
+        listing.matches("1 partition in 2 copies").count(),
+        10,
+        "{listing}"
+    );
+}

@@ -622,18 +622,103 @@ fn visualize_writes_dot_svg_and_png() {
     let run = ddq_in(dir.path(), &["run", "-"], Some(&script));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let dot = std::fs::read_to_string(dir.path().join("g.dot")).expect("g.dot");
-    assert!(dot.starts_with("digraph plan {"), "{dot}");
-    assert!(dot.contains("DdqScanExec"), "{dot}");
-    assert!(dot.contains("AggregateExec"), "{dot}");
+    assert!(dot.starts_with("digraph tasks {"), "{dot}");
+    assert!(dot.contains("label=\"aggregate-agg 0\""), "{dot}");
     let svg = std::fs::read_to_string(dir.path().join("g.svg")).expect("g.svg");
-    assert!(svg.contains("<svg") && svg.contains("partition"), "{svg}");
+    assert!(svg.contains("<svg") && svg.contains("read-csv 9"), "{svg}");
     let png =
         std::fs::read(dir.path().join("mydask.png")).expect("mydask.png, Dask's default name");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert!(
-        run.stderr.contains("wrote the plan graph to mydask.png"),
+        run.stderr
+            .contains("wrote the task graph (1 partition, 34 tasks) to mydask.png"),
         "{}",
         run.stderr
+    );
+}
+
+/// `visualize`'s DOT file: (operator, task count) of each of its clusters, in order.
+fn task_layers(dot: &str) -> Vec<(String, usize)> {
+    dot.lines()
+        .filter_map(|line| line.trim().strip_prefix("label=\""))
+        .filter_map(|label| {
+            let (name, rest) = label.split_once(" (")?;
+            let count = rest.split(' ').next()?.parse().ok()?;
+            Some((name.to_string(), count))
+        })
+        .collect()
+}
+
+#[test]
+fn visualize_draws_a_task_per_partition_as_npartitions_counts_them() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let script = format!(
+        "{READ}\nddf.npartitions\nddf.repartition(npartitions=5).npartitions\nddf.groupby(\"Origin\").DepDelay.mean().npartitions\nddf.groupby(\"Origin\").DepDelay.mean().visualize(\"g.dot\")\nddf.repartition(npartitions=5).visualize(\"r.dot\")\nddf[ddf.DepDelay > 0].visualize(\"f.svg\")\n"
+    );
+    let data = project_dir().join("data/nycflights");
+    let script = script.replace("data/nycflights", &data.to_string_lossy());
+    let run = ddq_in(dir.path(), &["run", "-"], Some(&script));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "10\n5\n1\n");
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).expect(name);
+    let layers = task_layers(&read("g.dot"));
+    let counts: Vec<(&str, usize)> = layers.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    assert_eq!(
+        counts,
+        [
+            ("read-csv", 10),
+            ("filter", 10),
+            ("aggregate-chunk", 10),
+            ("aggregate-combine", 2),
+            ("aggregate-agg", 1),
+            ("sort", 1)
+        ],
+        "Dask's tree reduction, eight tasks at a time"
+    );
+    let dot = read("g.dot");
+    assert_eq!(dot.matches(", label=\"read-csv ").count(), 10, "{dot}");
+    let repartitioned = read("r.dot");
+    let layers = task_layers(&repartitioned);
+    assert_eq!(layers.last(), Some(&("repartition".to_string(), 5)));
+    assert_eq!(repartitioned.matches(", label=\"repartition ").count(), 5);
+    assert_eq!(repartitioned.matches(", label=\"read-csv ").count(), 10);
+    let svg = read("f.svg");
+    assert_svg_fits_its_content(&svg);
+}
+
+/// The SVG's declared size ends within a small margin of its lowest and rightmost box.
+fn assert_svg_fits_its_content(svg: &str) {
+    let attribute = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        tag[start..].split('"').next().unwrap().parse().expect(name)
+    };
+    let root = &svg[svg.find("<svg ").expect("<svg")..];
+    let view_box: Vec<f64> = root[root.find("viewBox=\"").unwrap() + 9..]
+        .split('"')
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (bottom, right) = (view_box[1] + view_box[3], view_box[0] + view_box[2]);
+    assert_eq!(attribute(root, "height"), view_box[3]);
+    let rects: Vec<&str> = svg.split("<rect").skip(1).collect();
+    assert_eq!(rects.len(), 20, "10 reads and 10 filters");
+    let lowest = rects
+        .iter()
+        .map(|r| attribute(r, "y") + attribute(r, "height"))
+        .fold(0.0, f64::max);
+    let rightmost = rects
+        .iter()
+        .map(|r| attribute(r, "x") + attribute(r, "width"))
+        .fold(0.0, f64::max);
+    assert!(
+        bottom >= lowest && bottom - lowest <= 20.0,
+        "{bottom} {lowest}"
+    );
+    assert!(
+        right >= rightmost && right - rightmost <= 20.0,
+        "{right} {rightmost}"
     );
 }
 

@@ -254,6 +254,9 @@ impl ScanCache {
     pub fn list(&self) -> Result<Listing> {
         let mut listing = Listing::default();
         let mut by_source: BTreeMap<PathBuf, CachedFile> = BTreeMap::new();
+        // A partition is a byte range of its file, cached once per way it was parsed (other
+        // columns, types or missing-value strings): the ranges are what `npartitions` counts.
+        let mut ranges: HashSet<(PathBuf, (u64, u64))> = HashSet::new();
         for dir in subdirectories(&self.dir)? {
             if dir.file_name().is_some_and(|n| n == PERSIST_SUBDIR) {
                 let (files, bytes) = persisted_spills(&dir);
@@ -285,10 +288,19 @@ impl ScanCache {
                 let row = by_source.entry(source.clone()).or_insert(CachedFile {
                     source,
                     partitions: 0,
+                    copies: 0,
                     bytes: 0,
                 });
-                row.partitions += 1;
+                row.copies += 1;
                 row.bytes += bytes;
+                if let Some(range) = name.as_deref().and_then(byte_range) {
+                    ranges.insert((row.source.clone(), range));
+                }
+            }
+        }
+        for (source, _) in ranges {
+            if let Some(row) = by_source.get_mut(&source) {
+                row.partitions += 1;
             }
         }
         listing.files = by_source.into_values().collect();
@@ -336,6 +348,14 @@ impl ScanCache {
         }
         Ok(cleared)
     }
+}
+
+/// The byte range an entry's name records (`SIZE-MTIME-START-END-HASH.arrow`).
+fn byte_range(name: &str) -> Option<(u64, u64)> {
+    let mut fields = name.split('-').skip(2);
+    let start = fields.next()?.parse().ok()?;
+    let end = fields.next()?.parse().ok()?;
+    Some((start, end))
 }
 
 /// Whether a spill file was written by another process that is still running (its name starts
@@ -471,7 +491,10 @@ fn live_spill_files() -> HashSet<PathBuf> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedFile {
     pub source: PathBuf,
+    /// The file's partitions with a copy (Dask's partitions: byte ranges of the file).
     pub partitions: usize,
+    /// The copies: a partition read with other columns or types has one per way.
+    pub copies: usize,
     pub bytes: u64,
 }
 
@@ -526,6 +549,15 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// "10 partitions", or "10 partitions in 20 copies" when some were read in several ways.
+fn counted(partitions: usize, copies: usize) -> String {
+    let mut text = format!("{partitions} {}", plural(partitions, "partition"));
+    if copies > partitions {
+        text.push_str(&format!(" in {copies} copies"));
+    }
+    text
+}
+
 fn describe_listing(listing: &Listing, dir: &Path) -> String {
     let mut text = String::new();
     if listing.files.is_empty() {
@@ -538,11 +570,7 @@ fn describe_listing(listing: &Listing, dir: &Path) -> String {
             .max()
             .unwrap_or(0);
         for file in &listing.files {
-            let partitions = format!(
-                "{} {}",
-                file.partitions,
-                plural(file.partitions, "partition")
-            );
+            let partitions = counted(file.partitions, file.copies);
             text.push_str(&format!(
                 "{:<width$}  {partitions:>13}  {:>8}\n",
                 file.source.display().to_string(),
@@ -550,12 +578,13 @@ fn describe_listing(listing: &Listing, dir: &Path) -> String {
             ));
         }
         let partitions: usize = listing.files.iter().map(|f| f.partitions).sum();
+        let copies: usize = listing.files.iter().map(|f| f.copies).sum();
         let bytes: u64 = listing.files.iter().map(|f| f.bytes).sum();
         text.push_str(&format!(
-            "total: {} {}, {partitions} {}, {} in {}\n",
+            "total: {} {}, {}, {} in {}\n",
             listing.files.len(),
             plural(listing.files.len(), "file"),
-            plural(partitions, "partition"),
+            counted(partitions, copies),
             format_size(bytes),
             dir.display()
         ));

@@ -1,6 +1,8 @@
-//! Progress of a running statement, counted by the scan itself: every scan adds the bytes it is
-//! about to read to a total and the bytes it has read as it reads them. The bar (indicatif, on
-//! stderr, only on a terminal) reads those counters; nothing here guesses from a timer.
+//! Progress of a running statement, counted by the scan itself: every scan adds the bytes and
+//! the partitions (Dask's, the ones `npartitions` counts) it is about to read to totals, and
+//! counts them off as it reads them. The bar (indicatif, on stderr, only on a terminal) shows
+//! partitions read of all, its length follows the bytes (a partition can be large); nothing
+//! here guesses from a timer.
 
 use crate::config::display::BarMode;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -15,6 +17,8 @@ use tokio::sync::watch;
 pub struct ScanProgress {
     read: AtomicU64,
     total: AtomicU64,
+    partitions_read: AtomicU64,
+    partitions: AtomicU64,
 }
 
 impl ScanProgress {
@@ -24,6 +28,25 @@ impl ScanProgress {
 
     pub fn add_read(&self, bytes: u64) {
         self.read.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// A scan is about to read `n` more partitions.
+    pub fn add_partitions(&self, n: u64) {
+        self.partitions.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// A scan has read one of its partitions (or stopped in it: a limit was reached).
+    pub fn partition_read(&self) {
+        self.partitions_read.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// (partitions read, partitions to read) so far.
+    pub fn partitions(&self) -> (u64, u64) {
+        let total = self.partitions.load(Ordering::Relaxed);
+        (
+            self.partitions_read.load(Ordering::Relaxed).min(total),
+            total,
+        )
     }
 
     /// (bytes read, bytes to read) so far.
@@ -78,12 +101,7 @@ impl Progress {
         match self {
             Progress::Scan(scan) => {
                 let (read, total) = scan.snapshot();
-                let stage = if total > 0 && read >= total {
-                    "computing"
-                } else {
-                    "reading"
-                };
-                (read, total.max(read), stage.to_string())
+                (read, total.max(read), scan_message(scan))
             }
             Progress::Stages(stages) => {
                 let c = stages.snapshot();
@@ -110,13 +128,22 @@ impl Progress {
     fn style(&self) -> ProgressStyle {
         let template = match self {
             Progress::Scan(_) => {
-                "{msg:>9} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {elapsed_precise} ETA {eta}"
+                "{msg:>16} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {elapsed_precise} ETA {eta}"
             }
             Progress::Stages(_) => "{msg} [{bar:30}] {percent}% {elapsed_precise} ETA {eta}",
         };
         ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ")
+    }
+}
+
+/// What a local statement is doing: reading partitions (so many of all), then computing.
+fn scan_message(scan: &ScanProgress) -> String {
+    match scan.partitions() {
+        (read, total) if read < total => format!("{read}/{total} partitions"),
+        (_, 0) => "reading".to_string(),
+        _ => "computing".to_string(),
     }
 }
 
@@ -234,5 +261,22 @@ mod tests {
         reader.read_to_string(&mut text).unwrap();
         assert_eq!(text, "hello world");
         assert_eq!(progress.snapshot(), (11, 11));
+    }
+
+    #[test]
+    fn the_bar_counts_partitions_read_of_all() {
+        let progress = Arc::new(ScanProgress::default());
+        assert_eq!(scan_message(&progress), "reading");
+        progress.add_partitions(4);
+        progress.add_partitions(6);
+        for _ in 0..3 {
+            progress.partition_read();
+        }
+        assert_eq!(scan_message(&progress), "3/10 partitions");
+        for _ in 0..7 {
+            progress.partition_read();
+        }
+        assert_eq!(progress.partitions(), (10, 10));
+        assert_eq!(scan_message(&progress), "computing");
     }
 }

@@ -40,7 +40,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "visualize",
         usage: "visualize EXPR [to \"FILE\"]",
-        summary: "Draw the query plan as PNG, SVG or DOT (no graphviz needed)",
+        summary: "Draw the task graph, a node per partition task, as PNG, SVG or DOT (no graphviz needed)",
         example: "visualize flights.DepDelay.mean() to \"plan.dot\"",
     },
     CommandSpec {

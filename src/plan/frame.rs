@@ -436,7 +436,7 @@ pub fn write_request(
 /// `visualize(filename="mydask", format="png")`: Dask's defaults; a name with an extension
 /// chooses the format itself.
 pub fn visualize_request(
-    df: datafusion::prelude::DataFrame,
+    (df, npartitions): (datafusion::prelude::DataFrame, usize),
     filename: Arg,
     format: Arg,
 ) -> Result<Value> {
@@ -452,7 +452,11 @@ pub fn visualize_request(
         None if has_extension => filename,
         None => format!("{filename}.png"),
     };
-    Ok(Value::Action(Box::new(Action::Visualize { df, path })))
+    Ok(Value::Action(Box::new(Action::Visualize {
+        df,
+        npartitions,
+        path,
+    })))
 }
 
 pub fn repartition(frame: Frame, npartitions: Arg) -> Result<Value> {

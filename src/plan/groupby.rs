@@ -907,7 +907,8 @@ fn aggregate_by_key(
             .map(|k| column(k).sort(true, false))
             .collect(),
         index_columns: key_names.len(),
-        npartitions: gb.frame.npartitions,
+        // One partition, as Dask's group-by aggregations give by default (`split_out=1`).
+        npartitions: 1,
         partition: None,
         origin: "groupby".into(),
         divisions: None,

@@ -114,6 +114,17 @@ pub fn unique_hidden(frame: &Frame, base: &str) -> String {
 
 /// The plan that produces a frame's visible columns in pandas order, and the schema that shows
 /// them under their display names (a value column may repeat a key's name).
+/// The plan `visualize` draws for a frame, and its partition count: a frame of one partition
+/// as it is shown (in pandas' order), one of several as its partitions are computed, before
+/// they are put in order to be shown (Dask's graph, too, leaves out the final concatenation).
+pub fn task_plan(frame: &Frame) -> Result<(DataFrame, usize)> {
+    let df = match frame.npartitions {
+        0 | 1 => display_frame(frame)?.0,
+        _ => frame.df.clone(),
+    };
+    Ok((df, frame.npartitions.max(1)))
+}
+
 pub fn display_frame(frame: &Frame) -> Result<(DataFrame, SchemaRef)> {
     let columns = frame.columns();
     let df = sorted(frame)?.project(columns.iter().map(|c| column(c)).collect::<Vec<_>>())?;

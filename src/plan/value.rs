@@ -174,9 +174,11 @@ pub enum Action {
         sep: String,
         end: String,
     },
-    /// Draw the plan of `df` as a graph into `path` (.dot, .svg or .png).
+    /// Draw the task graph of `df`, a value of `npartitions` partitions, into `path` (.dot,
+    /// .svg or .png).
     Visualize {
         df: DataFrame,
+        npartitions: usize,
         path: String,
     },
     /// Draw a plot of a few rows the engine aggregates or samples.

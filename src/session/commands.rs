@@ -131,11 +131,17 @@ async fn explain(session: &mut Session, value: &Expr, analyze: bool) -> Result<F
     Ok(Flow::Continue)
 }
 
-/// `visualize EXPR [to FILE]`: draws the plan (`mydask.png` by default, as Dask names it).
+/// `visualize EXPR [to FILE]`: draws the task graph (`mydask.png` by default, as Dask names it).
 async fn visualize(session: &mut Session, value: &Expr, file: Option<&str>) -> Result<Flow> {
-    let df = session.plan_of(value)?;
+    let (df, npartitions) = session.task_plan_of(value)?;
     let path = file.unwrap_or("mydask.png").to_string();
-    session.perform(Action::Visualize { df, path }).await?;
+    session
+        .perform(Action::Visualize {
+            df,
+            npartitions,
+            path,
+        })
+        .await?;
     Ok(Flow::Continue)
 }
 

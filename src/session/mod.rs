@@ -441,6 +441,22 @@ impl Session {
         }
     }
 
+    /// The plan `visualize` draws for an expression, and its partition count.
+    fn task_plan_of(&self, expr: &crate::lang::ast::Expr) -> Result<(DataFrame, usize)> {
+        let (df, npartitions) = match self.planner().eval(expr)? {
+            Value::Frame(frame) => order::task_plan(&frame)?,
+            Value::Series(s) => order::task_plan(&series::to_frame(&s)?)?,
+            Value::Scalar(s) => (s.to_dataframe(&self.ctx)?, 1),
+            other => {
+                return Err(DdqError::type_error(format!(
+                    "only frames, series and scalars have task graphs, not {}",
+                    other.kind_name()
+                )));
+            }
+        };
+        Ok((self.executor().rebind(df), npartitions))
+    }
+
     fn write_text(&mut self, text: &str) -> Result<()> {
         self.out.write_all(text.as_bytes())?;
         self.out.flush()?;
@@ -543,9 +559,14 @@ impl Session {
                     ),
                 }
             }
-            Action::Visualize { df, path } => {
-                crate::engine::visualize::draw(df, Path::new(&path)).await?;
-                format!("wrote the plan graph to {path}")
+            Action::Visualize {
+                df,
+                npartitions,
+                path,
+            } => {
+                let drawn =
+                    crate::engine::visualize::draw(df, npartitions, Path::new(&path)).await?;
+                format!("wrote the task graph ({drawn}) to {path}")
             }
             Action::Plot(request) => match self.plot(&request).await? {
                 Drawn::Text(chart) => return self.write_text(&chart),

@@ -206,6 +206,11 @@ impl ScanExec {
         &self.source
     }
 
+    /// The file partitions this scan reads, and their format (see `scan::scan_tasks`).
+    pub(crate) fn tasks(&self) -> (usize, &'static str) {
+        (self.partitions.len(), self.source.format_name())
+    }
+
     /// This scan reading its partitions last first, for a sort whose first key is the partition
     /// index descending: `tail(n)` is a top-n by (partition, row) descending, and with its input
     /// declared sorted by partition descending DataFusion's top-n stops at the first batch of a
@@ -409,6 +414,7 @@ impl ExecutionPlan for ScanExec {
         let progress = context.session_config().get_extension::<ScanProgress>();
         if let Some(progress) = &progress {
             progress.add_total(self.bytes_of(&self.partitions[group.clone()]));
+            progress.add_partitions(group.len() as u64);
         }
         let job = GroupJob {
             progress,
@@ -675,6 +681,9 @@ impl GroupJob {
                 listening = send(stamped);
                 Ok(listening && left != Some(0))
             })?;
+            if let Some(progress) = &self.progress {
+                progress.partition_read();
+            }
         }
         Ok(())
     }

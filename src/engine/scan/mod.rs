@@ -41,6 +41,20 @@ pub mod wire;
 pub use table::FileTable;
 pub(crate) use table::PlannedForCluster;
 
+/// The tasks of a scan node as Dask counts them: the file partitions it reads (after pruning)
+/// and its format (`csv`, ...); none for a node that is not one of ddq's scans. A DataFusion
+/// partition of a scan reads several of these one after the other, so its own partition count
+/// (the engine's threads) is not what `npartitions` says.
+pub(crate) fn scan_tasks(
+    plan: &dyn datafusion::physical_plan::ExecutionPlan,
+) -> Option<(usize, &'static str)> {
+    let scan = match plan.downcast_ref::<exec::ScanTaskExec>() {
+        Some(task) => task.scan(),
+        None => plan.downcast_ref::<exec::ScanExec>()?,
+    };
+    Some(scan.tasks())
+}
+
 /// What a reader is asked for: partition `partition` of its table, as batches of at most
 /// `batch_size` rows holding the visible columns `columns` (positions in the source's schema,
 /// ascending), passed to an `emit` callback until it returns false, the partition ends or

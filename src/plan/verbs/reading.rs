@@ -1,5 +1,5 @@
 //! Reading files into frames and writing frames out: `read_csv`, `read_parquet`, `read_json`,
-//! `to_csv`, `to_parquet`, `to_json`, and `visualize`, which draws a plan to a file.
+//! `to_csv`, `to_parquet`, `to_json`, and `visualize`, which draws a task graph to a file.
 
 use super::Form::Method;
 use super::Receiver as On;
@@ -118,7 +118,7 @@ pub const VERBS: &[Verb] = &[
         form: Method,
         params: &["filename", "format"],
         signature: "visualize(filename=\"mydask\", format=\"png\")",
-        summary: "Draw the execution plan (operators and partitions) as PNG, SVG or DOT; no graphviz needed.",
+        summary: "Draw the task graph (a node per partition task, grouped by operator) as PNG, SVG or DOT; no graphviz needed.",
         example: "ddf.groupby(\"Dest\")[\"ArrDelay\"].min().visualize(\"/tmp/ddq-example-graph.svg\")",
         expected: "",
         plan: visualize,
@@ -167,14 +167,14 @@ fn to_json(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     frame::write_request(frame, FileFormat::Json(records), path, None)
 }
 
-/// `visualize(filename=, format=)` of a frame's, a series' or a scalar's plan.
+/// `visualize(filename=, format=)`: the task graph of a frame, a series or a scalar.
 fn visualize(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [filename, format] = args.params()?;
-    let df = match receiver {
-        Value::Scalar(scalar) => scalar.to_dataframe(planner.ctx)?,
-        other => order::display_frame(&frame_of(other, args)?)?.0,
+    let plan = match receiver {
+        Value::Scalar(scalar) => (scalar.to_dataframe(planner.ctx)?, 1),
+        other => order::task_plan(&frame_of(other, args)?)?,
     };
-    frame::visualize_request(df, filename, format)
+    frame::visualize_request(plan, filename, format)
 }
 
 /// A frame, or a series as a one-column frame.
