@@ -72,6 +72,7 @@ fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String>
     // Before anything is written: a temporary this process writes is noted from the start.
     if let Some(dir) = crate::engine::cache::default_dir() {
         crate::output::temporary::keep_journal_in(dir.join(JOURNAL_SUBDIR));
+        crate::engine::memory::sweep_spills(&dir);
     }
     let sink = match &invocation.output {
         Some(path) => {
@@ -108,6 +109,7 @@ fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String>
         },
     };
     let code = finish(session, outcome);
+    crate::engine::memory::remove_own_spill_dir();
     // A cancelled query may still occupy a worker thread until it next yields; do not wait for it.
     runtime.shutdown_background();
     Ok(code)

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Run, WORKFLOW, project_dir};
+use common::{READ, Run, WORKFLOW, project_dir};
 use std::path::{Path, PathBuf};
 
 /// Runs `ddq ARGS` in `dir` with the cache in `cache`; fails the test unless it succeeds.
@@ -264,5 +264,40 @@ fn cache_counts_partitions_as_npartitions_does_and_copies_apart() {
         listing.matches("1 partition in 2 copies").count(),
         10,
         "{listing}"
+    );
+}
+
+#[test]
+fn spill_files_of_killed_processes_go_at_the_next_start_and_by_cache_clear() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let cache = dir.path().join("cache");
+    // What a ddq killed mid-sort leaves: its spill directory, named by a process id that no
+    // longer runs (above any pid_max).
+    let leave_spills = || {
+        let left = cache.join("spill").join("999999999").join("datafusion-x");
+        std::fs::create_dir_all(&left).expect("a spill directory");
+        std::fs::write(left.join("sort.arrow"), b"spilled rows").expect("a spill file");
+    };
+    leave_spills();
+    // The next ddq removes them; its own spill directory goes when it ends.
+    let sort = format!("{READ}; ddf.sort_values(\"DepDelay\").DepDelay.iloc[0]");
+    let run = ddq(
+        project_dir(),
+        &cache,
+        &["--memory-limit", "64MB", "-c", &sort],
+    );
+    assert_eq!(run.stdout.trim(), "-15.0");
+    let spill = cache.join("spill");
+    let left: Vec<_> = std::fs::read_dir(&spill)
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "spill directories left: {left:?}");
+
+    leave_spills();
+    let cleared = ddq(dir.path(), &cache, &["-c", "cache clear"]);
+    assert!(
+        !cache.join("spill").join("999999999").exists(),
+        "{}",
+        cleared.stdout
     );
 }

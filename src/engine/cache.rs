@@ -311,14 +311,17 @@ impl ScanCache {
     /// process's live ones, nor those of another ddq still running.
     pub fn clear(&self) -> Result<Cleared> {
         let journal = self.dir.join(JOURNAL_SUBDIR);
+        let spill = self.dir.join(crate::engine::memory::SPILL_SUBDIR);
         let mut cleared = Cleared {
             temporaries: sweep_journal(&journal),
+            spills: crate::engine::memory::sweep_spills(&self.dir),
             ..Cleared::default()
         };
         let live = live_spill_files();
         for dir in subdirectories(&self.dir)? {
-            // The journal's notes of this process's and other running processes' temporaries.
-            if dir == journal {
+            // The journal's notes of this process's and other running processes' temporaries,
+            // and the spill directories of running queries.
+            if dir == journal || dir == spill {
                 continue;
             }
             let spills = dir.file_name().is_some_and(|n| n == PERSIST_SUBDIR);
@@ -512,6 +515,8 @@ pub struct Cleared {
     pub bytes: u64,
     /// Unfinished output files (`to_csv`, `--output`) of ddq processes that were killed.
     pub temporaries: usize,
+    /// Spill directories of ddq processes that were killed mid-query.
+    pub spills: usize,
 }
 
 /// The `cache` command (`clear`: `cache clear`): the text it prints.
@@ -534,6 +539,17 @@ pub fn command(clear: bool) -> Result<String> {
                 "removed {} unfinished output {} of ddq processes that were killed\n",
                 cleared.temporaries,
                 plural(cleared.temporaries, "file")
+            ));
+        }
+        if cleared.spills > 0 {
+            text.push_str(&format!(
+                "removed the spill files of {} ddq {} that were killed\n",
+                cleared.spills,
+                if cleared.spills == 1 {
+                    "process"
+                } else {
+                    "processes"
+                }
             ));
         }
         return Ok(text);

@@ -88,7 +88,7 @@ pub fn sweep_journal(dir: &Path) -> usize {
 
 /// Whether process `pid` runs; where that cannot be checked (no /proc), it is taken to run, so
 /// nothing of it is removed.
-fn process_runs(pid: u32) -> bool {
+pub(crate) fn process_runs(pid: u32) -> bool {
     !Path::new("/proc/self").exists() || Path::new(&format!("/proc/{pid}")).exists()
 }
 
