@@ -359,10 +359,10 @@ fn a_long_query_draws_a_progress_bar_on_threads_and_on_a_cluster() {
     let mut repl = Repl::start();
     let read_big = format!("big = read_csv(\"{}/*.csv\")", data.path().display());
     repl.run(&read_big, "big> ");
-    // Here the scans count the bytes they read.
+    // Here the scans count the partitions and bytes they read.
     let out = repl.run(r#"big.groupby("k").x.std()"#, "big> ");
     assert!(
-        out.contains("reading [") || out.contains("computing ["),
+        out.contains("/4 partitions [") || out.contains("computing ["),
         "{out}"
     );
     assert!(out.contains(" ETA "), "{out}");
