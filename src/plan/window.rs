@@ -524,9 +524,9 @@ pub fn rolling(series: &Series, over: &Over, rolling: &Rolling, agg: Agg) -> Res
 
 /// `rolling("2D").agg()` over a datetime index: for each row, the rows up to it (in order) whose
 /// index lies within `span` before its own, as pandas defines a time window. The engine's
-/// range frame also takes the rows after it with the same timestamp: for sums, counts, means
-/// and variances (made of sums) their part is taken off; a maximum or minimum is that of the
-/// earlier timestamps in the span and of the same timestamp's rows up to this one.
+/// range frame would also take the rows after it with the same timestamp, so each aggregate
+/// (sums, counts, extremes; means and variances made of sums) joins that of the earlier
+/// timestamps in the span and that of this timestamp's rows up to this one.
 fn time_rolling(series: &Series, rolling: &Rolling, agg: Agg, span: i64) -> Result<Series> {
     let input = plain(series)?;
     let index = time_index(&input.frame)?;
@@ -607,17 +607,6 @@ impl TimeWindows {
         )
     }
 
-    /// The aggregate over the rows whose index is in (t - span, t], later rows of the same
-    /// timestamp included.
-    fn in_span(&self, aggregate: Expr) -> Result<Expr> {
-        // pandas' window is (t - span, t]: one nanosecond less than the span before.
-        let frame = self.range(self.span - 1, None);
-        as_window(aggregate, |call, _| {
-            call.params.order_by = vec![column(&self.index).sort(true, false)];
-            call.params.window_frame = frame.clone();
-        })
-    }
-
     /// The aggregate over the rows whose index is in (t - span, t): earlier timestamps only.
     fn before(&self, aggregate: Expr) -> Result<Expr> {
         let frame = self.range(self.span - 1, Some(1));
@@ -627,22 +616,15 @@ impl TimeWindows {
         })
     }
 
-    /// The aggregate over the rows with this row's timestamp that come after it (`after`) or
-    /// up to and including it.
-    fn peers(&self, aggregate: Expr, after: bool) -> Result<Expr> {
-        let frame = if after {
-            WindowFrame::new_bounds(
-                WindowFrameUnits::Rows,
-                WindowFrameBound::Following(ScalarValue::UInt64(Some(1))),
-                WindowFrameBound::Following(ScalarValue::UInt64(None)),
-            )
-        } else {
-            WindowFrame::new_bounds(
-                WindowFrameUnits::Rows,
-                WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
-                WindowFrameBound::CurrentRow,
-            )
-        };
+    /// The aggregate over this row's timestamp's rows up to and including it. Like the other
+    /// windows here its frame ends at the current row, so the engine streams it (a frame to the
+    /// end of each timestamp would hold whole partitions in memory).
+    fn peers_so_far(&self, aggregate: Expr) -> Result<Expr> {
+        let frame = WindowFrame::new_bounds(
+            WindowFrameUnits::Rows,
+            WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+            WindowFrameBound::CurrentRow,
+        );
         as_window(aggregate, |call, _| {
             call.params.partition_by = vec![column(&self.index)];
             call.params.order_by = self.order.clone();
@@ -650,19 +632,22 @@ impl TimeWindows {
         })
     }
 
-    /// A sum over pandas' window: the range's sum less that of the same timestamp's later rows.
+    /// A sum over pandas' window: the earlier timestamps' part of the span, and this
+    /// timestamp's rows up to this one.
     fn sum(&self, values: Expr) -> Result<Expr> {
         use datafusion::functions_aggregate::expr_fn::sum;
         let zero = |e: Expr| f::coalesce(vec![e, lit(0.0)]);
-        Ok(zero(self.in_span(sum(values.clone()))?) - zero(self.peers(sum(values), true)?))
+        Ok(zero(self.before(sum(values.clone()))?) + zero(self.peers_so_far(sum(values))?))
     }
 
     /// How many values of `e` are present in pandas' window, as a float.
     fn counted(&self, e: Expr) -> Result<Expr> {
         use datafusion::functions_aggregate::expr_fn::count;
         let zero = |e: Expr| f::coalesce(vec![e, lit(0.0)]);
-        Ok(cast(self.in_span(count(e.clone()))?, DataType::Float64)
-            - zero(cast(self.peers(count(e), true)?, DataType::Float64)))
+        Ok(
+            zero(cast(self.before(count(e.clone()))?, DataType::Float64))
+                + zero(cast(self.peers_so_far(count(e))?, DataType::Float64)),
+        )
     }
 
     /// The variance from the window's sums of values and of squares (missing when there are
@@ -685,7 +670,7 @@ impl TimeWindows {
         let of = |e: Expr| if largest { max(e) } else { min(e) };
         let parts = vec![
             self.before(of(values.clone()))?,
-            self.peers(of(values), false)?,
+            self.peers_so_far(of(values))?,
         ];
         Ok(if largest {
             f::greatest(parts)
