@@ -211,28 +211,33 @@ pub fn rows_by_label(
         true => key.clone().lt(to.clone()),
         false => key.clone().lt_eq(to.clone()),
     }));
-    conditions.extend(partition_filter(frame, &t, low.as_ref(), high.as_ref()));
+    conditions.extend(partition_filter(frame, &t, &[(low, high)]));
     keep_all(frame, conditions)
 }
 
-/// A filter to the partitions that can hold index values between `low` and `high`, when the
-/// frame's divisions are known and both bounds are constants.
-fn partition_filter(
-    frame: &Frame,
-    index_type: &DataType,
-    low: Option<&Expr>,
-    high: Option<&(Expr, bool)>,
-) -> Option<Expr> {
+/// A range of index labels: the lowest kept, and the highest with whether it is left out.
+type LabelRange = (Option<Expr>, Option<(Expr, bool)>);
+
+/// A filter to the partitions that can hold index values in any of `ranges`, when the frame's
+/// divisions are known and every bound is a constant.
+fn partition_filter(frame: &Frame, index_type: &DataType, ranges: &[LabelRange]) -> Option<Expr> {
     let d = divisions::known(frame)?;
-    let low = match low {
-        Some(e) => Some(divisions::constant(e, index_type)?),
-        None => None,
-    };
-    let high = match high {
-        Some((e, excluded)) => Some((divisions::constant(e, index_type)?, *excluded)),
-        None => None,
-    };
-    let kept = divisions::partitions_between(d, low.as_ref(), high.as_ref().map(|(v, x)| (v, *x)));
+    let constant = |e: &Expr| divisions::constant(e, index_type);
+    let mut kept = Vec::new();
+    for (low, high) in ranges {
+        let low = match low {
+            Some(e) => Some(constant(e)?),
+            None => None,
+        };
+        let high = match high {
+            Some((e, excluded)) => Some((constant(e)?, *excluded)),
+            None => None,
+        };
+        let high = high.as_ref().map(|(v, excluded)| (v, *excluded));
+        kept.extend(divisions::partitions_between(d, low.as_ref(), high));
+    }
+    kept.sort_unstable();
+    kept.dedup();
     divisions::only_partitions(frame, kept)
 }
 
@@ -361,22 +366,13 @@ fn rows_in(frame: &Frame, labels: &[Value]) -> Result<Frame> {
     for label in labels {
         values.push(label_bounds(label, &t)?.0);
     }
-    let mut conditions = vec![column(&index).in_list(values.clone(), false)];
-    let kept: Option<Vec<u64>> = divisions::known(frame).and_then(|d| {
-        let mut kept = Vec::new();
-        for value in &values {
-            let label = divisions::constant(value, &t)?;
-            kept.extend(divisions::partitions_between(
-                d,
-                Some(&label),
-                Some((&label, false)),
-            ));
-        }
-        kept.sort_unstable();
-        kept.dedup();
-        Some(kept)
-    });
-    conditions.extend(kept.and_then(|kept| divisions::only_partitions(frame, kept)));
+    // Each label is a range of its own, from itself to itself.
+    let ranges: Vec<LabelRange> = values
+        .iter()
+        .map(|v| (Some(v.clone()), Some((v.clone(), false))))
+        .collect();
+    let mut conditions = vec![column(&index).in_list(values, false)];
+    conditions.extend(partition_filter(frame, &t, &ranges));
     keep_all(frame, conditions)
 }
 

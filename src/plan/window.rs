@@ -592,24 +592,16 @@ struct TimeWindows {
 }
 
 impl TimeWindows {
-    fn range(&self, from: i64, to: Option<i64>) -> WindowFrame {
-        let nanos = |n: i64| {
-            ScalarValue::IntervalMonthDayNano(Some(
-                datafusion::arrow::datatypes::IntervalMonthDayNano::new(0, 0, n),
-            ))
-        };
-        WindowFrame::new_bounds(
-            WindowFrameUnits::Range,
-            WindowFrameBound::Preceding(nanos(from)),
-            to.map_or(WindowFrameBound::CurrentRow, |to| {
-                WindowFrameBound::Preceding(nanos(to))
-            }),
-        )
-    }
-
     /// The aggregate over the rows whose index is in (t - span, t): earlier timestamps only.
     fn before(&self, aggregate: Expr) -> Result<Expr> {
-        let frame = self.range(self.span - 1, Some(1));
+        let nanos = |n: i64| {
+            WindowFrameBound::Preceding(ScalarValue::IntervalMonthDayNano(Some(
+                datafusion::arrow::datatypes::IntervalMonthDayNano::new(0, 0, n),
+            )))
+        };
+        // pandas' window is (t - span, t]: one nanosecond less than the span before.
+        let frame =
+            WindowFrame::new_bounds(WindowFrameUnits::Range, nanos(self.span - 1), nanos(1));
         as_window(aggregate, |call, _| {
             call.params.order_by = vec![column(&self.index).sort(true, false)];
             call.params.window_frame = frame.clone();
