@@ -928,6 +928,24 @@ fn a_query_over_the_memory_limit_names_the_limit() {
 }
 
 #[test]
+fn a_positional_lookup_of_a_sort_over_the_memory_limit_names_the_limit() {
+    // iloc[-1] joins the numbered rows with the wanted position; DataFusion's nested-loop join
+    // runs its build side again when loading it runs out of memory, which stopped with an
+    // internal error ("partition not used yet") instead of this one.
+    for limit in ["10MB", "20MB"] {
+        let run = expect_error_with(
+            &["--memory-limit", limit],
+            &with_read("ddf.sort_values(\"DepDelay\").DepDelay.iloc[-1]"),
+            &[
+                &format!("needs more memory than the limit of {limit}"),
+                "set memory_limit",
+            ],
+        );
+        assert!(!run.stderr.contains("internal error"), "{}", run.stderr);
+    }
+}
+
+#[test]
 fn a_notebook_time_series_line_prints_as_pandas_does() {
     // The brief's own line: the index set, a month resample, printed as a table.
     let run = ddq(

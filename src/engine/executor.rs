@@ -118,7 +118,8 @@ impl Executor {
             None => {
                 let df = DataFrame::new(state, plan);
                 let task_ctx = Arc::new(df.task_ctx());
-                (df.create_physical_plan().await?, task_ctx)
+                let physical = df.create_physical_plan().await?;
+                (crate::engine::replay::replayable_joins(physical)?, task_ctx)
             }
         };
         let plan = crate::engine::cut::restored(&logical, plan)?;

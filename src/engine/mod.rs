@@ -21,6 +21,7 @@ pub(crate) mod nodes;
 pub mod persist;
 pub mod plot;
 pub mod progress;
+pub(crate) mod replay;
 pub mod scan;
 pub mod sources;
 pub(crate) mod subqueries;
