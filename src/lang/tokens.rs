@@ -258,10 +258,24 @@ pub(crate) fn input_is_open(text: &str) -> bool {
     }
 }
 
+/// `c` as a message shows it: quoted, or by its code point when it would print as nothing or
+/// as a blank (a NUL byte, a tab, a non-breaking space).
+fn shown_character(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("\"{c}\"")
+    }
+}
+
 /// The error for a character that starts no token, with a hint for the usual suspects.
 pub(crate) fn unexpected_character(c: char, span: Span) -> DdqError {
-    let err = DdqError::syntax(format!("unexpected character \"{c}\""), span);
+    let err = DdqError::syntax(format!("unexpected character {}", shown_character(c)), span);
     match c {
+        c if c.is_control() => err.with_help(
+            "a control character (often pasted from a binary file or a terminal) cannot start \
+             a token; delete it",
+        ),
         '“' | '”' | '‘' | '’' => err.with_help("use plain quotes (\" or ') around strings"),
         '!' => err.with_help("shell escapes (`!cmd`) are not supported; use `!=` for not-equal"),
         '$' | '?' | '`' => {
@@ -1002,6 +1016,8 @@ mod tests {
             ("unexpected character \"\\\"".into(), Some(Span::new(2, 3)))
         );
         assert_eq!(error("!ls").0, "unexpected character \"!\"");
+        assert_eq!(error("1 + \0 2").0, "unexpected character U+0000");
+        assert_eq!(error("1 +\u{a0}2").0, "unexpected character U+00A0");
         let lenient = tokenize_lenient("set prompt $").unwrap();
         assert_eq!(lenient[2].kind, TokenKind::Unknown('$'));
     }
