@@ -371,7 +371,29 @@ fn a_long_query_draws_a_progress_bar_on_threads_and_on_a_cluster() {
     repl.run("set scheduler processes", "big> ");
     let out = repl.run(r#"big.groupby("k").x.std()"#, "big> ");
     assert!(out.contains("stage 1/"), "{out}");
-    assert!(out.contains(" tasks ["), "{out}");
+    // The job's tasks are counted before it starts (the 4 partitions' scans and the tasks
+    // after the shuffle), so every frame shows the same total and the bar moves task by task.
+    let totals: std::collections::BTreeSet<u64> = out
+        .split(" tasks [")
+        .filter_map(|before| before.rsplit_once('/')?.1.parse().ok())
+        .collect();
+    assert_eq!(totals.len(), 1, "one total in every frame: {out}");
+    // That total is the scan's tasks plus the tasks after the shuffle, as `explain` shows them.
+    let plan = repl.run(r#"explain big.groupby("k").x.std()"#, "big> ");
+    let number_after = |marker: &str, end: char| -> u64 {
+        let at = plan
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} in {plan}"))
+            + marker.len();
+        let rest = &plan[at..];
+        rest[..rest.find(end).unwrap_or(rest.len())]
+            .trim()
+            .parse()
+            .expect(marker)
+    };
+    let scan_tasks = number_after("DdqScanTaskExec: partitions=", ' ');
+    let shuffled = number_after("Hash([k@0], ", ')');
+    assert_eq!(totals, [scan_tasks + shuffled].into(), "{plan}");
     repl.quit();
 }
 

@@ -134,7 +134,11 @@ impl Executor {
                 None,
             ),
             Some(jobs) => {
-                let stages = Arc::new(StageProgress::default());
+                let tasks = crate::engine::cluster::submit::planned_tasks(
+                    &plan,
+                    task_ctx.session_config().options(),
+                );
+                let stages = Arc::new(StageProgress::with_planned_tasks(tasks));
                 let display =
                     ProgressDisplay::start(Progress::Stages(Arc::clone(&stages)), self.bar);
                 let job =

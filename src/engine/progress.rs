@@ -63,6 +63,9 @@ impl ScanProgress {
 #[derive(Debug, Default)]
 pub struct StageProgress {
     counts: Mutex<StageCounts>,
+    /// The tasks of the whole job as planned before it was sent (0: not known), so the bar
+    /// moves with every task finished rather than a stage at a time.
+    planned_tasks: AtomicU64,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -71,9 +74,18 @@ pub struct StageCounts {
     pub stages_done: u64,
     pub tasks: u64,
     pub tasks_done: u64,
+    /// Tasks finished in every stage, finished stages included.
+    pub tasks_finished: u64,
 }
 
 impl StageProgress {
+    pub fn with_planned_tasks(tasks: Option<u64>) -> StageProgress {
+        StageProgress {
+            planned_tasks: AtomicU64::new(tasks.unwrap_or(0)),
+            ..StageProgress::default()
+        }
+    }
+
     pub fn update(&self, counts: StageCounts) {
         if let Ok(mut current) = self.counts.lock() {
             *current = counts;
@@ -107,6 +119,16 @@ impl Progress {
                 let c = stages.snapshot();
                 if c.stages == 0 {
                     return (0, 0, "submitted".to_string());
+                }
+                let planned = stages.planned_tasks.load(Ordering::Relaxed);
+                if planned > 0 {
+                    let done = c.tasks_finished.min(planned);
+                    let stage = format!(
+                        "stage {}/{}, {done}/{planned} tasks",
+                        (c.stages_done + 1).min(c.stages),
+                        c.stages
+                    );
+                    return (done, planned, stage);
                 }
                 let running = (c.tasks_done * STEPS_PER_STAGE)
                     .checked_div(c.tasks)
@@ -278,5 +300,44 @@ mod tests {
         }
         assert_eq!(progress.partitions(), (10, 10));
         assert_eq!(scan_message(&progress), "computing");
+    }
+
+    #[test]
+    fn a_cluster_bar_moves_with_each_task_of_the_planned_job() {
+        let stages = Arc::new(StageProgress::with_planned_tasks(Some(12)));
+        let progress = Progress::Stages(Arc::clone(&stages));
+        stages.update(StageCounts {
+            stages: 2,
+            stages_done: 0,
+            tasks: 10,
+            tasks_done: 4,
+            tasks_finished: 4,
+        });
+        assert_eq!(
+            progress.snapshot(),
+            (4, 12, "stage 1/2, 4/12 tasks".to_string())
+        );
+        stages.update(StageCounts {
+            stages: 2,
+            stages_done: 1,
+            tasks: 2,
+            tasks_done: 1,
+            tasks_finished: 11,
+        });
+        assert_eq!(
+            progress.snapshot(),
+            (11, 12, "stage 2/2, 11/12 tasks".to_string())
+        );
+        // Without a plan to count from, a stage is a step and its tasks move within it.
+        let unplanned = Arc::new(StageProgress::default());
+        unplanned.update(StageCounts {
+            stages: 2,
+            stages_done: 1,
+            tasks: 2,
+            tasks_done: 1,
+            tasks_finished: 11,
+        });
+        let (done, total, _) = Progress::Stages(unplanned).snapshot();
+        assert_eq!((done, total), (1500, 2000));
     }
 }

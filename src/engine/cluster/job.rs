@@ -24,10 +24,12 @@ pub fn unique_job_name() -> String {
     )
 }
 
-/// A job's stages and the tasks of its running stages, as the scheduler counts them now.
+/// A job's stages and tasks as the scheduler counts them now: the tasks finished in every
+/// stage, and the tasks launched and finished in the stages running.
 async fn counts(address: &str, id: &str) -> Option<StageCounts> {
     let job = rest::job(address, id).await.ok()?;
     let stages = rest::job_stages(address, id).await.unwrap_or_default();
+    let tasks_finished = stages.iter().map(|s| s.task_counts().0).sum();
     let (tasks_done, tasks) = stages
         .iter()
         .filter(|s| s.stage_status == "Running")
@@ -38,6 +40,7 @@ async fn counts(address: &str, id: &str) -> Option<StageCounts> {
         stages_done: job.completed_stages as u64,
         tasks,
         tasks_done,
+        tasks_finished,
     })
 }
 

@@ -18,6 +18,7 @@ use crate::engine::cluster::codec::{DdqPhysicalCodec, external};
 use crate::engine::ends::DdqQueryPlanner;
 use crate::engine::nodes::{leaf_with_children, stream_later, with_children};
 use crate::engine::scan::PlannedForCluster;
+use ballista_core::JobId;
 use ballista_core::client::BallistaClient;
 use ballista_core::config::BallistaConfig;
 use ballista_core::serde::protobuf::execute_query_params::Query;
@@ -27,7 +28,9 @@ use ballista_core::serde::protobuf::{
     ExecuteQueryParams, GetJobStatusResult, KeyValuePair, PartitionLocation, job_status,
 };
 use ballista_core::utils::{GrpcClientConfig, create_grpc_client_endpoint};
-use datafusion::common::tree_node::TreeNodeRecursion;
+use ballista_scheduler::planner::{DefaultDistributedPlanner, DistributedPlanner};
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::config::ConfigOptions;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::execution::{
@@ -291,6 +294,32 @@ fn has_final_merge(plan: &dyn ExecutionPlan) -> bool {
     }
     is_final_merge(plan)
         || (child.output_partitioning().partition_count() == 1 && has_final_merge(child.as_ref()))
+}
+
+/// How many tasks the jobs in `plan` will run on the cluster, as the scheduler will cut them
+/// into stages (one task per input partition of each stage); `None` when a job's part cannot
+/// be cut here. Known before the job starts, so the bar counts tasks of the whole job rather
+/// than of the stages the scheduler has launched so far.
+pub fn planned_tasks(plan: &Arc<dyn ExecutionPlan>, config: &ConfigOptions) -> Option<u64> {
+    let mut total = 0u64;
+    let mut cut = true;
+    let _ = plan.apply(|node| {
+        if let Some(job) = node.downcast_ref::<JobExec>() {
+            let mut planner = DefaultDistributedPlanner::new();
+            let part = Arc::clone(&job.part);
+            match planner.plan_query_stages(&JobId::new("ddq-count"), part, config) {
+                Ok(stages) => {
+                    total += stages
+                        .iter()
+                        .map(|s| s.input_partition_count() as u64)
+                        .sum::<u64>()
+                }
+                Err(_) => cut = false,
+            }
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    (cut && total > 0).then_some(total)
 }
 
 /// What a finished job left: where each of its partitions was written, and where to fetch
