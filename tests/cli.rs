@@ -1003,15 +1003,16 @@ fn index_and_resample_misuse_is_named() {
         &["resample needs an index", "set_index(\"Date\")"],
     );
     expect_error(
-        &with_read(r#"ddf.set_index("Date").resample("2W").size()"#),
-        &[
-            "multiples of weeks, months, quarters and years are not supported",
-            "\"14D\"",
-        ],
+        &with_read(r#"ddf.set_index("Date").resample("0W").size()"#),
+        &["the multiple must be a whole number from 1", "\"2W\""],
     );
     expect_error(
         &with_read(r#"ddf.set_index("Date").resample("fortnight").size()"#),
-        &["resample rule \"fortnight\" is not supported", "W, M (ME)"],
+        &["resample rule \"fortnight\" is not supported", "W (W-MON, ...), M (ME)"],
+    );
+    expect_error(
+        &with_read(r#"ddf.set_index("Date").resample("W-XYZ").size()"#),
+        &["resample rule \"W-XYZ\" is not supported"],
     );
     expect_error(
         &with_read(r#"ddf.set_index("Origin").resample("D").size()"#),

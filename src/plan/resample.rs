@@ -43,20 +43,23 @@ pub struct Rule {
     /// For a multiple: the day its bins are counted from, pandas' `origin="start_day"` (the
     /// first timestamp's midnight), as a day number computed by the engine.
     pub origin_day: Option<Expr>,
+    /// For weeks: the first day number (days since 1970-01-01, a Thursday) that ends a week;
+    /// 3, a Sunday, for `W` (`W-SUN`), 4 for `W-MON`.
+    pub week_end: i64,
     /// The rule as written, for messages.
     pub text: String,
 }
 
-/// Reads an offset alias. Multiples (`"5D"`, `"2h"`) are read for the fixed units; of weeks,
-/// months, quarters and years they are refused.
+/// Reads an offset alias, with its multiple (`"5D"`, `"2h"`, `"2W"`, `"3M"`).
 pub fn parse_rule(text: &str) -> Result<Rule> {
     let (multiple, alias) = split_multiple(text);
+    let week_end = week_end_day(alias);
     let (unit, label_end) = match alias {
+        _ if week_end.is_some() => (Unit::Week, true),
         "s" | "S" => (Unit::Second, false),
         "min" | "T" => (Unit::Minute, false),
         "h" | "H" => (Unit::Hour, false),
         "D" => (Unit::Day, false),
-        "W" | "W-SUN" => (Unit::Week, true),
         "M" | "ME" => (Unit::Month, true),
         "MS" => (Unit::Month, false),
         "Q" | "QE" | "Q-DEC" | "QE-DEC" => (Unit::Quarter, true),
@@ -66,28 +69,41 @@ pub fn parse_rule(text: &str) -> Result<Rule> {
         _ => {
             return Err(
                 DdqError::unsupported(format!("resample rule {text:?} is not supported"))
-                    .with_help("use one of s, min, h, D, W, M (ME), MS, Q (QE), QS, Y (YE), YS"),
+                    .with_help(
+                        "use one of s, min, h, D, W (W-MON, ...), M (ME), MS, Q (QE), QS, Y (YE), YS",
+                    ),
             );
         }
     };
-    // A multiple too large to read is refused with the others below.
+    // A multiple too large to read, or of no unit, is refused.
     let multiple = multiple.unwrap_or(0);
-    let fixed = unit_seconds(unit).is_some();
-    if multiple < 1 || (multiple > 1 && !fixed) {
-        return Err(DdqError::unsupported(format!(
-            "resample rule {text:?}: multiples of weeks, months, quarters and years are not supported"
+    if !(1..=1_000_000).contains(&multiple) {
+        return Err(DdqError::input(format!(
+            "resample rule {text:?}: the multiple must be a whole number from 1 to 1000000"
         ))
-        .with_help(format!(
-            "resample by \"{alias}\" and combine bins, or use days, e.g. \"14D\""
-        )));
+        .with_help(format!("e.g. \"2{alias}\"")));
     }
     Ok(Rule {
         unit,
         label_end,
         multiple,
         origin_day: None,
+        week_end: week_end.unwrap_or(3),
         text: text.to_string(),
     })
+}
+
+/// The week rules: `W` (weeks ending on Sunday) and `W-MON` ... `W-SUN`, as the first day
+/// number that ends such a week (1970-01-01, day 0, was a Thursday).
+fn week_end_day(alias: &str) -> Option<i64> {
+    let days = ["THU", "FRI", "SAT", "SUN", "MON", "TUE", "WED"];
+    match alias {
+        "W" => Some(3),
+        _ => {
+            let day = alias.strip_prefix("W-")?;
+            days.iter().position(|d| *d == day).map(|p| p as i64)
+        }
+    }
 }
 
 /// An offset alias split into its multiple (1 when none is written; `None` when it does not
@@ -151,7 +167,8 @@ pub fn resampler(
     }
     let (frame, key, rule) = match unit_seconds(rule.unit) {
         Some(seconds) if rule.multiple > 1 => multiple_bins(frame, time, seconds, rule)?,
-        _ => (frame.clone(), bin_number(rule.unit, time), rule),
+        None if rule.multiple > 1 => calendar_multiple_bins(frame, time, rule)?,
+        _ => (frame.clone(), bin_number(&rule, time), rule),
     };
     Ok(GroupBy {
         frame,
@@ -195,8 +212,33 @@ fn multiple_bins(
     Ok((frame, column(&hidden), rule))
 }
 
+/// Bins of `multiple` weeks, months, quarters or years, counted as pandas counts them from the
+/// first timestamp's own week, month, ...: a bin ends with that unit (rules labelled by their
+/// end, `"2W"`, `"3M"`), or starts with it (`"2MS"`). The key is the unit number the bin is
+/// labelled by, so bins step by `multiple` (see [`fill_and_label`]); it is a hidden column of
+/// the frame, as it needs the first unit number, a subquery the engine computes once.
+fn calendar_multiple_bins(frame: &Frame, time: Expr, rule: Rule) -> Result<(Frame, Expr, Rule)> {
+    let unit_number = bin_number(&rule, time);
+    let first = frame.df.clone().group_by(
+        vec![],
+        vec![agg::min(unit_number.clone()).alias("__ddq_first_unit")],
+    )?;
+    let first = scalar_subquery(Arc::new(first.into_unoptimized_plan()));
+    let n = lit(rule.multiple);
+    let since_first = unit_number - first.clone();
+    let bins = if rule.label_end {
+        (since_first + lit(rule.multiple - 1)) / n.clone()
+    } else {
+        since_first / n.clone()
+    };
+    let hidden = unique_hidden(frame, "__ddq_bin_number");
+    let frame = frame.with_df(frame.df.clone().set_column(&hidden, first + bins * n)?);
+    Ok((frame, column(&hidden), rule))
+}
+
 /// The bin a timestamp falls in, as a whole number that grows by one from bin to bin.
-fn bin_number(unit: Unit, time: Expr) -> Expr {
+fn bin_number(rule: &Rule, time: Expr) -> Expr {
+    let unit = rule.unit;
     let seconds = || f::date_part(lit("epoch"), time.clone());
     let floor_div = |e: Expr, by: f64| cast(f::floor(e / lit(by)), DataType::Int64);
     let year = || cast(f::date_part(lit("year"), time.clone()), DataType::Int64);
@@ -206,8 +248,8 @@ fn bin_number(unit: Unit, time: Expr) -> Expr {
         Unit::Minute => floor_div(seconds(), 60.0),
         Unit::Hour => floor_div(seconds(), 3600.0),
         Unit::Day => floor_div(seconds(), 86400.0),
-        // 1970-01-04 (day 3) was a Sunday: weeks end on days 3, 10, 17, ...
-        Unit::Week => floor_div(floor_div(seconds(), 86400.0) + lit(3i64), 7.0),
+        // Weeks ending on Sunday end on days 3, 10, 17, ...
+        Unit::Week => floor_div(floor_div(seconds(), 86400.0) + lit(6 - rule.week_end), 7.0),
         Unit::Month => year() * lit(12i64) + month() - lit(1i64),
         Unit::Quarter => year() * lit(4i64) + (month() - lit(1i64)) / lit(3i64),
         Unit::Year => year(),
@@ -232,8 +274,8 @@ fn bin_label(rule: &Rule, n: Expr) -> Expr {
         Unit::Minute => nanos(n, 60_000_000_000),
         Unit::Hour => nanos(n, 3_600_000_000_000),
         Unit::Day => nanos(n, DAY),
-        Unit::Week if rule.label_end => nanos(n * lit(7i64) + lit(3i64), DAY),
-        Unit::Week => nanos(n * lit(7i64) - lit(3i64), DAY),
+        Unit::Week if rule.label_end => nanos(n * lit(7i64) + lit(rule.week_end), DAY),
+        Unit::Week => nanos(n * lit(7i64) + lit(rule.week_end - 6), DAY),
         Unit::Month => calendar_label(n, 12, 1, rule.label_end),
         Unit::Quarter => calendar_label(n, 4, 3, rule.label_end),
         Unit::Year => calendar_label(n, 1, 12, rule.label_end),
@@ -275,11 +317,16 @@ pub fn fill_and_label(
             agg::max(column(index)).alias("__ddq_hi"),
         ],
     )?;
+    // Bins of calendar multiples are keyed by their unit number, `multiple` apart.
+    let step = match rule.origin_day {
+        None => rule.multiple,
+        Some(_) => 1,
+    };
     let all_bins = bounds.project(vec![
         range(
             column("__ddq_lo"),
             column("__ddq_hi") + lit(1i64),
-            lit(1i64),
+            lit(step),
         )
         .alias("__ddq_bin"),
     ])?;

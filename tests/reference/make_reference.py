@@ -770,6 +770,14 @@ OPERATION_TASKS = [
     ("resample_quarter_start_on", "exact", ['ddf.resample("QS", on="Date").DepDelay.count()'], lambda d, s: keyed_csv(d.resample("QS", on="Date").DepDelay.count())),
     ("resample_year_agg", "exact", ['ddf.set_index("Date").resample("Y").agg({"DepDelay": "max", "Distance": "sum"})'], lambda d, s: keyed_csv(by_date(d).resample("YE").agg({"DepDelay": "max", "Distance": "sum"}))),
     ("resample_empty_bins", "exact", ['x = ddf[ddf.Date.dt.month != 3].set_index("Date")', 'x.DepDelay.resample("MS").agg(["count", "sum", "mean"]).head(5)'], lambda d, s: keyed_csv(by_date(d[d.Date.dt.month != 3]).DepDelay.resample("MS").agg(["count", "sum", "mean"]).head(5))),
+    # Multiples of calendar rules and anchored weeks, counted from the first timestamp's unit.
+    ("resample_two_weeks", "exact", ['ddf.set_index("Date").DepDelay.resample("2W").mean().head(8)'], lambda d, s: keyed_csv(by_date(d).DepDelay.resample("2W").mean().head(8))),
+    ("resample_three_month_ends", "exact", ['ddf.set_index("Date").ArrDelay.resample("3ME").sum().tail(5)'], lambda d, s: keyed_csv(by_date(d).ArrDelay.resample("3ME").sum().tail(5))),
+    ("resample_two_month_starts", "exact", ['ddf.set_index("Date").DepDelay.resample("2MS").count().head(6)'], lambda d, s: keyed_csv(by_date(d).DepDelay.resample("2MS").count().head(6))),
+    ("resample_weeks_ending_monday", "exact", ['ddf.set_index("Date").resample("W-MON").size().head(6)'], lambda d, s: size_csv(by_date(d).resample("W-MON").size().head(6))),
+    ("resample_two_quarters_on", "exact", ['ddf.resample("2QE", on="Date").DepDelay.max()'], lambda d, s: keyed_csv(d.resample("2QE", on="Date").DepDelay.max())),
+    ("resample_two_year_starts", "exact", ['ddf.set_index("Date").Distance.resample("2YS").mean()'], lambda d, s: keyed_csv(by_date(d).Distance.resample("2YS").mean())),
+    ("resample_two_weeks_empty_bins", "exact", ['x = ddf[ddf.Date.dt.month != 3].set_index("Date")', 'x.DepDelay.resample("2W").count().iloc[4:10]'], lambda d, s: keyed_csv(by_date(d[d.Date.dt.month != 3]).DepDelay.resample("2W").count().iloc[4:10])),
     # Functions written in the notebook, compiled rather than run (issue 17).
     ("apply_rows", "exact", ["ddf.apply(lambda r: r.ArrDelay - r.DepDelay, axis=1).iloc[100:110]"], lambda d, s: series_csv(d.apply(lambda r: r.ArrDelay - r.DepDelay, axis=1).iloc[100:110])),
     ("apply_values", "exact", ["ddf.Distance.apply(lambda x: x / 1000 + 1).tail(4)"], lambda d, s: series_csv(d.Distance.apply(lambda x: x / 1000 + 1).tail(4))),
