@@ -1008,7 +1008,10 @@ fn index_and_resample_misuse_is_named() {
     );
     expect_error(
         &with_read(r#"ddf.set_index("Date").resample("fortnight").size()"#),
-        &["resample rule \"fortnight\" is not supported", "W (W-MON, ...), M (ME)"],
+        &[
+            "resample rule \"fortnight\" is not supported",
+            "W (W-MON, ...), M (ME)",
+        ],
     );
     expect_error(
         &with_read(r#"ddf.set_index("Date").resample("W-XYZ").size()"#),

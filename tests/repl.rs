@@ -255,9 +255,20 @@ fn a_notebooks_next_lines_run_in_the_repl() {
     }
     let out = repl.run("pd.cut(ddf.Distance, [0, 500, 5000])", "ddf> ");
     assert!(out.contains("group by the bin"), "{out}");
-    // An argument ddq would otherwise ignore, changing pandas' answer, is refused.
-    let out = repl.run("ddf.describe(include=\"all\")", "ddf> ");
-    assert!(out.contains("include=...) is not supported"), "{out}");
+    // Every column described, each as pandas describes its kind, in pandas' row order.
+    let out = repl.run(
+        "ddf[[\"Origin\", \"DepDelay\"]].describe(include=\"all\")",
+        "ddf> ",
+    );
+    let rows: Vec<&str> = out
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    let statistics = [
+        "count", "unique", "top", "freq", "mean", "std", "min", "25%",
+    ];
+    assert!(rows.windows(8).any(|w| w == statistics), "{out}");
+    assert!(out.contains("EWR") && out.contains("7093"), "{out}");
     repl.run_to_line("len(ddf)", "20800", "ddf> ");
     repl.quit();
 }

@@ -17,11 +17,12 @@ use crate::types::float::format_float_python;
 use datafusion::arrow::array::{ArrayRef, StringArray, UInt64Array};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit, scalar_subquery};
 use std::sync::Arc;
 
 pub fn accessor_error(accessor: &str, series: &Series, t: &DataType, wanted: &str) -> DdqError {
@@ -521,37 +522,81 @@ fn place_in_files(frame: &Frame) -> Option<Expr> {
     }
 }
 
-/// `describe(percentiles=...)`: count, mean, std, min, the percentiles (pandas' quartiles when
-/// `percentiles` is empty) and max of numeric and datetime columns, one row each.
+/// `describe(percentiles=...)` of `columns`, each as pandas describes its kind: numbers and
+/// datetimes by count, mean, (std,) min, the percentiles (pandas' quartiles when `percentiles`
+/// is empty) and max; text and booleans by count, unique, top and freq. A statistic another
+/// kind has is missing in a column.
 pub fn describe(frame: &Frame, columns: Vec<String>, percentiles: &[f64]) -> Result<Value> {
     let described: Vec<(String, DataType)> = columns
         .into_iter()
         .filter_map(|c| frame.data_type(&c).map(|t| (c, t)))
-        .filter(|(_, t)| (is_numeric(t) && *t != DataType::Boolean) || is_timestamp(t))
         .collect();
     if described.is_empty() {
-        return Err(DdqError::type_error(
-            "describe() needs at least one numeric or datetime column",
-        ));
+        return Err(
+            DdqError::type_error("describe() has no columns to describe").with_help(
+                "include= names kinds the frame has, e.g. include=\"all\" or include=\"number\"",
+            ),
+        );
     }
     let statistics = describe_statistics(&described, percentiles)?;
-    let aggregates = described
-        .iter()
-        .map(|(c, t)| {
-            statistics
-                .iter()
-                .map(|stat| describe_statistic(c, t, stat.kind))
-                .collect()
-        })
-        .collect();
+    let mut cells = Vec::new();
+    for (c, t) in &described {
+        let top = match DescribedKind::of(t) {
+            DescribedKind::Category => Some(top_and_freq(frame, c, t)?),
+            _ => None,
+        };
+        let column_cells = statistics
+            .iter()
+            .map(|stat| describe_cell(c, t, stat.kind, top.as_ref()))
+            .collect();
+        cells.push(column_cells);
+    }
     let names: Vec<String> = described.into_iter().map(|(c, _)| c).collect();
     let labels: Vec<String> = statistics.iter().map(|s| s.label.clone()).collect();
     Ok(Value::Frame(statistics_frame(
-        frame, &labels, &names, aggregates, "describe",
+        frame, &labels, &names, cells, "describe",
     )?))
 }
 
+/// The columns `describe()` describes when neither `include` nor `exclude` is given: the
+/// numeric and datetime ones, or every column when there are none (as pandas).
+pub fn default_described(frame: &Frame) -> Vec<String> {
+    let columns = frame.value_columns();
+    let numeric: Vec<String> = columns
+        .iter()
+        .filter(|c| {
+            frame
+                .data_type(c)
+                .is_some_and(|t| DescribedKind::of(&t) != DescribedKind::Category)
+        })
+        .cloned()
+        .collect();
+    if numeric.is_empty() { columns } else { numeric }
+}
+
+/// How pandas describes a column.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum DescribedKind {
+    Number,
+    Datetime,
+    /// Text, booleans and anything else: count, unique, top, freq.
+    Category,
+}
+
+impl DescribedKind {
+    fn of(t: &DataType) -> DescribedKind {
+        if is_timestamp(t) {
+            DescribedKind::Datetime
+        } else if is_numeric(t) && *t != DataType::Boolean {
+            DescribedKind::Number
+        } else {
+            DescribedKind::Category
+        }
+    }
+}
+
 /// One row of `describe()`: its label and what it computes.
+#[derive(Clone)]
 struct Statistic {
     label: String,
     kind: StatisticKind,
@@ -560,6 +605,9 @@ struct Statistic {
 #[derive(Clone, Copy, PartialEq)]
 enum StatisticKind {
     Count,
+    Unique,
+    Top,
+    Freq,
     Mean,
     Std,
     Min,
@@ -567,15 +615,64 @@ enum StatisticKind {
     Max,
 }
 
-/// The rows `describe()` gives the columns: pandas lists `std` last once a datetime column is
-/// described (the union of each column's own statistics), and not at all when only datetimes
-/// are; the percentiles always include the median, sorted, as pandas makes them.
+/// The rows `describe()` gives the columns, as pandas orders them: each kind's own list
+/// (categories 4 rows, datetimes 5 plus the percentiles, numbers 6 plus them), the shorter
+/// lists first, joined without repeats — so `std` comes last once a datetime column is
+/// described, and is left out when only datetimes are. The percentiles always include the
+/// median, sorted, as pandas makes them.
 fn describe_statistics(
     columns: &[(String, DataType)],
     percentiles: &[f64],
 ) -> Result<Vec<Statistic>> {
-    let any_numbers = columns.iter().any(|(_, t)| !is_timestamp(t));
-    let any_dates = columns.iter().any(|(_, t)| is_timestamp(t));
+    let quantiles = checked_quantiles(percentiles)?;
+    let named = |label: &str, kind| Statistic {
+        label: label.to_string(),
+        kind,
+    };
+    let spread: Vec<Statistic> = std::iter::once(named("min", StatisticKind::Min))
+        .chain(
+            percentile_labels(&quantiles)
+                .into_iter()
+                .zip(quantiles)
+                .map(|(label, q)| named(&label, StatisticKind::Quantile(q))),
+        )
+        .chain(std::iter::once(named("max", StatisticKind::Max)))
+        .collect();
+    let of_kind = |kind: DescribedKind| -> Vec<Statistic> {
+        let count = named("count", StatisticKind::Count);
+        let mean = named("mean", StatisticKind::Mean);
+        match kind {
+            DescribedKind::Category => vec![
+                count,
+                named("unique", StatisticKind::Unique),
+                named("top", StatisticKind::Top),
+                named("freq", StatisticKind::Freq),
+            ],
+            DescribedKind::Datetime => [vec![count, mean], spread.clone()].concat(),
+            DescribedKind::Number => [
+                vec![count, mean, named("std", StatisticKind::Std)],
+                spread.clone(),
+            ]
+            .concat(),
+        }
+    };
+    let mut lists: Vec<Vec<Statistic>> = columns
+        .iter()
+        .map(|(_, t)| of_kind(DescribedKind::of(t)))
+        .collect();
+    lists.sort_by_key(Vec::len);
+    let mut statistics: Vec<Statistic> = Vec::new();
+    for statistic in lists.into_iter().flatten() {
+        if !statistics.iter().any(|s| s.label == statistic.label) {
+            statistics.push(statistic);
+        }
+    }
+    Ok(statistics)
+}
+
+/// `percentiles` checked as pandas checks them, with the median added and sorted (pandas'
+/// quartiles when none are given).
+fn checked_quantiles(percentiles: &[f64]) -> Result<Vec<f64>> {
     let mut quantiles: Vec<f64> = if percentiles.is_empty() {
         vec![0.25, 0.5, 0.75]
     } else {
@@ -594,26 +691,43 @@ fn describe_statistics(
     if quantiles.windows(2).any(|pair| pair[0] == pair[1]) {
         return Err(DdqError::input("percentiles cannot contain duplicates"));
     }
-    let named = |label: &str, kind| Statistic {
-        label: label.to_string(),
-        kind,
+    Ok(quantiles)
+}
+
+/// pandas' `top` and `freq` of column `c` (of type `t`): its most frequent value, ties going
+/// to the value that appears first, and how often it appears; as text, each a scalar subquery
+/// the statistics' row picks up.
+fn top_and_freq(frame: &Frame, c: &str, t: &DataType) -> Result<(Expr, Expr)> {
+    let gb = GroupBy {
+        frame: frame.clone(),
+        keys: vec![(column(c), c.to_string())],
+        selection: Selection::All,
+        dropna: true,
+        sort: true,
+        bins: None,
+        as_index: true,
     };
-    let mut statistics = vec![
-        named("count", StatisticKind::Count),
-        named("mean", StatisticKind::Mean),
-    ];
-    if any_numbers && !any_dates {
-        statistics.push(named("std", StatisticKind::Std));
-    }
-    statistics.push(named("min", StatisticKind::Min));
-    for (label, q) in percentile_labels(&quantiles).into_iter().zip(quantiles) {
-        statistics.push(named(&label, StatisticKind::Quantile(q)));
-    }
-    statistics.push(named("max", StatisticKind::Max));
-    if any_numbers && any_dates {
-        statistics.push(named("std", StatisticKind::Std));
-    }
-    Ok(statistics)
+    let spec = [(String::new(), Agg::Size, "freq".to_string())];
+    let (counted, first) = groupby::aggregate_keeping_first(&gb, &spec)?;
+    let freq = counted.value_columns().pop().unwrap_or_default();
+    let key = counted.df.schema().field(0).name().clone();
+    let best = counted
+        .df
+        .sort(vec![
+            column(&freq).sort(false, false),
+            column(&first).sort(true, false),
+        ])?
+        .limit(0, Some(1))?;
+    let subquery = |e: Expr| -> Result<Expr> {
+        let plan = best.clone().project(vec![e])?.into_unoptimized_plan();
+        Ok(scalar_subquery(Arc::new(plan)))
+    };
+    let top = subquery(cast(column(&key), t.clone()))?;
+    let freq = subquery(column(&freq))?;
+    Ok((
+        crate::plan::udf::python_str(top),
+        crate::plan::udf::python_str(freq),
+    ))
 }
 
 /// pandas' `format_percentiles`: "25%", or with as many decimals as tell the percentiles and
@@ -659,39 +773,74 @@ fn is_timestamp(t: &DataType) -> bool {
     matches!(t, DataType::Timestamp(..))
 }
 
-/// One statistic of `describe()` for column `c`. A datetime column's statistics are held as
-/// pandas holds them, in an `object` column: the count a number, the others timestamps, `std`
-/// missing; its mean and quartiles are taken over the nanoseconds since the epoch (the sum in
-/// decimal, so 2.6 M dates near 1995 lose nothing), as pandas does over int64.
-fn describe_statistic(c: &str, t: &DataType, statistic: StatisticKind) -> Expr {
+/// One statistic of `describe()` for column `c`. A number column's statistics are floats;
+/// the others are held as pandas holds them, in an `object` column: a datetime column's count
+/// a number, the others timestamps, `std` missing, its mean and quartiles taken over the
+/// nanoseconds since the epoch (the sum in decimal, so 2.6 M dates near 1995 lose nothing), as
+/// pandas does over int64; a category column's count, unique, top and freq (`top`, its pair).
+fn describe_cell(
+    c: &str,
+    t: &DataType,
+    statistic: StatisticKind,
+    top: Option<&(Expr, Expr)>,
+) -> Cell {
     let quantile = |e: Expr, q: f64| agg::percentile_cont(e.sort(true, false), lit(q));
-    if !is_timestamp(t) {
-        let e = float(column(c));
-        return match statistic {
-            StatisticKind::Count => float(agg::count(column(c))),
-            StatisticKind::Mean => agg::avg(e),
-            StatisticKind::Std => agg::stddev(e),
-            StatisticKind::Min => agg::min(e),
-            StatisticKind::Quantile(q) => quantile(e, q),
-            StatisticKind::Max => agg::max(e),
-        };
-    }
-    let nanos = || float(cast(column(c), DataType::Int64));
-    let as_time = |n: Expr| cast(cast(n, DataType::Int64), t.clone());
-    crate::plan::udf::python_str(match statistic {
-        StatisticKind::Count => agg::count(column(c)),
-        StatisticKind::Std => return lit(datafusion::common::ScalarValue::Utf8(None)),
-        StatisticKind::Mean => {
-            let decimal = cast(
-                cast(column(c), DataType::Int64),
-                DataType::Decimal128(38, 0),
-            );
-            as_time(float(agg::sum(decimal)) / float(agg::count(column(c))))
+    let missing_text = || Cell::Computed(lit(ScalarValue::Utf8(None)));
+    match DescribedKind::of(t) {
+        DescribedKind::Number => {
+            let e = float(column(c));
+            Cell::Aggregate(match statistic {
+                StatisticKind::Count => float(agg::count(column(c))),
+                StatisticKind::Mean => agg::avg(e),
+                StatisticKind::Std => agg::stddev(e),
+                StatisticKind::Min => agg::min(e),
+                StatisticKind::Quantile(q) => quantile(e, q),
+                StatisticKind::Max => agg::max(e),
+                StatisticKind::Unique | StatisticKind::Top | StatisticKind::Freq => {
+                    return Cell::Computed(lit(ScalarValue::Float64(None)));
+                }
+            })
         }
-        StatisticKind::Min => agg::min(column(c)),
-        StatisticKind::Quantile(q) => as_time(quantile(nanos(), q)),
-        StatisticKind::Max => agg::max(column(c)),
-    })
+        DescribedKind::Datetime => {
+            let nanos = || float(cast(column(c), DataType::Int64));
+            let as_time = |n: Expr| cast(cast(n, DataType::Int64), t.clone());
+            Cell::Aggregate(crate::plan::udf::python_str(match statistic {
+                StatisticKind::Count => agg::count(column(c)),
+                StatisticKind::Mean => {
+                    let decimal = cast(
+                        cast(column(c), DataType::Int64),
+                        DataType::Decimal128(38, 0),
+                    );
+                    as_time(float(agg::sum(decimal)) / float(agg::count(column(c))))
+                }
+                StatisticKind::Min => agg::min(column(c)),
+                StatisticKind::Quantile(q) => as_time(quantile(nanos(), q)),
+                StatisticKind::Max => agg::max(column(c)),
+                StatisticKind::Std
+                | StatisticKind::Unique
+                | StatisticKind::Top
+                | StatisticKind::Freq => return missing_text(),
+            }))
+        }
+        DescribedKind::Category => match (statistic, top) {
+            (StatisticKind::Count, _) => {
+                Cell::Aggregate(crate::plan::udf::python_str(agg::count(column(c))))
+            }
+            (StatisticKind::Unique, _) => {
+                Cell::Aggregate(crate::plan::udf::python_str(agg::count_distinct(column(c))))
+            }
+            (StatisticKind::Top, Some((top, _))) => Cell::Computed(top.clone()),
+            (StatisticKind::Freq, Some((_, freq))) => Cell::Computed(freq.clone()),
+            _ => missing_text(),
+        },
+    }
+}
+
+/// A cell of a statistics frame: an aggregate over the frame's rows, or a value computed
+/// apart (a scalar subquery, a missing value).
+pub enum Cell {
+    Aggregate(Expr),
+    Computed(Expr),
 }
 
 /// A frame with one row per statistic (its name the index) and one column per column of
@@ -700,29 +849,32 @@ pub fn statistics_frame(
     frame: &Frame,
     statistics: &[String],
     columns: &[String],
-    aggregates: Vec<Vec<Expr>>,
+    cells: Vec<Vec<Cell>>,
     origin: &str,
 ) -> Result<Frame> {
     let mut flat = Vec::new();
-    for (i, stats) in aggregates.into_iter().enumerate() {
-        for (j, s) in stats.into_iter().enumerate() {
-            flat.push(s.alias(format!("__ddq_s{i}_{j}")));
+    let mut per_column = Vec::new();
+    for (i, column_cells) in cells.into_iter().enumerate() {
+        let mut values = Vec::new();
+        for (j, cell) in column_cells.into_iter().enumerate() {
+            values.push(match cell {
+                Cell::Aggregate(e) => {
+                    let name = format!("__ddq_s{i}_{j}");
+                    flat.push(e.alias(&name));
+                    column(&name)
+                }
+                Cell::Computed(e) => e,
+            });
         }
+        per_column.push(values);
     }
     let one_row = frame.df.clone().group_by(vec![], flat)?;
     let mut select = vec![
         make_array(statistics.iter().map(|s| lit(s.clone())).collect()).alias("statistic"),
         make_array((0..statistics.len() as i64).map(lit).collect()).alias("__ddq_statpos"),
     ];
-    for (i, c) in columns.iter().enumerate() {
-        select.push(
-            make_array(
-                (0..statistics.len())
-                    .map(|j| column(&format!("__ddq_s{i}_{j}")))
-                    .collect(),
-            )
-            .alias(c),
-        );
+    for (c, values) in columns.iter().zip(per_column) {
+        select.push(make_array(values).alias(c));
     }
     let mut unnest: Vec<&str> = vec!["statistic", "__ddq_statpos"];
     unnest.extend(columns.iter().map(String::as_str));

@@ -365,6 +365,11 @@ OPERATION_TASKS = [
     ("describe_series", "exact", ["ddf.ArrDelay.describe()"], lambda d, s: describe_csv(d.ArrDelay.describe())),
     ("describe_with_dates", "exact", ['ddf[["Date", "DepDelay", "Distance"]].describe()'], lambda d, s: describe_csv(d[["Date", "DepDelay", "Distance"]].describe())),
     ("describe_dates", "exact", ["ddf.Date.describe()"], lambda d, s: describe_csv(d.Date.describe())),
+    ("describe_include_all", "exact", ['ddf[["Date", "Origin", "DepDelay", "TailNum"]].describe(include="all")'], lambda d, s: describe_csv(d[["Date", "Origin", "DepDelay", "TailNum"]].describe(include="all"))),
+    ("describe_text_columns", "exact", ['ddf[["Origin", "Dest", "TailNum"]].describe()'], lambda d, s: describe_csv(d[["Origin", "Dest", "TailNum"]].describe())),
+    ("describe_include_object", "exact", ['ddf.describe(include="object")'], lambda d, s: describe_csv(d.describe(include="object"))),
+    ("describe_exclude_kinds", "exact", ['ddf.describe(exclude=["number", "datetime"])'], lambda d, s: describe_csv(d.describe(exclude=["number", "datetime"]))),
+    ("describe_text_series", "exact", ["ddf.Dest.describe()"], lambda d, s: describe_csv(d.Dest.describe())),
     ("describe_percentiles", "exact", ['ddf[["DepDelay", "ArrDelay"]].describe(percentiles=[0.1, 0.9])'], lambda d, s: describe_csv(d[["DepDelay", "ArrDelay"]].describe(percentiles=[0.1, 0.9]))),
     ("describe_percentiles_decimals_with_dates", "exact", ['ddf[["Date", "Distance"]].describe(percentiles=[0.333, 0.999])'], lambda d, s: describe_csv(d[["Date", "Distance"]].describe(percentiles=[0.333, 0.999]))),
     # value_counts

@@ -9,8 +9,8 @@ use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::value::column;
-use crate::plan::value::{CustomAggregation, GroupBy, Lambda, Selection, Series, Value};
-use crate::plan::{Planner, check_columns, ops, selection_columns, series, window};
+use crate::plan::value::{CustomAggregation, Frame, GroupBy, Lambda, Selection, Series, Value};
+use crate::plan::{Planner, check_columns, frame, ops, selection_columns, series, window};
 use datafusion::arrow::datatypes::DataType;
 
 pub const VERBS: &[Verb] = &[
@@ -18,9 +18,9 @@ pub const VERBS: &[Verb] = &[
         name: "describe",
         receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
-        params: &["percentiles", "include"],
-        signature: "describe(percentiles=[0.25, 0.5, 0.75])",
-        summary: "count, mean, std, min, percentiles (the quartiles unless given; the median always) and max of the numeric and datetime columns.",
+        params: &["percentiles", "include", "exclude"],
+        signature: "describe(percentiles=[0.25, 0.5, 0.75], include=None, exclude=None)",
+        summary: "count, mean, std, min, percentiles (the quartiles unless given; the median always) and max of the numeric and datetime columns; count, unique, top and freq of text (include=\"all\", \"object\", [\"number\"], ...).",
         example: "ddf[[\"DepDelay\", \"ArrDelay\"]].describe()",
         expected: "statistic,DepDelay,ArrDelay\ncount,20402.0,20332.0\nmean,8.882119400058818,5.635254770804643\nstd,27.50845572498693,29.86003044206578\nmin,-15.0,-47.0\n25%,-3.0,-10.0\n50%,1.0,-1.0\n75%,7.0,12.0\nmax,1006.0,1003.0\n",
         plan: describe,
@@ -267,7 +267,7 @@ pub const VERBS: &[Verb] = &[
 
 /// `describe()`: count, mean, std, min, quartiles and max of each numeric column.
 fn describe(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [percentiles, include] = args.params()?;
+    let [percentiles, include, exclude] = args.params()?;
     let quantiles: Vec<f64> = match percentiles.given() {
         None => Vec::new(),
         Some(Value::List(items) | Value::Tuple(items)) => items
@@ -280,12 +280,6 @@ fn describe(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             .collect::<Result<_>>()?,
         Some(_) => return Err(percentiles.invalid("percentiles must be a list, e.g. [0.1, 0.9]")),
     };
-    // Given and ignored it would change pandas' answer without a word: refuse it.
-    if !matches!(include.given(), None | Some(Value::None)) {
-        return Err(include
-            .invalid("describe(include=...) is not supported: ddq describes the numeric and datetime columns")
-            .with_help("for text columns, `s.value_counts()` and `s.nunique()`"));
-    }
     let frame = match receiver {
         Value::Frame(f) => f,
         Value::Series(s) => series::to_frame(&s)?,
@@ -297,8 +291,24 @@ fn describe(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Value::GroupBy(gb) => return groupby::describe_groups(&gb).map(Value::Frame),
         other => return Err(wrong_receiver(args, &other)),
     };
-    let columns = frame.value_columns();
+    let columns = described_columns(&frame, include, exclude)?;
     series::describe(&frame, columns, &quantiles).map_err(|e| e.at(percentiles.span()))
+}
+
+/// The columns `describe(include=, exclude=)` describes: all of them for `include="all"`,
+/// those of the kinds named (as `select_dtypes` picks them), or pandas' default.
+fn described_columns(frame: &Frame, include: Arg, exclude: Arg) -> Result<Vec<String>> {
+    let given = |arg: &Arg| !matches!(arg.given(), None | Some(Value::None));
+    if matches!(include.given(), Some(Value::Str(all)) if all == "all") {
+        return Ok(frame.value_columns());
+    }
+    if !given(&include) && !given(&exclude) {
+        return Ok(series::default_described(frame));
+    }
+    match frame::select_dtypes(frame, include, exclude)? {
+        Value::Frame(selected) => Ok(selected.value_columns()),
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// `unique()`: distinct values in order of first appearance.
@@ -637,7 +647,11 @@ fn frame_statistics(
         });
         columns.push(name);
     }
-    let frame = series::statistics_frame(f, labels, &columns, aggregates, "agg")?;
+    let cells = aggregates
+        .into_iter()
+        .map(|column| column.into_iter().map(series::Cell::Aggregate).collect())
+        .collect();
+    let frame = series::statistics_frame(f, labels, &columns, cells, "agg")?;
     Ok(Value::Frame(frame))
 }
 
