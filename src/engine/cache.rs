@@ -165,7 +165,7 @@ pub(crate) fn mtime_ns(metadata: &std::fs::Metadata) -> Option<u128> {
 }
 
 /// FNV-1a: a stable hash for file names (the standard library's hashers may change).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut hasher = fnv::FnvHasher::default();
     hasher.write(bytes);
