@@ -211,6 +211,13 @@ fn s3_globs_read_like_the_local_files_and_reuse_their_copies() {
     assert!(after.contains("ZZZ,5.0"), "{after}");
     assert_eq!(object_gets(&server), fetched + 1, "{}", server.log());
 
+    // `cache` counts the copies; `cache clear` deletes them.
+    let listed = ok(ddq_with(&cache, &env, "cache"));
+    assert!(
+        listed.contains("copies of s3:// and https:// objects: 10 files"),
+        "{listed}"
+    );
+
     // A folder is its objects; on the processes scheduler the workers read the local copies.
     let folder = format!(r#"ddf = read_csv("s3://{BUCKET}/nycflights/"); {QUERY}"#);
     assert_eq!(ok(ddq_with(&cache, &env, &folder)), after);
@@ -246,6 +253,12 @@ fn s3_globs_read_like_the_local_files_and_reuse_their_copies() {
         "{}",
         none.stderr
     );
+    let cleared = ok(ddq_with(&cache, &env, "cache clear"));
+    assert!(
+        cleared.contains("removed 10 copies of s3:// and https:// objects"),
+        "{cleared}"
+    );
+    assert!(!ok(ddq_with(&cache, &env, "cache")).contains("copies of s3://"));
 }
 
 #[test]

@@ -13,7 +13,9 @@
 //! and renamed into place once whole, so a large object never sits in memory and an interrupted
 //! download leaves no partial copy under the real name. `cache clear` deletes the copies.
 
-use crate::engine::cache::{default_dir, fnv1a};
+use crate::engine::cache::{
+    REMOTE_SUBDIR, REMOTE_VERSION_EXTENSION as VERSION_EXTENSION, default_dir, fnv1a,
+};
 use crate::engine::guard::run_apart;
 use crate::error::{DdqError, Result};
 use futures::StreamExt;
@@ -28,10 +30,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
-
-/// The subdirectory of the cache directory that holds the copies.
-pub(crate) const REMOTE_SUBDIR: &str = "remote";
-const VERSION_EXTENSION: &str = "version";
 
 /// The URL each local copy was made from, so messages name what the user wrote.
 static URLS: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
@@ -407,4 +405,46 @@ fn unreachable_server(url: &str, s3: bool, chain: &str) -> DdqError {
         }
         None => "for an S3-compatible server, set AWS_ENDPOINT_URL to its address".to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_are_told_by_their_folder_and_hashed_names() {
+        assert!(is_copy(Path::new("/c/remote/0123456789abcdef-1990.csv")));
+        assert!(!is_copy(Path::new("/c/other/0123456789abcdef-1990.csv")));
+        assert!(!is_copy(Path::new("/c/remote/1990.csv")));
+        assert!(!is_copy(Path::new("/c/remote/0123456789abcdeg-1990.csv")));
+    }
+
+    #[test]
+    fn a_path_without_an_object_is_named() {
+        let err = Location::parse("s3://bucket").err().expect("no key");
+        assert_eq!(
+            err.message,
+            "s3://bucket names no object: expected s3://BUCKET/PATH"
+        );
+        let err = Location::parse("https:///x.csv").err().expect("no host");
+        assert!(
+            err.message.contains("expected https://HOST/PATH"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_version_is_the_size_and_etag_or_else_the_time() {
+        let mut meta = ObjectMeta {
+            location: StorePath::from("a/b.csv"),
+            last_modified: chrono::DateTime::UNIX_EPOCH,
+            size: 3,
+            e_tag: Some("\"x\"".to_string()),
+            version: None,
+        };
+        assert_eq!(version_text(&meta), "size=3\netag=\"x\"\n");
+        meta.e_tag = None;
+        assert!(version_text(&meta).contains("last_modified=1970-01-01"));
+    }
 }
