@@ -46,6 +46,10 @@ const ENTRY_EXTENSION: &str = "arrow";
 const TEMP_EXTENSION: &str = "tmp";
 /// Subdirectory for the spill files of persisted frames (see `persist.rs`).
 pub const PERSIST_SUBDIR: &str = "persist";
+/// Subdirectory for the local copies of `s3://` and `https://` objects (see `scan::remote`).
+pub const REMOTE_SUBDIR: &str = "remote";
+/// The extension of the file beside each copy that records the object's version.
+pub(crate) const REMOTE_VERSION_EXTENSION: &str = "version";
 
 /// The name of this process's spill file number `n`: it starts with the process id, so that
 /// `cache clear` can tell a running process's spills (see `spilled_by_another_running_process`).
@@ -165,7 +169,7 @@ pub(crate) fn mtime_ns(metadata: &std::fs::Metadata) -> Option<u128> {
 }
 
 /// FNV-1a: a stable hash for file names (the standard library's hashers may change).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut hasher = fnv::FnvHasher::default();
     hasher.write(bytes);
@@ -264,6 +268,16 @@ impl ScanCache {
                 listing.persisted_bytes += bytes;
                 continue;
             }
+            if dir.file_name().is_some_and(|n| n == REMOTE_SUBDIR) {
+                let copies = files_in(&dir)
+                    .into_iter()
+                    .filter(|f| !has_extension(f, REMOTE_VERSION_EXTENSION));
+                for copy in copies {
+                    listing.remote_files += 1;
+                    listing.remote_bytes += std::fs::metadata(&copy).map_or(0, |m| m.len());
+                }
+                continue;
+            }
             for entry in files_in(&dir) {
                 if !has_extension(&entry, ENTRY_EXTENSION) {
                     continue;
@@ -325,6 +339,7 @@ impl ScanCache {
                 continue;
             }
             let spills = dir.file_name().is_some_and(|n| n == PERSIST_SUBDIR);
+            let remote = dir.file_name().is_some_and(|n| n == REMOTE_SUBDIR);
             for file in files_in(&dir) {
                 if live.contains(&file) || (spills && spilled_by_another_running_process(&file)) {
                     continue;
@@ -334,6 +349,8 @@ impl ScanCache {
                     Ok(()) => {
                         if !spills && has_extension(&file, ENTRY_EXTENSION) {
                             cleared.entries += 1;
+                        } else if remote && !has_extension(&file, REMOTE_VERSION_EXTENSION) {
+                            cleared.remote_copies += 1;
                         }
                         cleared.bytes += bytes;
                     }
@@ -507,6 +524,9 @@ pub struct Listing {
     pub stale_removed: usize,
     pub persisted_files: usize,
     pub persisted_bytes: u64,
+    /// Local copies of remote objects.
+    pub remote_files: usize,
+    pub remote_bytes: u64,
 }
 
 #[derive(Debug, Default)]
@@ -517,6 +537,8 @@ pub struct Cleared {
     pub temporaries: usize,
     /// Spill directories of ddq processes that were killed mid-query.
     pub spills: usize,
+    /// Local copies of remote objects (their bytes count in `bytes`).
+    pub remote_copies: usize,
 }
 
 /// The `cache` command (`clear`: `cache clear`): the text it prints.
@@ -534,6 +556,12 @@ pub fn command(clear: bool) -> Result<String> {
             format_size(cleared.bytes),
             cache.dir().display()
         );
+        if cleared.remote_copies > 0 {
+            text.push_str(&format!(
+                "removed {} of s3:// and https:// objects\n",
+                number_of(cleared.remote_copies, "copy", "copies")
+            ));
+        }
         if cleared.temporaries > 0 {
             text.push_str(&format!(
                 "removed {} unfinished output {} of ddq processes that were killed\n",
@@ -543,18 +571,18 @@ pub fn command(clear: bool) -> Result<String> {
         }
         if cleared.spills > 0 {
             text.push_str(&format!(
-                "removed the spill files of {} ddq {} that were killed\n",
-                cleared.spills,
-                if cleared.spills == 1 {
-                    "process"
-                } else {
-                    "processes"
-                }
+                "removed the spill files of {} that were killed\n",
+                number_of(cleared.spills, "ddq process", "ddq processes")
             ));
         }
         return Ok(text);
     }
     Ok(describe_listing(&cache.list()?, cache.dir()))
+}
+
+/// "1 copy", "2 copies": a count with its noun's singular or plural.
+fn number_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -605,13 +633,26 @@ fn describe_listing(listing: &Listing, dir: &Path) -> String {
             dir.display()
         ));
     }
-    if listing.persisted_files > 0 {
-        text.push_str(&format!(
-            "persisted frames spilled to disk: {} {}, {}\n",
+    let other_files = [
+        (
+            "persisted frames spilled to disk",
             listing.persisted_files,
-            plural(listing.persisted_files, "file"),
-            format_size(listing.persisted_bytes)
-        ));
+            listing.persisted_bytes,
+        ),
+        (
+            "copies of s3:// and https:// objects",
+            listing.remote_files,
+            listing.remote_bytes,
+        ),
+    ];
+    for (what, files, bytes) in other_files {
+        if files > 0 {
+            text.push_str(&format!(
+                "{what}: {}, {}\n",
+                number_of(files, "file", "files"),
+                format_size(bytes)
+            ));
+        }
     }
     if listing.stale_removed > 0 {
         text.push_str(&format!(

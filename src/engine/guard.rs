@@ -35,6 +35,26 @@ pub async fn guarded<T>(future: impl Future<Output = Result<T>>) -> Result<T> {
     }
 }
 
+/// Runs `future` to its end, guarded, on a thread and a runtime of its own (with `workers`
+/// threads): for work the planner needs now (a subquery's rows, a remote file's copy) while
+/// it runs inside the session's runtime, which must not be blocked from within.
+pub(crate) fn run_apart<T: Send>(
+    workers: usize,
+    future: impl Future<Output = Result<T>> + Send,
+) -> Result<T> {
+    std::thread::scope(|scope| {
+        let run = scope.spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(workers.max(1))
+                .enable_all()
+                .build()?;
+            runtime.block_on(guarded(future))
+        });
+        run.join()
+            .unwrap_or_else(|_| Err(DdqError::execution("the query stopped unexpectedly")))
+    })
+}
+
 /// A runtime task's panic that arrived as an error (a `JoinError`, "task 6 panicked with
 /// message ..."): with the place the hook recorded, and what to do.
 fn task_panic_error(mut err: DdqError) -> DdqError {

@@ -1,10 +1,10 @@
 //! The engine's side of the planner's `Sources` trait: ddq's own file scan for `read_csv` and
 //! `read_parquet` and `read_json`, and `persist()` computing a frame once and keeping it.
 
-use crate::engine::guard::guarded;
+use crate::engine::guard::run_apart;
 use crate::engine::persist::persist_frame;
-use crate::engine::scan::FileTable;
-use crate::error::{DdqError, Result};
+use crate::engine::scan::{FileTable, is_remote};
+use crate::error::Result;
 use crate::plan::sources::{CsvOptions, JsonOptions, SourceTable, Sources};
 use crate::plan::value::Frame;
 use datafusion::arrow::array::RecordBatch;
@@ -40,28 +40,25 @@ impl Sources for EngineSources {
     /// the query runs to its end on a thread and runtime of its own.
     fn collect_now(&self, df: DataFrame) -> Result<Vec<RecordBatch>> {
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        std::thread::scope(|scope| {
-            let run = scope.spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(workers)
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(guarded(async { Ok(df.collect().await?) }))
-            });
-            run.join()
-                .unwrap_or_else(|_| Err(DdqError::execution("the query stopped unexpectedly")))
-        })
+        run_apart(workers, async { Ok(df.collect().await?) })
     }
 }
 
 /// A directory is the dataset written into it (`to_parquet("out/")` writes
 /// out/part.N.parquet, `to_csv("out/*.csv")` out/N.csv), as pandas and Dask read one: its files
-/// matching `files`, hidden ones left out, in name order.
+/// matching `files`, hidden ones left out, in name order. An `s3://` path ending in `/` is a
+/// folder too.
 fn folders_as_globs(patterns: &[String], files: &str) -> Vec<String> {
     patterns
         .iter()
         .map(|p| {
-            if std::path::Path::new(p).is_dir() {
+            if is_remote(p) {
+                if p.starts_with("s3") && p.ends_with('/') {
+                    format!("{p}{files}")
+                } else {
+                    p.clone()
+                }
+            } else if std::path::Path::new(p).is_dir() {
                 let folder = glob::Pattern::escape(p.trim_end_matches('/'));
                 format!("{folder}/{files}")
             } else {

@@ -253,7 +253,11 @@ fn csv_reader<R: Read>(sep: u8, input: R) -> csv::Reader<R> {
 
 pub(crate) fn open_error(path: &Path, err: std::io::Error) -> DdqError {
     if err.kind() == std::io::ErrorKind::NotFound {
-        DdqError::input(format!("file not found: {}", display(path)))
+        let err = DdqError::input(format!("file not found: {}", display(path)));
+        match super::remote::is_copy(path) {
+            true => err.with_help(super::remote::MISSING_COPY_HELP),
+            false => err,
+        }
     } else {
         DdqError::input(format!("cannot read {}: {err}", display(path)))
     }

@@ -1,6 +1,8 @@
 //! Turns the user's paths and globs into the ordered list of files a table reads, with the
 //! ordering Dask uses (each glob's matches sorted as strings, patterns in the order given).
+//! `s3://` and `https://` patterns become local copies of their objects (see `remote`).
 
+use super::remote;
 use crate::error::{DdqError, Result};
 use glob::MatchOptions;
 use std::io::ErrorKind;
@@ -13,7 +15,9 @@ pub(crate) fn expand_patterns(patterns: &[String]) -> Result<Vec<PathBuf>> {
     }
     let mut files = Vec::new();
     for pattern in patterns {
-        if is_glob(pattern) {
+        if remote::is_remote(pattern) {
+            files.extend(remote::local_copies(pattern)?);
+        } else if is_glob(pattern) {
             files.extend(expand_glob(pattern)?);
         } else {
             files.push(existing_file(pattern)?);
@@ -22,12 +26,13 @@ pub(crate) fn expand_patterns(patterns: &[String]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The text of a path as it appears in messages: as the user wrote it (relative stays relative).
+/// The text of a path as it appears in messages: as the user wrote it (relative stays relative,
+/// the local copy of a remote object is its URL).
 pub(crate) fn display(path: &Path) -> String {
-    path.display().to_string()
+    remote::url_of(path).unwrap_or_else(|| path.display().to_string())
 }
 
-fn is_glob(pattern: &str) -> bool {
+pub(super) fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '['])
 }
 

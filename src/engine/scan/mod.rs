@@ -7,7 +7,7 @@
 //! value. Two hidden `UInt64` columns follow the visible ones (`plan::sources::PART_COLUMN` and
 //! `ROW_COLUMN`, the contract the planner orders by).
 //!
-//! Layout: `files` expands patterns, `dtype` holds pandas' NA strings, `gzip` decompresses,
+//! Layout: `files` expands patterns (`remote` copies `s3://` and `https://` objects to read), `dtype` holds pandas' NA strings, `gzip` decompresses,
 //! `sniff` refuses files that are not text ddq reads (other compressions, UTF-16, binary),
 //! `csv_schema` infers column types,
 //! `csv_read` reads one byte range (`csv_fast` is its fast path for plain CSV, with `csv_bytes`
@@ -34,10 +34,12 @@ mod json_schema;
 mod parquet_read;
 mod part_filter;
 mod quotes;
+mod remote;
 mod sniff;
 mod table;
 pub mod wire;
 
+pub(crate) use remote::is_remote;
 pub use table::FileTable;
 pub(crate) use table::PlannedForCluster;
 
