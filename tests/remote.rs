@@ -1,6 +1,7 @@
 //! Remote paths over the real binary: `read_csv("s3://...")` against a moto S3 server started on
-//! loopback from the test venv (`$DDQ_VENV`, as `.ci/run` sets it up), and `http://` against a
-//! small server in this file that counts the downloads. Each gives the local files' answers, a
+//! loopback from the test venv (`$DDQ_VENV`, as `.ci/run` sets it up), `http://` against a
+//! small server in this file that counts the downloads, and `https://` against Python's file
+//! server over TLS with a certificate made for the test. Each gives the local files' answers, a
 //! second read reuses the local copy, a changed object is fetched again, and a missing object
 //! or a server that is down is an error naming the URL.
 
@@ -381,5 +382,90 @@ fn http_paths_read_like_the_local_file_and_reuse_their_copy() {
             .contains(&format!("not found: http://127.0.0.1:{port}/data/gone.csv")),
         "{}",
         missing.stderr
+    );
+}
+
+/// A self-signed certificate for 127.0.0.1 and its key, made by the `openssl` command in
+/// `dir`; `None` when there is no `openssl`.
+fn self_signed_certificate(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        // A server's own certificate, not an authority's (rustls refuses a CA as a server).
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    made.then_some((cert, key))
+}
+
+/// Python's file server over TLS, serving `root` on loopback; `None` without `python3`.
+fn serve_https(root: &Path, cert: &Path, key: &Path, dir: &Path) -> Option<(Server, u16)> {
+    let port = free_port();
+    let script = format!(
+        "import http.server, ssl, functools\n\
+         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory={root:?})\n\
+         server = http.server.ThreadingHTTPServer(('127.0.0.1', {port}), handler)\n\
+         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
+         context.load_cert_chain({cert:?}, {key:?})\n\
+         server.socket = context.wrap_socket(server.socket, server_side=True)\n\
+         server.serve_forever()\n",
+        root = root.display().to_string(),
+        cert = cert.display().to_string(),
+        key = key.display().to_string(),
+    );
+    let log = dir.join("https.log");
+    let child = Command::new("python3")
+        .args(["-c", &script])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).ok()?)
+        .spawn()
+        .ok()?;
+    let mut server = Server { child, log };
+    wait_for_port(port, &mut server);
+    Some((server, port))
+}
+
+#[test]
+fn https_paths_are_read_through_tls_with_the_certificates_ssl_cert_file_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some((cert, key)) = self_signed_certificate(dir.path()) else {
+        eprintln!("SKIPPED the https test: no `openssl` command to make a certificate");
+        return;
+    };
+    let Some((_server, port)) = serve_https(&project_path("data"), &cert, &key, dir.path()) else {
+        eprintln!("SKIPPED the https test: no `python3` to serve files over TLS");
+        return;
+    };
+    let url = format!("https://127.0.0.1:{port}/nycflights/1991.csv");
+    let read = format!(r#"ddf = read_csv("{url}"); {QUERY}"#);
+    let local = format!(r#"ddf = read_csv("data/nycflights/1991.csv"); {QUERY}"#);
+    let expected = ok(run(
+        &mut ddq_command(&["--format", "csv", "-c", &local]),
+        None,
+    ));
+    let trusted = [("SSL_CERT_FILE", cert.display().to_string())];
+    assert_eq!(ok(ddq_with(dir.path(), &trusted, &read)), expected);
+    // A certificate nobody said to trust is refused, naming the URL.
+    let untrusted = ddq_with(&dir.path().join("other-cache"), &[], &read);
+    assert_eq!(untrusted.code, 1, "{}", untrusted.stdout);
+    assert!(untrusted.stderr.contains(&url), "{}", untrusted.stderr);
+    assert!(
+        untrusted.stderr.contains("SSL_CERT_FILE"),
+        "{}",
+        untrusted.stderr
     );
 }

@@ -389,10 +389,18 @@ fn unreachable_server(url: &str, s3: bool, chain: &str) -> DdqError {
     // is what the user needs.
     let reason = if chain.contains("onnection refused") {
         "connection refused".to_string()
+    } else if let Some(at) = chain.find("invalid peer certificate") {
+        chain[at..].to_string()
     } else {
         chain.to_string()
     };
     let err = DdqError::input(format!("cannot connect for {url}: {reason}"));
+    if reason.starts_with("invalid peer certificate") {
+        return err.with_help(
+            "the server's certificate is not trusted here; for a private authority, name its \
+             PEM file in SSL_CERT_FILE",
+        );
+    }
     if !s3 {
         return err.with_help("is the server running, and is the address right?");
     }
