@@ -997,6 +997,30 @@ fn running_and_shifted_values_work_in_masks_and_groups() {
 }
 
 #[test]
+fn pd_cut_misuse_is_named() {
+    expect_error(
+        &with_read("pd.cut(ddf.Distance, [0, 5000, 500])"),
+        &["bins must increase monotonically"],
+    );
+    expect_error(
+        &with_read("pd.cut(ddf.Distance, [0, 500, 500, 5000])"),
+        &["bin edges must be unique"],
+    );
+    expect_error(
+        &with_read(r#"pd.cut(ddf.Distance, [0, 500, 5000], labels=["a"])"#),
+        &["labels= has 1 labels for 2 bins", "one label per bin"],
+    );
+    expect_error(
+        &with_read("pd.cut(ddf.Distance, [0, 500, 5000], labels=False)"),
+        &["labels=False (bin numbers) is not supported"],
+    );
+    expect_error(
+        &with_read(r#"pd.cut(ddf.Origin == "x", "many")"#),
+        &["bins must be a list of edges or a positive number of bins"],
+    );
+}
+
+#[test]
 fn index_and_resample_misuse_is_named() {
     expect_error(
         &with_read(r#"ddf.DepDelay.resample("M").mean()"#),

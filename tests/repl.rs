@@ -253,8 +253,21 @@ fn a_notebooks_next_lines_run_in_the_repl() {
     for expected in ["kurt", "160.156", "985.147"] {
         assert!(out.contains(expected), "{expected} missing from:\n{out}");
     }
-    let out = repl.run("pd.cut(ddf.Distance, [0, 500, 5000])", "ddf> ");
-    assert!(out.contains("group by the bin"), "{out}");
+    // pd.cut's bins, every one in bin order (the empty (0, 10] too), as pandas lists them.
+    let out = repl.run(
+        "pd.cut(ddf.Distance, [0, 10, 500, 5000]).value_counts(sort=False)",
+        "ddf> ",
+    );
+    let bins: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with('('))
+        .collect();
+    assert_eq!(bins.len(), 3, "{out}");
+    assert!(
+        bins[0].contains("(0, 10]") && bins[0].trim_end().ends_with(" 0"),
+        "{out}"
+    );
+    assert!(bins[2].contains("(500, 5000]"), "{out}");
     // Every column described, each as pandas describes its kind, in pandas' row order.
     let out = repl.run(
         "ddf[[\"Origin\", \"DepDelay\"]].describe(include=\"all\")",

@@ -413,6 +413,7 @@ pub fn across_columns(frame: &Frame, agg: Agg) -> Result<Series> {
         frame: frame.clone(),
         expr,
         name: String::new(),
+        categories: None,
     })
 }
 
@@ -475,6 +476,7 @@ pub fn unpivot_row(one_row: DataFrame, names: &[String], value_name: &str) -> Re
         frame,
         expr: column(value_name),
         name: value_name.to_string(),
+        categories: None,
     })
 }
 
@@ -546,8 +548,13 @@ fn as_reduction_type(e: Expr, t: &DataType) -> Expr {
 }
 
 /// `frame.groupby(by)`.
-pub fn groupby_of(frame: &Frame, by_arg: Arg, [dropna, sort, as_index]: [Arg; 3]) -> Result<Value> {
+pub fn groupby_of(
+    frame: &Frame,
+    by_arg: Arg,
+    [dropna, sort, as_index, observed]: [Arg; 4],
+) -> Result<Value> {
     let by = by_arg.required()?.clone();
+    let observed = observed.bool_or(false)?;
     let dropna = dropna.bool_or(true)?;
     let mut sort = sort.bool_or(true)?;
     let as_index = as_index.bool_or(true)?;
@@ -571,6 +578,10 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, [dropna, sort, as_index]: [Arg; 3]
     }
     let mut keys = Vec::new();
     let mut grouped = frame.clone();
+    let categories = match items.as_slice() {
+        [Value::Series(s)] => s.categories.clone().filter(|_| s.categories().is_some()),
+        _ => None,
+    };
     for item in items {
         match item {
             Value::Str(name) => {
@@ -625,6 +636,7 @@ pub fn groupby_of(frame: &Frame, by_arg: Arg, [dropna, sort, as_index]: [Arg; 3]
         sort,
         bins: None,
         as_index,
+        categories: categories.map(|categories| (categories, observed)),
     }))
 }
 
@@ -831,13 +843,32 @@ pub fn agg_list(items: &[Value], func: Arg) -> Result<Vec<Agg>> {
 /// Runs the aggregation: one output column per (input column, aggregation, output name).
 /// The result is ordered by key, or, for `sort=False`, by where each group first appears.
 pub fn aggregate(gb: &GroupBy, specs: &[(String, Agg, String)]) -> Result<Frame> {
-    if let Some(rule) = &gb.bins {
-        let (binned, _) = aggregate_by_key(gb, &gb.frame, specs, None)?;
-        let zero_when_empty: Vec<bool> = specs
+    // An empty bin or category holds 0 for counts, sizes and sums, as pandas fills them.
+    let zero_when_empty = || -> Vec<bool> {
+        specs
             .iter()
             .map(|(_, agg, _)| matches!(agg, Agg::Count | Agg::Size | Agg::Sum | Agg::Nunique))
-            .collect();
-        return resample::fill_and_label(binned, rule, &gb.keys[0].1, &zero_when_empty);
+            .collect()
+    };
+    if let Some((categories, observed)) = &gb.categories {
+        let key = &gb.keys[0].1;
+        let by_code = GroupBy {
+            keys: vec![(categories.code.clone(), "__ddq_code".to_string())],
+            ..gb.clone()
+        };
+        let (coded, _) = aggregate_by_key(&by_code, &gb.frame, specs, None)?;
+        return crate::plan::cut::with_every_category(
+            coded,
+            categories,
+            "__ddq_code",
+            key,
+            *observed,
+            &zero_when_empty(),
+        );
+    }
+    if let Some(rule) = &gb.bins {
+        let (binned, _) = aggregate_by_key(gb, &gb.frame, specs, None)?;
+        return resample::fill_and_label(binned, rule, &gb.keys[0].1, &zero_when_empty());
     }
     if gb.sort {
         return aggregate_by_key(gb, &gb.frame, specs, None).map(|(frame, _)| frame);
@@ -961,5 +992,6 @@ pub fn as_series(frame: Frame, name: &str) -> Value {
         frame,
         expr: column(&internal),
         name: name.to_string(),
+        categories: None,
     })
 }

@@ -152,6 +152,7 @@ pub fn index_series(frame: &Frame) -> Result<Series> {
                 expr: column(&position),
                 name: String::new(),
                 frame: positioned,
+                categories: None,
             })
         }
         _ => Err(DdqError::unsupported(
@@ -407,6 +408,7 @@ pub fn series_rows(planner: &Planner, s: Series, index: Value, by_label: bool) -
             expr: column(&value),
             name: s.name,
             frame: rows,
+            categories: None,
         })),
         other => Ok(other),
     }

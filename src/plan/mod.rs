@@ -2,6 +2,7 @@
 //! become DataFusion `DataFrame`s and `Expr`s built through the DataFrame API, never SQL text.
 //! Nothing here executes a query; `exec` does that when a value is printed.
 
+pub mod cut;
 pub mod divisions;
 pub mod frame;
 pub mod groupby;
@@ -714,6 +715,7 @@ pub fn column_series(frame: &Frame, name: &str) -> Result<Series> {
         frame: frame.clone(),
         expr: value::column(name),
         name: value::display_name(name).to_string(),
+        categories: None,
     })
 }
 

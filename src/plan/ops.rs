@@ -111,22 +111,41 @@ pub fn binary(planner: &Planner, op: BinOp, left: Value, right: Value) -> Result
             // the result still has a column header.
             let name = a.name.clone();
             let expr = typed_binary(&frame_schema(&frame), op, ae, be, (&a.name, &b.name))?;
-            Ok(Value::Series(Series { frame, expr, name }))
+            Ok(Value::Series(Series {
+                frame,
+                expr,
+                name,
+                categories: None,
+            }))
         }
         // The series' expression is moved, not copied: in a long chain of rebindings it is deep.
         (Operand::Series(s), other) => {
-            let Series { frame, expr, name } = *s;
+            let Series {
+                frame, expr, name, ..
+            } = *s;
             let other_expr = other_expr(other);
             let schema = frame_schema(&frame);
             let expr = typed_binary(&schema, op, expr, other_expr, (&name, "value"))?;
-            Ok(Value::Series(Series { frame, expr, name }))
+            Ok(Value::Series(Series {
+                frame,
+                expr,
+                name,
+                categories: None,
+            }))
         }
         (other, Operand::Series(s)) => {
-            let Series { frame, expr, name } = *s;
+            let Series {
+                frame, expr, name, ..
+            } = *s;
             let other_expr = other_expr(other);
             let schema = frame_schema(&frame);
             let expr = typed_binary(&schema, op, other_expr, expr, ("value", &name))?;
-            Ok(Value::Series(Series { frame, expr, name }))
+            Ok(Value::Series(Series {
+                frame,
+                expr,
+                name,
+                categories: None,
+            }))
         }
         (a, b) => {
             let name = match (&a, &b) {

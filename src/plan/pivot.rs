@@ -143,6 +143,7 @@ fn long_table(frame: Frame, keys: Vec<(Expr, String)>, values: &str, agg: Agg) -
         sort: true,
         bins: None,
         as_index: true,
+        categories: None,
     };
     let long = groupby::aggregate(&gb, &[(values.to_string(), agg, values.to_string())])?;
     let value = long

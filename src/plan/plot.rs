@@ -315,6 +315,7 @@ fn column_series(frame: &Frame, name: &str) -> Series {
         frame: frame.clone(),
         expr: column(name),
         name: display_name(name).to_string(),
+        categories: None,
     }
 }
 

@@ -178,6 +178,7 @@ pub fn resampler(
         sort: true,
         bins: Some(rule),
         as_index: true,
+        categories: None,
     })
 }
 

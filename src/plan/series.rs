@@ -267,6 +267,7 @@ pub fn literal_series(
         },
         expr: column(name),
         name: name.to_string(),
+        categories: None,
     }))
 }
 
@@ -275,10 +276,21 @@ pub fn value_counts(
     series: &Series,
     [sort, ascending, dropna, normalize]: [Arg; 4],
 ) -> Result<Value> {
+    let dropna_arg = dropna;
     let dropna = !matches!(dropna.value(), Some(Value::Bool(false)));
     let ascending = matches!(ascending.value(), Some(Value::Bool(true)));
     let sort = !matches!(sort.value(), Some(Value::Bool(false)));
     let normalize = matches!(normalize.value(), Some(Value::Bool(true)));
+    if let Some(categories) = series.categories() {
+        if !dropna {
+            return Err(dropna_arg
+                .invalid("value_counts(dropna=False) of pd.cut's bins is not supported")
+                .with_help("count the values outside every bin with `s.isna().sum()`"));
+        }
+        let counts =
+            crate::plan::cut::value_counts(series, categories, sort, ascending, normalize)?;
+        return Ok(Value::Series(counts));
+    }
     let series = &crate::plan::window::plain(series)?;
     let gb = GroupBy {
         frame: series.frame.clone(),
@@ -288,6 +300,7 @@ pub fn value_counts(
         sort: true,
         bins: None,
         as_index: true,
+        categories: None,
     };
     let value_name = if normalize { "proportion" } else { "count" };
     let spec = [(String::new(), Agg::Size, value_name.to_string())];
@@ -318,6 +331,7 @@ pub fn value_counts(
         frame,
         expr: column(&internal),
         name: value_name.to_string(),
+        categories: None,
     }))
 }
 
@@ -706,6 +720,7 @@ fn top_and_freq(frame: &Frame, c: &str, t: &DataType) -> Result<(Expr, Expr)> {
         sort: true,
         bins: None,
         as_index: true,
+        categories: None,
     };
     let spec = [(String::new(), Agg::Size, "freq".to_string())];
     let (counted, first) = groupby::aggregate_keeping_first(&gb, &spec)?;

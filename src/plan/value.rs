@@ -5,6 +5,7 @@
 use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::logical_expr::{Expr, SortExpr};
 use datafusion::prelude::DataFrame;
+use std::sync::Arc;
 
 /// Columns whose names start with this are ddq's own bookkeeping (row order, partition numbers)
 /// and are never shown to the user.
@@ -111,6 +112,39 @@ pub struct Series {
     pub frame: Frame,
     pub expr: Expr,
     pub name: String,
+    /// For a series `pd.cut` made: its categories (see [`Series::categories`]).
+    pub categories: Option<Arc<Categories>>,
+}
+
+impl Series {
+    /// A series of `expr` over `frame`, named `name`, without categories.
+    pub fn new(frame: Frame, expr: Expr, name: impl Into<String>) -> Series {
+        Series {
+            frame,
+            expr,
+            name: name.into(),
+            categories: None,
+        }
+    }
+
+    /// The categories of a series `pd.cut` made, while it is still that series (a series
+    /// computed from it is plain text and has none).
+    pub fn categories(&self) -> Option<&Categories> {
+        self.categories
+            .as_deref()
+            .filter(|categories| categories.label == self.expr)
+    }
+}
+
+/// What `pd.cut` makes a series: an ordered categorical. Its labels (the intervals as pandas
+/// writes them, or the `labels=` given) in bin order, the bin number of each row (missing
+/// outside the bins) and the label expression the series is. `value_counts` and a groupby by
+/// it list every category in this order, empty ones too, as pandas does for a categorical.
+#[derive(Clone, Debug)]
+pub struct Categories {
+    pub labels: Vec<String>,
+    pub code: Expr,
+    pub label: Expr,
 }
 
 /// An engine scalar: an expression evaluated over a single row, usually holding scalar subqueries
@@ -150,6 +184,9 @@ pub struct GroupBy {
     pub bins: Option<crate::plan::resample::Rule>,
     /// `as_index=False`: results keep the keys as ordinary columns, in a frame.
     pub as_index: bool,
+    /// A single key `pd.cut` made: its categories, and `observed=` (whether categories no
+    /// row falls in are left out).
+    pub categories: Option<(Arc<Categories>, bool)>,
 }
 
 #[derive(Clone, PartialEq)]

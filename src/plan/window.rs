@@ -170,6 +170,7 @@ pub fn fill(series: &Series, over: &Over, forward: bool, limit: Option<u64>) -> 
         frame: filled.frame.clone(),
         expr: last_present(present_at)?,
         name: filled.name.clone(),
+        categories: None,
     })?;
     let distance = if forward {
         at - nearest.expr.clone()
@@ -317,6 +318,7 @@ pub fn cumcount(gb: &GroupBy, ascending: bool) -> Result<Series> {
         frame: gb.frame.clone(),
         expr: over.outside_groups(position),
         name: String::new(),
+        categories: None,
     })
 }
 
@@ -343,6 +345,7 @@ pub fn plain(series: &Series) -> Result<Series> {
         frame: series.frame.with_df(df),
         expr: column(&name),
         name: series.name.clone(),
+        categories: None,
     })
 }
 
@@ -701,6 +704,7 @@ pub fn by_group_then_row(gb: &GroupBy, series: Series) -> Result<Series> {
         frame,
         expr: column(&name),
         name,
+        categories: None,
     })
 }
 
@@ -714,6 +718,7 @@ pub fn group_rows_of(gb: &GroupBy, frame: &Frame, columns: Vec<(Expr, String)>) 
             frame: frame.clone(),
             expr,
             name: name.clone(),
+            categories: None,
         })?;
         frame = value.frame;
         values.push(value.expr.alias(name));

@@ -93,6 +93,7 @@ async fn head(session: &mut Session, value: &Expr, rows: Option<i64>) -> Result<
                 frame: order::head(&frame, n)?,
                 expr: column(&internal),
                 name: s.name,
+                categories: None,
             })
         }
         other => return Err(needs_frame_or_series("head", &other)),

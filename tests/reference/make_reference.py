@@ -783,6 +783,15 @@ OPERATION_TASKS = [
     ("resample_two_quarters_on", "exact", ['ddf.resample("2QE", on="Date").DepDelay.max()'], lambda d, s: keyed_csv(d.resample("2QE", on="Date").DepDelay.max())),
     ("resample_two_year_starts", "exact", ['ddf.set_index("Date").Distance.resample("2YS").mean()'], lambda d, s: keyed_csv(by_date(d).Distance.resample("2YS").mean())),
     ("resample_two_weeks_empty_bins", "exact", ['x = ddf[ddf.Date.dt.month != 3].set_index("Date")', 'x.DepDelay.resample("2W").count().iloc[4:10]'], lambda d, s: keyed_csv(by_date(d[d.Date.dt.month != 3]).DepDelay.resample("2W").count().iloc[4:10])),
+    # pd.cut: an ordered categorical; value_counts and groupby list every bin in order.
+    ("cut_value_counts", "exact", ['pd.cut(ddf.Distance, [0, 500, 1000, 5000]).value_counts()'], lambda d, s: keyed_csv(pd.cut(d.Distance, [0, 500, 1000, 5000]).value_counts())),
+    ("cut_equal_width_unsorted", "exact", ['pd.cut(ddf.DepDelay, 3).value_counts(sort=False)'], lambda d, s: keyed_csv(pd.cut(d.DepDelay, 3).value_counts(sort=False))),
+    ("cut_groupby_mean", "exact", ['ddf.groupby(pd.cut(ddf.Distance, [0, 100, 500, 1000, 5000])).DepDelay.mean()'], lambda d, s: keyed_csv(d.groupby(pd.cut(d.Distance, [0, 100, 500, 1000, 5000]), observed=False).DepDelay.mean())),
+    ("cut_groupby_empty_bins", "exact", ['ddf.groupby(pd.cut(ddf.Distance, [0, 10, 100, 500, 10000, 20000])).DepDelay.agg(["count", "mean", "sum"])'], lambda d, s: keyed_csv(d.groupby(pd.cut(d.Distance, [0, 10, 100, 500, 10000, 20000]), observed=False).DepDelay.agg(["count", "mean", "sum"]))),
+    ("cut_groupby_observed", "exact", ['ddf.groupby(pd.cut(ddf.Distance, [0, 10, 100, 500, 10000, 20000]), observed=True).size()'], lambda d, s: size_csv(d.groupby(pd.cut(d.Distance, [0, 10, 100, 500, 10000, 20000]), observed=True).size())),
+    ("cut_labels_size", "exact", ['ddf.groupby(pd.cut(ddf.Distance, [0, 500, 1000, 5000], labels=["short", "medium", "long"])).size()'], lambda d, s: size_csv(d.groupby(pd.cut(d.Distance, [0, 500, 1000, 5000], labels=["short", "medium", "long"]), observed=False).size())),
+    ("cut_left_closed_head", "exact", ['pd.cut(ddf.Distance, [0, 500, 5000], right=False).head(3)'], lambda d, s: series_csv(pd.cut(d.Distance, [0, 500, 5000], right=False).head(3).astype(str))),
+    ("cut_include_lowest_normalized", "exact", ['pd.cut(ddf.ArrDelay, [-50, 0, 60, 2000], include_lowest=True).value_counts(normalize=True)'], lambda d, s: keyed_csv(pd.cut(d.ArrDelay, [-50, 0, 60, 2000], include_lowest=True).value_counts(normalize=True))),
     # Functions written in the notebook, compiled rather than run (issue 17).
     ("apply_rows", "exact", ["ddf.apply(lambda r: r.ArrDelay - r.DepDelay, axis=1).iloc[100:110]"], lambda d, s: series_csv(d.apply(lambda r: r.ArrDelay - r.DepDelay, axis=1).iloc[100:110])),
     ("apply_values", "exact", ["ddf.Distance.apply(lambda x: x / 1000 + 1).tail(4)"], lambda d, s: series_csv(d.Distance.apply(lambda x: x / 1000 + 1).tail(4))),

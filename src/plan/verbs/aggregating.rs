@@ -417,20 +417,20 @@ pub(super) fn reduce_by(
 /// `groupby(by, dropna=True, sort=True)`: keys first in the results, sorted by key, or with
 /// `sort=False` in the order each group first appears.
 fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    // observed and group_keys change nothing without categoricals or apply; split_out and
-    // split_every are Dask's partitioning hints.
+    // group_keys changes nothing without apply; split_out and split_every are Dask's
+    // partitioning hints.
     let [
         by,
         dropna,
         sort,
         as_index,
-        _observed,
+        observed,
         _group_keys,
         _split_out,
         _split_every,
     ] = args.params()?;
     match receiver {
-        Value::Frame(f) => groupby::groupby_of(&f, by, [dropna, sort, as_index]),
+        Value::Frame(f) => groupby::groupby_of(&f, by, [dropna, sort, as_index, observed]),
         other => Err(wrong_receiver(args, &other)),
     }
 }

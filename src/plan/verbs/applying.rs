@@ -237,6 +237,7 @@ fn per_row(frame: &Frame, result: Value, name: &str, func: Arg) -> Result<Value>
                 frame: frame.clone(),
                 expr,
                 name: name.to_string(),
+                categories: None,
             }))
         }
         other => Err(DdqError::type_error(format!(

@@ -1,5 +1,5 @@
 //! pandas' top-level functions that take their data as arguments: `pd.merge(left, right, ...)`,
-//! `pd.to_datetime(...)`, `pd.isna(...)` and `pd.notna(...)`.
+//! `pd.to_datetime(...)`, `pd.isna(...)`, `pd.notna(...)` and `pd.cut(...)`.
 
 use super::Form::Method;
 use super::Receiver as On;
@@ -71,7 +71,98 @@ pub const VERBS: &[Verb] = &[
         plan: notna,
         group: "Transforming",
     },
+    Verb {
+        name: "cut",
+        receivers: &[On::Function],
+        form: Method,
+        params: &[
+            "x",
+            "bins",
+            "right",
+            "labels",
+            "retbins",
+            "precision",
+            "include_lowest",
+            "duplicates",
+            "ordered",
+        ],
+        signature: "pd.cut(series, bins=[edges] | n, right=True, labels=None, precision=3, include_lowest=False)",
+        summary: "Each value's interval among the bins, as an ordered categorical: value_counts() and groupby list every interval in order, empty ones too (observed=False).",
+        example: "pd.cut(ddf.Distance, [0, 500, 1000, 5000]).value_counts()",
+        expected: "Distance,count\n\"(1000, 5000]\",8780\n\"(0, 500]\",6330\n\"(500, 1000]\",5690\n",
+        plan: cut,
+        group: "Transforming",
+    },
 ];
+
+/// `pd.cut(x, bins, right=True, labels=None, retbins=False, precision=3, include_lowest=False,
+/// duplicates="raise", ordered=True)`
+fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [
+        x,
+        bins,
+        right,
+        labels,
+        retbins,
+        precision,
+        include_lowest,
+        duplicates,
+        ordered,
+    ] = args.params()?;
+    let Value::Series(series) = x.required()? else {
+        return Err(x.invalid("pd.cut takes a series, e.g. pd.cut(ddf.Distance, [0, 500, 5000])"));
+    };
+    let bins = match bins.required()? {
+        Value::Int(n) if *n > 0 => crate::plan::cut::Bins::Count(*n as usize),
+        Value::List(items) | Value::Tuple(items) => {
+            let edges = items
+                .iter()
+                .map(|item| match item {
+                    Value::Int(i) => Ok(*i as f64),
+                    Value::Float(v) => Ok(*v),
+                    _ => Err(bins.invalid("bin edges must be numbers")),
+                })
+                .collect::<Result<Vec<f64>>>()?;
+            let integers = items.iter().all(|item| matches!(item, Value::Int(_)));
+            crate::plan::cut::Bins::Edges(edges, integers)
+        }
+        _ => {
+            return Err(bins.invalid(
+                "bins must be a list of edges or a positive number of bins, e.g. [0, 500, 5000]",
+            ));
+        }
+    };
+    let labels = match labels.given() {
+        None | Some(Value::None) => None,
+        Some(Value::List(items) | Value::Tuple(items)) => Some(
+            items
+                .iter()
+                .map(|item| crate::plan::ops::literal_scalar(item).map(|v| v.to_string()))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| labels.invalid("labels must be plain values"))?,
+        ),
+        Some(_) => {
+            return Err(labels
+                .invalid("labels=False (bin numbers) is not supported; give a list of labels")
+                .with_help("e.g. labels=[\"short\", \"medium\", \"long\"]"));
+        }
+    };
+    if retbins.bool_or(false)? {
+        return Err(retbins.invalid("retbins=True is not supported: ddq returns the series only"));
+    }
+    if !matches!(duplicates.given(), None | Some(Value::Str(_))) || !ordered.bool_or(true)? {
+        return Err(ordered.invalid("pd.cut's bins are always ordered and unique here"));
+    }
+    let options = crate::plan::cut::CutOptions {
+        right: right.bool_or(true)?,
+        include_lowest: include_lowest.bool_or(false)?,
+        precision: precision.int_or(3)? as i32,
+        labels,
+    };
+    crate::plan::cut::cut(planner, series, bins, &options)
+        .map(Value::Series)
+        .map_err(|e| e.at(x.span()))
+}
 
 fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [left, rest @ ..] = args.params::<8>()?;

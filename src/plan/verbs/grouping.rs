@@ -246,6 +246,7 @@ fn ngroup(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         expr: window::group_number(&gb)?,
         name: String::new(),
         frame: gb.frame.clone(),
+        categories: None,
     }))
 }
 

@@ -158,6 +158,7 @@ fn len(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
             frame: frame.clone(),
             expr: lit(1i64),
             name: "len".into(),
+            categories: None,
         };
         return Ok(Value::Series(window::broadcast(&rows, &over, Agg::Size)?));
     }
@@ -333,5 +334,6 @@ pub(super) fn rows_of_series(
         frame: rows(&frame, column(&internal))?,
         expr: column(&internal),
         name: s.name,
+        categories: None,
     }))
 }

@@ -160,10 +160,6 @@ pub fn named(name: &str) -> Vec<&'static Verb> {
 /// pandas methods ddq does not have, with what to write instead.
 const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
     (
-        "cut",
-        "bin with comparisons and group by the bin: df.groupby((df.x > 500) + (df.x > 1000)).size()",
-    ),
-    (
         "ewm",
         "exponentially weighted windows are not supported; rolling(n) is",
     ),

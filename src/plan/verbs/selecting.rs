@@ -222,7 +222,12 @@ fn duplicated(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
         Some(_) => return Err(keep.invalid("keep must be \"first\", \"last\" or False")),
     };
     let expr = window::repeated(&frame, keys, keep)?;
-    Ok(Value::Series(Series { frame, expr, name }))
+    Ok(Value::Series(Series {
+        frame,
+        expr,
+        name,
+        categories: None,
+    }))
 }
 
 fn drop_duplicates(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {

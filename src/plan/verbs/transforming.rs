@@ -442,6 +442,7 @@ fn dropna(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                         frame: f.clone(),
                         expr: key,
                         name,
+                        categories: None,
                     },
                     false,
                 );

@@ -1,0 +1,422 @@
+//! `pd.cut(x, bins)`: each value's interval among the bins, as an ordered categorical.
+//!
+//! The series holds the labels pandas prints (`(0, 500]`, or the `labels=` given) and carries
+//! its [`Categories`]: the bin number of each row and the labels in bin order. pandas lists a
+//! categorical's categories in their own order, empty ones too, so `value_counts()` and a
+//! groupby by the series are planned here over the bin number and joined with a table of every
+//! category. Edges given as a count are computed from the data's minimum and maximum, asked of
+//! the engine when the statement is planned (pandas reads the data to make them too).
+
+use crate::error::{DdqError, Result};
+use crate::plan::Planner;
+use crate::plan::groupby::{self, Agg};
+use crate::plan::ops::float;
+use crate::plan::project::Project;
+use crate::plan::value::{Categories, Frame, GroupBy, Selection, Series, column};
+use crate::types::float::format_float_python;
+use datafusion::arrow::array::{Array, Float64Array};
+use datafusion::common::JoinType;
+use datafusion::functions::expr_fn as f;
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::functions_aggregate::sum::sum_udaf;
+use datafusion::functions_nested::expr_fn::make_array;
+use datafusion::logical_expr::conditional_expressions::CaseBuilder;
+use datafusion::logical_expr::expr::WindowFunction;
+use datafusion::logical_expr::{Expr, LogicalPlanBuilder, cast, lit, when};
+use datafusion::prelude::DataFrame;
+use std::sync::Arc;
+
+/// The bins of `pd.cut`: edges given, or how many equal-width bins to make from the data.
+pub enum Bins {
+    /// The edges, and whether all were written as integers (pandas then prints them so).
+    Edges(Vec<f64>, bool),
+    Count(usize),
+}
+
+/// `pd.cut`'s other arguments.
+pub struct CutOptions {
+    pub right: bool,
+    pub include_lowest: bool,
+    pub precision: i32,
+    pub labels: Option<Vec<String>>,
+}
+
+/// `pd.cut(x, bins, ...)` of `x`.
+pub fn cut(planner: &Planner, x: &Series, bins: Bins, options: &CutOptions) -> Result<Series> {
+    let (edges, integers) = match bins {
+        Bins::Edges(edges, integers) => (checked_edges(edges)?, integers),
+        Bins::Count(count) => (equal_width_edges(planner, x, count, options.right)?, false),
+    };
+    let bins = edges.len() - 1;
+    let labels = match &options.labels {
+        Some(labels) if labels.len() != bins => {
+            return Err(DdqError::input(format!(
+                "labels= has {} labels for {bins} bins",
+                labels.len()
+            ))
+            .with_help("give one label per bin (one fewer than the edges)"));
+        }
+        Some(labels) => labels.clone(),
+        None => interval_labels(&edges, integers, options),
+    };
+    let value = float(x.expr.clone());
+    let mut code: Option<CaseBuilder> = None;
+    for (i, pair) in edges.windows(2).enumerate() {
+        let (lo, hi) = (lit(pair[0]), lit(pair[1]));
+        let inside = match (options.right, i == 0 && options.include_lowest) {
+            (true, false) => value.clone().gt(lo).and(value.clone().lt_eq(hi)),
+            (true, true) => value.clone().gt_eq(lo).and(value.clone().lt_eq(hi)),
+            (false, _) => value.clone().gt_eq(lo).and(value.clone().lt(hi)),
+        };
+        let number = lit(i as i64);
+        code = Some(match code {
+            None => when(inside, number),
+            Some(mut case) => case.when(inside, number),
+        });
+    }
+    let code = match code {
+        Some(case) => case.end()?,
+        None => return Err(DdqError::input("pd.cut needs at least two bin edges")),
+    };
+    let mut label: Option<CaseBuilder> = None;
+    for (i, text) in labels.iter().enumerate() {
+        let is_bin = code.clone().eq(lit(i as i64));
+        label = Some(match label {
+            None => when(is_bin, lit(text.clone())),
+            Some(mut case) => case.when(is_bin, lit(text.clone())),
+        });
+    }
+    let label = match label {
+        Some(case) => case.end()?,
+        None => return Err(DdqError::input("pd.cut needs at least one bin")),
+    };
+    let categories = Categories {
+        labels,
+        code,
+        label: label.clone(),
+    };
+    Ok(Series {
+        categories: Some(Arc::new(categories)),
+        ..Series::new(x.frame.clone(), label, x.name.clone())
+    })
+}
+
+/// Edges given: increasing and without repeats, as pandas requires.
+fn checked_edges(edges: Vec<f64>) -> Result<Vec<f64>> {
+    if edges.len() < 2 {
+        return Err(DdqError::input("pd.cut needs at least two bin edges")
+            .with_help("e.g. pd.cut(ddf.Distance, [0, 500, 1000, 5000])"));
+    }
+    if edges.windows(2).any(|pair| pair[0] > pair[1]) {
+        return Err(DdqError::input("bins must increase monotonically"));
+    }
+    if edges.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(
+            DdqError::input("bin edges must be unique").with_help("remove the repeated edges")
+        );
+    }
+    Ok(edges)
+}
+
+/// `count` equal-width bins over the data's range, widened by 0.1 % on the open side, as
+/// pandas makes them (numpy's linspace).
+fn equal_width_edges(planner: &Planner, x: &Series, count: usize, right: bool) -> Result<Vec<f64>> {
+    if count == 0 {
+        return Err(DdqError::input("`bins` should be a positive integer"));
+    }
+    let value = float(x.expr.clone());
+    let range = x.frame.df.clone().group_by(
+        vec![],
+        vec![
+            agg::min(value.clone()).alias("lo"),
+            agg::max(value).alias("hi"),
+        ],
+    )?;
+    let range = range.project(vec![
+        cast(
+            column("lo"),
+            datafusion::arrow::datatypes::DataType::Float64,
+        )
+        .alias("lo"),
+        cast(
+            column("hi"),
+            datafusion::arrow::datatypes::DataType::Float64,
+        )
+        .alias("hi"),
+    ])?;
+    let batches = planner.sources.collect_now(range)?;
+    let bound = |i: usize| {
+        batches
+            .iter()
+            .find(|b| b.num_rows() > 0)
+            .and_then(|b| b.column(i).as_any().downcast_ref::<Float64Array>().cloned())
+            .filter(|a| a.is_valid(0))
+            .map(|a| a.value(0))
+    };
+    let (Some(lo), Some(hi)) = (bound(0), bound(1)) else {
+        return Err(
+            DdqError::input("cannot make bins from a count when every value is missing")
+                .with_help("give the edges, e.g. bins=[0, 500, 5000]"),
+        );
+    };
+    if lo.is_infinite() || hi.is_infinite() {
+        return Err(DdqError::input(
+            "cannot specify integer `bins` when input data contains infinity",
+        ));
+    }
+    Ok(linspace_edges(lo, hi, count, right))
+}
+
+/// pandas' `_nbins_to_bins` over a finite range.
+fn linspace_edges(lo: f64, hi: f64, count: usize, right: bool) -> Vec<f64> {
+    let widen = |v: f64, sign: f64| {
+        if v == 0.0 {
+            sign * 0.001
+        } else {
+            v + sign * 0.001 * v.abs()
+        }
+    };
+    if lo == hi {
+        return linspace(widen(lo, -1.0), widen(hi, 1.0), count);
+    }
+    let mut edges = linspace(lo, hi, count);
+    let adjust = (hi - lo) * 0.001;
+    if right {
+        edges[0] -= adjust;
+    } else if let Some(last) = edges.last_mut() {
+        *last += adjust;
+    }
+    edges
+}
+
+/// numpy's `linspace(start, stop, count + 1)`: `i * step + start`, the last exactly `stop`.
+fn linspace(start: f64, stop: f64, count: usize) -> Vec<f64> {
+    let step = (stop - start) / count as f64;
+    let mut edges: Vec<f64> = (0..=count).map(|i| i as f64 * step + start).collect();
+    edges[count] = stop;
+    edges
+}
+
+/// The intervals as pandas prints them: `(a, b]` (or `[a, b)`), the edges rounded to the
+/// fewest digits (from `precision`) that keep them apart; integers stay integers unless the
+/// first edge is lowered by `include_lowest`.
+fn interval_labels(edges: &[f64], integers: bool, options: &CutOptions) -> Vec<String> {
+    let precision = inferred_precision(edges, options.precision);
+    let mut breaks: Vec<f64> = edges.iter().map(|&e| round_frac(e, precision)).collect();
+    let mut integers = integers;
+    if options.right && options.include_lowest {
+        breaks[0] -= 10f64.powi(-precision);
+        integers = false;
+    }
+    let shown = |v: f64| {
+        if integers {
+            format!("{}", v as i64)
+        } else {
+            format_float_python(v)
+        }
+    };
+    breaks
+        .windows(2)
+        .map(|pair| match options.right {
+            true => format!("({}, {}]", shown(pair[0]), shown(pair[1])),
+            false => format!("[{}, {})", shown(pair[0]), shown(pair[1])),
+        })
+        .collect()
+}
+
+/// pandas' `_infer_precision`: the first precision from `base` on at which the rounded edges
+/// stay distinct.
+fn inferred_precision(edges: &[f64], base: i32) -> i32 {
+    for precision in base..20 {
+        let mut levels: Vec<f64> = edges.iter().map(|&e| round_frac(e, precision)).collect();
+        levels.sort_by(f64::total_cmp);
+        levels.dedup();
+        if levels.len() == edges.len() {
+            return precision;
+        }
+    }
+    base
+}
+
+/// pandas' `_round_frac`: `precision` digits after the point, or that many significant digits
+/// for a number below one; rounded half to even as numpy's `around`.
+fn round_frac(x: f64, precision: i32) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    let whole = x.trunc();
+    let digits = if whole == 0.0 {
+        -((x - whole).abs().log10().floor() as i32) - 1 + precision
+    } else {
+        precision
+    };
+    if digits >= 0 {
+        let scale = 10f64.powi(digits);
+        (x * scale).round_ties_even() / scale
+    } else {
+        let scale = 10f64.powi(-digits);
+        (x / scale).round_ties_even() * scale
+    }
+}
+
+/// Every category of `categories` as rows of a table over `frame`'s session: `code_name` the
+/// bin number, `label_name` its label.
+fn category_table(
+    frame: &Frame,
+    categories: &Categories,
+    code_name: &str,
+    label_name: &str,
+) -> Result<DataFrame> {
+    let (state, _) = frame.df.clone().into_parts();
+    let codes = make_array((0..categories.labels.len() as i64).map(lit).collect());
+    let labels = make_array(categories.labels.iter().map(|l| lit(l.clone())).collect());
+    let one_row = DataFrame::new(
+        state,
+        LogicalPlanBuilder::empty(true)
+            .project(vec![codes.alias(code_name), labels.alias(label_name)])?
+            .build()?,
+    );
+    groupby::unnest_exact(one_row, &[code_name, label_name])
+}
+
+/// `result` (grouped by the bin number in `code_name`) with a row for every category in bin
+/// order, or only those with rows when `observed`; the bin number stays as the hidden column
+/// the rows are ordered by, and the key `key` is the category's label. `zero_when_empty` says,
+/// per value column in order, whether an empty category holds 0 (counts, sizes, sums) rather
+/// than a missing value.
+pub fn with_every_category(
+    result: Frame,
+    categories: &Categories,
+    code_name: &str,
+    key: &str,
+    observed: bool,
+    zero_when_empty: &[bool],
+) -> Result<Frame> {
+    let every = category_table(&result, categories, "__ddq_cat", "__ddq_cat_label")?;
+    let join = if observed {
+        JoinType::Inner
+    } else {
+        JoinType::Left
+    };
+    let joined = every.join_on(
+        result.df.clone(),
+        join,
+        [column("__ddq_cat").eq(column(code_name))],
+    )?;
+    // The bin number is the (hidden) key of `result`, so every shown column is a value.
+    let values = result.columns();
+    let mut select = vec![column("__ddq_cat_label").alias(key)];
+    for (name, zero) in values.iter().zip(zero_when_empty) {
+        let value = column(name);
+        select.push(if *zero {
+            f::coalesce(vec![value, lit(0)]).alias(name)
+        } else {
+            value.alias(name)
+        });
+    }
+    select.push(column("__ddq_cat"));
+    Ok(Frame {
+        df: joined.project(select)?,
+        order: vec![column("__ddq_cat").sort(true, false)],
+        index_columns: 1,
+        partition: None,
+        divisions: None,
+        origin: "cut".into(),
+        ..result
+    })
+}
+
+/// `value_counts()` of a series `pd.cut` made: every category (0 for an empty one), by count
+/// (`ascending` or not; ties in category order) when `sort`, else in category order.
+pub fn value_counts(
+    series: &Series,
+    categories: &Categories,
+    sort: bool,
+    ascending: bool,
+    normalize: bool,
+) -> Result<Series> {
+    let gb = GroupBy {
+        frame: series.frame.clone(),
+        keys: vec![(categories.code.clone(), "__ddq_code".to_string())],
+        selection: Selection::All,
+        dropna: true,
+        sort: true,
+        bins: None,
+        as_index: true,
+        categories: None,
+    };
+    let name = if normalize { "proportion" } else { "count" };
+    let counted = groupby::aggregate(&gb, &[(String::new(), Agg::Size, name.to_string())])?;
+    let mut every = with_every_category(
+        counted,
+        categories,
+        "__ddq_code",
+        &series.name,
+        false,
+        &[true],
+    )?;
+    let value = every.value_columns().pop().unwrap_or_default();
+    if normalize {
+        let total = Expr::from(WindowFunction::new(sum_udaf(), vec![column(&value)]));
+        let share = float(column(&value)) / float(total);
+        every = every.with_df(every.df.clone().set_column(&value, share)?);
+    }
+    let in_category_order = column("__ddq_cat").sort(true, false);
+    every.order = if sort {
+        vec![column(&value).sort(ascending, false), in_category_order]
+    } else {
+        vec![in_category_order]
+    };
+    Ok(Series::new(every, column(&value), name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(right: bool, include_lowest: bool) -> CutOptions {
+        CutOptions {
+            right,
+            include_lowest,
+            precision: 3,
+            labels: None,
+        }
+    }
+
+    #[test]
+    fn intervals_are_labelled_as_pandas_labels_them() {
+        let edges = [0.0, 500.0, 5000.0];
+        assert_eq!(
+            interval_labels(&edges, true, &options(true, false)),
+            ["(0, 500]", "(500, 5000]"]
+        );
+        assert_eq!(
+            interval_labels(&edges, true, &options(false, false)),
+            ["[0, 500)", "[500, 5000)"]
+        );
+        assert_eq!(
+            interval_labels(&edges, true, &options(true, true)),
+            ["(-0.001, 500.0]", "(500.0, 5000.0]"]
+        );
+        assert_eq!(
+            interval_labels(&[0.5, 1.25, 2.0], false, &options(true, false)),
+            ["(0.5, 1.25]", "(1.25, 2.0]"]
+        );
+    }
+
+    #[test]
+    fn equal_width_bins_follow_numpy_and_pandas() {
+        // pd.cut(pd.Series([-15.0, 1006.0]), 3): (-16.021, 325.333], (325.333, 665.667], ...
+        let edges = linspace_edges(-15.0, 1006.0, 3, true);
+        assert_eq!(
+            interval_labels(&edges, false, &options(true, false)),
+            [
+                "(-16.021, 325.333]",
+                "(325.333, 665.667]",
+                "(665.667, 1006.0]"
+            ]
+        );
+        assert_eq!(round_frac(0.000123456, 3), 0.000123);
+        assert_eq!(linspace_edges(5.0, 5.0, 2, true), [4.995, 5.0, 5.005]);
+    }
+}
