@@ -129,7 +129,9 @@ def describe_csv(described):
 
 
 def size_csv(sizes):
-    return keyed_csv(sizes.rename("size"))
+    """A size() series: pandas leaves it unnamed, so its column is headed 0."""
+    assert sizes.name is None, sizes.name
+    return keyed_csv(sizes)
 
 
 def partition(ddf, sizes, number):

@@ -233,9 +233,9 @@ pub const VERBS: &[Verb] = &[
         form: Method,
         params: &[],
         signature: "size()",
-        summary: "Rows per group (nulls included).",
+        summary: "Rows per group (nulls included): an unnamed series, as pandas' (its column is 0 after reset_index(); as_index=False names it size).",
         example: "ddf.groupby(\"Origin\").size()",
-        expected: "Origin,size\nEWR,7093\nJFK,6840\nLGA,6867\n",
+        expected: "Origin,0\nEWR,7093\nJFK,6840\nLGA,6867\n",
         plan: size,
         group: "Grouping",
     },
@@ -846,7 +846,7 @@ fn size(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::GroupBy(gb) => {
             let frame = groupby::aggregate(&gb, &[(String::new(), Agg::Size, "size".to_string())])?;
-            Ok(groupby::keyed(&gb, frame, Some("size")))
+            Ok(groupby::keyed(&gb, frame, Some("")))
         }
         other => Err(wrong_receiver(args, &other)),
     }

@@ -270,6 +270,8 @@ fn dtype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `s.name`
 fn name(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
+        // An unnamed series (a groupby's size(), say) has pandas' None.
+        Value::Series(s) if s.name.is_empty() => Ok(Value::None),
         Value::Series(s) => Ok(Value::Str(s.name)),
         other => Err(wrong_receiver(args, &other)),
     }
