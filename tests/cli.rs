@@ -997,6 +997,37 @@ fn running_and_shifted_values_work_in_masks_and_groups() {
 }
 
 #[test]
+fn partitions_are_picked_by_position_slice_and_list_as_dask_picks_them() {
+    let run = ddq(
+        &[
+            "--format",
+            "csv",
+            "-c",
+            &with_read(
+                "len(ddf.partitions[1]); len(ddf.partitions[[1, 3]]); \
+                 len(ddf.partitions[1:4].partitions[2]); ddf.partitions[-2:].npartitions; \
+                 ddf.partitions[::3].npartitions; len(ddf.get_partition(3)); \
+                 ddf.partitions[[1, 3]].Date.dt.year.unique()",
+            ),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "1984\n4016\n2032\n2\n4\n2032\nDate\n1991\n1993\n"
+    );
+    expect_error(
+        &with_read("ddf.partitions[[3, 1]]"),
+        &["a list of partitions must name each once, in increasing order"],
+    );
+    expect_error(
+        &with_read("ddf.partitions[::-1]"),
+        &["slice steps must be positive"],
+    );
+}
+
+#[test]
 fn pd_cut_misuse_is_named() {
     expect_error(
         &with_read("pd.cut(ddf.Distance, [0, 5000, 500])"),

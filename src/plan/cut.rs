@@ -10,7 +10,7 @@
 use crate::error::{DdqError, Result};
 use crate::plan::Planner;
 use crate::plan::groupby::{self, Agg};
-use crate::plan::ops::float;
+use crate::plan::ops::{first_matching, float};
 use crate::plan::project::Project;
 use crate::plan::value::{Categories, Frame, GroupBy, Selection, Series, column};
 use crate::types::float::format_float_python;
@@ -20,9 +20,8 @@ use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_aggregate::sum::sum_udaf;
 use datafusion::functions_nested::expr_fn::make_array;
-use datafusion::logical_expr::conditional_expressions::CaseBuilder;
 use datafusion::logical_expr::expr::WindowFunction;
-use datafusion::logical_expr::{Expr, LogicalPlanBuilder, cast, lit, when};
+use datafusion::logical_expr::{Expr, LogicalPlanBuilder, cast, lit};
 use datafusion::prelude::DataFrame;
 use std::sync::Arc;
 
@@ -60,7 +59,7 @@ pub fn cut(planner: &Planner, x: &Series, bins: Bins, options: &CutOptions) -> R
         None => interval_labels(&edges, integers, options),
     };
     let value = float(x.expr.clone());
-    let mut code: Option<CaseBuilder> = None;
+    let mut bins_of_value = Vec::new();
     for (i, pair) in edges.windows(2).enumerate() {
         let (lo, hi) = (lit(pair[0]), lit(pair[1]));
         let inside = match (options.right, i == 0 && options.include_lowest) {
@@ -68,28 +67,16 @@ pub fn cut(planner: &Planner, x: &Series, bins: Bins, options: &CutOptions) -> R
             (true, true) => value.clone().gt_eq(lo).and(value.clone().lt_eq(hi)),
             (false, _) => value.clone().gt_eq(lo).and(value.clone().lt(hi)),
         };
-        let number = lit(i as i64);
-        code = Some(match code {
-            None => when(inside, number),
-            Some(mut case) => case.when(inside, number),
-        });
+        bins_of_value.push((inside, lit(i as i64)));
     }
-    let code = match code {
-        Some(case) => case.end()?,
-        None => return Err(DdqError::input("pd.cut needs at least two bin edges")),
-    };
-    let mut label: Option<CaseBuilder> = None;
-    for (i, text) in labels.iter().enumerate() {
-        let is_bin = code.clone().eq(lit(i as i64));
-        label = Some(match label {
-            None => when(is_bin, lit(text.clone())),
-            Some(mut case) => case.when(is_bin, lit(text.clone())),
-        });
-    }
-    let label = match label {
-        Some(case) => case.end()?,
-        None => return Err(DdqError::input("pd.cut needs at least one bin")),
-    };
+    let code = first_matching(bins_of_value)?;
+    let label = first_matching(
+        labels
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (code.clone().eq(lit(i as i64)), lit(text.clone())))
+            .collect(),
+    )?;
     let categories = Categories {
         labels,
         code,

@@ -375,28 +375,75 @@ fn iloc_positions(frame: &Frame, list: &[i64]) -> Result<Frame> {
     })
 }
 
-/// `df.partitions[i]`
+/// `df.partitions[i]`, `df.partitions[a:b:step]`, `df.partitions[[i, j]]`: the partitions
+/// named, in their order, numbered from 0 again.
 pub fn partition(frame: Frame, index: Value) -> Result<Value> {
-    let Value::Int(i) = index else {
-        return Err(DdqError::type_error(format!(
-            "partitions are indexed by an integer, not {}",
-            index.kind_name()
-        )));
-    };
     let n = frame.npartitions as i64;
-    let position = if i < 0 { n + i } else { i };
-    if position < 0 || position >= n {
-        return Err(DdqError::type_error(format!(
-            "partition {i} is out of range: the frame has {n} partitions"
-        )));
+    let in_range = |i: i64| {
+        let position = if i < 0 { n + i } else { i };
+        if position < 0 || position >= n {
+            return Err(DdqError::type_error(format!(
+                "partition {i} is out of range: the frame has {n} partitions"
+            )));
+        }
+        Ok(position as u64)
+    };
+    let positions: Vec<u64> = match index {
+        Value::Int(i) => vec![in_range(i)?],
+        Value::Slice(start, stop, step) => slice_positions(n, start, stop, step)?
+            .into_iter()
+            .map(|p| p as u64)
+            .collect(),
+        Value::List(items) => {
+            let positions = items
+                .iter()
+                .map(|item| match item {
+                    Value::Int(i) => in_range(*i),
+                    other => Err(DdqError::type_error(format!(
+                        "partitions are listed by integers, not {}",
+                        other.kind_name()
+                    ))),
+                })
+                .collect::<Result<Vec<u64>>>()?;
+            if positions.windows(2).any(|pair| pair[0] >= pair[1]) {
+                return Err(DdqError::unsupported(
+                    "a list of partitions must name each once, in increasing order",
+                )
+                .with_help("sort the list, e.g. ddf.partitions[[1, 3]]"));
+            }
+            positions
+        }
+        other => {
+            return Err(DdqError::type_error(format!(
+                "partitions are indexed by an integer, a slice or a list of integers, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    if positions.is_empty() {
+        return Err(DdqError::input("the selection names no partition"));
     }
     let Some(expr) = frame.partition.clone() else {
         return Err(DdqError::unsupported("this frame's rows are not split into partitions").with_help("partitions are defined for frames read from files and their row-wise transformations"));
     };
-    let df = frame.df.clone().keep_rows(expr.eq(lit(position as u64)))?;
+    let named: Vec<Expr> = positions.iter().map(|&p| lit(p)).collect();
+    let df = frame
+        .df
+        .clone()
+        .keep_rows(expr.clone().in_list(named, false))?;
+    let partition = match positions.as_slice() {
+        [_] => lit(0u64),
+        _ => crate::plan::ops::first_matching(
+            positions
+                .iter()
+                .enumerate()
+                .map(|(new, &old)| (expr.clone().eq(lit(old)), lit(new as u64)))
+                .collect(),
+        )?,
+    };
     Ok(Value::Frame(Frame {
-        npartitions: 1,
-        partition: Some(lit(0u64)),
+        npartitions: positions.len(),
+        partition: Some(partition),
         ..frame.with_df(df)
     }))
 }

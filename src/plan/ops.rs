@@ -688,3 +688,17 @@ pub fn plain(value: &Value) -> Option<crate::types::format::Plain> {
         _ => return None,
     })
 }
+
+/// `CASE WHEN c1 THEN v1 WHEN c2 THEN v2 ... END`: the value of the first condition that holds,
+/// missing when none does (or when there are no branches).
+pub fn first_matching(branches: Vec<(Expr, Expr)>) -> Result<Expr> {
+    let mut branches = branches.into_iter();
+    let Some((condition, value)) = branches.next() else {
+        return Ok(Expr::Literal(datafusion::common::ScalarValue::Null, None));
+    };
+    let mut case = datafusion::logical_expr::when(condition, value);
+    for (condition, value) in branches {
+        case = case.when(condition, value);
+    }
+    Ok(case.end()?)
+}

@@ -93,11 +93,23 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Frame],
         form: Attribute,
         params: &[],
-        signature: "df.partitions[i]",
-        summary: "The i-th partition as a frame.",
-        example: "len(ddf.partitions[1])",
-        expected: "1984\n",
+        signature: "df.partitions[i] | [a:b:step] | [[i, j]]",
+        summary: "The partitions named, as a frame of that many partitions (numbered from 0).",
+        example: "ddf.partitions[::3].npartitions",
+        expected: "4\n",
         plan: partitions,
+        group: "Partitions",
+    },
+    Verb {
+        name: "get_partition",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["n"],
+        signature: "df.get_partition(n)",
+        summary: "The n-th partition as a frame: df.partitions[n].",
+        example: "len(ddf.get_partition(1))",
+        expected: "1984\n",
+        plan: get_partition,
         group: "Partitions",
     },
     Verb {
@@ -179,6 +191,15 @@ fn repartition(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value
 fn partitions(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Frame(f) => Ok(Value::Accessor(Accessor::Partitions(f))),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `get_partition(n)`
+fn get_partition(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [n] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::partition(f, n.required()?.clone()).map_err(|e| e.at(n.span())),
         other => Err(wrong_receiver(args, &other)),
     }
 }
