@@ -1028,6 +1028,40 @@ fn partitions_are_picked_by_position_slice_and_list_as_dask_picks_them() {
 }
 
 #[test]
+fn to_parquet_compresses_with_the_codec_named_snappy_by_default() {
+    use datafusion::parquet::basic::Compression;
+    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+    let dir = tempfile::tempdir().expect("a directory");
+    let codec_of = |file: &str| {
+        let opened = std::fs::File::open(dir.path().join(file)).expect(file);
+        let reader = SerializedFileReader::new(opened).expect("a Parquet file");
+        reader.metadata().row_group(0).column(0).compression()
+    };
+    let statements = with_read(
+        r#"x = ddf[["Origin", "DepDelay"]].head(500); x.to_parquet("plain.parquet"); x.to_parquet("z.parquet", compression="zstd", engine="pyarrow"); x.to_parquet("none.parquet", compression=None); len(read_parquet("z.parquet")); read_parquet("none.parquet").DepDelay.sum() == x.DepDelay.sum()"#,
+    );
+    let run = ddq_in(
+        dir.path(),
+        &[
+            "--format",
+            "csv",
+            "-c",
+            &statements.replace("data/", &format!("{}/data/", project_dir().display())),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.ends_with("500\nTrue\n"), "{}", run.stdout);
+    assert_eq!(codec_of("plain.parquet"), Compression::SNAPPY);
+    assert!(matches!(codec_of("z.parquet"), Compression::ZSTD(_)));
+    assert_eq!(codec_of("none.parquet"), Compression::UNCOMPRESSED);
+    expect_error(
+        &with_read(r#"ddf.to_parquet("/tmp/x/", compression="lzma")"#),
+        &["unknown compression \"lzma\"", "snappy, gzip, zstd"],
+    );
+}
+
+#[test]
 fn pd_cut_misuse_is_named() {
     expect_error(
         &with_read("pd.cut(ddf.Distance, [0, 5000, 500])"),

@@ -76,7 +76,7 @@ fn targets(request: &WriteRequest) -> Result<Vec<(Frame, PathBuf)>> {
     let path = request.path.as_str();
     let per_partition = match request.format {
         FileFormat::Csv | FileFormat::Json(_) => path.contains('*'),
-        FileFormat::Parquet => !path.ends_with(".parquet"),
+        FileFormat::Parquet(_) => !path.ends_with(".parquet"),
     };
     if !per_partition {
         return Ok(vec![(request.frame.clone(), PathBuf::from(path))]);
@@ -100,7 +100,7 @@ fn targets(request: &WriteRequest) -> Result<Vec<(Frame, PathBuf)>> {
             FileFormat::Csv | FileFormat::Json(_) => {
                 PathBuf::from(path.replacen('*', &i.to_string(), 1))
             }
-            FileFormat::Parquet => Path::new(path).join(format!("part.{i}.parquet")),
+            FileFormat::Parquet(_) => Path::new(path).join(format!("part.{i}.parquet")),
         };
         out.push((part, file));
     }
@@ -127,9 +127,10 @@ async fn write_file(
             Box::new(BufWriter::new(file)),
             &DisplayOptions::default(),
         )?,
-        FileFormat::Parquet => Box::new(ParquetResultWriter::new(
+        FileFormat::Parquet(codec) => Box::new(ParquetResultWriter::new(
             schema.clone(),
             Box::new(BufWriter::new(file)),
+            codec,
         )?),
         FileFormat::Json(records) => output::json_records_writer(
             schema.clone(),

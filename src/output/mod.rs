@@ -91,7 +91,11 @@ pub fn result_writer(
         Format::Tsv => Box::new(csv_writer::CsvResultWriter::new(schema, out, b'\t')),
         Format::Json => Box::new(json_lines::JsonLinesWriter::new(schema, out)),
         Format::Markdown => Box::new(markdown::MarkdownWriter::new(schema, out)),
-        Format::Parquet => Box::new(ParquetResultWriter::new(schema, out)?),
+        Format::Parquet => Box::new(ParquetResultWriter::new(
+            schema,
+            out,
+            crate::types::parquet::ParquetCodec::default(),
+        )?),
     })
 }
 

@@ -3,9 +3,12 @@
 
 use crate::error::{DdqError, Result};
 use crate::output::ResultWriter;
+use crate::types::parquet::ParquetCodec;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
+use datafusion::parquet::file::properties::WriterProperties;
 use std::io::Write;
 
 pub struct ParquetResultWriter {
@@ -13,9 +16,28 @@ pub struct ParquetResultWriter {
 }
 
 impl ParquetResultWriter {
-    pub fn new(schema: SchemaRef, out: Box<dyn Write + Send>) -> Result<ParquetResultWriter> {
-        let writer = ArrowWriter::try_new(out, schema, None).map_err(parquet_error)?;
+    pub fn new(
+        schema: SchemaRef,
+        out: Box<dyn Write + Send>,
+        codec: ParquetCodec,
+    ) -> Result<ParquetResultWriter> {
+        let properties = WriterProperties::builder()
+            .set_compression(compression(codec))
+            .build();
+        let writer = ArrowWriter::try_new(out, schema, Some(properties)).map_err(parquet_error)?;
         Ok(ParquetResultWriter { writer })
+    }
+}
+
+/// The parquet crate's codec for `codec`, at its default level.
+fn compression(codec: ParquetCodec) -> Compression {
+    match codec {
+        ParquetCodec::Uncompressed => Compression::UNCOMPRESSED,
+        ParquetCodec::Snappy => Compression::SNAPPY,
+        ParquetCodec::Gzip => Compression::GZIP(GzipLevel::default()),
+        ParquetCodec::Zstd => Compression::ZSTD(ZstdLevel::default()),
+        ParquetCodec::Lz4 => Compression::LZ4_RAW,
+        ParquetCodec::Brotli => Compression::BROTLI(BrotliLevel::default()),
     }
 }
 

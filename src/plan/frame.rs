@@ -17,7 +17,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn::{count, sum};
-use datafusion::logical_expr::{Case, Expr, LogicalPlanBuilder, SortExpr, cast, lit};
+use datafusion::logical_expr::{Case, Expr, LogicalPlan, LogicalPlanBuilder, SortExpr, cast, lit};
 use datafusion::prelude::DataFrame;
 use datafusion::scalar::ScalarValue;
 
@@ -65,16 +65,49 @@ pub fn select(frame: &Frame, names: &[String]) -> Result<Frame> {
     Ok(frame.with_df(frame.df.clone().project(exprs)?))
 }
 
+/// The series over `frame`'s own rows: as it is when computed from `frame`; when `frame` only
+/// picked columns of the series' frame (`num = ddf[["a", "b"]]` beside `ddf.c > 0`), the rows
+/// are the same ones, so the series comes along as a hidden column, as pandas aligns them by
+/// label. `None` when the rows may differ.
+pub fn series_onto(frame: &Frame, series: &Series) -> Result<Option<(Frame, Series)>> {
+    let plan = frame.df.logical_plan();
+    if plan == series.frame.df.logical_plan() {
+        return Ok(Some((frame.clone(), series.clone())));
+    }
+    let LogicalPlan::Projection(picked) = plan else {
+        return Ok(None);
+    };
+    let only_columns = picked.expr.iter().all(|e| match e {
+        Expr::Alias(alias) => matches!(alias.expr.as_ref(), Expr::Column(_)),
+        other => matches!(other, Expr::Column(_)),
+    });
+    if !only_columns || picked.input.as_ref() != series.frame.df.logical_plan() {
+        return Ok(None);
+    }
+    let name = unique_hidden(&series.frame, "__ddq_row_value");
+    let df = series
+        .frame
+        .df
+        .clone()
+        .set_column(&name, series.expr.clone())?
+        .project(picked.expr.iter().cloned().chain([column(&name)]))?;
+    let frame = frame.with_df(df);
+    Ok(Some((
+        frame.clone(),
+        Series::new(frame, column(&name), series.name.clone()),
+    )))
+}
+
 /// Rows where a boolean series over this frame is true (null counts as false, as in pandas).
 pub fn filter(frame: &Frame, mask: &Series) -> Result<Frame> {
-    if mask.frame.df.logical_plan() != frame.df.logical_plan() {
+    let Some((frame, mask)) = series_onto(frame, mask)? else {
         return Err(DdqError::type_error(format!(
             "the mask `{}` does not come from this frame",
             mask.name
         ))
         .with_help("build the mask from the same frame, e.g. `df[df.col > 0]`"));
-    }
-    let t = expr_type(frame, &mask.expr)?;
+    };
+    let t = expr_type(&frame, &mask.expr)?;
     if t != DataType::Boolean {
         return Err(DdqError::type_error(format!(
             "cannot filter rows by series `{}` of dtype {}: a boolean series is needed",
@@ -85,7 +118,7 @@ pub fn filter(frame: &Frame, mask: &Series) -> Result<Frame> {
     }
     // A filter keeps the rows where the mask is true, dropping missing ones as pandas' False
     // does; wrapping the mask in `IS TRUE` would only repeat that.
-    let mask = window::plain(mask)?;
+    let mask = window::plain(&mask)?;
     Ok(mask
         .frame
         .with_df(mask.frame.df.clone().keep_rows(mask.expr)?))

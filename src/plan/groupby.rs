@@ -23,7 +23,7 @@ use datafusion::functions_aggregate::first_last::{first_value_udaf, last_value_u
 use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::logical_expr::expr::NullTreatment;
 use datafusion::logical_expr::{
-    Expr, ExprFunctionExt, LogicalPlanBuilder, SortExpr, cast, lit, scalar_subquery,
+    Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder, SortExpr, cast, lit, scalar_subquery,
 };
 use datafusion::prelude::DataFrame;
 use std::sync::Arc;
@@ -606,7 +606,7 @@ pub fn groupby_of(
                     .with_help("group by the period as a column, e.g. `ddf.groupby([ddf.Date.dt.to_period(\"M\"), \"Origin\"])`"));
             }
             Value::Series(s) => {
-                if s.frame.df.logical_plan() != frame.df.logical_plan() {
+                if !filtered_from(frame.df.logical_plan(), s.frame.df.logical_plan()) {
                     return Err(by_arg.invalid(format!(
                         "the key series `{}` must come from the frame being grouped",
                         s.name
@@ -638,6 +638,16 @@ pub fn groupby_of(
         as_index,
         categories: categories.map(|categories| (categories, observed)),
     }))
+}
+
+/// Whether `plan` is `ancestor` with only rows taken away (filters): a series over `ancestor`
+/// then has a value for each of its rows, as pandas aligns `df[mask].groupby(df.col)` by label.
+fn filtered_from(plan: &LogicalPlan, ancestor: &LogicalPlan) -> bool {
+    match plan {
+        _ if plan == ancestor => true,
+        LogicalPlan::Filter(filter) => filtered_from(&filter.input, ancestor),
+        _ => false,
+    }
 }
 
 /// `groupby(pd.Grouper(key=, freq=))`: the rows binned by time, as `resample(freq, on=key)`.

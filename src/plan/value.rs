@@ -246,7 +246,7 @@ pub struct WriteRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
     Csv,
-    Parquet,
+    Parquet(crate::types::parquet::ParquetCodec),
     Json(crate::types::text::JsonRecords),
 }
 

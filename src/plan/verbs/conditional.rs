@@ -6,7 +6,7 @@ use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::Planner;
-use crate::plan::frame::{columns_over, map_columns};
+use crate::plan::frame::{columns_over, map_columns, series_onto};
 use crate::plan::ops::{expr_type, is_numeric, literal_expr};
 use crate::plan::value::{Frame, Series, Value};
 use datafusion::arrow::datatypes::DataType;
@@ -69,6 +69,32 @@ fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool
     };
     let s = match receiver {
         Value::Series(s) => s,
+        // One condition per row, as pandas broadcasts a boolean series across the columns.
+        Value::Frame(f) if matches!(condition, Value::Series(_)) => {
+            let Value::Series(rows) = condition else {
+                return Err(wrong_receiver(args, &Value::Frame(f)));
+            };
+            let Some((f, rows)) = series_onto(&f, &rows)? else {
+                return Err(cond.invalid(
+                    "the condition must be computed from the frame or the frame it took columns from",
+                ));
+            };
+            let holds = rows.expr;
+            let replacement = match other.given() {
+                None => lit(ScalarValue::Null),
+                Some(value) => literal_expr(value).ok_or_else(|| {
+                    other.invalid("`other` with a row condition must be one value")
+                })?,
+            };
+            return map_columns(&f, |s| {
+                chosen(
+                    holds.clone(),
+                    s.expr.clone(),
+                    replacement.clone(),
+                    keep_where_true,
+                )
+            });
+        }
         Value::Frame(f) => {
             let Value::Frame(condition) = condition else {
                 return Err(cond.invalid(format!(
@@ -91,14 +117,20 @@ fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool
         None => lit(ScalarValue::Null),
         Some(value) => same_rows(&s, value, other)?,
     };
-    // A missing condition is false: `where` replaces the value, `mask` keeps it.
-    let holds = condition.is_true();
-    let expr = if keep_where_true {
-        when(holds, s.expr.clone()).otherwise(replacement)?
-    } else {
-        when(holds, replacement).otherwise(s.expr.clone())?
-    };
+    let expr = chosen(condition, s.expr.clone(), replacement, keep_where_true)?;
     Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// `value` where `condition` holds and `replacement` elsewhere (`keep_where_true`, `where`),
+/// or the other way round (`mask`). A missing condition is false: `where` replaces the value,
+/// `mask` keeps it.
+fn chosen(condition: Expr, value: Expr, replacement: Expr, keep_where_true: bool) -> Result<Expr> {
+    let holds = condition.is_true();
+    Ok(if keep_where_true {
+        when(holds, value).otherwise(replacement)?
+    } else {
+        when(holds, replacement).otherwise(value)?
+    })
 }
 
 /// A frame's values where a boolean frame computed from it is true, elsewhere `other` (a frame
@@ -145,14 +177,8 @@ pub fn where_frame(
             .as_deref()
             .and_then(|r| find(r, &s.name))
             .unwrap_or(lit(ScalarValue::Null));
-        // A missing condition is false: `where` replaces the value, `mask` keeps it.
         match (find(&conditions, &s.name), keep_where_true) {
-            (Some(holds), true) => {
-                Ok(when(holds.is_true(), s.expr.clone()).otherwise(replacement)?)
-            }
-            (Some(holds), false) => {
-                Ok(when(holds.is_true(), replacement).otherwise(s.expr.clone())?)
-            }
+            (Some(holds), keep) => chosen(holds, s.expr.clone(), replacement, keep),
             (None, true) => Ok(replacement),
             (None, false) => Ok(s.expr.clone()),
         }

@@ -40,8 +40,8 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Frame, On::Series],
         form: Method,
         params: &["axis", "level", "ascending"],
-        signature: "sort_index(ascending=True)",
-        summary: "Order rows by the index.",
+        signature: "sort_index(axis=0, ascending=True)",
+        summary: "Order rows by the index; axis=1 orders the columns by name.",
         example: "ddf.groupby(\"Origin\").DepDelay.mean().sort_index(ascending=False)",
         expected: "Origin,DepDelay\nLGA,8.943480195816644\nJFK,8.238974970202623\nEWR,9.44380486400921\n",
         plan: sort_index,
@@ -114,22 +114,31 @@ fn reset_index(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value
 
 fn sort_index(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [axis, level, ascending] = args.params()?;
-    if !matches!(
-        axis.given(),
-        None | Some(Value::Int(0)) | Some(Value::Str(_))
-    ) || level.given().is_some()
-    {
-        return Err(axis.invalid("sort_index sorts rows by the whole index (axis=0, no level)"));
-    }
-    if let Some(Value::Str(name)) = axis.given()
-        && name != "index"
-        && name != "rows"
-    {
-        return Err(axis.invalid("sort_index sorts rows (axis=0)"));
+    let columns = match axis.given() {
+        None | Some(Value::Int(0)) => false,
+        Some(Value::Int(1)) => true,
+        Some(Value::Str(name)) if name == "index" || name == "rows" => false,
+        Some(Value::Str(name)) if name == "columns" => true,
+        Some(_) => return Err(axis.invalid("axis is 0 (\"index\") or 1 (\"columns\")")),
+    };
+    if level.given().is_some() {
+        return Err(level.invalid("sort_index sorts by the whole index (no level)"));
     }
     let ascending = ascending.bool_or(true)?;
     match receiver {
+        // The columns in the order of their names; the index stays in front.
+        Value::Frame(f) if columns => {
+            let mut names = f.value_columns();
+            names.sort();
+            if !ascending {
+                names.reverse();
+            }
+            Ok(Value::Frame(crate::plan::frame::select(&f, &names)?))
+        }
         Value::Frame(f) => Ok(Value::Frame(index::sort_index(&f, ascending)?)),
+        Value::Series(_) if columns => {
+            Err(axis.invalid("a series has no columns to sort (axis=0)"))
+        }
         Value::Series(s) => {
             let frame = index::sort_index(&s.frame, ascending)?;
             Ok(Value::Series(crate::plan::value::Series { frame, ..s }))

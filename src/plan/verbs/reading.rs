@@ -7,6 +7,7 @@ use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::value::{FileFormat, Value};
 use crate::plan::{Planner, frame, order, read, series};
+use crate::types::parquet::ParquetCodec;
 use crate::types::text::{JsonDates, JsonRecords};
 
 pub const VERBS: &[Verb] = &[
@@ -92,9 +93,9 @@ pub const VERBS: &[Verb] = &[
         name: "to_parquet",
         receivers: &[On::Frame, On::Series],
         form: Method,
-        params: &["path"],
-        signature: "to_parquet(\"out/\" | \"out.parquet\")",
-        summary: "Write Parquet: a directory with one part.N.parquet per partition, or one .parquet file.",
+        params: &["path", "engine", "compression", "write_index"],
+        signature: "to_parquet(\"out/\" | \"out.parquet\", compression=\"snappy\")",
+        summary: "Write Parquet: a directory with one part.N.parquet per partition, or one .parquet file; compression snappy (default), gzip, zstd, lz4, brotli or None.",
         example: "ddf.head(100).to_parquet(\"/tmp/ddq-example.parquet\"); len(read_parquet(\"/tmp/ddq-example.parquet\"))",
         expected: "100\n",
         plan: to_parquet,
@@ -134,9 +135,37 @@ fn to_csv(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 }
 
 /// `to_parquet(path)`
+/// `to_parquet(path, engine="auto", compression="snappy", write_index=False)`: ddq writes with
+/// Arrow's own Parquet writer whatever `engine` names; the index is written as the columns it
+/// is, as `write_index` does.
 fn to_parquet(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [path] = args.params()?;
-    frame::write_request(frame_of(receiver, args)?, FileFormat::Parquet, path, None)
+    let [path, engine, compression, _write_index] = args.params()?;
+    if let Some(name) = engine.given()
+        && !matches!(name, Value::Str(e) if ["auto", "pyarrow", "fastparquet", "arrow"].contains(&e.as_str()))
+    {
+        return Err(engine.invalid("engine is \"auto\", \"pyarrow\" or \"fastparquet\""));
+    }
+    let codec = match compression.value() {
+        None => ParquetCodec::default(),
+        Some(Value::None) => ParquetCodec::Uncompressed,
+        Some(Value::Str(name)) => ParquetCodec::named(name).ok_or_else(|| {
+            compression
+                .invalid(format!("unknown compression {name:?}"))
+                .with_help("use snappy, gzip, zstd, lz4, brotli or None")
+        })?,
+        Some(other) => {
+            return Err(compression.invalid(format!(
+                "compression is a codec's name or None, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    frame::write_request(
+        frame_of(receiver, args)?,
+        FileFormat::Parquet(codec),
+        path,
+        None,
+    )
 }
 
 /// `to_json(path, orient="records", lines=True, date_format="epoch")`: Dask's defaults (pandas'
