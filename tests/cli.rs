@@ -1076,8 +1076,8 @@ fn pd_cut_misuse_is_named() {
         &["labels= has 1 labels for 2 bins", "one label per bin"],
     );
     expect_error(
-        &with_read("pd.cut(ddf.Distance, [0, 500, 5000], labels=False)"),
-        &["labels=False (bin numbers) is not supported"],
+        &with_read("pd.cut(ddf.Distance, [0, 500, 5000], labels=True)"),
+        &["labels is a list of labels, one per bin, or False for bin numbers"],
     );
     expect_error(
         &with_read(r#"pd.cut(ddf.Origin == "x", "many")"#),

@@ -38,10 +38,17 @@ pub struct CutOptions {
     pub include_lowest: bool,
     pub precision: i32,
     pub labels: Option<Vec<String>>,
+    /// `labels=False`: the bin numbers themselves, a plain integer series.
+    pub bin_numbers: bool,
 }
 
-/// `pd.cut(x, bins, ...)` of `x`.
-pub fn cut(planner: &Planner, x: &Series, bins: Bins, options: &CutOptions) -> Result<Series> {
+/// `pd.cut(x, bins, ...)` of `x`, with the edges it used (`retbins=True` returns them).
+pub fn cut(
+    planner: &Planner,
+    x: &Series,
+    bins: Bins,
+    options: &CutOptions,
+) -> Result<(Series, Vec<f64>)> {
     let (edges, integers) = match bins {
         Bins::Edges(edges, integers) => (checked_edges(edges)?, integers),
         Bins::Count(count) => (equal_width_edges(planner, x, count, options.right)?, false),
@@ -70,6 +77,9 @@ pub fn cut(planner: &Planner, x: &Series, bins: Bins, options: &CutOptions) -> R
         bins_of_value.push((inside, lit(i as i64)));
     }
     let code = first_matching(bins_of_value)?;
+    if options.bin_numbers {
+        return Ok((Series::new(x.frame.clone(), code, x.name.clone()), edges));
+    }
     let label = first_matching(
         labels
             .iter()
@@ -82,10 +92,11 @@ pub fn cut(planner: &Planner, x: &Series, bins: Bins, options: &CutOptions) -> R
         code,
         label: label.clone(),
     };
-    Ok(Series {
+    let series = Series {
         categories: Some(Arc::new(categories)),
         ..Series::new(x.frame.clone(), label, x.name.clone())
-    })
+    };
+    Ok((series, edges))
 }
 
 /// Edges given: increasing and without repeats, as pandas requires.
@@ -367,6 +378,7 @@ mod tests {
             include_lowest,
             precision: 3,
             labels: None,
+            bin_numbers: false,
         }
     }
 

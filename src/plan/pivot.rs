@@ -27,29 +27,68 @@ const MAX_PIVOT_COLUMNS: usize = 10_000;
 
 /// What `pivot_table` was asked for.
 pub struct PivotSpec {
-    pub values: String,
+    pub values: Vec<String>,
+    /// `values=` was a list: pandas then names each column by value and label (two levels,
+    /// written `value_label` as ddq writes two-level columns) and sorts the values.
+    pub values_listed: bool,
     pub index: Vec<String>,
     pub columns: String,
-    pub agg: Agg,
+    pub aggs: Vec<Agg>,
+    /// `aggfunc=` was a list: one block of columns per function, in the order given, each
+    /// column named `func_...`.
+    pub aggs_listed: bool,
     pub fill_value: Option<ScalarValue>,
+}
+
+/// One block of a wide table: a column of the long table, spread over the column values.
+struct Block {
+    /// The column of the long table that holds the cells.
+    long_name: String,
+    /// What each wide column's name starts with (`func_value`), empty for one block.
+    prefix: String,
 }
 
 /// `pivot_table(values=, index=, columns=, aggfunc=, fill_value=)`: one row per index key (in
 /// key order), one column per value of `columns` (in sorted order), each cell the aggregate of
-/// `values` over the rows with that key and column value.
+/// `values` over the rows with that key and column value; with several values or functions,
+/// one block of such columns for each.
 pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result<Frame> {
+    let mut values = spec.values.clone();
+    if spec.values_listed {
+        values.sort();
+        values.dedup();
+    }
+    let mut cells = Vec::new();
+    let mut blocks = Vec::new();
+    for agg in &spec.aggs {
+        for value in &values {
+            let long_name = format!("__ddq_cell{}", blocks.len());
+            let prefix: Vec<&str> = [
+                spec.aggs_listed.then_some(agg.name()),
+                spec.values_listed.then_some(value.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            cells.push((value.clone(), *agg, long_name.clone()));
+            blocks.push(Block {
+                long_name,
+                prefix: prefix.join("_"),
+            });
+        }
+    }
     let mut keys: Vec<(Expr, String)> = spec.index.iter().map(|k| (column(k), k.clone())).collect();
     keys.push((column(&spec.columns), spec.columns.clone()));
-    let long = long_table(frame.clone(), keys, &spec.values, spec.agg)?;
+    let long = long_table(frame.clone(), keys, &cells)?;
     let fill = spec.fill_value.clone().map(lit);
-    widen(
-        planner,
-        long,
-        &spec.index,
-        &spec.columns,
-        &spec.values,
+    let wide = Wide {
+        index: &spec.index,
+        columns: &spec.columns,
+        blocks: &blocks,
         fill,
-    )
+        drop_empty_columns: true,
+    };
+    widen(planner, long, &wide)
 }
 
 /// `df.pivot(index=, columns=, values=)`: pandas' reshape without aggregation, one row per
@@ -92,7 +131,17 @@ pub fn pivot(
         column(columns),
         column(values),
     ])?);
-    widen(planner, long, &[index.to_string()], columns, values, None)
+    let wide = Wide {
+        index: &[index.to_string()],
+        columns,
+        blocks: &[Block {
+            long_name: values.to_string(),
+            prefix: String::new(),
+        }],
+        fill: None,
+        drop_empty_columns: false,
+    };
+    widen(planner, long, &wide)
 }
 
 /// `pd.crosstab(a, b)`: how many rows have each pair of values, `a`'s values down the side and
@@ -120,21 +169,28 @@ pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Fr
         (row_key.expr, rows.name.clone()),
         (column_key.expr, columns.name.clone()),
     ];
-    let long = long_table(column_key.frame, keys, "size", Agg::Size)?;
-    let index = [rows.name.clone()];
-    widen(
-        planner,
-        long,
-        &index,
-        &columns.name,
-        "size",
-        Some(lit(0i64)),
-    )
+    let size = ("size".to_string(), Agg::Size, "size".to_string());
+    let long = long_table(column_key.frame, keys, &[size])?;
+    let wide = Wide {
+        index: std::slice::from_ref(&rows.name),
+        columns: &columns.name,
+        blocks: &[Block {
+            long_name: "size".to_string(),
+            prefix: String::new(),
+        }],
+        fill: Some(lit(0i64)),
+        drop_empty_columns: false,
+    };
+    widen(planner, long, &wide)
 }
 
-/// The aggregate of `values` per key, keys in order, rows with a missing key or aggregate
-/// dropped (pandas' `dropna=True`).
-fn long_table(frame: Frame, keys: Vec<(Expr, String)>, values: &str, agg: Agg) -> Result<Frame> {
+/// The aggregates per key, keys in order, each `(values, agg, name)` a column `name`; rows with
+/// a missing key or with every aggregate missing dropped (pandas' `dropna=True`).
+fn long_table(
+    frame: Frame,
+    keys: Vec<(Expr, String)>,
+    cells: &[(String, Agg, String)],
+) -> Result<Frame> {
     let gb = GroupBy {
         frame,
         keys,
@@ -145,48 +201,76 @@ fn long_table(frame: Frame, keys: Vec<(Expr, String)>, values: &str, agg: Agg) -
         as_index: true,
         categories: None,
     };
-    let long = groupby::aggregate(&gb, &[(values.to_string(), agg, values.to_string())])?;
-    let value = long
-        .value_columns()
-        .pop()
-        .ok_or_else(|| DdqError::execution("the aggregation gave no column"))?;
-    let df = long.df.clone().keep_rows(column(&value).is_not_null())?;
-    let df = df.project(
-        long.key_columns()
-            .iter()
-            .map(|c| column(c))
-            .chain([column(&value).alias(values)]),
-    )?;
+    let long = groupby::aggregate(&gb, cells)?;
+    let fields = long.df.schema().fields();
+    let aggregated: Vec<String> = fields
+        .iter()
+        .skip(long.index_columns)
+        .map(|f| f.name().clone())
+        .collect();
+    if aggregated.len() != cells.len() {
+        return Err(DdqError::execution(format!(
+            "the aggregation gave {} columns for {} cells",
+            aggregated.len(),
+            cells.len()
+        )));
+    }
+    let any_present = aggregated
+        .iter()
+        .map(|c| column(c).is_not_null())
+        .reduce(Expr::or)
+        .unwrap_or(lit(false));
+    let df = long.df.clone().keep_rows(any_present)?;
+    let named = aggregated
+        .iter()
+        .zip(cells)
+        .map(|(c, (_, _, name))| column(c).alias(name));
+    let df = df.project(long.key_columns().iter().map(|c| column(c)).chain(named))?;
     Ok(long.with_df(df))
 }
 
-/// One row per `index` key of the long table and one column per value of its `columns`
-/// column (asked of the engine, sorted), holding `value`; `fill` where a pair is missing.
-fn widen(
-    planner: &Planner,
-    long: Frame,
-    index: &[String],
-    columns: &str,
-    value: &str,
+/// How a long table becomes wide.
+struct Wide<'a> {
+    index: &'a [String],
+    columns: &'a str,
+    blocks: &'a [Block],
+    /// Where a pair is missing.
     fill: Option<Expr>,
-) -> Result<Frame> {
-    let labels = column_values(planner, &long, columns)?;
-    let mut cells = Vec::with_capacity(labels.len());
-    for label in &labels {
-        let here = column(columns).eq(lit(label.clone()));
-        let cell = max(when(here, column(value)).end()?);
-        let cell = match &fill {
-            Some(fill) => coalesce(vec![cell, fill.clone()]),
-            None => cell,
-        };
-        cells.push(cell.alias(format_scalar(label, Format::Table)));
+    /// Leave out a block's column where none of its cells has a value (pandas' `dropna=True`).
+    drop_empty_columns: bool,
+}
+
+/// One row per `index` key of the long table and, for each block, one column per value of
+/// its `columns` column (asked of the engine, sorted), holding the block's cells.
+fn widen(planner: &Planner, long: Frame, wide: &Wide) -> Result<Frame> {
+    let labels = column_values(planner, &long, wide)?;
+    let mut cells = Vec::new();
+    for (block, labels) in wide.blocks.iter().zip(labels) {
+        for label in labels {
+            let here = column(wide.columns).eq(lit(label.clone()));
+            let cell = max(when(here, column(&block.long_name)).end()?);
+            let cell = match &wide.fill {
+                Some(fill) => coalesce(vec![cell, fill.clone()]),
+                None => cell,
+            };
+            let label = format_scalar(&label, Format::Table);
+            let name = match block.prefix.as_str() {
+                "" => label,
+                prefix => format!("{prefix}_{label}"),
+            };
+            cells.push(cell.alias(name));
+        }
     }
-    let group: Vec<Expr> = index.iter().map(|k| column(k)).collect();
+    let group: Vec<Expr> = wide.index.iter().map(|k| column(k)).collect();
     let df = long.df.clone().group_by(group, cells)?;
     Ok(Frame {
         df,
-        order: index.iter().map(|k| column(k).sort(true, false)).collect(),
-        index_columns: index.len(),
+        order: wide
+            .index
+            .iter()
+            .map(|k| column(k).sort(true, false))
+            .collect(),
+        index_columns: wide.index.len(),
         partition: None,
         divisions: None,
         origin: "pivot".into(),
@@ -194,26 +278,45 @@ fn widen(
     })
 }
 
-/// The distinct values of `columns` in the long table, in ascending order.
-fn column_values(planner: &Planner, long: &Frame, columns: &str) -> Result<Vec<ScalarValue>> {
+/// For each block, the values of `columns` in the long table (those where the block has a
+/// value, when empty columns are dropped), in ascending order.
+fn column_values(planner: &Planner, long: &Frame, wide: &Wide) -> Result<Vec<Vec<ScalarValue>>> {
+    let present: Vec<Expr> = wide
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| count(column(&b.long_name)).alias(format!("__ddq_present{i}")))
+        .collect();
     let distinct = long
         .df
         .clone()
-        .group_by(vec![column(columns)], vec![])?
+        .group_by(vec![column(wide.columns)], present)?
         .limit(0, Some(MAX_PIVOT_COLUMNS + 1))?;
-    let mut values = Vec::new();
+    let mut values = vec![Vec::new(); wide.blocks.len()];
+    let mut distinct_values = 0;
     for batch in planner.sources.collect_now(distinct)? {
         let array = batch.column(0);
+        distinct_values += array.len();
         for row in 0..array.len() {
-            values.push(ScalarValue::try_from_array(array, row)?);
+            let label = ScalarValue::try_from_array(array, row)?;
+            for (block, labels) in values.iter_mut().enumerate() {
+                let counted = ScalarValue::try_from_array(batch.column(block + 1), row)?;
+                let has_value = !matches!(counted, ScalarValue::Int64(Some(0)));
+                if has_value || !wide.drop_empty_columns {
+                    labels.push(label.clone());
+                }
+            }
         }
     }
-    if values.len() > MAX_PIVOT_COLUMNS {
+    if distinct_values > MAX_PIVOT_COLUMNS {
         return Err(DdqError::unsupported(format!(
-            "`{columns}` has more than {MAX_PIVOT_COLUMNS} distinct values: the table would have a column for each"
+            "`{}` has more than {MAX_PIVOT_COLUMNS} distinct values: the table would have a column for each",
+            wide.columns
         ))
         .with_help("group by both keys instead: df.groupby([\"row\", \"col\"]).value.mean()"));
     }
-    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    for labels in &mut values {
+        labels.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    }
     Ok(values)
 }

@@ -748,6 +748,10 @@ OPERATION_TASKS = [
     ("pivot_table_two_keys_sum", "exact", ['pd.pivot_table(ddf[ddf.Dest.isin(["ATL", "ORD", "BOS"])], values="ArrDelay", index=["Origin", "Dest"], columns="Cancelled", aggfunc="sum")'], lambda d, s: keyed_csv(pd.pivot_table(d[d.Dest.isin(["ATL", "ORD", "BOS"])], values="ArrDelay", index=["Origin", "Dest"], columns="Cancelled", aggfunc="sum"))),
     ("pivot_table_method_count_fill", "exact", ['ddf[ddf.DepDelay > 300].pivot_table(index="Dest", columns="Origin", values="DepDelay", aggfunc="count", fill_value=0).head(8)'], lambda d, s: keyed_csv(d[d.DepDelay > 300].pivot_table(index="Dest", columns="Origin", values="DepDelay", aggfunc="count", fill_value=0).head(8))),
     ("pivot_table_drops_missing_cells", "exact", ['pd.pivot_table(ddf, values="TaxiIn", index="DayOfWeek", columns="Origin", aggfunc="max")'], lambda d, s: keyed_csv(pd.pivot_table(d, values="TaxiIn", index="DayOfWeek", columns="Origin", aggfunc="max"))),
+    ("pivot_table_several_values", "exact", ['pd.pivot_table(ddf, values=["DepDelay", "ArrDelay"], index="Origin", columns="DayOfWeek")'], lambda d, s: keyed_csv(labelled_columns(pd.pivot_table(d, values=["DepDelay", "ArrDelay"], index="Origin", columns="DayOfWeek")))),
+    ("pivot_table_several_aggfuncs", "exact", ['ddf.pivot_table(index="Origin", columns="DayOfWeek", values="DepDelay", aggfunc=["mean", "max"])'], lambda d, s: keyed_csv(labelled_columns(d.pivot_table(index="Origin", columns="DayOfWeek", values="DepDelay", aggfunc=["mean", "max"])))),
+    ("pivot_table_drops_each_values_empty_columns", "exact", ['pd.pivot_table(ddf[ddf.DepDelay > 600], values=["TaxiIn", "DepDelay"], index="Origin", columns="Dest", aggfunc="max")'], lambda d, s: keyed_csv(labelled_columns(pd.pivot_table(d[d.DepDelay > 600], values=["TaxiIn", "DepDelay"], index="Origin", columns="Dest", aggfunc="max")))),
+    ("pivot_table_three_levels_fill", "exact", ['pd.pivot_table(ddf[ddf.Dest.isin(["BOS", "ATL"])], values=["DepDelay"], index=["Origin", "Dest"], columns="Cancelled", aggfunc=["count", "sum"], fill_value=0)'], lambda d, s: keyed_csv(labelled_columns(pd.pivot_table(d[d.Dest.isin(["BOS", "ATL"])], values=["DepDelay"], index=["Origin", "Dest"], columns="Cancelled", aggfunc=["count", "sum"], fill_value=0)))),
     ("pivot_of_a_groupby_result", "exact", ['ddf.groupby(["Origin", "DayOfWeek"]).DepDelay.mean().reset_index().pivot(index="Origin", columns="DayOfWeek", values="DepDelay")'], lambda d, s: keyed_csv(d.groupby(["Origin", "DayOfWeek"]).DepDelay.mean().reset_index().pivot(index="Origin", columns="DayOfWeek", values="DepDelay"))),
     ("pivot_with_missing_pairs", "exact", ['x = ddf[ddf.DepDelay > 500].groupby(["Dest", "Origin"]).DepDelay.max().reset_index()', 'x.pivot(index="Dest", columns="Origin", values="DepDelay")'], lambda d, s: keyed_csv(d[d.DepDelay > 500].groupby(["Dest", "Origin"]).DepDelay.max().reset_index().pivot(index="Dest", columns="Origin", values="DepDelay"))),
     ("crosstab_counts_pairs", "exact", ["pd.crosstab(ddf.Origin, ddf.DayOfWeek)"], lambda d, s: keyed_csv(pd.crosstab(d.Origin, d.DayOfWeek))),
@@ -794,6 +798,9 @@ OPERATION_TASKS = [
     ("cut_labels_size", "exact", ['ddf.groupby(pd.cut(ddf.Distance, [0, 500, 1000, 5000], labels=["short", "medium", "long"])).size()'], lambda d, s: size_csv(d.groupby(pd.cut(d.Distance, [0, 500, 1000, 5000], labels=["short", "medium", "long"]), observed=False).size())),
     ("cut_left_closed_head", "exact", ['pd.cut(ddf.Distance, [0, 500, 5000], right=False).head(3)'], lambda d, s: series_csv(pd.cut(d.Distance, [0, 500, 5000], right=False).head(3).astype(str))),
     ("cut_include_lowest_normalized", "exact", ['pd.cut(ddf.ArrDelay, [-50, 0, 60, 2000], include_lowest=True).value_counts(normalize=True)'], lambda d, s: keyed_csv(pd.cut(d.ArrDelay, [-50, 0, 60, 2000], include_lowest=True).value_counts(normalize=True))),
+    ("cut_bin_numbers", "exact", ['pd.cut(ddf.DepDelay, [-100, 0, 30, 2000], labels=False).iloc[0:12]'], lambda d, s: series_csv(pd.cut(d.DepDelay, [-100, 0, 30, 2000], labels=False).iloc[0:12])),
+    ("cut_retbins_first_edge", "exact", ['binned, edges = pd.cut(ddf.Distance, 4, retbins=True)', 'edges[0]'], lambda d, s: scalar_csv(pd.cut(d.Distance, 4, retbins=True)[1][0])),
+    ("cut_retbins_series", "exact", ['binned, edges = pd.cut(ddf.Distance, 4, retbins=True)', 'binned.value_counts()'], lambda d, s: keyed_csv(pd.cut(d.Distance, 4, retbins=True)[0].value_counts())),
     # Functions written in the notebook, compiled rather than run (issue 17).
     ("apply_rows", "exact", ["ddf.apply(lambda r: r.ArrDelay - r.DepDelay, axis=1).iloc[100:110]"], lambda d, s: series_csv(d.apply(lambda r: r.ArrDelay - r.DepDelay, axis=1).iloc[100:110])),
     ("apply_values", "exact", ["ddf.Distance.apply(lambda x: x / 1000 + 1).tail(4)"], lambda d, s: series_csv(d.Distance.apply(lambda x: x / 1000 + 1).tail(4))),
@@ -975,6 +982,12 @@ OPERATION_TASKS = [
 def flat_columns(frame):
     """Two column levels (column, aggregation) written as ddq writes them: COLUMN_AGG."""
     frame.columns = ["_".join(c) for c in frame.columns]
+    return frame
+
+
+def labelled_columns(frame):
+    """Column levels (function, value, column value) written as ddq writes them, joined by _."""
+    frame.columns = ["_".join(str(level) for level in c) for c in frame.columns]
     return frame
 
 

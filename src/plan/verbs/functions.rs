@@ -86,8 +86,8 @@ pub const VERBS: &[Verb] = &[
             "duplicates",
             "ordered",
         ],
-        signature: "pd.cut(series, bins=[edges] | n, right=True, labels=None, precision=3, include_lowest=False)",
-        summary: "Each value's interval among the bins, as an ordered categorical: value_counts() and groupby list every interval in order, empty ones too (observed=False).",
+        signature: "pd.cut(series, bins=[edges] | n, right=True, labels=None | [names] | False, retbins=False, precision=3, include_lowest=False)",
+        summary: "Each value's interval among the bins, as an ordered categorical: value_counts() and groupby list every interval in order, empty ones too (observed=False). labels=False gives the bin numbers; retbins=True also returns the edges.",
         example: "pd.cut(ddf.Distance, [0, 500, 1000, 5000]).value_counts()",
         expected: "Distance,count\n\"(1000, 5000]\",8780\n\"(0, 500]\",6330\n\"(500, 1000]\",5690\n",
         plan: cut,
@@ -132,8 +132,10 @@ fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
             ));
         }
     };
+    let bin_numbers = matches!(labels.value(), Some(Value::Bool(false)));
     let labels = match labels.given() {
         None | Some(Value::None) => None,
+        Some(Value::Bool(false)) => None,
         Some(Value::List(items) | Value::Tuple(items)) => Some(
             items
                 .iter()
@@ -143,13 +145,10 @@ fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
         ),
         Some(_) => {
             return Err(labels
-                .invalid("labels=False (bin numbers) is not supported; give a list of labels")
+                .invalid("labels is a list of labels, one per bin, or False for bin numbers")
                 .with_help("e.g. labels=[\"short\", \"medium\", \"long\"]"));
         }
     };
-    if retbins.bool_or(false)? {
-        return Err(retbins.invalid("retbins=True is not supported: ddq returns the series only"));
-    }
     if !matches!(duplicates.given(), None | Some(Value::Str(_))) || !ordered.bool_or(true)? {
         return Err(ordered.invalid("pd.cut's bins are always ordered and unique here"));
     }
@@ -158,10 +157,19 @@ fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
         include_lowest: include_lowest.bool_or(false)?,
         precision: precision.int_or(3)? as i32,
         labels,
+        bin_numbers,
     };
-    crate::plan::cut::cut(planner, series, bins, &options)
-        .map(Value::Series)
-        .map_err(|e| e.at(x.span()))
+    let (binned, edges) =
+        crate::plan::cut::cut(planner, series, bins, &options).map_err(|e| e.at(x.span()))?;
+    if retbins.bool_or(false)? {
+        // pandas returns the edges as an array beside the series: `x, edges = pd.cut(...)`.
+        let edges = edges.into_iter().map(Value::Float).collect();
+        return Ok(Value::Tuple(vec![
+            Value::Series(binned),
+            Value::List(edges),
+        ]));
+    }
+    Ok(Value::Series(binned))
 }
 
 fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {

@@ -26,8 +26,8 @@ pub const VERBS: &[Verb] = &[
             "margins",
             "dropna",
         ],
-        signature: "pd.pivot_table(df, values=\"col\", index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\", fill_value=None)",
-        summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first.",
+        signature: "pd.pivot_table(df, values=\"col\" | [cols], index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\" | [funcs], fill_value=None)",
+        summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first. Several values or functions give a block of columns each, named func_value_label.",
         example: "pd.pivot_table(ddf, values=\"DepDelay\", index=\"Origin\", columns=\"DayOfWeek\", aggfunc=\"max\")",
         expected: "Origin,1,2,3,4,5,6,7\nEWR,336.0,641.0,387.0,1006.0,335.0,540.0,514.0\nJFK,312.0,284.0,173.0,407.0,170.0,446.0,161.0\nLGA,173.0,289.0,323.0,403.0,623.0,463.0,189.0\n",
         plan: pivot_table_function,
@@ -46,7 +46,7 @@ pub const VERBS: &[Verb] = &[
             "margins",
             "dropna",
         ],
-        signature: "pivot_table(index=\"row\", columns=\"col\", values=\"col\", aggfunc=\"mean\", fill_value=None)",
+        signature: "pivot_table(index=\"row\", columns=\"col\", values=\"col\" | [cols], aggfunc=\"mean\" | [funcs], fill_value=None)",
         summary: "Dask's pivot_table (index, columns, values in that order): pandas' pd.pivot_table of this frame.",
         example: "ddf.pivot_table(index=\"Origin\", columns=\"Cancelled\", values=\"Distance\", aggfunc=\"count\")",
         expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
@@ -127,17 +127,51 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 7]) -> Result<Value
             "dropna=False is not supported: rows and columns with only missing cells are left out",
         ));
     }
+    let (value_names, values_listed) = match values.value() {
+        Some(Value::List(_) | Value::Tuple(_)) => (values.names()?.unwrap_or_default(), true),
+        _ => (
+            vec![one_name(
+                values,
+                "values",
+                "pivot_table needs values=\"column\" to aggregate",
+            )?],
+            false,
+        ),
+    };
+    let (aggs, aggs_listed) = match aggfunc.value() {
+        Some(Value::List(items) | Value::Tuple(items)) => {
+            let aggs = items
+                .iter()
+                .map(|item| match item {
+                    Value::Str(name) => parse_agg(name).map_err(|e| e.at(aggfunc.span())),
+                    other => Err(aggfunc.invalid(format!(
+                        "aggfunc lists names of aggregations, not {}",
+                        other.kind_name()
+                    ))),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            (aggs, true)
+        }
+        _ => {
+            let agg = parse_agg(aggfunc.str_or("mean")?).map_err(|e| e.at(aggfunc.span()))?;
+            (vec![agg], false)
+        }
+    };
+    if value_names.is_empty() {
+        return Err(values.invalid("pivot_table needs at least one column in values="));
+    }
+    if aggs.is_empty() {
+        return Err(aggfunc.invalid("pivot_table needs at least one aggregation in aggfunc="));
+    }
     let spec = PivotSpec {
-        values: one_name(
-            values,
-            "values",
-            "pivot_table needs values=\"column\" to aggregate",
-        )?,
+        values: value_names,
+        values_listed,
         index: index
             .names()?
             .ok_or_else(|| index.invalid("pivot_table needs index=\"column\" (or a list)"))?,
         columns: one_name(columns, "columns", "pivot_table needs columns=\"column\"")?,
-        agg: parse_agg(aggfunc.str_or("mean")?).map_err(|e| e.at(aggfunc.span()))?,
+        aggs,
+        aggs_listed,
         fill_value: match fill_value.given() {
             None => None,
             Some(v) => Some(literal_scalar(v).ok_or_else(|| {
@@ -146,12 +180,14 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 7]) -> Result<Value
         },
     };
     let mut named = spec.index.clone();
-    named.extend([spec.values.clone(), spec.columns.clone()]);
+    named.extend(spec.values.iter().cloned());
+    named.push(spec.columns.clone());
     check_columns(frame, &named)?;
     pivot::pivot_table(planner, frame, &spec).map(Value::Frame)
 }
 
-/// One column name; a list of several would give pandas' two-level columns, which ddq lacks.
+/// One column name; a list of several would give pandas' two-level rows or columns of
+/// column values, which ddq lacks.
 fn one_name(arg: Arg, what: &str, missing: &str) -> Result<String> {
     match arg.names()?.as_deref() {
         Some([one]) => Ok(one.clone()),
