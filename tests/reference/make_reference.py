@@ -22,7 +22,7 @@ Layout of the answer files (ddq's CSV output follows the same rules):
   * ddf.columns -> one column `column`; ddf.dtypes -> `column,dtype`; ddf.count() -> `column,count`;
   * a per-column reduction of a frame (sum, mean, isna().sum(), ...) -> `column,<fn>`, and a
     row taken as a series (df.iloc[5]) -> `column,5`; describe() -> key column `statistic`;
-  * groupby(...).size() -> value column `size`; value_counts(normalize=True) -> `proportion`;
+  * groupby(...).size() -> unnamed, value column `0` (as_index=False: `size`); value_counts(normalize=True) -> `proportion`;
   * unique() -> a plain series named after the column, in order of first appearance;
   * a scalar: the bare value on one line (a timestamp as str() prints it); a tuple as repr;
   * floats as Python repr, nulls as empty fields, booleans as True/False, all-midnight
@@ -684,7 +684,7 @@ OPERATION_TASKS = [
         "groupby_two_keys_sort_false",
         "exact",
         ['ddf[ddf.DepDelay > 120].groupby(["Origin", "DayOfWeek"], sort=False).size()'],
-        lambda d, s: keyed_csv(d[d.DepDelay > 120].groupby(["Origin", "DayOfWeek"], sort=False).size().rename("size")),
+        lambda d, s: size_csv(d[d.DepDelay > 120].groupby(["Origin", "DayOfWeek"], sort=False).size()),
     ),
     (
         "value_counts_sort_false",
