@@ -11,16 +11,26 @@
 use crate::config::display::Format;
 use crate::error::{DdqError, Result};
 use crate::plan::Planner;
-use crate::plan::groupby::{self, Agg};
+use crate::plan::groupby::{self, Agg, agg_expr};
+use crate::plan::ops::qualified;
 use crate::plan::project::Project;
 use crate::plan::value::{Frame, GroupBy, Selection, Series, column};
 use crate::plan::window;
 use crate::types::scalar::format_scalar;
 use datafusion::arrow::array::Array;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::JoinType;
 use datafusion::functions::expr_fn::coalesce;
 use datafusion::functions_aggregate::expr_fn::{count, max};
-use datafusion::logical_expr::{Expr, lit, when};
+use datafusion::logical_expr::{Expr, cast, lit, scalar_subquery, when};
+use datafusion::prelude::DataFrame;
 use datafusion::scalar::ScalarValue;
+use std::sync::Arc;
+
+/// The hidden column that puts the margin row last.
+const MARGIN_FLAG: &str = "__ddq_margin";
+/// The hidden columns that keep the rows in order of the keys' own values once they are text.
+const KEY_ORDER: &str = "__ddq_key_order";
 
 /// Beyond this many distinct column values the table would be too wide to print or to plan.
 const MAX_PIVOT_COLUMNS: usize = 10_000;
@@ -38,6 +48,8 @@ pub struct PivotSpec {
     /// column named `func_...`.
     pub aggs_listed: bool,
     pub fill_value: Option<ScalarValue>,
+    /// `margins=True`: the name of the totals' row and columns (`margins_name`, "All").
+    pub margins: Option<String>,
 }
 
 /// One block of a wide table: a column of the long table, spread over the column values.
@@ -46,6 +58,16 @@ struct Block {
     long_name: String,
     /// What each wide column's name starts with (`func_value`), empty for one block.
     prefix: String,
+}
+
+impl Block {
+    /// The wide column of this block for a column value (or the margin) written `label`.
+    fn column_name(&self, label: &str) -> String {
+        match self.prefix.as_str() {
+            "" => label.to_string(),
+            prefix => format!("{prefix}_{label}"),
+        }
+    }
 }
 
 /// `pivot_table(values=, index=, columns=, aggfunc=, fill_value=)`: one row per index key (in
@@ -88,7 +110,21 @@ pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result
         fill,
         drop_empty_columns: true,
     };
-    widen(planner, long, &wide)
+    let labels = column_values(planner, &long, &wide)?;
+    let table = widen(long, &wide, &labels)?;
+    match &spec.margins {
+        None => Ok(table),
+        Some(name) => {
+            let margins = Margins {
+                spec,
+                cells: &cells,
+                blocks: &blocks,
+                labels: &labels,
+                name,
+            };
+            margins.added_to(frame, table)
+        }
+    }
 }
 
 /// `df.pivot(index=, columns=, values=)`: pandas' reshape without aggregation, one row per
@@ -141,7 +177,8 @@ pub fn pivot(
         fill: None,
         drop_empty_columns: false,
     };
-    widen(planner, long, &wide)
+    let labels = column_values(planner, &long, &wide)?;
+    widen(long, &wide, &labels)
 }
 
 /// `pd.crosstab(a, b)`: how many rows have each pair of values, `a`'s values down the side and
@@ -181,7 +218,8 @@ pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Fr
         fill: Some(lit(0i64)),
         drop_empty_columns: false,
     };
-    widen(planner, long, &wide)
+    let labels = column_values(planner, &long, &wide)?;
+    widen(long, &wide, &labels)
 }
 
 /// The aggregates per key, keys in order, each `(values, agg, name)` a column `name`; rows with
@@ -241,9 +279,9 @@ struct Wide<'a> {
 }
 
 /// One row per `index` key of the long table and, for each block, one column per value of
-/// its `columns` column (asked of the engine, sorted), holding the block's cells.
-fn widen(planner: &Planner, long: Frame, wide: &Wide) -> Result<Frame> {
-    let labels = column_values(planner, &long, wide)?;
+/// its `columns` column (`labels`, asked of the engine by [`column_values`]), holding the
+/// block's cells.
+fn widen(long: Frame, wide: &Wide, labels: &[Vec<ScalarValue>]) -> Result<Frame> {
     let mut cells = Vec::new();
     for (block, labels) in wide.blocks.iter().zip(labels) {
         for label in labels {
@@ -253,12 +291,7 @@ fn widen(planner: &Planner, long: Frame, wide: &Wide) -> Result<Frame> {
                 Some(fill) => coalesce(vec![cell, fill.clone()]),
                 None => cell,
             };
-            let label = format_scalar(&label, Format::Table);
-            let name = match block.prefix.as_str() {
-                "" => label,
-                prefix => format!("{prefix}_{label}"),
-            };
-            cells.push(cell.alias(name));
+            cells.push(cell.alias(block.column_name(&format_scalar(label, Format::Table))));
         }
     }
     let group: Vec<Expr> = wide.index.iter().map(|k| column(k)).collect();
@@ -276,6 +309,130 @@ fn widen(planner: &Planner, long: Frame, wide: &Wide) -> Result<Frame> {
         origin: "pivot".into(),
         ..long
     })
+}
+
+/// pandas' `margins=True`: after each block's columns, one more (`name`) aggregating each
+/// index key's rows over every column value, and a last row `name` aggregating each column
+/// value's rows over every key, its `name` cell all rows. As pandas does, these come from the
+/// rows with no missing index key, column value or value, and the index becomes text (the
+/// margin's label among the keys); the rows keep their order by the keys' own values.
+struct Margins<'a> {
+    spec: &'a PivotSpec,
+    cells: &'a [(String, Agg, String)],
+    blocks: &'a [Block],
+    labels: &'a [Vec<ScalarValue>],
+    name: &'a str,
+}
+
+impl Margins<'_> {
+    fn added_to(&self, frame: &Frame, table: Frame) -> Result<Frame> {
+        let spec = self.spec;
+        let mut used: Vec<&String> = spec.index.iter().collect();
+        used.push(&spec.columns);
+        used.extend(&spec.values);
+        let complete = used
+            .iter()
+            .map(|c| column(c).is_not_null())
+            .reduce(Expr::and)
+            .unwrap_or(lit(true));
+        let rows = frame.with_df(frame.df.clone().keep_rows(complete)?);
+        let keys: Vec<Expr> = spec.index.iter().map(|k| column(k)).collect();
+        let by_key = rows
+            .df
+            .clone()
+            .group_by(keys, self.aggregates(&rows, "__ddq_by_key")?)?
+            .alias("m")?;
+        let on = spec
+            .index
+            .iter()
+            .map(|k| qualified("t", k).eq(qualified("m", k)));
+        let joined = table
+            .df
+            .clone()
+            .alias("t")?
+            .join_on(by_key, JoinType::Left, on)?;
+        let schema = table.df.schema().clone();
+        let type_of = |name: &str| -> Result<DataType> {
+            Ok(schema
+                .field_with_unqualified_name(name)?
+                .data_type()
+                .clone())
+        };
+        // The table's rows: the keys as text, each block's columns, then its margin.
+        let mut body = vec![lit(0i64).alias(MARGIN_FLAG)];
+        let mut last = vec![lit(1i64).alias(MARGIN_FLAG)];
+        for (j, k) in spec.index.iter().enumerate() {
+            body.push(qualified("t", k).alias(format!("{KEY_ORDER}{j}")));
+            last.push(cast(lit(ScalarValue::Null), type_of(k)?).alias(format!("{KEY_ORDER}{j}")));
+        }
+        for (j, k) in spec.index.iter().enumerate() {
+            body.push(cast(qualified("t", k), DataType::Utf8).alias(k));
+            let label = if j == 0 { self.name } else { "" };
+            last.push(lit(label).alias(k));
+        }
+        let by_value = self.by_value(&rows)?;
+        let mut row_cells = Vec::new();
+        for (i, (block, labels)) in self.blocks.iter().zip(self.labels).enumerate() {
+            for label in labels {
+                let name = block.column_name(&format_scalar(label, Format::Table));
+                let here = column(&spec.columns).eq(lit(label.clone()));
+                let cell = max(when(here, column(&format!("__ddq_by_value{i}"))).end()?);
+                row_cells.push(cast(self.filled(cell), type_of(&name)?).alias(&name));
+                body.push(qualified("t", &name).alias(&name));
+                last.push(column(&name));
+            }
+            let margin = block.column_name(self.name);
+            let by_key = self.filled(qualified("m", &format!("__ddq_by_key{i}")));
+            body.push(by_key.alias(&margin));
+            let everything = rows
+                .df
+                .clone()
+                .group_by(vec![], vec![self.aggregate(&rows, i)?.alias("all")])?;
+            let corner = scalar_subquery(Arc::new(everything.into_unoptimized_plan()));
+            row_cells.push(self.filled(corner).alias(&margin));
+            last.push(column(&margin));
+        }
+        let last_row = by_value.group_by(vec![], row_cells)?.project(last)?;
+        let df = joined.project(body)?.union(last_row)?;
+        let mut order = vec![column(MARGIN_FLAG).sort(true, false)];
+        order.extend(
+            (0..spec.index.len()).map(|j| column(&format!("{KEY_ORDER}{j}")).sort(true, false)),
+        );
+        Ok(Frame {
+            order,
+            ..table.with_df(df)
+        })
+    }
+
+    /// The aggregate of cell `i` over `rows`.
+    fn aggregate(&self, rows: &Frame, i: usize) -> Result<Expr> {
+        let (value, agg, _) = &self.cells[i];
+        let t = rows.data_type(value).unwrap_or(DataType::Null);
+        agg_expr(*agg, column(value), &t, &rows.order, value)
+    }
+
+    /// Every cell's aggregate, named `{prefix}{i}`.
+    fn aggregates(&self, rows: &Frame, prefix: &str) -> Result<Vec<Expr>> {
+        (0..self.cells.len())
+            .map(|i| Ok(self.aggregate(rows, i)?.alias(format!("{prefix}{i}"))))
+            .collect()
+    }
+
+    /// Each column value's aggregates over every key.
+    fn by_value(&self, rows: &Frame) -> Result<DataFrame> {
+        let aggregates = self.aggregates(rows, "__ddq_by_value")?;
+        Ok(rows
+            .df
+            .clone()
+            .group_by(vec![column(&self.spec.columns)], aggregates)?)
+    }
+
+    fn filled(&self, cell: Expr) -> Expr {
+        match &self.spec.fill_value {
+            Some(fill) => coalesce(vec![cell, lit(fill.clone())]),
+            None => cell,
+        }
+    }
 }
 
 /// For each block, the values of `columns` in the long table (those where the block has a

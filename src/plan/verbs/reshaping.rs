@@ -25,6 +25,7 @@ pub const VERBS: &[Verb] = &[
             "fill_value",
             "margins",
             "dropna",
+            "margins_name",
         ],
         signature: "pd.pivot_table(df, values=\"col\" | [cols], index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\" | [funcs], fill_value=None)",
         summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first. Several values or functions give a block of columns each, named func_value_label.",
@@ -45,6 +46,7 @@ pub const VERBS: &[Verb] = &[
             "fill_value",
             "margins",
             "dropna",
+            "margins_name",
         ],
         signature: "pivot_table(index=\"row\", columns=\"col\", values=\"col\" | [cols], aggfunc=\"mean\" | [funcs], fill_value=None)",
         summary: "Dask's pivot_table (index, columns, values in that order): pandas' pd.pivot_table of this frame.",
@@ -81,16 +83,8 @@ pub const VERBS: &[Verb] = &[
 
 /// `pd.pivot_table(df, values=, index=, columns=, aggfunc=, fill_value=)`
 fn pivot_table_function(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [
-        data,
-        values,
-        index,
-        columns,
-        aggfunc,
-        fill_value,
-        margins,
-        dropna,
-    ] = args.params()?;
+    // After the frame, the parameters in the order pivot_table() reads them.
+    let [data, parts @ ..] = args.params::<9>()?;
     let frame = match data.required()? {
         Value::Frame(f) => f,
         other => {
@@ -100,28 +94,48 @@ fn pivot_table_function(planner: &Planner, _receiver: Value, args: &Args) -> Res
             )));
         }
     };
-    let parts = [values, index, columns, aggfunc, fill_value, margins, dropna];
     pivot_table(planner, frame, parts)
 }
 
 /// `ddf.pivot_table(index=, columns=, values=, aggfunc=)`
 fn pivot_table_method(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [index, columns, values, aggfunc, fill_value, margins, dropna] = args.params()?;
+    let [
+        index,
+        columns,
+        values,
+        aggfunc,
+        fill_value,
+        margins,
+        dropna,
+        total,
+    ] = args.params()?;
     let Value::Frame(frame) = &receiver else {
         return Err(wrong_receiver(args, &receiver));
     };
-    let parts = [values, index, columns, aggfunc, fill_value, margins, dropna];
+    let parts = [
+        values, index, columns, aggfunc, fill_value, margins, dropna, total,
+    ];
     pivot_table(planner, frame, parts)
 }
 
 /// Reads pivot_table's arguments (values, index, columns, aggfunc, fill_value, margins,
 /// dropna) and plans it.
-fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 7]) -> Result<Value> {
-    let [values, index, columns, aggfunc, fill_value, margins, dropna] = args;
-    if margins.bool_or(false)? {
-        return Err(margins.invalid("margins=True (the \"All\" totals) is not supported")
-            .with_help("add the totals with a groupby of the index alone, e.g. `df.groupby(\"row\").value.mean()`"));
-    }
+fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value> {
+    // `total` is margins_name, the label of the totals.
+    let [
+        values,
+        index,
+        columns,
+        aggfunc,
+        fill_value,
+        margins,
+        dropna,
+        total,
+    ] = args;
+    let margins = match margins.bool_or(false)? {
+        false => None,
+        true => Some(total.str_or("All")?.to_string()),
+    };
     if !dropna.bool_or(true)? {
         return Err(dropna.invalid(
             "dropna=False is not supported: rows and columns with only missing cells are left out",
@@ -178,6 +192,7 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 7]) -> Result<Value
                 fill_value.invalid("fill_value must be a number, a string or a boolean")
             })?),
         },
+        margins,
     };
     let mut named = spec.index.clone();
     named.extend(spec.values.iter().cloned());
