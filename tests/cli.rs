@@ -1921,3 +1921,26 @@ fn pivot_refuses_repeated_pairs_and_names_one() {
         ],
     );
 }
+
+#[test]
+fn datafusion_options_come_from_the_environment_as_in_datafusion_cli() {
+    let statement =
+        r#"read_csv("data/nycflights/*.csv").sort_values("DepDelay").DepDelay.iloc[-1]"#;
+    let mut small_batches = common::ddq_command(&["--memory-limit", "64MB", "-c", statement]);
+    small_batches.env("DATAFUSION_EXECUTION_BATCH_SIZE", "512");
+    let tuned = common::run(&mut small_batches, None);
+    let plain = common::run(&mut common::ddq_command(&["-c", statement]), None);
+    assert_eq!(tuned.code, 0, "{}", tuned.stderr);
+    assert_eq!(tuned.stdout, plain.stdout);
+
+    let mut wrong = common::ddq_command(&["-c", "1 + 1"]);
+    wrong.env("DATAFUSION_EXECUTION_BATCH_SIZE", "lots");
+    let refused = common::run(&mut wrong, None);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("DATAFUSION_EXECUTION_BATCH_SIZE")
+            && refused.stderr.contains("fix or unset that variable"),
+        "{}",
+        refused.stderr
+    );
+}

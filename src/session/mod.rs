@@ -836,9 +836,22 @@ impl Session {
     }
 }
 
-/// A DataFusion context with the session's settings: all cores, and the memory cap.
+/// A DataFusion context with the session's settings: all cores, and the memory cap. As
+/// datafusion-cli does, DataFusion's own options can be tuned from the environment
+/// (`DATAFUSION_EXECUTION_BATCH_SIZE=4096`, ...).
 fn build_context(settings: &Settings) -> Result<SessionContext> {
-    let config = SessionConfig::new()
+    let config = SessionConfig::from_env()
+        .map_err(|e| {
+            let set: Vec<String> = std::env::vars()
+                .map(|(name, _)| name)
+                .filter(|name| name.starts_with("DATAFUSION_"))
+                .collect();
+            DdqError::input(format!(
+                "a DataFusion option from the environment ({}) has a value it does not take: {e}",
+                set.join(", ")
+            ))
+            .with_help("fix or unset that variable")
+        })?
         .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .with_information_schema(false);
     let runtime = crate::engine::memory::runtime(settings.memory_limit)?;
