@@ -1,12 +1,10 @@
 //! The scheduler's REST API (served on its gRPC port): the workers it knows, a job's stages,
-//! and cancelling a job. A plain HTTP/1.1 exchange over one connection per call, with a
+//! and cancelling a job. Calls go through reqwest (already built for object_store), with a
 //! timeout, so an address that does not answer fails in seconds instead of hanging.
 
 use crate::error::{DdqError, Result};
 use serde::Deserialize;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 /// How long one call may take, connecting included.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(3);
@@ -98,67 +96,50 @@ struct StagesAnswer {
 }
 
 /// Calls `method path` on the scheduler at `address` (HOST:PORT) and returns the body of a
-/// 2xx answer.
-async fn call(address: &str, method: &str, path: &str) -> Result<String> {
-    let exchange = async {
-        let mut stream = TcpStream::connect(address).await?;
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).await?;
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).await?;
-        Ok::<_, std::io::Error>(response)
-    };
-    let response = tokio::time::timeout(CALL_TIMEOUT, exchange)
+/// 2xx answer. A client per call, without a pool of kept connections: ddq calls from more than
+/// one tokio runtime, and a kept connection belongs to the runtime that opened it.
+async fn call(address: &str, method: reqwest::Method, path: &str) -> Result<String> {
+    let client = reqwest::Client::builder()
+        .timeout(CALL_TIMEOUT)
+        .pool_max_idle_per_host(0)
+        .no_proxy()
+        .build()
+        .map_err(|e| no_answer(address, &root_cause(&e)))?;
+    let response = client
+        .request(method.clone(), format!("http://{address}{path}"))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
         .await
-        .map_err(|_| no_answer(address, "it did not answer within 3 seconds"))?
-        .map_err(|e| no_answer(address, &e.to_string()))?;
-    let text = String::from_utf8_lossy(&response);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| no_answer(address, "its answer was not HTTP"))?;
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    if !(200..300).contains(&status) {
+        .map_err(|e| match e.is_timeout() {
+            true => no_answer(address, "it did not answer within 3 seconds"),
+            false => no_answer(address, &root_cause(&e)),
+        })?;
+    let status = response.status();
+    if !status.is_success() {
         return Err(DdqError::execution(format!(
-            "the scheduler at {address} answered {method} {path} with HTTP {status}"
+            "the scheduler at {address} answered {method} {path} with HTTP {}",
+            status.as_u16()
         )));
     }
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(body)
-    } else {
-        body.to_string()
-    };
-    Ok(body)
+    response
+        .text()
+        .await
+        .map_err(|e| no_answer(address, &root_cause(&e)))
+}
+
+/// The innermost cause of a failed call ("Connection refused (os error 111)"), which says more
+/// than reqwest's own "error sending request".
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string()
 }
 
 fn no_answer(address: &str, why: &str) -> DdqError {
     DdqError::execution(format!("no Ballista scheduler answers at {address}: {why}"))
         .with_help("check the address and that `ddq scheduler` runs there")
-}
-
-/// The body of a chunked HTTP/1.1 answer.
-fn dechunk(body: &str) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if size == 0 || after.len() < size {
-            break;
-        }
-        out.push_str(&after[..size]);
-        rest = after[size..].trim_start_matches("\r\n");
-    }
-    out
 }
 
 fn parse<T: for<'a> Deserialize<'a>>(address: &str, body: &str) -> Result<T> {
@@ -170,12 +151,12 @@ fn parse<T: for<'a> Deserialize<'a>>(address: &str, body: &str) -> Result<T> {
 }
 
 pub async fn workers(address: &str) -> Result<Vec<WorkerState>> {
-    let body = call(address, "GET", "/api/executors").await?;
+    let body = call(address, reqwest::Method::GET, "/api/executors").await?;
     parse(address, &body)
 }
 
 pub async fn job(address: &str, job_id: &str) -> Result<JobState> {
-    let body = call(address, "GET", &format!("/api/job/{job_id}")).await?;
+    let body = call(address, reqwest::Method::GET, &format!("/api/job/{job_id}")).await?;
     parse(address, &body)
 }
 
@@ -187,7 +168,7 @@ struct JobSummary {
 
 /// The id of the job named `name`, if the scheduler has it.
 pub async fn job_named(address: &str, name: &str) -> Result<Option<String>> {
-    let body = call(address, "GET", "/api/jobs").await?;
+    let body = call(address, reqwest::Method::GET, "/api/jobs").await?;
     let jobs: Vec<JobSummary> = parse(address, &body)?;
     Ok(jobs
         .into_iter()
@@ -196,27 +177,28 @@ pub async fn job_named(address: &str, name: &str) -> Result<Option<String>> {
 }
 
 pub async fn job_stages(address: &str, job_id: &str) -> Result<Vec<StageState>> {
-    let body = call(address, "GET", &format!("/api/job/{job_id}/stages")).await?;
+    let body = call(
+        address,
+        reqwest::Method::GET,
+        &format!("/api/job/{job_id}/stages"),
+    )
+    .await?;
     parse::<StagesAnswer>(address, &body).map(|answer| answer.stages)
 }
 
 pub async fn cancel_job(address: &str, job_id: &str) -> Result<()> {
-    call(address, "PATCH", &format!("/api/job/{job_id}"))
-        .await
-        .map(|_| ())
+    call(
+        address,
+        reqwest::Method::PATCH,
+        &format!("/api/job/{job_id}"),
+    )
+    .await
+    .map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chunked_bodies_are_joined() {
-        assert_eq!(
-            dechunk("4\r\n[{\"a\r\n3\r\n\":1\r\n2\r\n}]\r\n0\r\n\r\n"),
-            "[{\"a\":1}]"
-        );
-    }
 
     #[test]
     fn stage_tasks_are_counted_by_status() {
