@@ -115,6 +115,18 @@ pub const VERBS: &[Verb] = &[
         group: "Grouping",
     },
     Verb {
+        name: "apply",
+        receivers: &[On::GroupBy],
+        form: Method,
+        params: &["func", "meta", "include_groups"],
+        signature: "gb.apply(lambda g: ...)",
+        summary: "A function of each group giving one value per group (`lambda g: g.DepDelay.max() - g.DepDelay.min()`), compiled to aggregations: a series by the keys, unnamed as pandas' (named after the column for gb.col.apply).",
+        example: "ddf.groupby(\"Origin\").apply(lambda g: g.DepDelay.max() - g.DepDelay.min())",
+        expected: "Origin,0\nEWR,1020.0\nJFK,460.0\nLGA,638.0\n",
+        plan: apply,
+        group: "Grouping",
+    },
+    Verb {
         name: "ohlc",
         receivers: &[On::GroupBy],
         form: Method,
@@ -383,6 +395,34 @@ fn filter(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 other.kind_name()
             ))
             .with_help("e.g. `filter(lambda g: len(g) > 1000)` or `filter(lambda g: g.DepDelay.mean() > 10)`")),
+    }
+}
+
+/// `gb.apply(lambda g: ...)`: the function's body planned over the groups themselves, so its
+/// reductions (`g.DepDelay.max()`) are the groups' aggregations and its result one value per
+/// group. Dask's `meta=` and pandas' `include_groups=` change nothing here.
+fn apply(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [func, _meta, _include_groups] = args.params()?;
+    let Value::GroupBy(gb) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let lambda = super::applying::lambda_arg(func)?;
+    // pandas names the result after the column only when one was selected.
+    let name = match &gb.selection {
+        Selection::Series(column) => column.clone(),
+        _ => String::new(),
+    };
+    match planner.apply_lambda(lambda, vec![Value::GroupBy(gb)])? {
+        Value::Series(s) if s.frame.index_columns > 0 => Ok(Value::Series(Series { name, ..s })),
+        Value::Frame(f) if f.index_columns > 0 => Ok(Value::Frame(f)),
+        other => Err(func
+            .invalid(format!(
+                "the function gave {} where one value per group is needed",
+                other.kind_name()
+            ))
+            .with_help(
+                "reduce the group, e.g. `apply(lambda g: g.DepDelay.max() - g.DepDelay.min())` (`len(g)` counts the groups here; `g.size()` counts each group's rows); for a value per row use transform",
+            )),
     }
 }
 
