@@ -61,7 +61,7 @@ fn duration_nanos(value: &ScalarValue) -> Option<i128> {
 
 /// A span as pandas' `str(Timedelta)` writes it: `3651 days 00:00:00`, `-1 days +23:00:00`,
 /// fractions of a second to the milli-, micro- or nanosecond they need.
-fn timedelta_text(nanos: i128) -> String {
+pub(crate) fn timedelta_text(nanos: i128) -> String {
     const DAY: i128 = 86_400_000_000_000;
     let days = nanos.div_euclid(DAY);
     let rest = nanos.rem_euclid(DAY);

@@ -47,7 +47,8 @@ impl ColumnKind {
             DataType::Float16 | DataType::Float32 | DataType::Float64 => ColumnKind::Float,
             DataType::Boolean => ColumnKind::Bool,
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => ColumnKind::Text,
-            DataType::Timestamp(_, _) => ColumnKind::DateTime,
+            // Timedeltas read as datetimes do where it shows: NaT when missing, right-aligned.
+            DataType::Timestamp(_, _) | DataType::Duration(_) => ColumnKind::DateTime,
             DataType::Date32 | DataType::Date64 => ColumnKind::Date,
             DataType::Dictionary(_, value_type) => ColumnKind::of(value_type),
             _ => ColumnKind::Other,
@@ -128,6 +129,8 @@ pub(crate) enum ColumnReader {
     },
     Date32(Date32Array),
     Date64(Date64Array),
+    /// Timedeltas in nanoseconds, written as pandas' `str(Timedelta)`.
+    Duration(Int64Array),
     Other {
         array: ArrayRef,
         numeric: bool,
@@ -174,6 +177,12 @@ impl ColumnReader {
             },
             DataType::Date32 => ColumnReader::Date32(array.as_primitive::<Date32Type>().clone()),
             DataType::Date64 => ColumnReader::Date64(array.as_primitive::<Date64Type>().clone()),
+            DataType::Duration(_) => {
+                let nanos = widen(&DataType::Duration(TimeUnit::Nanosecond))?;
+                let nanos = cast(&nanos, &DataType::Int64)
+                    .map_err(|e| DdqError::execution(e.to_string()))?;
+                ColumnReader::Duration(nanos.as_primitive::<Int64Type>().clone())
+            }
             DataType::Decimal32(_, _)
             | DataType::Decimal64(_, _)
             | DataType::Decimal128(_, _)
@@ -202,6 +211,7 @@ impl ColumnReader {
             ColumnReader::Timestamp { values, .. } => values.is_null(row),
             ColumnReader::Date32(a) => a.is_null(row),
             ColumnReader::Date64(a) => a.is_null(row),
+            ColumnReader::Duration(a) => a.is_null(row),
             // `logical_nulls` because a NullArray has no null buffer yet every value is null.
             ColumnReader::Other { array, .. } => array
                 .logical_nulls()
@@ -228,6 +238,9 @@ impl ColumnReader {
             }
             ColumnReader::Date32(a) => date_value(date32_to_datetime(a.value(row)), a.value(row)),
             ColumnReader::Date64(a) => date_value(date64_to_datetime(a.value(row)), a.value(row)),
+            ColumnReader::Duration(a) => Value::Text(Cow::Owned(super::scalar::timedelta_text(
+                i128::from(a.value(row)),
+            ))),
             ColumnReader::Other { array, numeric } => {
                 let text = display_value(array, row)?;
                 if *numeric {

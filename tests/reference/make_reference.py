@@ -96,7 +96,7 @@ def keyed_csv(result):
 def scalar_csv(value):
     """A printed scalar, as print() shows it; numpy 2 scalars repr as np.float64(...), so go
     through Python's own types."""
-    if isinstance(value, (bool, str, pd.Timestamp)) or getattr(value, "dtype", None) == bool:
+    if isinstance(value, (bool, str, pd.Timestamp, pd.Timedelta)) or getattr(value, "dtype", None) == bool:
         return f"{value}\n"
     if isinstance(value, tuple):
         return f"{tuple(int(v) for v in value)!r}\n"
@@ -869,6 +869,9 @@ OPERATION_TASKS = [
     ("pd_notna_frame", "exact", ['pd.notna(ddf[["TailNum", "DepDelay"]]).sum()'], lambda d, s: per_column_csv(pd.notna(d[["TailNum", "DepDelay"]]).sum(), "sum")),
     # value_counts' order among equal counts is an artefact of pandas' unstable sort here, so
     # the counts are compared in key order.
+    ("to_timedelta_minutes", "exact", ['pd.to_timedelta(ddf.DepDelay, unit="m").iloc[1:8]'], lambda d, s: series_csv(pd.to_timedelta(d.DepDelay, unit="m").iloc[1:8])),
+    ("date_plus_timedelta", "exact", ['(ddf.Date + pd.to_timedelta(ddf.ArrDelay, unit="h")).rename("late").iloc[20:24]'], lambda d, s: series_csv((d.Date + pd.to_timedelta(d.ArrDelay, unit="h")).rename("late").iloc[20:24])),
+    ("timedelta_max", "exact", ['pd.to_timedelta(ddf.DepDelay, unit="s").max()'], lambda d, s: scalar_csv(pd.to_timedelta(d.DepDelay, unit="s").max())),
     ("dt_strftime", "exact", ['ddf.Date.dt.strftime("%Y-%m").value_counts().sort_index().tail(3)'], lambda d, s: keyed_csv(d.Date.dt.strftime("%Y-%m").value_counts().sort_index().tail(3))),
     ("dt_day_name", "exact", ["ddf.Date.dt.day_name().value_counts()"], lambda d, s: keyed_csv(d.Date.dt.day_name().value_counts())),
     ("dt_month_name", "exact", ["ddf.Date.dt.month_name().unique()"], lambda d, s: unique_csv(d.Date.dt.month_name())),

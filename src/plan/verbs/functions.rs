@@ -36,6 +36,18 @@ pub const VERBS: &[Verb] = &[
         group: "Combining",
     },
     Verb {
+        name: "to_timedelta",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["arg", "unit", "errors"],
+        signature: "pd.to_timedelta(series | number, unit=\"ns\")",
+        summary: "Numbers as time spans of `unit` (W, D, h, m, s, ms, us, ns and pandas' longer names), printed as pandas prints timedeltas.",
+        example: "pd.to_timedelta(ddf.DepDelay, unit=\"m\").iloc[1:3]",
+        expected: "DepDelay\n0 days 00:09:00\n-1 days +23:53:00\n",
+        plan: to_timedelta,
+        group: "Dates and strings",
+    },
+    Verb {
         name: "to_datetime",
         receivers: &[On::Function],
         form: Method,
@@ -181,6 +193,66 @@ fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
             other.kind_name()
         ))),
     }
+}
+
+/// `pd.to_timedelta(arg, unit="ns", errors="raise")` of numbers: each a number of `unit`s,
+/// fractions rounded to the nanosecond.
+fn to_timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [arg, unit, _errors] = args.params()?;
+    let unit_name = unit.str_or("ns")?;
+    let nanos_per_unit = timedelta_unit(unit_name).ok_or_else(|| {
+        unit.invalid(format!("unknown unit {unit_name:?}"))
+            .with_help("use W, D, h, m, s, ms, us or ns")
+    })?;
+    let span = |value: Expr, t: &DataType| -> Expr {
+        let nanos = if t.is_integer() {
+            cast(value, DataType::Int64) * lit(nanos_per_unit)
+        } else {
+            let scaled = cast(value, DataType::Float64) * lit(nanos_per_unit as f64);
+            cast(f::round(vec![scaled]), DataType::Int64)
+        };
+        cast(nanos, DataType::Duration(TimeUnit::Nanosecond))
+    };
+    match arg.required()? {
+        Value::Series(s) => {
+            let t = expr_type(&s.frame, &s.expr)?;
+            if !t.is_numeric() {
+                return Err(arg.invalid(format!(
+                    "pd.to_timedelta takes numbers with unit=, not a series of {}",
+                    crate::types::dtype::pandas_dtype(&t)
+                )));
+            }
+            let expr = span(s.expr.clone(), &t);
+            Ok(Value::Series(Series { expr, ..s.clone() }))
+        }
+        Value::Int(n) => Ok(Value::Scalar(Scalar {
+            expr: span(lit(*n), &DataType::Int64),
+            name: String::new(),
+        })),
+        Value::Float(x) => Ok(Value::Scalar(Scalar {
+            expr: span(lit(*x), &DataType::Float64),
+            name: String::new(),
+        })),
+        other => Err(arg.invalid(format!(
+            "to_timedelta takes a series of numbers or a number, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// Nanoseconds in one of pandas' timedelta units.
+fn timedelta_unit(name: &str) -> Option<i64> {
+    Some(match name {
+        "W" | "w" => 7 * 86_400_000_000_000,
+        "D" | "d" | "days" | "day" => 86_400_000_000_000,
+        "h" | "H" | "hours" | "hour" | "hr" => 3_600_000_000_000,
+        "m" | "minute" | "minutes" | "min" | "T" => 60_000_000_000,
+        "s" | "S" | "seconds" | "second" | "sec" => 1_000_000_000,
+        "ms" | "milliseconds" | "millisecond" | "milli" | "millis" | "L" => 1_000_000,
+        "us" | "microseconds" | "microsecond" | "micro" | "micros" | "U" => 1_000,
+        "ns" | "nanoseconds" | "nanosecond" | "nano" | "nanos" | "N" => 1,
+        _ => return None,
+    })
 }
 
 /// `pd.to_datetime(arg, format=None, errors="raise")`.
