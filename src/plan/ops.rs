@@ -107,9 +107,12 @@ pub fn binary(planner: &Planner, op: BinOp, left: Value, right: Value) -> Result
     match (l, r) {
         (Operand::Series(a), Operand::Series(b)) => {
             let (frame, ae, be) = align(&a, &b)?;
-            // pandas keeps a shared name and drops differing ones; ddq keeps the left one so
-            // the result still has a column header.
-            let name = a.name.clone();
+            // pandas keeps a shared name and drops differing ones (an unnamed series, column 0).
+            let name = if a.name == b.name {
+                a.name.clone()
+            } else {
+                String::new()
+            };
             let expr = typed_binary(&frame_schema(&frame), op, ae, be, (&a.name, &b.name))?;
             Ok(Value::Series(Series {
                 frame,

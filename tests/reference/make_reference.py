@@ -869,6 +869,8 @@ OPERATION_TASKS = [
     ("pd_notna_frame", "exact", ['pd.notna(ddf[["TailNum", "DepDelay"]]).sum()'], lambda d, s: per_column_csv(pd.notna(d[["TailNum", "DepDelay"]]).sum(), "sum")),
     # value_counts' order among equal counts is an artefact of pandas' unstable sort here, so
     # the counts are compared in key order.
+    ("difference_of_two_columns_is_unnamed", "exact", ['(ddf.ArrDelay - ddf.DepDelay).value_counts().head(4)'], lambda d, s: keyed_csv((d.ArrDelay - d.DepDelay).value_counts().head(4))),
+    ("same_named_series_keep_their_name", "exact", ['(ddf.DepDelay - ddf.groupby("Origin").DepDelay.transform("mean")).iloc[5:8]'], lambda d, s: series_csv((d.DepDelay - d.groupby("Origin").DepDelay.transform("mean")).iloc[5:8])),
     ("to_timedelta_minutes", "exact", ['pd.to_timedelta(ddf.DepDelay, unit="m").iloc[1:8]'], lambda d, s: series_csv(pd.to_timedelta(d.DepDelay, unit="m").iloc[1:8])),
     ("date_plus_timedelta", "exact", ['(ddf.Date + pd.to_timedelta(ddf.ArrDelay, unit="h")).rename("late").iloc[20:24]'], lambda d, s: series_csv((d.Date + pd.to_timedelta(d.ArrDelay, unit="h")).rename("late").iloc[20:24])),
     ("timedelta_max", "exact", ['pd.to_timedelta(ddf.DepDelay, unit="s").max()'], lambda d, s: scalar_csv(pd.to_timedelta(d.DepDelay, unit="s").max())),
