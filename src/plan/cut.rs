@@ -16,6 +16,7 @@ use crate::plan::value::{Categories, Frame, GroupBy, Selection, Series, column};
 use crate::types::float::format_float_python;
 use datafusion::arrow::array::{Array, Float64Array};
 use datafusion::common::JoinType;
+use datafusion::common::metadata::FieldMetadata;
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_aggregate::sum::sum_udaf;
@@ -23,7 +24,39 @@ use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::logical_expr::expr::WindowFunction;
 use datafusion::logical_expr::{Expr, LogicalPlanBuilder, cast, lit};
 use datafusion::prelude::DataFrame;
+use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The field metadata under which a column assigned from `pd.cut` keeps its categories (the
+/// labels in bin order, as JSON): the engine carries it through projections and renames, and
+/// drops it from anything computed from the column, as pandas keeps a categorical's dtype.
+const CATEGORIES_KEY: &str = "ddq.categories";
+
+/// `expr` named `name` as a column that keeps `categories`.
+pub fn categorical_column(expr: Expr, name: &str, categories: &Categories) -> Expr {
+    let labels = serde_json::to_string(&categories.labels).unwrap_or_default();
+    let metadata = HashMap::from([(CATEGORIES_KEY.to_string(), labels)]);
+    expr.alias_with_metadata(name, Some(FieldMetadata::from(metadata)))
+}
+
+/// The categories of column `name` of `frame`, when it was assigned from `pd.cut`: each row's
+/// code found again from its label.
+pub fn column_categories(frame: &Frame, name: &str) -> Option<Arc<Categories>> {
+    let field = frame.df.schema().field_with_unqualified_name(name).ok()?;
+    let labels: Vec<String> = serde_json::from_str(field.metadata().get(CATEGORIES_KEY)?).ok()?;
+    let label = column(name);
+    let codes = labels
+        .iter()
+        .enumerate()
+        .map(|(i, text)| (label.clone().eq(lit(text.clone())), lit(i as i64)))
+        .collect();
+    let code = first_matching(codes).ok()?;
+    Some(Arc::new(Categories {
+        labels,
+        code,
+        label,
+    }))
+}
 
 /// The bins of `pd.cut`: edges given, or how many equal-width bins to make from the data.
 pub enum Bins {

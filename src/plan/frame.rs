@@ -706,7 +706,14 @@ pub fn assign(frame: &Frame, extra: &[(Ident, Value)]) -> Result<Value> {
                     ))
                     .at(ident.span));
                 }
-                s.expr
+                match s.categories() {
+                    Some(categories) => crate::plan::cut::categorical_column(
+                        s.expr.clone(),
+                        &ident.name,
+                        categories,
+                    ),
+                    None => s.expr,
+                }
             }
             Value::Scalar(s) => s.expr,
             other => literal_expr(&other).ok_or_else(|| {

@@ -580,6 +580,7 @@ pub fn groupby_of(
     let mut grouped = frame.clone();
     let categories = match items.as_slice() {
         [Value::Series(s)] => s.categories.clone().filter(|_| s.categories().is_some()),
+        [Value::Str(name)] => crate::plan::cut::column_categories(frame, name),
         _ => None,
     };
     for item in items {

@@ -70,6 +70,8 @@ pub struct Planner<'a> {
     /// `gb.filter(lambda g: len(g) > 10)`): the groups' frame and their window, so that a
     /// reduction of that frame gives each row its group's value instead of one value.
     group_window: std::cell::RefCell<Option<(Frame, std::rc::Rc<window::Over>)>>,
+    /// The groups a `gb.apply(func)` is planning `func` over (see [`Planner::apply_to_groups`]).
+    applied_groups: std::cell::RefCell<Option<GroupBy>>,
 }
 
 impl<'a> Planner<'a> {
@@ -85,7 +87,30 @@ impl<'a> Planner<'a> {
             scheduler: std::cell::Cell::new(None),
             locals: std::cell::RefCell::new(Vec::new()),
             group_window: std::cell::RefCell::new(None),
+            applied_groups: std::cell::RefCell::new(None),
         }
+    }
+
+    /// Plans `gb.apply(lambda)`: the function is given the groups at once, its reductions their
+    /// aggregations, and `len()` of them each group's rows (see [`Planner::is_applied_group`]).
+    pub fn apply_to_groups(&self, lambda: &Lambda, gb: GroupBy) -> Result<Value> {
+        let outer = self.applied_groups.replace(Some(gb.clone()));
+        let result = self.apply_lambda(lambda, vec![Value::GroupBy(gb)]);
+        self.applied_groups.replace(outer);
+        result
+    }
+
+    /// Whether `gb` is the groups an enclosing `apply` gave its function.
+    pub fn is_applied_group(&self, gb: &GroupBy) -> bool {
+        let applied = self.applied_groups.borrow();
+        applied.as_ref().is_some_and(|groups| {
+            groups.frame.df.logical_plan() == gb.frame.df.logical_plan()
+                && groups
+                    .keys
+                    .iter()
+                    .map(|(_, name)| name)
+                    .eq(gb.keys.iter().map(|(_, name)| name))
+        })
     }
 
     /// Plans a function applied to each group of `gb` at once: inside it, reductions of the
@@ -715,7 +740,7 @@ pub fn column_series(frame: &Frame, name: &str) -> Result<Series> {
         frame: frame.clone(),
         expr: value::column(name),
         name: value::display_name(name).to_string(),
-        categories: None,
+        categories: crate::plan::cut::column_categories(frame, name),
     })
 }
 

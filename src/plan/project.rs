@@ -55,7 +55,11 @@ impl Project for DataFrame {
         if !find_window_exprs([&expr]).is_empty() {
             return self.with_column(name, expr);
         }
-        let new_column = expr.alias(name);
+        // An alias of the same name may carry field metadata (a categorical's labels).
+        let new_column = match expr {
+            Expr::Alias(alias) if alias.name == name => Expr::Alias(alias),
+            other => other.alias(name),
+        };
         let mut replaced = false;
         let mut exprs: Vec<Expr> = self
             .schema()

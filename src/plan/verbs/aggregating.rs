@@ -844,10 +844,13 @@ fn agg_lambda(planner: &Planner, receiver: Value, lambda: &Lambda, func: Arg) ->
 fn size(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [] = args.params()?;
     match receiver {
-        Value::GroupBy(gb) => {
-            let frame = groupby::aggregate(&gb, &[(String::new(), Agg::Size, "size".to_string())])?;
-            Ok(groupby::keyed(&gb, frame, Some("")))
-        }
+        Value::GroupBy(gb) => group_sizes(&gb),
         other => Err(wrong_receiver(args, &other)),
     }
+}
+
+/// The rows of each group, an unnamed series by the keys.
+pub fn group_sizes(gb: &GroupBy) -> Result<Value> {
+    let frame = groupby::aggregate(gb, &[(String::new(), Agg::Size, "size".to_string())])?;
+    Ok(groupby::keyed(gb, frame, Some("")))
 }

@@ -356,6 +356,66 @@ pub const VERBS: &[Verb] = &[
         plan: calendar_test,
         group: "Dates and strings",
     },
+    Verb {
+        name: "days",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.days",
+        summary: "Whole days of each timedelta, rounded down as pandas' components are (-1 for minus one minute).",
+        example: "pd.to_timedelta(ddf.DepDelay, unit=\"m\").dt.days.min()",
+        expected: "-1\n",
+        plan: timedelta_part,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "seconds",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.seconds",
+        summary: "Seconds past the whole days of each timedelta (0-86399).",
+        example: "pd.to_timedelta(ddf.DepDelay, unit=\"m\").dt.seconds.max()",
+        expected: "86340\n",
+        plan: timedelta_part,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "microseconds",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.microseconds",
+        summary: "Microseconds past the whole seconds of each timedelta (0-999999).",
+        example: "pd.to_timedelta(ddf.DepDelay, unit=\"ms\").dt.microseconds.max()",
+        expected: "999000\n",
+        plan: timedelta_part,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "nanoseconds",
+        receivers: &[On::Dt],
+        form: Attribute,
+        params: &[],
+        signature: "s.dt.nanoseconds",
+        summary: "Nanoseconds past the whole microseconds of each timedelta (0-999).",
+        example: "pd.to_timedelta(ddf.DepDelay, unit=\"ns\").dt.nanoseconds.max()",
+        expected: "999\n",
+        plan: timedelta_part,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "total_seconds",
+        receivers: &[On::Dt],
+        form: Method,
+        params: &[],
+        signature: "s.dt.total_seconds()",
+        summary: "Each timedelta as a number of seconds (a float).",
+        example: "pd.to_timedelta(ddf.DepDelay, unit=\"m\").dt.total_seconds().max()",
+        expected: "60360.0\n",
+        plan: timedelta_part,
+        group: "Dates and strings",
+    },
 ];
 
 /// `s.dt`: only on datetime values.
@@ -370,11 +430,27 @@ fn dt(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     Ok(Value::Accessor(Accessor::Dt(s)))
 }
 
-/// `s.dt.year` and the other fields the verb names.
-fn field(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+/// The series under `.dt` of a datetime verb; a timedelta series is told the fields it has.
+fn datetimes(args: &Args, receiver: Value) -> Result<Series> {
     let Value::Accessor(Accessor::Dt(s)) = receiver else {
         return Err(wrong_receiver(args, &receiver));
     };
+    let t = expr_type(&s.frame, &s.expr)?;
+    if matches!(t, DataType::Duration(_)) {
+        return Err(accessor_error("dt", &s, &t, "datetime")
+            .at(args.call_span)
+            .with_help(format!(
+                ".dt.{} is a datetime field; timedeltas have .dt.days, .dt.seconds, \
+                 .dt.microseconds, .dt.nanoseconds and .dt.total_seconds()",
+                args.verb().name
+            )));
+    }
+    Ok(s)
+}
+
+/// `s.dt.year` and the other fields the verb names.
+fn field(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let s = datetimes(args, receiver)?;
     let name = args.verb().name;
     let e = s.expr.clone();
     let nanoseconds = DataType::Timestamp(TimeUnit::Nanosecond, None);
@@ -388,9 +464,7 @@ fn field(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `s.dt.date`
 fn date(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let Value::Accessor(Accessor::Dt(s)) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
+    let s = datetimes(args, receiver)?;
     let expr = cast(s.expr.clone(), DataType::Date32);
     Ok(Value::Series(Series { expr, ..s }))
 }
@@ -398,9 +472,7 @@ fn date(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `s.dt.strftime(format)`: DataFusion's `to_char` reads Python's strftime directives.
 fn strftime(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [date_format] = args.params()?;
-    let Value::Accessor(Accessor::Dt(s)) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
+    let s = datetimes(args, receiver)?;
     let format = match date_format.required()? {
         Value::Str(text) => text.clone(),
         other => {
@@ -419,9 +491,7 @@ fn strftime(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// pandas orders Periods.
 fn to_period(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [freq] = args.params()?;
-    let Value::Accessor(Accessor::Dt(s)) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
+    let s = datetimes(args, receiver)?;
     let e = s.expr.clone();
     let text = |format: &str| f::to_char(e.clone(), lit(format.to_string()));
     let code = match freq.required()? {
@@ -472,9 +542,7 @@ fn week_period(e: &Expr) -> Expr {
 /// values as wall times in `tz`; convert keeps the instant).
 fn time_zone(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [tz] = args.params()?;
-    let Value::Accessor(Accessor::Dt(s)) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
+    let s = datetimes(args, receiver)?;
     let zone: Option<std::sync::Arc<str>> = match tz.value() {
         Some(Value::Str(zone)) => Some(zone.as_str().into()),
         Some(Value::None) => None,
@@ -522,9 +590,7 @@ fn time_zone(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> 
 /// `s.dt.day_name()` and `s.dt.month_name()`.
 fn named_part(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [] = args.params()?;
-    let Value::Accessor(Accessor::Dt(s)) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
+    let s = datetimes(args, receiver)?;
     let format = if args.verb().name == "day_name" {
         "%A"
     } else {
@@ -537,9 +603,7 @@ fn named_part(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
 /// `s.dt.normalize()`: midnight of each timestamp's day.
 fn normalize(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [] = args.params()?;
-    let Value::Accessor(Accessor::Dt(s)) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
+    let s = datetimes(args, receiver)?;
     let t = expr_type(&s.frame, &s.expr)?;
     let expr = cast(f::date_trunc(lit("day"), s.expr.clone()), t);
     Ok(Value::Series(Series { expr, ..s }))
@@ -576,9 +640,7 @@ fn floor_or_ceil(_planner: &Planner, receiver: Value, args: &Args) -> Result<Val
             args.verb().name
         )));
     };
-    let Value::Accessor(Accessor::Dt(s)) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
+    let s = datetimes(args, receiver)?;
     let t = expr_type(&s.frame, &s.expr)?;
     let down = cast(f::date_trunc(lit(unit), s.expr.clone()), t.clone());
     let expr = if args.verb().name == "floor" {
@@ -596,9 +658,7 @@ fn floor_or_ceil(_planner: &Planner, receiver: Value, args: &Args) -> Result<Val
 
 /// `is_month_start` and its kin, and `days_in_month`: tests on the calendar day.
 fn calendar_test(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let Value::Accessor(Accessor::Dt(s)) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
-    };
+    let s = datetimes(args, receiver)?;
     let e = s.expr.clone();
     let day = |e: Expr| engine_date_field(DateField::Day, e);
     let month = engine_date_field(DateField::Month, e.clone());
@@ -618,6 +678,49 @@ fn calendar_test(_planner: &Planner, receiver: Value, args: &Args) -> Result<Val
             let month_end = month_start + interval(1, 0) - interval(0, 86_400_000_000_000);
             cast(day(month_end), DataType::Int64)
         }
+    };
+    Ok(Value::Series(Series { expr, ..s }))
+}
+
+/// Nanoseconds in one unit of a duration type.
+fn nanoseconds_per(unit: &TimeUnit) -> i64 {
+    match unit {
+        TimeUnit::Second => 1_000_000_000,
+        TimeUnit::Millisecond => 1_000_000,
+        TimeUnit::Microsecond => 1_000,
+        TimeUnit::Nanosecond => 1,
+    }
+}
+
+/// `s.dt.days`, `.seconds`, `.microseconds`, `.nanoseconds` and `.total_seconds()` of a
+/// timedelta series. pandas splits a timedelta into whole days rounded down and a remainder
+/// of 0 to 86399.999999999 seconds, so minus one minute is -1 days plus 86340 seconds.
+fn timedelta_part(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [] = args.params()?;
+    let Value::Accessor(Accessor::Dt(s)) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let name = args.verb().name;
+    let t = expr_type(&s.frame, &s.expr)?;
+    let DataType::Duration(unit) = &t else {
+        let error = accessor_error("dt", &s, &t, "timedelta").at(args.call_span);
+        let datetime_field = name
+            .strip_suffix('s')
+            .filter(|field| DateField::named(field).is_some());
+        return Err(match datetime_field {
+            Some(field) => error.with_help(format!("for datetimes use .dt.{field}")),
+            None => error,
+        });
+    };
+    let nanoseconds = cast(s.expr.clone(), DataType::Int64) * lit(nanoseconds_per(unit));
+    let day = lit(86_400_000_000_000i64);
+    let past_midnight = ((nanoseconds.clone() % day.clone()) + day.clone()) % day.clone();
+    let expr = match name {
+        "days" => (nanoseconds - past_midnight) / day,
+        "seconds" => past_midnight / lit(1_000_000_000i64),
+        "microseconds" => (past_midnight % lit(1_000_000_000i64)) / lit(1_000i64),
+        "nanoseconds" => past_midnight % lit(1_000i64),
+        _ => cast(nanoseconds, DataType::Float64) / lit(1e9),
     };
     Ok(Value::Series(Series { expr, ..s }))
 }

@@ -412,7 +412,7 @@ fn apply(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Selection::Series(column) => column.clone(),
         _ => String::new(),
     };
-    match planner.apply_lambda(lambda, vec![Value::GroupBy(gb)])? {
+    match planner.apply_to_groups(lambda, gb)? {
         Value::Series(s) if s.frame.index_columns > 0 => Ok(Value::Series(Series { name, ..s })),
         Value::Frame(f) if f.index_columns > 0 => Ok(Value::Frame(f)),
         other => Err(func
@@ -421,7 +421,7 @@ fn apply(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 other.kind_name()
             ))
             .with_help(
-                "reduce the group, e.g. `apply(lambda g: g.DepDelay.max() - g.DepDelay.min())` (`len(g)` counts the groups here; `g.size()` counts each group's rows); for a value per row use transform",
+                "reduce the group, e.g. `apply(lambda g: g.DepDelay.max() - g.DepDelay.min())`; for a value per row use transform",
             )),
     }
 }

@@ -4,7 +4,7 @@
 use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
-use crate::error::Result;
+use crate::error::{DdqError, Result};
 use crate::plan::groupby::Agg;
 use crate::plan::value::{Action, Frame, Series, Value, column, display_name};
 use crate::plan::{Planner, frame, groupby, ops, order, series, window};
@@ -47,6 +47,18 @@ pub const VERBS: &[Verb] = &[
         example: "ddf[[\"Date\", \"Origin\", \"DepDelay\", \"ArrDelay\"]].info()",
         expected: "<class 'ddq.DataFrame'>\nColumns: 4 entries, Date to ArrDelay\ndtypes: datetime64[ns](1), float64(2), object(1)\n",
         plan: info,
+        group: "Inspecting",
+    },
+    Verb {
+        name: "memory_usage",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &["index", "deep"],
+        signature: "memory_usage(index=True)",
+        summary: "The bytes pandas would hold each column in (8 per row for 64-bit numbers, dates and text references, 1 for bool; the RangeIndex first), counted without reading the values.",
+        example: "ddf[[\"DepDelay\", \"Origin\", \"Cancelled\"]].memory_usage()",
+        expected: "column,memory_usage\nIndex,132\nDepDelay,166400\nOrigin,166400\nCancelled,20800\n",
+        plan: memory_usage,
         group: "Inspecting",
     },
     Verb {
@@ -165,6 +177,8 @@ fn len(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     match value.required()? {
         Value::Frame(frame) => Ok(Value::Scalar(groupby::row_count(frame)?)),
         Value::Series(series) => Ok(Value::Scalar(groupby::row_count(&series.frame)?)),
+        // Inside `gb.apply(lambda g: len(g))` the function is given each group.
+        Value::GroupBy(gb) if planner.is_applied_group(gb) => super::aggregating::group_sizes(gb),
         Value::GroupBy(gb) => super::grouping::group_count(gb),
         Value::List(items) | Value::Tuple(items) => Ok(Value::Int(items.len() as i64)),
         Value::Columns(names) => Ok(Value::Int(names.len() as i64)),
@@ -215,10 +229,7 @@ fn dtypes(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         .iter()
         .map(|n| display_name(n).to_string())
         .collect();
-    let types: Vec<String> = columns
-        .iter()
-        .map(|n| pandas_dtype(&frame.data_type(n).unwrap_or(DataType::Null)))
-        .collect();
+    let types: Vec<String> = columns.iter().map(|n| column_dtype(&frame, n)).collect();
     series::literal_series(planner, "column", names, "dtype", types)
 }
 
@@ -232,11 +243,7 @@ fn info(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let columns = frame.value_columns();
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for name in &columns {
-        *counts
-            .entry(pandas_dtype(
-                &frame.data_type(name).unwrap_or(DataType::Null),
-            ))
-            .or_default() += 1;
+        *counts.entry(column_dtype(&frame, name)).or_default() += 1;
     }
     let span = match (columns.first(), columns.last()) {
         (Some(first), Some(last)) => {
@@ -257,9 +264,18 @@ fn info(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     })))
 }
 
+/// pandas' dtype of a frame's column: `category` for one assigned from `pd.cut`.
+fn column_dtype(frame: &Frame, name: &str) -> String {
+    if crate::plan::cut::column_categories(frame, name).is_some() {
+        return "category".into();
+    }
+    pandas_dtype(&frame.data_type(name).unwrap_or(DataType::Null))
+}
+
 /// `s.dtype`
 fn dtype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
+        Value::Series(s) if s.categories().is_some() => Ok(Value::Str("category".into())),
         Value::Series(s) => Ok(Value::Str(pandas_dtype(&ops::expr_type(
             &s.frame, &s.expr,
         )?))),
@@ -337,5 +353,96 @@ pub(super) fn rows_of_series(
         expr: column(&internal),
         name: s.name,
         categories: None,
+    }))
+}
+
+/// The bytes per row of a column of this type once in pandas: its numpy item size, or a
+/// reference to a Python object (8) for text and other objects.
+fn pandas_item_size(t: &DataType) -> i64 {
+    match t {
+        DataType::Boolean | DataType::Int8 | DataType::UInt8 => 1,
+        DataType::Int16 | DataType::UInt16 | DataType::Float16 => 2,
+        DataType::Int32 | DataType::UInt32 | DataType::Float32 => 4,
+        _ => 8,
+    }
+}
+
+/// The bytes of pandas' RangeIndex over `rows` rows: three Python ints, the stop growing a
+/// word past 2**30.
+fn range_index_bytes(rows: Expr) -> Result<Expr> {
+    Ok(
+        datafusion::logical_expr::when(rows.lt(lit(1i64 << 30)), lit(132i64))
+            .otherwise(lit(136i64))?,
+    )
+}
+
+/// `df.memory_usage(index=True, deep=False)`: pandas' shallow count, from the dtypes and the
+/// number of rows alone; `deep=True` would weigh Python's string objects, which ddq has not.
+fn memory_usage(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [index, deep] = args.params()?;
+    let index = index.bool_or(true)?;
+    if deep.bool_or(false)? {
+        return Err(deep
+            .invalid("deep=True counts the Python objects pandas would make of each string; ddq keeps none")
+            .with_help("memory_usage() gives the shallow count; `cache` shows what ddq stores"));
+    }
+    let frame = match &receiver {
+        Value::Frame(frame) => frame.clone(),
+        Value::Series(s) if s.categories().is_some() => {
+            return Err(DdqError::unsupported(
+                "memory_usage() of a categorical series: pandas counts its codes and categories, which ddq does not hold",
+            )
+            .at(args.call_span));
+        }
+        Value::Series(s) => window::plain(s)?.frame,
+        other => return Err(wrong_receiver(args, other)),
+    };
+    let rows = groupby::row_count(&frame)?.expr;
+    let index_bytes = range_index_bytes(rows.clone())?;
+    if let Value::Series(s) = &receiver {
+        let t = ops::expr_type(&s.frame, &s.expr)?;
+        let mut bytes = rows * lit(pandas_item_size(&t));
+        if index {
+            bytes = bytes + index_bytes;
+        }
+        return Ok(Value::Scalar(crate::plan::value::Scalar {
+            expr: bytes,
+            name: s.name.clone(),
+        }));
+    }
+    let columns = frame.value_columns();
+    if let Some(categorical) = columns
+        .iter()
+        .find(|n| column_dtype(&frame, n) == "category")
+    {
+        return Err(DdqError::unsupported(format!(
+            "memory_usage() of the categorical column `{categorical}`: pandas counts its codes and categories, which ddq does not hold"
+        ))
+        .at(args.call_span)
+        .with_help("leave it out, e.g. `df.drop(columns=[...]).memory_usage()`"));
+    }
+    let mut names: Vec<String> = index.then(|| "Index".to_string()).into_iter().collect();
+    names.extend(columns.iter().map(|n| display_name(n).to_string()));
+    let mut sizes: Vec<String> = index.then(|| "0".to_string()).into_iter().collect();
+    sizes.extend(
+        columns
+            .iter()
+            .map(|n| pandas_item_size(&frame.data_type(n).unwrap_or(DataType::Null)).to_string()),
+    );
+    let Value::Series(listed) = series::literal_series(planner, "column", names, "size", sizes)?
+    else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let per_row = datafusion::logical_expr::cast(listed.expr.clone(), DataType::Int64);
+    let bytes = if index {
+        datafusion::logical_expr::when(column("__ddq_colpos").eq(lit(0u64)), index_bytes)
+            .otherwise(per_row * rows)?
+    } else {
+        per_row * rows
+    };
+    Ok(Value::Series(Series {
+        expr: bytes,
+        name: "memory_usage".into(),
+        ..listed
     }))
 }

@@ -165,10 +165,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
     ),
     ("mode", "the most frequent value is value_counts().head(1)"),
     (
-        "memory_usage",
-        "ddq streams the data rather than holding it; `cache` shows what is stored",
-    ),
-    (
         "to_numpy",
         "compute() the frame or series; ddq has no arrays",
     ),
