@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The long statement: a group-by over [`make_data`]'s files, some seconds in a debug build.
+/// The long statement: a group-by over [`make_data`]'s files, some seconds in a debug build
+/// (the first read parses the CSVs).
 const LONG_STATEMENT: &str = "df.groupby(\"k\").v.mean().head()";
 
 #[test]
@@ -54,33 +55,34 @@ fn the_status_page_follows_a_running_statement_and_the_history_keeps_it() {
     });
 
     ddq.send(LONG_STATEMENT);
-    let seen = |p: &mut Cdp| p.eval(STATUS_PROBE);
     page.wait_until("the statement shows as running", |p| {
-        seen(p)["text"] == json!(LONG_STATEMENT) && seen(p)["bars"].as_u64() > Some(0)
+        let now = p.eval(STATUS_PROBE);
+        now["text"] == json!(LONG_STATEMENT) && now["bars"].as_u64() > Some(0)
     });
-    let first = seen(&mut page);
-    std::thread::sleep(Duration::from_millis(1200));
-    let second = seen(&mut page);
-    assert_eq!(
-        second["text"],
-        json!(LONG_STATEMENT),
-        "the statement ended within a second; make the data larger: {second}"
+    page.screenshot("dashboard-status.png");
+    let running = page.samples_while_running();
+    assert!(
+        running.len() >= 3,
+        "the statement ended within {} samples; make the data larger: {running:#?}",
+        running.len()
     );
+    let (first, last) = (&running[0], &running[running.len() - 1]);
     assert_ne!(
-        first["progress"], second["progress"],
+        first["progress"], last["progress"],
         "the progress did not change while the statement ran"
     );
     assert_ne!(
-        first["stream"], second["stream"],
+        first["stream"], last["stream"],
         "the task stream did not change while the statement ran"
     );
     assert!(
-        second["operators"].as_u64() > Some(1) && second["workers"] == json!("this process"),
-        "{second}"
+        last["operators"].as_u64() > Some(1) && last["workers"] == json!("this process"),
+        "{last}"
     );
-    page.screenshot("dashboard-status.png");
 
-    page.wait_until("the statement ends", |p| seen(p)["text"].is_null());
+    page.wait_until("the statement ends", |p| {
+        p.eval(STATUS_PROBE)["text"].is_null()
+    });
     page.call(
         "Page.navigate",
         json!({ "url": format!("http://{dashboard}/history") }),
@@ -102,7 +104,14 @@ fn the_status_page_follows_a_running_statement_and_the_history_keeps_it() {
     drop(page);
     browser.close();
     let out = ddq.finish();
-    assert!(out.contains("502.78"), "ddq printed the group means: {out}");
+    let printed = out
+        .lines()
+        .find_map(|line| line.strip_prefix("0,")?.parse::<f64>().ok());
+    let expected = first_group_mean();
+    assert!(
+        printed.is_some_and(|mean| (mean - expected).abs() < 1e-4),
+        "ddq printed the group means ({expected} for k = 0): {out}"
+    );
 }
 
 /// What the status page shows, as the test compares it over time.
@@ -132,24 +141,40 @@ fn chromium() -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-/// Eight CSV files, 3.2 M rows in all (about 50 MB): enough for a group-by that runs for
+/// Rows per file of [`make_data`]'s eight files.
+const ROWS_PER_FILE: u64 = 1_000_000;
+
+/// The value column `v` of `file`'s `row`: the group key is `row % 97`.
+fn value(file: u64, row: u64) -> u64 {
+    row * 7 % 1000 + file
+}
+
+/// Eight CSV files, 8 M rows in all (about 130 MB): enough for a group-by that runs for
 /// seconds, so the page can be watched while it runs.
 fn make_data(dir: &Path) -> PathBuf {
     let data = dir.join("data");
     std::fs::create_dir_all(&data).expect("the data directory");
     for file in 0..8 {
         let mut text = String::from("k,v,w\n");
-        for row in 0..400_000u64 {
-            text.push_str(&format!(
-                "{},{},{:.3}\n",
-                row % 97,
-                row * 7 % 1000 + file,
-                row as f64 / 3.0
-            ));
+        for row in 0..ROWS_PER_FILE {
+            let w = row as f64 / 3.0;
+            text.push_str(&format!("{},{},{w:.3}\n", row % 97, value(file, row)));
         }
         std::fs::write(data.join(format!("part{file}.csv")), text).expect("a data file");
     }
     data
+}
+
+/// The mean of `v` in group `k == 0`, the first line of [`LONG_STATEMENT`]'s answer.
+fn first_group_mean() -> f64 {
+    let values: Vec<u64> = (0..8)
+        .flat_map(|file| {
+            (0..ROWS_PER_FILE)
+                .step_by(97)
+                .map(move |row| value(file, row))
+        })
+        .collect();
+    values.iter().sum::<u64>() as f64 / values.len() as f64
 }
 
 /// A port nothing listens on now (ddq moves to the next one if it is taken meanwhile; the
@@ -415,6 +440,19 @@ impl Cdp {
                 self.eval(STATUS_PROBE)
             );
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// What the status page showed every 200 ms until the statement ended there.
+    fn samples_while_running(&mut self) -> Vec<Value> {
+        let mut samples = Vec::new();
+        loop {
+            let now = self.eval(STATUS_PROBE);
+            if now["text"] != json!(LONG_STATEMENT) {
+                return samples;
+            }
+            samples.push(now);
+            std::thread::sleep(Duration::from_millis(200));
         }
     }
 
