@@ -68,6 +68,11 @@ impl Block {
             prefix => format!("{prefix}_{label}"),
         }
     }
+
+    /// The wide column of this block for the column value `label`.
+    fn label_column(&self, label: &ScalarValue) -> String {
+        self.column_name(&format_scalar(label, Format::Table))
+    }
 }
 
 /// `pivot_table(values=, index=, columns=, aggfunc=, fill_value=)`: one row per index key (in
@@ -118,7 +123,7 @@ pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result
             let margins = Margins {
                 spec,
                 cells: &cells,
-                blocks: &blocks,
+                wide: &wide,
                 labels: &labels,
                 name,
             };
@@ -278,6 +283,22 @@ struct Wide<'a> {
     drop_empty_columns: bool,
 }
 
+impl Wide<'_> {
+    /// The value of `long_column` in the row whose `columns` value is `label`, aggregated by
+    /// the group the row is in (one such row at most), or the fill where there is none.
+    fn cell(&self, long_column: &str, label: &ScalarValue) -> Result<Expr> {
+        let here = column(self.columns).eq(lit(label.clone()));
+        Ok(self.filled(max(when(here, column(long_column)).end()?)))
+    }
+
+    fn filled(&self, cell: Expr) -> Expr {
+        match &self.fill {
+            Some(fill) => coalesce(vec![cell, fill.clone()]),
+            None => cell,
+        }
+    }
+}
+
 /// One row per `index` key of the long table and, for each block, one column per value of
 /// its `columns` column (`labels`, asked of the engine by [`column_values`]), holding the
 /// block's cells.
@@ -285,13 +306,8 @@ fn widen(long: Frame, wide: &Wide, labels: &[Vec<ScalarValue>]) -> Result<Frame>
     let mut cells = Vec::new();
     for (block, labels) in wide.blocks.iter().zip(labels) {
         for label in labels {
-            let here = column(wide.columns).eq(lit(label.clone()));
-            let cell = max(when(here, column(&block.long_name)).end()?);
-            let cell = match &wide.fill {
-                Some(fill) => coalesce(vec![cell, fill.clone()]),
-                None => cell,
-            };
-            cells.push(cell.alias(block.column_name(&format_scalar(label, Format::Table))));
+            let cell = wide.cell(&block.long_name, label)?;
+            cells.push(cell.alias(block.label_column(label)));
         }
     }
     let group: Vec<Expr> = wide.index.iter().map(|k| column(k)).collect();
@@ -319,30 +335,46 @@ fn widen(long: Frame, wide: &Wide, labels: &[Vec<ScalarValue>]) -> Result<Frame>
 struct Margins<'a> {
     spec: &'a PivotSpec,
     cells: &'a [(String, Agg, String)],
-    blocks: &'a [Block],
+    wide: &'a Wide<'a>,
     labels: &'a [Vec<ScalarValue>],
     name: &'a str,
 }
 
 impl Margins<'_> {
     fn added_to(&self, frame: &Frame, table: Frame) -> Result<Frame> {
-        let spec = self.spec;
-        let mut used: Vec<&String> = spec.index.iter().collect();
-        used.push(&spec.columns);
-        used.extend(&spec.values);
+        let mut used: Vec<&String> = self.spec.index.iter().collect();
+        used.push(&self.spec.columns);
+        used.extend(&self.spec.values);
         let complete = used
             .iter()
             .map(|c| column(c).is_not_null())
             .reduce(Expr::and)
             .unwrap_or(lit(true));
         let rows = frame.with_df(frame.df.clone().keep_rows(complete)?);
-        let keys: Vec<Expr> = spec.index.iter().map(|k| column(k)).collect();
+        let body = self.with_margin_column(&rows, &table)?;
+        let df = body.union(self.margin_row(&rows, &table)?)?;
+        let mut order = vec![column(MARGIN_FLAG).sort(true, false)];
+        order.extend(
+            (0..self.spec.index.len())
+                .map(|j| column(&format!("{KEY_ORDER}{j}")).sort(true, false)),
+        );
+        Ok(Frame {
+            order,
+            ..table.with_df(df)
+        })
+    }
+
+    /// The table's rows: the keys as text (their own values kept to order by), each block's
+    /// columns, then its margin: the aggregate of the key's `rows` over every column value.
+    fn with_margin_column(&self, rows: &Frame, table: &Frame) -> Result<DataFrame> {
+        let keys: Vec<Expr> = self.spec.index.iter().map(|k| column(k)).collect();
         let by_key = rows
             .df
             .clone()
-            .group_by(keys, self.aggregates(&rows, "__ddq_by_key")?)?
+            .group_by(keys, self.aggregates(rows, "__ddq_by_key")?)?
             .alias("m")?;
-        let on = spec
+        let on = self
+            .spec
             .index
             .iter()
             .map(|k| qualified("t", k).eq(qualified("m", k)));
@@ -351,57 +383,63 @@ impl Margins<'_> {
             .clone()
             .alias("t")?
             .join_on(by_key, JoinType::Left, on)?;
-        let schema = table.df.schema().clone();
+        let mut body = vec![lit(0i64).alias(MARGIN_FLAG)];
+        for (j, k) in self.spec.index.iter().enumerate() {
+            body.push(qualified("t", k).alias(format!("{KEY_ORDER}{j}")));
+        }
+        for k in &self.spec.index {
+            body.push(cast(qualified("t", k), DataType::Utf8).alias(k));
+        }
+        for (i, (block, labels)) in self.wide.blocks.iter().zip(self.labels).enumerate() {
+            for label in labels {
+                let name = block.label_column(label);
+                body.push(qualified("t", &name).alias(&name));
+            }
+            let by_key = qualified("m", &format!("__ddq_by_key{i}"));
+            body.push(self.wide.filled(by_key).alias(block.column_name(self.name)));
+        }
+        Ok(joined.project(body)?)
+    }
+
+    /// The last row, labelled `name`: each column value's aggregate over every key, and in
+    /// each block's margin column the aggregate of all `rows`.
+    fn margin_row(&self, rows: &Frame, table: &Frame) -> Result<DataFrame> {
+        let schema = table.df.schema();
         let type_of = |name: &str| -> Result<DataType> {
             Ok(schema
                 .field_with_unqualified_name(name)?
                 .data_type()
                 .clone())
         };
-        // The table's rows: the keys as text, each block's columns, then its margin.
-        let mut body = vec![lit(0i64).alias(MARGIN_FLAG)];
         let mut last = vec![lit(1i64).alias(MARGIN_FLAG)];
-        for (j, k) in spec.index.iter().enumerate() {
-            body.push(qualified("t", k).alias(format!("{KEY_ORDER}{j}")));
+        for (j, k) in self.spec.index.iter().enumerate() {
             last.push(cast(lit(ScalarValue::Null), type_of(k)?).alias(format!("{KEY_ORDER}{j}")));
         }
-        for (j, k) in spec.index.iter().enumerate() {
-            body.push(cast(qualified("t", k), DataType::Utf8).alias(k));
+        for (j, k) in self.spec.index.iter().enumerate() {
             let label = if j == 0 { self.name } else { "" };
             last.push(lit(label).alias(k));
         }
-        let by_value = self.by_value(&rows)?;
         let mut row_cells = Vec::new();
-        for (i, (block, labels)) in self.blocks.iter().zip(self.labels).enumerate() {
+        for (i, (block, labels)) in self.wide.blocks.iter().zip(self.labels).enumerate() {
             for label in labels {
-                let name = block.column_name(&format_scalar(label, Format::Table));
-                let here = column(&spec.columns).eq(lit(label.clone()));
-                let cell = max(when(here, column(&format!("__ddq_by_value{i}"))).end()?);
-                row_cells.push(cast(self.filled(cell), type_of(&name)?).alias(&name));
-                body.push(qualified("t", &name).alias(&name));
+                let name = block.label_column(label);
+                let cell = self.wide.cell(&format!("__ddq_by_value{i}"), label)?;
+                row_cells.push(cast(cell, type_of(&name)?).alias(&name));
                 last.push(column(&name));
             }
             let margin = block.column_name(self.name);
-            let by_key = self.filled(qualified("m", &format!("__ddq_by_key{i}")));
-            body.push(by_key.alias(&margin));
             let everything = rows
                 .df
                 .clone()
-                .group_by(vec![], vec![self.aggregate(&rows, i)?.alias("all")])?;
+                .group_by(vec![], vec![self.aggregate(rows, i)?.alias("all")])?;
             let corner = scalar_subquery(Arc::new(everything.into_unoptimized_plan()));
-            row_cells.push(self.filled(corner).alias(&margin));
+            row_cells.push(self.wide.filled(corner).alias(&margin));
             last.push(column(&margin));
         }
-        let last_row = by_value.group_by(vec![], row_cells)?.project(last)?;
-        let df = joined.project(body)?.union(last_row)?;
-        let mut order = vec![column(MARGIN_FLAG).sort(true, false)];
-        order.extend(
-            (0..spec.index.len()).map(|j| column(&format!("{KEY_ORDER}{j}")).sort(true, false)),
-        );
-        Ok(Frame {
-            order,
-            ..table.with_df(df)
-        })
+        Ok(self
+            .by_value(rows)?
+            .group_by(vec![], row_cells)?
+            .project(last)?)
     }
 
     /// The aggregate of cell `i` over `rows`.
@@ -425,13 +463,6 @@ impl Margins<'_> {
             .df
             .clone()
             .group_by(vec![column(&self.spec.columns)], aggregates)?)
-    }
-
-    fn filled(&self, cell: Expr) -> Expr {
-        match &self.spec.fill_value {
-            Some(fill) => coalesce(vec![cell, lit(fill.clone())]),
-            None => cell,
-        }
     }
 }
 
