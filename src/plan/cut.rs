@@ -31,11 +31,16 @@ use std::sync::Arc;
 /// labels in bin order, as JSON): the engine carries it through projections and renames, and
 /// drops it from anything computed from the column, as pandas keeps a categorical's dtype.
 const CATEGORIES_KEY: &str = "ddq.categories";
+/// Beside it, whether they are ordered: "true" or "false".
+const ORDERED_KEY: &str = "ddq.ordered";
 
 /// `expr` named `name` as a column that keeps `categories`.
 pub fn categorical_column(expr: Expr, name: &str, categories: &Categories) -> Expr {
     let labels = serde_json::to_string(&categories.labels).unwrap_or_default();
-    let metadata = HashMap::from([(CATEGORIES_KEY.to_string(), labels)]);
+    let metadata = HashMap::from([
+        (CATEGORIES_KEY.to_string(), labels),
+        (ORDERED_KEY.to_string(), categories.ordered.to_string()),
+    ]);
     expr.alias_with_metadata(name, Some(FieldMetadata::from(metadata)))
 }
 
@@ -43,19 +48,28 @@ pub fn categorical_column(expr: Expr, name: &str, categories: &Categories) -> Ex
 /// code found again from its label.
 pub fn column_categories(frame: &Frame, name: &str) -> Option<Arc<Categories>> {
     let field = frame.df.schema().field_with_unqualified_name(name).ok()?;
-    let labels: Vec<String> = serde_json::from_str(field.metadata().get(CATEGORIES_KEY)?).ok()?;
-    let label = column(name);
+    let metadata = field.metadata();
+    let labels: Vec<String> = serde_json::from_str(metadata.get(CATEGORIES_KEY)?).ok()?;
+    let ordered = metadata.get(ORDERED_KEY).is_some_and(|o| o == "true");
+    categories_of_text(column(name), labels, ordered)
+        .ok()
+        .map(Arc::new)
+}
+
+/// The categories of text `label` whose values are `labels`: each row's code is the place of
+/// its text among them.
+pub fn categories_of_text(label: Expr, labels: Vec<String>, ordered: bool) -> Result<Categories> {
     let codes = labels
         .iter()
         .enumerate()
         .map(|(i, text)| (label.clone().eq(lit(text.clone())), lit(i as i64)))
         .collect();
-    let code = first_matching(codes).ok()?;
-    Some(Arc::new(Categories {
+    Ok(Categories {
+        code: first_matching(codes)?,
         labels,
-        code,
         label,
-    }))
+        ordered,
+    })
 }
 
 /// The bins of `pd.cut`: edges given, or how many equal-width bins to make from the data.
@@ -124,6 +138,7 @@ pub fn cut(
         labels,
         code,
         label: label.clone(),
+        ordered: true,
     };
     let series = Series {
         categories: Some(Arc::new(categories)),

@@ -636,6 +636,7 @@ fn receiver_of(value: &Value, what: &str, name: &str) -> Result<Receiver> {
         Value::GroupBy(_) => Receiver::GroupBy,
         Value::Accessor(Accessor::Dt(_)) => Receiver::Dt,
         Value::Accessor(Accessor::Str(_)) => Receiver::Str,
+        Value::Accessor(Accessor::Cat(_)) => Receiver::Cat,
         Value::Accessor(Accessor::Plot(_)) => Receiver::Plot,
         Value::Scalar(_) => Receiver::Scalar,
         Value::Rolling(_) => Receiver::Rolling,

@@ -145,6 +145,9 @@ pub struct Categories {
     pub labels: Vec<String>,
     pub code: Expr,
     pub label: Expr,
+    /// Whether the categories have an order of their own (`pd.cut`'s do; `astype("category")`
+    /// lists them sorted but unordered).
+    pub ordered: bool,
 }
 
 /// An engine scalar: an expression evaluated over a single row, usually holding scalar subqueries
@@ -255,6 +258,8 @@ pub enum FileFormat {
 pub enum Accessor {
     Dt(Series),
     Str(Series),
+    /// `s.cat` of a categorical series.
+    Cat(Series),
     Loc(Frame),
     Iloc(Frame),
     /// `s.loc` and `s.iloc`: rows of a series, by label or by position.
@@ -370,6 +375,7 @@ impl Value {
             Value::GroupBy(_) => "a groupby",
             Value::Accessor(Accessor::Dt(_)) => "a .dt accessor",
             Value::Accessor(Accessor::Str(_)) => "a .str accessor",
+            Value::Accessor(Accessor::Cat(_)) => "a .cat accessor",
             Value::Accessor(Accessor::Loc(_)) => "a .loc indexer",
             Value::Accessor(Accessor::Iloc(_)) => "an .iloc indexer",
             Value::Accessor(Accessor::SeriesLoc(_)) => "a .loc indexer",

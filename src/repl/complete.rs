@@ -677,6 +677,7 @@ fn shape_of_value(value: &Value) -> Shape {
         Value::GroupBy(gb) => (Some(Receiver::GroupBy), visible(selection_columns(gb))),
         Value::Accessor(Accessor::Dt(_)) => (Some(Receiver::Dt), Vec::new()),
         Value::Accessor(Accessor::Str(_)) => (Some(Receiver::Str), Vec::new()),
+        Value::Accessor(Accessor::Cat(_)) => (Some(Receiver::Cat), Vec::new()),
         Value::Accessor(Accessor::Plot(_)) => (Some(Receiver::Plot), Vec::new()),
         Value::Accessor(Accessor::Loc(frame) | Accessor::Iloc(frame)) => {
             (None, visible(frame.columns()))

@@ -50,6 +50,7 @@ const SECTIONS: &[(Receiver, &str)] = &[
     (Receiver::Rolling, "Rolling (s.rolling(n)):"),
     (Receiver::Dt, "Series.dt:"),
     (Receiver::Str, "Series.str:"),
+    (Receiver::Cat, "Series.cat:"),
     (Receiver::Plot, "Series.plot and DataFrame.plot:"),
     (Receiver::Scalar, "Computed values:"),
 ];

@@ -526,6 +526,7 @@ impl Session {
                 let what = match accessor {
                     Accessor::Dt(_) => "a .dt accessor: take a field such as .dt.year",
                     Accessor::Str(_) => "a .str accessor: call a method such as .str.lower()",
+                    Accessor::Cat(_) => "a .cat accessor: take .cat.codes or .cat.categories",
                     Accessor::Loc(_) => "a .loc indexer: index it, e.g. df.loc[mask, [\"col\"]]",
                     Accessor::Iloc(_) => "an .iloc indexer: index it, e.g. df.iloc[:, [1, 3]]",
                     Accessor::SeriesLoc(_) => "a .loc indexer: index it, e.g. s.loc[\"1992-05\"]",

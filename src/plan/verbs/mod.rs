@@ -7,6 +7,7 @@
 
 mod aggregating;
 mod applying;
+mod categorical;
 pub mod conditional;
 mod dask;
 mod dt;
@@ -41,6 +42,8 @@ pub enum Receiver {
     GroupBy,
     Dt,
     Str,
+    /// `s.cat` of a categorical series.
+    Cat,
     Scalar,
     Rolling,
     /// `s.plot` and `df.plot`, whose methods name the kind of plot.
@@ -56,6 +59,7 @@ impl Receiver {
             Receiver::GroupBy => "groupby",
             Receiver::Dt => ".dt",
             Receiver::Str => ".str",
+            Receiver::Cat => ".cat",
             Receiver::Scalar => "scalar",
             Receiver::Rolling => "rolling",
             Receiver::Plot => ".plot",
@@ -118,6 +122,7 @@ const GROUPS: &[&[Verb]] = &[
     plotting::VERBS,
     dt::VERBS,
     strings::VERBS,
+    categorical::VERBS,
     functions::VERBS,
     numpy::VERBS,
 ];
@@ -224,6 +229,7 @@ fn article(receiver: Receiver) -> String {
         Receiver::Function => "ddq".into(),
         Receiver::Dt => "a .dt accessor".into(),
         Receiver::Str => "a .str accessor".into(),
+        Receiver::Cat => "a .cat accessor".into(),
         Receiver::Rolling => "a rolling window".into(),
         Receiver::Plot => "a .plot accessor".into(),
         other => format!("a {}", other.describe()),

@@ -309,7 +309,7 @@ fn assign(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 }
 
 /// `astype("float64")`, or on a frame `astype({"col": "float64"})`.
-fn astype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn astype(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [dtype] = args.params()?;
     match receiver {
         Value::Frame(f) => frame::astype(&f, dtype),
@@ -317,6 +317,11 @@ fn astype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             let Some(Value::Str(name)) = dtype.value() else {
                 return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
             };
+            if name == "category" && is_text(&expr_type(&s.frame, &s.expr)?) {
+                return Ok(Value::Series(super::categorical::text_categorical(
+                    planner, &s,
+                )?));
+            }
             let expr = series::astype_expr(&s, name, dtype)?;
             Ok(with_expr(s, expr))
         }
