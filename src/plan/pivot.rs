@@ -17,7 +17,6 @@ use crate::plan::project::Project;
 use crate::plan::value::{Frame, GroupBy, Selection, Series, column};
 use crate::plan::window;
 use crate::types::scalar::format_scalar;
-use datafusion::arrow::array::Array;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn::coalesce;
@@ -26,6 +25,9 @@ use datafusion::logical_expr::{Expr, cast, lit, scalar_subquery, when};
 use datafusion::prelude::DataFrame;
 use datafusion::scalar::ScalarValue;
 use std::sync::Arc;
+
+/// The values of the `columns` keys that head one wide column.
+type Label = Vec<ScalarValue>;
 
 /// The hidden column that puts the margin row last.
 const MARGIN_FLAG: &str = "__ddq_margin";
@@ -42,7 +44,9 @@ pub struct PivotSpec {
     /// written `value_label` as ddq writes two-level columns) and sorts the values.
     pub values_listed: bool,
     pub index: Vec<String>,
-    pub columns: String,
+    /// The columns whose values (or combinations of values, in sorted order) head the table's
+    /// columns, written `a_b` as ddq writes two-level columns.
+    pub columns: Vec<String>,
     pub aggs: Vec<Agg>,
     /// `aggfunc=` was a list: one block of columns per function, in the order given, each
     /// column named `func_...`.
@@ -69,9 +73,13 @@ impl Block {
         }
     }
 
-    /// The wide column of this block for the column value `label`.
-    fn label_column(&self, label: &ScalarValue) -> String {
-        self.column_name(&format_scalar(label, Format::Table))
+    /// The wide column of this block for the column values `label`.
+    fn label_column(&self, label: &[ScalarValue]) -> String {
+        let parts: Vec<String> = label
+            .iter()
+            .map(|value| format_scalar(value, Format::Table))
+            .collect();
+        self.column_name(&parts.join("_"))
     }
 }
 
@@ -105,7 +113,7 @@ pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result
         }
     }
     let mut keys: Vec<(Expr, String)> = spec.index.iter().map(|k| (column(k), k.clone())).collect();
-    keys.push((column(&spec.columns), spec.columns.clone()));
+    keys.extend(spec.columns.iter().map(|c| (column(c), c.clone())));
     let long = long_table(frame.clone(), keys, &cells)?;
     let fill = spec.fill_value.clone().map(lit);
     let wide = Wide {
@@ -174,7 +182,7 @@ pub fn pivot(
     ])?);
     let wide = Wide {
         index: &[index.to_string()],
-        columns,
+        columns: &[columns.to_string()],
         blocks: &[Block {
             long_name: values.to_string(),
             prefix: String::new(),
@@ -215,7 +223,7 @@ pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Fr
     let long = long_table(column_key.frame, keys, &[size])?;
     let wide = Wide {
         index: std::slice::from_ref(&rows.name),
-        columns: &columns.name,
+        columns: std::slice::from_ref(&columns.name),
         blocks: &[Block {
             long_name: "size".to_string(),
             prefix: String::new(),
@@ -275,7 +283,7 @@ fn long_table(
 /// How a long table becomes wide.
 struct Wide<'a> {
     index: &'a [String],
-    columns: &'a str,
+    columns: &'a [String],
     blocks: &'a [Block],
     /// Where a pair is missing.
     fill: Option<Expr>,
@@ -284,10 +292,16 @@ struct Wide<'a> {
 }
 
 impl Wide<'_> {
-    /// The value of `long_column` in the row whose `columns` value is `label`, aggregated by
+    /// The value of `long_column` in the row whose `columns` values are `label`, aggregated by
     /// the group the row is in (one such row at most), or the fill where there is none.
-    fn cell(&self, long_column: &str, label: &ScalarValue) -> Result<Expr> {
-        let here = column(self.columns).eq(lit(label.clone()));
+    fn cell(&self, long_column: &str, label: &[ScalarValue]) -> Result<Expr> {
+        let here = self
+            .columns
+            .iter()
+            .zip(label)
+            .map(|(c, value)| column(c).eq(lit(value.clone())))
+            .reduce(Expr::and)
+            .unwrap_or(lit(false));
         Ok(self.filled(max(when(here, column(long_column)).end()?)))
     }
 
@@ -302,7 +316,7 @@ impl Wide<'_> {
 /// One row per `index` key of the long table and, for each block, one column per value of
 /// its `columns` column (`labels`, asked of the engine by [`column_values`]), holding the
 /// block's cells.
-fn widen(long: Frame, wide: &Wide, labels: &[Vec<ScalarValue>]) -> Result<Frame> {
+fn widen(long: Frame, wide: &Wide, labels: &[Vec<Label>]) -> Result<Frame> {
     let mut cells = Vec::new();
     for (block, labels) in wide.blocks.iter().zip(labels) {
         for label in labels {
@@ -336,14 +350,14 @@ struct Margins<'a> {
     spec: &'a PivotSpec,
     cells: &'a [(String, Agg, String)],
     wide: &'a Wide<'a>,
-    labels: &'a [Vec<ScalarValue>],
+    labels: &'a [Vec<Label>],
     name: &'a str,
 }
 
 impl Margins<'_> {
     fn added_to(&self, frame: &Frame, table: Frame) -> Result<Frame> {
         let mut used: Vec<&String> = self.spec.index.iter().collect();
-        used.push(&self.spec.columns);
+        used.extend(&self.spec.columns);
         used.extend(&self.spec.values);
         let complete = used
             .iter()
@@ -459,36 +473,39 @@ impl Margins<'_> {
     /// Each column value's aggregates over every key.
     fn by_value(&self, rows: &Frame) -> Result<DataFrame> {
         let aggregates = self.aggregates(rows, "__ddq_by_value")?;
-        Ok(rows
-            .df
-            .clone()
-            .group_by(vec![column(&self.spec.columns)], aggregates)?)
+        Ok(rows.df.clone().group_by(
+            self.spec.columns.iter().map(|c| column(c)).collect(),
+            aggregates,
+        )?)
     }
 }
 
 /// For each block, the values of `columns` in the long table (those where the block has a
-/// value, when empty columns are dropped), in ascending order.
-fn column_values(planner: &Planner, long: &Frame, wide: &Wide) -> Result<Vec<Vec<ScalarValue>>> {
+/// value, when empty columns are dropped), in ascending order (of the first key, then the next).
+fn column_values(planner: &Planner, long: &Frame, wide: &Wide) -> Result<Vec<Vec<Label>>> {
     let present: Vec<Expr> = wide
         .blocks
         .iter()
         .enumerate()
         .map(|(i, b)| count(column(&b.long_name)).alias(format!("__ddq_present{i}")))
         .collect();
+    let keys: Vec<Expr> = wide.columns.iter().map(|c| column(c)).collect();
     let distinct = long
         .df
         .clone()
-        .group_by(vec![column(wide.columns)], present)?
+        .group_by(keys, present)?
         .limit(0, Some(MAX_PIVOT_COLUMNS + 1))?;
+    let width = wide.columns.len();
     let mut values = vec![Vec::new(); wide.blocks.len()];
     let mut distinct_values = 0;
     for batch in planner.sources.collect_now(distinct)? {
-        let array = batch.column(0);
-        distinct_values += array.len();
-        for row in 0..array.len() {
-            let label = ScalarValue::try_from_array(array, row)?;
+        distinct_values += batch.num_rows();
+        for row in 0..batch.num_rows() {
+            let label = (0..width)
+                .map(|key| ScalarValue::try_from_array(batch.column(key), row))
+                .collect::<std::result::Result<Label, _>>()?;
             for (block, labels) in values.iter_mut().enumerate() {
-                let counted = ScalarValue::try_from_array(batch.column(block + 1), row)?;
+                let counted = ScalarValue::try_from_array(batch.column(width + block), row)?;
                 let has_value = !matches!(counted, ScalarValue::Int64(Some(0)));
                 if has_value || !wide.drop_empty_columns {
                     labels.push(label.clone());
@@ -499,7 +516,7 @@ fn column_values(planner: &Planner, long: &Frame, wide: &Wide) -> Result<Vec<Vec
     if distinct_values > MAX_PIVOT_COLUMNS {
         return Err(DdqError::unsupported(format!(
             "`{}` has more than {MAX_PIVOT_COLUMNS} distinct values: the table would have a column for each",
-            wide.columns
+            wide.columns.join("`, `")
         ))
         .with_help("group by both keys instead: df.groupby([\"row\", \"col\"]).value.mean()"));
     }

@@ -4,7 +4,7 @@
 use super::Form::Method;
 use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
-use crate::error::Result;
+use crate::error::{DdqError, Result};
 use crate::plan::groupby::parse_agg;
 use crate::plan::ops::literal_scalar;
 use crate::plan::pivot::{self, PivotSpec};
@@ -28,7 +28,7 @@ pub const VERBS: &[Verb] = &[
             "margins_name",
         ],
         signature: "pd.pivot_table(df, values=\"col\" | [cols], index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\" | [funcs], fill_value=None)",
-        summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first. Several values or functions give a block of columns each, named func_value_label.",
+        summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first. Several values or functions give a block of columns each, named func_value_label; several columns keys one column per combination, label1_label2.",
         example: "pd.pivot_table(ddf, values=\"DepDelay\", index=\"Origin\", columns=\"DayOfWeek\", aggfunc=\"max\")",
         expected: "Origin,1,2,3,4,5,6,7\nEWR,336.0,641.0,387.0,1006.0,335.0,540.0,514.0\nJFK,312.0,284.0,173.0,407.0,170.0,446.0,161.0\nLGA,173.0,289.0,323.0,403.0,623.0,463.0,189.0\n",
         plan: pivot_table_function,
@@ -183,7 +183,10 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
         index: index
             .names()?
             .ok_or_else(|| index.invalid("pivot_table needs index=\"column\" (or a list)"))?,
-        columns: one_name(columns, "columns", "pivot_table needs columns=\"column\"")?,
+        columns: columns
+            .names()?
+            .filter(|names| !names.is_empty())
+            .ok_or_else(|| columns.invalid("pivot_table needs columns=\"column\" (or a list)"))?,
         aggs,
         aggs_listed,
         fill_value: match fill_value.given() {
@@ -194,9 +197,15 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
         },
         margins,
     };
+    if spec.margins.is_some() && spec.columns.len() > 1 {
+        return Err(
+            DdqError::unsupported("pivot_table(margins=True) with several columns= keys")
+                .with_help("give one column, or leave out margins"),
+        );
+    }
     let mut named = spec.index.clone();
     named.extend(spec.values.iter().cloned());
-    named.push(spec.columns.clone());
+    named.extend(spec.columns.iter().cloned());
     check_columns(frame, &named)?;
     pivot::pivot_table(planner, frame, &spec).map(Value::Frame)
 }
