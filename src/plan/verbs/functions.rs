@@ -4,12 +4,14 @@
 use super::Form::Method;
 use super::Receiver as On;
 use super::{Args, Verb};
-use crate::error::Result;
+use crate::error::{DdqError, Result};
 use crate::plan::frame::{self, MergeArgs};
 use crate::plan::ops::{expr_type, literal_expr};
 use crate::plan::value::{Scalar, Series, Value};
 use crate::plan::{Planner, series};
+use crate::types::timedelta::{parse_timedelta, unit_nanoseconds};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn as f;
 use datafusion::logical_expr::{Expr, cast, lit, try_cast};
 
@@ -45,6 +47,18 @@ pub const VERBS: &[Verb] = &[
         example: "pd.to_timedelta(ddf.DepDelay, unit=\"m\").iloc[1:3]",
         expected: "DepDelay\n0 days 00:09:00\n-1 days +23:53:00\n",
         plan: to_timedelta,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "Timedelta",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["value", "unit", "**components"],
+        signature: "pd.Timedelta(\"1 day\" | number, unit=\"ns\", days=, hours=, minutes=, ...)",
+        summary: "A time span: from text as pandas reads it (\"1 day\", \"2h30m\", \"-1 days +23:59:00\"), a number of `unit`, or keywords (weeks ... nanoseconds) added up.",
+        example: "len(ddf[ddf.Date + pd.Timedelta(days=1, hours=12) > pd.to_datetime(\"1999-12-30\")])",
+        expected: "18\n",
+        plan: timedelta,
         group: "Dates and strings",
     },
     Verb {
@@ -200,7 +214,7 @@ fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
 fn to_timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [arg, unit, _errors] = args.params()?;
     let unit_name = unit.str_or("ns")?;
-    let nanos_per_unit = timedelta_unit(unit_name).ok_or_else(|| {
+    let nanos_per_unit = unit_nanoseconds(unit_name).ok_or_else(|| {
         unit.invalid(format!("unknown unit {unit_name:?}"))
             .with_help("use W, D, h, m, s, ms, us or ns")
     })?;
@@ -233,26 +247,92 @@ fn to_timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Val
             expr: span(lit(*x), &DataType::Float64),
             name: String::new(),
         })),
+        Value::Str(text) => {
+            let nanoseconds =
+                parse_timedelta(text).map_err(|e| arg.invalid(format!("pd.to_timedelta: {e}")))?;
+            Ok(timedelta_scalar(nanoseconds))
+        }
         other => Err(arg.invalid(format!(
-            "to_timedelta takes a series of numbers or a number, not {}",
+            "to_timedelta takes a series of numbers, a number or text such as \"1 day\", not {}",
             other.kind_name()
         ))),
     }
 }
 
-/// Nanoseconds in one of pandas' timedelta units.
-fn timedelta_unit(name: &str) -> Option<i64> {
-    Some(match name {
-        "W" | "w" => 7 * 86_400_000_000_000,
-        "D" | "d" | "days" | "day" => 86_400_000_000_000,
-        "h" | "H" | "hours" | "hour" | "hr" => 3_600_000_000_000,
-        "m" | "minute" | "minutes" | "min" | "T" => 60_000_000_000,
-        "s" | "S" | "seconds" | "second" | "sec" => 1_000_000_000,
-        "ms" | "milliseconds" | "millisecond" | "milli" | "millis" | "L" => 1_000_000,
-        "us" | "microseconds" | "microsecond" | "micro" | "micros" | "U" => 1_000,
-        "ns" | "nanoseconds" | "nanosecond" | "nano" | "nanos" | "N" => 1,
-        _ => return None,
+/// A timedelta scalar of `nanoseconds`.
+fn timedelta_scalar(nanoseconds: i64) -> Value {
+    Value::Scalar(Scalar {
+        expr: lit(ScalarValue::DurationNanosecond(Some(nanoseconds))),
+        name: String::new(),
     })
+}
+
+/// The keywords `pd.Timedelta` adds up.
+const TIMEDELTA_KEYWORDS: &[&str] = &[
+    "weeks",
+    "days",
+    "hours",
+    "minutes",
+    "seconds",
+    "milliseconds",
+    "microseconds",
+    "nanoseconds",
+];
+
+/// `pd.Timedelta("1 day")`, `pd.Timedelta(2, unit="h")`, `pd.Timedelta(days=1, hours=2)`.
+fn timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [value, unit, _components] = args.params()?;
+    let mut nanoseconds: i128 = match value.value() {
+        None => 0,
+        Some(Value::Str(text)) => i128::from(
+            parse_timedelta(text).map_err(|e| value.invalid(format!("pd.Timedelta: {e}")))?,
+        ),
+        Some(number @ (Value::Int(_) | Value::Float(_))) => {
+            let unit_name = unit.str_or("ns")?;
+            let per_unit = unit_nanoseconds(unit_name).ok_or_else(|| {
+                unit.invalid(format!("unknown unit {unit_name:?}"))
+                    .with_help("use W, D, h, m, s, ms, us or ns")
+            })?;
+            match number {
+                Value::Int(n) => i128::from(*n) * i128::from(per_unit),
+                Value::Float(x) => (x * per_unit as f64).round() as i128,
+                _ => 0,
+            }
+        }
+        Some(other) => {
+            return Err(value.invalid(format!(
+                "pd.Timedelta takes text such as \"1 day\" or a number with unit=, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    for (name, amount) in &args.extra {
+        let per_unit = TIMEDELTA_KEYWORDS
+            .contains(&name.name.as_str())
+            .then(|| unit_nanoseconds(&name.name))
+            .flatten()
+            .ok_or_else(|| {
+                DdqError::input(format!("pd.Timedelta has no keyword `{}`", name.name))
+                    .at(name.span)
+                    .with_help("use weeks, days, hours, minutes, seconds, milliseconds, microseconds or nanoseconds")
+            })?;
+        nanoseconds += match amount {
+            Value::Int(n) => i128::from(*n) * i128::from(per_unit),
+            Value::Float(x) => (x * per_unit as f64).round() as i128,
+            other => {
+                return Err(DdqError::type_error(format!(
+                    "{}= takes a number, not {}",
+                    name.name,
+                    other.kind_name()
+                ))
+                .at(name.span));
+            }
+        };
+    }
+    let nanoseconds = i64::try_from(nanoseconds).map_err(|_| {
+        DdqError::input("pd.Timedelta: the span is out of range").at(args.call_span)
+    })?;
+    Ok(timedelta_scalar(nanoseconds))
 }
 
 /// `pd.to_datetime(arg, format=None, errors="raise")`.
