@@ -27,9 +27,10 @@ use datafusion::prelude::DataFrame;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The field metadata under which a column assigned from `pd.cut` keeps its categories (the
-/// labels in bin order, as JSON): the engine carries it through projections and renames, and
-/// drops it from anything computed from the column, as pandas keeps a categorical's dtype.
+/// The field metadata under which a column assigned from a categorical (`pd.cut`,
+/// `astype("category")`) keeps its categories (the labels in order, as JSON): the engine
+/// carries it through projections and renames, and drops it from anything computed from the
+/// column, as pandas keeps a categorical's dtype.
 const CATEGORIES_KEY: &str = "ddq.categories";
 /// Beside it, whether they are ordered: "true" or "false".
 const ORDERED_KEY: &str = "ddq.ordered";
@@ -44,11 +45,21 @@ pub fn categorical_column(expr: Expr, name: &str, categories: &Categories) -> Ex
     expr.alias_with_metadata(name, Some(FieldMetadata::from(metadata)))
 }
 
-/// The categories of column `name` of `frame`, when it was assigned from `pd.cut`: each row's
-/// code found again from its label.
-pub fn column_categories(frame: &Frame, name: &str) -> Option<Arc<Categories>> {
+/// The metadata of column `name` of `frame`, when it keeps categories.
+fn categorical_metadata<'a>(frame: &'a Frame, name: &str) -> Option<&'a HashMap<String, String>> {
     let field = frame.df.schema().field_with_unqualified_name(name).ok()?;
-    let metadata = field.metadata();
+    Some(field.metadata()).filter(|metadata| metadata.contains_key(CATEGORIES_KEY))
+}
+
+/// Whether column `name` of `frame` was assigned from a categorical.
+pub fn is_categorical(frame: &Frame, name: &str) -> bool {
+    categorical_metadata(frame, name).is_some()
+}
+
+/// The categories of column `name` of `frame`, when it was assigned from a categorical: each
+/// row's code found again from its label.
+pub fn column_categories(frame: &Frame, name: &str) -> Option<Arc<Categories>> {
+    let metadata = categorical_metadata(frame, name)?;
     let labels: Vec<String> = serde_json::from_str(metadata.get(CATEGORIES_KEY)?).ok()?;
     let ordered = metadata.get(ORDERED_KEY).is_some_and(|o| o == "true");
     categories_of_text(column(name), labels, ordered)

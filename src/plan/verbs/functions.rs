@@ -3,7 +3,7 @@
 
 use super::Form::Method;
 use super::Receiver as On;
-use super::{Args, Verb};
+use super::{Arg, Args, Verb};
 use crate::error::{DdqError, Result};
 use crate::plan::frame::{self, MergeArgs};
 use crate::plan::ops::{expr_type, literal_expr};
@@ -213,11 +213,7 @@ fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
 /// fractions rounded to the nanosecond.
 fn to_timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [arg, unit, _errors] = args.params()?;
-    let unit_name = unit.str_or("ns")?;
-    let nanos_per_unit = unit_nanoseconds(unit_name).ok_or_else(|| {
-        unit.invalid(format!("unknown unit {unit_name:?}"))
-            .with_help("use W, D, h, m, s, ms, us or ns")
-    })?;
+    let nanos_per_unit = unit_arg(&unit)?;
     let span = |value: Expr, t: &DataType| -> Expr {
         let nanos = if t.is_integer() {
             cast(value, DataType::Int64) * lit(nanos_per_unit)
@@ -259,6 +255,25 @@ fn to_timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Val
     }
 }
 
+/// The nanoseconds of the unit `unit=` names ("ns" when it is not given).
+fn unit_arg(unit: &Arg) -> Result<i64> {
+    let name = unit.str_or("ns")?;
+    unit_nanoseconds(name).ok_or_else(|| {
+        unit.invalid(format!("unknown unit {name:?}"))
+            .with_help("use W, D, h, m, s, ms, us or ns")
+    })
+}
+
+/// `amount` (an int or a float) of units of `per_unit` nanoseconds, fractions rounded to the
+/// nanosecond; `None` when `amount` is not a number.
+fn nanoseconds_of(amount: &Value, per_unit: i64) -> Option<i128> {
+    match amount {
+        Value::Int(n) => Some(i128::from(*n) * i128::from(per_unit)),
+        Value::Float(x) => Some((x * per_unit as f64).round() as i128),
+        _ => None,
+    }
+}
+
 /// A timedelta scalar of `nanoseconds`.
 fn timedelta_scalar(nanoseconds: i64) -> Value {
     Value::Scalar(Scalar {
@@ -288,16 +303,7 @@ fn timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value>
             parse_timedelta(text).map_err(|e| value.invalid(format!("pd.Timedelta: {e}")))?,
         ),
         Some(number @ (Value::Int(_) | Value::Float(_))) => {
-            let unit_name = unit.str_or("ns")?;
-            let per_unit = unit_nanoseconds(unit_name).ok_or_else(|| {
-                unit.invalid(format!("unknown unit {unit_name:?}"))
-                    .with_help("use W, D, h, m, s, ms, us or ns")
-            })?;
-            match number {
-                Value::Int(n) => i128::from(*n) * i128::from(per_unit),
-                Value::Float(x) => (x * per_unit as f64).round() as i128,
-                _ => 0,
-            }
+            nanoseconds_of(number, unit_arg(&unit)?).unwrap_or_default()
         }
         Some(other) => {
             return Err(value.invalid(format!(
@@ -316,18 +322,14 @@ fn timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value>
                     .at(name.span)
                     .with_help("use weeks, days, hours, minutes, seconds, milliseconds, microseconds or nanoseconds")
             })?;
-        nanoseconds += match amount {
-            Value::Int(n) => i128::from(*n) * i128::from(per_unit),
-            Value::Float(x) => (x * per_unit as f64).round() as i128,
-            other => {
-                return Err(DdqError::type_error(format!(
-                    "{}= takes a number, not {}",
-                    name.name,
-                    other.kind_name()
-                ))
-                .at(name.span));
-            }
-        };
+        nanoseconds += nanoseconds_of(amount, per_unit).ok_or_else(|| {
+            DdqError::type_error(format!(
+                "{}= takes a number, not {}",
+                name.name,
+                amount.kind_name()
+            ))
+            .at(name.span)
+        })?;
     }
     let nanoseconds = i64::try_from(nanoseconds).map_err(|_| {
         DdqError::input("pd.Timedelta: the span is out of range").at(args.call_span)

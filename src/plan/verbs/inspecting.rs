@@ -264,9 +264,9 @@ fn info(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     })))
 }
 
-/// pandas' dtype of a frame's column: `category` for one assigned from `pd.cut`.
+/// pandas' dtype of a frame's column: `category` for one assigned from a categorical.
 fn column_dtype(frame: &Frame, name: &str) -> String {
-    if crate::plan::cut::column_categories(frame, name).is_some() {
+    if crate::plan::cut::is_categorical(frame, name) {
         return "category".into();
     }
     pandas_dtype(&frame.data_type(name).unwrap_or(DataType::Null))
@@ -413,7 +413,7 @@ fn memory_usage(planner: &Planner, receiver: Value, args: &Args) -> Result<Value
     let columns = frame.value_columns();
     if let Some(categorical) = columns
         .iter()
-        .find(|n| column_dtype(&frame, n) == "category")
+        .find(|n| crate::plan::cut::is_categorical(&frame, n))
     {
         return Err(DdqError::unsupported(format!(
             "memory_usage() of the categorical column `{categorical}`: pandas counts its codes and categories, which ddq does not hold"
