@@ -142,12 +142,17 @@ fn panic_help(what: &str) -> &'static str {
 mod tests {
     use super::*;
 
+    /// The last panic is recorded process-wide: tests that panic at the same time would take
+    /// each other's record, so they take turns.
+    static ONE_PANIC_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
     fn overflow() -> Result<()> {
         panic!("offset overflow")
     }
 
     #[tokio::test]
     async fn a_panic_becomes_an_error_with_its_message_and_place() {
+        let _turn = ONE_PANIC_AT_A_TIME.lock().await;
         let err = guarded(async { overflow() })
             .await
             .expect_err("the panic is caught");
@@ -162,6 +167,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panic_in_a_spawned_task_that_is_raised_again_is_caught() {
+        let _turn = ONE_PANIC_AT_A_TIME.lock().await;
         let err = guarded(async {
             let task = tokio::spawn(async { panic!("in a worker") });
             match task.await {
@@ -176,6 +182,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panic_in_a_task_that_arrives_as_an_error_gets_a_help() {
+        let _turn = ONE_PANIC_AT_A_TIME.lock().await;
         let err = guarded(async {
             let task = tokio::spawn(async { panic!("offset overflow") });
             task.await
