@@ -8,7 +8,8 @@ use datafusion::scalar::ScalarValue;
 
 /// `value` as ddq prints it: for tables and CSV the bare value Python's `print` shows (`5`,
 /// `1434.0`, `True`, text without quotes, `nan` for a missing float as Python prints a float
-/// NaN, `None` for other missing values); for JSON a JSON value.
+/// NaN, `NaT` for a missing datetime or timedelta, `None` for other missing values); for JSON
+/// a JSON value.
 pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
     let missing_float = match value {
         ScalarValue::Float64(x) => x.is_none_or(f64::is_nan),
@@ -17,6 +18,10 @@ pub fn format_scalar(value: &ScalarValue, format: Format) -> String {
     };
     if missing_float && format != Format::Json {
         return "nan".into();
+    }
+    // pandas' missing datetime or timedelta scalar: `pd.NaT`.
+    if value.is_null() && value.data_type().is_temporal() && format != Format::Json {
+        return "NaT".into();
     }
     if let Some(nanos) = duration_nanos(value) {
         let text = timedelta_text(nanos);
@@ -183,6 +188,11 @@ mod tests {
             ("None".into(), "null".into())
         );
         assert_eq!(both(ScalarValue::Null), ("None".into(), "null".into()));
+        assert_eq!(
+            both(ScalarValue::DurationNanosecond(None)),
+            ("NaT".into(), "null".into())
+        );
+        assert_eq!(both(ScalarValue::TimestampNanosecond(None, None)).0, "NaT");
     }
 
     #[test]

@@ -17,6 +17,12 @@ pub fn unit_nanoseconds(name: &str) -> Option<i64> {
     })
 }
 
+/// pandas' spellings of a missing timedelta (NaT), which `pd.Timedelta` and `pd.to_timedelta`
+/// read as missing rather than as text to parse.
+pub fn is_missing_text(text: &str) -> bool {
+    matches!(text.trim(), "NaT" | "nat" | "NAT" | "NaN" | "nan" | "NAN")
+}
+
 /// The nanoseconds of a timedelta written as pandas reads one: numbers with units ("1 day",
 /// "1.5h", "2h30m", "15min") and a clock ("02:03:04.5"), each with an optional sign. A sign
 /// before the first part carries to the numbers after it ("-1h30m" is minus 90 minutes), while

@@ -894,6 +894,7 @@ OPERATION_TASKS = [
     ("cut_column_dtype", "exact", ['x = ddf.assign(band=pd.cut(ddf.Distance, [0, 250, 1000, 5000]))', 'x[["Distance", "band"]].dtypes'], lambda d, s: per_column_csv(d.assign(band=pd.cut(d.Distance, [0, 250, 1000, 5000]))[["Distance", "band"]].dtypes.astype(str), "dtype")),
     ("timedelta_keywords", "exact", ['len(ddf[ddf.Date + pd.Timedelta(days=1, hours=12) > pd.to_datetime("1999-12-30")])'], lambda d, s: scalar_csv(len(d[d.Date + pd.Timedelta(days=1, hours=12) > pd.to_datetime("1999-12-30")]))),
     ("timedelta_from_text", "exact", ['(ddf.Date + pd.to_timedelta("1 day 12:30:00")).max()'], lambda d, s: scalar_csv((d.Date + pd.to_timedelta("1 day 12:30:00")).max())),
+    ("timedelta_nat", "exact", ["import numpy as np", '(ddf.Date + pd.Timedelta(np.nan)).isna().sum() + (ddf.Date - pd.to_timedelta("NaT")).count()'], lambda d, s: scalar_csv((d.Date + pd.Timedelta(np.nan)).isna().sum() + (d.Date - pd.to_timedelta("NaT")).count())),
     ("timedelta_compared", "exact", ['t = pd.to_timedelta(ddf.DepDelay, unit="m")', 't[t > pd.Timedelta("1h30m")].count()'], lambda d, s: scalar_csv(pd.to_timedelta(d.DepDelay, unit="m")[pd.to_timedelta(d.DepDelay, unit="m") > pd.Timedelta("1h30m")].count())),
     ("dt_strftime", "exact", ['ddf.Date.dt.strftime("%Y-%m").value_counts().sort_index().tail(3)'], lambda d, s: keyed_csv(d.Date.dt.strftime("%Y-%m").value_counts().sort_index().tail(3))),
     ("dt_day_name", "exact", ["ddf.Date.dt.day_name().value_counts()"], lambda d, s: keyed_csv(d.Date.dt.day_name().value_counts())),

@@ -9,7 +9,7 @@ use crate::plan::frame::{self, MergeArgs};
 use crate::plan::ops::{expr_type, literal_expr};
 use crate::plan::value::{Scalar, Series, Value};
 use crate::plan::{Planner, series};
-use crate::types::timedelta::{parse_timedelta, unit_nanoseconds};
+use crate::types::timedelta::{is_missing_text, parse_timedelta, unit_nanoseconds};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn as f;
@@ -243,10 +243,11 @@ fn to_timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Val
             expr: span(lit(*x), &DataType::Float64),
             name: String::new(),
         })),
+        Value::Str(text) if is_missing_text(text) => Ok(timedelta_scalar(None)),
         Value::Str(text) => {
             let nanoseconds =
                 parse_timedelta(text).map_err(|e| arg.invalid(format!("pd.to_timedelta: {e}")))?;
-            Ok(timedelta_scalar(nanoseconds))
+            Ok(timedelta_scalar(Some(nanoseconds)))
         }
         other => Err(arg.invalid(format!(
             "to_timedelta takes a series of numbers, a number or text such as \"1 day\", not {}",
@@ -274,10 +275,10 @@ fn nanoseconds_of(amount: &Value, per_unit: i64) -> Option<i128> {
     }
 }
 
-/// A timedelta scalar of `nanoseconds`.
-fn timedelta_scalar(nanoseconds: i64) -> Value {
+/// A timedelta scalar of `nanoseconds`; none is pandas' NaT.
+fn timedelta_scalar(nanoseconds: Option<i64>) -> Value {
     Value::Scalar(Scalar {
-        expr: lit(ScalarValue::DurationNanosecond(Some(nanoseconds))),
+        expr: lit(ScalarValue::DurationNanosecond(nanoseconds)),
         name: String::new(),
     })
 }
@@ -297,6 +298,14 @@ const TIMEDELTA_KEYWORDS: &[&str] = &[
 /// `pd.Timedelta("1 day")`, `pd.Timedelta(2, unit="h")`, `pd.Timedelta(days=1, hours=2)`.
 fn timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [value, unit, _components] = args.params()?;
+    let missing = match value.value() {
+        Some(Value::Float(x)) => x.is_nan(),
+        Some(Value::Str(text)) => is_missing_text(text),
+        _ => false,
+    };
+    if missing {
+        return Ok(timedelta_scalar(None));
+    }
     let mut nanoseconds: i128 = match value.value() {
         None => 0,
         Some(Value::Str(text)) => i128::from(
@@ -334,7 +343,7 @@ fn timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value>
     let nanoseconds = i64::try_from(nanoseconds).map_err(|_| {
         DdqError::input("pd.Timedelta: the span is out of range").at(args.call_span)
     })?;
-    Ok(timedelta_scalar(nanoseconds))
+    Ok(timedelta_scalar(Some(nanoseconds)))
 }
 
 /// `pd.to_datetime(arg, format=None, errors="raise")`.
