@@ -1,7 +1,8 @@
 //! The scan cache and `persist()` over the real binary: a repeated statement reads the cached
 //! copy (shown by changing a file behind the cache's back without changing its size or mtime),
-//! a changed size invalidates it, `cache` and `cache clear` show and drop it, and the Section D
-//! workflow answers the same cold, warm, without a cache and with `persist()`.
+//! a statement parses only the columns not cached yet, a changed size invalidates it, `cache`
+//! and `cache clear` show and drop it, `--no-cache` and `cache_limit` bound it, and the
+//! Section D workflow answers the same cold, warm, without a cache and with `persist()`.
 
 mod common;
 
@@ -101,7 +102,8 @@ fn cache_lists_the_files_and_cache_clear_empties_it() {
     for (line, name) in lines.iter().zip(["a.csv", "b.csv"]) {
         let path = std::fs::canonicalize(data.join(name)).expect("canonical");
         assert!(line.starts_with(&path.display().to_string()), "{line}");
-        assert!(line.contains("1 partition"), "{line}");
+        assert!(line.contains("1 partition, 1 column"), "{line}");
+        assert!(line.ends_with("used just now"), "{line}");
     }
     assert!(
         lines[2].starts_with("total: 2 files, 2 partitions"),
@@ -109,10 +111,7 @@ fn cache_lists_the_files_and_cache_clear_empties_it() {
     );
 
     let cleared = ddq(dir.path(), &cache, &["-c", "cache clear"]).stdout;
-    assert!(
-        cleared.starts_with("removed 2 cached partitions"),
-        "{cleared}"
-    );
+    assert!(cleared.starts_with("removed 2 cached columns"), "{cleared}");
     assert!(cache_files(&cache, "arrow").is_empty());
     let after = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
     assert!(after.starts_with("the scan cache is empty"), "{after}");
@@ -229,7 +228,7 @@ fn persisted_frames_that_spill_answer_the_same_and_clean_up() {
 }
 
 #[test]
-fn cache_counts_partitions_as_npartitions_does_and_copies_apart() {
+fn cache_counts_partitions_as_npartitions_does_and_columns_by_type() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = dir.path().join("cache");
     let data = project_dir().join("data/nycflights/*.csv");
@@ -240,30 +239,144 @@ fn cache_counts_partitions_as_npartitions_does_and_copies_apart() {
         &["-c", &format!("{read}; ddf.npartitions")],
     );
     assert_eq!(npartitions.stdout, "10\n");
+    // Counting rows parses no column, so it caches nothing.
     ddq(dir.path(), &cache, &["-c", &format!("{read}; len(ddf)")]);
+    assert!(cache_files(&cache, "arrow").is_empty());
+    ddq(
+        dir.path(),
+        &cache,
+        &["-c", &format!("{read}; ddf.DepDelay.sum()")],
+    );
     let listing = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
     let total = listing.lines().last().expect("a total line");
     assert!(
         total.starts_with("total: 10 files, 10 partitions, "),
         "{listing}"
     );
-    // The same partitions read with other types are cached again: more copies, not more
-    // partitions.
+    assert_eq!(cache_files(&cache, "arrow").len(), 10);
+    // The same column read as another type is cached again: more columns, not more
+    // partitions. Now a cached column counts the rows.
     let typed = format!(
-        "ddf = read_csv({:?}, dtype={{\"DepDelay\": \"float32\"}}); len(ddf)",
+        "ddf = read_csv({:?}, dtype={{\"DepDelay\": \"float32\"}}); ddf.DepDelay.sum(); len(ddf)",
         data.to_string_lossy()
     );
     ddq(dir.path(), &cache, &["-c", &typed]);
     let listing = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
-    let total = listing.lines().last().expect("a total line");
-    assert!(
-        total.starts_with("total: 10 files, 10 partitions in 20 copies, "),
-        "{listing}"
-    );
     assert_eq!(
-        listing.matches("1 partition in 2 copies").count(),
+        listing.matches("1 partition, 2 columns").count(),
         10,
         "{listing}"
+    );
+    assert_eq!(cache_files(&cache, "arrow").len(), 20);
+}
+
+/// Three columns: `x` sums to 10, `y` to 100.
+fn three_columns(dir: &Path) -> PathBuf {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::write(data.join("a.csv"), "x,name,y\n1,aa,10\n2,bb,20\n").expect("write a");
+    std::fs::write(data.join("b.csv"), "x,name,y\n3,cc,30\n4,dd,40\n").expect("write b");
+    data
+}
+
+#[test]
+fn a_statement_parses_only_its_columns_and_the_next_reuses_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let data = three_columns(dir.path());
+    let read = r#"ddf = read_csv("data/*.csv")"#;
+    let sum_x = ddq(dir.path(), &cache, &["-c", &format!("{read}; ddf.x.sum()")]);
+    assert_eq!(sum_x.stdout, "10\n");
+    // One column of each of the two files.
+    assert_eq!(cache_files(&cache, "arrow").len(), 2);
+
+    // Other digits in a.csv, same size and mtime: what is cached still answers, and what is
+    // not is parsed from the file as it is now, so the two can be told apart.
+    rewrite_keeping_size_and_mtime(&data.join("a.csv"), "x,name,y\n5,aa,50\n6,bb,60\n");
+    let both = ddq(
+        dir.path(),
+        &cache,
+        &[
+            "-c",
+            &format!("{read}; ddf.x.sum(); ddf.y.sum(); ddf[['x', 'y']].sum()"),
+        ],
+    );
+    assert_eq!(both.stdout, "10\n180\ncolumn,sum\nx,10\ny,180\n");
+    assert_eq!(cache_files(&cache, "arrow").len(), 4);
+    assert!(cache_files(&cache, "tmp").is_empty());
+}
+
+#[test]
+fn no_cache_and_set_cache_off_write_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    three_columns(dir.path());
+    let read = r#"ddf = read_csv("data/*.csv")"#;
+    let off = ddq(
+        dir.path(),
+        &cache,
+        &["--no-cache", "-c", &format!("{read}; ddf.x.sum()")],
+    );
+    assert_eq!(off.stdout, "10\n");
+    assert!(cache_files(&cache, "arrow").is_empty());
+    let statements = format!("set cache off; {read}; ddf.x.sum(); set cache on; ddf.y.sum()");
+    let set = ddq(dir.path(), &cache, &["-c", &statements]);
+    assert_eq!(set.stdout, "10\n100\n");
+    // Only y, read once the cache was on again.
+    assert_eq!(cache_files(&cache, "arrow").len(), 2);
+}
+
+#[test]
+fn the_cache_stays_under_its_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let limit: u64 = 150_000;
+    let run = ddq(
+        project_dir(),
+        &cache,
+        &["--cache-limit", "150kB", "run", WORKFLOW],
+    );
+    assert!(run.stdout.lines().count() > 100, "{}", run.stdout);
+    let entries = cache_files(&cache, "arrow");
+    let bytes: u64 = entries
+        .iter()
+        .map(|e| std::fs::metadata(e).map_or(0, |m| m.len()))
+        .sum();
+    assert!(!entries.is_empty(), "nothing was cached under the limit");
+    assert!(
+        bytes <= limit,
+        "{bytes} bytes cached, over the {limit} limit"
+    );
+    let listing = ddq(
+        project_dir(),
+        &cache,
+        &["--cache-limit", "150kB", "-c", "cache"],
+    )
+    .stdout;
+    assert!(listing.contains("of the 150kB cache_limit"), "{listing}");
+}
+
+#[test]
+fn the_cache_takes_less_disk_than_the_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    // Every column of every file.
+    let statement = format!("{READ}; ddf.describe(include='all')");
+    ddq(project_dir(), &cache, &["-c", &statement]);
+    let cached: u64 = cache_files(&cache, "arrow")
+        .iter()
+        .map(|e| std::fs::metadata(e).map_or(0, |m| m.len()))
+        .sum();
+    let csv: u64 = std::fs::read_dir(project_dir().join("data/nycflights"))
+        .expect("the sample data")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
+        .map(|e| e.metadata().map_or(0, |m| m.len()))
+        .sum();
+    assert!(cached > 0);
+    assert!(
+        cached <= csv,
+        "the cache takes {cached} bytes for {csv} bytes of CSV"
     );
 }
 
@@ -300,4 +413,39 @@ fn spill_files_of_killed_processes_go_at_the_next_start_and_by_cache_clear() {
         "{}",
         cleared.stdout
     );
+}
+
+#[test]
+fn two_processes_filling_the_same_entries_at_once_agree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let statement = format!("{READ}; ddf.groupby(\"Origin\").DepDelay.mean()");
+    let start = || {
+        common::ddq_command(&["-c", &statement])
+            .current_dir(project_dir())
+            .env("DDQ_CACHE_DIR", &cache)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start ddq")
+    };
+    let (first, second) = (start(), start());
+    let answers: Vec<String> = [first, second]
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().expect("wait");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).expect("utf-8")
+        })
+        .collect();
+    assert_eq!(answers[0], answers[1]);
+    assert!(cache_files(&cache, "tmp").is_empty());
+    // What they left reads back whole: the same answer from the cache alone.
+    let again = ddq(project_dir(), &cache, &["-c", &statement]).stdout;
+    assert_eq!(again, answers[0]);
+    assert!(!cache_files(&cache, "arrow").is_empty());
 }

@@ -37,6 +37,8 @@ pub const SETTINGS: &[&Setting] = &[
     &WIDTH,
     &PAGER,
     &MEMORY_LIMIT,
+    &CACHE,
+    &CACHE_LIMIT,
     &PROGRESS,
     &SCHEDULER,
     &WORKERS,
@@ -59,10 +61,18 @@ impl PartialEq for Setting {
     }
 }
 
+/// The values of a setting that is on or off; on the command line it also has `--no-NAME`.
+const ON_OFF: &str = "on | off";
+
 impl Setting {
     /// The command-line spelling: `max_rows` is `--max-rows`.
     pub fn flag(&self) -> String {
         self.name.replace('_', "-")
+    }
+
+    /// `--no-NAME`, the switch that turns an on/off setting off (`--no-cache`).
+    fn off_switch(&self) -> Option<String> {
+        (self.values == ON_OFF).then(|| format!("no-{}", self.flag()))
     }
 
     /// The setting's current value as `set` shows it.
@@ -121,6 +131,14 @@ pub fn add_flags(mut command: clap::Command) -> clap::Command {
             arg.value_name(setting.placeholder)
         };
         command = command.arg(arg);
+        if let Some(off) = setting.off_switch() {
+            let help = format!("Turn {} off (`--{} off`).", setting.name, setting.flag());
+            let switch = clap::Arg::new(off.clone())
+                .long(off)
+                .help(help)
+                .action(clap::ArgAction::SetTrue);
+            command = command.arg(switch);
+        }
     }
     command
 }
@@ -143,6 +161,10 @@ pub struct Settings {
     pub dashboard: Option<SocketAddr>,
     /// The command tables taller than the terminal are piped through; `None`: none.
     pub pager: Option<String>,
+    /// Whether scans keep and read a columnar copy of the CSV they parse.
+    pub cache: bool,
+    /// Bytes that copy may take on disk; `None`: from the free disk space.
+    pub cache_limit: Option<u64>,
 }
 
 impl Settings {
@@ -159,6 +181,8 @@ impl Settings {
             address: None,
             dashboard: Some(DEFAULT_DASHBOARD),
             pager: None,
+            cache: true,
+            cache_limit: None,
         }
     }
 
@@ -174,6 +198,11 @@ impl Settings {
                 setting.set(&mut settings, value).map_err(|e| {
                     DdqError::new(e.kind, format!("--{}: {}", setting.flag(), e.message))
                 })?;
+            }
+            if let Some(off) = setting.off_switch()
+                && matches.get_flag(&off)
+            {
+                setting.set(&mut settings, "off")?;
             }
         }
         Ok(settings)
@@ -375,6 +404,74 @@ fn memory_limit_setting() {
     assert_eq!(MEMORY_LIMIT.get(&settings), "256MB");
     let err = MEMORY_LIMIT.set(&mut settings, "lots").unwrap_err();
     assert!(err.message.contains("is not a size"), "{}", err.message);
+}
+
+pub const CACHE: Setting = Setting {
+    name: "cache",
+    placeholder: "on|off",
+    values: ON_OFF,
+    summary: "Keep a compressed columnar copy of the CSV columns scans parse, and read it instead next time [default: on].",
+    switch: false,
+    short: None,
+    client_keyword: None,
+    get: |s| if s.cache { "on" } else { "off" }.to_string(),
+    set: |s, value| {
+        s.cache = match value {
+            "on" | "true" | "True" | "1" => true,
+            "off" | "false" | "False" | "0" => false,
+            _ => return None,
+        };
+        Some(Ok(()))
+    },
+};
+
+#[cfg(test)]
+#[test]
+fn cache_setting() {
+    let mut settings = Settings::new(Format::Table, false);
+    assert_eq!(CACHE.get(&settings), "on");
+    CACHE.set(&mut settings, "off").unwrap();
+    assert!(!settings.cache);
+    assert_eq!(CACHE.off_switch().as_deref(), Some("no-cache"));
+    let matches = add_flags(clap::Command::new("ddq")).get_matches_from(["ddq", "--no-cache"]);
+    assert!(!Settings::from_flags(&matches, Format::Table).unwrap().cache);
+    let matches = add_flags(clap::Command::new("ddq")).get_matches_from(["ddq"]);
+    assert!(Settings::from_flags(&matches, Format::Table).unwrap().cache);
+    assert!(CACHE.set(&mut settings, "sometimes").is_err());
+}
+
+pub const CACHE_LIMIT: Setting = Setting {
+    name: "cache_limit",
+    placeholder: "SIZE",
+    values: "SIZE such as 1GB, 500MB, or auto",
+    summary: "Disk the scan cache may take; the least recently used columns go first [default: auto, a quarter of the free disk space].",
+    switch: false,
+    short: None,
+    client_keyword: None,
+    get: |s| {
+        s.cache_limit
+            .map_or_else(|| "auto".to_string(), format_size)
+    },
+    set: |s, value| {
+        if value.eq_ignore_ascii_case("auto") {
+            s.cache_limit = None;
+            return Some(Ok(()));
+        }
+        Some(parse_size(value).map(|bytes| s.cache_limit = Some(bytes)))
+    },
+};
+
+#[cfg(test)]
+#[test]
+fn cache_limit_setting() {
+    let mut settings = Settings::new(Format::Table, false);
+    assert_eq!(CACHE_LIMIT.get(&settings), "auto");
+    CACHE_LIMIT.set(&mut settings, "1GB").unwrap();
+    assert_eq!(settings.cache_limit, Some(1_000_000_000));
+    assert_eq!(CACHE_LIMIT.get(&settings), "1GB");
+    CACHE_LIMIT.set(&mut settings, "auto").unwrap();
+    assert_eq!(settings.cache_limit, None);
+    assert!(CACHE_LIMIT.set(&mut settings, "huge").is_err());
 }
 
 pub const PROGRESS: Setting = Setting {

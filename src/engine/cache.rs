@@ -1,37 +1,46 @@
-//! The scan cache: a columnar copy (an Arrow IPC file) of every CSV partition ddq has parsed in
-//! full, so a repeated statement over the same files reads Arrow instead of parsing CSV again.
+//! The scan cache: a columnar copy of every CSV column ddq has parsed, kept per partition and
+//! column, so a repeated statement over the same files reads Arrow instead of parsing CSV again,
+//! and a statement that needs other columns parses only those.
 //!
-//! An entry is keyed by the source file (absolute path, size, modification time), the partition's
-//! byte range and a fingerprint of how it was parsed (visible columns and their types, separator,
-//! header, missing-value strings). Entries live in one directory per source file, named by a hash
-//! of its path, as `SIZE-MTIME-START-END-HASH.arrow`; the full key is also written into the
-//! file's footer and checked on every read, so a hash collision is a miss, never a wrong answer.
-//! A changed source file (size or mtime) makes its old entries stale; they are removed when the
-//! directory is next visited (a miss on that file, `cache`, `cache clear`).
+//! An entry is one column of one partition: keyed by the source file (absolute path, size,
+//! modification time), the partition's byte range and a fingerprint of how the column was
+//! parsed (its position, name and type, the separator, header and missing-value strings).
+//! Entries live in one directory per source file, named by a hash of its path, as
+//! `SIZE-MTIME-START-END-HASH.arrow`; the full key is also written into the file's footer and
+//! checked on every read, so a hash collision is a miss, never a wrong answer. A changed source
+//! file (size or mtime) makes its old entries stale; they are removed when the directory is
+//! next visited (a miss on that file, `cache`, `cache clear`).
+//!
+//! Entries are Arrow IPC files compressed with LZ4 (read back several times faster than ZSTD
+//! for a little more disk, see the README's measurements), so the cache takes less disk than the
+//! CSV it copies. Reading one decompresses it into memory of its own: nothing stays mapped.
+//! Reading an entry marks it used (its modification time); when the entries would pass the
+//! `cache_limit` setting, the least recently used go first.
 //!
 //! Writing is best effort: an entry is written under a temporary name and renamed only once the
 //! whole partition was parsed, and any error writing it (disk full, read-only directory) turns
 //! the cache off for the process with one warning on stderr instead of failing the query.
 
 use crate::config::size::format_size;
-use crate::engine::progress::ScanProgress;
 use crate::error::{DdqError, Result};
 use crate::output::temporary::{JOURNAL_SUBDIR, sweep_journal};
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, MutableArrayData, RecordBatch, RecordBatchOptions, make_array,
+    new_empty_array,
 };
 use datafusion::arrow::buffer::Buffer;
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::compute::concat;
+use datafusion::arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef};
 use datafusion::arrow::ipc::convert::fb_to_schema;
 use datafusion::arrow::ipc::reader::{FileDecoder, read_footer_length};
-use datafusion::arrow::ipc::writer::FileWriter;
-use datafusion::arrow::ipc::{Block, root_as_footer};
-use std::collections::{BTreeMap, HashSet};
+use datafusion::arrow::ipc::writer::{FileWriter, IpcWriteOptions};
+use datafusion::arrow::ipc::{Block, CompressionType, MetadataVersion, root_as_footer};
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufWriter, ErrorKind};
+use std::io::{BufWriter, ErrorKind, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Environment variable naming the cache directory (tests point it at a temporary directory).
@@ -40,8 +49,8 @@ pub const CACHE_DIR_ENV: &str = "DDQ_CACHE_DIR";
 const KEY_METADATA: &str = "ddq.key";
 /// Footer metadata: the absolute path of the source file, for `cache`.
 const SOURCE_METADATA: &str = "ddq.source";
-/// Footer metadata: how many columns an entry holds (a narrower read copies what it keeps).
-const WIDTH_METADATA: &str = "ddq.columns";
+/// Footer metadata: how many rows an entry holds (every column of a partition holds as many).
+const ROWS_METADATA: &str = "ddq.rows";
 const ENTRY_EXTENSION: &str = "arrow";
 const TEMP_EXTENSION: &str = "tmp";
 /// Subdirectory for the spill files of persisted frames (see `persist.rs`).
@@ -59,8 +68,65 @@ pub(crate) fn spill_file_name(n: u64) -> String {
 /// A temporary file this old belongs to a writer that died; younger ones may still be written.
 const ABANDONED_AFTER: Duration = Duration::from_secs(3600);
 
+/// What scans do with the cache: the `cache` and `cache_limit` settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachePolicy {
+    pub enabled: bool,
+    /// Bytes the entries may take in all; `None`: a quarter of the disk space free when the
+    /// process first needs the figure ([`default_limit`]).
+    pub limit: Option<u64>,
+}
+
+/// The policy of this process: set by the session from its settings, and in a cluster's worker
+/// from the plans it runs (they carry the session's policy, see `scan::wire`).
+static POLICY: RwLock<CachePolicy> = RwLock::new(CachePolicy {
+    enabled: true,
+    limit: None,
+});
+
+pub fn set_policy(policy: CachePolicy) {
+    if let Ok(mut current) = POLICY.write() {
+        *current = policy;
+    }
+}
+
+pub fn policy() -> CachePolicy {
+    POLICY.read().map_or(
+        CachePolicy {
+            enabled: false,
+            limit: None,
+        },
+        |p| *p,
+    )
+}
+
+/// A quarter of the free space of the disk the cache is on, read once per process: the cache
+/// earns its place next to what the user keeps there, as a browser's cache does.
+pub fn default_limit(dir: &Path) -> u64 {
+    static LIMIT: OnceLock<u64> = OnceLock::new();
+    *LIMIT.get_or_init(|| free_space(dir).map_or(1_000_000_000, |free| free / 4))
+}
+
+/// Free bytes (for an unprivileged user) of the file system holding `dir`, or its nearest
+/// existing ancestor.
+fn free_space(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let existing = dir.ancestors().find(|d| d.exists())?;
+    let path = std::ffi::CString::new(existing.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statvfs is a plain C struct, for which all zero bytes is a valid value.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is a NUL-terminated string and `stat` a writable statvfs.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
+        return None;
+    }
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
 /// Cache directories a write failed in: they are left alone for the rest of the process.
 static FAILED_DIRS: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+/// The bytes each cache directory's entries take, as this process last counted them (see
+/// `ScanCache::make_room`).
+static CACHED_BYTES: Mutex<Option<HashMap<PathBuf, u64>>> = Mutex::new(None);
 /// Distinguishes temporary files written by one process at the same time.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -180,11 +246,31 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanCache {
     dir: PathBuf,
+    /// A limit of its own rather than the policy's (tests set one).
+    limit: Option<u64>,
 }
 
 impl ScanCache {
     pub fn at(dir: impl Into<PathBuf>) -> ScanCache {
-        ScanCache { dir: dir.into() }
+        ScanCache {
+            dir: dir.into(),
+            limit: None,
+        }
+    }
+
+    /// This cache with a `cache_limit` of its own.
+    pub fn with_limit(self, bytes: u64) -> ScanCache {
+        ScanCache {
+            limit: Some(bytes),
+            ..self
+        }
+    }
+
+    /// The `cache_limit` in force for this cache.
+    fn limit(&self) -> u64 {
+        self.limit
+            .or(policy().limit)
+            .unwrap_or_else(|| default_limit(&self.dir))
     }
 
     /// The cache scans use: in [`default_dir`]. Unit tests get none unless `DDQ_CACHE_DIR` is
@@ -209,20 +295,32 @@ impl ScanCache {
         self.source_dir(&key.source).join(key.file_name())
     }
 
-    /// The cached copy of a partition, if there is one.
-    pub(crate) fn lookup(&self, key: &PartitionKey) -> Option<CachedPartition> {
+    /// The cached column a key names, read, checked and marked used; none when there is none.
+    /// An entry that does not read back (corrupt, or another key's) is removed.
+    pub(crate) fn open(&self, key: &PartitionKey) -> Option<CachedColumn> {
         let path = self.entry_path(key);
-        let bytes = std::fs::metadata(&path).ok().filter(|m| m.is_file())?.len();
-        Some(CachedPartition {
-            path,
-            bytes,
-            key_text: key.text(),
-        })
+        let file = File::open(&path).ok()?;
+        match CachedColumn::open(path.clone(), file, &key.text()) {
+            Ok(column) => {
+                // Last use orders eviction; a failure only makes the entry look older.
+                let _ = column.file.set_modified(SystemTime::now());
+                Some(column)
+            }
+            Err(_) => {
+                let _ = std::fs::remove_file(&path);
+                None
+            }
+        }
     }
 
-    /// A writer for a partition about to be parsed, after removing the file's stale entries;
-    /// none when the cache cannot be written (already warned).
-    pub(crate) fn create(&self, key: &PartitionKey, schema: &SchemaRef) -> Option<PartitionWriter> {
+    /// Whether a key has an entry, without reading it.
+    pub(crate) fn contains(&self, key: &PartitionKey) -> bool {
+        self.entry_path(key).is_file()
+    }
+
+    /// A writer for a column about to be parsed, after removing the file's stale entries; none
+    /// when the cache cannot be written (already warned).
+    pub(crate) fn create(&self, key: &PartitionKey, field: FieldRef) -> Option<ColumnWriter> {
         if writes_disabled(&self.dir) {
             return None;
         }
@@ -238,14 +336,16 @@ impl ScanCache {
             std::process::id(),
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        let mut writer = PartitionWriter {
+        let mut writer = ColumnWriter {
             temp,
             path: self.entry_path(key),
-            cache_dir: self.dir.clone(),
+            cache: self.clone(),
             key: key.clone(),
+            schema: Arc::new(Schema::new(vec![field])),
             writer: None,
+            rows: 0,
         };
-        match writer.start(schema) {
+        match writer.start() {
             Ok(()) => Some(writer),
             Err(e) => {
                 warn_once(&self.dir, &e);
@@ -254,71 +354,105 @@ impl ScanCache {
         }
     }
 
+    /// The directories holding entries, one per source file (not the persisted frames, the
+    /// remote copies, the journal or the spill directories beside them).
+    fn source_dirs(&self) -> Result<Vec<PathBuf>> {
+        Ok(subdirectories(&self.dir)?
+            .into_iter()
+            .filter(|d| {
+                d.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.len() == 16 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+            })
+            .collect())
+    }
+
+    /// Every entry: its path, size and last use.
+    fn entries(&self) -> Vec<(PathBuf, u64, SystemTime)> {
+        let dirs = self.source_dirs().unwrap_or_default();
+        let mut entries = Vec::new();
+        for file in dirs.iter().flat_map(|d| files_in(d)) {
+            if !has_extension(&file, ENTRY_EXTENSION) {
+                continue;
+            }
+            if let Ok(metadata) = std::fs::metadata(&file) {
+                let used = metadata.modified().unwrap_or(UNIX_EPOCH);
+                entries.push((file, metadata.len(), used));
+            }
+        }
+        entries
+    }
+
+    /// Makes room for an entry of `incoming` bytes under the `cache_limit`, evicting the least
+    /// recently used entries; false when the entry cannot fit at all.
+    ///
+    /// The directory is counted once per process and then kept up to date with this process's
+    /// own entries; it is counted again (other processes write here too) only when that figure
+    /// says the limit is reached, and eviction then goes a tenth below the limit, so that the
+    /// count is not repeated for every entry.
+    fn make_room(&self, incoming: u64) -> bool {
+        let limit = self.limit();
+        if incoming > limit {
+            return false;
+        }
+        let Ok(mut totals) = CACHED_BYTES.lock() else {
+            return false;
+        };
+        let totals = totals.get_or_insert_with(HashMap::new);
+        let total = totals
+            .entry(self.dir.clone())
+            .or_insert_with(|| self.entries().iter().map(|e| e.1).sum());
+        if *total + incoming > limit {
+            let target = limit.saturating_sub(incoming).min(limit - limit / 10);
+            *total = self.evict_down_to(target);
+        }
+        *total += incoming;
+        true
+    }
+
+    /// Removes entries, least recently used first, until the rest take at most `target` bytes;
+    /// returns what they take.
+    fn evict_down_to(&self, target: u64) -> u64 {
+        let mut entries = self.entries();
+        let mut total: u64 = entries.iter().map(|e| e.1).sum();
+        entries.sort_by_key(|e| e.2);
+        for (path, bytes, _) in entries {
+            if total <= target {
+                break;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total -= bytes;
+            }
+        }
+        total
+    }
+
     /// What is cached, one row per source file, after removing what is stale.
     pub fn list(&self) -> Result<Listing> {
-        let mut listing = Listing::default();
-        let mut by_source: BTreeMap<PathBuf, CachedFile> = BTreeMap::new();
-        // A partition is a byte range of its file, cached once per way it was parsed (other
-        // columns, types or missing-value strings): the ranges are what `npartitions` counts.
-        let mut ranges: HashSet<(PathBuf, (u64, u64))> = HashSet::new();
-        for dir in subdirectories(&self.dir)? {
-            if dir.file_name().is_some_and(|n| n == PERSIST_SUBDIR) {
-                let (files, bytes) = persisted_spills(&dir);
-                listing.persisted_files += files;
-                listing.persisted_bytes += bytes;
-                continue;
-            }
-            if dir.file_name().is_some_and(|n| n == REMOTE_SUBDIR) {
-                let copies = files_in(&dir)
-                    .into_iter()
-                    .filter(|f| !has_extension(f, REMOTE_VERSION_EXTENSION));
-                for copy in copies {
-                    listing.remote_files += 1;
-                    listing.remote_bytes += std::fs::metadata(&copy).map_or(0, |m| m.len());
-                }
-                continue;
-            }
-            for entry in files_in(&dir) {
-                if !has_extension(&entry, ENTRY_EXTENSION) {
-                    continue;
-                }
-                let Some((source, bytes)) = describe_entry(&entry) else {
-                    continue;
-                };
-                let name = entry.file_name().map(|n| n.to_string_lossy().into_owned());
-                let current = std::fs::metadata(&source)
-                    .ok()
-                    .and_then(|m| Some(format!("{}-{}-", m.len(), mtime_ns(&m)?)));
-                let fresh = match (&name, &current) {
-                    (Some(name), Some(prefix)) => name.starts_with(prefix.as_str()),
-                    _ => false,
-                };
-                if !fresh {
-                    if std::fs::remove_file(&entry).is_ok() {
-                        listing.stale_removed += 1;
-                    }
-                    continue;
-                }
-                let row = by_source.entry(source.clone()).or_insert(CachedFile {
-                    source,
-                    partitions: 0,
-                    copies: 0,
-                    bytes: 0,
-                });
-                row.copies += 1;
-                row.bytes += bytes;
-                if let Some(range) = name.as_deref().and_then(byte_range) {
-                    ranges.insert((row.source.clone(), range));
-                }
+        let mut listing = Listing {
+            limit: self.limit(),
+            ..Listing::default()
+        };
+        if let Some(dir) = self.subdir(PERSIST_SUBDIR) {
+            let (files, bytes) = files_and_bytes(&dir, |_| true);
+            listing.persisted_files = files;
+            listing.persisted_bytes = bytes;
+        }
+        if let Some(dir) = self.subdir(REMOTE_SUBDIR) {
+            let copies = files_and_bytes(&dir, |f| !has_extension(f, REMOTE_VERSION_EXTENSION));
+            (listing.remote_files, listing.remote_bytes) = copies;
+        }
+        for dir in self.source_dirs()? {
+            if let Some(row) = describe_source_dir(&dir, &mut listing.stale_removed) {
+                listing.files.push(row);
             }
         }
-        for (source, _) in ranges {
-            if let Some(row) = by_source.get_mut(&source) {
-                row.partitions += 1;
-            }
-        }
-        listing.files = by_source.into_values().collect();
+        listing.files.sort_by(|a, b| a.source.cmp(&b.source));
         Ok(listing)
+    }
+
+    fn subdir(&self, name: &str) -> Option<PathBuf> {
+        Some(self.dir.join(name)).filter(|d| d.is_dir())
     }
 
     /// Deletes every entry, and the spill files of persisted frames no live frame uses: not this
@@ -370,12 +504,14 @@ impl ScanCache {
     }
 }
 
-/// The byte range an entry's name records (`SIZE-MTIME-START-END-HASH.arrow`).
-fn byte_range(name: &str) -> Option<(u64, u64)> {
+/// The byte range and the column (its fingerprint's hash) an entry's name records
+/// (`SIZE-MTIME-START-END-HASH.arrow`).
+fn range_and_column(name: &str) -> Option<((u64, u64), String)> {
     let mut fields = name.split('-').skip(2);
     let start = fields.next()?.parse().ok()?;
     let end = fields.next()?.parse().ok()?;
-    Some((start, end))
+    let column = fields.next()?.strip_suffix(".arrow")?.to_string();
+    Some(((start, end), column))
 }
 
 /// Whether a spill file was written by another process that is still running (its name starts
@@ -464,21 +600,121 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The source file an entry was made from (from its footer) and the entry's size.
-fn describe_entry(path: &Path) -> Option<(PathBuf, u64)> {
-    let bytes = std::fs::metadata(path).ok()?.len();
-    let entry = MappedEntry::open(path, &[]).ok()?;
-    let source = entry.metadata.get(SOURCE_METADATA)?;
-    Some((PathBuf::from(source), bytes))
+/// How many files in `dir` pass `keep`, and their bytes.
+fn files_and_bytes(dir: &Path, keep: impl Fn(&Path) -> bool) -> (usize, u64) {
+    files_in(dir)
+        .iter()
+        .filter(|f| keep(f))
+        .fold((0, 0), |(n, bytes), file| {
+            (
+                n + 1,
+                bytes + std::fs::metadata(file).map_or(0, |m| m.len()),
+            )
+        })
 }
 
-fn persisted_spills(dir: &Path) -> (usize, u64) {
-    files_in(dir).iter().fold((0, 0), |(n, bytes), file| {
-        (
-            n + 1,
-            bytes + std::fs::metadata(file).map_or(0, |m| m.len()),
-        )
+/// One source file's row of `cache`, from its directory of entries: the stale ones (the
+/// source changed or is gone) are removed and counted instead.
+fn describe_source_dir(dir: &Path, stale_removed: &mut usize) -> Option<CachedFile> {
+    let entries: Vec<(PathBuf, String)> = files_in(dir)
+        .into_iter()
+        .filter(|f| has_extension(f, ENTRY_EXTENSION))
+        .filter_map(|f| {
+            let name = f.file_name()?.to_string_lossy().into_owned();
+            Some((f, name))
+        })
+        .collect();
+    // Every entry of a directory is of one source file, which their footers name.
+    let source = entries
+        .iter()
+        .find_map(|(entry, _)| footer_metadata(entry)?.remove(SOURCE_METADATA))
+        .map(PathBuf::from);
+    let current = source
+        .as_ref()
+        .and_then(|s| std::fs::metadata(s).ok())
+        .and_then(|m| Some(format!("{}-{}-", m.len(), mtime_ns(&m)?)));
+    let mut row = CachedFile {
+        source: source.unwrap_or_default(),
+        ..CachedFile::default()
+    };
+    let mut ranges: HashSet<(u64, u64)> = HashSet::new();
+    let mut columns: HashSet<String> = HashSet::new();
+    for (entry, name) in entries {
+        let fresh = current.as_deref().is_some_and(|p| name.starts_with(p));
+        if !fresh {
+            if std::fs::remove_file(&entry).is_ok() {
+                *stale_removed += 1;
+            }
+            continue;
+        }
+        let Ok(metadata) = std::fs::metadata(&entry) else {
+            continue;
+        };
+        row.entries += 1;
+        row.bytes += metadata.len();
+        row.last_used = row.last_used.max(metadata.modified().ok());
+        if let Some((range, column)) = range_and_column(&name) {
+            ranges.insert(range);
+            columns.insert(column);
+        }
+    }
+    row.partitions = ranges.len();
+    row.columns = columns.len();
+    (row.entries > 0).then_some(row)
+}
+
+/// The custom metadata in an IPC file's footer, reading only the footer.
+fn footer_metadata(path: &Path) -> Option<HashMap<String, String>> {
+    let mut file = File::open(path).ok()?;
+    read_footer(&mut file).ok().map(|footer| footer.metadata)
+}
+
+/// What an entry's footer says, read from the end of the file.
+struct Footer {
+    schema: Schema,
+    version: MetadataVersion,
+    /// Where each record batch's message lies in the file.
+    blocks: Vec<Block>,
+    metadata: HashMap<String, String>,
+}
+
+fn read_footer(file: &mut File) -> std::result::Result<Footer, String> {
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    let trailer_start = size.checked_sub(10).ok_or("too short")?;
+    let mut trailer = [0u8; 10];
+    file.seek(SeekFrom::Start(trailer_start))
+        .and_then(|_| file.read_exact(&mut trailer))
+        .map_err(|e| e.to_string())?;
+    let footer_len = read_footer_length(trailer).map_err(|e| e.to_string())?;
+    let footer_start = trailer_start
+        .checked_sub(footer_len as u64)
+        .ok_or("bad footer")?;
+    let mut bytes = vec![0u8; footer_len];
+    file.seek(SeekFrom::Start(footer_start))
+        .and_then(|_| file.read_exact(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    let footer = root_as_footer(&bytes).map_err(|e| e.to_string())?;
+    Ok(Footer {
+        schema: fb_to_schema(footer.schema().ok_or("no schema")?),
+        version: footer.version(),
+        blocks: footer
+            .recordBatches()
+            .map(|b| b.iter().copied().collect())
+            .unwrap_or_default(),
+        metadata: custom_metadata(&footer),
     })
+}
+
+fn custom_metadata(footer: &datafusion::arrow::ipc::Footer) -> HashMap<String, String> {
+    footer
+        .custom_metadata()
+        .map(|pairs| {
+            pairs
+                .iter()
+                .filter_map(|kv| Some((kv.key()?.to_string(), kv.value()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Spill files of persisted frames alive in this process: `cache clear` keeps them.
@@ -508,19 +744,25 @@ fn live_spill_files() -> HashSet<PathBuf> {
 }
 
 /// One source file's entries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CachedFile {
     pub source: PathBuf,
-    /// The file's partitions with a copy (Dask's partitions: byte ranges of the file).
+    /// The file's partitions with a cached column (Dask's partitions: byte ranges of the file).
     pub partitions: usize,
-    /// The copies: a partition read with other columns or types has one per way.
-    pub copies: usize,
+    /// The columns cached, counting a column read with another type once more.
+    pub columns: usize,
+    /// One per column of a partition.
+    pub entries: usize,
     pub bytes: u64,
+    /// When an entry was last written or read.
+    pub last_used: Option<SystemTime>,
 }
 
 #[derive(Debug, Default)]
 pub struct Listing {
     pub files: Vec<CachedFile>,
+    /// The `cache_limit` in force.
+    pub limit: u64,
     pub stale_removed: usize,
     pub persisted_files: usize,
     pub persisted_bytes: u64,
@@ -550,9 +792,8 @@ pub fn command(clear: bool) -> Result<String> {
     if clear {
         let cleared = cache.clear()?;
         let mut text = format!(
-            "removed {} cached {} ({}) from {}\n",
-            cleared.entries,
-            plural(cleared.entries, "partition"),
+            "removed {} ({}) from {}\n",
+            number_of(cleared.entries, "cached column", "cached columns"),
             format_size(cleared.bytes),
             cache.dir().display()
         );
@@ -593,13 +834,29 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// "10 partitions", or "10 partitions in 20 copies" when some were read in several ways.
-fn counted(partitions: usize, copies: usize) -> String {
-    let mut text = format!("{partitions} {}", plural(partitions, "partition"));
-    if copies > partitions {
-        text.push_str(&format!(" in {copies} copies"));
+/// "1 partition, 5 columns": how much of a file (or of all files) is cached.
+fn extent(partitions: usize, columns: usize) -> String {
+    format!(
+        "{}, {}",
+        number_of(partitions, "partition", "partitions"),
+        number_of(columns, "column", "columns")
+    )
+}
+
+/// "just now", "5 min ago", "3 h ago", "2 days ago".
+fn ago(then: Option<SystemTime>) -> String {
+    let Some(seconds) = then
+        .and_then(|t| SystemTime::now().duration_since(t).ok())
+        .map(|d| d.as_secs())
+    else {
+        return "just now".to_string();
+    };
+    match seconds {
+        0..60 => "just now".to_string(),
+        60..3600 => format!("{} min ago", seconds / 60),
+        3600..86400 => format!("{} h ago", seconds / 3600),
+        _ => number_of((seconds / 86400) as usize, "day ago", "days ago"),
     }
-    text
 }
 
 fn describe_listing(listing: &Listing, dir: &Path) -> String {
@@ -614,22 +871,22 @@ fn describe_listing(listing: &Listing, dir: &Path) -> String {
             .max()
             .unwrap_or(0);
         for file in &listing.files {
-            let partitions = counted(file.partitions, file.copies);
             text.push_str(&format!(
-                "{:<width$}  {partitions:>13}  {:>8}\n",
+                "{:<width$}  {:>24}  {:>8}  used {}\n",
                 file.source.display().to_string(),
-                format_size(file.bytes)
+                extent(file.partitions, file.columns),
+                format_size(file.bytes),
+                ago(file.last_used)
             ));
         }
         let partitions: usize = listing.files.iter().map(|f| f.partitions).sum();
-        let copies: usize = listing.files.iter().map(|f| f.copies).sum();
         let bytes: u64 = listing.files.iter().map(|f| f.bytes).sum();
         text.push_str(&format!(
-            "total: {} {}, {}, {} in {}\n",
-            listing.files.len(),
-            plural(listing.files.len(), "file"),
-            counted(partitions, copies),
+            "total: {}, {}, {} of the {} cache_limit, in {}\n",
+            number_of(listing.files.len(), "file", "files"),
+            number_of(partitions, "partition", "partitions"),
             format_size(bytes),
+            format_size(listing.limit),
             dir.display()
         ));
     }
@@ -656,169 +913,136 @@ fn describe_listing(listing: &Listing, dir: &Path) -> String {
     }
     if listing.stale_removed > 0 {
         text.push_str(&format!(
-            "removed {} stale {} (their source files changed or are gone)\n",
-            listing.stale_removed,
-            plural(listing.stale_removed, "partition")
+            "removed {} (their source files changed or are gone)\n",
+            number_of(listing.stale_removed, "stale column", "stale columns")
         ));
     }
     text
 }
 
-/// A cached partition on disk.
-#[derive(Debug)]
-pub(crate) struct CachedPartition {
+/// One cached column of a partition, read and decompressed a batch at a time as its rows are
+/// taken: what it holds in memory is one batch, compressed and not.
+pub(crate) struct CachedColumn {
     path: PathBuf,
-    bytes: u64,
-    key_text: String,
+    file: File,
+    data_type: DataType,
+    decoder: FileDecoder,
+    blocks: Vec<Block>,
+    next_block: usize,
+    /// What is left of the batch decoded last.
+    pending: Option<ArrayRef>,
+    rows: usize,
 }
 
-/// How reading a cached partition ended.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum CacheRead {
-    /// Every batch was passed on, or the consumer stopped listening.
-    Done,
-    /// The entry is unusable (corrupt, or another key's); `rows` rows were already passed on.
-    Broken { rows: usize },
-}
-
-impl CachedPartition {
-    /// The entry's size: what reading it counts as progress.
-    pub(crate) fn bytes(&self) -> u64 {
-        self.bytes
+impl CachedColumn {
+    /// Reads an entry's footer: its blocks, and its key, which must be `key_text`.
+    fn open(path: PathBuf, mut file: File, key_text: &str) -> std::result::Result<Self, String> {
+        let footer = read_footer(&mut file)?;
+        if footer.metadata.get(KEY_METADATA).map(String::as_str) != Some(key_text) {
+            return Err("an entry of another key".to_string());
+        }
+        let rows = footer
+            .metadata
+            .get(ROWS_METADATA)
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or("no row count")?;
+        if footer.schema.fields().len() != 1 {
+            return Err("not one column".to_string());
+        }
+        let data_type = footer.schema.field(0).data_type().clone();
+        let decoder = FileDecoder::new(Arc::new(footer.schema), footer.version);
+        // SAFETY: every decoded batch goes through `check_decoded` before any use, which checks
+        // what arrow's own validation would, the cheap way for the text ddq writes (see there).
+        let decoder = unsafe { decoder.with_skip_validation(true) };
+        Ok(CachedColumn {
+            path,
+            file,
+            data_type,
+            decoder,
+            blocks: footer.blocks,
+            next_block: 0,
+            pending: None,
+            rows,
+        })
     }
 
-    /// Passes the partition's batches, holding only `columns` (positions in the cached schema,
-    /// ascending), to `emit` until it returns false. Errors only come from `emit`; a broken
-    /// entry is reported as such so the caller can parse the CSV instead.
-    pub(crate) fn read(
-        &self,
-        columns: &[usize],
-        progress: Option<&Arc<ScanProgress>>,
-        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
-    ) -> Result<CacheRead> {
-        let Ok(entry) = MappedEntry::open(&self.path, columns) else {
-            return Ok(CacheRead::Broken { rows: 0 });
-        };
-        if entry.metadata.get(KEY_METADATA) != Some(&self.key_text) {
-            return Ok(CacheRead::Broken { rows: 0 });
+    /// The rows the column holds, as its footer says.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The next rows as they were written (the rest of a batch, or the next batch); none after
+    /// the last.
+    pub(crate) fn next_array(&mut self) -> std::result::Result<Option<ArrayRef>, String> {
+        if let Some(rest) = self.pending.take() {
+            return Ok(Some(rest));
         }
-        let full_width = entry
-            .metadata
-            .get(WIDTH_METADATA)
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(usize::MAX);
-        let narrower = columns.len() < full_width;
-        let batches = entry.blocks.len().max(1) as u64;
-        let mut reported = 0u64;
-        let mut rows = 0usize;
-        for index in 0..entry.blocks.len() {
-            let Ok(batch) = entry.batch(index) else {
-                return Ok(CacheRead::Broken { rows });
-            };
-            let batch = if narrower { compact(&batch) } else { batch };
-            if let Some(progress) = progress {
-                let upto = self.bytes * (index as u64 + 1) / batches;
-                progress.add_read(upto - reported);
-                reported = upto;
-            }
-            rows += batch.num_rows();
-            if !emit(batch)? {
-                return Ok(CacheRead::Done);
+        while self.next_block < self.blocks.len() {
+            let array = self.decode_block(self.next_block)?;
+            self.next_block += 1;
+            if !array.is_empty() {
+                return Ok(Some(array));
             }
         }
-        if let Some(progress) = progress {
-            progress.add_read(self.bytes - reported);
+        Ok(None)
+    }
+
+    /// Exactly the next `n` rows; an error when fewer are left.
+    pub(crate) fn take(&mut self, n: usize) -> std::result::Result<ArrayRef, String> {
+        if n == 0 {
+            return Ok(new_empty_array(&self.data_type));
         }
-        Ok(CacheRead::Done)
+        let mut pieces: Vec<ArrayRef> = Vec::new();
+        let mut wanted = n;
+        while wanted > 0 {
+            let array = self
+                .next_array()?
+                .ok_or("fewer rows than the partition's")?;
+            if array.len() > wanted {
+                self.pending = Some(array.slice(wanted, array.len() - wanted));
+                pieces.push(array.slice(0, wanted));
+                wanted = 0;
+            } else {
+                wanted -= array.len();
+                pieces.push(array);
+            }
+        }
+        match pieces.len() {
+            1 => Ok(pieces.remove(0)),
+            _ => {
+                let parts: Vec<&dyn Array> = pieces.iter().map(|a| a.as_ref()).collect();
+                concat(&parts).map_err(|e| e.to_string())
+            }
+        }
     }
 
     /// Removes an entry found broken.
     pub(crate) fn discard(self) {
         let _ = std::fs::remove_file(&self.path);
     }
-}
 
-/// A cache entry whose batches are decoded from memory-mapped blocks.
-///
-/// Reading an entry through a file reader copies every column of every batch into memory, even
-/// when a statement wants one column of twenty; mapped, a projection only touches the pages of
-/// the columns it decodes (and `compact` copies just those). The entry is mapped once, not
-/// block by block: unmapping stops every thread of the process to flush its address
-/// translations, and per block that cost a twentieth of a repeated statement's time. The
-/// mapping goes with the last batch decoded from it; until then the pages read stay resident,
-/// which for a streaming statement is one entry (a partition's share of a file) per thread.
-struct MappedEntry {
-    /// The whole entry; batches decoded from it share it.
-    map: Arc<memmap2::Mmap>,
-    decoder: FileDecoder,
-    /// Where each record batch's message lies in the file.
-    blocks: Vec<Block>,
-    metadata: std::collections::HashMap<String, String>,
-}
-
-impl MappedEntry {
-    fn open(path: &Path, columns: &[usize]) -> std::result::Result<MappedEntry, String> {
-        let file = File::open(path).map_err(|e| e.to_string())?;
-        // SAFETY: entries are written under a temporary name and renamed into place, never
-        // changed afterwards; removing one (a stale entry, `cache clear`) leaves a mapping
-        // intact.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| e.to_string())?;
-        let size = map.len();
-        let trailer_start = size.checked_sub(10).ok_or("too short")?;
-        let trailer: [u8; 10] = map[trailer_start..].try_into().map_err(|_| "too short")?;
-        let footer_len = read_footer_length(trailer).map_err(|e| e.to_string())?;
-        let footer_start = trailer_start.checked_sub(footer_len).ok_or("bad footer")?;
-        let footer =
-            root_as_footer(&map[footer_start..trailer_start]).map_err(|e| e.to_string())?;
-        let schema = fb_to_schema(footer.schema().ok_or("no schema")?);
-        let blocks = footer
-            .recordBatches()
-            .map(|b| b.iter().copied().collect())
-            .unwrap_or_default();
-        let metadata = footer
-            .custom_metadata()
-            .map(|pairs| {
-                pairs
-                    .iter()
-                    .filter_map(|kv| Some((kv.key()?.to_string(), kv.value()?.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let decoder =
-            FileDecoder::new(Arc::new(schema), footer.version()).with_projection(columns.to_vec());
-        // SAFETY: every decoded batch goes through `check_decoded` before any use, which checks
-        // what arrow's own validation would, the cheap way for the text ddq writes (see there).
-        let decoder = unsafe { decoder.with_skip_validation(true) };
-        Ok(MappedEntry {
-            map: Arc::new(map),
-            decoder,
-            blocks,
-            metadata,
-        })
+    /// Whether every row was taken.
+    pub(crate) fn is_exhausted(&mut self) -> bool {
+        matches!(self.next_array(), Ok(None))
     }
 
-    /// Decodes batch `index`; its arrays point into the mapping, which lives as long as they do.
-    fn batch(&self, index: usize) -> std::result::Result<RecordBatch, String> {
-        let block = &self.blocks[index];
-        let start = usize::try_from(block.offset()).map_err(|e| e.to_string())?;
+    fn decode_block(&mut self, index: usize) -> std::result::Result<ArrayRef, String> {
+        let block = self.blocks[index];
+        let start = u64::try_from(block.offset()).map_err(|e| e.to_string())?;
         let length = usize::try_from(block.bodyLength()).map_err(|e| e.to_string())?
             + usize::try_from(block.metaDataLength()).map_err(|e| e.to_string())?;
-        let bytes = start
-            .checked_add(length)
-            .and_then(|end| self.map.get(start..end))
-            .ok_or("a block lies past the end of the file")?;
-        let pointer = std::ptr::NonNull::new(bytes.as_ptr().cast_mut()).ok_or("null map")?;
-        let owner: Arc<dyn datafusion::arrow::alloc::Allocation> = self.map.clone();
-        // SAFETY: `pointer..pointer + length` lies within the mapping (checked above), which
-        // `owner` keeps alive as long as any array built on this buffer.
-        let data = unsafe { Buffer::from_custom_allocation(pointer, length, owner) };
+        let mut bytes = vec![0u8; length];
+        self.file
+            .seek(SeekFrom::Start(start))
+            .and_then(|_| self.file.read_exact(&mut bytes))
+            .map_err(|e| e.to_string())?;
         let batch = self
             .decoder
-            .read_record_batch(block, &data)
+            .read_record_batch(&block, &Buffer::from_vec(bytes))
             .map_err(|e| e.to_string())?
             .ok_or_else(|| "an empty block".to_string())?;
         check_decoded(&batch)?;
-        Ok(batch)
+        Ok(Arc::clone(batch.column(0)))
     }
 }
 
@@ -866,61 +1090,76 @@ fn compact_array(array: &ArrayRef) -> ArrayRef {
     }
 }
 
-/// Writes one partition's entry under a temporary name; `commit` renames it into place, and
+/// Writes one column's entry under a temporary name; `commit` renames it into place, and
 /// dropping it without committing removes it.
-pub(crate) struct PartitionWriter {
+pub(crate) struct ColumnWriter {
     temp: PathBuf,
     path: PathBuf,
-    cache_dir: PathBuf,
+    cache: ScanCache,
     key: PartitionKey,
+    schema: SchemaRef,
     writer: Option<FileWriter<BufWriter<File>>>,
+    rows: usize,
 }
 
-impl PartitionWriter {
-    fn start(&mut self, schema: &SchemaRef) -> std::io::Result<()> {
+impl ColumnWriter {
+    fn start(&mut self) -> std::io::Result<()> {
         let file = File::create(&self.temp)?;
-        // A small buffer: it gathers the messages' small headers, while each batch's body
-        // (hundreds of KB) is bigger and goes straight to the file instead of being copied.
-        let mut writer = FileWriter::try_new(BufWriter::with_capacity(64 << 10, file), schema)
+        let options = IpcWriteOptions::default()
+            .try_with_compression(Some(CompressionType::LZ4_FRAME))
             .map_err(std::io::Error::other)?;
+        let mut writer = FileWriter::try_new_with_options(
+            BufWriter::with_capacity(64 << 10, file),
+            &self.schema,
+            options,
+        )
+        .map_err(std::io::Error::other)?;
         writer.write_metadata(KEY_METADATA, self.key.text());
         writer.write_metadata(SOURCE_METADATA, self.key.source.to_string_lossy());
-        writer.write_metadata(WIDTH_METADATA, schema.fields().len().to_string());
         self.writer = Some(writer);
         Ok(())
     }
 
-    /// Adds a batch; after an error the entry is abandoned (with one warning per process).
-    pub(crate) fn write(&mut self, batch: &RecordBatch) {
+    /// Adds the column's next rows; after an error the entry is abandoned (with one warning
+    /// per process).
+    pub(crate) fn write(&mut self, array: &ArrayRef) {
         let Some(writer) = self.writer.as_mut() else {
             return;
         };
-        if let Err(e) = writer.write(batch) {
-            self.abandon(&e);
+        let batch = RecordBatch::try_new(Arc::clone(&self.schema), vec![Arc::clone(array)]);
+        let written = batch
+            .map_err(|e| e.to_string())
+            .and_then(|batch| writer.write(&batch).map_err(|e| e.to_string()));
+        match written {
+            Ok(()) => self.rows += array.len(),
+            Err(e) => self.abandon(&e),
         }
     }
 
     fn abandon(&mut self, error: &dyn std::fmt::Display) {
         self.writer = None;
         let _ = std::fs::remove_file(&self.temp);
-        warn_once(&self.cache_dir, error);
+        warn_once(self.cache.dir(), error);
     }
 
-    /// Finishes the entry and puts it in place, unless the source file changed meanwhile.
+    /// Finishes the entry and puts it in place, unless the source file changed meanwhile or
+    /// the entry does not fit under the `cache_limit`.
     pub(crate) fn commit(mut self) {
         let Some(mut writer) = self.writer.take() else {
             return;
         };
+        writer.write_metadata(ROWS_METADATA, self.rows.to_string());
         let finished = writer
             .finish()
             .map_err(|e| e.to_string())
             .and_then(|()| writer.into_inner().map_err(|e| e.to_string()))
             .and_then(|buffered| buffered.into_inner().map_err(|e| e.to_string()));
-        if let Err(e) = finished {
-            self.abandon(&e);
-            return;
-        }
-        if !self.key.source_unchanged() {
+        let file = match finished {
+            Ok(file) => file,
+            Err(e) => return self.abandon(&e),
+        };
+        let bytes = file.metadata().map_or(0, |m| m.len());
+        if !self.key.source_unchanged() || !self.cache.make_room(bytes) {
             return; // Drop removes the temporary file.
         }
         if let Err(e) = std::fs::rename(&self.temp, &self.path) {
@@ -929,7 +1168,7 @@ impl PartitionWriter {
     }
 }
 
-impl Drop for PartitionWriter {
+impl Drop for ColumnWriter {
     fn drop(&mut self) {
         self.writer = None;
         let _ = std::fs::remove_file(&self.temp);
@@ -975,48 +1214,111 @@ mod tests {
         path
     }
 
-    fn read_all(entry: &CachedPartition, columns: &[usize]) -> (Vec<RecordBatch>, CacheRead) {
-        let mut batches = Vec::new();
-        let outcome = entry
-            .read(columns, None, &mut |b| {
-                batches.push(b);
-                Ok(true)
-            })
-            .expect("read");
-        (batches, outcome)
+    fn field() -> FieldRef {
+        Arc::new(Field::new("n", DataType::Int64, true))
+    }
+
+    fn numbers(values: &[i64]) -> ArrayRef {
+        Arc::new(Int64Array::from(values.to_vec()))
+    }
+
+    /// Writes and commits an entry of `values` in batches of `chunk`.
+    fn commit_entry(cache: &ScanCache, key: &PartitionKey, values: &[i64], chunk: usize) {
+        let mut writer = cache.create(key, field()).expect("writer");
+        for part in values.chunks(chunk) {
+            writer.write(&numbers(part));
+        }
+        writer.commit();
+    }
+
+    fn values(array: &ArrayRef) -> Vec<i64> {
+        array.as_primitive::<Int64Type>().values().to_vec()
     }
 
     #[test]
-    fn a_committed_entry_is_found_and_read_with_a_projection() {
+    fn a_committed_column_is_read_back_in_slices_of_any_size() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = ScanCache::at(dir.path().join("cache"));
         let path = source(dir.path(), "n,s\n1,a\n");
         let key = PartitionKey::of(&path, 0, 8, "fp").expect("key");
-        assert!(cache.lookup(&key).is_none());
+        assert!(cache.open(&key).is_none());
+        assert!(!cache.contains(&key));
 
-        let mut writer = cache.create(&key, &schema()).expect("writer");
-        writer.write(&batch(&[1, 2]));
-        writer.write(&batch(&[3]));
-        writer.commit();
+        commit_entry(&cache, &key, &[1, 2, 3, 4, 5], 2);
+        assert!(cache.contains(&key));
+        let mut column = cache.open(&key).expect("cached");
+        assert_eq!(column.rows(), 5);
+        // Across the written batches' boundaries.
+        assert_eq!(values(&column.take(3).expect("three")), [1, 2, 3]);
+        assert_eq!(
+            values(&column.next_array().expect("read").expect("more")),
+            [4]
+        );
+        assert!(!column.is_exhausted());
+        assert!(column.take(2).is_err(), "only one row is left");
 
-        let entry = cache.lookup(&key).expect("cached");
-        let (batches, outcome) = read_all(&entry, &[1]);
-        assert_eq!(outcome, CacheRead::Done);
-        assert_eq!(batches.len(), 2);
-        assert_eq!(batches[0].num_columns(), 1);
-        assert_eq!(batches[0].column(0).as_string::<i32>().value(1), "v2");
-        assert_eq!(batches[1].num_rows(), 1);
+        let mut column = cache.open(&key).expect("cached");
+        assert_eq!(values(&column.take(5).expect("all")), [1, 2, 3, 4, 5]);
+        assert!(column.is_exhausted());
+    }
 
-        // No columns at all still counts the rows.
-        let (batches, _) = read_all(&entry, &[]);
-        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 3);
+    #[test]
+    fn entries_are_compressed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = ScanCache::at(dir.path().join("cache"));
+        let path = source(dir.path(), "n\n1\n");
+        let key = PartitionKey::of(&path, 0, 4, "fp").expect("key");
+        let repetitive: Vec<i64> = (0..100_000).map(|i| i % 7).collect();
+        commit_entry(&cache, &key, &repetitive, 10_000);
+        let bytes = std::fs::metadata(cache.entry_path(&key))
+            .expect("entry")
+            .len();
+        assert!(
+            bytes < 8 * 100_000 / 10,
+            "{bytes} bytes for 800 kB of int64"
+        );
+    }
 
-        // Progress counts the entry's size, once.
-        let progress = Arc::new(ScanProgress::default());
-        entry
-            .read(&[0], Some(&progress), &mut |_| Ok(true))
-            .expect("read");
-        assert_eq!(progress.snapshot().0, entry.bytes());
+    #[test]
+    fn the_least_recently_used_entries_go_first_under_the_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = source(dir.path(), "n\n1\n");
+        let key = |start| PartitionKey::of(&path, start, start + 1, "fp").expect("key");
+        // Scrambled values do not compress: each entry takes about 80 kB.
+        let values: Vec<i64> = (0..10_000)
+            .map(|i: i64| i.wrapping_mul(0x9E37_79B9))
+            .collect();
+        let unlimited = ScanCache::at(dir.path().join("cache"));
+        commit_entry(&unlimited, &key(0), &values, 10_000);
+        let entry_bytes = std::fs::metadata(unlimited.entry_path(&key(0)))
+            .expect("entry")
+            .len();
+        // Room for three entries and a half.
+        let limit = entry_bytes * 3 + entry_bytes / 2;
+        let cache = unlimited.with_limit(limit);
+        for start in 1..3 {
+            std::thread::sleep(Duration::from_millis(20));
+            commit_entry(&cache, &key(start), &values, 10_000);
+        }
+        // Reading the oldest makes it the most recently used.
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(cache.open(&key(0)).is_some());
+        std::thread::sleep(Duration::from_millis(20));
+        commit_entry(&cache, &key(3), &values, 10_000);
+        assert!(cache.contains(&key(0)), "the entry just read was evicted");
+        assert!(
+            !cache.contains(&key(1)),
+            "the least recently used entry was kept"
+        );
+        assert!(cache.contains(&key(3)));
+        let total: u64 = cache.entries().iter().map(|e| e.1).sum();
+        assert!(total <= limit, "{total} > {limit}");
+
+        // An entry bigger than the whole limit is not kept at all.
+        let tiny = ScanCache::at(dir.path().join("tiny")).with_limit(100);
+        commit_entry(&tiny, &key(0), &values, 10_000);
+        assert!(!tiny.contains(&key(0)));
+        assert!(tiny.entries().is_empty());
     }
 
     #[test]
@@ -1025,10 +1327,10 @@ mod tests {
         let cache = ScanCache::at(dir.path().join("cache"));
         let path = source(dir.path(), "n,s\n1,a\n");
         let key = PartitionKey::of(&path, 0, 8, "fp").expect("key");
-        let mut writer = cache.create(&key, &schema()).expect("writer");
-        writer.write(&batch(&[1]));
+        let mut writer = cache.create(&key, field()).expect("writer");
+        writer.write(&numbers(&[1]));
         drop(writer);
-        assert!(cache.lookup(&key).is_none());
+        assert!(cache.open(&key).is_none());
         let leftovers: Vec<PathBuf> = subdirectories(cache.dir())
             .expect("dirs")
             .iter()
@@ -1064,9 +1366,7 @@ mod tests {
         let cache = ScanCache::at(dir.path().join("cache"));
         let path = source(dir.path(), "n,s\n1,a\n");
         let old = PartitionKey::of(&path, 0, 8, "fp").expect("key");
-        let mut writer = cache.create(&old, &schema()).expect("writer");
-        writer.write(&batch(&[1]));
-        writer.commit();
+        commit_entry(&cache, &old, &[1], 1);
         let listing = cache.list().expect("list");
         assert_eq!(listing.files.len(), 1);
         assert_eq!(listing.files[0].partitions, 1);
@@ -1083,33 +1383,28 @@ mod tests {
         // A miss on the new version removes entries of older versions too.
         std::fs::write(cache.entry_path(&old), b"old").expect("plant a stale entry");
         let new = PartitionKey::of(&path, 0, 8, "fp").expect("key");
-        let writer = cache.create(&new, &schema()).expect("writer");
-        assert!(cache.lookup(&old).is_none());
+        let writer = cache.create(&new, field()).expect("writer");
+        assert!(!cache.contains(&old));
         drop(writer);
     }
 
     #[test]
-    fn an_entry_with_another_key_is_broken_not_read() {
+    fn an_entry_with_another_key_is_removed_not_read() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = ScanCache::at(dir.path().join("cache"));
         let path = source(dir.path(), "n,s\n1,a\n");
         let key = PartitionKey::of(&path, 0, 8, "fp").expect("key");
         let other = PartitionKey::of(&path, 0, 8, "fp2").expect("key");
-        let mut writer = cache.create(&other, &schema()).expect("writer");
-        writer.write(&batch(&[1]));
-        writer.commit();
+        commit_entry(&cache, &other, &[1], 1);
         // Put the other key's entry where this key's belongs, as a hash collision would.
         std::fs::rename(cache.entry_path(&other), cache.entry_path(&key)).expect("rename");
-        let entry = cache.lookup(&key).expect("present");
-        let (batches, outcome) = read_all(&entry, &[0]);
-        assert!(batches.is_empty());
-        assert_eq!(outcome, CacheRead::Broken { rows: 0 });
+        assert!(cache.contains(&key));
+        assert!(cache.open(&key).is_none());
+        assert!(!cache.contains(&key), "a broken entry stays");
 
         std::fs::write(cache.entry_path(&key), b"not arrow").expect("corrupt");
-        let entry = cache.lookup(&key).expect("present");
-        assert_eq!(read_all(&entry, &[0]).1, CacheRead::Broken { rows: 0 });
-        entry.discard();
-        assert!(cache.lookup(&key).is_none());
+        assert!(cache.open(&key).is_none());
+        assert!(!cache.contains(&key));
     }
 
     #[test]
@@ -1118,9 +1413,7 @@ mod tests {
         let cache = ScanCache::at(dir.path().join("cache"));
         let path = source(dir.path(), "n,s\n1,a\n");
         let key = PartitionKey::of(&path, 0, 8, "fp").expect("key");
-        let mut writer = cache.create(&key, &schema()).expect("writer");
-        writer.write(&batch(&[1, 2, 3]));
-        writer.commit();
+        commit_entry(&cache, &key, &[1, 2, 3], 2);
         let spills = cache.dir().join(PERSIST_SUBDIR);
         std::fs::create_dir_all(&spills).expect("mkdir");
         let own = std::process::id();
@@ -1143,7 +1436,7 @@ mod tests {
         register_live_spill(&live);
 
         let text = describe_listing(&cache.list().expect("list"), cache.dir());
-        assert!(text.contains("1 partition"), "{text}");
+        assert!(text.contains("1 partition, 1 column"), "{text}");
         assert!(
             text.contains("persisted frames spilled to disk: 4 files"),
             "{text}"
@@ -1152,7 +1445,7 @@ mod tests {
         let cleared = cache.clear().expect("clear");
         assert_eq!(cleared.entries, 1);
         assert!(cleared.bytes > 0);
-        assert!(cache.lookup(&key).is_none());
+        assert!(!cache.contains(&key));
         assert!(live.exists() && !dead.exists());
         assert!(
             others.exists(),

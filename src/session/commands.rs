@@ -157,6 +157,9 @@ async fn set(session: &mut Session, name: Option<&Ident>, value: Option<&str>) -
     if changed("memory_limit") {
         session.ctx = build_context(&session.settings)?;
     }
+    if changed("cache") || changed("cache_limit") {
+        super::apply_cache_policy(&session.settings);
+    }
     if changed("scheduler")
         && let Err(e) = session.ensure_scheduler(session.settings.scheduler).await
     {

@@ -841,6 +841,7 @@ impl Session {
 /// datafusion-cli does, DataFusion's own options can be tuned from the environment
 /// (`DATAFUSION_EXECUTION_BATCH_SIZE=4096`, ...).
 fn build_context(settings: &Settings) -> Result<SessionContext> {
+    apply_cache_policy(settings);
     let config = SessionConfig::from_env()
         .map_err(|e| {
             let set: Vec<String> = std::env::vars()
@@ -859,6 +860,14 @@ fn build_context(settings: &Settings) -> Result<SessionContext> {
     let ctx = SessionContext::new_with_config_rt(config, runtime);
     crate::plan::udf::register_all(&ctx);
     Ok(ctx)
+}
+
+/// Tells the scans what the `cache` and `cache_limit` settings say.
+pub(crate) fn apply_cache_policy(settings: &Settings) {
+    crate::engine::cache::set_policy(crate::engine::cache::CachePolicy {
+        enabled: settings.cache,
+        limit: settings.cache_limit,
+    });
 }
 
 /// A frame's structure without computing it, like Dask's lazy repr.

@@ -12,13 +12,14 @@
 //! `csv` crate, checking each value with the same parsers, to name file, line, column and value.
 
 use super::ReadRequest;
+use super::csv_cache::read_through_cache;
 use super::csv_fast::{FastEnd, FastReader};
 use super::csv_schema::{CsvLayout, open_error, plan_layout};
 use super::dtype::{NaValues, parse_bool, value_fits};
 use super::files::display;
 use super::gzip::{decompressed, is_gzip};
 use super::quotes::QuoteTracker;
-use crate::engine::cache::{CacheRead, PartitionKey, ScanCache};
+use crate::engine::cache::{PartitionKey, ScanCache, policy as cache_policy};
 use crate::engine::progress::{CountingReader, ScanProgress};
 use crate::error::{DdqError, Result};
 use crate::plan::sources::CsvOptions;
@@ -73,6 +74,12 @@ pub(crate) struct CsvSpec {
     /// Each file as it was when the table was opened (checked by every task).
     #[serde(default)]
     versions: Vec<FileVersion>,
+    /// Whether the session caches scans (its `cache` setting), and its `cache_limit` if set:
+    /// a worker caches as the session that sent the plan does.
+    #[serde(default)]
+    cache: bool,
+    #[serde(default)]
+    cache_limit: Option<u64>,
 }
 
 /// A file's size and modification time: what tells that it changed since it was looked at.
@@ -116,7 +123,8 @@ pub(crate) struct CsvSource {
     schema: SchemaRef,
     /// Where full reads keep a columnar copy of each partition, if anywhere.
     cache: Option<ScanCache>,
-    /// How this table parses its files: part of every cache key.
+    /// How this table parses its files: part of every cache key (with the column's own part,
+    /// see `column_key`).
     fingerprint: String,
     /// Each file as it was when the table was opened: its byte ranges and layout hold for that
     /// version only, so a read of any other version is refused (see `check_unchanged`).
@@ -188,6 +196,12 @@ impl CsvSource {
             .map(|&(file, start, end)| ByteRange { file, start, end })
             .collect();
         let na = NaValues::new(&spec.na_values);
+        let cache = cache
+            .filter(|_| spec.cache)
+            .map(|c| match spec.cache_limit {
+                Some(limit) => c.with_limit(limit),
+                None => c,
+            });
         let source =
             CsvSource::assemble(spec.files, ranges, spec.sep, spec.header, na, layout, cache)?;
         Ok(CsvSource {
@@ -213,6 +227,8 @@ impl CsvSource {
             declared: self.layout.declared.clone(),
             visible: self.layout.visible.clone(),
             versions: self.versions.clone(),
+            cache: self.cache.is_some() && cache_policy().enabled,
+            cache_limit: cache_policy().limit,
         }
     }
 
@@ -245,7 +261,7 @@ impl CsvSource {
             .collect();
         let decode_schema = Arc::new(Schema::new(decode_fields));
         let schema = Arc::new(Schema::new(visible_fields));
-        let fingerprint = fingerprint(sep, header, &na, &decode_schema, &schema);
+        let fingerprint = fingerprint(sep, header, &na, &layout.columns);
         Ok(CsvSource {
             files,
             ranges,
@@ -271,18 +287,12 @@ impl CsvSource {
         Arc::clone(&self.schema)
     }
 
-    /// What reading a partition in full reads: its cached copy, or its byte range of CSV.
+    /// What reading a partition in full reads: its byte range of CSV (read from the cache,
+    /// it counts the same, so that the progress bar and estimates do not depend on the cache).
     pub(crate) fn partition_bytes(&self, partition: usize) -> u64 {
-        let Some(range) = self.ranges.get(partition) else {
-            return 0;
-        };
-        let cached = self
-            .cache_key(*range)
-            .and_then(|(cache, key)| cache.lookup(&key));
-        match cached {
-            Some(entry) => entry.bytes(),
-            None => range.end.saturating_sub(range.start),
-        }
+        self.ranges
+            .get(partition)
+            .map_or(0, |range| range.end.saturating_sub(range.start))
     }
 
     pub(crate) fn partition_count(&self) -> usize {
@@ -291,9 +301,8 @@ impl CsvSource {
 
     /// Reads a partition as [`ReadRequest`] says: its byte range of one file.
     ///
-    /// A full read (no limit) goes through the scan cache: a cached partition is read from its
-    /// Arrow copy; otherwise every visible column is parsed, so the copy written on the way
-    /// serves any later projection.
+    /// A full read (no limit) goes through the scan cache (see `csv_cache`): the columns cached
+    /// are read from their copies, the others parsed and cached on the way.
     pub(crate) fn read(
         &self,
         request: ReadRequest,
@@ -309,7 +318,7 @@ impl CsvSource {
     /// Refuses to read file `file` when it is not the version the table was opened on: a
     /// rewrite in place, during a read or between statements, would otherwise give rows of two
     /// versions, or ranges cut for another size.
-    fn check_unchanged(&self, file: usize) -> Result<()> {
+    pub(super) fn check_unchanged(&self, file: usize) -> Result<()> {
         let Some(then) = self.versions.get(file) else {
             return Ok(());
         };
@@ -323,33 +332,19 @@ impl CsvSource {
         ))
     }
 
-    /// `read` of one range, through the scan cache when the read is full.
+    /// `read` of one range, through the scan cache when the read is full and the cache is on.
     fn read_range(
         &self,
         range: ByteRange,
         request: ReadRequest,
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        let cached = match request.limit {
-            None => self.cache_key(range),
-            Some(_) => None,
-        };
-        let Some((cache, key)) = cached else {
-            return self.read_parsed(range, request, 0, emit);
-        };
-        if let Some(entry) = cache.lookup(&key) {
-            match entry.read(request.columns, request.progress, emit)? {
-                CacheRead::Done => return Ok(()),
-                CacheRead::Broken { rows } => {
-                    entry.discard();
-                    if rows > 0 {
-                        // Rows already passed on cannot be taken back: parse the rest.
-                        return self.read_parsed(range, request, rows, emit);
-                    }
-                }
+        match &self.cache {
+            Some(cache) if request.limit.is_none() && cache_policy().enabled => {
+                read_through_cache(self, cache, range, request, emit)
             }
+            _ => self.read_parsed(range, request, 0, emit),
         }
-        self.read_and_cache(cache, &key, range, request, emit)
     }
 
     fn range(&self, partition: usize) -> Result<ByteRange> {
@@ -359,89 +354,27 @@ impl CsvSource {
             .ok_or_else(|| DdqError::execution(format!("no CSV partition {partition}")))
     }
 
-    /// The cache and the key of a range as its file is now, when caching is on.
-    fn cache_key(&self, range: ByteRange) -> Option<(&ScanCache, PartitionKey)> {
-        let cache = self.cache.as_ref()?;
-        let key = PartitionKey::of(
+    /// The cache key of visible column `column` of a range, as its file is now.
+    pub(super) fn column_key(&self, range: ByteRange, column: usize) -> Option<PartitionKey> {
+        let file_column = *self.layout.visible.get(column)?;
+        let fingerprint = format!(
+            "{}\ncolumn={file_column}: {} read as {} -> {}",
+            self.fingerprint,
+            self.layout.columns[file_column],
+            self.decode_schema.field(file_column).data_type(),
+            self.schema.field(column).data_type()
+        );
+        PartitionKey::of(
             &self.files[range.file],
             range.start,
             range.end,
-            &self.fingerprint,
-        )?;
-        Some((cache, key))
-    }
-
-    /// Parses every visible column of a range for a full read (`request` has no limit), writing
-    /// the cache entry and passing the wanted columns on. If a column nobody asked for does not
-    /// parse, the range is read again with the wanted columns only, as without the cache (that
-    /// error is not the query's).
-    fn read_and_cache(
-        &self,
-        cache: &ScanCache,
-        key: &PartitionKey,
-        range: ByteRange,
-        request: ReadRequest,
-        emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
-    ) -> Result<()> {
-        let Some(mut writer) = cache.create(key, &self.schema) else {
-            return self.read_parsed(range, request, 0, emit);
-        };
-        let all: Vec<usize> = (0..self.schema.fields().len()).collect();
-        let every_column = ReadRequest {
-            columns: &all,
-            ..request
-        };
-        let mut passed = 0usize;
-        let mut emit_error = None;
-        let parsed = self.parse(range, every_column, 0, &mut |full| {
-            let full = self.as_visible(full)?;
-            writer.write(&full);
-            let wanted = full
-                .project(request.columns)
-                .map_err(|e| DdqError::execution(format!("cannot project a parsed batch: {e}")))?;
-            passed += wanted.num_rows();
-            emit(wanted).or_else(|e| {
-                emit_error = Some(e);
-                Ok(false)
-            })
-        });
-        if let Some(e) = emit_error {
-            return Err(e);
-        }
-        match parsed {
-            Ok(Parsed::Complete) => {
-                // An entry is kept only of a file that did not change while it was parsed.
-                self.check_unchanged(range.file)?;
-                writer.commit();
-                Ok(())
-            }
-            Ok(Parsed::Stopped) => Ok(()),
-            Err(ParseFailure::Data { .. }) => {
-                drop(writer);
-                self.read_parsed(range, request, passed, emit)
-            }
-            Err(ParseFailure::Other(e)) => Err(e),
-        }
-    }
-
-    /// A fully parsed batch under the visible schema, as the cache entry stores it.
-    fn as_visible(&self, batch: RecordBatch) -> Result<RecordBatch> {
-        if batch.schema() == self.schema {
-            return Ok(batch);
-        }
-        let options = datafusion::arrow::array::RecordBatchOptions::new()
-            .with_row_count(Some(batch.num_rows()));
-        RecordBatch::try_new_with_options(
-            Arc::clone(&self.schema),
-            batch.columns().to_vec(),
-            &options,
+            &fingerprint,
         )
-        .map_err(|e| DdqError::execution(format!("cannot assemble a parsed batch: {e}")))
     }
 
     /// Parses a range, leaving out its first `skip` rows, naming the file, line, column and
     /// value of any value that does not parse.
-    fn read_parsed(
+    pub(super) fn read_parsed(
         &self,
         range: ByteRange,
         request: ReadRequest,
@@ -468,7 +401,7 @@ impl CsvSource {
     /// missing, `finish_batch` turns the other missing-value strings of text columns into
     /// nulls, and in any other column they do not parse, so a batch that fails is read again,
     /// from where it starts, with the regex.
-    fn parse(
+    pub(super) fn parse(
         &self,
         range: ByteRange,
         request: ReadRequest,
@@ -812,28 +745,16 @@ impl CsvSource {
     }
 }
 
-/// Everything that decides what a range parses to, besides the file itself.
-fn fingerprint(
-    sep: u8,
-    header: bool,
-    na: &NaValues,
-    decode_schema: &Schema,
-    visible: &Schema,
-) -> String {
-    let fields = |schema: &Schema| -> Vec<String> {
-        schema
-            .fields()
-            .iter()
-            .map(|f| format!("{}: {}", f.name(), f.data_type()))
-            .collect()
-    };
+/// Everything that decides what a range's columns parse to, besides the file itself and the
+/// column's own name and type: the separator, the header, the missing-value strings, and the
+/// file's columns, which say where each field lies.
+fn fingerprint(sep: u8, header: bool, na: &NaValues, file_columns: &[String]) -> String {
     format!(
-        "format=csv-v2\nsep={}\nheader={}\nna={:?}\nfile columns={:?}\ncolumns={:?}",
+        "format=csv-v3\nsep={}\nheader={}\nna={:?}\nfile columns={:?}",
         sep,
         header,
         na.sorted(),
-        fields(decode_schema),
-        fields(visible)
+        file_columns
     )
 }
 
@@ -938,7 +859,7 @@ impl<'e> Delivery<'e> {
 }
 
 /// How parsing a range ended when it did not fail.
-enum Parsed {
+pub(super) enum Parsed {
     /// The whole range was read.
     Complete,
     /// The consumer stopped listening, or the limit was reached.
@@ -947,7 +868,7 @@ enum Parsed {
 
 /// Why parsing a range failed: a value that does not parse (diagnosed by the caller, who may
 /// also try without the column), or anything else.
-enum ParseFailure {
+pub(super) enum ParseFailure {
     Data {
         start: u64,
         end: u64,

@@ -10,7 +10,7 @@
 //! Layout: `files` expands patterns (`remote` copies `s3://` and `https://` objects to read), `dtype` holds pandas' NA strings, `gzip` decompresses,
 //! `sniff` refuses files that are not text ddq reads (other compressions, UTF-16, binary),
 //! `csv_schema` infers column types,
-//! `csv_read` reads one byte range (`csv_fast` is its fast path for plain CSV, with `csv_bytes`
+//! `csv_read` reads one byte range, through the scan cache with `csv_cache` (`csv_fast` is its fast path for plain CSV, with `csv_bytes`
 //! finding its special bytes and digits a word at a time; `quotes`
 //! notices a quote left open), `parquet_read` one row group, `json_schema` types JSON records as pandas does and
 //! `json_read` reads one JSON file, `part_filter` prunes partitions
@@ -22,6 +22,7 @@ use crate::engine::progress::ScanProgress;
 use std::sync::Arc;
 
 mod csv_bytes;
+mod csv_cache;
 mod csv_fast;
 mod csv_read;
 mod csv_schema;

@@ -1,0 +1,237 @@
+//! Reading a CSV partition through the scan cache: the columns a statement wants that are
+//! cached are read from their entries, only the others are parsed from the CSV (and cached on
+//! the way), and the two are put side by side row for row.
+//!
+//! Cached columns are decoded in batches of their own sizes, written by earlier statements;
+//! rows are matched by position, each cached column giving exactly as many rows as the batch
+//! beside it (`CachedColumn::take`). Every entry of a partition records its row count, so a
+//! column that disagrees is noticed and parsed again rather than misaligned.
+
+use super::ReadRequest;
+use super::csv_read::{ByteRange, CsvSource, ParseFailure, Parsed};
+use crate::engine::cache::{CachedColumn, ColumnWriter, ScanCache};
+use crate::error::{DdqError, Result};
+use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
+use datafusion::arrow::datatypes::SchemaRef;
+use std::sync::Arc;
+
+/// Reads `request.columns` of a range in full (the request has no limit) through the cache.
+pub(super) fn read_through_cache(
+    source: &CsvSource,
+    cache: &ScanCache,
+    range: ByteRange,
+    request: ReadRequest,
+    emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+) -> Result<()> {
+    if request.columns.is_empty() {
+        return count_rows(source, cache, range, request, emit);
+    }
+    let mut cached: Vec<Option<CachedColumn>> = request
+        .columns
+        .iter()
+        .map(|&c| source.column_key(range, c).and_then(|k| cache.open(&k)))
+        .collect();
+    let mut counts = cached.iter().flatten().map(CachedColumn::rows);
+    if let Some(first) = counts.next()
+        && counts.any(|rows| rows != first)
+    {
+        // Which one is right is unknown: parse them all again (their entries are replaced).
+        cached.iter_mut().for_each(|c| *c = None);
+    }
+    if cached.iter().all(Option::is_some) {
+        let columns = cached.into_iter().flatten().collect();
+        return read_cached(source, range, request, columns, emit);
+    }
+    parse_missing(source, cache, range, request, cached, emit)
+}
+
+/// The visible columns a request wants, as the batches passed on hold them.
+fn wanted_schema(source: &CsvSource, request: &ReadRequest) -> Result<SchemaRef> {
+    let schema = source
+        .schema()
+        .project(request.columns)
+        .map_err(|e| DdqError::execution(format!("cannot project the scan's columns: {e}")))?;
+    Ok(Arc::new(schema))
+}
+
+fn assemble(schema: &SchemaRef, arrays: Vec<ArrayRef>, rows: usize) -> Result<RecordBatch> {
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
+    RecordBatch::try_new_with_options(Arc::clone(schema), arrays, &options)
+        .map_err(|e| DdqError::execution(format!("cannot assemble a cached batch: {e}")))
+}
+
+/// Counts off `rows` of the range's `total` as read, in the range's CSV bytes (what the
+/// progress total counts for it).
+fn report_progress(request: &ReadRequest, range: ByteRange, rows: usize, total: usize) {
+    if let Some(progress) = request.progress {
+        let bytes = range.end.saturating_sub(range.start);
+        progress.add_read(bytes * rows as u64 / total.max(1) as u64);
+    }
+}
+
+/// A read of no column (`len`): any cached column of the partition says how many rows it has;
+/// without one, the CSV's lines are counted (nothing parsed, so nothing cached).
+fn count_rows(
+    source: &CsvSource,
+    cache: &ScanCache,
+    range: ByteRange,
+    request: ReadRequest,
+    emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+) -> Result<()> {
+    let visible = 0..source.schema().fields().len();
+    let rows = visible
+        .filter_map(|c| source.column_key(range, c))
+        .find(|key| cache.contains(key))
+        .and_then(|key| cache.open(&key))
+        .map(|column| column.rows());
+    let Some(total) = rows else {
+        return source.read_parsed(range, request, 0, emit);
+    };
+    let schema = wanted_schema(source, &request)?;
+    let mut passed = 0;
+    while passed < total {
+        let rows = request.batch_size.max(1).min(total - passed);
+        passed += rows;
+        if !emit(assemble(&schema, Vec::new(), rows)?)? {
+            break;
+        }
+    }
+    report_progress(&request, range, total, total);
+    Ok(())
+}
+
+/// Every wanted column is cached: batches of at most the requested size, each column taking
+/// as many rows. A column that turns out broken is removed and the rest of the range parsed.
+fn read_cached(
+    source: &CsvSource,
+    range: ByteRange,
+    request: ReadRequest,
+    mut columns: Vec<CachedColumn>,
+    emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+) -> Result<()> {
+    let schema = wanted_schema(source, &request)?;
+    let total = columns.first().map_or(0, CachedColumn::rows);
+    let mut passed = 0;
+    while passed < total {
+        let rows = request.batch_size.max(1).min(total - passed);
+        let arrays: std::result::Result<Vec<ArrayRef>, String> =
+            columns.iter_mut().map(|c| c.take(rows)).collect();
+        let Ok(arrays) = arrays else {
+            columns.into_iter().for_each(CachedColumn::discard);
+            return source.read_parsed(range, request, passed, emit);
+        };
+        passed += rows;
+        report_progress(&request, range, rows, total);
+        if !emit(assemble(&schema, arrays, rows)?)? {
+            return Ok(());
+        }
+    }
+    if !columns.iter_mut().all(CachedColumn::is_exhausted) {
+        columns.into_iter().for_each(CachedColumn::discard);
+        return Err(cache_disagrees(source, range));
+    }
+    Ok(())
+}
+
+/// Some wanted columns are not cached: those are parsed (only those) and written to the cache
+/// while the cached ones are read beside them.
+fn parse_missing(
+    source: &CsvSource,
+    cache: &ScanCache,
+    range: ByteRange,
+    request: ReadRequest,
+    mut cached: Vec<Option<CachedColumn>>,
+    emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+) -> Result<()> {
+    let schema = wanted_schema(source, &request)?;
+    let missing: Vec<usize> = request
+        .columns
+        .iter()
+        .zip(&cached)
+        .filter(|(_, c)| c.is_none())
+        .map(|(&column, _)| column)
+        .collect();
+    let mut writers: Vec<Option<ColumnWriter>> = missing
+        .iter()
+        .map(|&c| {
+            let key = source.column_key(range, c)?;
+            cache.create(&key, Arc::clone(&source.schema().fields()[c]))
+        })
+        .collect();
+    let mut passed = 0usize;
+    let mut emit_error = None;
+    let mut misaligned = false;
+    let parse_request = ReadRequest {
+        columns: &missing,
+        ..request
+    };
+    let parsed = source.parse(range, parse_request, 0, &mut |batch| {
+        let rows = batch.num_rows();
+        for (writer, array) in writers.iter_mut().zip(batch.columns()) {
+            if let Some(writer) = writer {
+                writer.write(array);
+            }
+        }
+        let Some(arrays) = side_by_side(&mut cached, batch.columns(), rows) else {
+            misaligned = true;
+            return Ok(false);
+        };
+        passed += rows;
+        emit(assemble(&schema, arrays, rows)?).or_else(|e| {
+            emit_error = Some(e);
+            Ok(false)
+        })
+    });
+    if let Some(e) = emit_error {
+        return Err(e);
+    }
+    if misaligned {
+        cached.into_iter().flatten().for_each(CachedColumn::discard);
+        return source.read_parsed(range, request, passed, emit);
+    }
+    match parsed {
+        Ok(Parsed::Complete) => {
+            if !cached.iter_mut().flatten().all(CachedColumn::is_exhausted) {
+                cached.into_iter().flatten().for_each(CachedColumn::discard);
+                return Err(cache_disagrees(source, range));
+            }
+            // Entries are kept only of a file that did not change while it was parsed.
+            source.check_unchanged(range.file)?;
+            writers.into_iter().flatten().for_each(ColumnWriter::commit);
+            Ok(())
+        }
+        Ok(Parsed::Stopped) => Ok(()),
+        Err(ParseFailure::Data { .. }) => {
+            drop(writers);
+            source.read_parsed(range, request, passed, emit)
+        }
+        Err(ParseFailure::Other(e)) => Err(e),
+    }
+}
+
+/// The wanted columns of one batch in order: each cached one's next `rows` rows, the parsed
+/// ones as they are; none when a cached column has fewer rows left or does not decode.
+fn side_by_side(
+    cached: &mut [Option<CachedColumn>],
+    parsed: &[ArrayRef],
+    rows: usize,
+) -> Option<Vec<ArrayRef>> {
+    let mut parsed = parsed.iter();
+    cached
+        .iter_mut()
+        .map(|slot| match slot {
+            Some(column) => column.take(rows).ok(),
+            None => parsed.next().cloned(),
+        })
+        .collect()
+}
+
+/// Cached columns held more rows than the partition parsed to: they were removed, but rows
+/// built with them were already passed on.
+fn cache_disagrees(source: &CsvSource, range: ByteRange) -> DdqError {
+    DdqError::execution(format!(
+        "the scan cache's copy of {} did not match the file, and was removed",
+        source.files()[range.file].display()
+    ))
+    .with_help("run the statement again")
+}
