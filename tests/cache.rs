@@ -72,6 +72,9 @@ fn a_repeated_statement_reads_the_cache_until_a_file_changes() {
     let cache = dir.path().join("cache");
     let data = two_files(dir.path());
 
+    // Read once, a column is only marked; read again, it is cached.
+    assert_eq!(ddq(dir.path(), &cache, &["-c", SUM_X]).stdout.trim(), "10");
+    assert!(cache_files(&cache, "arrow").is_empty());
     assert_eq!(ddq(dir.path(), &cache, &["-c", SUM_X]).stdout.trim(), "10");
     assert_eq!(cache_files(&cache, "arrow").len(), 2);
 
@@ -79,9 +82,10 @@ fn a_repeated_statement_reads_the_cache_until_a_file_changes() {
     rewrite_keeping_size_and_mtime(&data.join("a.csv"), "x,name\n5,aa\n6,bb\n");
     assert_eq!(ddq(dir.path(), &cache, &["-c", SUM_X]).stdout.trim(), "10");
 
-    // A new size: the file is parsed again, and its stale copy is replaced.
+    // A new size: the file is parsed again, and (read twice) its stale copy is replaced.
     std::fs::write(data.join("a.csv"), "x,name\n5,aa\n6,bb\n7,ee\n").expect("grow");
-    assert_eq!(ddq(dir.path(), &cache, &["-c", SUM_X]).stdout.trim(), "25");
+    let twice = format!("{SUM_X}; ddf.x.sum()");
+    assert_eq!(ddq(dir.path(), &cache, &["-c", &twice]).stdout, "25\n25\n");
     assert_eq!(cache_files(&cache, "arrow").len(), 2);
     assert!(cache_files(&cache, "tmp").is_empty());
 }
@@ -95,7 +99,11 @@ fn cache_lists_the_files_and_cache_clear_empties_it() {
     let empty = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
     assert!(empty.starts_with("the scan cache is empty"), "{empty}");
 
-    ddq(dir.path(), &cache, &["-c", SUM_X]);
+    ddq(
+        dir.path(),
+        &cache,
+        &["-c", &format!("{SUM_X}; ddf.x.sum()")],
+    );
     let listing = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
     let lines: Vec<&str> = listing.lines().collect();
     assert_eq!(lines.len(), 3, "{listing}");
@@ -245,7 +253,10 @@ fn cache_counts_partitions_as_npartitions_does_and_columns_by_type() {
     ddq(
         dir.path(),
         &cache,
-        &["-c", &format!("{read}; ddf.DepDelay.sum()")],
+        &[
+            "-c",
+            &format!("{read}; ddf.DepDelay.sum(); ddf.DepDelay.sum()"),
+        ],
     );
     let listing = ddq(dir.path(), &cache, &["-c", "cache"]).stdout;
     let total = listing.lines().last().expect("a total line");
@@ -257,7 +268,7 @@ fn cache_counts_partitions_as_npartitions_does_and_columns_by_type() {
     // The same column read as another type is cached again: more columns, not more
     // partitions. Now a cached column counts the rows.
     let typed = format!(
-        "ddf = read_csv({:?}, dtype={{\"DepDelay\": \"float32\"}}); ddf.DepDelay.sum(); len(ddf)",
+        "ddf = read_csv({:?}, dtype={{\"DepDelay\": \"float32\"}}); ddf.DepDelay.sum(); ddf.DepDelay.sum(); len(ddf)",
         data.to_string_lossy()
     );
     ddq(dir.path(), &cache, &["-c", &typed]);
@@ -285,8 +296,12 @@ fn a_statement_parses_only_its_columns_and_the_next_reuses_them() {
     let cache = dir.path().join("cache");
     let data = three_columns(dir.path());
     let read = r#"ddf = read_csv("data/*.csv")"#;
-    let sum_x = ddq(dir.path(), &cache, &["-c", &format!("{read}; ddf.x.sum()")]);
-    assert_eq!(sum_x.stdout, "10\n");
+    let sum_x = ddq(
+        dir.path(),
+        &cache,
+        &["-c", &format!("{read}; ddf.x.sum(); ddf.x.sum()")],
+    );
+    assert_eq!(sum_x.stdout, "10\n10\n");
     // One column of each of the two files.
     assert_eq!(cache_files(&cache, "arrow").len(), 2);
 
@@ -319,10 +334,12 @@ fn no_cache_and_set_cache_off_write_nothing() {
     );
     assert_eq!(off.stdout, "10\n");
     assert!(cache_files(&cache, "arrow").is_empty());
-    let statements = format!("set cache off; {read}; ddf.x.sum(); set cache on; ddf.y.sum()");
+    let statements = format!(
+        "set cache off; {read}; ddf.x.sum(); ddf.x.sum(); set cache on; ddf.y.sum(); ddf.y.sum()"
+    );
     let set = ddq(dir.path(), &cache, &["-c", &statements]);
-    assert_eq!(set.stdout, "10\n100\n");
-    // Only y, read once the cache was on again.
+    assert_eq!(set.stdout, "10\n10\n100\n100\n");
+    // Only y, read twice once the cache was on again.
     assert_eq!(cache_files(&cache, "arrow").len(), 2);
 }
 
@@ -360,8 +377,8 @@ fn the_cache_stays_under_its_limit() {
 fn the_cache_takes_less_disk_than_the_csv() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = dir.path().join("cache");
-    // Every column of every file.
-    let statement = format!("{READ}; ddf.describe(include='all')");
+    // Every column of every file, twice.
+    let statement = format!("{READ}; ddf.describe(include='all'); ddf.describe(include='all')");
     ddq(project_dir(), &cache, &["-c", &statement]);
     let cached: u64 = cache_files(&cache, "arrow")
         .iter()
@@ -419,7 +436,9 @@ fn spill_files_of_killed_processes_go_at_the_next_start_and_by_cache_clear() {
 fn two_processes_filling_the_same_entries_at_once_agree() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = dir.path().join("cache");
-    let statement = format!("{READ}; ddf.groupby(\"Origin\").DepDelay.mean()");
+    // Twice: the second read writes the cache.
+    let mean = "ddf.groupby(\"Origin\").DepDelay.mean()";
+    let statement = format!("{READ}; {mean}; {mean}");
     let start = || {
         common::ddq_command(&["-c", &statement])
             .current_dir(project_dir())

@@ -52,6 +52,8 @@ const SOURCE_METADATA: &str = "ddq.source";
 /// Footer metadata: how many rows an entry holds (every column of a partition holds as many).
 const ROWS_METADATA: &str = "ddq.rows";
 const ENTRY_EXTENSION: &str = "arrow";
+/// The extension of the empty file that marks a column as read once (see `ScanCache::seen`).
+const SEEN_EXTENSION: &str = "seen";
 const TEMP_EXTENSION: &str = "tmp";
 /// Subdirectory for the spill files of persisted frames (see `persist.rs`).
 pub const PERSIST_SUBDIR: &str = "persist";
@@ -313,6 +315,30 @@ impl ScanCache {
         }
     }
 
+    /// Whether a column was read before, marking it read. A column is cached when it is read a
+    /// second time: writing costs as much as parsing a column does, so a statement over files
+    /// never seen (a pipeline's `ddq -c`) is as fast with the cache as without, and only what is
+    /// read again takes disk. False when the cache cannot be written.
+    pub(crate) fn seen(&self, key: &PartitionKey) -> bool {
+        if writes_disabled(&self.dir) {
+            return false;
+        }
+        let dir = self.source_dir(&key.source);
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            warn_once(&self.dir, &e);
+            return false;
+        }
+        let marker = self.entry_path(key).with_extension(SEEN_EXTENSION);
+        match File::options().write(true).create_new(true).open(&marker) {
+            Ok(_) => false,
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => true,
+            Err(e) => {
+                warn_once(&self.dir, &e);
+                false
+            }
+        }
+    }
+
     /// Whether a key has an entry, without reading it.
     pub(crate) fn contains(&self, key: &PartitionKey) -> bool {
         self.entry_path(key).is_file()
@@ -343,6 +369,8 @@ impl ScanCache {
             key: key.clone(),
             schema: Arc::new(Schema::new(vec![field])),
             writer: None,
+            pending: Vec::new(),
+            pending_rows: 0,
             rows: 0,
         };
         match writer.start() {
@@ -544,7 +572,8 @@ fn remove_stale(dir: &Path, version_prefix: &str) {
         let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             continue;
         };
-        let stale = if has_extension(&file, ENTRY_EXTENSION) {
+        let stale = if has_extension(&file, ENTRY_EXTENSION) || has_extension(&file, SEEN_EXTENSION)
+        {
             !name.starts_with(version_prefix)
         } else {
             has_extension(&file, TEMP_EXTENSION) && is_older_than(&file, ABANDONED_AFTER)
@@ -1099,8 +1128,16 @@ pub(crate) struct ColumnWriter {
     key: PartitionKey,
     schema: SchemaRef,
     writer: Option<FileWriter<BufWriter<File>>>,
+    /// Rows given but not written yet: they are written in batches of [`ENTRY_BATCH_ROWS`].
+    pending: Vec<ArrayRef>,
+    pending_rows: usize,
     rows: usize,
 }
+
+/// Rows per batch of an entry. The parser's batches are small under a tight memory limit
+/// (2048 rows); written as they come, each would be a block of its own, and reading an
+/// entry back costs a read, a decompression and a check per block.
+const ENTRY_BATCH_ROWS: usize = 32 * 1024;
 
 impl ColumnWriter {
     fn start(&mut self) -> std::io::Result<()> {
@@ -1123,16 +1160,31 @@ impl ColumnWriter {
     /// Adds the column's next rows; after an error the entry is abandoned (with one warning
     /// per process).
     pub(crate) fn write(&mut self, array: &ArrayRef) {
+        if self.writer.is_none() {
+            return;
+        }
+        self.pending.push(Arc::clone(array));
+        self.pending_rows += array.len();
+        if self.pending_rows >= ENTRY_BATCH_ROWS {
+            self.flush();
+        }
+    }
+
+    /// Writes the pending rows as one batch.
+    fn flush(&mut self) {
         let Some(writer) = self.writer.as_mut() else {
             return;
         };
-        let batch = RecordBatch::try_new(Arc::clone(&self.schema), vec![Arc::clone(array)]);
-        let written = batch
-            .map_err(|e| e.to_string())
-            .and_then(|batch| writer.write(&batch).map_err(|e| e.to_string()));
-        match written {
-            Ok(()) => self.rows += array.len(),
-            Err(e) => self.abandon(&e),
+        let parts: Vec<&dyn Array> = self.pending.iter().map(|a| a.as_ref()).collect();
+        let written = concat(&parts)
+            .and_then(|array| RecordBatch::try_new(Arc::clone(&self.schema), vec![array]))
+            .and_then(|batch| writer.write(&batch))
+            .map_err(|e| e.to_string());
+        self.rows += self.pending_rows;
+        self.pending.clear();
+        self.pending_rows = 0;
+        if let Err(e) = written {
+            self.abandon(&e);
         }
     }
 
@@ -1145,6 +1197,9 @@ impl ColumnWriter {
     /// Finishes the entry and puts it in place, unless the source file changed meanwhile or
     /// the entry does not fit under the `cache_limit`.
     pub(crate) fn commit(mut self) {
+        if self.pending_rows > 0 {
+            self.flush();
+        }
         let Some(mut writer) = self.writer.take() else {
             return;
         };
@@ -1248,18 +1303,40 @@ mod tests {
         assert!(cache.contains(&key));
         let mut column = cache.open(&key).expect("cached");
         assert_eq!(column.rows(), 5);
-        // Across the written batches' boundaries.
         assert_eq!(values(&column.take(3).expect("three")), [1, 2, 3]);
-        assert_eq!(
-            values(&column.next_array().expect("read").expect("more")),
-            [4]
-        );
+        assert_eq!(values(&column.take(1).expect("one")), [4]);
         assert!(!column.is_exhausted());
         assert!(column.take(2).is_err(), "only one row is left");
 
+        // Small writes are gathered into batches of ENTRY_BATCH_ROWS; takes cross them.
+        let many: Vec<i64> = (0..40_000).collect();
+        commit_entry(&cache, &key, &many, 1_000);
         let mut column = cache.open(&key).expect("cached");
-        assert_eq!(values(&column.take(5).expect("all")), [1, 2, 3, 4, 5]);
+        assert_eq!(column.blocks.len(), 2);
+        assert_eq!(values(&column.take(32_000).expect("first"))[31_999], 31_999);
+        let across = values(&column.take(2_000).expect("across"));
+        assert_eq!((across[0], across[1_999]), (32_000, 33_999));
+        assert_eq!(values(&column.take(6_000).expect("rest"))[5_999], 39_999);
         assert!(column.is_exhausted());
+    }
+
+    #[test]
+    fn a_column_is_seen_from_its_second_read_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = ScanCache::at(dir.path().join("cache"));
+        let path = source(dir.path(), "n\n1\n");
+        let key = PartitionKey::of(&path, 0, 4, "fp").expect("key");
+        let other = PartitionKey::of(&path, 0, 4, "another column").expect("key");
+        assert!(!cache.seen(&key));
+        assert!(cache.seen(&key));
+        assert!(!cache.seen(&other));
+        // A marker takes no room and is no entry.
+        assert!(cache.entries().is_empty());
+        assert!(cache.list().expect("list").files.is_empty());
+        // A new version of the file is new to the cache.
+        std::fs::write(&path, "n\n12\n").expect("rewrite");
+        let changed = PartitionKey::of(&path, 0, 4, "fp").expect("key");
+        assert!(!cache.seen(&changed));
     }
 
     #[test]

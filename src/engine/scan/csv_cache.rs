@@ -1,6 +1,7 @@
 //! Reading a CSV partition through the scan cache: the columns a statement wants that are
 //! cached are read from their entries, only the others are parsed from the CSV (and cached on
-//! the way), and the two are put side by side row for row.
+//! the way when they were read before: see `ScanCache::seen`), and the two are put side by
+//! side row for row.
 //!
 //! Cached columns are decoded in batches of their own sizes, written by earlier statements;
 //! rows are matched by position, each cached column giving exactly as many rows as the batch
@@ -133,8 +134,8 @@ fn read_cached(
     Ok(())
 }
 
-/// Some wanted columns are not cached: those are parsed (only those) and written to the cache
-/// while the cached ones are read beside them.
+/// Some wanted columns are not cached: those are parsed (only those), and written to the cache
+/// if this is their second read, while the cached ones are read beside them.
 fn parse_missing(
     source: &CsvSource,
     cache: &ScanCache,
@@ -151,11 +152,15 @@ fn parse_missing(
         .filter(|(_, c)| c.is_none())
         .map(|(&column, _)| column)
         .collect();
+    // A column read for the first time is only marked; read again, it is cached.
     let mut writers: Vec<Option<ColumnWriter>> = missing
         .iter()
         .map(|&c| {
             let key = source.column_key(range, c)?;
-            cache.create(&key, Arc::clone(&source.schema().fields()[c]))
+            match cache.seen(&key) {
+                true => cache.create(&key, Arc::clone(&source.schema().fields()[c])),
+                false => None,
+            }
         })
         .collect();
     let mut passed = 0usize;
