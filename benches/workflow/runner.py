@@ -11,10 +11,13 @@ ddq runs a copy of queries/nycflights.q with the data path replaced and every st
 in `%time`, stdout on /dev/null; the per-statement times come from its stderr. `ddq` prints each
 result as its REPL does (pandas' display: every row computed and counted, the first and last five
 shown), `ddq-csv` writes each whole as CSV text (`--format csv`).
-Each ddq run gets an empty cache directory, so no run profits from an earlier one.
+Each ddq run gets an empty cache directory, so no run profits from an earlier one, except
+`ddq-warm`, whose cache directory one unmeasured run of the same script has filled first.
 The Python engines (engines/*_workflow.py) write their per-task times and small answers as
-JSON. At 1x the answers of every engine are compared with pandas' and each mismatch is a
-warning line; the benchmark never fails on them.
+JSON; `polars-once` and `duckdb-table` run the tasks of `polars` and `duckdb` over the files
+read once into memory (an eager read_csv) or into a table, rather than over the CSV files.
+At 1x the answers of every engine are compared with pandas' and each mismatch is a warning
+line; the benchmark never fails on them.
 """
 
 import argparse
@@ -35,18 +38,26 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ENGINES = ["ddq", "ddq-csv", "ddq-processes", "pandas", "dask", "polars", "duckdb"]
-# ddq as its users see results (the REPL's display), ddq writing every result whole as CSV, and
-# ddq on a local Ballista cluster of 2 single-threaded worker processes (as many threads as the
-# 2-core machine has), to measure what the processes scheduler costs over threads.
+ENGINES = [
+    "ddq", "ddq-warm", "ddq-csv", "ddq-processes",
+    "pandas", "dask", "polars", "polars-once", "duckdb", "duckdb-table",
+]  # fmt: skip
+# ddq as its users see results (the REPL's display), the same on a scan cache already filled
+# (what every session after the first over the same files gets), ddq writing every result whole
+# as CSV, and ddq on a local Ballista cluster of 2 single-threaded worker processes (as many
+# threads as the 2-core machine has), to measure what the processes scheduler costs over threads.
 # (ddq's default output is the display on a terminal and CSV otherwise, so it is named.)
 DDQ_ENGINE_FLAGS = {
     "ddq": ["--format", "table"],
+    "ddq-warm": ["--format", "table"],
     "ddq-csv": ["--format", "csv"],
     "ddq-processes": ["--format", "table", "--scheduler", "processes", "--workers", "2",
                       "--threads-per-worker", "1"],
 }
-PYTHON_ENGINES = ["pandas", "dask", "polars", "duckdb"]
+# The ddq engines whose measured run finds the scan cache that an unmeasured run of the same
+# command has just filled.
+DDQ_WARM_ENGINES = {"ddq-warm"}
+PYTHON_ENGINES = ["pandas", "dask", "polars", "polars-once", "duckdb", "duckdb-table"]
 # The ddq variants, and what the report's line on each says it is, against plain `ddq`. They run
 # at 1x only: they measure what an output format or a scheduler costs, not another engine.
 DDQ_VARIANT_TITLES = {
@@ -54,6 +65,9 @@ DDQ_VARIANT_TITLES = {
     "ddq-processes": "ddq on a local cluster (`--scheduler processes --workers 2 "
                      "--threads-per-worker 1`) against ddq on threads",
 }
+# What the report's line on ddq-warm says it is, against plain (cold) `ddq`; it runs at every
+# scale, since it is what a second session over the same files gets.
+DDQ_WARM_TITLE = "ddq on a scan cache filled by an earlier run (`ddq-warm`) against a fresh one"
 
 # Each statement of queries/nycflights.q, and the task it is part of in the engines' scripts
 # (engines/_common.py names them). A task made of two statements (binding a name, then using
@@ -155,12 +169,16 @@ def main():
     warnings = None  # None: not compared (no 1x run with pandas)
     if 1 in scales and "pandas" in engines:
         warnings = check_answers(results, args)
-    report = render_report(results, notes, warnings, args, limit_supported)
+    publish(render_report(results, notes, warnings, args, limit_supported), args.results)
+
+
+def publish(report, path):
+    """Prints a report and writes it to its results file."""
     print()
     print(report)
-    with open(args.results, "w") as out:
+    with open(path, "w") as out:
         out.write(report)
-    print(f"written to {args.results}")
+    print(f"written to {path}")
 
 
 def parse_args():
@@ -242,7 +260,7 @@ def prepare_engine(engine, scale, data, args, limit_supported, guard, results, n
         notes.append(skip)
         return result, None, None
     outputs = os.path.join(args.work, f"{engine}-{scale}x.json")
-    engine_script = os.path.join(HERE, "engines", f"{engine}_workflow.py")
+    engine_script = os.path.join(HERE, "engines", f"{engine.replace('-', '_')}_workflow.py")
     command = [sys.executable, engine_script, "--data", data, "--report", outputs]
     return result, command, outputs
 
@@ -269,6 +287,16 @@ def run_once(engine, scale, command, log, outputs, guard, args):
     cache = os.path.join(args.work, f"ddq-cache-{scale}x")
     is_ddq = engine in DDQ_ENGINE_FLAGS
     env = fresh_ddq_cache(cache) if is_ddq else None
+    if engine in DDQ_WARM_ENGINES:
+        # Through `measure` for its memory guard and timeout; its figures are not kept.
+        warmup_log = log.removesuffix(".stderr") + "-warmup.stderr"
+        run = measure(command, warmup_log, guard, args.timeout, env)
+        if run["status"] != "ok":
+            run["status"] = f"warm-up run {run['status']}"
+            print(f"  {engine} {scale}x {run['status']}; last lines of {warmup_log}:")
+            print(indent(tail_of(warmup_log, 8)))
+            shutil.rmtree(cache, ignore_errors=True)
+            return run
     run = measure(command, log, guard, args.timeout, env)
     if is_ddq:
         run["cache_bytes"] = directory_size(cache)
@@ -306,12 +334,16 @@ def pandas_skip_reason(engine, scale, results, guard):
 
 
 def fresh_ddq_cache(cache):
-    """An environment whose cache directory (XDG_CACHE_HOME) is new and empty, so that ddq
-    cannot reuse columnar copies of the CSVs that an earlier run left behind: within a run
-    ddq may cache what it likes, across runs it starts from the CSVs like everyone else."""
+    """An environment whose cache directory is new and empty, so that ddq cannot reuse
+    columnar copies of the CSVs that an earlier run left behind: within a run ddq may cache
+    what it likes, across runs it starts from the CSVs like everyone else."""
     shutil.rmtree(cache, ignore_errors=True)
     os.makedirs(cache)
-    return dict(os.environ, XDG_CACHE_HOME=cache)
+    # DDQ_CACHE_DIR, which ddq reads before XDG_CACHE_HOME, so that one set by the caller does
+    # not share a cache across runs; XDG_CACHE_HOME names the same directory for builds that
+    # predate DDQ_CACHE_DIR.
+    scans = os.path.join(cache, "ddq", "scans")
+    return dict(os.environ, XDG_CACHE_HOME=cache, DDQ_CACHE_DIR=scans)
 
 
 def measure(command, log, guard, timeout, env=None):
@@ -553,7 +585,7 @@ def check_answers(results, args):
         return ["warning: pandas did not finish at 1x; answers not compared"]
     for engine, flags in DDQ_ENGINE_FLAGS.items():
         if engine in at_1x:
-            at_1x[engine]["answers"] = ddq_answers(args, flags)
+            at_1x[engine]["answers"] = ddq_answers(args, flags, engine in DDQ_WARM_ENGINES)
     warnings = []
     for engine, result in at_1x.items():
         if engine == "pandas":
@@ -586,8 +618,9 @@ def without_format(flags):
     return kept
 
 
-def ddq_answers(args, flags):
-    """Runs the checked tasks in ddq (untimed) and parses its CSV output into rows."""
+def ddq_answers(args, flags, warm=False):
+    """Runs the checked tasks in ddq (untimed) and parses its CSV output into rows; `warm`:
+    the answers of a second run, which reads what the first left in the scan cache."""
     flags = without_format(flags)
     read = with_data_path(nycflights_statements(args.repo)[1], args.data_1x)
     lines = [read]
@@ -598,13 +631,15 @@ def ddq_answers(args, flags):
     cache = os.path.join(args.work, "ddq-cache-checks")
     with open(script, "w") as out:
         out.write("\n".join(lines) + "\n")
-    done = subprocess.run(
-        [args.ddq, "--format", "csv", "--quiet", *flags, "run", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=fresh_ddq_cache(cache),
-    )
+    env = fresh_ddq_cache(cache)
+    for _ in range(2 if warm else 1):
+        done = subprocess.run(
+            [args.ddq, "--format", "csv", "--quiet", *flags, "run", script],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
     shutil.rmtree(cache, ignore_errors=True)
     if done.returncode != 0:
         print(f"warning: ddq's check run failed: {done.stderr.strip()[-500:]}")
@@ -670,10 +705,10 @@ def cells_agree(a, b):
 
 def print_result_line(result):
     if result["status"] == "skipped":
-        print(f"{result['engine']:>7} {result['scale']:>3}x  skipped")
+        print(f"{result['engine']:>13} {result['scale']:>3}x  skipped")
         return
     wall, rss = result.get("wall", 0.0), result.get("rss", 0) / MB
-    print(f"{result['engine']:>7} {result['scale']:>3}x  {wall:8.2f} s  {rss:8.0f} MB  "
+    print(f"{result['engine']:>13} {result['scale']:>3}x  {wall:8.2f} s  {rss:8.0f} MB  "
           f"{result['status']}")  # fmt: skip
 
 
@@ -699,9 +734,13 @@ def render_report(results, notes, warnings, args, limit_supported):
         "result is computed whole: `ddq` prints each as its REPL does (every row computed and "
         "counted, the first and last five shown, as pandas displays a frame), `ddq-csv` writes "
         "each whole as CSV text, both to /dev/null; pandas, Dask, Polars (lazy, one `collect()` "
-        "per task) and DuckDB (SQL over `read_csv`, Arrow results) hold each in memory. Wall "
-        "time is the whole process, start-up and imports included; peak RSS is that of the "
-        "process tree.\n"
+        "per task) and DuckDB (SQL over `read_csv`, Arrow results) hold each in memory. "
+        "`polars-once` reads the files once into memory (eager `read_csv`, its `read` task) and "
+        "runs Polars' tasks lazily over that frame; `duckdb-table` loads them once into a table "
+        "(`CREATE TABLE ... AS SELECT ... FROM read_csv`) and runs DuckDB's SQL over it. `ddq` "
+        "starts from an empty scan cache (cold); `ddq-warm` is the same run on the cache that "
+        "one unmeasured run of the same script filled just before. Wall time is the whole "
+        "process, start-up and imports included; peak RSS is that of the process tree.\n"
     )
     if args.repeat > 1:
         out.append(
@@ -730,31 +769,46 @@ def render_report(results, notes, warnings, args, limit_supported):
 
 
 def summary_table(results):
-    rows = [
-        "| engine | scale | wall s | peak RSS MB | ddq/engine wall | ddq/engine RSS | status |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
-    ]
+    """One row per engine and scale, with ddq's wall time and peak RSS over the engine's, and
+    ddq-warm's wall time over the engine's (when ddq-warm ran)."""
+    warm = any(r["engine"] == "ddq-warm" and r["status"] == "ok" for r in results)
+    header = ["engine", "scale", "wall s", "peak RSS MB", "ddq/engine wall", "ddq/engine RSS"]
+    header += ["ddq-warm/engine wall"] if warm else []
+    header += ["status"]
+    rows = [table_row(header), table_row(["---", "---"] + ["---:"] * (len(header) - 3) + ["---"])]
     for result in results:
-        ddq = next(
-            (r for r in results
-             if r["engine"] == "ddq" and r["scale"] == result["scale"] and r["status"] == "ok"),
-            None,
-        )  # fmt: skip
+        scale = result["scale"]
+        cells = [result["engine"], f"{scale}x"]
         if result["status"] == "skipped":
-            rows.append(f"| {result['engine']} | {result['scale']}x | | | | | skipped |")
+            rows.append(table_row(cells + [""] * (len(header) - 3) + ["skipped"]))
             continue
         wall, rss = result["wall"], result["rss"]
         ok = result["status"] == "ok"
-        wall_ratio = f"{ddq['wall'] / wall:.2f}" if ddq and ok else ""
-        rss_ratio = f"{ddq['rss'] / rss:.2f}" if ddq and ok else ""
+        ddq = finished(results, "ddq", scale)
+        ddq_warm = finished(results, "ddq-warm", scale)
+        cells += [f"{wall:.2f}", f"{rss / MB:.0f}"]
+        cells += [f"{ddq['wall'] / wall:.2f}" if ddq and ok else ""]
+        cells += [f"{ddq['rss'] / rss:.2f}" if ddq and ok else ""]
+        if warm:
+            cells += [f"{ddq_warm['wall'] / wall:.2f}" if ddq_warm and ok else ""]
         status = result["status"]
         if result.get("memory_limit"):
             status += f" (--memory-limit {result['memory_limit']})"
-        rows.append(
-            f"| {result['engine']} | {result['scale']}x | {wall:.2f} | {rss / MB:.0f} | "
-            f"{wall_ratio} | {rss_ratio} | {status} |"
-        )
+        rows.append(table_row(cells + [status]))
     return "\n".join(rows) + "\n"
+
+
+def table_row(cells):
+    return "| " + " | ".join(cells) + " |"
+
+
+def finished(results, engine, scale):
+    """The result of `engine` at `scale` when it ran to the end, else None."""
+    return next(
+        (r for r in results
+         if r["engine"] == engine and r["scale"] == scale and r["status"] == "ok"),
+        None,
+    )  # fmt: skip
 
 
 
@@ -762,7 +816,7 @@ def summary_table(results):
 def variant_lines(results):
     """What each ddq variant costs over plain ddq: its wall time over ddq's, per scale."""
     lines = []
-    for variant, title in DDQ_VARIANT_TITLES.items():
+    for variant, title in {**DDQ_VARIANT_TITLES, "ddq-warm": DDQ_WARM_TITLE}.items():
         parts = []
         for scale in sorted({r["scale"] for r in results}):
             walls = {

@@ -150,6 +150,20 @@ def partition_range(files, index, blocksize=DASK_BLOCKSIZE):
     raise IndexError(f"there are only {seen} partitions")
 
 
+def partition_rows(files, index, blocksize=DASK_BLOCKSIZE):
+    """Which rows of all `files` read as one frame (in file order) make Dask's partition
+    `index`: (first row, row count), for the engines that hold the whole frame."""
+    path, first_row, nrows = partition_range(files, index, blocksize)
+    rows_before_file = sum(len_of_file(f) for f in files[: files.index(path)])
+    return rows_before_file + first_row, nrows
+
+
+def len_of_file(path):
+    """Rows of a CSV file with a header and no quoted newlines."""
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b"")) - 1
+
+
 def after_next_newline(f, offset):
     if offset == 0:
         return 0

@@ -6,7 +6,8 @@ samples the first file for types, where TailNum, AirTime, TaxiIn and TaxiOut are
 those get explicit types, as do the exercise's dtype= columns. The read sniffs the files once
 and the view then names every column's type with auto_detect off: left to itself, read_csv
 sniffs every file again in every query, which costs about 0.1 s per file per query whatever
-the data size (on the sample data, 1 s of a 15 ms count). Each result is fetched whole as an
+the data size (on the sample data, 1 s of a 15 ms count). duckdb_table_workflow.py runs the
+same queries over a table the files are loaded into once. Each result is fetched whole as an
 Arrow table. DuckDB has no partitions: `npartitions` is 1 and `partitions[1]` is the rows that
 Dask's second partition holds, read from their file with LIMIT/OFFSET (DuckDB keeps file order).
 """
@@ -72,23 +73,38 @@ def main():
     con = duckdb.connect()
     wf = Workflow("duckdb", rows_of, materialise)
 
-    def table(sql):
-        return con.sql(sql).fetch_arrow_table()
-
-    def scalar(sql):
-        return con.sql(sql).fetchone()[0]
-
     def read():
         columns = sniff_columns(con, files)
         con.sql(f"CREATE VIEW flights AS {flights_sql(files, columns)}")
         return columns, con.sql("SELECT * FROM flights")
 
     columns, flights = wf.run("read", read)
+    run_tasks(
+        wf,
+        con,
+        flights,
+        last_rows=lambda n: tail(con, [files[-1]], columns, n),
+        partition=lambda index: one_partition(con, files, columns, index),
+    )
+    wf.write(args.report)
+
+
+def run_tasks(wf, con, flights, last_rows, partition):
+    """Every task after `read`, each SQL over `flights` (a view or a table; `flights` is its
+    relation) fetched whole; `last_rows(n)` and `partition(i)` give Dask's tail and partition i,
+    which depend on what `flights` is."""
+
+    def table(sql):
+        return con.sql(sql).fetch_arrow_table()
+
+    def scalar(sql):
+        return con.sql(sql).fetchone()[0]
+
     wf.run("columns", lambda: flights.columns)
     wf.run("dtypes", lambda: flights.dtypes)
     wf.run("npartitions", lambda: 1)
     wf.run("len", lambda: scalar("SELECT count(*) FROM flights"))
-    wf.run("tail", lambda: tail(con, [files[-1]], columns, 10))
+    wf.run("tail", lambda: last_rows(10))
     wf.run(
         "sample",
         lambda: table(
@@ -104,7 +120,7 @@ def main():
     second, fourth = flights.columns[1], flights.columns[3]
     wf.run("iloc_cols", lambda: table(f'SELECT "{second}", "{fourth}" FROM flights'))
     wf.run("repartition", lambda: 5)
-    wf.run("partition_1", lambda: one_partition(con, files, columns, 1))
+    wf.run("partition_1", lambda: partition(1))
     wf.run(
         "count",
         lambda: table(
@@ -166,7 +182,6 @@ def main():
             "SELECT Dest, min(ArrDelay) AS ArrDelay FROM flights GROUP BY Dest ORDER BY Dest"
         ),
     )
-    wf.write(args.report)
 
 
 def tail(con, last_file, columns, n):

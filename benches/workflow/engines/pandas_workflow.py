@@ -15,7 +15,7 @@ from _common import (
     csv_files,
     frame_rows,
     parse_args,
-    partition_range,
+    partition_rows,
     series_rows,
 )
 
@@ -91,15 +91,8 @@ def main():
 
 
 def one_partition(df, files, index):
-    path, first_row, nrows = partition_range(files, index)
-    rows_before_file = sum(len_of_file(f) for f in files[: files.index(path)])
-    start = rows_before_file + first_row
+    start, nrows = partition_rows(files, index)
     return df.iloc[start : start + nrows]
-
-
-def len_of_file(path):
-    with open(path, "rb") as f:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b"")) - 1
 
 
 def nyc_dest_means(df):
