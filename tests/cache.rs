@@ -38,13 +38,26 @@ fn cache_files(dir: &Path, extension: &str) -> Vec<PathBuf> {
     found
 }
 
-/// Two small CSV files: `x` sums to 1 + 2 + 3 + 4 = 10.
-fn two_files(dir: &Path) -> PathBuf {
+/// `dir/data/a.csv` and `dir/data/b.csv` with these texts; the `data` directory.
+fn data_files(dir: &Path, a: &str, b: &str) -> PathBuf {
     let data = dir.join("data");
     std::fs::create_dir_all(&data).expect("mkdir");
-    std::fs::write(data.join("a.csv"), "x,name\n1,aa\n2,bb\n").expect("write a");
-    std::fs::write(data.join("b.csv"), "x,name\n3,cc\n4,dd\n").expect("write b");
+    std::fs::write(data.join("a.csv"), a).expect("write a");
+    std::fs::write(data.join("b.csv"), b).expect("write b");
     data
+}
+
+/// Two small CSV files: `x` sums to 1 + 2 + 3 + 4 = 10.
+fn two_files(dir: &Path) -> PathBuf {
+    data_files(dir, "x,name\n1,aa\n2,bb\n", "x,name\n3,cc\n4,dd\n")
+}
+
+/// The bytes of the cache's entries.
+fn cached_bytes(cache: &Path) -> u64 {
+    cache_files(cache, "arrow")
+        .iter()
+        .map(|e| std::fs::metadata(e).map_or(0, |m| m.len()))
+        .sum()
 }
 
 /// `touch -r`: gives `path` the modification time it had before being rewritten.
@@ -283,11 +296,11 @@ fn cache_counts_partitions_as_npartitions_does_and_columns_by_type() {
 
 /// Three columns: `x` sums to 10, `y` to 100.
 fn three_columns(dir: &Path) -> PathBuf {
-    let data = dir.join("data");
-    std::fs::create_dir_all(&data).expect("mkdir");
-    std::fs::write(data.join("a.csv"), "x,name,y\n1,aa,10\n2,bb,20\n").expect("write a");
-    std::fs::write(data.join("b.csv"), "x,name,y\n3,cc,30\n4,dd,40\n").expect("write b");
-    data
+    data_files(
+        dir,
+        "x,name,y\n1,aa,10\n2,bb,20\n",
+        "x,name,y\n3,cc,30\n4,dd,40\n",
+    )
 }
 
 #[test]
@@ -354,12 +367,11 @@ fn the_cache_stays_under_its_limit() {
         &["--cache-limit", "150kB", "run", WORKFLOW],
     );
     assert!(run.stdout.lines().count() > 100, "{}", run.stdout);
-    let entries = cache_files(&cache, "arrow");
-    let bytes: u64 = entries
-        .iter()
-        .map(|e| std::fs::metadata(e).map_or(0, |m| m.len()))
-        .sum();
-    assert!(!entries.is_empty(), "nothing was cached under the limit");
+    let bytes = cached_bytes(&cache);
+    assert!(
+        !cache_files(&cache, "arrow").is_empty(),
+        "nothing was cached under the limit"
+    );
     assert!(
         bytes <= limit,
         "{bytes} bytes cached, over the {limit} limit"
@@ -380,10 +392,7 @@ fn the_cache_takes_less_disk_than_the_csv() {
     // Every column of every file, twice.
     let statement = format!("{READ}; ddf.describe(include='all'); ddf.describe(include='all')");
     ddq(project_dir(), &cache, &["-c", &statement]);
-    let cached: u64 = cache_files(&cache, "arrow")
-        .iter()
-        .map(|e| std::fs::metadata(e).map_or(0, |m| m.len()))
-        .sum();
+    let cached = cached_bytes(&cache);
     let csv: u64 = std::fs::read_dir(project_dir().join("data/nycflights"))
         .expect("the sample data")
         .flatten()

@@ -415,14 +415,7 @@ pub const CACHE: Setting = Setting {
     short: None,
     client_keyword: None,
     get: |s| if s.cache { "on" } else { "off" }.to_string(),
-    set: |s, value| {
-        s.cache = match value {
-            "on" | "true" | "True" | "1" => true,
-            "off" | "false" | "False" | "0" => false,
-            _ => return None,
-        };
-        Some(Ok(()))
-    },
+    set: |s, value| assign(&mut s.cache, parse_switch(value)),
 };
 
 #[cfg(test)]
@@ -663,14 +656,7 @@ pub const QUIET: Setting = Setting {
     short: Some('q'),
     client_keyword: None,
     get: |s| s.quiet.to_string(),
-    set: |s, value| {
-        s.quiet = match value {
-            "true" | "True" | "on" | "1" => true,
-            "false" | "False" | "off" | "0" => false,
-            _ => return None,
-        };
-        Some(Ok(()))
-    },
+    set: |s, value| assign(&mut s.quiet, parse_switch(value)),
 };
 
 #[cfg(test)]
@@ -686,6 +672,15 @@ fn quiet_setting() {
 fn assign<T>(slot: &mut T, parsed: Option<T>) -> Option<Result<()>> {
     *slot = parsed?;
     Some(Ok(()))
+}
+
+/// A setting that is on or off, spelled as Python, as a switch or as a number.
+fn parse_switch(value: &str) -> Option<bool> {
+    match value {
+        "true" | "True" | "on" | "1" => Some(true),
+        "false" | "False" | "off" | "0" => Some(false),
+        _ => None,
+    }
 }
 
 /// The machine's logical cores, as sysinfo counts them.

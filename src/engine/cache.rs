@@ -33,6 +33,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::buffer::Buffer;
 use datafusion::arrow::compute::concat;
 use datafusion::arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef};
+use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::ipc::convert::fb_to_schema;
 use datafusion::arrow::ipc::reader::{FileDecoder, read_footer_length};
 use datafusion::arrow::ipc::writer::{FileWriter, IpcWriteOptions};
@@ -199,6 +200,15 @@ impl PartitionKey {
         })
     }
 
+    /// The key of the same range of the same file version with `detail` added to the
+    /// fingerprint (one column's part): no need to look at the file again.
+    pub(crate) fn with_detail(&self, detail: &str) -> PartitionKey {
+        PartitionKey {
+            fingerprint: format!("{}\n{detail}", self.fingerprint),
+            ..self.clone()
+        }
+    }
+
     fn text(&self) -> String {
         format!(
             "source={}\nsize={}\nmtime={}\nrange={}-{}\n{}",
@@ -342,7 +352,8 @@ impl ScanCache {
     }
 
     /// Whether a key has an entry, without reading it.
-    pub(crate) fn contains(&self, key: &PartitionKey) -> bool {
+    #[cfg(test)]
+    fn contains(&self, key: &PartitionKey) -> bool {
         self.entry_path(key).is_file()
     }
 
@@ -366,7 +377,6 @@ impl ScanCache {
         ));
         let mut writer = ColumnWriter {
             temp,
-            path: self.entry_path(key),
             cache: self.clone(),
             key: key.clone(),
             schema: Arc::new(Schema::new(vec![field])),
@@ -1040,10 +1050,7 @@ impl CachedColumn {
         }
         match pieces.len() {
             1 => Ok(pieces.remove(0)),
-            _ => {
-                let parts: Vec<&dyn Array> = pieces.iter().map(|a| a.as_ref()).collect();
-                concat(&parts).map_err(|e| e.to_string())
-            }
+            _ => concat_all(&pieces).map_err(|e| e.to_string()),
         }
     }
 
@@ -1121,11 +1128,16 @@ fn compact_array(array: &ArrayRef) -> ArrayRef {
     }
 }
 
+/// One array of the rows of `arrays`, in order.
+fn concat_all(arrays: &[ArrayRef]) -> std::result::Result<ArrayRef, ArrowError> {
+    let parts: Vec<&dyn Array> = arrays.iter().map(|a| a.as_ref()).collect();
+    concat(&parts)
+}
+
 /// Writes one column's entry under a temporary name; `commit` renames it into place, and
 /// dropping it without committing removes it.
 pub(crate) struct ColumnWriter {
     temp: PathBuf,
-    path: PathBuf,
     cache: ScanCache,
     key: PartitionKey,
     schema: SchemaRef,
@@ -1177,8 +1189,7 @@ impl ColumnWriter {
         let Some(writer) = self.writer.as_mut() else {
             return;
         };
-        let parts: Vec<&dyn Array> = self.pending.iter().map(|a| a.as_ref()).collect();
-        let written = concat(&parts)
+        let written = concat_all(&self.pending)
             .and_then(|array| RecordBatch::try_new(Arc::clone(&self.schema), vec![array]))
             .and_then(|batch| writer.write(&batch))
             .map_err(|e| e.to_string());
@@ -1219,7 +1230,7 @@ impl ColumnWriter {
         if !self.key.source_unchanged() || !self.cache.make_room(bytes) {
             return; // Drop removes the temporary file.
         }
-        if let Err(e) = std::fs::rename(&self.temp, &self.path) {
+        if let Err(e) = std::fs::rename(&self.temp, self.cache.entry_path(&self.key)) {
             self.abandon(&e);
         }
     }

@@ -10,7 +10,7 @@
 
 use super::ReadRequest;
 use super::csv_read::{ByteRange, CsvSource, ParseFailure, Parsed};
-use crate::engine::cache::{CachedColumn, ColumnWriter, ScanCache};
+use crate::engine::cache::{CachedColumn, ColumnWriter, PartitionKey, ScanCache};
 use crate::error::{DdqError, Result};
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
 use datafusion::arrow::datatypes::SchemaRef;
@@ -27,11 +27,10 @@ pub(super) fn read_through_cache(
     if request.columns.is_empty() {
         return count_rows(source, cache, range, request, emit);
     }
-    let mut cached: Vec<Option<CachedColumn>> = request
-        .columns
-        .iter()
-        .map(|&c| source.column_key(range, c).and_then(|k| cache.open(&k)))
-        .collect();
+    let Some(keys) = source.column_keys(range, request.columns) else {
+        return source.read_parsed(range, request, 0, emit);
+    };
+    let mut cached: Vec<Option<CachedColumn>> = keys.iter().map(|k| cache.open(k)).collect();
     let mut counts = cached.iter().flatten().map(CachedColumn::rows);
     if let Some(first) = counts.next()
         && counts.any(|rows| rows != first)
@@ -43,7 +42,7 @@ pub(super) fn read_through_cache(
         let columns = cached.into_iter().flatten().collect();
         return read_cached(source, range, request, columns, emit);
     }
-    parse_missing(source, cache, range, request, cached, emit)
+    parse_missing(source, cache, range, request, &keys, cached, emit)
 }
 
 /// The visible columns a request wants, as the batches passed on hold them.
@@ -59,6 +58,15 @@ fn assemble(schema: &SchemaRef, arrays: Vec<ArrayRef>, rows: usize) -> Result<Re
     let options = RecordBatchOptions::new().with_row_count(Some(rows));
     RecordBatch::try_new_with_options(Arc::clone(schema), arrays, &options)
         .map_err(|e| DdqError::execution(format!("cannot assemble a cached batch: {e}")))
+}
+
+/// The sizes of the batches `total` rows are passed on in: `batch_size` rows each, the last
+/// one what is left.
+fn batch_sizes(total: usize, batch_size: usize) -> impl Iterator<Item = usize> {
+    let size = batch_size.max(1);
+    (0..total)
+        .step_by(size)
+        .map(move |start| size.min(total - start))
 }
 
 /// Counts off `rows` of the range's `total` as read, in the range's CSV bytes (what the
@@ -79,20 +87,16 @@ fn count_rows(
     request: ReadRequest,
     emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
 ) -> Result<()> {
-    let visible = 0..source.schema().fields().len();
-    let rows = visible
-        .filter_map(|c| source.column_key(range, c))
-        .find(|key| cache.contains(key))
-        .and_then(|key| cache.open(&key))
+    let visible: Vec<usize> = (0..source.schema().fields().len()).collect();
+    let rows = source
+        .column_keys(range, &visible)
+        .and_then(|keys| keys.iter().find_map(|key| cache.open(key)))
         .map(|column| column.rows());
     let Some(total) = rows else {
         return source.read_parsed(range, request, 0, emit);
     };
     let schema = wanted_schema(source, &request)?;
-    let mut passed = 0;
-    while passed < total {
-        let rows = request.batch_size.max(1).min(total - passed);
-        passed += rows;
+    for rows in batch_sizes(total, request.batch_size) {
         if !emit(assemble(&schema, Vec::new(), rows)?)? {
             break;
         }
@@ -113,8 +117,7 @@ fn read_cached(
     let schema = wanted_schema(source, &request)?;
     let total = columns.first().map_or(0, CachedColumn::rows);
     let mut passed = 0;
-    while passed < total {
-        let rows = request.batch_size.max(1).min(total - passed);
+    for rows in batch_sizes(total, request.batch_size) {
         let arrays: std::result::Result<Vec<ArrayRef>, String> =
             columns.iter_mut().map(|c| c.take(rows)).collect();
         let Ok(arrays) = arrays else {
@@ -141,26 +144,23 @@ fn parse_missing(
     cache: &ScanCache,
     range: ByteRange,
     request: ReadRequest,
+    keys: &[PartitionKey],
     mut cached: Vec<Option<CachedColumn>>,
     emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
 ) -> Result<()> {
     let schema = wanted_schema(source, &request)?;
-    let missing: Vec<usize> = request
-        .columns
-        .iter()
-        .zip(&cached)
-        .filter(|(_, c)| c.is_none())
-        .map(|(&column, _)| column)
-        .collect();
+    // Positions in the request of the columns not cached.
+    let absent: Vec<usize> = (0..cached.len()).filter(|&i| cached[i].is_none()).collect();
+    let missing: Vec<usize> = absent.iter().map(|&i| request.columns[i]).collect();
     // A column read for the first time is only marked; read again, it is cached.
-    let mut writers: Vec<Option<ColumnWriter>> = missing
+    let mut writers: Vec<Option<ColumnWriter>> = absent
         .iter()
-        .map(|&c| {
-            let key = source.column_key(range, c)?;
-            match cache.seen(&key) {
-                true => cache.create(&key, Arc::clone(&source.schema().fields()[c])),
-                false => None,
-            }
+        .map(|&i| match cache.seen(&keys[i]) {
+            true => cache.create(
+                &keys[i],
+                Arc::clone(&source.schema().fields()[request.columns[i]]),
+            ),
+            false => None,
         })
         .collect();
     let mut passed = 0usize;

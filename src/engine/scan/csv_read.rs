@@ -124,7 +124,7 @@ pub(crate) struct CsvSource {
     /// Where full reads keep a columnar copy of each partition, if anywhere.
     cache: Option<ScanCache>,
     /// How this table parses its files: part of every cache key (with the column's own part,
-    /// see `column_key`).
+    /// see `column_keys`).
     fingerprint: String,
     /// Each file as it was when the table was opened: its byte ranges and layout hold for that
     /// version only, so a read of any other version is refused (see `check_unchanged`).
@@ -212,6 +212,7 @@ impl CsvSource {
 
     /// Everything [`CsvSource::from_spec`] needs to rebuild this source elsewhere.
     pub(crate) fn spec(&self) -> CsvSpec {
+        let policy = cache_policy();
         CsvSpec {
             files: self.files.iter().map(|f| absolute(f)).collect(),
             ranges: self
@@ -227,8 +228,8 @@ impl CsvSource {
             declared: self.layout.declared.clone(),
             visible: self.layout.visible.clone(),
             versions: self.versions.clone(),
-            cache: self.cache.is_some() && cache_policy().enabled,
-            cache_limit: cache_policy().limit,
+            cache: self.cache.is_some() && policy.enabled,
+            cache_limit: policy.limit,
         }
     }
 
@@ -354,22 +355,29 @@ impl CsvSource {
             .ok_or_else(|| DdqError::execution(format!("no CSV partition {partition}")))
     }
 
-    /// The cache key of visible column `column` of a range, as its file is now.
-    pub(super) fn column_key(&self, range: ByteRange, column: usize) -> Option<PartitionKey> {
-        let file_column = *self.layout.visible.get(column)?;
-        let fingerprint = format!(
-            "{}\ncolumn={file_column}: {} read as {} -> {}",
-            self.fingerprint,
-            self.layout.columns[file_column],
-            self.decode_schema.field(file_column).data_type(),
-            self.schema.field(column).data_type()
-        );
-        PartitionKey::of(
+    /// The cache keys of visible columns `columns` of a range, as its file is now; none when
+    /// the file cannot be looked at. The file is looked at once for all of them.
+    pub(super) fn column_keys(
+        &self,
+        range: ByteRange,
+        columns: &[usize],
+    ) -> Option<Vec<PartitionKey>> {
+        let file = PartitionKey::of(
             &self.files[range.file],
             range.start,
             range.end,
-            &fingerprint,
-        )
+            &self.fingerprint,
+        )?;
+        let key = |column: usize| {
+            let file_column = *self.layout.visible.get(column)?;
+            Some(file.with_detail(&format!(
+                "column={file_column}: {} read as {} -> {}",
+                self.layout.columns[file_column],
+                self.decode_schema.field(file_column).data_type(),
+                self.schema.field(column).data_type()
+            )))
+        };
+        columns.iter().map(|&c| key(c)).collect()
     }
 
     /// Parses a range, leaving out its first `skip` rows, naming the file, line, column and

@@ -298,16 +298,10 @@ const TIMEDELTA_KEYWORDS: &[&str] = &[
 /// `pd.Timedelta("1 day")`, `pd.Timedelta(2, unit="h")`, `pd.Timedelta(days=1, hours=2)`.
 fn timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [value, unit, _components] = args.params()?;
-    let missing = match value.value() {
-        Some(Value::Float(x)) => x.is_nan(),
-        Some(Value::Str(text)) => is_missing_text(text),
-        _ => false,
-    };
-    if missing {
-        return Ok(timedelta_scalar(None));
-    }
     let mut nanoseconds: i128 = match value.value() {
         None => 0,
+        Some(Value::Float(x)) if x.is_nan() => return Ok(timedelta_scalar(None)),
+        Some(Value::Str(text)) if is_missing_text(text) => return Ok(timedelta_scalar(None)),
         Some(Value::Str(text)) => i128::from(
             parse_timedelta(text).map_err(|e| value.invalid(format!("pd.Timedelta: {e}")))?,
         ),
