@@ -7,6 +7,7 @@ use crate::output::temporary::process_runs;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+use datafusion::prelude::SessionConfig;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -37,10 +38,33 @@ pub const TIGHT_LIMIT: u64 = 1 << 30;
 /// of three (apache/datafusion#16979); at 2048 all finished.
 pub const TIGHT_BATCH_SIZE: usize = 2048;
 
-/// The batch size for `limit`, unless `DATAFUSION_EXECUTION_BATCH_SIZE` says otherwise.
-pub fn batch_size_for(limit: u64) -> Option<usize> {
-    let configured = std::env::var_os("DATAFUSION_EXECUTION_BATCH_SIZE").is_some();
-    (limit < TIGHT_LIMIT && !configured).then_some(TIGHT_BATCH_SIZE)
+/// DataFusion's options tuned for `limit`, unless the environment set them
+/// (`DATAFUSION_EXECUTION_BATCH_SIZE`, `DATAFUSION_EXECUTION_SORT_SPILL_RESERVATION_BYTES`).
+pub fn tune_for_limit(config: SessionConfig, limit: u64) -> SessionConfig {
+    let mut config = if limit < TIGHT_LIMIT && !environment_sets("DATAFUSION_EXECUTION_BATCH_SIZE")
+    {
+        config.with_batch_size(TIGHT_BATCH_SIZE)
+    } else {
+        config
+    };
+    let options = &mut config.options_mut().execution;
+    if !environment_sets("DATAFUSION_EXECUTION_SORT_SPILL_RESERVATION_BYTES") {
+        options.sort_spill_reservation_bytes =
+            sort_merge_reservation(limit, options.sort_spill_reservation_bytes);
+    }
+    config
+}
+
+/// What each sort sets aside for its merge: DataFusion's 10 MB, but never more than a sixteenth
+/// of the limit. Every partition's sort reserves it before its first batch, so under 24MB the
+/// two sorts after a group-by held 20 MB of the pool and the aggregation beside them failed.
+fn sort_merge_reservation(limit: u64, default: usize) -> usize {
+    let share = usize::try_from(limit / 16).unwrap_or(usize::MAX);
+    default.min(share)
+}
+
+fn environment_sets(name: &str) -> bool {
+    std::env::var_os(name).is_some()
 }
 
 /// Under a [`TIGHT_LIMIT`], glibc's malloc keeps two arenas instead of eight per core: memory a
@@ -49,7 +73,7 @@ pub fn batch_size_for(limit: u64) -> Option<usize> {
 /// the runtime's threads start; `MALLOC_ARENA_MAX` in the environment wins.
 pub fn limit_malloc_arenas(limit: u64) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if limit < TIGHT_LIMIT && std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+    if limit < TIGHT_LIMIT && !environment_sets("MALLOC_ARENA_MAX") {
         // SAFETY: mallopt only changes malloc's tuning; no other thread allocates yet.
         unsafe {
             libc::mallopt(libc::M_ARENA_MAX, 2);
@@ -96,5 +120,29 @@ pub fn remove_own_spill_dir() {
     if let Some(root) = cache::default_dir() {
         let dir = root.join(SPILL_SUBDIR).join(std::process::id().to_string());
         let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tight_limit_shrinks_batches_and_each_sorts_merge_reservation() {
+        let tight = tune_for_limit(SessionConfig::new(), 24 << 20);
+        assert_eq!(tight.batch_size(), TIGHT_BATCH_SIZE);
+        assert_eq!(
+            tight.options().execution.sort_spill_reservation_bytes,
+            (24 << 20) / 16
+        );
+        let roomy = tune_for_limit(SessionConfig::new(), 4 << 30);
+        assert_eq!(roomy.batch_size(), SessionConfig::new().batch_size());
+        assert_eq!(
+            roomy.options().execution.sort_spill_reservation_bytes,
+            SessionConfig::new()
+                .options()
+                .execution
+                .sort_spill_reservation_bytes
+        );
     }
 }
