@@ -931,18 +931,51 @@ fn a_query_over_the_memory_limit_names_the_limit() {
 fn a_positional_lookup_of_a_sort_over_the_memory_limit_names_the_limit() {
     // iloc[-1] joins the numbered rows with the wanted position; DataFusion's nested-loop join
     // runs its build side again when loading it runs out of memory, which stopped with an
-    // internal error ("partition not used yet") instead of this one.
+    // internal error ("partition not used yet") instead of this one. DataFusion's own 10 MB
+    // per sort for its merge is what ran this out of memory at 10MB and 20MB.
+    let statements = with_read("ddf.sort_values(\"DepDelay\").DepDelay.iloc[-1]");
     for limit in ["10MB", "20MB"] {
-        let run = expect_error_with(
-            &["--memory-limit", limit],
-            &with_read("ddf.sort_values(\"DepDelay\").DepDelay.iloc[-1]"),
-            &[
-                &format!("needs more memory than the limit of {limit}"),
-                "set memory_limit",
-            ],
+        let run = common::run(
+            common::ddq_command(&[
+                "--memory-limit",
+                limit,
+                "--format",
+                "csv",
+                "-c",
+                &statements,
+            ])
+            .env(
+                "DATAFUSION_EXECUTION_SORT_SPILL_RESERVATION_BYTES",
+                "10485760",
+            ),
+            None,
         );
+        assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("needs more memory than the limit of {limit}")),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("set memory_limit"), "{}", run.stderr);
         assert!(!run.stderr.contains("internal error"), "{}", run.stderr);
     }
+    // ddq sets aside at most a sixteenth of the limit per sort, so 10MB is enough; 1MB is not.
+    let fits = ddq(&["--memory-limit", "10MB", "-c", &statements], None);
+    assert_eq!(
+        (fits.code, fits.stdout.as_str()),
+        (0, "nan\n"),
+        "{}",
+        fits.stderr
+    );
+    expect_error_with(
+        &["--memory-limit", "1MB"],
+        &statements,
+        &[
+            "needs more memory than the limit of 1MB",
+            "set memory_limit",
+        ],
+    );
 }
 
 #[test]

@@ -357,6 +357,47 @@ fn notebook_plumbing_lines_are_accepted_or_explained() {
 }
 
 #[test]
+fn integers_that_hold_a_missing_value_print_as_pandas_floats() {
+    // numpy's integers cannot hold NaN: pandas makes `.where` of an int column and `.dt.days`
+    // of a NaT float64, and a bool column with a missing value object.
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; ddf.Distance.where(ddf.Distance > 1000).head(3); \
+             (ddf.Date - pd.to_datetime(\"1991-01-01\")).where(ddf.DepDelay > 0).dt.days.head(2); \
+             ddf.Cancelled.where(ddf.Distance > 1000).head(3)"
+        ),
+    );
+    assert_eq!(
+        out,
+        "Distance\n     NaN\n     NaN\n  2580.0\nName: Distance, dtype: float64\n\
+         \x20 Date\n   NaN\n-365.0\nName: Date, dtype: float64\n\
+         Cancelled\n      NaN\n      NaN\n    False\nName: Cancelled, dtype: object\n"
+    );
+}
+
+#[test]
+fn python_conversions_work_on_values_and_computed_scalars() {
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; float(\"nan\"); int(\"3\") + 1; round(2.5); round(ddf.DepDelay.mean(), 2); \
+             int(ddf.DepDelay.mean()); \"max: \" + str(ddf.DepDelay.max())"
+        ),
+    );
+    assert_eq!(out, "nan\n4\n2\n8.88\n8\nmax: 1006.0\n");
+    let refused = ddq(&["-c", "float(\"x\")"], None);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("could not convert string to float: 'x'"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
 fn client_cluster_shows_the_cluster() {
     let statements = "client = Client(n_workers=1, threads_per_worker=1)\nclient.cluster";
     let run = ddq(&["--dashboard", "off", "-c", statements], None);

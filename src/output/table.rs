@@ -12,7 +12,7 @@ use super::{
     write_error,
 };
 use crate::error::Result;
-use crate::types::dtype::pandas_dtype;
+use crate::types::dtype::{pandas_dtype, pandas_dtype_holding_missing};
 use crate::types::float::format_float_column;
 use crate::types::text::{TextStyle, value_text, write_table_text};
 use crate::types::values::{ColumnKind, ColumnReader, DateTimeStyle, Value};
@@ -32,11 +32,15 @@ pub(crate) struct TableWriter {
     window: RowWindow<Row>,
     /// The longest line allowed (`width`, or the terminal's); `None`: no limit.
     line_width: Option<usize>,
+    /// By schema position: whether the column has held a missing value in any batch, which
+    /// makes pandas' integers floats and its booleans objects.
+    holds_missing: Vec<bool>,
 }
 
 struct SeriesFooter {
     name: String,
-    dtype: String,
+    /// The schema position of the value column, whose dtype the footer names.
+    value_column: Option<usize>,
 }
 
 impl TableWriter {
@@ -60,11 +64,12 @@ impl TableWriter {
             ResultKind::Frame => None,
             ResultKind::Series { name } => Some(SeriesFooter {
                 name,
-                dtype: series_dtype(&schema, &columns.visible, layout.index_columns),
+                value_column: series_value_column(&columns.visible, layout.index_columns),
             }),
         };
         TableWriter {
             out,
+            holds_missing: vec![false; schema.fields().len()],
             schema,
             series,
             columns,
@@ -92,15 +97,25 @@ impl TableWriter {
             columns,
             window,
             line_width,
+            holds_missing,
         } = self;
         let total = window.total;
+        let kind_of = |index: usize| {
+            ColumnKind::of_column(schema.field(index).data_type(), holds_missing[index])
+        };
+        let dtype = series
+            .as_ref()
+            .map(|footer| series_dtype(&schema, footer.value_column, &holds_missing));
         let names: Vec<&str> = columns
             .visible
             .iter()
             .map(|&index| schema.field(index).name().as_str())
             .collect();
         if total == 0 || names.is_empty() {
-            return (out, render_empty(series.as_ref(), &names, total));
+            return (
+                out,
+                render_empty(series.as_ref(), dtype.as_deref(), &names, total),
+            );
         }
         let shown = window.into_shown();
         let text_columns: Vec<TextColumn> = columns
@@ -112,7 +127,7 @@ impl TableWriter {
                 let values: Vec<&Value> = shown.rows.iter().map(|row| &row[position]).collect();
                 TextColumn {
                     header: header_text(field.name()),
-                    cells: format_cells(ColumnKind::of(field.data_type()), &values),
+                    cells: format_cells(kind_of(index), &values),
                 }
             })
             .collect();
@@ -124,7 +139,12 @@ impl TableWriter {
         }
         let mut text = lay_out(&text_columns, shown.dots_after);
         match &series {
-            Some(footer) => text.push_str(&series_footer(footer, rows_truncated, total)),
+            Some(footer) => text.push_str(&series_footer(
+                footer,
+                dtype.as_deref().unwrap_or("object"),
+                rows_truncated,
+                total,
+            )),
             None if rows_truncated || elided_at.is_some() => {
                 text.push_str(&format!("\n[{total} rows x {} columns]\n", names.len()));
             }
@@ -137,6 +157,9 @@ impl TableWriter {
 impl ResultWriter for TableWriter {
     fn write_batch(&mut self, batch: &RecordBatch) -> Result<()> {
         check_batch_width(&self.schema, batch)?;
+        for (holds, column) in self.holds_missing.iter_mut().zip(batch.columns()) {
+            *holds |= column.null_count() > 0;
+        }
         let (head, tail) = self.window.rows_wanted(batch.num_rows());
         if head.is_empty() && tail.is_empty() || self.columns.shown.is_empty() {
             self.window.skip(batch.num_rows());
@@ -174,19 +197,27 @@ impl ResultWriter for TableWriter {
     }
 }
 
-/// The series' dtype is its value column's: the first visible column after the keys.
-fn series_dtype(schema: &SchemaRef, visible: &[usize], index_columns: usize) -> String {
-    let value_column = visible
+/// The series' value column: the first visible column after the keys.
+fn series_value_column(visible: &[usize], index_columns: usize) -> Option<usize> {
+    visible
         .iter()
         .find(|&&index| index >= index_columns)
-        .or(visible.last());
+        .or(visible.last())
+        .copied()
+}
+
+/// The value column's pandas dtype, as pandas upcasts it when it holds a missing value.
+fn series_dtype(schema: &SchemaRef, value_column: Option<usize>, holds_missing: &[bool]) -> String {
     match value_column {
-        Some(&index) => pandas_dtype(schema.field(index).data_type()),
+        Some(index) if holds_missing[index] => {
+            pandas_dtype_holding_missing(schema.field(index).data_type())
+        }
+        Some(index) => pandas_dtype(schema.field(index).data_type()),
         None => "object".to_string(),
     }
 }
 
-fn series_footer(footer: &SeriesFooter, truncated: bool, total: usize) -> String {
+fn series_footer(footer: &SeriesFooter, dtype: &str, truncated: bool, total: usize) -> String {
     let mut parts = Vec::new();
     if !footer.name.is_empty() {
         parts.push(format!("Name: {}", footer.name));
@@ -194,19 +225,20 @@ fn series_footer(footer: &SeriesFooter, truncated: bool, total: usize) -> String
     if truncated {
         parts.push(format!("Length: {total}"));
     }
-    parts.push(format!("dtype: {}", footer.dtype));
+    parts.push(format!("dtype: {dtype}"));
     format!("{}\n", parts.join(", "))
 }
 
-fn render_empty(series: Option<&SeriesFooter>, names: &[&str], total: usize) -> String {
+fn render_empty(
+    series: Option<&SeriesFooter>,
+    dtype: Option<&str>,
+    names: &[&str],
+    total: usize,
+) -> String {
+    let dtype = dtype.unwrap_or("object");
     match series {
-        Some(footer) if footer.name.is_empty() => {
-            format!("Series([], dtype: {})\n", footer.dtype)
-        }
-        Some(footer) => format!(
-            "Series([], Name: {}, dtype: {})\n",
-            footer.name, footer.dtype
-        ),
+        Some(footer) if footer.name.is_empty() => format!("Series([], dtype: {dtype})\n"),
+        Some(footer) => format!("Series([], Name: {}, dtype: {dtype})\n", footer.name),
         None if total == 0 => format!(
             "Empty DataFrame\nColumns: [{}]\nIndex: []\n",
             names.join(", ")
@@ -578,9 +610,9 @@ mod tests {
             ("d", Arc::new(Date32Array::from(vec![None, Some(7305)]))),
         ])]);
         let expected = concat!(
-            "   i         f    s     b           t           d\n",
-            "   1  1.123457    x  True  1970-01-01         NaT\n",
-            "<NA>       NaN  NaN  <NA>         NaT  1990-01-01\n",
+            "  i         f    s     b           t           d\n",
+            "1.0  1.123457    x  True  1970-01-01         NaT\n",
+            "NaN       NaN  NaN   NaN         NaT  1990-01-01\n",
         );
         assert_eq!(result, expected);
     }
@@ -729,6 +761,44 @@ mod tests {
             "Name: DepDelay, dtype: float64\n",
         );
         assert_eq!(result, expected);
+    }
+
+    #[test]
+    fn integers_and_booleans_that_hold_a_missing_value_print_as_pandas_upcasts_them() {
+        // The missing value is in the second batch: the first batch's rows already print as
+        // floats, as pandas' whole column is float64.
+        let with_missing = |second: ArrayRef, first: ArrayRef| {
+            series(
+                "x",
+                0,
+                &[batch(vec![("x", first)]), batch(vec![("x", second)])],
+            )
+        };
+        let ints = with_missing(
+            Arc::new(Int64Array::from(vec![None, Some(-365)])),
+            Arc::new(Int64Array::from(vec![7])),
+        );
+        assert_eq!(
+            ints,
+            "     x\n   7.0\n   NaN\n-365.0\nName: x, dtype: float64\n"
+        );
+        let bools = with_missing(
+            Arc::new(BooleanArray::from(vec![None, Some(false)])),
+            Arc::new(BooleanArray::from(vec![true])),
+        );
+        assert_eq!(
+            bools,
+            "    x\n True\n  NaN\nFalse\nName: x, dtype: object\n"
+        );
+        let whole = series(
+            "x",
+            0,
+            &[batch(vec![(
+                "x",
+                Arc::new(Int64Array::from(vec![7])) as ArrayRef,
+            )])],
+        );
+        assert_eq!(whole, "x\n7\nName: x, dtype: int64\n");
     }
 
     #[test]

@@ -198,6 +198,9 @@ pub fn literal_expr(value: &Value) -> Option<Expr> {
 pub fn literal_scalar(value: &Value) -> Option<ScalarValue> {
     match value {
         Value::Int(i) => Some(ScalarValue::Int64(Some(*i))),
+        // pandas' NaN in a float column is its missing value, which Arrow keeps as null:
+        // `fillna(np.nan)` changes nothing and `assign(x=np.nan).x.sum()` is 0.0.
+        Value::Float(x) if x.is_nan() => Some(ScalarValue::Float64(None)),
         Value::Float(x) => Some(ScalarValue::Float64(Some(*x))),
         Value::Str(s) => Some(ScalarValue::Utf8(Some(s.clone()))),
         Value::Bool(b) => Some(ScalarValue::Boolean(Some(*b))),

@@ -44,6 +44,20 @@ pub fn pandas_dtype(data_type: &DataType) -> String {
     name.to_string()
 }
 
+/// The pandas dtype of a column of `data_type` that holds a missing value (see
+/// `ColumnKind::of_column`).
+pub fn pandas_dtype_holding_missing(data_type: &DataType) -> String {
+    use crate::types::values::ColumnKind;
+    match (
+        ColumnKind::of(data_type),
+        ColumnKind::of_column(data_type, true),
+    ) {
+        (ColumnKind::Int, ColumnKind::Float) => "float64".to_string(),
+        (ColumnKind::Bool, ColumnKind::Text) => "object".to_string(),
+        _ => pandas_dtype(data_type),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

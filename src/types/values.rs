@@ -55,6 +55,21 @@ impl ColumnKind {
         }
     }
 
+    /// The kind of a column of `data_type` as pandas would hold it: numpy's integers cannot hold
+    /// NaN, so one that holds a missing value (`.where`, a left merge, `.dt.days` of NaT) is a
+    /// float column in pandas, and a boolean one an object column. A categorical keeps its dtype.
+    pub(crate) fn of_column(data_type: &DataType, holds_missing: bool) -> ColumnKind {
+        let kind = ColumnKind::of(data_type);
+        if !holds_missing || matches!(data_type, DataType::Dictionary(_, _)) {
+            return kind;
+        }
+        match kind {
+            ColumnKind::Int => ColumnKind::Float,
+            ColumnKind::Bool => ColumnKind::Text,
+            other => other,
+        }
+    }
+
     /// What pandas shows for a missing value of this kind in a table.
     pub(crate) fn null_text(self) -> &'static str {
         match self {

@@ -1006,6 +1006,11 @@ OPERATION_TASKS = [
     ("groupby_idxmin_columns", "exact", ['ddf.groupby("Dest")[["DepDelay", "ArrDelay"]].idxmin().head(6)'], lambda d, s: keyed_csv(d.groupby("Dest")[["DepDelay", "ArrDelay"]].idxmin().head(6))),
     ("tz_localize_none", "exact", ['ddf.Date.dt.tz_localize("Europe/Paris").dt.tz_localize(None).max()'], lambda d, s: scalar_csv(d.Date.dt.tz_localize("Europe/Paris").dt.tz_localize(None).max())),
     # read_json (issue 21): JSON lines and an array of records, typed as pandas types them.
+    # Python's built-in conversions around computed values (issue 17).
+    ("python_builtins_on_scalars", "exact", ['round(ddf.DepDelay.mean(), 2) + int(ddf.ArrDelay.mean()) + abs(ddf.DepDelay.min()) + float("1e3")'], lambda d, s: scalar_csv(round(d.DepDelay.mean(), 2) + int(d.ArrDelay.mean()) + abs(d.DepDelay.min()) + float("1e3"))),
+    ("python_round_to_int", "exact", ["round(ddf.DepDelay.mean()) + round(2.5) + round(2.675, 2)"], lambda d, s: scalar_csv(round(d.DepDelay.mean()) + round(2.5) + round(2.675, 2))),
+    ("nan_literal_is_missing", "exact", ["import numpy as np", 'ddf.assign(x=float("nan")).x.sum() + ddf.DepDelay.fillna(np.nan).max()'], lambda d, s: scalar_csv(d.assign(x=float("nan")).x.sum() + d.DepDelay.fillna(np.nan).max())),
+    ("int_with_missing_is_float", "exact", ["ddf.Distance.where(ddf.Distance > 1000).head(6)"], lambda d, s: series_csv(d.Distance.where(d.Distance > 1000).head(6))),
     ("read_json_lines", "exact", ['j = read_json("data/json/flights.jsonl")', "j"], lambda d, s: frame_csv(pd.read_json(JSON_LINES, lines=True))),
     ("read_json_lines_dtypes", "exact", ['j = read_json("data/json/flights.jsonl", lines=True)', "j.dtypes"], lambda d, s: named_column_csv("column", "dtype", ((c, str(t)) for c, t in pd.read_json(JSON_LINES, lines=True).dtypes.items()))),
     ("read_json_records", "exact", ['r = read_json("data/json/flights-records.json", orient="records", lines=False)', "r"], lambda d, s: frame_csv(pd.read_json(JSON_RECORDS, orient="records"))),

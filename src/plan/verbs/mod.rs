@@ -7,6 +7,7 @@
 
 mod aggregating;
 mod applying;
+mod builtins;
 mod categorical;
 pub mod conditional;
 mod dask;
@@ -107,6 +108,7 @@ const REDUCTION: &[Receiver] = &[
 const GROUPS: &[&[Verb]] = &[
     reading::VERBS,
     inspecting::VERBS,
+    builtins::VERBS,
     dask::VERBS,
     selecting::VERBS,
     transforming::VERBS,
