@@ -1312,7 +1312,7 @@ fn rolling_query_and_conditions_misuse_is_named() {
         &with_read(r#"ddf.set_index("Date").DepDelay.rolling("7D").median()"#),
         &[
             "median() over a time window is not supported",
-            "sum, mean, count, min, max, std and var are",
+            "sum, mean, count, min, max, std, var, skew and kurt are",
         ],
     );
     expect_error(

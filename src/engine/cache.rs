@@ -130,7 +130,7 @@ fn free_space(dir: &Path) -> Option<u64> {
 /// Cache directories a write failed in: they are left alone for the rest of the process.
 static FAILED_DIRS: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
 /// The bytes each cache directory's entries take, as this process last counted them (see
-/// `ScanCache::make_room`).
+/// `ScanCache::admit`).
 static CACHED_BYTES: Mutex<Option<HashMap<PathBuf, u64>>> = Mutex::new(None);
 /// Distinguishes temporary files written by one process at the same time.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -424,13 +424,15 @@ impl ScanCache {
     }
 
     /// Makes room for an entry of `incoming` bytes under the `cache_limit`, evicting the least
-    /// recently used entries; false when the entry cannot fit at all.
+    /// recently used entries, and puts it in place with `place`; false when the entry cannot
+    /// fit at all or was not placed.
     ///
     /// The directory is counted once per process and then kept up to date with this process's
     /// own entries; it is counted again (other processes write here too) only when that figure
     /// says the limit is reached, and eviction then goes a tenth below the limit, so that the
-    /// count is not repeated for every entry.
-    fn make_room(&self, incoming: u64) -> bool {
+    /// count is not repeated for every entry. The entry is placed under the same lock: a count
+    /// taken while another thread's admitted entry was still on its way in would miss it.
+    fn admit(&self, incoming: u64, place: impl FnOnce() -> bool) -> bool {
         let limit = self.limit();
         if incoming > limit {
             return false;
@@ -446,8 +448,11 @@ impl ScanCache {
             let target = limit.saturating_sub(incoming).min(limit - limit / 10);
             *total = self.evict_down_to(target);
         }
-        *total += incoming;
-        true
+        let placed = place();
+        if placed {
+            *total += incoming;
+        }
+        placed
     }
 
     /// Removes entries, least recently used first, until the rest take at most `target` bytes;
@@ -1227,10 +1232,17 @@ impl ColumnWriter {
             Err(e) => return self.abandon(&e),
         };
         let bytes = file.metadata().map_or(0, |m| m.len());
-        if !self.key.source_unchanged() || !self.cache.make_room(bytes) {
+        if !self.key.source_unchanged() {
             return; // Drop removes the temporary file.
         }
-        if let Err(e) = std::fs::rename(&self.temp, self.cache.entry_path(&self.key)) {
+        let mut failed = None;
+        let entry = self.cache.entry_path(&self.key);
+        self.cache.admit(bytes, || {
+            let renamed = std::fs::rename(&self.temp, &entry);
+            failed = renamed.as_ref().err().map(ToString::to_string);
+            renamed.is_ok()
+        });
+        if let Some(e) = failed {
             self.abandon(&e);
         }
     }

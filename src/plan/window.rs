@@ -547,9 +547,10 @@ fn time_rolling(series: &Series, rolling: &Rolling, agg: Agg, span: i64) -> Resu
         Agg::Std { ddof } => f::sqrt(windows.variance(values, present.clone(), ddof)?),
         Agg::Max | Agg::Min => windows.extreme(values, agg == Agg::Max)?,
         Agg::Count => windows.counted(lit(1i64))?,
+        Agg::Skew | Agg::Kurt => windows.shape(values, present.clone(), agg == Agg::Kurt)?,
         _ => {
             return Err(DdqError::unsupported(format!(
-                "{}() over a time window is not supported; sum, mean, count, min, max, std and var are",
+                "{}() over a time window is not supported; sum, mean, count, min, max, std, var, skew and kurt are",
                 agg.name()
             )));
         }
@@ -656,6 +657,34 @@ impl TimeWindows {
             lit(0.0),
         ]);
         Ok(when(present.gt(lit(ddof as f64)), variance).otherwise(lit(ScalarValue::Null))?)
+    }
+
+    /// pandas' rolling skew (or kurt): from the window's sums of the first three (four) powers,
+    /// as pandas' own rolling moments are, missing below 3 (4) values or when the variance is
+    /// at most 1e-14.
+    fn shape(&self, values: Expr, present: Expr, kurt: bool) -> Result<Expr> {
+        let n = present;
+        let power = |k: usize| (1..k).fold(values.clone(), |e, _| e * values.clone());
+        let mean_of = |k: usize| -> Result<Expr> { Ok(self.sum(power(k))? / n.clone()) };
+        let a = mean_of(1)?;
+        let b = mean_of(2)? - a.clone() * a.clone();
+        let c = mean_of(3)? - a.clone() * a.clone() * a.clone() - lit(3.0) * a.clone() * b.clone();
+        let (value, fewest) = if kurt {
+            let d = mean_of(4)?
+                - a.clone() * a.clone() * a.clone() * a.clone()
+                - lit(6.0) * b.clone() * a.clone() * a.clone()
+                - lit(4.0) * c * a;
+            let k = (n.clone() * n.clone() - lit(1.0)) * d / (b.clone() * b.clone())
+                - lit(3.0) * (n.clone() - lit(1.0)) * (n.clone() - lit(1.0));
+            (k / ((n.clone() - lit(2.0)) * (n.clone() - lit(3.0))), 4.0)
+        } else {
+            let cube_of_deviation = b.clone() * f::sqrt(b.clone());
+            let skew = f::sqrt(n.clone() * (n.clone() - lit(1.0))) * c
+                / ((n.clone() - lit(2.0)) * cube_of_deviation);
+            (skew, 3.0)
+        };
+        let defined = b.gt(lit(1e-14)).and(n.gt_eq(lit(fewest)));
+        Ok(when(defined, value).otherwise(lit(ScalarValue::Float64(None)))?)
     }
 
     /// The largest (smallest) value of pandas' window: of the earlier timestamps in the span,

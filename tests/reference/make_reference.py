@@ -967,6 +967,8 @@ OPERATION_TASKS = [
     ("rolling_time_min_with_missing", "exact", ['ddf.set_index("Date").ArrDelay.rolling("3D").min().iloc[5000:5300]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling("3D").min().iloc[5000:5300])),
     ("rolling_time_std", "exact", ['ddf.set_index("Date").DepDelay.rolling("2D").std().iloc[:300]'], lambda d, s: keyed_csv(by_date(d).DepDelay.rolling("2D").std().iloc[:300])),
     ("rolling_time_var_tail", "exact", ['ddf.set_index("Date").ArrDelay.rolling("7D").var().tail(50)'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling("7D").var().tail(50))),
+    ("rolling_time_skew", "exact", ['ddf.set_index("Date").DepDelay.rolling("2D").skew().iloc[:400]'], lambda d, s: keyed_csv(by_date(d).DepDelay.rolling("2D").skew().iloc[:400])),
+    ("rolling_time_kurt_with_missing", "exact", ['ddf.set_index("Date").ArrDelay.rolling("7D", min_periods=5).kurt().iloc[5000:5300]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling("7D", min_periods=5).kurt().iloc[5000:5300])),
     ("rolling_time_sum", "exact", ['ddf.set_index("Date").DepDelay.rolling("2D").sum().iloc[100:110]'], lambda d, s: keyed_csv(by_date(d).DepDelay.rolling("2D").sum().iloc[100:110])),
     ("rolling_time_mean_frame", "exact", ['ddf.set_index("Date")[["DepDelay", "ArrDelay"]].rolling("3D").mean().tail(4)'], lambda d, s: keyed_csv(by_date(d)[["DepDelay", "ArrDelay"]].rolling("3D").mean().tail(4))),
     ("rolling_time_count", "exact", ['ddf.set_index("Date").ArrDelay.rolling("1D").count().iloc[50:55]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.rolling("1D").count().iloc[50:55])),
