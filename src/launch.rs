@@ -80,7 +80,7 @@ fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String>
         }
         None => Sink::stdout(),
     };
-    crate::engine::memory::limit_malloc_arenas(settings.memory_limit);
+    crate::engine::memory::tune_malloc(settings.memory_limit);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(SESSION_STACK_BYTES)

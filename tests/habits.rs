@@ -377,6 +377,24 @@ fn integers_that_hold_a_missing_value_print_as_pandas_floats() {
 }
 
 #[test]
+fn a_categorical_series_lists_its_categories_under_the_footer() {
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; ddf.Origin.astype(\"category\").head(2); \
+             pd.cut(ddf.Distance, [0, 250, 1000, 5000], right=False).tail(1)"
+        ),
+    );
+    assert_eq!(
+        out,
+        "Origin\n   JFK\n   EWR\nName: Origin, dtype: category\n\
+         Categories (3, object): ['EWR', 'JFK', 'LGA']\n\
+         \x20   Distance\n[1000, 5000)\nName: Distance, dtype: category\n\
+         Categories (3, interval[int64, left]): [[0, 250) < [250, 1000) < [1000, 5000)]\n"
+    );
+}
+
+#[test]
 fn python_conversions_work_on_values_and_computed_scalars() {
     let out = table_with(
         &[],

@@ -67,19 +67,42 @@ fn environment_sets(name: &str) -> bool {
     std::env::var_os(name).is_some()
 }
 
-/// Under a [`TIGHT_LIMIT`], glibc's malloc keeps two arenas instead of eight per core: memory a
-/// thread frees in its own arena is not reused by the others, which a query under a tight cap
-/// cannot afford (the pool counts what DataFusion holds, not what malloc keeps). Called before
-/// the runtime's threads start; `MALLOC_ARENA_MAX` in the environment wins.
-pub fn limit_malloc_arenas(limit: u64) {
+/// Under a [`TIGHT_LIMIT`], glibc's malloc is tuned to give memory back (the pool counts what
+/// DataFusion holds, not what malloc keeps):
+/// - two arenas instead of eight per core: memory a thread frees in its own arena is not reused
+///   by the others;
+/// - blocks of 128 KiB and more are mapped on their own and unmapped when freed. By default
+///   glibc raises that threshold as large blocks are freed, up to 32 MiB, after which a
+///   sort's freed batches stay in the heap: the 10x sort written out under 256MB peaked at
+///   401-437 MB RSS in three runs, and at 350-363 MB with the fixed threshold.
+///
+/// Called before the runtime's threads start; `MALLOC_ARENA_MAX` and `MALLOC_MMAP_THRESHOLD_`
+/// in the environment win.
+pub fn tune_malloc(limit: u64) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if limit < TIGHT_LIMIT && !environment_sets("MALLOC_ARENA_MAX") {
-        // SAFETY: mallopt only changes malloc's tuning; no other thread allocates yet.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
+    if limit < TIGHT_LIMIT {
+        let tunings = [
+            ("MALLOC_ARENA_MAX", libc::M_ARENA_MAX, 2),
+            (
+                "MALLOC_MMAP_THRESHOLD_",
+                libc::M_MMAP_THRESHOLD,
+                MMAP_THRESHOLD,
+            ),
+        ];
+        for (variable, parameter, value) in tunings {
+            if !environment_sets(variable) {
+                // SAFETY: mallopt only changes malloc's tuning; no other thread allocates yet.
+                unsafe {
+                    libc::mallopt(parameter, value);
+                }
+            }
         }
     }
 }
+
+/// Blocks at least this large are mapped on their own under a [`TIGHT_LIMIT`].
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MMAP_THRESHOLD: libc::c_int = 128 * 1024;
 
 /// This process's spill directory, made if it can be.
 fn own_spill_dir() -> Option<PathBuf> {

@@ -30,7 +30,20 @@ const BROKEN_PIPE_MESSAGE: &str = "output closed (broken pipe)";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResultKind {
     Frame,
-    Series { name: String },
+    Series {
+        name: String,
+        /// A categorical series' categories, which pandas lists under the footer.
+        categories: Option<CategoriesShown>,
+    },
+}
+
+/// The categories of a categorical series as its footer shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoriesShown {
+    pub labels: Vec<String>,
+    /// The categories' own dtype (`object`, `interval[int64, right]`).
+    pub dtype: String,
+    pub ordered: bool,
 }
 
 /// The shape of a result: its kind and how many leading columns are keys (e.g. groupby keys).

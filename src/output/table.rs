@@ -8,13 +8,13 @@
 //! lines.
 
 use super::{
-    DisplayOptions, Layout, ResultKind, ResultWriter, check_batch_width, visible_columns,
-    write_error,
+    CategoriesShown, DisplayOptions, Layout, ResultKind, ResultWriter, check_batch_width,
+    visible_columns, write_error,
 };
 use crate::error::Result;
 use crate::types::dtype::{pandas_dtype, pandas_dtype_holding_missing};
 use crate::types::float::format_float_column;
-use crate::types::text::{TextStyle, value_text, write_table_text};
+use crate::types::text::{TextStyle, python_str_repr, value_text, write_table_text};
 use crate::types::values::{ColumnKind, ColumnReader, DateTimeStyle, Value};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -41,6 +41,7 @@ struct SeriesFooter {
     name: String,
     /// The schema position of the value column, whose dtype the footer names.
     value_column: Option<usize>,
+    categories: Option<CategoriesShown>,
 }
 
 impl TableWriter {
@@ -62,8 +63,9 @@ impl TableWriter {
         };
         let series = match layout.kind {
             ResultKind::Frame => None,
-            ResultKind::Series { name } => Some(SeriesFooter {
+            ResultKind::Series { name, categories } => Some(SeriesFooter {
                 name,
+                categories,
                 value_column: series_value_column(&columns.visible, layout.index_columns),
             }),
         };
@@ -103,9 +105,10 @@ impl TableWriter {
         let kind_of = |index: usize| {
             ColumnKind::of_column(schema.field(index).data_type(), holds_missing[index])
         };
-        let dtype = series
-            .as_ref()
-            .map(|footer| series_dtype(&schema, footer.value_column, &holds_missing));
+        let dtype = series.as_ref().map(|footer| match footer.categories {
+            Some(_) => "category".to_string(),
+            None => series_dtype(&schema, footer.value_column, &holds_missing),
+        });
         let names: Vec<&str> = columns
             .visible
             .iter()
@@ -226,7 +229,51 @@ fn series_footer(footer: &SeriesFooter, dtype: &str, truncated: bool, total: usi
         parts.push(format!("Length: {total}"));
     }
     parts.push(format!("dtype: {dtype}"));
-    format!("{}\n", parts.join(", "))
+    match &footer.categories {
+        Some(categories) => format!("{}\n{}\n", parts.join(", "), categories_line(categories)),
+        None => format!("{}\n", parts.join(", ")),
+    }
+}
+
+/// pandas' line under a categorical series: `Categories (3, object): ['EWR', 'JFK', 'LGA']`,
+/// the first and last four of more than eight, `<` between ordered ones, wrapped at pandas'
+/// display width of 80 as pandas wraps it.
+fn categories_line(categories: &CategoriesShown) -> String {
+    const MAX_CATEGORIES: usize = 8;
+    const DISPLAY_WIDTH: usize = 80;
+    let shown = |label: &String| match categories.dtype.as_str() {
+        "object" => python_str_repr(label),
+        _ => label.clone(),
+    };
+    let labels = &categories.labels;
+    let texts: Vec<String> = if labels.len() > MAX_CATEGORIES {
+        let half = MAX_CATEGORIES / 2;
+        let head = labels[..half].iter().map(shown);
+        let tail = labels[labels.len() - half..].iter().map(shown);
+        head.chain(std::iter::once("...".to_string()))
+            .chain(tail)
+            .collect()
+    } else {
+        labels.iter().map(shown).collect()
+    };
+    let header = format!("Categories ({}, {}): ", labels.len(), categories.dtype);
+    let separator = if categories.ordered { " < " } else { ", " };
+    let mut line = String::new();
+    let mut width = header.chars().count();
+    for (position, text) in texts.iter().enumerate() {
+        let text_width = text.chars().count();
+        if width + separator.len() + text_width > DISPLAY_WIDTH {
+            line.push_str(separator.trim_end());
+            line.push('\n');
+            line.push_str(&" ".repeat(header.chars().count() + 1));
+            width = header.chars().count() + 1;
+        } else if position > 0 {
+            line.push_str(separator);
+            width += text_width;
+        }
+        line.push_str(text);
+    }
+    format!("{header}[{}]", line.replace(" < ... < ", " ... "))
 }
 
 fn render_empty(
@@ -236,9 +283,21 @@ fn render_empty(
     total: usize,
 ) -> String {
     let dtype = dtype.unwrap_or("object");
+    let categories = |footer: &SeriesFooter| {
+        footer
+            .categories
+            .as_ref()
+            .map_or(String::new(), |c| format!("\n{}", categories_line(c)))
+    };
     match series {
-        Some(footer) if footer.name.is_empty() => format!("Series([], dtype: {dtype})\n"),
-        Some(footer) => format!("Series([], Name: {}, dtype: {dtype})\n", footer.name),
+        Some(footer) if footer.name.is_empty() => {
+            format!("Series([], dtype: {dtype}{})\n", categories(footer))
+        }
+        Some(footer) => format!(
+            "Series([], Name: {}, dtype: {dtype}{})\n",
+            footer.name,
+            categories(footer)
+        ),
         None if total == 0 => format!(
             "Empty DataFrame\nColumns: [{}]\nIndex: []\n",
             names.join(", ")
@@ -574,6 +633,7 @@ mod tests {
     fn series(name: &str, index_columns: usize, batches: &[RecordBatch]) -> String {
         let kind = ResultKind::Series {
             name: name.to_string(),
+            categories: None,
         };
         render_with(kind, index_columns, batches, &DisplayOptions::default())
     }
@@ -802,6 +862,60 @@ mod tests {
     }
 
     #[test]
+    fn categories_are_listed_under_a_categorical_series_as_pandas_lists_them() {
+        let shown = |labels: &[&str], dtype: &str, ordered: bool| {
+            categories_line(&CategoriesShown {
+                labels: labels.iter().map(|l| l.to_string()).collect(),
+                dtype: dtype.to_string(),
+                ordered,
+            })
+        };
+        assert_eq!(
+            shown(&["EWR", "JFK", "LGA"], "object", false),
+            "Categories (3, object): ['EWR', 'JFK', 'LGA']"
+        );
+        let nine: Vec<String> = (1..=9).map(|i| format!("c{i}")).collect();
+        let nine: Vec<&str> = nine.iter().map(String::as_str).collect();
+        assert_eq!(
+            shown(&nine, "object", true),
+            "Categories (9, object): ['c1' < 'c2' < 'c3' < 'c4' ... 'c6' < 'c7' < 'c8' < 'c9']"
+        );
+        // pandas' own wrap at 80 characters, continued under the opening bracket.
+        assert_eq!(
+            shown(
+                &[
+                    "(8.431, 867.333]",
+                    "(867.333, 1723.667]",
+                    "(1723.667, 2580.0]"
+                ],
+                "interval[float64, right]",
+                true
+            ),
+            "Categories (3, interval[float64, right]): [(8.431, 867.333] < (867.333, 1723.667] <\n\
+             \x20                                          (1723.667, 2580.0]]"
+        );
+        let kind = ResultKind::Series {
+            name: "o".to_string(),
+            categories: Some(CategoriesShown {
+                labels: vec!["a".into(), "b".into()],
+                dtype: "object".into(),
+                ordered: false,
+            }),
+        };
+        let texts = Arc::new(StringArray::from(vec!["b"])) as ArrayRef;
+        let result = render_with(
+            kind,
+            0,
+            &[batch(vec![("o", texts)])],
+            &DisplayOptions::default(),
+        );
+        assert_eq!(
+            result,
+            "o\nb\nName: o, dtype: category\nCategories (2, object): ['a', 'b']\n"
+        );
+    }
+
+    #[test]
     fn truncated_series_reports_length_not_dimensions() {
         let result = series("x", 0, &[batch(vec![("x", ints(0..100))])]);
         assert!(
@@ -963,6 +1077,7 @@ mod tests {
         };
         let kind = ResultKind::Series {
             name: "n".to_string(),
+            categories: None,
         };
         let result = render_with(kind, 0, &[batch(vec![("n", ints(100..110))])], &options);
         assert_eq!(

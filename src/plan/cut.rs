@@ -34,6 +34,8 @@ use std::sync::Arc;
 const CATEGORIES_KEY: &str = "ddq.categories";
 /// Beside it, whether they are ordered: "true" or "false".
 const ORDERED_KEY: &str = "ddq.ordered";
+/// And the categories' own dtype (`Categories::dtype`).
+const DTYPE_KEY: &str = "ddq.categories_dtype";
 
 /// `expr` named `name` as a column that keeps `categories`.
 pub fn categorical_column(expr: Expr, name: &str, categories: &Categories) -> Expr {
@@ -41,6 +43,7 @@ pub fn categorical_column(expr: Expr, name: &str, categories: &Categories) -> Ex
     let metadata = HashMap::from([
         (CATEGORIES_KEY.to_string(), labels),
         (ORDERED_KEY.to_string(), categories.ordered.to_string()),
+        (DTYPE_KEY.to_string(), categories.dtype.clone()),
     ]);
     expr.alias_with_metadata(name, Some(FieldMetadata::from(metadata)))
 }
@@ -62,13 +65,15 @@ pub fn column_categories(frame: &Frame, name: &str) -> Option<Arc<Categories>> {
     let metadata = categorical_metadata(frame, name)?;
     let labels: Vec<String> = serde_json::from_str(metadata.get(CATEGORIES_KEY)?).ok()?;
     let ordered = metadata.get(ORDERED_KEY).is_some_and(|o| o == "true");
-    categories_of_text(column(name), labels, ordered)
-        .ok()
-        .map(Arc::new)
+    let mut categories = categories_of_text(column(name), labels, ordered).ok()?;
+    if let Some(dtype) = metadata.get(DTYPE_KEY) {
+        categories.dtype = dtype.clone();
+    }
+    Some(Arc::new(categories))
 }
 
 /// The categories of text `label` whose values are `labels`: each row's code is the place of
-/// its text among them.
+/// its text among them; the categories are text (dtype `object`).
 pub fn categories_of_text(label: Expr, labels: Vec<String>, ordered: bool) -> Result<Categories> {
     let codes = labels
         .iter()
@@ -80,6 +85,7 @@ pub fn categories_of_text(label: Expr, labels: Vec<String>, ordered: bool) -> Re
         labels,
         label,
         ordered,
+        dtype: "object".to_string(),
     })
 }
 
@@ -98,6 +104,21 @@ pub struct CutOptions {
     pub labels: Option<Vec<String>>,
     /// `labels=False`: the bin numbers themselves, a plain integer series.
     pub bin_numbers: bool,
+}
+
+/// The dtype of `pd.cut`'s categories: its `labels=`, or intervals over the edges' type (an
+/// `include_lowest` moves the first edge off an integer) closed on the right or the left.
+fn cut_dtype(options: &CutOptions, integer_edges: bool) -> String {
+    if options.labels.is_some() {
+        return "object".to_string();
+    }
+    let edges = if integer_edges && !options.include_lowest {
+        "int64"
+    } else {
+        "float64"
+    };
+    let closed = if options.right { "right" } else { "left" };
+    format!("interval[{edges}, {closed}]")
 }
 
 /// `pd.cut(x, bins, ...)` of `x`, with the edges it used (`retbins=True` returns them).
@@ -146,6 +167,7 @@ pub fn cut(
             .collect(),
     )?;
     let categories = Categories {
+        dtype: cut_dtype(options, integers),
         labels,
         code,
         label: label.clone(),

@@ -197,7 +197,14 @@ pub fn to_frame(series: &Series) -> Result<Frame> {
     } else {
         series.name.clone()
     };
-    values_frame(&series.frame, vec![(name, series.expr.clone())])
+    // A categorical keeps its categories as the column's metadata.
+    let value = match series.categories() {
+        Some(categories) => {
+            crate::plan::cut::categorical_column(series.expr.clone(), &name, categories)
+        }
+        None => series.expr.clone(),
+    };
+    values_frame(&series.frame, vec![(name, value)])
 }
 
 /// A frame of the given values over `frame`'s rows, keeping its index and row order.

@@ -148,6 +148,9 @@ pub struct Categories {
     /// Whether the categories have an order of their own (`pd.cut`'s do; `astype("category")`
     /// lists them sorted but unordered).
     pub ordered: bool,
+    /// The pandas dtype of the categories themselves: `object` for text,
+    /// `interval[int64, right]` and the like for `pd.cut`'s intervals.
+    pub dtype: String,
 }
 
 /// An engine scalar: an expression evaluated over a single row, usually holding scalar subqueries

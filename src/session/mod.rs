@@ -26,7 +26,7 @@ use crate::error::span::Source;
 use crate::error::{DdqError, ErrorKind, Result};
 use crate::lang::ast::{ExprKind, Ident, Stmt, StmtKind};
 use crate::lang::parser;
-use crate::output::{self, Layout, ResultKind};
+use crate::output::{self, CategoriesShown, Layout, ResultKind};
 use crate::plan::plot::PlotRequest;
 use crate::plan::value::{
     Accessor, Action, Frame, GroupBy, Scalar, ScheduleRequest, TextPiece, Value, display_name,
@@ -477,6 +477,11 @@ impl Session {
                     &frame,
                     ResultKind::Series {
                         name: s.name.clone(),
+                        categories: s.categories().map(|c| CategoriesShown {
+                            labels: c.labels.clone(),
+                            dtype: c.dtype.clone(),
+                            ordered: c.ordered,
+                        }),
                     },
                 )
                 .await

@@ -348,11 +348,12 @@ pub(super) fn rows_of_series(
 ) -> Result<Value> {
     let frame = series::to_frame(&s)?;
     let internal = frame.value_columns().pop().unwrap_or_default();
+    let rows = rows(&frame, column(&internal))?;
     Ok(Value::Series(Series {
-        frame: rows(&frame, column(&internal))?,
+        categories: crate::plan::cut::column_categories(&rows, &internal),
+        frame: rows,
         expr: column(&internal),
         name: s.name,
-        categories: None,
     }))
 }
 
