@@ -382,7 +382,8 @@ fn a_categorical_series_lists_its_categories_under_the_footer() {
         &[],
         &format!(
             "{READ}; ddf.Origin.astype(\"category\").head(2); \
-             pd.cut(ddf.Distance, [0, 250, 1000, 5000], right=False).tail(1)"
+             pd.cut(ddf.Distance, [0, 250, 1000, 5000], right=False).tail(1); \
+             pd.cut(ddf.Distance, [0, 250, 1000, 5000]).cat.categories"
         ),
     );
     assert_eq!(
@@ -390,7 +391,24 @@ fn a_categorical_series_lists_its_categories_under_the_footer() {
         "Origin\n   JFK\n   EWR\nName: Origin, dtype: category\n\
          Categories (3, object): ['EWR', 'JFK', 'LGA']\n\
          \x20   Distance\n[1000, 5000)\nName: Distance, dtype: category\n\
-         Categories (3, interval[int64, left]): [[0, 250) < [250, 1000) < [1000, 5000)]\n"
+         Categories (3, interval[int64, left]): [[0, 250) < [250, 1000) < [1000, 5000)]\n\
+         IntervalIndex([(0, 250], (250, 1000], (1000, 5000]], dtype='interval[int64, right]')\n"
+    );
+}
+
+#[test]
+fn the_columns_print_as_a_pandas_index_wrapped_at_80() {
+    let out = table_with(
+        &[],
+        &format!("{READ}; ddf.columns; ddf[[\"Origin\", \"Dest\"]].columns"),
+    );
+    assert_eq!(
+        out,
+        "Index(['Date', 'DayOfWeek', 'DepTime', 'CRSDepTime', 'ArrTime', 'CRSArrTime',\n       \
+         'UniqueCarrier', 'FlightNum', 'TailNum', 'ActualElapsedTime',\n       \
+         'CRSElapsedTime', 'AirTime', 'ArrDelay', 'DepDelay', 'Origin', 'Dest',\n       \
+         'Distance', 'TaxiIn', 'TaxiOut', 'Cancelled', 'Diverted'],\n      \
+         dtype='object')\nIndex(['Origin', 'Dest'], dtype='object')\n"
     );
 }
 

@@ -8,6 +8,7 @@
 //! are never shown.
 
 mod csv_writer;
+pub mod index;
 mod json_lines;
 mod markdown;
 mod parquet_file;

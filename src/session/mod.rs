@@ -486,7 +486,9 @@ impl Session {
                 )
                 .await
             }
-            Value::Scalar(_) | Value::Columns(_) if self.settings.format == Format::Parquet => {
+            Value::Scalar(_) | Value::Columns(_) | Value::Intervals(..)
+                if self.settings.format == Format::Parquet =>
+            {
                 Err(DdqError::type_error(
                     "--format parquet writes frames and series, not a single value or a list",
                 )
@@ -499,27 +501,17 @@ impl Session {
             }
             Value::None => Ok(()),
             Value::Action(action) => self.perform(*action).await,
+            Value::Intervals(labels, dtype) => {
+                let text = match self.settings.format {
+                    Format::Table => format!("{}\n", intervals_repr(&labels, &dtype)),
+                    other => labels_text(&labels, other),
+                };
+                self.write_text(&text)
+            }
             Value::Columns(names) => {
                 let text = match self.settings.format {
                     Format::Table => columns_repr(&names),
-                    Format::Markdown => {
-                        let rows: String = names.iter().map(|n| format!("| {n} |\n")).collect();
-                        format!("| column |\n| :--- |\n{rows}")
-                    }
-                    Format::Csv | Format::Tsv | Format::Parquet => {
-                        // A header, then each name as a record of its own.
-                        let mut csv = String::new();
-                        for name in
-                            std::iter::once("column").chain(names.iter().map(String::as_str))
-                        {
-                            write_csv_record(&mut csv, [name]);
-                        }
-                        csv
-                    }
-                    Format::Json => names
-                        .iter()
-                        .map(|n| format!("{{\"column\":{}}}\n", json_string(n)))
-                        .collect(),
+                    other => labels_text(&names, other),
                 };
                 self.write_text(&text)
             }
@@ -736,6 +728,7 @@ impl Session {
             Value::Module(m) => format!("<module '{m}'>"),
             Value::Text(pieces) => python_str_repr(&self.format_text(pieces).await?),
             Value::Columns(names) => columns_repr(&names).trim_end().to_string(),
+            Value::Intervals(labels, dtype) => intervals_repr(&labels, &dtype),
             other => format!("<{}>", other.kind_name()),
         })
     }
@@ -916,9 +909,41 @@ fn groupby_repr(gb: &GroupBy) -> String {
     )
 }
 
+/// A list of labels (column names, categories) in a format other than a table: one record
+/// per label under the header `column`.
+fn labels_text(labels: &[String], format: Format) -> String {
+    match format {
+        Format::Markdown => {
+            let rows: String = labels.iter().map(|n| format!("| {n} |\n")).collect();
+            format!("| column |\n| :--- |\n{rows}")
+        }
+        Format::Json => labels
+            .iter()
+            .map(|n| format!("{{\"column\":{}}}\n", json_string(n)))
+            .collect(),
+        Format::Csv | Format::Tsv | Format::Parquet | Format::Table => {
+            let mut csv = String::new();
+            for label in std::iter::once("column").chain(labels.iter().map(String::as_str)) {
+                write_csv_record(&mut csv, [label]);
+            }
+            csv
+        }
+    }
+}
+
+/// pandas' repr of `pd.cut`'s categories.
+fn intervals_repr(labels: &[String], dtype: &str) -> String {
+    let dtype = [format!("dtype='{dtype}'")];
+    output::index::index_repr("IntervalIndex", labels, &dtype, true)
+}
+
 fn columns_repr(names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| python_str_repr(n)).collect();
-    format!("Index([{}], dtype='object')\n", quoted.join(", "))
+    let dtype = ["dtype='object'".to_string()];
+    format!(
+        "{}\n",
+        output::index::index_repr("Index", &quoted, &dtype, false)
+    )
 }
 
 /// The error raised when Ctrl-C interrupts a query.

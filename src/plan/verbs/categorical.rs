@@ -126,6 +126,12 @@ fn codes(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `s.cat.categories`
 fn categories(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let (_, categories) = categorical(args, receiver)?;
+    if categories.dtype.starts_with("interval") {
+        return Ok(Value::Intervals(
+            categories.labels.clone(),
+            categories.dtype.clone(),
+        ));
+    }
     Ok(Value::Columns(categories.labels.clone()))
 }
 
