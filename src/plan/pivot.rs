@@ -54,6 +54,9 @@ pub struct PivotSpec {
     pub fill_value: Option<ScalarValue>,
     /// `margins=True`: the name of the totals' row and columns (`margins_name`, "All").
     pub margins: Option<String>,
+    /// pandas' `dropna`: leave out rows and columns with only missing cells. With `False`
+    /// they stay, and several index (columns) keys give every combination of their values.
+    pub dropna: bool,
 }
 
 /// One block of a wide table: a column of the long table, spread over the column values.
@@ -114,17 +117,26 @@ pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result
     }
     let mut keys: Vec<(Expr, String)> = spec.index.iter().map(|k| (column(k), k.clone())).collect();
     keys.extend(spec.columns.iter().map(|c| (column(c), c.clone())));
-    let long = long_table(frame.clone(), keys, &cells)?;
+    let long = long_table(frame.clone(), keys, &cells, spec.dropna)?;
     let fill = spec.fill_value.clone().map(lit);
     let wide = Wide {
         index: &spec.index,
         columns: &spec.columns,
         blocks: &blocks,
         fill,
-        drop_empty_columns: true,
+        drop_empty_columns: spec.dropna,
     };
-    let labels = column_values(planner, &long, &wide)?;
-    let table = widen(long, &wide, &labels)?;
+    let mut labels = column_values(planner, &long, &wide)?;
+    if !spec.dropna && spec.columns.len() > 1 {
+        labels = labels
+            .iter()
+            .map(|block| every_combination(block))
+            .collect();
+    }
+    let mut table = widen(long.clone(), &wide, &labels)?;
+    if !spec.dropna && spec.index.len() > 1 {
+        table = with_every_index_combination(&long, table, &wide)?;
+    }
     match &spec.margins {
         None => Ok(table),
         Some(name) => {
@@ -220,7 +232,7 @@ pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Fr
         (column_key.expr, columns.name.clone()),
     ];
     let size = ("size".to_string(), Agg::Size, "size".to_string());
-    let long = long_table(column_key.frame, keys, &[size])?;
+    let long = long_table(column_key.frame, keys, &[size], true)?;
     let wide = Wide {
         index: std::slice::from_ref(&rows.name),
         columns: std::slice::from_ref(&columns.name),
@@ -236,11 +248,13 @@ pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Fr
 }
 
 /// The aggregates per key, keys in order, each `(values, agg, name)` a column `name`; rows with
-/// a missing key or with every aggregate missing dropped (pandas' `dropna=True`).
+/// a missing key left out, and with `dropna` (pandas' default) those with every aggregate
+/// missing too.
 fn long_table(
     frame: Frame,
     keys: Vec<(Expr, String)>,
     cells: &[(String, Agg, String)],
+    dropna: bool,
 ) -> Result<Frame> {
     let gb = GroupBy {
         frame,
@@ -271,7 +285,10 @@ fn long_table(
         .map(|c| column(c).is_not_null())
         .reduce(Expr::or)
         .unwrap_or(lit(false));
-    let df = long.df.clone().keep_rows(any_present)?;
+    let df = match dropna {
+        true => long.df.clone().keep_rows(any_present)?,
+        false => long.df.clone(),
+    };
     let named = aggregated
         .iter()
         .zip(cells)
@@ -339,6 +356,78 @@ fn widen(long: Frame, wide: &Wide, labels: &[Vec<Label>]) -> Result<Frame> {
         origin: "pivot".into(),
         ..long
     })
+}
+
+/// Every combination of the values each position of `labels` takes (pandas' `dropna=False`
+/// over several columns keys: the product of the levels), in ascending order.
+fn every_combination(labels: &[Label]) -> Vec<Label> {
+    let width = labels.first().map_or(0, Vec::len);
+    let mut levels: Vec<Vec<ScalarValue>> = vec![Vec::new(); width];
+    for label in labels {
+        for (level, value) in levels.iter_mut().zip(label) {
+            if !value.is_null() && !level.contains(value) {
+                level.push(value.clone());
+            }
+        }
+    }
+    let mut combinations: Vec<Label> = vec![Vec::new()];
+    for mut level in levels {
+        level.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        combinations = combinations
+            .into_iter()
+            .flat_map(|prefix| {
+                level.iter().map(move |value| {
+                    let mut label = prefix.clone();
+                    label.push(value.clone());
+                    label
+                })
+            })
+            .collect();
+    }
+    combinations
+}
+
+/// `table` with a row for every combination of the index keys' values in `long` (pandas'
+/// `dropna=False` over several index keys: the product of the levels), the added rows' cells
+/// missing, or the fill.
+fn with_every_index_combination(long: &Frame, table: Frame, wide: &Wide) -> Result<Frame> {
+    let mut combinations: Option<DataFrame> = None;
+    for key in wide.index {
+        let level = long
+            .df
+            .clone()
+            .project([column(key)])?
+            .keep_rows(column(key).is_not_null())?
+            .distinct()?;
+        combinations = Some(match combinations {
+            None => level,
+            Some(so_far) => so_far.join(level, JoinType::Inner, &[], &[], None)?,
+        });
+    }
+    let Some(combinations) = combinations else {
+        return Ok(table);
+    };
+    let renamed = |key: &String| format!("__ddq_table_{key}");
+    let values = table.value_columns();
+    let right = table.df.clone().project(
+        wide.index
+            .iter()
+            .map(|k| column(k).alias(renamed(k)))
+            .chain(values.iter().map(|v| column(v))),
+    )?;
+    let on: Vec<Expr> = wide
+        .index
+        .iter()
+        .map(|k| column(k).eq(column(&renamed(k))))
+        .collect();
+    let joined = combinations.join_on(right, JoinType::Left, on)?;
+    let df = joined.project(
+        wide.index
+            .iter()
+            .map(|k| column(k))
+            .chain(values.iter().map(|v| wide.filled(column(v)).alias(v))),
+    )?;
+    Ok(table.with_df(df))
 }
 
 /// pandas' `margins=True`: after each block's columns, one more (`name`) aggregating each

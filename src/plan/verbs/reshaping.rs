@@ -27,7 +27,7 @@ pub const VERBS: &[Verb] = &[
             "dropna",
             "margins_name",
         ],
-        signature: "pd.pivot_table(df, values=\"col\" | [cols], index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\" | [funcs], fill_value=None)",
+        signature: "pd.pivot_table(df, values=\"col\" | [cols], index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\" | [funcs], fill_value=None, margins=False, dropna=True)",
         summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first. Several values or functions give a block of columns each, named func_value_label; several columns keys one column per combination, label1_label2.",
         example: "pd.pivot_table(ddf, values=\"DepDelay\", index=\"Origin\", columns=\"DayOfWeek\", aggfunc=\"max\")",
         expected: "Origin,1,2,3,4,5,6,7\nEWR,336.0,641.0,387.0,1006.0,335.0,540.0,514.0\nJFK,312.0,284.0,173.0,407.0,170.0,446.0,161.0\nLGA,173.0,289.0,323.0,403.0,623.0,463.0,189.0\n",
@@ -48,7 +48,7 @@ pub const VERBS: &[Verb] = &[
             "dropna",
             "margins_name",
         ],
-        signature: "pivot_table(index=\"row\", columns=\"col\", values=\"col\" | [cols], aggfunc=\"mean\" | [funcs], fill_value=None)",
+        signature: "pivot_table(index=\"row\", columns=\"col\", values=\"col\" | [cols], aggfunc=\"mean\" | [funcs], fill_value=None, margins=False, dropna=True)",
         summary: "Dask's pivot_table (index, columns, values in that order): pandas' pd.pivot_table of this frame.",
         example: "ddf.pivot_table(index=\"Origin\", columns=\"Cancelled\", values=\"Distance\", aggfunc=\"count\")",
         expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
@@ -136,9 +136,10 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
         false => None,
         true => Some(total.str_or("All")?.to_string()),
     };
-    if !dropna.bool_or(true)? {
+    let keep_empty = !dropna.bool_or(true)?;
+    if keep_empty && margins.is_some() {
         return Err(dropna.invalid(
-            "dropna=False is not supported: rows and columns with only missing cells are left out",
+            "dropna=False together with margins=True is not supported; each works on its own",
         ));
     }
     let (value_names, values_listed) = match values.value() {
@@ -196,6 +197,7 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
             })?),
         },
         margins,
+        dropna: !keep_empty,
     };
     if spec.margins.is_some() && spec.columns.len() > 1 {
         return Err(
