@@ -383,7 +383,9 @@ fn a_categorical_series_lists_its_categories_under_the_footer() {
         &format!(
             "{READ}; ddf.Origin.astype(\"category\").head(2); \
              pd.cut(ddf.Distance, [0, 250, 1000, 5000], right=False).tail(1); \
-             pd.cut(ddf.Distance, [0, 250, 1000, 5000]).cat.categories"
+             pd.cut(ddf.Distance, [0, 250, 1000, 5000]).cat.categories; \
+             ddf.DayOfWeek.astype(\"category\").tail(1); \
+             ddf.DayOfWeek.astype(\"category\").cat.categories"
         ),
     );
     assert_eq!(
@@ -392,7 +394,10 @@ fn a_categorical_series_lists_its_categories_under_the_footer() {
          Categories (3, object): ['EWR', 'JFK', 'LGA']\n\
          \x20   Distance\n[1000, 5000)\nName: Distance, dtype: category\n\
          Categories (3, interval[int64, left]): [[0, 250) < [250, 1000) < [1000, 5000)]\n\
-         IntervalIndex([(0, 250], (250, 1000], (1000, 5000]], dtype='interval[int64, right]')\n"
+         IntervalIndex([(0, 250], (250, 1000], (1000, 5000]], dtype='interval[int64, right]')\n\
+         DayOfWeek\n        5\nName: DayOfWeek, dtype: category\n\
+         Categories (7, int64): [1, 2, 3, 4, 5, 6, 7]\n\
+         Index([1, 2, 3, 4, 5, 6, 7], dtype='int64')\n"
     );
 }
 

@@ -93,7 +93,7 @@ done
     echo "| ---: | --- | ---: | ---: | ---: | ---: | --- |"
     printf '%s' "$rows"
     echo
-    echo "Jobs: \`sort\` is \`$read_line; ddf.sort_values(\"DepDelay\").to_csv(\"sorted.csv\", single_file=True)\`;"
+    echo "Jobs: \`sort\` is \`${read_line//$data/10x}; ddf.sort_values(\"DepDelay\").to_csv(\"sorted.csv\", single_file=True)\`;"
     echo "\`workflow\` is \`ddq run\` of queries/nycflights.q reading the 10x files."
 } > "$results"
 say "wrote $results"

@@ -121,6 +121,11 @@ impl TableWriter {
             );
         }
         let shown = window.into_shown();
+        // pandas heads an unnamed series' values with nothing.
+        let unnamed_value = series
+            .as_ref()
+            .filter(|footer| footer.name.is_empty())
+            .and_then(|footer| footer.value_column);
         let text_columns: Vec<TextColumn> = columns
             .shown
             .iter()
@@ -128,8 +133,12 @@ impl TableWriter {
             .map(|(position, &index)| {
                 let field = schema.field(index);
                 let values: Vec<&Value> = shown.rows.iter().map(|row| &row[position]).collect();
+                let header = match unnamed_value == Some(index) {
+                    true => String::new(),
+                    false => header_text(field.name()),
+                };
                 TextColumn {
-                    header: header_text(field.name()),
+                    header,
                     cells: format_cells(kind_of(index), &values),
                 }
             })
@@ -519,7 +528,14 @@ fn lay_out(columns: &[TextColumn], dots_after: Option<usize>) -> String {
         .iter()
         .map(|column| column_width(column, dots_after.is_some()))
         .collect();
-    let mut text = aligned_line(&widths, |index| columns[index].header.as_str());
+    let mut text = match columns.iter().all(|column| column.header.is_empty()) {
+        true => String::new(),
+        // An unnamed series' empty header leaves no spaces at the end of the line.
+        false => {
+            let line = aligned_line(&widths, |index| columns[index].header.as_str());
+            format!("{}\n", line.trim_end())
+        }
+    };
     let rows = columns.first().map_or(0, |column| column.cells.len());
     for row in 0..rows {
         if dots_after == Some(row) {
@@ -913,6 +929,24 @@ mod tests {
             result,
             "o\nb\nName: o, dtype: category\nCategories (2, object): ['a', 'b']\n"
         );
+    }
+
+    #[test]
+    fn an_unnamed_series_heads_its_values_with_nothing() {
+        let values = series("", 0, &[batch(vec![("0", ints([1, 0]))])]);
+        assert_eq!(values, "1\n0\ndtype: int64\n");
+        let keyed = series(
+            "",
+            1,
+            &[batch(vec![
+                (
+                    "Origin",
+                    Arc::new(StringArray::from(vec!["EWR"])) as ArrayRef,
+                ),
+                ("0", ints([7093])),
+            ])],
+        );
+        assert_eq!(keyed, "Origin\n   EWR  7093\ndtype: int64\n");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::plan::project::Project;
 use crate::plan::value::{Categories, Frame, GroupBy, Selection, Series, column};
 use crate::types::float::format_float_python;
 use datafusion::arrow::array::{Array, Float64Array};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::common::metadata::FieldMetadata;
 use datafusion::functions::expr_fn as f;
@@ -65,27 +66,37 @@ pub fn column_categories(frame: &Frame, name: &str) -> Option<Arc<Categories>> {
     let metadata = categorical_metadata(frame, name)?;
     let labels: Vec<String> = serde_json::from_str(metadata.get(CATEGORIES_KEY)?).ok()?;
     let ordered = metadata.get(ORDERED_KEY).is_some_and(|o| o == "true");
-    let mut categories = categories_of_text(column(name), labels, ordered).ok()?;
-    if let Some(dtype) = metadata.get(DTYPE_KEY) {
-        categories.dtype = dtype.clone();
-    }
-    Some(Arc::new(categories))
+    let dtype = metadata.get(DTYPE_KEY).map_or("object", String::as_str);
+    categories_of(column(name), labels, ordered, dtype)
+        .ok()
+        .map(Arc::new)
 }
 
-/// The categories of text `label` whose values are `labels`: each row's code is the place of
-/// its text among them; the categories are text (dtype `object`).
-pub fn categories_of_text(label: Expr, labels: Vec<String>, ordered: bool) -> Result<Categories> {
+/// The categories of `label` whose values, written as text, are `labels`, of pandas dtype
+/// `dtype`: each row's code is the place of its text among them. Numbers (dtype `int64`,
+/// `float64`) are compared as the engine writes them, which is how their labels were made.
+pub fn categories_of(
+    label: Expr,
+    labels: Vec<String>,
+    ordered: bool,
+    dtype: &str,
+) -> Result<Categories> {
+    let text = match dtype {
+        "object" => label.clone(),
+        interval if interval.starts_with("interval") => label.clone(),
+        _ => cast(label.clone(), DataType::Utf8),
+    };
     let codes = labels
         .iter()
         .enumerate()
-        .map(|(i, text)| (label.clone().eq(lit(text.clone())), lit(i as i64)))
+        .map(|(i, value)| (text.clone().eq(lit(value.clone())), lit(i as i64)))
         .collect();
     Ok(Categories {
         code: first_matching(codes)?,
         labels,
         label,
         ordered,
-        dtype: "object".to_string(),
+        dtype: dtype.to_string(),
     })
 }
 

@@ -282,9 +282,10 @@ pub enum Value {
     Accessor(Accessor),
     /// A pandas `Index` of column names (`df.columns`), usable wherever a list of names is.
     Columns(Vec<String>),
-    /// `pd.cut`'s categories: a pandas `IntervalIndex`, its intervals as pandas writes them and
-    /// its dtype (`interval[int64, right]`).
-    Intervals(Vec<String>, String),
+    /// A categorical's categories other than text: a pandas `IntervalIndex` of `pd.cut`'s
+    /// intervals or an `Index` of numbers, its values as pandas writes them and its dtype
+    /// (`interval[int64, right]`, `int64`).
+    CategoryIndex(Vec<String>, String),
     Int(i64),
     Float(f64),
     Str(String),
@@ -389,7 +390,7 @@ impl Value {
             Value::Accessor(Accessor::Partitions(_)) => "a .partitions indexer",
             Value::Accessor(Accessor::Plot(_)) => "a .plot accessor",
             Value::Columns(_) => "an Index of column names",
-            Value::Intervals(..) => "an IntervalIndex",
+            Value::CategoryIndex(..) => "an Index of categories",
             Value::Int(_) => "an int",
             Value::Float(_) => "a float",
             Value::Str(_) => "a string",

@@ -486,7 +486,7 @@ impl Session {
                 )
                 .await
             }
-            Value::Scalar(_) | Value::Columns(_) | Value::Intervals(..)
+            Value::Scalar(_) | Value::Columns(_) | Value::CategoryIndex(..)
                 if self.settings.format == Format::Parquet =>
             {
                 Err(DdqError::type_error(
@@ -501,9 +501,9 @@ impl Session {
             }
             Value::None => Ok(()),
             Value::Action(action) => self.perform(*action).await,
-            Value::Intervals(labels, dtype) => {
+            Value::CategoryIndex(labels, dtype) => {
                 let text = match self.settings.format {
-                    Format::Table => format!("{}\n", intervals_repr(&labels, &dtype)),
+                    Format::Table => format!("{}\n", category_index_repr(&labels, &dtype)),
                     other => labels_text(&labels, other),
                 };
                 self.write_text(&text)
@@ -728,7 +728,7 @@ impl Session {
             Value::Module(m) => format!("<module '{m}'>"),
             Value::Text(pieces) => python_str_repr(&self.format_text(pieces).await?),
             Value::Columns(names) => columns_repr(&names).trim_end().to_string(),
-            Value::Intervals(labels, dtype) => intervals_repr(&labels, &dtype),
+            Value::CategoryIndex(labels, dtype) => category_index_repr(&labels, &dtype),
             other => format!("<{}>", other.kind_name()),
         })
     }
@@ -931,10 +931,14 @@ fn labels_text(labels: &[String], format: Format) -> String {
     }
 }
 
-/// pandas' repr of `pd.cut`'s categories.
-fn intervals_repr(labels: &[String], dtype: &str) -> String {
-    let dtype = [format!("dtype='{dtype}'")];
-    output::index::index_repr("IntervalIndex", labels, &dtype, true)
+/// pandas' repr of a categorical's categories other than text: `pd.cut`'s IntervalIndex, or an
+/// Index of numbers.
+fn category_index_repr(labels: &[String], dtype: &str) -> String {
+    let class = match dtype.starts_with("interval") {
+        true => "IntervalIndex",
+        false => "Index",
+    };
+    output::index::index_repr(class, labels, &[format!("dtype='{dtype}'")], true)
 }
 
 fn columns_repr(names: &[String]) -> String {

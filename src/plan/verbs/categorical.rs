@@ -7,12 +7,14 @@ use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::Planner;
-use crate::plan::cut::categories_of_text;
+use crate::plan::cut::categories_of;
 use crate::plan::ops::expr_type;
+use crate::plan::ops::is_text;
 use crate::plan::project::Project;
 use crate::plan::series::accessor_error;
 use crate::plan::value::{Accessor, Categories, Series, Value, column};
 use crate::plan::window;
+use crate::types::dtype::pandas_dtype;
 use datafusion::arrow::array::{Array, StringArray};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::functions::expr_fn::coalesce;
@@ -126,8 +128,8 @@ fn codes(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `s.cat.categories`
 fn categories(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let (_, categories) = categorical(args, receiver)?;
-    if categories.dtype.starts_with("interval") {
-        return Ok(Value::Intervals(
+    if categories.dtype != "object" {
+        return Ok(Value::CategoryIndex(
             categories.labels.clone(),
             categories.dtype.clone(),
         ));
@@ -148,10 +150,14 @@ fn as_known(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     Ok(Value::Series(s))
 }
 
-/// `s.astype("category")` of text: the distinct values, sorted, are the categories (asked of
-/// the engine when the statement is planned, as pandas reads the data to find them).
-pub fn text_categorical(planner: &Planner, series: &Series) -> Result<Series> {
+/// `s.astype("category")` of text or numbers: the distinct values, sorted, are the categories
+/// (asked of the engine when the statement is planned, as pandas reads the data to find them).
+pub fn categorical_of_values(planner: &Planner, series: &Series) -> Result<Series> {
     let s = window::plain(series)?;
+    let dtype = match expr_type(&s.frame, &s.expr)? {
+        t if is_text(&t) => "object".to_string(),
+        t => pandas_dtype(&t),
+    };
     let distinct = s
         .frame
         .df
@@ -159,6 +165,7 @@ pub fn text_categorical(planner: &Planner, series: &Series) -> Result<Series> {
         .project([s.expr.clone().alias("value")])?
         .keep_rows(column("value").is_not_null())?
         .distinct()?
+        .sort(vec![column("value").sort(true, false)])?
         .limit(0, Some(MAX_CATEGORIES + 1))?;
     let mut labels = Vec::new();
     for batch in planner.sources.collect_now(distinct)? {
@@ -172,8 +179,7 @@ pub fn text_categorical(planner: &Planner, series: &Series) -> Result<Series> {
         ))
         .with_help("keep it as text: groupby and value_counts work on text as they are"));
     }
-    labels.sort();
-    let categories = categories_of_text(s.expr.clone(), labels, false)?;
+    let categories = categories_of(s.expr.clone(), labels, false, &dtype)?;
     Ok(Series {
         categories: Some(Arc::new(categories)),
         ..s

@@ -181,7 +181,9 @@ fn len(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
         Value::GroupBy(gb) if planner.is_applied_group(gb) => super::aggregating::group_sizes(gb),
         Value::GroupBy(gb) => super::grouping::group_count(gb),
         Value::List(items) | Value::Tuple(items) => Ok(Value::Int(items.len() as i64)),
-        Value::Columns(names) | Value::Intervals(names, _) => Ok(Value::Int(names.len() as i64)),
+        Value::Columns(names) | Value::CategoryIndex(names, _) => {
+            Ok(Value::Int(names.len() as i64))
+        }
         Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
         Value::Dict(pairs) => Ok(Value::Int(pairs.len() as i64)),
         other => Err(value.invalid(format!("len() of {} is not defined", other.kind_name()))),

@@ -9,7 +9,7 @@ use super::inspecting::rows_of_series;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::frame::{self, JoinArgs, MergeArgs};
-use crate::plan::ops::{expr_type, float, is_text, literal_expr};
+use crate::plan::ops::{expr_type, float, is_numeric, is_text, literal_expr};
 use crate::plan::project::Project;
 use crate::plan::value::column;
 use crate::plan::value::{Scalar, Series, Value};
@@ -317,8 +317,9 @@ fn astype(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             let Some(Value::Str(name)) = dtype.value() else {
                 return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
             };
-            if name == "category" && is_text(&expr_type(&s.frame, &s.expr)?) {
-                return Ok(Value::Series(super::categorical::text_categorical(
+            let t = expr_type(&s.frame, &s.expr)?;
+            if name == "category" && (is_text(&t) || is_numeric(&t)) {
+                return Ok(Value::Series(super::categorical::categorical_of_values(
                     planner, &s,
                 )?));
             }
