@@ -52,10 +52,11 @@ impl TableWriter {
         options: &DisplayOptions,
     ) -> TableWriter {
         let columns = ColumnPlan::new(visible_columns(&schema), options.max_columns);
-        // Lines around the rows: the header, the `...` row, the footer and the next prompt.
-        let extra_lines = match layout.kind {
+        // Lines around the rows: the header, the `...` row, the footer (and a categorical's
+        // categories) and the next prompt.
+        let extra_lines = match &layout.kind {
             ResultKind::Frame => 5,
-            ResultKind::Series { .. } => 4,
+            ResultKind::Series { categories, .. } => 4 + usize::from(categories.is_some()),
         };
         let rows = DisplayOptions {
             max_rows: options.row_limit(extra_lines),
@@ -102,9 +103,6 @@ impl TableWriter {
             holds_missing,
         } = self;
         let total = window.total;
-        let kind_of = |index: usize| {
-            ColumnKind::of_column(schema.field(index).data_type(), holds_missing[index])
-        };
         let dtype = series.as_ref().map(|footer| match footer.categories {
             Some(_) => "category".to_string(),
             None => series_dtype(&schema, footer.value_column, &holds_missing),
@@ -126,23 +124,13 @@ impl TableWriter {
             .as_ref()
             .filter(|footer| footer.name.is_empty())
             .and_then(|footer| footer.value_column);
-        let text_columns: Vec<TextColumn> = columns
-            .shown
-            .iter()
-            .enumerate()
-            .map(|(position, &index)| {
-                let field = schema.field(index);
-                let values: Vec<&Value> = shown.rows.iter().map(|row| &row[position]).collect();
-                let header = match unnamed_value == Some(index) {
-                    true => String::new(),
-                    false => header_text(field.name()),
-                };
-                TextColumn {
-                    header,
-                    cells: format_cells(kind_of(index), &values),
-                }
-            })
-            .collect();
+        let text_columns = shown_columns(
+            &schema,
+            &columns.shown,
+            &shown.rows,
+            &holds_missing,
+            unnamed_value,
+        );
         let rows_truncated = shown.dots_after.is_some();
         let (mut text_columns, elided_at) =
             fit_width(text_columns, columns.elided_at, line_width, rows_truncated);
@@ -207,6 +195,34 @@ impl ResultWriter for TableWriter {
         out.write_all(text.as_bytes()).map_err(write_error)?;
         out.flush().map_err(write_error)
     }
+}
+
+/// The `shown` columns (schema positions) of the rows shown, as text: an integer column that
+/// held a missing value written as pandas' floats, the `unnamed` value column without a header.
+fn shown_columns(
+    schema: &SchemaRef,
+    shown: &[usize],
+    rows: &[Row],
+    holds_missing: &[bool],
+    unnamed: Option<usize>,
+) -> Vec<TextColumn> {
+    shown
+        .iter()
+        .enumerate()
+        .map(|(position, &index)| {
+            let field = schema.field(index);
+            let values: Vec<&Value> = rows.iter().map(|row| &row[position]).collect();
+            let kind = ColumnKind::of_column(field.data_type(), holds_missing[index]);
+            let header = match unnamed == Some(index) {
+                true => String::new(),
+                false => header_text(field.name()),
+            };
+            TextColumn {
+                header,
+                cells: format_cells(kind, &values),
+            }
+        })
+        .collect()
 }
 
 /// The series' value column: the first visible column after the keys.

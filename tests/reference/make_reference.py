@@ -1019,6 +1019,7 @@ OPERATION_TASKS = [
     ("astype_category_numbers_value_counts", "exact", ['ddf.DayOfWeek.astype("category").value_counts()'], lambda d, s: keyed_csv(d.DayOfWeek.astype("category").value_counts())),
     ("astype_category_numbers_groupby", "exact", ['ddf.assign(day=ddf.DayOfWeek.astype("category")).groupby("day").DepDelay.mean()'], lambda d, s: keyed_csv(d.assign(day=d.DayOfWeek.astype("category")).groupby("day", observed=False).DepDelay.mean())),
     ("astype_category_floats_codes", "exact", ['ddf.TaxiIn.astype("category").cat.codes.value_counts().head(8)'], lambda d, s: keyed_csv(d.TaxiIn.astype("category").cat.codes.value_counts().head(8))),
+    ("isin_nan_matches_missing", "exact", ["import numpy as np", 'ddf.DepDelay.isin([np.nan, 0]).sum() + ddf.TailNum.isin([np.nan]).sum() * 100000 + ddf.TailNum.isin([None]).sum()'], lambda d, s: scalar_csv(d.DepDelay.isin([np.nan, 0]).sum() + d.TailNum.isin([np.nan]).sum() * 100000 + d.TailNum.isin([None]).sum())),
     ("read_json_lines", "exact", ['j = read_json("data/json/flights.jsonl")', "j"], lambda d, s: frame_csv(pd.read_json(JSON_LINES, lines=True))),
     ("read_json_lines_dtypes", "exact", ['j = read_json("data/json/flights.jsonl", lines=True)', "j.dtypes"], lambda d, s: named_column_csv("column", "dtype", ((c, str(t)) for c, t in pd.read_json(JSON_LINES, lines=True).dtypes.items()))),
     ("read_json_records", "exact", ['r = read_json("data/json/flights-records.json", orient="records", lines=False)', "r"], lambda d, s: frame_csv(pd.read_json(JSON_RECORDS, orient="records"))),

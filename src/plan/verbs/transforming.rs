@@ -623,7 +623,8 @@ fn isin(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     Ok(with_expr(s, expr))
 }
 
-/// True where the series' value is one of `values` (a list); never for a missing value.
+/// True where the series' value is one of `values` (a list); for a missing value only when
+/// the list holds NaN, which pandas' missing values are (None matches none of them).
 fn isin_expr(s: &Series, values: &Value, arg: Arg) -> Result<Expr> {
     let items = match values {
         Value::List(items) | Value::Tuple(items) => items.clone(),
@@ -632,22 +633,27 @@ fn isin_expr(s: &Series, values: &Value, arg: Arg) -> Result<Expr> {
             return Err(arg.invalid(format!("isin() takes a list, not {}", other.kind_name())));
         }
     };
+    let missing_listed = items
+        .iter()
+        .any(|v| matches!(v, Value::Float(x) if x.is_nan()));
     // Values of another kind than the column's never match (pandas compares, ddq's engine
     // would refuse to).
     let t = expr_type(&s.frame, &s.expr)?;
     let list = items
         .iter()
+        .filter(|v| !matches!(v, Value::None) && !matches!(v, Value::Float(x) if x.is_nan()))
         .filter(|v| !matches!(v, Value::Str(_)) || is_text(&t))
         .filter(|v| !matches!(v, Value::Int(_) | Value::Float(_)) || !is_text(&t))
         .map(|v| literal_expr(v).ok_or_else(|| arg.invalid("isin() takes a list of plain values")))
         .collect::<Result<Vec<_>>>()?;
-    if list.is_empty() {
-        return Ok(lit(false));
-    }
-    Ok(f::coalesce(vec![
-        in_list(s.expr.clone(), list, false),
-        lit(false),
-    ]))
+    let listed = match list.is_empty() {
+        true => lit(false),
+        false => f::coalesce(vec![in_list(s.expr.clone(), list, false), lit(false)]),
+    };
+    Ok(match missing_listed {
+        true => listed.or(s.expr.clone().is_null()),
+        false => listed,
+    })
 }
 
 /// `between(left, right, inclusive="both")`: False for missing values.
