@@ -1144,9 +1144,9 @@ fn index_and_resample_misuse_is_named() {
         &["resample needs datetimes", "`Origin` has dtype object"],
     );
     expect_error(
-        &with_read(r#"ddf[ddf.Dest == "SEA"].reset_index()"#),
+        &with_read(r#"dd.concat([ddf, ddf]).reset_index()"#),
         &[
-            "reset_index() of rows that were filtered",
+            "reset_index() of rows combined from more than one read",
             "reset_index(drop=True)",
         ],
     );

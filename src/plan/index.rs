@@ -8,6 +8,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::ops::{expr_type, is_temporal, literal_expr};
 use crate::plan::order::{keep_order_for, unique_hidden, with_position};
 use crate::plan::project::Project;
+use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::value::{DUPLICATE_SUFFIX, Frame, Series, Value, column};
 use crate::plan::{Planner, check_columns, column_series, divisions, frame, series};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
@@ -85,12 +86,12 @@ pub fn reset_series(series: &Series, drop: bool) -> Result<Value> {
 }
 
 /// A frame without an index gets one made of row positions, shown as pandas' `index` column.
-/// pandas' labels are the positions the rows had when read: after a filter, a sort or a join
-/// they differ from the positions now, and ddq does not carry them, so it refuses.
+/// pandas' labels are the positions the rows had when read, kept through filters and sorts;
+/// rows combined from several reads have no one such position here, so ddq refuses.
 fn numbered(frame: &Frame) -> Result<Frame> {
     let (positioned, position) = read_positions(frame, || {
         DdqError::unsupported(
-            "reset_index() of rows that were filtered, sorted or combined: pandas would give each row the position it had when read, which ddq does not keep",
+            "reset_index() of rows combined from more than one read (a merge, a concat): pandas would give each row the position it had when read, which ddq does not keep there",
         )
         .with_help("use reset_index(drop=True), or set_index(\"col\") first to carry a label")
     })?;
@@ -144,7 +145,7 @@ pub fn index_series(frame: &Frame) -> Result<Series> {
         [] => {
             let (positioned, position) = read_positions(frame, || {
                 DdqError::unsupported(
-                    "the index of rows that were filtered, sorted or combined: pandas keeps each row's position when read, which ddq does not carry",
+                    "the index of rows combined from more than one read (a merge, a concat): pandas keeps each row's position when read, which ddq does not carry there",
                 )
                 .with_help("set_index(\"col\") first to carry a label")
             })?;
@@ -417,11 +418,119 @@ pub fn series_rows(planner: &Planner, s: Series, index: Value, by_label: bool) -
 /// The frame with a hidden column (its name returned) of each row's position, which is pandas'
 /// default index only while the rows are those read, in that order; otherwise `refusal`.
 fn read_positions(frame: &Frame, refusal: impl FnOnce() -> DdqError) -> Result<(Frame, String)> {
-    if !rows_as_read(frame.df.logical_plan()) {
-        return Err(refusal());
-    }
     let position = unique_hidden(frame, "__ddq_pos");
-    Ok((with_position(frame, &position)?, position))
+    // From the scan's own partition and row columns, which hold through filters and sorts;
+    // else the frame's rows, numbered, when they are still the rows read, in their order.
+    match scan_under_filters(frame.df.logical_plan()) {
+        Some(scan) if has_scan_place(frame) => {
+            Ok((with_scan_positions(frame, scan, &position)?, position))
+        }
+        _ if rows_as_read(frame.df.logical_plan()) => {
+            Ok((with_position(frame, &position)?, position))
+        }
+        _ => Err(refusal()),
+    }
+}
+
+/// `frame` with `name` holding each row's position when read, as pandas keeps it through
+/// filters and sorts: the rows the scan's earlier partitions hold, plus the row's place in its
+/// own (the scan's hidden partition and row columns, which the rows still carry).
+fn with_scan_positions(frame: &Frame, scan: &LogicalPlan, name: &str) -> Result<Frame> {
+    use datafusion::functions_aggregate::expr_fn::count;
+    use datafusion::logical_expr::expr::WindowFunction;
+    use datafusion::logical_expr::{WindowFrame, WindowFrameBound, WindowFrameUnits};
+    let (state, _) = frame.df.clone().into_parts();
+    let rows = datafusion::prelude::DataFrame::new(state, scan.clone());
+    let sizes = rows.group_by(
+        vec![column(PART_COLUMN)],
+        vec![count(lit(1)).alias("__ddq_part_rows")],
+    )?;
+    let mut before = WindowFunction::new(
+        datafusion::functions_aggregate::sum::sum_udaf(),
+        vec![column("__ddq_part_rows")],
+    );
+    before.params.order_by = vec![column(PART_COLUMN).sort(true, false)];
+    before.params.window_frame = WindowFrame::new_bounds(
+        WindowFrameUnits::Rows,
+        WindowFrameBound::Preceding(datafusion::scalar::ScalarValue::UInt64(None)),
+        WindowFrameBound::Preceding(datafusion::scalar::ScalarValue::UInt64(Some(1))),
+    );
+    let offsets = sizes.project([
+        column(PART_COLUMN).alias("__ddq_offset_part"),
+        datafusion::functions::expr_fn::coalesce(vec![
+            cast(Expr::from(before), DataType::Int64),
+            lit(0i64),
+        ])
+        .alias("__ddq_offset"),
+    ])?;
+    let joined = frame.df.clone().join_on(
+        offsets,
+        datafusion::common::JoinType::Left,
+        [column(PART_COLUMN).eq(column("__ddq_offset_part"))],
+    )?;
+    let position = column("__ddq_offset") + cast(column(ROW_COLUMN), DataType::Int64);
+    let mut select: Vec<Expr> = frame.columns().iter().map(|c| column(c)).collect();
+    select.extend(frame.hidden_columns().iter().map(|h| column(h)));
+    select.push(position.alias(name));
+    Ok(frame.with_df(joined.project(select)?))
+}
+
+/// The unqualified name of the column `e` gives.
+fn output_name(e: &Expr) -> String {
+    match e {
+        Expr::Column(c) => c.name.clone(),
+        Expr::Alias(alias) => alias.name.clone(),
+        other => other.schema_name().to_string(),
+    }
+}
+
+/// Whether `e` is column `name` of the input, unchanged (or aliased to its own name).
+fn passes_through(e: &Expr, name: &str) -> bool {
+    match e {
+        Expr::Column(c) => c.name == name,
+        Expr::Alias(alias) => alias.name == name && passes_through(&alias.expr, name),
+        _ => false,
+    }
+}
+
+/// Whether `frame` still has the scan's hidden partition and row columns.
+fn has_scan_place(frame: &Frame) -> bool {
+    let hidden = frame.hidden_columns();
+    [PART_COLUMN, ROW_COLUMN]
+        .iter()
+        .all(|c| hidden.iter().any(|h| h == c))
+}
+
+/// The one scan under `plan` when only filters, sorts, limits, windows and projections that
+/// pass the scan's partition and row columns through unchanged lie above it: the rows keep
+/// the place they were read at.
+fn scan_under_filters(plan: &LogicalPlan) -> Option<&LogicalPlan> {
+    match plan {
+        LogicalPlan::TableScan(_) => Some(plan),
+        LogicalPlan::Projection(projection) => {
+            let keeps_place = [PART_COLUMN, ROW_COLUMN].iter().all(|name| {
+                let mut producing = projection
+                    .expr
+                    .iter()
+                    .filter(|e| output_name(e) == *name)
+                    .peekable();
+                producing.peek().is_some() && producing.all(|e| passes_through(e, name))
+            });
+            if !keeps_place {
+                return None;
+            }
+            scan_under_filters(&projection.input)
+        }
+        LogicalPlan::Filter(_)
+        | LogicalPlan::Sort(_)
+        | LogicalPlan::Limit(_)
+        | LogicalPlan::Window(_)
+        | LogicalPlan::SubqueryAlias(_) => match plan.inputs().as_slice() {
+            [input] => scan_under_filters(input),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Whether a plan still holds the rows it read, in the order read: only projections and
