@@ -423,10 +423,15 @@ fn python_conversions_work_on_values_and_computed_scalars() {
         &[],
         &format!(
             "{READ}; float(\"nan\"); int(\"3\") + 1; round(2.5); round(ddf.DepDelay.mean(), 2); \
-             int(ddf.DepDelay.mean()); \"max: \" + str(ddf.DepDelay.max())"
+             int(ddf.DepDelay.mean()); \"max: \" + str(ddf.DepDelay.max()); \
+             ddf.Origin.max(); (ddf.Origin.max(), 1); print(ddf.Origin.max())"
         ),
     );
-    assert_eq!(out, "nan\n4\n2\n8.88\n8\nmax: 1006.0\n");
+    // A computed string reads as Python's REPL shows it: quoted, also inside a tuple.
+    assert_eq!(
+        out,
+        "nan\n4\n2\n8.88\n8\n'max: 1006.0'\n'LGA'\n('LGA', 1)\nLGA\n"
+    );
     let refused = ddq(&["-c", "float(\"x\")"], None);
     assert_eq!(refused.code, 1);
     assert!(

@@ -497,6 +497,11 @@ impl Session {
             Value::Scalar(s) => {
                 let v = self.compute_scalar(&s).await?;
                 let text = format_scalar(&v, self.settings.format);
+                // A string result reads as the Python REPL shows it, quoted, on a terminal.
+                let text = match is_text_value(&v) && self.settings.format == Format::Table {
+                    true => python_str_repr(&text),
+                    false => text,
+                };
                 self.write_text(&format!("{text}\n"))
             }
             Value::None => Ok(()),
@@ -685,9 +690,10 @@ impl Session {
             Value::Scalar(s) => {
                 let v = self.compute_scalar(&s).await?;
                 let text = format_scalar(&v, Format::Table);
-                // Inside a tuple or list Python shows a timestamp's repr, as pandas writes it.
+                // Inside a tuple or list Python shows a timestamp's and a string's repr.
                 match v.data_type() {
                     DataType::Timestamp(..) if !v.is_null() => format!("Timestamp('{text}')"),
+                    _ if is_text_value(&v) => python_str_repr(&text),
                     _ => text,
                 }
             }
@@ -907,6 +913,15 @@ fn groupby_repr(gb: &GroupBy) -> String {
         keys.join(", "),
         crate::plan::selection_columns(gb).len()
     )
+}
+
+/// Whether a computed scalar is a string (which Python's repr quotes).
+fn is_text_value(value: &datafusion::scalar::ScalarValue) -> bool {
+    !value.is_null()
+        && matches!(
+            value.data_type(),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        )
 }
 
 /// A list of labels (column names, categories) in a format other than a table: one record
