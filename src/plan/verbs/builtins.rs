@@ -169,6 +169,8 @@ fn round_number(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Val
         Some(_) => Some(ndigits.int_or(0)?),
     };
     match (number.required()?, digits) {
+        // Python rounds an int to tens, hundreds, ... with negative digits.
+        (Value::Int(i), Some(d)) if d < 0 => Ok(Value::Int(round_half_even(*i as f64, d) as i64)),
         (Value::Int(i), _) => Ok(Value::Int(*i)),
         (Value::Float(v), None) => float_to_int(round_half_even(*v, 0))
             .map(Value::Int)
@@ -291,6 +293,8 @@ mod tests {
         assert_eq!(round_half_even(0.125, 2), 0.12);
         assert_eq!(round_half_even(8.8768, 2), 8.88);
         assert_eq!(round_half_even(1234.0, -2), 1200.0);
+        assert_eq!(round_half_even(25.0, -1), 20.0);
+        assert_eq!(round_half_even(35.0, -1), 40.0);
     }
 
     #[test]
