@@ -1,6 +1,7 @@
-//! Categorical series: `astype("category")` of text and `pd.cut`'s intervals, and the `.cat`
-//! accessor (`codes`, `categories`, `ordered`, Dask's `as_known()`). A categorical keeps its
-//! categories in order ([`Categories`]); groupby and value_counts by it list every category.
+//! Categorical series: `astype("category")` of text or numbers and `pd.cut`'s intervals, and
+//! the `.cat` accessor (`codes`, `categories`, `ordered`, Dask's `as_known()`). A categorical
+//! keeps its categories in order ([`Categories`]); groupby and value_counts by it list every
+//! category.
 
 use super::Form::{Attribute, Method};
 use super::Receiver as On;
@@ -8,8 +9,7 @@ use super::{Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::Planner;
 use crate::plan::cut::categories_of;
-use crate::plan::ops::expr_type;
-use crate::plan::ops::is_text;
+use crate::plan::ops::{expr_type, is_text};
 use crate::plan::project::Project;
 use crate::plan::series::accessor_error;
 use crate::plan::value::{Accessor, Categories, Series, Value, column};
