@@ -74,7 +74,7 @@ fn environment_sets(name: &str) -> bool {
 /// - blocks of 128 KiB and more are mapped on their own and unmapped when freed. By default
 ///   glibc raises that threshold as large blocks are freed, up to 32 MiB, after which a
 ///   sort's freed batches stay in the heap: the 10x sort written out under 256MB peaked at
-///   401-437 MB RSS in three runs, and at 350-363 MB with the fixed threshold.
+///   401-437 MB RSS in four runs, and at 350-377 MB in ten with the fixed threshold.
 ///
 /// Called before the runtime's threads start; `MALLOC_ARENA_MAX` and `MALLOC_MMAP_THRESHOLD_`
 /// in the environment win.

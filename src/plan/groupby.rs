@@ -966,13 +966,10 @@ fn first_row_position(frame: &Frame) -> Result<(Frame, Expr)> {
         column(PART_COLUMN).sort(true, false),
         column(ROW_COLUMN).sort(true, false),
     ];
-    if frame.order == file_order {
-        let names = frame.hidden_columns();
-        if names.iter().any(|n| n == PART_COLUMN) && names.iter().any(|n| n == ROW_COLUMN) {
-            let part = cast(column(PART_COLUMN), DataType::UInt64);
-            let row = cast(column(ROW_COLUMN), DataType::UInt64);
-            return Ok((frame.clone(), part * lit(1u64 << 32) + row));
-        }
+    if frame.order == file_order && frame.has_file_place() {
+        let part = cast(column(PART_COLUMN), DataType::UInt64);
+        let row = cast(column(ROW_COLUMN), DataType::UInt64);
+        return Ok((frame.clone(), part * lit(1u64 << 32) + row));
     }
     let name = unique_hidden(frame, "__ddq_rowpos");
     let positioned = with_position(frame, &name)?;

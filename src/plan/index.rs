@@ -12,7 +12,16 @@ use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::value::{DUPLICATE_SUFFIX, Frame, Series, Value, column};
 use crate::plan::{Planner, check_columns, column_series, divisions, frame, series};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
-use datafusion::logical_expr::{Expr, LogicalPlan, SortExpr, cast, lit};
+use datafusion::common::JoinType;
+use datafusion::functions::expr_fn::coalesce;
+use datafusion::functions_aggregate::expr_fn::count;
+use datafusion::functions_aggregate::sum::sum_udaf;
+use datafusion::logical_expr::expr::WindowFunction;
+use datafusion::logical_expr::{
+    Expr, LogicalPlan, SortExpr, WindowFrame, WindowFrameBound, WindowFrameUnits, cast, lit,
+};
+use datafusion::prelude::DataFrame;
+use datafusion::scalar::ScalarValue;
 
 /// `set_index(key, drop=True)`: `key` becomes the one index column, rows sorted by it.
 pub fn set_index(frame: &Frame, key: &str, drop: bool) -> Result<Frame> {
@@ -422,7 +431,7 @@ fn read_positions(frame: &Frame, refusal: impl FnOnce() -> DdqError) -> Result<(
     // From the scan's own partition and row columns, which hold through filters and sorts;
     // else the frame's rows, numbered, when they are still the rows read, in their order.
     match scan_under_filters(frame.df.logical_plan()) {
-        Some(scan) if has_scan_place(frame) => {
+        Some(scan) if frame.has_file_place() => {
             Ok((with_scan_positions(frame, scan, &position)?, position))
         }
         _ if rows_as_read(frame.df.logical_plan()) => {
@@ -436,36 +445,26 @@ fn read_positions(frame: &Frame, refusal: impl FnOnce() -> DdqError) -> Result<(
 /// filters and sorts: the rows the scan's earlier partitions hold, plus the row's place in its
 /// own (the scan's hidden partition and row columns, which the rows still carry).
 fn with_scan_positions(frame: &Frame, scan: &LogicalPlan, name: &str) -> Result<Frame> {
-    use datafusion::functions_aggregate::expr_fn::count;
-    use datafusion::logical_expr::expr::WindowFunction;
-    use datafusion::logical_expr::{WindowFrame, WindowFrameBound, WindowFrameUnits};
     let (state, _) = frame.df.clone().into_parts();
-    let rows = datafusion::prelude::DataFrame::new(state, scan.clone());
+    let rows = DataFrame::new(state, scan.clone());
     let sizes = rows.group_by(
         vec![column(PART_COLUMN)],
         vec![count(lit(1)).alias("__ddq_part_rows")],
     )?;
-    let mut before = WindowFunction::new(
-        datafusion::functions_aggregate::sum::sum_udaf(),
-        vec![column("__ddq_part_rows")],
-    );
+    let mut before = WindowFunction::new(sum_udaf(), vec![column("__ddq_part_rows")]);
     before.params.order_by = vec![column(PART_COLUMN).sort(true, false)];
     before.params.window_frame = WindowFrame::new_bounds(
         WindowFrameUnits::Rows,
-        WindowFrameBound::Preceding(datafusion::scalar::ScalarValue::UInt64(None)),
-        WindowFrameBound::Preceding(datafusion::scalar::ScalarValue::UInt64(Some(1))),
+        WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+        WindowFrameBound::Preceding(ScalarValue::UInt64(Some(1))),
     );
     let offsets = sizes.project([
         column(PART_COLUMN).alias("__ddq_offset_part"),
-        datafusion::functions::expr_fn::coalesce(vec![
-            cast(Expr::from(before), DataType::Int64),
-            lit(0i64),
-        ])
-        .alias("__ddq_offset"),
+        coalesce(vec![cast(Expr::from(before), DataType::Int64), lit(0i64)]).alias("__ddq_offset"),
     ])?;
     let joined = frame.df.clone().join_on(
         offsets,
-        datafusion::common::JoinType::Left,
+        JoinType::Left,
         [column(PART_COLUMN).eq(column("__ddq_offset_part"))],
     )?;
     let position = column("__ddq_offset") + cast(column(ROW_COLUMN), DataType::Int64);
@@ -491,14 +490,6 @@ fn passes_through(e: &Expr, name: &str) -> bool {
         Expr::Alias(alias) => alias.name == name && passes_through(&alias.expr, name),
         _ => false,
     }
-}
-
-/// Whether `frame` still has the scan's hidden partition and row columns.
-fn has_scan_place(frame: &Frame) -> bool {
-    let hidden = frame.hidden_columns();
-    [PART_COLUMN, ROW_COLUMN]
-        .iter()
-        .all(|c| hidden.iter().any(|h| h == c))
 }
 
 /// The one scan under `plan` when only filters, sorts, limits, windows and projections that

@@ -80,6 +80,18 @@ impl Frame {
             .collect()
     }
 
+    /// Whether the rows still carry the scan's hidden partition and row columns, their place
+    /// in the files.
+    pub fn has_file_place(&self) -> bool {
+        let hidden = self.hidden_columns();
+        [
+            crate::plan::sources::PART_COLUMN,
+            crate::plan::sources::ROW_COLUMN,
+        ]
+        .iter()
+        .all(|c| hidden.iter().any(|h| h == c))
+    }
+
     pub fn hidden_columns(&self) -> Vec<String> {
         self.df
             .schema()

@@ -457,6 +457,15 @@ impl Session {
         Ok((self.executor().rebind(df), npartitions))
     }
 
+    /// Prints an index: its pandas repr in a table, its labels as records otherwise.
+    fn print_index(&mut self, labels: &[String], repr: String) -> Result<()> {
+        let text = match self.settings.format {
+            Format::Table => format!("{repr}\n"),
+            other => labels_text(labels, other),
+        };
+        self.write_text(&text)
+    }
+
     fn write_text(&mut self, text: &str) -> Result<()> {
         self.out.write_all(text.as_bytes())?;
         self.out.flush()?;
@@ -507,18 +516,12 @@ impl Session {
             Value::None => Ok(()),
             Value::Action(action) => self.perform(*action).await,
             Value::CategoryIndex(labels, dtype) => {
-                let text = match self.settings.format {
-                    Format::Table => format!("{}\n", category_index_repr(&labels, &dtype)),
-                    other => labels_text(&labels, other),
-                };
-                self.write_text(&text)
+                let repr = category_index_repr(&labels, &dtype);
+                self.print_index(&labels, repr)
             }
             Value::Columns(names) => {
-                let text = match self.settings.format {
-                    Format::Table => columns_repr(&names),
-                    other => labels_text(&names, other),
-                };
-                self.write_text(&text)
+                let repr = columns_repr(&names);
+                self.print_index(&names, repr)
             }
             Value::GroupBy(gb) => {
                 let text = groupby_repr(&gb);
@@ -733,7 +736,7 @@ impl Session {
             }
             Value::Module(m) => format!("<module '{m}'>"),
             Value::Text(pieces) => python_str_repr(&self.format_text(pieces).await?),
-            Value::Columns(names) => columns_repr(&names).trim_end().to_string(),
+            Value::Columns(names) => columns_repr(&names),
             Value::CategoryIndex(labels, dtype) => category_index_repr(&labels, &dtype),
             other => format!("<{}>", other.kind_name()),
         })
@@ -958,11 +961,7 @@ fn category_index_repr(labels: &[String], dtype: &str) -> String {
 
 fn columns_repr(names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| python_str_repr(n)).collect();
-    let dtype = ["dtype='object'".to_string()];
-    format!(
-        "{}\n",
-        output::index::index_repr("Index", &quoted, &dtype, false)
-    )
+    output::index::index_repr("Index", &quoted, &["dtype='object'".to_string()], false)
 }
 
 /// The error raised when Ctrl-C interrupts a query.
