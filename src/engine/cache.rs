@@ -332,12 +332,7 @@ impl ScanCache {
     /// never seen (a pipeline's `ddq -c`) is as fast with the cache as without, and only what is
     /// read again takes disk. False when the cache cannot be written.
     pub(crate) fn seen(&self, key: &PartitionKey) -> bool {
-        if writes_disabled(&self.dir) {
-            return false;
-        }
-        let dir = self.source_dir(&key.source);
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            warn_once(&self.dir, &e);
+        if self.writable_source_dir(key).is_none() {
             return false;
         }
         let marker = self.entry_path(key).with_extension(SEEN_EXTENSION);
@@ -351,6 +346,22 @@ impl ScanCache {
         }
     }
 
+    /// The directory of `key`'s source file, made if need be; none when the cache cannot be
+    /// written (already warned).
+    fn writable_source_dir(&self, key: &PartitionKey) -> Option<PathBuf> {
+        if writes_disabled(&self.dir) {
+            return None;
+        }
+        let dir = self.source_dir(&key.source);
+        match std::fs::create_dir_all(&dir) {
+            Ok(()) => Some(dir),
+            Err(e) => {
+                warn_once(&self.dir, &e);
+                None
+            }
+        }
+    }
+
     /// Whether a key has an entry, without reading it.
     #[cfg(test)]
     fn contains(&self, key: &PartitionKey) -> bool {
@@ -360,14 +371,7 @@ impl ScanCache {
     /// A writer for a column about to be parsed, after removing the file's stale entries; none
     /// when the cache cannot be written (already warned).
     pub(crate) fn create(&self, key: &PartitionKey, field: FieldRef) -> Option<ColumnWriter> {
-        if writes_disabled(&self.dir) {
-            return None;
-        }
-        let dir = self.source_dir(&key.source);
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            warn_once(&self.dir, &e);
-            return None;
-        }
+        let dir = self.writable_source_dir(key)?;
         remove_stale(&dir, &key.version_prefix());
         let temp = dir.join(format!(
             "{}.{}-{}.{TEMP_EXTENSION}",
