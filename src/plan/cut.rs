@@ -395,7 +395,12 @@ pub fn with_every_category(
     )?;
     // The bin number is the (hidden) key of `result`, so every shown column is a value.
     let values = result.columns();
-    let mut select = vec![column("__ddq_cat_label").alias(key)];
+    // Numeric categories keep their numbers as keys (the table holds them as text).
+    let label = match crate::types::dtype::parse_dtype(&categories.dtype) {
+        Some(t) if t.is_numeric() => cast(column("__ddq_cat_label"), t),
+        _ => column("__ddq_cat_label"),
+    };
+    let mut select = vec![label.alias(key)];
     for (name, zero) in values.iter().zip(zero_when_empty) {
         let value = column(name);
         select.push(if *zero {

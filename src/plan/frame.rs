@@ -77,11 +77,9 @@ pub fn series_onto(frame: &Frame, series: &Series) -> Result<Option<(Frame, Seri
     let LogicalPlan::Projection(picked) = plan else {
         return Ok(None);
     };
-    let only_columns = picked.expr.iter().all(|e| match e {
-        Expr::Alias(alias) => matches!(alias.expr.as_ref(), Expr::Column(_)),
-        other => matches!(other, Expr::Column(_)),
-    });
-    if !only_columns || picked.input.as_ref() != series.frame.df.logical_plan() {
+    if !picked.expr.iter().all(is_plain_column)
+        || picked.input.as_ref() != series.frame.df.logical_plan()
+    {
         return Ok(None);
     }
     let name = unique_hidden(&series.frame, "__ddq_row_value");
@@ -694,36 +692,103 @@ pub fn dropna_columns(planner: &Planner, frame: &Frame, how: Arg) -> Result<Valu
     select(frame, &kept).map(Value::Frame)
 }
 
+/// `assign(name=value, ...)`: every value is computed from the frame as it was before the call
+/// (a later keyword sees the original column, not one an earlier keyword replaced), replaced
+/// columns keep their place and new ones follow, as in pandas. A series may come from the frame
+/// the columns were picked from (`ddf[["a"]].assign(b=ddf.b * 2)`): the rows are the same.
 pub fn assign(frame: &Frame, extra: &[(Ident, Value)]) -> Result<Value> {
-    let mut df = frame.df.clone();
+    let (base, mut columns) = assign_base(frame, extra)?;
     for (ident, value) in extra.iter().cloned() {
         let expr = match value {
-            Value::Series(s) => {
-                if s.frame.df.logical_plan() != frame.df.logical_plan() {
-                    return Err(DdqError::type_error(format!(
-                        "assign({}=...) needs a series computed from this frame",
-                        ident.name
-                    ))
-                    .at(ident.span));
+            Value::Series(s) => match s.categories() {
+                Some(categories) => {
+                    crate::plan::cut::categorical_column(s.expr.clone(), &ident.name, categories)
                 }
-                match s.categories() {
-                    Some(categories) => crate::plan::cut::categorical_column(
-                        s.expr.clone(),
-                        &ident.name,
-                        categories,
-                    ),
-                    None => s.expr,
-                }
-            }
+                None => s.expr,
+            },
             Value::Scalar(s) => s.expr,
             other => literal_expr(&other).ok_or_else(|| {
                 DdqError::type_error(format!("cannot assign {} to a column", other.kind_name()))
                     .at(ident.span)
             })?,
         };
-        df = df.set_column(&ident.name, expr)?;
+        // An alias of the same name may carry field metadata (a categorical's labels).
+        let expr = match expr {
+            Expr::Alias(alias) if alias.name == ident.name => Expr::Alias(alias),
+            other => other.alias(&ident.name),
+        };
+        match columns.iter_mut().find(|(name, _)| *name == ident.name) {
+            Some(place) => place.1 = expr,
+            None => columns.push((ident.name.clone(), expr)),
+        }
     }
+    let df = base.project(columns.into_iter().map(|(_, e)| e))?;
     Ok(Value::Frame(frame.with_df(df)))
+}
+
+/// The plan assign's expressions are computed over, with the frame's columns as expressions
+/// over it: the frame itself, or the frame its columns were picked from when a series comes
+/// from there.
+fn assign_base(
+    frame: &Frame,
+    extra: &[(Ident, Value)],
+) -> Result<(DataFrame, Vec<(String, Expr)>)> {
+    let own = frame.df.logical_plan();
+    let foreign = extra.iter().find_map(|(ident, value)| match value {
+        Value::Series(s) if s.frame.df.logical_plan() != own => Some((ident, s)),
+        _ => None,
+    });
+    let Some((ident, series)) = foreign else {
+        let columns = frame
+            .df
+            .schema()
+            .iter()
+            .map(|(qualifier, field)| {
+                let reference = datafusion::common::Column::from((qualifier, field));
+                (field.name().clone(), Expr::Column(reference))
+            })
+            .collect();
+        return Ok((frame.df.clone(), columns));
+    };
+    let parent = series.frame.df.logical_plan();
+    let picked = match own {
+        LogicalPlan::Projection(picked)
+            if picked.input.as_ref() == parent && picked.expr.iter().all(is_plain_column) =>
+        {
+            picked
+        }
+        _ => return Err(not_from_this_frame(ident)),
+    };
+    if let Some((ident, _)) = extra.iter().find(|(_, value)| {
+        matches!(value, Value::Series(s)
+            if s.frame.df.logical_plan() != own && s.frame.df.logical_plan() != parent)
+    }) {
+        return Err(not_from_this_frame(ident));
+    }
+    let columns = picked
+        .schema
+        .fields()
+        .iter()
+        .zip(&picked.expr)
+        .map(|(field, expr)| (field.name().clone(), expr.clone()))
+        .collect();
+    Ok((series.frame.df.clone(), columns))
+}
+
+fn is_plain_column(expr: &Expr) -> bool {
+    match expr {
+        Expr::Alias(alias) => matches!(alias.expr.as_ref(), Expr::Column(_)),
+        other => matches!(other, Expr::Column(_)),
+    }
+}
+
+fn not_from_this_frame(ident: &Ident) -> DdqError {
+    DdqError::type_error(format!(
+        "assign({}=...) needs a series computed from this frame",
+        ident.name
+    ))
+    .at(ident.span)
+    .with_help("compute it from the same frame, e.g. `df.assign(b=df.a * 2)`")
 }
 
 /// Applies a series transformation to every value column.

@@ -407,6 +407,50 @@ pub fn float(expr: Expr) -> Expr {
     cast(expr, DataType::Float64)
 }
 
+/// numpy's round, which pandas' `round` is: scaled by a power of ten, rounded half to even
+/// (numpy's rint), scaled back. Negative digits divide first, as numpy does, so `round(-2)` of
+/// 1250.0 is 1200.0. Integers keep their type: unchanged for digits >= 0, rounded through a
+/// float otherwise (numpy's `round` of an int64 array).
+pub fn numpy_round(value: Expr, data_type: &DataType, digits: i64) -> Expr {
+    if data_type.is_integer() {
+        if digits >= 0 {
+            return value;
+        }
+        return cast(
+            numpy_round(float(value), &DataType::Float64, digits),
+            data_type.clone(),
+        );
+    }
+    if digits > 308 {
+        // Every float is already whole at that many digits; numpy's scale would overflow.
+        return float(value);
+    }
+    let scale = lit(10f64.powi(digits.unsigned_abs().min(400) as i32));
+    let scaled = if digits >= 0 {
+        float(value) * scale.clone()
+    } else {
+        float(value) / scale.clone()
+    };
+    let rounded = round_half_to_even(scaled);
+    if digits >= 0 {
+        rounded / scale
+    } else {
+        rounded * scale
+    }
+}
+
+/// numpy's rint: the nearest whole number, halves to the even one. DataFusion's round takes
+/// halves away from zero, so an exact half is rounded as twice the rounded half.
+fn round_half_to_even(value: Expr) -> Expr {
+    use datafusion::functions::math::expr_fn as math;
+    let fraction = value.clone() - math::trunc(vec![value.clone()]);
+    let on_half = fraction.clone().eq(lit(0.5)).or(fraction.eq(lit(-0.5)));
+    let even = lit(2.0) * math::round(vec![value.clone() / lit(2.0)]);
+    datafusion::logical_expr::when(on_half, even)
+        .otherwise(math::round(vec![value]))
+        .unwrap_or_else(|_| lit(f64::NAN))
+}
+
 /// Puts two series over one frame so an expression can use both: the same frame as is, or two
 /// keyed results joined on their keys (pandas index alignment, an outer join sorted by key).
 pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {

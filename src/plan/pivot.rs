@@ -80,7 +80,11 @@ impl Block {
     fn label_column(&self, label: &[ScalarValue]) -> String {
         let parts: Vec<String> = label
             .iter()
-            .map(|value| format_scalar(value, Format::Table))
+            .map(|value| match value.is_null() {
+                // pandas' label for the group of a missing key (`dropna=False`).
+                true => "NaN".to_string(),
+                false => format_scalar(value, Format::Table),
+            })
             .collect();
         self.column_name(&parts.join("_"))
     }
@@ -247,9 +251,9 @@ pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Fr
     widen(long, &wide, &labels)
 }
 
-/// The aggregates per key, keys in order, each `(values, agg, name)` a column `name`; rows with
-/// a missing key left out, and with `dropna` (pandas' default) those with every aggregate
-/// missing too.
+/// The aggregates per key, keys in order, each `(values, agg, name)` a column `name`; with
+/// `dropna` (pandas' default) rows with a missing key are left out, and so are those with every
+/// aggregate missing.
 fn long_table(
     frame: Frame,
     keys: Vec<(Expr, String)>,
@@ -260,7 +264,8 @@ fn long_table(
         frame,
         keys,
         selection: Selection::All,
-        dropna: true,
+        // pandas groups a missing key too when dropna is False.
+        dropna,
         sort: true,
         bins: None,
         as_index: true,
@@ -316,7 +321,10 @@ impl Wide<'_> {
             .columns
             .iter()
             .zip(label)
-            .map(|(c, value)| column(c).eq(lit(value.clone())))
+            .map(|(c, value)| match value.is_null() {
+                true => column(c).is_null(),
+                false => column(c).eq(lit(value.clone())),
+            })
             .reduce(Expr::and)
             .unwrap_or(lit(false));
         Ok(self.filled(max(when(here, column(long_column)).end()?)))
@@ -356,6 +364,21 @@ fn widen(long: Frame, wide: &Wide, labels: &[Vec<Label>]) -> Result<Frame> {
         origin: "pivot".into(),
         ..long
     })
+}
+
+/// Labels in ascending order, position by position, a missing value after every other (where
+/// pandas puts the group of a missing key).
+fn label_order(a: &Label, b: &Label) -> std::cmp::Ordering {
+    let rank = |v: &ScalarValue| v.is_null();
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            rank(x)
+                .cmp(&rank(y))
+                .then_with(|| x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal))
+        })
+        .find(|order| order.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 /// Every combination of the values each position of `labels` takes (pandas' `dropna=False`
@@ -610,7 +633,7 @@ fn column_values(planner: &Planner, long: &Frame, wide: &Wide) -> Result<Vec<Vec
         .with_help("group by both keys instead: df.groupby([\"row\", \"col\"]).value.mean()"));
     }
     for labels in &mut values {
-        labels.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        labels.sort_by(label_order);
     }
     Ok(values)
 }

@@ -7,12 +7,13 @@ use super::Receiver as On;
 use super::{Arg, Args, Verb};
 use crate::error::Result;
 use crate::plan::value::{Scalar, TextPiece, Value};
-use crate::plan::{Planner, udf};
+use crate::plan::{Planner, ops, udf};
 use crate::types::float::format_float_python;
 use crate::types::text::python_str_repr;
 use datafusion::arrow::datatypes::DataType;
+use datafusion::common::DFSchema;
 use datafusion::functions::math::expr_fn as math;
-use datafusion::logical_expr::{Expr, cast, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, cast};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -177,7 +178,11 @@ fn round_number(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Val
             .map_err(|e| number.invalid(e)),
         (Value::Float(v), Some(d)) => Ok(Value::Float(round_half_even(*v, d))),
         (Value::Scalar(s), digits) => {
-            let rounded = round_half_even_expr(s.expr.clone(), digits.unwrap_or(0));
+            let data_type = s
+                .expr
+                .get_type(&DFSchema::empty())
+                .unwrap_or(DataType::Float64);
+            let rounded = ops::numpy_round(s.expr.clone(), &data_type, digits.unwrap_or(0));
             let rounded = match digits {
                 None => cast(rounded, DataType::Int64),
                 Some(_) => rounded,
@@ -253,20 +258,6 @@ fn round_half_even(v: f64, digits: i64) -> f64 {
     (v / scale).round_ties_even() * scale
 }
 
-/// `round(x, digits)` of a computed numpy scalar, as numpy rounds it: scaled, rounded half to
-/// even, scaled back.
-fn round_half_even_expr(value: Expr, digits: i64) -> Expr {
-    let scale = lit(10f64.powi(digits.clamp(-308, 308) as i32));
-    let scaled = cast(value, DataType::Float64) * scale.clone();
-    let fraction = scaled.clone() - math::trunc(vec![scaled.clone()]);
-    let on_half = fraction.clone().eq(lit(0.5)).or(fraction.eq(lit(-0.5)));
-    let even = lit(2.0) * math::round(vec![scaled.clone() / lit(2.0)]);
-    let nearest = math::round(vec![scaled]);
-    let rounded = datafusion::logical_expr::when(on_half, even)
-        .otherwise(nearest)
-        .unwrap_or_else(|_| lit(f64::NAN));
-    rounded / scale
-}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,14 +9,15 @@ use super::inspecting::rows_of_series;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::Result;
 use crate::plan::frame::{self, JoinArgs, MergeArgs};
-use crate::plan::ops::{expr_type, float, is_numeric, is_text, literal_expr};
+use crate::plan::ops::{expr_type, is_numeric, is_text, literal_expr, numpy_round};
 use crate::plan::project::Project;
 use crate::plan::value::column;
 use crate::plan::value::{Scalar, Series, Value};
 use crate::plan::{Planner, groupby, series, window};
 use datafusion::arrow::datatypes::DataType;
+use datafusion::common::DFSchema;
 use datafusion::functions::expr_fn as f;
-use datafusion::logical_expr::{Expr, cast, in_list, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, cast, in_list, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -105,7 +106,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "round",
-        receivers: &[On::Series, On::Scalar],
+        receivers: &[On::Frame, On::Series, On::Scalar],
         form: Method,
         params: &["decimals"],
         signature: "round(decimals=0)",
@@ -400,17 +401,29 @@ fn abs(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
 }
 
-/// `round(decimals=0)` of a series or a computed scalar.
+/// `round(decimals=0)` of a frame (its numeric columns), a series or a computed scalar, as numpy
+/// rounds: halves to even, integers kept.
 fn round(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [decimals] = args.params()?;
     let decimals = decimals.int_or(0)?;
     match receiver {
+        Value::Frame(frame) => frame::map_columns(&frame, |s| {
+            let data_type = expr_type(&s.frame, &s.expr)?;
+            Ok(
+                match is_numeric(&data_type) && data_type != DataType::Boolean {
+                    true => numpy_round(s.expr.clone(), &data_type, decimals),
+                    false => s.expr.clone(),
+                },
+            )
+        }),
         Value::Series(s) => {
-            let expr = f::round(vec![float(s.expr.clone()), lit(decimals)]);
+            let data_type = expr_type(&s.frame, &s.expr)?;
+            let expr = numpy_round(s.expr.clone(), &data_type, decimals);
             Ok(with_expr(s, expr))
         }
         Value::Scalar(scalar) => {
-            let expr = f::round(vec![float(scalar.expr), lit(decimals)]);
+            let data_type = scalar.expr.get_type(&DFSchema::empty())?;
+            let expr = numpy_round(scalar.expr.clone(), &data_type, decimals);
             Ok(Value::Scalar(Scalar { expr, ..scalar }))
         }
         other => Err(wrong_receiver(args, &other)),
