@@ -86,6 +86,53 @@ fn an_unterminated_quote_names_the_line_it_opens_on() {
     );
 }
 
+/// `len()` reads no column, and counts the lines of a plain file without splitting its fields;
+/// whatever is not plain (a quote, a blank line, a carriage return, a line too long) goes to the
+/// splitter, which errs as a read of the columns would.
+#[test]
+fn len_counts_rows_as_pandas_and_keeps_every_error() {
+    for (file, rows) in [
+        ("ragged_short.csv", 3),
+        ("crlf.csv", 2),
+        ("bom.csv", 2),
+        ("cr_only.csv", 2),
+        ("quoted_newlines.csv", 2),
+        ("header_only.csv", 0),
+    ] {
+        answer(
+            &corpus(),
+            &format!("len(read_csv({file:?}))\n"),
+            &format!("{rows}\n"),
+        );
+    }
+    refusal(
+        &corpus(),
+        r#"len(read_csv("ragged_long.csv"))"#,
+        &["ragged_long.csv:3: expected 2 fields, found 3"],
+    );
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let plain: String = (0..300_000).map(|i| format!("{i},x\r\n")).collect();
+    let files = [
+        ("blank_lines.csv", format!("a,b\n{}\n\n{}", "1,2", "3,4\n")),
+        ("no_last_line_end.csv", format!("a,b\r\n{plain}9,y")),
+        ("long_line_deep.csv", format!("a,b\r\n{plain}9,y,z\r\n")),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    }
+    answer(dir.path(), "len(read_csv(\"blank_lines.csv\"))\n", "2\n");
+    answer(
+        dir.path(),
+        "len(read_csv(\"no_last_line_end.csv\"))\n",
+        "300001\n",
+    );
+    refusal(
+        dir.path(),
+        r#"len(read_csv("long_line_deep.csv"))"#,
+        &["long_line_deep.csv:300002: expected 2 fields, found 3"],
+    );
+}
+
 #[test]
 fn line_ends_byte_order_marks_and_quoted_line_breaks() {
     for file in ["bom.csv", "crlf.csv", "cr_only.csv"] {

@@ -12,7 +12,7 @@
 //! of the range with arrow-csv, skipping the rows already passed on, which also names the file,
 //! line and value of whatever was wrong.
 
-use super::csv_bytes::{Specials, eight_digits};
+use super::csv_bytes::{Specials, count_plain_lines, eight_digits};
 use super::dtype::{NaValues, parse_bool};
 use crate::error::{DdqError, Result};
 use datafusion::arrow::array::{
@@ -416,6 +416,20 @@ impl<'a> FastReader<'a> {
                 }
             }
             let lines = &buffer[first..complete];
+            if self.builders.is_empty()
+                && let Some(count) = count_plain_lines(lines, self.sep, self.slots.len())
+            {
+                filled += count;
+                while filled >= self.batch_size {
+                    filled -= self.batch_size;
+                    passed += self.batch_size;
+                    if !emit(self.batch(self.batch_size)?)? {
+                        return Ok(FastEnd::Stopped);
+                    }
+                }
+                buffer.drain(..complete);
+                continue;
+            }
             let ascii = lines.is_ascii();
             let mut specials = Specials::new(lines, self.sep);
             let mut field_start = 0;
