@@ -2,6 +2,7 @@
 //! cap and spilling (`memory`), persisted frames (`persist`), the nodes that keep a shown frame's
 //! first and last rows (`ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
 //! streams a plan into a renderer (a panic while it runs is the statement's error: `guard`;
+//! a merge in file order reads its partitions ahead, on every core: `read_ahead`;
 //! a text literal too long to repeat on every row of a batch is refused first: `broadcast`;
 //! a row cut that DataFusion's planning dropped is put back: `cut`),
 //! writing files (`write`), drawing plans (`visualize`) and plots (`plot`), progress, the cluster schedulers
@@ -21,6 +22,7 @@ pub(crate) mod nodes;
 pub mod persist;
 pub mod plot;
 pub mod progress;
+pub(crate) mod read_ahead;
 pub(crate) mod replay;
 pub mod scan;
 pub mod sources;

@@ -5,6 +5,9 @@
 //! a stream per partition; for ddq's nodes most of those answers differ only in a value or two.
 //! Each node's own logic (what it reads, how it orders, what it shows) stays in its file.
 //!
+//! A node that only changes how its input's partitions run (run again, read ahead) is a
+//! [`PassThroughExec`] over a [`PassThrough`] that says what it does of its own.
+//!
 //! Children: a node with inputs rebuilds itself in `replace_children` and answers DataFusion's
 //! deprecated `with_new_children` through [`with_children`]; a leaf answers `with_new_children`
 //! with [`leaf_with_children`] and leaves `replace_children` to DataFusion's default, which asks
@@ -142,4 +145,98 @@ pub(crate) fn joined<T>(
     joined: std::result::Result<Result<T>, tokio::task::JoinError>,
 ) -> Result<T> {
     joined.map_err(|e| DataFusionError::External(Box::new(e)))?
+}
+
+/// What a node that keeps its one input's partitions, order and columns does of its own.
+pub(crate) trait PassThrough: std::fmt::Debug + Send + Sync + 'static {
+    /// The node's name in plans.
+    const NAME: &'static str;
+
+    /// The state of a node over a new input.
+    fn fresh() -> Self;
+
+    /// Runs `partition` of `input`.
+    fn execute(
+        &self,
+        input: &Arc<dyn ExecutionPlan>,
+        partition: usize,
+        context: Arc<datafusion::execution::TaskContext>,
+    ) -> Result<SendableRecordBatchStream>;
+}
+
+/// A node over one input that keeps its properties, running its partitions as `N` says.
+#[derive(Debug)]
+pub(crate) struct PassThroughExec<N: PassThrough> {
+    input: Arc<dyn ExecutionPlan>,
+    node: N,
+}
+
+impl<N: PassThrough> PassThroughExec<N> {
+    pub(crate) fn new(input: Arc<dyn ExecutionPlan>) -> Self {
+        Self {
+            input,
+            node: N::fresh(),
+        }
+    }
+}
+
+impl<N: PassThrough> datafusion::physical_plan::DisplayAs for PassThroughExec<N> {
+    fn fmt_as(
+        &self,
+        _t: datafusion::physical_plan::DisplayFormatType,
+        f: &mut std::fmt::Formatter,
+    ) -> std::fmt::Result {
+        write!(f, "{}", N::NAME)
+    }
+}
+
+impl<N: PassThrough> ExecutionPlan for PassThroughExec<N> {
+    fn name(&self) -> &str {
+        N::NAME
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        self.input.properties()
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn maintains_input_order(&self) -> Vec<bool> {
+        vec![true]
+    }
+
+    fn apply_expressions(
+        &self,
+        _f: &mut dyn FnMut(
+            &Arc<dyn datafusion::physical_expr::PhysicalExpr>,
+        ) -> Result<datafusion::common::tree_node::TreeNodeRecursion>,
+    ) -> Result<datafusion::common::tree_node::TreeNodeRecursion> {
+        Ok(datafusion::common::tree_node::TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        with_children(self, children)
+    }
+
+    fn replace_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+        _options: ReplaceChildrenOptions,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let input = one_input(children, self.name())?;
+        Ok(Arc::new(Self::new(input)))
+    }
+
+    fn execute(
+        &self,
+        partition: usize,
+        context: Arc<datafusion::execution::TaskContext>,
+    ) -> Result<SendableRecordBatchStream> {
+        self.node.execute(&self.input, partition, context)
+    }
 }

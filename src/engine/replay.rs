@@ -9,14 +9,13 @@
 //! own `reset_plan_states` (what a recursive query uses to run its plan again). Local plans
 //! only: a cluster's tasks are planned and run by its workers.
 
-use crate::engine::nodes::{one_input, with_children};
-use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use crate::engine::nodes::{PassThrough, PassThroughExec, with_children};
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
-use datafusion::physical_expr::PhysicalExpr;
-use datafusion::physical_plan::execution_plan::{ReplaceChildrenOptions, reset_plan_states};
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion::physical_plan::execution_plan::reset_plan_states;
 use datafusion::physical_plan::joins::NestedLoopJoinExec;
-use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -38,21 +37,15 @@ pub(crate) fn replayable_joins(plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn E
 }
 
 /// Its input, run again from a fresh copy when a partition is asked for a second time.
+pub(crate) type ReplayableExec = PassThroughExec<Replay>;
+
+/// The partitions already run from the input itself.
 #[derive(Debug)]
-pub(crate) struct ReplayableExec {
-    input: Arc<dyn ExecutionPlan>,
-    /// The partitions already run from `input` itself.
+pub(crate) struct Replay {
     started: Mutex<HashSet<usize>>,
 }
 
-impl ReplayableExec {
-    fn new(input: Arc<dyn ExecutionPlan>) -> Self {
-        Self {
-            input,
-            started: Mutex::new(HashSet::new()),
-        }
-    }
-
+impl Replay {
     /// True the first time `partition` is asked for.
     fn first_run(&self, partition: usize) -> bool {
         match self.started.lock() {
@@ -63,61 +56,25 @@ impl ReplayableExec {
     }
 }
 
-impl DisplayAs for ReplayableExec {
-    fn fmt_as(&self, _t: DisplayFormatType, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(f, "ReplayableExec")
-    }
-}
+impl PassThrough for Replay {
+    const NAME: &'static str = "ReplayableExec";
 
-impl ExecutionPlan for ReplayableExec {
-    fn name(&self) -> &str {
-        "ReplayableExec"
-    }
-
-    fn properties(&self) -> &Arc<PlanProperties> {
-        self.input.properties()
-    }
-
-    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
-        vec![&self.input]
-    }
-
-    fn maintains_input_order(&self) -> Vec<bool> {
-        vec![true]
-    }
-
-    fn apply_expressions(
-        &self,
-        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>,
-    ) -> Result<TreeNodeRecursion> {
-        Ok(TreeNodeRecursion::Continue)
-    }
-
-    fn with_new_children(
-        self: Arc<Self>,
-        children: Vec<Arc<dyn ExecutionPlan>>,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        with_children(self, children)
-    }
-
-    fn replace_children(
-        self: Arc<Self>,
-        children: Vec<Arc<dyn ExecutionPlan>>,
-        _options: ReplaceChildrenOptions,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        let input = one_input(children, self.name())?;
-        Ok(Arc::new(ReplayableExec::new(input)))
+    fn fresh() -> Self {
+        Replay {
+            started: Mutex::new(HashSet::new()),
+        }
     }
 
     fn execute(
         &self,
+        input: &Arc<dyn ExecutionPlan>,
         partition: usize,
         context: Arc<TaskContext>,
     ) -> Result<SendableRecordBatchStream> {
         if self.first_run(partition) {
-            return self.input.execute(partition, context);
+            return input.execute(partition, context);
         }
-        reset_plan_states(Arc::clone(&self.input))?.execute(partition, context)
+        reset_plan_states(Arc::clone(input))?.execute(partition, context)
     }
 }
 
