@@ -84,6 +84,10 @@ pub fn categories_of(
     let text = match dtype {
         "object" => label.clone(),
         interval if interval.starts_with("interval") => label.clone(),
+        // Python's spelling, which the labels have (see `python_bool_label`).
+        "bool" => datafusion::logical_expr::when(label.clone(), lit("True"))
+            .when(!label.clone(), lit("False"))
+            .end()?,
         _ => cast(label.clone(), DataType::Utf8),
     };
     let codes = labels

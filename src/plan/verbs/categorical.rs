@@ -170,7 +170,7 @@ pub fn categorical_of_values(planner: &Planner, series: &Series) -> Result<Serie
     let mut labels = Vec::new();
     for batch in planner.sources.collect_now(distinct)? {
         let text = cast_text(batch.column(0))?;
-        labels.extend((0..text.len()).map(|i| text.value(i).to_string()));
+        labels.extend((0..text.len()).map(|i| python_bool_label(text.value(i), &dtype)));
     }
     if labels.len() > MAX_CATEGORIES {
         return Err(DdqError::unsupported(format!(
@@ -184,6 +184,15 @@ pub fn categorical_of_values(planner: &Planner, series: &Series) -> Result<Serie
         categories: Some(Arc::new(categories)),
         ..s
     })
+}
+
+/// A category's label as pandas prints it: Arrow writes booleans `true`, Python `True`.
+fn python_bool_label(text: &str, dtype: &str) -> String {
+    match (dtype, text) {
+        ("bool", "true") => "True".to_string(),
+        ("bool", "false") => "False".to_string(),
+        _ => text.to_string(),
+    }
 }
 
 /// A column of the engine's text types as a plain string array.
