@@ -1,11 +1,11 @@
 //! Reading ahead beneath a merge in file order, so a result in pandas' order uses every core.
 //!
-//! A result in file order (a filter written as CSV, `to_csv`) ends in DataFusion's merge of
-//! the partitions by (`__ddq_part`, `__ddq_row`). The scan's partitions are contiguous groups
-//! of files, so the merge drains the first partition before it takes anything from the
-//! second, and polls each partition's plan (the filter, the projection) on its own task: the
-//! second partition's reader stopped after the couple of batches its channel holds, and the
-//! whole statement ran on one core.
+//! A result in file order (a filter written as CSV, `to_csv`, a sort) ends in DataFusion's
+//! merge of sorted partitions, by (`__ddq_part`, `__ddq_row`) or the sort's keys. The scan's
+//! partitions are contiguous groups of files, so the merge drains the first partition before it
+//! takes anything from the second, and it polls every partition's plan (the filter, the
+//! projection) on its one task: the second partition's reader stopped after the couple of
+//! batches its channel holds, and the whole statement ran on one core.
 //!
 //! Every input of such a merge is wrapped in [`ReadAheadExec`], which runs the partition's plan
 //! on a task of its own and keeps what it produced until the merge takes it, up to a budget in
@@ -37,7 +37,7 @@ const LIMIT_SHARE: usize = 64;
 /// Batches a partition may hold unread, whatever their size: the bytes bound them first.
 const MOST_BATCHES: usize = 4096;
 
-/// `plan` with every input of a merge in file order read ahead.
+/// `plan` with the input of every merge of sorted partitions read ahead.
 pub(crate) fn below_merges(plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn ExecutionPlan>> {
     plan.transform_up(|node| {
         let Some(merge) = node.downcast_ref::<SortPreservingMergeExec>() else {
@@ -56,6 +56,7 @@ pub(crate) fn below_merges(plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn Execu
 /// Its input, each partition run on a task of its own ahead of the consumer, within a budget.
 pub(crate) type ReadAheadExec = PassThroughExec<RunAhead>;
 
+/// What [`ReadAheadExec`] does of its own: runs each partition on a task, within its budget.
 #[derive(Debug)]
 pub(crate) struct RunAhead;
 
