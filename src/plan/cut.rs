@@ -85,6 +85,10 @@ pub fn categories_of(
         "object" => label.clone(),
         interval if interval.starts_with("interval") => label.clone(),
         // Python's spelling, which the labels have (see `python_bool_label`).
+        // The labels' own text (see `categorical_of_values`).
+        datetime if datetime.starts_with("datetime64") => {
+            crate::plan::series::timestamp_text(label.clone())
+        }
         "bool" => datafusion::logical_expr::when(label.clone(), lit("True"))
             .when(!label.clone(), lit("False"))
             .end()?,

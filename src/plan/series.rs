@@ -131,7 +131,7 @@ pub fn astype_expr(series: &Series, name: &str, dtype: Arg) -> Result<Expr> {
 /// A timestamp as pandas' `astype(str)` writes it: the date alone at midnight, else date and
 /// time. (pandas decides for the whole column: a column mixing midnights and other times
 /// writes every value with its time; ddq decides per value.)
-fn timestamp_text(e: Expr) -> Expr {
+pub(crate) fn timestamp_text(e: Expr) -> Expr {
     let midnight = e.clone().eq(f::date_trunc(lit("day"), e.clone()));
     datafusion::logical_expr::when(midnight, f::to_char(e.clone(), lit("%Y-%m-%d")))
         .otherwise(f::to_char(e, lit("%Y-%m-%d %H:%M:%S")))

@@ -952,6 +952,11 @@ fn labels_text(labels: &[String], format: Format) -> String {
 /// pandas' repr of a categorical's categories other than text: `pd.cut`'s IntervalIndex, or an
 /// Index of numbers.
 fn category_index_repr(labels: &[String], dtype: &str) -> String {
+    if dtype.starts_with("datetime64") {
+        let quoted: Vec<String> = labels.iter().map(|l| python_str_repr(l)).collect();
+        let attributes = [format!("dtype='{dtype}'"), "freq=None".to_string()];
+        return output::index::index_repr("DatetimeIndex", &quoted, &attributes, false);
+    }
     let class = match dtype.starts_with("interval") {
         true => "IntervalIndex",
         false => "Index",

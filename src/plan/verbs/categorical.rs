@@ -150,13 +150,19 @@ fn as_known(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     Ok(Value::Series(s))
 }
 
-/// `s.astype("category")` of text or numbers: the distinct values, sorted, are the categories
+/// `s.astype("category")` of text, numbers, booleans or dates: the distinct values, sorted, are the categories
 /// (asked of the engine when the statement is planned, as pandas reads the data to find them).
 pub fn categorical_of_values(planner: &Planner, series: &Series) -> Result<Series> {
     let s = window::plain(series)?;
     let dtype = match expr_type(&s.frame, &s.expr)? {
         t if is_text(&t) => "object".to_string(),
         t => pandas_dtype(&t),
+    };
+    // Dates are labelled as pandas prints them (the date alone at midnight), not as Arrow
+    // casts them to text.
+    let label = match dtype.starts_with("datetime64") {
+        true => crate::plan::series::timestamp_text(column("value")),
+        false => column("value"),
     };
     let distinct = s
         .frame
@@ -166,6 +172,7 @@ pub fn categorical_of_values(planner: &Planner, series: &Series) -> Result<Serie
         .keep_rows(column("value").is_not_null())?
         .distinct()?
         .sort(vec![column("value").sort(true, false)])?
+        .project([label.alias("label")])?
         .limit(0, Some(MAX_CATEGORIES + 1))?;
     let mut labels = Vec::new();
     for batch in planner.sources.collect_now(distinct)? {

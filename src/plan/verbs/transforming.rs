@@ -319,7 +319,8 @@ fn astype(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
             };
             let t = expr_type(&s.frame, &s.expr)?;
-            if name == "category" && (is_text(&t) || is_numeric(&t)) {
+            let naive_datetime = matches!(t, DataType::Timestamp(_, None));
+            if name == "category" && (is_text(&t) || is_numeric(&t) || naive_datetime) {
                 return Ok(Value::Series(super::categorical::categorical_of_values(
                     planner, &s,
                 )?));
