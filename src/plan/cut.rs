@@ -72,28 +72,15 @@ pub fn column_categories(frame: &Frame, name: &str) -> Option<Arc<Categories>> {
         .map(Arc::new)
 }
 
-/// The categories of `label` whose values, written as text, are `labels`, of pandas dtype
-/// `dtype`: each row's code is the place of its text among them. Numbers (dtype `int64`,
-/// `float64`) are compared as the engine writes them, which is how their labels were made.
+/// The categories of `label` whose values, written as text by [`category_text`], are `labels`,
+/// of pandas dtype `dtype`: each row's code is the place of its text among them.
 pub fn categories_of(
     label: Expr,
     labels: Vec<String>,
     ordered: bool,
     dtype: &str,
 ) -> Result<Categories> {
-    let text = match dtype {
-        "object" => label.clone(),
-        interval if interval.starts_with("interval") => label.clone(),
-        // Python's spelling, which the labels have (see `python_bool_label`).
-        // The labels' own text (see `categorical_of_values`).
-        datetime if datetime.starts_with("datetime64") => {
-            crate::plan::series::timestamp_text(label.clone())
-        }
-        "bool" => datafusion::logical_expr::when(label.clone(), lit("True"))
-            .when(!label.clone(), lit("False"))
-            .end()?,
-        _ => cast(label.clone(), DataType::Utf8),
-    };
+    let text = category_text(label.clone(), dtype)?;
     let codes = labels
         .iter()
         .enumerate()
@@ -105,6 +92,23 @@ pub fn categories_of(
         label,
         ordered,
         dtype: dtype.to_string(),
+    })
+}
+
+/// A category value of pandas dtype `dtype` as text, as pandas prints it: what labels are
+/// made of and compared with. Numbers as the engine writes them, booleans `True`/`False`,
+/// dates alone at midnight; text and `pd.cut`'s intervals are text already.
+pub fn category_text(value: Expr, dtype: &str) -> Result<Expr> {
+    Ok(match dtype {
+        "object" => value,
+        interval if interval.starts_with("interval") => value,
+        datetime if datetime.starts_with("datetime64") => {
+            crate::plan::series::timestamp_text(value)
+        }
+        "bool" => datafusion::logical_expr::when(value.clone(), lit("True"))
+            .when(!value, lit("False"))
+            .end()?,
+        _ => cast(value, DataType::Utf8),
     })
 }
 

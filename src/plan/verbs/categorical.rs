@@ -1,14 +1,14 @@
-//! Categorical series: `astype("category")` of text or numbers and `pd.cut`'s intervals, and
-//! the `.cat` accessor (`codes`, `categories`, `ordered`, Dask's `as_known()`). A categorical
-//! keeps its categories in order ([`Categories`]); groupby and value_counts by it list every
-//! category.
+//! Categorical series: `astype("category")` of text, numbers, booleans or dates and `pd.cut`'s
+//! intervals, and the `.cat` accessor (`codes`, `categories`, `ordered`, Dask's `as_known()`).
+//! A categorical keeps its categories in order ([`Categories`]); groupby and value_counts by it
+//! list every category.
 
 use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::Planner;
-use crate::plan::cut::categories_of;
+use crate::plan::cut::{categories_of, category_text};
 use crate::plan::ops::{expr_type, is_text};
 use crate::plan::project::Project;
 use crate::plan::series::accessor_error;
@@ -150,20 +150,16 @@ fn as_known(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     Ok(Value::Series(s))
 }
 
-/// `s.astype("category")` of text, numbers, booleans or dates: the distinct values, sorted, are the categories
-/// (asked of the engine when the statement is planned, as pandas reads the data to find them).
+/// `s.astype("category")` of text, numbers, booleans or dates: the distinct values, sorted, are
+/// the categories (asked of the engine when the statement is planned, as pandas reads the data
+/// to find them), labelled by [`category_text`].
 pub fn categorical_of_values(planner: &Planner, series: &Series) -> Result<Series> {
     let s = window::plain(series)?;
     let dtype = match expr_type(&s.frame, &s.expr)? {
         t if is_text(&t) => "object".to_string(),
         t => pandas_dtype(&t),
     };
-    // Dates are labelled as pandas prints them (the date alone at midnight), not as Arrow
-    // casts them to text.
-    let label = match dtype.starts_with("datetime64") {
-        true => crate::plan::series::timestamp_text(column("value")),
-        false => column("value"),
-    };
+    let label = category_text(column("value"), &dtype)?;
     let distinct = s
         .frame
         .df
@@ -177,7 +173,7 @@ pub fn categorical_of_values(planner: &Planner, series: &Series) -> Result<Serie
     let mut labels = Vec::new();
     for batch in planner.sources.collect_now(distinct)? {
         let text = cast_text(batch.column(0))?;
-        labels.extend((0..text.len()).map(|i| python_bool_label(text.value(i), &dtype)));
+        labels.extend((0..text.len()).map(|i| text.value(i).to_string()));
     }
     if labels.len() > MAX_CATEGORIES {
         return Err(DdqError::unsupported(format!(
@@ -191,15 +187,6 @@ pub fn categorical_of_values(planner: &Planner, series: &Series) -> Result<Serie
         categories: Some(Arc::new(categories)),
         ..s
     })
-}
-
-/// A category's label as pandas prints it: Arrow writes booleans `true`, Python `True`.
-fn python_bool_label(text: &str, dtype: &str) -> String {
-    match (dtype, text) {
-        ("bool", "true") => "True".to_string(),
-        ("bool", "false") => "False".to_string(),
-        _ => text.to_string(),
-    }
 }
 
 /// A column of the engine's text types as a plain string array.
