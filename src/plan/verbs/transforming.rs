@@ -110,7 +110,7 @@ pub const VERBS: &[Verb] = &[
         form: Method,
         params: &["decimals"],
         signature: "round(decimals=0)",
-        summary: "Round to the given number of decimals.",
+        summary: "Round to the given number of decimals, halves to even as numpy does; integers stay integers, and a frame rounds its numeric columns.",
         example: "ddf.DepDelay.mean().round(2)",
         expected: "8.88\n",
         plan: round,
