@@ -418,6 +418,41 @@ fn the_columns_print_as_a_pandas_index_wrapped_at_80() {
 }
 
 #[test]
+fn the_index_prints_as_a_pandas_index() {
+    // pandas 2.2 printed each of these (repr of the same lines on the same data).
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; ddf.groupby(\"Origin\").DepDelay.mean().index; ddf.index; \
+             ddf[ddf.DepDelay > 1000].index; ddf.set_index(\"Date\").index.compute(); \
+             i = ddf.groupby(\"DayOfWeek\").DepDelay.mean().index; i; i.max()"
+        ),
+    );
+    assert_eq!(
+        out,
+        "Index(['EWR', 'JFK', 'LGA'], dtype='object', name='Origin')\n\
+         RangeIndex(start=0, stop=20800, step=1)\n\
+         Index([20454], dtype='int64')\n\
+         DatetimeIndex(['1990-01-01', '1990-01-01', '1990-01-01', '1990-01-01',\n               \
+         '1990-01-01', '1990-01-02', '1990-01-02', '1990-01-02',\n               \
+         '1990-01-02', '1990-01-02',\n               \
+         ...\n               \
+         '1999-12-30', '1999-12-30', '1999-12-30', '1999-12-30',\n               \
+         '1999-12-31', '1999-12-31', '1999-12-31', '1999-12-31',\n               \
+         '1999-12-31', '1999-12-31'],\n              \
+         dtype='datetime64[ns]', name='Date', length=20800, freq=None)\n\
+         Index([1, 2, 3, 4, 5, 6, 7], dtype='int64', name='DayOfWeek')\n\
+         7\n"
+    );
+    // As CSV the index is a column of its values, as before.
+    let csv = ddq(
+        &["-c", &format!("{READ}; ddf[ddf.DepDelay > 1000].index")],
+        None,
+    );
+    assert_eq!(csv.stdout, "0\n20454\n", "{}", csv.stderr);
+}
+
+#[test]
 fn python_conversions_work_on_values_and_computed_scalars() {
     let out = table_with(
         &[],

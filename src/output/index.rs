@@ -6,38 +6,82 @@
 /// pandas' `display.width`, which a repr outside a terminal wraps at.
 const DISPLAY_WIDTH: usize = 80;
 /// pandas' `display.max_seq_items`: longer indexes show their ends only.
-const MAX_SEQ_ITEMS: usize = 100;
+pub(crate) const MAX_SEQ_ITEMS: usize = 100;
+
+/// How many values a truncated index shows at each end.
+pub(crate) const SHOWN_AT_EACH_END: usize = 10;
 
 /// The repr of an index named `class` (`Index`, `IntervalIndex`) of values already written as
 /// pandas writes each (`'Origin'`, `(0, 250]`), followed by `attributes` (`dtype='object'`).
 /// Text values are not padded to a common width; other values are once they wrap.
 pub fn index_repr(class: &str, values: &[String], attributes: &[String], justify: bool) -> String {
-    let mut attributes = attributes.to_vec();
-    if values.len() > MAX_SEQ_ITEMS {
-        attributes.push(format!("length={}", values.len()));
+    shown_index_repr(
+        class,
+        Shown::of(values),
+        values.len(),
+        attributes,
+        &[],
+        justify,
+    )
+}
+
+/// The values an index repr shows: all of them, or (past `MAX_SEQ_ITEMS`) the first and last
+/// `SHOWN_AT_EACH_END`.
+pub enum Shown {
+    All(Vec<String>),
+    Ends(Vec<String>, Vec<String>),
+}
+
+impl Shown {
+    /// What pandas shows of all of `values`.
+    pub fn of(values: &[String]) -> Shown {
+        if values.len() > MAX_SEQ_ITEMS {
+            Shown::Ends(
+                values[..SHOWN_AT_EACH_END].to_vec(),
+                values[values.len() - SHOWN_AT_EACH_END..].to_vec(),
+            )
+        } else {
+            Shown::All(values.to_vec())
+        }
     }
-    let data = values_summary(class, values, justify);
+}
+
+/// The repr of an index of `length` values of which `shown` are written out; `attributes` come
+/// before pandas' `length=` and `trailing` after it (a DatetimeIndex's `freq=None`).
+pub fn shown_index_repr(
+    class: &str,
+    shown: Shown,
+    length: usize,
+    attributes: &[String],
+    trailing: &[String],
+    justify: bool,
+) -> String {
+    let mut attributes = attributes.to_vec();
+    if length > MAX_SEQ_ITEMS {
+        attributes.push(format!("length={length}"));
+    }
+    attributes.extend_from_slice(trailing);
+    let data = values_summary(class, shown, justify);
     format!("{class}({data}{})", attributes.join(", "))
 }
 
 /// The bracketed values and what follows them: `, ` when they fit on one line, else `,` and a
 /// line break.
-fn values_summary(class: &str, values: &[String], justify: bool) -> String {
+fn values_summary(class: &str, shown: Shown, justify: bool) -> String {
     let continuation = format!("\n{}", " ".repeat(class.len() + 2));
     let closing_space = format!("\n{}", " ".repeat(class.len() + 1));
-    match values {
-        [] => return "[], ".to_string(),
-        [only] => return format!("[{only}], "),
-        [first, last] => return format!("[{first}, {last}], "),
-        _ => {}
-    }
-    let truncated = values.len() > MAX_SEQ_ITEMS;
-    let (mut head, mut tail): (Vec<String>, Vec<String>) = if truncated {
-        let n = (MAX_SEQ_ITEMS / 2).min(10);
-        (values[..n].to_vec(), values[values.len() - n..].to_vec())
-    } else {
-        (Vec::new(), values.to_vec())
+    let (truncated, mut head, mut tail) = match shown {
+        Shown::All(values) => (false, Vec::new(), values),
+        Shown::Ends(head, tail) => (true, head, tail),
     };
+    if !truncated {
+        match tail.as_slice() {
+            [] => return "[], ".to_string(),
+            [only] => return format!("[{only}], "),
+            [first, last] => return format!("[{first}, {last}], "),
+            _ => {}
+        }
+    }
     let fits = |part: &[String]| part.join(", ").chars().count() < DISPLAY_WIDTH;
     if justify && (truncated || !(fits(&head) && fits(&tail))) {
         let widest = head

@@ -9,6 +9,7 @@
 
 mod csv_writer;
 pub mod index;
+mod index_writer;
 mod json_lines;
 mod markdown;
 mod parquet_file;
@@ -27,7 +28,9 @@ pub const HIDDEN_COLUMN_PREFIX: &str = "__ddq_";
 /// [`is_broken_pipe`].
 const BROKEN_PIPE_MESSAGE: &str = "output closed (broken pipe)";
 
-/// Whether a result is printed as a pandas DataFrame or as a Series (which adds a `Name:` footer).
+/// Whether a result is printed as a pandas DataFrame, as a Series (which adds a `Name:` footer)
+/// or as an Index (`df.index`: the table format prints pandas' `Index([...])` repr, the other
+/// formats a column as for a series).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResultKind {
     Frame,
@@ -35,6 +38,10 @@ pub enum ResultKind {
         name: String,
         /// A categorical series' categories, which pandas lists under the footer.
         categories: Option<CategoriesShown>,
+    },
+    Index {
+        /// The index's name (its column's), empty for the positions of rows as read.
+        name: String,
     },
 }
 
@@ -100,7 +107,12 @@ pub fn result_writer(
     options: &DisplayOptions,
 ) -> Result<Box<dyn ResultWriter + Send>> {
     Ok(match format {
-        Format::Table => Box::new(table::TableWriter::new(layout, schema, out, options)),
+        Format::Table => match layout.kind {
+            ResultKind::Index { name } => {
+                Box::new(index_writer::IndexWriter::new(schema, out, name))
+            }
+            _ => Box::new(table::TableWriter::new(layout, schema, out, options)),
+        },
         Format::Csv => Box::new(csv_writer::CsvResultWriter::new(schema, out, b',')),
         Format::Tsv => Box::new(csv_writer::CsvResultWriter::new(schema, out, b'\t')),
         Format::Json => Box::new(json_lines::JsonLinesWriter::new(schema, out)),

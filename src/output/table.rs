@@ -57,6 +57,7 @@ impl TableWriter {
         let extra_lines = match &layout.kind {
             ResultKind::Frame => 5,
             ResultKind::Series { categories, .. } => 4 + usize::from(categories.is_some()),
+            ResultKind::Index { .. } => 4,
         };
         let rows = DisplayOptions {
             max_rows: options.row_limit(extra_lines),
@@ -67,6 +68,12 @@ impl TableWriter {
             ResultKind::Series { name, categories } => Some(SeriesFooter {
                 name,
                 categories,
+                value_column: series_value_column(&columns.visible, layout.index_columns),
+            }),
+            // An index prints as its own repr (`index_writer`); as a table it is a series.
+            ResultKind::Index { name } => Some(SeriesFooter {
+                name,
+                categories: None,
                 value_column: series_value_column(&columns.visible, layout.index_columns),
             }),
         };

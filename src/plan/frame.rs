@@ -975,6 +975,7 @@ pub fn concat(objs: Arg) -> Result<Value> {
         return Err(objs.invalid("concat() needs at least one frame"));
     };
     let columns = first.columns();
+    let labels = concat_labels(&frames)?;
     let mut combined: Option<datafusion::prelude::DataFrame> = None;
     let mut npartitions = 0;
     for (i, frame) in frames.iter().enumerate() {
@@ -990,6 +991,9 @@ pub fn concat(objs: Arg) -> Result<Value> {
         let mut exprs: Vec<Expr> = columns.iter().map(|c| column(c)).collect();
         exprs.push(lit(i as u64).alias("__ddq_cat"));
         exprs.push(column("__ddq_catpos"));
+        if let Some(labels) = &labels {
+            exprs.push(labels[i].clone().alias(index::LABEL_COLUMN));
+        }
         let df = positioned.df.clone().project(exprs)?;
         combined = Some(match combined {
             None => df,
@@ -1009,6 +1013,21 @@ pub fn concat(objs: Arg) -> Result<Value> {
         origin: "concat".into(),
         divisions: None,
     }))
+}
+
+/// The labels a concat keeps of each of its parts (pandas keeps each part's index), when every
+/// part has them at no cost until read; else none, and the concat's index is refused.
+fn concat_labels(frames: &[Frame]) -> Result<Option<Vec<Expr>>> {
+    if frames.iter().any(|f| f.index_columns > 0) {
+        return Ok(None);
+    }
+    let labels: Option<Vec<Expr>> = frames
+        .iter()
+        .map(index::part_labels)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .collect();
+    Ok(labels)
 }
 
 /// The arguments of `merge`, in its signature's order.
@@ -1058,7 +1077,8 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
         drop_right_keys: false,
     };
     let merged = join_frames(left, &right, (&keys.0, &keys.1), &how, naming)?;
-    Ok(Value::Frame(merged))
+    // pandas numbers a merge's rows afresh.
+    Ok(Value::Frame(index::relabelled(&merged)?))
 }
 
 /// The arguments of `join`, in its signature's order.

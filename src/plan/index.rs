@@ -6,7 +6,7 @@
 
 use crate::error::{DdqError, Result};
 use crate::plan::ops::{expr_type, is_temporal, literal_expr};
-use crate::plan::order::{keep_order_for, unique_hidden, with_position};
+use crate::plan::order::{keep_order_for, position_in_order, unique_hidden, with_position};
 use crate::plan::project::Project;
 use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::value::{DUPLICATE_SUFFIX, Frame, Series, Value, column};
@@ -59,14 +59,13 @@ pub fn set_index(frame: &Frame, key: &str, drop: bool) -> Result<Frame> {
 pub fn reset_frame(frame: &Frame, drop: bool) -> Result<Frame> {
     let keys = frame.key_columns();
     if keys.is_empty() {
-        return if drop {
-            Ok(frame.clone())
-        } else {
-            numbered(frame)
+        return match drop {
+            true => relabelled(frame),
+            false => relabelled(&numbered(frame)?),
         };
     }
     if !drop {
-        return Ok(Frame {
+        return relabelled(&Frame {
             index_columns: 0,
             ..frame.clone()
         });
@@ -75,7 +74,7 @@ pub fn reset_frame(frame: &Frame, drop: bool) -> Result<Frame> {
     let frame = keep_order_for(frame, &values)?;
     let mut select: Vec<Expr> = values.iter().map(|c| column(c)).collect();
     select.extend(frame.hidden_columns().iter().map(|h| column(h)));
-    Ok(Frame {
+    relabelled(&Frame {
         index_columns: 0,
         ..frame.with_df(frame.df.clone().project(select)?)
     })
@@ -100,9 +99,9 @@ pub fn reset_series(series: &Series, drop: bool) -> Result<Value> {
 fn numbered(frame: &Frame) -> Result<Frame> {
     let (positioned, position) = read_positions(frame, || {
         DdqError::unsupported(
-            "reset_index() of rows combined from more than one read (a merge, a concat): pandas would give each row the position it had when read, which ddq does not keep there",
+            "reset_index() of a concat of filtered or combined frames: pandas would give each row the label it had in its part, which ddq does not keep there",
         )
-        .with_help("use reset_index(drop=True), or set_index(\"col\") first to carry a label")
+        .with_help("reset_index() each part before the concat, or use reset_index(drop=True)")
     })?;
     let mut select = vec![column(&position).alias("index")];
     select.extend(frame.value_columns().iter().map(|c| column(c)));
@@ -154,9 +153,9 @@ pub fn index_series(frame: &Frame) -> Result<Series> {
         [] => {
             let (positioned, position) = read_positions(frame, || {
                 DdqError::unsupported(
-                    "the index of rows combined from more than one read (a merge, a concat): pandas keeps each row's position when read, which ddq does not carry there",
+                    "the index of a concat of filtered or combined frames: pandas keeps each row's label from its part, which ddq does not carry there",
                 )
-                .with_help("set_index(\"col\") first to carry a label")
+                .with_help("reset_index() each part before the concat, or set_index(\"col\") first to carry a label")
             })?;
             Ok(Series {
                 expr: column(&position),
@@ -424,9 +423,38 @@ pub fn series_rows(planner: &Planner, s: Series, index: Value, by_label: bool) -
     }
 }
 
-/// The frame with a hidden column (its name returned) of each row's position, which is pandas'
-/// default index only while the rows are those read, in that order; otherwise `refusal`.
+/// The hidden column holding each row's label where it is no longer the row's position when
+/// read: a merge numbers its rows afresh (pandas' new RangeIndex), a concat keeps each part's
+/// labels, a `reset_index` numbers the rows in their order.
+pub const LABEL_COLUMN: &str = "__ddq_label";
+
+/// `frame` with its rows labelled by their positions in its order, as pandas' fresh RangeIndex
+/// labels them; the order itself is unchanged. While nothing reads the labels the engine drops
+/// the numbering from the plan, so it costs nothing.
+pub fn relabelled(frame: &Frame) -> Result<Frame> {
+    let label = position_in_order(frame)?;
+    Ok(frame.with_df(frame.df.clone().set_column(LABEL_COLUMN, label)?))
+}
+
+/// The labels a concat keeps of one of its parts, when they cost nothing until read: those it
+/// carries, or the positions of rows as read.
+pub fn part_labels(frame: &Frame) -> Result<Option<Expr>> {
+    if frame.hidden_columns().iter().any(|h| h == LABEL_COLUMN) {
+        return Ok(Some(column(LABEL_COLUMN)));
+    }
+    if rows_as_read(frame.df.logical_plan()) {
+        return Ok(Some(position_in_order(frame)?));
+    }
+    Ok(None)
+}
+
+/// The frame with a hidden column (its name returned) of each row's label: the labels it
+/// carries, else its position when read, which is pandas' default index while the rows are
+/// those read (filtered or sorted); otherwise `refusal`.
 fn read_positions(frame: &Frame, refusal: impl FnOnce() -> DdqError) -> Result<(Frame, String)> {
+    if frame.hidden_columns().iter().any(|h| h == LABEL_COLUMN) {
+        return Ok((frame.clone(), LABEL_COLUMN.to_string()));
+    }
     let position = unique_hidden(frame, "__ddq_pos");
     // From the scan's own partition and row columns, which hold through filters and sorts;
     // else the frame's rows, numbered, when they are still the rows read, in their order.

@@ -20,6 +20,7 @@ pub mod resample;
 pub mod schedule;
 pub mod series;
 pub mod sources;
+pub mod time_median;
 pub mod udf;
 pub mod value;
 pub mod verbs;
@@ -40,6 +41,17 @@ pub const MODULES: &[&str] = &["dd", "pd", "dask", "np", "numpy", "pandas", "os"
 /// How many lambda parameters may be bound at once: far more than any notebook nests, few
 /// enough that planning a recursive function stops long before the stack does.
 const MAX_LAMBDA_LOCALS: usize = 64;
+
+/// Methods of a pandas Index that give an Index again (`ddf.index.compute()`); the others give
+/// what the same method of a series gives.
+const INDEX_TO_INDEX: &[&str] = &[
+    "compute",
+    "persist",
+    "copy",
+    "unique",
+    "drop_duplicates",
+    "sort_values",
+];
 
 /// Python's built-in types, which pandas takes as dtypes (`str` and `object` are text).
 const PYTHON_TYPES: &[&str] = &["str", "int", "float", "bool", "object"];
@@ -175,6 +187,13 @@ impl<'a> Planner<'a> {
     }
 
     pub fn eval(&self, expr: &Expr) -> Result<Value> {
+        self.eval_shown(expr).map(Value::operand)
+    }
+
+    /// A statement's value as it is shown and bound to a name: `df.index` stays an Index,
+    /// which the session prints as pandas' `Index([...])`; inside an expression it is an
+    /// operand like any series ([`Planner::eval`]).
+    pub fn eval_shown(&self, expr: &Expr) -> Result<Value> {
         self.eval_kind(expr).map_err(|e| e.at(expr.span))
     }
 
@@ -518,7 +537,10 @@ impl<'a> Planner<'a> {
                     .at(func.span),
             );
         };
-        let receiver = self.eval(value)?;
+        let shown = self.eval_shown(value)?;
+        let keeps_index =
+            matches!(shown, Value::Index(_)) && INDEX_TO_INDEX.contains(&name.name.as_str());
+        let receiver = shown.operand();
         if let (Value::Str(text), true) = (&receiver, args.is_empty())
             && let Some(changed) = python_string_method(text, &name.name)
         {
@@ -531,7 +553,10 @@ impl<'a> Planner<'a> {
                 .at(name.span)
         })?;
         let args = self.bind(verb, args, span)?;
-        (verb.plan)(self, receiver, &args).map_err(|e| e.at(name.span))
+        match (verb.plan)(self, receiver, &args).map_err(|e| e.at(name.span))? {
+            Value::Series(series) if keeps_index => Ok(Value::Index(series)),
+            other => Ok(other),
+        }
     }
 
     /// The function a call names, if it names one: `name(...)` for a name that is not a

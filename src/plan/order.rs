@@ -8,7 +8,7 @@ use crate::plan::value::{Frame, column, display_name, is_hidden};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::functions_aggregate::expr_fn::count;
 use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{ExprFunctionExt, SortExpr, cast, lit, scalar_subquery};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit, scalar_subquery};
 use datafusion::prelude::DataFrame;
 use std::sync::Arc;
 
@@ -58,13 +58,20 @@ pub fn reverse(sort: &SortExpr) -> SortExpr {
 /// Adds a hidden 0-based position column (the row's place in pandas order) named `name`.
 /// The frame's order becomes that column, so later projections cannot lose it.
 pub fn with_position(frame: &Frame, name: &str) -> Result<Frame> {
-    let number = row_number().order_by(frame.order.clone()).build()?;
-    let position = cast(number, DataType::Int64) - lit(1i64);
-    let df = frame.df.clone().set_column(name, position)?;
+    let df = frame
+        .df
+        .clone()
+        .set_column(name, position_in_order(frame)?)?;
     Ok(Frame {
         order: vec![column(name).sort(true, false)],
         ..frame.with_df(df)
     })
+}
+
+/// Each row's 0-based place in the frame's pandas order: a window over the whole frame.
+pub fn position_in_order(frame: &Frame) -> Result<Expr> {
+    let number = row_number().order_by(frame.order.clone()).build()?;
+    Ok(cast(number, DataType::Int64) - lit(1i64))
 }
 
 /// Adds a hidden column with the total row count. A count over the whole frame as a window

@@ -421,7 +421,7 @@ pub fn all() -> Vec<ScalarUDF> {
     ]
 }
 
-/// Registers ddq's own scalar and aggregate functions with a context (the session's, and the
+/// Registers ddq's own scalar, aggregate and window functions with a context (the session's, and the
 /// cluster client's), so plans that name them resolve.
 pub fn register_all(ctx: &datafusion::prelude::SessionContext) {
     for udf in all() {
@@ -430,6 +430,7 @@ pub fn register_all(ctx: &datafusion::prelude::SessionContext) {
     for udaf in crate::plan::moments::all() {
         ctx.register_udaf(udaf);
     }
+    ctx.register_udwf(crate::plan::time_median::time_median_udwf());
 }
 
 pub fn row_hash_udf() -> Arc<ScalarUDF> {

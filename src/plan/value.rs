@@ -289,6 +289,9 @@ pub enum Accessor {
 pub enum Value {
     Frame(Frame),
     Series(Series),
+    /// `df.index` as a statement shows it (pandas' `Index([...])` repr); as an operand it is
+    /// the series of its values (see [`Value::operand`]).
+    Index(Series),
     Scalar(Scalar),
     GroupBy(GroupBy),
     Accessor(Accessor),
@@ -385,11 +388,21 @@ pub struct Lambda {
 }
 
 impl Value {
+    /// The value as an operation takes it: an Index is the series of its values, which every
+    /// verb of a series applies to.
+    pub fn operand(self) -> Value {
+        match self {
+            Value::Index(series) => Value::Series(series),
+            other => other,
+        }
+    }
+
     /// What the value is, for messages: "a frame", "a series", ...
     pub fn kind_name(&self) -> &'static str {
         match self {
             Value::Frame(_) => "a frame",
             Value::Series(_) => "a series",
+            Value::Index(_) => "an Index",
             Value::Scalar(_) => "a scalar",
             Value::GroupBy(_) => "a groupby",
             Value::Accessor(Accessor::Dt(_)) => "a .dt accessor",

@@ -11,7 +11,7 @@ use crate::plan::ops::{expr_type, float, is_numeric};
 use crate::plan::order::{reverse, unique_hidden, with_position};
 use crate::plan::project::Project;
 use crate::plan::value::{Frame, GroupBy, Rolling, Series, column};
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::functions::expr_fn as f;
@@ -26,6 +26,7 @@ use datafusion::logical_expr::{
     Expr, ExprFunctionExt, LogicalPlan, SortExpr, WindowFrame, WindowFrameBound, WindowFrameUnits,
     cast, lit, when,
 };
+use std::sync::Arc;
 
 /// Which rows a window sees: those of the row's group (all rows when there are no keys), in the
 /// frame's order.
@@ -548,9 +549,10 @@ fn time_rolling(series: &Series, rolling: &Rolling, agg: Agg, span: i64) -> Resu
         Agg::Max | Agg::Min => windows.extreme(values, agg == Agg::Max)?,
         Agg::Count => windows.counted(lit(1i64))?,
         Agg::Skew | Agg::Kurt => windows.shape(values, present.clone(), agg == Agg::Kurt)?,
+        Agg::Median => windows.median(&input.frame, values)?,
         _ => {
             return Err(DdqError::unsupported(format!(
-                "{}() over a time window is not supported; sum, mean, count, min, max, std, var, skew and kurt are",
+                "{}() over a time window is not supported; sum, mean, median, count, min, max, std, var, skew and kurt are",
                 agg.name()
             )));
         }
@@ -685,6 +687,21 @@ impl TimeWindows {
         };
         let defined = b.gt(lit(1e-14)).and(n.gt_eq(lit(fewest)));
         Ok(when(defined, value).otherwise(lit(ScalarValue::Float64(None)))?)
+    }
+
+    /// The median of pandas' window: ddq's own window function keeps the window as the rows
+    /// pass in order (a median is not made of parts).
+    fn median(&self, frame: &Frame, values: Expr) -> Result<Expr> {
+        let zone = match frame.data_type(&self.index) {
+            Some(DataType::Timestamp(_, zone)) => zone,
+            _ => None,
+        };
+        let nanos = DataType::Timestamp(TimeUnit::Nanosecond, zone);
+        let time = cast(cast(column(&self.index), nanos), DataType::Int64);
+        let median = Arc::new(crate::plan::time_median::time_median_udwf());
+        let mut call = WindowFunction::new(median, vec![time, values, lit(self.span)]);
+        call.params.order_by = self.order.clone();
+        Ok(Expr::from(call))
     }
 
     /// The largest (smallest) value of pandas' window: of the earlier timestamps in the span,

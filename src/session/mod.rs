@@ -322,7 +322,7 @@ impl Session {
         match &stmt.kind {
             StmtKind::Import { .. } => {}
             StmtKind::Assign { target, value } => {
-                let evaluated = self.planner().eval(value)?;
+                let evaluated = self.planner().eval_shown(value)?;
                 self.bind(target, evaluated).await?;
             }
             StmtKind::AssignColumn {
@@ -344,7 +344,7 @@ impl Session {
             StmtKind::Expr(expr) => {
                 let (value, requested) = {
                     let planner = self.planner();
-                    let value = planner.eval(expr)?;
+                    let value = planner.eval_shown(expr)?;
                     (value, planner.requested_scheduler())
                 };
                 let bare_name = matches!(expr.kind, ExprKind::Name(_));
@@ -494,6 +494,11 @@ impl Session {
                     },
                 )
                 .await
+            }
+            Value::Index(s) => {
+                let frame = series::to_frame(&s)?;
+                let name = s.name.clone();
+                self.print_frame(&frame, ResultKind::Index { name }).await
             }
             Value::Scalar(_) | Value::Columns(_) | Value::CategoryIndex(..)
                 if self.settings.format == Format::Parquet =>
@@ -954,8 +959,14 @@ fn labels_text(labels: &[String], format: Format) -> String {
 fn category_index_repr(labels: &[String], dtype: &str) -> String {
     if dtype.starts_with("datetime64") {
         let quoted: Vec<String> = labels.iter().map(|l| python_str_repr(l)).collect();
-        let attributes = [format!("dtype='{dtype}'"), "freq=None".to_string()];
-        return output::index::index_repr("DatetimeIndex", &quoted, &attributes, false);
+        return output::index::shown_index_repr(
+            "DatetimeIndex",
+            output::index::Shown::of(&quoted),
+            quoted.len(),
+            &[format!("dtype='{dtype}'")],
+            &["freq=None".to_string()],
+            false,
+        );
     }
     let class = match dtype.starts_with("interval") {
         true => "IntervalIndex",

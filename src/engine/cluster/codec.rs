@@ -65,6 +65,7 @@ static FUNCTIONS: LazyLock<SessionState> = LazyLock::new(|| {
     for udaf in crate::plan::moments::all() {
         let _ = state.register_udaf(Arc::new(udaf));
     }
+    let _ = state.register_udwf(Arc::new(crate::plan::time_median::time_median_udwf()));
     state
 });
 

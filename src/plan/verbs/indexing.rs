@@ -154,7 +154,7 @@ fn index_values(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
         Value::Series(s) => s.frame,
         other => return Err(wrong_receiver(args, &other)),
     };
-    Ok(Value::Series(index::index_series(&frame)?))
+    Ok(Value::Index(index::index_series(&frame)?))
 }
 
 /// `resample(rule, on=None)` of a frame or a series: a groupby by time bins.

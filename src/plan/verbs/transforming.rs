@@ -13,7 +13,7 @@ use crate::plan::ops::{expr_type, is_numeric, is_text, literal_expr, numpy_round
 use crate::plan::project::Project;
 use crate::plan::value::column;
 use crate::plan::value::{Scalar, Series, Value};
-use crate::plan::{Planner, groupby, series, window};
+use crate::plan::{Planner, groupby, index, series, window};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::DFSchema;
 use datafusion::functions::expr_fn as f;
@@ -730,10 +730,14 @@ fn join(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
 }
 
-/// `concat([frame, ...])`
+/// `concat([frame, ...], ignore_index=False)`: the parts' labels kept, or (`ignore_index`)
+/// the rows numbered afresh.
 fn concat(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [objs, _ignore_index] = args.params()?;
-    frame::concat(objs)
+    let [objs, ignore_index] = args.params()?;
+    match (frame::concat(objs)?, ignore_index.bool_or(false)?) {
+        (Value::Frame(combined), true) => Ok(Value::Frame(index::reset_frame(&combined, true)?)),
+        (combined, _) => Ok(combined),
+    }
 }
 
 /// `series.to_frame(name=None)`.
