@@ -62,6 +62,13 @@ DASK_GROUPBY = "https://docs.dask.org/en/stable/dataframe-groupby.html"
 DASK_INDEXING = "https://docs.dask.org/en/stable/dataframe-indexing.html"
 DASK_EXAMPLES = "https://examples.dask.org/dataframe.html"
 DASK_BEST = "https://docs.dask.org/en/stable/dataframe-best-practices.html"
+WINDOW = "https://pandas.pydata.org/docs/user_guide/window.html"
+RESHAPING = "https://pandas.pydata.org/docs/user_guide/reshaping.html"
+CATEGORICAL = "https://pandas.pydata.org/docs/user_guide/categorical.html"
+COMPUTATION = "https://pandas.pydata.org/docs/user_guide/computation.html"
+DUPLICATES = "https://pandas.pydata.org/docs/user_guide/duplicates.html"
+DASK_AGGREGATION = "https://docs.dask.org/en/stable/generated/dask.dataframe.Aggregation.html"
+DASK_EXAMPLES_GROUPBY = "https://examples.dask.org/dataframes/02-groupby.html"
 
 def frame_csv(frame):
     return m.frame_csv(frame)
@@ -131,6 +138,47 @@ def standardized(d):
 def dask_compute_pair(d):
     non_cancelled = d[~d.Cancelled]
     return non_cancelled.DepDelay.mean(), non_cancelled.DepDelay.std()
+
+
+def origin_categories(d, categories, ordered=False):
+    """ddf["cats"] = ddf.Origin.astype(pd.CategoricalDtype(categories)) on a copy."""
+    x = d.copy()
+    x["cats"] = x.Origin.astype(pd.CategoricalDtype(categories, ordered=ordered))
+    return x
+
+
+def flat(frame):
+    """Two or more column levels joined by _, as ddq names them."""
+    frame = frame.copy()
+    frame.columns = ["_".join(str(level) for level in c) for c in frame.columns]
+    return frame
+
+
+def dtypes_csv(frame):
+    return m.named_column_csv("column", "dtype", ((c, str(t)) for c, t in frame.dtypes.items()))
+
+
+def index_list_csv(values):
+    return frame_csv(pd.DataFrame({"column": list(values)}))
+
+
+def closed_windows(d):
+    x = by_date(d)[["DepDelay"]].copy()
+    x["left"] = x.rolling("2D", closed="left").DepDelay.sum()
+    x["both"] = x.rolling("2D", closed="both").DepDelay.sum()
+    x["neither"] = x.rolling("2D", closed="neither").DepDelay.sum()
+    return x
+
+
+def dest_first_rows(d):
+    x = d.sort_values("Dest", kind="stable").set_index("Dest")[["Distance"]]
+    return x
+
+
+def spearman(d, a, b):
+    """Series.corr(method="spearman"): pandas hands it to scipy, which the reference venv lacks;
+    DataFrame.corr ranks the same pairwise-complete rows itself (no scipy) and gives the same."""
+    return d[[a, b]].corr(method="spearman").loc[a, b]
 
 
 def S(id, source, code, pandas):
@@ -826,5 +874,468 @@ SNIPPETS = [
         DASK_BEST,
         ['ddf2 = ddf.set_index("Date").persist()', 'ddf2.loc["1990-06-01":"1990-06-02"].Origin.value_counts().compute()'],
         lambda d, s: keyed_csv(by_date(d).loc["1990-06-01":"1990-06-02"].Origin.value_counts()),
+    ),
+    # --- pandas user guide: windowing operations ------------------------------------------
+    S("window_rolling_sum", WINDOW, "ddf.DepDelay.rolling(window=2).sum()", lambda d, s: series_csv(d.DepDelay.rolling(window=2).sum())),
+    S(
+        "window_groupby_expanding_frame",
+        WINDOW,
+        'ddf[["Origin", "DepDelay", "ArrDelay"]].groupby("Origin").expanding().sum()',
+        lambda d, s: keyed_csv(d[["Origin", "DepDelay", "ArrDelay"]].groupby("Origin").expanding().sum()),
+    ),
+    S(
+        "window_expanding_agg_list",
+        WINDOW,
+        'ddf[["DepDelay", "ArrDelay"]].expanding().agg(["sum", "mean", "std"])',
+        lambda d, s: frame_csv(flat(d[NUM].expanding().agg(["sum", "mean", "std"]))),
+    ),
+    S("window_center", WINDOW, "ddf.DepDelay.rolling(window=5, center=True).mean()", lambda d, s: series_csv(d.DepDelay.rolling(window=5, center=True).mean())),
+    S(
+        "window_closed_endpoints",
+        WINDOW,
+        [
+            'ddf2 = ddf.set_index("Date")[["DepDelay"]]',
+            'ddf2["left"] = ddf2.rolling("2D", closed="left").DepDelay.sum()',
+            'ddf2["both"] = ddf2.rolling("2D", closed="both").DepDelay.sum()',
+            'ddf2["neither"] = ddf2.rolling("2D", closed="neither").DepDelay.sum()',
+            "ddf2",
+        ],
+        lambda d, s: keyed_csv(closed_windows(d)),
+    ),
+    S(
+        "window_rolling_apply_mad",
+        WINDOW,
+        ["def mad(x):", "    return np.fabs(x - x.mean()).mean()", "ddf.DepDelay.rolling(window=4).apply(mad, raw=True)"],
+        lambda d, s: series_csv(d.DepDelay.rolling(window=4).apply(lambda x: np.fabs(x - x.mean()).mean(), raw=True)),
+    ),
+    S(
+        "window_rolling_corr_series",
+        WINDOW,
+        ['df2 = ddf[["DepDelay", "ArrDelay", "TaxiOut"]]', 'df2.rolling(window=2).corr(df2["ArrDelay"])'],
+        lambda d, s: frame_csv(d[["DepDelay", "ArrDelay", "TaxiOut"]].rolling(window=2).corr(d["ArrDelay"])),
+    ),
+    S(
+        "window_rolling_cov_pairwise",
+        WINDOW,
+        'ddf[["ArrDelay", "TaxiIn", "TaxiOut"]].rolling(window=4).cov(ddf[["DepDelay", "ArrDelay", "TaxiIn"]], pairwise=True)',
+        lambda d, s: keyed_csv(d[["ArrDelay", "TaxiIn", "TaxiOut"]].rolling(window=4).cov(d[["DepDelay", "ArrDelay", "TaxiIn"]], pairwise=True)),
+    ),
+    S(
+        "window_rolling_whole_length",
+        WINDOW,
+        'ddf[["DepDelay"]].rolling(window=len(ddf), min_periods=1).mean()',
+        lambda d, s: frame_csv(d[["DepDelay"]].rolling(window=len(d), min_periods=1).mean()),
+    ),
+    S("window_ewm_com", WINDOW, 'ddf[["DepDelay", "ArrDelay"]].ewm(0.5).mean()', lambda d, s: frame_csv(d[NUM].ewm(0.5).mean())),
+    S(
+        "window_ewm_halflife_times",
+        WINDOW,
+        'ddf[["DepDelay"]].ewm(halflife="4 days", times=ddf["Date"]).mean()',
+        lambda d, s: frame_csv(d[["DepDelay"]].ewm(halflife="4 days", times=d["Date"]).mean()),
+    ),
+    # --- pandas user guide: reshaping and pivot tables ------------------------------------
+    S(
+        "reshape2_pivot_without_values",
+        RESHAPING,
+        [
+            'df = ddf.groupby(["Origin", "DayOfWeek"])[["DepDelay", "ArrDelay"]].mean().reset_index()',
+            'pivoted = df.pivot(index="Origin", columns="DayOfWeek")',
+            "pivoted",
+        ],
+        lambda d, s: keyed_csv(flat(d.groupby(["Origin", "DayOfWeek"])[NUM].mean().reset_index().pivot(index="Origin", columns="DayOfWeek"))),
+    ),
+    S(
+        "reshape2_stack",
+        RESHAPING,
+        ['df2 = ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].mean()', "stacked = df2.stack()", "stacked"],
+        lambda d, s: keyed_csv(d.groupby("Origin")[NUM].mean().stack()),
+    ),
+    S(
+        "reshape2_unstack",
+        RESHAPING,
+        ['stacked = ddf.groupby(["Origin", "DayOfWeek"]).DepDelay.mean()', "stacked.unstack()"],
+        lambda d, s: keyed_csv(d.groupby(["Origin", "DayOfWeek"]).DepDelay.mean().unstack()),
+    ),
+    S(
+        "reshape2_melt_id_vars",
+        RESHAPING,
+        ['cheese = ddf[["Origin", "Dest", "DepDelay", "ArrDelay"]].head(2)', 'cheese.melt(id_vars=["Origin", "Dest"])'],
+        lambda d, s: frame_csv(d[["Origin", "Dest", "DepDelay", "ArrDelay"]].head(2).melt(id_vars=["Origin", "Dest"])),
+    ),
+    S(
+        "reshape2_pivot_table_no_values",
+        RESHAPING,
+        'pd.pivot_table(ddf[["Origin", "Cancelled", "DepDelay", "ArrDelay"]], index=["Origin"], columns=["Cancelled"])',
+        lambda d, s: keyed_csv(flat(pd.pivot_table(d[["Origin", "Cancelled", "DepDelay", "ArrDelay"]], index=["Origin"], columns=["Cancelled"]))),
+    ),
+    S(
+        "reshape2_pivot_table_grouper",
+        RESHAPING,
+        'pd.pivot_table(ddf, values="DepDelay", index=pd.Grouper(freq="YE", key="Date"), columns="Origin")',
+        lambda d, s: keyed_csv(pd.pivot_table(d, values="DepDelay", index=pd.Grouper(freq="YE", key="Date"), columns="Origin")),
+    ),
+    S(
+        "reshape2_pivot_table_margins_std",
+        RESHAPING,
+        'ddf.pivot_table(index=["Origin", "DayOfWeek"], columns="Cancelled", values=["DepDelay", "ArrDelay"], margins=True, aggfunc="std")',
+        lambda d, s: keyed_csv(flat(d.pivot_table(index=["Origin", "DayOfWeek"], columns="Cancelled", values=["DepDelay", "ArrDelay"], margins=True, aggfunc="std"))),
+    ),
+    S(
+        "reshape2_crosstab_normalize",
+        RESHAPING,
+        'pd.crosstab(ddf["Origin"], ddf["DayOfWeek"], normalize=True)',
+        lambda d, s: keyed_csv(pd.crosstab(d["Origin"], d["DayOfWeek"], normalize=True)),
+    ),
+    S(
+        "reshape2_crosstab_values_aggfunc",
+        RESHAPING,
+        'pd.crosstab(ddf["Origin"], ddf["DayOfWeek"], values=ddf["DepDelay"], aggfunc=np.sum)',
+        lambda d, s: keyed_csv(pd.crosstab(d["Origin"], d["DayOfWeek"], values=d["DepDelay"], aggfunc="sum")),
+    ),
+    S(
+        "reshape2_crosstab_margins_normalize",
+        RESHAPING,
+        'pd.crosstab(ddf["Origin"], ddf["Cancelled"], values=ddf["DepDelay"], aggfunc=np.sum, normalize=True, margins=True)',
+        lambda d, s: keyed_csv(pd.crosstab(d["Origin"], d["Cancelled"], values=d["DepDelay"], aggfunc="sum", normalize=True, margins=True)),
+    ),
+    S("reshape2_get_dummies", RESHAPING, 'pd.get_dummies(ddf["Origin"])', lambda d, s: frame_csv(pd.get_dummies(d["Origin"]))),
+    S(
+        "reshape2_get_dummies_prefix_join",
+        RESHAPING,
+        ['dummies = pd.get_dummies(ddf["Origin"], prefix="key")', 'ddf[["DepDelay"]].join(dummies)'],
+        lambda d, s: frame_csv(d[["DepDelay"]].join(pd.get_dummies(d["Origin"], prefix="key"))),
+    ),
+    S(
+        "reshape2_factorize",
+        RESHAPING,
+        ['labels, uniques = pd.factorize(ddf["Origin"])', "uniques"],
+        lambda d, s: index_list_csv(pd.factorize(d["Origin"])[1]),
+    ),
+    S(
+        "reshape2_explode_split",
+        RESHAPING,
+        ['df = ddf[["TailNum", "FlightNum"]].dropna().head(4)', 'df.assign(TailNum=df.TailNum.str.split("N")).explode("TailNum")'],
+        lambda d, s: frame_csv((lambda df: df.assign(TailNum=df.TailNum.str.split("N")).explode("TailNum"))(d[["TailNum", "FlightNum"]].dropna().head(4))),
+    ),
+    # --- pandas user guide: categorical data ----------------------------------------------
+    S(
+        "cat_column_dtypes",
+        CATEGORICAL,
+        ['ddf["B"] = ddf["Origin"].astype("category")', "ddf.dtypes"],
+        lambda d, s: dtypes_csv(d.assign(B=d["Origin"].astype("category"))),
+    ),
+    S(
+        "cat_cut_labels",
+        CATEGORICAL,
+        [
+            'labels = ["{0} - {1}".format(i, i + 9) for i in range(0, 100, 10)]',
+            'ddf["group"] = pd.cut(ddf.DepDelay, range(0, 105, 10), right=False, labels=labels)',
+            "ddf.head(10)",
+        ],
+        lambda d, s: frame_csv(d.assign(group=pd.cut(d.DepDelay, range(0, 105, 10), right=False, labels=["{0} - {1}".format(i, i + 9) for i in range(0, 100, 10)])).head(10)),
+    ),
+    S(
+        "cat_categorical_dtype",
+        CATEGORICAL,
+        [
+            "from pandas.api.types import CategoricalDtype",
+            'cat_type = CategoricalDtype(categories=["LGA", "JFK", "EWR"], ordered=True)',
+            "s_cat = ddf.Origin.astype(cat_type)",
+            "s_cat",
+        ],
+        lambda d, s: series_csv(d.Origin.astype(pd.CategoricalDtype(categories=["LGA", "JFK", "EWR"], ordered=True))),
+    ),
+    S(
+        "cat_ordered_min_max",
+        CATEGORICAL,
+        [
+            "from pandas.api.types import CategoricalDtype",
+            'cat_type = CategoricalDtype(categories=["LGA", "JFK", "EWR"], ordered=True)',
+            "s = ddf.Origin.astype(cat_type)",
+            "s.min(), s.max()",
+        ],
+        lambda d, s: printed((lambda c: (c.min(), c.max()))(d.Origin.astype(pd.CategoricalDtype(categories=["LGA", "JFK", "EWR"], ordered=True)))),
+    ),
+    S(
+        "cat_rename_categories",
+        CATEGORICAL,
+        ['s = ddf.Origin.astype("category")', 's = s.cat.rename_categories({"EWR": "x", "JFK": "y", "LGA": "z"})', "s"],
+        lambda d, s: series_csv(d.Origin.astype("category").cat.rename_categories({"EWR": "x", "JFK": "y", "LGA": "z"})),
+    ),
+    S(
+        "cat_value_counts_unused",
+        CATEGORICAL,
+        'ddf.Origin.astype(pd.CategoricalDtype(["LGA", "JFK", "EWR", "SFO"])).value_counts()',
+        lambda d, s: keyed_csv(d.Origin.astype(pd.CategoricalDtype(["LGA", "JFK", "EWR", "SFO"])).value_counts()),
+    ),
+    S(
+        "cat_groupby_unused",
+        CATEGORICAL,
+        ['ddf["cats"] = ddf.Origin.astype(pd.CategoricalDtype(["EWR", "JFK", "LGA", "SFO"]))', 'ddf.groupby("cats")[["DepDelay", "ArrDelay"]].mean()'],
+        lambda d, s: keyed_csv(origin_categories(d, ["EWR", "JFK", "LGA", "SFO"]).groupby("cats", observed=False)[NUM].mean()),
+    ),
+    S(
+        "cat_pivot_table",
+        CATEGORICAL,
+        ['ddf["cats"] = ddf.Origin.astype(pd.CategoricalDtype(["EWR", "JFK", "LGA", "SFO"]))', 'pd.pivot_table(ddf, values="DepDelay", index=["cats", "Cancelled"])'],
+        lambda d, s: keyed_csv(pd.pivot_table(origin_categories(d, ["EWR", "JFK", "LGA", "SFO"]), values="DepDelay", index=["cats", "Cancelled"], observed=False)),
+    ),
+    S("cat_str_accessor", CATEGORICAL, ['str_cat = ddf.Origin.astype("category")', 'str_cat.str.contains("J")'], lambda d, s: series_csv(d.Origin.astype("category").str.contains("J"))),
+    S(
+        "cat_multi_column_sort",
+        CATEGORICAL,
+        ['ddf["cats"] = ddf.Origin.astype(pd.CategoricalDtype(["LGA", "JFK", "EWR"], ordered=True))', 'ddf.sort_values(by=["cats", "DepDelay"])'],
+        lambda d, s: frame_csv(origin_categories(d, ["LGA", "JFK", "EWR"], ordered=True).sort_values(by=["cats", "DepDelay"], kind="stable")),
+    ),
+    # --- pandas user guide: time series (offsets, shifting, resampling options) -----------
+    S("ts2_dateoffset_months", TIMESERIES, "ddf.Date + pd.DateOffset(months=2)", lambda d, s: series_csv(d.Date + pd.DateOffset(months=2))),
+    S(
+        "ts2_timedelta_plus_minute",
+        TIMESERIES,
+        ['td = ddf.Date - pd.Timestamp("1990-01-01")', "td + pd.offsets.Minute(15)"],
+        lambda d, s: series_csv((d.Date - pd.Timestamp("1990-01-01")) + pd.offsets.Minute(15)),
+    ),
+    S(
+        "ts2_shift_freq",
+        TIMESERIES,
+        ['ts = ddf.set_index("Date").DepDelay', 'ts.shift(5, freq="D")'],
+        lambda d, s: keyed_csv(by_date(d).DepDelay.shift(5, freq="D")),
+    ),
+    S(
+        "ts2_asfreq_bday",
+        TIMESERIES,
+        ['daily = ddf.groupby("Date").DepDelay.mean()', "daily.asfreq(pd.offsets.BDay())"],
+        lambda d, s: keyed_csv(d.groupby("Date").DepDelay.mean().asfreq(pd.offsets.BDay())),
+    ),
+    S(
+        "ts2_resample_closed_right",
+        TIMESERIES,
+        ['ts = ddf.set_index("Date").DepDelay', 'ts.resample("5D", closed="right").mean()'],
+        lambda d, s: keyed_csv(by_date(d).DepDelay.resample("5D", closed="right").mean()),
+    ),
+    S(
+        "ts2_resampler_agg_numpy",
+        TIMESERIES,
+        ['r = ddf.set_index("Date").resample("QE")', 'r["DepDelay"].agg([np.sum, np.mean, np.std])'],
+        lambda d, s: keyed_csv(by_date(d).resample("QE")["DepDelay"].agg(["sum", "mean", "std"])),
+    ),
+    S(
+        "ts2_upsample_ffill_limit",
+        TIMESERIES,
+        ['daily = ddf.groupby("Date").DepDelay.mean()', 'daily[:2].resample("6h").ffill(limit=2)'],
+        lambda d, s: keyed_csv(d.groupby("Date").DepDelay.mean()[:2].resample("6h").ffill(limit=2)),
+    ),
+    S(
+        "ts2_resample_apply_function",
+        TIMESERIES,
+        ["def custom_resampler(arraylike):", "    return np.sum(arraylike) + 5", 'ts = ddf.set_index("Date").DepDelay', 'ts.resample("ME").apply(custom_resampler)'],
+        lambda d, s: keyed_csv(by_date(d).DepDelay.resample("ME").apply(lambda a: np.sum(a) + 5)),
+    ),
+    # --- pandas user guide: merge, join, concatenate (more forms) -------------------------
+    S(
+        "merge2_concat_keys",
+        MERGING,
+        'pd.concat([ddf.iloc[0:3], ddf.iloc[100:102]], keys=["x", "y"])',
+        lambda d, s: keyed_csv(pd.concat([d.iloc[0:3], d.iloc[100:102]], keys=["x", "y"])),
+    ),
+    S(
+        "merge2_concat_axis1",
+        MERGING,
+        'pd.concat([ddf[["Origin"]].iloc[0:5], ddf[["Dest"]].iloc[0:5]], axis=1)',
+        lambda d, s: frame_csv(pd.concat([d[["Origin"]].iloc[0:5], d[["Dest"]].iloc[0:5]], axis=1)),
+    ),
+    S(
+        "merge2_concat_join_inner",
+        MERGING,
+        'pd.concat([ddf[["Origin"]].iloc[0:5], ddf[["Dest"]].iloc[2:8]], axis=1, join="inner")',
+        lambda d, s: frame_csv(pd.concat([d[["Origin"]].iloc[0:5], d[["Dest"]].iloc[2:8]], axis=1, join="inner")),
+    ),
+    S(
+        "merge2_on_indexes",
+        MERGING,
+        [
+            'left = ddf.groupby("Dest")[["DepDelay"]].mean()',
+            'right = ddf[ddf.Distance > 2000].groupby("Dest")[["Distance"]].max()',
+            "pd.merge(left, right, left_index=True, right_index=True, how=\"outer\")",
+        ],
+        lambda d, s: keyed_csv(pd.merge(d.groupby("Dest")[["DepDelay"]].mean(), d[d.Distance > 2000].groupby("Dest")[["Distance"]].max(), left_index=True, right_index=True, how="outer")),
+    ),
+    S(
+        "merge2_left_on_right_index",
+        MERGING,
+        MERGE_FRAMES[:1] + ['right = ddf[ddf.Distance > 2000].groupby("Dest")[["Distance"]].max()', 'pd.merge(a, right, left_on="Dest", right_index=True, how="left")'],
+        lambda d, s: frame_csv(pd.merge(left_right(d)[0], d[d.Distance > 2000].groupby("Dest")[["Distance"]].max(), left_on="Dest", right_index=True, how="left")),
+    ),
+    S(
+        "merge2_join_suffixes",
+        MERGING,
+        ['left = ddf[["Dest", "DepDelay"]].iloc[0:5]', 'right = ddf[["Dest", "DepDelay"]].iloc[3:8]', 'left.join(right, lsuffix="_l", rsuffix="_r")'],
+        lambda d, s: frame_csv(d[["Dest", "DepDelay"]].iloc[0:5].join(d[["Dest", "DepDelay"]].iloc[3:8], lsuffix="_l", rsuffix="_r")),
+    ),
+    S(
+        "merge2_merge_ordered",
+        MERGING,
+        MERGE_FRAMES + ['pd.merge_ordered(a, b, on="Dest", fill_method="ffill")'],
+        lambda d, s: frame_csv(pd.merge_ordered(*left_right(d), on="Dest", fill_method="ffill")),
+    ),
+    S(
+        "merge2_merge_asof",
+        MERGING,
+        [
+            'trades = ddf[ddf.Origin == "JFK"][["Date", "Dest", "DepDelay"]]',
+            'quotes = ddf[ddf.Origin == "LGA"][["Date", "Dest", "ArrDelay"]]',
+            'pd.merge_asof(trades, quotes, on="Date", by="Dest")',
+        ],
+        lambda d, s: frame_csv(pd.merge_asof(d[d.Origin == "JFK"][["Date", "Dest", "DepDelay"]], d[d.Origin == "LGA"][["Date", "Dest", "ArrDelay"]], on="Date", by="Dest")),
+    ),
+    S(
+        "merge2_combine_first",
+        MERGING,
+        ['df1 = ddf[["DepDelay", "AirTime"]]', 'df2 = ddf[["AirTime", "ArrDelay"]].fillna(-1)', "df1.combine_first(df2)"],
+        lambda d, s: frame_csv(d[["DepDelay", "AirTime"]].combine_first(d[["AirTime", "ArrDelay"]].fillna(-1))),
+    ),
+    # --- pandas user guide: missing data (more forms) -------------------------------------
+    S("missing2_dropna_thresh", MISSING, "ddf.dropna(thresh=20)", lambda d, s: frame_csv(d.dropna(thresh=20))),
+    S("missing2_interpolate_limit", MISSING, "ddf.AirTime.interpolate(limit=1)", lambda d, s: series_csv(d.AirTime.interpolate(limit=1))),
+    S("missing2_ffill_limit_area", MISSING, 'ddf.TailNum.ffill(limit_area="inside")', lambda d, s: series_csv(d.TailNum.ffill(limit_area="inside"))),
+    S(
+        "missing2_where_notna_mean",
+        MISSING,
+        ['num = ddf[["DepDelay", "ArrDelay"]]', 'num.where(pd.notna(num), num.mean(), axis="columns")'],
+        lambda d, s: frame_csv(d[NUM].where(pd.notna(d[NUM]), d[NUM].mean(), axis="columns")),
+    ),
+    S("missing2_convert_dtypes", MISSING, "ddf.convert_dtypes().dtypes", lambda d, s: dtypes_csv(d.convert_dtypes())),
+    # --- pandas user guide: computational tools -------------------------------------------
+    S("stats2_cov_series", COMPUTATION, "ddf.DepDelay.cov(ddf.ArrDelay)", lambda d, s: scalar_csv(d.DepDelay.cov(d.ArrDelay))),
+    S(
+        "stats2_cov_frame",
+        COMPUTATION,
+        'ddf[["DepDelay", "ArrDelay", "Distance", "TaxiIn", "TaxiOut"]].cov()',
+        lambda d, s: keyed_csv(d[["DepDelay", "ArrDelay", "Distance", "TaxiIn", "TaxiOut"]].cov().rename_axis("column")),
+    ),
+    S("stats2_corr_spearman", COMPUTATION, 'ddf["DepDelay"].corr(ddf["ArrDelay"], method="spearman")', lambda d, s: scalar_csv(spearman(d, "DepDelay", "ArrDelay"))),
+    S(
+        "stats2_corr_callable",
+        COMPUTATION,
+        [
+            "def histogram_intersection(a, b):",
+            "    return np.minimum(np.true_divide(a, a.sum()), np.true_divide(b, b.sum())).sum()",
+            'ddf[["DepDelay", "ArrDelay"]].corr(method=histogram_intersection)',
+        ],
+        lambda d, s: keyed_csv(d[NUM].corr(method=lambda a, b: np.minimum(np.true_divide(a, a.sum()), np.true_divide(b, b.sum())).sum()).rename_axis("column")),
+    ),
+    S(
+        "stats2_corrwith",
+        COMPUTATION,
+        ['df1 = ddf[["DepDelay", "ArrDelay", "TaxiIn"]]', 'df2 = ddf[["DepDelay", "TaxiOut", "TaxiIn"]].shift(1)', "df1.corrwith(df2)"],
+        lambda d, s: per_column_csv(d[["DepDelay", "ArrDelay", "TaxiIn"]].corrwith(d[["DepDelay", "TaxiOut", "TaxiIn"]].shift(1)), "corrwith"),
+    ),
+    S("stats2_rank_axis1", COMPUTATION, 'ddf[["DepDelay", "ArrDelay", "TaxiIn"]].rank(1)', lambda d, s: frame_csv(d[["DepDelay", "ArrDelay", "TaxiIn"]].rank(1))),
+    # --- pandas user guide: essential basic functionality (more forms) --------------------
+    S(
+        "basics2_agg_dict_lists",
+        BASICS,
+        'ddf.agg({"DepDelay": ["mean", "min"], "ArrDelay": "sum"})',
+        lambda d, s: m.describe_csv(d.agg({"DepDelay": ["mean", "min"], "ArrDelay": "sum"})),
+    ),
+    S(
+        "basics2_transform_list",
+        BASICS,
+        'ddf[["DepDelay", "ArrDelay"]].transform([np.abs, lambda x: x + 1])',
+        lambda d, s: frame_csv(flat(d[NUM].transform([np.abs, lambda x: x + 1]))),
+    ),
+    S(
+        "basics2_standardize_columns",
+        BASICS,
+        ['num = ddf[["DepDelay", "ArrDelay"]]', "ts_stand = (num - num.mean()) / num.std()", "ts_stand.std()"],
+        lambda d, s: per_column_csv(((d[NUM] - d[NUM].mean()) / d[NUM].std()).std(), "std"),
+    ),
+    S(
+        "basics2_apply_args_kwargs",
+        BASICS,
+        ["def subtract_and_divide(x, sub, divide=1):", "    return (x - sub) / divide", 'ddf[["DepDelay", "ArrDelay"]].apply(subtract_and_divide, args=(5,), divide=3)'],
+        lambda d, s: frame_csv(d[NUM].apply(lambda x, sub, divide=1: (x - sub) / divide, args=(5,), divide=3)),
+    ),
+    S("basics2_value_counts_frame", BASICS, 'ddf[["Origin", "Cancelled"]].value_counts()', lambda d, s: keyed_csv(d[["Origin", "Cancelled"]].value_counts())),
+    S(
+        "basics2_qcut",
+        BASICS,
+        ["factor = pd.qcut(ddf.Distance, [0, 0.25, 0.5, 0.75, 1])", "factor.value_counts()"],
+        lambda d, s: keyed_csv(pd.qcut(d.Distance, [0, 0.25, 0.5, 0.75, 1]).value_counts()),
+    ),
+    S(
+        "basics2_sort_values_key",
+        BASICS,
+        'ddf.sort_values(by="TailNum", key=lambda col: col.str.lower())',
+        lambda d, s: frame_csv(d.sort_values(by="TailNum", key=lambda col: col.str.lower(), kind="stable")),
+    ),
+    S("basics2_to_numeric_coerce", BASICS, 'pd.to_numeric(ddf.TailNum.str[1:4], errors="coerce")', lambda d, s: series_csv(pd.to_numeric(d.TailNum.str[1:4], errors="coerce"))),
+    # --- pandas user guide: duplicate labels ----------------------------------------------
+    S("dup_index_is_unique", DUPLICATES, 'ddf.set_index("Origin").index.is_unique', lambda d, s: scalar_csv(bool(d.set_index("Origin").index.is_unique))),
+    S(
+        "dup_drop_duplicated_labels",
+        DUPLICATES,
+        ['df2 = ddf.set_index("Dest")[["Distance"]]', "df2.loc[~df2.index.duplicated(), :]"],
+        lambda d, s: keyed_csv(dest_first_rows(d).loc[~dest_first_rows(d).index.duplicated(), :]),
+    ),
+    S(
+        "dup_groupby_level0",
+        DUPLICATES,
+        ['df2 = ddf.set_index("Dest")[["Distance"]]', "df2.groupby(level=0).mean()"],
+        lambda d, s: keyed_csv(dest_first_rows(d).groupby(level=0).mean()),
+    ),
+    # --- Dask: groupby aggregations, custom aggregations, indexing ------------------------
+    S(
+        "daskgb_aggregate_list",
+        DASK_GROUPBY,
+        'ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].aggregate(["sum", "mean", "max", "min"]).compute()',
+        lambda d, s: flat_keyed_csv(d.groupby("Origin")[NUM].aggregate(["sum", "mean", "max", "min"])),
+    ),
+    S(
+        "daskgb_custom_mean_frame",
+        DASK_GROUPBY,
+        [
+            "custom_mean = dd.Aggregation(",
+            "    'custom_mean',",
+            "    lambda s: (s.count(), s.sum()),",
+            "    lambda count, sum: (count.sum(), sum.sum()),",
+            "    lambda count, sum: sum / count,",
+            ")",
+            'ddf[["Origin", "DepDelay", "ArrDelay"]].groupby("Origin").agg(custom_mean).compute()',
+        ],
+        lambda d, s: keyed_csv(d[["Origin", "DepDelay", "ArrDelay"]].groupby("Origin").mean()),
+    ),
+    S(
+        "daskgb_nunique_aggregation",
+        DASK_GROUPBY,
+        [
+            "nunique = dd.Aggregation(",
+            '    name="nunique",',
+            "    chunk=lambda s: s.apply(lambda x: list(set(x))),",
+            "    agg=lambda s0: s0.obj.groupby(level=list(range(s0.obj.index.nlevels))).sum(),",
+            "    finalize=lambda s1: s1.apply(lambda final: len(set(final))),",
+            ")",
+            'ddf[["Origin", "Dest"]].groupby("Origin").agg(nunique).compute()',
+        ],
+        lambda d, s: keyed_csv(d[["Origin", "Dest"]].groupby("Origin").nunique()),
+    ),
+    S(
+        "daskex_groupby_agg_lists_head",
+        DASK_EXAMPLES_GROUPBY,
+        'ddf.groupby("Origin").agg({"DepDelay": ["mean", "std"], "ArrDelay": ["mean", "count"]}).compute().head()',
+        lambda d, s: flat_keyed_csv(d.groupby("Origin").agg({"DepDelay": ["mean", "std"], "ArrDelay": ["mean", "count"]}).head()),
+    ),
+    S(
+        "daskex_groupby_apply_meta",
+        DASK_EXAMPLES_GROUPBY,
+        'ddf.groupby("Origin").apply(lambda p: p.DepDelay.max() - p.DepDelay.min(), meta=object).compute().sort_index()',
+        lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay"]].apply(lambda p: p.DepDelay.max() - p.DepDelay.min()).sort_index()),
+    ),
+    S("daskidx_partition", DASK_INDEXING, "ddf.partitions[1].compute()", lambda d, s: frame_csv(m.partition(d, s, 1))),
+    S(
+        "daskbest_reduce_then_pandas",
+        DASK_BEST,
+        ['df = ddf[ddf.Origin == "JFK"]', 'result = df.groupby("Dest").DepDelay.mean()', "result = result.compute()", "result.nlargest(3)"],
+        lambda d, s: keyed_csv(d[d.Origin == "JFK"].groupby("Dest").DepDelay.mean().nlargest(3)),
     ),
 ]

@@ -1056,6 +1056,10 @@ OPERATION_TASKS = [
     ("read_json_lines_dtypes", "exact", ['j = read_json("data/json/flights.jsonl", lines=True)', "j.dtypes"], lambda d, s: named_column_csv("column", "dtype", ((c, str(t)) for c, t in pd.read_json(JSON_LINES, lines=True).dtypes.items()))),
     ("read_json_records", "exact", ['r = read_json("data/json/flights-records.json", orient="records", lines=False)', "r"], lambda d, s: frame_csv(pd.read_json(JSON_RECORDS, orient="records"))),
     ("read_json_both_groupby", "exact", ['b = read_json(["data/json/flights.jsonl", "data/json/flights-records.json"])', 'b.groupby("Origin").agg({"DepDelay": "mean", "Distance": "sum", "Date": "max"})'], lambda d, s: keyed_csv(pd.concat([pd.read_json(JSON_LINES, lines=True), pd.read_json(JSON_RECORDS)], ignore_index=True).groupby("Origin").agg({"DepDelay": "mean", "Distance": "sum", "Date": "max"}))),
+    # Categoricals with given categories, dummies, factorize, qcut (issue 17).
+    # Moving and time windows: ewm, closed windows, shifts by a frequency (issue 17).
+    # Combining and reshaping: concat by columns or with keys, index merges, stack (issue 17).
+    # Keywords, numpy functions as values, Python plumbing (issue 17).
 ]
 
 
