@@ -17,7 +17,9 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn::{count, sum};
-use datafusion::logical_expr::{Case, Expr, LogicalPlan, LogicalPlanBuilder, SortExpr, cast, lit};
+use datafusion::logical_expr::{
+    Case, Expr, LogicalPlan, LogicalPlanBuilder, SortExpr, cast, lit, when,
+};
 use datafusion::prelude::DataFrame;
 use datafusion::scalar::ScalarValue;
 
@@ -36,9 +38,12 @@ pub fn subscript(planner: &Planner, frame: Frame, index: Value) -> Result<Value>
             iloc_rows(&frame, RowSelector::Slice(start, stop, step)).map(Value::Frame)
         }
         // A boolean frame keeps each value where it is true (`df[df > 0]`, pandas' where).
-        Value::Frame(mask) => {
-            crate::plan::verbs::conditional::where_frame(&frame, &mask, None, true)
-        }
+        Value::Frame(mask) => crate::plan::verbs::conditional::where_frame(
+            &frame,
+            &mask,
+            crate::plan::verbs::conditional::Replacement::Given(None),
+            true,
+        ),
         // Label bounds slice the index (`df["1991-01-01":"1991-01-09"]` on a datetime index).
         labels @ Value::LabelSlice(..) => index::loc_rows(&frame, labels).map(Value::Frame),
         other => match column_names(&other) {
@@ -623,7 +628,9 @@ pub fn select_dtypes(frame: &Frame, include_arg: Arg, exclude_arg: Arg) -> Resul
     select(frame, &names).map(Value::Frame)
 }
 
-pub fn dropna(frame: &Frame, how: Arg, subset: Arg) -> Result<Value> {
+/// `dropna(how=, subset=, thresh=)` of a frame: the rows without a missing value among
+/// `subset` (with `how="all"`, with at least one value; with `thresh=n`, with at least n).
+pub fn dropna(frame: &Frame, how: Arg, subset: Arg, thresh: Arg) -> Result<Value> {
     let subset = match subset.value() {
         None | Some(Value::None) => frame.value_columns(),
         Some(v) => column_names(v)
@@ -635,10 +642,22 @@ pub fn dropna(frame: &Frame, how: Arg, subset: Arg) -> Result<Value> {
         .iter()
         .map(|c| Ok(series::isna(&column_series(frame, c)?, false)))
         .collect::<Result<_>>()?;
-    let predicate = if all {
-        present.into_iter().reduce(Expr::or)
-    } else {
-        present.into_iter().reduce(Expr::and)
+    let predicate = match thresh.given() {
+        Some(Value::Int(n)) => {
+            let mut counted = lit(0i64);
+            for value_present in present {
+                counted = counted + when(value_present, lit(1i64)).otherwise(lit(0i64))?;
+            }
+            Some(counted.gt_eq(lit(*n)))
+        }
+        Some(other) => {
+            return Err(thresh.invalid(format!(
+                "thresh= is a number of values, not {}",
+                other.kind_name()
+            )));
+        }
+        None if all => present.into_iter().reduce(Expr::or),
+        None => present.into_iter().reduce(Expr::and),
     };
     match predicate {
         Some(p) => Ok(Value::Frame(frame.with_df(frame.df.clone().keep_rows(p)?))),
@@ -931,21 +950,14 @@ pub fn drop(frame: &Frame, labels: Arg, axis: Arg, columns: Arg) -> Result<Value
     select(frame, &keep).map(Value::Frame)
 }
 
-pub fn sort_values(frame: &Frame, by: Arg, ascending: Arg, na_position: Arg) -> Result<Value> {
+/// The columns `sort_values(by=...)` names, checked against the frame.
+pub fn sort_columns(frame: &Frame, by: Arg) -> Result<Vec<String>> {
     let by = by
         .value()
         .and_then(column_names)
         .ok_or_else(|| by.invalid("sort_values() needs by: a column name or a list of names"))?;
     check_columns(frame, &by)?;
-    let exprs: Vec<Expr> = by.iter().map(|c| column(c)).collect();
-    let ascending = series::ascending_flags(ascending, by.len())?;
-    let nulls_first = series::nulls_first(na_position)?;
-    Ok(Value::Frame(series::sorted_by(
-        frame,
-        exprs,
-        &ascending,
-        nulls_first,
-    )))
+    Ok(by)
 }
 
 /// `pd.concat([a, b, ...])`: rows of each frame in turn.

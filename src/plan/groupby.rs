@@ -550,10 +550,9 @@ fn as_reduction_type(e: Expr, t: &DataType) -> Expr {
 /// `frame.groupby(by)`.
 pub fn groupby_of(
     frame: &Frame,
-    by_arg: Arg,
+    (by_arg, by): (Arg, Value),
     [dropna, sort, as_index, observed]: [Arg; 4],
 ) -> Result<Value> {
-    let by = by_arg.required()?.clone();
     let observed = observed.bool_or(false)?;
     let dropna = dropna.bool_or(true)?;
     let mut sort = sort.bool_or(true)?;

@@ -778,8 +778,28 @@ fn module_constant(module: &str, name: &str) -> Option<Value> {
         ("math", "nan") => Some(Value::Float(f64::NAN)),
         ("math", "inf") => Some(Value::Float(f64::INFINITY)),
         ("pd" | "pandas", "NA" | "NaT") => Some(Value::None),
+        ("np" | "numpy", function) => numpy_function_name(function).map(|n| Value::Str(n.into())),
         _ => None,
     }
+}
+
+/// The pandas name of a numpy function passed as a value (`agg([np.sum, np.mean])`,
+/// `aggfunc=np.sum`), which pandas itself maps to its own method of that name.
+fn numpy_function_name(function: &str) -> Option<&'static str> {
+    Some(match function {
+        "sum" | "nansum" => "sum",
+        "mean" | "nanmean" => "mean",
+        "std" | "nanstd" => "std",
+        "var" | "nanvar" => "var",
+        "min" | "nanmin" | "amin" => "min",
+        "max" | "nanmax" | "amax" => "max",
+        "median" | "nanmedian" => "median",
+        "prod" | "nanprod" | "product" => "prod",
+        "abs" | "absolute" => "abs",
+        "cumsum" | "nancumsum" => "cumsum",
+        "cumprod" | "nancumprod" => "cumprod",
+        _ => return None,
+    })
 }
 
 /// Python's methods of a string that take no arguments, applied to `text` (`"Dest".lower()`);

@@ -457,6 +457,24 @@ pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
     if a.frame.df.logical_plan() == b.frame.df.logical_plan() {
         return Ok((a.frame.clone(), a.expr.clone(), b.expr.clone()));
     }
+    // Columns picked from a frame are still its rows: `df[["a", "b"]].corrwith(df.c)`.
+    if let Some(a_expr) = over_parent(a, &b.frame) {
+        return Ok((b.frame.clone(), a_expr, b.expr.clone()));
+    }
+    if let Some(b_expr) = over_parent(b, &a.frame) {
+        return Ok((a.frame.clone(), a.expr.clone(), b_expr));
+    }
+    if let Some(parent) =
+        picked_from(&a.frame).filter(|p| Some(p) == picked_from(&b.frame).as_ref())
+    {
+        let (state, _) = a.frame.df.clone().into_parts();
+        let parent = a
+            .frame
+            .with_df(datafusion::prelude::DataFrame::new(state, parent));
+        if let (Some(a_expr), Some(b_expr)) = (over_parent(a, &parent), over_parent(b, &parent)) {
+            return Ok((parent, a_expr, b_expr));
+        }
+    }
     let a_keys = a.frame.key_columns();
     let b_keys = b.frame.key_columns();
     if a_keys.is_empty() || a_keys != b_keys {
@@ -489,6 +507,50 @@ pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
         divisions: None,
     };
     Ok((frame, column("__ddq_left"), column("__ddq_right")))
+}
+
+/// The plan a frame picks (or renames) columns of, when that is all its own plan does.
+fn picked_from(frame: &Frame) -> Option<datafusion::logical_expr::LogicalPlan> {
+    let datafusion::logical_expr::LogicalPlan::Projection(picked) = frame.df.logical_plan() else {
+        return None;
+    };
+    let plain_column = |e: &Expr| match e {
+        Expr::Alias(alias) => matches!(alias.expr.as_ref(), Expr::Column(_)),
+        other => matches!(other, Expr::Column(_)),
+    };
+    picked
+        .expr
+        .iter()
+        .all(plain_column)
+        .then(|| picked.input.as_ref().clone())
+}
+
+/// The series' expression over `parent` when its frame only picks (or renames) columns of
+/// `parent`: each column it names replaced by the parent's column it was picked as.
+fn over_parent(series: &Series, parent: &Frame) -> Option<Expr> {
+    use datafusion::common::tree_node::{Transformed, TreeNode};
+    use datafusion::logical_expr::LogicalPlan;
+    let LogicalPlan::Projection(picked) = series.frame.df.logical_plan() else {
+        return None;
+    };
+    if picked_from(&series.frame).as_ref() != Some(parent.df.logical_plan()) {
+        return None;
+    }
+    let picked_as: Vec<(String, Expr)> = picked
+        .schema
+        .fields()
+        .iter()
+        .zip(&picked.expr)
+        .map(|(field, e)| (field.name().clone(), e.clone().unalias()))
+        .collect();
+    let rewritten = series.expr.clone().transform(|e| match &e {
+        Expr::Column(c) => match picked_as.iter().find(|(name, _)| *name == c.name) {
+            Some((_, original)) => Ok(Transformed::yes(original.clone())),
+            None => Ok(Transformed::no(e)),
+        },
+        _ => Ok(Transformed::no(e)),
+    });
+    rewritten.ok().map(|t| t.data)
 }
 
 /// Keyed series with the same keys (groupby results) side by side in one frame, a column each
@@ -561,6 +623,11 @@ fn frame_binary(
     other: &Value,
     reversed: bool,
 ) -> Result<Value> {
+    if let Value::Series(by_column) = other
+        && by_column.frame.index_columns == 1
+    {
+        return frame_series_binary(planner, op, frame, by_column, reversed);
+    }
     if matches!(other, Value::Frame(_) | Value::Series(_)) {
         return Err(DdqError::unsupported(format!(
             "`{}` between a frame and {} is not supported",
@@ -588,6 +655,96 @@ fn frame_binary(
     Ok(Value::Frame(
         frame.with_df(frame.df.clone().project(select)?),
     ))
+}
+
+/// The most labels a series combined with a frame's columns may have: pandas aligns its labels
+/// with the column names, which only a short series (a per-column reduction) does usefully.
+const MAX_COLUMN_LABELS: usize = 1000;
+
+/// A frame and a series keyed by column names (`df - df.mean()`): each column combined with the
+/// series' value labelled by its name, as pandas aligns them. The columns are the frame's when
+/// the labels are the same names in the same order, else the sorted union of both, a column
+/// without a partner all missing. The series is computed first (it is short), as pandas has it.
+fn frame_series_binary(
+    planner: &Planner,
+    op: BinOp,
+    frame: &Frame,
+    by_column: &Series,
+    reversed: bool,
+) -> Result<Value> {
+    let labelled = column_values(planner, by_column)?;
+    let labels: Vec<String> = labelled.iter().map(|(label, _)| label.clone()).collect();
+    let own = frame.value_columns();
+    let columns = if labels == own {
+        own.clone()
+    } else {
+        let mut union: Vec<String> = own.iter().chain(&labels).cloned().collect();
+        union.sort();
+        union.dedup();
+        union
+    };
+    let mut select: Vec<Expr> = frame.key_columns().iter().map(|k| column(k)).collect();
+    for name in &columns {
+        let value = labelled.iter().find(|(label, _)| label == name);
+        let combined = match (own.contains(name), value) {
+            (true, Some((_, value))) => {
+                let series = Value::Series(crate::plan::column_series(frame, name)?);
+                let scalar = Value::Scalar(Scalar {
+                    expr: lit(value.clone()),
+                    name: name.clone(),
+                });
+                let (l, r) = if reversed {
+                    (scalar, series)
+                } else {
+                    (series, scalar)
+                };
+                match binary(planner, op, l, r)? {
+                    Value::Series(result) => result.expr,
+                    _ => lit(ScalarValue::Float64(None)),
+                }
+            }
+            _ => lit(ScalarValue::Float64(None)),
+        };
+        select.push(combined.alias(name));
+    }
+    select.extend(frame.hidden_columns().iter().map(|h| column(h)));
+    Ok(Value::Frame(
+        frame.with_df(frame.df.clone().project(select)?),
+    ))
+}
+
+/// A short keyed series' values by label (text labels only: only those name columns).
+pub fn column_values(planner: &Planner, series: &Series) -> Result<Vec<(String, ScalarValue)>> {
+    let frame = crate::plan::series::to_frame(series)?;
+    let (Some(key), Some(value)) = (
+        frame.key_columns().first().cloned(),
+        frame.value_columns().last().cloned(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let rows = crate::plan::order::sorted(&frame)?
+        .limit(0, Some(MAX_COLUMN_LABELS + 1))?
+        .project([column(&key), column(&value)])?;
+    let mut labelled = Vec::new();
+    for batch in planner.sources.collect_now(rows)? {
+        for row in 0..batch.num_rows() {
+            let label = ScalarValue::try_from_array(batch.column(0), row)?;
+            let value = ScalarValue::try_from_array(batch.column(1), row)?;
+            if let ScalarValue::Utf8(Some(label))
+            | ScalarValue::Utf8View(Some(label))
+            | ScalarValue::LargeUtf8(Some(label)) = label
+            {
+                labelled.push((label, value));
+            }
+        }
+    }
+    if labelled.len() > MAX_COLUMN_LABELS {
+        return Err(DdqError::unsupported(format!(
+            "combining a frame with a series of more than {MAX_COLUMN_LABELS} labels: pandas aligns the series' labels with the column names"
+        ))
+        .with_help("combine columns one at a time, e.g. `df.a - s`"));
+    }
+    Ok(labelled)
 }
 
 /// Python arithmetic between plain literals (`1 + 1`, `"a" + "b"`), so they need no engine.

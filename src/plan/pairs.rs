@@ -10,6 +10,7 @@ use crate::plan::order::{unique_hidden, with_position};
 use crate::plan::project::Project;
 use crate::plan::series;
 use crate::plan::value::{Frame, Series, Value, column};
+use crate::plan::window::{self, Over, RankMethod};
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::logical_expr::{Expr, ExprFunctionExt, lit};
@@ -80,6 +81,25 @@ pub fn of_two(a: &Series, b: &Series, relation: Relation) -> Result<Value> {
         .keep_rows(both)?
         .group_by(vec![], vec![relation.of(ae, be).alias("value")])?;
     Ok(Value::Scalar(scalar_of(df, relation.name())))
+}
+
+/// `a.corr(b, method="spearman")`: Pearson's correlation of the values' ranks (ties averaged),
+/// both ranked among the rows where both are present, as pandas ranks them.
+pub fn spearman(a: &Series, b: &Series) -> Result<Value> {
+    let (frame, ae, be) = align(a, b)?;
+    let both = ae.clone().is_not_null().and(be.clone().is_not_null());
+    let kept = frame.with_df(frame.df.clone().keep_rows(both)?);
+    let rank_of = |e: Expr| -> Result<Expr> {
+        let series = Series::new(kept.clone(), e, "");
+        Ok(window::rank(&series, &Over::all(&kept), RankMethod::Average, true)?.expr)
+    };
+    let ranks = kept.df.clone().project([
+        rank_of(ae)?.alias("__ddq_rank_a"),
+        rank_of(be)?.alias("__ddq_rank_b"),
+    ])?;
+    let correlation = agg::corr(column("__ddq_rank_a"), column("__ddq_rank_b"));
+    let df = ranks.group_by(vec![], vec![correlation.alias("value")])?;
+    Ok(Value::Scalar(scalar_of(df, "corr")))
 }
 
 /// `df.corr()` / `df.cov()`: one row and one column per numeric column, each pair computed

@@ -134,20 +134,37 @@ pub fn pct_change(series: &Series, over: &Over, periods: i64) -> Result<Series> 
     if !is_numeric(&t) {
         return Err(not_numeric("pct_change", series, &t));
     }
-    let filled = plain(&fill(series, over, true, None)?)?;
+    let filled = plain(&fill(series, over, true, None, FillArea::Anywhere)?)?;
     let value = float(filled.expr.clone());
     let expr = value.clone() / shifted(value, over, periods)? - lit(1.0);
     Ok(with_expr(filled, over.outside_groups(expr)))
 }
 
+/// Where pandas' `limit_area` lets a fill reach: anywhere, only gaps with present values on
+/// both sides (`inside`), or only before the first and after the last present value
+/// (`outside`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FillArea {
+    Anywhere,
+    Inside,
+    Outside,
+}
+
 /// `ffill()` (forward) and `bfill()`: a missing value takes the nearest present one before
 /// (after) it in its group; with `limit`, only one at most that many rows away, which fills at
-/// most `limit` missing values in a row, as pandas' `limit=` does.
-pub fn fill(series: &Series, over: &Over, forward: bool, limit: Option<u64>) -> Result<Series> {
+/// most `limit` missing values in a row, as pandas' `limit=` does; `area` as `limit_area=`.
+pub fn fill(
+    series: &Series,
+    over: &Over,
+    forward: bool,
+    limit: Option<u64>,
+    area: FillArea,
+) -> Result<Series> {
     let mut input = plain(series)?;
     // The last present value so far, in row order or (for a backward fill) over negated row
     // positions (see `toward`).
-    let position = (!forward || limit.is_some()).then(|| unique_hidden(&input.frame, "__ddq_pos"));
+    let position = (!forward || limit.is_some() || area != FillArea::Anywhere)
+        .then(|| unique_hidden(&input.frame, "__ddq_pos"));
     if let Some(position) = &position {
         input.frame = with_position(&input.frame, position)?;
     }
@@ -157,12 +174,42 @@ pub fn fill(series: &Series, over: &Over, forward: bool, limit: Option<u64>) -> 
     };
     let last_present = |e: Expr| last_present_value(e, &over.keys, order.clone());
     let window = last_present(input.expr.clone())?;
-    let (Some(n), Some(position)) = (limit, &position) else {
-        return Ok(with_expr(input, over.outside_groups(window)));
+    let (filled, expr) = match (limit, &position) {
+        (Some(n), Some(position)) => {
+            within_limit(&input, window, position, n, forward, &last_present)?
+        }
+        _ => (input.clone(), window),
     };
-    // With a limit, only a present value at most `n` rows away fills (the engine's last_value
-    // cannot slide over a bounded frame, so the distance is checked instead). Each window is
-    // kept as a column of its own: the engine plans windows of one projection together.
+    let expr = match (area, &position) {
+        (FillArea::Anywhere, _) | (_, None) => expr,
+        (area, Some(position)) => {
+            // Whether a present value lies beyond the gap (after it, for a forward fill).
+            let beyond =
+                last_present_value(input.expr.clone(), &over.keys, toward(position, !forward))?
+                    .is_not_null();
+            let reaches = match area {
+                FillArea::Inside => beyond,
+                _ => datafusion::logical_expr::not(beyond),
+            };
+            when(input.expr.clone().is_not_null(), input.expr.clone())
+                .when(reaches, expr)
+                .otherwise(lit(ScalarValue::Null))?
+        }
+    };
+    Ok(with_expr(filled, over.outside_groups(expr)))
+}
+
+/// A fill with a limit: only a present value at most `n` rows away fills (the engine's
+/// last_value cannot slide over a bounded frame, so the distance is checked instead). Each
+/// window is kept as a column of its own: the engine plans windows of one projection together.
+fn within_limit(
+    input: &Series,
+    window: Expr,
+    position: &str,
+    n: u64,
+    forward: bool,
+    last_present: &dyn Fn(Expr) -> Result<Expr>,
+) -> Result<(Series, Expr)> {
     let at = column(position);
     let present_at = when(input.expr.clone().is_not_null(), at.clone())
         .otherwise(lit(ScalarValue::Int64(None)))?;
@@ -180,7 +227,7 @@ pub fn fill(series: &Series, over: &Over, forward: bool, limit: Option<u64>) -> 
     };
     let expr =
         when(distance.lt_eq(lit(n as i64)), filled.expr).otherwise(lit(ScalarValue::Null))?;
-    Ok(with_expr(nearest, over.outside_groups(expr)))
+    Ok((nearest, expr))
 }
 
 /// Row positions in increasing order, or (`forward` false) decreasing: a backward pass runs over
@@ -210,10 +257,11 @@ fn last_present_value(e: Expr, keys: &[Expr], order: Vec<SortExpr>) -> Result<Ex
     )
 }
 
-/// `interpolate()`: pandas' linear interpolation over row positions. A missing value between
-/// two present ones lies on the line between them; missing values after the last present one
-/// take it; those before the first stay missing.
-pub fn interpolate(series: &Series, over: &Over) -> Result<Series> {
+/// `interpolate(limit=None)`: pandas' linear interpolation over row positions. A missing value
+/// between two present ones lies on the line between them; missing values after the last
+/// present one take it; those before the first stay missing; with `limit`, only that many
+/// missing values after each present one are filled.
+pub fn interpolate(series: &Series, over: &Over, limit: Option<u64>) -> Result<Series> {
     let mut input = plain(series)?;
     let position = unique_hidden(&input.frame, "__ddq_pos");
     input.frame = with_position(&input.frame, &position)?;
@@ -231,8 +279,14 @@ pub fn interpolate(series: &Series, over: &Over) -> Result<Series> {
     let (after, after_pos) = (nearest(value.clone(), false)?, nearest(present_pos, false)?);
     let on_line = before.clone()
         + (after.clone() - before.clone()) * (pos() - before_pos.clone())
-            / (after_pos - before_pos);
+            / (after_pos - before_pos.clone());
+    // With a limit, only the first `limit` missing values after a present one are filled.
+    let beyond_limit = match limit {
+        Some(n) => (pos() - before_pos.clone()).gt(lit(n as f64)),
+        None => lit(false),
+    };
     let expr = when(value.clone().is_not_null(), value)
+        .when(beyond_limit, lit(ScalarValue::Float64(None)))
         .when(after.is_null(), before)
         .otherwise(on_line)?;
     Ok(with_expr(input, over.outside_groups(expr)))

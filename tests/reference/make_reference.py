@@ -1060,6 +1060,20 @@ OPERATION_TASKS = [
     # Moving and time windows: ewm, closed windows, shifts by a frequency (issue 17).
     # Combining and reshaping: concat by columns or with keys, index merges, stack (issue 17).
     # Keywords, numpy functions as values, Python plumbing (issue 17).
+    ("ffill_limit_area_outside", "exact", ['ddf.TailNum.ffill(limit_area="outside").tail(6)'], lambda d, s: series_csv(d.TailNum.ffill(limit_area="outside").tail(6))),
+    ("bfill_limit_area_inside_with_limit", "exact", ['ddf.ArrDelay.bfill(limit=1, limit_area="inside").isna().sum()'], lambda d, s: scalar_csv(d.ArrDelay.bfill(limit=1, limit_area="inside").isna().sum())),
+    ("interpolate_limit_two", "exact", ['ddf.ArrDelay.interpolate(limit=2).isna().sum() + ddf.ArrDelay.interpolate(limit=2).sum()'], lambda d, s: scalar_csv(d.ArrDelay.interpolate(limit=2).isna().sum() + d.ArrDelay.interpolate(limit=2).sum())),
+    ("to_numeric_integers", "exact", ['pd.to_numeric(ddf.DayOfWeek.astype(str)).head(4)'], lambda d, s: series_csv(pd.to_numeric(d.DayOfWeek.astype(str)).head(4))),
+    ("to_numeric_floats_raise", "exact", ['pd.to_numeric((ddf.Distance / 4).astype(str)).sum()'], lambda d, s: scalar_csv(pd.to_numeric((d.Distance / 4).astype(str)).sum())),
+    ("corrwith_frame_unmatched_columns", "exact", ['ddf[["DepDelay", "Distance", "TaxiIn"]].corrwith(ddf[["TaxiIn", "ArrDelay", "DepDelay"]])'], lambda d, s: per_column_csv(d[["DepDelay", "Distance", "TaxiIn"]].corrwith(d[["TaxiIn", "ArrDelay", "DepDelay"]]), "corrwith")),
+    ("corrwith_series", "exact", ['ddf[["DepDelay", "Distance"]].corrwith(ddf.ArrDelay)'], lambda d, s: per_column_csv(d[["DepDelay", "Distance"]].corrwith(d.ArrDelay), "corrwith")),
+    ("frame_minus_series_of_other_columns", "exact", ['num = ddf[["DepDelay", "ArrDelay"]]', '(num - ddf[["ArrDelay", "TaxiIn"]].max()).head(3)'], lambda d, s: frame_csv((d[["DepDelay", "ArrDelay"]] - d[["ArrDelay", "TaxiIn"]].max()).head(3))),
+    ("series_over_frame_by_column", "exact", ['num = ddf[["DepDelay", "ArrDelay"]]', '(num.max() / num).tail(3)'], lambda d, s: frame_csv((d[["DepDelay", "ArrDelay"]].max() / d[["DepDelay", "ArrDelay"]]).tail(3))),
+    ("dropna_thresh_subset", "exact", ['len(ddf.dropna(subset=["DepDelay", "ArrDelay", "TailNum"], thresh=2))'], lambda d, s: scalar_csv(len(d.dropna(subset=["DepDelay", "ArrDelay", "TailNum"], thresh=2)))),
+    ("sort_values_key_series", "exact", ['ddf.Dest.sort_values(key=lambda s: s.str[::-1]).head(5)'], lambda d, s: series_csv(d.Dest.sort_values(key=lambda s: s.str[::-1], kind="stable").head(5))),
+    ("is_unique_of_series_and_index", "exact", ['ddf.Dest.is_unique + ddf.groupby("Dest").DepDelay.mean().index.is_unique * 10 + ddf.index.is_unique * 100'], lambda d, s: scalar_csv(d.Dest.is_unique + d.groupby("Dest").DepDelay.mean().index.is_unique * 10 + d.index.is_unique * 100)),
+    ("groupby_level_by_name", "exact", ['ddf.set_index("Origin")[["DepDelay"]].groupby(level="Origin").max()'], lambda d, s: keyed_csv(d.set_index("Origin")[["DepDelay"]].groupby(level="Origin").max())),
+    ("corr_spearman_with_missing", "exact", ['ddf.ArrDelay.corr(ddf.TaxiIn, method="spearman")'], lambda d, s: scalar_csv(d[["ArrDelay", "TaxiIn"]].corr(method="spearman").iloc[0, 1])),
 ]
 
 

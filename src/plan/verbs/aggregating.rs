@@ -6,12 +6,14 @@ use super::Form::Method;
 use super::Receiver as On;
 use super::inspecting::rows_of_series;
 use super::{Arg, Args, Verb, wrong_receiver};
-use crate::error::Result;
+use crate::error::{DdqError, Result};
 use crate::plan::groupby::{self, Agg};
-use crate::plan::value::column;
+use crate::plan::project::Project;
 use crate::plan::value::{CustomAggregation, Frame, GroupBy, Lambda, Selection, Series, Value};
+use crate::plan::value::{column, display_name};
 use crate::plan::{Planner, check_columns, frame, ops, selection_columns, series, window};
 use datafusion::arrow::datatypes::DataType;
+use datafusion::logical_expr::{cast, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -183,6 +185,18 @@ pub const VERBS: &[Verb] = &[
         group: "Aggregating",
     },
     Verb {
+        name: "is_unique",
+        receivers: &[On::Series],
+        form: super::Form::Attribute,
+        params: &[],
+        signature: "s.is_unique",
+        summary: "Whether no value repeats (missing values count as one value), as of an index: `df.index.is_unique`.",
+        example: "ddf.set_index(\"Origin\").index.is_unique",
+        expected: "False\n",
+        plan: is_unique,
+        group: "Aggregating",
+    },
+    Verb {
         name: "groupby",
         receivers: &[On::Frame],
         form: Method,
@@ -195,8 +209,9 @@ pub const VERBS: &[Verb] = &[
             "group_keys",
             "split_out",
             "split_every",
+            "level",
         ],
-        signature: "groupby(key | [keys] | series, sort=True, dropna=True, as_index=True)",
+        signature: "groupby(key | [keys] | series, sort=True, dropna=True, as_index=True, level=None)",
         summary: "Group rows by keys; results carry the keys first, sorted by key.",
         example: "ddf.groupby(\"Origin\").DepDelay.mean()",
         expected: "Origin,DepDelay\nEWR,9.44380486400921\nJFK,8.238974970202623\nLGA,8.943480195816644\n",
@@ -428,10 +443,72 @@ fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         _group_keys,
         _split_out,
         _split_every,
+        level,
     ] = args.params()?;
-    match receiver {
-        Value::Frame(f) => groupby::groupby_of(&f, by, [dropna, sort, as_index, observed]),
-        other => Err(wrong_receiver(args, &other)),
+    let Value::Frame(f) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let keys = match (by.value(), level.value()) {
+        (Some(_), Some(_)) => return Err(level.invalid("groupby takes by= or level=, not both")),
+        (Some(keys), None) => keys.clone(),
+        (None, Some(level_value)) => {
+            index_level(&f, level_value).map_err(|e| e.at(level.span()))?
+        }
+        (None, None) => by.required()?.clone(),
+    };
+    groupby::groupby_of(&f, (by, keys), [dropna, sort, as_index, observed])
+}
+
+/// `s.is_unique`: as many distinct values (a missing one counted once) as rows.
+fn is_unique(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    use datafusion::functions_aggregate::expr_fn::{count, count_distinct, max};
+    let Value::Series(series) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let series = window::plain(&series)?;
+    let any_missing = max(cast(series.expr.clone().is_null(), DataType::Int64));
+    let distinct = count_distinct(series.expr.clone())
+        + datafusion::functions::expr_fn::coalesce(vec![any_missing, lit(0i64)]);
+    let unique = distinct.eq(count(lit(1)));
+    let df = series
+        .frame
+        .df
+        .clone()
+        .group_by(vec![], vec![unique.alias("value")])?;
+    Ok(Value::Scalar(groupby::scalar_of(df, &series.name)))
+}
+
+/// The index column `groupby(level=...)` names: by position (0 is the first key) or by name.
+fn index_level(frame: &Frame, level: &Value) -> Result<Value> {
+    let keys = frame.key_columns();
+    let found = match level {
+        Value::Int(i) => usize::try_from(*i).ok().and_then(|i| keys.get(i)),
+        Value::Str(name) => keys.iter().find(|k| display_name(k) == name),
+        other => {
+            return Err(DdqError::type_error(format!(
+                "level= is an index level's position or name, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    match found {
+        Some(key) => Ok(Value::Str(key.clone())),
+        None if keys.is_empty() => Err(DdqError::type_error(
+            "groupby(level=...) groups by the index, and this frame has none",
+        )
+        .with_help("set one first, e.g. `df.set_index(\"Dest\")`, or group by a column")),
+        None => Err(DdqError::type_error(format!(
+            "the index has no level {}; its levels are {}",
+            match level {
+                Value::Str(name) => format!("named {name}"),
+                Value::Int(i) => i.to_string(),
+                _ => String::new(),
+            },
+            keys.iter()
+                .map(|k| display_name(k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
     }
 }
 
@@ -729,9 +806,25 @@ fn custom_aggregate(
             .invalid("a dd.Aggregation aggregates groups: `ddf.groupby(key).column.agg(custom)`"));
     };
     let Selection::Series(column_name) = &gb.selection else {
-        return Err(func
-            .invalid("a dd.Aggregation aggregates one column")
-            .with_help("select it first, e.g. `gb.DepDelay.agg(custom)`"));
+        // Each selected column on its own, side by side, as Dask applies it to a frame's.
+        let mut columns = Vec::new();
+        for name in selection_columns(gb) {
+            let one = GroupBy {
+                selection: Selection::Series(name.clone()),
+                ..gb.clone()
+            };
+            match custom_aggregate(planner, Value::GroupBy(one), custom, func)? {
+                Value::Series(result) => columns.push((name, result)),
+                other => {
+                    return Err(func.invalid(format!(
+                        "{} gave {}",
+                        custom.name,
+                        other.kind_name()
+                    )));
+                }
+            }
+        }
+        return Ok(Value::Frame(ops::keyed_frame(&columns)?));
     };
     let step_results = |step: &str, value: Value| -> Result<Vec<Series>> {
         let items = match value {

@@ -18,9 +18,9 @@ pub const VERBS: &[Verb] = &[
         name: "where",
         receivers: &[On::Series, On::Frame],
         form: Method,
-        params: &["cond", "other"],
-        signature: "where(cond, other=nan)",
-        summary: "Keep each value where the condition holds; elsewhere `other` (missing by default).",
+        params: &["cond", "other", "axis"],
+        signature: "where(cond, other=nan, axis=None)",
+        summary: "Keep each value where the condition holds; elsewhere `other` (missing by default; with axis=\"columns\", a series of one value per column, e.g. `df.mean()`).",
         example: "ddf.DepDelay.where(ddf.DepDelay > 0, 0).head(3)",
         expected: "DepDelay\n0.0\n9.0\n0.0\n",
         plan: where_,
@@ -30,8 +30,8 @@ pub const VERBS: &[Verb] = &[
         name: "mask",
         receivers: &[On::Series, On::Frame],
         form: Method,
-        params: &["cond", "other"],
-        signature: "mask(cond, other=nan)",
+        params: &["cond", "other", "axis"],
+        signature: "mask(cond, other=nan, axis=None)",
         summary: "Replace each value where the condition holds by `other` (missing by default).",
         example: "ddf.DepDelay.mask(ddf.DepDelay < 0).head(3)",
         expected: "DepDelay\n0.0\n9.0\n\"\"\n",
@@ -62,7 +62,22 @@ fn mask(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `where` keeps the values where `cond` is true, `mask` where it is not.
 fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool) -> Result<Value> {
-    let [cond, other] = args.params()?;
+    let [cond, other, axis] = args.params()?;
+    let by_column = match axis.given() {
+        None | Some(Value::None) | Some(Value::Int(0)) => false,
+        Some(Value::Str(a)) if a == "index" || a == "rows" => false,
+        Some(Value::Int(1)) => true,
+        Some(Value::Str(a)) if a == "columns" => true,
+        Some(_) => return Err(axis.invalid("axis must be 0 (\"index\") or 1 (\"columns\")")),
+    };
+    // `other` a series of one value per column (`df.where(cond, df.mean(), axis="columns")`).
+    let per_column = match (other.given(), &receiver, by_column) {
+        (Some(Value::Series(values)), Value::Frame(_), true) => {
+            let labelled = crate::plan::ops::column_values(planner, values)?;
+            Some(labelled.into_iter().map(|(c, v)| (c, lit(v))).collect())
+        }
+        _ => None,
+    };
     let condition = match cond.required()? {
         Value::Lambda(lambda) => planner.apply_lambda(lambda, vec![receiver.clone()])?,
         value => value.clone(),
@@ -103,12 +118,16 @@ fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool
                     condition.kind_name()
                 )));
             };
-            return where_frame(&f, &condition, other.given(), keep_where_true).map_err(
-                |e| match e.span {
-                    None => e.at(cond.span()),
-                    Some(_) => e,
-                },
-            );
+            let replacements = match per_column {
+                Some(values) => Replacement::PerColumn(values),
+                None => Replacement::Given(other.given()),
+            };
+            return where_frame(&f, &condition, replacements, keep_where_true).map_err(|e| match e
+                .span
+            {
+                None => e.at(cond.span()),
+                Some(_) => e,
+            });
         }
         other => return Err(wrong_receiver(args, &other)),
     };
@@ -133,13 +152,20 @@ fn chosen(condition: Expr, value: Expr, replacement: Expr, keep_where_true: bool
     })
 }
 
+/// What a frame's `where` puts where the condition fails: the `other` given (a frame, one value
+/// or nothing: missing), or one value per column by name.
+pub enum Replacement<'a> {
+    Given(Option<&'a Value>),
+    PerColumn(Vec<(String, Expr)>),
+}
+
 /// A frame's values where a boolean frame computed from it is true, elsewhere `other` (a frame
 /// computed from it, or one value; missing when `None`). A column the condition lacks is
 /// replaced whole, as pandas aligns it to False.
 pub fn where_frame(
     frame: &Frame,
     condition: &Frame,
-    other: Option<&Value>,
+    other: Replacement,
     keep_where_true: bool,
 ) -> Result<Value> {
     let not_from_frame = || {
@@ -148,9 +174,12 @@ pub fn where_frame(
     };
     let conditions = columns_over(frame, condition).ok_or_else(not_from_frame)?;
     let replacements = match other {
-        None => None,
-        Some(Value::Frame(o)) => Some(columns_over(frame, o).ok_or_else(not_from_frame)?),
-        Some(value) => {
+        Replacement::PerColumn(values) => Some(values),
+        Replacement::Given(None) => None,
+        Replacement::Given(Some(Value::Frame(o))) => {
+            Some(columns_over(frame, o).ok_or_else(not_from_frame)?)
+        }
+        Replacement::Given(Some(value)) => {
             let constant = literal_expr(value).ok_or_else(|| {
                 DdqError::type_error(format!(
                     "`other` must be a frame computed from the same frame or a value, not {}",

@@ -74,6 +74,18 @@ pub const VERBS: &[Verb] = &[
         group: "Dates and strings",
     },
     Verb {
+        name: "to_numeric",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["arg", "errors"],
+        signature: "pd.to_numeric(series, errors=\"raise\")",
+        summary: "Parse text as numbers: integers when every value is one, floats otherwise (errors=\"coerce\" makes bad values missing; the data is read once to decide).",
+        example: "pd.to_numeric(ddf.TailNum.str[1:4], errors=\"coerce\").dropna().head(3)",
+        expected: "TailNum\n616.0\n125.0\n651.0\n",
+        plan: to_numeric,
+        group: "Dates and strings",
+    },
+    Verb {
         name: "isna",
         receivers: &[On::Function],
         form: Method,
@@ -343,12 +355,7 @@ fn timedelta(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value>
 /// `pd.to_datetime(arg, format=None, errors="raise")`.
 fn to_datetime(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [arg, format, errors] = args.params()?;
-    let coerce = match errors.given() {
-        None => false,
-        Some(Value::Str(e)) if e == "raise" => false,
-        Some(Value::Str(e)) if e == "coerce" => true,
-        Some(_) => return Err(errors.invalid("errors is \"raise\" or \"coerce\"")),
-    };
+    let coerce = coerces(errors)?;
     let format = match format.given() {
         None => None,
         Some(Value::Str(text)) => Some(text.clone()),
@@ -386,6 +393,70 @@ fn to_datetime(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
             "to_datetime takes a series or a string, not {}",
             other.kind_name()
         ))),
+    }
+}
+
+/// `pd.to_numeric(series, errors=)`: numbers as they are; text as int64 when every value reads
+/// as an integer (none missing), else as float64, as pandas decides from the data.
+fn to_numeric(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [arg, errors] = args.params()?;
+    let coerce = coerces(errors)?;
+    let series = match arg.required()? {
+        Value::Series(s) => s.clone(),
+        other => {
+            return Err(arg.invalid(format!(
+                "to_numeric takes a series, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    let data_type = expr_type(&series.frame, &series.expr)?;
+    if !matches!(
+        data_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    ) {
+        return Ok(Value::Series(series));
+    }
+    let target = match all_integers(planner, &series)? {
+        true => DataType::Int64,
+        false => DataType::Float64,
+    };
+    let expr = match coerce {
+        true => try_cast(series.expr.clone(), target),
+        false => cast(series.expr.clone(), target),
+    };
+    Ok(Value::Series(Series { expr, ..series }))
+}
+
+/// Whether every value of a text series reads as an integer (none missing): one pass over it.
+fn all_integers(planner: &Planner, series: &Series) -> Result<bool> {
+    use crate::plan::project::Project;
+    let not_integer = try_cast(series.expr.clone(), DataType::Int64).is_null();
+    let counted = datafusion::functions_aggregate::expr_fn::sum(cast(not_integer, DataType::Int64));
+    let query = series
+        .frame
+        .df
+        .clone()
+        .group_by(vec![], vec![counted.alias("n")])?;
+    let batches = planner.sources.collect_now(query)?;
+    let others = batches
+        .iter()
+        .find(|b| b.num_rows() > 0)
+        .map(|b| ScalarValue::try_from_array(b.column(0), 0))
+        .transpose()?;
+    Ok(matches!(
+        others,
+        Some(ScalarValue::Int64(Some(0)) | ScalarValue::Int64(None)) | None
+    ))
+}
+
+/// `errors=`: whether a value that does not parse becomes missing ("coerce") or fails ("raise").
+fn coerces(errors: Arg) -> Result<bool> {
+    match errors.given() {
+        None => Ok(false),
+        Some(Value::Str(e)) if e == "raise" => Ok(false),
+        Some(Value::Str(e)) if e == "coerce" => Ok(true),
+        Some(_) => Err(errors.invalid("errors is \"raise\" or \"coerce\"")),
     }
 }
 

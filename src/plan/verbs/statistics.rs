@@ -5,11 +5,26 @@ use super::Form::Method;
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
 use crate::error::Result;
-use crate::plan::Planner;
+use crate::plan::ops::is_numeric;
 use crate::plan::pairs::{self, Relation};
-use crate::plan::value::Value;
+use crate::plan::value::{Frame, Series, Value};
+use crate::plan::{Planner, column_series, groupby};
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, lit};
 
 pub const VERBS: &[Verb] = &[
+    Verb {
+        name: "corrwith",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["other", "axis", "drop", "method"],
+        signature: "df.corrwith(other, drop=False)",
+        summary: "Pearson correlation of each column with the same-named column of another frame, or with a series; columns only one frame has are missing (left out with drop=True).",
+        example: "ddf[[\"DepDelay\", \"Distance\"]].corrwith(ddf.ArrDelay)",
+        expected: "column,corrwith\nDepDelay,0.9213480967550254\nDistance,0.00313080875728385\n",
+        plan: corrwith,
+        group: "Aggregating",
+    },
     Verb {
         name: "idxmax",
         receivers: &[On::Series, On::GroupBy],
@@ -39,8 +54,8 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Series, On::Frame],
         form: Method,
         params: &["other", "method"],
-        signature: "s.corr(other) | df.corr()",
-        summary: "Pearson correlation of two series, or of every pair of numeric columns.",
+        signature: "s.corr(other, method=\"pearson\") | df.corr()",
+        summary: "Pearson correlation of two series (or Spearman's, method=\"spearman\"), or of every pair of numeric columns.",
         example: "ddf.DepDelay.corr(ddf.ArrDelay)",
         expected: "0.9213480967550254\n",
         plan: corr,
@@ -85,12 +100,20 @@ fn corr(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     if !matches!(method.given(), None | Some(Value::Str(_))) {
         return Err(method.invalid("method is a name such as \"pearson\""));
     }
-    if let Some(Value::Str(name)) = method.given()
-        && name != "pearson"
-    {
-        return Err(method.invalid(format!(
-            "method {name:?} is not supported: ddq computes Pearson's correlation"
-        )));
+    match (method.given(), &receiver, other.given()) {
+        (None, ..) => {}
+        (Some(Value::Str(name)), ..) if name == "pearson" => {}
+        (Some(Value::Str(name)), Value::Series(a), Some(Value::Series(b)))
+            if name == "spearman" =>
+        {
+            return pairs::spearman(a, b);
+        }
+        (Some(Value::Str(name)), ..) => {
+            return Err(method.invalid(format!(
+                "method {name:?} is not supported here: ddq computes Pearson's correlation, and Spearman's of two series"
+            )));
+        }
+        (Some(_), ..) => {}
     }
     relate(receiver, args, other, Relation::Correlation)
 }
@@ -109,4 +132,68 @@ fn relate(receiver: Value, args: &Args, other: super::Arg, relation: Relation) -
             .invalid("a frame's corr/cov pairs its own columns; for two series use `a.corr(b)`")),
         (other_receiver, _) => Err(wrong_receiver(args, &other_receiver)),
     }
+}
+
+/// `df.corrwith(other, drop=False)`: a series keyed by column name. Against a frame: the columns
+/// both have, in this frame's order, then (unless `drop`) the others, by name, missing, as
+/// pandas lays them out.
+fn corrwith(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [other, axis, drop, method] = args.params()?;
+    if !matches!(axis.given(), None | Some(Value::Int(0))) {
+        return Err(axis.invalid("only axis=0 (column by column) is supported"));
+    }
+    if method.given().is_some() && !matches!(method.given(), Some(Value::Str(m)) if m == "pearson")
+    {
+        return Err(method.invalid("ddq's corrwith computes Pearson's correlation"));
+    }
+    let Value::Frame(left) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let numeric = |frame: &Frame| -> Vec<String> {
+        frame
+            .value_columns()
+            .into_iter()
+            .filter(|c| frame.data_type(c).is_some_and(|t| is_numeric(&t)))
+            .collect()
+    };
+    let correlation = |c: &str, with: &Series| -> Result<(String, Expr)> {
+        match pairs::of_two(&column_series(&left, c)?, with, Relation::Correlation)? {
+            Value::Scalar(scalar) => Ok((c.to_string(), scalar.expr)),
+            _ => Ok((c.to_string(), lit(ScalarValue::Float64(None)))),
+        }
+    };
+    let mut values = Vec::new();
+    match other.required()? {
+        Value::Series(with) => {
+            for c in numeric(&left) {
+                values.push(correlation(&c, with)?);
+            }
+        }
+        Value::Frame(right) => {
+            let (theirs, ours) = (numeric(right), numeric(&left));
+            for c in ours.iter().filter(|c| theirs.contains(c)) {
+                values.push(correlation(c, &column_series(right, c)?)?);
+            }
+            if !drop.bool_or(false)? {
+                let mut unmatched: Vec<&String> = ours
+                    .iter()
+                    .filter(|c| !theirs.contains(c))
+                    .chain(theirs.iter().filter(|c| !ours.contains(c)))
+                    .collect();
+                unmatched.sort();
+                for c in unmatched {
+                    values.push((c.clone(), lit(ScalarValue::Float64(None))));
+                }
+            }
+        }
+        given => {
+            return Err(other.invalid(format!(
+                "corrwith() takes a frame or a series, not {}",
+                given.kind_name()
+            )));
+        }
+    }
+    Ok(Value::Series(groupby::values_series(
+        &left, values, "corrwith",
+    )?))
 }

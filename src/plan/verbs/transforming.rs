@@ -12,7 +12,7 @@ use crate::plan::frame::{self, JoinArgs, MergeArgs};
 use crate::plan::ops::{expr_type, is_numeric, is_text, literal_expr, numpy_round};
 use crate::plan::project::Project;
 use crate::plan::value::column;
-use crate::plan::value::{Scalar, Series, Value};
+use crate::plan::value::{Frame, Scalar, Series, Value};
 use crate::plan::{Planner, groupby, index, series, window};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::DFSchema;
@@ -84,9 +84,9 @@ pub const VERBS: &[Verb] = &[
         name: "sort_values",
         receivers: &[On::Frame, On::Series],
         form: Method,
-        params: &["by", "ascending", "na_position"],
-        signature: "sort_values(by, ascending=True, na_position=\"last\")",
-        summary: "Sort rows (stable: ties keep file order).",
+        params: &["by", "ascending", "na_position", "key"],
+        signature: "sort_values(by, ascending=True, na_position=\"last\", key=None)",
+        summary: "Sort rows (stable: ties keep file order); `key` is a function of each sorted column, e.g. `key=lambda c: c.str.lower()`.",
         example: "ddf.sort_values(\"DepDelay\", ascending=False)[[\"Origin\", \"DepDelay\"]].head(3)",
         expected: "Origin,DepDelay\nEWR,1006.0\nEWR,641.0\nLGA,623.0\n",
         plan: sort_values,
@@ -120,9 +120,9 @@ pub const VERBS: &[Verb] = &[
         name: "dropna",
         receivers: &[On::Frame, On::Series],
         form: Method,
-        params: &["how", "subset", "axis"],
-        signature: "dropna(how=\"any\", subset=None, axis=0)",
-        summary: "Rows without missing values (in subset); with axis=1, the columns without (the data is read once to find them).",
+        params: &["how", "subset", "axis", "thresh"],
+        signature: "dropna(how=\"any\", subset=None, axis=0, thresh=None)",
+        summary: "Rows without missing values (in subset), or with at least `thresh` values; with axis=1, the columns without (the data is read once to find them).",
         example: "len(ddf.dropna(subset=[\"TailNum\"]))",
         expected: "10656\n",
         plan: dropna,
@@ -377,15 +377,57 @@ fn drop(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 }
 
 /// `sort_values(by, ascending=True, na_position="last")`, a stable sort.
-fn sort_values(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [by, ascending, na_position] = args.params()?;
+fn sort_values(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [by, ascending, na_position, key] = args.params()?;
+    // pandas applies `key` to each column sorted by, as a series, and sorts by what it gives.
+    let keyed = |frame: &Frame, column: Expr, name: &str| -> Result<Expr> {
+        let Some(function) = key.given() else {
+            return Ok(column);
+        };
+        let Value::Lambda(function) = function else {
+            return Err(key.invalid("key= is a function of a column, e.g. lambda c: c.str.lower()"));
+        };
+        let series = Series::new(frame.clone(), column, name);
+        match planner.apply_lambda(function, vec![Value::Series(series)])? {
+            Value::Series(sorted_by) if window::same_rows(&sorted_by.frame, frame) => {
+                Ok(sorted_by.expr)
+            }
+            other => Err(key.invalid(format!(
+                "key= must give a series of the same rows, not {}",
+                other.kind_name()
+            ))),
+        }
+    };
     match receiver {
-        Value::Frame(f) => frame::sort_values(&f, by, ascending, na_position),
-        Value::Series(s) => rows_of_series(s, |f, key| {
-            let ascending = series::ascending_flags(ascending, 1)?;
+        Value::Frame(f) => {
+            let names = frame::sort_columns(&f, by)?;
+            let exprs = names
+                .iter()
+                .map(|c| keyed(&f, column(c), c))
+                .collect::<Result<Vec<_>>>()?;
+            let ascending = series::ascending_flags(ascending, names.len())?;
             let nulls_first = series::nulls_first(na_position)?;
-            Ok(series::sorted_by(f, vec![key], &ascending, nulls_first))
-        }),
+            Ok(Value::Frame(series::sorted_by(
+                &f,
+                exprs,
+                &ascending,
+                nulls_first,
+            )))
+        }
+        Value::Series(s) => {
+            let name = s.name.clone();
+            rows_of_series(s, |f, value| {
+                let ascending = series::ascending_flags(ascending, 1)?;
+                let nulls_first = series::nulls_first(na_position)?;
+                let sorted_by = keyed(f, value, &name)?;
+                Ok(series::sorted_by(
+                    f,
+                    vec![sorted_by],
+                    &ascending,
+                    nulls_first,
+                ))
+            })
+        }
         other => Err(wrong_receiver(args, &other)),
     }
 }
@@ -433,7 +475,10 @@ fn round(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `dropna(how="any", subset=None, axis=0)`; `axis=1` drops columns instead of rows.
 fn dropna(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [how, subset, axis] = args.params()?;
+    let [how, subset, axis, thresh] = args.params()?;
+    if thresh.is_given() && how.is_given() {
+        return Err(thresh.invalid("dropna() takes how= or thresh=, not both"));
+    }
     let by_column = match axis.given() {
         None | Some(Value::Int(0)) => false,
         Some(Value::Str(a)) if a == "index" || a == "rows" => false,
@@ -450,10 +495,13 @@ fn dropna(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 .invalid("subset= with axis=1 names rows, which ddq frames do not label")
                 .with_help("select the columns first: df[[...]].dropna(axis=1)"));
         }
+        if thresh.is_given() {
+            return Err(thresh.invalid("dropna(axis=1, thresh=...) is not supported"));
+        }
         return frame::dropna_columns(planner, f, how);
     }
     match receiver {
-        Value::Frame(f) => frame::dropna(&f, how, subset),
+        Value::Frame(f) => frame::dropna(&f, how, subset, thresh),
         Value::Series(s) => {
             let name = s.name.clone();
             rows_of_series(s, |f, key| {

@@ -11,7 +11,7 @@ use crate::plan::groupby::Agg;
 use crate::plan::project::Project;
 use crate::plan::resample::fixed_frequency;
 use crate::plan::value::{Frame, GroupBy, Rolling, Selection, Series, Value, column};
-use crate::plan::window::{self, Over, RankMethod, Running};
+use crate::plan::window::{self, FillArea, Over, RankMethod, Running};
 use crate::plan::{Planner, column_series, selection_columns};
 use datafusion::logical_expr::Expr;
 
@@ -94,9 +94,9 @@ pub const VERBS: &[Verb] = &[
         name: "ffill",
         receivers: ROWS,
         form: Method,
-        params: &["limit"],
-        signature: "ffill(limit=None)",
-        summary: "Fill a missing value with the last present one before it.",
+        params: &["limit", "limit_area"],
+        signature: "ffill(limit=None, limit_area=None)",
+        summary: "Fill a missing value with the last present one before it (limit_area=\"inside\": only gaps between present values; \"outside\": only after the last).",
         example: "ddf.iloc[16:19].DepDelay.ffill()",
         expected: "DepDelay\n-3.0\n-3.0\n48.0\n",
         plan: ffill,
@@ -118,8 +118,8 @@ pub const VERBS: &[Verb] = &[
         name: "interpolate",
         receivers: ROWS,
         form: Method,
-        params: &["method"],
-        signature: "interpolate(method=\"linear\")",
+        params: &["method", "limit"],
+        signature: "interpolate(method=\"linear\", limit=None)",
         summary: "Fill missing values on the line between the present ones around them (after the last, the last).",
         example: "ddf.DepDelay.interpolate().iloc[560:563]",
         expected: "DepDelay\n8.0\n13.0\n3.0\n",
@@ -130,9 +130,9 @@ pub const VERBS: &[Verb] = &[
         name: "bfill",
         receivers: ROWS,
         form: Method,
-        params: &["limit"],
-        signature: "bfill(limit=None)",
-        summary: "Fill a missing value with the next present one after it.",
+        params: &["limit", "limit_area"],
+        signature: "bfill(limit=None, limit_area=None)",
+        summary: "Fill a missing value with the next present one after it (limit_area as ffill's).",
         example: "ddf.iloc[16:19].DepDelay.bfill()",
         expected: "DepDelay\n-3.0\n48.0\n48.0\n",
         plan: bfill,
@@ -218,28 +218,43 @@ fn pct_change(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
 }
 
 fn ffill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [limit] = args.params()?;
-    let limit = fill_limit(limit)?;
-    each_column(receiver, args, |s, over| window::fill(s, over, true, limit))
+    let [limit, area] = args.params()?;
+    let (limit, area) = (fill_limit(limit)?, fill_area(area)?);
+    each_column(receiver, args, |s, over| {
+        window::fill(s, over, true, limit, area)
+    })
 }
 
 fn bfill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [limit] = args.params()?;
-    let limit = fill_limit(limit)?;
+    let [limit, area] = args.params()?;
+    let (limit, area) = (fill_limit(limit)?, fill_area(area)?);
     each_column(receiver, args, |s, over| {
-        window::fill(s, over, false, limit)
+        window::fill(s, over, false, limit, area)
     })
+}
+
+/// pandas' `limit_area`: None, "inside" or "outside".
+fn fill_area(area: super::Arg) -> Result<FillArea> {
+    match area.given() {
+        None | Some(Value::None) => Ok(FillArea::Anywhere),
+        Some(Value::Str(a)) if a == "inside" => Ok(FillArea::Inside),
+        Some(Value::Str(a)) if a == "outside" => Ok(FillArea::Outside),
+        Some(_) => Err(area.invalid("limit_area is None, \"inside\" or \"outside\"")),
+    }
 }
 
 /// `interpolate(method="linear")`
 fn interpolate(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [method] = args.params()?;
+    let [method, limit] = args.params()?;
     if !matches!(method.given(), None | Some(Value::Str(_)))
         || matches!(method.given(), Some(Value::Str(m)) if m != "linear")
     {
         return Err(method.invalid("only method=\"linear\" is supported"));
     }
-    each_column(receiver, args, window::interpolate)
+    let limit = fill_limit(limit)?;
+    each_column(receiver, args, |s, over| {
+        window::interpolate(s, over, limit)
+    })
 }
 
 /// `rank(method, ascending)`
