@@ -853,6 +853,60 @@ pub fn map_columns(frame: &Frame, transform: impl Fn(&Series) -> Result<Expr>) -
     ))
 }
 
+/// `df.rank(axis=1)`: each value's rank among the values of its row (missing ones unranked),
+/// as floats: the values ahead of it, plus its place among equal ones as `method` says.
+pub fn rank_across(frame: &Frame, method: window::RankMethod, ascending: bool) -> Result<Value> {
+    use window::RankMethod;
+    let names = frame.value_columns();
+    if let Some(text) = names
+        .iter()
+        .find(|c| !frame.data_type(c).is_some_and(|t| is_numeric(&t)))
+    {
+        return Err(DdqError::type_error(format!(
+            "rank(axis=1) compares numbers across a row, and `{text}` is not numeric"
+        ))
+        .with_help("select the numeric columns first"));
+    }
+    if method == RankMethod::Dense {
+        return Err(DdqError::unsupported(
+            "rank(axis=1, method=\"dense\") is not supported; average, min, max and first are",
+        ));
+    }
+    let one_if = |condition: Expr| when(condition, lit(1.0)).otherwise(lit(0.0));
+    let mut ranked = Vec::new();
+    for (place, name) in names.iter().enumerate() {
+        let me = cast(column(name), DataType::Float64);
+        let (mut ahead, mut ties, mut earlier_ties) = (lit(0.0), lit(0.0), lit(0.0));
+        for (other_place, other) in names.iter().enumerate().filter(|(i, _)| *i != place) {
+            let theirs = cast(column(other), DataType::Float64);
+            let is_ahead = match ascending {
+                true => theirs.clone().lt(me.clone()),
+                false => theirs.clone().gt(me.clone()),
+            };
+            ahead = ahead + one_if(is_ahead)?;
+            let same = one_if(theirs.eq(me.clone()))?;
+            ties = ties + same.clone();
+            if other_place < place {
+                earlier_ties = earlier_ties + same;
+            }
+        }
+        let rank = match method {
+            RankMethod::Min => ahead + lit(1.0),
+            RankMethod::Max => ahead + ties + lit(1.0),
+            RankMethod::First => ahead + earlier_ties + lit(1.0),
+            _ => ahead + lit(1.0) + ties / lit(2.0),
+        };
+        ranked.push((
+            name.clone(),
+            when(me.is_null(), lit(ScalarValue::Float64(None))).otherwise(rank)?,
+        ));
+    }
+    map_columns(frame, |s| {
+        let found = ranked.iter().find(|(n, _)| *n == s.name);
+        Ok(found.map_or(s.expr.clone(), |(_, e)| e.clone()))
+    })
+}
+
 pub fn astype(frame: &Frame, dtype: Arg) -> Result<Value> {
     match dtype.value() {
         Some(Value::Dict(pairs)) => {

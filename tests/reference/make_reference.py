@@ -1060,6 +1060,9 @@ OPERATION_TASKS = [
     # Moving and time windows: ewm, closed windows, shifts by a frequency (issue 17).
     # Combining and reshaping: concat by columns or with keys, index merges, stack (issue 17).
     # Keywords, numpy functions as values, Python plumbing (issue 17).
+    ("rank_across_columns_min", "exact", ['ddf[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(axis=1, method="min").iloc[15000:15012]'], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(axis=1, method="min").iloc[15000:15012])),
+    ("rank_across_columns_max_descending", "exact", ['ddf[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(axis="columns", method="max", ascending=False).iloc[15000:15012]'], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(axis="columns", method="max", ascending=False).iloc[15000:15012])),
+    ("rank_across_columns_first", "exact", ['ddf[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(1, method="first").iloc[15000:15012]'], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(1, method="first").iloc[15000:15012])),
     ("ffill_limit_area_outside", "exact", ['ddf.TailNum.ffill(limit_area="outside").tail(6)'], lambda d, s: series_csv(d.TailNum.ffill(limit_area="outside").tail(6))),
     ("bfill_limit_area_inside_with_limit", "exact", ['ddf.ArrDelay.bfill(limit=1, limit_area="inside").isna().sum()'], lambda d, s: scalar_csv(d.ArrDelay.bfill(limit=1, limit_area="inside").isna().sum())),
     ("interpolate_limit_two", "exact", ['ddf.ArrDelay.interpolate(limit=2).isna().sum() + ddf.ArrDelay.interpolate(limit=2).sum()'], lambda d, s: scalar_csv(d.ArrDelay.interpolate(limit=2).isna().sum() + d.ArrDelay.interpolate(limit=2).sum())),

@@ -209,6 +209,7 @@ PASSING = [
     "daskbest_reduce_then_pandas",
     "missing2_interpolate_limit",
     "missing2_ffill_limit_area",
+    "stats2_rank_axis1",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}

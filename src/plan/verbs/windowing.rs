@@ -106,9 +106,9 @@ pub const VERBS: &[Verb] = &[
         name: "rank",
         receivers: ROWS,
         form: Method,
-        params: &["method", "ascending"],
-        signature: "rank(method=\"average\", ascending=True)",
-        summary: "Each value's rank (from 1, ties averaged; also \"min\", \"max\", \"first\", \"dense\"), within each group after groupby.",
+        params: &["axis", "method", "ascending"],
+        signature: "rank(axis=0, method=\"average\", ascending=True)",
+        summary: "Each value's rank (from 1, ties averaged; also \"min\", \"max\", \"first\", \"dense\"), within each group after groupby; axis=1 ranks across each row of a frame.",
         example: "ddf.groupby(\"Origin\").DepDelay.rank().head(3)",
         expected: "DepDelay\n2873.0\n5403.0\n332.5\n",
         plan: rank,
@@ -257,9 +257,17 @@ fn interpolate(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value
     })
 }
 
-/// `rank(method, ascending)`
+/// `rank(axis=0, method="average", ascending=True)`: down each column, or (axis=1) across
+/// each row of a frame.
 fn rank(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [method, ascending] = args.params()?;
+    let [axis, method, ascending] = args.params()?;
+    let across = match axis.given() {
+        None | Some(Value::Int(0)) => false,
+        Some(Value::Str(a)) if a == "index" || a == "rows" => false,
+        Some(Value::Int(1)) => true,
+        Some(Value::Str(a)) if a == "columns" => true,
+        Some(_) => return Err(axis.invalid("axis must be 0 (\"index\") or 1 (\"columns\")")),
+    };
     let method = match method.given() {
         None => RankMethod::Average,
         Some(Value::Str(m)) => match m.as_str() {
@@ -276,9 +284,18 @@ fn rank(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Some(_) => return Err(method.invalid("method is a name such as \"average\"")),
     };
     let ascending = ascending.bool_or(true)?;
-    each_column(receiver, args, |s, over| {
-        window::rank(s, over, method, ascending)
-    })
+    match (across, receiver) {
+        (true, Value::Frame(f)) => {
+            crate::plan::frame::rank_across(&f, method, ascending).map_err(|e| e.at(axis.span()))
+        }
+        (true, other) => Err(axis.invalid(format!(
+            "rank(axis=1) ranks across a frame's columns, not {}",
+            other.kind_name()
+        ))),
+        (false, receiver) => each_column(receiver, args, |s, over| {
+            window::rank(s, over, method, ascending)
+        }),
+    }
 }
 
 /// `limit=`: how many missing values in a row a fill may fill, at least 1; none when left out.
