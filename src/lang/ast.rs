@@ -133,6 +133,13 @@ pub enum ExprKind {
         params: Vec<Ident>,
         body: Box<Expr>,
     },
+    /// `[element for names in iterable if condition]` over plain values (column names, numbers).
+    ListComp {
+        element: Box<Expr>,
+        names: Vec<Ident>,
+        iterable: Box<Expr>,
+        condition: Option<Box<Expr>>,
+    },
 }
 
 /// A piece of an f-string: text, or a field with its `!r`/`!s` conversion and format spec.
@@ -425,6 +432,19 @@ impl fmt::Display for Expr {
                 write!(f, "lambda {}: {body}", names.join(", "))
             }
             ExprKind::FString(parts) => write_fstring(f, parts),
+            ExprKind::ListComp {
+                element,
+                names,
+                iterable,
+                condition,
+            } => {
+                let names: Vec<&str> = names.iter().map(|p| p.name.as_str()).collect();
+                write!(f, "[{element} for {} in {iterable}", names.join(", "))?;
+                if let Some(condition) = condition {
+                    write!(f, " if {condition}")?;
+                }
+                write!(f, "]")
+            }
         }
     }
 }

@@ -62,6 +62,8 @@ struct Parser<'a> {
     prev_end: usize,
     depth: usize,
     eof: Token,
+    /// Inside a comprehension's clauses, where `for` and `if` end an expression.
+    in_comprehension: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -78,6 +80,7 @@ impl<'a> Parser<'a> {
             prev_end: 0,
             depth: 0,
             eof,
+            in_comprehension: false,
         })
     }
 
@@ -802,6 +805,7 @@ impl<'a> Parser<'a> {
     /// Python constructs that can follow an operand but that ddq does not support.
     fn reject_unsupported_infix(&self) -> Result<()> {
         match self.peek_kind() {
+            TokenKind::Keyword(Keyword::If | Keyword::For) if self.in_comprehension => Ok(()),
             TokenKind::Keyword(Keyword::If | Keyword::For | Keyword::Async | Keyword::Is)
             | TokenKind::Unsupported(":=" | "<<" | ">>" | "@") => Err(self.unsupported_infix()),
             _ => Ok(()),
@@ -1145,7 +1149,14 @@ impl<'a> Parser<'a> {
             if !starts_operand(self.peek_kind()) {
                 return Err(self.expected("an expression or \"]\""));
             }
-            items.push(self.expr()?);
+            let outer = std::mem::replace(&mut self.in_comprehension, items.is_empty());
+            let item = self.expr();
+            self.in_comprehension = outer;
+            let item = item?;
+            if items.is_empty() && self.peek_kind() == &TokenKind::Keyword(Keyword::For) {
+                return self.comprehension(item, start);
+            }
+            items.push(item);
             match self.peek_kind() {
                 TokenKind::Comma => {
                     self.advance();
@@ -1158,6 +1169,46 @@ impl<'a> Parser<'a> {
             }
         }
         Ok(self.node(ExprKind::List(items), start))
+    }
+
+    /// `[element for names in iterable if condition]`, after the element: Python's list
+    /// comprehension over plain values (one `for`, at most one `if`).
+    fn comprehension(&mut self, element: Expr, start: usize) -> Result<Expr> {
+        self.advance();
+        let mut names = vec![self.ident("a name after `for`")?];
+        while self.eat(&TokenKind::Comma) {
+            names.push(self.ident("a name")?);
+        }
+        self.expect(&TokenKind::Keyword(Keyword::In), "`in` after the names")?;
+        let outer = std::mem::replace(&mut self.in_comprehension, true);
+        let iterable = self.expr();
+        let condition = match (&iterable, self.peek_kind()) {
+            (Ok(_), TokenKind::Keyword(Keyword::If)) => {
+                self.advance();
+                Some(self.expr())
+            }
+            _ => None,
+        };
+        self.in_comprehension = outer;
+        let (iterable, condition) = (iterable?, condition.transpose()?);
+        if self.peek_kind() == &TokenKind::Keyword(Keyword::For) {
+            return Err(DdqError::new(
+                ErrorKind::Unsupported,
+                "a comprehension with more than one `for` is not supported",
+            )
+            .at(self.peek().span)
+            .with_help("nest it: `[x for row in [[...] for ...] for x in row]` is not planned; write it as two lines"));
+        }
+        self.expect(&TokenKind::RBracket, "`]` after the comprehension")?;
+        Ok(self.node(
+            ExprKind::ListComp {
+                element: Box::new(element),
+                names,
+                iterable: Box::new(iterable),
+                condition: condition.map(Box::new),
+            },
+            start,
+        ))
     }
 
     fn dict(&mut self) -> Result<Expr> {
@@ -1475,6 +1526,16 @@ pub fn respan(expr: &mut Expr, span: Span) {
         ExprKind::Unary { operand, .. } => vec![operand.as_mut()],
         ExprKind::Binary { left, right, .. } => vec![left.as_mut(), right.as_mut()],
         ExprKind::Lambda { body, .. } => vec![body.as_mut()],
+        ExprKind::ListComp {
+            element,
+            iterable,
+            condition,
+            ..
+        } => {
+            let mut children = vec![element.as_mut(), iterable.as_mut()];
+            children.extend(condition.as_deref_mut());
+            children
+        }
         ExprKind::FString(parts) => parts
             .iter_mut()
             .filter_map(|p| match p {
@@ -1774,6 +1835,22 @@ mod tests {
                 let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
                 format!("(lambda {} {})", names.join(" "), tree(body))
             }
+            ExprKind::ListComp {
+                element,
+                names,
+                iterable,
+                condition,
+            } => {
+                let names: Vec<&str> = names.iter().map(|p| p.name.as_str()).collect();
+                let condition = condition.as_ref().map(|c| format!(" if {}", tree(c)));
+                format!(
+                    "(for {} {} {}{})",
+                    names.join(" "),
+                    tree(element),
+                    tree(iterable),
+                    condition.unwrap_or_default()
+                )
+            }
             ExprKind::FString(parts) => {
                 let parts: Vec<String> = parts
                     .iter()
@@ -1868,6 +1945,17 @@ mod tests {
             ExprKind::Lambda { params, body } => ExprKind::Lambda {
                 params: params.iter().map(ident).collect(),
                 body: boxed(body),
+            },
+            ExprKind::ListComp {
+                element,
+                names,
+                iterable,
+                condition,
+            } => ExprKind::ListComp {
+                element: boxed(element),
+                names: names.iter().map(ident).collect(),
+                iterable: boxed(iterable),
+                condition: condition.as_deref().map(boxed),
             },
             ExprKind::FString(parts) => ExprKind::FString(
                 parts
@@ -2373,6 +2461,24 @@ mod tests {
     }
 
     #[test]
+    fn list_comprehensions_parse_with_one_for_and_an_if() {
+        assert_eq!(
+            t("[c for c in df.columns if \"Delay\" in c]"),
+            "(for c c (. df columns) if (in \"Delay\" c))"
+        );
+        assert_eq!(t("[a + b for a, b in pairs]"), "(for a b (+ a b) pairs)");
+        assert!(parse_expression("[x for x in a for y in b]").is_err());
+        assert!(parse_expression("[x for in a]").is_err());
+        // Outside a comprehension `for` and `if` still say what is not supported.
+        let err = parse_expression("x if y else z").unwrap_err();
+        assert!(
+            err.message.contains("conditional expressions"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
     fn lambdas_and_one_line_defs_parse() {
         assert_eq!(
             t("df.apply(lambda r: r.a - r.b, axis=1)"),
@@ -2684,12 +2790,6 @@ mod tests {
                 "conditional expressions (`x if c else y`) are not supported",
                 2,
                 4,
-            ),
-            (
-                "[x for x in y]",
-                "comprehensions and generator expressions are not supported",
-                3,
-                6,
             ),
             (
                 "sum(x for x in y)",

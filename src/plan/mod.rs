@@ -237,11 +237,137 @@ impl<'a> Planner<'a> {
                 ops::binary(self, *op, l, r)
             }
             ExprKind::FString(parts) => self.fstring(parts),
+            ExprKind::ListComp {
+                element,
+                names,
+                iterable,
+                condition,
+            } => self.comprehension(element, names, iterable, condition.as_deref()),
             ExprKind::Lambda { params, body } => Ok(Value::Lambda(Box::new(Lambda {
                 params: params.iter().map(|p| p.name.clone()).collect(),
                 body: (**body).clone(),
             }))),
         }
+    }
+
+    /// Python's string methods that take arguments, on plain text (`c.startswith("Dep")` in a
+    /// comprehension over column names, `", ".join(names)`); `None` for other names.
+    fn python_string_call(&self, text: &str, name: &str, args: &[Arg]) -> Result<Option<Value>> {
+        if !matches!(
+            name,
+            "startswith" | "endswith" | "replace" | "split" | "join"
+        ) {
+            return Ok(None);
+        }
+        let values = args
+            .iter()
+            .map(|a| self.eval(&a.value))
+            .collect::<Result<Vec<_>>>()?;
+        let texts: Option<Vec<&str>> = values
+            .iter()
+            .map(|v| match v {
+                Value::Str(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        let result = match (name, texts.as_deref(), values.as_slice()) {
+            ("startswith", Some([prefix]), _) => Value::Bool(text.starts_with(prefix)),
+            ("endswith", Some([suffix]), _) => Value::Bool(text.ends_with(suffix)),
+            ("replace", Some([old, new]), _) => Value::Str(text.replace(old, new)),
+            ("split", Some([]), _) => words(text.split_whitespace()),
+            ("split", Some([separator]), _) => words(text.split(separator)),
+            ("join", _, [Value::List(items) | Value::Tuple(items)]) => {
+                let parts: Option<Vec<&str>> = items
+                    .iter()
+                    .map(|v| match v {
+                        Value::Str(t) => Some(t.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                match parts {
+                    Some(parts) => Value::Str(parts.join(text)),
+                    None => return Err(DdqError::type_error("str.join takes a list of strings")),
+                }
+            }
+            ("join", _, [Value::Columns(names)]) => Value::Str(names.join(text)),
+            _ => {
+                return Err(DdqError::type_error(format!(
+                    "str.{name}() of plain text takes string arguments here"
+                )));
+            }
+        };
+        Ok(Some(result))
+    }
+
+    /// `"{0} - {1}".format(a, b)` of plain values (numbers, text), formatted now.
+    fn str_format(&self, template: &str, args: &[Arg]) -> Result<Value> {
+        let mut positional = Vec::new();
+        let mut named = Vec::new();
+        for arg in args {
+            let value = self.eval(&arg.value)?;
+            let plain = ops::plain(&value).ok_or_else(|| {
+                DdqError::type_error(format!(
+                    "str.format takes plain values here, not {}",
+                    value.kind_name()
+                ))
+                .at(arg.value.span)
+                .with_help("use an f-string, which also formats computed values: f\"{x:.2f}\"")
+            })?;
+            match &arg.name {
+                Some(name) => named.push((name.name.clone(), plain)),
+                None => positional.push(plain),
+            }
+        }
+        let text = crate::types::format::format_template(template, &positional, &named)?;
+        Ok(Value::Str(text))
+    }
+
+    /// `[element for names in iterable if condition]`: evaluated now, item by item, with the
+    /// names bound as a lambda's parameters are; the items are plain values (a list, a tuple,
+    /// `range()`, `df.columns`, a dict's keys).
+    fn comprehension(
+        &self,
+        element: &Expr,
+        names: &[crate::lang::ast::Ident],
+        iterable: &Expr,
+        condition: Option<&Expr>,
+    ) -> Result<Value> {
+        let items = match self.eval(iterable)? {
+            Value::List(items) | Value::Tuple(items) => items,
+            Value::Columns(names) => names.into_iter().map(Value::Str).collect(),
+            Value::Dict(pairs) => pairs.into_iter().map(|(key, _)| key).collect(),
+            Value::Str(text) => text.chars().map(|c| Value::Str(c.to_string())).collect(),
+            other => {
+                return Err(DdqError::type_error(format!(
+                    "a comprehension runs over a list, a tuple, range(...) or df.columns, not {}",
+                    other.kind_name()
+                ))
+                .at(iterable.span)
+                .with_help(
+                    "for the values of a column, use a series method such as `.map` or `.isin`",
+                ));
+            }
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let bound = bind_names(names, item).map_err(|e| e.at(iterable.span))?;
+            let depth = self.locals.borrow().len();
+            self.locals.borrow_mut().extend(bound);
+            let kept = match condition {
+                None => Ok(true),
+                Some(condition) => self
+                    .eval(condition)
+                    .and_then(|value| plain_truth(value, condition)),
+            };
+            let value = match kept {
+                Ok(true) => self.eval(element).map(Some),
+                Ok(false) => Ok(None),
+                Err(e) => Err(e),
+            };
+            self.locals.borrow_mut().truncate(depth);
+            out.extend(value?);
+        }
+        Ok(Value::List(out))
     }
 
     /// An f-string: formatted now when its fields are plain values, or kept as pieces for the
@@ -546,6 +672,14 @@ impl<'a> Planner<'a> {
         {
             return Ok(Value::Str(changed));
         }
+        if let (Value::Str(template), "format") = (&receiver, name.name.as_str()) {
+            return self.str_format(template, args).map_err(|e| e.at(name.span));
+        }
+        if let Value::Str(text) = &receiver
+            && let Some(result) = self.python_string_call(text, &name.name, args)?
+        {
+            return Ok(result);
+        }
         let receiver_kind =
             receiver_of(&receiver, "method", &name.name).map_err(|e| e.at(name.span))?;
         let verb = verbs::find_as(receiver_kind, &name.name, Form::Method).ok_or_else(|| {
@@ -780,6 +914,46 @@ fn module_constant(module: &str, name: &str) -> Option<Value> {
         ("pd" | "pandas", "NA" | "NaT") => Some(Value::None),
         ("np" | "numpy", function) => numpy_function_name(function).map(|n| Value::Str(n.into())),
         _ => None,
+    }
+}
+
+/// Pieces of text as a Python list of strings.
+fn words<'t>(pieces: impl Iterator<Item = &'t str>) -> Value {
+    Value::List(pieces.map(|p| Value::Str(p.to_string())).collect())
+}
+
+/// A comprehension's names bound to one item: the item itself, or its parts (`for a, b in`).
+fn bind_names(names: &[crate::lang::ast::Ident], item: Value) -> Result<Vec<(String, Value)>> {
+    if let [one] = names {
+        return Ok(vec![(one.name.clone(), item)]);
+    }
+    match item {
+        Value::Tuple(parts) | Value::List(parts) if parts.len() == names.len() => {
+            Ok(names.iter().map(|n| n.name.clone()).zip(parts).collect())
+        }
+        other => Err(DdqError::type_error(format!(
+            "cannot unpack {} into {} names",
+            other.kind_name(),
+            names.len()
+        ))),
+    }
+}
+
+/// Whether a comprehension's `if` holds: Python's truth of a plain value.
+fn plain_truth(value: Value, condition: &Expr) -> Result<bool> {
+    match value {
+        Value::Bool(b) => Ok(b),
+        Value::Int(i) => Ok(i != 0),
+        Value::Float(x) => Ok(x != 0.0),
+        Value::Str(text) => Ok(!text.is_empty()),
+        Value::None => Ok(false),
+        Value::List(items) | Value::Tuple(items) => Ok(!items.is_empty()),
+        other => Err(DdqError::type_error(format!(
+            "a comprehension's `if` needs a plain value, not {}",
+            other.kind_name()
+        ))
+        .at(condition.span)
+        .with_help("filter rows with a boolean series instead: `df[df.a > 0]`")),
     }
 }
 

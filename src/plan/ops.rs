@@ -780,7 +780,19 @@ fn python_binary(op: BinOp, left: &Value, right: &Value) -> Result<Option<Value>
             let found = items.iter().any(|i| literal_eq(l, i));
             Bool(found == (op == BinOp::In))
         }
+        (BinOp::In | BinOp::NotIn, Str(part), Str(text)) => {
+            Bool(text.contains(part.as_str()) == (op == BinOp::In))
+        }
+        (BinOp::In | BinOp::NotIn, Str(name), Value::Columns(names)) => {
+            Bool(names.contains(name) == (op == BinOp::In))
+        }
         (BinOp::Add, Str(a), Str(b)) => Str(format!("{a}{b}")),
+        (BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq, Str(a), Str(b)) => Bool(match op {
+            BinOp::Lt => a < b,
+            BinOp::LtEq => a <= b,
+            BinOp::Gt => a > b,
+            _ => a >= b,
+        }),
         (BinOp::Eq, l, r) if is_plain(l) && is_plain(r) => Bool(literal_eq(l, r)),
         (BinOp::NotEq, l, r) if is_plain(l) && is_plain(r) => Bool(!literal_eq(l, r)),
         _ => match (int(left), int(right), number(left), number(right)) {

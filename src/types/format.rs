@@ -50,6 +50,54 @@ struct Spec {
     kind: Option<char>,
 }
 
+/// Python's `str.format`: `template` with each `{}` (the next positional value), `{0}` (a
+/// positional value by number) or `{name}` (a keyword value) replaced, each with its own
+/// `!r`/`!s` conversion and `:spec`; `{{` and `}}` are braces.
+pub fn format_template(
+    template: &str,
+    positional: &[Plain],
+    named: &[(String, Plain)],
+) -> Result<String> {
+    let mut out = String::new();
+    let mut next = 0;
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '}' => return Err(DdqError::input("single '}' encountered in format string")),
+            '{' => {
+                let field: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                let (name, spec) = field.split_once(':').unwrap_or((&field, ""));
+                let (name, conversion) = match name.split_once('!') {
+                    Some((name, conversion)) => (name, conversion.chars().next()),
+                    None => (name, None),
+                };
+                let value = if name.is_empty() {
+                    next += 1;
+                    positional.get(next - 1)
+                } else if let Ok(index) = name.parse::<usize>() {
+                    positional.get(index)
+                } else {
+                    named.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+                };
+                let value = value.ok_or_else(|| {
+                    DdqError::input(format!("format(): no value for the field {{{name}}}"))
+                })?;
+                out.push_str(&format_with(value, conversion, spec)?);
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
 /// A field with its conversion: `!r` formats the repr, `!s` the str, as text.
 pub fn format_with(value: &Plain, conversion: Option<char>, spec: &str) -> Result<String> {
     match conversion {
@@ -297,6 +345,18 @@ fn unknown_code(code: char, kind: &str) -> DdqError {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn str_format_fills_fields_by_order_number_and_name() {
+        let values = [Plain::Int(10), Plain::Int(19)];
+        let named = [("x".to_string(), Plain::Float(0.5))];
+        assert_eq!(
+            format_template("{0} - {1}, {} {}, {x:.0%} {{ok}} {0!r:>3}", &values, &named).unwrap(),
+            "10 - 19, 10 19, 50% {ok}  10"
+        );
+        assert!(format_template("{2}", &values, &named).is_err());
+    }
+
     use super::*;
 
     fn f(value: Plain, spec: &str) -> String {

@@ -1060,6 +1060,8 @@ OPERATION_TASKS = [
     # Moving and time windows: ewm, closed windows, shifts by a frequency (issue 17).
     # Combining and reshaping: concat by columns or with keys, index merges, stack (issue 17).
     # Keywords, numpy functions as values, Python plumbing (issue 17).
+    ("comprehension_picks_columns", "exact", ['ddf[[c for c in ddf.columns if "Delay" in c or c.startswith("Taxi")]].mean()'], lambda d, s: per_column_csv(d[[c for c in d.columns if "Delay" in c or c.startswith("Taxi")]].mean(), "mean")),
+    ("comprehension_labels_for_cut", "exact", ['labels = ["{0}-{1}".format(i, i + 29) for i in range(0, 90, 30)]', 'pd.cut(ddf.DepDelay, range(0, 120, 30), right=False, labels=labels).value_counts(sort=False)'], lambda d, s: keyed_csv(pd.cut(d.DepDelay, range(0, 120, 30), right=False, labels=["{0}-{1}".format(i, i + 29) for i in range(0, 90, 30)]).value_counts(sort=False))),
     ("rank_across_columns_min", "exact", ['ddf[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(axis=1, method="min").iloc[15000:15012]'], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(axis=1, method="min").iloc[15000:15012])),
     ("rank_across_columns_max_descending", "exact", ['ddf[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(axis="columns", method="max", ascending=False).iloc[15000:15012]'], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(axis="columns", method="max", ascending=False).iloc[15000:15012])),
     ("rank_across_columns_first", "exact", ['ddf[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(1, method="first").iloc[15000:15012]'], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay", "TaxiIn", "TaxiOut"]].rank(1, method="first").iloc[15000:15012])),

@@ -210,6 +210,7 @@ PASSING = [
     "missing2_interpolate_limit",
     "missing2_ffill_limit_area",
     "stats2_rank_axis1",
+    "cat_cut_labels",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}

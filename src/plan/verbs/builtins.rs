@@ -17,6 +17,18 @@ use datafusion::logical_expr::{Expr, ExprSchemable, cast};
 
 pub const VERBS: &[Verb] = &[
     Verb {
+        name: "range",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["start", "stop", "step"],
+        signature: "range(stop) | range(start, stop, step=1)",
+        summary: "Python's range, as a list of whole numbers (for comprehensions and bin edges).",
+        example: "pd.cut(ddf.DepDelay, range(0, 90, 30)).value_counts(sort=False)",
+        expected: "DepDelay,count\n\"(0, 30]\",8700\n\"(30, 60]\",1281\n",
+        plan: range,
+        group: "Python built-ins",
+    },
+    Verb {
         name: "float",
         receivers: &[On::Function],
         form: Method,
@@ -256,6 +268,44 @@ fn round_half_even(v: f64, digits: i64) -> f64 {
     }
     let scale = 10f64.powi((-digits).min(400) as i32);
     (v / scale).round_ties_even() * scale
+}
+
+/// The most numbers `range()` makes: it is a list here, not a lazy sequence.
+const MAX_RANGE: i64 = 10_000_000;
+
+/// `range(stop)` / `range(start, stop, step=1)`: a list of ints, as `list(range(...))`.
+fn range(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [first, second, step_arg] = args.params()?;
+    let int = |arg: &super::Arg| -> Result<Option<i64>> {
+        match arg.given() {
+            None => Ok(None),
+            Some(Value::Int(i)) => Ok(Some(*i)),
+            Some(other) => {
+                Err(arg.invalid(format!("range() takes integers, not {}", other.kind_name())))
+            }
+        }
+    };
+    let (start, stop) = match (int(&first)?, int(&second)?) {
+        (Some(stop), None) => (0, stop),
+        (Some(start), Some(stop)) => (start, stop),
+        _ => return Err(first.invalid("range() needs at least a stop")),
+    };
+    let step = int(&step_arg)?.unwrap_or(1);
+    if step == 0 {
+        return Err(step_arg.invalid("range() step must not be zero"));
+    }
+    let count = match step > 0 {
+        true => (stop - start + step - 1).max(0) / step,
+        false => (start - stop - step - 1).max(0) / -step,
+    };
+    if count > MAX_RANGE {
+        return Err(first.invalid(format!(
+            "range() of {count} numbers: ddq makes it a list, of at most {MAX_RANGE}"
+        )));
+    }
+    Ok(Value::List(
+        (0..count).map(|i| Value::Int(start + i * step)).collect(),
+    ))
 }
 
 #[cfg(test)]
