@@ -315,6 +315,10 @@ fn astype(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Frame(f) => frame::astype(&f, dtype),
         Value::Series(s) => {
+            if let Some(Value::CategoricalDtype(categorical)) = dtype.value() {
+                let s = super::categorical::categorical_of_dtype(planner, &s, categorical);
+                return s.map(Value::Series).map_err(|e| e.at(dtype.span()));
+            }
             let Some(Value::Str(name)) = dtype.value() else {
                 return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
             };
@@ -382,6 +386,10 @@ fn sort_values(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value
     match receiver {
         Value::Frame(f) => frame::sort_values(&f, by, ascending, na_position),
         Value::Series(s) => rows_of_series(s, |f, key| {
+            let key = match &key {
+                Expr::Column(c) => crate::plan::cut::sort_key(f, &c.name),
+                _ => key,
+            };
             let ascending = series::ascending_flags(ascending, 1)?;
             let nulls_first = series::nulls_first(na_position)?;
             Ok(series::sorted_by(f, vec![key], &ascending, nulls_first))
