@@ -12,7 +12,7 @@ use crate::plan::Planner;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::{first_matching, float};
 use crate::plan::project::Project;
-use crate::plan::value::{Categories, Frame, GroupBy, Selection, Series, column};
+use crate::plan::value::{Categories, Frame, GroupBy, Selection, Series, Value, column};
 use crate::types::float::format_float_python;
 use datafusion::arrow::array::{Array, Float64Array};
 use datafusion::arrow::datatypes::DataType;
@@ -70,6 +70,15 @@ pub fn column_categories(frame: &Frame, name: &str) -> Option<Arc<Categories>> {
     categories_of(column(name), labels, ordered, dtype)
         .ok()
         .map(Arc::new)
+}
+
+/// What column `name` of `frame` sorts by: a categorical by its categories' order, as pandas
+/// sorts one (ordered or not), any other column by its values.
+pub fn sort_key(frame: &Frame, name: &str) -> Expr {
+    match column_categories(frame, name) {
+        Some(categories) => categories.code.clone(),
+        None => column(name),
+    }
 }
 
 /// The categories of `label` whose values, written as text by [`category_text`], are `labels`,
@@ -269,6 +278,64 @@ fn equal_width_edges(planner: &Planner, x: &Series, count: usize, right: bool) -
     Ok(linspace_edges(lo, hi, count, right))
 }
 
+/// `pd.qcut`'s edges: the quantiles `qs` of the data (interpolated linearly, as pandas'
+/// `quantile`), asked of the engine when the statement is planned; repeated edges are an
+/// error unless `drop_repeats` (pandas' `duplicates="drop"`).
+pub fn quantile_edges(
+    planner: &Planner,
+    x: &Series,
+    qs: &[f64],
+    drop_repeats: bool,
+) -> Result<Vec<f64>> {
+    if let Some(q) = qs.iter().find(|q| !(0.0..=1.0).contains(*q)) {
+        return Err(DdqError::input(format!(
+            "quantiles must be between 0 and 1, not {q}"
+        )));
+    }
+    let value = float(x.expr.clone());
+    let quantiles = qs
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            agg::percentile_cont(value.clone().sort(true, false), lit(*q)).alias(format!("q{i}"))
+        })
+        .collect();
+    let df = x
+        .frame
+        .df
+        .clone()
+        .keep_rows(value.is_not_null())?
+        .group_by(vec![], quantiles)?;
+    let batches = planner.sources.collect_now(df)?;
+    let Some(batch) = batches.iter().find(|b| b.num_rows() > 0) else {
+        return Err(DdqError::execution("the quantiles query returned no row"));
+    };
+    let mut edges = Vec::with_capacity(qs.len());
+    for i in 0..qs.len() {
+        let column = datafusion::arrow::compute::cast(batch.column(i), &DataType::Float64)
+            .map_err(|e| DdqError::execution(e.to_string()))?;
+        let column = column.as_any().downcast_ref::<Float64Array>().cloned();
+        match column.filter(|c| c.is_valid(0)) {
+            Some(c) => edges.push(c.value(0)),
+            None => {
+                return Err(DdqError::input(
+                    "cannot make quantile bins when every value is missing",
+                ));
+            }
+        }
+    }
+    let mut distinct = edges.clone();
+    distinct.dedup();
+    if distinct.len() != edges.len() && !drop_repeats {
+        let shown: Vec<String> = edges.iter().map(|e| format_float_python(*e)).collect();
+        return Err(
+            DdqError::input(format!("Bin edges must be unique: [{}]", shown.join(", ")))
+                .with_help("drop the repeated edges with duplicates=\"drop\""),
+        );
+    }
+    Ok(distinct)
+}
+
 /// pandas' `_nbins_to_bins` over a finite range.
 fn linspace_edges(lo: f64, hi: f64, count: usize, right: bool) -> Vec<f64> {
     let widen = |v: f64, sign: f64| {
@@ -431,6 +498,43 @@ pub fn with_every_category(
         origin: "cut".into(),
         ..result
     })
+}
+
+/// `min()` or `max()` of an ordered categorical: the first or last category any row holds, in
+/// the categories' order. pandas refuses it for unordered categories, whose order ranks nothing.
+pub fn extreme_category(series: &Series, categories: &Categories, max: bool) -> Result<Value> {
+    let operation = if max { "max" } else { "min" };
+    if !categories.ordered {
+        return Err(DdqError::type_error(format!(
+            "Categorical is not ordered for operation {operation}"
+        ))
+        .with_help(
+            "make it ordered: astype(pd.CategoricalDtype(categories, ordered=True)), or take the \
+             extreme of the values themselves with s.astype(str)",
+        ));
+    }
+    let code = categories.code.clone();
+    let extreme = if max { agg::max(code) } else { agg::min(code) };
+    let df = series
+        .frame
+        .df
+        .clone()
+        .group_by(vec![], vec![extreme.alias("code")])?;
+    let label = first_matching(
+        categories
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (column("code").eq(lit(i as i64)), lit(text.clone())))
+            .collect(),
+    )?;
+    // Numeric categories give their number, as pandas does.
+    let label = match crate::types::dtype::parse_dtype(&categories.dtype) {
+        Some(t) if t.is_numeric() => cast(label, t),
+        _ => label,
+    };
+    let df = df.project(vec![label.alias("value")])?;
+    Ok(Value::Scalar(groupby::scalar_of(df, &series.name)))
 }
 
 /// `value_counts()` of a series `pd.cut` made: every category (0 for an empty one), by count

@@ -1162,7 +1162,8 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
     let right = other_frame(args.other, "join")?;
     let how = join_how(args.how, "left")?;
     let right_keys = right.key_columns();
-    if right_keys.is_empty() {
+    let labels_only = right_keys.is_empty() && left.index_columns == 0 && !args.on.is_given();
+    if right_keys.is_empty() && !labels_only {
         return Err(args
             .other
             .invalid("join() matches the other frame's index, and it has none")
@@ -1195,6 +1196,11 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
             ))
             .with_help("give lsuffix= or rsuffix=, e.g. rsuffix=\"_other\""));
     }
+    if labels_only {
+        return join_on_row_labels(left, &right, &how, &suffixes)
+            .map(Value::Frame)
+            .map_err(|e| e.at(args.other.span()));
+    }
     let naming = Naming {
         suffixes,
         indicator: None,
@@ -1210,6 +1216,67 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
         index_columns,
         ..merged
     }))
+}
+
+/// `left.join(right)` of two frames without an index: rows matched by their labels (pandas'
+/// default RangeIndex, a row's position when read, kept through filters and sorts), as
+/// `pd.get_dummies(ddf.Origin)` lines up with the frame it came from. Left's rows, labels and
+/// order stay; `how` is "left" or "inner" (the orders the others give are not kept here).
+fn join_on_row_labels(
+    left: &Frame,
+    right: &Frame,
+    how: &str,
+    (lsuffix, rsuffix): &(String, String),
+) -> Result<Frame> {
+    let join_type = match how {
+        "left" => JoinType::Left,
+        "inner" => JoinType::Inner,
+        _ => {
+            return Err(DdqError::unsupported(format!(
+                "join(how=\"{how}\") of two frames without an index"
+            ))
+            .with_help("use how=\"left\" or \"inner\", or set_index(\"col\") on both sides"));
+        }
+    };
+    let label_of = |frame: &Frame| -> Result<(Frame, String)> {
+        let labels = index::index_series(frame)?;
+        let Expr::Column(c) = &labels.expr else {
+            return Err(DdqError::execution(
+                "internal error: row labels are not a column",
+            ));
+        };
+        Ok((labels.frame.clone(), c.name.clone()))
+    };
+    let (l, lpos) = label_of(left)?;
+    let (r, rpos) = label_of(right)?;
+    let joined = l.df.clone().alias("l")?.join_on(
+        r.df.clone().alias("r")?,
+        join_type,
+        [qualified("l", &lpos).eq(qualified("r", &rpos))],
+    )?;
+    let right_columns = right.value_columns();
+    let left_columns = left.value_columns();
+    let mut select = Vec::new();
+    for c in &left_columns {
+        let name = match right_columns.contains(c) {
+            true => format!("{c}{lsuffix}"),
+            false => c.clone(),
+        };
+        select.push(qualified("l", c).alias(name));
+    }
+    for c in &right_columns {
+        let name = match left_columns.contains(c) {
+            true => format!("{c}{rsuffix}"),
+            false => c.clone(),
+        };
+        select.push(qualified("r", c).alias(name));
+    }
+    select.extend(
+        l.hidden_columns()
+            .iter()
+            .map(|h| qualified("l", h).alias(h)),
+    );
+    Ok(l.with_df(joined.project(select)?))
 }
 
 /// The other side of a merge or join: a frame, or a series as a one-column frame.

@@ -268,6 +268,11 @@ pub fn row_count(frame: &Frame) -> Result<Scalar> {
 
 /// `series.sum()` and friends.
 pub fn reduce_series(series: &Series, agg: Agg) -> Result<Value> {
+    if let Some(categories) = series.categories()
+        && matches!(agg, Agg::Min | Agg::Max)
+    {
+        return crate::plan::cut::extreme_category(series, categories, agg == Agg::Max);
+    }
     let series = &window::plain(series)?;
     let t = expr_type(&series.frame, &series.expr)?;
     let e = agg_expr(
@@ -943,9 +948,14 @@ fn aggregate_by_key(
     let df = with_empty_sums_as_zero(df.group_by(group_exprs, aggregates)?, &sums)?;
     let result = Frame {
         df,
-        order: key_names
+        // A categorical key (a column assigned from one) sorts by its categories' order.
+        order: gb
+            .keys
             .iter()
-            .map(|k| column(k).sort(true, false))
+            .map(|(e, k)| match *e == column(k) {
+                true => crate::plan::cut::sort_key(frame, k).sort(true, false),
+                false => column(k).sort(true, false),
+            })
             .collect(),
         index_columns: key_names.len(),
         // One partition, as Dask's group-by aggregations give by default (`split_out=1`).

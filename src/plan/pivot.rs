@@ -122,6 +122,9 @@ pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result
     let mut keys: Vec<(Expr, String)> = spec.index.iter().map(|k| (column(k), k.clone())).collect();
     keys.extend(spec.columns.iter().map(|c| (column(c), c.clone())));
     let long = long_table(frame.clone(), keys, &cells, spec.dropna)?;
+    if spec.columns.is_empty() {
+        return without_columns(long, &values, &blocks, spec);
+    }
     let fill = spec.fill_value.clone().map(lit);
     let wide = Wide {
         index: &spec.index,
@@ -254,6 +257,32 @@ pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Fr
 /// The aggregates per key, keys in order, each `(values, agg, name)` a column `name`; with
 /// `dropna` (pandas' default) rows with a missing key are left out, and so are those with every
 /// aggregate missing.
+/// A pivot_table without `columns=`: the long table is the answer, one column per block,
+/// named by its prefix (the value's name when neither values nor aggfunc were a list).
+fn without_columns(
+    long: Frame,
+    values: &[String],
+    blocks: &[Block],
+    spec: &PivotSpec,
+) -> Result<Frame> {
+    if spec.margins.is_some() {
+        return Err(
+            DdqError::unsupported("pivot_table(margins=True) without columns=")
+                .with_help("give columns=, or add the totals with a groupby of the values"),
+        );
+    }
+    let mut select: Vec<Expr> = long.key_columns().iter().map(|k| column(k)).collect();
+    for (block, value) in blocks.iter().zip(values.iter().cycle()) {
+        let name = match block.prefix.is_empty() {
+            true => value.clone(),
+            false => block.prefix.clone(),
+        };
+        select.push(column(&block.long_name).alias(name));
+    }
+    let df = long.df.clone().project(select)?;
+    Ok(long.with_df(df))
+}
+
 fn long_table(
     frame: Frame,
     keys: Vec<(Expr, String)>,

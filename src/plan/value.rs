@@ -325,6 +325,8 @@ pub enum Value {
     Grouper(Box<Grouper>),
     /// `dd.Aggregation(name, chunk, agg, finalize)`: a custom groupby aggregation.
     Aggregation(Box<CustomAggregation>),
+    /// `pd.CategoricalDtype(categories, ordered)`: what `astype` makes a series categorical with.
+    CategoricalDtype(Box<CategoricalDtype>),
     /// An f-string with engine scalars in it (`f"{ddf.DepDelay.mean():.1f}"`): text once the
     /// session has computed them. f-strings of plain values are plain strings at once.
     Text(Vec<TextPiece>),
@@ -338,6 +340,14 @@ pub struct Grouper {
     pub freq: Option<String>,
     /// Grouper's own `sort` (False by default, unlike groupby's): groups in order of appearance.
     pub sort: bool,
+}
+
+/// `pd.CategoricalDtype(categories=None, ordered=False)`: the categories in their order (plain
+/// values; `None` learns them from the data, sorted) and whether that order ranks them.
+#[derive(Clone)]
+pub struct CategoricalDtype {
+    pub categories: Option<Vec<Value>>,
+    pub ordered: bool,
 }
 
 /// Dask's `dd.Aggregation`: `chunk` reduces each group (of each partition), `agg` reduces the
@@ -432,6 +442,7 @@ impl Value {
             Value::Text(_) => "a string",
             Value::Grouper(_) => "a Grouper",
             Value::Aggregation(_) => "a dd.Aggregation",
+            Value::CategoricalDtype(_) => "a CategoricalDtype",
         }
     }
 }

@@ -706,6 +706,7 @@ impl Session {
                 }
             }
             Value::List(items) => format!("[{}]", self.repr_items(items).await?.join(", ")),
+            Value::CategoricalDtype(dtype) => categorical_dtype_repr(&dtype),
             Value::Tuple(items) => {
                 let parts = self.repr_items(items).await?;
                 if parts.len() == 1 {
@@ -983,4 +984,39 @@ fn columns_repr(names: &[String]) -> String {
 /// The error raised when Ctrl-C interrupts a query.
 pub fn cancelled() -> DdqError {
     DdqError::new(ErrorKind::Cancelled, "query cancelled")
+}
+
+/// pandas' repr of a `CategoricalDtype`, with its categories' own dtype (numbers mixed with
+/// floats are floats there, as in pandas' Index).
+fn categorical_dtype_repr(dtype: &crate::plan::value::CategoricalDtype) -> String {
+    let ordered = if dtype.ordered { "True" } else { "False" };
+    let Some(items) = &dtype.categories else {
+        return format!(
+            "CategoricalDtype(categories=None, ordered={ordered}, categories_dtype=None)"
+        );
+    };
+    let any_float = items.iter().any(|v| matches!(v, Value::Float(_)));
+    let shown: Vec<String> = items
+        .iter()
+        .map(|v| match v {
+            Value::Str(text) => python_str_repr(text),
+            Value::Int(i) if any_float => format_float_python(*i as f64),
+            Value::Int(i) => i.to_string(),
+            Value::Float(x) => format_float_python(*x),
+            Value::Bool(true) => "True".to_string(),
+            Value::Bool(false) => "False".to_string(),
+            other => other.kind_name().to_string(),
+        })
+        .collect();
+    let kind = match items.first() {
+        Some(Value::Str(_)) => "object",
+        Some(Value::Bool(_)) => "bool",
+        Some(_) if any_float => "float64",
+        Some(_) => "int64",
+        None => "object",
+    };
+    format!(
+        "CategoricalDtype(categories=[{}], ordered={ordered}, categories_dtype={kind})",
+        shown.join(", ")
+    )
 }

@@ -211,6 +211,18 @@ PASSING = [
     "missing2_ffill_limit_area",
     "stats2_rank_axis1",
     "cat_cut_labels",
+    "cat_categorical_dtype",
+    "cat_ordered_min_max",
+    "cat_value_counts_unused",
+    "cat_groupby_unused",
+    "cat_pivot_table",
+    "cat_multi_column_sort",
+    "cat_rename_categories",
+    "basics2_qcut",
+    "reshape2_factorize",
+    "reshape2_get_dummies",
+    "reshape2_get_dummies_prefix_join",
+    "merge2_join_suffixes",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}

@@ -1,5 +1,5 @@
 //! pandas' top-level functions that take their data as arguments: `pd.merge(left, right, ...)`,
-//! `pd.to_datetime(...)`, `pd.isna(...)`, `pd.notna(...)` and `pd.cut(...)`.
+//! `pd.to_datetime(...)`, `pd.isna(...)`, `pd.notna(...)`, `pd.cut(...)` and `pd.qcut(...)`.
 
 use super::Form::Method;
 use super::Receiver as On;
@@ -131,7 +131,97 @@ pub const VERBS: &[Verb] = &[
         plan: cut,
         group: "Transforming",
     },
+    Verb {
+        name: "qcut",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x", "q", "labels", "retbins", "precision", "duplicates"],
+        signature: "pd.qcut(series, q=n | [quantiles], labels=None | [names] | False, retbins=False, precision=3, duplicates=\"raise\")",
+        summary: "Each value's quantile bin, as an ordered categorical: the edges are the data's quantiles (n equal-sized bins, or the quantiles listed), then as pd.cut with the lowest edge included.",
+        example: "pd.qcut(ddf.Distance, 4).value_counts()",
+        expected: "Distance,count\n\"(761.0, 1387.0]\",5431\n\"(10.999, 416.0]\",5280\n\"(416.0, 761.0]\",5265\n\"(1387.0, 2580.0]\",4824\n",
+        plan: qcut,
+        group: "Transforming",
+    },
 ];
+
+/// `pd.qcut(x, q, labels=None, retbins=False, precision=3, duplicates="raise")`
+fn qcut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [x, q, labels, retbins, precision, duplicates] = args.params()?;
+    let Value::Series(series) = x.required()? else {
+        return Err(x.invalid("pd.qcut takes a series, e.g. pd.qcut(ddf.Distance, 4)"));
+    };
+    let quantiles: Vec<f64> = match q.required()? {
+        Value::Int(n) if *n > 0 => (0..=*n).map(|i| i as f64 / *n as f64).collect(),
+        Value::List(items) | Value::Tuple(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Int(i) => Ok(*i as f64),
+                Value::Float(v) => Ok(*v),
+                _ => Err(q.invalid("quantiles must be numbers between 0 and 1")),
+            })
+            .collect::<Result<Vec<f64>>>()?,
+        _ => {
+            return Err(q.invalid(
+                "q is a number of quantiles or a list of them, e.g. 4 or [0, 0.25, 0.5, 0.75, 1]",
+            ));
+        }
+    };
+    let drop_repeats = match duplicates.str_or("raise")? {
+        "raise" => false,
+        "drop" => true,
+        _ => return Err(duplicates.invalid("duplicates is \"raise\" or \"drop\"")),
+    };
+    let edges = crate::plan::cut::quantile_edges(planner, series, &quantiles, drop_repeats)
+        .map_err(|e| e.at(q.span()))?;
+    let (bin_numbers, labels) = cut_labels(labels)?;
+    let options = crate::plan::cut::CutOptions {
+        right: true,
+        include_lowest: true,
+        precision: precision.int_or(3)? as i32,
+        labels,
+        bin_numbers,
+    };
+    let bins = crate::plan::cut::Bins::Edges(edges, false);
+    let (binned, edges) =
+        crate::plan::cut::cut(planner, series, bins, &options).map_err(|e| e.at(x.span()))?;
+    with_edges(binned, edges, retbins)
+}
+
+/// `labels=` of `pd.cut` and `pd.qcut`: whether bin numbers were asked for (`False`), and the
+/// labels given.
+fn cut_labels(labels: Arg) -> Result<(bool, Option<Vec<String>>)> {
+    let bin_numbers = matches!(labels.value(), Some(Value::Bool(false)));
+    let labels = match labels.given() {
+        None | Some(Value::None) => None,
+        Some(Value::Bool(false)) => None,
+        Some(Value::List(items) | Value::Tuple(items)) => Some(
+            items
+                .iter()
+                .map(|item| crate::plan::ops::literal_scalar(item).map(|v| v.to_string()))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| labels.invalid("labels must be plain values"))?,
+        ),
+        Some(_) => {
+            return Err(labels
+                .invalid("labels is a list of labels, one per bin, or False for bin numbers")
+                .with_help("e.g. labels=[\"short\", \"medium\", \"long\"]"));
+        }
+    };
+    Ok((bin_numbers, labels))
+}
+
+/// The binned series, with its edges beside it when `retbins=True` (`x, edges = pd.cut(...)`).
+fn with_edges(binned: Series, edges: Vec<f64>, retbins: Arg) -> Result<Value> {
+    if retbins.bool_or(false)? {
+        let edges = edges.into_iter().map(Value::Float).collect();
+        return Ok(Value::Tuple(vec![
+            Value::Series(binned),
+            Value::List(edges),
+        ]));
+    }
+    Ok(Value::Series(binned))
+}
 
 /// `pd.cut(x, bins, right=True, labels=None, retbins=False, precision=3, include_lowest=False,
 /// duplicates="raise", ordered=True)`
@@ -170,23 +260,7 @@ fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
             ));
         }
     };
-    let bin_numbers = matches!(labels.value(), Some(Value::Bool(false)));
-    let labels = match labels.given() {
-        None | Some(Value::None) => None,
-        Some(Value::Bool(false)) => None,
-        Some(Value::List(items) | Value::Tuple(items)) => Some(
-            items
-                .iter()
-                .map(|item| crate::plan::ops::literal_scalar(item).map(|v| v.to_string()))
-                .collect::<Option<Vec<String>>>()
-                .ok_or_else(|| labels.invalid("labels must be plain values"))?,
-        ),
-        Some(_) => {
-            return Err(labels
-                .invalid("labels is a list of labels, one per bin, or False for bin numbers")
-                .with_help("e.g. labels=[\"short\", \"medium\", \"long\"]"));
-        }
-    };
+    let (bin_numbers, labels) = cut_labels(labels)?;
     if !matches!(duplicates.given(), None | Some(Value::Str(_))) || !ordered.bool_or(true)? {
         return Err(ordered.invalid("pd.cut's bins are always ordered and unique here"));
     }
@@ -199,15 +273,7 @@ fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     };
     let (binned, edges) =
         crate::plan::cut::cut(planner, series, bins, &options).map_err(|e| e.at(x.span()))?;
-    if retbins.bool_or(false)? {
-        // pandas returns the edges as an array beside the series: `x, edges = pd.cut(...)`.
-        let edges = edges.into_iter().map(Value::Float).collect();
-        return Ok(Value::Tuple(vec![
-            Value::Series(binned),
-            Value::List(edges),
-        ]));
-    }
-    Ok(Value::Series(binned))
+    with_edges(binned, edges, retbins)
 }
 
 fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {

@@ -1,15 +1,20 @@
 //! Tables whose columns come from the data (`plan::pivot`): `pivot_table` (pandas' function
-//! and Dask's method), `pivot` and `pd.crosstab`.
+//! and Dask's method), `pivot`, `pd.crosstab` and `pd.get_dummies`.
 
 use super::Form::Method;
 use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::groupby::parse_agg;
+use crate::plan::ops::is_text;
 use crate::plan::ops::literal_scalar;
 use crate::plan::pivot::{self, PivotSpec};
-use crate::plan::value::{Frame, Value};
+use crate::plan::value::{Frame, Value, column};
 use crate::plan::{Planner, check_columns};
+use crate::types::dtype::parse_dtype;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::functions::expr_fn::coalesce;
+use datafusion::logical_expr::{cast, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -79,7 +84,197 @@ pub const VERBS: &[Verb] = &[
         plan: crosstab,
         group: "Reshaping",
     },
+    Verb {
+        name: "get_dummies",
+        receivers: &[On::Function],
+        form: Method,
+        params: &[
+            "data",
+            "prefix",
+            "prefix_sep",
+            "dummy_na",
+            "columns",
+            "sparse",
+            "drop_first",
+            "dtype",
+        ],
+        signature: "pd.get_dummies(series | frame, prefix=None, prefix_sep=\"_\", columns=None, drop_first=False, dtype=bool)",
+        summary: "One indicator column per category (the distinct values, sorted, read from the data first; a categorical's own categories), True where the row holds it. A frame's text and categorical columns (or columns=) are replaced by theirs, named column_value, after the other columns.",
+        example: "pd.get_dummies(ddf.Origin, prefix=\"key\").head(2)",
+        expected: "key_EWR,key_JFK,key_LGA\nFalse,True,False\nTrue,False,False\n",
+        plan: get_dummies,
+        group: "Reshaping",
+    },
 ];
+
+/// `pd.get_dummies(data, prefix=None, prefix_sep="_", dummy_na=False, columns=None,
+/// sparse=False, drop_first=False, dtype=bool)`
+fn get_dummies(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [
+        data,
+        prefix,
+        prefix_sep,
+        dummy_na,
+        columns,
+        sparse,
+        drop_first,
+        dtype,
+    ] = args.params()?;
+    if dummy_na.bool_or(false)? || sparse.bool_or(false)? {
+        return Err(dummy_na
+            .invalid("get_dummies with dummy_na=True or sparse=True is not supported")
+            .with_help("mark missing values with a column of your own: s.isna()"));
+    }
+    let options = DummyOptions {
+        sep: prefix_sep.str_or("_")?.to_string(),
+        drop_first: drop_first.bool_or(false)?,
+        dtype: dummy_type(dtype)?,
+    };
+    match data.required()?.clone().operand() {
+        Value::Series(series) => {
+            let prefix = match prefix.given() {
+                None => None,
+                Some(Value::Str(p)) => Some(p.clone()),
+                Some(_) => return Err(prefix.invalid("a series' prefix is a string")),
+            };
+            let values = dummies(planner, &series, prefix.as_deref(), &options)
+                .map_err(|e| e.at(data.span()))?;
+            crate::plan::series::values_frame(&series.frame, values).map(Value::Frame)
+        }
+        Value::Frame(frame) => {
+            let encoded = match columns.names()? {
+                Some(names) => {
+                    check_columns(&frame, &names)?;
+                    names
+                }
+                None => text_columns(&frame)?,
+            };
+            let prefixes = frame_prefixes(prefix, &encoded)?;
+            let mut values: Vec<(String, datafusion::logical_expr::Expr)> = frame
+                .value_columns()
+                .into_iter()
+                .filter(|c| !encoded.contains(c))
+                .map(|c| (c.clone(), column(&c)))
+                .collect();
+            for (name, prefix) in encoded.iter().zip(&prefixes) {
+                let series = crate::plan::column_series(&frame, name)?;
+                values.extend(dummies(planner, &series, Some(prefix), &options)?);
+            }
+            crate::plan::series::values_frame(&frame, values).map(Value::Frame)
+        }
+        other => Err(data.invalid(format!(
+            "get_dummies takes a series or a frame, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// How `get_dummies` names and types its columns.
+struct DummyOptions {
+    sep: String,
+    drop_first: bool,
+    dtype: DataType,
+}
+
+/// `dtype=`: bool (pandas' default), or numbers.
+fn dummy_type(dtype: Arg) -> Result<DataType> {
+    let name = match dtype.given() {
+        None => return Ok(DataType::Boolean),
+        Some(Value::Str(name)) => name.clone(),
+        Some(Value::Module(name)) => name.clone(),
+        Some(_) => {
+            return Err(dtype.invalid("dtype is a name such as \"bool\", \"int64\" or \"float64\""));
+        }
+    };
+    match name.rsplit('.').next().unwrap_or_default() {
+        "bool" => Ok(DataType::Boolean),
+        other => parse_dtype(other)
+            .filter(DataType::is_numeric)
+            .ok_or_else(|| {
+                dtype.invalid(format!(
+                    "get_dummies makes bool or numeric columns, not {name}"
+                ))
+            }),
+    }
+}
+
+/// The indicator columns of one series: its categories (learnt from the data unless it is
+/// categorical already), each named `prefix{sep}category` or the category alone.
+fn dummies(
+    planner: &Planner,
+    series: &crate::plan::value::Series,
+    prefix: Option<&str>,
+    options: &DummyOptions,
+) -> Result<Vec<(String, datafusion::logical_expr::Expr)>> {
+    let categorical = match series.categories() {
+        Some(_) => series.clone(),
+        None => super::categorical::categorical_of_values(planner, series)?,
+    };
+    let Some(categories) = categorical.categories.as_deref() else {
+        return Err(DdqError::execution(
+            "internal error: get_dummies found no categories",
+        ));
+    };
+    let skip = usize::from(options.drop_first);
+    Ok(categories
+        .labels
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .map(|(i, label)| {
+            let name = match prefix {
+                Some(prefix) => format!("{prefix}{}{label}", options.sep),
+                None => label.clone(),
+            };
+            let hit = coalesce(vec![categories.code.clone().eq(lit(i as i64)), lit(false)]);
+            (name, cast(hit, options.dtype.clone()))
+        })
+        .collect())
+}
+
+/// A frame's columns get_dummies encodes by default: text and categorical ones.
+fn text_columns(frame: &Frame) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for name in frame.value_columns() {
+        let t = frame.data_type(&name).unwrap_or(DataType::Null);
+        if is_text(&t) || crate::plan::cut::is_categorical(frame, &name) {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+/// A frame's prefixes: the column names, one string for all, a list in column order or a dict
+/// by column.
+fn frame_prefixes(prefix: Arg, encoded: &[String]) -> Result<Vec<String>> {
+    match prefix.given() {
+        None => Ok(encoded.to_vec()),
+        Some(Value::Str(p)) => Ok(vec![p.clone(); encoded.len()]),
+        Some(Value::List(items)) if items.len() == encoded.len() => items
+            .iter()
+            .map(|item| match item {
+                Value::Str(p) => Ok(p.clone()),
+                _ => Err(prefix.invalid("prefixes are strings")),
+            })
+            .collect(),
+        Some(Value::Dict(pairs)) => encoded
+            .iter()
+            .map(|name| {
+                match pairs
+                    .iter()
+                    .find(|(k, _)| matches!(k, Value::Str(k) if k == name))
+                {
+                    Some((_, Value::Str(p))) => Ok(p.clone()),
+                    _ => Err(prefix.invalid(format!("prefix has no string for column `{name}`"))),
+                }
+            })
+            .collect(),
+        Some(_) => Err(prefix.invalid(format!(
+            "prefix is a string, or a list or dict with one per encoded column ({})",
+            encoded.len()
+        ))),
+    }
+}
 
 /// `pd.pivot_table(df, values=, index=, columns=, aggfunc=, fill_value=)`
 fn pivot_table_function(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
@@ -184,10 +379,7 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
         index: index
             .names()?
             .ok_or_else(|| index.invalid("pivot_table needs index=\"column\" (or a list)"))?,
-        columns: columns
-            .names()?
-            .filter(|names| !names.is_empty())
-            .ok_or_else(|| columns.invalid("pivot_table needs columns=\"column\" (or a list)"))?,
+        columns: columns.names()?.unwrap_or_default(),
         aggs,
         aggs_listed,
         fill_value: match fill_value.given() {

@@ -315,6 +315,10 @@ fn astype(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Frame(f) => frame::astype(&f, dtype),
         Value::Series(s) => {
+            if let Some(Value::CategoricalDtype(categorical)) = dtype.value() {
+                let s = super::categorical::categorical_of_dtype(planner, &s, categorical);
+                return s.map(Value::Series).map_err(|e| e.at(dtype.span()));
+            }
             let Some(Value::Str(name)) = dtype.value() else {
                 return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
             };
@@ -380,10 +384,12 @@ fn drop(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 fn sort_values(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [by, ascending, na_position, key] = args.params()?;
     // pandas applies `key` to each column sorted by, as a series, and sorts by what it gives.
-    let keyed = |frame: &Frame, column: Expr, name: &str| -> Result<Expr> {
+    // Without one, a categorical sorts by its categories' order.
+    let keyed = |frame: &Frame, internal: &str, name: &str| -> Result<Expr> {
         let Some(function) = key.given() else {
-            return Ok(column);
+            return Ok(crate::plan::cut::sort_key(frame, internal));
         };
+        let column = column(internal);
         let Value::Lambda(function) = function else {
             return Err(key.invalid("key= is a function of a column, e.g. lambda c: c.str.lower()"));
         };
@@ -403,7 +409,7 @@ fn sort_values(planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
             let names = frame::sort_columns(&f, by)?;
             let exprs = names
                 .iter()
-                .map(|c| keyed(&f, column(c), c))
+                .map(|c| keyed(&f, c, c))
                 .collect::<Result<Vec<_>>>()?;
             let ascending = series::ascending_flags(ascending, names.len())?;
             let nulls_first = series::nulls_first(na_position)?;
@@ -419,7 +425,10 @@ fn sort_values(planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
             rows_of_series(s, |f, value| {
                 let ascending = series::ascending_flags(ascending, 1)?;
                 let nulls_first = series::nulls_first(na_position)?;
-                let sorted_by = keyed(f, value, &name)?;
+                let sorted_by = match &value {
+                    Expr::Column(c) => keyed(f, &c.name, &name)?,
+                    _ => value,
+                };
                 Ok(series::sorted_by(
                     f,
                     vec![sorted_by],
