@@ -1059,6 +1059,19 @@ OPERATION_TASKS = [
     # Categoricals with given categories, dummies, factorize, qcut (issue 17).
     # Moving and time windows: ewm, closed windows, shifts by a frequency (issue 17).
     # Combining and reshaping: concat by columns or with keys, index merges, stack (issue 17).
+    ("value_counts_frame", "exact", ['ddf[["Origin", "Cancelled"]].value_counts()'], lambda d, s: keyed_csv(d[["Origin", "Cancelled"]].value_counts())),
+    ("value_counts_frame_subset_normalize_ascending", "exact", ['ddf.value_counts(subset=["Origin", "Cancelled"], normalize=True, ascending=True)'], lambda d, s: keyed_csv(d.value_counts(subset=["Origin", "Cancelled"], normalize=True, ascending=True))),
+    ("value_counts_frame_dropna", "exact", ['ddf[ddf.DepDelay > 400][["Origin", "TailNum"]].value_counts(dropna=False)'], lambda d, s: keyed_csv(d[d.DepDelay > 400][["Origin", "TailNum"]].value_counts(dropna=False))),
+    ("unstack_series_last_level", "exact", ['ddf.groupby(["Origin", "DayOfWeek"]).DepDelay.mean().unstack()'], lambda d, s: keyed_csv(d.groupby(["Origin", "DayOfWeek"]).DepDelay.mean().unstack())),
+    ("unstack_frame_first_level", "exact", ['ddf.groupby(["Origin", "DayOfWeek"])[["DepDelay", "ArrDelay"]].mean().unstack(0)'], lambda d, s: keyed_csv(labelled_columns(d.groupby(["Origin", "DayOfWeek"])[["DepDelay", "ArrDelay"]].mean().unstack(0)))),
+    ("unstack_fill_value_by_name", "exact", ['ddf[ddf.DepDelay > 300].groupby(["Dest", "Origin"]).DepDelay.count().unstack(level="Origin", fill_value=0)'], lambda d, s: keyed_csv(d[d.DepDelay > 300].groupby(["Dest", "Origin"]).DepDelay.count().unstack(level="Origin", fill_value=0))),
+    ("pivot_without_values", "exact", ['g = ddf.groupby(["Origin", "Cancelled"])[["DepDelay", "Distance"]].max().reset_index()', 'g.pivot(index="Origin", columns="Cancelled")'], lambda d, s: keyed_csv(labelled_columns(d.groupby(["Origin", "Cancelled"])[["DepDelay", "Distance"]].max().reset_index().pivot(index="Origin", columns="Cancelled")))),
+    ("pivot_values_list", "exact", ['g = ddf.groupby(["Origin", "Cancelled"])[["DepDelay", "Distance"]].max().reset_index()', 'g.pivot(index="Origin", columns="Cancelled", values=["Distance"])'], lambda d, s: keyed_csv(labelled_columns(d.groupby(["Origin", "Cancelled"])[["DepDelay", "Distance"]].max().reset_index().pivot(index="Origin", columns="Cancelled", values=["Distance"])))),
+    ("pivot_table_without_values", "exact", ['pd.pivot_table(ddf[["Origin", "Cancelled", "DepDelay", "ArrDelay"]], index=["Origin"], columns=["Cancelled"], aggfunc="count")'], lambda d, s: keyed_csv(labelled_columns(pd.pivot_table(d[["Origin", "Cancelled", "DepDelay", "ArrDelay"]], index=["Origin"], columns=["Cancelled"], aggfunc="count")))),
+    ("pivot_table_grouper_index", "exact", ['pd.pivot_table(ddf, values="DepDelay", index=pd.Grouper(freq="QE", key="Date"), columns="Origin", aggfunc="max")'], lambda d, s: keyed_csv(pd.pivot_table(d, values="DepDelay", index=pd.Grouper(freq="QE", key="Date"), columns="Origin", aggfunc="max"))),
+    ("crosstab_normalize_all", "exact", ['pd.crosstab(ddf["Origin"], ddf["DayOfWeek"], normalize=True)'], lambda d, s: keyed_csv(pd.crosstab(d["Origin"], d["DayOfWeek"], normalize=True))),
+    ("crosstab_normalize_index", "exact", ['pd.crosstab(ddf.Origin, ddf.Cancelled, normalize="index")'], lambda d, s: keyed_csv(pd.crosstab(d.Origin, d.Cancelled, normalize="index"))),
+    ("crosstab_normalize_columns", "exact", ['pd.crosstab(ddf.Origin, ddf.Cancelled, normalize="columns")'], lambda d, s: keyed_csv(pd.crosstab(d.Origin, d.Cancelled, normalize="columns"))),
     # Keywords, numpy functions as values, Python plumbing (issue 17).
 ]
 
