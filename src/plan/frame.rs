@@ -948,8 +948,36 @@ pub fn sort_values(frame: &Frame, by: Arg, ascending: Arg, na_position: Arg) -> 
     )))
 }
 
-/// `pd.concat([a, b, ...])`: rows of each frame in turn.
-pub fn concat(objs: Arg) -> Result<Value> {
+/// `pd.concat([a, b, ...], axis=0, join="outer", keys=None)`: rows of each frame in turn, or
+/// (`axis=1`) the frames side by side, rows matched on their labels; `keys` label each part's
+/// rows with an outer index level.
+pub fn concat(objs: Arg, axis: Arg, join: Arg, keys: Arg) -> Result<Value> {
+    let frames = concat_parts(objs)?;
+    let inner = match join.str_or("outer")? {
+        "outer" => false,
+        "inner" => true,
+        _ => return Err(join.invalid("join must be \"outer\" or \"inner\"")),
+    };
+    match axis.value() {
+        None | Some(Value::Int(0)) => {}
+        Some(Value::Int(1)) => return side_by_side(&frames, inner, axis).map(Value::Frame),
+        Some(Value::Str(a)) if a == "index" || a == "rows" => {}
+        Some(Value::Str(a)) if a == "columns" => {
+            return side_by_side(&frames, inner, axis).map(Value::Frame);
+        }
+        Some(_) => return Err(axis.invalid("axis must be 0 (\"index\") or 1 (\"columns\")")),
+    }
+    match keys.given() {
+        None => stacked(&frames, objs).map(Value::Frame),
+        Some(Value::List(names) | Value::Tuple(names)) if names.len() == frames.len() => {
+            keyed_parts(&frames, names, objs).map(Value::Frame)
+        }
+        Some(_) => Err(keys.invalid("keys must be a list with one label per frame")),
+    }
+}
+
+/// The frames (a series as a one-column frame) `concat` combines.
+fn concat_parts(objs: Arg) -> Result<Vec<Frame>> {
     let items = match objs.required()?.clone() {
         Value::List(items) | Value::Tuple(items) => items,
         other => {
@@ -971,11 +999,19 @@ pub fn concat(objs: Arg) -> Result<Value> {
             }
         }
     }
+    if frames.is_empty() {
+        return Err(objs.invalid("concat() needs at least one frame"));
+    }
+    Ok(frames)
+}
+
+/// The rows of each frame in turn, each keeping its labels.
+fn stacked(frames: &[Frame], objs: Arg) -> Result<Frame> {
     let Some(first) = frames.first() else {
         return Err(objs.invalid("concat() needs at least one frame"));
     };
     let columns = first.columns();
-    let labels = concat_labels(&frames)?;
+    let labels = concat_labels(frames)?;
     let mut combined: Option<datafusion::prelude::DataFrame> = None;
     let mut npartitions = 0;
     for (i, frame) in frames.iter().enumerate() {
@@ -1001,7 +1037,7 @@ pub fn concat(objs: Arg) -> Result<Value> {
         });
     }
     let df = combined.ok_or_else(|| objs.invalid("concat() needs at least one frame"))?;
-    Ok(Value::Frame(Frame {
+    Ok(Frame {
         df,
         order: vec![
             column("__ddq_cat").sort(true, false),
@@ -1012,7 +1048,95 @@ pub fn concat(objs: Arg) -> Result<Value> {
         partition: None,
         origin: "concat".into(),
         divisions: None,
-    }))
+    })
+}
+
+/// `concat(..., keys=[...])`: the parts' rows in turn under a first index level holding each
+/// part's key, then the part's own index (or row labels), both unnamed as pandas leaves them.
+fn keyed_parts(frames: &[Frame], keys: &[Value], objs: Arg) -> Result<Frame> {
+    let mut labelled = Vec::new();
+    for (frame, key) in frames.iter().zip(keys) {
+        let key = literal_expr(key)
+            .ok_or_else(|| objs.invalid("keys must be strings, numbers or booleans"))?;
+        let (with_label, inner) = match frame.key_columns().as_slice() {
+            [] => {
+                let (f, label) = index::row_labels(frame, "concat(keys=...)")?;
+                (f, column(&label).alias(KEY_LEVEL_LABEL))
+            }
+            [one] => (frame.clone(), column(one)),
+            _ => {
+                return Err(DdqError::unsupported(
+                    "concat(keys=...) of frames with an index of several levels",
+                )
+                .with_help("reset_index() the frames first"));
+            }
+        };
+        let mut select = vec![key.alias(KEY_LEVEL), inner];
+        select.extend(frame.value_columns().iter().map(|c| column(c)));
+        select.extend(with_label.hidden_columns().iter().map(|h| column(h)));
+        let df = with_label.df.clone().project(select)?;
+        labelled.push(Frame {
+            index_columns: 2,
+            ..with_label.with_df(df)
+        });
+    }
+    stacked(&labelled, objs)
+}
+
+/// The unnamed outer level `concat(keys=...)` adds, and its second (a frame's row labels),
+/// also unnamed: internal names that show as nothing.
+const KEY_LEVEL: &str = "";
+const KEY_LEVEL_LABEL: &str = "\u{1}dup";
+
+/// `concat(axis=1)`: the frames side by side, rows matched on their index (or row labels), as
+/// pandas aligns them: with `inner` the labels all share, in the first frame's order; else
+/// every label, the first frame's in its order, then each other's new ones in theirs.
+fn side_by_side(frames: &[Frame], inner: bool, axis: Arg) -> Result<Frame> {
+    let keys = frames[0].key_columns();
+    let mut seen: Vec<String> = Vec::new();
+    for frame in frames {
+        if frame.key_columns() != keys {
+            return Err(axis
+                .invalid("concat(axis=1) of frames with different index columns")
+                .with_help("give every frame the same index, e.g. set_index(\"col\")"));
+        }
+        for c in frame.value_columns() {
+            if seen.contains(&c) {
+                return Err(axis
+                    .invalid(format!(
+                        "concat(axis=1) would repeat the column `{c}`, which ddq does not allow"
+                    ))
+                    .with_help("rename it in one frame first, e.g. rename(columns={...})"));
+            }
+            seen.push(c);
+        }
+    }
+    let how = if inner { "inner" } else { "outer" };
+    let mut combined = frames[0].clone();
+    for frame in &frames[1..] {
+        let naming = Naming {
+            suffixes: (String::new(), String::new()),
+            indicator: None,
+            drop_right_keys: true,
+            label: None,
+        };
+        let merged = match keys.is_empty() {
+            true => on_row_labels(&combined, frame, how, naming, "concat(axis=1)")?,
+            false => Frame {
+                index_columns: keys.len(),
+                ..join_frames(&combined, frame, (&keys, &keys), how, naming)?
+            },
+        };
+        // Missing positions (rows only the other side has) come after the others.
+        combined = Frame {
+            order: vec![
+                column("__ddq_lpos").sort(true, false),
+                column("__ddq_rpos").sort(true, false),
+            ],
+            ..merged
+        };
+    }
+    Ok(combined)
 }
 
 /// The labels a concat keeps of each of its parts (pandas keeps each part's index), when every
@@ -1039,11 +1163,25 @@ pub struct MergeArgs<'a> {
     pub right_on: Arg<'a>,
     pub suffixes: Arg<'a>,
     pub indicator: Arg<'a>,
+    pub left_index: Arg<'a>,
+    pub right_index: Arg<'a>,
 }
 
-impl<'a> From<[Arg<'a>; 7]> for MergeArgs<'a> {
+impl<'a> From<[Arg<'a>; 9]> for MergeArgs<'a> {
     /// `left.merge(...)`'s arguments, or `pd.merge(left, ...)`'s after `left`.
-    fn from([right, how, on, left_on, right_on, suffixes, indicator]: [Arg<'a>; 7]) -> Self {
+    fn from(
+        [
+            right,
+            how,
+            on,
+            left_on,
+            right_on,
+            suffixes,
+            indicator,
+            left_index,
+            right_index,
+        ]: [Arg<'a>; 9],
+    ) -> Self {
         MergeArgs {
             right,
             how,
@@ -1052,6 +1190,8 @@ impl<'a> From<[Arg<'a>; 7]> for MergeArgs<'a> {
             right_on,
             suffixes,
             indicator,
+            left_index,
+            right_index,
         }
     }
 }
@@ -1060,7 +1200,6 @@ impl<'a> From<[Arg<'a>; 7]> for MergeArgs<'a> {
 pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
     let right = other_frame(args.right, "merge")?;
     let how = join_how(args.how, "inner")?;
-    let keys = merge_keys(left, &right, &args)?;
     let indicator = match args.indicator.value() {
         None | Some(Value::Bool(false)) => None,
         Some(Value::Bool(true)) => Some("_merge".to_string()),
@@ -1071,14 +1210,91 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
                 .invalid("indicator must be True or a column name"));
         }
     };
-    let naming = Naming {
+    let mut naming = Naming {
         suffixes: suffix_pair(args.suffixes)?,
         indicator,
         drop_right_keys: false,
+        label: None,
     };
+    if args.left_index.bool_or(false)? || args.right_index.bool_or(false)? {
+        naming.drop_right_keys = true;
+        return merge_on_index(left, &right, &args, &how, naming).map(Value::Frame);
+    }
+    let keys = merge_keys(left, &right, &args)?;
     let merged = join_frames(left, &right, (&keys.0, &keys.1), &how, naming)?;
     // pandas numbers a merge's rows afresh.
     Ok(Value::Frame(index::relabelled(&merged)?))
+}
+
+/// `merge(left_index=True, right_index=True)`: rows matched on both indexes, which the result
+/// keeps; `merge(left_on=, right_index=True)`: the left's columns matched against the right's
+/// index, the rows keeping the left's labels, as pandas does.
+fn merge_on_index(
+    left: &Frame,
+    right: &Frame,
+    args: &MergeArgs,
+    how: &str,
+    mut naming: Naming,
+) -> Result<Frame> {
+    let by_index = |frame: &Frame, side: &str| -> Result<Vec<String>> {
+        match frame.key_columns() {
+            keys if keys.is_empty() => Err(DdqError::unsupported(format!(
+                "{side}_index=True on a frame without an index: ddq matches an index it holds as columns"
+            ))
+            .with_help(format!("set one first, e.g. `{side}.set_index(\"col\")`, or use {side}_on=\"col\""))),
+            keys => Ok(keys),
+        }
+    };
+    if !args.right_index.bool_or(false)? || args.on.is_given() || args.right_on.is_given() {
+        return Err(args
+            .left_index
+            .invalid("left_index=True is supported with right_index=True only")
+            .with_help("match the right's columns against the left's index with right.merge(left, left_on=..., right_index=True)"));
+    }
+    let right_keys = by_index(right, "right")?;
+    let (left_keys, left_index) = match args.left_index.bool_or(false)? {
+        true => (by_index(left, "left")?, true),
+        false => (
+            args.left_on.names()?.ok_or_else(|| {
+                args.left_on
+                    .invalid("right_index=True needs left_on= (or left_index=True)")
+            })?,
+            false,
+        ),
+    };
+    if left_keys.len() != right_keys.len() {
+        return Err(args.right_index.invalid(format!(
+            "the right's index has {} level(s) and the left gives {} key(s)",
+            right_keys.len(),
+            left_keys.len()
+        )));
+    }
+    if left_index {
+        let merged = join_frames(left, right, (&left_keys, &right_keys), how, naming)?;
+        return Ok(Frame {
+            index_columns: left_keys.len(),
+            ..merged
+        });
+    }
+    if how == "right" || how == "outer" {
+        return Err(args
+            .how
+            .invalid(format!(
+                "merge(left_on=, right_index=True, how=\"{how}\") is not supported: pandas labels the rows from both sides there"
+            ))
+            .with_help("right.reset_index() and merge with left_on= and right_on="));
+    }
+    // The rows keep the left's labels: its index, or its row labels.
+    if left.index_columns > 0 {
+        let merged = join_frames(left, right, (&left_keys, &right_keys), how, naming)?;
+        return Ok(Frame {
+            index_columns: left.index_columns,
+            ..merged
+        });
+    }
+    let (labelled, label) = index::row_labels(left, "merge(right_index=True)")?;
+    naming.label = Some(RowLabels::Left(label));
+    join_frames(&labelled, right, (&left_keys, &right_keys), how, naming)
 }
 
 /// The arguments of `join`, in its signature's order.
@@ -1096,6 +1312,15 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
     let right = other_frame(args.other, "join")?;
     let how = join_how(args.how, "left")?;
     let right_keys = right.key_columns();
+    if right_keys.is_empty() && left.index_columns == 0 && !args.on.is_given() {
+        let naming = Naming {
+            suffixes: join_suffixes(&args, left, &right, &[])?,
+            indicator: None,
+            drop_right_keys: true,
+            label: None,
+        };
+        return on_row_labels(left, &right, &how, naming, "join()").map(Value::Frame);
+    }
     if right_keys.is_empty() {
         return Err(args
             .other
@@ -1112,27 +1337,11 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
             right_keys.len()
         )));
     }
-    let suffixes = (
-        args.lsuffix.str_or("")?.to_string(),
-        args.rsuffix.str_or("")?.to_string(),
-    );
-    let overlap: Vec<String> = right
-        .value_columns()
-        .into_iter()
-        .filter(|c| left.columns().contains(c))
-        .collect();
-    if !overlap.is_empty() && suffixes.0.is_empty() && suffixes.1.is_empty() {
-        return Err(args
-            .other
-            .invalid(format!(
-                "columns overlap but no suffix specified: {overlap:?}"
-            ))
-            .with_help("give lsuffix= or rsuffix=, e.g. rsuffix=\"_other\""));
-    }
     let naming = Naming {
-        suffixes,
+        suffixes: join_suffixes(&args, left, &right, &right_keys)?,
         indicator: None,
         drop_right_keys: true,
+        label: None,
     };
     let merged = join_frames(left, &right, (&left_keys, &right_keys), &how, naming)?;
     let index_columns = if args.on.is_given() {
@@ -1144,6 +1353,60 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
         index_columns,
         ..merged
     }))
+}
+
+/// join's `lsuffix`/`rsuffix`, which pandas requires when the frames share a column name
+/// (other than the right's index keys).
+fn join_suffixes(
+    args: &JoinArgs,
+    left: &Frame,
+    right: &Frame,
+    right_keys: &[String],
+) -> Result<(String, String)> {
+    let suffixes = (
+        args.lsuffix.str_or("")?.to_string(),
+        args.rsuffix.str_or("")?.to_string(),
+    );
+    let overlap: Vec<String> = right
+        .columns()
+        .into_iter()
+        .filter(|c| !right_keys.contains(c) && left.columns().contains(c))
+        .collect();
+    if !overlap.is_empty() && suffixes.0.is_empty() && suffixes.1.is_empty() {
+        return Err(args
+            .other
+            .invalid(format!(
+                "columns overlap but no suffix specified: {overlap:?}"
+            ))
+            .with_help("give lsuffix= or rsuffix=, e.g. rsuffix=\"_other\""));
+    }
+    Ok(suffixes)
+}
+
+/// Two frames without an index side by side, rows matched on their labels (pandas' default
+/// index, kept through filters and slices), the result labelled as pandas labels it: the left's
+/// labels (the right's for `how="right"`, either for `"outer"`), in the left's order, the
+/// right's, or (outer) sorted by label.
+fn on_row_labels(
+    left: &Frame,
+    right: &Frame,
+    how: &str,
+    mut naming: Naming,
+    what: &str,
+) -> Result<Frame> {
+    let (l, left_label) = index::row_labels(left, what)?;
+    let (r, right_label) = index::row_labels(right, what)?;
+    naming.label = Some(RowLabels::Both(left_label.clone(), right_label.clone()));
+    let merged = join_frames(&l, &r, (&[left_label], &[right_label]), how, naming)?;
+    let order = match how {
+        "outer" => vec![
+            column(index::LABEL_COLUMN).sort(true, false),
+            column("__ddq_lpos").sort(true, false),
+            column("__ddq_rpos").sort(true, false),
+        ],
+        _ => merged.order.clone(),
+    };
+    Ok(Frame { order, ..merged })
 }
 
 /// The other side of a merge or join: a frame, or a series as a one-column frame.
@@ -1172,6 +1435,15 @@ struct Naming {
     suffixes: (String, String),
     indicator: Option<String>,
     drop_right_keys: bool,
+    /// The hidden columns of row labels the result keeps as its own.
+    label: Option<RowLabels>,
+}
+
+/// Where a merged row's label comes from: the left's (hidden) label column, or either side's,
+/// as the kind of join says.
+enum RowLabels {
+    Left(String),
+    Both(String, String),
 }
 
 fn join_frames(
@@ -1181,8 +1453,13 @@ fn join_frames(
     how: &str,
     naming: Naming,
 ) -> Result<Frame> {
-    check_columns(left, left_on)?;
-    check_columns(right, right_on)?;
+    // A join on row labels matches hidden columns.
+    let hidden = |frame: &Frame, names: &[String]| -> Vec<String> {
+        let own = frame.hidden_columns();
+        names.iter().filter(|n| !own.contains(n)).cloned().collect()
+    };
+    check_columns(left, &hidden(left, left_on))?;
+    check_columns(right, &hidden(right, right_on))?;
     let l = with_position(left, "__ddq_lpos")?;
     let r = with_position(right, "__ddq_rpos")?;
     let join_type = match how {
@@ -1292,6 +1569,14 @@ fn merged_columns(
     if let Some(name) = &naming.indicator {
         exprs.push(row_source(lq("__ddq_lpos"), rq("__ddq_rpos"))?.alias(name));
     }
+    let label = match &naming.label {
+        None => None,
+        Some(RowLabels::Left(l)) => Some(lq(l)),
+        Some(RowLabels::Both(_, r)) if how == "right" => Some(rq(r)),
+        Some(RowLabels::Both(l, r)) if how == "outer" => Some(f::coalesce(vec![lq(l), rq(r)])),
+        Some(RowLabels::Both(l, _)) => Some(lq(l)),
+    };
+    exprs.extend(label.map(|label| label.alias(index::LABEL_COLUMN)));
     exprs.push(lq("__ddq_lpos").alias("__ddq_lpos"));
     exprs.push(rq("__ddq_rpos").alias("__ddq_rpos"));
     Ok(exprs)

@@ -248,9 +248,11 @@ pub const VERBS: &[Verb] = &[
             "right_on",
             "suffixes",
             "indicator",
+            "left_index",
+            "right_index",
         ],
-        signature: "merge(right, on=, how=\"inner\", left_on=, right_on=, suffixes=(\"_x\", \"_y\"), indicator=False)",
-        summary: "Join with another frame on key columns.",
+        signature: "merge(right, on=, how=\"inner\", left_on=, right_on=, suffixes=(\"_x\", \"_y\"), indicator=False, left_index=False, right_index=False)",
+        summary: "Join with another frame on key columns; left_index=True with right_index=True matches the two indexes (kept), left_on= with right_index=True matches columns against the right's index (the left's labels kept).",
         example: "ddf.merge(ddf.groupby(\"Dest\").DepDelay.mean().rename(\"MeanDelay\"), on=\"Dest\")[[\"Dest\", \"DepDelay\", \"MeanDelay\"]].head(3)",
         expected: "Dest,DepDelay,MeanDelay\nDCA,0.0,7.832665330661323\nORD,9.0,9.027459954233409\nSFO,-7.0,9.421052631578947\n",
         plan: merge,
@@ -262,7 +264,7 @@ pub const VERBS: &[Verb] = &[
         form: Method,
         params: &["other", "on", "how", "lsuffix", "rsuffix"],
         signature: "join(other, on=None, how=\"left\", lsuffix=\"\", rsuffix=\"\")",
-        summary: "Add the columns of a frame or series indexed by key, matching its index against `on`'s columns (or this frame's index).",
+        summary: "Add the columns of a frame or series indexed by key, matching its index against `on`'s columns (or this frame's index); two frames without an index match on their row labels.",
         example: "ddf[[\"Dest\", \"DepDelay\"]].head(3).join(ddf.groupby(\"Dest\").Distance.max(), on=\"Dest\")",
         expected: "Dest,DepDelay,Distance\nDCA,0.0,214\nORD,9.0,738\nSFO,-7.0,2580\n",
         plan: join,
@@ -272,9 +274,9 @@ pub const VERBS: &[Verb] = &[
         name: "concat",
         receivers: &[On::Function],
         form: Method,
-        params: &["objs", "ignore_index"],
-        signature: "concat([frame, ...])",
-        summary: "Stack frames with the same columns, one after another.",
+        params: &["objs", "ignore_index", "axis", "join", "keys"],
+        signature: "concat([frame, ...], axis=0, join=\"outer\", ignore_index=False, keys=None)",
+        summary: "Stack frames with the same columns, one after another, each keeping its labels (keys= adds an outer index level naming each part). axis=1 puts frames side by side, rows matched on their index or row labels: every label (join=\"inner\": those all share), the first frame's in order, then the others' new ones.",
         example: "concat([ddf.head(2), ddf.tail(2)])[[\"Date\", \"Origin\"]]",
         expected: "Date,Origin\n1990-01-01,JFK\n1990-01-01,EWR\n1999-12-31,JFK\n1999-12-31,LGA\n",
         plan: concat,
@@ -707,7 +709,7 @@ fn between(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `merge(right, how="inner", on=, left_on=, right_on=, suffixes=)`
 fn merge(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
-        Value::Frame(f) => frame::merge(&f, MergeArgs::from(args.params::<7>()?)),
+        Value::Frame(f) => frame::merge(&f, MergeArgs::from(args.params::<9>()?)),
         other => Err(wrong_receiver(args, &other)),
     }
 }
@@ -733,8 +735,11 @@ fn join(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `concat([frame, ...], ignore_index=False)`: the parts' labels kept, or (`ignore_index`)
 /// the rows numbered afresh.
 fn concat(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [objs, ignore_index] = args.params()?;
-    match (frame::concat(objs)?, ignore_index.bool_or(false)?) {
+    let [objs, ignore_index, axis, join, keys] = args.params()?;
+    match (
+        frame::concat(objs, axis, join, keys)?,
+        ignore_index.bool_or(false)?,
+    ) {
         (Value::Frame(combined), true) => Ok(Value::Frame(index::reset_frame(&combined, true)?)),
         (combined, _) => Ok(combined),
     }
