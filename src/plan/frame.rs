@@ -1409,6 +1409,48 @@ fn on_row_labels(
     Ok(Frame { order, ..merged })
 }
 
+/// `df.combine_first(other)`: the rows of both matched on their labels (index or row labels),
+/// every column of either (sorted by name, as pandas unites them), each cell this frame's value
+/// where it has one, else `other`'s; rows in label order.
+pub fn combine_first(frame: &Frame, other: Arg) -> Result<Value> {
+    let right = other_frame(other, "combine_first")?;
+    let keys = frame.key_columns();
+    if right.key_columns() != keys {
+        return Err(other
+            .invalid("combine_first() of frames with different index columns")
+            .with_help("give both the same index, e.g. set_index(\"col\")"));
+    }
+    let (lx, rx) = ("\u{1}left".to_string(), "\u{1}right".to_string());
+    let naming = Naming {
+        suffixes: (lx.clone(), rx.clone()),
+        indicator: None,
+        drop_right_keys: true,
+        label: None,
+    };
+    let merged = match keys.is_empty() {
+        true => on_row_labels(frame, &right, "outer", naming, "combine_first()")?,
+        false => join_frames(frame, &right, (&keys, &keys), "outer", naming)?,
+    };
+    let mut names: Vec<String> = frame.value_columns();
+    names.extend(right.value_columns());
+    names.sort();
+    names.dedup();
+    let mut select: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
+    for name in &names {
+        let (left, right) = (format!("{name}{lx}"), format!("{name}{rx}"));
+        let shared = merged.columns().contains(&left);
+        select.push(match shared {
+            true => f::coalesce(vec![column(&left), column(&right)]).alias(name),
+            false => column(name),
+        });
+    }
+    select.extend(merged.hidden_columns().iter().map(|h| column(h)));
+    Ok(Value::Frame(Frame {
+        index_columns: keys.len(),
+        ..merged.with_df(merged.df.clone().project(select)?)
+    }))
+}
+
 /// The other side of a merge or join: a frame, or a series as a one-column frame.
 fn other_frame(arg: Arg, verb: &str) -> Result<Frame> {
     match arg.value() {
@@ -1623,6 +1665,133 @@ fn suffix_pair(suffixes: Arg) -> Result<(String, String)> {
     }
 }
 
+/// `df.stack()`: a series of every cell, keyed by the row's index (or its row label) and then
+/// the column's name (an unnamed level), in row order and then column order, missing cells
+/// left out as pandas' stack drops them; the values in one type, as `melt` makes it.
+pub fn stack(frame: &Frame) -> Result<Series> {
+    let values = frame.value_columns();
+    let (frame, first_level) = match frame.key_columns().as_slice() {
+        [] => {
+            let (labelled, label) = index::row_labels(frame, "stack()")?;
+            (labelled, vec![column(&label).alias(KEY_LEVEL)])
+        }
+        keys => (frame.clone(), keys.iter().map(|k| column(k)).collect()),
+    };
+    let column_level = match frame.index_columns {
+        0 => KEY_LEVEL_LABEL,
+        _ => KEY_LEVEL,
+    };
+    let common = melted_type(&frame, &values);
+    let position = order::unique_hidden(&frame, "__ddq_pos");
+    let positioned = order::with_position(&frame, &position)?;
+    let mut stacked: Option<DataFrame> = None;
+    for (i, name) in values.iter().enumerate() {
+        let mut select = first_level.clone();
+        select.push(lit(name.clone()).alias(column_level));
+        select.push(cast(column(name), common.clone()).alias("0"));
+        select.push(lit(i as i64).alias("__ddq_melt"));
+        select.push(column(&position).alias("__ddq_melt_pos"));
+        let piece = positioned
+            .df
+            .clone()
+            .keep_rows(column(name).is_not_null())?
+            .project(select)?;
+        stacked = Some(match stacked {
+            None => piece,
+            Some(done) => done.union(piece)?,
+        });
+    }
+    let df = stacked.ok_or_else(|| DdqError::type_error("stack() has no columns to stack"))?;
+    let result = Frame {
+        df,
+        order: vec![
+            column("__ddq_melt_pos").sort(true, false),
+            column("__ddq_melt").sort(true, false),
+        ],
+        index_columns: first_level.len() + 1,
+        npartitions: frame.npartitions,
+        partition: None,
+        origin: "stack".into(),
+        divisions: None,
+    };
+    Ok(Series::new(result, column("0"), ""))
+}
+
+/// The one type cells of `values` take side by side: their own when they share it, floats
+/// for mixed numbers, text otherwise.
+fn melted_type(frame: &Frame, values: &[String]) -> DataType {
+    let types: Vec<DataType> = values
+        .iter()
+        .map(|v| frame.data_type(v).unwrap_or(DataType::Null))
+        .collect();
+    if types.iter().all(|t| Some(t) == types.first()) {
+        types.first().cloned().unwrap_or(DataType::Null)
+    } else if types.iter().all(is_numeric) {
+        DataType::Float64
+    } else {
+        DataType::Utf8
+    }
+}
+
+/// `df.explode("col", ignore_index=False)`: a row per element of each row's list in `col`, the
+/// other columns repeated, in row order and then list order; an empty or missing list gives one
+/// row with a missing value, as pandas gives. The rows keep their labels (repeated), or
+/// (`ignore_index`) are numbered afresh.
+pub fn explode(frame: &Frame, name: &str, ignore_index: bool) -> Result<Frame> {
+    use datafusion::functions_nested::expr_fn::{cardinality, range};
+    check_columns(frame, &[name.to_string()])?;
+    let list_type = frame.data_type(name).unwrap_or(DataType::Null);
+    if !matches!(list_type, DataType::List(_) | DataType::LargeList(_)) {
+        return Err(DdqError::type_error(format!(
+            "explode() needs a column of lists, and `{name}` holds {}",
+            crate::types::dtype::pandas_dtype(&list_type)
+        ))
+        .with_help("make lists first, e.g. `df.assign(col=df.col.str.split(\",\"))`"));
+    }
+    let (frame, label) = match index::row_labels(frame, "explode()") {
+        Ok((labelled, label)) if !ignore_index && frame.index_columns == 0 => {
+            (labelled, Some(label))
+        }
+        _ => (frame.clone(), None),
+    };
+    let position = unique_hidden(&frame, "__ddq_pos");
+    let positioned = with_position(&frame, &position)?;
+    let length = f::coalesce(vec![
+        cast(cardinality(column(name)), DataType::Int64),
+        lit(0i64),
+    ]);
+    let empty = cast(lit(ScalarValue::Null), list_type);
+    let lists = datafusion::logical_expr::when(length.clone().eq(lit(0i64)), empty)
+        .otherwise(column(name))?;
+    let elements = range(lit(0i64), f::greatest(vec![length, lit(1i64)]), lit(1i64));
+    let mut select: Vec<Expr> = Vec::new();
+    for c in frame.columns() {
+        select.push(match c == name {
+            true => lists.clone().alias(&c),
+            false => column(&c),
+        });
+    }
+    select.push(column(&position));
+    select.push(elements.alias("__ddq_element"));
+    select.extend(label.map(|l| column(&l).alias(index::LABEL_COLUMN)));
+    let df = positioned.df.clone().project(select)?;
+    let df = groupby::unnest_exact(df, &[name, "__ddq_element"])?;
+    let exploded = Frame {
+        order: vec![
+            column(&position).sort(true, false),
+            column("__ddq_element").sort(true, false),
+        ],
+        partition: None,
+        divisions: None,
+        origin: "explode".into(),
+        ..positioned.with_df(df)
+    };
+    match ignore_index {
+        true => index::relabelled(&exploded),
+        false => Ok(exploded),
+    }
+}
+
 /// The rows of `frame` once per column of `values`: the `ids` columns, the column's name under
 /// `var_name` and its value under `value_name` (in one type: the columns' own, floats for mixed
 /// numbers, text otherwise), ordered by column and then by row.
@@ -1637,17 +1806,7 @@ pub fn melt(
         return Err(DdqError::type_error("melt() has no value columns to stack")
             .with_help("name them with value_vars=[...]"));
     }
-    let types: Vec<DataType> = values
-        .iter()
-        .map(|v| frame.data_type(v).unwrap_or(DataType::Null))
-        .collect();
-    let common = if types.iter().all(|t| *t == types[0]) {
-        types[0].clone()
-    } else if types.iter().all(is_numeric) {
-        DataType::Float64
-    } else {
-        DataType::Utf8
-    };
+    let common = melted_type(frame, values);
     let position = order::unique_hidden(frame, "__ddq_pos");
     let positioned = order::with_position(frame, &position)?;
     let mut stacked: Option<DataFrame> = None;

@@ -271,6 +271,42 @@ pub const VERBS: &[Verb] = &[
         group: "Combining",
     },
     Verb {
+        name: "combine_first",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["other"],
+        signature: "combine_first(other)",
+        summary: "Each cell from this frame, or from `other` where this one is missing; rows matched on their index or row labels (every label of either, sorted), columns of both (sorted by name).",
+        example: "ddf[[\"DepDelay\", \"AirTime\"]].head(2).combine_first(ddf[[\"AirTime\", \"ArrDelay\"]].head(3).fillna(-1))",
+        expected: "AirTime,ArrDelay,DepDelay\n-1.0,0.0,0.0\n-1.0,16.0,9.0\n-1.0,-26.0,\n",
+        plan: combine_first,
+        group: "Combining",
+    },
+    Verb {
+        name: "stack",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["dropna"],
+        signature: "stack()",
+        summary: "A series of every cell: keyed by the row's index (or row label) and then the column's name, in row order then column order, missing cells left out.",
+        example: "ddf.groupby(\"Origin\")[[\"DepDelay\", \"ArrDelay\"]].max().stack().head(3)",
+        expected: "Origin,,0\nEWR,DepDelay,1006.0\nEWR,ArrDelay,1003.0\nJFK,DepDelay,446.0\n",
+        plan: stack,
+        group: "Reshaping",
+    },
+    Verb {
+        name: "explode",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["column", "ignore_index"],
+        signature: "explode(column, ignore_index=False)",
+        summary: "A row per element of each list in `column` (as str.split makes), the other columns repeated, the row's label kept; an empty or missing list gives one missing value.",
+        example: "df = ddf[[\"TailNum\", \"FlightNum\"]].dropna().head(2); df.assign(TailNum=df.TailNum.str.split(\"N\")).explode(\"TailNum\")",
+        expected: "TailNum,FlightNum\n,1375\n616CO,1375\n,1213\n125AA,1213\n",
+        plan: explode,
+        group: "Reshaping",
+    },
+    Verb {
         name: "concat",
         receivers: &[On::Function],
         form: Method,
@@ -743,6 +779,50 @@ fn concat(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
         (Value::Frame(combined), true) => Ok(Value::Frame(index::reset_frame(&combined, true)?)),
         (combined, _) => Ok(combined),
     }
+}
+
+/// `combine_first(other)`
+fn combine_first(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [other] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::combine_first(&f, other),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `stack()`; pandas' default `dropna=True` is the only one.
+fn stack(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [dropna] = args.params()?;
+    if !dropna.bool_or(true)? {
+        return Err(dropna
+            .invalid("stack(dropna=False) is not supported: ddq leaves out missing cells")
+            .with_help("fill them first, e.g. df.fillna(0).stack()"));
+    }
+    match receiver {
+        Value::Frame(f) => frame::stack(&f).map(Value::Series),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `explode(column, ignore_index=False)`
+fn explode(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [column, ignore_index] = args.params()?;
+    let Value::Frame(f) = &receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let name = match column.required()? {
+        Value::Str(name) => name.clone(),
+        Value::List(items) if items.len() == 1 => match &items[0] {
+            Value::Str(name) => name.clone(),
+            _ => return Err(column.invalid("explode() takes a column name")),
+        },
+        _ => {
+            return Err(column
+                .invalid("explode() takes one column name")
+                .with_help("explode one column at a time"));
+        }
+    };
+    frame::explode(f, &name, ignore_index.bool_or(false)?).map(Value::Frame)
 }
 
 /// `series.to_frame(name=None)`.
