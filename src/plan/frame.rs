@@ -1014,8 +1014,36 @@ pub fn sort_columns(frame: &Frame, by: Arg) -> Result<Vec<String>> {
     Ok(by)
 }
 
-/// `pd.concat([a, b, ...])`: rows of each frame in turn.
-pub fn concat(objs: Arg) -> Result<Value> {
+/// `pd.concat([a, b, ...], axis=0, join="outer", keys=None)`: rows of each frame in turn, or
+/// (`axis=1`) the frames side by side, rows matched on their labels; `keys` label each part's
+/// rows with an outer index level.
+pub fn concat(objs: Arg, axis: Arg, join: Arg, keys: Arg) -> Result<Value> {
+    let frames = concat_parts(objs)?;
+    let inner = match join.str_or("outer")? {
+        "outer" => false,
+        "inner" => true,
+        _ => return Err(join.invalid("join must be \"outer\" or \"inner\"")),
+    };
+    match axis.value() {
+        None | Some(Value::Int(0)) => {}
+        Some(Value::Int(1)) => return side_by_side(&frames, inner, axis).map(Value::Frame),
+        Some(Value::Str(a)) if a == "index" || a == "rows" => {}
+        Some(Value::Str(a)) if a == "columns" => {
+            return side_by_side(&frames, inner, axis).map(Value::Frame);
+        }
+        Some(_) => return Err(axis.invalid("axis must be 0 (\"index\") or 1 (\"columns\")")),
+    }
+    match keys.given() {
+        None => stacked(&frames, objs).map(Value::Frame),
+        Some(Value::List(names) | Value::Tuple(names)) if names.len() == frames.len() => {
+            keyed_parts(&frames, names, objs).map(Value::Frame)
+        }
+        Some(_) => Err(keys.invalid("keys must be a list with one label per frame")),
+    }
+}
+
+/// The frames (a series as a one-column frame) `concat` combines.
+fn concat_parts(objs: Arg) -> Result<Vec<Frame>> {
     let items = match objs.required()?.clone() {
         Value::List(items) | Value::Tuple(items) => items,
         other => {
@@ -1037,11 +1065,19 @@ pub fn concat(objs: Arg) -> Result<Value> {
             }
         }
     }
+    if frames.is_empty() {
+        return Err(objs.invalid("concat() needs at least one frame"));
+    }
+    Ok(frames)
+}
+
+/// The rows of each frame in turn, each keeping its labels.
+fn stacked(frames: &[Frame], objs: Arg) -> Result<Frame> {
     let Some(first) = frames.first() else {
         return Err(objs.invalid("concat() needs at least one frame"));
     };
     let columns = first.columns();
-    let labels = concat_labels(&frames)?;
+    let labels = concat_labels(frames)?;
     let mut combined: Option<datafusion::prelude::DataFrame> = None;
     let mut npartitions = 0;
     for (i, frame) in frames.iter().enumerate() {
@@ -1067,7 +1103,7 @@ pub fn concat(objs: Arg) -> Result<Value> {
         });
     }
     let df = combined.ok_or_else(|| objs.invalid("concat() needs at least one frame"))?;
-    Ok(Value::Frame(Frame {
+    Ok(Frame {
         df,
         order: vec![
             column("__ddq_cat").sort(true, false),
@@ -1078,7 +1114,95 @@ pub fn concat(objs: Arg) -> Result<Value> {
         partition: None,
         origin: "concat".into(),
         divisions: None,
-    }))
+    })
+}
+
+/// `concat(..., keys=[...])`: the parts' rows in turn under a first index level holding each
+/// part's key, then the part's own index (or row labels), both unnamed as pandas leaves them.
+fn keyed_parts(frames: &[Frame], keys: &[Value], objs: Arg) -> Result<Frame> {
+    let mut labelled = Vec::new();
+    for (frame, key) in frames.iter().zip(keys) {
+        let key = literal_expr(key)
+            .ok_or_else(|| objs.invalid("keys must be strings, numbers or booleans"))?;
+        let (with_label, inner) = match frame.key_columns().as_slice() {
+            [] => {
+                let (f, label) = index::row_labels(frame, "concat(keys=...)")?;
+                (f, column(&label).alias(KEY_LEVEL_LABEL))
+            }
+            [one] => (frame.clone(), column(one)),
+            _ => {
+                return Err(DdqError::unsupported(
+                    "concat(keys=...) of frames with an index of several levels",
+                )
+                .with_help("reset_index() the frames first"));
+            }
+        };
+        let mut select = vec![key.alias(KEY_LEVEL), inner];
+        select.extend(frame.value_columns().iter().map(|c| column(c)));
+        select.extend(with_label.hidden_columns().iter().map(|h| column(h)));
+        let df = with_label.df.clone().project(select)?;
+        labelled.push(Frame {
+            index_columns: 2,
+            ..with_label.with_df(df)
+        });
+    }
+    stacked(&labelled, objs)
+}
+
+/// The unnamed outer level `concat(keys=...)` adds, and its second (a frame's row labels),
+/// also unnamed: internal names that show as nothing.
+const KEY_LEVEL: &str = "";
+const KEY_LEVEL_LABEL: &str = "\u{1}dup";
+
+/// `concat(axis=1)`: the frames side by side, rows matched on their index (or row labels), as
+/// pandas aligns them: with `inner` the labels all share, in the first frame's order; else
+/// every label, the first frame's in its order, then each other's new ones in theirs.
+fn side_by_side(frames: &[Frame], inner: bool, axis: Arg) -> Result<Frame> {
+    let keys = frames[0].key_columns();
+    let mut seen: Vec<String> = Vec::new();
+    for frame in frames {
+        if frame.key_columns() != keys {
+            return Err(axis
+                .invalid("concat(axis=1) of frames with different index columns")
+                .with_help("give every frame the same index, e.g. set_index(\"col\")"));
+        }
+        for c in frame.value_columns() {
+            if seen.contains(&c) {
+                return Err(axis
+                    .invalid(format!(
+                        "concat(axis=1) would repeat the column `{c}`, which ddq does not allow"
+                    ))
+                    .with_help("rename it in one frame first, e.g. rename(columns={...})"));
+            }
+            seen.push(c);
+        }
+    }
+    let how = if inner { "inner" } else { "outer" };
+    let mut combined = frames[0].clone();
+    for frame in &frames[1..] {
+        let naming = Naming {
+            suffixes: (String::new(), String::new()),
+            indicator: None,
+            drop_right_keys: true,
+            label: None,
+        };
+        let merged = match keys.is_empty() {
+            true => on_row_labels(&combined, frame, how, naming, "concat(axis=1)")?,
+            false => Frame {
+                index_columns: keys.len(),
+                ..join_frames(&combined, frame, (&keys, &keys), how, naming)?
+            },
+        };
+        // Missing positions (rows only the other side has) come after the others.
+        combined = Frame {
+            order: vec![
+                column("__ddq_lpos").sort(true, false),
+                column("__ddq_rpos").sort(true, false),
+            ],
+            ..merged
+        };
+    }
+    Ok(combined)
 }
 
 /// The labels a concat keeps of each of its parts (pandas keeps each part's index), when every
@@ -1105,11 +1229,25 @@ pub struct MergeArgs<'a> {
     pub right_on: Arg<'a>,
     pub suffixes: Arg<'a>,
     pub indicator: Arg<'a>,
+    pub left_index: Arg<'a>,
+    pub right_index: Arg<'a>,
 }
 
-impl<'a> From<[Arg<'a>; 7]> for MergeArgs<'a> {
+impl<'a> From<[Arg<'a>; 9]> for MergeArgs<'a> {
     /// `left.merge(...)`'s arguments, or `pd.merge(left, ...)`'s after `left`.
-    fn from([right, how, on, left_on, right_on, suffixes, indicator]: [Arg<'a>; 7]) -> Self {
+    fn from(
+        [
+            right,
+            how,
+            on,
+            left_on,
+            right_on,
+            suffixes,
+            indicator,
+            left_index,
+            right_index,
+        ]: [Arg<'a>; 9],
+    ) -> Self {
         MergeArgs {
             right,
             how,
@@ -1118,6 +1256,8 @@ impl<'a> From<[Arg<'a>; 7]> for MergeArgs<'a> {
             right_on,
             suffixes,
             indicator,
+            left_index,
+            right_index,
         }
     }
 }
@@ -1126,7 +1266,6 @@ impl<'a> From<[Arg<'a>; 7]> for MergeArgs<'a> {
 pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
     let right = other_frame(args.right, "merge")?;
     let how = join_how(args.how, "inner")?;
-    let keys = merge_keys(left, &right, &args)?;
     let indicator = match args.indicator.value() {
         None | Some(Value::Bool(false)) => None,
         Some(Value::Bool(true)) => Some("_merge".to_string()),
@@ -1137,14 +1276,91 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
                 .invalid("indicator must be True or a column name"));
         }
     };
-    let naming = Naming {
+    let mut naming = Naming {
         suffixes: suffix_pair(args.suffixes)?,
         indicator,
         drop_right_keys: false,
+        label: None,
     };
+    if args.left_index.bool_or(false)? || args.right_index.bool_or(false)? {
+        naming.drop_right_keys = true;
+        return merge_on_index(left, &right, &args, &how, naming).map(Value::Frame);
+    }
+    let keys = merge_keys(left, &right, &args)?;
     let merged = join_frames(left, &right, (&keys.0, &keys.1), &how, naming)?;
     // pandas numbers a merge's rows afresh.
     Ok(Value::Frame(index::relabelled(&merged)?))
+}
+
+/// `merge(left_index=True, right_index=True)`: rows matched on both indexes, which the result
+/// keeps; `merge(left_on=, right_index=True)`: the left's columns matched against the right's
+/// index, the rows keeping the left's labels, as pandas does.
+fn merge_on_index(
+    left: &Frame,
+    right: &Frame,
+    args: &MergeArgs,
+    how: &str,
+    mut naming: Naming,
+) -> Result<Frame> {
+    let by_index = |frame: &Frame, side: &str| -> Result<Vec<String>> {
+        match frame.key_columns() {
+            keys if keys.is_empty() => Err(DdqError::unsupported(format!(
+                "{side}_index=True on a frame without an index: ddq matches an index it holds as columns"
+            ))
+            .with_help(format!("set one first, e.g. `{side}.set_index(\"col\")`, or use {side}_on=\"col\""))),
+            keys => Ok(keys),
+        }
+    };
+    if !args.right_index.bool_or(false)? || args.on.is_given() || args.right_on.is_given() {
+        return Err(args
+            .left_index
+            .invalid("left_index=True is supported with right_index=True only")
+            .with_help("match the right's columns against the left's index with right.merge(left, left_on=..., right_index=True)"));
+    }
+    let right_keys = by_index(right, "right")?;
+    let (left_keys, left_index) = match args.left_index.bool_or(false)? {
+        true => (by_index(left, "left")?, true),
+        false => (
+            args.left_on.names()?.ok_or_else(|| {
+                args.left_on
+                    .invalid("right_index=True needs left_on= (or left_index=True)")
+            })?,
+            false,
+        ),
+    };
+    if left_keys.len() != right_keys.len() {
+        return Err(args.right_index.invalid(format!(
+            "the right's index has {} level(s) and the left gives {} key(s)",
+            right_keys.len(),
+            left_keys.len()
+        )));
+    }
+    if left_index {
+        let merged = join_frames(left, right, (&left_keys, &right_keys), how, naming)?;
+        return Ok(Frame {
+            index_columns: left_keys.len(),
+            ..merged
+        });
+    }
+    if how == "right" || how == "outer" {
+        return Err(args
+            .how
+            .invalid(format!(
+                "merge(left_on=, right_index=True, how=\"{how}\") is not supported: pandas labels the rows from both sides there"
+            ))
+            .with_help("right.reset_index() and merge with left_on= and right_on="));
+    }
+    // The rows keep the left's labels: its index, or its row labels.
+    if left.index_columns > 0 {
+        let merged = join_frames(left, right, (&left_keys, &right_keys), how, naming)?;
+        return Ok(Frame {
+            index_columns: left.index_columns,
+            ..merged
+        });
+    }
+    let (labelled, label) = index::row_labels(left, "merge(right_index=True)")?;
+    naming.label = Some(RowLabels::Left(label));
+    join_frames(&labelled, right, (&left_keys, &right_keys), how, naming)
 }
 
 /// The arguments of `join`, in its signature's order.
@@ -1162,8 +1378,16 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
     let right = other_frame(args.other, "join")?;
     let how = join_how(args.how, "left")?;
     let right_keys = right.key_columns();
-    let labels_only = right_keys.is_empty() && left.index_columns == 0 && !args.on.is_given();
-    if right_keys.is_empty() && !labels_only {
+    if right_keys.is_empty() && left.index_columns == 0 && !args.on.is_given() {
+        let naming = Naming {
+            suffixes: join_suffixes(&args, left, &right, &[])?,
+            indicator: None,
+            drop_right_keys: true,
+            label: None,
+        };
+        return on_row_labels(left, &right, &how, naming, "join()").map(Value::Frame);
+    }
+    if right_keys.is_empty() {
         return Err(args
             .other
             .invalid("join() matches the other frame's index, and it has none")
@@ -1179,32 +1403,11 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
             right_keys.len()
         )));
     }
-    let suffixes = (
-        args.lsuffix.str_or("")?.to_string(),
-        args.rsuffix.str_or("")?.to_string(),
-    );
-    let overlap: Vec<String> = right
-        .value_columns()
-        .into_iter()
-        .filter(|c| left.columns().contains(c))
-        .collect();
-    if !overlap.is_empty() && suffixes.0.is_empty() && suffixes.1.is_empty() {
-        return Err(args
-            .other
-            .invalid(format!(
-                "columns overlap but no suffix specified: {overlap:?}"
-            ))
-            .with_help("give lsuffix= or rsuffix=, e.g. rsuffix=\"_other\""));
-    }
-    if labels_only {
-        return join_on_row_labels(left, &right, &how, &suffixes)
-            .map(Value::Frame)
-            .map_err(|e| e.at(args.other.span()));
-    }
     let naming = Naming {
-        suffixes,
+        suffixes: join_suffixes(&args, left, &right, &right_keys)?,
         indicator: None,
         drop_right_keys: true,
+        label: None,
     };
     let merged = join_frames(left, &right, (&left_keys, &right_keys), &how, naming)?;
     let index_columns = if args.on.is_given() {
@@ -1218,65 +1421,100 @@ pub fn join(left: &Frame, args: JoinArgs) -> Result<Value> {
     }))
 }
 
-/// `left.join(right)` of two frames without an index: rows matched by their labels (pandas'
-/// default RangeIndex, a row's position when read, kept through filters and sorts), as
-/// `pd.get_dummies(ddf.Origin)` lines up with the frame it came from. Left's rows, labels and
-/// order stay; `how` is "left" or "inner" (the orders the others give are not kept here).
-fn join_on_row_labels(
+/// join's `lsuffix`/`rsuffix`, which pandas requires when the frames share a column name
+/// (other than the right's index keys).
+fn join_suffixes(
+    args: &JoinArgs,
+    left: &Frame,
+    right: &Frame,
+    right_keys: &[String],
+) -> Result<(String, String)> {
+    let suffixes = (
+        args.lsuffix.str_or("")?.to_string(),
+        args.rsuffix.str_or("")?.to_string(),
+    );
+    let overlap: Vec<String> = right
+        .columns()
+        .into_iter()
+        .filter(|c| !right_keys.contains(c) && left.columns().contains(c))
+        .collect();
+    if !overlap.is_empty() && suffixes.0.is_empty() && suffixes.1.is_empty() {
+        return Err(args
+            .other
+            .invalid(format!(
+                "columns overlap but no suffix specified: {overlap:?}"
+            ))
+            .with_help("give lsuffix= or rsuffix=, e.g. rsuffix=\"_other\""));
+    }
+    Ok(suffixes)
+}
+
+/// Two frames without an index side by side, rows matched on their labels (pandas' default
+/// index, kept through filters and slices), the result labelled as pandas labels it: the left's
+/// labels (the right's for `how="right"`, either for `"outer"`), in the left's order, the
+/// right's, or (outer) sorted by label.
+fn on_row_labels(
     left: &Frame,
     right: &Frame,
     how: &str,
-    (lsuffix, rsuffix): &(String, String),
+    mut naming: Naming,
+    what: &str,
 ) -> Result<Frame> {
-    let join_type = match how {
-        "left" => JoinType::Left,
-        "inner" => JoinType::Inner,
-        _ => {
-            return Err(DdqError::unsupported(format!(
-                "join(how=\"{how}\") of two frames without an index"
-            ))
-            .with_help("use how=\"left\" or \"inner\", or set_index(\"col\") on both sides"));
-        }
+    let (l, left_label) = index::row_labels(left, what)?;
+    let (r, right_label) = index::row_labels(right, what)?;
+    naming.label = Some(RowLabels::Both(left_label.clone(), right_label.clone()));
+    let merged = join_frames(&l, &r, (&[left_label], &[right_label]), how, naming)?;
+    let order = match how {
+        "outer" => vec![
+            column(index::LABEL_COLUMN).sort(true, false),
+            column("__ddq_lpos").sort(true, false),
+            column("__ddq_rpos").sort(true, false),
+        ],
+        _ => merged.order.clone(),
     };
-    let label_of = |frame: &Frame| -> Result<(Frame, String)> {
-        let labels = index::index_series(frame)?;
-        let Expr::Column(c) = &labels.expr else {
-            return Err(DdqError::execution(
-                "internal error: row labels are not a column",
-            ));
-        };
-        Ok((labels.frame.clone(), c.name.clone()))
+    Ok(Frame { order, ..merged })
+}
+
+/// `df.combine_first(other)`: the rows of both matched on their labels (index or row labels),
+/// every column of either (sorted by name, as pandas unites them), each cell this frame's value
+/// where it has one, else `other`'s; rows in label order.
+pub fn combine_first(frame: &Frame, other: Arg) -> Result<Value> {
+    let right = other_frame(other, "combine_first")?;
+    let keys = frame.key_columns();
+    if right.key_columns() != keys {
+        return Err(other
+            .invalid("combine_first() of frames with different index columns")
+            .with_help("give both the same index, e.g. set_index(\"col\")"));
+    }
+    let (lx, rx) = ("\u{1}left".to_string(), "\u{1}right".to_string());
+    let naming = Naming {
+        suffixes: (lx.clone(), rx.clone()),
+        indicator: None,
+        drop_right_keys: true,
+        label: None,
     };
-    let (l, lpos) = label_of(left)?;
-    let (r, rpos) = label_of(right)?;
-    let joined = l.df.clone().alias("l")?.join_on(
-        r.df.clone().alias("r")?,
-        join_type,
-        [qualified("l", &lpos).eq(qualified("r", &rpos))],
-    )?;
-    let right_columns = right.value_columns();
-    let left_columns = left.value_columns();
-    let mut select = Vec::new();
-    for c in &left_columns {
-        let name = match right_columns.contains(c) {
-            true => format!("{c}{lsuffix}"),
-            false => c.clone(),
-        };
-        select.push(qualified("l", c).alias(name));
+    let merged = match keys.is_empty() {
+        true => on_row_labels(frame, &right, "outer", naming, "combine_first()")?,
+        false => join_frames(frame, &right, (&keys, &keys), "outer", naming)?,
+    };
+    let mut names: Vec<String> = frame.value_columns();
+    names.extend(right.value_columns());
+    names.sort();
+    names.dedup();
+    let mut select: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
+    for name in &names {
+        let (left, right) = (format!("{name}{lx}"), format!("{name}{rx}"));
+        let shared = merged.columns().contains(&left);
+        select.push(match shared {
+            true => f::coalesce(vec![column(&left), column(&right)]).alias(name),
+            false => column(name),
+        });
     }
-    for c in &right_columns {
-        let name = match left_columns.contains(c) {
-            true => format!("{c}{rsuffix}"),
-            false => c.clone(),
-        };
-        select.push(qualified("r", c).alias(name));
-    }
-    select.extend(
-        l.hidden_columns()
-            .iter()
-            .map(|h| qualified("l", h).alias(h)),
-    );
-    Ok(l.with_df(joined.project(select)?))
+    select.extend(merged.hidden_columns().iter().map(|h| column(h)));
+    Ok(Value::Frame(Frame {
+        index_columns: keys.len(),
+        ..merged.with_df(merged.df.clone().project(select)?)
+    }))
 }
 
 /// The other side of a merge or join: a frame, or a series as a one-column frame.
@@ -1305,6 +1543,15 @@ struct Naming {
     suffixes: (String, String),
     indicator: Option<String>,
     drop_right_keys: bool,
+    /// The hidden columns of row labels the result keeps as its own.
+    label: Option<RowLabels>,
+}
+
+/// Where a merged row's label comes from: the left's (hidden) label column, or either side's,
+/// as the kind of join says.
+enum RowLabels {
+    Left(String),
+    Both(String, String),
 }
 
 fn join_frames(
@@ -1314,8 +1561,13 @@ fn join_frames(
     how: &str,
     naming: Naming,
 ) -> Result<Frame> {
-    check_columns(left, left_on)?;
-    check_columns(right, right_on)?;
+    // A join on row labels matches hidden columns.
+    let hidden = |frame: &Frame, names: &[String]| -> Vec<String> {
+        let own = frame.hidden_columns();
+        names.iter().filter(|n| !own.contains(n)).cloned().collect()
+    };
+    check_columns(left, &hidden(left, left_on))?;
+    check_columns(right, &hidden(right, right_on))?;
     let l = with_position(left, "__ddq_lpos")?;
     let r = with_position(right, "__ddq_rpos")?;
     let join_type = match how {
@@ -1425,6 +1677,14 @@ fn merged_columns(
     if let Some(name) = &naming.indicator {
         exprs.push(row_source(lq("__ddq_lpos"), rq("__ddq_rpos"))?.alias(name));
     }
+    let label = match &naming.label {
+        None => None,
+        Some(RowLabels::Left(l)) => Some(lq(l)),
+        Some(RowLabels::Both(_, r)) if how == "right" => Some(rq(r)),
+        Some(RowLabels::Both(l, r)) if how == "outer" => Some(f::coalesce(vec![lq(l), rq(r)])),
+        Some(RowLabels::Both(l, _)) => Some(lq(l)),
+    };
+    exprs.extend(label.map(|label| label.alias(index::LABEL_COLUMN)));
     exprs.push(lq("__ddq_lpos").alias("__ddq_lpos"));
     exprs.push(rq("__ddq_rpos").alias("__ddq_rpos"));
     Ok(exprs)
@@ -1471,6 +1731,133 @@ fn suffix_pair(suffixes: Arg) -> Result<(String, String)> {
     }
 }
 
+/// `df.stack()`: a series of every cell, keyed by the row's index (or its row label) and then
+/// the column's name (an unnamed level), in row order and then column order, missing cells
+/// left out as pandas' stack drops them; the values in one type, as `melt` makes it.
+pub fn stack(frame: &Frame) -> Result<Series> {
+    let values = frame.value_columns();
+    let (frame, first_level) = match frame.key_columns().as_slice() {
+        [] => {
+            let (labelled, label) = index::row_labels(frame, "stack()")?;
+            (labelled, vec![column(&label).alias(KEY_LEVEL)])
+        }
+        keys => (frame.clone(), keys.iter().map(|k| column(k)).collect()),
+    };
+    let column_level = match frame.index_columns {
+        0 => KEY_LEVEL_LABEL,
+        _ => KEY_LEVEL,
+    };
+    let common = melted_type(&frame, &values);
+    let position = order::unique_hidden(&frame, "__ddq_pos");
+    let positioned = order::with_position(&frame, &position)?;
+    let mut stacked: Option<DataFrame> = None;
+    for (i, name) in values.iter().enumerate() {
+        let mut select = first_level.clone();
+        select.push(lit(name.clone()).alias(column_level));
+        select.push(cast(column(name), common.clone()).alias("0"));
+        select.push(lit(i as i64).alias("__ddq_melt"));
+        select.push(column(&position).alias("__ddq_melt_pos"));
+        let piece = positioned
+            .df
+            .clone()
+            .keep_rows(column(name).is_not_null())?
+            .project(select)?;
+        stacked = Some(match stacked {
+            None => piece,
+            Some(done) => done.union(piece)?,
+        });
+    }
+    let df = stacked.ok_or_else(|| DdqError::type_error("stack() has no columns to stack"))?;
+    let result = Frame {
+        df,
+        order: vec![
+            column("__ddq_melt_pos").sort(true, false),
+            column("__ddq_melt").sort(true, false),
+        ],
+        index_columns: first_level.len() + 1,
+        npartitions: frame.npartitions,
+        partition: None,
+        origin: "stack".into(),
+        divisions: None,
+    };
+    Ok(Series::new(result, column("0"), ""))
+}
+
+/// The one type cells of `values` take side by side: their own when they share it, floats
+/// for mixed numbers, text otherwise.
+fn melted_type(frame: &Frame, values: &[String]) -> DataType {
+    let types: Vec<DataType> = values
+        .iter()
+        .map(|v| frame.data_type(v).unwrap_or(DataType::Null))
+        .collect();
+    if types.iter().all(|t| Some(t) == types.first()) {
+        types.first().cloned().unwrap_or(DataType::Null)
+    } else if types.iter().all(is_numeric) {
+        DataType::Float64
+    } else {
+        DataType::Utf8
+    }
+}
+
+/// `df.explode("col", ignore_index=False)`: a row per element of each row's list in `col`, the
+/// other columns repeated, in row order and then list order; an empty or missing list gives one
+/// row with a missing value, as pandas gives. The rows keep their labels (repeated), or
+/// (`ignore_index`) are numbered afresh.
+pub fn explode(frame: &Frame, name: &str, ignore_index: bool) -> Result<Frame> {
+    use datafusion::functions_nested::expr_fn::{cardinality, range};
+    check_columns(frame, &[name.to_string()])?;
+    let list_type = frame.data_type(name).unwrap_or(DataType::Null);
+    if !matches!(list_type, DataType::List(_) | DataType::LargeList(_)) {
+        return Err(DdqError::type_error(format!(
+            "explode() needs a column of lists, and `{name}` holds {}",
+            crate::types::dtype::pandas_dtype(&list_type)
+        ))
+        .with_help("make lists first, e.g. `df.assign(col=df.col.str.split(\",\"))`"));
+    }
+    let (frame, label) = match index::row_labels(frame, "explode()") {
+        Ok((labelled, label)) if !ignore_index && frame.index_columns == 0 => {
+            (labelled, Some(label))
+        }
+        _ => (frame.clone(), None),
+    };
+    let position = unique_hidden(&frame, "__ddq_pos");
+    let positioned = with_position(&frame, &position)?;
+    let length = f::coalesce(vec![
+        cast(cardinality(column(name)), DataType::Int64),
+        lit(0i64),
+    ]);
+    let empty = cast(lit(ScalarValue::Null), list_type);
+    let lists = datafusion::logical_expr::when(length.clone().eq(lit(0i64)), empty)
+        .otherwise(column(name))?;
+    let elements = range(lit(0i64), f::greatest(vec![length, lit(1i64)]), lit(1i64));
+    let mut select: Vec<Expr> = Vec::new();
+    for c in frame.columns() {
+        select.push(match c == name {
+            true => lists.clone().alias(&c),
+            false => column(&c),
+        });
+    }
+    select.push(column(&position));
+    select.push(elements.alias("__ddq_element"));
+    select.extend(label.map(|l| column(&l).alias(index::LABEL_COLUMN)));
+    let df = positioned.df.clone().project(select)?;
+    let df = groupby::unnest_exact(df, &[name, "__ddq_element"])?;
+    let exploded = Frame {
+        order: vec![
+            column(&position).sort(true, false),
+            column("__ddq_element").sort(true, false),
+        ],
+        partition: None,
+        divisions: None,
+        origin: "explode".into(),
+        ..positioned.with_df(df)
+    };
+    match ignore_index {
+        true => index::relabelled(&exploded),
+        false => Ok(exploded),
+    }
+}
+
 /// The rows of `frame` once per column of `values`: the `ids` columns, the column's name under
 /// `var_name` and its value under `value_name` (in one type: the columns' own, floats for mixed
 /// numbers, text otherwise), ordered by column and then by row.
@@ -1485,17 +1872,7 @@ pub fn melt(
         return Err(DdqError::type_error("melt() has no value columns to stack")
             .with_help("name them with value_vars=[...]"));
     }
-    let types: Vec<DataType> = values
-        .iter()
-        .map(|v| frame.data_type(v).unwrap_or(DataType::Null))
-        .collect();
-    let common = if types.iter().all(|t| *t == types[0]) {
-        types[0].clone()
-    } else if types.iter().all(is_numeric) {
-        DataType::Float64
-    } else {
-        DataType::Utf8
-    };
+    let common = melted_type(frame, values);
     let position = order::unique_hidden(frame, "__ddq_pos");
     let positioned = order::with_position(frame, &position)?;
     let mut stacked: Option<DataFrame> = None;

@@ -448,6 +448,18 @@ pub fn part_labels(frame: &Frame) -> Result<Option<Expr>> {
     Ok(None)
 }
 
+/// The frame with a hidden column (its name returned) of each row's label, for what aligns
+/// rows on their labels (`join` of frames without an index, `concat(axis=1)`).
+pub fn row_labels(frame: &Frame, what: &str) -> Result<(Frame, String)> {
+    let what = what.to_string();
+    read_positions(frame, || {
+        DdqError::unsupported(format!(
+            "{what} of a frame whose rows were combined from several reads: pandas aligns them on row labels ddq does not keep there"
+        ))
+        .with_help("reset_index() the frame first, or set_index(\"col\") to align on a column")
+    })
+}
+
 /// The frame with a hidden column (its name returned) of each row's label: the labels it
 /// carries, else its position when read, which is pandas' default index while the rows are
 /// those read (filtered or sorted); otherwise `refusal`.

@@ -160,62 +160,87 @@ pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result
 }
 
 /// `df.pivot(index=, columns=, values=)`: pandas' reshape without aggregation, one row per
-/// index value and one column per column value; each pair may occur once (asked of the engine
-/// first, as pandas finds repeats when it reshapes), a missing pair is a missing cell.
+/// index key and one column per column value; each pair may occur once (asked of the engine
+/// first, as pandas finds repeats when it reshapes), a missing pair is a missing cell (or
+/// `fill`). With `prefixed` (values= left out or a list) each value column gives a block of
+/// columns, written `value_label` as ddq writes two-level columns, in the order given.
 pub fn pivot(
     planner: &Planner,
     frame: &Frame,
-    index: &str,
-    columns: &str,
-    values: &str,
+    shape: &PivotShape,
+    fill: Option<Expr>,
 ) -> Result<Frame> {
-    let pairs = vec![column(index), column(columns)];
+    let PivotShape {
+        index,
+        columns,
+        values,
+        prefixed,
+    } = shape;
+    let mut pair: Vec<Expr> = index.iter().map(|k| column(k)).collect();
+    pair.push(column(columns));
     let repeated = frame
         .df
         .clone()
-        .group_by(pairs, vec![count(lit(1)).alias("rows")])?
-        .keep_rows(column("rows").gt(lit(1i64)))?
+        .group_by(pair.clone(), vec![count(lit(1)).alias("__ddq_rows")])?
+        .keep_rows(column("__ddq_rows").gt(lit(1i64)))?
         // The first repeated pair in order, so that the message is the same each time.
-        .sort(vec![
-            column(index).sort(true, false),
-            column(columns).sort(true, false),
-        ])?
+        .sort(pair.iter().map(|k| k.clone().sort(true, false)).collect())?
         .limit(0, Some(1))?;
     for batch in planner.sources.collect_now(repeated)? {
         if batch.num_rows() > 0 {
-            let pair = |i: usize| ScalarValue::try_from_array(batch.column(i), 0);
+            let found = (0..pair.len())
+                .map(|i| Ok(ScalarValue::try_from_array(batch.column(i), 0)?.to_string()))
+                .collect::<Result<Vec<_>>>()?;
+            let mut names = index.clone();
+            names.push(columns.clone());
             return Err(DdqError::input(format!(
-                "pivot: the pair ({}, {}) of `{index}` and `{columns}` occurs more than once, so its cell would hold several values",
-                pair(0)?,
-                pair(1)?
+                "pivot: the pair ({}) of `{}` occurs more than once, so its cell would hold several values",
+                found.join(", "),
+                names.join("`, `")
             ))
             .with_help(format!(
-                "aggregate the repeats: pivot_table(index=\"{index}\", columns=\"{columns}\", values=\"{values}\", aggfunc=\"mean\")"
+                "aggregate the repeats: pivot_table(index={index:?}, columns=\"{columns}\", values={values:?}, aggfunc=\"mean\")"
             )));
         }
     }
-    let long = frame.with_df(frame.df.clone().project([
-        column(index),
-        column(columns),
-        column(values),
-    ])?);
+    let mut kept = pair;
+    kept.extend(values.iter().map(|v| column(v)));
+    let long = frame.with_df(frame.df.clone().project(kept)?);
+    let blocks: Vec<Block> = values
+        .iter()
+        .map(|v| Block {
+            long_name: v.clone(),
+            prefix: if *prefixed { v.clone() } else { String::new() },
+        })
+        .collect();
     let wide = Wide {
-        index: &[index.to_string()],
-        columns: &[columns.to_string()],
-        blocks: &[Block {
-            long_name: values.to_string(),
-            prefix: String::new(),
-        }],
-        fill: None,
+        index,
+        columns: std::slice::from_ref(columns),
+        blocks: &blocks,
+        fill,
         drop_empty_columns: false,
     };
     let labels = column_values(planner, &long, &wide)?;
     widen(long, &wide, &labels)
 }
 
+/// What `pivot` (and `unstack`) reshape: the keys of the rows, the column whose values head
+/// the columns, the value columns, and whether the columns' names start with the value's.
+pub struct PivotShape {
+    pub index: Vec<String>,
+    pub columns: String,
+    pub values: Vec<String>,
+    pub prefixed: bool,
+}
+
 /// `pd.crosstab(a, b)`: how many rows have each pair of values, `a`'s values down the side and
-/// `b`'s across, 0 where a pair never occurs.
-pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Frame> {
+/// `b`'s across, 0 where a pair never occurs; with `normalize`, as shares.
+pub fn crosstab(
+    planner: &Planner,
+    rows: &Series,
+    columns: &Series,
+    normalize: Option<Normalize>,
+) -> Result<Frame> {
     if rows.frame.df.logical_plan() != columns.frame.df.logical_plan() {
         return Err(DdqError::unsupported(
             "crosstab of series from different frames: ddq pairs values row by row only within one frame",
@@ -251,7 +276,52 @@ pub fn crosstab(planner: &Planner, rows: &Series, columns: &Series) -> Result<Fr
         drop_empty_columns: false,
     };
     let labels = column_values(planner, &long, &wide)?;
-    widen(long, &wide, &labels)
+    let table = widen(long, &wide, &labels)?;
+    match normalize {
+        None => Ok(table),
+        Some(how) => normalized(table, how),
+    }
+}
+
+/// What pandas' crosstab `normalize=` divides each count by: the sum of every cell (`True`,
+/// `"all"`), of the cell's row (`"index"`) or of its column (`"columns"`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Normalize {
+    All,
+    Index,
+    Columns,
+}
+
+/// The table's cells as shares of their total, their row's or their column's.
+pub fn normalized(table: Frame, how: Normalize) -> Result<Frame> {
+    let values = table.value_columns();
+    let float = |name: &str| cast(column(name), DataType::Float64);
+    let column_total = |name: &str| {
+        Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
+            datafusion::functions_aggregate::sum::sum_udaf(),
+            vec![float(name)],
+        ))
+    };
+    let row_total = values
+        .iter()
+        .map(|v| float(v))
+        .reduce(|a, b| a + b)
+        .unwrap_or(lit(0.0));
+    let all_total = values
+        .iter()
+        .map(|v| column_total(v))
+        .reduce(|a, b| a + b)
+        .unwrap_or(lit(0.0));
+    let mut select: Vec<Expr> = table.key_columns().iter().map(|k| column(k)).collect();
+    for v in &values {
+        let total = match how {
+            Normalize::All => all_total.clone(),
+            Normalize::Index => row_total.clone(),
+            Normalize::Columns => column_total(v),
+        };
+        select.push((float(v) / total).alias(v));
+    }
+    Ok(table.with_df(table.df.clone().project(select)?))
 }
 
 /// The aggregates per key, keys in order, each `(values, agg, name)` a column `name`; with

@@ -182,6 +182,21 @@ pub fn resampler(
     })
 }
 
+/// `frame` with the datetimes of column `time` replaced by the label of the bin `freq` puts
+/// each in, as a key of a groupby or a pivot table takes `pd.Grouper(key=time, freq=freq)`;
+/// bins with no rows have no row.
+pub fn with_bin_labels(frame: &Frame, time: &str, freq: &str) -> Result<Frame> {
+    let rule = parse_rule(freq)?;
+    let gb = resampler(frame, column(time), time, Selection::All, rule)?;
+    let (Some(rule), [(bin, _)]) = (&gb.bins, gb.keys.as_slice()) else {
+        return Err(DdqError::execution("a resampler has one key and a rule"));
+    };
+    let label = bin_label(rule, bin.clone());
+    Ok(gb
+        .frame
+        .with_df(gb.frame.df.clone().set_column(time, label)?))
+}
+
 /// Bins of `multiple` fixed units counted from the first timestamp's midnight, as pandas'
 /// `origin="start_day"`: the bin number is a hidden column of the frame (it needs the first
 /// timestamp, a subquery the engine computes once), which the returned key names.

@@ -314,17 +314,7 @@ pub fn value_counts(
     let (mut frame, first) = groupby::aggregate_keeping_first(&gb, &spec)?;
     let internal = frame.value_columns().pop().unwrap_or_default();
     if normalize {
-        let total = unique_hidden(&frame, "__ddq_total");
-        let with_sum = frame.df.clone().set_column(
-            &total,
-            Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
-                datafusion::functions_aggregate::sum::sum_udaf(),
-                vec![column(&internal)],
-            )),
-        )?;
-        let df =
-            with_sum.set_column(&internal, float(column(&internal)) / float(column(&total)))?;
-        frame = frame.with_df(df);
+        frame = as_proportions(&frame, &internal)?;
     }
     // pandas counts values in the order they first appear and sorts the counts stably, so ties
     // keep that order; `sort=False` keeps it outright.
@@ -340,6 +330,59 @@ pub fn value_counts(
         name: value_name.to_string(),
         categories: None,
     }))
+}
+
+/// The counts in column `counts` as shares of their total.
+fn as_proportions(frame: &Frame, counts: &str) -> Result<Frame> {
+    let total = unique_hidden(frame, "__ddq_total");
+    let with_sum = frame.df.clone().set_column(
+        &total,
+        Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
+            datafusion::functions_aggregate::sum::sum_udaf(),
+            vec![column(counts)],
+        )),
+    )?;
+    let df = with_sum.set_column(counts, float(column(counts)) / float(column(&total)))?;
+    Ok(frame.with_df(df))
+}
+
+/// `df.value_counts(subset=None, normalize=False, sort=True, ascending=False, dropna=True)`:
+/// how often each combination of the columns' values occurs, keyed by the columns. pandas
+/// counts a groupby of the columns (sorted by key) and sorts the counts, so ties keep key
+/// order.
+pub fn frame_value_counts(
+    frame: &Frame,
+    [subset, normalize, sort, ascending, dropna]: [Arg; 5],
+) -> Result<Value> {
+    let keys = subset.names()?.unwrap_or_else(|| frame.value_columns());
+    crate::plan::check_columns(frame, &keys)?;
+    let normalize = normalize.bool_or(false)?;
+    let value_name = if normalize { "proportion" } else { "count" };
+    let gb = GroupBy {
+        frame: frame.clone(),
+        keys: keys.iter().map(|k| (column(k), k.clone())).collect(),
+        selection: Selection::All,
+        dropna: dropna.bool_or(true)?,
+        sort: true,
+        bins: None,
+        as_index: true,
+        categories: None,
+    };
+    let spec = [(String::new(), Agg::Size, value_name.to_string())];
+    let mut counts = groupby::aggregate(&gb, &spec)?;
+    let internal = counts.value_columns().pop().unwrap_or_default();
+    if normalize {
+        counts = as_proportions(&counts, &internal)?;
+    }
+    if sort.bool_or(true)? {
+        let by_count = column(&internal).sort(ascending.bool_or(false)?, false);
+        counts.order.insert(0, by_count);
+    }
+    Ok(Value::Series(Series::new(
+        counts,
+        column(&internal),
+        value_name,
+    )))
 }
 
 /// `sort_values(ascending=...)` as one flag per key.

@@ -53,6 +53,18 @@ pub const VERBS: &[Verb] = &[
         group: "Aggregating",
     },
     Verb {
+        name: "value_counts",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["subset", "normalize", "sort", "ascending", "dropna"],
+        signature: "df.value_counts(subset=None, normalize=False, sort=True, ascending=False, dropna=True)",
+        summary: "How often each combination of the columns' values (or subset=) occurs, most frequent first, ties in key order; keyed by the columns, the counts named `count` (`proportion` with normalize=True).",
+        example: "ddf[[\"Origin\", \"Cancelled\"]].value_counts().head(4)",
+        expected: "Origin,Cancelled,count\nEWR,False,6949\nLGA,False,6741\nJFK,False,6712\nEWR,True,144\n",
+        plan: frame_value_counts,
+        group: "Aggregating",
+    },
+    Verb {
         name: "count",
         receivers: super::REDUCTION,
         form: Method,
@@ -340,6 +352,14 @@ fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
     let params = args.params()?;
     match receiver {
         Value::Series(s) => series::value_counts(&s, params),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `df.value_counts(subset=None, normalize=False, sort=True, ascending=False, dropna=True)`
+fn frame_value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        Value::Frame(f) => series::frame_value_counts(&f, args.params()?),
         other => Err(wrong_receiver(args, &other)),
     }
 }

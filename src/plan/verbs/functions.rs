@@ -29,8 +29,10 @@ pub const VERBS: &[Verb] = &[
             "right_on",
             "suffixes",
             "indicator",
+            "left_index",
+            "right_index",
         ],
-        signature: "pd.merge(left, right, how=\"inner\", on=None, left_on=None, right_on=None, indicator=False)",
+        signature: "pd.merge(left, right, how=\"inner\", on=None, left_on=None, right_on=None, indicator=False, left_index=False, right_index=False)",
         summary: "Join two frames, as left.merge(right, ...).",
         example: "pd.merge(ddf[[\"Dest\"]].drop_duplicates(), ddf.groupby(\"Dest\").Distance.mean().reset_index(), on=\"Dest\").head(2)",
         expected: "Dest,Distance\nDCA,208.16863905325442\nORD,728.8090705487122\n",
@@ -277,7 +279,7 @@ fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
 }
 
 fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [left, rest @ ..] = args.params::<8>()?;
+    let [left, rest @ ..] = args.params::<10>()?;
     match left.required()? {
         Value::Frame(l) => frame::merge(l, MergeArgs::from(rest)),
         other => Err(left.invalid(format!(

@@ -190,7 +190,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
         "applymap",
         "apply a lambda per column: df.assign(col=lambda d: ...)",
     ),
-    ("explode", "list columns are not supported"),
     (
         "from_pandas",
         "there are no pandas frames in memory here: read the file the frame came from with read_csv(...) or read_parquet(...)",

@@ -8,7 +8,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::groupby::parse_agg;
 use crate::plan::ops::is_text;
 use crate::plan::ops::literal_scalar;
-use crate::plan::pivot::{self, PivotSpec};
+use crate::plan::pivot::{self, Normalize, PivotShape, PivotSpec};
 use crate::plan::value::{Frame, Value, column};
 use crate::plan::{Planner, check_columns};
 use crate::types::dtype::parse_dtype;
@@ -32,8 +32,8 @@ pub const VERBS: &[Verb] = &[
             "dropna",
             "margins_name",
         ],
-        signature: "pd.pivot_table(df, values=\"col\" | [cols], index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\" | [funcs], fill_value=None, margins=False, dropna=True)",
-        summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first. Several values or functions give a block of columns each, named func_value_label; several columns keys one column per combination, label1_label2.",
+        signature: "pd.pivot_table(df, values=\"col\" | [cols] | None, index=\"row\" | [rows], columns=\"col\", aggfunc=\"mean\" | [funcs], fill_value=None, margins=False, dropna=True)",
+        summary: "One row per index key, one column per value of `columns` (sorted), each cell an aggregate of `values`; the column values are read from the data first. Several values (or none given: every other column) or functions give a block of columns each, named func_value_label; several columns keys one column per combination, label1_label2.",
         example: "pd.pivot_table(ddf, values=\"DepDelay\", index=\"Origin\", columns=\"DayOfWeek\", aggfunc=\"max\")",
         expected: "Origin,1,2,3,4,5,6,7\nEWR,336.0,641.0,387.0,1006.0,335.0,540.0,514.0\nJFK,312.0,284.0,173.0,407.0,170.0,446.0,161.0\nLGA,173.0,289.0,323.0,403.0,623.0,463.0,189.0\n",
         plan: pivot_table_function,
@@ -53,7 +53,7 @@ pub const VERBS: &[Verb] = &[
             "dropna",
             "margins_name",
         ],
-        signature: "pivot_table(index=\"row\", columns=\"col\", values=\"col\" | [cols], aggfunc=\"mean\" | [funcs], fill_value=None, margins=False, dropna=True)",
+        signature: "pivot_table(index=\"row\", columns=\"col\", values=\"col\" | [cols] | None, aggfunc=\"mean\" | [funcs], fill_value=None, margins=False, dropna=True)",
         summary: "Dask's pivot_table (index, columns, values in that order): pandas' pd.pivot_table of this frame.",
         example: "ddf.pivot_table(index=\"Origin\", columns=\"Cancelled\", values=\"Distance\", aggfunc=\"count\")",
         expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
@@ -65,20 +65,32 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Frame],
         form: Method,
         params: &["columns", "index", "values"],
-        signature: "pivot(index=\"row\", columns=\"col\", values=\"col\")",
-        summary: "Reshape without aggregating: one row per index value, one column per value of `columns` (sorted); each pair must occur once.",
+        signature: "pivot(index=\"row\", columns=\"col\", values=\"col\" | [cols] | None)",
+        summary: "Reshape without aggregating: one row per index value (the frame's index without index=), one column per value of `columns` (sorted); each pair must occur once. Without values= (or with a list) every other column gives a block of columns, named value_label.",
         example: "ddf.groupby([\"Origin\", \"Cancelled\"]).Distance.count().reset_index().pivot(index=\"Origin\", columns=\"Cancelled\", values=\"Distance\")",
         expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
         plan: pivot,
         group: "Reshaping",
     },
     Verb {
+        name: "unstack",
+        receivers: &[On::Series, On::Frame],
+        form: Method,
+        params: &["level", "fill_value"],
+        signature: "unstack(level=-1, fill_value=None)",
+        summary: "The index level `level` (the last by default) becomes the columns, one per value (sorted), the other levels the rows; a missing pair is missing (or fill_value). A frame's columns each give a block, named column_value.",
+        example: "ddf.groupby([\"Origin\", \"Cancelled\"]).Distance.count().unstack()",
+        expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
+        plan: unstack,
+        group: "Reshaping",
+    },
+    Verb {
         name: "crosstab",
         receivers: &[On::Function],
         form: Method,
-        params: &["index", "columns", "values", "aggfunc"],
-        signature: "pd.crosstab(series, series)",
-        summary: "How many rows have each pair of values: the first series' values down the side, the second's across (0 where a pair never occurs).",
+        params: &["index", "columns", "values", "aggfunc", "normalize"],
+        signature: "pd.crosstab(series, series, normalize=False)",
+        summary: "How many rows have each pair of values: the first series' values down the side, the second's across (0 where a pair never occurs). normalize=True (\"all\") gives shares of all rows, \"index\" of each row's, \"columns\" of each column's.",
         example: "pd.crosstab(ddf.Origin, ddf.Cancelled)",
         expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
         plan: crosstab,
@@ -337,8 +349,20 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
             "dropna=False together with margins=True is not supported; each works on its own",
         ));
     }
-    let (value_names, values_listed) = match values.value() {
+    let (frame, index_names) = &binned_index(frame, index)?;
+    // Without columns= pandas gives the grouped table (`pivot::without_columns`).
+    let column_names = columns.names()?.unwrap_or_default();
+    let (value_names, values_listed) = match values.given() {
         Some(Value::List(_) | Value::Tuple(_)) => (values.names()?.unwrap_or_default(), true),
+        // Without values= pandas aggregates every other column, as if they were listed.
+        None => {
+            let rest = frame
+                .value_columns()
+                .into_iter()
+                .filter(|c| !index_names.contains(c) && !column_names.contains(c))
+                .collect();
+            (rest, true)
+        }
         _ => (
             vec![one_name(
                 values,
@@ -376,10 +400,8 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
     let spec = PivotSpec {
         values: value_names,
         values_listed,
-        index: index
-            .names()?
-            .ok_or_else(|| index.invalid("pivot_table needs index=\"column\" (or a list)"))?,
-        columns: columns.names()?.unwrap_or_default(),
+        index: index_names.clone(),
+        columns: column_names,
         aggs,
         aggs_listed,
         fill_value: match fill_value.given() {
@@ -404,6 +426,51 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
     pivot::pivot_table(planner, frame, &spec).map(Value::Frame)
 }
 
+/// pivot_table's index keys: column names, or `pd.Grouper(key=, freq=)`s, whose column then
+/// holds the label of each row's time bin.
+fn binned_index(frame: &Frame, index: Arg) -> Result<(Frame, Vec<String>)> {
+    let items = match index.given() {
+        Some(Value::Grouper(_)) => vec![index.required()?.clone()],
+        Some(Value::List(items) | Value::Tuple(items))
+            if items.iter().any(|i| matches!(i, Value::Grouper(_))) =>
+        {
+            items.clone()
+        }
+        _ => {
+            let names = index
+                .names()?
+                .ok_or_else(|| index.invalid("pivot_table needs index=\"column\" (or a list)"))?;
+            return Ok((frame.clone(), names));
+        }
+    };
+    let mut binned = frame.clone();
+    let mut names = Vec::new();
+    for item in items {
+        match item {
+            Value::Str(name) => names.push(name),
+            Value::Grouper(grouper) => {
+                let key = match &grouper.key {
+                    Some(key) => key.clone(),
+                    None => crate::plan::index::single_index(frame, "Grouper")?,
+                };
+                check_columns(&binned, std::slice::from_ref(&key))?;
+                if let Some(freq) = &grouper.freq {
+                    binned = crate::plan::resample::with_bin_labels(&binned, &key, freq)
+                        .map_err(|e| e.at(index.span()))?;
+                }
+                names.push(key);
+            }
+            other => {
+                return Err(index.invalid(format!(
+                    "index= takes column names and pd.Grouper()s, not {}",
+                    other.kind_name()
+                )));
+            }
+        }
+    }
+    Ok((binned, names))
+}
+
 /// One column name; a list of several would give pandas' two-level rows or columns of
 /// column values, which ddq lacks.
 fn one_name(arg: Arg, what: &str, missing: &str) -> Result<String> {
@@ -424,19 +491,118 @@ fn pivot(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         return Err(wrong_receiver(args, &receiver));
     };
     let columns = one_name(columns, "columns", "pivot needs columns=\"column\"")?;
-    let index = one_name(
+    // Without index= pandas keeps the frame's own index.
+    let index = match index.names()? {
+        Some(names) => names,
+        None if frame.index_columns > 0 => frame.key_columns(),
+        None => {
+            return Err(index
+                .invalid("pivot needs index=\"column\" (a column of the frame)")
+                .with_help("or set_index(\"column\") first"));
+        }
+    };
+    // Without values= every other column is spread, each a block of columns.
+    let (values, prefixed) = match values.value() {
+        Some(Value::List(_) | Value::Tuple(_)) => (values.names()?.unwrap_or_default(), true),
+        Some(_) => (
+            vec![one_name(values, "values", "pivot needs values=\"column\"")?],
+            false,
+        ),
+        None => {
+            let rest = frame
+                .value_columns()
+                .into_iter()
+                .filter(|c| *c != columns && !index.contains(c))
+                .collect();
+            (rest, true)
+        }
+    };
+    let mut named = index.clone();
+    named.push(columns.clone());
+    named.extend(values.iter().cloned());
+    check_columns(frame, &named)?;
+    let shape = PivotShape {
         index,
-        "index",
-        "pivot needs index=\"column\" (a column of the frame)",
-    )?;
-    let values = one_name(values, "values", "pivot needs values=\"column\"")?;
-    check_columns(frame, &[index.clone(), columns.clone(), values.clone()])?;
-    pivot::pivot(planner, frame, &index, &columns, &values).map(Value::Frame)
+        columns,
+        values,
+        prefixed,
+    };
+    pivot::pivot(planner, frame, &shape, None).map(Value::Frame)
+}
+
+/// `s.unstack(level=-1, fill_value=None)` and a frame's: the index level `level` (the last by
+/// default) becomes the columns, one per value, as `pivot` makes them; a frame's value columns
+/// each give a block of them, named `value_label`.
+fn unstack(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [level, fill_value] = args.params()?;
+    let (frame, values, prefixed) = match &receiver {
+        Value::Series(s) => {
+            let frame = crate::plan::series::to_frame(s)?;
+            let values = frame.value_columns();
+            (frame, values, false)
+        }
+        Value::Frame(f) => (f.clone(), f.value_columns(), true),
+        other => return Err(wrong_receiver(args, other)),
+    };
+    let mut keys = frame.key_columns();
+    if keys.len() < 2 {
+        return Err(DdqError::unsupported(format!(
+            "unstack() of {} index level(s): ddq unstacks an index of two or more levels into columns",
+            keys.len()
+        ))
+        .at(args.call_span)
+        .with_help("group by two keys first, e.g. ddf.groupby([\"Origin\", \"DayOfWeek\"]).DepDelay.mean().unstack()"));
+    }
+    let at = match level.given() {
+        None => keys.len() - 1,
+        Some(Value::Int(i)) if (-(keys.len() as i64)..keys.len() as i64).contains(i) => {
+            i.rem_euclid(keys.len() as i64) as usize
+        }
+        Some(Value::Str(name)) => keys.iter().position(|k| k == name).ok_or_else(|| {
+            level.invalid(format!("the index has no level `{name}`; it has {keys:?}"))
+        })?,
+        Some(_) => {
+            return Err(level.invalid(format!(
+                "level must be a level's name or its number (0 to {})",
+                keys.len() - 1
+            )));
+        }
+    };
+    let columns = keys.remove(at);
+    let fill = match fill_value.given() {
+        None => None,
+        Some(v) => Some(datafusion::logical_expr::lit(
+            literal_scalar(v).ok_or_else(|| {
+                fill_value.invalid("fill_value must be a number, a string or a boolean")
+            })?,
+        )),
+    };
+    let shape = PivotShape {
+        index: keys,
+        columns,
+        values,
+        prefixed,
+    };
+    pivot::pivot(planner, &frame, &shape, fill).map(Value::Frame)
 }
 
 /// `pd.crosstab(a, b)`: counts of each pair.
 fn crosstab(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [index, columns, values, aggfunc] = args.params()?;
+    let [index, columns, values, aggfunc, normalize] = args.params()?;
+    let normalize = match normalize.value() {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some(Normalize::All),
+        Some(Value::Str(how)) if how == "all" => Some(Normalize::All),
+        Some(Value::Str(how)) if how == "index" => Some(Normalize::Index),
+        Some(Value::Str(how)) if how == "columns" => Some(Normalize::Columns),
+        Some(Value::Int(0)) => Some(Normalize::Index),
+        Some(Value::Int(1)) => Some(Normalize::Columns),
+        Some(_) => {
+            return Err(normalize.invalid(
+                "normalize must be True, False, \"all\", \"index\" (0) or \"columns\" (1)",
+            ));
+        }
+    };
     if values.given().is_some() || aggfunc.given().is_some() {
         return Err(values
             .invalid("crosstab with values=/aggfunc= is not supported")
@@ -449,5 +615,5 @@ fn crosstab(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
             other.kind_name()
         ))),
     };
-    pivot::crosstab(planner, &series(index)?, &series(columns)?).map(Value::Frame)
+    pivot::crosstab(planner, &series(index)?, &series(columns)?, normalize).map(Value::Frame)
 }

@@ -248,9 +248,11 @@ pub const VERBS: &[Verb] = &[
             "right_on",
             "suffixes",
             "indicator",
+            "left_index",
+            "right_index",
         ],
-        signature: "merge(right, on=, how=\"inner\", left_on=, right_on=, suffixes=(\"_x\", \"_y\"), indicator=False)",
-        summary: "Join with another frame on key columns.",
+        signature: "merge(right, on=, how=\"inner\", left_on=, right_on=, suffixes=(\"_x\", \"_y\"), indicator=False, left_index=False, right_index=False)",
+        summary: "Join with another frame on key columns; left_index=True with right_index=True matches the two indexes (kept), left_on= with right_index=True matches columns against the right's index (the left's labels kept).",
         example: "ddf.merge(ddf.groupby(\"Dest\").DepDelay.mean().rename(\"MeanDelay\"), on=\"Dest\")[[\"Dest\", \"DepDelay\", \"MeanDelay\"]].head(3)",
         expected: "Dest,DepDelay,MeanDelay\nDCA,0.0,7.832665330661323\nORD,9.0,9.027459954233409\nSFO,-7.0,9.421052631578947\n",
         plan: merge,
@@ -262,19 +264,55 @@ pub const VERBS: &[Verb] = &[
         form: Method,
         params: &["other", "on", "how", "lsuffix", "rsuffix"],
         signature: "join(other, on=None, how=\"left\", lsuffix=\"\", rsuffix=\"\")",
-        summary: "Add the columns of a frame or series indexed by key, matching its index against `on`'s columns (or this frame's index).",
+        summary: "Add the columns of a frame or series indexed by key, matching its index against `on`'s columns (or this frame's index); two frames without an index match on their row labels.",
         example: "ddf[[\"Dest\", \"DepDelay\"]].head(3).join(ddf.groupby(\"Dest\").Distance.max(), on=\"Dest\")",
         expected: "Dest,DepDelay,Distance\nDCA,0.0,214\nORD,9.0,738\nSFO,-7.0,2580\n",
         plan: join,
         group: "Combining",
     },
     Verb {
+        name: "combine_first",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["other"],
+        signature: "combine_first(other)",
+        summary: "Each cell from this frame, or from `other` where this one is missing; rows matched on their index or row labels (every label of either, sorted), columns of both (sorted by name).",
+        example: "ddf[[\"DepDelay\", \"AirTime\"]].head(2).combine_first(ddf[[\"AirTime\", \"ArrDelay\"]].head(3).fillna(-1))",
+        expected: "AirTime,ArrDelay,DepDelay\n-1.0,0.0,0.0\n-1.0,16.0,9.0\n-1.0,-26.0,\n",
+        plan: combine_first,
+        group: "Combining",
+    },
+    Verb {
+        name: "stack",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["dropna"],
+        signature: "stack()",
+        summary: "A series of every cell: keyed by the row's index (or row label) and then the column's name, in row order then column order, missing cells left out.",
+        example: "ddf.groupby(\"Origin\")[[\"DepDelay\", \"ArrDelay\"]].max().stack().head(3)",
+        expected: "Origin,,0\nEWR,DepDelay,1006.0\nEWR,ArrDelay,1003.0\nJFK,DepDelay,446.0\n",
+        plan: stack,
+        group: "Reshaping",
+    },
+    Verb {
+        name: "explode",
+        receivers: &[On::Frame],
+        form: Method,
+        params: &["column", "ignore_index"],
+        signature: "explode(column, ignore_index=False)",
+        summary: "A row per element of each list in `column` (as str.split makes), the other columns repeated, the row's label kept; an empty or missing list gives one missing value.",
+        example: "df = ddf[[\"TailNum\", \"FlightNum\"]].dropna().head(2); df.assign(TailNum=df.TailNum.str.split(\"N\")).explode(\"TailNum\")",
+        expected: "TailNum,FlightNum\n,1375\n616CO,1375\n,1213\n125AA,1213\n",
+        plan: explode,
+        group: "Reshaping",
+    },
+    Verb {
         name: "concat",
         receivers: &[On::Function],
         form: Method,
-        params: &["objs", "ignore_index"],
-        signature: "concat([frame, ...])",
-        summary: "Stack frames with the same columns, one after another.",
+        params: &["objs", "ignore_index", "axis", "join", "keys"],
+        signature: "concat([frame, ...], axis=0, join=\"outer\", ignore_index=False, keys=None)",
+        summary: "Stack frames with the same columns, one after another, each keeping its labels (keys= adds an outer index level naming each part). axis=1 puts frames side by side, rows matched on their index or row labels: every label (join=\"inner\": those all share), the first frame's in order, then the others' new ones.",
         example: "concat([ddf.head(2), ddf.tail(2)])[[\"Date\", \"Origin\"]]",
         expected: "Date,Origin\n1990-01-01,JFK\n1990-01-01,EWR\n1999-12-31,JFK\n1999-12-31,LGA\n",
         plan: concat,
@@ -764,7 +802,7 @@ fn between(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `merge(right, how="inner", on=, left_on=, right_on=, suffixes=)`
 fn merge(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
-        Value::Frame(f) => frame::merge(&f, MergeArgs::from(args.params::<7>()?)),
+        Value::Frame(f) => frame::merge(&f, MergeArgs::from(args.params::<9>()?)),
         other => Err(wrong_receiver(args, &other)),
     }
 }
@@ -790,11 +828,58 @@ fn join(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 /// `concat([frame, ...], ignore_index=False)`: the parts' labels kept, or (`ignore_index`)
 /// the rows numbered afresh.
 fn concat(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [objs, ignore_index] = args.params()?;
-    match (frame::concat(objs)?, ignore_index.bool_or(false)?) {
+    let [objs, ignore_index, axis, join, keys] = args.params()?;
+    match (
+        frame::concat(objs, axis, join, keys)?,
+        ignore_index.bool_or(false)?,
+    ) {
         (Value::Frame(combined), true) => Ok(Value::Frame(index::reset_frame(&combined, true)?)),
         (combined, _) => Ok(combined),
     }
+}
+
+/// `combine_first(other)`
+fn combine_first(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [other] = args.params()?;
+    match receiver {
+        Value::Frame(f) => frame::combine_first(&f, other),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `stack()`; pandas' default `dropna=True` is the only one.
+fn stack(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [dropna] = args.params()?;
+    if !dropna.bool_or(true)? {
+        return Err(dropna
+            .invalid("stack(dropna=False) is not supported: ddq leaves out missing cells")
+            .with_help("fill them first, e.g. df.fillna(0).stack()"));
+    }
+    match receiver {
+        Value::Frame(f) => frame::stack(&f).map(Value::Series),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `explode(column, ignore_index=False)`
+fn explode(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [column, ignore_index] = args.params()?;
+    let Value::Frame(f) = &receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    let name = match column.required()? {
+        Value::Str(name) => name.clone(),
+        Value::List(items) if items.len() == 1 => match &items[0] {
+            Value::Str(name) => name.clone(),
+            _ => return Err(column.invalid("explode() takes a column name")),
+        },
+        _ => {
+            return Err(column
+                .invalid("explode() takes one column name")
+                .with_help("explode one column at a time"));
+        }
+    };
+    frame::explode(f, &name, ignore_index.bool_or(false)?).map(Value::Frame)
 }
 
 /// `series.to_frame(name=None)`.
