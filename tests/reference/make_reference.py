@@ -1058,6 +1058,22 @@ OPERATION_TASKS = [
     ("read_json_both_groupby", "exact", ['b = read_json(["data/json/flights.jsonl", "data/json/flights-records.json"])', 'b.groupby("Origin").agg({"DepDelay": "mean", "Distance": "sum", "Date": "max"})'], lambda d, s: keyed_csv(pd.concat([pd.read_json(JSON_LINES, lines=True), pd.read_json(JSON_RECORDS)], ignore_index=True).groupby("Origin").agg({"DepDelay": "mean", "Distance": "sum", "Date": "max"}))),
     # Categoricals with given categories, dummies, factorize, qcut (issue 17).
     # Moving and time windows: ewm, closed windows, shifts by a frequency (issue 17).
+    ("rolling_rows_closed", "exact", ['s = ddf.DepDelay.iloc[600:700]', 's.rolling(3, closed="left").sum()'], lambda d, s: series_csv(d.DepDelay.iloc[600:700].rolling(3, closed="left").sum())),
+    ("rolling_rows_closed_both_max", "exact", ['s = ddf.DepDelay.iloc[600:700]', 's.rolling(3, closed="both", min_periods=1).max()'], lambda d, s: series_csv(d.DepDelay.iloc[600:700].rolling(3, closed="both", min_periods=1).max())),
+    ("rolling_time_closed_left_mean", "exact", ['ddf.set_index("Date").DepDelay.rolling("3D", closed="left").mean().iloc[300:400]'], lambda d, s: keyed_csv(by_date(d).DepDelay.rolling("3D", closed="left").mean().iloc[300:400])),
+    ("rolling_time_closed_neither_count", "exact", ['ddf.set_index("Date").rolling("2D", closed="neither").ArrDelay.count().iloc[300:400]'], lambda d, s: keyed_csv(by_date(d).rolling("2D", closed="neither").ArrDelay.count().iloc[300:400])),
+    ("shift_index_by_freq", "exact", ['ts = ddf.set_index("Date").ArrDelay', 'ts.shift(-3, freq="12h").iloc[100:130]'], lambda d, s: keyed_csv(by_date(d).ArrDelay.shift(-3, freq="12h").iloc[100:130])),
+    ("rolling_agg_list_series", "exact", ['ddf.DepDelay.rolling(4).agg(["sum", "max", "std"]).iloc[620:660]'], lambda d, s: frame_csv(d.DepDelay.rolling(4).agg(["sum", "max", "std"]).iloc[620:660])),
+    ("expanding_agg_list_frame", "exact", ['ddf[["DepDelay", "TaxiIn"]].expanding(min_periods=2).agg(["mean", "count"]).iloc[:40]'], lambda d, s: frame_csv(flat_columns(d[["DepDelay", "TaxiIn"]].expanding(min_periods=2).agg(["mean", "count"]).iloc[:40]))),
+    ("rolling_corr_with_series", "exact", ['x = ddf[["DepDelay", "TaxiOut"]]', 'x.rolling(5).corr(ddf["ArrDelay"]).iloc[620:660]'], lambda d, s: frame_csv(d[["DepDelay", "TaxiOut"]].rolling(5).corr(d["ArrDelay"]).iloc[620:660])),
+    ("rolling_cov_series_min_periods", "exact", ['ddf[["DepDelay"]].rolling(4, min_periods=2).cov(ddf.ArrDelay).iloc[620:660]'], lambda d, s: frame_csv(d[["DepDelay"]].rolling(4, min_periods=2).cov(d.ArrDelay).iloc[620:660])),
+    ("upsample_ffill_limit", "exact", ['daily = ddf.groupby("Date").DepDelay.mean()', 'daily[:3].resample("5h").ffill(limit=2)'], lambda d, s: keyed_csv(d.groupby("Date").DepDelay.mean()[:3].resample("5h").ffill(limit=2))),
+    ("upsample_bfill_limit", "exact", ['daily = ddf.groupby("Date").DepDelay.mean()', 'daily[:3].resample("5h").bfill(limit=2)'], lambda d, s: keyed_csv(d.groupby("Date").DepDelay.mean()[:3].resample("5h").bfill(limit=2))),
+    ("ewm_com_frame", "exact", ['ddf[["DepDelay", "ArrDelay"]].ewm(com=0.5).mean().iloc[100:120]'], lambda d, s: frame_csv(d[["DepDelay", "ArrDelay"]].ewm(com=0.5).mean().iloc[100:120])),
+    ("ewm_span_no_adjust_ignore_na", "exact", ['ddf.DepDelay.ewm(span=4, adjust=False, ignore_na=True, min_periods=3).mean().iloc[630:660]'], lambda d, s: series_csv(d.DepDelay.ewm(span=4, adjust=False, ignore_na=True, min_periods=3).mean().iloc[630:660])),
+    ("ewm_alpha_missing", "exact", ['ddf.DepDelay.ewm(alpha=0.3).mean().iloc[630:660]'], lambda d, s: series_csv(d.DepDelay.ewm(alpha=0.3).mean().iloc[630:660])),
+    ("ewm_halflife_times", "exact", ['ddf[["ArrDelay"]].ewm(halflife="2 days", times=ddf["Date"]).mean().tail(20)'], lambda d, s: frame_csv(d[["ArrDelay"]].ewm(halflife="2 days", times=d["Date"]).mean().tail(20))),
+    ("upsample_frame_ffill", "exact", ['g = ddf.groupby("Date")[["DepDelay", "ArrDelay"]].mean()', 'g[:3].resample("8h").ffill()'], lambda d, s: keyed_csv(d.groupby("Date")[["DepDelay", "ArrDelay"]].mean()[:3].resample("8h").ffill())),
     # Combining and reshaping: concat by columns or with keys, index merges, stack (issue 17).
     # Keywords, numpy functions as values, Python plumbing (issue 17).
 ]
