@@ -4,6 +4,7 @@
 
 pub mod cut;
 pub mod divisions;
+pub mod ewm;
 pub mod frame;
 pub mod groupby;
 pub mod index;
@@ -22,6 +23,7 @@ pub mod series;
 pub mod sources;
 pub mod time_median;
 pub mod udf;
+pub mod upsample;
 pub mod value;
 pub mod verbs;
 pub mod window;
@@ -572,6 +574,14 @@ impl<'a> Planner<'a> {
             Value::GroupBy(gb) if verbs::find(Receiver::GroupBy, name).is_none() => {
                 return groupby::attribute(gb.clone(), name);
             }
+            // `df.rolling("2D").DepDelay`: the window over one column.
+            Value::Rolling(rolling) => {
+                if let Value::Frame(frame) = &rolling.target
+                    && frame.columns().iter().any(|c| c == name)
+                {
+                    return rolling_column(rolling, frame, name);
+                }
+            }
             Value::Module(module)
                 if matches!(module.as_str(), "np" | "numpy") && NUMPY_TYPES.contains(&name) =>
             {
@@ -610,6 +620,12 @@ impl<'a> Planner<'a> {
             Value::Frame(frame) => frame::subscript(self, frame, index),
             Value::Series(series) => series::subscript(self, series, index),
             Value::GroupBy(gb) => groupby::select(gb, index),
+            Value::Rolling(rolling) => match (&rolling.target, &index) {
+                (Value::Frame(frame), Value::Str(name)) => rolling_column(&rolling, frame, name),
+                _ => Err(DdqError::type_error(
+                    "a rolling window of a frame is indexed by one column name",
+                )),
+            },
             Value::Accessor(Accessor::Loc(frame)) => frame::loc(self, frame, index),
             Value::Accessor(Accessor::Iloc(frame)) => {
                 let index = frame::called_indexers(self, &frame, index)?;
@@ -856,6 +872,14 @@ pub fn column_names(value: &Value) -> Option<Vec<String>> {
 }
 
 /// The error for a column that does not exist, with a did-you-mean over the frame's columns.
+/// A frame's window narrowed to one of its columns (`df.rolling(3)["a"]`), the same window.
+fn rolling_column(rolling: &value::Rolling, frame: &Frame, name: &str) -> Result<Value> {
+    Ok(Value::Rolling(Box::new(value::Rolling {
+        target: Value::Series(column_series(frame, name)?),
+        ..rolling.clone()
+    })))
+}
+
 pub fn unknown_column(name: &str, frame: &Frame) -> DdqError {
     let columns = frame.columns();
     let err = DdqError::unknown(format!("column `{name}` not found"));

@@ -431,6 +431,7 @@ pub fn register_all(ctx: &datafusion::prelude::SessionContext) {
         ctx.register_udaf(udaf);
     }
     ctx.register_udwf(crate::plan::time_median::time_median_udwf());
+    ctx.register_udwf(crate::plan::ewm::ewm_mean_udwf());
 }
 
 pub fn row_hash_udf() -> Arc<ScalarUDF> {

@@ -386,6 +386,25 @@ pub struct Rolling {
     pub center: bool,
     /// `expanding()`: every row from the first (of the group) up to this one.
     pub expanding: bool,
+    /// `ewm(...)`: every row so far, weighted exponentially (the fields above are unused).
+    pub ewm: Option<crate::plan::ewm::Ewm>,
+    /// pandas' `closed=`: whether the window's far end (`left`) and the row itself (`right`)
+    /// belong to it; "right" by default.
+    pub closed: Closed,
+}
+
+/// Which ends of a window are inside it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Closed {
+    pub left: bool,
+    pub right: bool,
+}
+
+impl Closed {
+    pub const RIGHT: Closed = Closed {
+        left: false,
+        right: true,
+    };
 }
 
 /// A function written in the notebook: its parameter names and the expression it returns.

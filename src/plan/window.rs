@@ -10,7 +10,7 @@ use crate::plan::groupby::{Agg, agg_expr};
 use crate::plan::ops::{expr_type, float, is_numeric};
 use crate::plan::order::{reverse, unique_hidden, with_position};
 use crate::plan::project::Project;
-use crate::plan::value::{Frame, GroupBy, Rolling, Series, column};
+use crate::plan::value::{Closed, Frame, GroupBy, Rolling, Series, column};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::common::tree_node::{Transformed, TreeNode};
@@ -547,12 +547,19 @@ pub fn rolling(series: &Series, over: &Over, rolling: &Rolling, agg: Agg) -> Res
     } else if rolling.center {
         (Some(window / 2), (window - 1) / 2)
     } else {
-        (Some(window - 1), 0)
+        // pandas' closed= moves the window's start one row back (left end in) and its end
+        // one row back (the row itself out).
+        let start = window - 1 + i64::from(rolling.closed.left);
+        (Some(start), -i64::from(!rolling.closed.right))
+    };
+    let end = match following {
+        n if n < 0 => WindowFrameBound::Preceding(ScalarValue::UInt64(Some(n.unsigned_abs()))),
+        n => WindowFrameBound::Following(ScalarValue::UInt64(Some(n as u64))),
     };
     let frame = WindowFrame::new_bounds(
         WindowFrameUnits::Rows,
         WindowFrameBound::Preceding(ScalarValue::UInt64(preceding.map(|p| p as u64))),
-        WindowFrameBound::Following(ScalarValue::UInt64(Some(following as u64))),
+        end,
     );
     let t = expr_type(&input.frame, &input.expr)?;
     let over_rows = |aggregate: Expr| {
@@ -580,6 +587,60 @@ pub fn rolling(series: &Series, over: &Over, rolling: &Rolling, agg: Agg) -> Res
     Ok(with_expr(input, over.outside_groups(expr)))
 }
 
+/// `rolling(...).corr(other)` and `.cov(other)`: from the window's sums over the rows where
+/// both values are present, as pandas pairs them; missing with fewer such rows than
+/// `min_periods` (or than 2), and the correlation where either value is constant.
+pub fn rolling_pair(x: &Series, y: Expr, rolling: &Rolling, correlation: bool) -> Result<Series> {
+    let input = plain(x)?;
+    let both = input
+        .expr
+        .clone()
+        .is_not_null()
+        .and(y.clone().is_not_null());
+    let masked = |e: Expr| -> Result<Expr> {
+        Ok(when(both.clone(), float(e)).otherwise(lit(ScalarValue::Float64(None)))?)
+    };
+    let every_row = Rolling {
+        min_periods: 0,
+        ..rolling.clone()
+    };
+    let mut frame = input.frame.clone();
+    let mut over_window = |e: Expr, agg: Agg| -> Result<Expr> {
+        let series = Series::new(frame.clone(), e, input.name.clone());
+        let summed = self::rolling(&series, &Over::all(&frame), &every_row, agg)?;
+        frame = summed.frame;
+        Ok(f::coalesce(vec![
+            cast(summed.expr, DataType::Float64),
+            lit(0.0),
+        ]))
+    };
+    let (mx, my) = (masked(input.expr.clone())?, masked(y.clone())?);
+    let pair = when(both.clone(), lit(1.0)).otherwise(lit(ScalarValue::Float64(None)))?;
+    let n = over_window(pair, Agg::Sum)?;
+    let sx = over_window(mx.clone(), Agg::Sum)?;
+    let sy = over_window(my.clone(), Agg::Sum)?;
+    let sxy = over_window(mx.clone() * my.clone(), Agg::Sum)?;
+    let spread = |sxy: Expr, sx: Expr, sy: Expr| sxy - sx * sy / n.clone();
+    let value = if correlation {
+        let sxx = over_window(mx.clone() * mx.clone(), Agg::Sum)?;
+        let syy = over_window(my.clone() * my, Agg::Sum)?;
+        let variances = spread(sxx, sx.clone(), sx.clone()) * spread(syy, sy.clone(), sy.clone());
+        when(
+            variances.clone().gt(lit(0.0)),
+            spread(sxy, sx, sy) / f::sqrt(variances),
+        )
+        .otherwise(lit(ScalarValue::Float64(None)))?
+    } else {
+        spread(sxy, sx, sy) / (n.clone() - lit(1.0))
+    };
+    let enough = n
+        .clone()
+        .gt_eq(lit(rolling.min_periods.max(1) as f64))
+        .and(n.gt(lit(1.0)));
+    let expr = when(enough, value).otherwise(lit(ScalarValue::Float64(None)))?;
+    Ok(Series::new(frame, expr, input.name.clone()))
+}
+
 /// `rolling("2D").agg()` over a datetime index: for each row, the rows up to it (in order) whose
 /// index lies within `span` before its own, as pandas defines a time window. The engine's
 /// range frame would also take the rows after it with the same timestamp, so each aggregate
@@ -592,7 +653,13 @@ fn time_rolling(series: &Series, rolling: &Rolling, agg: Agg, span: i64) -> Resu
         index,
         order: input.frame.order.clone(),
         span,
+        closed: rolling.closed,
     };
+    if rolling.closed != Closed::RIGHT && agg == Agg::Median {
+        return Err(DdqError::unsupported(
+            "median() over a time window with closed= is not supported; sum, mean, count, min, max, std, var, skew and kurt are",
+        ));
+    }
     let values = float(input.expr.clone());
     let present = windows.counted(input.expr.clone())?;
     let value = match agg {
@@ -649,6 +716,8 @@ struct TimeWindows {
     order: Vec<SortExpr>,
     /// The window's length in nanoseconds.
     span: i64,
+    /// Whether the rows at exactly `span` before, and the row itself, are in the window.
+    closed: Closed,
 }
 
 impl TimeWindows {
@@ -659,19 +728,38 @@ impl TimeWindows {
                 datafusion::arrow::datatypes::IntervalMonthDayNano::new(0, 0, n),
             )))
         };
-        // pandas' window is (t - span, t]: one nanosecond less than the span before.
-        let frame =
-            WindowFrame::new_bounds(WindowFrameUnits::Range, nanos(self.span - 1), nanos(1));
+        // pandas' window is (t - span, t]: one nanosecond less than the span before; with a
+        // closed left end, [t - span, t].
+        let reach = self.span - i64::from(!self.closed.left);
+        let frame = WindowFrame::new_bounds(WindowFrameUnits::Range, nanos(reach), nanos(1));
         as_window(aggregate, |call, _| {
             call.params.order_by = vec![column(&self.index).sort(true, false)];
             call.params.window_frame = frame.clone();
         })
     }
 
-    /// The aggregate over this row's timestamp's rows up to and including it. Like the other
-    /// windows here its frame ends at the current row, so the engine streams it (a frame to the
-    /// end of each timestamp would hold whole partitions in memory).
+    /// The aggregate over this row's timestamp's rows up to and including it; none when the
+    /// window's right end is open (pandas then leaves out every row of the row's own time), an
+    /// aggregate of no rows. Like the other windows here its frame ends at the current row, so
+    /// the engine streams it (a frame to the end of each timestamp would hold whole partitions
+    /// in memory).
     fn peers_so_far(&self, aggregate: Expr) -> Result<Expr> {
+        if !self.closed.right {
+            // No rows; yet the window over the row's own time is still planned (its count is
+            // never negative, which the engine cannot simplify away): a range window right
+            // after another of a different frame has its partitions merged on the time alone,
+            // and DataFusion 55 then takes the rows for ordered by the whole order, so ties
+            // came out of order. This window sorts them by the whole order again.
+            use datafusion::functions_aggregate::expr_fn::count;
+            let rows = self.peers_window(count(lit(1)))?;
+            return Ok(
+                when(rows.lt(lit(0i64)), lit(0i64)).otherwise(lit(ScalarValue::Int64(None)))?
+            );
+        }
+        self.peers_window(aggregate)
+    }
+
+    fn peers_window(&self, aggregate: Expr) -> Result<Expr> {
         let frame = WindowFrame::new_bounds(
             WindowFrameUnits::Rows,
             WindowFrameBound::Preceding(ScalarValue::UInt64(None)),

@@ -66,6 +66,7 @@ static FUNCTIONS: LazyLock<SessionState> = LazyLock::new(|| {
         let _ = state.register_udaf(Arc::new(udaf));
     }
     let _ = state.register_udwf(Arc::new(crate::plan::time_median::time_median_udwf()));
+    let _ = state.register_udwf(Arc::new(crate::plan::ewm::ewm_mean_udwf()));
     state
 });
 

@@ -232,7 +232,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "agg",
-        receivers: &[On::Frame, On::Series, On::GroupBy],
+        receivers: &[On::Frame, On::Series, On::GroupBy, On::Rolling],
         form: Method,
         params: &["func", "**named"],
         signature: "agg(\"fn\" | [\"fn\", ...] | {col: \"fn\" | [\"fn\", ...]} | lambda s: ... | name=(col, \"fn\"))",
@@ -549,6 +549,22 @@ fn agg(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
     if let Some(Value::Aggregation(custom)) = func.value() {
         return custom_aggregate(planner, receiver, custom, func);
+    }
+    if let Value::Rolling(rolling) = &receiver {
+        let aggs =
+            match func.required()? {
+                Value::Str(name) => vec![groupby::parse_agg(name).map_err(|e| e.at(func.span()))?],
+                Value::List(items) => groupby::agg_list(items, func)?,
+                _ => return Err(func.invalid(
+                    "a window is aggregated by a name or a list of names, e.g. [\"sum\", \"mean\"]",
+                )),
+            };
+        return match aggs.as_slice() {
+            [one] if matches!(func.value(), Some(Value::Str(_))) => {
+                super::windowing::rolling_aggregate(rolling, *one)
+            }
+            _ => super::windowing::rolling_agg_list(rolling, &aggs),
+        };
     }
     if let Value::GroupBy(gb) = &receiver
         && let Some(funcs) = per_column_functions(gb, func)?

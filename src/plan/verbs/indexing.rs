@@ -65,7 +65,7 @@ pub const VERBS: &[Verb] = &[
         form: Method,
         params: &["rule", "on"],
         signature: "resample(rule, on=None)",
-        summary: "Group by time bins of the datetime index (or the column `on`): D, W (W-MON, ...), M (ME), MS, Q, QS, Y, YS, h, min, s, with multiples (\"2W\", \"3ME\"); then aggregate as a groupby.",
+        summary: "Group by time bins of the datetime index (or the column `on`): D, W (W-MON, ...), M (ME), MS, Q, QS, Y, YS, h, min, s, with multiples (\"2W\", \"3ME\"); then aggregate as a groupby, or fill finer bins with ffill()/bfill(limit=None).",
         example: "ddf.set_index(\"Date\").DepDelay.resample(\"2YE\").max()",
         expected: "Date,DepDelay\n1990-12-31,328.0\n1992-12-31,641.0\n1994-12-31,623.0\n1996-12-31,514.0\n1998-12-31,446.0\n2000-12-31,1006.0\n",
         plan: resample,

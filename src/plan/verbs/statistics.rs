@@ -51,10 +51,10 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "corr",
-        receivers: &[On::Series, On::Frame],
+        receivers: &[On::Series, On::Frame, On::Rolling],
         form: Method,
         params: &["other", "method"],
-        signature: "s.corr(other, method=\"pearson\") | df.corr()",
+        signature: "s.corr(other, method=\"pearson\") | df.corr() | rolling(n).corr(series)",
         summary: "Pearson correlation of two series (or Spearman's, method=\"spearman\"), or of every pair of numeric columns.",
         example: "ddf.DepDelay.corr(ddf.ArrDelay)",
         expected: "0.9213480967550254\n",
@@ -63,10 +63,10 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "cov",
-        receivers: &[On::Series, On::Frame],
+        receivers: &[On::Series, On::Frame, On::Rolling],
         form: Method,
-        params: &["other"],
-        signature: "s.cov(other) | df.cov()",
+        params: &["other", "pairwise"],
+        signature: "s.cov(other) | df.cov() | rolling(n).cov(series)",
         summary: "Sample covariance of two series, or of every pair of numeric columns.",
         example: "ddf[[\"DepDelay\", \"ArrDelay\"]].cov()",
         expected: "column,DepDelay,ArrDelay\nDepDelay,756.7151363735662,756.8703524542132\nArrDelay,756.8703524542132,891.6214180010951\n",
@@ -119,12 +119,27 @@ fn corr(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 }
 
 fn cov(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [other] = args.params()?;
+    let [other, pairwise] = args.params()?;
+    if pairwise.bool_or(false)? {
+        return Err(pairwise.invalid(
+            "pairwise=True (a result per pair of columns) is not supported; pair with one column, e.g. `.cov(df[\"b\"])`",
+        ));
+    }
     relate(receiver, args, other, Relation::Covariance)
 }
 
 fn relate(receiver: Value, args: &Args, other: super::Arg, relation: Relation) -> Result<Value> {
     match (receiver, other.given()) {
+        (Value::Rolling(r), Some(Value::Series(b))) => {
+            super::windowing::rolling_relate(&r, b, relation == Relation::Correlation)
+                .map_err(|e| e.at(args.call_span))
+        }
+        (Value::Rolling(_), Some(Value::Frame(_))) => Err(other.invalid(
+            "a window's corr/cov with a frame (pandas' pairwise result) is not supported; pair it with one column, e.g. `.corr(df[\"b\"])`",
+        )),
+        (Value::Rolling(_), _) => {
+            Err(other.invalid("give the series to pair with, e.g. `.rolling(3).corr(df[\"b\"])`"))
+        }
         (Value::Series(a), Some(Value::Series(b))) => pairs::of_two(&a, b, relation),
         (Value::Series(_), _) => Err(other.invalid("give the other series, e.g. `a.corr(b)`")),
         (Value::Frame(f), None) => Ok(Value::Frame(pairs::matrix(&f, relation)?)),

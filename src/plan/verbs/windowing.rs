@@ -6,14 +6,20 @@
 use super::Form::Method;
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
-use crate::error::Result;
-use crate::plan::groupby::Agg;
+use crate::error::{DdqError, Result};
+use crate::plan::ewm::{Ewm, center_of_mass, mean as ewm_mean};
+use crate::plan::frame::series_onto;
+use crate::plan::groupby::{Agg, as_series};
 use crate::plan::project::Project;
 use crate::plan::resample::fixed_frequency;
-use crate::plan::value::{Frame, GroupBy, Rolling, Selection, Series, Value, column};
+use crate::plan::upsample::{Fill, upsample};
+use crate::plan::value::{Closed, Frame, GroupBy, Rolling, Selection, Series, Value, column};
 use crate::plan::window::{self, FillArea, Over, RankMethod, Running};
 use crate::plan::{Planner, column_series, selection_columns};
-use datafusion::logical_expr::Expr;
+use crate::types::timedelta::parse_timedelta;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, lit};
 
 const ROWS: &[On] = &[On::Series, On::Frame, On::GroupBy];
 
@@ -58,9 +64,9 @@ pub const VERBS: &[Verb] = &[
         name: "shift",
         receivers: ROWS,
         form: Method,
-        params: &["periods"],
-        signature: "shift(periods=1)",
-        summary: "Each row's value from `periods` rows earlier (later when negative).",
+        params: &["periods", "freq"],
+        signature: "shift(periods=1, freq=None)",
+        summary: "Each row's value from `periods` rows earlier (later when negative); with freq=\"D\" (a fixed span) the datetime index moves by `periods` spans instead.",
         example: "ddf.Distance.shift().head(3)",
         expected: "Distance\n\"\"\n213.0\n717.0\n",
         plan: shift,
@@ -142,8 +148,8 @@ pub const VERBS: &[Verb] = &[
         name: "rolling",
         receivers: ROWS,
         form: Method,
-        params: &["window", "min_periods", "center"],
-        signature: "rolling(window, min_periods=window, center=False)",
+        params: &["window", "min_periods", "center", "closed"],
+        signature: "rolling(window, min_periods=window, center=False, closed=\"right\")",
         summary: "A moving window of `window` rows; aggregate it with sum, mean, count, min, max, std, var or median.",
         example: "ddf.Distance.rolling(3).mean().head(4)",
         expected: "Distance\n\"\"\n\"\"\n1170.0\n1268.0\n",
@@ -160,6 +166,28 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.groupby(\"Origin\").DepDelay.expanding().sum().head(3)",
         expected: "Origin,,DepDelay\nEWR,1,9.0\nEWR,4,8.0\nEWR,5,14.0\n",
         plan: expanding,
+        group: "Running and shifted values",
+    },
+    Verb {
+        name: "ewm",
+        receivers: &[On::Series, On::Frame],
+        form: Method,
+        params: &[
+            "com",
+            "span",
+            "halflife",
+            "alpha",
+            "min_periods",
+            "adjust",
+            "ignore_na",
+            "axis",
+            "times",
+        ],
+        signature: "ewm(com=None, span=None, halflife=None, alpha=None, min_periods=0, adjust=True, ignore_na=False, times=None)",
+        summary: "Exponentially weighted rows so far (one of com, span, halflife, alpha; or halflife=\"4 days\" with times=); aggregate it with mean().",
+        example: "ddf.DepDelay.ewm(com=0.5).mean().head(3)",
+        expected: "DepDelay\n0.0\n6.749999999999999\n-2.7692307692307687\n",
+        plan: ewm,
         group: "Running and shifted values",
     },
     Verb {
@@ -198,9 +226,49 @@ fn cummin(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 }
 
 fn shift(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [periods] = args.params()?;
+    let [periods, freq] = args.params()?;
     let periods = periods.int_or(1)?;
+    if let Some(freq_value) = freq.given() {
+        let step = match freq_value {
+            Value::Str(text) => fixed_frequency(text).map(|(_, _, nanos)| nanos),
+            _ => None,
+        }
+        .ok_or_else(|| freq.invalid("freq is a fixed span such as \"D\", \"3h\" or \"30min\""))?;
+        let by = step
+            .checked_mul(periods)
+            .ok_or_else(|| freq.invalid("the shift is too large"))?;
+        return shifted_index(receiver, by).map_err(|e| e.at(args.call_span));
+    }
     each_column(receiver, args, |s, over| window::shift(s, over, periods))
+}
+
+/// `shift(periods, freq=...)`: the values stay, the datetime index moves by `nanos`.
+fn shifted_index(receiver: Value, nanos: i64) -> Result<Value> {
+    let move_index = |frame: &Frame| -> Result<Frame> {
+        let index = crate::plan::index::single_index(frame, "shift(freq=...)")?;
+        if !matches!(frame.data_type(&index), Some(DataType::Timestamp(..))) {
+            return Err(DdqError::type_error(format!(
+                "shift(freq=...) moves a datetime index, and `{index}` is not one"
+            ))
+            .with_help("set a datetime column as the index first, e.g. `set_index(\"Date\")`"));
+        }
+        let moved = column(&index) + lit(ScalarValue::DurationNanosecond(Some(nanos)));
+        Ok(Frame {
+            divisions: None,
+            ..frame.with_df(frame.df.clone().set_column(&index, moved)?)
+        })
+    };
+    match receiver {
+        Value::Series(s) => Ok(Value::Series(Series {
+            frame: move_index(&s.frame)?,
+            ..s
+        })),
+        Value::Frame(f) => Ok(Value::Frame(move_index(&f)?)),
+        other => Err(DdqError::type_error(format!(
+            "shift(freq=...) moves the index of a series or a frame, not {}",
+            other.kind_name()
+        ))),
+    }
 }
 
 fn diff(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
@@ -217,17 +285,23 @@ fn pct_change(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
     })
 }
 
-fn ffill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn ffill(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [limit, area] = args.params()?;
     let (limit, area) = (fill_limit(limit)?, fill_area(area)?);
+    if let Some(filled) = upsampled(planner, &receiver, Fill::Forward, limit)? {
+        return Ok(filled);
+    }
     each_column(receiver, args, |s, over| {
         window::fill(s, over, true, limit, area)
     })
 }
 
-fn bfill(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn bfill(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [limit, area] = args.params()?;
     let (limit, area) = (fill_limit(limit)?, fill_area(area)?);
+    if let Some(filled) = upsampled(planner, &receiver, Fill::Backward, limit)? {
+        return Ok(filled);
+    }
     each_column(receiver, args, |s, over| {
         window::fill(s, over, false, limit, area)
     })
@@ -241,6 +315,27 @@ fn fill_area(area: super::Arg) -> Result<FillArea> {
         Some(Value::Str(a)) if a == "outside" => Ok(FillArea::Outside),
         Some(_) => Err(area.invalid("limit_area is None, \"inside\" or \"outside\"")),
     }
+}
+
+/// A fill of a resampler (`resample("6h").ffill()`) fills the rule's labels, pandas'
+/// upsampling; `None` for any other receiver.
+fn upsampled(
+    planner: &Planner,
+    receiver: &Value,
+    fill: Fill,
+    limit: Option<u64>,
+) -> Result<Option<Value>> {
+    let Value::GroupBy(gb) = receiver else {
+        return Ok(None);
+    };
+    let Some(rule) = &gb.bins else {
+        return Ok(None);
+    };
+    let frame = upsample(planner, gb, rule, fill, limit)?;
+    Ok(Some(match &gb.selection {
+        Selection::Series(name) => as_series(frame, name),
+        _ => Value::Frame(frame),
+    }))
 }
 
 /// `interpolate(method="linear")`
@@ -310,7 +405,30 @@ fn fill_limit(limit: super::Arg) -> Result<Option<u64>> {
 /// `rolling(window, min_periods=None, center=False)`: a window of rows, aggregated next.
 fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     // The registry calls this only on the ROWS receivers.
-    let [window_arg, min_periods_arg, center] = args.params()?;
+    let [window_arg, min_periods_arg, center, closed_arg] = args.params()?;
+    let closed = match closed_arg.str_or("right")? {
+        "right" => Closed::RIGHT,
+        "left" => Closed {
+            left: true,
+            right: false,
+        },
+        "both" => Closed {
+            left: true,
+            right: true,
+        },
+        "neither" => Closed {
+            left: false,
+            right: false,
+        },
+        _ => {
+            return Err(
+                closed_arg.invalid("closed is \"right\", \"left\", \"both\" or \"neither\"")
+            );
+        }
+    };
+    if closed != Closed::RIGHT && center.bool_or(false)? {
+        return Err(closed_arg.invalid("closed= with center=True is not supported"));
+    }
     let window = match window_arg.required()? {
         Value::Int(n) if *n >= 1 => *n,
         Value::Int(_) => return Err(window_arg.invalid("the window must be at least 1 row")),
@@ -331,6 +449,8 @@ fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 min_periods: min_periods_arg.int_or(1)?.max(0),
                 center: false,
                 expanding: false,
+                ewm: None,
+                closed,
             })));
         }
         other => {
@@ -353,6 +473,8 @@ fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         min_periods,
         center: center.bool_or(false)?,
         expanding: false,
+        ewm: None,
+        closed,
     })))
 }
 
@@ -371,11 +493,242 @@ fn expanding(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> 
         min_periods,
         center: false,
         expanding: true,
+        ewm: None,
+        closed: Closed::RIGHT,
     })))
+}
+
+/// `ewm(com, span, halflife, alpha, min_periods, adjust, ignore_na, axis, times)`: pandas'
+/// exponential weights, aggregated next.
+fn ewm(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [
+        com,
+        span,
+        halflife,
+        alpha,
+        min_periods,
+        adjust,
+        ignore_na,
+        axis,
+        times,
+    ] = args.params()?;
+    if !matches!(axis.given(), None | Some(Value::Int(0))) {
+        return Err(axis.invalid("ewm runs down the rows only (axis=0)"));
+    }
+    let number = |arg: &super::Arg| match arg.given() {
+        None => Ok(None),
+        Some(Value::Int(n)) => Ok(Some(*n as f64)),
+        Some(Value::Float(x)) => Ok(Some(*x)),
+        Some(other) => Err(arg.invalid(format!(
+            "`{}` must be a number, not {}",
+            arg.name(),
+            other.kind_name()
+        ))),
+    };
+    let (receiver, times) = match times.given() {
+        None => (receiver, None),
+        Some(Value::Series(t)) => {
+            let (receiver, times_expr) = onto_rows(receiver, t)
+                .ok_or_else(|| times.invalid("times must be a column of the same frame"))?;
+            (receiver, Some(times_expr))
+        }
+        Some(other) => {
+            return Err(times.invalid(format!(
+                "times is a datetime column, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    // With times, the halflife is a time span and the center of mass is 1, as in pandas.
+    let (com_value, times) = match times {
+        Some(t) => {
+            if let Some(extra) = [&com, &span, &alpha].into_iter().find(|a| a.is_given()) {
+                return Err(extra.invalid("with times, only halflife sets the decay"));
+            }
+            (1.0, Some((t, halflife_nanos(&halflife)?)))
+        }
+        None => {
+            let com = center_of_mass(
+                number(&com)?,
+                number(&span)?,
+                number(&halflife)?,
+                number(&alpha)?,
+            )
+            .map_err(|e| DdqError::input(format!("ewm: {e}")).at(args.call_span))?;
+            (com, None)
+        }
+    };
+    let min_periods = match min_periods.int_or(0)? {
+        n if n >= 0 => n,
+        _ => return Err(min_periods.invalid("min_periods must be at least 0")),
+    };
+    Ok(Value::Rolling(Box::new(Rolling {
+        target: receiver,
+        window: 0,
+        span: None,
+        min_periods,
+        center: false,
+        expanding: false,
+        ewm: Some(Ewm {
+            com: com_value,
+            times,
+            adjust: adjust.bool_or(true)?,
+            ignore_na: ignore_na.bool_or(false)?,
+            min_periods,
+        }),
+        closed: Closed::RIGHT,
+    })))
+}
+
+/// `halflife=` beside `times=`: a time span, as text (`"4 days"`) or a `pd.Timedelta`.
+fn halflife_nanos(halflife: &super::Arg) -> Result<f64> {
+    let nanos = match halflife.given() {
+        Some(Value::Str(text)) => parse_timedelta(text).map_err(|e| halflife.invalid(e))?,
+        Some(Value::Scalar(s)) => match &s.expr {
+            Expr::Literal(ScalarValue::DurationNanosecond(Some(n)), _) => *n,
+            _ => {
+                return Err(
+                    halflife.invalid("with times, halflife is a time span such as \"4 days\"")
+                );
+            }
+        },
+        _ => return Err(halflife.invalid("with times, halflife is a time span such as \"4 days\"")),
+    };
+    if nanos <= 0 {
+        return Err(halflife.invalid("halflife must be positive"));
+    }
+    Ok(nanos as f64)
+}
+
+/// A series or frame and a series over the same rows, put over one frame (`None` when the rows
+/// may differ).
+fn onto_rows(receiver: Value, other: &Series) -> Option<(Value, Expr)> {
+    match receiver {
+        Value::Frame(f) => {
+            let (frame, other) = series_onto(&f, other).ok()??;
+            Some((Value::Frame(frame), other.expr))
+        }
+        Value::Series(s) => {
+            let (frame, other) = series_onto(&s.frame, other).ok()??;
+            Some((Value::Series(Series { frame, ..s }), other.expr))
+        }
+        _ => None,
+    }
+}
+
+/// `ewm(...).mean()`, of a series or of each value column of a frame.
+fn ewm_aggregate(rolling: &Rolling, ewm: &Ewm, agg: Agg) -> Result<Value> {
+    if agg != Agg::Mean {
+        return Err(DdqError::unsupported(format!(
+            "ewm() is aggregated with mean() only, not {agg:?}"
+        ))
+        .with_help("use .ewm(...).mean()"));
+    }
+    match &rolling.target {
+        Value::Series(s) => Ok(Value::Series(ewm_mean(s, ewm)?)),
+        Value::Frame(f) => columns_of(f, &f.value_columns(), &Over::all(f), |s, _| {
+            ewm_mean(s, ewm)
+        }),
+        other => Err(DdqError::type_error(format!(
+            "ewm weighs the rows of a series or a frame, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// `rolling(...).agg(["sum", "mean"])`: a column per aggregation (of a frame, per column and
+/// aggregation, named `COLUMN_AGG` as ddq names two levels of columns).
+pub fn rolling_agg_list(rolling: &Rolling, aggs: &[Agg]) -> Result<Value> {
+    if rolling.ewm.is_some() {
+        return match aggs {
+            [one] => rolling_aggregate(rolling, *one),
+            _ => Err(
+                DdqError::unsupported("ewm() is aggregated with mean() only")
+                    .with_help("use .ewm(...).mean()"),
+            ),
+        };
+    }
+    let (frame, inputs): (&Frame, Vec<(Series, Option<String>)>) = match &rolling.target {
+        Value::Series(s) => (&s.frame, vec![(s.clone(), None)]),
+        Value::Frame(f) => {
+            let columns = f
+                .value_columns()
+                .into_iter()
+                .map(|name| column_series(f, &name).map(|s| (s, Some(name))));
+            (f, columns.collect::<Result<_>>()?)
+        }
+        other => {
+            return Err(DdqError::unsupported(format!(
+                "agg([...]) of a window over {} is not supported",
+                other.kind_name()
+            ))
+            .with_help("aggregate one at a time, e.g. `.rolling(3).sum()`"));
+        }
+    };
+    let mut current = frame.clone();
+    let keys = frame.key_columns();
+    let mut exprs: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
+    for (series, name) in &inputs {
+        for agg in aggs {
+            let input = Series {
+                frame: current.clone(),
+                ..series.clone()
+            };
+            let result = window::rolling(&input, &Over::all(&current), rolling, *agg)?;
+            current = result.frame;
+            let label = match name {
+                Some(name) => format!("{name}_{}", agg.name()),
+                None => agg.name().to_string(),
+            };
+            exprs.push(result.expr.alias(label));
+        }
+    }
+    exprs.extend(current.hidden_columns().iter().map(|h| column(h)));
+    let df = current.df.clone().project(exprs)?;
+    Ok(Value::Frame(Frame {
+        index_columns: keys.len(),
+        ..current.with_df(df)
+    }))
+}
+
+/// `rolling(...).corr(other)` / `.cov(other)` with a series: of the window's series, or of
+/// each value column of its frame, paired with `other` row by row.
+pub fn rolling_relate(rolling: &Rolling, other: &Series, correlation: bool) -> Result<Value> {
+    if rolling.ewm.is_some() {
+        return Err(
+            DdqError::unsupported("ewm().corr() and ewm().cov() are not supported")
+                .with_help("use .ewm(...).mean()"),
+        );
+    }
+    let Some((target, y)) = onto_rows(rolling.target.clone(), other) else {
+        return Err(DdqError::type_error(format!(
+            "cannot pair the window with `{}`: it is not a column of the same rows",
+            other.name
+        ))
+        .with_help("pair columns of one frame, e.g. `df.rolling(3).corr(df[\"b\"])`"));
+    };
+    match target {
+        Value::Series(s) => Ok(Value::Series(window::rolling_pair(
+            &s,
+            y,
+            rolling,
+            correlation,
+        )?)),
+        Value::Frame(f) => columns_of(&f, &f.value_columns(), &Over::all(&f), |s, _| {
+            window::rolling_pair(s, y.clone(), rolling, correlation)
+        }),
+        other => Err(DdqError::type_error(format!(
+            "corr/cov of a window over {} is not supported",
+            other.kind_name()
+        ))),
+    }
 }
 
 /// An aggregation of a rolling window: of its series, or of each value column of its frame.
 pub fn rolling_aggregate(rolling: &Rolling, agg: Agg) -> Result<Value> {
+    if let Some(ewm) = &rolling.ewm {
+        return ewm_aggregate(rolling, ewm, agg);
+    }
     match &rolling.target {
         Value::Series(s) => Ok(Value::Series(window::rolling(
             s,
@@ -437,6 +790,12 @@ fn each_column(
             let over = Over::all(&f);
             columns_of(&f, &f.value_columns(), &over, compute)
         }
+        Value::GroupBy(gb) if gb.bins.is_some() => Err(DdqError::unsupported(format!(
+            "{}() of a resampler is not supported",
+            args.verb().name
+        ))
+        .with_help("aggregate the bins first, e.g. `.resample(\"D\").mean()`, then call it")
+        .at(args.call_span)),
         Value::GroupBy(gb) => grouped(&gb, compute),
         other => Err(wrong_receiver(args, &other)),
     }
