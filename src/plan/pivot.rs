@@ -283,6 +283,44 @@ pub fn crosstab(
     }
 }
 
+/// `pd.crosstab(rows, columns, values=, aggfunc=)`: the values aggregated per pair of keys, as
+/// pandas computes it, a pivot_table of the three series (missing pairs stay missing).
+pub fn crosstab_of_values(
+    planner: &Planner,
+    rows: &Series,
+    columns: &Series,
+    values: &Series,
+    agg: Agg,
+) -> Result<Frame> {
+    let same_frame = |s: &Series| s.frame.df.logical_plan() == rows.frame.df.logical_plan();
+    if !same_frame(columns) || !same_frame(values) {
+        return Err(DdqError::unsupported(
+            "crosstab of series from different frames: ddq pairs values row by row only within one frame",
+        ));
+    }
+    let value_name = "\u{1}value".to_string();
+    let frame = rows.frame.clone();
+    let mut select = vec![
+        rows.expr.clone().alias(&rows.name),
+        columns.expr.clone().alias(&columns.name),
+        values.expr.clone().alias(&value_name),
+    ];
+    select.extend(frame.hidden_columns().iter().map(|h| column(h)));
+    let table = frame.with_df(frame.df.clone().project(select)?);
+    let spec = PivotSpec {
+        values: vec![value_name],
+        values_listed: false,
+        index: vec![rows.name.clone()],
+        columns: vec![columns.name.clone()],
+        aggs: vec![agg],
+        aggs_listed: false,
+        fill_value: None,
+        margins: None,
+        dropna: true,
+    };
+    pivot_table(planner, &table, &spec)
+}
+
 /// What pandas' crosstab `normalize=` divides each count by: the sum of every cell (`True`,
 /// `"all"`), of the cell's row (`"index"`) or of its column (`"columns"`).
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -211,6 +211,7 @@ PASSING = [
     "missing2_ffill_limit_area",
     "stats2_rank_axis1",
     "cat_cut_labels",
+    "reshape2_crosstab_values_aggfunc",
     "ts2_upsample_ffill_limit",
     "window_ewm_com",
     "window_ewm_halflife_times",

@@ -603,11 +603,6 @@ fn crosstab(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
             ));
         }
     };
-    if values.given().is_some() || aggfunc.given().is_some() {
-        return Err(values
-            .invalid("crosstab with values=/aggfunc= is not supported")
-            .with_help("use pd.pivot_table(df, values=..., index=..., columns=..., aggfunc=...)"));
-    }
     let series = |arg: Arg| match arg.required()? {
         Value::Series(s) => Ok(s.clone()),
         other => Err(arg.invalid(format!(
@@ -615,5 +610,19 @@ fn crosstab(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
             other.kind_name()
         ))),
     };
-    pivot::crosstab(planner, &series(index)?, &series(columns)?, normalize).map(Value::Frame)
+    let (rows, columns_series) = (series(index)?, series(columns)?);
+    if values.given().is_none() && aggfunc.given().is_none() {
+        return pivot::crosstab(planner, &rows, &columns_series, normalize).map(Value::Frame);
+    }
+    let (Some(_), Some(Value::Str(name))) = (values.given(), aggfunc.given()) else {
+        return Err(values.invalid(
+            "crosstab takes values= and aggfunc= together, aggfunc a name such as \"sum\"",
+        ));
+    };
+    let agg = parse_agg(name).map_err(|e| e.at(aggfunc.span()))?;
+    let table = pivot::crosstab_of_values(planner, &rows, &columns_series, &series(values)?, agg)?;
+    match normalize {
+        None => Ok(Value::Frame(table)),
+        Some(how) => pivot::normalized(table, how).map(Value::Frame),
+    }
 }
