@@ -8,13 +8,10 @@ use crate::error::Result as DdqResult;
 use crate::plan::ops::{expr_type, float, is_numeric};
 use crate::plan::value::Series;
 use datafusion::arrow::array::{Array, AsArray};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int64Type, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, TimeUnit};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::expr::WindowFunction;
-use datafusion::logical_expr::function::{PartitionEvaluatorArgs, WindowUDFFieldArgs};
-use datafusion::logical_expr::{
-    Expr, PartitionEvaluator, Signature, Volatility, WindowUDF, WindowUDFImpl, cast, lit,
-};
+use datafusion::logical_expr::{Expr, PartitionEvaluator, WindowUDF, cast, lit};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -93,57 +90,20 @@ pub fn mean(series: &Series, ewm: &Ewm) -> DdqResult<Series> {
 
 /// `ddq_ewm_mean(value, time_ns, com, halflife_ns, adjust, ignore_na, min_periods)`: without a
 /// halflife (null) each row is one step after the row before it.
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct EwmMean {
-    signature: Signature,
-}
-
-impl Default for EwmMean {
-    fn default() -> Self {
-        EwmMean {
-            signature: Signature::exact(
-                vec![
-                    DataType::Float64,
-                    DataType::Int64,
-                    DataType::Float64,
-                    DataType::Float64,
-                    DataType::Boolean,
-                    DataType::Boolean,
-                    DataType::Int64,
-                ],
-                Volatility::Immutable,
-            ),
-        }
-    }
-}
-
-impl WindowUDFImpl for EwmMean {
-    fn name(&self) -> &str {
-        "ddq_ewm_mean"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn partition_evaluator(
-        &self,
-        _args: PartitionEvaluatorArgs,
-    ) -> Result<Box<dyn PartitionEvaluator>> {
-        Ok(Box::new(EwmEvaluator::default()))
-    }
-
-    fn field(&self, field_args: WindowUDFFieldArgs) -> Result<FieldRef> {
-        Ok(Arc::new(Field::new(
-            field_args.name(),
-            DataType::Float64,
-            true,
-        )))
-    }
-}
-
 pub fn ewm_mean_udwf() -> WindowUDF {
-    WindowUDF::from(EwmMean::default())
+    crate::plan::streaming::streaming_float(
+        "ddq_ewm_mean",
+        vec![
+            DataType::Float64,
+            DataType::Int64,
+            DataType::Float64,
+            DataType::Float64,
+            DataType::Boolean,
+            DataType::Boolean,
+            DataType::Int64,
+        ],
+        || Box::new(EwmEvaluator::default()),
+    )
 }
 
 /// pandas' running state: the weighted mean so far (NaN before the first value), the weight

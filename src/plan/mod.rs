@@ -21,6 +21,7 @@ pub mod resample;
 pub mod schedule;
 pub mod series;
 pub mod sources;
+pub mod streaming;
 pub mod time_median;
 pub mod udf;
 pub mod upsample;

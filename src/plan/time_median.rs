@@ -7,61 +7,20 @@
 //! engine hands it each row once, in order, and keeps nothing behind it.
 
 use datafusion::arrow::array::{Array, AsArray};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::common::{Result, ScalarValue, exec_err};
-use datafusion::logical_expr::function::{PartitionEvaluatorArgs, WindowUDFFieldArgs};
-use datafusion::logical_expr::{
-    PartitionEvaluator, Signature, Volatility, WindowUDF, WindowUDFImpl,
-};
+use datafusion::logical_expr::{PartitionEvaluator, WindowUDF};
 use std::collections::{BTreeMap, VecDeque};
 use std::ops::Range;
-use std::sync::Arc;
 
 /// `ddq_time_median(time_ns, value, span_ns)`: the median of the values of pandas' time window
 /// ending at each row (missing when it holds none).
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct TimeMedian {
-    signature: Signature,
-}
-
-impl Default for TimeMedian {
-    fn default() -> Self {
-        TimeMedian {
-            signature: Signature::exact(
-                vec![DataType::Int64, DataType::Float64, DataType::Int64],
-                Volatility::Immutable,
-            ),
-        }
-    }
-}
-
-impl WindowUDFImpl for TimeMedian {
-    fn name(&self) -> &str {
-        "ddq_time_median"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn partition_evaluator(
-        &self,
-        _args: PartitionEvaluatorArgs,
-    ) -> Result<Box<dyn PartitionEvaluator>> {
-        Ok(Box::new(TimeMedianEvaluator::default()))
-    }
-
-    fn field(&self, field_args: WindowUDFFieldArgs) -> Result<FieldRef> {
-        Ok(Arc::new(Field::new(
-            field_args.name(),
-            DataType::Float64,
-            true,
-        )))
-    }
-}
-
 pub fn time_median_udwf() -> WindowUDF {
-    WindowUDF::from(TimeMedian::default())
+    crate::plan::streaming::streaming_float(
+        "ddq_time_median",
+        vec![DataType::Int64, DataType::Float64, DataType::Int64],
+        || Box::new(TimeMedianEvaluator::default()),
+    )
 }
 
 /// The window so far: its rows' times and values in order, and the values present in two
@@ -231,6 +190,7 @@ impl Halves {
 mod tests {
     use super::*;
     use datafusion::arrow::array::{ArrayRef, Float64Array, Int64Array};
+    use std::sync::Arc;
 
     /// The medians the evaluator gives, row by row.
     fn medians(times: Vec<i64>, values: Vec<Option<f64>>, span: i64) -> Vec<Option<f64>> {
