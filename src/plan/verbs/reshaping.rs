@@ -372,25 +372,7 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
             false,
         ),
     };
-    let (aggs, aggs_listed) = match aggfunc.value() {
-        Some(Value::List(items) | Value::Tuple(items)) => {
-            let aggs = items
-                .iter()
-                .map(|item| match item {
-                    Value::Str(name) => parse_agg(name).map_err(|e| e.at(aggfunc.span())),
-                    other => Err(aggfunc.invalid(format!(
-                        "aggfunc lists names of aggregations, not {}",
-                        other.kind_name()
-                    ))),
-                })
-                .collect::<Result<Vec<_>>>()?;
-            (aggs, true)
-        }
-        _ => {
-            let agg = parse_agg(aggfunc.str_or("mean")?).map_err(|e| e.at(aggfunc.span()))?;
-            (vec![agg], false)
-        }
-    };
+    let (aggs, aggs_listed) = pivot_aggregations(aggfunc)?;
     if value_names.is_empty() {
         return Err(values.invalid("pivot_table needs at least one column in values="));
     }
@@ -424,6 +406,30 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
     named.extend(spec.columns.iter().cloned());
     check_columns(frame, &named)?;
     pivot::pivot_table(planner, frame, &spec).map(Value::Frame)
+}
+
+/// pivot_table's `aggfunc`: one name ("mean" when left out), or a list of them (then each
+/// gives a block of columns, which the second value says).
+fn pivot_aggregations(aggfunc: Arg) -> Result<(Vec<crate::plan::groupby::Agg>, bool)> {
+    match aggfunc.value() {
+        Some(Value::List(items) | Value::Tuple(items)) => {
+            let aggs = items
+                .iter()
+                .map(|item| match item {
+                    Value::Str(name) => parse_agg(name).map_err(|e| e.at(aggfunc.span())),
+                    other => Err(aggfunc.invalid(format!(
+                        "aggfunc lists names of aggregations, not {}",
+                        other.kind_name()
+                    ))),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok((aggs, true))
+        }
+        _ => {
+            let agg = parse_agg(aggfunc.str_or("mean")?).map_err(|e| e.at(aggfunc.span()))?;
+            Ok((vec![agg], false))
+        }
+    }
 }
 
 /// pivot_table's index keys: column names, or `pd.Grouper(key=, freq=)`s, whose column then
