@@ -191,15 +191,21 @@ pub fn pivot(
             let found = (0..pair.len())
                 .map(|i| Ok(ScalarValue::try_from_array(batch.column(i), 0)?.to_string()))
                 .collect::<Result<Vec<_>>>()?;
-            let mut names = index.clone();
-            names.push(columns.clone());
+            let quoted: Vec<String> = index.iter().map(|n| format!("`{n}`")).collect();
+            // As pandas' arguments are written: one name bare, several as a list.
+            let argument = |names: &[String]| match names {
+                [one] => format!("{one:?}"),
+                several => format!("{several:?}"),
+            };
             return Err(DdqError::input(format!(
-                "pivot: the pair ({}) of `{}` occurs more than once, so its cell would hold several values",
+                "pivot: the pair ({}) of {} and `{columns}` occurs more than once, so its cell would hold several values",
                 found.join(", "),
-                names.join("`, `")
+                quoted.join(", "),
             ))
             .with_help(format!(
-                "aggregate the repeats: pivot_table(index={index:?}, columns=\"{columns}\", values={values:?}, aggfunc=\"mean\")"
+                "aggregate the repeats: pivot_table(index={}, columns=\"{columns}\", values={}, aggfunc=\"mean\")",
+                argument(index),
+                argument(values),
             )));
         }
     }

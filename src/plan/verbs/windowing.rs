@@ -620,7 +620,8 @@ fn onto_rows(receiver: Value, other: &Series) -> Option<(Value, Expr)> {
 fn ewm_aggregate(rolling: &Rolling, ewm: &Ewm, agg: Agg) -> Result<Value> {
     if agg != Agg::Mean {
         return Err(DdqError::unsupported(format!(
-            "ewm() is aggregated with mean() only, not {agg:?}"
+            "ewm() is aggregated with mean() only, not {}()",
+            agg.name()
         ))
         .with_help("use .ewm(...).mean()"));
     }
