@@ -215,7 +215,6 @@ PASSING = [
     "ts2_upsample_ffill_limit",
     "window_ewm_com",
     "window_ewm_halflife_times",
-    "window_closed_endpoints",
     "window_expanding_agg_list",
     "window_rolling_corr_series",
     "ts2_shift_freq",
