@@ -6,13 +6,13 @@
 
 use crate::error::Result as DdqResult;
 use crate::plan::ops::{expr_type, float, is_numeric};
+use crate::plan::streaming::{RowByRow, in_order};
 use crate::plan::value::Series;
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, TimeUnit};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::expr::WindowFunction;
-use datafusion::logical_expr::{Expr, PartitionEvaluator, WindowUDF, cast, lit};
-use std::ops::Range;
+use datafusion::logical_expr::{Expr, WindowUDF, cast, lit};
 use std::sync::Arc;
 
 /// How an `ewm(...)` weighs rows: pandas' center of mass (every form of decay is turned into
@@ -102,7 +102,7 @@ pub fn ewm_mean_udwf() -> WindowUDF {
             DataType::Boolean,
             DataType::Int64,
         ],
-        || Box::new(EwmEvaluator::default()),
+        || in_order(EwmEvaluator::default()),
     )
 }
 
@@ -177,24 +177,11 @@ impl EwmEvaluator {
     }
 }
 
-impl PartitionEvaluator for EwmEvaluator {
-    fn supports_bounded_execution(&self) -> bool {
-        true
-    }
-
-    fn is_causal(&self) -> bool {
-        true
-    }
-
-    /// Each row is evaluated once, in order: the state lives here.
-    fn get_range(&self, idx: usize, _n_rows: usize) -> Result<Range<usize>> {
-        Ok(idx..idx + 1)
-    }
-
-    fn evaluate(
+impl RowByRow for EwmEvaluator {
+    fn next_row(
         &mut self,
         values: &[datafusion::arrow::array::ArrayRef],
-        range: &Range<usize>,
+        row: usize,
     ) -> Result<ScalarValue> {
         let [
             value,
@@ -209,7 +196,6 @@ impl PartitionEvaluator for EwmEvaluator {
         else {
             return exec_err!("ddq_ewm_mean takes seven arguments");
         };
-        let row = range.start;
         let floats = |a: &datafusion::arrow::array::ArrayRef| {
             let a = a.as_primitive::<Float64Type>();
             a.is_valid(row).then(|| a.value(row))

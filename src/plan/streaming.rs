@@ -1,14 +1,16 @@
 //! The shell of ddq's own window functions that stream: each takes its rows once, in order,
 //! keeps what it needs of the past itself (a running state, a window) and gives one float per
-//! row. `time_median` and `ewm` are such functions; this is their one `WindowUDFImpl`, so a new
-//! one is its evaluator and a constructor.
+//! row. `time_median` and `ewm` are such functions; this is their one `WindowUDFImpl` and their
+//! one evaluation contract (`in_order`), so a new one is its `RowByRow` and a constructor.
 
+use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
-use datafusion::common::Result;
+use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{PartitionEvaluatorArgs, WindowUDFFieldArgs};
 use datafusion::logical_expr::{
     PartitionEvaluator, Signature, Volatility, WindowUDF, WindowUDFImpl,
 };
+use std::ops::Range;
 use std::sync::Arc;
 
 /// A window function named `name` over arguments of `argument_types`, evaluated by what
@@ -72,4 +74,37 @@ pub fn streaming_float(
         signature: Signature::exact(argument_types, Volatility::Immutable),
         evaluator,
     })
+}
+
+/// What a streaming function does with each row, in order: its result from the row's arguments
+/// (`values` are the partition's buffered argument columns, `row` the row's place in them).
+pub trait RowByRow: std::fmt::Debug + Send + 'static {
+    fn next_row(&mut self, values: &[ArrayRef], row: usize) -> Result<ScalarValue>;
+}
+
+/// The engine's evaluator for a `RowByRow`: bounded, causal, each row evaluated once in order
+/// and needing only itself, since the function keeps what it needs of the past.
+pub fn in_order<R: RowByRow>(rows: R) -> Box<dyn PartitionEvaluator> {
+    Box::new(InOrder(rows))
+}
+
+#[derive(Debug)]
+struct InOrder<R>(R);
+
+impl<R: RowByRow> PartitionEvaluator for InOrder<R> {
+    fn supports_bounded_execution(&self) -> bool {
+        true
+    }
+
+    fn is_causal(&self) -> bool {
+        true
+    }
+
+    fn get_range(&self, idx: usize, _n_rows: usize) -> Result<Range<usize>> {
+        Ok(idx..idx + 1)
+    }
+
+    fn evaluate(&mut self, values: &[ArrayRef], range: &Range<usize>) -> Result<ScalarValue> {
+        self.0.next_row(values, range.start)
+    }
 }

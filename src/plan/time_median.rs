@@ -6,12 +6,12 @@
 //! the span, and two balanced halves give the median in logarithmic time. It streams: the
 //! engine hands it each row once, in order, and keeps nothing behind it.
 
+use crate::plan::streaming::{RowByRow, in_order};
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::common::{Result, ScalarValue, exec_err};
-use datafusion::logical_expr::{PartitionEvaluator, WindowUDF};
+use datafusion::logical_expr::WindowUDF;
 use std::collections::{BTreeMap, VecDeque};
-use std::ops::Range;
 
 /// `ddq_time_median(time_ns, value, span_ns)`: the median of the values of pandas' time window
 /// ending at each row (missing when it holds none).
@@ -19,7 +19,7 @@ pub fn time_median_udwf() -> WindowUDF {
     crate::plan::streaming::streaming_float(
         "ddq_time_median",
         vec![DataType::Int64, DataType::Float64, DataType::Int64],
-        || Box::new(TimeMedianEvaluator::default()),
+        || in_order(TimeMedianEvaluator::default()),
     )
 }
 
@@ -31,29 +31,15 @@ struct TimeMedianEvaluator {
     halves: Halves,
 }
 
-impl PartitionEvaluator for TimeMedianEvaluator {
-    fn supports_bounded_execution(&self) -> bool {
-        true
-    }
-
-    fn is_causal(&self) -> bool {
-        true
-    }
-
-    /// Each row is evaluated once, in order, and needs only itself: the window lives here.
-    fn get_range(&self, idx: usize, _n_rows: usize) -> Result<Range<usize>> {
-        Ok(idx..idx + 1)
-    }
-
-    fn evaluate(
+impl RowByRow for TimeMedianEvaluator {
+    fn next_row(
         &mut self,
         values: &[datafusion::arrow::array::ArrayRef],
-        range: &Range<usize>,
+        row: usize,
     ) -> Result<ScalarValue> {
         let [times, numbers, spans, ..] = values else {
             return exec_err!("ddq_time_median takes a time, a value and a span");
         };
-        let row = range.start;
         let times = times.as_primitive::<Int64Type>();
         let numbers = numbers.as_primitive::<Float64Type>();
         let spans = spans.as_primitive::<Int64Type>();
@@ -202,12 +188,10 @@ mod tests {
         ];
         let mut evaluator = TimeMedianEvaluator::default();
         (0..n)
-            .map(
-                |row| match evaluator.evaluate(&columns, &(row..row + 1)).unwrap() {
-                    ScalarValue::Float64(v) => v,
-                    other => panic!("not a float: {other:?}"),
-                },
-            )
+            .map(|row| match evaluator.next_row(&columns, row).unwrap() {
+                ScalarValue::Float64(v) => v,
+                other => panic!("not a float: {other:?}"),
+            })
             .collect()
     }
 

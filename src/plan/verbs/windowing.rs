@@ -286,24 +286,24 @@ fn pct_change(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
 }
 
 fn ffill(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [limit, area] = args.params()?;
-    let (limit, area) = (fill_limit(limit)?, fill_area(area)?);
-    if let Some(filled) = upsampled(planner, &receiver, Fill::Forward, limit)? {
-        return Ok(filled);
-    }
-    each_column(receiver, args, |s, over| {
-        window::fill(s, over, true, limit, area)
-    })
+    filled(planner, receiver, args, Fill::Forward)
 }
 
 fn bfill(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    filled(planner, receiver, args, Fill::Backward)
+}
+
+/// `ffill`/`bfill(limit=None, limit_area=None)`: a resampler upsampled, anything else filled
+/// in row order.
+fn filled(planner: &Planner, receiver: Value, args: &Args, fill: Fill) -> Result<Value> {
     let [limit, area] = args.params()?;
     let (limit, area) = (fill_limit(limit)?, fill_area(area)?);
-    if let Some(filled) = upsampled(planner, &receiver, Fill::Backward, limit)? {
+    if let Some(filled) = upsampled(planner, &receiver, fill, limit)? {
         return Ok(filled);
     }
+    let forward = fill == Fill::Forward;
     each_column(receiver, args, |s, over| {
-        window::fill(s, over, false, limit, area)
+        window::fill(s, over, forward, limit, area)
     })
 }
 
