@@ -110,6 +110,7 @@ fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String>
         },
     };
     let code = finish(session, outcome);
+    crate::engine::held::finish_writes();
     crate::engine::memory::remove_own_spill_dir();
     // A cancelled query may still occupy a worker thread until it next yields; do not wait for it.
     runtime.shutdown_background();

@@ -335,6 +335,50 @@ fn a_statement_parses_only_its_columns_and_the_next_reuses_them() {
 }
 
 #[test]
+fn a_session_holds_the_columns_it_read_until_a_file_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    three_columns(dir.path());
+    let read = r#"ddf = read_csv("data/*.csv")"#;
+    // Read once, x is held in memory (and only marked on disk); read again, it is answered from
+    // memory and written to disk beside the query, before the process ends.
+    let held = ddq(
+        dir.path(),
+        &cache,
+        &["-c", &format!("{read}; ddf.x.sum(); cache; ddf.x.sum()")],
+    );
+    assert!(held.stdout.starts_with("10\n"), "{}", held.stdout);
+    assert!(
+        held.stdout
+            .contains("held in memory by this session: 2 columns of partitions"),
+        "{}",
+        held.stdout
+    );
+    assert!(held.stdout.ends_with("10\n"), "{}", held.stdout);
+    assert_eq!(cache_files(&cache, "arrow").len(), 2);
+
+    // The session writes a.csv anew (another size and time): what it held of the old file is
+    // not used, and the new file is read; the first rows of a held frame come from memory too.
+    let rewrite = format!(
+        "{read}; ddf.x.sum(); ddf.y.sum(); ddf.head(1); \
+         read_csv(\"data/b.csv\").to_csv(\"data/a.csv\", single_file=True, index=False); \
+         ddf = read_csv(\"data/*.csv\"); ddf.x.sum(); ddf.y.sum()"
+    );
+    let after = ddq(dir.path(), &cache, &["--format", "csv", "-c", &rewrite]);
+    assert_eq!(
+        after.stdout, "10\n100\nx,name,y\n1,aa,10\n14\n140\n",
+        "{}",
+        after.stderr
+    );
+    let off = ddq(
+        dir.path(),
+        &cache,
+        &["--no-cache", "-c", &format!("{read}; ddf.x.sum(); cache")],
+    );
+    assert!(!off.stdout.contains("held in memory"), "{}", off.stdout);
+}
+
+#[test]
 fn no_cache_and_set_cache_off_write_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = dir.path().join("cache");

@@ -16,7 +16,8 @@
 //! earns its disk. Entries are Arrow IPC files compressed with LZ4, so the cache takes less disk
 //! than the CSV it copies (0.7x on nycflights); ZSTD took half the disk but read back no faster
 //! than parsing the CSV (README). Reading one decompresses it a block at a time into memory of
-//! its own: nothing stays mapped. Reading an entry marks it used (its modification time); when
+//! its own: nothing stays mapped. What a process parsed or read in full it also keeps in memory,
+//! within a part of its memory limit (`engine::held`), and [`ScanCache::open`] looks there first. Reading an entry marks it used (its modification time); when
 //! the entries would pass the `cache_limit` setting, the least recently used go first.
 //!
 //! Writing is best effort: an entry is written under a temporary name and renamed only once the
@@ -24,6 +25,7 @@
 //! the cache off for the process with one warning on stderr instead of failing the query.
 
 use crate::config::size::format_size;
+use crate::engine::held;
 use crate::error::{DdqError, Result};
 use crate::output::temporary::{JOURNAL_SUBDIR, sweep_journal};
 use datafusion::arrow::array::{
@@ -209,7 +211,7 @@ impl PartitionKey {
         }
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         format!(
             "source={}\nsize={}\nmtime={}\nrange={}-{}\n{}",
             self.source.display(),
@@ -309,15 +311,20 @@ impl ScanCache {
         self.source_dir(&key.source).join(key.file_name())
     }
 
-    /// The cached column a key names, read, checked and marked used; none when there is none.
-    /// An entry that does not read back (corrupt, or another key's) is removed.
+    /// The cached column a key names, read, checked and marked used: held in memory, or else
+    /// on disk; none when there is none. An entry on disk that does not read back (corrupt, or
+    /// another key's) is removed.
     pub(crate) fn open(&self, key: &PartitionKey) -> Option<CachedColumn> {
+        if let Some(column) = held::get(key) {
+            held::write_through(self, key, &column);
+            return Some(CachedColumn::held(key, column));
+        }
         let path = self.entry_path(key);
         let file = File::open(&path).ok()?;
-        match CachedColumn::open(path.clone(), file, &key.text()) {
+        match CachedColumn::open(key, path.clone(), file) {
             Ok(column) => {
                 // Last use orders eviction; a failure only makes the entry look older.
-                let _ = column.file.set_modified(SystemTime::now());
+                let _ = file_of(&column).map(|f| f.set_modified(SystemTime::now()));
                 Some(column)
             }
             Err(_) => {
@@ -840,6 +847,7 @@ pub fn command(clear: bool) -> Result<String> {
             .with_help(format!("set {CACHE_DIR_ENV} to a directory"))
     })?;
     if clear {
+        held::clear();
         let cleared = cache.clear()?;
         let mut text = format!(
             "removed {} ({}) from {}\n",
@@ -868,7 +876,16 @@ pub fn command(clear: bool) -> Result<String> {
         }
         return Ok(text);
     }
-    Ok(describe_listing(&cache.list()?, cache.dir()))
+    let mut text = describe_listing(&cache.list()?, cache.dir());
+    let (columns, bytes) = held::held();
+    if columns > 0 {
+        text.push_str(&format!(
+            "held in memory by this session: {}, {}\n",
+            number_of(columns, "column of a partition", "columns of partitions"),
+            format_size(bytes as u64)
+        ));
+    }
+    Ok(text)
 }
 
 /// "1 copy", "2 copies": a count with its noun's singular or plural.
@@ -970,25 +987,56 @@ fn describe_listing(listing: &Listing, dir: &Path) -> String {
     text
 }
 
-/// One cached column of a partition, read and decompressed a batch at a time as its rows are
-/// taken: what it holds in memory is one batch, compressed and not.
+/// One cached column of a partition, its rows taken a batch at a time: from the arrays held in
+/// memory, or read and decompressed a block at a time from its entry on disk (what it then
+/// holds is one block, compressed and not, and what it decoded, to be held once it was read in
+/// full: see [`CachedColumn::remember`]).
 pub(crate) struct CachedColumn {
-    path: PathBuf,
-    file: File,
+    key: PartitionKey,
+    blocks: Blocks,
     data_type: DataType,
-    decoder: FileDecoder,
-    blocks: Vec<Block>,
-    next_block: usize,
-    /// What is left of the batch decoded last.
+    /// What is left of the batch taken last.
     pending: Option<ArrayRef>,
     rows: usize,
 }
 
+/// Where a cached column's batches come from.
+enum Blocks {
+    Disk(Box<DiskBlocks>),
+    Held {
+        arrays: Arc<[ArrayRef]>,
+        next: usize,
+    },
+}
+
+/// An entry on disk, its blocks decoded in turn.
+struct DiskBlocks {
+    path: PathBuf,
+    file: File,
+    field: FieldRef,
+    decoder: FileDecoder,
+    blocks: Vec<Block>,
+    next: usize,
+    decoded: held::Collector,
+}
+
+/// The open file of a column read from disk.
+fn file_of(column: &CachedColumn) -> Option<&File> {
+    match &column.blocks {
+        Blocks::Disk(disk) => Some(&disk.file),
+        Blocks::Held { .. } => None,
+    }
+}
+
 impl CachedColumn {
-    /// Reads an entry's footer: its blocks, and its key, which must be `key_text`.
-    fn open(path: PathBuf, mut file: File, key_text: &str) -> std::result::Result<Self, String> {
+    /// Reads an entry's footer: its blocks, and its key, which must be `key`.
+    fn open(
+        key: &PartitionKey,
+        path: PathBuf,
+        mut file: File,
+    ) -> std::result::Result<Self, String> {
         let footer = read_footer(&mut file)?;
-        if footer.metadata.get(KEY_METADATA).map(String::as_str) != Some(key_text) {
+        if footer.metadata.get(KEY_METADATA) != Some(&key.text()) {
             return Err("an entry of another key".to_string());
         }
         let rows = footer
@@ -999,21 +1047,41 @@ impl CachedColumn {
         if footer.schema.fields().len() != 1 {
             return Err("not one column".to_string());
         }
-        let data_type = footer.schema.field(0).data_type().clone();
+        let field = Arc::clone(&footer.schema.fields()[0]);
+        let data_type = field.data_type().clone();
         let decoder = FileDecoder::new(Arc::new(footer.schema), footer.version);
         // SAFETY: every decoded batch goes through `check_decoded` before any use, which checks
         // what arrow's own validation would, the cheap way for the text ddq writes (see there).
         let decoder = unsafe { decoder.with_skip_validation(true) };
-        Ok(CachedColumn {
+        let disk = DiskBlocks {
             path,
             file,
-            data_type,
+            field,
             decoder,
             blocks: footer.blocks,
-            next_block: 0,
+            next: 0,
+            decoded: held::Collector::new(),
+        };
+        Ok(CachedColumn {
+            key: key.clone(),
+            blocks: Blocks::Disk(Box::new(disk)),
+            data_type,
             pending: None,
             rows,
         })
+    }
+
+    fn held(key: &PartitionKey, column: held::HeldColumn) -> Self {
+        CachedColumn {
+            key: key.clone(),
+            data_type: column.field().data_type().clone(),
+            blocks: Blocks::Held {
+                arrays: column.arrays,
+                next: 0,
+            },
+            pending: None,
+            rows: column.rows,
+        }
     }
 
     /// The rows the column holds, as its footer says.
@@ -1027,14 +1095,14 @@ impl CachedColumn {
         if let Some(rest) = self.pending.take() {
             return Ok(Some(rest));
         }
-        while self.next_block < self.blocks.len() {
-            let array = self.decode_block(self.next_block)?;
-            self.next_block += 1;
-            if !array.is_empty() {
-                return Ok(Some(array));
+        match &mut self.blocks {
+            Blocks::Disk(disk) => disk.next_array(),
+            Blocks::Held { arrays, next } => {
+                let array = arrays.get(*next).cloned();
+                *next += 1;
+                Ok(array)
             }
         }
-        Ok(None)
     }
 
     /// Exactly the next `n` rows; an error when fewer are left.
@@ -1063,14 +1131,39 @@ impl CachedColumn {
         }
     }
 
-    /// Removes an entry found broken.
+    /// Removes a column found broken, from memory and disk.
     pub(crate) fn discard(self) {
-        let _ = std::fs::remove_file(&self.path);
+        held::forget(&self.key);
+        if let Blocks::Disk(disk) = self.blocks {
+            let _ = std::fs::remove_file(&disk.path);
+        }
     }
 
     /// Whether every row was taken.
     pub(crate) fn is_exhausted(&mut self) -> bool {
         matches!(self.next_array(), Ok(None))
+    }
+
+    /// A column read from disk in full, every row taken: held in memory for the next read.
+    pub(crate) fn remember(self) {
+        if let Blocks::Disk(disk) = self.blocks {
+            let DiskBlocks { decoded, field, .. } = *disk;
+            decoded.hold(&self.key, field, true);
+        }
+    }
+}
+
+impl DiskBlocks {
+    fn next_array(&mut self) -> std::result::Result<Option<ArrayRef>, String> {
+        while self.next < self.blocks.len() {
+            let array = self.decode_block(self.next)?;
+            self.next += 1;
+            if !array.is_empty() {
+                self.decoded.add(&array);
+                return Ok(Some(array));
+            }
+        }
+        Ok(None)
     }
 
     fn decode_block(&mut self, index: usize) -> std::result::Result<ArrayRef, String> {
@@ -1341,7 +1434,11 @@ mod tests {
         let many: Vec<i64> = (0..40_000).collect();
         commit_entry(&cache, &key, &many, 1_000);
         let mut column = cache.open(&key).expect("cached");
-        assert_eq!(column.blocks.len(), 2);
+        let blocks = match &column.blocks {
+            Blocks::Disk(disk) => disk.blocks.len(),
+            Blocks::Held { .. } => 0,
+        };
+        assert_eq!(blocks, 2);
         assert_eq!(values(&column.take(32_000).expect("first"))[31_999], 31_999);
         let across = values(&column.take(2_000).expect("across"));
         assert_eq!((across[0], across[1_999]), (32_000, 33_999));

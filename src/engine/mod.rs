@@ -1,4 +1,5 @@
-//! What runs plans: the ordered file scan and its columnar cache (`scan`, `cache`), the memory
+//! What runs plans: the ordered file scan and its columnar cache (`scan`, `cache`, and the
+//! columns a session keeps in memory: `held`), the memory
 //! cap and spilling (`memory`), persisted frames (`persist`), the nodes that keep a shown frame's
 //! first and last rows (`ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
 //! streams a plan into a renderer (a panic while it runs is the statement's error: `guard`;
@@ -17,6 +18,7 @@ pub mod dashboard;
 pub(crate) mod ends;
 pub mod executor;
 pub(crate) mod guard;
+pub(crate) mod held;
 pub mod memory;
 pub(crate) mod nodes;
 pub mod persist;

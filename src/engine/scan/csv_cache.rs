@@ -11,6 +11,7 @@
 use super::ReadRequest;
 use super::csv_read::{ByteRange, CsvSource, ParseFailure, Parsed};
 use crate::engine::cache::{CachedColumn, ColumnWriter, PartitionKey, ScanCache};
+use crate::engine::held::Collector;
 use crate::error::{DdqError, Result};
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
 use datafusion::arrow::datatypes::SchemaRef;
@@ -24,7 +25,7 @@ pub(super) fn read_through_cache(
     request: ReadRequest,
     emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
 ) -> Result<()> {
-    if request.columns.is_empty() {
+    if request.columns.is_empty() && request.limit.is_none() {
         return count_rows(source, cache, range, request, emit);
     }
     let Some(keys) = source.column_keys(range, request.columns) else {
@@ -38,9 +39,13 @@ pub(super) fn read_through_cache(
         // Which one is right is unknown: parse them all again (their entries are replaced).
         cached.iter_mut().for_each(|c| *c = None);
     }
-    if cached.iter().all(Option::is_some) {
+    if !cached.is_empty() && cached.iter().all(Option::is_some) {
         let columns = cached.into_iter().flatten().collect();
         return read_cached(source, range, request, columns, emit);
+    }
+    if request.limit.is_some() {
+        // The first rows only: parsed, and neither marked read nor cached.
+        return source.read_parsed(range, request, 0, emit);
     }
     parse_missing(source, cache, range, request, &keys, cached, emit)
 }
@@ -106,7 +111,8 @@ fn count_rows(
 }
 
 /// Every wanted column is cached: batches of at most the requested size, each column taking
-/// as many rows. A column that turns out broken is removed and the rest of the range parsed.
+/// as many rows, up to the request's limit. A column that turns out broken is removed and the
+/// rest of the range parsed. Columns read in full are then held in memory.
 fn read_cached(
     source: &CsvSource,
     range: ByteRange,
@@ -115,7 +121,8 @@ fn read_cached(
     emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
 ) -> Result<()> {
     let schema = wanted_schema(source, &request)?;
-    let total = columns.first().map_or(0, CachedColumn::rows);
+    let rows = columns.first().map_or(0, CachedColumn::rows);
+    let total = request.limit.map_or(rows, |limit| limit.min(rows));
     let mut passed = 0;
     for rows in batch_sizes(total, request.batch_size) {
         let arrays: std::result::Result<Vec<ArrayRef>, String> =
@@ -130,10 +137,14 @@ fn read_cached(
             return Ok(());
         }
     }
+    if total < rows {
+        return Ok(());
+    }
     if !columns.iter_mut().all(CachedColumn::is_exhausted) {
         columns.into_iter().for_each(CachedColumn::discard);
         return Err(cache_disagrees(source, range));
     }
+    columns.into_iter().for_each(CachedColumn::remember);
     Ok(())
 }
 
@@ -163,6 +174,7 @@ fn parse_missing(
             false => None,
         })
         .collect();
+    let mut collectors: Vec<Collector> = absent.iter().map(|_| Collector::new()).collect();
     let mut passed = 0usize;
     let mut emit_error = None;
     let mut misaligned = false;
@@ -176,6 +188,9 @@ fn parse_missing(
             if let Some(writer) = writer {
                 writer.write(array);
             }
+        }
+        for (collector, array) in collectors.iter_mut().zip(batch.columns()) {
+            collector.add(array);
         }
         let Some(arrays) = side_by_side(&mut cached, batch.columns(), rows) else {
             misaligned = true;
@@ -202,7 +217,18 @@ fn parse_missing(
             }
             // Entries are kept only of a file that did not change while it was parsed.
             source.check_unchanged(range.file)?;
-            writers.into_iter().flatten().for_each(ColumnWriter::commit);
+            let fields = source.schema().fields().clone();
+            for ((writer, collector), &i) in writers.into_iter().zip(collectors).zip(&absent) {
+                let on_disk = writer.is_some();
+                if let Some(writer) = writer {
+                    writer.commit();
+                }
+                collector.hold(&keys[i], Arc::clone(&fields[request.columns[i]]), on_disk);
+            }
+            cached
+                .into_iter()
+                .flatten()
+                .for_each(CachedColumn::remember);
             Ok(())
         }
         Ok(Parsed::Stopped) => Ok(()),

@@ -302,8 +302,8 @@ impl CsvSource {
 
     /// Reads a partition as [`ReadRequest`] says: its byte range of one file.
     ///
-    /// A full read (no limit) goes through the scan cache (see `csv_cache`): the columns cached
-    /// are read from their copies, the others parsed and cached on the way.
+    /// A read goes through the scan cache (see `csv_cache`): the columns cached are read from
+    /// their copies, the others parsed (and, in a full read, cached on the way).
     pub(crate) fn read(
         &self,
         request: ReadRequest,
@@ -333,7 +333,7 @@ impl CsvSource {
         ))
     }
 
-    /// `read` of one range, through the scan cache when the read is full and the cache is on.
+    /// `read` of one range, through the scan cache when the cache is on.
     fn read_range(
         &self,
         range: ByteRange,
@@ -341,7 +341,7 @@ impl CsvSource {
         emit: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
         match &self.cache {
-            Some(cache) if request.limit.is_none() && cache_policy().enabled => {
+            Some(cache) if cache_policy().enabled => {
                 read_through_cache(self, cache, range, request, emit)
             }
             _ => self.read_parsed(range, request, 0, emit),
