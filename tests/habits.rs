@@ -377,6 +377,35 @@ fn integers_that_hold_a_missing_value_print_as_pandas_floats() {
 }
 
 #[test]
+fn a_wide_table_with_missing_cells_holds_floats_as_pandas_does() {
+    // pandas widens by unstacking: a missing cell makes the integer counts and sums floats,
+    // unless fill_value fills the cells as they are made. Expected text: pandas 2.3's to_csv.
+    let statements = format!(
+        "{READ}; d = ddf[ddf.DepDelay > 200]; \
+         d.pivot_table(index=\"Origin\", columns=\"DayOfWeek\", values=\"Distance\", aggfunc=\"count\"); \
+         d.pivot_table(index=\"Origin\", columns=\"DayOfWeek\", values=\"Distance\", aggfunc=\"sum\", fill_value=0); \
+         ddf.pivot_table(index=\"Origin\", columns=\"Cancelled\", values=\"Distance\", aggfunc=\"count\")"
+    );
+    let run = ddq(&["--format", "csv", "-c", &statements], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Origin,1,2,3,4,5,6,7\n\
+         EWR,3.0,2.0,2.0,3.0,3.0,2.0,1.0\n\
+         JFK,1.0,1.0,,1.0,,1.0,\n\
+         LGA,,2.0,2.0,4.0,4.0,3.0,\n\
+         Origin,1,2,3,4,5,6,7\n\
+         EWR,4907,2939,1814,1588,5245,3140,717\n\
+         JFK,427,339,0,339,0,738,0\n\
+         LGA,0,1830,1192,4819,2755,1381,0\n\
+         Origin,False,True\n\
+         EWR,6949,144\n\
+         JFK,6712,128\n\
+         LGA,6741,126\n"
+    );
+}
+
+#[test]
 fn a_categorical_series_lists_its_categories_under_the_footer() {
     let out = table_with(
         &[],

@@ -144,6 +144,7 @@ pub fn pivot_table(planner: &Planner, frame: &Frame, spec: &PivotSpec) -> Result
     if !spec.dropna && spec.index.len() > 1 {
         table = with_every_index_combination(&long, table, &wide)?;
     }
+    let table = floats_where_missing(planner, &long, table, &wide, &labels)?;
     match &spec.margins {
         None => Ok(table),
         Some(name) => {
@@ -227,7 +228,8 @@ pub fn pivot(
         drop_empty_columns: false,
     };
     let labels = column_values(planner, &long, &wide)?;
-    widen(long, &wide, &labels)
+    let table = widen(long.clone(), &wide, &labels)?;
+    floats_where_missing(planner, &long, table, &wide, &labels)
 }
 
 /// What `pivot` (and `unstack`) reshape: the keys of the rows, the column whose values head
@@ -507,6 +509,65 @@ fn widen(long: Frame, wide: &Wide, labels: &[Vec<Label>]) -> Result<Frame> {
         origin: "pivot".into(),
         ..long
     })
+}
+
+/// `table` with its integer cells as floats when any cell has no value: pandas widens by
+/// unstacking, and a missing cell (NaN) makes the integers of the whole table floats; a
+/// `fill_value` goes in as it unstacks, leaving none missing. Whether a cell is missing is asked
+/// of the engine; only tables with integer cells and no fill ask.
+fn floats_where_missing(
+    planner: &Planner,
+    long: &Frame,
+    table: Frame,
+    wide: &Wide,
+    labels: &[Vec<Label>],
+) -> Result<Frame> {
+    let schema = long.df.schema();
+    let integer_cells: Vec<String> = wide
+        .blocks
+        .iter()
+        .zip(labels)
+        .filter(|(block, _)| {
+            schema
+                .field_with_unqualified_name(&block.long_name)
+                .is_ok_and(|f| f.data_type().is_integer())
+        })
+        .flat_map(|(block, labels)| labels.iter().map(|label| block.label_column(label)))
+        .collect();
+    let any_missing = integer_cells
+        .iter()
+        .map(|c| column(c).is_null())
+        .reduce(Expr::or);
+    let Some(any_missing) = any_missing.filter(|_| wide.fill.is_none()) else {
+        return Ok(table);
+    };
+    let flag = when(any_missing, lit(1i64)).otherwise(lit(0i64))?;
+    let query = table
+        .df
+        .clone()
+        .group_by(vec![], vec![max(flag).alias("__ddq_missing")])?;
+    let missing = planner.sources.collect_now(query)?.iter().any(|batch| {
+        batch.num_rows() > 0
+            && matches!(
+                ScalarValue::try_from_array(batch.column(0), 0),
+                Ok(ScalarValue::Int64(Some(1)))
+            )
+    });
+    if !missing {
+        return Ok(table);
+    }
+    let columns: Vec<Expr> = table
+        .df
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| match integer_cells.contains(f.name()) {
+            true => cast(column(f.name()), DataType::Float64).alias(f.name()),
+            false => column(f.name()),
+        })
+        .collect();
+    let df = table.df.clone().project(columns)?;
+    Ok(table.with_df(df))
 }
 
 /// Labels in ascending order, position by position, a missing value after every other (where
