@@ -479,7 +479,8 @@ pub fn with_every_category(
         Some(t) if t.is_numeric() => cast(column("__ddq_cat_label"), t),
         _ => column("__ddq_cat_label"),
     };
-    let mut select = vec![label.alias(key)];
+    // The key stays categorical, as pandas' CategoricalIndex of such a groupby does.
+    let mut select = vec![categorical_column(label, key, categories)];
     for (name, zero) in values.iter().zip(zero_when_empty) {
         let value = column(name);
         select.push(if *zero {

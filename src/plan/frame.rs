@@ -907,12 +907,15 @@ pub fn rank_across(frame: &Frame, method: window::RankMethod, ascending: bool) -
     })
 }
 
-pub fn astype(frame: &Frame, dtype: Arg) -> Result<Value> {
+/// `astype` of a frame's columns by a dtype name or a dict of them, leaving alone the columns
+/// `made` (already given their type: the categoricals).
+pub fn astype(frame: &Frame, dtype: Arg, made: &[String]) -> Result<Value> {
     match dtype.value() {
         Some(Value::Dict(pairs)) => {
             let mut wanted = Vec::new();
             for (k, v) in pairs {
                 match (k, v) {
+                    (Value::Str(c), _) if made.contains(c) => {}
                     (Value::Str(c), Value::Str(t)) => {
                         check_columns(frame, std::slice::from_ref(c))?;
                         wanted.push((c.clone(), t.clone()));
@@ -927,7 +930,11 @@ pub fn astype(frame: &Frame, dtype: Arg) -> Result<Value> {
                 None => Ok(s.expr.clone()),
             })
         }
-        Some(Value::Str(t)) => map_columns(frame, |s| series::astype_expr(s, t, dtype)),
+        Some(Value::Str(t)) => map_columns(frame, |s| match made.contains(&s.name) {
+            true => Ok(s.expr.clone()),
+            false => series::astype_expr(s, t, dtype),
+        }),
+        _ if !made.is_empty() => Ok(Value::Frame(frame.clone())),
         _ => Err(dtype.invalid("astype() takes a dtype name or a dict of them")),
     }
 }

@@ -351,27 +351,73 @@ fn assign(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 fn astype(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [dtype] = args.params()?;
     match receiver {
-        Value::Frame(f) => frame::astype(&f, dtype),
-        Value::Series(s) => {
-            if let Some(Value::CategoricalDtype(categorical)) = dtype.value() {
-                let s = super::categorical::categorical_of_dtype(planner, &s, categorical);
-                return s.map(Value::Series).map_err(|e| e.at(dtype.span()));
-            }
-            let Some(Value::Str(name)) = dtype.value() else {
-                return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
-            };
-            let t = expr_type(&s.frame, &s.expr)?;
-            let naive_datetime = matches!(t, DataType::Timestamp(_, None));
-            if name == "category" && (is_text(&t) || is_numeric(&t) || naive_datetime) {
-                return Ok(Value::Series(super::categorical::categorical_of_values(
-                    planner, &s,
-                )?));
-            }
-            let expr = series::astype_expr(&s, name, dtype)?;
-            Ok(with_expr(s, expr))
-        }
+        Value::Frame(f) => frame_astype(planner, f, dtype),
+        Value::Series(s) => match dtype.value() {
+            Some(target) => series_astype(planner, s, target, dtype),
+            None => Err(dtype.invalid("astype() takes a dtype name such as \"float64\"")),
+        },
         other => Err(wrong_receiver(args, &other)),
     }
+}
+
+/// A series as `target` (a dtype name or a `pd.CategoricalDtype`): categoricals take their
+/// categories from the data (asked of the engine), other dtypes are a cast.
+fn series_astype(planner: &Planner, s: Series, target: &Value, dtype: Arg) -> Result<Value> {
+    if let Value::CategoricalDtype(categorical) = target {
+        let s = super::categorical::categorical_of_dtype(planner, &s, categorical);
+        return s.map(Value::Series).map_err(|e| e.at(dtype.span()));
+    }
+    let Value::Str(name) = target else {
+        return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
+    };
+    let t = expr_type(&s.frame, &s.expr)?;
+    let naive_datetime = matches!(t, DataType::Timestamp(_, None));
+    if name == "category" && (is_text(&t) || is_numeric(&t) || naive_datetime) {
+        return Ok(Value::Series(super::categorical::categorical_of_values(
+            planner, &s,
+        )?));
+    }
+    let expr = series::astype_expr(&s, name, dtype)?;
+    Ok(with_expr(s, expr))
+}
+
+/// `df.astype("category")` or `df.astype({"col": "category", ...})`: the columns made
+/// categorical become so as a series' astype makes them, assigned in place; the others are cast.
+fn frame_astype(planner: &Planner, f: Frame, dtype: Arg) -> Result<Value> {
+    let is_categorical = |v: &Value| {
+        matches!(v, Value::CategoricalDtype(_)) || matches!(v, Value::Str(t) if t == "category")
+    };
+    let categorical: Vec<(String, Value)> = match dtype.value() {
+        Some(Value::Dict(pairs)) => pairs
+            .iter()
+            .filter(|(_, target)| is_categorical(target))
+            .filter_map(|(c, target)| match c {
+                Value::Str(c) => Some((c.clone(), target.clone())),
+                _ => None,
+            })
+            .collect(),
+        Some(target) if is_categorical(target) => f
+            .value_columns()
+            .into_iter()
+            .map(|c| (c, target.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut assigned = Vec::new();
+    for (name, target) in &categorical {
+        crate::plan::check_columns(&f, std::slice::from_ref(name))?;
+        let s = crate::plan::column_series(&f, name)?;
+        let ident = crate::lang::ast::Ident {
+            name: name.clone(),
+            span: dtype.span(),
+        };
+        assigned.push((ident, series_astype(planner, s, target, dtype)?));
+    }
+    let Value::Frame(f) = frame::assign(&f, &assigned)? else {
+        return Err(dtype.invalid("astype() of a frame gives a frame"));
+    };
+    let made: Vec<String> = categorical.into_iter().map(|(c, _)| c).collect();
+    frame::astype(&f, dtype, &made)
 }
 
 /// `rename(columns={old: new})` on a frame, `rename("new")` on a series.
