@@ -111,6 +111,10 @@ pub fn category_text(value: Expr, dtype: &str) -> Result<Expr> {
     Ok(match dtype {
         "object" => value,
         interval if interval.starts_with("interval") => value,
+        // `datetime64[ns, UTC]`: pandas writes a zoned category with its time and offset.
+        zoned if zoned.starts_with("datetime64") && zoned.contains(',') => {
+            crate::plan::series::zoned_timestamp_text(value)
+        }
         datetime if datetime.starts_with("datetime64") => {
             crate::plan::series::timestamp_text(value)
         }

@@ -117,6 +117,9 @@ pub fn astype_expr(series: &Series, name: &str, dtype: Arg) -> Result<Expr> {
         )
     })?;
     let source = expr_type(&series.frame, &series.expr)?;
+    if t == DataType::Utf8 && matches!(source, DataType::Timestamp(_, Some(_))) {
+        return Ok(zoned_timestamp_text(series.expr.clone()));
+    }
     if t == DataType::Utf8
         && matches!(
             source,
@@ -136,6 +139,12 @@ pub(crate) fn timestamp_text(e: Expr) -> Expr {
     datafusion::logical_expr::when(midnight, f::to_char(e.clone(), lit("%Y-%m-%d")))
         .otherwise(f::to_char(e, lit("%Y-%m-%d %H:%M:%S")))
         .unwrap_or_else(|_| lit(datafusion::common::ScalarValue::Utf8(None)))
+}
+
+/// A timestamp with a time zone as pandas' `str()` writes one: date, time and UTC offset
+/// (`2021-01-01 00:00:00+00:00`), midnight included.
+pub(crate) fn zoned_timestamp_text(e: Expr) -> Expr {
+    f::to_char(e, lit("%Y-%m-%d %H:%M:%S%:z"))
 }
 
 /// True where the value is missing (null, or NaN for floats), or the opposite.

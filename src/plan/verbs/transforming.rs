@@ -371,8 +371,8 @@ fn series_astype(planner: &Planner, s: Series, target: &Value, dtype: Arg) -> Re
         return Err(dtype.invalid("astype() takes a dtype name such as \"float64\""));
     };
     let t = expr_type(&s.frame, &s.expr)?;
-    let naive_datetime = matches!(t, DataType::Timestamp(_, None));
-    if name == "category" && (is_text(&t) || is_numeric(&t) || naive_datetime) {
+    let datetime = matches!(t, DataType::Timestamp(..));
+    if name == "category" && (is_text(&t) || is_numeric(&t) || datetime) {
         return Ok(Value::Series(super::categorical::categorical_of_values(
             planner, &s,
         )?));
