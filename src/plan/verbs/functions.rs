@@ -1,5 +1,5 @@
 //! pandas' top-level functions that take their data as arguments: `pd.merge(left, right, ...)`,
-//! `pd.to_datetime(...)`, `pd.isna(...)`, `pd.notna(...)`, `pd.cut(...)` and `pd.qcut(...)`.
+//! `pd.to_datetime(...)`, `pd.Timestamp(...)`, `pd.DateOffset(...)`, `pd.isna(...)`, `pd.notna(...)`, `pd.cut(...)` and `pd.qcut(...)`.
 
 use super::Form::Method;
 use super::Receiver as On;
@@ -10,7 +10,7 @@ use crate::plan::ops::{expr_type, literal_expr};
 use crate::plan::value::{Scalar, Series, Value};
 use crate::plan::{Planner, series};
 use crate::types::timedelta::{is_missing_text, parse_timedelta, unit_nanoseconds};
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn as f;
 use datafusion::logical_expr::{Expr, cast, lit, try_cast};
@@ -73,6 +73,30 @@ pub const VERBS: &[Verb] = &[
         example: "len(ddf[ddf.Date >= pd.to_datetime(\"1999-12-01\")])",
         expected: "185\n",
         plan: to_datetime,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "Timestamp",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["ts_input"],
+        signature: "pd.Timestamp(\"text\")",
+        summary: "A point in time read from text as pandas reads it (\"1995-06-01\", \"1995-06-01 12:30\"), as pd.to_datetime(\"text\") gives.",
+        example: "len(ddf[ddf.Date >= pd.Timestamp(\"1999-12-01\")])",
+        expected: "185\n",
+        plan: timestamp,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "DateOffset",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["**components"],
+        signature: "pd.DateOffset(years=, months=, weeks=, days=, hours=, minutes=, seconds=)",
+        summary: "A calendar offset to add to dates: years and months move the date by the calendar (the day kept, or the month's last day where it has fewer), then the rest adds up.",
+        example: "(ddf.Date + pd.DateOffset(months=1)).iloc[[0, 2000]]",
+        expected: "Date\n1990-02-01\n1991-01-25\n",
+        plan: date_offset,
         group: "Dates and strings",
     },
     Verb {
@@ -453,6 +477,10 @@ fn to_datetime(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
             };
             Ok(Value::Series(Series { expr, ..s.clone() }))
         }
+        Value::Str(text) if format.is_none() && !coerce => Ok(Value::Scalar(Scalar {
+            expr: timestamp_literal(text),
+            name: String::new(),
+        })),
         text @ Value::Str(_) => Ok(Value::Scalar(Scalar {
             expr: parse(literal_expr(text).unwrap_or(lit(""))),
             name: String::new(),
@@ -462,6 +490,114 @@ fn to_datetime(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
             other.kind_name()
         ))),
     }
+}
+
+/// `pd.Timestamp("text")`: as `pd.to_datetime("text")`.
+fn timestamp(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [text] = args.params()?;
+    match text.required()? {
+        Value::Str(value) => Ok(Value::Scalar(Scalar {
+            expr: timestamp_literal(value),
+            name: String::new(),
+        })),
+        other => Err(text.invalid(format!(
+            "pd.Timestamp takes text such as \"1995-06-01\", not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// The ways of writing a date and time that pandas reads and arrow's parser does not all take
+/// (a time without seconds, a date alone in other orders).
+const TIMESTAMP_FORMATS: &[&str] = &[
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d %H:%M:%S%.f",
+    "%Y/%m/%d %H:%M",
+];
+const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"];
+
+/// A timestamp written as text, read when the statement is planned; text none of the formats
+/// reads is left to the engine's parser (which names what it could not read).
+fn timestamp_literal(text: &str) -> Expr {
+    let trimmed = text.trim();
+    let read = TIMESTAMP_FORMATS
+        .iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(trimmed, format).ok())
+        .or_else(|| {
+            DATE_FORMATS.iter().find_map(|format| {
+                chrono::NaiveDate::parse_from_str(trimmed, format)
+                    .ok()
+                    .and_then(|date| date.and_hms_opt(0, 0, 0))
+            })
+        })
+        .and_then(|t| t.and_utc().timestamp_nanos_opt());
+    match read {
+        Some(nanoseconds) => lit(ScalarValue::TimestampNanosecond(Some(nanoseconds), None)),
+        None => cast(
+            lit(text.to_string()),
+            DataType::Timestamp(TimeUnit::Nanosecond, None),
+        ),
+    }
+}
+
+/// The keywords `pd.DateOffset` takes: calendar months first, then nanoseconds of each unit.
+const DATE_OFFSET_MONTHS: &[(&str, i32)] = &[("years", 12), ("months", 1)];
+const DATE_OFFSET_SPANS: &[&str] = &["weeks", "days", "hours", "minutes", "seconds"];
+
+/// `pd.DateOffset(months=2, days=1)`: an interval of calendar months and days, and of time, as
+/// dateutil's relativedelta adds them to a date (months first, clamped to the month's end).
+fn date_offset(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [_components] = args.params()?;
+    let (mut months, mut days, mut nanoseconds) = (0i64, 0i64, 0i128);
+    for (name, amount) in &args.extra {
+        let whole = match amount {
+            Value::Int(n) => *n,
+            other => {
+                return Err(DdqError::type_error(format!(
+                    "{}= takes a whole number, not {}",
+                    name.name,
+                    other.kind_name()
+                ))
+                .at(name.span));
+            }
+        };
+        match name.name.as_str() {
+            unit if DATE_OFFSET_MONTHS.iter().any(|(u, _)| *u == unit) => {
+                let per = DATE_OFFSET_MONTHS
+                    .iter()
+                    .find(|(u, _)| *u == unit)
+                    .map_or(1, |p| p.1);
+                months += whole * i64::from(per);
+            }
+            "weeks" => days += whole * 7,
+            "days" => days += whole,
+            unit if DATE_OFFSET_SPANS.contains(&unit) => {
+                let per = unit_nanoseconds(unit).unwrap_or_default();
+                nanoseconds += i128::from(whole) * i128::from(per);
+            }
+            other => {
+                return Err(
+                    DdqError::input(format!("pd.DateOffset has no keyword `{other}`"))
+                        .at(name.span)
+                        .with_help("use years, months, weeks, days, hours, minutes or seconds"),
+                );
+            }
+        }
+    }
+    let out_of_range =
+        || DdqError::input("pd.DateOffset: the offset is out of range").at(args.call_span);
+    let interval = IntervalMonthDayNano {
+        months: i32::try_from(months).map_err(|_| out_of_range())?,
+        days: i32::try_from(days).map_err(|_| out_of_range())?,
+        nanoseconds: i64::try_from(nanoseconds).map_err(|_| out_of_range())?,
+    };
+    Ok(Value::Scalar(Scalar {
+        expr: lit(ScalarValue::IntervalMonthDayNano(Some(interval))),
+        name: String::new(),
+    }))
 }
 
 /// `pd.to_numeric(series, errors=)`: numbers as they are; text as int64 when every value reads
