@@ -13,7 +13,9 @@ use crate::plan::groupby::{Agg, as_series};
 use crate::plan::project::Project;
 use crate::plan::resample::fixed_frequency;
 use crate::plan::upsample::{Fill, upsample};
-use crate::plan::value::{Closed, Frame, GroupBy, Rolling, Selection, Series, Value, column};
+use crate::plan::value::{
+    Closed, Frame, GroupBy, Rolling, Scalar, Selection, Series, Value, column,
+};
 use crate::plan::window::{self, FillArea, Over, RankMethod, Running};
 use crate::plan::{Planner, column_series, selection_columns};
 use crate::types::timedelta::parse_timedelta;
@@ -393,6 +395,37 @@ fn rank(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
 }
 
+/// A window length computed from the data (`rolling(window=len(ddf))`): asked of the engine
+/// when the statement is planned, as pandas has the number in hand.
+fn computed_rows(planner: &Planner, scalar: &Scalar, window_arg: &super::Arg) -> Result<i64> {
+    let batches = planner
+        .sources
+        .collect_now(scalar.to_dataframe(planner.ctx)?)?;
+    let value = batches
+        .iter()
+        .find(|batch| batch.num_rows() > 0)
+        .map(|batch| ScalarValue::try_from_array(batch.column(0), 0))
+        .transpose()?;
+    match value.as_ref().and_then(integer_of) {
+        Some(n) => Ok(n),
+        None => Err(window_arg.invalid(format!(
+            "the window is a number of rows, and this one computes to {}",
+            value.map_or("nothing".to_string(), |v| v.to_string())
+        ))),
+    }
+}
+
+/// The whole number a computed scalar holds, of any integer type.
+fn integer_of(value: &ScalarValue) -> Option<i64> {
+    match value {
+        ScalarValue::Int64(Some(n)) => Some(*n),
+        ScalarValue::UInt64(Some(n)) => i64::try_from(*n).ok(),
+        ScalarValue::Int32(Some(n)) => Some(i64::from(*n)),
+        ScalarValue::UInt32(Some(n)) => Some(i64::from(*n)),
+        _ => None,
+    }
+}
+
 /// `limit=`: how many missing values in a row a fill may fill, at least 1; none when left out.
 fn fill_limit(limit: super::Arg) -> Result<Option<u64>> {
     match limit.given() {
@@ -403,7 +436,7 @@ fn fill_limit(limit: super::Arg) -> Result<Option<u64>> {
 }
 
 /// `rolling(window, min_periods=None, center=False)`: a window of rows, aggregated next.
-fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn rolling(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     // The registry calls this only on the ROWS receivers.
     let [window_arg, min_periods_arg, center, closed_arg] = args.params()?;
     let closed = match closed_arg.str_or("right")? {
@@ -429,7 +462,11 @@ fn rolling(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     if closed != Closed::RIGHT && center.bool_or(false)? {
         return Err(closed_arg.invalid("closed= with center=True is not supported"));
     }
-    let window = match window_arg.required()? {
+    let computed = match window_arg.required()? {
+        Value::Scalar(scalar) => Some(Value::Int(computed_rows(planner, scalar, &window_arg)?)),
+        _ => None,
+    };
+    let window = match computed.as_ref().map_or(window_arg.required()?, |v| v) {
         Value::Int(n) if *n >= 1 => *n,
         Value::Int(_) => return Err(window_arg.invalid("the window must be at least 1 row")),
         Value::Str(text) => {
