@@ -46,8 +46,44 @@ pub struct Rule {
     /// For weeks: the first day number (days since 1970-01-01, a Thursday) that ends a week;
     /// 3, a Sunday, for `W` (`W-SUN`), 4 for `W-MON`.
     pub week_end: i64,
+    /// `closed="right"` on a rule of fixed units (s, min, h, D and their multiples): a bin
+    /// holds the times after its start up to and including its end, rather than from its start.
+    pub closed_right: bool,
+    /// `label="right"` on such a rule: a bin is labelled by its end rather than its start.
+    pub label_right: bool,
     /// The rule as written, for messages.
     pub text: String,
+}
+
+impl Rule {
+    /// The rule with pandas' `closed=` and `label=` ("left" or "right"; none is the rule's own
+    /// default). Weeks, months, quarters and years take only their defaults (closed and labelled
+    /// at their end for W, M, Q and Y; at their start for MS, QS and YS).
+    pub fn with_sides(mut self, closed: Option<&str>, label: Option<&str>) -> Result<Rule> {
+        let fixed = unit_seconds(self.unit).is_some() && self.unit != Unit::Week;
+        let default = if self.label_end { "right" } else { "left" };
+        for (name, side) in [("closed", closed), ("label", label)] {
+            match side {
+                None | Some("left") | Some("right") => {}
+                Some(other) => {
+                    return Err(DdqError::input(format!(
+                        "{name} is \"left\" or \"right\", not {other:?}"
+                    )));
+                }
+            }
+            if !fixed && side.is_some_and(|side| side != default) {
+                return Err(DdqError::unsupported(format!(
+                    "resample({:?}, {name}={:?}): for weeks, months, quarters and years ddq bins as pandas' default, {name}={default:?}",
+                    self.text,
+                    side.unwrap_or_default()
+                ))
+                .with_help("leave it out, or resample by days (\"7D\") with it"));
+            }
+        }
+        self.closed_right = fixed && closed == Some("right");
+        self.label_right = fixed && label == Some("right");
+        Ok(self)
+    }
 }
 
 /// Reads an offset alias, with its multiple (`"5D"`, `"2h"`, `"2W"`, `"3M"`).
@@ -89,6 +125,8 @@ pub fn parse_rule(text: &str) -> Result<Rule> {
         multiple,
         origin_day: None,
         week_end: week_end.unwrap_or(3),
+        closed_right: false,
+        label_right: false,
         text: text.to_string(),
     })
 }
@@ -221,7 +259,7 @@ fn multiple_bins(
     let origin_day = scalar_subquery(Arc::new(first.into_unoptimized_plan()));
     let width = (seconds * rule.multiple) as f64;
     let since_origin = epoch(time) - cast(origin_day.clone() * lit(86400i64), DataType::Float64);
-    let number = cast(f::floor(since_origin / lit(width)), DataType::Int64);
+    let number = bins_of(since_origin, width, rule.closed_right);
     let hidden = unique_hidden(frame, "__ddq_bin_number");
     let frame = frame.with_df(frame.df.clone().set_column(&hidden, number)?);
     rule.origin_day = Some(origin_day);
@@ -252,18 +290,29 @@ fn calendar_multiple_bins(frame: &Frame, time: Expr, rule: Rule) -> Result<(Fram
     Ok((frame, column(&hidden), rule))
 }
 
+/// Which bin of `width` seconds `seconds` falls in: bins `[k w, (k + 1) w)`, or with
+/// `closed_right` `(k w, (k + 1) w]` (a time on an edge then ends the bin before).
+fn bins_of(seconds: Expr, width: f64, closed_right: bool) -> Expr {
+    let bins = seconds / lit(width);
+    match closed_right {
+        true => cast(f::ceil(bins), DataType::Int64) - lit(1i64),
+        false => cast(f::floor(bins), DataType::Int64),
+    }
+}
+
 /// The bin a timestamp falls in, as a whole number that grows by one from bin to bin.
 fn bin_number(rule: &Rule, time: Expr) -> Expr {
     let unit = rule.unit;
     let seconds = || f::date_part(lit("epoch"), time.clone());
     let floor_div = |e: Expr, by: f64| cast(f::floor(e / lit(by)), DataType::Int64);
+    let fixed = |by: f64| bins_of(seconds(), by, rule.closed_right);
     let year = || cast(f::date_part(lit("year"), time.clone()), DataType::Int64);
     let month = || cast(f::date_part(lit("month"), time.clone()), DataType::Int64);
     match unit {
-        Unit::Second => floor_div(seconds(), 1.0),
-        Unit::Minute => floor_div(seconds(), 60.0),
-        Unit::Hour => floor_div(seconds(), 3600.0),
-        Unit::Day => floor_div(seconds(), 86400.0),
+        Unit::Second => fixed(1.0),
+        Unit::Minute => fixed(60.0),
+        Unit::Hour => fixed(3600.0),
+        Unit::Day => fixed(86400.0),
         // Weeks ending on Sunday end on days 3, 10, 17, ...
         Unit::Week => floor_div(floor_div(seconds(), 86400.0) + lit(6 - rule.week_end), 7.0),
         Unit::Month => year() * lit(12i64) + month() - lit(1i64),
@@ -281,6 +330,11 @@ fn bin_label(rule: &Rule, n: Expr) -> Expr {
         )
     };
     const DAY: i64 = 86_400_000_000_000;
+    // Labelled by its end, a bin takes the label of the next one's start.
+    let n = match rule.label_right {
+        true => n + lit(1i64),
+        false => n,
+    };
     if let (Some(origin), Some(seconds)) = (&rule.origin_day, unit_seconds(rule.unit)) {
         let width = seconds * rule.multiple * 1_000_000_000;
         return nanos(origin.clone() * lit(DAY) + n * lit(width), 1);

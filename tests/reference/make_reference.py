@@ -1045,6 +1045,11 @@ OPERATION_TASKS = [
     # A window length computed from the data, asked of the engine at planning (issue 17).
     ("rolling_window_of_len", "exact", ['ddf[["DepDelay"]].rolling(window=len(ddf), min_periods=1).mean().iloc[::2000]'], lambda d, s: frame_csv(d[["DepDelay"]].rolling(window=len(d), min_periods=1).mean().iloc[::2000])),
     ("rolling_window_of_computed_max", "exact", ['ddf.DepDelay.rolling(ddf.DayOfWeek.max()).sum().iloc[0:12]'], lambda d, s: series_csv(d.DepDelay.rolling(d.DayOfWeek.max()).sum().iloc[0:12])),
+    # resample(closed=, label=) on rules of fixed units (issue 17).
+    ("resample_closed_right", "exact", ['ddf.set_index("Date").DepDelay.resample("5D", closed="right").mean()'], lambda d, s: keyed_csv(d.set_index("Date").DepDelay.resample("5D", closed="right").mean())),
+    ("resample_closed_and_label_right", "exact", ['ddf.set_index("Date").DepDelay.resample("3D", closed="right", label="right").count()'], lambda d, s: keyed_csv(d.set_index("Date").DepDelay.resample("3D", closed="right", label="right").count())),
+    ("resample_day_label_right", "exact", ['ddf.resample("D", on="Date", label="right").DepDelay.max().head(40)'], lambda d, s: keyed_csv(d.resample("D", on="Date", label="right").DepDelay.max().head(40))),
+    ("resample_month_end_default_sides", "exact", ['ddf.set_index("Date").DepDelay.resample("ME", closed="right", label="right").mean()'], lambda d, s: keyed_csv(d.set_index("Date").DepDelay.resample("ME", closed="right", label="right").mean())),
     ("isin_nan_matches_missing", "exact", ["import numpy as np", 'ddf.DepDelay.isin([np.nan, 0]).sum() + ddf.TailNum.isin([np.nan]).sum() * 100000 + ddf.TailNum.isin([None]).sum()'], lambda d, s: scalar_csv(d.DepDelay.isin([np.nan, 0]).sum() + d.TailNum.isin([np.nan]).sum() * 100000 + d.TailNum.isin([None]).sum())),
     ("reset_index_after_filter_keeps_labels", "exact", ['ddf[ddf.DepDelay > 300].reset_index()[["index", "Origin", "DepDelay"]]'], lambda d, s: frame_csv(d[d.DepDelay > 300].reset_index()[["index", "Origin", "DepDelay"]])),
     ("reset_index_after_sort_keeps_labels", "exact", ['ddf.sort_values("DepDelay", ascending=False).reset_index()[["index", "DepDelay"]].head(20)'], lambda d, s: frame_csv(d.sort_values("DepDelay", ascending=False, kind="stable").reset_index()[["index", "DepDelay"]].head(20))),

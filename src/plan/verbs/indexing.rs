@@ -63,8 +63,8 @@ pub const VERBS: &[Verb] = &[
         name: "resample",
         receivers: &[On::Frame, On::Series],
         form: Method,
-        params: &["rule", "on"],
-        signature: "resample(rule, on=None)",
+        params: &["rule", "on", "closed", "label"],
+        signature: "resample(rule, on=None, closed=None, label=None)",
         summary: "Group by time bins of the datetime index (or the column `on`): D, W (W-MON, ...), M (ME), MS, Q, QS, Y, YS, h, min, s, with multiples (\"2W\", \"3ME\"); then aggregate as a groupby, or fill finer bins with ffill()/bfill(limit=None).",
         example: "ddf.set_index(\"Date\").DepDelay.resample(\"2YE\").max()",
         expected: "Date,DepDelay\n1990-12-31,328.0\n1992-12-31,641.0\n1994-12-31,623.0\n1996-12-31,514.0\n1998-12-31,446.0\n2000-12-31,1006.0\n",
@@ -159,9 +159,21 @@ fn index_values(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
 
 /// `resample(rule, on=None)` of a frame or a series: a groupby by time bins.
 fn resample(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [rule_arg, on] = args.params()?;
+    let [rule_arg, on, closed, label] = args.params()?;
+    let side = |arg: &super::Arg| match arg.given() {
+        None => Ok(None),
+        Some(Value::Str(text)) => Ok(Some(text.clone())),
+        Some(other) => Err(arg.invalid(format!(
+            "{} is \"left\" or \"right\", not {}",
+            arg.name(),
+            other.kind_name()
+        ))),
+    };
+    let (closed, label) = (side(&closed)?, side(&label)?);
     let rule = match rule_arg.required()? {
-        Value::Str(text) => parse_rule(text).map_err(|e| e.at(rule_arg.span()))?,
+        Value::Str(text) => parse_rule(text)
+            .and_then(|rule| rule.with_sides(closed.as_deref(), label.as_deref()))
+            .map_err(|e| e.at(rule_arg.span()))?,
         other => {
             return Err(rule_arg.invalid(format!(
                 "the rule is a string such as \"M\" or \"D\", not {}",
