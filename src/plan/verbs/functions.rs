@@ -100,6 +100,54 @@ pub const VERBS: &[Verb] = &[
         group: "Dates and strings",
     },
     Verb {
+        name: "pd.offsets.Day",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["n"],
+        signature: "pd.offsets.Day(n=1)",
+        summary: "A fixed span of n days, to add to dates or time spans (as pd.Timedelta(days=n)).",
+        example: "len(ddf[ddf.Date + pd.offsets.Day(2) > pd.Timestamp(\"1999-12-30\")])",
+        expected: "18\n",
+        plan: tick_offset,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "pd.offsets.Hour",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["n"],
+        signature: "pd.offsets.Hour(n=1)",
+        summary: "A fixed span of n hours, to add to dates or time spans (as pd.Timedelta(hours=n)).",
+        example: "(ddf.Date + pd.offsets.Hour(36)).iloc[[0]]",
+        expected: "Date\n1990-01-02 12:00:00\n",
+        plan: tick_offset,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "pd.offsets.Minute",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["n"],
+        signature: "pd.offsets.Minute(n=1)",
+        summary: "A fixed span of n minutes, to add to dates or time spans (as pd.Timedelta(minutes=n)).",
+        example: "(ddf.Date - pd.Timestamp(\"1990-01-01\") + pd.offsets.Minute(15)).iloc[[0]]",
+        expected: "Date\n0 days 00:15:00\n",
+        plan: tick_offset,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "pd.offsets.Second",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["n"],
+        signature: "pd.offsets.Second(n=1)",
+        summary: "A fixed span of n seconds, to add to dates or time spans (as pd.Timedelta(seconds=n)).",
+        example: "(ddf.Date + pd.offsets.Second(90)).iloc[[0]]",
+        expected: "Date\n1990-01-01 00:01:30\n",
+        plan: tick_offset,
+        group: "Dates and strings",
+    },
+    Verb {
         name: "to_numeric",
         receivers: &[On::Function],
         form: Method,
@@ -540,6 +588,30 @@ fn timestamp_literal(text: &str) -> Expr {
             lit(text.to_string()),
             DataType::Timestamp(TimeUnit::Nanosecond, None),
         ),
+    }
+}
+
+/// `pd.offsets.Day(n)`, `Hour`, `Minute`, `Second`: pandas' fixed offsets (its "ticks"), a
+/// span of n units, as a timedelta.
+fn tick_offset(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [n] = args.params()?;
+    let unit = match args.verb().name.rsplit('.').next() {
+        Some("Day") => "days",
+        Some("Hour") => "hours",
+        Some("Minute") => "minutes",
+        _ => "seconds",
+    };
+    let per_unit = unit_nanoseconds(unit).unwrap_or_default();
+    let amount = n.given().cloned().unwrap_or(Value::Int(1));
+    let nanoseconds = match &amount {
+        Value::Int(count) => i64::try_from(i128::from(*count) * i128::from(per_unit)).ok(),
+        other => {
+            return Err(n.invalid(format!("n is a whole number, not {}", other.kind_name())));
+        }
+    };
+    match nanoseconds {
+        Some(nanoseconds) => Ok(timedelta_scalar(Some(nanoseconds))),
+        None => Err(n.invalid("the span is out of range")),
     }
 }
 
