@@ -244,6 +244,7 @@ PASSING = [
     "reshape2_get_dummies",
     "reshape2_get_dummies_prefix_join",
     "merge2_join_suffixes",
+    "ts2_resample_closed_right",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}
