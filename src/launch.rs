@@ -100,7 +100,10 @@ fn start(invocation: Invocation, settings: Settings) -> Result<ExitCode, String>
         runtime.block_on(crate::session::startup::run_rc_file(&mut session, color));
     }
     let outcome = match source {
-        Some(source) => runtime.block_on(script::run(&mut session, &source, color)),
+        Some(source) => {
+            session.last_source = true;
+            runtime.block_on(script::run(&mut session, &source, color))
+        }
         None => match crate::repl::run(&mut session, &runtime, color) {
             Ok(()) => Outcome::Ok,
             Err(e) => {

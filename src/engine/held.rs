@@ -8,7 +8,8 @@
 //! a quarter of the session's memory limit (`memory_limit`, half the machine's memory unless
 //! set); the least recently used go first, and a column too large to fit is not collected at
 //! all, so a scan under a tight limit streams as before. Held arrays are shared, never copied:
-//! a statement reading one takes the arrays, or slices of them.
+//! a statement reading one takes the arrays, or slices of them. The last statement of a script
+//! or `-c` collects nothing, since none follows it (a one-shot `ddq -c` holds nothing).
 //!
 //! A column held but not yet on disk is written to disk the second time it is read (the disk
 //! tier's rule, see `ScanCache::seen`), by one thread beside the queries; the process waits for
@@ -18,13 +19,16 @@ use crate::engine::cache::{ColumnWriter, PartitionKey, ScanCache};
 use datafusion::arrow::array::{Array, ArrayRef};
 use datafusion::arrow::datatypes::FieldRef;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// Bytes all held columns may take; 0 (the default, and what a cluster worker keeps) holds none.
 static LIMIT: AtomicU64 = AtomicU64::new(0);
+/// Whether scans still collect columns to hold: not in the last statement of a script or `-c`,
+/// which no statement follows to read them (holding would only keep memory from being reused).
+static COLLECTING: AtomicBool = AtomicBool::new(true);
 static STORE: Mutex<Option<Store>> = Mutex::new(None);
 /// The thread writing held columns to the disk tier, one after another, and its queue.
 static WRITES: Mutex<Option<Writes>> = Mutex::new(None);
@@ -99,7 +103,16 @@ fn limit() -> usize {
 /// sixty-fourth of what all may hold, so that collecting the columns of the partitions being
 /// read at once stays a small part of the memory limit.
 pub(crate) fn collect_cap() -> usize {
-    limit() / 64
+    match COLLECTING.load(Ordering::Relaxed) {
+        true => limit() / 64,
+        false => 0,
+    }
+}
+
+/// Stops collecting columns to hold, for the rest of the process: the statement about to run
+/// is the last (what is held still answers it).
+pub(crate) fn stop_collecting() {
+    COLLECTING.store(false, Ordering::Relaxed);
 }
 
 /// The held column of `key`, marked used.

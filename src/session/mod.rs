@@ -72,6 +72,9 @@ pub struct Session {
     starting: Option<(LocalShape, JoinHandle<Result<Cluster>>)>,
     /// The scheduler the running statement asked for with `.compute(scheduler=...)`.
     statement_scheduler: Option<SchedulerKind>,
+    /// The source being run is the last this process runs (a script or `-c`): its last
+    /// statement collects no columns to hold (see `engine::held`).
+    pub last_source: bool,
     /// What the dashboard shows, and its server with the address it was asked for.
     dashboard: Dashboard,
     dashboard_server: Option<(SocketAddr, Server)>,
@@ -93,6 +96,7 @@ impl Session {
             cluster: None,
             starting: None,
             statement_scheduler: None,
+            last_source: false,
             dashboard: Dashboard::default(),
             dashboard_server: None,
         })
@@ -200,7 +204,10 @@ impl Session {
     pub async fn run_source(&mut self, source: &Source) -> Result<Flow> {
         self.restore_output();
         let statements = parser::parse(source)?;
-        for stmt in &statements {
+        for (i, stmt) in statements.iter().enumerate() {
+            if self.last_source && i + 1 == statements.len() {
+                crate::engine::held::stop_collecting();
+            }
             self.statement_scheduler = None;
             self.describe_to_dashboard();
             self.dashboard.statement_started(
