@@ -17,8 +17,9 @@
 //! than the CSV it copies (0.7x on nycflights); ZSTD took half the disk but read back no faster
 //! than parsing the CSV (README). Reading one decompresses it a block at a time into memory of
 //! its own: nothing stays mapped. What a process parsed or read in full it also keeps in memory,
-//! within a part of its memory limit (`engine::held`), and [`ScanCache::open`] looks there first. Reading an entry marks it used (its modification time); when
-//! the entries would pass the `cache_limit` setting, the least recently used go first.
+//! within a part of its memory limit (`engine::held`), and [`ScanCache::open`] looks there
+//! first. Reading an entry marks it used (its modification time); when the entries would pass
+//! the `cache_limit` setting, the least recently used go first.
 //!
 //! Writing is best effort: an entry is written under a temporary name and renamed only once the
 //! whole partition was parsed, and any error writing it (disk full, read-only directory) turns

@@ -66,6 +66,15 @@ struct Store {
 }
 
 impl Store {
+    /// Drops the entry of `key`; whether there was one.
+    fn remove(&mut self, key: &str) -> bool {
+        let Some(held) = self.entries.remove(key) else {
+            return false;
+        };
+        self.bytes -= held.bytes;
+        true
+    }
+
     /// Drops the least recently used entries until the rest take at most `target` bytes.
     fn evict_down_to(&mut self, target: usize) {
         while self.bytes > target {
@@ -74,10 +83,9 @@ impl Store {
                 .iter()
                 .min_by_key(|(_, held)| held.last_use)
                 .map(|(key, _)| key.clone());
-            let Some(held) = oldest.and_then(|key| self.entries.remove(&key)) else {
+            if !oldest.is_some_and(|key| self.remove(&key)) {
                 break;
-            };
-            self.bytes -= held.bytes;
+            }
         }
     }
 }
@@ -139,9 +147,7 @@ pub(crate) fn hold(key: &PartitionKey, field: FieldRef, arrays: Vec<ArrayRef>, o
     let rows = arrays.iter().map(|a| a.len()).sum();
     let text = key.text();
     with_store(|store| {
-        if let Some(old) = store.entries.remove(&text) {
-            store.bytes -= old.bytes;
-        }
+        store.remove(&text);
         store.evict_down_to(limit - bytes);
         store.clock += 1;
         let held = HeldColumn {
@@ -160,11 +166,7 @@ pub(crate) fn hold(key: &PartitionKey, field: FieldRef, arrays: Vec<ArrayRef>, o
 /// Drops a held column found not to match its partition.
 pub(crate) fn forget(key: &PartitionKey) {
     let text = key.text();
-    with_store(|store| {
-        if let Some(old) = store.entries.remove(&text) {
-            store.bytes -= old.bytes;
-        }
-    });
+    with_store(|store| store.remove(&text));
 }
 
 /// A held column read again: when the disk tier does not have it and this is not its first

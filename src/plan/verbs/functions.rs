@@ -636,14 +636,14 @@ fn date_offset(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
                 .at(name.span));
             }
         };
+        if let Some((_, per)) = DATE_OFFSET_MONTHS
+            .iter()
+            .find(|(unit, _)| *unit == name.name)
+        {
+            months += whole * i64::from(*per);
+            continue;
+        }
         match name.name.as_str() {
-            unit if DATE_OFFSET_MONTHS.iter().any(|(u, _)| *u == unit) => {
-                let per = DATE_OFFSET_MONTHS
-                    .iter()
-                    .find(|(u, _)| *u == unit)
-                    .map_or(1, |p| p.1);
-                months += whole * i64::from(per);
-            }
             "weeks" => days += whole * 7,
             "days" => days += whole,
             unit if DATE_OFFSET_SPANS.contains(&unit) => {

@@ -160,19 +160,10 @@ fn index_values(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
 /// `resample(rule, on=None)` of a frame or a series: a groupby by time bins.
 fn resample(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [rule_arg, on, closed, label] = args.params()?;
-    let side = |arg: &super::Arg| match arg.given() {
-        None => Ok(None),
-        Some(Value::Str(text)) => Ok(Some(text.clone())),
-        Some(other) => Err(arg.invalid(format!(
-            "{} is \"left\" or \"right\", not {}",
-            arg.name(),
-            other.kind_name()
-        ))),
-    };
-    let (closed, label) = (side(&closed)?, side(&label)?);
+    let (closed, label) = (closed.str_opt()?, label.str_opt()?);
     let rule = match rule_arg.required()? {
         Value::Str(text) => parse_rule(text)
-            .and_then(|rule| rule.with_sides(closed.as_deref(), label.as_deref()))
+            .and_then(|rule| rule.with_sides(closed, label))
             .map_err(|e| e.at(rule_arg.span()))?,
         other => {
             return Err(rule_arg.invalid(format!(

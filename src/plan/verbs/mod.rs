@@ -408,9 +408,14 @@ impl<'a> Arg<'a> {
 
     /// A text argument, `default` when left out or `None`.
     pub fn str_or(&self, default: &'a str) -> Result<&'a str> {
+        Ok(self.str_opt()?.unwrap_or(default))
+    }
+
+    /// A text argument; `None` when left out or `None`.
+    pub fn str_opt(&self) -> Result<Option<&'a str>> {
         match self.given() {
-            None => Ok(default),
-            Some(Value::Str(s)) => Ok(s),
+            None => Ok(None),
+            Some(Value::Str(s)) => Ok(Some(s)),
             Some(other) => Err(self.invalid(format!(
                 "`{}` must be a string, not {}",
                 self.name,

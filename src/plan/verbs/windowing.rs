@@ -18,6 +18,8 @@ use crate::plan::value::{
 };
 use crate::plan::window::{self, FillArea, Over, RankMethod, Running};
 use crate::plan::{Planner, column_series, selection_columns};
+use crate::types::format::Plain;
+use crate::types::scalar::to_plain;
 use crate::types::timedelta::parse_timedelta;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
@@ -406,23 +408,12 @@ fn computed_rows(planner: &Planner, scalar: &Scalar, window_arg: &super::Arg) ->
         .find(|batch| batch.num_rows() > 0)
         .map(|batch| ScalarValue::try_from_array(batch.column(0), 0))
         .transpose()?;
-    match value.as_ref().and_then(integer_of) {
-        Some(n) => Ok(n),
-        None => Err(window_arg.invalid(format!(
+    match value.as_ref().map(to_plain) {
+        Some(Plain::Int(n)) => Ok(n),
+        _ => Err(window_arg.invalid(format!(
             "the window is a number of rows, and this one computes to {}",
             value.map_or("nothing".to_string(), |v| v.to_string())
         ))),
-    }
-}
-
-/// The whole number a computed scalar holds, of any integer type.
-fn integer_of(value: &ScalarValue) -> Option<i64> {
-    match value {
-        ScalarValue::Int64(Some(n)) => Some(*n),
-        ScalarValue::UInt64(Some(n)) => i64::try_from(*n).ok(),
-        ScalarValue::Int32(Some(n)) => Some(i64::from(*n)),
-        ScalarValue::UInt32(Some(n)) => Some(i64::from(*n)),
-        _ => None,
     }
 }
 
