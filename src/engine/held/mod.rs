@@ -1,5 +1,5 @@
 //! The scan cache's tier in memory: the columns of partitions this process parsed from CSV or
-//! read from the cache on disk, kept as the Arrow arrays the scan produced. A session asks its
+//! read from the cache on disk, kept as Arrow arrays. A session asks its
 //! files many questions; each column is then parsed (or decompressed) once per process, as a
 //! Polars user reads a file once into a frame and queries that.
 //!
@@ -7,17 +7,25 @@
 //! parsed: [`PartitionKey`]), so a changed file misses. All held columns together take at most
 //! a quarter of the session's memory limit (`memory_limit`, half the machine's memory unless
 //! set); the least recently used go first, and a column too large to fit is not collected at
-//! all, so a scan under a tight limit streams as before. Held arrays are shared, never copied:
-//! a statement reading one takes the arrays, or slices of them. The last statement of a script
-//! or `-c` collects nothing, since none follows it (a one-shot `ddq -c` holds nothing).
+//! all, so a scan under a tight limit streams as before. The last statement of a script or
+//! `-c` collects nothing, since none follows it (a one-shot `ddq -c` holds nothing).
+//!
+//! Held arrays are narrowed where that gives the same values back (`narrow`: small whole
+//! numbers as narrow integers, repeated text as a dictionary), which takes well under half the
+//! memory of the arrays the scan produced; a statement reading one casts it back (arrays that
+//! did not narrow are shared as they are).
 //!
 //! A column held but not yet on disk is written to disk the second time it is read (the disk
 //! tier's rule, see `ScanCache::seen`), by one thread beside the queries; the process waits for
 //! what it queued before it exits ([`finish_writes`]).
 
+mod narrow;
+
+pub(crate) use narrow::widen;
+
 use crate::engine::cache::{ColumnWriter, PartitionKey, ScanCache};
 use datafusion::arrow::array::{Array, ArrayRef};
-use datafusion::arrow::datatypes::FieldRef;
+use datafusion::arrow::datatypes::{DataType, FieldRef};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -33,14 +41,17 @@ static STORE: Mutex<Option<Store>> = Mutex::new(None);
 /// The thread writing held columns to the disk tier, one after another, and its queue.
 static WRITES: Mutex<Option<Writes>> = Mutex::new(None);
 
-type WriteJob = (ColumnWriter, Arc<[ArrayRef]>);
+/// A held column to write, and its type on disk (what the scan produced: held arrays may be
+/// narrower).
+type WriteJob = (ColumnWriter, Arc<[ArrayRef]>, DataType);
 
 struct Writes {
     queue: Sender<WriteJob>,
     thread: JoinHandle<()>,
 }
 
-/// One held column of one partition.
+/// One held column of one partition. Its arrays may be of a narrower type than its field's
+/// (see `narrow`): [`widen`] gives them back as the scan produced them.
 #[derive(Clone)]
 pub(crate) struct HeldColumn {
     pub(crate) arrays: Arc<[ArrayRef]>,
@@ -136,9 +147,9 @@ pub(crate) fn get(key: &PartitionKey) -> Option<HeldColumn> {
     .flatten()
 }
 
-/// Holds a column read in full; `on_disk` when the disk tier has it. Nothing is held when the
-/// column alone passes the limit.
-pub(crate) fn hold(key: &PartitionKey, field: FieldRef, arrays: Vec<ArrayRef>, on_disk: bool) {
+/// Holds a column read in full, its arrays narrowed as collected; `on_disk` when the disk tier
+/// has it. Nothing is held when the column alone passes the limit.
+fn hold(key: &PartitionKey, field: FieldRef, arrays: Vec<ArrayRef>, on_disk: bool) {
     let bytes: usize = arrays.iter().map(|a| a.get_array_memory_size()).sum();
     let limit = limit();
     if bytes > limit {
@@ -196,15 +207,21 @@ pub(crate) fn write_through(cache: &ScanCache, key: &PartitionKey, held: &HeldCo
     if writes.is_none() {
         let (queue, jobs) = std::sync::mpsc::channel::<WriteJob>();
         let thread = std::thread::spawn(move || {
-            for (mut writer, arrays) in jobs {
-                arrays.iter().for_each(|array| writer.write(array));
+            for (mut writer, arrays, data_type) in jobs {
+                for array in arrays.iter() {
+                    // A cast that fails leaves the narrow array, which the entry's schema
+                    // refuses: the writer then abandons the entry.
+                    let wide = widen(array, &data_type).unwrap_or_else(|_| ArrayRef::clone(array));
+                    writer.write(&wide);
+                }
                 writer.commit();
             }
         });
         *writes = Some(Writes { queue, thread });
     }
     if let Some(writes) = writes.as_ref() {
-        let _ = writes.queue.send((writer, arrays));
+        let data_type = held.field.data_type().clone();
+        let _ = writes.queue.send((writer, arrays, data_type));
     }
 }
 
@@ -253,12 +270,15 @@ impl Collector {
         let Some(arrays) = self.arrays.as_mut() else {
             return;
         };
+        // Narrowed as each batch passes, so that the scan's own arrays are freed as it goes
+        // on and a partition being read never takes its wide size twice.
+        let array = narrow::narrow(array);
         self.bytes += array.get_array_memory_size();
         if self.bytes > self.cap {
             self.arrays = None;
             return;
         }
-        arrays.push(Arc::clone(array));
+        arrays.push(array);
     }
 
     /// Holds what was collected, the column having been read in full.
@@ -310,7 +330,8 @@ mod tests {
     #[test]
     fn a_column_past_its_cap_is_not_collected() {
         let small = numbers(10);
-        let cap = small.get_array_memory_size() * 2;
+        // The collector counts the bytes it keeps: the narrowed array's.
+        let cap = narrow::narrow(&small).get_array_memory_size() * 2;
         let mut collector = Collector::with_cap(cap);
         collector.add(&small);
         collector.add(&small);
