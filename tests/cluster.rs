@@ -364,6 +364,33 @@ fn dask_client_and_config_set_choose_the_scheduler() {
 }
 
 #[test]
+fn a_clients_persist_compute_gather_and_close_work_as_in_dask() {
+    let _guard = one_at_a_time();
+    let marker = marker("client-methods");
+    // Answers from pandas over the sample: 941 rows with DepDelay > 60, the largest delay
+    // 1006.0, the smallest -15.0, and 61.0 among the late rows.
+    let script = "from dask.distributed import Client\n\
+                  client = Client(n_workers=1, threads_per_worker=1)\n\
+                  ddf = read_csv(\"data/nycflights/*.csv\")\n\
+                  late = client.persist(ddf[ddf.DepDelay > 60])\n\
+                  len(late)\n\
+                  client.compute(ddf.DepDelay.max()).result()\n\
+                  lo, hi = client.gather(client.compute([ddf.DepDelay.min(), late.DepDelay.min()]))\n\
+                  print(lo, hi)\n\
+                  client.close()\n\
+                  set scheduler\n\
+                  len(late)\n";
+    let out = run(&marker, &["--format", "csv", "-c", script]);
+    assert_eq!(out.code, 0, "stderr:\n{}", out.stderr);
+    assert_eq!(
+        out.stdout, "941\n1006.0\n-15.0 61.0\nscheduler = threads\n941\n",
+        "stderr:\n{}",
+        out.stderr
+    );
+    assert_all_gone(&marker);
+}
+
+#[test]
 fn a_worker_killed_mid_query_is_survived_and_shown_lost() {
     let _guard = one_at_a_time();
     let marker = marker("fault");

@@ -1099,9 +1099,9 @@ impl CachedColumn {
         match &mut self.blocks {
             Blocks::Disk(disk) => disk.next_array(),
             Blocks::Held { arrays, next } => {
-                let array = arrays.get(*next).cloned();
+                let array = arrays.get(*next).map(|a| held::widen(a, &self.data_type));
                 *next += 1;
-                Ok(array)
+                array.transpose().map_err(|e| e.to_string())
             }
         }
     }

@@ -33,7 +33,7 @@ use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
 use crate::lang::ast::{Arg, Expr, ExprKind, Ident};
 use crate::plan::sources::Sources;
-use crate::plan::value::{Accessor, Frame, GroupBy, Lambda, Selection, Series, Value};
+use crate::plan::value::{Accessor, Action, Frame, GroupBy, Lambda, Selection, Series, Value};
 use crate::plan::verbs::{Args, Form, Receiver};
 use datafusion::prelude::SessionContext;
 use std::collections::HashMap;
@@ -816,6 +816,9 @@ fn receiver_of(value: &Value, what: &str, name: &str) -> Result<Receiver> {
         Value::Accessor(Accessor::Plot(_)) => Receiver::Plot,
         Value::Scalar(_) => Receiver::Scalar,
         Value::Rolling(_) => Receiver::Rolling,
+        Value::Action(action) if matches!(&**action, Action::Schedule(request) if request.is_client) => {
+            Receiver::Client
+        }
         other => {
             return Err(DdqError::type_error(format!(
                 "{} has no {what} `{name}`",

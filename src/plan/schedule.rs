@@ -48,6 +48,15 @@ pub fn client(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value
     Ok(Value::Action(Box::new(Action::Schedule(request))))
 }
 
+/// `client.close()`: back to this process' threads, Dask's default scheduler for frames.
+pub fn close(_planner: &Planner, _receiver: Value, _args: &Args) -> Result<Value> {
+    Ok(Value::Action(Box::new(Action::Schedule(ScheduleRequest {
+        scheduler: SchedulerKind::Threads,
+        changes: Vec::new(),
+        is_client: false,
+    }))))
+}
+
 /// `dask.config.set(scheduler=...)`
 pub fn config_set(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [scheduler] = args.params()?;

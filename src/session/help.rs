@@ -53,6 +53,7 @@ const SECTIONS: &[(Receiver, &str)] = &[
     (Receiver::Cat, "Series.cat:"),
     (Receiver::Plot, "Series.plot and DataFrame.plot:"),
     (Receiver::Scalar, "Computed values:"),
+    (Receiver::Client, "Client (client = Client(...)):"),
 ];
 
 /// One line per group of the verbs that apply to `receiver`: `  Group: a, b, c`.

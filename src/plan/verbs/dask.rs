@@ -1,5 +1,6 @@
-//! What Dask adds to pandas: choosing a scheduler (`Client`, `dask.config.set`, `compute`),
-//! keeping computed rows (`persist`) and partitions (`repartition`, `partitions`, `divisions`).
+//! What Dask adds to pandas: choosing a scheduler (`Client` and its methods, `dask.config.set`,
+//! `compute`), keeping computed rows (`persist`) and partitions (`repartition`, `partitions`,
+//! `divisions`).
 
 use super::Form::{Attribute, Method};
 use super::Receiver as On;
@@ -74,6 +75,66 @@ pub const VERBS: &[Verb] = &[
         example: "ddf = ddf.persist(); len(ddf)",
         expected: "20800\n",
         plan: persist,
+        group: "Dask compatibility",
+    },
+    Verb {
+        name: "persist",
+        receivers: &[On::Client],
+        form: Method,
+        params: &["collections"],
+        signature: "client.persist(df) | client.persist([df, s])",
+        summary: "Like df.persist(), on the client's cluster: the rows computed once and kept there.",
+        example: "client = Client(n_workers=1, threads_per_worker=1); ddf = client.persist(ddf); len(ddf)",
+        expected: "20800\n",
+        plan: client_persist,
+        group: "Schedulers",
+    },
+    Verb {
+        name: "compute",
+        receivers: &[On::Client],
+        form: Method,
+        params: &["collections"],
+        signature: "client.compute(x) | client.compute([x, y])",
+        summary: "Like x.compute(), on the client's cluster. Dask gives a Future; here it is the value itself, so `.result()` (or client.gather) gives it.",
+        example: "client = Client(n_workers=1, threads_per_worker=1); future = client.compute(ddf.DepDelay.max()); future.result()",
+        expected: "1006.0\n",
+        plan: client_compute,
+        group: "Schedulers",
+    },
+    Verb {
+        name: "gather",
+        receivers: &[On::Client],
+        form: Method,
+        params: &["futures"],
+        signature: "client.gather(future) | client.gather([f, g])",
+        summary: "The values of what client.compute gave (they are the values already).",
+        example: "client = Client(n_workers=1, threads_per_worker=1); a, b = client.gather(client.compute([ddf.DepDelay.min(), ddf.DepDelay.max()])); b - a",
+        expected: "1021.0\n",
+        plan: client_compute,
+        group: "Schedulers",
+    },
+    Verb {
+        name: "close",
+        receivers: &[On::Client],
+        form: Method,
+        params: &[],
+        signature: "client.close()",
+        summary: "Stop using the client's cluster: later statements run on this process' threads, as Dask's default scheduler for frames.",
+        example: "client = Client(n_workers=1, threads_per_worker=1); client.close(); set scheduler",
+        expected: "scheduler = threads\n",
+        plan: schedule::close,
+        group: "Schedulers",
+    },
+    Verb {
+        name: "result",
+        receivers: &[On::Frame, On::Series, On::Scalar],
+        form: Method,
+        params: &["timeout"],
+        signature: "future.result()",
+        summary: "Accepted for Dask compatibility: what client.compute gives is the value itself.",
+        example: "client = Client(n_workers=1, threads_per_worker=1); client.compute(ddf.DepDelay.max()).result()",
+        expected: "1006.0\n",
+        plan: result,
         group: "Dask compatibility",
     },
     Verb {
@@ -174,6 +235,51 @@ fn persist(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Frame(f) => planner.sources.persist(planner.ctx, &f).map(Value::Frame),
         Value::Series(s) => rows_of_series(s, |f, _| planner.sources.persist(planner.ctx, f)),
+        other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `client.persist(df)`, or of a list of frames and series: each as `.persist()` makes it.
+fn client_persist(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [collections] = args.params()?;
+    let persist_one = |value: Value| match value {
+        Value::Frame(f) => planner.sources.persist(planner.ctx, &f).map(Value::Frame),
+        Value::Series(s) => rows_of_series(s, |f, _| planner.sources.persist(planner.ctx, f)),
+        other => Err(collections.invalid(format!(
+            "client.persist takes frames and series, not {}",
+            other.kind_name()
+        ))),
+    };
+    each_collection(collections.required()?.clone(), persist_one)
+}
+
+/// `client.compute(x)` and `client.gather(x)`: the values themselves (Dask's Futures of them).
+fn client_compute(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [collections] = args.params()?;
+    each_collection(collections.required()?.clone(), Ok)
+}
+
+/// `f` of a value, or of each value of a list or tuple, in the same shape.
+fn each_collection(value: Value, f: impl Fn(Value) -> Result<Value>) -> Result<Value> {
+    match value {
+        Value::List(items) => items
+            .into_iter()
+            .map(f)
+            .collect::<Result<_>>()
+            .map(Value::List),
+        Value::Tuple(items) => items
+            .into_iter()
+            .map(f)
+            .collect::<Result<_>>()
+            .map(Value::Tuple),
+        one => f(one),
+    }
+}
+
+/// `future.result()`: the value client.compute gave.
+fn result(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    match receiver {
+        value @ (Value::Frame(_) | Value::Series(_) | Value::Scalar(_)) => Ok(value),
         other => Err(wrong_receiver(args, &other)),
     }
 }

@@ -49,6 +49,8 @@ pub enum Receiver {
     Rolling,
     /// `s.plot` and `df.plot`, whose methods name the kind of plot.
     Plot,
+    /// What `Client(...)` gave: `client.persist(df)`, `client.compute(x)`.
+    Client,
 }
 
 impl Receiver {
@@ -64,6 +66,7 @@ impl Receiver {
             Receiver::Scalar => "scalar",
             Receiver::Rolling => "rolling",
             Receiver::Plot => ".plot",
+            Receiver::Client => "client",
         }
     }
 }
@@ -233,6 +236,7 @@ fn article(receiver: Receiver) -> String {
         Receiver::Cat => "a .cat accessor".into(),
         Receiver::Rolling => "a rolling window".into(),
         Receiver::Plot => "a .plot accessor".into(),
+        Receiver::Client => "a Client".into(),
         other => format!("a {}", other.describe()),
     }
 }
