@@ -563,3 +563,42 @@ fn a_plot_in_a_terminal_is_a_character_chart() {
         "{printed}"
     );
 }
+
+#[test]
+fn merge_asof_matches_the_nearest_earlier_row_and_names_what_it_cannot_match() {
+    let frames = format!(
+        "{READ}; jfk = ddf[ddf.Origin == \"JFK\"][[\"Date\", \"Dest\", \"DepDelay\"]]; \
+         lga = ddf[ddf.Origin == \"LGA\"][[\"Date\", \"Dest\", \"ArrDelay\"]]"
+    );
+    // pandas 2.3: pd.merge_asof(jfk, lga, on="Date", by="Dest").iloc[[1, 2, 2000]] has these
+    // rows (its index, 1, 2 and 2000, aside); no earlier LGA flight to SFO or DTW: NaN.
+    let out = table_with(
+        &[],
+        &format!("{frames}; pd.merge_asof(jfk, lga, on=\"Date\", by=\"Dest\").iloc[[1, 2, 2000]]"),
+    );
+    assert_eq!(
+        out,
+        "      Date  Dest  DepDelay  ArrDelay\n\
+         1990-01-01   SFO      -7.0       NaN\n\
+         1990-01-01   DTW       3.0       NaN\n\
+         1992-12-28   ORD       0.0      -4.0\n"
+    );
+    for (call, message) in [
+        (
+            "pd.merge_asof(jfk, lga, on=\"Date\", direction=\"nearest\")",
+            "direction \"nearest\" is not supported; ddq matches \"backward\" or \"forward\"",
+        ),
+        (
+            "pd.merge_asof(jfk, lga, left_on=\"Date\", right_on=\"ArrDelay\")",
+            "merge_asof cannot match `Date` (datetime64[ns]) with `ArrDelay` (float64)",
+        ),
+        (
+            "pd.merge_asof(jfk, lga, on=\"Date\", by=\"Dst\")",
+            "column `Dst` not found",
+        ),
+    ] {
+        let run = ddq(&["-c", &format!("{frames}; {call}")], None);
+        assert_eq!(run.code, 1, "{call}");
+        assert!(run.stderr.contains(message), "{call}:\n{}", run.stderr);
+    }
+}

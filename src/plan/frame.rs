@@ -1525,7 +1525,7 @@ pub fn combine_first(frame: &Frame, other: Arg) -> Result<Value> {
 }
 
 /// The other side of a merge or join: a frame, or a series as a one-column frame.
-fn other_frame(arg: Arg, verb: &str) -> Result<Frame> {
+pub(crate) fn other_frame(arg: Arg, verb: &str) -> Result<Frame> {
     match arg.value() {
         Some(Value::Frame(f)) => Ok(f.clone()),
         Some(Value::Series(s)) => series::to_frame(s),
@@ -1602,6 +1602,27 @@ fn join_frames(
         origin: "merge".into(),
         divisions: None,
     })
+}
+
+/// `left` with the columns of the `right` row whose hidden `right_key` equals its hidden
+/// `left_key` (missing when none does), in the left's order and numbered afresh, names shared
+/// by both sides suffixed as a merge's are: what `merge_asof` gives once it found each left
+/// row's right row.
+pub(crate) fn left_merge_on(
+    left: &Frame,
+    right: &Frame,
+    (left_key, right_key): (&str, &str),
+    suffixes: &(String, String),
+) -> Result<Frame> {
+    let naming = Naming {
+        suffixes: suffixes.clone(),
+        indicator: None,
+        drop_right_keys: true,
+        label: None,
+    };
+    let keys = ([left_key.to_string()], [right_key.to_string()]);
+    let merged = join_frames(left, right, (&keys.0, &keys.1), "left", naming)?;
+    index::relabelled(&merged)
 }
 
 /// The key columns of each side: `on`, `left_on`/`right_on`, or the columns both share.
@@ -1725,7 +1746,7 @@ fn merged_order(left_on: &[String], how: &str) -> Vec<SortExpr> {
     }
 }
 
-fn suffix_pair(suffixes: Arg) -> Result<(String, String)> {
+pub(crate) fn suffix_pair(suffixes: Arg) -> Result<(String, String)> {
     match suffixes.value() {
         None => Ok(("_x".into(), "_y".into())),
         Some(Value::List(items) | Value::Tuple(items)) if items.len() == 2 => {

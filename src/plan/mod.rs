@@ -2,6 +2,7 @@
 //! become DataFusion `DataFrame`s and `Expr`s built through the DataFrame API, never SQL text.
 //! Nothing here executes a query; `exec` does that when a value is printed.
 
+pub mod asof;
 pub mod cut;
 pub mod divisions;
 pub mod ewm;

@@ -230,6 +230,17 @@ def merge_frames(d):
     return d[["Dest", "Origin", "FlightNum"]].iloc[0:12], d[d.Distance > 2000][["Dest", "Distance"]].drop_duplicates()
 
 
+# Frames the merge_asof tasks match by time: JFK's flights against LGA's (both in date order).
+ASOF_FRAMES = [
+    'jfk = ddf[ddf.Origin == "JFK"][["Date", "Dest", "DepDelay"]]',
+    'lga = ddf[ddf.Origin == "LGA"][["Date", "Dest", "ArrDelay", "DepDelay"]]',
+]
+
+
+def asof_frames(d):
+    return d[d.Origin == "JFK"][["Date", "Dest", "DepDelay"]], d[d.Origin == "LGA"][["Date", "Dest", "ArrDelay", "DepDelay"]]
+
+
 def merged(d, how):
     a, b = merge_frames(d)
     return frame_csv(a.merge(b, on="Dest", how=how))
@@ -1003,6 +1014,10 @@ OPERATION_TASKS = [
     # Notebook lines (issue 17, session 11).
     ("merge_indicator", "exact", MERGE_FRAMES + ['pd.merge(a, b, on="Dest", how="outer", indicator=True)'], lambda d, s: frame_csv(pd.merge(*merge_frames(d), on="Dest", how="outer", indicator=True))),
     ("merge_indicator_named_left", "exact", MERGE_FRAMES + ['a.merge(b, on="Dest", how="left", indicator="where")'], lambda d, s: frame_csv(merge_frames(d)[0].merge(merge_frames(d)[1], on="Dest", how="left", indicator="where"))),
+    # merge_asof: the nearest right row by time among rows of the same Dest (issue 17).
+    ("merge_asof_backward_by", "exact", ASOF_FRAMES + ['pd.merge_asof(jfk, lga, on="Date", by="Dest").iloc[::25]'], lambda d, s: frame_csv(pd.merge_asof(*asof_frames(d), on="Date", by="Dest").iloc[::25])),
+    ("merge_asof_forward_not_exact_tolerance", "exact", ASOF_FRAMES + ['pd.merge_asof(jfk, lga, on="Date", by="Dest", direction="forward", allow_exact_matches=False, tolerance=pd.Timedelta("3D")).iloc[::25]'], lambda d, s: frame_csv(pd.merge_asof(*asof_frames(d), on="Date", by="Dest", direction="forward", allow_exact_matches=False, tolerance=pd.Timedelta("3D")).iloc[::25])),
+    ("merge_asof_numbers_left_right_on", "exact", ['l = ddf[ddf.Origin == "EWR"][["CRSArrTime", "Dest"]].sort_values("CRSArrTime").head(400)', 'r = ddf[ddf.Origin == "JFK"][["CRSDepTime", "FlightNum", "Dest"]].sort_values("CRSDepTime")', 'pd.merge_asof(l, r, left_on="CRSArrTime", right_on="CRSDepTime", suffixes=("_l", "_r"))'], lambda d, s: frame_csv(pd.merge_asof(d[d.Origin == "EWR"][["CRSArrTime", "Dest"]].sort_values("CRSArrTime", kind="stable").head(400), d[d.Origin == "JFK"][["CRSDepTime", "FlightNum", "Dest"]].sort_values("CRSDepTime", kind="stable"), left_on="CRSArrTime", right_on="CRSDepTime", suffixes=("_l", "_r")))),
     ("join_on_column", "exact", ['b = ddf.groupby("Dest").Distance.max()', 'ddf[["Dest", "DepDelay"]].iloc[0:30].join(b, on="Dest")'], lambda d, s: frame_csv(d[["Dest", "DepDelay"]].iloc[0:30].join(d.groupby("Dest").Distance.max(), on="Dest"))),
     ("join_on_index_inner", "exact", ['left = ddf.groupby("Dest").DepDelay.mean()', 'right = ddf.groupby("Dest").ArrDelay.max()', 'left.to_frame().join(right, how="inner")'], lambda d, s: keyed_csv(d.groupby("Dest").DepDelay.mean().to_frame().join(d.groupby("Dest").ArrDelay.max(), how="inner"))),
     ("groupby_agg_lambda_columns", "exact", ['ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(lambda x: x.max() - x.min())'], lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(lambda x: x.max() - x.min()))),

@@ -1,4 +1,5 @@
 //! pandas' top-level functions that take their data as arguments: `pd.merge(left, right, ...)`,
+//! `pd.merge_asof(...)`,
 //! `pd.to_datetime(...)`, `pd.Timestamp(...)`, `pd.DateOffset(...)`, `pd.isna(...)`, `pd.notna(...)`, `pd.cut(...)` and `pd.qcut(...)`.
 
 use super::Form::Method;
@@ -8,7 +9,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::frame::{self, MergeArgs};
 use crate::plan::ops::{expr_type, literal_expr};
 use crate::plan::value::{Scalar, Series, Value};
-use crate::plan::{Planner, series};
+use crate::plan::{Planner, asof, check_columns, series};
 use crate::types::timedelta::{is_missing_text, parse_timedelta, unit_nanoseconds};
 use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, TimeUnit};
 use datafusion::common::ScalarValue;
@@ -37,6 +38,33 @@ pub const VERBS: &[Verb] = &[
         example: "pd.merge(ddf[[\"Dest\"]].drop_duplicates(), ddf.groupby(\"Dest\").Distance.mean().reset_index(), on=\"Dest\").head(2)",
         expected: "Dest,Distance\nDCA,208.16863905325442\nORD,728.8090705487122\n",
         plan: merge,
+        group: "Combining",
+    },
+    Verb {
+        name: "merge_asof",
+        receivers: &[On::Function],
+        form: Method,
+        params: &[
+            "left",
+            "right",
+            "on",
+            "left_on",
+            "right_on",
+            "left_index",
+            "right_index",
+            "by",
+            "left_by",
+            "right_by",
+            "suffixes",
+            "tolerance",
+            "allow_exact_matches",
+            "direction",
+        ],
+        signature: "pd.merge_asof(left, right, on=, left_on=, right_on=, by=, left_by=, right_by=, suffixes=(\"_x\", \"_y\"), tolerance=None, allow_exact_matches=True, direction=\"backward\" | \"forward\")",
+        summary: "Each left row with the last right row whose key is at or before its own (or the first at or after it, direction=\"forward\"), among right rows of the same `by` values; the left's rows and order kept.",
+        example: "jfk = ddf[ddf.Origin == \"JFK\"][[\"Date\", \"Dest\", \"DepDelay\"]]; lga = ddf[ddf.Origin == \"LGA\"][[\"Date\", \"Dest\", \"ArrDelay\"]]; pd.merge_asof(jfk, lga, on=\"Date\", by=\"Dest\").iloc[[0, 3000]]",
+        expected: "Date,Dest,DepDelay,ArrDelay\n1990-01-01,DCA,0.0,\n1994-07-06,DCA,4.0,11.0\n",
+        plan: merge_asof,
         group: "Combining",
     },
     Verb {
@@ -356,6 +384,99 @@ fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
         Value::Frame(l) => frame::merge(l, MergeArgs::from(rest)),
         other => Err(left.invalid(format!(
             "merge's left side is a frame, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// `pd.merge_asof(left, right, on=, by=, ...)`.
+fn merge_asof(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [
+        left,
+        right,
+        on,
+        left_on,
+        right_on,
+        left_index,
+        right_index,
+        by,
+        left_by,
+        right_by,
+        suffixes,
+        tolerance,
+        exact,
+        direction,
+    ] = args.params()?;
+    let Value::Frame(left_frame) = left.required()? else {
+        return Err(left.invalid("merge_asof's left side is a frame"));
+    };
+    let right_frame = frame::other_frame(right, "merge_asof")?;
+    if left_index.bool_or(false)? || right_index.bool_or(false)? {
+        let index = if left_index.is_given() {
+            left_index
+        } else {
+            right_index
+        };
+        return Err(index
+            .invalid("merge_asof on an index is not supported")
+            .with_help("reset_index() first and give the key with on="));
+    }
+    let (left_key, right_key) = match (on.str_opt()?, left_on.str_opt()?, right_on.str_opt()?) {
+        (Some(on), None, None) => (on.to_string(), on.to_string()),
+        (None, Some(l), Some(r)) => (l.to_string(), r.to_string()),
+        _ => {
+            return Err(on.invalid(
+                "merge_asof matches on one column: give on=\"col\", or both left_on= and right_on=",
+            ));
+        }
+    };
+    let (left_by, right_by) = match (by.names()?, left_by.names()?, right_by.names()?) {
+        (Some(by), None, None) => (by.clone(), by),
+        (None, Some(l), Some(r)) if l.len() == r.len() => (l, r),
+        (None, None, None) => (Vec::new(), Vec::new()),
+        _ => {
+            return Err(by.invalid("give by=, or left_by= and right_by= with as many columns each"));
+        }
+    };
+    let mut left_names = vec![left_key.clone()];
+    left_names.extend(left_by.iter().cloned());
+    check_columns(left_frame, &left_names).map_err(|e| e.at(left.span()))?;
+    let mut right_names = vec![right_key.clone()];
+    right_names.extend(right_by.iter().cloned());
+    check_columns(&right_frame, &right_names).map_err(|e| e.at(right.span()))?;
+    let request = asof::AsofRequest {
+        left_on: left_key,
+        right_on: right_key,
+        left_by,
+        right_by,
+        suffixes: frame::suffix_pair(suffixes)?,
+        direction: asof_direction(direction)?,
+        allow_exact_matches: exact.bool_or(true)?,
+        tolerance: asof_tolerance(tolerance)?,
+    };
+    asof::merge_asof(left_frame, &right_frame, &request).map(Value::Frame)
+}
+
+/// merge_asof's `direction=`.
+fn asof_direction(direction: Arg) -> Result<asof::Direction> {
+    match direction.str_or("backward")? {
+        "backward" => Ok(asof::Direction::Backward),
+        "forward" => Ok(asof::Direction::Forward),
+        other => Err(direction.invalid(format!(
+            "direction \"{other}\" is not supported; ddq matches \"backward\" or \"forward\""
+        ))),
+    }
+}
+
+/// merge_asof's `tolerance=`: a number, or a span such as `pd.Timedelta("3D")`.
+fn asof_tolerance(tolerance: Arg) -> Result<Option<Expr>> {
+    match tolerance.value() {
+        None | Some(Value::None) => Ok(None),
+        Some(Value::Int(n)) => Ok(Some(lit(*n))),
+        Some(Value::Float(x)) => Ok(Some(lit(*x))),
+        Some(Value::Scalar(s)) => Ok(Some(s.expr.clone())),
+        Some(other) => Err(tolerance.invalid(format!(
+            "tolerance is a number or a pd.Timedelta, not {}",
             other.kind_name()
         ))),
     }
