@@ -563,3 +563,23 @@ fn a_plot_in_a_terminal_is_a_character_chart() {
         "{printed}"
     );
 }
+
+#[test]
+fn a_def_with_defaults_takes_apply_args_and_keywords() {
+    // The pandas user guide's lines, pasted; pandas 2.2 printed the same tables (with the
+    // row labels that ddq's tables leave out).
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}\ndef subtract_and_divide(x, sub, divide=1):\n    return (x - sub) / divide\n\
+             ddf[[\"DepDelay\", \"ArrDelay\"]].apply(subtract_and_divide, args=(5,), divide=3).head(3)\n\
+             ddf.Distance.apply(subtract_and_divide, args=(2,)).head(3)"
+        ),
+    );
+    assert_eq!(
+        out,
+        " DepDelay    ArrDelay\n-1.666667   -1.666667\n 1.333333    3.666667\n\
+         -4.000000  -10.333333\n\
+         Distance\n   211.0\n   715.0\n  2578.0\nName: Distance, dtype: float64\n"
+    );
+}
