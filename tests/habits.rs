@@ -583,3 +583,25 @@ fn a_def_with_defaults_takes_apply_args_and_keywords() {
          Distance\n   211.0\n   715.0\n  2578.0\nName: Distance, dtype: float64\n"
     );
 }
+
+#[test]
+fn convert_dtypes_prints_nullable_dtypes() {
+    // pandas 2.2 on the same lines: integers (a float column of whole numbers too) print as
+    // integers, a missing value as <NA>, and the dtypes are pandas' nullable ones.
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; c = ddf[[\"DepDelay\", \"TaxiIn\", \"TailNum\", \"Cancelled\"]].convert_dtypes(); \
+             c.head(2); c.TaxiIn.iloc[20000:20002]; c.dtypes; (ddf.TaxiIn / 8).convert_dtypes().head(1)"
+        ),
+    );
+    assert_eq!(
+        out,
+        "DepDelay  TaxiIn  TailNum  Cancelled\n       0    <NA>     <NA>      False\n       \
+         9    <NA>     <NA>      False\n\
+         TaxiIn\n     4\n    15\nName: TaxiIn, dtype: Int64\n   \
+         column    dtype\n DepDelay    Int64\n   TaxiIn    Int64\n  TailNum   string\n\
+         Cancelled  boolean\nName: dtype, dtype: object\n\
+         TaxiIn\n  <NA>\nName: TaxiIn, dtype: Float64\n"
+    );
+}

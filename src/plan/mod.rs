@@ -10,6 +10,7 @@ pub mod function;
 pub mod groupby;
 pub mod index;
 pub mod moments;
+pub mod nullable;
 pub mod ops;
 pub mod order;
 pub mod pairs;
