@@ -1185,7 +1185,43 @@ fn notebook_functions_are_compiled_or_refused_by_name() {
     );
     expect_error(
         &with_read("ddf.apply(lambda a, b: a, axis=1)"),
-        &["the function takes 2 arguments (a, b), but is given 1"],
+        &["<lambda>() is missing the argument `b`"],
+    );
+    let subtract = "def subtract_and_divide(x, sub, divide=1): return (x - sub) / divide";
+    expect_error(
+        &with_read(&format!(
+            "{subtract}; ddf[[\"DepDelay\"]].apply(subtract_and_divide, divide=3)"
+        )),
+        &[
+            "subtract_and_divide() is missing the argument `sub`",
+            "usage: subtract_and_divide(x, sub, divide=1)",
+        ],
+    );
+    expect_error(
+        &with_read(&format!(
+            "{subtract}; subtract_and_divide(ddf.DepDelay, 5, dvide=3)"
+        )),
+        &[
+            "subtract_and_divide() has no parameter `dvide`",
+            "did you mean `divide`?",
+        ],
+    );
+    expect_error(
+        &with_read(&format!(
+            "{subtract}; ddf.DepDelay.apply(subtract_and_divide, args=(5, 1, 2))"
+        )),
+        &["subtract_and_divide() takes 3 positional arguments, but 4 were given"],
+    );
+    expect_error(
+        &with_read("ddf[[\"DepDelay\"]].transform([lambda x: x, lambda x: x + 1])"),
+        &[
+            "Function names must be unique: `<lambda>` is given twice",
+            "name each function with `def`",
+        ],
+    );
+    expect_error(
+        &with_read("ddf[[\"DepDelay\"]].transform(\"mean\")"),
+        &["one value for the whole column (a reduction)", "agg()"],
     );
     let run = ddq(
         &["run", "-"],

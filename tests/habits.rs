@@ -602,3 +602,45 @@ fn merge_asof_matches_the_nearest_earlier_row_and_names_what_it_cannot_match() {
         assert!(run.stderr.contains(message), "{call}:\n{}", run.stderr);
     }
 }
+
+#[test]
+fn a_def_with_defaults_takes_apply_args_and_keywords() {
+    // The pandas user guide's lines, pasted; pandas 2.2 printed the same tables (with the
+    // row labels that ddq's tables leave out).
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}\ndef subtract_and_divide(x, sub, divide=1):\n    return (x - sub) / divide\n\
+             ddf[[\"DepDelay\", \"ArrDelay\"]].apply(subtract_and_divide, args=(5,), divide=3).head(3)\n\
+             ddf.Distance.apply(subtract_and_divide, args=(2,)).head(3)"
+        ),
+    );
+    assert_eq!(
+        out,
+        " DepDelay    ArrDelay\n-1.666667   -1.666667\n 1.333333    3.666667\n\
+         -4.000000  -10.333333\n\
+         Distance\n   211.0\n   715.0\n  2578.0\nName: Distance, dtype: float64\n"
+    );
+}
+
+#[test]
+fn convert_dtypes_prints_nullable_dtypes() {
+    // pandas 2.2 on the same lines: integers (a float column of whole numbers too) print as
+    // integers, a missing value as <NA>, and the dtypes are pandas' nullable ones.
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; c = ddf[[\"DepDelay\", \"TaxiIn\", \"TailNum\", \"Cancelled\"]].convert_dtypes(); \
+             c.head(2); c.TaxiIn.iloc[20000:20002]; c.dtypes; (ddf.TaxiIn / 8).convert_dtypes().head(1)"
+        ),
+    );
+    assert_eq!(
+        out,
+        "DepDelay  TaxiIn  TailNum  Cancelled\n       0    <NA>     <NA>      False\n       \
+         9    <NA>     <NA>      False\n\
+         TaxiIn\n     4\n    15\nName: TaxiIn, dtype: Int64\n   \
+         column    dtype\n DepDelay    Int64\n   TaxiIn    Int64\n  TailNum   string\n\
+         Cancelled  boolean\nName: dtype, dtype: object\n\
+         TaxiIn\n  <NA>\nName: TaxiIn, dtype: Float64\n"
+    );
+}

@@ -128,9 +128,11 @@ pub enum ExprKind {
     },
     /// `f"text {expr!r:spec} text"` (with any plain strings next to it).
     FString(Vec<FPart>),
-    /// `lambda a, b: body` (and a one-line `def`): compiled by the planner, never run as Python.
+    /// `lambda a, b: body` (and a one-line `def`, which gives its `name`): compiled by the
+    /// planner, never run as Python.
     Lambda {
-        params: Vec<Ident>,
+        name: Option<Ident>,
+        params: Vec<Param>,
         body: Box<Expr>,
     },
     /// `[element for names in iterable if condition]` over plain values (column names, numbers).
@@ -151,6 +153,23 @@ pub enum FPart {
         conversion: Option<char>,
         spec: String,
     },
+}
+
+/// A parameter of a `lambda` or `def`: `name`, or `name=default` (the default is evaluated
+/// where the function is defined, as in Python).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    pub default: Option<Expr>,
+}
+
+impl fmt::Display for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.default {
+            Some(default) => write!(f, "{}={default}", self.name.name),
+            None => write!(f, "{}", self.name.name),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -427,9 +446,9 @@ impl fmt::Display for Expr {
                 write!(f, " {} ", op.symbol())?;
                 write_operand(f, right, right_min)
             }
-            ExprKind::Lambda { params, body } => {
-                let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-                write!(f, "lambda {}: {body}", names.join(", "))
+            ExprKind::Lambda { params, body, .. } => {
+                let params: Vec<String> = params.iter().map(Param::to_string).collect();
+                write!(f, "lambda {}: {body}", params.join(", "))
             }
             ExprKind::FString(parts) => write_fstring(f, parts),
             ExprKind::ListComp {

@@ -8,7 +8,7 @@ use crate::error::span::{Source, Span};
 use crate::error::{DdqError, ErrorKind, Result};
 use crate::lang::ast::precedence as prec;
 use crate::lang::ast::{
-    Arg, BinOp, Command, Expr, ExprKind, FPart, Ident, Stmt, StmtKind, UnaryOp,
+    Arg, BinOp, Command, Expr, ExprKind, FPart, Ident, Param, Stmt, StmtKind, UnaryOp,
 };
 use crate::lang::commands::{self, CommandSpec};
 use crate::lang::tokens::{self, Keyword, Token, TokenKind};
@@ -900,6 +900,7 @@ impl<'a> Parser<'a> {
         let body = self.expr()?;
         Ok(self.node(
             ExprKind::Lambda {
+                name: None,
                 params,
                 body: Box::new(body),
             },
@@ -907,19 +908,35 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    /// Parameter names up to `end` (not consumed), separated by commas.
-    fn parameters(&mut self, end: &TokenKind) -> Result<Vec<Ident>> {
-        let mut params = Vec::new();
+    /// Parameters up to `end` (not consumed), separated by commas: `name` or `name=default`,
+    /// the parameters with defaults last, as Python requires.
+    fn parameters(&mut self, end: &TokenKind) -> Result<Vec<Param>> {
+        let mut params: Vec<Param> = Vec::new();
         while self.peek_kind() != end {
             let name = self.ident("a parameter name")?;
-            if params.iter().any(|p: &Ident| p.name == name.name) {
+            if params.iter().any(|p| p.name.name == name.name) {
                 return Err(DdqError::new(
                     ErrorKind::Syntax,
                     format!("duplicate parameter `{}`", name.name),
                 )
                 .at(name.span));
             }
-            params.push(name);
+            let default = if self.eat(&TokenKind::Assign) {
+                Some(self.expr()?)
+            } else if params.iter().any(|p| p.default.is_some()) {
+                return Err(DdqError::new(
+                    ErrorKind::Syntax,
+                    format!(
+                        "parameter `{}` without a default follows one with a default",
+                        name.name
+                    ),
+                )
+                .at(name.span)
+                .with_help("put the parameters with defaults last, as Python requires"));
+            } else {
+                None
+            };
+            params.push(Param { name, default });
             if !self.eat(&TokenKind::Comma) {
                 break;
             }
@@ -927,8 +944,6 @@ impl<'a> Parser<'a> {
         Ok(params)
     }
 
-    /// `def name(params): return expr`, on one line or with the `return` on the next: a named
-    /// lambda. Bodies of more than that one `return` are refused.
     /// `with CONTEXT [as NAME]:` then its body: statements after the colon on the same line,
     /// or the lines indented deeper than the `with` (Python's block, read from the text since
     /// the tokenizer keeps no indentation).
@@ -980,6 +995,8 @@ impl<'a> Parser<'a> {
             .count()
     }
 
+    /// `def name(params): return expr`, on one line or with the `return` on the next: a named
+    /// lambda. Bodies of more than that one `return` are refused.
     fn def(&mut self) -> Result<StmtKind> {
         let start = self.advance().start;
         let name = self.ident("the function's name")?;
@@ -1000,6 +1017,7 @@ impl<'a> Parser<'a> {
         let body = self.expr()?;
         let value = self.node(
             ExprKind::Lambda {
+                name: Some(name.clone()),
                 params,
                 body: Box::new(body),
             },
@@ -1525,7 +1543,15 @@ pub fn respan(expr: &mut Expr, span: Span) {
         }
         ExprKind::Unary { operand, .. } => vec![operand.as_mut()],
         ExprKind::Binary { left, right, .. } => vec![left.as_mut(), right.as_mut()],
-        ExprKind::Lambda { body, .. } => vec![body.as_mut()],
+        ExprKind::Lambda { params, body, .. } => {
+            let mut children = Vec::new();
+            for param in params.iter_mut() {
+                param.name.span = span;
+                children.extend(param.default.as_mut());
+            }
+            children.push(body.as_mut());
+            children
+        }
         ExprKind::ListComp {
             element,
             iterable,
@@ -1831,9 +1857,15 @@ mod tests {
             ExprKind::Binary { op, left, right } => {
                 format!("({} {} {})", op.symbol(), tree(left), tree(right))
             }
-            ExprKind::Lambda { params, body } => {
-                let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-                format!("(lambda {} {})", names.join(" "), tree(body))
+            ExprKind::Lambda { params, body, .. } => {
+                let params: Vec<String> = params
+                    .iter()
+                    .map(|p| match &p.default {
+                        Some(default) => format!("{}={}", p.name.name, tree(default)),
+                        None => p.name.name.clone(),
+                    })
+                    .collect();
+                format!("(lambda {} {})", params.join(" "), tree(body))
             }
             ExprKind::ListComp {
                 element,
@@ -1942,8 +1974,15 @@ mod tests {
                 left: boxed(left),
                 right: boxed(right),
             },
-            ExprKind::Lambda { params, body } => ExprKind::Lambda {
-                params: params.iter().map(ident).collect(),
+            ExprKind::Lambda { name, params, body } => ExprKind::Lambda {
+                name: name.as_ref().map(ident),
+                params: params
+                    .iter()
+                    .map(|p| Param {
+                        name: ident(&p.name),
+                        default: p.default.as_ref().map(strip),
+                    })
+                    .collect(),
                 body: boxed(body),
             },
             ExprKind::ListComp {
@@ -2502,6 +2541,35 @@ mod tests {
         assert_eq!(
             error("lambda x, x: x"),
             ("duplicate parameter `x`".to_string(), 10, 11)
+        );
+    }
+
+    #[test]
+    fn parameters_take_defaults_after_the_required_ones() {
+        let StmtKind::Assign { value, .. } =
+            one("def subtract_and_divide(x, sub, divide=1):\n    return (x - sub) / divide")
+        else {
+            panic!("a def is an assignment");
+        };
+        assert_eq!(tree(&value), "(lambda x sub divide=1 (/ (- x sub) divide))");
+        let ExprKind::Lambda { name, .. } = &value.kind else {
+            panic!("a def is a lambda");
+        };
+        assert_eq!(
+            name.as_ref().map(|n| n.name.as_str()),
+            Some("subtract_and_divide")
+        );
+        assert_eq!(
+            expr("lambda x, n=-1: x * n").to_string(),
+            "lambda x, n=-1: x * n"
+        );
+        assert_eq!(
+            error("def f(x, n=1, m): return x"),
+            (
+                "parameter `m` without a default follows one with a default".to_string(),
+                14,
+                15
+            )
         );
     }
 

@@ -12,7 +12,7 @@ use super::{
     visible_columns, write_error,
 };
 use crate::error::Result;
-use crate::types::dtype::{pandas_dtype, pandas_dtype_holding_missing};
+use crate::types::dtype::{nullable_dtype, pandas_dtype, pandas_dtype_holding_missing};
 use crate::types::float::format_float_column;
 use crate::types::text::{TextStyle, python_str_repr, value_text, write_table_text};
 use crate::types::values::{ColumnKind, ColumnReader, DateTimeStyle, Value};
@@ -219,15 +219,24 @@ fn shown_columns(
         .map(|(position, &index)| {
             let field = schema.field(index);
             let values: Vec<&Value> = rows.iter().map(|row| &row[position]).collect();
-            let kind = ColumnKind::of_column(field.data_type(), holds_missing[index]);
+            // A nullable dtype (`convert_dtypes()`) holds a missing value as itself: `<NA>`.
+            let nullable = nullable_dtype(field).is_some();
+            let kind = match nullable {
+                true => ColumnKind::of(field.data_type()),
+                false => ColumnKind::of_column(field.data_type(), holds_missing[index]),
+            };
             let header = match unnamed == Some(index) {
                 true => String::new(),
                 false => header_text(field.name()),
             };
-            TextColumn {
-                header,
-                cells: format_cells(kind, &values),
+            let mut cells = format_cells(kind, &values);
+            if nullable {
+                let missing = values.iter().map(|v| matches!(v, Value::Null));
+                for (cell, _) in cells.iter_mut().zip(missing).filter(|(_, m)| *m) {
+                    *cell = "<NA>".to_string();
+                }
             }
+            TextColumn { header, cells }
         })
         .collect()
 }
@@ -244,6 +253,11 @@ fn series_value_column(visible: &[usize], index_columns: usize) -> Option<usize>
 /// The value column's pandas dtype, as pandas upcasts it when it holds a missing value.
 fn series_dtype(schema: &SchemaRef, value_column: Option<usize>, holds_missing: &[bool]) -> String {
     match value_column {
+        Some(index) if nullable_dtype(schema.field(index)).is_some() => {
+            nullable_dtype(schema.field(index))
+                .unwrap_or_default()
+                .to_string()
+        }
         Some(index) if holds_missing[index] => {
             pandas_dtype_holding_missing(schema.field(index).data_type())
         }

@@ -810,7 +810,6 @@ fn not_from_this_frame(ident: &Ident) -> DdqError {
     .with_help("compute it from the same frame, e.g. `df.assign(b=df.a * 2)`")
 }
 
-/// Applies a series transformation to every value column.
 /// The value columns of `other` as expressions over `frame`'s rows, by name, when `other` is
 /// `frame` or computed from it column by column (`df > 0`, `-df`): what lets `df.where(df > 0)`
 /// and `df[df > 0]` pair each column with its condition.
@@ -841,12 +840,21 @@ pub fn columns_over(frame: &Frame, other: &Frame) -> Option<Vec<(String, Expr)>>
     )
 }
 
+/// Applies a series transformation to every value column.
 pub fn map_columns(frame: &Frame, transform: impl Fn(&Series) -> Result<Expr>) -> Result<Value> {
-    let mut exprs: Vec<Expr> = frame.key_columns().iter().map(|k| column(k)).collect();
+    let mut values = Vec::new();
     for name in frame.value_columns() {
         let s = column_series(frame, &name)?;
-        exprs.push(transform(&s)?.alias(&name));
+        values.push(transform(&s)?.alias(&name));
     }
+    project_values(frame, values)
+}
+
+/// The frame with `values` (aliased expressions over its rows) as its value columns; its keys
+/// and hidden columns stay.
+pub fn project_values(frame: &Frame, values: Vec<Expr>) -> Result<Value> {
+    let mut exprs: Vec<Expr> = frame.key_columns().iter().map(|k| column(k)).collect();
+    exprs.extend(values);
     exprs.extend(frame.hidden_columns().iter().map(|h| column(h)));
     Ok(Value::Frame(
         frame.with_df(frame.df.clone().project(exprs)?),

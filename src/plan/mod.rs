@@ -7,9 +7,11 @@ pub mod cut;
 pub mod divisions;
 pub mod ewm;
 pub mod frame;
+pub mod function;
 pub mod groupby;
 pub mod index;
 pub mod moments;
+pub mod nullable;
 pub mod ops;
 pub mod order;
 pub mod pairs;
@@ -32,7 +34,7 @@ pub mod window;
 
 use crate::error::span::Span;
 use crate::error::{DdqError, Result, closest_match};
-use crate::lang::ast::{Arg, Expr, ExprKind, Ident};
+use crate::lang::ast::{Arg, Expr, ExprKind, Ident, Param};
 use crate::plan::sources::Sources;
 use crate::plan::value::{Accessor, Action, Frame, GroupBy, Lambda, Selection, Series, Value};
 use crate::plan::verbs::{Args, Form, Receiver};
@@ -149,16 +151,20 @@ impl<'a> Planner<'a> {
 
     /// Plans a lambda's body with its parameters bound to `args`.
     pub fn apply_lambda(&self, lambda: &Lambda, args: Vec<Value>) -> Result<Value> {
-        if args.len() != lambda.params.len() {
-            return Err(DdqError::type_error(format!(
-                "the function takes {} argument{} ({}), but is given {}",
-                lambda.params.len(),
-                if lambda.params.len() == 1 { "" } else { "s" },
-                lambda.params.join(", "),
-                args.len()
-            ))
-            .at(lambda.body.span));
-        }
+        self.call_function(lambda, args, Vec::new())
+            .map_err(|e| e.at(lambda.body.span))
+    }
+
+    /// Plans a function's body with a call's arguments bound to its parameters as Python binds
+    /// them: `positional` in order, `keywords` by name, defaults for the rest. A binding error
+    /// has no span unless a keyword is wrong: the caller knows where the call was written.
+    pub fn call_function(
+        &self,
+        lambda: &Lambda,
+        positional: Vec<Value>,
+        keywords: Vec<(Ident, Value)>,
+    ) -> Result<Value> {
+        let bound = function::bind_arguments(lambda, positional, keywords)?;
         // Each application plans the body again; a function that calls itself would never stop.
         if self.locals.borrow().len() >= MAX_LAMBDA_LOCALS {
             return Err(DdqError::unsupported(
@@ -170,12 +176,26 @@ impl<'a> Planner<'a> {
             ));
         }
         let depth = self.locals.borrow().len();
-        self.locals
-            .borrow_mut()
-            .extend(lambda.params.iter().cloned().zip(args));
+        self.locals.borrow_mut().extend(bound);
         let result = self.eval(&lambda.body);
         self.locals.borrow_mut().truncate(depth);
         result
+    }
+
+    /// A `lambda` or `def` as a value: its defaults are evaluated now, where it is defined.
+    fn function(&self, name: &Option<Ident>, params: &[Param], body: &Expr) -> Result<Value> {
+        let mut defaults = Vec::with_capacity(params.len());
+        for param in params {
+            defaults.push(param.default.as_ref().map(|d| self.eval(d)).transpose()?);
+        }
+        let written: Vec<String> = params.iter().map(Param::to_string).collect();
+        Ok(Value::Lambda(Box::new(Lambda {
+            name: name.as_ref().map(|n| n.name.clone()),
+            params: params.iter().map(|p| p.name.name.clone()).collect(),
+            defaults,
+            written: written.join(", "),
+            body: body.clone(),
+        })))
     }
 
     /// Records `compute(scheduler=...)`, for the session to run the statement there.
@@ -247,10 +267,7 @@ impl<'a> Planner<'a> {
                 iterable,
                 condition,
             } => self.comprehension(element, names, iterable, condition.as_deref()),
-            ExprKind::Lambda { params, body } => Ok(Value::Lambda(Box::new(Lambda {
-                params: params.iter().map(|p| p.name.clone()).collect(),
-                body: (**body).clone(),
-            }))),
+            ExprKind::Lambda { name, params, body } => self.function(name, params, body),
         }
     }
 
@@ -593,10 +610,12 @@ impl<'a> Planner<'a> {
             Value::Str(python_type)
                 if python_type == "str" && python_string_method("", name).is_some() =>
             {
-                return Ok(Value::Lambda(Box::new(string_method_function(name, span))));
+                return Ok(Value::Lambda(Box::new(function::method_function(
+                    name, name, span,
+                ))));
             }
-            Value::Module(module) if module_constant(module, name).is_some() => {
-                return Ok(module_constant(module, name).unwrap_or(Value::None));
+            Value::Module(module) if module_constant(module, name, span).is_some() => {
+                return Ok(module_constant(module, name, span).unwrap_or(Value::None));
             }
             Value::Module(module) => {
                 return Err(DdqError::type_error(format!(
@@ -674,7 +693,7 @@ impl<'a> Planner<'a> {
         let ExprKind::Attr { value, name } = &func.kind else {
             let callee = self.eval(func)?;
             if let Value::Lambda(lambda) = &callee {
-                return self.call_lambda(lambda, args);
+                return self.call_lambda(lambda, args, span);
             }
             return Err(
                 DdqError::type_error(format!("{} is not callable", callee.kind_name()))
@@ -714,20 +733,19 @@ impl<'a> Planner<'a> {
     /// The function a call names, if it names one: `name(...)` for a name that is not a
     /// variable, `dd.name(...)` for a module's function, and a registry function spelled with
     /// its module path (`dask.config.set`, `os.path.join`).
-    /// `f(x, y)` for a lambda or `def` bound to a name: positional arguments only.
-    fn call_lambda(&self, lambda: &Lambda, args: &[Arg]) -> Result<Value> {
-        let mut values = Vec::with_capacity(args.len());
+    /// `f(x, y, n=2)` for a lambda or `def` bound to a name.
+    fn call_lambda(&self, lambda: &Lambda, args: &[Arg], span: Span) -> Result<Value> {
+        let mut positional = Vec::with_capacity(args.len());
+        let mut keywords = Vec::new();
         for arg in args {
-            if let Some(name) = &arg.name {
-                return Err(DdqError::unsupported(
-                    "keyword arguments to a notebook function are not supported",
-                )
-                .at(name.span)
-                .with_help("pass the arguments by position"));
+            let value = self.eval(&arg.value)?;
+            match &arg.name {
+                Some(name) => keywords.push((name.clone(), value)),
+                None => positional.push(value),
             }
-            values.push(self.eval(&arg.value)?);
         }
-        self.apply_lambda(lambda, values)
+        self.call_function(lambda, positional, keywords)
+            .map_err(|e| e.at(span))
     }
 
     fn function_name(&self, func: &Expr) -> Option<(String, Span)> {
@@ -934,14 +952,16 @@ pub fn column_series(frame: &Frame, name: &str) -> Result<Series> {
 }
 
 /// numpy's and pandas' constants for a missing or infinite value (`np.nan`, `pd.NA`, `np.inf`).
-fn module_constant(module: &str, name: &str) -> Option<Value> {
+fn module_constant(module: &str, name: &str, span: Span) -> Option<Value> {
     match (module, name) {
         ("np" | "numpy", "nan" | "NaN" | "NAN") => Some(Value::Float(f64::NAN)),
         ("np" | "numpy", "inf" | "Inf") => Some(Value::Float(f64::INFINITY)),
         ("math", "nan") => Some(Value::Float(f64::NAN)),
         ("math", "inf") => Some(Value::Float(f64::INFINITY)),
         ("pd" | "pandas", "NA" | "NaT") => Some(Value::None),
-        ("np" | "numpy", function) => numpy_function_name(function).map(|n| Value::Str(n.into())),
+        ("np" | "numpy", function) => function::numpy_function(function, span)
+            .map(|f| Value::Lambda(Box::new(f)))
+            .or_else(|| numpy_function_name(function).map(|n| Value::Str(n.into()))),
         _ => None,
     }
 }
@@ -986,8 +1006,9 @@ fn plain_truth(value: Value, condition: &Expr) -> Result<bool> {
     }
 }
 
-/// The pandas name of a numpy function passed as a value (`agg([np.sum, np.mean])`,
-/// `aggfunc=np.sum`), which pandas itself maps to its own method of that name.
+/// The pandas name of a numpy reduction passed as a value (`agg([np.sum, np.mean])`,
+/// `aggfunc=np.sum`), which pandas itself maps to its own method of that name. Element-wise
+/// functions are functions ([`function::numpy_function`]).
 fn numpy_function_name(function: &str) -> Option<&'static str> {
     Some(match function {
         "sum" | "nansum" => "sum",
@@ -998,9 +1019,6 @@ fn numpy_function_name(function: &str) -> Option<&'static str> {
         "max" | "nanmax" | "amax" => "max",
         "median" | "nanmedian" => "median",
         "prod" | "nanprod" | "product" => "prod",
-        "abs" | "absolute" => "abs",
-        "cumsum" | "nancumsum" => "cumsum",
-        "cumprod" | "nancumprod" => "cumprod",
         _ => return None,
     })
 }
@@ -1031,24 +1049,4 @@ fn python_string_method(text: &str, name: &str) -> Option<String> {
             .join(" "),
         _ => return None,
     })
-}
-
-/// `str.lower` as the function `lambda text: text.lower()`.
-fn string_method_function(name: &str, span: Span) -> Lambda {
-    let text = "__ddq_text".to_string();
-    let at = |kind| Expr { kind, span };
-    let method = at(ExprKind::Attr {
-        value: Box::new(at(ExprKind::Name(text.clone()))),
-        name: Ident {
-            name: name.to_string(),
-            span,
-        },
-    });
-    Lambda {
-        params: vec![text],
-        body: at(ExprKind::Call {
-            func: Box::new(method),
-            args: Vec::new(),
-        }),
-    }
 }

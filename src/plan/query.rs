@@ -30,7 +30,7 @@ pub fn query(planner: &Planner, frame: &Frame, text: &str, span: Span) -> Result
         params.push(local);
         values.push(value);
     }
-    let lambda = Lambda { params, body };
+    let lambda = Lambda::new(params, body);
     match planner
         .apply_lambda(&lambda, values)
         .map_err(|e| e.at(span))?

@@ -412,8 +412,38 @@ impl Closed {
 /// `df.apply(lambda r: r.a - r.b, axis=1)` runs at engine speed.
 #[derive(Clone)]
 pub struct Lambda {
+    /// The `def`'s name; `None` for a `lambda`, which pandas names `<lambda>`.
+    pub name: Option<String>,
     pub params: Vec<String>,
+    /// Each parameter's default (`def f(x, divide=1)`), evaluated where the function was
+    /// defined, as Python does; `None` for a parameter every call must give.
+    pub defaults: Vec<Option<Value>>,
+    /// The parameters as written (`x, sub, divide=1`), for messages.
+    pub written: String,
     pub body: crate::lang::ast::Expr,
+}
+
+impl Lambda {
+    /// An unnamed function whose parameters all have to be given.
+    pub fn new(params: Vec<String>, body: crate::lang::ast::Expr) -> Lambda {
+        Lambda {
+            name: None,
+            defaults: vec![None; params.len()],
+            written: params.join(", "),
+            params,
+            body,
+        }
+    }
+
+    /// pandas' name for the function (`f.__name__`): the `def`'s name, or `<lambda>`.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or("<lambda>")
+    }
+
+    /// `name(params)` as written, for usage hints.
+    pub fn usage(&self) -> String {
+        format!("{}({})", self.display_name(), self.written)
+    }
 }
 
 impl Value {

@@ -1,7 +1,19 @@
 //! pandas' dtype names and the Arrow types ddq keeps them as, both ways: `dtype={"col":
 //! "float64"}` and `astype` read them, `dtypes`, messages and the renderers' footers print them.
 
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Field, TimeUnit};
+
+/// The field metadata under which a column converted to one of pandas' nullable dtypes
+/// (`convert_dtypes()`) keeps that dtype's name: `Int64`, `Float64`, `string`, `boolean`. The
+/// engine carries it through projections and renames and drops it from anything computed from
+/// the column (pandas would keep it there too: a limit of the tag, not a choice).
+pub const NULLABLE_DTYPE_KEY: &str = "ddq.nullable_dtype";
+
+/// The nullable dtype a field was converted to, if any. Such a column prints as pandas prints
+/// it: integers stay integers, and a missing value is `<NA>`.
+pub fn nullable_dtype(field: &Field) -> Option<&str> {
+    field.metadata().get(NULLABLE_DTYPE_KEY).map(String::as_str)
+}
 
 /// Maps a pandas dtype name (`dtype={"col": "float64"}`) to the Arrow type ddq stores it as.
 pub fn parse_dtype(name: &str) -> Option<DataType> {

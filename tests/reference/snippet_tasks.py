@@ -245,6 +245,7 @@ PASSING = [
     "reshape2_get_dummies_prefix_join",
     "merge2_join_suffixes",
     "ts2_resample_closed_right",
+    "missing2_convert_dtypes",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}

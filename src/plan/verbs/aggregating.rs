@@ -933,7 +933,13 @@ fn regroup(gb: &GroupBy, per_group: Series) -> Result<Value> {
 /// value per group).
 fn agg_lambda(planner: &Planner, receiver: Value, lambda: &Lambda, func: Arg) -> Result<Value> {
     if let Value::Frame(frame) = &receiver {
-        return super::applying::per_column_function(planner, frame, lambda, func);
+        return super::applying::per_column_function(
+            planner,
+            frame,
+            lambda,
+            func,
+            &Default::default(),
+        );
     }
     let single_column = match &receiver {
         Value::Series(_) => true,

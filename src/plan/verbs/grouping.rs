@@ -92,7 +92,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "transform",
-        receivers: &[On::GroupBy, On::Frame],
+        receivers: &[On::GroupBy],
         form: Method,
         params: &["func"],
         signature: "transform(\"mean\" | \"sum\" | ... | lambda x: ...)",
@@ -303,19 +303,6 @@ fn rows_per_group(_planner: &Planner, receiver: Value, args: &Args) -> Result<Va
 /// `transform(name)`: the group's aggregate on each of its rows.
 fn transform(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [func] = args.params()?;
-    if let (Value::Frame(frame), Some(Value::Lambda(lambda))) = (&receiver, func.value()) {
-        // On a frame, the function runs on each column and must give a value per row.
-        return match super::applying::per_column_function(planner, frame, lambda, func)? {
-            transformed @ Value::Frame(_) => Ok(transformed),
-            _ => Err(func
-                .invalid(
-                    "transform's function must give a value per row; one value per column is agg()",
-                )
-                .with_help(
-                    "e.g. `df.transform(lambda x: x * 2)` or `df.agg(lambda x: x.max() - x.min())`",
-                )),
-        };
-    }
     let Value::GroupBy(gb) = receiver else {
         return Err(wrong_receiver(args, &receiver));
     };

@@ -8,7 +8,7 @@ use crate::error::{DdqError, Result};
 use crate::plan::groupby::Agg;
 use crate::plan::value::{Action, Frame, Series, Value, column, display_name};
 use crate::plan::{Planner, frame, groupby, ops, order, series, window};
-use crate::types::dtype::pandas_dtype;
+use crate::types::dtype::{nullable_dtype, pandas_dtype};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::logical_expr::{Expr, lit};
 
@@ -266,10 +266,15 @@ fn info(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     })))
 }
 
-/// pandas' dtype of a frame's column: `category` for one assigned from a categorical.
+/// pandas' dtype of a frame's column: `category` for one assigned from a categorical, the
+/// nullable dtype `convert_dtypes()` gave one.
 fn column_dtype(frame: &Frame, name: &str) -> String {
     if crate::plan::cut::is_categorical(frame, name) {
         return "category".into();
+    }
+    let field = frame.df.schema().field_with_unqualified_name(name).ok();
+    if let Some(tag) = field.and_then(|f| nullable_dtype(f)) {
+        return tag.to_string();
     }
     pandas_dtype(&frame.data_type(name).unwrap_or(DataType::Null))
 }
@@ -278,6 +283,12 @@ fn column_dtype(frame: &Frame, name: &str) -> String {
 fn dtype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Series(s) if s.categories().is_some() => Ok(Value::Str("category".into())),
+        // A column as it is, which may carry the nullable dtype `convert_dtypes()` gave it.
+        Value::Series(Series {
+            frame,
+            expr: Expr::Column(c),
+            ..
+        }) => Ok(Value::Str(column_dtype(&frame, &c.name))),
         Value::Series(s) => Ok(Value::Str(pandas_dtype(&ops::expr_type(
             &s.frame, &s.expr,
         )?))),

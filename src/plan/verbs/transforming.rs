@@ -13,7 +13,7 @@ use crate::plan::ops::{expr_type, is_numeric, is_text, literal_expr, numpy_round
 use crate::plan::project::Project;
 use crate::plan::value::column;
 use crate::plan::value::{Frame, Scalar, Series, Value};
-use crate::plan::{Planner, groupby, index, series, window};
+use crate::plan::{Planner, groupby, index, nullable, series, window};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::DFSchema;
 use datafusion::functions::expr_fn as f;
@@ -42,6 +42,25 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.Distance.astype(\"float64\").head(3)",
         expected: "Distance\n213.0\n717.0\n2580.0\n",
         plan: astype,
+        group: "Transforming",
+    },
+    Verb {
+        name: "convert_dtypes",
+        receivers: &[On::Frame, On::Series],
+        form: Method,
+        params: &[
+            "infer_objects",
+            "convert_string",
+            "convert_integer",
+            "convert_boolean",
+            "convert_floating",
+            "dtype_backend",
+        ],
+        signature: "convert_dtypes()",
+        summary: "pandas' nullable dtypes: integers Int64, floats Int64 when every value is a whole number (else Float64), text string, booleans boolean; a missing value reads <NA>.",
+        example: "ddf[[\"DepDelay\", \"Distance\", \"Origin\"]].convert_dtypes().dtypes",
+        expected: "column,dtype\nDepDelay,Int64\nDistance,Int64\nOrigin,string\n",
+        plan: convert_dtypes,
         group: "Transforming",
     },
     Verb {
@@ -344,6 +363,52 @@ fn assign(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             frame::assign(&f, &extra)
         }
         other => Err(wrong_receiver(args, &other)),
+    }
+}
+
+/// `convert_dtypes()` with pandas' defaults: each column as the nullable dtype its values fit
+/// ([`nullable`]); a categorical stays as it is.
+fn convert_dtypes(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [flags @ .., backend] = args.params::<6>()?;
+    for flag in flags {
+        if !flag.bool_or(true)? {
+            return Err(flag
+                .invalid(format!(
+                    "convert_dtypes() converts every kind of column; `{}=False` is not supported",
+                    flag.name()
+                ))
+                .with_help("convert the columns wanted: `df[cols].convert_dtypes()`"));
+        }
+    }
+    if !matches!(backend.str_opt()?, None | Some("numpy_nullable")) {
+        return Err(
+            backend.invalid("only dtype_backend=\"numpy_nullable\" (pandas' default) is supported")
+        );
+    }
+    let (frame, columns) = match &receiver {
+        Value::Frame(f) => {
+            let columns = f.value_columns().into_iter().map(|name| {
+                let t = f
+                    .data_type(&name)
+                    .filter(|_| !crate::plan::cut::is_categorical(f, &name));
+                (name.clone(), column(&name), t)
+            });
+            (f.clone(), columns.collect())
+        }
+        Value::Series(s) => {
+            let t = expr_type(&s.frame, &s.expr)?;
+            let t = Some(t).filter(|_| s.categories.is_none());
+            (s.frame.clone(), vec![(s.name.clone(), s.expr.clone(), t)])
+        }
+        other => return Err(wrong_receiver(args, other)),
+    };
+    let exprs = nullable::convert_columns(planner, &frame, columns)?;
+    let converted = frame::project_values(&frame, exprs)?;
+    match (receiver, converted) {
+        (Value::Series(s), Value::Frame(f)) => {
+            Ok(Value::Series(crate::plan::column_series(&f, &s.name)?))
+        }
+        (_, converted) => Ok(converted),
     }
 }
 

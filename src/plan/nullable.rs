@@ -1,0 +1,172 @@
+//! pandas' nullable dtypes, as `convert_dtypes()` makes them: integers become `Int64`, floats
+//! `Int64` when every value is a whole number and `Float64` otherwise, text `string`, booleans
+//! `boolean`. The values stay Arrow's (a float column of whole numbers is cast to integers);
+//! the dtype's name rides on the column as field metadata ([`NULLABLE_DTYPE_KEY`]), which
+//! `dtypes` and the renderers read. pandas looks at the values to choose, so ddq asks the
+//! engine when the statement is planned.
+
+use crate::error::{DdqError, Result};
+use crate::plan::Planner;
+use crate::plan::project::Project;
+use crate::plan::value::Frame;
+use crate::types::dtype::NULLABLE_DTYPE_KEY;
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::datatypes::{DataType, Int64Type};
+use datafusion::common::ScalarValue;
+use datafusion::common::metadata::FieldMetadata;
+use datafusion::functions::expr_fn as f;
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::logical_expr::{Expr, cast, lit, when};
+use std::collections::HashMap;
+
+/// The largest float that is still an int64 (pandas keeps larger whole numbers as floats).
+const INT64_LIMIT: f64 = 9.223_372_036_854_775e18;
+
+/// How a column converts: by its type alone, or after a look at its values.
+enum Plan {
+    /// Already the dtype it would become (`Int64` for an int64 column), or left as it is.
+    Tag(Option<String>),
+    /// A float column: `Int64` when none of its values has a fraction.
+    Float,
+    /// A text column: `string` when it holds any value (an all-missing one stays `object`).
+    Text,
+}
+
+fn plan_of(data_type: &DataType) -> Plan {
+    let tag = |name: &str| Plan::Tag(Some(name.to_string()));
+    match data_type {
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
+            tag(&crate::types::dtype::pandas_dtype(data_type).replacen('i', "I", 1))
+        }
+        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+            tag(&crate::types::dtype::pandas_dtype(data_type).replacen("ui", "UI", 1))
+        }
+        DataType::Float32 | DataType::Float64 => Plan::Float,
+        DataType::Boolean => tag("boolean"),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Plan::Text,
+        _ => Plan::Tag(None),
+    }
+}
+
+/// `columns` (name, expression over `frame`, Arrow type) converted as `convert_dtypes()`
+/// converts them, each aliased to its name; `None` marks one left as it is (a categorical).
+pub fn convert_columns(
+    planner: &Planner,
+    frame: &Frame,
+    columns: Vec<(String, Expr, Option<DataType>)>,
+) -> Result<Vec<Expr>> {
+    let plans: Vec<Plan> = columns
+        .iter()
+        .map(|(_, _, t)| t.as_ref().map_or(Plan::Tag(None), plan_of))
+        .collect();
+    let counts = value_counts(planner, frame, &columns, &plans)?;
+    let mut out = Vec::with_capacity(columns.len());
+    for (((name, e, t), plan), count) in columns.into_iter().zip(plans).zip(counts) {
+        let float32 = t == Some(DataType::Float32);
+        let (expr, tag) = match plan {
+            Plan::Tag(tag) => (e, tag),
+            Plan::Float if count == 0 => {
+                (cast(without_nan(e), DataType::Int64), Some("Int64".into()))
+            }
+            Plan::Float => (
+                without_nan(e),
+                Some(if float32 { "Float32" } else { "Float64" }.into()),
+            ),
+            Plan::Text if count > 0 => (e, Some("string".into())),
+            Plan::Text => (e, None),
+        };
+        out.push(match tag {
+            Some(tag) => {
+                let metadata = HashMap::from([(NULLABLE_DTYPE_KEY.to_string(), tag)]);
+                expr.alias_with_metadata(name, Some(FieldMetadata::from(metadata)))
+            }
+            None => expr.alias(name),
+        });
+    }
+    Ok(out)
+}
+
+/// pandas' nullable floats hold NaN as missing, as the engine's null.
+fn without_nan(e: Expr) -> Expr {
+    when(f::isnan(e.clone()), lit(ScalarValue::Float64(None)))
+        .otherwise(e.clone())
+        .unwrap_or(e)
+}
+
+/// Per column, what its plan must know, asked of the engine in one query: a float column's
+/// values with a fraction (or too large for an int64, or infinite), a text column's values.
+fn value_counts(
+    planner: &Planner,
+    frame: &Frame,
+    columns: &[(String, Expr, Option<DataType>)],
+    plans: &[Plan],
+) -> Result<Vec<i64>> {
+    let mut asked = Vec::new();
+    for (i, ((_, e, _), plan)) in columns.iter().zip(plans).enumerate() {
+        let count = match plan {
+            Plan::Tag(_) => continue,
+            Plan::Text => agg::count(e.clone()),
+            Plan::Float => {
+                let value = cast(e.clone(), DataType::Float64);
+                let whole = value
+                    .clone()
+                    .eq(f::trunc(vec![value.clone()]))
+                    .and(f::abs(value.clone()).lt(lit(INT64_LIMIT)));
+                let fractional = value
+                    .clone()
+                    .is_not_null()
+                    .and(!f::isnan(value))
+                    .and(!whole);
+                agg::count(when(fractional, lit(1)).end()?)
+            }
+        };
+        asked.push((i, count.alias(format!("c{i}"))));
+    }
+    let mut counts = vec![0; columns.len()];
+    if asked.is_empty() {
+        return Ok(counts);
+    }
+    let aggregates = asked.iter().map(|(_, e)| e.clone()).collect();
+    let df = frame.df.clone().group_by(vec![], aggregates)?;
+    let batches = planner.sources.collect_now(df)?;
+    let Some(batch) = batches.iter().find(|b| b.num_rows() > 0) else {
+        return Err(DdqError::execution(
+            "the convert_dtypes query returned no row",
+        ));
+    };
+    for (position, (i, _)) in asked.iter().enumerate() {
+        let column = datafusion::arrow::compute::cast(batch.column(position), &DataType::Int64)
+            .map_err(|e| DdqError::execution(e.to_string()))?;
+        let column = column.as_primitive::<Int64Type>();
+        counts[*i] = if column.is_valid(0) {
+            column.value(0)
+        } else {
+            0
+        };
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(data_type: DataType) -> Option<String> {
+        match plan_of(&data_type) {
+            Plan::Tag(tag) => tag,
+            Plan::Float => Some("(values)".into()),
+            Plan::Text => Some("(text)".into()),
+        }
+    }
+
+    #[test]
+    fn integer_and_boolean_columns_convert_by_type() {
+        assert_eq!(tag(DataType::Int64).as_deref(), Some("Int64"));
+        assert_eq!(tag(DataType::Int32).as_deref(), Some("Int32"));
+        assert_eq!(tag(DataType::UInt8).as_deref(), Some("UInt8"));
+        assert_eq!(tag(DataType::Boolean).as_deref(), Some("boolean"));
+        assert_eq!(tag(DataType::Float64).as_deref(), Some("(values)"));
+        assert_eq!(tag(DataType::Utf8View).as_deref(), Some("(text)"));
+        assert_eq!(tag(DataType::Date32), None);
+    }
+}
