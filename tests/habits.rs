@@ -644,3 +644,30 @@ fn convert_dtypes_prints_nullable_dtypes() {
          TaxiIn\n  <NA>\nName: TaxiIn, dtype: Float64\n"
     );
 }
+
+#[test]
+fn merge_ordered_fills_forward_in_key_order_as_pandas_prints_it() {
+    // pandas 2.3 prints the same rows (with its 0..3 labels): FlightNum has no missing value
+    // left after the fill, so it stays int64; Distance keeps its first NaN, so it is float64.
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; a = ddf[[\"Dest\", \"FlightNum\"]].iloc[0:3]; \
+             b = ddf[ddf.Distance > 2400][[\"Dest\", \"Distance\"]].drop_duplicates().head(2); \
+             pd.merge_ordered(a, b, on=\"Dest\"); pd.merge_ordered(a, b, on=\"Dest\", fill_method=\"ffill\")"
+        ),
+    );
+    assert_eq!(
+        out,
+        "Dest  FlightNum  Distance\n \
+          DCA     1279.0       NaN\n \
+          LAX        NaN    2469.0\n \
+          ORD      714.0       NaN\n \
+          SFO     1955.0    2580.0\n\
+         Dest  FlightNum  Distance\n \
+          DCA       1279       NaN\n \
+          LAX       1279    2469.0\n \
+          ORD        714    2469.0\n \
+          SFO       1955    2580.0\n"
+    );
+}

@@ -1541,7 +1541,7 @@ pub(crate) fn other_frame(arg: Arg, verb: &str) -> Result<Frame> {
     }
 }
 
-fn join_how(how: Arg, default: &str) -> Result<String> {
+pub(crate) fn join_how(how: Arg, default: &str) -> Result<String> {
     match how.value() {
         None => Ok(default.to_string()),
         Some(Value::Str(h)) if ["inner", "left", "right", "outer"].contains(&h.as_str()) => {
@@ -1560,6 +1560,18 @@ struct Naming {
     drop_right_keys: bool,
     /// The hidden columns of row labels the result keeps as its own.
     label: Option<RowLabels>,
+}
+
+impl Naming {
+    /// Suffixes only: no indicator, no row labels.
+    fn plain(suffixes: &(String, String), drop_right_keys: bool) -> Naming {
+        Naming {
+            suffixes: suffixes.clone(),
+            indicator: None,
+            drop_right_keys,
+            label: None,
+        }
+    }
 }
 
 /// Where a merged row's label comes from: the left's (hidden) label column, or either side's,
@@ -1622,15 +1634,28 @@ pub(crate) fn left_merge_on(
     (left_key, right_key): (&str, &str),
     suffixes: &(String, String),
 ) -> Result<Frame> {
-    let naming = Naming {
-        suffixes: suffixes.clone(),
-        indicator: None,
-        drop_right_keys: true,
-        label: None,
-    };
+    let naming = Naming::plain(suffixes, true);
     let keys = ([left_key.to_string()], [right_key.to_string()]);
     let merged = join_frames(left, right, (&keys.0, &keys.1), "left", naming)?;
     index::relabelled(&merged)
+}
+
+/// `left.merge(right, ...)` on the keys already resolved, with pandas' naming (no indicator),
+/// numbered afresh: for merges that build on a plain one (`merge_ordered`).
+pub(crate) fn merge_on_keys(
+    left: &Frame,
+    right: &Frame,
+    (left_on, right_on): (&[String], &[String]),
+    how: &str,
+    suffixes: &(String, String),
+) -> Result<Frame> {
+    join_frames(
+        left,
+        right,
+        (left_on, right_on),
+        how,
+        Naming::plain(suffixes, false),
+    )
 }
 
 /// The key columns of each side: `on`, `left_on`/`right_on`, or the columns both share.

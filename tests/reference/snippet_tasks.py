@@ -224,6 +224,7 @@ PASSING = [
     "merge2_on_indexes",
     "merge2_left_on_right_index",
     "merge2_combine_first",
+    "merge2_merge_ordered",
     "basics2_value_counts_frame",
     "reshape2_pivot_without_values",
     "reshape2_pivot_table_no_values",

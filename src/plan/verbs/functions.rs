@@ -1,15 +1,18 @@
 //! pandas' top-level functions that take their data as arguments: `pd.merge(left, right, ...)`,
-//! `pd.merge_asof(...)`,
+//! `pd.merge_ordered(...)`, `pd.merge_asof(...)`,
 //! `pd.to_datetime(...)`, `pd.Timestamp(...)`, `pd.DateOffset(...)`, `pd.isna(...)`, `pd.notna(...)`, `pd.cut(...)` and `pd.qcut(...)`.
 
 use super::Form::Method;
 use super::Receiver as On;
+use super::windowing;
 use super::{Arg, Args, Verb};
 use crate::error::{DdqError, Result};
 use crate::plan::frame::{self, MergeArgs};
 use crate::plan::ops::{expr_type, literal_expr};
+use crate::plan::value::column;
 use crate::plan::value::{Scalar, Series, Value};
-use crate::plan::{Planner, asof, check_columns, series};
+use crate::plan::window::{self, FillArea, Over};
+use crate::plan::{Planner, asof, check_columns, index, series};
 use crate::types::timedelta::{is_missing_text, parse_timedelta, unit_nanoseconds};
 use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, TimeUnit};
 use datafusion::common::ScalarValue;
@@ -38,6 +41,29 @@ pub const VERBS: &[Verb] = &[
         example: "pd.merge(ddf[[\"Dest\"]].drop_duplicates(), ddf.groupby(\"Dest\").Distance.mean().reset_index(), on=\"Dest\").head(2)",
         expected: "Dest,Distance\nDCA,208.16863905325442\nORD,728.8090705487122\n",
         plan: merge,
+        group: "Combining",
+    },
+    Verb {
+        name: "merge_ordered",
+        receivers: &[On::Function],
+        form: Method,
+        params: &[
+            "left",
+            "right",
+            "on",
+            "left_on",
+            "right_on",
+            "left_by",
+            "right_by",
+            "fill_method",
+            "suffixes",
+            "how",
+        ],
+        signature: "pd.merge_ordered(left, right, on=, left_on=, right_on=, fill_method=None | \"ffill\", suffixes=(\"_x\", \"_y\"), how=\"outer\")",
+        summary: "Merge (an outer merge by default) with the rows ordered by the keys; fill_method=\"ffill\" fills missing values from the row before.",
+        example: "a = ddf[[\"Dest\", \"FlightNum\"]].iloc[0:3]; b = ddf[ddf.Distance > 2400][[\"Dest\", \"Distance\"]].drop_duplicates().head(2); pd.merge_ordered(a, b, on=\"Dest\", fill_method=\"ffill\")[[\"Dest\", \"FlightNum\"]]",
+        expected: "Dest,FlightNum\nDCA,1279\nLAX,1279\nORD,714\nSFO,1955\n",
+        plan: merge_ordered,
         group: "Combining",
     },
     Verb {
@@ -387,6 +413,81 @@ fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
             other.kind_name()
         ))),
     }
+}
+
+/// `pd.merge_ordered(left, right, on=, fill_method=, how="outer")`: the merge, its rows in
+/// the order of the keys (the merge's own order among equal keys, as pandas' stable sort keeps
+/// it), and forward filled when asked.
+fn merge_ordered(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [
+        left,
+        right,
+        on,
+        left_on,
+        right_on,
+        left_by,
+        right_by,
+        fill_method,
+        suffixes,
+        how,
+    ] = args.params()?;
+    for by in [&left_by, &right_by] {
+        if by.is_given() {
+            return Err(by
+                .invalid("merge_ordered by groups (left_by=, right_by=) is not supported")
+                .with_help("merge_ordered each group's rows and pd.concat them"));
+        }
+    }
+    let Value::Frame(left_frame) = left.required()? else {
+        return Err(left.invalid("merge_ordered's left side is a frame"));
+    };
+    let right_frame = frame::other_frame(right, "merge_ordered")?;
+    let (left_keys, right_keys) = match (on.names()?, left_on.names()?, right_on.names()?) {
+        (Some(on), None, None) if !on.is_empty() => (on.clone(), on),
+        (None, Some(l), Some(r)) if l.len() == r.len() && !l.is_empty() => (l, r),
+        _ => {
+            return Err(on.invalid(
+                "merge_ordered needs its keys: on=\"col\", or left_on= and right_on= with as many columns each",
+            ));
+        }
+    };
+    check_columns(left_frame, &left_keys).map_err(|e| e.at(left.span()))?;
+    check_columns(&right_frame, &right_keys).map_err(|e| e.at(right.span()))?;
+    let how = frame::join_how(how, "outer")?;
+    let suffixes = frame::suffix_pair(suffixes)?;
+    let keys = (left_keys.as_slice(), right_keys.as_slice());
+    let merged = frame::merge_on_keys(left_frame, &right_frame, keys, &how, &suffixes)?;
+    // A key only the right has is missing on the left (unless the two share its name).
+    let sort_keys: Vec<Expr> = left_keys
+        .iter()
+        .zip(&right_keys)
+        .map(|(l, r)| match l == r || !merged.columns().contains(r) {
+            true => column(l),
+            false => f::coalesce(vec![column(l), column(r)]),
+        })
+        .collect();
+    let ascending = vec![true; sort_keys.len()];
+    let sorted = series::sorted_by(&merged, sort_keys, &ascending, false);
+    let filled = match fill_method.str_opt()? {
+        None => sorted,
+        Some("ffill") => {
+            let over = Over::all(&sorted);
+            let fill =
+                |s: &Series, over: &Over| window::fill(s, over, true, None, FillArea::Anywhere);
+            match windowing::columns_of(&sorted, &sorted.value_columns(), &over, fill)? {
+                Value::Frame(filled) => filled,
+                other => {
+                    return Err(fill_method.invalid(format!("ffill gave {}", other.kind_name())));
+                }
+            }
+        }
+        Some(other) => {
+            return Err(fill_method.invalid(format!(
+                "fill_method \"{other}\" is not supported; pandas takes \"ffill\" or None"
+            )));
+        }
+    };
+    index::relabelled(&filled).map(Value::Frame)
 }
 
 /// `pd.merge_asof(left, right, on=, by=, ...)`.

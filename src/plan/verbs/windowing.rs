@@ -850,7 +850,7 @@ pub(super) fn grouped(
 /// The frame's keys, then `names`, each replaced by its computed series. A computation may add hidden
 /// columns to the frame; the next column is computed over the frame as it grew, so every
 /// expression collected so far still finds its inputs.
-fn columns_of(
+pub(super) fn columns_of(
     frame: &Frame,
     names: &[String],
     over: &Over,
