@@ -11,9 +11,9 @@
 //! `-c` collects nothing, since none follows it (a one-shot `ddq -c` holds nothing).
 //!
 //! Held arrays are narrowed where that gives the same values back (`narrow`: small whole
-//! numbers as narrow integers, repeated text as a dictionary), which takes well under half the
-//! memory of the arrays the scan produced; a statement reading one casts it back (arrays that
-//! did not narrow are shared as they are).
+//! numbers as narrow integers), which takes about half the memory of the arrays the scan
+//! produced; a statement reading one casts it back (arrays that did not narrow are shared as
+//! they are).
 //!
 //! A column held but not yet on disk is written to disk the second time it is read (the disk
 //! tier's rule, see `ScanCache::seen`), by one thread beside the queries; the process waits for
