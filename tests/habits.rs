@@ -671,3 +671,26 @@ fn merge_ordered_fills_forward_in_key_order_as_pandas_prints_it() {
           SFO       1955    2580.0\n"
     );
 }
+
+#[test]
+fn map_with_a_dict_that_misses_some_values_gives_floats_as_pandas_does() {
+    // pandas 2.3: EWR is not in the first dict, so its rows are NaN and the series float64;
+    // the second dict has every origin, and the series stays int64.
+    let run = ddq(
+        &[
+            "--format",
+            "csv",
+            "-c",
+            &format!(
+                "{READ}; m = ddf.Origin.map({{\"JFK\": 1, \"LGA\": 2}}); m.dtype; m.head(3); \
+                 a = ddf.Origin.map({{\"JFK\": 1, \"LGA\": 2, \"EWR\": 3}}); a.dtype; a.head(2)"
+            ),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "'float64'\nOrigin\n1.0\n\"\"\n1.0\n'int64'\nOrigin\n1\n3\n"
+    );
+}

@@ -9,10 +9,12 @@ use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
 use crate::plan::function::Passed;
-use crate::plan::ops::literal_expr;
+use crate::plan::ops::{expr_type, literal_expr};
+use crate::plan::project::Project;
 use crate::plan::value::{Frame, Lambda, Series, Value};
 use crate::plan::{Planner, series};
-use datafusion::logical_expr::{Expr, lit, when};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::logical_expr::{Expr, cast, lit, when};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -211,6 +213,7 @@ fn map(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             let unmatched = lit(datafusion::common::ScalarValue::Null);
             let expr = series::lookup(&s, pairs, unmatched)
                 .ok_or_else(|| arg.invalid("map's dict must map values to values"))?;
+            let expr = floats_when_unmatched(planner, &s.frame, expr)?;
             Ok(Value::Series(Series { expr, ..s }))
         }
         Value::Lambda(lambda) => {
@@ -233,6 +236,29 @@ fn map(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             other.kind_name()
         ))),
     }
+}
+
+/// A dict's integer values as floats when some row finds no key (or is missing): pandas puts
+/// NaN there, which makes the whole result float64. Which it is depends on the data, so the
+/// engine is asked once, when the line is planned.
+fn floats_when_unmatched(planner: &Planner, frame: &Frame, mapped: Expr) -> Result<Expr> {
+    if !expr_type(frame, &mapped)?.is_integer() {
+        return Ok(mapped);
+    }
+    let unmatched = frame
+        .df
+        .clone()
+        .keep_rows(mapped.clone().is_null())?
+        .limit(0, Some(1))?;
+    let any = planner
+        .sources
+        .collect_now(unmatched)?
+        .iter()
+        .any(|batch| batch.num_rows() > 0);
+    Ok(match any {
+        true => cast(mapped, DataType::Float64),
+        false => mapped,
+    })
 }
 
 fn map_partitions(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
