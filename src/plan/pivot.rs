@@ -299,6 +299,7 @@ pub fn crosstab_of_values(
     columns: &Series,
     values: &Series,
     agg: Agg,
+    margins: Option<String>,
 ) -> Result<Frame> {
     let same_frame = |s: &Series| s.frame.df.logical_plan() == rows.frame.df.logical_plan();
     if !same_frame(columns) || !same_frame(values) {
@@ -322,11 +323,39 @@ pub fn crosstab_of_values(
         columns: vec![columns.name.clone()],
         aggs: vec![agg],
         aggs_listed: false,
-        fill_value: None,
-        margins: None,
+        fill_value: (agg == Agg::Size).then_some(ScalarValue::Int64(Some(0))),
+        margins,
         dropna: true,
     };
     pivot_table(planner, &table, &spec)
+}
+
+/// A crosstab with margins, shares of the grand total (`normalize=True`): every cell, the
+/// margins' included, over the corner cell (`name` in both), as pandas divides them; a cell
+/// left missing is 0, as pandas fills it.
+pub fn normalized_with_margins(table: Frame, name: &str) -> Result<Frame> {
+    let keys = table.key_columns();
+    let values = table.value_columns();
+    let Some(key) = keys.first() else {
+        return Ok(table);
+    };
+    let corner = when(
+        column(key).eq(lit(name)),
+        cast(column(name), DataType::Float64),
+    )
+    .end()?;
+    let total = Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
+        datafusion::functions_aggregate::min_max::max_udaf(),
+        vec![corner],
+    ));
+    let mut select: Vec<Expr> = keys.iter().map(|k| column(k)).collect();
+    // pandas fills what is missing after dividing (a margin of no rows) with 0.
+    for v in &values {
+        let share = cast(column(v), DataType::Float64) / total.clone();
+        select.push(coalesce(vec![share, lit(0.0)]).alias(v));
+    }
+    select.extend(table.hidden_columns().iter().map(|h| column(h)));
+    Ok(table.with_df(table.df.clone().project(select)?))
 }
 
 /// What pandas' crosstab `normalize=` divides each count by: the sum of every cell (`True`,

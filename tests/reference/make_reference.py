@@ -778,6 +778,10 @@ OPERATION_TASKS = [
     ("pivot_with_missing_pairs", "exact", ['x = ddf[ddf.DepDelay > 500].groupby(["Dest", "Origin"]).DepDelay.max().reset_index()', 'x.pivot(index="Dest", columns="Origin", values="DepDelay")'], lambda d, s: keyed_csv(d[d.DepDelay > 500].groupby(["Dest", "Origin"]).DepDelay.max().reset_index().pivot(index="Dest", columns="Origin", values="DepDelay"))),
     ("crosstab_counts_pairs", "exact", ["pd.crosstab(ddf.Origin, ddf.DayOfWeek)"], lambda d, s: keyed_csv(pd.crosstab(d.Origin, d.DayOfWeek))),
     ("crosstab_with_zero_cells", "exact", ["x = ddf[ddf.DepDelay > 400]", "pd.crosstab(x.Dest, x.Origin)"], lambda d, s: keyed_csv(pd.crosstab(d[d.DepDelay > 400].Dest, d[d.DepDelay > 400].Origin))),
+    # crosstab margins: an "All" row and column, of counts or of the values' aggregate (issue 17).
+    ("crosstab_margins_counts", "exact", ["x = ddf[ddf.DepDelay > 400]", "pd.crosstab(x.Dest, x.Origin, margins=True)"], lambda d, s: keyed_csv(pd.crosstab(d[d.DepDelay > 400].Dest, d[d.DepDelay > 400].Origin, margins=True))),
+    ("crosstab_margins_values_mean_named", "exact", ['pd.crosstab(ddf.Origin, ddf.DayOfWeek, values=ddf.ArrDelay, aggfunc="mean", margins=True, margins_name="Total")'], lambda d, s: keyed_csv(pd.crosstab(d.Origin, d.DayOfWeek, values=d.ArrDelay, aggfunc="mean", margins=True, margins_name="Total"))),
+    ("crosstab_margins_normalize_all", "exact", ["pd.crosstab(ddf.Origin, ddf.Cancelled, normalize=True, margins=True)"], lambda d, s: keyed_csv(pd.crosstab(d.Origin, d.Cancelled, normalize=True, margins=True))),
     ("dropna_columns_any", "exact", ["ddf.dropna(axis=1).columns"], lambda d, s: frame_csv(pd.DataFrame({"column": list(d.dropna(axis=1).columns)}))),
     ("dropna_columns_all_after_filter", "exact", ['ddf[ddf.TailNum.isna()].dropna(axis="columns", how="all").tail(3)'], lambda d, s: frame_csv(d[d.TailNum.isna()].dropna(axis="columns", how="all").tail(3))),
     ("set_index_divisions", "exact", ['ddf.set_index("Date").divisions'], lambda d, s: f"{presorted_divisions(d, s, 'Date')!r}\n"),

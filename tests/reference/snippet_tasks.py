@@ -225,6 +225,7 @@ PASSING = [
     "merge2_left_on_right_index",
     "merge2_combine_first",
     "merge2_merge_ordered",
+    "reshape2_crosstab_margins_normalize",
     "basics2_value_counts_frame",
     "reshape2_pivot_without_values",
     "reshape2_pivot_table_no_values",

@@ -5,7 +5,7 @@ use super::Form::Method;
 use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
-use crate::plan::groupby::parse_agg;
+use crate::plan::groupby::{Agg, parse_agg};
 use crate::plan::ops::is_text;
 use crate::plan::ops::literal_scalar;
 use crate::plan::pivot::{self, Normalize, PivotShape, PivotSpec};
@@ -88,8 +88,16 @@ pub const VERBS: &[Verb] = &[
         name: "crosstab",
         receivers: &[On::Function],
         form: Method,
-        params: &["index", "columns", "values", "aggfunc", "normalize"],
-        signature: "pd.crosstab(series, series, normalize=False)",
+        params: &[
+            "index",
+            "columns",
+            "values",
+            "aggfunc",
+            "normalize",
+            "margins",
+            "margins_name",
+        ],
+        signature: "pd.crosstab(series, series, values=None, aggfunc=None, normalize=False, margins=False, margins_name=\"All\")",
         summary: "How many rows have each pair of values: the first series' values down the side, the second's across (0 where a pair never occurs). normalize=True (\"all\") gives shares of all rows, \"index\" of each row's, \"columns\" of each column's.",
         example: "pd.crosstab(ddf.Origin, ddf.Cancelled)",
         expected: "Origin,False,True\nEWR,6949,144\nJFK,6712,128\nLGA,6741,126\n",
@@ -410,7 +418,7 @@ fn pivot_table(planner: &Planner, frame: &Frame, args: [Arg; 8]) -> Result<Value
 
 /// pivot_table's `aggfunc`: one name ("mean" when left out), or a list of them (then each
 /// gives a block of columns, which the second value says).
-fn pivot_aggregations(aggfunc: Arg) -> Result<(Vec<crate::plan::groupby::Agg>, bool)> {
+fn pivot_aggregations(aggfunc: Arg) -> Result<(Vec<Agg>, bool)> {
     match aggfunc.value() {
         Some(Value::List(items) | Value::Tuple(items)) => {
             let aggs = items
@@ -594,8 +602,16 @@ fn unstack(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 
 /// `pd.crosstab(a, b)`: counts of each pair.
 fn crosstab(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
-    let [index, columns, values, aggfunc, normalize] = args.params()?;
-    let normalize = match normalize.value() {
+    let [
+        index,
+        columns,
+        values,
+        aggfunc,
+        normalize_arg,
+        margins,
+        margins_name,
+    ] = args.params()?;
+    let normalize = match normalize_arg.value() {
         None | Some(Value::Bool(false)) => None,
         Some(Value::Bool(true)) => Some(Normalize::All),
         Some(Value::Str(how)) if how == "all" => Some(Normalize::All),
@@ -604,7 +620,7 @@ fn crosstab(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
         Some(Value::Int(0)) => Some(Normalize::Index),
         Some(Value::Int(1)) => Some(Normalize::Columns),
         Some(_) => {
-            return Err(normalize.invalid(
+            return Err(normalize_arg.invalid(
                 "normalize must be True, False, \"all\", \"index\" (0) or \"columns\" (1)",
             ));
         }
@@ -617,18 +633,42 @@ fn crosstab(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
         ))),
     };
     let (rows, columns_series) = (series(index)?, series(columns)?);
-    if values.given().is_none() && aggfunc.given().is_none() {
+    let margins = match margins.bool_or(false)? {
+        true => Some(margins_name.str_or("All")?.to_string()),
+        false => None,
+    };
+    if values.given().is_none() && aggfunc.given().is_none() && margins.is_none() {
         return pivot::crosstab(planner, &rows, &columns_series, normalize).map(Value::Frame);
     }
-    let (Some(_), Some(Value::Str(name))) = (values.given(), aggfunc.given()) else {
-        return Err(values.invalid(
-            "crosstab takes values= and aggfunc= together, aggfunc a name such as \"sum\"",
-        ));
+    let (cells, agg) = match (values.given(), aggfunc.given()) {
+        // Counts with margins: a pivot table of the pairs' sizes, 0 where a pair never occurs.
+        (None, None) => (rows.clone(), Agg::Size),
+        (Some(_), Some(Value::Str(name))) => (
+            series(values)?,
+            parse_agg(name).map_err(|e| e.at(aggfunc.span()))?,
+        ),
+        _ => {
+            return Err(values.invalid(
+                "crosstab takes values= and aggfunc= together, aggfunc a name such as \"sum\"",
+            ));
+        }
     };
-    let agg = parse_agg(name).map_err(|e| e.at(aggfunc.span()))?;
-    let table = pivot::crosstab_of_values(planner, &rows, &columns_series, &series(values)?, agg)?;
-    match normalize {
-        None => Ok(Value::Frame(table)),
-        Some(how) => pivot::normalized(table, how).map(Value::Frame),
+    let table = pivot::crosstab_of_values(
+        planner,
+        &rows,
+        &columns_series,
+        &cells,
+        agg,
+        margins.clone(),
+    )?;
+    match (normalize, margins) {
+        (None, _) => Ok(Value::Frame(table)),
+        (Some(how), None) => pivot::normalized(table, how).map(Value::Frame),
+        (Some(Normalize::All), Some(name)) => {
+            pivot::normalized_with_margins(table, &name).map(Value::Frame)
+        }
+        (Some(_), Some(_)) => Err(normalize_arg
+            .invalid("normalize=\"index\" or \"columns\" with margins=True is not supported")
+            .with_help("normalize=True (shares of the grand total) works with margins")),
     }
 }
