@@ -63,18 +63,15 @@ pub fn merge_asof(left: &Frame, right: &Frame, request: &AsofRequest) -> Result<
     let left = with_position(left, LEFT_POSITION)?;
     let right = with_position(right, RIGHT_POSITION)?;
     let matches = matches(&left, &right, request)?;
-    // Each left row with the position of its right row (missing when it has none).
-    let matched = left
-        .df
-        .clone()
-        .join(
-            matches,
-            JoinType::Inner,
-            &[LEFT_POSITION],
-            &[POSITION],
-            None,
-        )?
-        .drop_columns(&[POSITION])?;
+    // Each left row with the position of its right row (missing when it has none); the
+    // hidden join columns go when the merge below picks the visible ones.
+    let matched = left.df.clone().join(
+        matches,
+        JoinType::Inner,
+        &[LEFT_POSITION],
+        &[POSITION],
+        None,
+    )?;
     let matched = Frame {
         order: vec![column(LEFT_POSITION).sort(true, false)],
         ..left.with_df(matched)

@@ -9,8 +9,7 @@ use super::{Arg, Args, Verb};
 use crate::error::{DdqError, Result};
 use crate::plan::frame::{self, MergeArgs};
 use crate::plan::ops::{expr_type, literal_expr};
-use crate::plan::value::column;
-use crate::plan::value::{Scalar, Series, Value};
+use crate::plan::value::{Frame, Scalar, Series, Value, column};
 use crate::plan::window::{self, FillArea, Over};
 use crate::plan::{Planner, asof, check_columns, index, series};
 use crate::types::timedelta::{is_missing_text, parse_timedelta, unit_nanoseconds};
@@ -406,10 +405,15 @@ fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
 
 fn merge(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [left, rest @ ..] = args.params::<10>()?;
+    frame::merge(left_frame(&left, "merge")?, MergeArgs::from(rest))
+}
+
+/// The frame a top-level merge (`pd.merge`, `pd.merge_ordered`, `pd.merge_asof`) takes first.
+fn left_frame<'a>(left: &Arg<'a>, verb: &str) -> Result<&'a Frame> {
     match left.required()? {
-        Value::Frame(l) => frame::merge(l, MergeArgs::from(rest)),
+        Value::Frame(l) => Ok(l),
         other => Err(left.invalid(format!(
-            "merge's left side is a frame, not {}",
+            "{verb}'s left side is a frame, not {}",
             other.kind_name()
         ))),
     }
@@ -438,9 +442,7 @@ fn merge_ordered(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Va
                 .with_help("merge_ordered each group's rows and pd.concat them"));
         }
     }
-    let Value::Frame(left_frame) = left.required()? else {
-        return Err(left.invalid("merge_ordered's left side is a frame"));
-    };
+    let left_frame = left_frame(&left, "merge_ordered")?;
     let right_frame = frame::other_frame(right, "merge_ordered")?;
     let (left_keys, right_keys) = match (on.names()?, left_on.names()?, right_on.names()?) {
         (Some(on), None, None) if !on.is_empty() => (on.clone(), on),
@@ -458,10 +460,11 @@ fn merge_ordered(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Va
     let keys = (left_keys.as_slice(), right_keys.as_slice());
     let merged = frame::merge_on_keys(left_frame, &right_frame, keys, &how, &suffixes)?;
     // A key only the right has is missing on the left (unless the two share its name).
+    let merged_columns = merged.columns();
     let sort_keys: Vec<Expr> = left_keys
         .iter()
         .zip(&right_keys)
-        .map(|(l, r)| match l == r || !merged.columns().contains(r) {
+        .map(|(l, r)| match l == r || !merged_columns.contains(r) {
             true => column(l),
             false => f::coalesce(vec![column(l), column(r)]),
         })
@@ -508,9 +511,7 @@ fn merge_asof(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value
         exact,
         direction,
     ] = args.params()?;
-    let Value::Frame(left_frame) = left.required()? else {
-        return Err(left.invalid("merge_asof's left side is a frame"));
-    };
+    let left_frame = left_frame(&left, "merge_asof")?;
     let right_frame = frame::other_frame(right, "merge_asof")?;
     if left_index.bool_or(false)? || right_index.bool_or(false)? {
         let index = if left_index.is_given() {
