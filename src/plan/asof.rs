@@ -1,7 +1,8 @@
 //! `pd.merge_asof(left, right, on=, by=, ...)`: each left row with the last right row whose key
-//! is at or before its own (`direction="backward"`), or the first at or after it
-//! (`"forward"`), among the right rows of the same `by` values, as pandas matches them. The
-//! left's rows and order are kept; a row without such a match gets missing right values.
+//! is at or before its own (`direction="backward"`), the first at or after it (`"forward"`),
+//! or the nearer of those two (`"nearest"`, the backward one on a tie, as pandas picks), among
+//! the right rows of the same `by` values, as pandas matches them. The left's rows and order
+//! are kept; a row without such a match gets missing right values.
 //!
 //! DataFusion has no as-of join, so the match is found by a window: the keys of both sides in
 //! one relation, ordered by key (right rows before left rows of an equal key, or after them
@@ -31,6 +32,8 @@ pub enum Direction {
     Backward,
     /// The first right row at or after it.
     Forward,
+    /// Of those two, the one whose key is nearer (the backward one when both are as near).
+    Nearest,
 }
 
 /// What `merge_asof` was asked, its column names checked against each side.
@@ -50,7 +53,6 @@ const KEY: &str = "__ddq_asof_key";
 const SIDE: &str = "__ddq_asof_side";
 const POSITION: &str = "__ddq_asof_pos";
 const MATCH: &str = "__ddq_asof_match";
-const MATCH_KEY: &str = "__ddq_asof_match_key";
 const LEFT_POSITION: &str = "__ddq_asof_lpos";
 const RIGHT_POSITION: &str = "__ddq_asof_rpos";
 
@@ -124,22 +126,65 @@ fn matches(left: &Frame, right: &Frame, request: &AsofRequest) -> Result<DataFra
     let both = left_keys.union(right_keys)?;
     let is_right = column(SIDE).eq(lit(0i64));
     let of_right = |value: Expr| when(is_right.clone(), value).end();
-    let found = both
-        .set_column(MATCH, nearest(of_right(column(POSITION))?, request)?)?
-        .set_column(MATCH_KEY, nearest(of_right(column(KEY))?, request)?)?;
-    let left_rows = found.keep_rows(column(SIDE).eq(lit(1i64)))?;
-    let mut within = column(KEY).is_not_null();
-    if let Some(tolerance) = &request.tolerance {
-        let distance = match request.direction {
-            Direction::Backward => column(KEY) - column(MATCH_KEY),
-            Direction::Forward => column(MATCH_KEY) - column(KEY),
-        };
-        within = within.and(distance.lt_eq(tolerance.clone()));
+    let looks = match request.direction {
+        Direction::Nearest => vec![Direction::Backward, Direction::Forward],
+        one => vec![one],
+    };
+    let mut found = both;
+    for &look in &looks {
+        let (position, key) = match_names(look);
+        found = found
+            .set_column(
+                &position,
+                nearest(of_right(column(POSITION))?, look, request)?,
+            )?
+            .set_column(&key, nearest(of_right(column(KEY))?, look, request)?)?;
     }
-    Ok(left_rows.project([
-        column(POSITION),
-        when(within, column(MATCH)).end()?.alias(MATCH),
-    ])?)
+    let left_rows = found.keep_rows(column(SIDE).eq(lit(1i64)))?;
+    // Each way's match, where it has one within the tolerance, and how far its key is.
+    let candidate = |look: Direction| {
+        let (position, key) = match_names(look);
+        let distance = match look {
+            Direction::Forward => column(&key) - column(KEY),
+            _ => column(KEY) - column(&key),
+        };
+        let mut within = column(KEY).is_not_null().and(column(&key).is_not_null());
+        if let Some(tolerance) = &request.tolerance {
+            within = within.and(distance.clone().lt_eq(tolerance.clone()));
+        }
+        (within, column(&position), distance)
+    };
+    let chosen = match request.direction {
+        Direction::Nearest => {
+            let (back_within, back, back_distance) = candidate(Direction::Backward);
+            let (ahead_within, ahead, ahead_distance) = candidate(Direction::Forward);
+            let back_is_nearer = back_within.clone().and(ahead_within.clone());
+            when(
+                back_is_nearer.and(back_distance.lt_eq(ahead_distance)),
+                back.clone(),
+            )
+            .when(ahead_within, ahead)
+            .when(back_within, back)
+            .end()?
+        }
+        one => {
+            let (within, position, _) = candidate(one);
+            when(within, position).end()?
+        }
+    };
+    Ok(left_rows.project([column(POSITION), chosen.alias(MATCH)])?)
+}
+
+/// The hidden columns of the position and the key of the right row found looking `look`.
+fn match_names(look: Direction) -> (String, String) {
+    let way = match look {
+        Direction::Forward => "forward",
+        _ => "backward",
+    };
+    (
+        format!("__ddq_asof_{way}_match"),
+        format!("__ddq_asof_{way}_key"),
+    )
 }
 
 /// pandas matches keys of one dtype only (and `by` columns alike): a date against a number
@@ -170,12 +215,12 @@ fn check_key_types(left: &Frame, right: &Frame, request: &AsofRequest) -> Result
     Ok(())
 }
 
-/// `value` of the nearest right row in the request's direction: a window over the rows of the
-/// same `by` values, and the last right row before each one (skipping the left rows, whose
-/// `value` is missing). Going forward, the order is reversed (DataFusion's `first_value` over
-/// the rows that follow cannot slide), so "before" is the next in key order.
-fn nearest(value: Expr, request: &AsofRequest) -> Result<Expr> {
-    let backward = request.direction == Direction::Backward;
+/// `value` of the nearest right row looking `look` (backward or forward): a window over the
+/// rows of the same `by` values, and the last right row before each one (skipping the left
+/// rows, whose `value` is missing). Going forward, the order is reversed (DataFusion's
+/// `first_value` over the rows that follow cannot slide), so "before" is the next in key order.
+fn nearest(value: Expr, look: Direction, request: &AsofRequest) -> Result<Expr> {
+    let backward = look != Direction::Forward;
     // A right row of a left row's very key goes before it when exact matches count; among
     // right rows of one key, the last one before is the last in right order going backward
     // and the first going forward.

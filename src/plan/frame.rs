@@ -1301,7 +1301,7 @@ pub fn merge(left: &Frame, args: MergeArgs) -> Result<Value> {
         naming.drop_right_keys = true;
         return merge_on_index(left, &right, &args, &how, naming).map(Value::Frame);
     }
-    let keys = merge_keys(left, &right, &args)?;
+    let keys = merge_keys(left, &right, [&args.on, &args.left_on, &args.right_on])?;
     let merged = join_frames(left, &right, (&keys.0, &keys.1), &how, naming)?;
     // pandas numbers a merge's rows afresh.
     Ok(Value::Frame(index::relabelled(&merged)?))
@@ -1658,10 +1658,14 @@ pub(crate) fn merge_on_keys(
     )
 }
 
-/// The key columns of each side: `on`, `left_on`/`right_on`, or the columns both share.
-fn merge_keys(left: &Frame, right: &Frame, args: &MergeArgs) -> Result<(Vec<String>, Vec<String>)> {
-    let on = args.on;
-    match (on.names()?, args.left_on.names()?, args.right_on.names()?) {
+/// The key columns of each side from a merge's `on`, `left_on` and `right_on`: `on`,
+/// `left_on`/`right_on`, or the columns both share.
+pub(crate) fn merge_keys(
+    left: &Frame,
+    right: &Frame,
+    [on, left_on, right_on]: [&Arg; 3],
+) -> Result<(Vec<String>, Vec<String>)> {
+    match (on.names()?, left_on.names()?, right_on.names()?) {
         // A merge on no key would pair every row with every row.
         (Some(keys), None, None) if keys.is_empty() => {
             Err(on

@@ -85,8 +85,8 @@ pub const VERBS: &[Verb] = &[
             "allow_exact_matches",
             "direction",
         ],
-        signature: "pd.merge_asof(left, right, on=, left_on=, right_on=, by=, left_by=, right_by=, suffixes=(\"_x\", \"_y\"), tolerance=None, allow_exact_matches=True, direction=\"backward\" | \"forward\")",
-        summary: "Each left row with the last right row whose key is at or before its own (or the first at or after it, direction=\"forward\"), among right rows of the same `by` values; the left's rows and order kept.",
+        signature: "pd.merge_asof(left, right, on=, left_on=, right_on=, by=, left_by=, right_by=, suffixes=(\"_x\", \"_y\"), tolerance=None, allow_exact_matches=True, direction=\"backward\" | \"forward\" | \"nearest\")",
+        summary: "Each left row with the last right row whose key is at or before its own (the first at or after it, direction=\"forward\"; the nearer of the two, \"nearest\"), among right rows of the same `by` values; the left's rows and order kept.",
         example: "jfk = ddf[ddf.Origin == \"JFK\"][[\"Date\", \"Dest\", \"DepDelay\"]]; lga = ddf[ddf.Origin == \"LGA\"][[\"Date\", \"Dest\", \"ArrDelay\"]]; pd.merge_asof(jfk, lga, on=\"Date\", by=\"Dest\").iloc[[0, 3000]]",
         expected: "Date,Dest,DepDelay,ArrDelay\n1990-01-01,DCA,0.0,\n1994-07-06,DCA,4.0,11.0\n",
         plan: merge_asof,
@@ -444,15 +444,8 @@ fn merge_ordered(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Va
     }
     let left_frame = left_frame(&left, "merge_ordered")?;
     let right_frame = frame::other_frame(right, "merge_ordered")?;
-    let (left_keys, right_keys) = match (on.names()?, left_on.names()?, right_on.names()?) {
-        (Some(on), None, None) if !on.is_empty() => (on.clone(), on),
-        (None, Some(l), Some(r)) if l.len() == r.len() && !l.is_empty() => (l, r),
-        _ => {
-            return Err(on.invalid(
-                "merge_ordered needs its keys: on=\"col\", or left_on= and right_on= with as many columns each",
-            ));
-        }
-    };
+    let (left_keys, right_keys) =
+        frame::merge_keys(left_frame, &right_frame, [&on, &left_on, &right_on])?;
     check_columns(left_frame, &left_keys).map_err(|e| e.at(left.span()))?;
     check_columns(&right_frame, &right_keys).map_err(|e| e.at(right.span()))?;
     let how = frame::join_how(how, "outer")?;
@@ -564,8 +557,9 @@ fn asof_direction(direction: Arg) -> Result<asof::Direction> {
     match direction.str_or("backward")? {
         "backward" => Ok(asof::Direction::Backward),
         "forward" => Ok(asof::Direction::Forward),
+        "nearest" => Ok(asof::Direction::Nearest),
         other => Err(direction.invalid(format!(
-            "direction \"{other}\" is not supported; ddq matches \"backward\" or \"forward\""
+            "direction \"{other}\" is not one of pandas' \"backward\", \"forward\" or \"nearest\""
         ))),
     }
 }
