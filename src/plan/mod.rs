@@ -133,10 +133,18 @@ impl<'a> Planner<'a> {
 
     /// Plans a function applied to each group of `gb` at once: inside it, reductions of the
     /// groups' frame are windows over the row's group (see [`Planner::group_window`]).
-    pub fn apply_per_group(&self, lambda: &Lambda, gb: &GroupBy, arg: Value) -> Result<Value> {
+    /// `passed` follows `arg` in the call (a groupby `transform(f, 2, n=3)` calls `f(x, 2, n=3)`).
+    pub fn apply_per_group(
+        &self,
+        lambda: &Lambda,
+        gb: &GroupBy,
+        arg: Value,
+        passed: &function::Passed,
+    ) -> Result<Value> {
         let over = std::rc::Rc::new(window::Over::groups(gb));
         let outer = self.group_window.replace(Some((gb.frame.clone(), over)));
-        let result = self.apply_lambda(lambda, vec![arg]);
+        let (positional, keywords) = passed.after(arg);
+        let result = self.call_function(lambda, positional, keywords);
         self.group_window.replace(outer);
         result
     }

@@ -7,6 +7,7 @@ use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
+use crate::plan::function::Passed;
 use crate::plan::groupby::{self, Agg};
 use crate::plan::ops::literal_expr;
 use crate::plan::project::Project;
@@ -94,9 +95,9 @@ pub const VERBS: &[Verb] = &[
         name: "transform",
         receivers: &[On::GroupBy],
         form: Method,
-        params: &["func"],
-        signature: "transform(\"mean\" | \"sum\" | ... | lambda x: ...)",
-        summary: "Each row gets its group's aggregate, or a function of its group (`lambda x: (x - x.mean()) / x.std()`).",
+        params: &["func", "*args", "**kwargs"],
+        signature: "transform(\"mean\" | \"sum\" | ... | lambda x: ..., *args, **kwargs)",
+        summary: "Each row gets its group's aggregate, or a function of its group (`lambda x: (x - x.mean()) / x.std()`), called with the extra arguments after the group.",
         example: "(ddf.DepDelay - ddf.groupby(\"Origin\").DepDelay.transform(\"mean\")).head(2)",
         expected: "DepDelay\n-8.238974970202623\n-0.44380486400920915\n",
         plan: transform,
@@ -106,8 +107,8 @@ pub const VERBS: &[Verb] = &[
         name: "filter",
         receivers: &[On::GroupBy],
         form: Method,
-        params: &["func", "dropna"],
-        signature: "filter(lambda g: ...)",
+        params: &["func", "dropna", "*args", "**kwargs"],
+        signature: "filter(lambda g: ..., dropna=True, *args, **kwargs)",
         summary: "The rows of the groups for which the function is true, in frame order.",
         example: "len(ddf.groupby(\"Dest\").filter(lambda g: len(g) > 1000))",
         expected: "8974\n",
@@ -302,15 +303,27 @@ fn rows_per_group(_planner: &Planner, receiver: Value, args: &Args) -> Result<Va
 
 /// `transform(name)`: the group's aggregate on each of its rows.
 fn transform(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [func] = args.params()?;
+    let [func, rest, _kwargs] = args.params()?;
     let Value::GroupBy(gb) = receiver else {
         return Err(wrong_receiver(args, &receiver));
     };
+    let passed = super::applying::passed_on(rest, args);
     let agg = match func.required()? {
-        Value::Str(name) => groupby::parse_agg(name).map_err(|e| e.at(func.span()))?,
+        Value::Str(name) if passed.positional.is_empty() && passed.keywords.is_empty() => {
+            groupby::parse_agg(name).map_err(|e| e.at(func.span()))?
+        }
+        Value::Str(name) => {
+            return Err(func
+                .invalid(format!(
+                    "transform(\"{name}\") takes no extra arguments in ddq"
+                ))
+                .with_help(format!(
+                    "pass a function: transform(lambda x: x.{name}(...))"
+                )));
+        }
         Value::Lambda(lambda) => {
             return super::windowing::grouped(&gb, |s, _| {
-                transform_per_group(planner, &gb, lambda, s, func)
+                transform_per_group(planner, &gb, (lambda, &passed), s, func)
             });
         }
         other => {
@@ -328,7 +341,7 @@ fn transform(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 fn transform_per_group(
     planner: &Planner,
     gb: &GroupBy,
-    lambda: &Lambda,
+    (lambda, passed): (&Lambda, &Passed),
     column: &Series,
     func: Arg,
 ) -> Result<Series> {
@@ -337,7 +350,9 @@ fn transform_per_group(
         frame: column.frame.clone(),
         ..gb.clone()
     };
-    let result = planner.apply_per_group(lambda, &groups, Value::Series(column.clone()))?;
+    let result = planner
+        .apply_per_group(lambda, &groups, Value::Series(column.clone()), passed)
+        .map_err(|e| e.at(func.span()))?;
     match result {
         Value::Series(r) if window::same_rows(&r.frame, &column.frame) => Ok(Series {
             name: column.name.clone(),
@@ -361,7 +376,7 @@ fn transform_per_group(
 /// `filter(lambda g: ...)`: the rows of the groups for which the function is true, in their
 /// order; the function sees each group's rows (`len(g)`, `g.col.mean()` are per group).
 fn filter(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let [func, dropna] = args.params()?;
+    let [func, dropna, rest, _kwargs] = args.params()?;
     let Value::GroupBy(gb) = receiver else {
         return Err(wrong_receiver(args, &receiver));
     };
@@ -372,7 +387,11 @@ fn filter(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     }
     let lambda = super::applying::lambda_arg(func)?;
     let frame = gb.frame.clone();
-    match planner.apply_per_group(lambda, &gb, Value::Frame(frame.clone()))? {
+    let passed = super::applying::passed_on(rest, args);
+    match planner
+        .apply_per_group(lambda, &gb, Value::Frame(frame.clone()), &passed)
+        .map_err(|e| e.at(func.span()))?
+    {
         Value::Series(keep) => Ok(Value::Frame(crate::plan::frame::filter(&frame, &keep)?)),
         Value::Bool(true) => Ok(Value::Frame(frame)),
         Value::Bool(false) => Ok(Value::Frame(frame.with_df(frame.df.clone().limit(0, Some(0))?))),
