@@ -11,13 +11,15 @@ use crate::plan::project::Project;
 use crate::plan::value::Frame;
 use crate::types::dtype::NULLABLE_DTYPE_KEY;
 use datafusion::arrow::array::{Array, AsArray};
-use datafusion::arrow::datatypes::{DataType, Int64Type};
-use datafusion::common::ScalarValue;
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type};
 use datafusion::common::metadata::FieldMetadata;
+use datafusion::common::{DFSchema, ExprSchema, ScalarValue};
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::logical_expr::expr::Cast;
 use datafusion::logical_expr::{Expr, cast, lit, when};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The largest float that is still an int64 (pandas keeps larger whole numbers as floats).
 const INT64_LIMIT: f64 = 9.223_372_036_854_775e18;
@@ -76,14 +78,70 @@ pub fn convert_columns(
             Plan::Text => (e, None),
         };
         out.push(match tag {
-            Some(tag) => {
-                let metadata = HashMap::from([(NULLABLE_DTYPE_KEY.to_string(), tag)]);
-                expr.alias_with_metadata(name, Some(FieldMetadata::from(metadata)))
-            }
+            Some(tag) => tagged(expr, &name, &tag),
             None => expr.alias(name),
         });
     }
     Ok(out)
+}
+
+/// `expr` named `name`, of pandas' nullable dtype `dtype` (the metadata the renderers read).
+pub fn tagged(expr: Expr, name: &str, dtype: &str) -> Expr {
+    let metadata = HashMap::from([(NULLABLE_DTYPE_KEY.to_string(), dtype.to_string())]);
+    expr.alias_with_metadata(name, Some(FieldMetadata::from(metadata)))
+}
+
+/// The nullable dtype an `astype` name asks for, spelled as pandas prints it; none for
+/// numpy's dtypes (`int64`, `float64`, `bool`, `object`).
+pub fn astype_target(name: &str) -> Option<&'static str> {
+    Some(match name.trim() {
+        "Int64" => "Int64",
+        "Int32" => "Int32",
+        "Float64" => "Float64",
+        "Float32" => "Float32",
+        "string" => "string",
+        "boolean" => "boolean",
+        _ => return None,
+    })
+}
+
+/// Whether `expr` has one of pandas' nullable dtypes: a column converted to one, or a value
+/// computed from one ([`tagged`]). Read off the expression's top, not its field: working out a
+/// field walks the whole expression, and chains of rebindings (`t = t + 1`) are deep.
+pub fn is_tagged(expr: &Expr, schema: &DFSchema) -> bool {
+    match expr {
+        Expr::Alias(alias) => {
+            let own = alias.metadata.as_ref();
+            own.is_some_and(|m| m.inner().contains_key(NULLABLE_DTYPE_KEY))
+                || is_tagged(&alias.expr, schema)
+        }
+        Expr::Column(c) => schema
+            .field_from_column(c)
+            .is_ok_and(|field| field.metadata().contains_key(NULLABLE_DTYPE_KEY)),
+        _ => false,
+    }
+}
+
+/// The nullable dtype a computed value of `data_type` has when an operand had one (`Int64` + 1
+/// is `Int64`, `Int64` / 2 is `Float64`, `Int64` > 1 is `boolean`).
+pub fn dtype_of_type(data_type: &DataType) -> Option<&'static str> {
+    Some(match data_type {
+        DataType::Int64 => "Int64",
+        DataType::Int32 => "Int32",
+        DataType::Float64 => "Float64",
+        DataType::Float32 => "Float32",
+        DataType::Boolean => "boolean",
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "string",
+        _ => return None,
+    })
+}
+
+/// `expr` cast to `data_type` without the nullable dtype it had: a plain cast keeps its
+/// input's field metadata, so `astype("float64")` of an `Int64` column would still print as
+/// one.
+pub fn cast_untagged(expr: Expr, data_type: DataType) -> Expr {
+    let field = Field::new("astype", data_type, true);
+    Expr::Cast(Cast::new_from_field(Box::new(expr), Arc::new(field)))
 }
 
 /// pandas' nullable floats hold NaN as missing, as the engine's null.

@@ -4,6 +4,7 @@
 use crate::error::{DdqError, Result};
 use crate::lang::ast::{BinOp, UnaryOp};
 use crate::plan::Planner;
+use crate::plan::nullable;
 use crate::plan::project::Project;
 use crate::plan::value::{Frame, Scalar, Series, Value, column, display_name};
 use datafusion::arrow::datatypes::DataType;
@@ -256,8 +257,20 @@ fn typed_binary(
 ) -> Result<Expr> {
     let lt = l.get_type(schema)?;
     let rt = r.get_type(schema)?;
+    // pandas' nullable dtypes (`Int64`, `boolean`, ...) carry through arithmetic and
+    // comparisons, and a missing value compares as missing, not False.
+    let nullable = nullable::is_tagged(&l, schema) || nullable::is_tagged(&r, schema);
+    let (l, r) = match nullable {
+        true => (l.unalias(), r.unalias()),
+        false => (l, r),
+    };
     let operands = Operands { l, r, lt, rt };
     let built = match op {
+        BinOp::Eq | BinOp::NotEq | BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq
+            if nullable =>
+        {
+            comparison(op, operands).map(unwrap_truth)
+        }
         BinOp::Eq | BinOp::NotEq | BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq => {
             comparison(op, operands)
         }
@@ -274,7 +287,28 @@ fn typed_binary(
             crate::types::dtype::pandas_dtype(&rt)
         ))
     })?;
-    Ok(typed(expr, schema))
+    let expr = typed(expr, schema);
+    if !nullable {
+        return Ok(expr);
+    }
+    let result_type = expr.get_type(schema)?;
+    Ok(match nullable::dtype_of_type(&result_type) {
+        Some(dtype) => nullable::tagged(expr, NULLABLE_RESULT, dtype),
+        None => expr,
+    })
+}
+
+/// The name a computed column of a nullable dtype goes by until the series' own name
+/// replaces it (the dtype rides on an alias, which needs one).
+const NULLABLE_RESULT: &str = "__ddq_nullable";
+
+/// A comparison as SQL answers it, missing where an operand is: pandas' nullable dtypes
+/// compare so (`<NA>`), where numpy's give False.
+fn unwrap_truth(compared: Expr) -> Expr {
+    match compared {
+        Expr::IsTrue(inner) | Expr::IsNotFalse(inner) => *inner,
+        other => other,
+    }
 }
 
 /// The expression with its type stated on the outside. DataFusion works out the type of an

@@ -10,7 +10,7 @@ use crate::plan::value::{Action, Frame, Series, Value, column, display_name};
 use crate::plan::{Planner, frame, groupby, ops, order, series, window};
 use crate::types::dtype::{nullable_dtype, pandas_dtype};
 use datafusion::arrow::datatypes::DataType;
-use datafusion::logical_expr::{Expr, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -289,9 +289,14 @@ fn dtype(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             expr: Expr::Column(c),
             ..
         }) => Ok(Value::Str(column_dtype(&frame, &c.name))),
-        Value::Series(s) => Ok(Value::Str(pandas_dtype(&ops::expr_type(
-            &s.frame, &s.expr,
-        )?))),
+        // A computed one may carry it too (`astype("Int64")`, arithmetic on such a column).
+        Value::Series(s) => {
+            let (_, field) = s.expr.to_field(s.frame.df.schema())?;
+            Ok(Value::Str(match nullable_dtype(&field) {
+                Some(tag) => tag.to_string(),
+                None => pandas_dtype(field.data_type()),
+            }))
+        }
         other => Err(wrong_receiver(args, &other)),
     }
 }
