@@ -585,8 +585,8 @@ fn merge_asof_matches_the_nearest_earlier_row_and_names_what_it_cannot_match() {
     );
     for (call, message) in [
         (
-            "pd.merge_asof(jfk, lga, on=\"Date\", direction=\"nearest\")",
-            "direction \"nearest\" is not supported; ddq matches \"backward\" or \"forward\"",
+            "pd.merge_asof(jfk, lga, on=\"Date\", direction=\"closest\")",
+            "direction \"closest\" is not one of pandas' \"backward\", \"forward\" or \"nearest\"",
         ),
         (
             "pd.merge_asof(jfk, lga, left_on=\"Date\", right_on=\"ArrDelay\")",
@@ -643,6 +643,80 @@ fn convert_dtypes_prints_nullable_dtypes() {
          Cancelled  boolean\nName: dtype, dtype: object\n\
          TaxiIn\n  <NA>\nName: TaxiIn, dtype: Float64\n"
     );
+}
+
+#[test]
+fn nullable_dtypes_carry_through_arithmetic_comparisons_and_astype() {
+    // pandas 2.2.3 on the same lines (its row labels aside): Int64 + 1 stays Int64, / gives
+    // Float64, a comparison gives boolean with <NA> where the value is missing; astype to a
+    // nullable name gives that dtype, and back to a numpy name drops it.
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; c = ddf[[\"DepDelay\", \"TaxiIn\"]].convert_dtypes(); \
+             (c.TaxiIn + 1).iloc[20000:20002]; (c.TaxiIn / 2).dtype; \
+             (c.TaxiIn > 5).iloc[[0, 20000, 20001]]; (c.DepDelay * 2.5).iloc[0:2]; \
+             ddf.TaxiIn.astype(\"Int64\").iloc[[0, 20000]]; ddf.TailNum.astype(\"string\").dtype; \
+             c.TaxiIn.astype(\"float64\").dtype"
+        ),
+    );
+    assert_eq!(
+        out,
+        "TaxiIn\n     5\n    16\nName: TaxiIn, dtype: Int64\n\
+         'Float64'\n\
+         TaxiIn\n  <NA>\n False\n  True\nName: TaxiIn, dtype: boolean\n\
+         DepDelay\n     0.0\n    22.5\nName: DepDelay, dtype: Float64\n\
+         TaxiIn\n  <NA>\n     4\nName: TaxiIn, dtype: Int64\n\
+         'string'\n\
+         'float64'\n"
+    );
+}
+
+#[test]
+fn asfreq_reindexes_on_a_regular_range_and_names_what_it_cannot() {
+    // pandas 2.2.3: daily.asfreq("B").head(7) skips the weekend of 6-7 January 1990 (its
+    // values are in the reference tasks asfreq_*; here, how it prints).
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; daily = ddf.groupby(\"Date\").DepDelay.mean(); daily.asfreq(\"B\").head(7)"
+        ),
+    );
+    assert_eq!(
+        out,
+        "      Date   DepDelay\n1990-01-01   0.800000\n1990-01-02  15.833333\n\
+         1990-01-03  16.400000\n1990-01-04  13.800000\n1990-01-05  32.400000\n\
+         1990-01-08  13.200000\n1990-01-09  -3.166667\nName: DepDelay, dtype: float64\n"
+    );
+    let daily = "ddf.groupby(\"Date\").DepDelay.mean()";
+    for (call, message) in [
+        (
+            "h = ddf[[\"Date\", \"DepDelay\"]].iloc[:3]; h[\"Date\"] = h.Date + pd.offsets.Hour(12); \
+             h.set_index(\"Date\").DepDelay.asfreq(\"D\")"
+                .to_string(),
+            "the index starts at 1990-01-01 12:00:00, between two of the frequency's timestamps",
+        ),
+        (
+            format!("{daily}.asfreq(pd.offsets.BDay())"),
+            "name business days by their alias, e.g. `s.asfreq(\"B\")`",
+        ),
+        (
+            "ddf.groupby(\"Origin\").asfreq(\"D\")".to_string(),
+            "a groupby has no asfreq(); a resampler has",
+        ),
+        (
+            format!("{daily}.asfreq(\"D\", fill_value=0)"),
+            "asfreq(fill_value=) is not supported",
+        ),
+        (
+            format!("{daily}.asfreq(\"ME\")"),
+            "asfreq(\"ME\") is not supported: ddq reindexes on frequencies of seconds",
+        ),
+    ] {
+        let run = ddq(&["-c", &format!("{READ}; {call}")], None);
+        assert_eq!(run.code, 1, "{call}");
+        assert!(run.stderr.contains(message), "{call}:\n{}", run.stderr);
+    }
 }
 
 #[test]

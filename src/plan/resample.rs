@@ -322,7 +322,7 @@ fn bin_number(rule: &Rule, time: Expr) -> Expr {
 }
 
 /// The timestamp pandas labels bin `n` with.
-fn bin_label(rule: &Rule, n: Expr) -> Expr {
+pub fn bin_label(rule: &Rule, n: Expr) -> Expr {
     let nanos = |e: Expr, per: i64| {
         cast(
             e * lit(per),

@@ -1,14 +1,23 @@
-//! The index and time series: `set_index`, `reset_index`, `sort_index` (`plan::index`) and
-//! `resample` (`plan::resample`), whose result takes the groupby aggregations.
+//! The index and time series: `set_index`, `reset_index`, `sort_index` (`plan::index`),
+//! `resample` (`plan::resample`), whose result takes the groupby aggregations, and `asfreq`
+//! (`plan::upsample`).
 
 use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
-use crate::error::Result;
-use crate::plan::resample::{parse_rule, resampler};
-use crate::plan::value::{Selection, Value, column};
+use crate::error::{DdqError, Result};
+use crate::plan::groupby::as_series;
+use crate::plan::project::Project;
+use crate::plan::resample::{Rule, Unit, bin_label, parse_rule, resampler};
+use crate::plan::upsample::{Fill, upsample};
+use crate::plan::value::{GroupBy, Selection, Value, column};
 use crate::plan::{Planner, series};
 use crate::plan::{divisions, index};
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::ScalarValue;
+use datafusion::functions::expr_fn as f;
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::logical_expr::{Expr, cast, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -69,6 +78,18 @@ pub const VERBS: &[Verb] = &[
         example: "ddf.set_index(\"Date\").DepDelay.resample(\"2YE\").max()",
         expected: "Date,DepDelay\n1990-12-31,328.0\n1992-12-31,641.0\n1994-12-31,623.0\n1996-12-31,514.0\n1998-12-31,446.0\n2000-12-31,1006.0\n",
         plan: resample,
+        group: "Index and time series",
+    },
+    Verb {
+        name: "asfreq",
+        receivers: &[On::Frame, On::Series, On::GroupBy],
+        form: Method,
+        params: &["freq", "method", "fill_value"],
+        signature: "asfreq(freq, method=None | \"ffill\" | \"bfill\"); resample(rule).asfreq()",
+        summary: "The rows at each timestamp of a regular range over the datetime index (seconds to days, or \"B\" for business days; from its first timestamp to its last): a row's values where one sits at that very time, missing elsewhere, or (method=) the last row's before / first row's after.",
+        example: "s = ddf[ddf.Date.dt.day == 1].groupby(\"Date\").DepDelay.max(); s.asfreq(\"15D\", method=\"ffill\").head(4)",
+        expected: "Date,DepDelay\n1990-01-01,9.0\n1990-01-16,9.0\n1990-01-31,9.0\n1990-02-15,328.0\n",
+        plan: asfreq,
         group: "Index and time series",
     },
 ];
@@ -161,17 +182,9 @@ fn index_values(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
 fn resample(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [rule_arg, on, closed, label] = args.params()?;
     let (closed, label) = (closed.str_opt()?, label.str_opt()?);
-    let rule = match rule_arg.required()? {
-        Value::Str(text) => parse_rule(text)
-            .and_then(|rule| rule.with_sides(closed, label))
-            .map_err(|e| e.at(rule_arg.span()))?,
-        other => {
-            return Err(rule_arg.invalid(format!(
-                "the rule is a string such as \"M\" or \"D\", not {}",
-                other.kind_name()
-            )));
-        }
-    };
+    let rule = rule_of(&rule_arg)?
+        .with_sides(closed, label)
+        .map_err(|e| e.at(rule_arg.span()))?;
     let on = match on.given() {
         None => None,
         Some(Value::Str(name)) => Some(name.clone()),
@@ -182,6 +195,23 @@ fn resample(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             )));
         }
     };
+    time_bins(receiver, rule, on, args).map(Value::GroupBy)
+}
+
+/// The rule a `resample` or `asfreq` names (`"D"`, `"6h"`, `"ME"`).
+fn rule_of(rule: &super::Arg) -> Result<Rule> {
+    match rule.required()? {
+        Value::Str(text) => parse_rule(text).map_err(|e| e.at(rule.span())),
+        other => Err(rule.invalid(format!(
+            "the rule is a string such as \"M\" or \"D\", not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// The rows of a frame or a series grouped by `rule`'s bins of the datetime index, or of the
+/// column `on`.
+fn time_bins(receiver: Value, rule: Rule, on: Option<String>, args: &Args) -> Result<GroupBy> {
     let (frame, selection) = match receiver {
         Value::Frame(f) => (f, Selection::All),
         Value::Series(s) => {
@@ -199,7 +229,119 @@ fn resample(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         }
         None => index::single_index(&frame, "resample").map_err(|e| e.at(args.call_span))?,
     };
-    let gb = resampler(&frame, column(&time), &time, selection, rule)
-        .map_err(|e| e.at(args.call_span))?;
-    Ok(Value::GroupBy(gb))
+    resampler(&frame, column(&time), &time, selection, rule).map_err(|e| e.at(args.call_span))
+}
+
+/// `asfreq(freq, method=None)` of a frame or a series on a datetime index, and a resampler's
+/// `asfreq()`: pandas' reindex on a regular range of timestamps. pandas starts the range at
+/// the first timestamp; ddq's upsampling starts it at that timestamp's bin, so an index whose
+/// first timestamp is not on the rule's grid is refused rather than answered differently.
+fn asfreq(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [freq, method, fill_value] = args.params()?;
+    if fill_value.is_given() {
+        return Err(fill_value
+            .invalid("asfreq(fill_value=) is not supported")
+            .with_help("fill the new rows with method=\"ffill\" or \"bfill\""));
+    }
+    let fill = asfreq_fill(method)?;
+    let (gb, rule) = match receiver {
+        Value::GroupBy(gb) => {
+            let Some(rule) = gb.bins.clone() else {
+                return Err(
+                    DdqError::unsupported("a groupby has no asfreq(); a resampler has")
+                        .at(args.call_span)
+                        .with_help("e.g. `s.resample(\"D\").asfreq()`"),
+                );
+            };
+            if freq.is_given() {
+                return Err(freq.invalid("a resampler's asfreq() takes its rule's frequency"));
+            }
+            (gb, rule)
+        }
+        other => {
+            let rule = match freq.required()? {
+                Value::Str(b) if b == "B" => parse_rule("D")?,
+                _ => rule_of(&freq)?,
+            };
+            if matches!(
+                rule.unit,
+                Unit::Week | Unit::Month | Unit::Quarter | Unit::Year
+            ) {
+                return Err(freq
+                    .invalid(format!(
+                        "asfreq({:?}) is not supported: ddq reindexes on frequencies of seconds, minutes, hours, days or business days (\"B\")",
+                        rule.text
+                    ))
+                    .with_help(format!(
+                        "aggregate the bins instead, e.g. `.resample({:?}).last()`",
+                        rule.text
+                    )));
+            }
+            let gb = time_bins(other, rule.clone(), None, args)?;
+            check_on_grid(planner, &gb).map_err(|e| e.at(freq.span()))?;
+            // The resampler's rule, which knows where its bins start.
+            let rule = gb.bins.clone().unwrap_or(rule);
+            (gb, rule)
+        }
+    };
+    let mut filled = upsample(planner, &gb, &rule, fill, None).map_err(|e| e.at(args.call_span))?;
+    // Business days are the days from Monday to Friday: the daily range without weekends.
+    if matches!(freq.value(), Some(Value::Str(b)) if b == "B") {
+        let index = &gb.keys[0].1;
+        let weekday = f::date_part(lit("dow"), column(index));
+        let df = filled
+            .df
+            .clone()
+            .keep_rows(weekday.between(lit(1), lit(5)))?;
+        filled = filled.with_df(df);
+    }
+    Ok(match &gb.selection {
+        Selection::Series(name) => as_series(filled, name),
+        _ => Value::Frame(filled),
+    })
+}
+
+/// asfreq's `method=`: which row a new timestamp takes its values from.
+fn asfreq_fill(method: super::Arg) -> Result<Fill> {
+    match method.str_opt()? {
+        None => Ok(Fill::Exact),
+        Some("ffill" | "pad") => Ok(Fill::Forward),
+        Some("bfill" | "backfill") => Ok(Fill::Backward),
+        Some(other) => Err(method.invalid(format!(
+            "method \"{other}\" is not one of pandas' \"ffill\" (\"pad\") or \"bfill\" (\"backfill\")"
+        ))),
+    }
+}
+
+/// Refuses an index whose first timestamp is not the start of its bin (`asfreq("D")` of times
+/// at noon): pandas' range would run through noons, ddq's bins through midnights.
+fn check_on_grid(planner: &Planner, gb: &GroupBy) -> Result<()> {
+    let (Some(rule), [(bin, index)]) = (&gb.bins, gb.keys.as_slice()) else {
+        return Ok(());
+    };
+    let nanos = |e: Expr| cast(e, DataType::Timestamp(TimeUnit::Nanosecond, None));
+    let first = agg::min(nanos(column(index)));
+    let first_bin = bin_label(rule, agg::min(bin.clone()));
+    let asked = gb.frame.df.clone().group_by(
+        vec![],
+        vec![
+            first.clone().eq(first_bin.clone()).alias("on_grid"),
+            series::timestamp_text(first).alias("first"),
+            series::timestamp_text(first_bin).alias("first_bin"),
+        ],
+    )?;
+    for batch in planner.sources.collect_now(asked)? {
+        if batch.num_rows() == 0 {
+            continue;
+        }
+        let value = |i: usize| ScalarValue::try_from_array(batch.column(i), 0);
+        if value(0)? == ScalarValue::Boolean(Some(false)) {
+            let (first, first_bin) = (value(1)?, value(2)?);
+            return Err(DdqError::unsupported(format!(
+                "the index starts at {first}, between two of the frequency's timestamps (pandas' range would start there, ddq's at {first_bin})"
+            ))
+            .with_help("resample(freq).asfreq() gives the range from the first bin"));
+        }
+    }
+    Ok(())
 }

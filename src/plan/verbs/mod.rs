@@ -201,6 +201,18 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
         "reindex",
         "set_index(...) and sort_index() set and order the index",
     ),
+    (
+        "pd.offsets.BDay",
+        "name business days by their alias, e.g. `s.asfreq(\"B\")`",
+    ),
+    (
+        "pd.offsets.BusinessDay",
+        "name business days by their alias, e.g. `s.asfreq(\"B\")`",
+    ),
+    (
+        "pd.offsets.MonthEnd",
+        "name month ends by their alias, e.g. `s.resample(\"ME\").last()`",
+    ),
 ];
 
 /// The error for a method or attribute that the receiver does not have, with a did-you-mean
