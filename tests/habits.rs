@@ -697,8 +697,12 @@ fn asfreq_reindexes_on_a_regular_range_and_names_what_it_cannot() {
             "the index starts at 1990-01-01 12:00:00, between two of the frequency's timestamps",
         ),
         (
-            format!("{daily}.asfreq(pd.offsets.BDay())"),
-            "name business days by their alias, e.g. `s.asfreq(\"B\")`",
+            format!("{daily}.asfreq(pd.offsets.BDay(2))"),
+            "asfreq of every 2 business days is not supported",
+        ),
+        (
+            "ddf.Date + pd.offsets.BDay()".to_string(),
+            "unsupported operand for `+`: a business-day offset",
         ),
         (
             "ddf.groupby(\"Origin\").asfreq(\"D\")".to_string(),

@@ -69,6 +69,8 @@ COMPUTATION = "https://pandas.pydata.org/docs/user_guide/computation.html"
 DUPLICATES = "https://pandas.pydata.org/docs/user_guide/duplicates.html"
 DASK_AGGREGATION = "https://docs.dask.org/en/stable/generated/dask.dataframe.Aggregation.html"
 DASK_EXAMPLES_GROUPBY = "https://examples.dask.org/dataframes/02-groupby.html"
+INTEGER_NA = "https://pandas.pydata.org/docs/user_guide/integer_na.html"
+MERGE_ASOF = "https://pandas.pydata.org/docs/reference/api/pandas.merge_asof.html"
 
 def frame_csv(frame):
     return m.frame_csv(frame)
@@ -1108,6 +1110,30 @@ SNIPPETS = [
         lambda d, s: keyed_csv(d.groupby("Date").DepDelay.mean().asfreq(pd.offsets.BDay())),
     ),
     S(
+        "ts2_asfreq_bday_pad",
+        TIMESERIES,
+        ['firsts = ddf[ddf.Date.dt.day == 1].groupby("Date").DepDelay.max()', "firsts.asfreq(pd.offsets.BDay(), method=\"pad\")"],
+        lambda d, s: keyed_csv(d[d.Date.dt.day == 1].groupby("Date").DepDelay.max().asfreq(pd.offsets.BDay(), method="pad")),
+    ),
+    S(
+        "ts2_resample_upsample_asfreq",
+        TIMESERIES,
+        ['daily = ddf.groupby("Date").DepDelay.mean()', 'daily[:2].resample("6h").asfreq()'],
+        lambda d, s: keyed_csv(d.groupby("Date").DepDelay.mean()[:2].resample("6h").asfreq()),
+    ),
+    S(
+        "intna_arithmetic",
+        INTEGER_NA,
+        ['s = ddf.TaxiIn.astype("Int64")', "(s + 1).iloc[19990:20010]"],
+        lambda d, s: series_csv((d.TaxiIn.astype("Int64") + 1).iloc[19990:20010]),
+    ),
+    S(
+        "intna_comparison",
+        INTEGER_NA,
+        ['s = ddf.TaxiIn.astype("Int64")', "(s == 4).iloc[19990:20010]"],
+        lambda d, s: series_csv((d.TaxiIn.astype("Int64") == 4).iloc[19990:20010]),
+    ),
+    S(
         "ts2_resample_closed_right",
         TIMESERIES,
         ['ts = ddf.set_index("Date").DepDelay', 'ts.resample("5D", closed="right").mean()'],
@@ -1187,6 +1213,16 @@ SNIPPETS = [
             'pd.merge_asof(trades, quotes, on="Date", by="Dest")',
         ],
         lambda d, s: frame_csv(pd.merge_asof(d[d.Origin == "JFK"][["Date", "Dest", "DepDelay"]], d[d.Origin == "LGA"][["Date", "Dest", "ArrDelay"]], on="Date", by="Dest")),
+    ),
+    S(
+        "merge2_merge_asof_nearest",
+        MERGE_ASOF,
+        [
+            'left = ddf[ddf.Origin == "EWR"][["CRSArrTime", "Dest"]].sort_values("CRSArrTime").head(400)',
+            'right = ddf[ddf.Origin == "JFK"][["CRSDepTime", "FlightNum"]].drop_duplicates("CRSDepTime").sort_values("CRSDepTime")',
+            'pd.merge_asof(left, right, left_on="CRSArrTime", right_on="CRSDepTime", direction="nearest")',
+        ],
+        lambda d, s: frame_csv(pd.merge_asof(d[d.Origin == "EWR"][["CRSArrTime", "Dest"]].sort_values("CRSArrTime", kind="stable").head(400), d[d.Origin == "JFK"][["CRSDepTime", "FlightNum"]].drop_duplicates("CRSDepTime").sort_values("CRSDepTime", kind="stable"), left_on="CRSArrTime", right_on="CRSDepTime", direction="nearest")),
     ),
     S(
         "merge2_combine_first",

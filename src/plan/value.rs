@@ -327,6 +327,9 @@ pub enum Value {
     Aggregation(Box<CustomAggregation>),
     /// `pd.CategoricalDtype(categories, ordered)`: what `astype` makes a series categorical with.
     CategoricalDtype(Box<CategoricalDtype>),
+    /// A calendar offset that is a frequency only (`pd.offsets.BDay()`): its pandas alias
+    /// (`"B"`), which `asfreq` takes as it takes the alias written out.
+    Offset(String),
     /// An f-string with engine scalars in it (`f"{ddf.DepDelay.mean():.1f}"`): text once the
     /// session has computed them. f-strings of plain values are plain strings at once.
     Text(Vec<TextPiece>),
@@ -492,6 +495,7 @@ impl Value {
             Value::Grouper(_) => "a Grouper",
             Value::Aggregation(_) => "a dd.Aggregation",
             Value::CategoricalDtype(_) => "a CategoricalDtype",
+            Value::Offset(_) => "a business-day offset",
         }
     }
 }

@@ -714,6 +714,11 @@ impl Session {
             }
             Value::List(items) => format!("[{}]", self.repr_items(items).await?.join(", ")),
             Value::CategoricalDtype(dtype) => categorical_dtype_repr(&dtype),
+            Value::Offset(alias) => match alias.strip_suffix('B') {
+                Some("") => "<BusinessDay>".into(),
+                Some(n) => format!("<{n} * BusinessDays>"),
+                None => format!("<{alias}>"),
+            },
             Value::Tuple(items) => {
                 let parts = self.repr_items(items).await?;
                 if parts.len() == 1 {

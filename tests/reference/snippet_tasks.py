@@ -248,6 +248,12 @@ PASSING = [
     "merge2_join_suffixes",
     "ts2_resample_closed_right",
     "missing2_convert_dtypes",
+    "ts2_asfreq_bday",
+    "ts2_asfreq_bday_pad",
+    "ts2_resample_upsample_asfreq",
+    "intna_arithmetic",
+    "intna_comparison",
+    "merge2_merge_asof_nearest",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}

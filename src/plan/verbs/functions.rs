@@ -201,6 +201,30 @@ pub const VERBS: &[Verb] = &[
         group: "Dates and strings",
     },
     Verb {
+        name: "pd.offsets.BDay",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["n"],
+        signature: "pd.offsets.BDay(n=1)",
+        summary: "Business days (Monday to Friday) as a frequency, for `asfreq` (as its alias \"B\"); adding business days to dates is not supported.",
+        example: "daily = ddf.groupby(\"Date\").DepDelay.count(); daily.asfreq(pd.offsets.BDay()).iloc[4:6]",
+        expected: "Date,DepDelay\n1990-01-05,5\n1990-01-08,5\n",
+        plan: business_day,
+        group: "Dates and strings",
+    },
+    Verb {
+        name: "pd.offsets.BusinessDay",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["n"],
+        signature: "pd.offsets.BusinessDay(n=1)",
+        summary: "pandas' other name for pd.offsets.BDay: business days as a frequency, for `asfreq`.",
+        example: "pd.offsets.BusinessDay(2)",
+        expected: "<2 * BusinessDays>\n",
+        plan: business_day,
+        group: "Dates and strings",
+    },
+    Verb {
         name: "to_numeric",
         receivers: &[On::Function],
         form: Method,
@@ -829,6 +853,17 @@ fn tick_offset(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
     match nanoseconds {
         Some(nanoseconds) => Ok(timedelta_scalar(Some(nanoseconds))),
         None => Err(n.invalid("the span is out of range")),
+    }
+}
+
+/// `pd.offsets.BDay(n=1)`: the frequency of every n-th business day, by its alias (`"B"`,
+/// `"2B"`).
+fn business_day(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [n] = args.params()?;
+    match n.int_or(1)? {
+        1 => Ok(Value::Offset("B".into())),
+        count if count > 1 => Ok(Value::Offset(format!("{count}B"))),
+        _ => Err(n.invalid("n is a whole number of business days, at least 1")),
     }
 }
 

@@ -260,7 +260,13 @@ fn asfreq(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         }
         other => {
             let rule = match freq.required()? {
-                Value::Str(b) if b == "B" => parse_rule("D")?,
+                Value::Str(b) | Value::Offset(b) if b == "B" => parse_rule("D")?,
+                Value::Offset(b) => {
+                    return Err(freq.invalid(format!(
+                        "asfreq of every {} business days is not supported; ddq takes business days one at a time (\"B\")",
+                        b.trim_end_matches('B')
+                    )));
+                }
                 _ => rule_of(&freq)?,
             };
             if matches!(
@@ -286,7 +292,7 @@ fn asfreq(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     };
     let mut filled = upsample(planner, &gb, &rule, fill, None).map_err(|e| e.at(args.call_span))?;
     // Business days are the days from Monday to Friday: the daily range without weekends.
-    if matches!(freq.value(), Some(Value::Str(b)) if b == "B") {
+    if matches!(freq.value(), Some(Value::Str(b) | Value::Offset(b)) if b == "B") {
         let index = &gb.keys[0].1;
         let weekday = f::date_part(lit("dow"), column(index));
         let df = filled

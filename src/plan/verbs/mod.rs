@@ -202,14 +202,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
         "set_index(...) and sort_index() set and order the index",
     ),
     (
-        "pd.offsets.BDay",
-        "name business days by their alias, e.g. `s.asfreq(\"B\")`",
-    ),
-    (
-        "pd.offsets.BusinessDay",
-        "name business days by their alias, e.g. `s.asfreq(\"B\")`",
-    ),
-    (
         "pd.offsets.MonthEnd",
         "name month ends by their alias, e.g. `s.resample(\"ME\").last()`",
     ),
