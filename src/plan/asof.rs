@@ -141,6 +141,13 @@ fn matches(left: &Frame, right: &Frame, request: &AsofRequest) -> Result<DataFra
             .set_column(&key, nearest(of_right(column(KEY))?, look, request)?)?;
     }
     let left_rows = found.keep_rows(column(SIDE).eq(lit(1i64)))?;
+    let chosen = chosen_match(request)?;
+    Ok(left_rows.project([column(POSITION), chosen.alias(MATCH)])?)
+}
+
+/// The right row each left row takes: the one found looking the request's way, within the
+/// tolerance; for `"nearest"`, the nearer of the two ways' (the backward one on a tie).
+fn chosen_match(request: &AsofRequest) -> Result<Expr> {
     // Each way's match, where it has one within the tolerance, and how far its key is.
     let candidate = |look: Direction| {
         let (position, key) = match_names(look);
@@ -154,13 +161,13 @@ fn matches(left: &Frame, right: &Frame, request: &AsofRequest) -> Result<DataFra
         }
         (within, column(&position), distance)
     };
-    let chosen = match request.direction {
+    Ok(match request.direction {
         Direction::Nearest => {
             let (back_within, back, back_distance) = candidate(Direction::Backward);
             let (ahead_within, ahead, ahead_distance) = candidate(Direction::Forward);
-            let back_is_nearer = back_within.clone().and(ahead_within.clone());
+            let both_within = back_within.clone().and(ahead_within.clone());
             when(
-                back_is_nearer.and(back_distance.lt_eq(ahead_distance)),
+                both_within.and(back_distance.lt_eq(ahead_distance)),
                 back.clone(),
             )
             .when(ahead_within, ahead)
@@ -171,8 +178,7 @@ fn matches(left: &Frame, right: &Frame, request: &AsofRequest) -> Result<DataFra
             let (within, position, _) = candidate(one);
             when(within, position).end()?
         }
-    };
-    Ok(left_rows.project([column(POSITION), chosen.alias(MATCH)])?)
+    })
 }
 
 /// The hidden columns of the position and the key of the right row found looking `look`.

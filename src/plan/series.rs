@@ -13,7 +13,7 @@ use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use crate::plan::udf::row_hash;
 use crate::plan::value::{Frame, GroupBy, Selection, Series, Value, column};
 use crate::plan::verbs::Arg;
-use crate::types::dtype::{nullable_dtype, parse_dtype};
+use crate::types::dtype::parse_dtype;
 use crate::types::float::format_float_python;
 use datafusion::arrow::array::{ArrayRef, StringArray, UInt64Array};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
@@ -23,9 +23,7 @@ use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{
-    Expr, ExprFunctionExt, ExprSchemable, SortExpr, cast, lit, scalar_subquery,
-};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, cast, lit, scalar_subquery};
 use std::sync::Arc;
 
 pub fn accessor_error(accessor: &str, series: &Series, t: &DataType, wanted: &str) -> DdqError {
@@ -119,15 +117,17 @@ pub fn astype_expr(series: &Series, name: &str, dtype: Arg) -> Result<Expr> {
             "supported: int64, int32, float64, float32, object, str, bool, datetime64[ns]",
         )
     })?;
-    let (_, source) = series.expr.to_field(series.frame.df.schema())?;
-    let converted = match source.data_type() {
+    let source = expr_type(&series.frame, &series.expr)?;
+    let converted = match source {
         DataType::Timestamp(_, Some(_)) if t == DataType::Utf8 => {
             zoned_timestamp_text(series.expr.clone())
         }
         DataType::Timestamp(..) | DataType::Date32 | DataType::Date64 if t == DataType::Utf8 => {
             timestamp_text(series.expr.clone())
         }
-        _ if nullable_dtype(&source).is_some() => nullable::cast_untagged(series.expr.clone(), t),
+        _ if nullable::is_tagged(&series.expr, series.frame.df.schema()) => {
+            nullable::cast_untagged(series.expr.clone(), t)
+        }
         _ => cast(series.expr.clone(), t),
     };
     Ok(match nullable::astype_target(name) {
