@@ -325,14 +325,23 @@ pub fn reduce_frame(frame: &Frame, agg: Agg) -> Result<Value> {
 }
 
 /// `gb.col.describe()`: per group, count, mean, std, min, quartiles and max, all as floats,
-/// named as pandas names them.
+/// named as pandas names them. Of several columns (`gb[["a", "b"]].describe()`, or every
+/// numeric column but the keys), each column's statistics in turn, pandas' two column levels
+/// printed as COLUMN_STATISTIC.
 pub fn describe_groups(gb: &GroupBy) -> Result<Frame> {
-    let Selection::Series(name) = &gb.selection else {
-        return Err(DdqError::unsupported(
-            "describe() of a groupby is supported for one selected column",
-        )
-        .with_help("select it first, e.g. `gb.DepDelay.describe()`"));
+    let described: Vec<String> = match &gb.selection {
+        Selection::Series(name) => vec![name.clone()],
+        _ => selection_columns(gb)
+            .into_iter()
+            .filter(|c| gb.frame.data_type(c).is_some_and(|t| is_numeric(&t)))
+            .collect(),
     };
+    if described.is_empty() {
+        return Err(DdqError::type_error(
+            "describe() of these groups has no numeric column to describe",
+        )
+        .with_help("select one, e.g. `gb.DepDelay.describe()`"));
+    }
     let statistics = [
         ("count", Agg::Count),
         ("mean", Agg::Mean),
@@ -343,9 +352,18 @@ pub fn describe_groups(gb: &GroupBy) -> Result<Frame> {
         ("75%", Agg::Quantile(0.75)),
         ("max", Agg::Max),
     ];
-    let specs: Vec<(String, Agg, String)> = statistics
+    let one = matches!(gb.selection, Selection::Series(_));
+    let specs: Vec<(String, Agg, String)> = described
         .iter()
-        .map(|(out, agg)| (name.clone(), *agg, out.to_string()))
+        .flat_map(|name| {
+            statistics.iter().map(move |(statistic, agg)| {
+                let out = match one {
+                    true => statistic.to_string(),
+                    false => format!("{name}_{statistic}"),
+                };
+                (name.clone(), *agg, out)
+            })
+        })
         .collect();
     let result = aggregate(gb, &specs)?;
     let mut select: Vec<Expr> = result.key_columns().iter().map(|k| column(k)).collect();

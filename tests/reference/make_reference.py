@@ -920,6 +920,8 @@ OPERATION_TASKS = [
     ("dt_strftime", "exact", ['ddf.Date.dt.strftime("%Y-%m").value_counts().sort_index().tail(3)'], lambda d, s: keyed_csv(d.Date.dt.strftime("%Y-%m").value_counts().sort_index().tail(3))),
     ("dt_day_name", "exact", ["ddf.Date.dt.day_name().value_counts()"], lambda d, s: keyed_csv(d.Date.dt.day_name().value_counts())),
     ("dt_month_name", "exact", ["ddf.Date.dt.month_name().unique()"], lambda d, s: unique_csv(d.Date.dt.month_name())),
+    ("groupby_describe_columns", "exact", ['ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].describe()'], lambda d, s: keyed_csv(flat_columns(d.groupby("Origin")[["DepDelay", "ArrDelay"]].describe()))),
+    ("groupby_describe_numeric_columns", "exact", ['ddf[["Origin", "Distance", "TailNum", "AirTime"]].groupby("Origin").describe()'], lambda d, s: keyed_csv(flat_columns(d[["Origin", "Distance", "TailNum", "AirTime"]].groupby("Origin").describe()))),
     ("groupby_describe", "exact", ['ddf.groupby("Origin").ArrDelay.describe()'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.describe())),
     ("index_positions", "exact", ["ddf.index.max()"], lambda d, s: scalar_csv(d.index.max())),
     ("index_of_set_index", "exact", ['ddf.set_index("Date").index.min()'], lambda d, s: scalar_csv(by_date(d).index.min())),

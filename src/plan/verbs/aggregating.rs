@@ -22,7 +22,7 @@ pub const VERBS: &[Verb] = &[
         form: Method,
         params: &["percentiles", "include", "exclude"],
         signature: "describe(percentiles=[0.25, 0.5, 0.75], include=None, exclude=None)",
-        summary: "count, mean, std, min, percentiles (the quartiles unless given; the median always) and max of the numeric and datetime columns; count, unique, top and freq of text (include=\"all\", \"object\", [\"number\"], ...).",
+        summary: "count, mean, std, min, percentiles (the quartiles unless given; the median always) and max of the numeric and datetime columns; count, unique, top and freq of text (include=\"all\", \"object\", [\"number\"], ...). Of a groupby, per group: of one column the statistics, of several each column's as COLUMN_STATISTIC.",
         example: "ddf[[\"DepDelay\", \"ArrDelay\"]].describe()",
         expected: "statistic,DepDelay,ArrDelay\ncount,20402.0,20332.0\nmean,8.882119400058818,5.635254770804643\nstd,27.50845572498693,29.86003044206578\nmin,-15.0,-47.0\n25%,-3.0,-10.0\n50%,1.0,-1.0\n75%,7.0,12.0\nmax,1006.0,1003.0\n",
         plan: describe,
