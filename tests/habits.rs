@@ -648,8 +648,9 @@ fn convert_dtypes_prints_nullable_dtypes() {
 #[test]
 fn nullable_dtypes_carry_through_arithmetic_comparisons_and_astype() {
     // pandas 2.2.3 on the same lines (its row labels aside): Int64 + 1 stays Int64, / gives
-    // Float64, a comparison gives boolean with <NA> where the value is missing; astype to a
-    // nullable name gives that dtype, and back to a numpy name drops it.
+    // Float64, a comparison gives boolean with <NA> where the value is missing (and so does its
+    // negation, as `-` of an Int64 stays Int64); astype to a nullable name gives that dtype,
+    // and back to a numpy name drops it.
     let out = table_with(
         &[],
         &format!(
@@ -657,7 +658,8 @@ fn nullable_dtypes_carry_through_arithmetic_comparisons_and_astype() {
              (c.TaxiIn + 1).iloc[20000:20002]; (c.TaxiIn / 2).dtype; \
              (c.TaxiIn > 5).iloc[[0, 20000, 20001]]; (c.DepDelay * 2.5).iloc[0:2]; \
              ddf.TaxiIn.astype(\"Int64\").iloc[[0, 20000]]; ddf.TailNum.astype(\"string\").dtype; \
-             c.TaxiIn.astype(\"float64\").dtype"
+             c.TaxiIn.astype(\"float64\").dtype; (-c.TaxiIn).iloc[[0, 20000]]; \
+             (~(c.TaxiIn > 5)).iloc[[0, 20000]]"
         ),
     );
     assert_eq!(
@@ -668,7 +670,9 @@ fn nullable_dtypes_carry_through_arithmetic_comparisons_and_astype() {
          DepDelay\n     0.0\n    22.5\nName: DepDelay, dtype: Float64\n\
          TaxiIn\n  <NA>\n     4\nName: TaxiIn, dtype: Int64\n\
          'string'\n\
-         'float64'\n"
+         'float64'\n\
+         TaxiIn\n  <NA>\n    -4\nName: TaxiIn, dtype: Int64\n\
+         TaxiIn\n  <NA>\n  True\nName: TaxiIn, dtype: boolean\n"
     );
 }
 

@@ -22,13 +22,11 @@ enum Operand {
 
 pub fn unary(op: UnaryOp, value: Value) -> Result<Value> {
     match value {
-        Value::Frame(frame) => crate::plan::frame::map_columns(&frame, |s| {
-            let data_type = expr_type(&s.frame, &s.expr)?;
-            unary_expr(op, s.expr.clone(), &data_type, &s.name)
-        }),
+        Value::Frame(frame) => {
+            crate::plan::frame::map_columns(&frame, |s| unary_series_expr(op, s))
+        }
         Value::Series(s) => {
-            let data_type = expr_type(&s.frame, &s.expr)?;
-            let expr = unary_expr(op, s.expr.clone(), &data_type, &s.name)?;
+            let expr = unary_series_expr(op, &s)?;
             Ok(Value::Series(Series { expr, ..s }))
         }
         Value::Scalar(s) => {
@@ -58,6 +56,20 @@ pub fn unary(op: UnaryOp, value: Value) -> Result<Value> {
         },
         other => Err(bad_unary(op, other.kind_name())),
     }
+}
+
+/// `-s`, `+s` or `~s` of a series, keeping the nullable dtype it has (`-` of an `Int64`
+/// column is `Int64`, `~` of a `boolean` one `boolean`).
+fn unary_series_expr(op: UnaryOp, s: &Series) -> Result<Expr> {
+    let data_type = expr_type(&s.frame, &s.expr)?;
+    if !nullable::is_tagged(&s.expr, s.frame.df.schema()) {
+        return unary_expr(op, s.expr.clone(), &data_type, &s.name);
+    }
+    let expr = unary_expr(op, s.expr.clone().unalias(), &data_type, &s.name)?;
+    Ok(match nullable::dtype_of_type(&data_type) {
+        Some(dtype) => nullable::tagged(expr, NULLABLE_RESULT, dtype),
+        None => expr,
+    })
 }
 
 fn bad_unary(op: UnaryOp, what: &str) -> DdqError {
