@@ -34,3 +34,19 @@ pub mod write;
 
 #[cfg(test)]
 mod planner_tests;
+
+use datafusion::prelude::SessionConfig;
+
+/// DataFusion's options every ddq session plans under, on threads and on a cluster (whose
+/// scheduler gets the session's options with each job).
+pub fn with_planner_options(mut config: SessionConfig) -> SessionConfig {
+    // A comparison is `(a > b) IS TRUE` (pandas' False for a missing value), which DataFusion
+    // types as never null but plans as a nullable `IS NOT DISTINCT FROM`; grouping by such a
+    // column (`df.assign(late=df.x > 15).groupby("late")`) then fails the aggregate's schema
+    // check on nullability alone. DataFusion offers this switch for such planner mismatches.
+    config
+        .options_mut()
+        .execution
+        .skip_physical_aggregate_schema_check = true;
+    config
+}

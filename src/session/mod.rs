@@ -881,6 +881,7 @@ fn build_context(settings: &Settings) -> Result<SessionContext> {
         })?
         .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .with_information_schema(false);
+    let config = crate::engine::with_planner_options(config);
     let config = crate::engine::memory::tune_for_limit(config, settings.memory_limit);
     let runtime = crate::engine::memory::runtime(settings.memory_limit)?;
     let ctx = SessionContext::new_with_config_rt(config, runtime);

@@ -71,7 +71,7 @@ impl Cluster {
     }
 
     async fn connect_to(kind: SchedulerKind, address: &str, threads: usize) -> Result<Cluster> {
-        let config = SessionConfig::new_with_ballista()
+        let config = crate::engine::with_planner_options(SessionConfig::new_with_ballista())
             .with_ballista_logical_extension_codec(Arc::new(DdqLogicalCodec::default()))
             .with_ballista_physical_extension_codec(Arc::new(DdqPhysicalCodec::default()))
             .with_target_partitions(threads.max(1))
