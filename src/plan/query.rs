@@ -1,7 +1,8 @@
 //! `df.query("DepDelay > 60 and Origin == 'JFK'")`: pandas' query strings. The text is parsed as
 //! an expression in which column names (or `` `names with spaces` ``) stand for the frame's
 //! columns and `@name` for a variable of the session; `and`, `or`, `not`, `in` and `not in` mean
-//! what they mean in pandas' query (element-wise), and the result filters the rows.
+//! what they mean in pandas' query (element-wise; `&` and `|` are `and` and `or`, with their
+//! precedence), and the result filters the rows.
 
 use crate::error::span::Span;
 use crate::error::{DdqError, Result};
@@ -84,6 +85,10 @@ fn substitute_names(text: &str, frame: &Frame) -> Result<(String, Vec<(String, S
                 names.push((local.clone(), Source::Variable(name)));
                 out.push_str(&local);
             }
+            // pandas' query gives `&` and `|` the precedence of `and` and `or`, below the
+            // comparisons: "a == 1 & b > 2" is (a == 1) & (b > 2), not Python's a == (1 & b) > 2.
+            (None, '&') => out.push_str(" and "),
+            (None, '|') => out.push_str(" or "),
             (None, c) => out.push(c),
         }
     }
