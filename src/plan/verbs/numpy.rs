@@ -11,6 +11,7 @@ use crate::plan::groupby;
 use crate::plan::ops::{expr_type, float, is_numeric};
 use crate::plan::value::{Selection, Series, Value};
 use datafusion::functions::expr_fn as f;
+use datafusion::logical_expr::{Expr, lit, when};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -110,6 +111,54 @@ pub const VERBS: &[Verb] = &[
         group: "NumPy functions",
     },
     Verb {
+        name: "np.log1p",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.log1p(series)",
+        summary: "numpy's log1p: log(1 + x), per value, exact for values near 0.",
+        example: "import numpy as np\nnp.log1p(ddf.TaxiIn).max()",
+        expected: "3.6888794541139363\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.log10",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.log10(series)",
+        summary: "numpy's log10: the base-10 logarithm, per value.",
+        example: "import numpy as np\nnp.log10(ddf.Distance).max()",
+        expected: "3.41161970596323\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.log2",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.log2(series)",
+        summary: "numpy's log2: the base-2 logarithm, per value.",
+        example: "import numpy as np\nnp.log2(ddf.Distance).max()",
+        expected: "11.333155350310616\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.expm1",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.expm1(series)",
+        summary: "numpy's expm1: exp(x) - 1, per value, exact for values near 0.",
+        example: "import numpy as np\nnp.expm1(ddf.DayOfWeek).max()",
+        expected: "1095.6331584284585\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
         name: "np.exp",
         receivers: &[On::Function],
         form: Method,
@@ -192,6 +241,17 @@ fn reduction(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> 
     super::aggregating::reduce_by(planner, value, args, agg)
 }
 
+/// `far` (`ln(1 + x)`, `exp(x) - 1`), or for |x| below 1e-5, where subtracting 1 loses the
+/// digits numpy's log1p and expm1 keep, their Taylor series with `coefficients` of x, x², x³
+/// (the next term is below 1e-20 of the value there).
+fn near_zero(x: Expr, far: Expr, coefficients: &[f64]) -> Result<Expr> {
+    let series = coefficients
+        .iter()
+        .rev()
+        .fold(lit(0.0), |sum, &c| (sum + lit(c)) * x.clone());
+    Ok(when(f::abs(x.clone()).lt(lit(1e-5)), series).otherwise(far)?)
+}
+
 /// `np.sqrt(x)` and its kin, value by value.
 fn elementwise(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let [x] = args.params()?;
@@ -211,6 +271,18 @@ fn elementwise(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
     let expr = match name {
         "np.sqrt" => f::sqrt(float(e)),
         "np.log" => f::ln(float(e)),
+        "np.log10" => f::log10(float(e)),
+        "np.log2" => f::log2(float(e)),
+        "np.log1p" => near_zero(
+            float(e),
+            f::ln(float(s.expr.clone()) + lit(1.0)),
+            &[1.0, -0.5, 1.0 / 3.0],
+        )?,
+        "np.expm1" => near_zero(
+            float(e),
+            f::exp(float(s.expr.clone())) - lit(1.0),
+            &[1.0, 0.5, 1.0 / 6.0],
+        )?,
         "np.exp" => f::exp(float(e)),
         "np.floor" => f::floor(float(e)),
         "np.ceil" => f::ceil(float(e)),
