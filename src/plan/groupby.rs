@@ -16,7 +16,7 @@ use crate::plan::window;
 use crate::plan::{check_columns, column_names, selection_columns, unknown_column};
 use crate::plan::{index, resample};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
-use datafusion::common::{Column, ScalarValue, UnnestOptions};
+use datafusion::common::{Column, JoinType, ScalarValue, UnnestOptions};
 use datafusion::functions::expr_fn::coalesce;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_aggregate::first_last::{first_value_udaf, last_value_udaf};
@@ -291,6 +291,65 @@ pub fn reduce_series(series: &Series, agg: Agg) -> Result<Value> {
     Ok(Value::Scalar(scalar_of(df, &series.name)))
 }
 
+/// `s.mode()`: the values that occur most often (missing ones not counted), in ascending
+/// order and numbered afresh, as pandas gives them.
+pub fn mode(series: &Series) -> Result<Series> {
+    let series = window::plain(series)?;
+    let name = series.name.clone();
+    let counted = series
+        .frame
+        .df
+        .clone()
+        .keep_rows(series.expr.clone().is_not_null())?
+        .group_by(
+            vec![series.expr.clone().alias(&name)],
+            vec![agg::count(lit(1)).alias("__ddq_n")],
+        )?;
+    let most = counted
+        .clone()
+        .group_by(vec![], vec![agg::max(column("__ddq_n")).alias("__ddq_top")])?;
+    let df = counted
+        .join(most, JoinType::Inner, &["__ddq_n"], &["__ddq_top"], None)?
+        .project(vec![column(&name)])?;
+    let frame = Frame {
+        df,
+        order: vec![column(&name).sort(true, false)],
+        index_columns: 0,
+        npartitions: 1,
+        partition: None,
+        origin: "mode".into(),
+        divisions: None,
+    };
+    Ok(Series {
+        expr: column(&name),
+        name,
+        categories: None,
+        frame: index::relabelled(&frame)?,
+    })
+}
+
+/// `s.quantile([0.25, 0.75])`: a series keyed by the fractions (the key column `quantile`),
+/// the column's name kept, as pandas gives one.
+pub fn series_quantiles(series: &Series, fractions: &[f64]) -> Result<Value> {
+    let series = &window::plain(series)?;
+    let t = expr_type(&series.frame, &series.expr)?;
+    let mut aggregates = Vec::with_capacity(fractions.len());
+    for (i, q) in fractions.iter().enumerate() {
+        let e = agg_expr(
+            Agg::Quantile(*q),
+            series.expr.clone(),
+            &t,
+            &series.frame.order,
+            &series.name,
+        )?;
+        aggregates.push(e.alias(format!("__ddq_c{i}")));
+    }
+    let one_row = series.frame.df.clone().group_by(vec![], aggregates)?;
+    let keys = fractions.iter().map(|q| lit(*q)).collect();
+    let quantiles = unpivot_row_keyed(one_row, (keys, "quantile"), &series.name)?;
+    Ok(Value::Series(quantiles))
+}
+
 /// `df.count()` and friends: one row per column, keyed by the column name, in frame order.
 pub fn reduce_frame(frame: &Frame, agg: Agg) -> Result<Value> {
     let mut columns = Vec::new();
@@ -473,19 +532,26 @@ pub fn values_series(frame: &Frame, values: Vec<(String, Expr)>, name: &str) -> 
 /// a series keyed by column name, one row per column in order: pandas' shape for `df.count()`
 /// and for one row taken out of a frame.
 pub fn unpivot_row(one_row: DataFrame, names: &[String], value_name: &str) -> Result<Series> {
-    let keys = make_array(names.iter().map(|n| lit(n.clone())).collect());
-    let positions = make_array((0..names.len() as i64).map(lit).collect());
-    let values = make_array(
-        (0..names.len())
-            .map(|i| column(&format!("__ddq_c{i}")))
-            .collect(),
-    );
+    let keys = names.iter().map(|n| lit(n.clone())).collect();
+    unpivot_row_keyed(one_row, (keys, "column"), value_name)
+}
+
+/// [`unpivot_row`] with the keys given as literals (`s.quantile([0.25, 0.75])` is keyed by
+/// the fractions) under the key column `key_name`.
+pub fn unpivot_row_keyed(
+    one_row: DataFrame,
+    (keys, key_name): (Vec<Expr>, &str),
+    value_name: &str,
+) -> Result<Series> {
+    let count = keys.len();
+    let positions = make_array((0..count as i64).map(lit).collect());
+    let values = make_array((0..count).map(|i| column(&format!("__ddq_c{i}"))).collect());
     let df = one_row.project(vec![
-        keys.alias("column"),
+        make_array(keys).alias(key_name),
         values.alias(value_name),
         positions.alias("__ddq_colpos"),
     ])?;
-    let df = unnest_exact(df, &["column", value_name, "__ddq_colpos"])?;
+    let df = unnest_exact(df, &[key_name, value_name, "__ddq_colpos"])?;
     let frame = Frame {
         df,
         order: vec![column("__ddq_colpos").sort(true, false)],

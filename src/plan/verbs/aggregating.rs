@@ -197,6 +197,18 @@ pub const VERBS: &[Verb] = &[
         group: "Aggregating",
     },
     Verb {
+        name: "mode",
+        receivers: &[On::Series],
+        form: Method,
+        params: &["dropna"],
+        signature: "s.mode(dropna=True)",
+        summary: "The most frequent value, or values when several are as frequent, in ascending order (missing values not counted).",
+        example: "ddf.Dest.mode()",
+        expected: "Dest\nORD\n",
+        plan: mode,
+        group: "Aggregating",
+    },
+    Verb {
         name: "is_unique",
         receivers: &[On::Series],
         form: super::Form::Attribute,
@@ -610,6 +622,9 @@ fn per_column_functions<'a>(
                     .collect(),
             ))
         }
+        Some(Value::List(items)) if items.iter().any(is_lambda) => {
+            Ok(Some(list_with_functions(gb, items)))
+        }
         Some(Value::Dict(pairs))
             if pairs.iter().any(|(_, v)| match v {
                 Value::List(items) => items.iter().any(is_lambda),
@@ -631,7 +646,8 @@ fn per_column_functions<'a>(
                     Value::List(items) => funcs.extend(
                         items
                             .iter()
-                            .map(|f| (name.clone(), f, format!("{name}_{}", label(f)))),
+                            .zip(function_labels(items))
+                            .map(|(f, label)| (name.clone(), f, format!("{name}_{label}"))),
                     ),
                     f if two_levels => {
                         funcs.push((name.clone(), f, format!("{name}_{}", label(f))))
@@ -643,6 +659,42 @@ fn per_column_functions<'a>(
         }
         _ => Ok(None),
     }
+}
+
+/// `gb.col.agg(["mean", lambda s: ...])`: each function of the list on each selected column,
+/// named as pandas names them: the aggregation's name, `<lambda>` (`<lambda_0>`, `<lambda_1>`,
+/// ... when there are several), as COLUMN_FUNCTION when several columns are selected.
+fn list_with_functions<'a>(gb: &GroupBy, items: &'a [Value]) -> Vec<ColumnFunction<'a>> {
+    let labels = function_labels(items);
+    let one = matches!(gb.selection, Selection::Series(_));
+    let mut funcs = Vec::new();
+    for name in selection_columns(gb) {
+        for (f, label) in items.iter().zip(&labels) {
+            let out = match one {
+                true => label.clone(),
+                false => format!("{name}_{label}"),
+            };
+            funcs.push((name.clone(), f, out));
+        }
+    }
+    funcs
+}
+
+/// What pandas calls each function of an aggregation list: a name as written; a lambda
+/// `<lambda>` alone, and `<lambda_0>`, `<lambda_1>`, ... in a list of several functions.
+fn function_labels(items: &[Value]) -> Vec<String> {
+    let mut lambdas = 0;
+    items
+        .iter()
+        .map(|f| match f {
+            Value::Str(name) => name.clone(),
+            _ if items.len() == 1 => "<lambda>".to_string(),
+            _ => {
+                lambdas += 1;
+                format!("<lambda_{}>", lambdas - 1)
+            }
+        })
+        .collect()
 }
 
 /// `gb[["a", "b"]].agg(lambda x: ...)`, `gb.agg({"a": "sum", "b": lambda x: ...})`: each
@@ -988,4 +1040,17 @@ fn size(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 pub fn group_sizes(gb: &GroupBy) -> Result<Value> {
     let frame = groupby::aggregate(gb, &[(String::new(), Agg::Size, "size".to_string())])?;
     Ok(groupby::keyed(gb, frame, Some("")))
+}
+
+/// `s.mode()`
+fn mode(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [dropna] = args.params()?;
+    if !dropna.bool_or(true)? {
+        return Err(dropna
+            .invalid("mode(dropna=False) is not supported: ddq counts the present values only"));
+    }
+    match receiver {
+        Value::Series(s) => Ok(Value::Series(groupby::mode(&s)?)),
+        other => Err(wrong_receiver(args, &other)),
+    }
 }

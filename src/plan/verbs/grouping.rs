@@ -16,7 +16,10 @@ use crate::plan::value::{
 };
 use crate::plan::window;
 use crate::plan::{Planner, column_series, selection_columns};
-use datafusion::logical_expr::{Expr, lit};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::functions_aggregate::sum::sum_udaf;
+use datafusion::logical_expr::expr::WindowFunction;
+use datafusion::logical_expr::{Expr, ExprFunctionExt, cast, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -144,8 +147,8 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::GroupBy],
         form: Method,
         params: &["normalize", "sort", "ascending", "dropna"],
-        signature: "gb.col.value_counts()",
-        summary: "Rows per value within each group: groups in key order, the most frequent value first (ties by value).",
+        signature: "gb.col.value_counts(normalize=False)",
+        summary: "Rows per value within each group: groups in key order, the most frequent value first (ties by value); normalize=True gives each as a share of its group's rows (`proportion`).",
         example: "ddf.groupby(\"Origin\").DayOfWeek.value_counts().head(3)",
         expected: "Origin,DayOfWeek,count\nEWR,5,1041\nEWR,1,1022\nEWR,3,1019\n",
         plan: value_counts,
@@ -463,12 +466,8 @@ fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
     let Value::GroupBy(gb) = receiver else {
         return Err(wrong_receiver(args, &receiver));
     };
-    for (arg, default) in [
-        (normalize, false),
-        (sort, true),
-        (ascending, false),
-        (dropna, true),
-    ] {
+    let normalize = normalize.bool_or(false)?;
+    for (arg, default) in [(sort, true), (ascending, false), (dropna, true)] {
         if arg.bool_or(default)? != default {
             return Err(arg.invalid(format!(
                 "value_counts({}=...) other than its default is not supported",
@@ -495,20 +494,53 @@ fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
         &by_value,
         &[(String::new(), Agg::Size, "count".to_string())],
     )?;
-    let mut order: Vec<_> = gb
-        .keys
+    let group_keys: Vec<Expr> = gb.keys.iter().map(|(_, k)| column(k)).collect();
+    let (counted, value) = match normalize {
+        true => (proportions(counted, &group_keys)?, "proportion"),
+        false => (counted, "count"),
+    };
+    let mut order: Vec<_> = group_keys
         .iter()
-        .map(|(_, k)| column(k).sort(true, false))
+        .map(|k| k.clone().sort(true, false))
         .collect();
-    order.push(column("count").sort(false, false));
+    order.push(column(value).sort(false, false));
     order.push(column(name).sort(true, false));
     let counted = Frame { order, ..counted };
-    Ok(groupby::keyed(&gb, counted, Some("count")))
+    Ok(groupby::keyed(&gb, counted, Some(value)))
+}
+
+/// Counts (`count`) as shares of their group's total (`proportion`, as pandas names a
+/// `value_counts(normalize=True)`), over the groups of `keys`.
+fn proportions(counted: Frame, keys: &[Expr]) -> Result<Frame> {
+    let total = Expr::from(WindowFunction::new(sum_udaf(), vec![column("count")]))
+        .partition_by(keys.to_vec())
+        .build()?;
+    let share = cast(column("count"), DataType::Float64) / cast(total, DataType::Float64);
+    let df = counted
+        .df
+        .clone()
+        .set_column("proportion", share)?
+        .drop_columns(&["count"])?;
+    Ok(counted.with_df(df))
 }
 
 /// `quantile(q=0.5)` of a series (a value), per group (a keyed series) or per column.
 fn quantile(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [q] = args.params()?;
+    if let (Value::Series(s), Some(Value::List(items))) = (&receiver, q.given()) {
+        let fractions = items
+            .iter()
+            .map(|item| match item {
+                Value::Float(x) if (0.0..=1.0).contains(x) => Ok(*x),
+                Value::Int(i @ 0..=1) => Ok(*i as f64),
+                other => Err(q.invalid(format!(
+                    "each q is a fraction between 0 and 1, not {}",
+                    other.kind_name()
+                ))),
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        return groupby::series_quantiles(s, &fractions);
+    }
     let agg = Agg::Quantile(fraction(q)?);
     match receiver {
         Value::Series(s) => groupby::reduce_series(&s, agg),
@@ -525,7 +557,7 @@ fn fraction(q: Arg) -> Result<f64> {
         Some(Value::Int(i)) => *i as f64,
         Some(Value::List(_)) => {
             return Err(q.invalid(
-                "quantile of several fractions is not supported: call it once per fraction",
+                "quantile of several fractions is supported for a series; here call it once per fraction",
             ));
         }
         Some(other) => {
