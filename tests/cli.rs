@@ -1406,9 +1406,11 @@ fn pandas_methods_ddq_lacks_name_what_to_write_instead() {
         ],
     );
     expect_error(
-        &with_read("ddf.DepDelay.mode()"),
-        &["value_counts().head(1)"],
+        &with_read("ddf.iterrows()"),
+        &["ddq does not have pandas' `iterrows`; express the computation over columns"],
     );
+    // A frame's mode (a row of each column's) is not there; a series' is.
+    expect_error(&with_read("ddf.mode()"), &["`mode` applies to: series"]);
     expect_error(&with_read("ddf.DepDelay.cummean()"), &["did you mean"]);
 }
 

@@ -173,7 +173,6 @@ const PANDAS_ALTERNATIVES: &[(&str, &str)] = &[
         "ewm",
         "exponentially weighted windows are not supported; rolling(n) is",
     ),
-    ("mode", "the most frequent value is value_counts().head(1)"),
     (
         "to_numpy",
         "compute() the frame or series; ddq has no arrays",
