@@ -293,6 +293,22 @@ pub fn literal_series(
 }
 
 /// `value_counts()`: counts per value, most frequent first, ties in order of first appearance.
+/// Counts (a `value_counts` series) as shares of every row of `of`, its missing values
+/// included, named `proportion`: pandas' `value_counts(bins=, normalize=True)`.
+pub fn shares_of_all_rows(counts: Series, of: &Series) -> Result<Series> {
+    let rows = of
+        .frame
+        .df
+        .clone()
+        .group_by(vec![], vec![agg::count(lit(1)).alias("__ddq_rows")])?;
+    let rows = scalar_subquery(Arc::new(rows.into_unoptimized_plan()));
+    Ok(Series {
+        expr: float(counts.expr.clone()) / float(rows),
+        name: "proportion".to_string(),
+        ..counts
+    })
+}
+
 pub fn value_counts(
     series: &Series,
     [sort, ascending, dropna, normalize]: [Arg; 4],

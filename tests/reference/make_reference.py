@@ -933,6 +933,10 @@ OPERATION_TASKS = [
     ("groupby_agg_list_with_lambda", "exact", ['ddf.groupby("Origin").DepDelay.agg(["mean", "median", lambda s: s.max() - s.min()])'], lambda d, s: keyed_csv(d.groupby("Origin").DepDelay.agg(["mean", "median", lambda s: s.max() - s.min()]))),
     ("groupby_agg_columns_list_lambdas", "exact", ['ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(["max", lambda s: s.max() - s.min(), lambda s: s.min()])'], lambda d, s: keyed_csv(flat_columns(d.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(["max", lambda s: s.max() - s.min(), lambda s: s.min()])))),
     ("groupby_agg_dict_list_lambda_named", "exact", ['ddf.groupby("Origin").agg({"DepDelay": ["sum", lambda s: s.max()], "ArrDelay": lambda s: s.min()})'], lambda d, s: keyed_csv(flat_columns(d.groupby("Origin").agg({"DepDelay": ["sum", lambda s: s.max()], "ArrDelay": lambda s: s.min()})))),
+    # value_counts(bins=) leaves its index unnamed; ddq keys it by the column, as value_counts().
+    ("value_counts_bins_count", "exact", ['ddf.DepDelay.value_counts(bins=4)'], lambda d, s: keyed_csv(d.DepDelay.value_counts(bins=4).rename_axis("DepDelay"))),
+    ("value_counts_bins_unsorted", "exact", ['ddf.Distance.value_counts(bins=3, sort=False)'], lambda d, s: keyed_csv(d.Distance.value_counts(bins=3, sort=False).rename_axis("Distance"))),
+    ("value_counts_bins_edges_normalize", "exact", ['ddf.DepDelay.value_counts(bins=[-100, 0, 60, 2000], normalize=True)'], lambda d, s: keyed_csv(d.DepDelay.value_counts(bins=[-100, 0, 60, 2000], normalize=True).rename_axis("DepDelay"))),
     ("groupby_describe", "exact", ['ddf.groupby("Origin").ArrDelay.describe()'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.describe())),
     ("index_positions", "exact", ["ddf.index.max()"], lambda d, s: scalar_csv(d.index.max())),
     ("index_of_set_index", "exact", ['ddf.set_index("Date").index.min()'], lambda d, s: scalar_csv(by_date(d).index.min())),

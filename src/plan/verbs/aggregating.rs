@@ -44,9 +44,9 @@ pub const VERBS: &[Verb] = &[
         name: "value_counts",
         receivers: &[On::Series],
         form: Method,
-        params: &["sort", "ascending", "dropna", "normalize"],
-        signature: "value_counts(ascending=False, dropna=True, normalize=False)",
-        summary: "How often each value occurs, most frequent first; the counts are named `count`.",
+        params: &["sort", "ascending", "dropna", "normalize", "bins"],
+        signature: "value_counts(ascending=False, dropna=True, normalize=False, bins=None)",
+        summary: "How often each value occurs, most frequent first; the counts are named `count`. With bins= (a number of equal-width bins, or edges), how many values fall in each, as pd.cut(s, bins, include_lowest=True) bins them.",
         example: "ddf.Cancelled.value_counts()",
         expected: "Cancelled,count\nFalse,20402\nTrue,398\n",
         plan: value_counts,
@@ -360,12 +360,33 @@ fn unique(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 }
 
 /// `value_counts(sort=True, ascending=False, dropna=True, normalize=False)`
-fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
-    let params = args.params()?;
-    match receiver {
-        Value::Series(s) => series::value_counts(&s, params),
-        other => Err(wrong_receiver(args, &other)),
+fn value_counts(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+    let [sort, ascending, dropna, normalize, bins] = args.params()?;
+    let Value::Series(s) = receiver else {
+        return Err(wrong_receiver(args, &receiver));
+    };
+    if !bins.is_given() {
+        return series::value_counts(&s, [sort, ascending, dropna, normalize]);
     }
+    // pandas counts the bins of pd.cut(s, bins, include_lowest=True).
+    let options = crate::plan::cut::CutOptions {
+        right: true,
+        include_lowest: true,
+        precision: 3,
+        labels: None,
+        bin_numbers: false,
+    };
+    let bins = super::functions::cut_bins(&bins)?;
+    let (binned, _) = crate::plan::cut::cut(planner, &s, bins, &options)?;
+    if !normalize.bool_or(false)? {
+        return series::value_counts(&binned, [sort, ascending, dropna, normalize]);
+    }
+    // Binned shares are of every row, the missing ones included, as pandas divides them.
+    let counted = [sort, ascending, dropna, normalize.left_out()];
+    let Value::Series(counts) = series::value_counts(&binned, counted)? else {
+        return Err(normalize.invalid("value_counts gave no series"));
+    };
+    Ok(Value::Series(series::shares_of_all_rows(counts, &s)?))
 }
 
 /// `df.value_counts(subset=None, normalize=False, sort=True, ascending=False, dropna=True)`

@@ -374,6 +374,29 @@ fn with_edges(binned: Series, edges: Vec<f64>, retbins: Arg) -> Result<Value> {
     Ok(Value::Series(binned))
 }
 
+/// The `bins` of `pd.cut` (and of `value_counts(bins=)`): a number of equal-width bins, or
+/// their edges.
+pub(super) fn cut_bins(bins: &Arg) -> Result<crate::plan::cut::Bins> {
+    match bins.required()? {
+        Value::Int(n) if *n > 0 => Ok(crate::plan::cut::Bins::Count(*n as usize)),
+        Value::List(items) | Value::Tuple(items) => {
+            let edges = items
+                .iter()
+                .map(|item| match item {
+                    Value::Int(i) => Ok(*i as f64),
+                    Value::Float(v) => Ok(*v),
+                    _ => Err(bins.invalid("bin edges must be numbers")),
+                })
+                .collect::<Result<Vec<f64>>>()?;
+            let integers = items.iter().all(|item| matches!(item, Value::Int(_)));
+            Ok(crate::plan::cut::Bins::Edges(edges, integers))
+        }
+        _ => Err(bins.invalid(
+            "bins must be a list of edges or a positive number of bins, e.g. [0, 500, 5000]",
+        )),
+    }
+}
+
 /// `pd.cut(x, bins, right=True, labels=None, retbins=False, precision=3, include_lowest=False,
 /// duplicates="raise", ordered=True)`
 fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
@@ -391,26 +414,7 @@ fn cut(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
     let Value::Series(series) = x.required()? else {
         return Err(x.invalid("pd.cut takes a series, e.g. pd.cut(ddf.Distance, [0, 500, 5000])"));
     };
-    let bins = match bins.required()? {
-        Value::Int(n) if *n > 0 => crate::plan::cut::Bins::Count(*n as usize),
-        Value::List(items) | Value::Tuple(items) => {
-            let edges = items
-                .iter()
-                .map(|item| match item {
-                    Value::Int(i) => Ok(*i as f64),
-                    Value::Float(v) => Ok(*v),
-                    _ => Err(bins.invalid("bin edges must be numbers")),
-                })
-                .collect::<Result<Vec<f64>>>()?;
-            let integers = items.iter().all(|item| matches!(item, Value::Int(_)));
-            crate::plan::cut::Bins::Edges(edges, integers)
-        }
-        _ => {
-            return Err(bins.invalid(
-                "bins must be a list of edges or a positive number of bins, e.g. [0, 500, 5000]",
-            ));
-        }
-    };
+    let bins = cut_bins(&bins)?;
     let (bin_numbers, labels) = cut_labels(labels)?;
     if !matches!(duplicates.given(), None | Some(Value::Str(_))) || !ordered.bool_or(true)? {
         return Err(ordered.invalid("pd.cut's bins are always ordered and unique here"));

@@ -367,6 +367,15 @@ impl<'a> Arg<'a> {
         self.given.is_some()
     }
 
+    /// The same parameter as if the call had left it out, for a verb that answers part of a
+    /// request itself and passes the rest on (`value_counts(bins=, normalize=True)`).
+    pub fn left_out(&self) -> Arg<'a> {
+        Arg {
+            given: None,
+            ..*self
+        }
+    }
+
     /// The value of an argument the call must give.
     pub fn required(&self) -> Result<&'a Value> {
         self.value().ok_or_else(|| {
