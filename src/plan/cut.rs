@@ -20,9 +20,7 @@ use datafusion::common::JoinType;
 use datafusion::common::metadata::FieldMetadata;
 use datafusion::functions::expr_fn as f;
 use datafusion::functions_aggregate::expr_fn as agg;
-use datafusion::functions_aggregate::sum::sum_udaf;
 use datafusion::functions_nested::expr_fn::make_array;
-use datafusion::logical_expr::expr::WindowFunction;
 use datafusion::logical_expr::{Expr, LogicalPlanBuilder, cast, lit};
 use datafusion::prelude::DataFrame;
 use std::collections::HashMap;
@@ -573,9 +571,7 @@ pub fn value_counts(
     )?;
     let value = every.value_columns().pop().unwrap_or_default();
     if normalize {
-        let total = Expr::from(WindowFunction::new(sum_udaf(), vec![column(&value)]));
-        let share = float(column(&value)) / float(total);
-        every = every.with_df(every.df.clone().set_column(&value, share)?);
+        every = crate::plan::series::as_proportions(&every, &value, &[])?;
     }
     let in_category_order = column("__ddq_cat").sort(true, false);
     every.order = if sort {

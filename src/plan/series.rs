@@ -344,7 +344,7 @@ pub fn value_counts(
     let (mut frame, first) = groupby::aggregate_keeping_first(&gb, &spec)?;
     let internal = frame.value_columns().pop().unwrap_or_default();
     if normalize {
-        frame = as_proportions(&frame, &internal)?;
+        frame = as_proportions(&frame, &internal, &[])?;
     }
     // pandas counts values in the order they first appear and sorts the counts stably, so ties
     // keep that order; `sort=False` keeps it outright.
@@ -362,16 +362,17 @@ pub fn value_counts(
     }))
 }
 
-/// The counts in column `counts` as shares of their total.
-fn as_proportions(frame: &Frame, counts: &str) -> Result<Frame> {
+/// The counts in column `counts` as shares of their total: of all of them, or of those of the
+/// same `groups` (a groupby's `value_counts(normalize=True)`).
+pub(crate) fn as_proportions(frame: &Frame, counts: &str, groups: &[Expr]) -> Result<Frame> {
     let total = unique_hidden(frame, "__ddq_total");
-    let with_sum = frame.df.clone().set_column(
-        &total,
-        Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
-            datafusion::functions_aggregate::sum::sum_udaf(),
-            vec![column(counts)],
-        )),
-    )?;
+    let sum = Expr::from(datafusion::logical_expr::expr::WindowFunction::new(
+        datafusion::functions_aggregate::sum::sum_udaf(),
+        vec![column(counts)],
+    ))
+    .partition_by(groups.to_vec())
+    .build()?;
+    let with_sum = frame.df.clone().set_column(&total, sum)?;
     let df = with_sum.set_column(counts, float(column(counts)) / float(column(&total)))?;
     Ok(frame.with_df(df))
 }
@@ -402,7 +403,7 @@ pub fn frame_value_counts(
     let mut counts = groupby::aggregate(&gb, &spec)?;
     let internal = counts.value_columns().pop().unwrap_or_default();
     if normalize {
-        counts = as_proportions(&counts, &internal)?;
+        counts = as_proportions(&counts, &internal, &[])?;
     }
     if sort.bool_or(true)? {
         let by_count = column(&internal).sort(ascending.bool_or(false)?, false);

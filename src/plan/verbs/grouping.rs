@@ -15,11 +15,8 @@ use crate::plan::value::{
     CustomAggregation, Frame, GroupBy, Grouper, Lambda, Selection, Series, Value, column,
 };
 use crate::plan::window;
-use crate::plan::{Planner, column_series, selection_columns};
-use datafusion::arrow::datatypes::DataType;
-use datafusion::functions_aggregate::sum::sum_udaf;
-use datafusion::logical_expr::expr::WindowFunction;
-use datafusion::logical_expr::{Expr, ExprFunctionExt, cast, lit};
+use crate::plan::{Planner, column_series, selection_columns, series};
+use datafusion::logical_expr::{Expr, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -490,15 +487,14 @@ fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
         sort: true,
         ..gb.clone()
     };
-    let counted = groupby::aggregate(
-        &by_value,
-        &[(String::new(), Agg::Size, "count".to_string())],
-    )?;
+    // pandas names the shares `proportion`, each of its group's rows.
+    let value = if normalize { "proportion" } else { "count" };
+    let mut counted =
+        groupby::aggregate(&by_value, &[(String::new(), Agg::Size, value.to_string())])?;
     let group_keys: Vec<Expr> = gb.keys.iter().map(|(_, k)| column(k)).collect();
-    let (counted, value) = match normalize {
-        true => (proportions(counted, &group_keys)?, "proportion"),
-        false => (counted, "count"),
-    };
+    if normalize {
+        counted = series::as_proportions(&counted, value, &group_keys)?;
+    }
     let mut order: Vec<_> = group_keys
         .iter()
         .map(|k| k.clone().sort(true, false))
@@ -507,21 +503,6 @@ fn value_counts(_planner: &Planner, receiver: Value, args: &Args) -> Result<Valu
     order.push(column(name).sort(true, false));
     let counted = Frame { order, ..counted };
     Ok(groupby::keyed(&gb, counted, Some(value)))
-}
-
-/// Counts (`count`) as shares of their group's total (`proportion`, as pandas names a
-/// `value_counts(normalize=True)`), over the groups of `keys`.
-fn proportions(counted: Frame, keys: &[Expr]) -> Result<Frame> {
-    let total = Expr::from(WindowFunction::new(sum_udaf(), vec![column("count")]))
-        .partition_by(keys.to_vec())
-        .build()?;
-    let share = cast(column("count"), DataType::Float64) / cast(total, DataType::Float64);
-    let df = counted
-        .df
-        .clone()
-        .set_column("proportion", share)?
-        .drop_columns(&["count"])?;
-    Ok(counted.with_df(df))
 }
 
 /// `quantile(q=0.5)` of a series (a value), per group (a keyed series) or per column.
