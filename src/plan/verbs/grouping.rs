@@ -511,14 +511,7 @@ fn quantile(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     if let (Value::Series(s), Some(Value::List(items))) = (&receiver, q.given()) {
         let fractions = items
             .iter()
-            .map(|item| match item {
-                Value::Float(x) if (0.0..=1.0).contains(x) => Ok(*x),
-                Value::Int(i @ 0..=1) => Ok(*i as f64),
-                other => Err(q.invalid(format!(
-                    "each q is a fraction between 0 and 1, not {}",
-                    other.kind_name()
-                ))),
-            })
+            .map(|item| fraction_of(item, q))
             .collect::<Result<Vec<f64>>>()?;
         return groupby::series_quantiles(s, &fractions);
     }
@@ -532,16 +525,21 @@ fn quantile(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
 }
 
 fn fraction(q: Arg) -> Result<f64> {
-    let value = match q.given() {
-        None => 0.5,
-        Some(Value::Float(x)) => *x,
-        Some(Value::Int(i)) => *i as f64,
-        Some(Value::List(_)) => {
-            return Err(q.invalid(
-                "quantile of several fractions is supported for a series; here call it once per fraction",
-            ));
-        }
-        Some(other) => {
+    match q.given() {
+        None => Ok(0.5),
+        Some(Value::List(_)) => Err(q.invalid(
+            "quantile of several fractions is supported for a series; here call it once per fraction",
+        )),
+        Some(value) => fraction_of(value, q),
+    }
+}
+
+/// One fraction `q` gives, between 0 and 1.
+fn fraction_of(value: &Value, q: Arg) -> Result<f64> {
+    let value = match value {
+        Value::Float(x) => *x,
+        Value::Int(i) => *i as f64,
+        other => {
             return Err(q.invalid(format!("q must be a number, not {}", other.kind_name())));
         }
     };
