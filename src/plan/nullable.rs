@@ -35,18 +35,10 @@ enum Plan {
 }
 
 fn plan_of(data_type: &DataType) -> Plan {
-    let tag = |name: &str| Plan::Tag(Some(name.to_string()));
     match data_type {
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
-            tag(&crate::types::dtype::pandas_dtype(data_type).replacen('i', "I", 1))
-        }
-        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
-            tag(&crate::types::dtype::pandas_dtype(data_type).replacen("ui", "UI", 1))
-        }
         DataType::Float32 | DataType::Float64 => Plan::Float,
-        DataType::Boolean => tag("boolean"),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Plan::Text,
-        _ => Plan::Tag(None),
+        other => Plan::Tag(dtype_of_type(other)),
     }
 }
 
@@ -122,18 +114,35 @@ pub fn is_tagged(expr: &Expr, schema: &DFSchema) -> bool {
     }
 }
 
-/// The nullable dtype a computed value of `data_type` has when an operand had one (`Int64` + 1
-/// is `Int64`, `Int64` / 2 is `Float64`, `Int64` > 1 is `boolean`).
-pub fn dtype_of_type(data_type: &DataType) -> Option<&'static str> {
+/// The nullable dtype of values of `data_type` (`Int64` for int64, `UInt8` for uint8,
+/// `Float64`, `boolean`, `string`); none for the types pandas has none for (dates).
+fn dtype_of_type(data_type: &DataType) -> Option<String> {
+    let numpy = crate::types::dtype::pandas_dtype(data_type);
     Some(match data_type {
-        DataType::Int64 => "Int64",
-        DataType::Int32 => "Int32",
-        DataType::Float64 => "Float64",
-        DataType::Float32 => "Float32",
-        DataType::Boolean => "boolean",
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "string",
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
+            numpy.replacen('i', "I", 1)
+        }
+        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+            numpy.replacen("ui", "UI", 1)
+        }
+        DataType::Float32 | DataType::Float64 => numpy.replacen('f', "F", 1),
+        DataType::Boolean => "boolean".to_string(),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "string".to_string(),
         _ => return None,
     })
+}
+
+/// The name a computed column of a nullable dtype goes by until the series' own name
+/// replaces it (the dtype rides on an alias, which needs one).
+const COMPUTED: &str = "__ddq_nullable";
+
+/// `computed` (of `data_type`), made from a value of a nullable dtype, keeps one: `Int64` + 1
+/// is `Int64`, `Int64` / 2 is `Float64`, `Int64` > 1 is `boolean`, `-Int64` is `Int64`.
+pub fn retagged(computed: Expr, data_type: &DataType) -> Expr {
+    match dtype_of_type(data_type) {
+        Some(dtype) => tagged(computed, COMPUTED, &dtype),
+        None => computed,
+    }
 }
 
 /// `expr` cast to `data_type` without the nullable dtype it had: a plain cast keeps its

@@ -66,10 +66,7 @@ fn unary_series_expr(op: UnaryOp, s: &Series) -> Result<Expr> {
         return unary_expr(op, s.expr.clone(), &data_type, &s.name);
     }
     let expr = unary_expr(op, s.expr.clone().unalias(), &data_type, &s.name)?;
-    Ok(match nullable::dtype_of_type(&data_type) {
-        Some(dtype) => nullable::tagged(expr, NULLABLE_RESULT, dtype),
-        None => expr,
-    })
+    Ok(nullable::retagged(expr, &data_type))
 }
 
 fn bad_unary(op: UnaryOp, what: &str) -> DdqError {
@@ -304,15 +301,8 @@ fn typed_binary(
         return Ok(expr);
     }
     let result_type = expr.get_type(schema)?;
-    Ok(match nullable::dtype_of_type(&result_type) {
-        Some(dtype) => nullable::tagged(expr, NULLABLE_RESULT, dtype),
-        None => expr,
-    })
+    Ok(nullable::retagged(expr, &result_type))
 }
-
-/// The name a computed column of a nullable dtype goes by until the series' own name
-/// replaces it (the dtype rides on an alias, which needs one).
-const NULLABLE_RESULT: &str = "__ddq_nullable";
 
 /// A comparison as SQL answers it, missing where an operand is: pandas' nullable dtypes
 /// compare so (`<NA>`), where numpy's give False.
