@@ -244,6 +244,7 @@ fn asfreq(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             .with_help("fill the new rows with method=\"ffill\" or \"bfill\""));
     }
     let fill = asfreq_fill(method)?;
+    let business_days = matches!(freq.value(), Some(Value::Str(b) | Value::Offset(b)) if b == "B");
     let (gb, rule) = match receiver {
         Value::GroupBy(gb) => {
             let Some(rule) = gb.bins.clone() else {
@@ -258,41 +259,11 @@ fn asfreq(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             }
             (gb, rule)
         }
-        other => {
-            let rule = match freq.required()? {
-                Value::Str(b) | Value::Offset(b) if b == "B" => parse_rule("D")?,
-                Value::Offset(b) => {
-                    return Err(freq.invalid(format!(
-                        "asfreq of every {} business days is not supported; ddq takes business days one at a time (\"B\")",
-                        b.trim_end_matches('B')
-                    )));
-                }
-                _ => rule_of(&freq)?,
-            };
-            if matches!(
-                rule.unit,
-                Unit::Week | Unit::Month | Unit::Quarter | Unit::Year
-            ) {
-                return Err(freq
-                    .invalid(format!(
-                        "asfreq({:?}) is not supported: ddq reindexes on frequencies of seconds, minutes, hours, days or business days (\"B\")",
-                        rule.text
-                    ))
-                    .with_help(format!(
-                        "aggregate the bins instead, e.g. `.resample({:?}).last()`",
-                        rule.text
-                    )));
-            }
-            let gb = time_bins(other, rule.clone(), None, args)?;
-            check_on_grid(planner, &gb).map_err(|e| e.at(freq.span()))?;
-            // The resampler's rule, which knows where its bins start.
-            let rule = gb.bins.clone().unwrap_or(rule);
-            (gb, rule)
-        }
+        other => frequency_bins(planner, other, freq, business_days, args)?,
     };
     let mut filled = upsample(planner, &gb, &rule, fill, None).map_err(|e| e.at(args.call_span))?;
     // Business days are the days from Monday to Friday: the daily range without weekends.
-    if matches!(freq.value(), Some(Value::Str(b) | Value::Offset(b)) if b == "B") {
+    if business_days {
         let index = &gb.keys[0].1;
         let weekday = f::date_part(lit("dow"), column(index));
         let df = filled
@@ -305,6 +276,46 @@ fn asfreq(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Selection::Series(name) => as_series(filled, name),
         _ => Value::Frame(filled),
     })
+}
+
+/// The bins of `asfreq(freq)` over a frame's or a series' datetime index, with the rule that
+/// knows where they start: days for business days (the weekends go afterwards), refusing the
+/// frequencies the upsampling does not fill and an index off the frequency's grid.
+fn frequency_bins(
+    planner: &Planner,
+    receiver: Value,
+    freq: super::Arg,
+    business_days: bool,
+    args: &Args,
+) -> Result<(GroupBy, Rule)> {
+    let rule = match freq.required()? {
+        _ if business_days => parse_rule("D")?,
+        Value::Offset(b) => {
+            return Err(freq.invalid(format!(
+                "asfreq of every {} business days is not supported; ddq takes business days one at a time (\"B\")",
+                b.trim_end_matches('B')
+            )));
+        }
+        _ => rule_of(&freq)?,
+    };
+    if matches!(
+        rule.unit,
+        Unit::Week | Unit::Month | Unit::Quarter | Unit::Year
+    ) {
+        return Err(freq
+            .invalid(format!(
+                "asfreq({:?}) is not supported: ddq reindexes on frequencies of seconds, minutes, hours, days or business days (\"B\")",
+                rule.text
+            ))
+            .with_help(format!(
+                "aggregate the bins instead, e.g. `.resample({:?}).last()`",
+                rule.text
+            )));
+    }
+    let gb = time_bins(receiver, rule.clone(), None, args)?;
+    check_on_grid(planner, &gb).map_err(|e| e.at(freq.span()))?;
+    let rule = gb.bins.clone().unwrap_or(rule);
+    Ok((gb, rule))
 }
 
 /// asfreq's `method=`: which row a new timestamp takes its values from.
