@@ -4,38 +4,13 @@
 
 mod common;
 
-use common::{READ, Run, ddq, ddq_in, project_dir};
+use common::{READ, ddq, ddq_in, expect_error, expect_error_with, project_dir};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::Stdio;
 
 fn with_read(statements: &str) -> String {
     format!("{READ}; {statements}")
-}
-
-/// Runs `-c` and expects an error whose message contains every `needle`.
-fn expect_error(statements: &str, needles: &[&str]) -> Run {
-    expect_error_with(&[], statements, needles)
-}
-
-/// `expect_error` with extra command-line flags.
-fn expect_error_with(flags: &[&str], statements: &str, needles: &[&str]) -> Run {
-    let mut args = flags.to_vec();
-    args.extend(["--format", "csv", "-c", statements]);
-    let run = ddq(&args, None);
-    assert_eq!(
-        run.code, 1,
-        "expected failure for {statements}\nstdout:\n{}\nstderr:\n{}",
-        run.stdout, run.stderr
-    );
-    for needle in needles {
-        assert!(
-            run.stderr.contains(needle),
-            "stderr of {statements} lacks {needle:?}:\n{}",
-            run.stderr
-        );
-    }
-    run
 }
 
 #[test]

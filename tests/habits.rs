@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{DDQ, READ, ddq, project_dir};
+use common::{DDQ, READ, ddq, expect_error, project_dir};
 use rexpect::reader::Options;
 use std::process::Command;
 
@@ -597,9 +597,7 @@ fn merge_asof_matches_the_nearest_earlier_row_and_names_what_it_cannot_match() {
             "column `Dst` not found",
         ),
     ] {
-        let run = ddq(&["-c", &format!("{frames}; {call}")], None);
-        assert_eq!(run.code, 1, "{call}");
-        assert!(run.stderr.contains(message), "{call}:\n{}", run.stderr);
+        expect_error(&format!("{frames}; {call}"), &[message]);
     }
 }
 
@@ -721,9 +719,7 @@ fn asfreq_reindexes_on_a_regular_range_and_names_what_it_cannot() {
             "asfreq(\"ME\") is not supported: ddq reindexes on frequencies of seconds",
         ),
     ] {
-        let run = ddq(&["-c", &format!("{READ}; {call}")], None);
-        assert_eq!(run.code, 1, "{call}");
-        assert!(run.stderr.contains(message), "{call}:\n{}", run.stderr);
+        expect_error(&format!("{READ}; {call}"), &[message]);
     }
 }
 

@@ -1,7 +1,7 @@
 //! What the integration tests share for running the real `ddq` binary: where it and the project
 //! are, the sample's `read_csv` statement and the workflow's committed output, a `Command` set up
-//! the way every test runs ddq, running one to the end as a [`Run`], and GET on a scheduler's
-//! REST API. Each test file takes it in with `mod common;`.
+//! the way every test runs ddq, running one to the end as a [`Run`] (or expecting it to fail with
+//! a message), and GET on a scheduler's REST API. Each test file takes it in with `mod common;`.
 
 // Every test file is its own crate and compiles this module whole, but each uses a different
 // subset of it: what one does not use would otherwise warn as dead code there.
@@ -104,6 +104,31 @@ pub fn ddq_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
 /// Runs `ddq ARGS` in the project directory with `stdin` as its input.
 pub fn ddq(args: &[&str], stdin: Option<&str>) -> Run {
     ddq_in(project_dir(), args, stdin)
+}
+
+/// Runs `-c` and expects an error whose message contains every `needle`.
+pub fn expect_error(statements: &str, needles: &[&str]) -> Run {
+    expect_error_with(&[], statements, needles)
+}
+
+/// `expect_error` with extra command-line flags.
+pub fn expect_error_with(flags: &[&str], statements: &str, needles: &[&str]) -> Run {
+    let mut args = flags.to_vec();
+    args.extend(["--format", "csv", "-c", statements]);
+    let run = ddq(&args, None);
+    assert_eq!(
+        run.code, 1,
+        "expected failure for {statements}\nstdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    for needle in needles {
+        assert!(
+            run.stderr.contains(needle),
+            "stderr of {statements} lacks {needle:?}:\n{}",
+            run.stderr
+        );
+    }
+    run
 }
 
 /// GET `path` from the REST API of the scheduler at `address` (`HOST:PORT`): the whole
