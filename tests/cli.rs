@@ -1993,3 +1993,64 @@ fn datafusion_options_come_from_the_environment_as_in_datafusion_cli() {
         refused.stderr
     );
 }
+
+#[test]
+fn a_shown_frame_reads_its_shown_columns_only_where_its_shown_rows_are() {
+    // One partition per file. A table shows five rows of each end of the 82 flagged rows (n of
+    // 1-5 and 136-140); the middle file's flagged rows are only counted, one of them no integer.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let write = |name: &str, rows: &[&str]| {
+        let text = format!("flag,n\n{}\n", rows.join("\n"));
+        std::fs::write(dir.path().join(name), text).expect("write a file");
+    };
+    let first: Vec<String> = (1..=40).map(|n| format!("True,{n}")).collect();
+    let last: Vec<String> = (101..=140).map(|n| format!("True,{n}")).collect();
+    write(
+        "a.csv",
+        &first.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    write("b.csv", &["True,41", "True,x42", "False,43"]);
+    write(
+        "c.csv",
+        &last.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let read = r#"ddf = read_csv("*.csv", dtype={"n": "int64"}); "#;
+
+    let shown = common::ddq_in(
+        dir.path(),
+        &["--format", "table", "-c", &format!("{read}ddf[ddf.flag]")],
+        None,
+    );
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let shown_n: Vec<&str> = shown
+        .stdout
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        shown_n,
+        [
+            "n", "1", "2", "3", "4", "5", "...", "136", "137", "138", "139", "140", "rows"
+        ],
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("[82 rows x 2 columns]"),
+        "{}",
+        shown.stdout
+    );
+
+    // Computing the column itself reads the middle file's values, and names the bad one.
+    let summed = common::ddq_in(
+        dir.path(),
+        &["-c", &format!("{read}ddf[ddf.flag].n.sum()")],
+        None,
+    );
+    assert_eq!(summed.code, 1, "{}", summed.stdout);
+    assert!(
+        summed.stderr.contains("b.csv") && summed.stderr.contains("x42"),
+        "the bad value is named:\n{}",
+        summed.stderr
+    );
+}

@@ -10,6 +10,7 @@ use crate::engine::cluster::submit::{JobClient, explain_cut, planning_state};
 use crate::engine::dashboard::{Dashboard, PlanTicket};
 use crate::engine::ends::{ROWS_COLUMN, cluster_ends_query, replace_final_merge};
 use crate::engine::guard::guarded;
+use crate::engine::late_ends::LateEnds;
 use crate::engine::progress::{Progress, ProgressDisplay, ScanProgress, StageProgress};
 use crate::engine::subqueries::{single_value, uncorrelated_scalar_subqueries, with_values};
 use crate::error::{DdqError, Result};
@@ -26,6 +27,7 @@ use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::prelude::{DataFrame, SessionContext};
 use futures::StreamExt;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -221,6 +223,17 @@ impl Executor {
         schema: SchemaRef,
         mut writer: Box<dyn ResultWriter + Send>,
     ) -> Result<usize> {
+        if let Some(ends) = writer.shown_ends()
+            && let Some(late) = LateEnds::of(df.logical_plan(), &self.ctx.state())?
+            && let Some((shown, rows)) = self
+                .late_ends(&late, &schema, writer.as_ref(), ends)
+                .await?
+        {
+            let shown_ends = writer.shown_of(rows);
+            write_ends(writer.as_mut(), shown, rows, shown_ends)?;
+            writer.finish()?;
+            return Ok(rows);
+        }
         let here = self.cluster_for(df.logical_plan()).is_none();
         if !here
             && let Some(ends) = writer.shown_ends()
@@ -261,6 +274,77 @@ impl Executor {
         }
         .await;
         running.finish(result.as_ref().ok().copied()).await;
+        result
+    }
+
+    /// The shown rows of a frame (under the display `schema`) and its row count, found by
+    /// [`LateEnds`]: the positions first, then the shown columns at those shown. None when the
+    /// fetch finds another number of rows than asked for (a position naming several rows).
+    async fn late_ends(
+        &self,
+        late: &LateEnds,
+        schema: &SchemaRef,
+        writer: &(dyn ResultWriter + Send),
+        ends: (usize, usize),
+    ) -> Result<Option<(RecordBatch, usize)>> {
+        let positions = DataFrame::new(self.ctx.state(), late.positions.clone());
+        let (kept, rows) = self.kept_ends_of(positions, ends).await?;
+        let (head, tail) = writer.shown_of(rows);
+        if kept.num_rows() < head + tail || head > ends.0 || tail > ends.1 {
+            return Ok(None);
+        }
+        let shown = concat_batches(
+            &kept.schema(),
+            &[
+                kept.slice(0, head),
+                kept.slice(kept.num_rows() - tail, tail),
+            ],
+        )
+        .map_err(|e| DdqError::execution(e.to_string()))?;
+        let Some(fetch) = late.fetch(&shown)? else {
+            return Ok(Some((RecordBatch::new_empty(Arc::clone(schema)), rows)));
+        };
+        let batches = self
+            .collect(DataFrame::new(self.ctx.state(), fetch))
+            .await?;
+        let fetched =
+            concat_batches(schema, &batches).map_err(|e| DdqError::execution(e.to_string()))?;
+        Ok((fetched.num_rows() == head + tail).then_some((fetched, rows)))
+    }
+
+    /// The first and last rows of a result in order (among others, on a cluster, or all of
+    /// them when there are no more than both) and its row count, under the result's own schema.
+    async fn kept_ends_of(
+        &self,
+        df: DataFrame,
+        (first, last): (usize, usize),
+    ) -> Result<(RecordBatch, usize)> {
+        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        if self.cluster_for(df.logical_plan()).is_some()
+            && let Some(query) = cluster_ends_query(df.logical_plan(), (first, last))?
+        {
+            let batches = self
+                .collect(DataFrame::new(self.ctx.state(), query))
+                .await?;
+            return kept_ends(&batches, &schema);
+        }
+        let mut running = self.start(df).await?;
+        let result = async {
+            match replace_final_merge(&running.plan, first, last) {
+                Some((plan, rows)) => {
+                    running.plan = plan;
+                    let kept = collect_stream(running.stream()?).await?;
+                    let kept = concat_batches(&running.plan.schema(), &kept)
+                        .map_err(|e| DdqError::execution(e.to_string()))?;
+                    Ok((kept, rows.load(Ordering::Relaxed)))
+                }
+                None => stream_ends(running.stream()?, (first, last)).await,
+            }
+        }
+        .await;
+        running
+            .finish(result.as_ref().ok().map(|(_, rows)| *rows))
+            .await;
         result
     }
 
@@ -432,6 +516,38 @@ async fn collect_stream(mut stream: SendableRecordBatchStream) -> Result<Vec<Rec
         batches.push(batch?);
     }
     Ok(batches)
+}
+
+/// The first and last rows a stream gives, in order, and how many it gives.
+async fn stream_ends(
+    mut stream: SendableRecordBatchStream,
+    (first, last): (usize, usize),
+) -> Result<(RecordBatch, usize)> {
+    let schema = stream.schema();
+    let (mut head, mut head_rows) = (Vec::new(), 0);
+    let (mut tail, mut tail_rows) = (VecDeque::<RecordBatch>::new(), 0);
+    let mut rows = 0;
+    while let Some(batch) = stream.next().await {
+        let mut batch = batch?;
+        rows += batch.num_rows();
+        if head_rows < first {
+            let taken = batch.num_rows().min(first - head_rows);
+            head.push(batch.slice(0, taken));
+            head_rows += taken;
+            batch = batch.slice(taken, batch.num_rows() - taken);
+        }
+        tail_rows += batch.num_rows();
+        tail.push_back(batch);
+        while tail
+            .front()
+            .is_some_and(|b| tail_rows - b.num_rows() >= last)
+        {
+            tail_rows -= tail.pop_front().map_or(0, |b| b.num_rows());
+        }
+    }
+    head.extend(tail);
+    let kept = concat_batches(&schema, &head).map_err(|e| DdqError::execution(e.to_string()))?;
+    Ok((kept, rows))
 }
 
 /// A [`cluster_ends_query`]'s rows (the first and last rows of the result, in order, among

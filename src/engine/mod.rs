@@ -1,7 +1,7 @@
 //! What runs plans: the ordered file scan and its columnar cache (`scan`, `cache`, and the
 //! columns a session keeps in memory: `held`), the memory
 //! cap and spilling (`memory`), persisted frames (`persist`), the nodes that keep a shown frame's
-//! first and last rows (`ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
+//! first and last rows (`ends`) or reads them after finding their positions (`late_ends`), what ddq's plan nodes answer alike (`nodes`), the executor that
 //! streams a plan into a renderer (a panic while it runs is the statement's error: `guard`;
 //! a merge in file order reads its partitions ahead, on every core: `read_ahead`;
 //! a text literal too long to repeat on every row of a batch is refused first: `broadcast`;
@@ -19,6 +19,7 @@ pub(crate) mod ends;
 pub mod executor;
 pub(crate) mod guard;
 pub(crate) mod held;
+pub(crate) mod late_ends;
 pub mod memory;
 pub(crate) mod nodes;
 pub mod persist;

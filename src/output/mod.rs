@@ -81,6 +81,14 @@ pub trait ResultWriter {
         None
     }
 
+    /// Of a result of `rows` rows, how many first and last rows such a writer shows: fewer than
+    /// `shown_ends` keeps when the count decides (a table shows every row of a short result).
+    fn shown_of(&self, rows: usize) -> (usize, usize) {
+        let (first, last) = self.shown_ends().unwrap_or((rows, 0));
+        let first = first.min(rows);
+        (first, last.min(rows - first))
+    }
+
     /// Counts rows that are among neither the first nor the last shown (see `shown_ends`).
     fn skip_rows(&mut self, _rows: usize) {}
 

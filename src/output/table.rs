@@ -193,6 +193,10 @@ impl ResultWriter for TableWriter {
         (self.window.max_rows > 0).then(|| (self.window.head_capacity(), self.window.tail_shown))
     }
 
+    fn shown_of(&self, rows: usize) -> (usize, usize) {
+        self.window.shown_of(rows)
+    }
+
     fn skip_rows(&mut self, rows: usize) {
         self.window.skip(rows);
     }
@@ -427,6 +431,14 @@ impl<T: Clone> RowWindow<T> {
             usize::MAX
         } else {
             self.max_rows
+        }
+    }
+
+    /// How many first and last rows a result of `rows` rows shows.
+    fn shown_of(&self, rows: usize) -> (usize, usize) {
+        match self.max_rows > 0 && rows > self.max_rows {
+            true => (self.head_shown.min(rows), self.tail_shown),
+            false => (rows, 0),
         }
     }
 

@@ -38,6 +38,7 @@ use datafusion::physical_plan::{
     SortOrderPushdownResult,
 };
 use futures::StreamExt;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -138,6 +139,9 @@ pub(crate) struct ScanExec {
     /// Slices of `partitions`, one per DataFusion partition.
     groups: Vec<Range<usize>>,
     limit: Option<usize>,
+    /// Per partition, the row past the last one a filter on the row column can keep (see
+    /// `part_filter::row_ends`): reading stops there.
+    row_ends: Arc<BTreeMap<usize, u64>>,
     properties: Arc<PlanProperties>,
     /// The table columns asked for (see `ScanExec::new`), so the scan can be rebuilt elsewhere.
     projection: Vec<usize>,
@@ -194,6 +198,7 @@ impl ScanExec {
             partitions: Arc::new(partitions),
             groups,
             limit,
+            row_ends: Arc::default(),
             properties,
             projection: projection.to_vec(),
             metrics: ExecutionPlanMetricsSet::new(),
@@ -240,6 +245,18 @@ impl ScanExec {
             .iter()
             .map(|&p| self.source.partition_bytes(p))
             .sum()
+    }
+
+    /// This scan reading no row of partition `p` at or past `row_ends[p]`.
+    pub(crate) fn with_row_ends(self, row_ends: BTreeMap<usize, u64>) -> ScanExec {
+        ScanExec {
+            row_ends: Arc::new(row_ends),
+            ..self
+        }
+    }
+
+    pub(crate) fn row_ends(&self) -> &BTreeMap<usize, u64> {
+        &self.row_ends
     }
 
     /// This scan with its limit (per partition, see [`ExecutionPlan::with_fetch`]) replaced.
@@ -342,6 +359,9 @@ impl DisplayAs for ScanExec {
                 if let Some(limit) = self.limit {
                     write!(f, ", limit={limit}")?;
                 }
+                if !self.row_ends.is_empty() {
+                    write!(f, ", rows_cut={}", self.row_ends.len())?;
+                }
                 if is_descending(&self.partitions) {
                     write!(f, ", last_first")?;
                 }
@@ -426,6 +446,7 @@ impl ExecutionPlan for ScanExec {
             group,
             batch_size: context.session_config().batch_size(),
             limit: self.limit,
+            row_ends: Arc::clone(&self.row_ends),
         };
         let mut builder =
             RecordBatchReceiverStream::builder(Arc::clone(&self.schema), CHANNEL_BATCHES);
@@ -653,6 +674,7 @@ struct GroupJob {
     group: Range<usize>,
     batch_size: usize,
     limit: Option<usize>,
+    row_ends: Arc<BTreeMap<usize, u64>>,
 }
 
 impl GroupJob {
@@ -666,11 +688,18 @@ impl GroupJob {
                 break;
             }
             let mut next_row = 0u64;
+            let row_end = self.row_ends.get(&partition).map(|&end| end as usize);
+            if row_end == Some(0) {
+                continue;
+            }
             let request = ReadRequest {
                 partition,
                 columns: &self.columns,
                 batch_size: self.batch_size,
-                limit: left,
+                limit: match (left, row_end) {
+                    (Some(left), Some(end)) => Some(left.min(end)),
+                    (left, end) => left.or(end),
+                },
                 progress: self.progress.as_ref(),
             };
             self.source.read(request, &mut |batch| {

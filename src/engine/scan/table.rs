@@ -8,7 +8,7 @@ use super::exec::{ScanExec, ScanTaskExec, Source};
 use super::files::expand_patterns;
 use super::json_read::JsonSource;
 use super::parquet_read::ParquetSource;
-use super::part_filter::{is_partition_filter, partitions_kept};
+use super::part_filter::{is_partition_filter, is_row_filter, partitions_kept, row_ends};
 use crate::engine::cache::ScanCache;
 use crate::engine::nodes::projected_columns;
 use crate::error::Result;
@@ -151,7 +151,8 @@ impl TableProvider for FileTable {
             state.config().target_partitions(),
             limit,
         )
-        .map_err(|e| DataFusionError::External(Box::new(e)))?;
+        .map_err(|e| DataFusionError::External(Box::new(e)))?
+        .with_row_ends(row_ends(filters));
         if self.on_cluster
             || state
                 .config()
@@ -171,7 +172,7 @@ impl TableProvider for FileTable {
         Ok(filters
             .iter()
             .map(|f| {
-                if is_partition_filter(f) {
+                if is_partition_filter(f) || is_row_filter(f) {
                     TableProviderFilterPushDown::Inexact
                 } else {
                     TableProviderFilterPushDown::Unsupported
@@ -533,6 +534,55 @@ mod tests {
         let all = in_natural_order(frame(csv(&[&pattern], options).expect("open"))).await;
         let from_all = u64s(&all, PART_COLUMN).iter().filter(|&&p| p == 2).count();
         assert_eq!(from_all, batch.num_rows());
+    }
+
+    #[tokio::test]
+    async fn rows_named_per_partition_stop_the_read_after_the_last() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (pattern, _, _) = numbered_files(dir.path());
+        let table = csv(&[&pattern], in_blocks(1000)).expect("open");
+        let (part, row) = (col(PART_COLUMN), col(ROW_COLUMN));
+        let named = part.clone().in_list(vec![lit(0u64), lit(2u64)], false).and(
+            part.clone()
+                .eq(lit(0u64))
+                .and(row.clone().in_list(vec![lit(1u64), lit(3u64)], false))
+                .or(part.eq(lit(2u64)).and(row.in_list(vec![lit(4u64)], false))),
+        );
+        let fetched = frame(table).keep_rows(named).expect("filter");
+        let plan = fetched.clone().create_physical_plan().await.expect("plan");
+        let shown = displayable(plan.as_ref()).indent(false).to_string();
+        assert!(shown.contains("partitions=2/"), "{shown}");
+        assert!(shown.contains("rows_cut=2"), "{shown}");
+        let batch = rows_of(fetched).await;
+        let positions: Vec<(u64, u64)> = u64s(&batch, PART_COLUMN)
+            .into_iter()
+            .zip(u64s(&batch, ROW_COLUMN))
+            .collect();
+        assert_eq!(positions, [(0, 1), (0, 3), (2, 4)]);
+
+        // The scan itself passed on rows 0-3 of partition 0 and 0-4 of partition 2 only.
+        let task_ctx = SessionContext::new().task_ctx();
+        datafusion::physical_plan::collect(Arc::clone(&plan), task_ctx)
+            .await
+            .expect("run");
+        let mut scanned = 0;
+        datafusion::physical_plan::accept(plan.as_ref(), &mut ScanRows(&mut scanned))
+            .expect("walk");
+        assert_eq!(scanned, 4 + 5);
+    }
+
+    /// Adds up the rows each ddq scan of a plan passed on.
+    struct ScanRows<'a>(&'a mut usize);
+
+    impl datafusion::physical_plan::ExecutionPlanVisitor for ScanRows<'_> {
+        type Error = DataFusionError;
+
+        fn pre_visit(&mut self, plan: &dyn ExecutionPlan) -> Result<bool, DataFusionError> {
+            if plan.name().contains("Scan") {
+                *self.0 += plan.metrics().and_then(|m| m.output_rows()).unwrap_or(0);
+            }
+            Ok(true)
+        }
     }
 
     #[tokio::test]

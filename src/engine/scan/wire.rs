@@ -12,6 +12,7 @@ use crate::engine::cache::ScanCache;
 use crate::error::{DdqError, Result};
 use datafusion::physical_plan::ExecutionPlan;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -29,6 +30,7 @@ struct ScanSpec {
     partitions: Vec<usize>,
     target_partitions: usize,
     limit: Option<usize>,
+    row_ends: BTreeMap<usize, u64>,
 }
 
 /// The physical nodes: a whole scan, or one task's partition of it.
@@ -84,6 +86,7 @@ fn scan_spec(scan: &ScanExec) -> ScanSpec {
         partitions: partitions.to_vec(),
         target_partitions,
         limit,
+        row_ends: scan.row_ends().clone(),
     }
 }
 
@@ -97,6 +100,7 @@ fn scan_of(spec: ScanSpec) -> Result<ScanExec> {
         spec.target_partitions,
         spec.limit,
     )
+    .map(|scan| scan.with_row_ends(spec.row_ends))
 }
 
 /// A ddq scan node's bytes (its inputs travel beside them), or `None` when `plan` is not one.
