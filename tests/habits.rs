@@ -772,3 +772,28 @@ fn map_with_a_dict_that_misses_some_values_gives_floats_as_pandas_does() {
         "'float64'\nOrigin\n1.0\n\"\"\n1.0\n'int64'\nOrigin\n1\n3\n"
     );
 }
+
+#[test]
+fn a_series_groups_by_another_series_of_its_frame_or_by_its_index() {
+    // pandas 2.2.3 prints the same values: EWR 9.443805, JFK 8.238975, LGA 8.943480.
+    let by_series = table_with(
+        &[],
+        &format!("{READ}; ddf.DepDelay.groupby(ddf.Origin).mean()"),
+    );
+    assert_eq!(
+        by_series,
+        "Origin  DepDelay\n   EWR  9.443805\n   JFK  8.238975\n   LGA  8.943480\nName: DepDelay, dtype: float64\n"
+    );
+    let statements = format!(
+        "{READ}; s = ddf.groupby([\"Origin\", \"Dest\"]).DepDelay.mean(); s.groupby(level=0).max()"
+    );
+    // pandas: EWR 16.752381, JFK 11.984496, LGA 14.990826.
+    assert!(
+        table_with(&[], &statements).contains("   JFK  11.984496\n"),
+        "{statements}"
+    );
+    expect_error(
+        &format!("{READ}; ddf.DepDelay.fillna(0).groupby(ddf.DepDelay).count()"),
+        &["reads column `DepDelay`", ".rename(\"DepDelay_2\")"],
+    );
+}

@@ -729,12 +729,14 @@ pub fn groupby_of(
     }))
 }
 
-/// Whether `plan` is `ancestor` with only rows taken away (filters): a series over `ancestor`
-/// then has a value for each of its rows, as pandas aligns `df[mask].groupby(df.col)` by label.
+/// Whether `plan` is `ancestor` with only rows taken away (filters) or columns computed
+/// (projections): a series over `ancestor` then has a value for each of its rows, as pandas
+/// aligns `df[mask].groupby(df.col)` and `(df.a * 2).groupby(df.b)` by label.
 fn filtered_from(plan: &LogicalPlan, ancestor: &LogicalPlan) -> bool {
     match plan {
         _ if plan == ancestor => true,
         LogicalPlan::Filter(filter) => filtered_from(&filter.input, ancestor),
+        LogicalPlan::Projection(projection) => filtered_from(&projection.input, ancestor),
         _ => false,
     }
 }

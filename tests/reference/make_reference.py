@@ -937,6 +937,11 @@ OPERATION_TASKS = [
     ("value_counts_bins_count", "exact", ['ddf.DepDelay.value_counts(bins=4)'], lambda d, s: keyed_csv(d.DepDelay.value_counts(bins=4).rename_axis("DepDelay"))),
     ("value_counts_bins_unsorted", "exact", ['ddf.Distance.value_counts(bins=3, sort=False)'], lambda d, s: keyed_csv(d.Distance.value_counts(bins=3, sort=False).rename_axis("Distance"))),
     ("value_counts_bins_edges_normalize", "exact", ['ddf.DepDelay.value_counts(bins=[-100, 0, 60, 2000], normalize=True)'], lambda d, s: keyed_csv(d.DepDelay.value_counts(bins=[-100, 0, 60, 2000], normalize=True).rename_axis("DepDelay"))),
+    # A series grouped by another series of its frame, by a computed one, or by its index.
+    ("series_groupby_series", "exact", ["ddf.DepDelay.groupby(ddf.Origin).mean()"], lambda d, s: keyed_csv(d.DepDelay.groupby(d.Origin).mean())),
+    ("series_groupby_computed", "exact", ["(ddf.ArrDelay - ddf.DepDelay).groupby([ddf.Origin, ddf.DayOfWeek]).max()"], lambda d, s: keyed_csv((d.ArrDelay - d.DepDelay).groupby([d.Origin, d.DayOfWeek]).max().rename("0"))),
+    ("series_groupby_level", "exact", ['s = ddf.groupby(["Origin", "Dest"]).DepDelay.mean()', "s.groupby(level=0).max()"], lambda d, s: keyed_csv(d.groupby(["Origin", "Dest"]).DepDelay.mean().groupby(level=0).max())),
+    ("series_groupby_filtered_name", "exact", ['ddf[ddf.Distance > 1000].DepDelay.groupby(ddf.Origin).count()'], lambda d, s: keyed_csv(d[d.Distance > 1000].DepDelay.groupby(d.Origin).count())),
     ("groupby_describe", "exact", ['ddf.groupby("Origin").ArrDelay.describe()'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.describe())),
     ("index_positions", "exact", ["ddf.index.max()"], lambda d, s: scalar_csv(d.index.max())),
     ("index_of_set_index", "exact", ['ddf.set_index("Date").index.min()'], lambda d, s: scalar_csv(by_date(d).index.min())),

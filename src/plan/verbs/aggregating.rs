@@ -222,7 +222,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "groupby",
-        receivers: &[On::Frame],
+        receivers: &[On::Frame, On::Series],
         form: Method,
         params: &[
             "by",
@@ -236,7 +236,7 @@ pub const VERBS: &[Verb] = &[
             "level",
         ],
         signature: "groupby(key | [keys] | series, sort=True, dropna=True, as_index=True, level=None)",
-        summary: "Group rows by keys; results carry the keys first, sorted by key.",
+        summary: "Group rows by keys; results carry the keys first, sorted by key. A series groups by series of its frame or by its index (`s.groupby(ddf.Origin)`, `s.groupby(level=0)`).",
         example: "ddf.groupby(\"Origin\").DepDelay.mean()",
         expected: "Origin,DepDelay\nEWR,9.44380486400921\nJFK,8.238974970202623\nLGA,8.943480195816644\n",
         plan: groupby,
@@ -498,8 +498,24 @@ fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         _split_every,
         level,
     ] = args.params()?;
-    let Value::Frame(f) = receiver else {
-        return Err(wrong_receiver(args, &receiver));
+    let (f, grouped_series) = match receiver {
+        Value::Frame(f) => (f, None),
+        Value::Series(s) => {
+            let (frame, name) = series_as_column(&s)?;
+            if frame.df.logical_plan() != s.frame.df.logical_plan()
+                && by.value().is_some_and(|by| reads_column(by, &name))
+            {
+                return Err(by
+                    .invalid(format!(
+                        "this key reads column `{name}`, which the grouped series replaces"
+                    ))
+                    .with_help(format!(
+                        "name the series apart first: `.rename(\"{name}_2\")`"
+                    )));
+            }
+            (frame, Some(name))
+        }
+        other => return Err(wrong_receiver(args, &other)),
     };
     let keys = match (by.value(), level.value()) {
         (Some(_), Some(_)) => return Err(level.invalid("groupby takes by= or level=, not both")),
@@ -509,7 +525,35 @@ fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         }
         (None, None) => by.required()?.clone(),
     };
-    groupby::groupby_of(&f, (by, keys), [dropna, sort, as_index, observed])
+    let grouped = groupby::groupby_of(&f, (by, keys), [dropna, sort, as_index, observed])?;
+    match (grouped, grouped_series) {
+        (Value::GroupBy(gb), Some(name)) => groupby::select(gb, Value::Str(name)),
+        (grouped, _) => Ok(grouped),
+    }
+}
+
+/// Whether a groupby key (a series, or a list of keys) reads column `name`.
+fn reads_column(by: &Value, name: &str) -> bool {
+    match by {
+        Value::Series(s) => s.expr.column_refs().iter().any(|c| c.name == name),
+        Value::List(items) | Value::Tuple(items) => items.iter().any(|i| reads_column(i, name)),
+        _ => false,
+    }
+}
+
+/// A series' frame with the series as a column of it, and that column's name: what
+/// `s.groupby(...)` groups, so that its keys may be other series of the same frame.
+fn series_as_column(s: &Series) -> Result<(Frame, String)> {
+    let name = match s.name.is_empty() {
+        true => "0".to_string(),
+        false => s.name.clone(),
+    };
+    let s = window::plain(s)?;
+    if s.expr == column(&name) {
+        return Ok((s.frame, name));
+    }
+    let df = s.frame.df.clone().set_column(&name, s.expr.clone())?;
+    Ok((s.frame.with_df(df), name))
 }
 
 /// `s.is_unique`: as many distinct values (a missing one counted once) as rows.
