@@ -1012,10 +1012,20 @@ fn unknown_method_suggests_and_points_at_the_method() {
 #[test]
 fn method_of_another_receiver_says_where_it_applies() {
     let fx = Fixture::new();
-    let err = fx.error("df.a.groupby(\"b\")");
+    let err = fx.error("df.a.select_dtypes(include=\"number\")");
     assert_eq!(err.kind, ErrorKind::Unknown);
     let help = err.help.unwrap_or_default();
     assert!(help.contains("applies to: frame"), "{help}");
+}
+
+#[test]
+fn a_series_groups_by_series_or_index_levels_not_by_column_names() {
+    let fx = Fixture::new();
+    // pandas: KeyError 'b', since a series' labels are its index's.
+    let err = fx.error("df.a.groupby(\"b\")");
+    assert!(err.message.contains("index level"), "{}", err.message);
+    assert!(err.help.unwrap_or_default().contains("groupby(df[\"b\"])"));
+    assert_eq!(fx.kind("df.a.groupby(df.b)"), "a groupby");
 }
 
 #[test]

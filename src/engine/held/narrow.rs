@@ -51,16 +51,19 @@ where
 /// slots of missing values are checked too, without looking at which they are (one pass the
 /// compiler vectorises, since this runs as the scan goes): they hold 0 as arrow's builders
 /// leave them, and anything else only keeps the column wide.
+///
+/// A value is whole when it survives a round trip through `i32` bit for bit, which also turns
+/// away `-0.0`, NaN and values out of range (the cast saturates). `f64::trunc` would do, but
+/// without SSE4.1 (not in the baseline x86-64 target) it is a library call per value.
 fn whole_range(array: &PrimitiveArray<Float64Type>) -> Option<(i64, i64)> {
-    let limit = f64::from(i32::MAX);
-    let negative_zero = (-0.0f64).to_bits();
-    let (mut lo, mut hi, mut exact) = (f64::INFINITY, f64::NEG_INFINITY, true);
+    let (mut lo, mut hi, mut exact) = (i32::MAX, i32::MIN, true);
     for &value in array.values().iter() {
-        exact &= value.trunc() == value && value.to_bits() != negative_zero;
-        lo = lo.min(value);
-        hi = hi.max(value);
+        let whole = value as i32;
+        exact &= f64::from(whole).to_bits() == value.to_bits();
+        lo = lo.min(whole);
+        hi = hi.max(whole);
     }
-    (exact && lo >= -limit && hi <= limit).then_some((lo as i64, hi as i64))
+    (exact && lo <= hi).then_some((lo.into(), hi.into()))
 }
 
 /// The narrowest integer type holding `lo..=hi` that is narrower than `wide`.
@@ -110,6 +113,8 @@ mod tests {
             vec![Some(-0.0), Some(2.0)],
             vec![Some(f64::NAN), None],
             vec![Some(1e12), Some(0.0)],
+            vec![Some(f64::INFINITY), Some(1.0)],
+            vec![Some(2147483648.0), Some(1.0)],
         ] {
             assert_eq!(
                 round_trip(Arc::new(Float64Array::from(floats))),

@@ -501,6 +501,15 @@ fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let (f, grouped_series) = match receiver {
         Value::Frame(f) => (f, None),
         Value::Series(s) => {
+            if let Some(label) = by.value().and_then(|by| column_label(by, &s.frame)) {
+                return Err(by
+                    .invalid(format!(
+                        "a series groups by series or index levels; `{label}` is no index level"
+                    ))
+                    .with_help(format!(
+                        "group by the column as a series: `s.groupby(df[\"{label}\"])`"
+                    )));
+            }
             let (frame, name) = series_as_column(&s)?;
             if frame.df.logical_plan() != s.frame.df.logical_plan()
                 && by.value().is_some_and(|by| reads_column(by, &name))
@@ -529,6 +538,20 @@ fn groupby(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match (grouped, grouped_series) {
         (Value::GroupBy(gb), Some(name)) => groupby::select(gb, Value::Str(name)),
         (grouped, _) => Ok(grouped),
+    }
+}
+
+/// A key of a series' groupby given as a name that is not one of its index levels: pandas
+/// looks names up in the series' index, not in the frame it came from.
+fn column_label(by: &Value, frame: &Frame) -> Option<String> {
+    match by {
+        Value::Str(name) => {
+            (!frame.key_columns().iter().any(|k| display_name(k) == name)).then(|| name.clone())
+        }
+        Value::List(items) | Value::Tuple(items) => {
+            items.iter().find_map(|item| column_label(item, frame))
+        }
+        _ => None,
     }
 }
 
