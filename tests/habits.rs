@@ -796,4 +796,8 @@ fn a_series_groups_by_another_series_of_its_frame_or_by_its_index() {
         &format!("{READ}; ddf.DepDelay.fillna(0).groupby(ddf.DepDelay).count()"),
         &["reads column `DepDelay`", ".rename(\"DepDelay_2\")"],
     );
+    expect_error(
+        &format!("{READ}; ddf[[\"DepDelay\"]].groupby(ddf.Origin).mean()"),
+        &["reads column `Origin`, which the grouped frame left out"],
+    );
 }

@@ -701,6 +701,17 @@ pub fn groupby_of(
                         s.name
                     )));
                 }
+                let schema = grouped.df.schema();
+                if let Some(missing) = (s.expr.column_refs().into_iter())
+                    .find(|c| schema.field_with_unqualified_name(&c.name).is_err())
+                {
+                    return Err(by_arg
+                        .invalid(format!(
+                            "the key series `{}` reads column `{}`, which the grouped frame left out",
+                            s.name, missing.name
+                        ))
+                        .with_help("keep the key's column in the frame and group by its name"));
+                }
                 // A key computed by a window becomes a column: groups cannot hold windows.
                 let key = window::plain(&Series {
                     frame: grouped,
