@@ -774,7 +774,7 @@ fn map_with_a_dict_that_misses_some_values_gives_floats_as_pandas_does() {
 }
 
 #[test]
-fn a_series_groups_by_another_series_of_its_frame_or_by_its_index() {
+fn a_series_groups_by_another_series_of_its_frame_or_by_its_index_and_gives_each_groups_largest() {
     // pandas 2.2.3 prints the same values: EWR 9.443805, JFK 8.238975, LGA 8.943480.
     let by_series = table_with(
         &[],
@@ -795,6 +795,21 @@ fn a_series_groups_by_another_series_of_its_frame_or_by_its_index() {
     expect_error(
         &format!("{READ}; ddf.DepDelay.fillna(0).groupby(ddf.DepDelay).count()"),
         &["reads column `DepDelay`", ".rename(\"DepDelay_2\")"],
+    );
+    // pandas: EWR 1006.0, 641.0; JFK 446.0, 407.0; LGA 623.0, 463.0 (and each row's label).
+    let largest = table_with(
+        &[],
+        &format!("{READ}; ddf.groupby(\"Origin\").DepDelay.nlargest(2)"),
+    );
+    assert!(
+        largest.starts_with(
+            "Origin  DepDelay\n   EWR    1006.0\n   EWR     641.0\n   JFK     446.0\n"
+        ),
+        "{largest}"
+    );
+    expect_error(
+        &format!("{READ}; ddf.groupby(\"Origin\").nlargest(2)"),
+        &["nlargest() of a groupby applies to one column"],
     );
     expect_error(
         &format!("{READ}; ddf[[\"DepDelay\"]].groupby(ddf.Origin).mean()"),

@@ -490,6 +490,19 @@ pub fn position_in_group(gb: &GroupBy, from_end: bool) -> Result<Expr> {
     Ok(over.outside_groups(cast(number, DataType::Int64) - lit(1i64)))
 }
 
+/// Each row's rank in its group by `value`, from 0: largest first when `descending`, equal
+/// values in frame order (pandas' `keep="first"`); missing for rows outside every group.
+pub fn rank_in_group(gb: &GroupBy, value: Expr, descending: bool) -> Result<Expr> {
+    let over = Over::groups(gb);
+    let mut order = vec![value.sort(!descending, false)];
+    order.extend(over.order.iter().cloned());
+    let number = row_number()
+        .partition_by(over.keys.clone())
+        .order_by(order)
+        .build()?;
+    Ok(over.outside_groups(cast(number, DataType::Int64) - lit(1i64)))
+}
+
 /// Whether each row repeats another with the same `keys`: an earlier one (`first_kept`
 /// Some(true)), a later one (Some(false)), or any (None), as pandas' `duplicated`.
 pub fn repeated(frame: &Frame, keys: Vec<Expr>, first_kept: Option<bool>) -> Result<Expr> {

@@ -942,6 +942,9 @@ OPERATION_TASKS = [
     ("series_groupby_computed", "exact", ["(ddf.ArrDelay - ddf.DepDelay).groupby([ddf.Origin, ddf.DayOfWeek]).max()"], lambda d, s: keyed_csv((d.ArrDelay - d.DepDelay).groupby([d.Origin, d.DayOfWeek]).max().rename("0"))),
     ("series_groupby_level", "exact", ['s = ddf.groupby(["Origin", "Dest"]).DepDelay.mean()', "s.groupby(level=0).max()"], lambda d, s: keyed_csv(d.groupby(["Origin", "Dest"]).DepDelay.mean().groupby(level=0).max())),
     ("series_groupby_filtered_name", "exact", ['ddf[ddf.Distance > 1000].DepDelay.groupby(ddf.Origin).count()'], lambda d, s: keyed_csv(d[d.Distance > 1000].DepDelay.groupby(d.Origin).count())),
+    # Each group's largest or smallest values; ddq's tables leave out the rows' own labels.
+    ("groupby_nlargest", "exact", ['ddf.groupby("Origin").DepDelay.nlargest(2)'], lambda d, s: keyed_csv(d.groupby("Origin").DepDelay.nlargest(2).reset_index(level=1, drop=True))),
+    ("groupby_nsmallest_two_keys", "exact", ['ddf.groupby(["Origin", "DayOfWeek"]).ArrDelay.nsmallest(2).head(9)'], lambda d, s: keyed_csv(d.groupby(["Origin", "DayOfWeek"]).ArrDelay.nsmallest(2).head(9).reset_index(level=2, drop=True))),
     ("groupby_describe", "exact", ['ddf.groupby("Origin").ArrDelay.describe()'], lambda d, s: keyed_csv(d.groupby("Origin").ArrDelay.describe())),
     ("index_positions", "exact", ["ddf.index.max()"], lambda d, s: scalar_csv(d.index.max())),
     ("index_of_set_index", "exact", ['ddf.set_index("Date").index.min()'], lambda d, s: scalar_csv(by_date(d).index.min())),

@@ -5,10 +5,12 @@ use super::Form::{Attribute, Method};
 use super::Receiver as On;
 use super::inspecting::rows_of_series;
 use super::{Args, Verb, wrong_receiver};
-use crate::error::Result;
-use crate::plan::value::{Accessor, Series, Value, column};
-use crate::plan::{Planner, check_columns, frame, series, window};
-use datafusion::logical_expr::Expr;
+use crate::error::{DdqError, Result};
+use crate::plan::order::unique_hidden;
+use crate::plan::project::Project;
+use crate::plan::value::{Accessor, Frame, GroupBy, Selection, Series, Value, column};
+use crate::plan::{Planner, check_columns, frame, groupby, series, window};
+use datafusion::logical_expr::{Expr, SortExpr, lit};
 
 pub const VERBS: &[Verb] = &[
     Verb {
@@ -61,11 +63,11 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "nlargest",
-        receivers: &[On::Frame, On::Series],
+        receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
         params: &["n", "columns"],
         signature: "nlargest(n, columns)",
-        summary: "The n rows with the largest values.",
+        summary: "The n rows with the largest values; of a groupby's column (`gb.col.nlargest(n)`), each group's n largest values, groups in key order.",
         example: "ddf.nlargest(3, \"DepDelay\")[[\"Origin\", \"DepDelay\"]]",
         expected: "Origin,DepDelay\nEWR,1006.0\nEWR,641.0\nLGA,623.0\n",
         plan: top_n,
@@ -73,11 +75,11 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "nsmallest",
-        receivers: &[On::Frame, On::Series],
+        receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
         params: &["n", "columns"],
         signature: "nsmallest(n, columns)",
-        summary: "The n rows with the smallest values.",
+        summary: "The n rows with the smallest values; of a groupby's column, each group's n smallest.",
         example: "ddf.DepDelay.nsmallest(3)",
         expected: "DepDelay\n-15.0\n-15.0\n-14.0\n",
         plan: top_n,
@@ -184,8 +186,54 @@ fn top_n(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             Ok(Value::Frame(series::top_n(&f, by, n, largest)?))
         }
         Value::Series(s) => rows_of_series(s, |f, key| series::top_n(f, vec![key], n, largest)),
+        Value::GroupBy(gb) => top_n_per_group(&gb, n, largest, args),
         other => Err(wrong_receiver(args, &other)),
     }
+}
+
+/// `gb.col.nlargest(n)`, `gb.col.nsmallest(n)`: each group's n largest (smallest) values,
+/// groups in key order and the largest first within each, as pandas gives them (without the
+/// rows' own labels, which ddq's tables do not print). Missing values are left out and equal
+/// values keep their frame order.
+fn top_n_per_group(gb: &GroupBy, n: i64, largest: bool, args: &Args) -> Result<Value> {
+    let verb = args.verb().name;
+    let Selection::Series(name) = &gb.selection else {
+        return Err(
+            DdqError::unsupported(format!("{verb}() of a groupby applies to one column"))
+                .with_help(format!("select it first: `gb.DepDelay.{verb}(3)`")),
+        );
+    };
+    if !gb.sort {
+        return Err(DdqError::unsupported(format!(
+            "{verb}() of a groupby with sort=False is not supported"
+        ))
+        .with_help("group with sort=True (the default)"));
+    }
+    let rank_name = unique_hidden(&gb.frame, "__ddq_rank");
+    let rank = window::rank_in_group(gb, column(name), largest)?;
+    let kept = (gb.frame.df.clone().set_column(&rank_name, rank)?).keep_rows(
+        column(&rank_name)
+            .lt(lit(n))
+            .and(column(name).is_not_null()),
+    )?;
+    let mut shown: Vec<Expr> = (gb.keys.iter())
+        .map(|(key, key_name)| key.clone().alias(key_name))
+        .collect();
+    shown.extend([column(name), column(&rank_name)]);
+    let mut order: Vec<SortExpr> = (gb.keys.iter())
+        .map(|(_, key_name)| column(key_name).sort(true, false))
+        .collect();
+    order.push(column(&rank_name).sort(true, false));
+    let frame = Frame {
+        df: kept.project(shown)?,
+        order,
+        index_columns: gb.keys.len(),
+        npartitions: 1,
+        partition: None,
+        origin: "groupby".into(),
+        divisions: None,
+    };
+    Ok(groupby::keyed(gb, frame, Some(name)))
 }
 
 /// `select_dtypes(include=, exclude=)`
