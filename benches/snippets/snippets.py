@@ -71,6 +71,7 @@ DASK_AGGREGATION = "https://docs.dask.org/en/stable/generated/dask.dataframe.Agg
 DASK_EXAMPLES_GROUPBY = "https://examples.dask.org/dataframes/02-groupby.html"
 INTEGER_NA = "https://pandas.pydata.org/docs/user_guide/integer_na.html"
 MERGE_ASOF = "https://pandas.pydata.org/docs/reference/api/pandas.merge_asof.html"
+SERIES_GROUPBY = "https://pandas.pydata.org/docs/reference/api/pandas.Series.groupby.html"
 
 def frame_csv(frame):
     return m.frame_csv(frame)
@@ -1368,6 +1369,26 @@ SNIPPETS = [
         lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay"]].apply(lambda p: p.DepDelay.max() - p.DepDelay.min()).sort_index()),
     ),
     S("daskidx_partition", DASK_INDEXING, "ddf.partitions[1].compute()", lambda d, s: frame_csv(m.partition(d, s, 1))),
+    # Series.groupby's examples: `ser.groupby(["a", "b", "a", "b"]).mean()`,
+    # `ser.groupby(level=0).mean()`, `ser.groupby(ser > 100).mean()`.
+    S(
+        "sergb_by_values",
+        SERIES_GROUPBY,
+        "ddf.DepDelay.groupby(ddf.Origin).mean()",
+        lambda d, s: keyed_csv(d.DepDelay.groupby(d.Origin).mean()),
+    ),
+    S(
+        "sergb_level",
+        SERIES_GROUPBY,
+        ['ser = ddf.groupby(["Origin", "Dest"]).DepDelay.max()', "ser.groupby(level=0).mean()"],
+        lambda d, s: keyed_csv(d.groupby(["Origin", "Dest"]).DepDelay.max().groupby(level=0).mean()),
+    ),
+    S(
+        "sergb_by_comparison",
+        SERIES_GROUPBY,
+        ["ser = ddf.DepDelay", "ser.groupby(ser > 100).mean()"],
+        lambda d, s: keyed_csv(d.DepDelay.groupby(d.DepDelay > 100).mean()),
+    ),
     S(
         "daskbest_reduce_then_pandas",
         DASK_BEST,

@@ -254,6 +254,9 @@ PASSING = [
     "intna_arithmetic",
     "intna_comparison",
     "merge2_merge_asof_nearest",
+    "sergb_by_values",
+    "sergb_level",
+    "sergb_by_comparison",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}
