@@ -223,51 +223,15 @@ impl Executor {
         schema: SchemaRef,
         mut writer: Box<dyn ResultWriter + Send>,
     ) -> Result<usize> {
-        if let Some(ends) = writer.shown_ends()
-            && let Some(late) = LateEnds::of(df.logical_plan(), &self.ctx.state())?
-            && let Some((shown, rows)) = self
-                .late_ends(&late, &schema, writer.as_ref(), ends)
-                .await?
-        {
-            let shown_ends = writer.shown_of(rows);
-            write_ends(writer.as_mut(), shown, rows, shown_ends)?;
-            writer.finish()?;
-            return Ok(rows);
+        if let Some(ends) = writer.shown_ends() {
+            return self.write_shown_ends(df, schema, writer, ends).await;
         }
-        let here = self.cluster_for(df.logical_plan()).is_none();
-        if !here
-            && let Some(ends) = writer.shown_ends()
-            && let Some(query) = cluster_ends_query(df.logical_plan(), ends)?
-        {
-            let query = DataFrame::new(self.ctx.state(), query);
-            return self.write_cluster_ends(query, schema, writer, ends).await;
-        }
-        let mut running = self.start(df).await?;
-        let ends = match (here, writer.shown_ends()) {
-            (true, Some((first, last))) => replace_final_merge(&running.plan, first, last)
-                .map(|(plan, rows)| (plan, rows, (first, last))),
-            _ => None,
-        };
+        let running = self.start(df).await?;
         let result = async {
-            let rows = match ends {
-                Some((plan, rows, ends)) => {
-                    running.plan = plan;
-                    let kept = collect_stream(running.stream()?).await?;
-                    let kept = concat_batches(&running.plan.schema(), &kept)
-                        .map_err(|e| DdqError::execution(e.to_string()))?;
-                    let total = rows.load(Ordering::Relaxed);
-                    write_ends(writer.as_mut(), renamed(kept, &schema)?, total, ends)?;
-                    total
-                }
-                None => {
-                    let stream = running.stream()?;
-                    match writer.renderer() {
-                        Some(render) => {
-                            write_rendered(stream, render, writer.as_mut(), &schema).await?
-                        }
-                        None => write_batches(stream, writer.as_mut(), &schema).await?,
-                    }
-                }
+            let stream = running.stream()?;
+            let rows = match writer.renderer() {
+                Some(render) => write_rendered(stream, render, writer.as_mut(), &schema).await?,
+                None => write_batches(stream, writer.as_mut(), &schema).await?,
             };
             writer.finish()?;
             Ok(rows)
@@ -275,6 +239,35 @@ impl Executor {
         .await;
         running.finish(result.as_ref().ok().copied()).await;
         result
+    }
+
+    /// Gives a writer that shows only a result's ends (`ends`: how many first and last rows it
+    /// keeps) those rows and the row count: read late where [`LateEnds`] applies, else kept
+    /// by the ends nodes as the whole result streams by.
+    async fn write_shown_ends(
+        &self,
+        df: DataFrame,
+        schema: SchemaRef,
+        mut writer: Box<dyn ResultWriter + Send>,
+        ends: (usize, usize),
+    ) -> Result<usize> {
+        let late = match LateEnds::of(df.logical_plan(), &self.ctx.state())? {
+            Some(late) => {
+                self.late_ends(&late, &schema, writer.as_ref(), ends)
+                    .await?
+            }
+            None => None,
+        };
+        let (shown, rows, shown_ends) = match late {
+            Some((shown, rows)) => (shown, rows, writer.shown_of(rows)),
+            None => {
+                let (kept, rows) = self.kept_ends_of(df, ends).await?;
+                (renamed(kept, &schema)?, rows, ends)
+            }
+        };
+        write_ends(writer.as_mut(), shown, rows, shown_ends)?;
+        writer.finish()?;
+        Ok(rows)
     }
 
     /// The shown rows of a frame (under the display `schema`) and its row count, found by
@@ -320,9 +313,8 @@ impl Executor {
         (first, last): (usize, usize),
     ) -> Result<(RecordBatch, usize)> {
         let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-        if self.cluster_for(df.logical_plan()).is_some()
-            && let Some(query) = cluster_ends_query(df.logical_plan(), (first, last))?
-        {
+        let here = self.cluster_for(df.logical_plan()).is_none();
+        if !here && let Some(query) = cluster_ends_query(df.logical_plan(), (first, last))? {
             let batches = self
                 .collect(DataFrame::new(self.ctx.state(), query))
                 .await?;
@@ -330,7 +322,10 @@ impl Executor {
         }
         let mut running = self.start(df).await?;
         let result = async {
-            match replace_final_merge(&running.plan, first, last) {
+            let ends_node = here
+                .then(|| replace_final_merge(&running.plan, first, last))
+                .flatten();
+            match ends_node {
                 Some((plan, rows)) => {
                     running.plan = plan;
                     let kept = collect_stream(running.stream()?).await?;
@@ -346,21 +341,6 @@ impl Executor {
             .finish(result.as_ref().ok().map(|(_, rows)| *rows))
             .await;
         result
-    }
-
-    /// Runs a [`cluster_ends_query`] and gives the writer the ends it shows.
-    async fn write_cluster_ends(
-        &self,
-        query: DataFrame,
-        schema: SchemaRef,
-        mut writer: Box<dyn ResultWriter + Send>,
-        ends: (usize, usize),
-    ) -> Result<usize> {
-        let batches = self.collect(query).await?;
-        let (kept, rows) = kept_ends(&batches, &schema)?;
-        write_ends(writer.as_mut(), kept, rows, ends)?;
-        writer.finish()?;
-        Ok(rows)
     }
 
     /// What `explain` prints. On a cluster, without `analyze`, the plan as ddq runs it there:
@@ -551,7 +531,8 @@ async fn stream_ends(
 }
 
 /// A [`cluster_ends_query`]'s rows (the first and last rows of the result, in order, among
-/// others) under the display schema, and the result's row count, which they sum to.
+/// others) under `schema` (the result's columns, without the row counts), and the result's
+/// row count, which they sum to.
 fn kept_ends(batches: &[RecordBatch], schema: &SchemaRef) -> Result<(RecordBatch, usize)> {
     let arrow_error = |e: ArrowError| DdqError::execution(e.to_string());
     let Some(first) = batches.first() else {
