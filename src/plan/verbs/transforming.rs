@@ -344,6 +344,17 @@ fn with_expr(s: Series, expr: Expr) -> Value {
     Value::Series(Series { expr, ..s })
 }
 
+/// `expr`, computed value by value from `s`, as a series that keeps the nullable dtype `s` has
+/// (pandas' `Int64` stays `Int64` through `abs`, `fillna` and `replace`, and `isin` of one is
+/// `boolean`).
+fn with_dtype_kept(s: Series, expr: Expr) -> Result<Value> {
+    if !nullable::is_tagged(&s.expr, s.frame.df.schema()) {
+        return Ok(with_expr(s, expr));
+    }
+    let data_type = expr_type(&s.frame, &expr)?;
+    Ok(with_expr(s, nullable::retagged(expr, &data_type)))
+}
+
 /// `assign(name=expr, ...)`
 fn assign(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [_columns] = args.params()?;
@@ -596,7 +607,7 @@ fn abs(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Series(s) => {
             let expr = f::abs(s.expr.clone());
-            Ok(with_expr(s, expr))
+            with_dtype_kept(s, expr)
         }
         other => Err(wrong_receiver(args, &other)),
     }
@@ -708,7 +719,7 @@ fn fillna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Value::Frame(f) => frame::map_columns(&f, |s| series::fillna(s, value)),
         Value::Series(s) => {
             let expr = series::fillna(&s, value)?;
-            Ok(with_expr(s, expr))
+            with_dtype_kept(s, expr)
         }
         other => Err(wrong_receiver(args, &other)),
     }
@@ -759,7 +770,7 @@ fn replace(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         Value::Frame(f) => frame::map_columns(&f, replaced),
         Value::Series(s) => {
             let expr = replaced(&s)?;
-            Ok(with_expr(s, expr))
+            with_dtype_kept(s, expr)
         }
         other => Err(wrong_receiver(args, &other)),
     }
@@ -840,7 +851,7 @@ fn isin(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         other => return Err(wrong_receiver(args, &other)),
     };
     let expr = isin_expr(&s, values.required()?, values)?;
-    Ok(with_expr(s, expr))
+    with_dtype_kept(s, expr)
 }
 
 /// True where the series' value is one of `values` (a list); for a missing value only when
