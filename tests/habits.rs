@@ -648,8 +648,8 @@ fn nullable_dtypes_carry_through_arithmetic_comparisons_and_astype() {
     // pandas 2.2.3 on the same lines (its row labels aside): Int64 + 1 stays Int64, / gives
     // Float64, a comparison gives boolean with <NA> where the value is missing (and so does its
     // negation, as `-` of an Int64 stays Int64); astype to a nullable name gives that dtype,
-    // and back to a numpy name drops it. `fillna`, `abs` and `replace` keep Int64, and `isin`
-    // gives boolean (False, not <NA>, for a missing value).
+    // and back to a numpy name drops it. `fillna`, `abs`, `replace`, `clip` and `where` keep
+    // Int64, and `isin` gives boolean (False, not <NA>, for a missing value).
     let out = table_with(
         &[],
         &format!(
@@ -660,7 +660,8 @@ fn nullable_dtypes_carry_through_arithmetic_comparisons_and_astype() {
              c.TaxiIn.astype(\"float64\").dtype; (-c.TaxiIn).iloc[[0, 20000]]; \
              (~(c.TaxiIn > 5)).iloc[[0, 20000]]; c.TaxiIn.fillna(0).iloc[[0, 20000]]; \
              c.TaxiIn.abs().iloc[[0, 20000]]; c.TaxiIn.isin([4]).iloc[[0, 20000]]; \
-             c.TaxiIn.replace(4, 40).iloc[[0, 20000]]"
+             c.TaxiIn.replace(4, 40).iloc[[0, 20000]]; c.TaxiIn.clip(1, 5).iloc[[0, 20000]]; \
+             c.TaxiIn.where(c.TaxiIn > 4).iloc[[0, 20000, 20001]]"
         ),
     );
     assert_eq!(
@@ -677,7 +678,9 @@ fn nullable_dtypes_carry_through_arithmetic_comparisons_and_astype() {
          TaxiIn\n     0\n     4\nName: TaxiIn, dtype: Int64\n\
          TaxiIn\n  <NA>\n     4\nName: TaxiIn, dtype: Int64\n\
          TaxiIn\n False\n  True\nName: TaxiIn, dtype: boolean\n\
-         TaxiIn\n  <NA>\n    40\nName: TaxiIn, dtype: Int64\n"
+         TaxiIn\n  <NA>\n    40\nName: TaxiIn, dtype: Int64\n\
+         TaxiIn\n  <NA>\n     4\nName: TaxiIn, dtype: Int64\n\
+         TaxiIn\n  <NA>\n  <NA>\n    15\nName: TaxiIn, dtype: Int64\n"
     );
 }
 

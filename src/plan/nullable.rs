@@ -8,7 +8,7 @@
 use crate::error::{DdqError, Result};
 use crate::plan::Planner;
 use crate::plan::project::Project;
-use crate::plan::value::Frame;
+use crate::plan::value::{Frame, Series};
 use crate::types::dtype::NULLABLE_DTYPE_KEY;
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{DataType, Field, Int64Type};
@@ -143,6 +143,20 @@ pub fn retagged(computed: Expr, data_type: &DataType) -> Expr {
         Some(dtype) => tagged(computed, COMPUTED, &dtype),
         None => computed,
     }
+}
+
+/// `expr`, computed value by value from `s`, as a series that keeps the nullable dtype `s` has:
+/// pandas' `Int64` stays `Int64` through `abs`, `fillna`, `replace`, `clip` and `where`, and
+/// `isin` of one is `boolean`.
+pub fn with_dtype_kept(s: Series, expr: Expr) -> Result<Series> {
+    if !is_tagged(&s.expr, s.frame.df.schema()) {
+        return Ok(Series { expr, ..s });
+    }
+    let data_type = crate::plan::ops::expr_type(&s.frame, &expr)?;
+    Ok(Series {
+        expr: retagged(expr, &data_type),
+        ..s
+    })
 }
 
 /// `expr` cast to `data_type` without the nullable dtype it had: a plain cast keeps its

@@ -5,10 +5,10 @@ use super::Form::Method;
 use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
-use crate::plan::Planner;
 use crate::plan::frame::{columns_over, map_columns, series_onto};
 use crate::plan::ops::{expr_type, is_numeric, literal_expr};
 use crate::plan::value::{Frame, Series, Value};
+use crate::plan::{Planner, nullable};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, cast, lit, when};
@@ -137,7 +137,7 @@ fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool
         Some(value) => same_rows(&s, value, other)?,
     };
     let expr = chosen(condition, s.expr.clone(), replacement, keep_where_true)?;
-    Ok(Value::Series(Series { expr, ..s }))
+    Ok(Value::Series(nullable::with_dtype_kept(s, expr)?))
 }
 
 /// `value` where `condition` holds and `replacement` elsewhere (`keep_where_true`, `where`),
@@ -279,7 +279,7 @@ fn clip(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     match receiver {
         Value::Series(s) => {
             let expr = clipped(&s)?;
-            Ok(Value::Series(Series { expr, ..s }))
+            Ok(Value::Series(nullable::with_dtype_kept(s, expr)?))
         }
         Value::Frame(f) => map_columns(&f, clipped),
         other => Err(wrong_receiver(args, &other)),

@@ -344,15 +344,10 @@ fn with_expr(s: Series, expr: Expr) -> Value {
     Value::Series(Series { expr, ..s })
 }
 
-/// `expr`, computed value by value from `s`, as a series that keeps the nullable dtype `s` has
-/// (pandas' `Int64` stays `Int64` through `abs`, `fillna` and `replace`, and `isin` of one is
-/// `boolean`).
+/// `expr`, computed value by value from `s`, keeping its nullable dtype (see
+/// [`nullable::with_dtype_kept`]).
 fn with_dtype_kept(s: Series, expr: Expr) -> Result<Value> {
-    if !nullable::is_tagged(&s.expr, s.frame.df.schema()) {
-        return Ok(with_expr(s, expr));
-    }
-    let data_type = expr_type(&s.frame, &expr)?;
-    Ok(with_expr(s, nullable::retagged(expr, &data_type)))
+    Ok(Value::Series(nullable::with_dtype_kept(s, expr)?))
 }
 
 /// `assign(name=expr, ...)`
