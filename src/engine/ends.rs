@@ -133,7 +133,7 @@ pub(crate) fn cluster_ends_query(
 }
 
 /// Whether the plan limits its rows anywhere, or has none.
-pub(crate) fn is_cut(plan: &LogicalPlan) -> Result<bool> {
+fn is_cut(plan: &LogicalPlan) -> Result<bool> {
     plan.exists(|node| {
         Ok(match node {
             LogicalPlan::Limit(_) | LogicalPlan::EmptyRelation(_) => true,

@@ -10,7 +10,6 @@
 //! alone, and a fetch that finds another number of rows than it asked for is not used: the
 //! caller then computes the whole frame.
 
-use crate::engine::ends::is_cut;
 use crate::error::Result;
 use crate::plan::sources::{PART_COLUMN, ROW_COLUMN};
 use datafusion::arrow::array::{Array, RecordBatch, UInt64Array};
@@ -52,7 +51,6 @@ impl LateEnds {
         if sort.fetch.is_some()
             || !is_position(part, PART_COLUMN)
             || !is_position(row, ROW_COLUMN)
-            || is_cut(&sort.input)?
             || !only_selects_rows(&sort.input)?
             || is_volatile(&sort.input)?
         {
@@ -122,7 +120,8 @@ fn at_positions(part: &Expr, row: &Expr, positions: &RecordBatch) -> Option<Expr
 
 /// Whether the plan's rows are its scans' rows, filtered and with columns computed: the fetch's
 /// filter on positions then reaches the scan, which skips what it does not name. A window, a
-/// join or an aggregation in between would make the fetch compute the whole frame again.
+/// join or an aggregation in between would make the fetch compute the whole frame again, and a
+/// frame cut to a few rows (`head`, `tail`: a limit or a sort with a fetch) has nothing to gain.
 /// Scalar subqueries (`ddf.x < ddf.x.mean()`) are expressions, not in this path.
 fn only_selects_rows(plan: &LogicalPlan) -> Result<bool> {
     let other = plan.exists(|node| {
