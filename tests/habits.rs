@@ -826,3 +826,49 @@ fn a_series_groups_by_another_series_of_its_frame_or_by_its_index_and_gives_each
         &["reads column `Origin`, which the grouped frame left out"],
     );
 }
+
+#[test]
+fn a_notebooks_own_function_runs_per_window_per_group_and_per_pair_of_columns() {
+    // pandas 2.2.3 on the same lines: NaN, NaN, NaN, 4.75, 5.00 (a mean absolute deviation of
+    // each window of four rows).
+    let windows = table_with(
+        &[],
+        &format!(
+            "{READ}\ndef mad(x):\n    return np.fabs(x - x.mean()).mean()\nddf.DepDelay.rolling(window=4).apply(mad, raw=True).head(5)"
+        ),
+    );
+    assert_eq!(
+        windows,
+        "DepDelay\n     NaN\n     NaN\n     NaN\n    4.75\n    5.00\nName: DepDelay, dtype: float64\n"
+    );
+    expect_error(
+        &format!("{READ}; ddf.DepDelay.rolling(4, min_periods=2).apply(lambda x: x.mean())"),
+        &["min_periods below the window is not supported"],
+    );
+    expect_error(
+        &format!("{READ}; ddf.DepDelay.rolling(4).apply(lambda x: x - x.mean())"),
+        &["a value per value of the window where one number per window is needed"],
+    );
+    // pandas: EWR 15.561814, JFK 13.799279, LGA 14.929268.
+    let per_group = table_with(
+        &[],
+        &format!(
+            "{READ}; ddf.groupby(\"Origin\").DepDelay.agg(lambda x: np.fabs(x - x.mean()).mean())"
+        ),
+    );
+    assert!(per_group.contains("   JFK  13.799279\n"), "{per_group}");
+    // pandas: 1.0 on the diagonal, 0.030035 between the two.
+    let pairs = table_with(
+        &[],
+        &format!(
+            "{READ}; ddf[[\"DepDelay\", \"ArrDelay\"]].corr(method=lambda a, b: np.minimum(a / a.sum(), b / b.sum()).sum())"
+        ),
+    );
+    assert!(pairs.contains("DepDelay  1.000000  0.030035"), "{pairs}");
+    // A frame shifted is still the frame's rows: pandas gives 0.004235 for DepDelay.
+    let shifted = table_with(
+        &[],
+        &format!("{READ}; ddf[[\"DepDelay\"]].corrwith(ddf[[\"DepDelay\"]].shift(1))"),
+    );
+    assert!(shifted.contains("0.004235"), "{shifted}");
+}

@@ -21,6 +21,7 @@ pub mod project;
 pub mod query;
 pub mod read;
 pub mod resample;
+pub mod rolling_apply;
 pub mod schedule;
 pub mod series;
 pub mod sources;
@@ -154,7 +155,9 @@ impl<'a> Planner<'a> {
     pub fn group_window(&self, frame: &Frame) -> Option<std::rc::Rc<window::Over>> {
         let current = self.group_window.borrow();
         let (groups, over) = current.as_ref()?;
-        (groups.df.logical_plan() == frame.df.logical_plan()).then(|| over.clone())
+        // A reduction of a computed series (`(x - x.mean()).abs().mean()`) finds the groups'
+        // frame grown by the hidden columns its windows were made into.
+        window::grows(frame, groups).then(|| over.clone())
     }
 
     /// Plans a lambda's body with its parameters bound to `args`.

@@ -10,7 +10,9 @@ use crate::plan::value::{Frame, Scalar, Series, Value, column, display_name};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{DFSchema, JoinType};
 use datafusion::functions::expr_fn as f;
-use datafusion::logical_expr::{Expr, ExprSchemable, Operator, binary_expr, cast, lit};
+use datafusion::logical_expr::{
+    Expr, ExprSchemable, LogicalPlan, Operator, binary_expr, cast, lit,
+};
 use datafusion::scalar::ScalarValue;
 
 /// One side of a binary operation, once frames and literals are told apart.
@@ -487,28 +489,40 @@ fn round_half_to_even(value: Expr) -> Expr {
         .unwrap_or_else(|_| lit(f64::NAN))
 }
 
+/// [`align`] for an aggregate of the two: a window either holds is turned into a hidden column
+/// of the frame, as a window cannot sit inside an aggregate (`s.corr(s.shift(1))`).
+pub fn align_plain(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
+    let (frame, a, b) = align(a, b)?;
+    let a = crate::plan::window::plain(&Series::new(frame, a, ""))?;
+    let b = crate::plan::window::plain(&Series::new(a.frame.clone(), b, ""))?;
+    Ok((b.frame, a.expr, b.expr))
+}
+
 /// Puts two series over one frame so an expression can use both: the same frame as is, or two
 /// keyed results joined on their keys (pandas index alignment, an outer join sorted by key).
 pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
     if a.frame.df.logical_plan() == b.frame.df.logical_plan() {
         return Ok((a.frame.clone(), a.expr.clone(), b.expr.clone()));
     }
-    // Columns picked from a frame are still its rows: `df[["a", "b"]].corrwith(df.c)`.
-    if let Some(a_expr) = over_parent(a, &b.frame) {
-        return Ok((b.frame.clone(), a_expr, b.expr.clone()));
+    // A frame grown from the other by hidden columns has all of its columns.
+    if crate::plan::window::grows(&a.frame, &b.frame) {
+        return Ok((a.frame.clone(), a.expr.clone(), b.expr.clone()));
     }
-    if let Some(b_expr) = over_parent(b, &a.frame) {
-        return Ok((a.frame.clone(), a.expr.clone(), b_expr));
+    if crate::plan::window::grows(&b.frame, &a.frame) {
+        return Ok((b.frame.clone(), a.expr.clone(), b.expr.clone()));
     }
-    if let Some(parent) =
-        picked_from(&a.frame).filter(|p| Some(p) == picked_from(&b.frame).as_ref())
-    {
-        let (state, _) = a.frame.df.clone().into_parts();
-        let parent = a
-            .frame
-            .with_df(datafusion::prelude::DataFrame::new(state, parent));
-        if let (Some(a_expr), Some(b_expr)) = (over_parent(a, &parent), over_parent(b, &parent)) {
-            return Ok((parent, a_expr, b_expr));
+    // A frame computed from another by projections and windows (picked columns, `shift`,
+    // `assign`) still has its rows, one for one: `df[["a", "b"]].corrwith(df.shift(1))`.
+    for ancestor in row_ancestors(a.frame.df.logical_plan()) {
+        if let (Some(a_expr), Some(b_expr)) = (over_parent(a, ancestor), over_parent(b, ancestor)) {
+            let frame = if ancestor == b.frame.df.logical_plan() {
+                b.frame.clone()
+            } else {
+                let (state, _) = a.frame.df.clone().into_parts();
+                a.frame
+                    .with_df(datafusion::prelude::DataFrame::new(state, ancestor.clone()))
+            };
+            return Ok((frame, a_expr, b_expr));
         }
     }
     let a_keys = a.frame.key_columns();
@@ -545,48 +559,89 @@ pub fn align(a: &Series, b: &Series) -> Result<(Frame, Expr, Expr)> {
     Ok((frame, column("__ddq_left"), column("__ddq_right")))
 }
 
-/// The plan a frame picks (or renames) columns of, when that is all its own plan does.
-fn picked_from(frame: &Frame) -> Option<datafusion::logical_expr::LogicalPlan> {
-    let datafusion::logical_expr::LogicalPlan::Projection(picked) = frame.df.logical_plan() else {
-        return None;
-    };
-    let plain_column = |e: &Expr| match e {
-        Expr::Alias(alias) => matches!(alias.expr.as_ref(), Expr::Column(_)),
-        other => matches!(other, Expr::Column(_)),
-    };
-    picked
-        .expr
-        .iter()
-        .all(plain_column)
-        .then(|| picked.input.as_ref().clone())
+/// A plan and the plans below it that have the same rows: inputs of projections and windows.
+fn row_ancestors(plan: &LogicalPlan) -> Vec<&LogicalPlan> {
+    let mut chain = vec![plan];
+    let mut current = plan;
+    while let LogicalPlan::Projection(datafusion::logical_expr::Projection { input, .. })
+    | LogicalPlan::Window(datafusion::logical_expr::Window { input, .. }) = current
+    {
+        current = input.as_ref();
+        chain.push(current);
+    }
+    chain
 }
 
-/// The series' expression over `parent` when its frame only picks (or renames) columns of
-/// `parent`: each column it names replaced by the parent's column it was picked as.
-fn over_parent(series: &Series, parent: &Frame) -> Option<Expr> {
-    use datafusion::common::tree_node::{Transformed, TreeNode};
-    use datafusion::logical_expr::LogicalPlan;
-    let LogicalPlan::Projection(picked) = series.frame.df.logical_plan() else {
-        return None;
-    };
-    if picked_from(&series.frame).as_ref() != Some(parent.df.logical_plan()) {
-        return None;
+/// The series' expression over `parent` when its frame's plan reaches `parent` through
+/// projections and windows only: each column it names replaced by the expression that
+/// computed it. None when anything else is in between, when a window would end up inside
+/// another window's arguments, or when an expression is volatile (it would be computed again).
+fn over_parent(series: &Series, parent: &LogicalPlan) -> Option<Expr> {
+    let mut plan = series.frame.df.logical_plan();
+    let mut expr = series.expr.clone();
+    while plan != parent {
+        let (computed, input): (Vec<(&str, &Expr)>, &LogicalPlan) = match plan {
+            LogicalPlan::Projection(p) => (
+                p.schema
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .zip(&p.expr)
+                    .collect(),
+                p.input.as_ref(),
+            ),
+            LogicalPlan::Window(w) => {
+                let first = w.input.schema().fields().len();
+                let names = w
+                    .schema
+                    .fields()
+                    .iter()
+                    .skip(first)
+                    .map(|f| f.name().as_str());
+                (names.zip(&w.window_expr).collect(), w.input.as_ref())
+            }
+            _ => return None,
+        };
+        expr = substitute_columns(expr, &computed)?;
+        plan = input;
     }
-    let picked_as: Vec<(String, Expr)> = picked
-        .schema
-        .fields()
-        .iter()
-        .zip(&picked.expr)
-        .map(|(field, e)| (field.name().clone(), e.clone().unalias()))
-        .collect();
-    let rewritten = series.expr.clone().transform(|e| match &e {
-        Expr::Column(c) => match picked_as.iter().find(|(name, _)| *name == c.name) {
-            Some((_, original)) => Ok(Transformed::yes(original.clone())),
+    (!nests_windows(&expr) && !expr.is_volatile()).then_some(expr)
+}
+
+/// `expr` with each column named in `computed` replaced by the expression that computed it.
+fn substitute_columns(expr: Expr, computed: &[(&str, &Expr)]) -> Option<Expr> {
+    use datafusion::common::tree_node::{Transformed, TreeNode};
+    expr.transform(|e| match &e {
+        Expr::Column(c) => match computed.iter().find(|(name, _)| *name == c.name) {
+            Some((_, original)) => Ok(Transformed::yes((*original).clone().unalias())),
             None => Ok(Transformed::no(e)),
         },
         _ => Ok(Transformed::no(e)),
+    })
+    .ok()
+    .map(|t| t.data)
+}
+
+/// Whether a window function's arguments, partitions or ordering hold another window function,
+/// which no plan can compute.
+fn nests_windows(expr: &Expr) -> bool {
+    use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+    let is_window = |e: &Expr| Ok(matches!(e, Expr::WindowFunction(_)));
+    let mut nested = false;
+    let _ = expr.apply(|e| {
+        if matches!(e, Expr::WindowFunction(_)) {
+            let _ = e.apply_children(|child| {
+                nested |= child.exists(is_window).unwrap_or(true);
+                Ok(TreeNodeRecursion::Continue)
+            });
+        }
+        Ok(if nested {
+            TreeNodeRecursion::Stop
+        } else {
+            TreeNodeRecursion::Continue
+        })
     });
-    rewritten.ok().map(|t| t.data)
+    nested
 }
 
 /// Keyed series with the same keys (groupby results) side by side in one frame, a column each

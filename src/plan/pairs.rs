@@ -4,16 +4,19 @@
 //! column name, as pandas lays it out).
 
 use crate::error::{DdqError, Result};
+use crate::plan::column_series;
 use crate::plan::groupby::{scalar_of, unnest_exact};
-use crate::plan::ops::{align, float, is_numeric};
+use crate::plan::ops::{align_plain, float, is_numeric};
 use crate::plan::order::{unique_hidden, with_position};
 use crate::plan::project::Project;
 use crate::plan::series;
 use crate::plan::value::{Frame, Series, Value, column};
 use crate::plan::window::{self, Over, RankMethod};
+use datafusion::common::ScalarValue;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::functions_nested::expr_fn::make_array;
-use datafusion::logical_expr::{Expr, ExprFunctionExt, lit};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, LogicalPlanBuilder, lit, when};
+use datafusion::prelude::DataFrame;
 
 /// `s.idxmax()` / `s.idxmin()`: the label of the first largest (smallest) value, missing
 /// values skipped.
@@ -73,7 +76,7 @@ impl Relation {
 
 /// `a.corr(b)` / `a.cov(b)`: over the rows where both are present.
 pub fn of_two(a: &Series, b: &Series, relation: Relation) -> Result<Value> {
-    let (frame, ae, be) = align(a, b)?;
+    let (frame, ae, be) = align_plain(a, b)?;
     let both = ae.clone().is_not_null().and(be.clone().is_not_null());
     let df = frame
         .df
@@ -83,10 +86,32 @@ pub fn of_two(a: &Series, b: &Series, relation: Relation) -> Result<Value> {
     Ok(Value::Scalar(scalar_of(df, relation.name())))
 }
 
+/// `a.corr(b, method=f)`: `f` of the two series over the rows where both are present, missing
+/// when there is none, as pandas' `nancorr` calls it.
+pub fn of_two_function(
+    a: &Series,
+    b: &Series,
+    function: &dyn Fn(Series, Series) -> Result<Expr>,
+) -> Result<Value> {
+    let (frame, ae, be) = align_plain(a, b)?;
+    let both = ae.clone().is_not_null().and(be.clone().is_not_null());
+    let kept = frame.with_df(frame.df.clone().keep_rows(both)?);
+    let value = function(
+        Series::new(kept.clone(), ae, a.name.clone()),
+        Series::new(kept.clone(), be, b.name.clone()),
+    )?;
+    let rows = crate::plan::groupby::row_count(&kept)?.expr;
+    let expr = when(rows.gt_eq(lit(1)), float(value)).otherwise(lit(ScalarValue::Float64(None)))?;
+    Ok(Value::Scalar(crate::plan::value::Scalar {
+        expr,
+        name: "corr".to_string(),
+    }))
+}
+
 /// `a.corr(b, method="spearman")`: Pearson's correlation of the values' ranks (ties averaged),
 /// both ranked among the rows where both are present, as pandas ranks them.
 pub fn spearman(a: &Series, b: &Series) -> Result<Value> {
-    let (frame, ae, be) = align(a, b)?;
+    let (frame, ae, be) = align_plain(a, b)?;
     let both = ae.clone().is_not_null().and(be.clone().is_not_null());
     let kept = frame.with_df(frame.df.clone().keep_rows(both)?);
     let rank_of = |e: Expr| -> Result<Expr> {
@@ -105,6 +130,57 @@ pub fn spearman(a: &Series, b: &Series) -> Result<Value> {
 /// `df.corr()` / `df.cov()`: one row and one column per numeric column, each pair computed
 /// over the rows where both are present, in one pass.
 pub fn matrix(frame: &Frame, relation: Relation) -> Result<Frame> {
+    let names = numeric_columns(frame, relation.name())?;
+    let mut aggregates = Vec::new();
+    for (i, a) in names.iter().enumerate() {
+        for (j, b) in names.iter().enumerate() {
+            let (a, b) = (column(a), column(b));
+            let both = a.clone().is_not_null().and(b.clone().is_not_null());
+            let pair = relation.of(a, b).filter(both).build()?;
+            aggregates.push(pair.alias(cell_name(i, j)));
+        }
+    }
+    let one_row = frame.df.clone().group_by(vec![], aggregates)?;
+    matrix_of_cells(one_row, &names, relation.name())
+}
+
+/// `df.corr(method=f)`: `f(a, b)` of every pair of numeric columns, as pandas calls it: with
+/// the rows where both are present, once per pair (the matrix is symmetric), and not at all on
+/// the diagonal, which is 1.0. A pair without a row in common is missing.
+pub fn matrix_of_function(
+    frame: &Frame,
+    function: &dyn Fn(Series, Series) -> Result<Expr>,
+) -> Result<Frame> {
+    let names = numeric_columns(frame, "corr")?;
+    let mut cells = vec![None; names.len() * names.len()];
+    for (i, a) in names.iter().enumerate() {
+        for (j, b) in names.iter().enumerate().skip(i) {
+            let both = column(a).is_not_null().and(column(b).is_not_null());
+            let kept = frame.with_df(frame.df.clone().keep_rows(both)?);
+            let value = if i == j {
+                lit(1.0)
+            } else {
+                float(function(
+                    column_series(&kept, a)?,
+                    column_series(&kept, b)?,
+                )?)
+            };
+            let rows = crate::plan::groupby::row_count(&kept)?.expr;
+            let cell =
+                when(rows.gt_eq(lit(1)), value).otherwise(lit(ScalarValue::Float64(None)))?;
+            cells[i * names.len() + j] = Some(cell.clone().alias(cell_name(i, j)));
+            cells[j * names.len() + i] = Some(cell.alias(cell_name(j, i)));
+        }
+    }
+    let (state, _) = frame.df.clone().into_parts();
+    let plan = LogicalPlanBuilder::empty(true)
+        .project(cells.into_iter().flatten())?
+        .build()?;
+    matrix_of_cells(DataFrame::new(state, plan), &names, "corr")
+}
+
+/// The numeric columns (booleans left out) a matrix pairs, or an error naming the statistic.
+fn numeric_columns(frame: &Frame, statistic: &str) -> Result<Vec<String>> {
     let names: Vec<String> = frame
         .value_columns()
         .into_iter()
@@ -116,27 +192,25 @@ pub fn matrix(frame: &Frame, relation: Relation) -> Result<Frame> {
         .collect();
     if names.is_empty() {
         return Err(DdqError::type_error(format!(
-            "the frame has no numeric columns to compute {} of",
-            relation.name()
+            "the frame has no numeric columns to compute {statistic} of"
         )));
     }
-    let cell = |i: usize, j: usize| format!("__ddq_m{i}_{j}");
-    let mut aggregates = Vec::new();
-    for (i, a) in names.iter().enumerate() {
-        for (j, b) in names.iter().enumerate() {
-            let (a, b) = (column(a), column(b));
-            let both = a.clone().is_not_null().and(b.clone().is_not_null());
-            let pair = relation.of(a, b).filter(both).build()?;
-            aggregates.push(pair.alias(cell(i, j)));
-        }
-    }
-    let one_row = frame.df.clone().group_by(vec![], aggregates)?;
+    Ok(names)
+}
+
+fn cell_name(i: usize, j: usize) -> String {
+    format!("__ddq_m{i}_{j}")
+}
+
+/// A one-row plan of cells `__ddq_m{i}_{j}` laid out as pandas' matrix: a row per column,
+/// keyed by its name.
+fn matrix_of_cells(one_row: DataFrame, names: &[String], origin: &str) -> Result<Frame> {
     let mut select = vec![
         make_array(names.iter().map(|n| lit(n.clone())).collect()).alias("column"),
         make_array((0..names.len() as i64).map(lit).collect()).alias("__ddq_colpos"),
     ];
     for (j, name) in names.iter().enumerate() {
-        let values = (0..names.len()).map(|i| column(&cell(i, j))).collect();
+        let values = (0..names.len()).map(|i| column(&cell_name(i, j))).collect();
         select.push(make_array(values).alias(name));
     }
     let mut unnested: Vec<&str> = vec!["column", "__ddq_colpos"];
@@ -148,7 +222,7 @@ pub fn matrix(frame: &Frame, relation: Relation) -> Result<Frame> {
         index_columns: 1,
         npartitions: 1,
         partition: None,
-        origin: relation.name().to_string(),
+        origin: origin.to_string(),
         divisions: None,
     })
 }

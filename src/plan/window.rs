@@ -380,8 +380,58 @@ pub fn cumcount(gb: &GroupBy, ascending: bool) -> Result<Series> {
 /// Whether `a` has the rows of `b`, in its order: the same plan, or `b` with columns added (as
 /// [`plain`] adds one).
 pub fn same_rows(a: &Frame, b: &Frame) -> bool {
-    let (a, b) = (a.df.logical_plan(), b.df.logical_plan());
-    a == b || matches!(a, LogicalPlan::Projection(p) if p.input.as_ref() == b)
+    let (a_plan, b_plan) = (a.df.logical_plan(), b.df.logical_plan());
+    a_plan == b_plan
+        || matches!(a_plan, LogicalPlan::Projection(p) if p.input.as_ref() == b_plan)
+        || grows(a, b)
+}
+
+/// Whether `frame` is `ancestor` with columns added (hidden columns, windows made plain): the
+/// same rows and every column of `ancestor`, so an expression over `ancestor` is one over it.
+pub fn grows(frame: &Frame, ancestor: &Frame) -> bool {
+    let target = ancestor.df.logical_plan();
+    let mut plan = frame.df.logical_plan();
+    while plan != target {
+        plan = match plan {
+            LogicalPlan::Window(w) => w.input.as_ref(),
+            LogicalPlan::Projection(p) if keeps_every_column(p) => p.input.as_ref(),
+            _ => return false,
+        };
+    }
+    true
+}
+
+/// Whether a projection passes on each column of its input as it is, under its own name; the
+/// columns of windows right below it (a window made a hidden column) need not be.
+fn keeps_every_column(projection: &datafusion::logical_expr::Projection) -> bool {
+    let mut below = projection.input.as_ref();
+    while let LogicalPlan::Window(w) = below {
+        below = w.input.as_ref();
+    }
+    below.schema().columns().iter().all(|input| {
+        projection
+            .expr
+            .iter()
+            .any(|e| matches!(e, Expr::Column(c) if c == input))
+    })
+}
+
+/// Whether an expression computed per group is one value per group: every column it reads,
+/// but the group keys, is read inside a window (a reduction over the group).
+pub fn is_reduced(expr: &Expr, keys: &[&str]) -> bool {
+    use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+    let mut per_row = false;
+    let _ = expr.apply(|e| {
+        Ok(match e {
+            Expr::WindowFunction(_) => TreeNodeRecursion::Jump,
+            Expr::Column(c) if !keys.contains(&c.name.as_str()) => {
+                per_row = true;
+                TreeNodeRecursion::Stop
+            }
+            _ => TreeNodeRecursion::Continue,
+        })
+    });
+    !per_row
 }
 
 /// The series as a column of its frame when it holds a window function (a hidden column added

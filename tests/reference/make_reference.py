@@ -1248,6 +1248,16 @@ OPERATION_TASKS = [
     ("is_unique_of_series_and_index", "exact", ['ddf.Dest.is_unique + ddf.groupby("Dest").DepDelay.mean().index.is_unique * 10 + ddf.index.is_unique * 100'], lambda d, s: scalar_csv(d.Dest.is_unique + d.groupby("Dest").DepDelay.mean().index.is_unique * 10 + d.index.is_unique * 100)),
     ("groupby_level_by_name", "exact", ['ddf.set_index("Origin")[["DepDelay"]].groupby(level="Origin").max()'], lambda d, s: keyed_csv(d.set_index("Origin")[["DepDelay"]].groupby(level="Origin").max())),
     ("corr_spearman_with_missing", "exact", ['ddf.ArrDelay.corr(ddf.TaxiIn, method="spearman")'], lambda d, s: scalar_csv(d[["ArrDelay", "TaxiIn"]].corr(method="spearman").iloc[0, 1])),
+    ("corr_with_own_shift", "exact", ["ddf.DepDelay.corr(ddf.DepDelay.shift(1)) + ddf.TaxiIn.cov(ddf.TaxiIn.diff(2))"], lambda d, s: scalar_csv(d.DepDelay.corr(d.DepDelay.shift(1)) + d.TaxiIn.cov(d.TaxiIn.diff(2)))),
+    ("corrwith_shifted_frame", "exact", ['df1 = ddf[["DepDelay", "ArrDelay", "TaxiOut"]]', 'df2 = ddf[["ArrDelay", "DepDelay", "Distance"]].shift(-2)', "df1.corrwith(df2, drop=True)"], lambda d, s: per_column_csv(d[["DepDelay", "ArrDelay", "TaxiOut"]].corrwith(d[["ArrDelay", "DepDelay", "Distance"]].shift(-2), drop=True), "corrwith")),
+    ("series_minus_assigned_frame_column", "exact", ["df3 = ddf.assign(late=ddf.ArrDelay - ddf.DepDelay)", "(df3.late - ddf.ArrDelay.shift(1)).abs().mean()"], lambda d, s: scalar_csv((d.assign(late=d.ArrDelay - d.DepDelay).late - d.ArrDelay.shift(1)).abs().mean())),
+    ("corr_method_function_frame", "exact", ["def overlap(a, b):", "    return np.minimum(np.true_divide(a, a.sum()), np.true_divide(b, b.sum())).sum()", 'ddf[["DepDelay", "TaxiIn", "Distance", "ArrDelay"]].corr(method=overlap)'], lambda d, s: keyed_csv(d[["DepDelay", "TaxiIn", "Distance", "ArrDelay"]].corr(method=lambda a, b: np.minimum(np.true_divide(a, a.sum()), np.true_divide(b, b.sum())).sum()).rename_axis("column"))),
+    ("corr_method_lambda_series", "exact", ["ddf.TaxiIn.corr(ddf.ArrDelay, method=lambda a, b: (np.maximum(a, b) - np.fabs(a - b)).mean())"], lambda d, s: scalar_csv(d.TaxiIn.corr(d.ArrDelay, method=lambda a, b: (np.maximum(a, b) - np.fabs(a - b)).mean()))),
+    ("rolling_apply_def_of_computed_series", "exact", ["def spread(x):", "    return (x ** 2).mean() - x.mean() ** 2", "(ddf.ArrDelay - ddf.DepDelay).rolling(5).apply(spread, raw=True).iloc[100:110]"], lambda d, s: series_csv((d.ArrDelay - d.DepDelay).rolling(5).apply(lambda x: (x ** 2).mean() - x.mean() ** 2, raw=True).iloc[100:110])),
+    ("rolling_apply_lambda_args_missing", "exact", ["ddf.TaxiIn.rolling(3).apply(lambda x, k: x.max() * k - x.min(), args=(2,)).describe()"], lambda d, s: describe_csv(d.TaxiIn.rolling(3).apply(lambda x, k: x.max() * k - x.min(), args=(2,)).describe())),
+    ("groupby_agg_function_of_deviations", "exact", ['ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(lambda x: np.fabs(x - x.mean()).mean())'], lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(lambda x: np.fabs(x - x.mean()).mean()))),
+    ("groupby_transform_reduced_deviations", "exact", ['ddf.groupby(["Origin", "DayOfWeek"]).ArrDelay.transform(lambda x: ((x - x.mean()) ** 2).sum() / x.count()).iloc[::3000]'], lambda d, s: series_csv(d.groupby(["Origin", "DayOfWeek"]).ArrDelay.transform(lambda x: ((x - x.mean()) ** 2).sum() / x.count()).iloc[::3000])),
+    ("numpy_minimum_maximum_divide", "exact", ["(np.minimum(ddf.DepDelay, ddf.ArrDelay) + np.maximum(0, ddf.TaxiIn) - np.divide(ddf.Distance, 100)).iloc[::250000]"], lambda d, s: series_csv((np.minimum(d.DepDelay, d.ArrDelay) + np.maximum(0, d.TaxiIn) - np.divide(d.Distance, 100)).iloc[::250000])),
 ]
 
 
@@ -1392,6 +1402,20 @@ def check_task_names_unique(suite):
         sys.exit(f"{suite.name}: tasks.tsv cannot hold statements with '; ' or tabs: {joined}")
 
 
+def one_line_statements(statements):
+    """A notebook's `def f(x):` with its `return` on the next, indented line, written on one
+    line as tasks.tsv holds statements (the same function in Python and in ddq)."""
+    folded = []
+    for statement in statements:
+        if folded and folded[-1].startswith("def ") and folded[-1].endswith(":") and statement[:1].isspace():
+            folded[-1] = f"{folded[-1]} {statement.strip()}"
+        elif statement[:1].isspace():
+            sys.exit(f"tasks.tsv cannot hold an indented statement other than a def's one return: {statement!r}")
+        else:
+            folded.append(statement)
+    return folded
+
+
 def write(out_dir, name, text):
     with open(os.path.join(out_dir, name), "w", encoding="utf-8", newline="") as f:
         f.write(text)
@@ -1405,7 +1429,7 @@ def write_suite(suite, flights, sizes):
     rows = []
     for name, mode, statements, answer in suite.tasks:
         write(suite.out_dir, f"{name}.csv", answer(flights, sizes))
-        rows.append(f"{name}\t{mode}\t{'; '.join(statements)}\n")
+        rows.append(f"{name}\t{mode}\t{'; '.join(one_line_statements(statements))}\n")
         if mode == "sample":
             write(suite.out_dir, f"{name}.population.csv", frame_csv(suite.populations[name](flights)))
     write(suite.out_dir, "tasks.tsv", "".join(rows))

@@ -257,6 +257,9 @@ PASSING = [
     "sergb_by_values",
     "sergb_level",
     "sergb_by_comparison",
+    "stats2_corrwith",
+    "stats2_corr_callable",
+    "window_rolling_apply_mad",
 ]
 
 _BY_ID = {snippet["id"]: snippet for snippet in SNIPPETS}

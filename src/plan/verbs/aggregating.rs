@@ -1100,7 +1100,23 @@ fn agg_lambda(planner: &Planner, receiver: Value, lambda: &Lambda, func: Arg) ->
         _ => String::new(),
     };
     let keyed = matches!(receiver, Value::GroupBy(_));
-    match planner.apply_lambda(lambda, vec![receiver])? {
+    let applied = match (
+        planner.apply_lambda(lambda, vec![receiver.clone()]),
+        &receiver,
+    ) {
+        // A function that computes with the group's values before reducing them
+        // (`lambda x: (x - x.mean()).abs().mean()`) is run per group, as `transform` runs it.
+        (Err(first), Value::GroupBy(gb)) => {
+            let values = Value::Series(crate::plan::column_series(&gb.frame, &name)?);
+            let passed = crate::plan::function::Passed::default();
+            return match planner.apply_per_group(lambda, gb, values, &passed) {
+                Ok(result) => reduce_per_group(gb, result, &name).map_err(|e| e.at(func.span())),
+                Err(_) => Err(first),
+            };
+        }
+        (applied, _) => applied?,
+    };
+    match applied {
         Value::Series(s) if keyed && s.frame.index_columns > 0 => {
             Ok(Value::Series(Series { name, ..s }))
         }
@@ -1113,6 +1129,43 @@ fn agg_lambda(planner: &Planner, receiver: Value, lambda: &Lambda, func: Arg) ->
             ))
             .with_help("reduce its argument, e.g. `lambda s: s.max() - s.min()`")),
     }
+}
+
+/// What `gb.col.agg(f)` gave with `f` run on every group at once, its reductions being windows
+/// over the row's group (see [`Planner::apply_per_group`]): it must be the same on every row of
+/// a group, that is reduced, and each group's value is then taken once.
+fn reduce_per_group(gb: &GroupBy, result: Value, name: &str) -> Result<Value> {
+    let keys: Vec<&str> = gb.keys.iter().map(|(_, k)| k.as_str()).collect();
+    let reduced = match result {
+        Value::Series(r)
+            if window::same_rows(&r.frame, &gb.frame) && window::is_reduced(&r.expr, &keys) =>
+        {
+            r
+        }
+        other => {
+            return Err(DdqError::type_error(format!(
+                "the function gave {} where one value per group is needed",
+                match other {
+                    Value::Series(_) => "a value per row".to_string(),
+                    other => other.kind_name().to_string(),
+                }
+            ))
+            .with_help("reduce its argument, e.g. `lambda s: (s - s.mean()).abs().mean()`"));
+        }
+    };
+    let reduced = window::plain(&reduced)?;
+    let hidden = crate::plan::order::unique_hidden(&reduced.frame, "__ddq_reduced");
+    let frame = reduced
+        .frame
+        .with_df(reduced.frame.df.clone().set_column(&hidden, reduced.expr)?);
+    let per_row = GroupBy {
+        frame,
+        selection: Selection::Series(hidden.clone()),
+        ..gb.clone()
+    };
+    // Every row of a group holds the group's value, so their largest is that value.
+    let firsts = groupby::aggregate(&per_row, &[(hidden, Agg::Max, name.to_string())])?;
+    Ok(groupby::keyed(gb, firsts, Some(name)))
 }
 
 /// `size()`: rows per group, missing values included.

@@ -19,11 +19,11 @@ use datafusion::logical_expr::{Expr, cast, lit, when};
 pub const VERBS: &[Verb] = &[
     Verb {
         name: "apply",
-        receivers: &[On::Frame, On::Series],
+        receivers: &[On::Frame, On::Series, On::Rolling],
         form: Method,
         params: &["func", "axis", "meta", "args", "**kwargs"],
-        signature: "apply(lambda row: ..., axis=1) | apply(func, args=(...), **kwargs) | s.apply(lambda x: ...)",
-        summary: "Apply a function to each column, each row (axis=1) or each value, passing it `args` and the other keywords after that value; the function is compiled to an engine expression.",
+        signature: "apply(lambda row: ..., axis=1) | apply(func, args=(...), **kwargs) | s.apply(lambda x: ...) | s.rolling(n).apply(f, raw=True)",
+        summary: "Apply a function to each column, each row (axis=1), each value, or each complete window of n rows of a rolling series, passing it `args` and the other keywords after that value; the function is compiled to an engine expression.",
         example: "ddf.apply(lambda r, scale=1: (r.ArrDelay - r.DepDelay) * scale, axis=1, scale=2).head(3)",
         expected: "0\n0.0\n14.0\n-38.0\n",
         plan: apply,
@@ -110,11 +110,44 @@ fn apply(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             let result = call(planner, lambda, Value::Series(s.clone()), &passed, func)?;
             per_row(&s.frame, result, &s.name, func)
         }
+        Value::Rolling(rolling) => {
+            if axis.given().is_some() {
+                return Err(axis.invalid("a rolling window's apply takes no axis"));
+            }
+            let passed = rolling_passed(passed)?;
+            crate::plan::rolling_apply::rolling_apply(planner, &rolling, lambda, &passed)
+                .map(Value::Series)
+                .map_err(|e| e.at(func.span()))
+        }
         other => Err(wrong_receiver(args, &other)),
     }
 }
 
 /// pandas' `args=(5,)`: the positional arguments passed after the value.
+/// pandas' `Rolling.apply(func, raw, engine, engine_kwargs, args, kwargs)`: `raw` changes
+/// nothing here (ddq's windows are complete), and the engine is ddq's.
+fn rolling_passed(mut passed: Passed) -> Result<Passed> {
+    let mut kept = Vec::new();
+    for (ident, value) in passed.keywords {
+        match (ident.name.as_str(), &value) {
+            ("raw", Value::Bool(_)) | ("engine", Value::None) => {}
+            ("engine", Value::Str(e)) if e == "cython" => {}
+            ("kwargs", Value::Dict(entries)) if entries.is_empty() => {}
+            ("raw" | "engine" | "engine_kwargs" | "kwargs", _) => {
+                return Err(DdqError::unsupported(format!(
+                    "rolling(...).apply({}=...) is not supported",
+                    ident.name
+                ))
+                .at(ident.span)
+                .with_help("pass the function's own arguments with args=(...) or as keywords"));
+            }
+            _ => kept.push((ident, value)),
+        }
+    }
+    passed.keywords = kept;
+    Ok(passed)
+}
+
 fn passed_positional(arg: Arg) -> Result<Vec<Value>> {
     match arg.given() {
         None => Ok(Vec::new()),

@@ -6,10 +6,12 @@ use super::Form::Method;
 use super::Receiver as On;
 use super::{Args, Verb};
 use crate::error::Result;
+use crate::lang::ast::BinOp;
 use crate::plan::Planner;
 use crate::plan::groupby;
-use crate::plan::ops::{expr_type, float, is_numeric};
+use crate::plan::ops::{align, expr_type, float, is_numeric, literal_expr};
 use crate::plan::value::{Selection, Series, Value};
+use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn as f;
 use datafusion::logical_expr::{Expr, lit, when};
 
@@ -206,6 +208,66 @@ pub const VERBS: &[Verb] = &[
         plan: elementwise,
         group: "NumPy functions",
     },
+    Verb {
+        name: "np.fabs",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x"],
+        signature: "np.fabs(series)",
+        summary: "numpy's fabs: the absolute value as a float, per value.",
+        example: "import numpy as np\nnp.fabs(ddf.DepDelay - ddf.ArrDelay).max()",
+        expected: "76.0\n",
+        plan: elementwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.minimum",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x1", "x2"],
+        signature: "np.minimum(a, b)",
+        summary: "numpy's minimum: the smaller of two series (or a series and a number), per row; missing where either is.",
+        example: "import numpy as np\nnp.minimum(ddf.DepDelay, ddf.ArrDelay).mean()",
+        expected: "2.466309266181389\n",
+        plan: pairwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.maximum",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x1", "x2"],
+        signature: "np.maximum(a, b)",
+        summary: "numpy's maximum: the larger of two series (or a series and a number), per row; missing where either is.",
+        example: "import numpy as np\nnp.maximum(ddf.DepDelay, 0).mean()",
+        expected: "10.410106852269385\n",
+        plan: pairwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.true_divide",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x1", "x2"],
+        signature: "np.true_divide(a, b)",
+        summary: "numpy's true_divide (also np.divide): a / b, per row.",
+        example: "import numpy as np\nnp.true_divide(ddf.Distance, ddf.Distance.sum()).max()",
+        expected: "0.00012590849322085247\n",
+        plan: pairwise,
+        group: "NumPy functions",
+    },
+    Verb {
+        name: "np.divide",
+        receivers: &[On::Function],
+        form: Method,
+        params: &["x1", "x2"],
+        signature: "np.divide(a, b)",
+        summary: "numpy's divide: a / b, per row, as np.true_divide.",
+        example: "import numpy as np\nnp.divide(ddf.ArrDelay, 60).max()",
+        expected: "16.716666666666665\n",
+        plan: pairwise,
+        group: "NumPy functions",
+    },
 ];
 
 /// `np.mean(x)` and its kin: the reduction of a series (or of each column of a frame).
@@ -286,7 +348,49 @@ fn elementwise(_planner: &Planner, _receiver: Value, args: &Args) -> Result<Valu
         "np.exp" => f::exp(float(e)),
         "np.floor" => f::floor(float(e)),
         "np.ceil" => f::ceil(float(e)),
+        "np.fabs" => f::abs(float(e)),
         _ => f::abs(e),
     };
     Ok(Value::Series(Series { expr, ..s.clone() }))
+}
+
+/// `np.minimum(a, b)` and its kin, row by row, over two series of one frame (or aligned
+/// results) or a series and a number.
+fn pairwise(planner: &Planner, _receiver: Value, args: &Args) -> Result<Value> {
+    let [x1, x2] = args.params()?;
+    let name = args.verb().name;
+    let (left, right) = (x1.required()?.clone(), x2.required()?.clone());
+    if matches!(name, "np.true_divide" | "np.divide") {
+        return crate::plan::ops::binary(planner, BinOp::Div, left, right)
+            .map_err(|e| e.at(args.call_span));
+    }
+    let (frame, a, b, series_name) = match (&left, &right) {
+        (Value::Series(l), Value::Series(r)) => {
+            let (frame, a, b) = align(l, r)?;
+            (frame, a, b, l.name.clone())
+        }
+        (Value::Series(l), other) => match literal_expr(other) {
+            Some(b) => (l.frame.clone(), l.expr.clone(), b, l.name.clone()),
+            None => return Err(x2.invalid(format!("{name}() takes a series or a number here"))),
+        },
+        (other, Value::Series(r)) => match literal_expr(other) {
+            Some(a) => (r.frame.clone(), a, r.expr.clone(), r.name.clone()),
+            None => return Err(x1.invalid(format!("{name}() takes a series or a number here"))),
+        },
+        _ => {
+            return Err(x1.invalid(format!(
+                "{name}() takes a series and a series or a number; for two numbers use Python's min/max"
+            )));
+        }
+    };
+    // numpy's minimum and maximum give NaN where either value is: DataFusion's least and
+    // greatest skip a missing one.
+    let either_missing = a.clone().is_null().or(b.clone().is_null());
+    let chosen = if name == "np.minimum" {
+        f::least(vec![a, b])
+    } else {
+        f::greatest(vec![a, b])
+    };
+    let expr = when(either_missing, lit(ScalarValue::Null)).otherwise(chosen)?;
+    Ok(Value::Series(Series::new(frame, expr, series_name)))
 }

@@ -4,10 +4,10 @@
 use super::Form::Method;
 use super::Receiver as On;
 use super::{Args, Verb, wrong_receiver};
-use crate::error::Result;
+use crate::error::{DdqError, Result};
 use crate::plan::ops::is_numeric;
 use crate::plan::pairs::{self, Relation};
-use crate::plan::value::{Frame, Series, Value};
+use crate::plan::value::{Frame, Lambda, Series, Value};
 use crate::plan::{Planner, column_series, groupby};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, lit};
@@ -54,8 +54,8 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Series, On::Frame, On::Rolling],
         form: Method,
         params: &["other", "method"],
-        signature: "s.corr(other, method=\"pearson\") | df.corr() | rolling(n).corr(series)",
-        summary: "Pearson correlation of two series (or Spearman's, method=\"spearman\"), or of every pair of numeric columns.",
+        signature: "s.corr(other, method=\"pearson\") | df.corr(method=...) | rolling(n).corr(series)",
+        summary: "Pearson correlation of two series (or Spearman's, method=\"spearman\"), or of every pair of numeric columns; method=f calls f(a, b) on each pair's rows where both are present (the diagonal is 1.0).",
         example: "ddf.DepDelay.corr(ddf.ArrDelay)",
         expected: "0.9213480967550254\n",
         plan: corr,
@@ -95,10 +95,15 @@ fn extreme(receiver: Value, args: &Args, largest: bool) -> Result<Value> {
     }
 }
 
-fn corr(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
+fn corr(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [other, method] = args.params()?;
+    if let Some(Value::Lambda(function)) = method.given() {
+        return corr_of_function(planner, receiver, args, &other, function);
+    }
     if !matches!(method.given(), None | Some(Value::Str(_))) {
-        return Err(method.invalid("method is a name such as \"pearson\""));
+        return Err(
+            method.invalid("method is a name such as \"pearson\", or a function of two series")
+        );
     }
     match (method.given(), &receiver, other.given()) {
         (None, ..) => {}
@@ -116,6 +121,41 @@ fn corr(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         (Some(_), ..) => {}
     }
     relate(receiver, args, other, Relation::Correlation)
+}
+
+/// `corr(method=f)`: pandas calls `f(a, b)` with the two columns' values where both are present
+/// and takes the one number it gives; here `f` is planned with the two series.
+fn corr_of_function(
+    planner: &Planner,
+    receiver: Value,
+    args: &Args,
+    other: &super::Arg,
+    function: &Lambda,
+) -> Result<Value> {
+    let call = |a: Series, b: Series| -> Result<Expr> {
+        match planner.apply_lambda(function, vec![Value::Series(a), Value::Series(b)])? {
+            Value::Scalar(scalar) => Ok(scalar.expr),
+            Value::Int(n) => Ok(lit(n as f64)),
+            Value::Float(x) => Ok(lit(x)),
+            given => Err(DdqError::type_error(format!(
+                "the correlation function gave {} where one number is needed",
+                given.kind_name()
+            ))
+            .at(function.body.span)
+            .with_help("reduce both arguments to one number, e.g. `(a * b).sum()`")),
+        }
+    };
+    match (receiver, other.given()) {
+        (Value::Frame(frame), None) => Ok(Value::Frame(pairs::matrix_of_function(&frame, &call)?)),
+        (Value::Series(a), Some(Value::Series(b))) => pairs::of_two_function(&a, b, &call),
+        (Value::Series(_), _) => {
+            Err(other.invalid("give the other series, e.g. `a.corr(b, method=f)`"))
+        }
+        (Value::Frame(_), Some(_)) => Err(other.invalid(
+            "a frame's corr pairs its own columns; for two series use `a.corr(b, method=f)`",
+        )),
+        (other_receiver, _) => Err(wrong_receiver(args, &other_receiver)),
+    }
 }
 
 fn cov(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
