@@ -521,3 +521,57 @@ fn two_processes_filling_the_same_entries_at_once_agree() {
     assert_eq!(again, answers[0]);
     assert!(!cache_files(&cache, "arrow").is_empty());
 }
+
+/// Zeroes everything of an Arrow IPC file but its footer (its schema, blocks and metadata) and
+/// the magic at both ends: its values no longer decode, what its footer says still reads.
+fn zero_all_but_the_footer(entry: &Path) {
+    let mut bytes = std::fs::read(entry).expect("read entry");
+    let end = bytes.len() - 10;
+    let footer_len = i32::from_le_bytes(bytes[end..end + 4].try_into().expect("4 bytes")) as usize;
+    bytes[8..end - footer_len].fill(0);
+    std::fs::write(entry, bytes).expect("write entry");
+}
+
+#[test]
+fn count_takes_the_missing_values_of_cached_columns_from_their_entries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let data = data_files(
+        dir.path(),
+        "year,month,day,x,name\n2020,1,5,1,aa\n2020,1,6,,bb\n",
+        "year,month,day,x,name\n2020,2,1,3,\n2020,2,2,4,dd\n",
+    );
+    let read = r#"ddf = read_csv("data/*.csv", parse_dates={"d": [0, 1, 2]})"#;
+    let counts = "column,count\nd,4\nx,3\nname,3\n";
+    // Read twice, every column is cached, with its count of missing values.
+    let twice = format!("{read}; ddf.count(); ddf.count()");
+    assert_eq!(
+        ddq(dir.path(), &cache, &["-c", &twice]).stdout,
+        format!("{counts}{counts}")
+    );
+    // A filter in between reads the values.
+    let filtered = format!("{read}; ddf[ddf.name != \"bb\"].count()");
+    assert_eq!(
+        ddq(dir.path(), &cache, &["-c", &filtered]).stdout,
+        "column,count\nd,3\nx,3\nname,2\n"
+    );
+
+    // `x` missing in both rows of a.csv now (same size and mtime), and no entry's values
+    // decode any more: the plain columns' counts still come from the entries' footers, the
+    // date's from its parts, parsed again.
+    rewrite_keeping_size_and_mtime(
+        &data.join("a.csv"),
+        "year,month,day,x,name\n2020,1,5,,aaa\n2020,1,6,,bb\n",
+    );
+    let entries = cache_files(&cache, "arrow");
+    assert_eq!(entries.len(), 10);
+    entries.iter().for_each(|e| zero_all_but_the_footer(e));
+    let count = format!("{read}; ddf.count()");
+    assert_eq!(ddq(dir.path(), &cache, &["-c", &count]).stdout, counts);
+    // Decoding `x` fails, so its entries go and the files are parsed as they are now.
+    let sum = format!("{read}; ddf.x.sum(); ddf.count()");
+    assert_eq!(
+        ddq(dir.path(), &cache, &["-c", &sum]).stdout,
+        "7.0\ncolumn,count\nd,4\nx,2\nname,3\n"
+    );
+}

@@ -57,6 +57,9 @@ const KEY_METADATA: &str = "ddq.key";
 const SOURCE_METADATA: &str = "ddq.source";
 /// Footer metadata: how many rows an entry holds (every column of a partition holds as many).
 const ROWS_METADATA: &str = "ddq.rows";
+/// Footer metadata: how many of an entry's values are missing, so that `count()` needs no
+/// decoding (entries written before it was kept have none).
+const NULLS_METADATA: &str = "ddq.nulls";
 const ENTRY_EXTENSION: &str = "arrow";
 /// The extension of the empty file that marks a column as read once (see `ScanCache::seen`).
 const SEEN_EXTENSION: &str = "seen";
@@ -396,6 +399,7 @@ impl ScanCache {
             pending: Vec::new(),
             pending_rows: 0,
             rows: 0,
+            nulls: 0,
         };
         match writer.start() {
             Ok(()) => Some(writer),
@@ -999,6 +1003,8 @@ pub(crate) struct CachedColumn {
     /// What is left of the batch taken last.
     pending: Option<ArrayRef>,
     rows: usize,
+    /// Missing values among the rows, when known without decoding.
+    nulls: Option<usize>,
 }
 
 /// Where a cached column's batches come from.
@@ -1045,6 +1051,10 @@ impl CachedColumn {
             .get(ROWS_METADATA)
             .and_then(|n| n.parse::<usize>().ok())
             .ok_or("no row count")?;
+        let nulls = footer
+            .metadata
+            .get(NULLS_METADATA)
+            .and_then(|n| n.parse::<usize>().ok());
         if footer.schema.fields().len() != 1 {
             return Err("not one column".to_string());
         }
@@ -1069,10 +1079,12 @@ impl CachedColumn {
             data_type,
             pending: None,
             rows,
+            nulls,
         })
     }
 
     fn held(key: &PartitionKey, column: held::HeldColumn) -> Self {
+        let nulls = column.arrays.iter().map(|a| a.null_count()).sum();
         CachedColumn {
             key: key.clone(),
             data_type: column.field().data_type().clone(),
@@ -1082,12 +1094,18 @@ impl CachedColumn {
             },
             pending: None,
             rows: column.rows,
+            nulls: Some(nulls),
         }
     }
 
     /// The rows the column holds, as its footer says.
     pub(crate) fn rows(&self) -> usize {
         self.rows
+    }
+
+    /// How many of its values are missing, when that is known without decoding them.
+    pub(crate) fn nulls(&self) -> Option<usize> {
+        self.nulls
     }
 
     /// The next rows as they were written (the rest of a batch, or the next batch); none after
@@ -1249,6 +1267,7 @@ pub(crate) struct ColumnWriter {
     pending: Vec<ArrayRef>,
     pending_rows: usize,
     rows: usize,
+    nulls: usize,
 }
 
 /// Rows per batch of an entry. The parser's batches are small under a tight memory limit
@@ -1282,6 +1301,7 @@ impl ColumnWriter {
         }
         self.pending.push(Arc::clone(array));
         self.pending_rows += array.len();
+        self.nulls += array.null_count();
         if self.pending_rows >= ENTRY_BATCH_ROWS {
             self.flush();
         }
@@ -1320,6 +1340,7 @@ impl ColumnWriter {
             return;
         };
         writer.write_metadata(ROWS_METADATA, self.rows.to_string());
+        writer.write_metadata(NULLS_METADATA, self.nulls.to_string());
         let finished = writer
             .finish()
             .map_err(|e| e.to_string())

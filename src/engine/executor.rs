@@ -121,6 +121,7 @@ impl Executor {
                 let df = DataFrame::new(state, plan);
                 let task_ctx = Arc::new(df.task_ctx());
                 let physical = df.create_physical_plan().await?;
+                let physical = crate::engine::counted::from_cache(physical)?;
                 let physical = crate::engine::read_ahead::below_merges(physical)?;
                 (crate::engine::replay::replayable_joins(physical)?, task_ctx)
             }

@@ -13,6 +13,7 @@
 pub(crate) mod broadcast;
 pub mod cache;
 pub mod cluster;
+pub(crate) mod counted;
 pub(crate) mod cut;
 pub mod dashboard;
 pub(crate) mod ends;

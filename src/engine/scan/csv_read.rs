@@ -348,6 +348,29 @@ impl CsvSource {
         }
     }
 
+    /// The rows of a partition and the missing values of each of visible columns `columns`,
+    /// from the scan cache alone (entries' footers, held columns); none unless every column is
+    /// cached with its count, for the file as it was read.
+    pub(super) fn cached_nulls(
+        &self,
+        partition: usize,
+        columns: &[usize],
+    ) -> Option<(usize, Vec<usize>)> {
+        let cache = self.cache.as_ref().filter(|_| cache_policy().enabled)?;
+        let range = self.range(partition).ok()?;
+        self.check_unchanged(range.file).ok()?;
+        let mut rows = None;
+        let mut nulls = Vec::with_capacity(columns.len());
+        for key in self.column_keys(range, columns)? {
+            let column = cache.open(&key)?;
+            if *rows.get_or_insert(column.rows()) != column.rows() {
+                return None;
+            }
+            nulls.push(column.nulls()?);
+        }
+        Some((rows?, nulls))
+    }
+
     fn range(&self, partition: usize) -> Result<ByteRange> {
         self.ranges
             .get(partition)

@@ -107,6 +107,15 @@ impl Source {
         }
     }
 
+    /// A partition's rows and each listed visible column's missing values, known without
+    /// reading the data (see `CsvSource::cached_nulls`).
+    fn cached_nulls(&self, partition: usize, columns: &[usize]) -> Option<(usize, Vec<usize>)> {
+        match self {
+            Source::Csv(csv) => csv.cached_nulls(partition, columns),
+            Source::Parquet(_) | Source::Json(_) => None,
+        }
+    }
+
     /// The bytes a partition's scan reads, for the progress total.
     fn partition_bytes(&self, partition: usize) -> u64 {
         match self {
@@ -160,29 +169,7 @@ impl ScanExec {
         target_partitions: usize,
         limit: Option<usize>,
     ) -> Result<ScanExec> {
-        let visible_count = source.schema().fields().len();
-        let mut columns: Vec<usize> = projection
-            .iter()
-            .copied()
-            .filter(|&i| i < visible_count)
-            .collect();
-        columns.sort_unstable();
-        columns.dedup();
-        let mut outputs = Vec::with_capacity(projection.len());
-        for &index in projection {
-            let output = match index.checked_sub(visible_count) {
-                None => OutputColumn::Visible(columns.binary_search(&index).unwrap_or(0)),
-                Some(0) => OutputColumn::Part,
-                Some(1) => OutputColumn::Row,
-                Some(_) => {
-                    return Err(DdqError::execution(format!(
-                        "projection asks for column {index} of a table with {} columns",
-                        visible_count + 2
-                    )));
-                }
-            };
-            outputs.push(output);
-        }
+        let (columns, outputs) = read_columns(source.schema().fields().len(), projection)?;
         let schema = Arc::new(
             table_schema
                 .project(projection)
@@ -284,6 +271,62 @@ impl ScanExec {
         }
     }
 
+    /// Whether this scan reads every row of its partitions (no limit, no rows cut).
+    pub(crate) fn reads_whole(&self) -> bool {
+        self.limit.is_none() && self.row_ends.is_empty()
+    }
+
+    /// The source column output `output` is, when it is one (not PART or ROW).
+    pub(crate) fn visible_column(&self, output: usize) -> Option<usize> {
+        match self.outputs.get(output)? {
+            OutputColumn::Visible(k) => self.columns.get(*k).copied(),
+            OutputColumn::Part | OutputColumn::Row => None,
+        }
+    }
+
+    /// The same scan giving only outputs `keep`, in that order, over the same groups.
+    pub(crate) fn keeping(&self, keep: &[usize]) -> Result<ScanExec> {
+        let projection: Vec<usize> = keep.iter().map(|&o| self.projection[o]).collect();
+        let (columns, outputs) = read_columns(self.source.schema().fields().len(), &projection)?;
+        let schema = Arc::new(
+            self.schema
+                .project(keep)
+                .map_err(|e| DdqError::execution(e.to_string()))?,
+        );
+        let properties = plan_properties(&schema, &outputs, &self.partitions, self.groups.len());
+        Ok(ScanExec {
+            schema,
+            columns: Arc::new(columns),
+            outputs: Arc::new(outputs),
+            properties,
+            projection,
+            metrics: ExecutionPlanMetricsSet::new(),
+            ..self.clone()
+        })
+    }
+
+    /// DataFusion partition `partition`'s rows and the missing values of source columns
+    /// `columns`, summed over its table partitions, from the scan cache alone; none when any
+    /// of them would have to be read.
+    pub(crate) fn cached_counts(
+        &self,
+        partition: usize,
+        columns: &[usize],
+    ) -> Option<(u64, Vec<u64>)> {
+        let group = self.groups.get(partition)?;
+        let mut rows = 0u64;
+        let mut nulls = vec![0u64; columns.len()];
+        for &table_partition in &self.partitions[group.clone()] {
+            let (partition_rows, partition_nulls) =
+                self.source.cached_nulls(table_partition, columns)?;
+            rows += partition_rows as u64;
+            for (total, n) in nulls.iter_mut().zip(partition_nulls) {
+                *total += n as u64;
+            }
+        }
+        Some((rows, nulls))
+    }
+
     /// The arguments `ScanExec::new` needs, besides the source, to make this scan again: the
     /// projection, the table partitions, the DataFusion partition count and the limit.
     pub(crate) fn recipe(&self) -> (&[usize], &[usize], usize, Option<usize>) {
@@ -294,6 +337,37 @@ impl ScanExec {
             self.limit,
         )
     }
+}
+
+/// The visible columns a projection of the table schema (visible columns, then PART, then
+/// ROW) reads, ascending, and where each projected column comes from.
+fn read_columns(
+    visible_count: usize,
+    projection: &[usize],
+) -> Result<(Vec<usize>, Vec<OutputColumn>)> {
+    let mut columns: Vec<usize> = projection
+        .iter()
+        .copied()
+        .filter(|&i| i < visible_count)
+        .collect();
+    columns.sort_unstable();
+    columns.dedup();
+    let mut outputs = Vec::with_capacity(projection.len());
+    for &index in projection {
+        let output = match index.checked_sub(visible_count) {
+            None => OutputColumn::Visible(columns.binary_search(&index).unwrap_or(0)),
+            Some(0) => OutputColumn::Part,
+            Some(1) => OutputColumn::Row,
+            Some(_) => {
+                return Err(DdqError::execution(format!(
+                    "projection asks for column {index} of a table with {} columns",
+                    visible_count + 2
+                )));
+            }
+        };
+        outputs.push(output);
+    }
+    Ok((columns, outputs))
 }
 
 /// `count` items in at most `target` contiguous, non-empty groups of nearly equal size (one

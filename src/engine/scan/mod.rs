@@ -40,6 +40,7 @@ mod sniff;
 mod table;
 pub mod wire;
 
+pub(crate) use exec::ScanExec;
 pub(crate) use remote::is_remote;
 pub use table::FileTable;
 pub(crate) use table::PlannedForCluster;
