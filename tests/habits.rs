@@ -721,8 +721,8 @@ fn asfreq_reindexes_on_a_regular_range_and_names_what_it_cannot() {
             "a groupby has no asfreq(); a resampler has",
         ),
         (
-            format!("{daily}.asfreq(\"D\", fill_value=0)"),
-            "asfreq(fill_value=) is not supported",
+            format!("{daily}.asfreq(\"D\", fill_value=[0])"),
+            "fill_value is a number or a string, not a list",
         ),
         (
             format!("{daily}.asfreq(\"ME\")"),

@@ -33,14 +33,16 @@ pub enum Fill {
 }
 
 /// The labels of a resampler's rule, each with the value `fill` gives it, for every selected
-/// column. Only fixed rules (seconds to days) upsample here; an index with a repeated timestamp
-/// is refused as pandas refuses to reindex it.
+/// column; a label still without one takes `fill_value` (missing when none: pandas' asfreq
+/// fills only labels that had no row, never a missing value a row holds). Only fixed rules
+/// (seconds to days) upsample here; an index with a repeated timestamp is refused as pandas
+/// refuses to reindex it.
 pub fn upsample(
     planner: &Planner,
     gb: &GroupBy,
     rule: &Rule,
-    fill: Fill,
-    limit: Option<u64>,
+    (fill, limit): (Fill, Option<u64>),
+    fill_value: Option<Expr>,
 ) -> Result<Frame> {
     if matches!(
         rule.unit,
@@ -81,7 +83,8 @@ pub fn upsample(
     };
     let zero = vec![false; 1 + 2 * names.len()];
     let labelled = fill_and_label(bins, rule, index, &zero)?;
-    fill_labels(labelled, index, &names, fill, limit)
+    let unfilled = fill_value.unwrap_or(lit(ScalarValue::Null));
+    fill_labels(labelled, index, &names, (fill, limit), unfilled)
 }
 
 const LO: &str = "ddq lo";
@@ -114,8 +117,8 @@ fn fill_labels(
     labelled: Frame,
     index: &str,
     names: &[String],
-    fill: Fill,
-    limit: Option<u64>,
+    (fill, limit): (Fill, Option<u64>),
+    unfilled: Expr,
 ) -> Result<Frame> {
     let bin = || column("__ddq_bin");
     let exact = column(LO).eq(column(index));
@@ -169,12 +172,12 @@ fn fill_labels(
     for (i, name) in names.iter().enumerate() {
         let mut at_label = when(exact.clone(), first(i));
         let value = match fill {
-            Fill::Exact => at_label.otherwise(lit(ScalarValue::Null))?,
+            Fill::Exact => at_label.otherwise(unfilled.clone())?,
             Fill::Forward => {
                 let count = bin() - near("bin");
                 at_label
                     .when(within(count), near(&format!("v{i}")))
-                    .otherwise(lit(ScalarValue::Null))?
+                    .otherwise(unfilled.clone())?
             }
             Fill::Backward => {
                 // Labels from this one up to the row, the row's own label left out when the row
@@ -183,7 +186,7 @@ fn fill_labels(
                     near("bin") - bin() + when(near("exact"), lit(0i64)).otherwise(lit(1i64))?;
                 at_label
                     .when(within(count), near(&format!("v{i}")))
-                    .otherwise(lit(ScalarValue::Null))?
+                    .otherwise(unfilled.clone())?
             }
         };
         select.push(value.alias(name));

@@ -85,8 +85,8 @@ pub const VERBS: &[Verb] = &[
         receivers: &[On::Frame, On::Series, On::GroupBy],
         form: Method,
         params: &["freq", "method", "fill_value"],
-        signature: "asfreq(freq, method=None | \"ffill\" | \"bfill\"); resample(rule).asfreq()",
-        summary: "The rows at each timestamp of a regular range over the datetime index (seconds to days, or \"B\" for business days; from its first timestamp to its last): a row's values where one sits at that very time, missing elsewhere, or (method=) the last row's before / first row's after.",
+        signature: "asfreq(freq, method=None | \"ffill\" | \"bfill\", fill_value=None); resample(rule).asfreq()",
+        summary: "The rows at each timestamp of a regular range over the datetime index (seconds to days, or \"B\" for business days; from its first timestamp to its last): a row's values where one sits at that very time, missing elsewhere, or (method=) the last row's before / first row's after; fill_value= fills the timestamps still without one (not a missing value a row holds).",
         example: "s = ddf[ddf.Date.dt.day == 1].groupby(\"Date\").DepDelay.max(); s.asfreq(\"15D\", method=\"ffill\").head(4)",
         expected: "Date,DepDelay\n1990-01-01,9.0\n1990-01-16,9.0\n1990-01-31,9.0\n1990-02-15,328.0\n",
         plan: asfreq,
@@ -238,11 +238,15 @@ fn time_bins(receiver: Value, rule: Rule, on: Option<String>, args: &Args) -> Re
 /// first timestamp is not on the rule's grid is refused rather than answered differently.
 fn asfreq(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [freq, method, fill_value] = args.params()?;
-    if fill_value.is_given() {
-        return Err(fill_value
-            .invalid("asfreq(fill_value=) is not supported")
-            .with_help("fill the new rows with method=\"ffill\" or \"bfill\""));
-    }
+    let fill_value = match fill_value.value() {
+        None | Some(Value::None) => None,
+        Some(given) => Some(crate::plan::ops::literal_expr(given).ok_or_else(|| {
+            fill_value.invalid(format!(
+                "fill_value is a number or a string, not {}",
+                given.kind_name()
+            ))
+        })?),
+    };
     let fill = asfreq_fill(method)?;
     let business_days = matches!(freq.value(), Some(Value::Str(b) | Value::Offset(b)) if b == "B");
     let (gb, rule) = match receiver {
@@ -261,7 +265,8 @@ fn asfreq(planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         }
         other => frequency_bins(planner, other, freq, business_days, args)?,
     };
-    let mut filled = upsample(planner, &gb, &rule, fill, None).map_err(|e| e.at(args.call_span))?;
+    let mut filled = upsample(planner, &gb, &rule, (fill, None), fill_value)
+        .map_err(|e| e.at(args.call_span))?;
     // Business days are the days from Monday to Friday: the daily range without weekends.
     if business_days {
         let index = &gb.keys[0].1;

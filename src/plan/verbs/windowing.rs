@@ -335,7 +335,7 @@ fn upsampled(
     let Some(rule) = &gb.bins else {
         return Ok(None);
     };
-    let frame = upsample(planner, gb, rule, fill, limit)?;
+    let frame = upsample(planner, gb, rule, (fill, limit), None)?;
     Ok(Some(match &gb.selection {
         Selection::Series(name) => as_series(frame, name),
         _ => Value::Frame(frame),
