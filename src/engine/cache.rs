@@ -357,6 +357,41 @@ impl ScanCache {
         }
     }
 
+    /// Notes in a column's read-once marker how many rows it has and how many are missing,
+    /// once it was parsed whole: `count()` then needs neither the entry nor the parse. Written
+    /// under a temporary name and renamed, so a reader never sees half of it.
+    pub(crate) fn note_counts(&self, key: &PartitionKey, rows: usize, nulls: usize) {
+        let marker = self.entry_path(key).with_extension(SEEN_EXTENSION);
+        if !marker.is_file() {
+            return;
+        }
+        let temp = marker.with_extension(format!(
+            "{}-{}.{TEMP_EXTENSION}",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = std::fs::write(&temp, format!("{rows} {nulls}\n"))
+            .and_then(|()| std::fs::rename(&temp, &marker));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+    }
+
+    /// A column's rows and missing values without decoding it: from the column held in memory,
+    /// its entry's footer, or the note its marker holds (see [`ScanCache::note_counts`]).
+    pub(crate) fn counts(&self, key: &PartitionKey) -> Option<(usize, usize)> {
+        if let Some(column) = self.open(key) {
+            return Some((column.rows(), column.nulls()?));
+        }
+        let marker = self.entry_path(key).with_extension(SEEN_EXTENSION);
+        let note = std::fs::read_to_string(marker).ok()?;
+        let mut numbers = note.split_whitespace().map(str::parse::<usize>);
+        match (numbers.next(), numbers.next(), numbers.next()) {
+            (Some(Ok(rows)), Some(Ok(nulls)), None) if nulls <= rows => Some((rows, nulls)),
+            _ => None,
+        }
+    }
+
     /// The directory of `key`'s source file, made if need be; none when the cache cannot be
     /// written (already warned).
     fn writable_source_dir(&self, key: &PartitionKey) -> Option<PathBuf> {

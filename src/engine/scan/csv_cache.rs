@@ -175,6 +175,7 @@ fn parse_missing(
         })
         .collect();
     let mut collectors: Vec<Collector> = absent.iter().map(|_| Collector::new()).collect();
+    let mut nulls = vec![0usize; absent.len()];
     let mut passed = 0usize;
     let mut emit_error = None;
     let mut misaligned = false;
@@ -189,8 +190,11 @@ fn parse_missing(
                 writer.write(array);
             }
         }
-        for (collector, array) in collectors.iter_mut().zip(batch.columns()) {
+        for ((collector, column_nulls), array) in
+            collectors.iter_mut().zip(&mut nulls).zip(batch.columns())
+        {
             collector.add(array);
+            *column_nulls += array.null_count();
         }
         let Some(arrays) = side_by_side(&mut cached, batch.columns(), rows) else {
             misaligned = true;
@@ -218,10 +222,12 @@ fn parse_missing(
             // Entries are kept only of a file that did not change while it was parsed.
             source.check_unchanged(range.file)?;
             let fields = source.schema().fields().clone();
-            for ((writer, collector), &i) in writers.into_iter().zip(collectors).zip(&absent) {
+            let columns = writers.into_iter().zip(collectors).zip(&absent).zip(nulls);
+            for (((writer, collector), &i), column_nulls) in columns {
                 let on_disk = writer.is_some();
-                if let Some(writer) = writer {
-                    writer.commit();
+                match writer {
+                    Some(writer) => writer.commit(),
+                    None => cache.note_counts(&keys[i], passed, column_nulls),
                 }
                 collector.hold(&keys[i], Arc::clone(&fields[request.columns[i]]), on_disk);
             }

@@ -349,8 +349,8 @@ impl CsvSource {
     }
 
     /// The rows of a partition and the missing values of each of visible columns `columns`,
-    /// from the scan cache alone (entries' footers, held columns); none unless every column is
-    /// cached with its count, for the file as it was read.
+    /// from the scan cache alone (held columns, entries' footers, the notes of columns parsed
+    /// once); none unless every column has them, for the file as it was read.
     pub(super) fn cached_nulls(
         &self,
         partition: usize,
@@ -362,11 +362,11 @@ impl CsvSource {
         let mut rows = None;
         let mut nulls = Vec::with_capacity(columns.len());
         for key in self.column_keys(range, columns)? {
-            let column = cache.open(&key)?;
-            if *rows.get_or_insert(column.rows()) != column.rows() {
+            let (column_rows, column_nulls) = cache.counts(&key)?;
+            if *rows.get_or_insert(column_rows) != column_rows {
                 return None;
             }
-            nulls.push(column.nulls()?);
+            nulls.push(column_nulls);
         }
         Some((rows?, nulls))
     }
