@@ -872,3 +872,25 @@ fn a_notebooks_own_function_runs_per_window_per_group_and_per_pair_of_columns() 
     );
     assert!(shifted.contains("0.004235"), "{shifted}");
 }
+
+#[test]
+fn a_frames_fillna_abs_clip_where_replace_and_isin_keep_nullable_dtypes() {
+    // pandas 2.2.3 on the same lines: Int64 columns stay Int64 (isin gives boolean), and the
+    // values are DepDelay 0, 0 and TaxiIn <NA>, 4 for abs; False, False and False, True for isin.
+    let out = table_with(
+        &[],
+        &format!(
+            "{READ}; c = ddf[[\"DepDelay\", \"TaxiIn\"]].convert_dtypes(); \
+             c.fillna(0).dtypes; c.abs().iloc[[0, 20000]]; c.isin([4]).iloc[[0, 20000]]; \
+             c.clip(1, 5).dtypes; c.where(c > 4).dtypes; c.replace(4, 40).dtypes"
+        ),
+    );
+    let int64 = "  column  dtype\nDepDelay  Int64\n  TaxiIn  Int64\nName: dtype, dtype: object\n";
+    assert_eq!(
+        out,
+        format!(
+            "{int64}DepDelay  TaxiIn\n       0    <NA>\n       0       4\n\
+             DepDelay  TaxiIn\n   False   False\n   False    True\n{int64}{int64}{int64}"
+        )
+    );
+}

@@ -850,6 +850,18 @@ pub fn map_columns(frame: &Frame, transform: impl Fn(&Series) -> Result<Expr>) -
     project_values(frame, values)
 }
 
+/// [`map_columns`] for computations value by value that keep a column's nullable dtype, as
+/// pandas keeps `Int64` through `fillna`, `abs`, `clip`, `where` and `replace` of a frame (and
+/// makes `isin` of one `boolean`; see [`crate::plan::nullable::with_dtype_kept`]).
+pub fn map_columns_kept(
+    frame: &Frame,
+    transform: impl Fn(&Series) -> Result<Expr>,
+) -> Result<Value> {
+    map_columns(frame, |s| {
+        Ok(crate::plan::nullable::with_dtype_kept(s.clone(), transform(s)?)?.expr)
+    })
+}
+
 /// The frame with `values` (aliased expressions over its rows) as its value columns; its keys
 /// and hidden columns stay.
 pub fn project_values(frame: &Frame, values: Vec<Expr>) -> Result<Value> {

@@ -1259,6 +1259,7 @@ OPERATION_TASKS = [
     ("rolling_apply_lambda_args_missing", "exact", ["ddf.TaxiIn.rolling(3).apply(lambda x, k: x.max() * k - x.min(), args=(2,)).describe()"], lambda d, s: describe_csv(d.TaxiIn.rolling(3).apply(lambda x, k: x.max() * k - x.min(), args=(2,)).describe())),
     ("groupby_agg_function_of_deviations", "exact", ['ddf.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(lambda x: np.fabs(x - x.mean()).mean())'], lambda d, s: keyed_csv(d.groupby("Origin")[["DepDelay", "ArrDelay"]].agg(lambda x: np.fabs(x - x.mean()).mean()))),
     ("groupby_transform_reduced_deviations", "exact", ['ddf.groupby(["Origin", "DayOfWeek"]).ArrDelay.transform(lambda x: ((x - x.mean()) ** 2).sum() / x.count()).iloc[::3000]'], lambda d, s: series_csv(d.groupby(["Origin", "DayOfWeek"]).ArrDelay.transform(lambda x: ((x - x.mean()) ** 2).sum() / x.count()).iloc[::3000])),
+    ("frame_abs", "exact", ['(ddf[["DepDelay", "ArrDelay", "TaxiIn"]] - 10).abs().iloc[::3000]'], lambda d, s: frame_csv((d[["DepDelay", "ArrDelay", "TaxiIn"]] - 10).abs().iloc[::3000])),
     ("numpy_minimum_maximum_divide", "exact", ["(np.minimum(ddf.DepDelay, ddf.ArrDelay) + np.maximum(0, ddf.TaxiIn) - np.divide(ddf.Distance, 100)).iloc[::250000]"], lambda d, s: series_csv((np.minimum(d.DepDelay, d.ArrDelay) + np.maximum(0, d.TaxiIn) - np.divide(d.Distance, 100)).iloc[::250000])),
 ]
 

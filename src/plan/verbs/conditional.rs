@@ -5,7 +5,7 @@ use super::Form::Method;
 use super::Receiver as On;
 use super::{Arg, Args, Verb, wrong_receiver};
 use crate::error::{DdqError, Result};
-use crate::plan::frame::{columns_over, map_columns, series_onto};
+use crate::plan::frame::{columns_over, map_columns_kept, series_onto};
 use crate::plan::ops::{expr_type, is_numeric, literal_expr};
 use crate::plan::value::{Frame, Series, Value};
 use crate::plan::{Planner, nullable};
@@ -101,7 +101,7 @@ fn choose(planner: &Planner, receiver: Value, args: &Args, keep_where_true: bool
                     other.invalid("`other` with a row condition must be one value")
                 })?,
             };
-            return map_columns(&f, |s| {
+            return map_columns_kept(&f, |s| {
                 chosen(
                     holds.clone(),
                     s.expr.clone(),
@@ -201,7 +201,7 @@ pub fn where_frame(
             .find(|(n, _)| n == name)
             .map(|(_, e)| e.clone())
     };
-    map_columns(frame, |s| {
+    map_columns_kept(frame, |s| {
         let replacement = replacements
             .as_deref()
             .and_then(|r| find(r, &s.name))
@@ -281,7 +281,7 @@ fn clip(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             let expr = clipped(&s)?;
             Ok(Value::Series(nullable::with_dtype_kept(s, expr)?))
         }
-        Value::Frame(f) => map_columns(&f, clipped),
+        Value::Frame(f) => map_columns_kept(&f, clipped),
         other => Err(wrong_receiver(args, &other)),
     }
 }

@@ -113,11 +113,11 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "abs",
-        receivers: &[On::Series],
+        receivers: &[On::Series, On::Frame],
         form: Method,
         params: &[],
         signature: "abs()",
-        summary: "Absolute values.",
+        summary: "Absolute values, of a series or of every column of a numeric frame.",
         example: "ddf.DepDelay.abs().max()",
         expected: "1006.0\n",
         plan: abs,
@@ -596,7 +596,7 @@ fn sort_values(planner: &Planner, receiver: Value, args: &Args) -> Result<Value>
     }
 }
 
-/// `abs()`
+/// `abs()` of a series, or of every column of a frame (each must be numeric, as in pandas).
 fn abs(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
     let [] = args.params()?;
     match receiver {
@@ -604,6 +604,18 @@ fn abs(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
             let expr = f::abs(s.expr.clone());
             with_dtype_kept(s, expr)
         }
+        Value::Frame(frame) => frame::map_columns_kept(&frame, |s| {
+            let t = expr_type(&s.frame, &s.expr)?;
+            if !is_numeric(&t) || t == DataType::Boolean {
+                return Err(crate::error::DdqError::type_error(format!(
+                    "abs() needs numbers; column `{}` has dtype {}",
+                    s.name,
+                    crate::types::dtype::pandas_dtype(&t)
+                ))
+                .with_help("select the numeric columns first, e.g. `df[[\"a\", \"b\"]].abs()`"));
+            }
+            Ok(f::abs(s.expr.clone()))
+        }),
         other => Err(wrong_receiver(args, &other)),
     }
 }
@@ -696,7 +708,7 @@ fn fillna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 return Err(wrong_receiver(args, &Value::Frame(f)));
             };
             let key = by_column.frame.key_columns().remove(0);
-            frame::map_columns(&f, |s| {
+            frame::map_columns_kept(&f, |s| {
                 let one = by_column
                     .frame
                     .df
@@ -711,7 +723,7 @@ fn fillna(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                     .otherwise(s.expr.clone())?)
             })
         }
-        Value::Frame(f) => frame::map_columns(&f, |s| series::fillna(s, value)),
+        Value::Frame(f) => frame::map_columns_kept(&f, |s| series::fillna(s, value)),
         Value::Series(s) => {
             let expr = series::fillna(&s, value)?;
             with_dtype_kept(s, expr)
@@ -762,7 +774,7 @@ fn replace(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
         })
     };
     match receiver {
-        Value::Frame(f) => frame::map_columns(&f, replaced),
+        Value::Frame(f) => frame::map_columns_kept(&f, replaced),
         Value::Series(s) => {
             let expr = replaced(&s)?;
             with_dtype_kept(s, expr)
@@ -829,7 +841,7 @@ fn isin(_planner: &Planner, receiver: Value, args: &Args) -> Result<Value> {
                 Value::Dict(pairs) => Some(pairs.clone()),
                 _ => None,
             };
-            return frame::map_columns(&f, |column| {
+            return frame::map_columns_kept(&f, |column| {
                 let items = match &lists {
                     None => values.required()?.clone(),
                     Some(pairs) => match pairs
