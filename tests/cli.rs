@@ -2041,6 +2041,16 @@ fn a_shown_frame_reads_its_shown_columns_only_where_its_shown_rows_are() {
         shown.stdout
     );
 
+    // A tail is cut by position: its positions come from the row columns alone, so the middle
+    // file (which a top-n over every column would read) is only counted, there too.
+    let tail = common::ddq_in(
+        dir.path(),
+        &["--format", "table", "-c", &format!("{read}ddf.tail(3)")],
+        None,
+    );
+    assert_eq!(tail.code, 0, "{}", tail.stderr);
+    assert_eq!(tail.stdout, "flag    n\nTrue  138\nTrue  139\nTrue  140\n");
+
     // Computing the column itself reads the middle file's values, and names the bad one.
     let summed = common::ddq_in(
         dir.path(),

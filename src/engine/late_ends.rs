@@ -1,9 +1,10 @@
 //! A shown frame's ends, read late. A table of a large frame shows its first and last rows and
 //! how many there are, yet computing the frame reads every column it shows for every row. When
 //! which rows a frame keeps depends on fewer columns than it shows (`ddf[ddf.Cancelled]`,
-//! `ddf.loc[ddf.ArrTime < ddf.ArrTime.mean()]`, a whole `ddf`), ddq first finds the positions of
-//! the rows shown and the row count, reading only what the row selection needs, then reads the
-//! shown columns of those few rows: the scan skips every partition they are not in.
+//! `ddf.loc[ddf.ArrTime < ddf.ArrTime.mean()]`, a whole `ddf`, `ddf.tail()`), ddq first finds
+//! the positions of the rows shown and the row count, reading only what the row selection
+//! needs, then reads the shown columns of those few rows: the scan skips every partition they
+//! are not in.
 //!
 //! This relies on a position (the hidden partition and row columns) naming one row of the
 //! result, and on the plan selecting the same rows twice. Plans with volatile functions are left
@@ -66,7 +67,7 @@ impl LateEnds {
         }
         Ok(Some(LateEnds {
             positions,
-            input: sort.input.as_ref().clone(),
+            input: without_positional_cuts(sort.input.as_ref().clone())?,
             sort: sort.expr.clone(),
             shown: projection.expr.clone(),
         }))
@@ -118,22 +119,56 @@ fn at_positions(part: &Expr, row: &Expr, positions: &RecordBatch) -> Option<Expr
     )
 }
 
-/// Whether the plan's rows are its scans' rows, filtered and with columns computed: the fetch's
-/// filter on positions then reaches the scan, which skips what it does not name. A window, a
-/// join or an aggregation in between would make the fetch compute the whole frame again, and a
-/// frame cut to a few rows (`head`, `tail`: a limit or a sort with a fetch) has nothing to gain.
-/// Scalar subqueries (`ddf.x < ddf.x.mean()`) are expressions, not in this path.
+/// Whether the plan's rows are its scans' rows, filtered and with columns computed, or cut by
+/// position (`tail`: a sort by partition and row with a fetch): the fetch's filter on positions
+/// then reaches the scan, which skips what it does not name. A window, a join or an aggregation
+/// in between would make the fetch compute the whole frame again, and a limit (`head`) reads
+/// only the first rows already. Scalar subqueries (`ddf.x < ddf.x.mean()`) are expressions, not
+/// in this path.
 fn only_selects_rows(plan: &LogicalPlan) -> Result<bool> {
     let other = plan.exists(|node| {
-        Ok(!matches!(
+        Ok(!(matches!(
             node,
             LogicalPlan::Filter(_)
                 | LogicalPlan::Projection(_)
                 | LogicalPlan::SubqueryAlias(_)
                 | LogicalPlan::TableScan(_)
-        ))
+        ) || is_positional(node)))
     })?;
     Ok(!other)
+}
+
+/// A sort by the partition and row columns alone, or a limit right above one: how `tail(n)`
+/// keeps the last rows.
+fn is_positional(node: &LogicalPlan) -> bool {
+    let by_position = |s: &SortExpr| matches!(&s.expr, Expr::Column(c) if c.name == PART_COLUMN || c.name == ROW_COLUMN);
+    match node {
+        LogicalPlan::Sort(sort) => sort.expr.iter().all(by_position),
+        LogicalPlan::Limit(limit) => {
+            matches!(limit.input.as_ref(), LogicalPlan::Sort(_)) && is_positional(&limit.input)
+        }
+        _ => false,
+    }
+}
+
+/// The plan without its sorts and cuts by position: the fetch names the very rows they kept, in
+/// the order it sorts them, and a filter cannot pass below a limit to reach the scan.
+fn without_positional_cuts(plan: LogicalPlan) -> Result<LogicalPlan> {
+    use datafusion::common::tree_node::Transformed;
+    let uncut = plan.transform_down(|node| {
+        Ok(match node {
+            LogicalPlan::Sort(_) | LogicalPlan::Limit(_) if is_positional(&node) => {
+                // A limit goes with the sort below it.
+                let mut input = node.inputs()[0].clone();
+                if matches!(node, LogicalPlan::Limit(_)) {
+                    input = input.inputs()[0].clone();
+                }
+                Transformed::yes(input)
+            }
+            other => Transformed::no(other),
+        })
+    })?;
+    Ok(uncut.data)
 }
 
 /// Whether any expression of the plan (its subqueries' too) gives another value each time.
@@ -217,6 +252,44 @@ mod tests {
             )
             .unwrap();
         assert!(!only_selects_rows(&counted.build().unwrap()).unwrap());
+    }
+
+    #[test]
+    fn a_tail_is_cut_by_position_and_its_fetch_reads_without_the_cut() {
+        let schema = Schema::new(vec![
+            Field::new("x", DataType::Int64, true),
+            Field::new(PART_COLUMN, DataType::UInt64, false),
+            Field::new(ROW_COLUMN, DataType::UInt64, false),
+        ]);
+        let scan = datafusion::logical_expr::table_scan(Some("t"), &schema, None).unwrap();
+        let last_first = vec![
+            col(PART_COLUMN).sort(false, true),
+            col(ROW_COLUMN).sort(false, true),
+        ];
+        let tail = scan
+            .clone()
+            .filter(col("x").gt(lit(1)))
+            .unwrap()
+            .sort(last_first)
+            .unwrap()
+            .limit(0, Some(5))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert!(only_selects_rows(&tail).unwrap());
+        let uncut = without_positional_cuts(tail).unwrap();
+        assert!(matches!(uncut, LogicalPlan::Filter(_)), "{uncut}");
+        // A head (a limit in file order) and a cut by value are not cuts by position.
+        let head = scan.clone().limit(0, Some(5)).unwrap().build().unwrap();
+        assert!(!only_selects_rows(&head).unwrap());
+        let largest = scan
+            .sort(vec![col("x").sort(false, true)])
+            .unwrap()
+            .limit(0, Some(5))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert!(!only_selects_rows(&largest).unwrap());
     }
 
     #[test]
