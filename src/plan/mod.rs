@@ -142,7 +142,19 @@ impl<'a> Planner<'a> {
         arg: Value,
         passed: &function::Passed,
     ) -> Result<Value> {
-        let over = std::rc::Rc::new(window::Over::groups(gb));
+        self.apply_per_group_over(lambda, gb, window::Over::groups(gb), (arg, passed))
+    }
+
+    /// [`Planner::apply_per_group`] with the groups' window given (`Over::small_groups` when
+    /// no group has more than a few rows).
+    pub fn apply_per_group_over(
+        &self,
+        lambda: &Lambda,
+        gb: &GroupBy,
+        over: window::Over,
+        (arg, passed): (Value, &function::Passed),
+    ) -> Result<Value> {
+        let over = std::rc::Rc::new(over);
         let outer = self.group_window.replace(Some((gb.frame.clone(), over)));
         let (positional, keywords) = passed.after(arg);
         let result = self.call_function(lambda, positional, keywords);

@@ -64,7 +64,10 @@ pub fn rolling_apply(
         column(&unrolled.value),
         &series.name,
     );
-    let result = planner.apply_per_group(lambda, &unrolled.windows(), Value::Series(x), passed)?;
+    let windows = unrolled.windows();
+    let each_window = Over::small_groups(&windows, width as u64);
+    let result =
+        planner.apply_per_group_over(lambda, &windows, each_window, (Value::Series(x), passed))?;
     unrolled.answer(result, &series.name)
 }
 

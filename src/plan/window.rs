@@ -33,6 +33,10 @@ use std::sync::Arc;
 pub struct Over {
     keys: Vec<Expr>,
     order: Vec<SortExpr>,
+    /// The most rows a group can have, when known (a rolling window's n): a reduction over the
+    /// group then reaches that many rows each way, which DataFusion computes as it streams,
+    /// instead of holding every row until the groups end.
+    group_rows: Option<u64>,
 }
 
 impl Over {
@@ -41,6 +45,7 @@ impl Over {
         Over {
             keys: Vec::new(),
             order: frame.order.clone(),
+            group_rows: None,
         }
     }
 
@@ -49,6 +54,15 @@ impl Over {
         Over {
             keys: gb.keys.iter().map(|(e, _)| e.clone()).collect(),
             order: gb.frame.order.clone(),
+            group_rows: None,
+        }
+    }
+
+    /// The rows of each group, where no group has more than `rows` rows.
+    pub fn small_groups(gb: &GroupBy, rows: u64) -> Over {
+        Over {
+            group_rows: Some(rows),
+            ..Over::groups(gb)
         }
     }
 
@@ -248,6 +262,7 @@ fn last_present_value(e: Expr, keys: &[Expr], order: Vec<SortExpr>) -> Result<Ex
     let direction = Over {
         keys: keys.to_vec(),
         order,
+        group_rows: None,
     };
     windowed(
         WindowFunction::new(last_value_udaf(), vec![e]),
@@ -511,10 +526,11 @@ pub fn broadcast(series: &Series, over: &Over, agg: Agg) -> Result<Series> {
     let input = plain(series)?;
     let t = expr_type(&input.frame, &input.expr)?;
     let aggregate = agg_expr(agg, input.expr.clone(), &t, &over.order, &input.name)?;
+    let reach = over.group_rows.map(|rows| rows.saturating_sub(1));
     let whole_group = WindowFrame::new_bounds(
         WindowFrameUnits::Rows,
-        WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
-        WindowFrameBound::Following(ScalarValue::UInt64(None)),
+        WindowFrameBound::Preceding(ScalarValue::UInt64(reach)),
+        WindowFrameBound::Following(ScalarValue::UInt64(reach)),
     );
     let window = as_window(aggregate, |call, ordering| {
         call.params.partition_by = over.keys.clone();
