@@ -79,6 +79,14 @@ impl DdqError {
         Self::syntax(format!("expected {expected}, found {found}"), span)
     }
 
+    /// The one shape of "a function gave X where Y is needed": what a notebook's function
+    /// returned did not have the shape its caller uses.
+    pub fn function_gave(given: impl fmt::Display, needed: impl fmt::Display) -> Self {
+        Self::type_error(format!(
+            "the function gave {given} where {needed} is needed"
+        ))
+    }
+
     /// Attaches a span unless one is already set: the innermost location is the most precise.
     pub fn at(mut self, span: Span) -> Self {
         if self.span.is_none() {

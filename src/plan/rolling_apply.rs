@@ -188,8 +188,6 @@ impl Unrolled {
 }
 
 fn not_reduced(given: &str) -> DdqError {
-    DdqError::type_error(format!(
-        "the function gave {given} where one number per window is needed"
-    ))
-    .with_help("reduce the window, e.g. `lambda x: np.fabs(x - x.mean()).mean()`")
+    DdqError::function_gave(given, "one number per window")
+        .with_help("reduce the window, e.g. `lambda x: np.fabs(x - x.mean()).mean()`")
 }

@@ -1143,14 +1143,12 @@ fn reduce_per_group(gb: &GroupBy, result: Value, name: &str) -> Result<Value> {
             r
         }
         other => {
-            return Err(DdqError::type_error(format!(
-                "the function gave {} where one value per group is needed",
-                match other {
-                    Value::Series(_) => "a value per row".to_string(),
-                    other => other.kind_name().to_string(),
-                }
-            ))
-            .with_help("reduce its argument, e.g. `lambda s: (s - s.mean()).abs().mean()`"));
+            let given = match other {
+                Value::Series(_) => "a value per row",
+                other => other.kind_name(),
+            };
+            return Err(DdqError::function_gave(given, "one value per group")
+                .with_help("reduce its argument, e.g. `lambda s: (s - s.mean()).abs().mean()`"));
         }
     };
     let reduced = window::plain(&reduced)?;

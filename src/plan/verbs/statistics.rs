@@ -137,12 +137,9 @@ fn corr_of_function(
             Value::Scalar(scalar) => Ok(scalar.expr),
             Value::Int(n) => Ok(lit(n as f64)),
             Value::Float(x) => Ok(lit(x)),
-            given => Err(DdqError::type_error(format!(
-                "the correlation function gave {} where one number is needed",
-                given.kind_name()
-            ))
-            .at(function.body.span)
-            .with_help("reduce both arguments to one number, e.g. `(a * b).sum()`")),
+            given => Err(DdqError::function_gave(given.kind_name(), "one number")
+                .at(function.body.span)
+                .with_help("reduce both arguments to one number, e.g. `(a * b).sum()`")),
         }
     };
     match (receiver, other.given()) {
