@@ -141,6 +141,18 @@ static CACHED_BYTES: Mutex<Option<HashMap<PathBuf, u64>>> = Mutex::new(None);
 /// Distinguishes temporary files written by one process at the same time.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// A name beside `path` to write it under before renaming it into place, unique to this
+/// process and write (`remove_stale` clears those abandoned).
+fn temporary_name(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(
+        ".{}-{}.{TEMP_EXTENSION}",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    PathBuf::from(name)
+}
+
 /// The directory the cache lives in: `$DDQ_CACHE_DIR`, else `$XDG_CACHE_HOME/ddq/scans`, else
 /// `~/.cache/ddq/scans`; none when there is no home directory either.
 pub fn default_dir() -> Option<PathBuf> {
@@ -315,6 +327,11 @@ impl ScanCache {
         self.source_dir(&key.source).join(key.file_name())
     }
 
+    /// The marker of a column read once (see [`ScanCache::seen`]), which may note its counts.
+    fn marker_path(&self, key: &PartitionKey) -> PathBuf {
+        self.entry_path(key).with_extension(SEEN_EXTENSION)
+    }
+
     /// The cached column a key names, read, checked and marked used: held in memory, or else
     /// on disk; none when there is none. An entry on disk that does not read back (corrupt, or
     /// another key's) is removed.
@@ -346,7 +363,7 @@ impl ScanCache {
         if self.writable_source_dir(key).is_none() {
             return false;
         }
-        let marker = self.entry_path(key).with_extension(SEEN_EXTENSION);
+        let marker = self.marker_path(key);
         match File::options().write(true).create_new(true).open(&marker) {
             Ok(_) => false,
             Err(e) if e.kind() == ErrorKind::AlreadyExists => true,
@@ -361,15 +378,11 @@ impl ScanCache {
     /// once it was parsed whole: `count()` then needs neither the entry nor the parse. Written
     /// under a temporary name and renamed, so a reader never sees half of it.
     pub(crate) fn note_counts(&self, key: &PartitionKey, rows: usize, nulls: usize) {
-        let marker = self.entry_path(key).with_extension(SEEN_EXTENSION);
+        let marker = self.marker_path(key);
         if !marker.is_file() {
             return;
         }
-        let temp = marker.with_extension(format!(
-            "{}-{}.{TEMP_EXTENSION}",
-            std::process::id(),
-            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
+        let temp = temporary_name(&marker);
         let written = std::fs::write(&temp, format!("{rows} {nulls}\n"))
             .and_then(|()| std::fs::rename(&temp, &marker));
         if written.is_err() {
@@ -383,8 +396,7 @@ impl ScanCache {
         if let Some(column) = self.open(key) {
             return Some((column.rows(), column.nulls()?));
         }
-        let marker = self.entry_path(key).with_extension(SEEN_EXTENSION);
-        let note = std::fs::read_to_string(marker).ok()?;
+        let note = std::fs::read_to_string(self.marker_path(key)).ok()?;
         let mut numbers = note.split_whitespace().map(str::parse::<usize>);
         match (numbers.next(), numbers.next(), numbers.next()) {
             (Some(Ok(rows)), Some(Ok(nulls)), None) if nulls <= rows => Some((rows, nulls)),
@@ -419,12 +431,7 @@ impl ScanCache {
     pub(crate) fn create(&self, key: &PartitionKey, field: FieldRef) -> Option<ColumnWriter> {
         let dir = self.writable_source_dir(key)?;
         remove_stale(&dir, &key.version_prefix());
-        let temp = dir.join(format!(
-            "{}.{}-{}.{TEMP_EXTENSION}",
-            key.file_name(),
-            std::process::id(),
-            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
+        let temp = temporary_name(&dir.join(key.file_name()));
         let mut writer = ColumnWriter {
             temp,
             cache: self.clone(),

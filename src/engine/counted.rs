@@ -22,6 +22,7 @@ use datafusion::functions_aggregate::count::count_udaf;
 use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_expr::aggregate::AggregateExprBuilder;
 use datafusion::physical_expr::expressions::{Column, Literal};
+use datafusion::physical_expr::utils::{collect_columns, reassign_expr_columns};
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode, PhysicalGroupBy};
 use datafusion::physical_plan::execution_plan::ReplaceChildrenOptions;
 use datafusion::physical_plan::projection::ProjectionExec;
@@ -55,7 +56,7 @@ enum Counted {
 }
 
 /// The partial counts of a scan's partitions, from the scan cache where it holds them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct CountsExec {
     original: Arc<dyn ExecutionPlan>,
     scan: ScanExec,
@@ -157,35 +158,21 @@ fn counts_of_computed(
     scan: &ScanExec,
     exprs: &[Arc<dyn PhysicalExpr>],
 ) -> Result<Arc<dyn ExecutionPlan>> {
-    let mut read = Vec::new();
-    for expr in exprs {
-        expr.apply(|e| {
-            if let Some(c) = e.downcast_ref::<Column>() {
-                read.push(c.index());
-            }
-            Ok(TreeNodeRecursion::Continue)
-        })?;
-    }
+    let mut read: Vec<usize> = exprs
+        .iter()
+        .flat_map(collect_columns)
+        .map(|c| c.index())
+        .collect();
     read.sort_unstable();
     read.dedup();
     let narrow = Arc::new(
         scan.keeping(&read)
             .map_err(|e| DataFusionError::External(Box::new(e)))?,
     );
-    let renumbered = |expr: &Arc<dyn PhysicalExpr>| {
-        Arc::clone(expr).transform_up(|e| {
-            Ok(match e.downcast_ref::<Column>() {
-                Some(c) => {
-                    let at = read.binary_search(&c.index()).unwrap_or(0);
-                    Transformed::yes(Arc::new(Column::new(c.name(), at)) as Arc<dyn PhysicalExpr>)
-                }
-                None => Transformed::no(e),
-            })
-        })
-    };
     let mut projected = Vec::with_capacity(exprs.len());
     for (i, expr) in exprs.iter().enumerate() {
-        projected.push((renumbered(expr)?.data, format!("computed_{i}")));
+        let over_narrow = reassign_expr_columns(Arc::clone(expr), &narrow.schema())?;
+        projected.push((over_narrow, format!("computed_{i}")));
     }
     let projection = Arc::new(ProjectionExec::try_new(projected, narrow)?);
     let schema = projection.schema();
@@ -267,10 +254,7 @@ impl ExecutionPlan for CountsExec {
         let original = one_input(children, self.name())?;
         Ok(Arc::new(CountsExec {
             original,
-            scan: self.scan.clone(),
-            columns: self.columns.clone(),
-            counted: self.counted.clone(),
-            computed: self.computed.clone(),
+            ..self.as_ref().clone()
         }))
     }
 

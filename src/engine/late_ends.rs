@@ -232,14 +232,19 @@ mod tests {
         assert_eq!(predicate, expected);
     }
 
-    #[test]
-    fn only_filters_and_projections_over_scans_select_rows() {
+    /// A scan of a column `x` with the partition and row columns.
+    fn scan_of_x() -> LogicalPlanBuilder {
         let schema = Schema::new(vec![
             Field::new("x", DataType::Int64, true),
             Field::new(PART_COLUMN, DataType::UInt64, false),
             Field::new(ROW_COLUMN, DataType::UInt64, false),
         ]);
-        let scan = datafusion::logical_expr::table_scan(Some("t"), &schema, None).unwrap();
+        datafusion::logical_expr::table_scan(Some("t"), &schema, None).unwrap()
+    }
+
+    #[test]
+    fn only_filters_and_projections_over_scans_select_rows() {
+        let scan = scan_of_x();
         let filtered = scan.clone().filter(col("x").gt(lit(1))).unwrap();
         let projected = filtered
             .project(vec![col("x") * lit(2), col(PART_COLUMN)])
@@ -256,12 +261,7 @@ mod tests {
 
     #[test]
     fn a_tail_is_cut_by_position_and_its_fetch_reads_without_the_cut() {
-        let schema = Schema::new(vec![
-            Field::new("x", DataType::Int64, true),
-            Field::new(PART_COLUMN, DataType::UInt64, false),
-            Field::new(ROW_COLUMN, DataType::UInt64, false),
-        ]);
-        let scan = datafusion::logical_expr::table_scan(Some("t"), &schema, None).unwrap();
+        let scan = scan_of_x();
         let last_first = vec![
             col(PART_COLUMN).sort(false, true),
             col(ROW_COLUMN).sort(false, true),

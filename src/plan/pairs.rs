@@ -100,12 +100,17 @@ pub fn of_two_function(
         Series::new(kept.clone(), ae, a.name.clone()),
         Series::new(kept.clone(), be, b.name.clone()),
     )?;
-    let rows = crate::plan::groupby::row_count(&kept)?.expr;
-    let expr = when(rows.gt_eq(lit(1)), float(value)).otherwise(lit(ScalarValue::Float64(None)))?;
     Ok(Value::Scalar(crate::plan::value::Scalar {
-        expr,
+        expr: unless_no_rows(&kept, value)?,
         name: "corr".to_string(),
     }))
+}
+
+/// `value`, missing when `kept` has no row: pandas gives NaN for a pair with no row in common
+/// rather than calling the function.
+fn unless_no_rows(kept: &Frame, value: Expr) -> Result<Expr> {
+    let rows = crate::plan::groupby::row_count(kept)?.expr;
+    Ok(when(rows.gt_eq(lit(1)), float(value)).otherwise(lit(ScalarValue::Float64(None)))?)
 }
 
 /// `a.corr(b, method="spearman")`: Pearson's correlation of the values' ranks (ties averaged),
@@ -160,14 +165,9 @@ pub fn matrix_of_function(
             let value = if i == j {
                 lit(1.0)
             } else {
-                float(function(
-                    column_series(&kept, a)?,
-                    column_series(&kept, b)?,
-                )?)
+                function(column_series(&kept, a)?, column_series(&kept, b)?)?
             };
-            let rows = crate::plan::groupby::row_count(&kept)?.expr;
-            let cell =
-                when(rows.gt_eq(lit(1)), value).otherwise(lit(ScalarValue::Float64(None)))?;
+            let cell = unless_no_rows(&kept, value)?;
             cells[i * names.len() + j] = Some(cell.clone().alias(cell_name(i, j)));
             cells[j * names.len() + i] = Some(cell.alias(cell_name(j, i)));
         }

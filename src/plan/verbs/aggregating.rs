@@ -1151,7 +1151,6 @@ fn reduce_per_group(gb: &GroupBy, result: Value, name: &str) -> Result<Value> {
                 .with_help("reduce its argument, e.g. `lambda s: (s - s.mean()).abs().mean()`"));
         }
     };
-    let reduced = window::plain(&reduced)?;
     let hidden = crate::plan::order::unique_hidden(&reduced.frame, "__ddq_reduced");
     let frame = reduced
         .frame
